@@ -1,0 +1,222 @@
+"""One exception tree for docbatch.
+
+Every error docbatch raises derives from :class:`DocbatchError`. The three branches say
+what a caller should do:
+
+- :class:`TransientError`: the same work may succeed later (a service was down, memory
+  was short, a rate limit was hit); workers retry it with backoff.
+- :class:`PermanentError`: retrying cannot help (the document is corrupt, encrypted,
+  empty, of an unsupported type, too large); the document fails with a category and a
+  reason.
+- :class:`ConfigError`: docbatch itself is set up wrongly (a bad setting, a missing optional
+  package); nothing is retried and the message says how to fix it.
+
+Each class carries an :class:`ErrorCategory` (the retry taxonomy stored on a failed
+document) and a short machine-readable ``code``. Vendor exceptions are translated into
+this tree at the boundary (see :func:`translate_errors`), chained with ``raise ... from``.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+__all__ = [
+    "ConfigError",
+    "CorruptDocumentError",
+    "DocbatchError",
+    "DocumentTooLargeError",
+    "EmptyDocumentError",
+    "EncryptedDocumentError",
+    "ErrorCategory",
+    "InputError",
+    "ManifestError",
+    "MissingDependencyError",
+    "NotFoundError",
+    "PermanentError",
+    "RateLimitError",
+    "ResourceError",
+    "StageTimeoutError",
+    "TransientError",
+    "UnsupportedTypeError",
+    "WorkerLostError",
+    "category_of",
+    "translate_errors",
+]
+
+
+class ErrorCategory(enum.StrEnum):
+    """Why a document failed; decides whether and how it is retried."""
+
+    TRANSIENT = "transient"
+    RESOURCE = "resource"
+    RATE_LIMIT = "rate_limit"
+    CONFIGURATION = "configuration"
+    DATA = "data"
+    PERMANENT = "permanent"
+    TIMEOUT = "timeout"
+    WORKER_LOST = "worker_lost"
+    QUARANTINED = "quarantined"
+    CANCELLED = "cancelled"
+
+
+class DocbatchError(Exception):
+    """Root of every docbatch error."""
+
+    category: ErrorCategory = ErrorCategory.PERMANENT
+    code: str = "error"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class TransientError(DocbatchError):
+    """The work may succeed if tried again later."""
+
+    category = ErrorCategory.TRANSIENT
+    code = "transient"
+
+
+class ResourceError(TransientError):
+    """A resource (memory, disk, file handles) ran short."""
+
+    category = ErrorCategory.RESOURCE
+    code = "resource"
+
+
+class RateLimitError(TransientError):
+    """A remote service asked us to slow down."""
+
+    category = ErrorCategory.RATE_LIMIT
+    code = "rate_limit"
+
+
+class PermanentError(DocbatchError):
+    """Retrying cannot help; the document fails with this reason."""
+
+    category = ErrorCategory.PERMANENT
+    code = "permanent"
+
+
+class InputError(PermanentError):
+    """The document's bytes cannot be processed as they are."""
+
+    category = ErrorCategory.DATA
+    code = "bad_input"
+
+
+class EmptyDocumentError(InputError):
+    """The file has no bytes, or no content at all."""
+
+    code = "empty"
+
+
+class UnsupportedTypeError(InputError):
+    """The bytes are of a type docbatch does not read."""
+
+    code = "unsupported_type"
+
+
+class CorruptDocumentError(InputError):
+    """The bytes claim a type but cannot be parsed as it (truncated, broken)."""
+
+    code = "corrupt"
+
+
+class EncryptedDocumentError(InputError):
+    """The document is password-protected and no known password opens it."""
+
+    code = "encrypted"
+
+
+class DocumentTooLargeError(InputError):
+    """The document exceeds a configured size, page or pixel limit."""
+
+    code = "too_large"
+
+
+class StageTimeoutError(PermanentError):
+    """A stage ran past its hard time limit."""
+
+    category = ErrorCategory.TIMEOUT
+    code = "timeout"
+
+
+class WorkerLostError(PermanentError):
+    """The document's worker died too many times while processing it."""
+
+    category = ErrorCategory.WORKER_LOST
+    code = "worker_lost"
+
+
+class ManifestError(PermanentError):
+    """A batch manifest or list of paths is invalid; nothing was submitted."""
+
+    category = ErrorCategory.DATA
+    code = "invalid_manifest"
+
+
+class NotFoundError(PermanentError):
+    """A batch, document or project that was asked for does not exist."""
+
+    code = "not_found"
+
+
+class ConfigError(DocbatchError):
+    """docbatch is configured wrongly; the message says how to fix it."""
+
+    category = ErrorCategory.CONFIGURATION
+    code = "configuration"
+
+
+class MissingDependencyError(ConfigError):
+    """An optional package needed by the chosen engine is not installed."""
+
+    code = "missing_dependency"
+
+    def __init__(self, package: str, purpose: str) -> None:
+        super().__init__(
+            f"{purpose} needs the '{package}' package: pip install {package}",
+            code=self.code,
+        )
+        self.package = package
+
+
+def category_of(exc: BaseException) -> ErrorCategory:
+    """Return the failure category for any exception (unknown ones are permanent)."""
+    if isinstance(exc, DocbatchError):
+        return exc.category
+    if isinstance(exc, MemoryError):
+        return ErrorCategory.RESOURCE
+    if isinstance(exc, (ConnectionError, TimeoutError)):
+        return ErrorCategory.TRANSIENT
+    return ErrorCategory.PERMANENT
+
+
+@contextmanager
+def translate_errors(
+    mapping: dict[type[BaseException], type[DocbatchError]], context: str
+) -> Iterator[None]:
+    """Re-raise vendor exceptions listed in ``mapping`` as docbatch errors.
+
+    ``context`` prefixes the message (for example ``"PDF"``) so the reason stored on a
+    failed document says where it happened. Exceptions already in the docbatch tree pass
+    through unchanged.
+    """
+    try:
+        yield
+    except DocbatchError:
+        raise
+    except tuple(mapping) as exc:
+        for vendor, ours in mapping.items():
+            if isinstance(exc, vendor):
+                detail = str(exc) or type(exc).__name__
+                raise ours(f"{context}: {detail}") from exc
+        raise  # pragma: no cover - the tuple and the mapping hold the same types

@@ -1,0 +1,96 @@
+"""Options that change what the pipeline produces.
+
+The options are plain frozen dataclasses handed to the stages as arguments; stages never
+read the environment. :meth:`PipelineOptions.version` hashes the options that affect a
+stage's output, so the stage cache never serves a result computed under other options.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from docbatch.models import Stage
+
+__all__ = [
+    "PIPELINE_CODE_VERSION",
+    "ChunkOptions",
+    "EntityOptions",
+    "ExtractOptions",
+    "PipelineOptions",
+]
+
+#: Bumped whenever a change to the code changes a stage's output, to invalidate caches.
+PIPELINE_CODE_VERSION = "1"
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractOptions:
+    """How documents are read: limits, OCR engine and when a page needs OCR."""
+
+    ocr_engine: str = "auto"
+    ocr_dpi: int = 200
+    ocr_languages: str = "eng"
+    tessdata_dir: str | None = None
+    #: A PDF page with fewer printable characters per square inch of page goes to OCR.
+    min_chars_per_sq_inch: float = 0.5
+    #: A page whose text is less than this share printable/word characters is garbage.
+    min_printable_ratio: float = 0.85
+    max_file_bytes: int = 512 * 1024 * 1024
+    max_pages: int = 5000
+    max_image_pixels: int = 200_000_000
+    #: Passwords tried on encrypted PDFs after the empty one.
+    passwords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkOptions:
+    """Target chunk size and overlap, in characters."""
+
+    size: int = 1500
+    overlap: int = 200
+
+
+@dataclass(frozen=True, slots=True)
+class EntityOptions:
+    """Which entity extractor runs, and its settings."""
+
+    extractor: str = "default"
+    #: Entity types to keep; empty means all.
+    types: tuple[str, ...] = ()
+    #: Extra settings for pluggable extractors (model name, endpoint URL, ...).
+    params: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineOptions:
+    """All options of the pipeline, grouped by stage."""
+
+    extract: ExtractOptions = field(default_factory=ExtractOptions)
+    chunk: ChunkOptions = field(default_factory=ChunkOptions)
+    entities: EntityOptions = field(default_factory=EntityOptions)
+
+    def version(self, stage: Stage) -> str:
+        """A short hash of everything that shapes ``stage``'s output.
+
+        A stage's output depends on its own options and on those of every stage before
+        it, so the hash covers the prefix of the pipeline up to ``stage``.
+        """
+        parts: dict[str, object] = {"code": PIPELINE_CODE_VERSION}
+        relevant = {
+            Stage.EXTRACT: ("extract",),
+            Stage.CHUNK: ("extract", "chunk"),
+            Stage.ENTITIES: ("extract", "chunk", "entities"),
+            Stage.RESOLVE: ("extract", "chunk", "entities"),
+            Stage.RELATE: ("extract", "chunk", "entities"),
+        }[stage]
+        for name in relevant:
+            options = dataclasses.asdict(getattr(self, name))
+            # Passwords change which documents open, not what an opened one says; they
+            # are kept out of the hash so a secret never becomes part of a cache key.
+            options.pop("passwords", None)
+            parts[name] = options
+        blob = json.dumps(parts, sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()[:12]

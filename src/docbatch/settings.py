@@ -1,0 +1,123 @@
+"""docbatch settings, read from ``DOCBATCH_*`` environment variables.
+
+:class:`Settings` is built once per process (CLI root, Celery app factory, API factory)
+and passed down as arguments; nothing below those edges reads the environment.
+Secrets (database and broker passwords inside URLs, the API token, PDF passwords) come
+only from the environment or from a file named by ``DOCBATCH_<NAME>_FILE``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from docbatch.pipeline.options import ChunkOptions, EntityOptions, ExtractOptions, PipelineOptions
+
+__all__ = ["Settings", "default_state_dir"]
+
+
+def default_state_dir() -> Path:
+    """Where docbatch keeps its SQLite file and runtime files when nothing is configured.
+
+    ``$XDG_DATA_HOME/docbatch``, else ``~/.local/share/docbatch``.
+    """
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "docbatch"
+
+
+class Settings(BaseSettings):
+    """Every setting of docbatch; see the README's configuration table."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="DOCBATCH_", extra="ignore", secrets_dir=None, validate_default=True
+    )
+
+    state_dir: Path = Field(default_factory=default_state_dir)
+    database_url: str | None = None
+    broker_url: str | None = None
+    redis_url: str | None = None
+    key_prefix: str = "docbatch"
+
+    # pipeline
+    ocr_engine: str = "auto"
+    ocr_dpi: int = 200
+    ocr_languages: str = "eng"
+    tessdata_dir: str | None = None
+    chunk_size: int = 1500
+    chunk_overlap: int = 200
+    entity_extractor: str = "default"
+    max_file_bytes: int = 512 * 1024 * 1024
+    max_pages: int = 5000
+    max_image_pixels: int = 200_000_000
+    pdf_passwords: SecretStr | None = None
+
+    # batches and workers
+    allowed_roots: list[Path] = Field(default_factory=list)
+    default_priority: str = "normal"
+    cache_ttl_seconds: int = 7 * 24 * 3600
+    progress_ttl_seconds: int = 30 * 24 * 3600
+    lease_seconds: int = 900
+    max_attempts: int = 3
+    reconcile_interval_seconds: float = 30.0
+    stage_soft_time_limit: int = 300
+    stage_time_limit: int = 360
+    ocr_soft_time_limit: int = 1800
+    ocr_time_limit: int = 1900
+    worker_memory_limit_mb: int = 4096
+    docs_per_task: int = 8
+
+    # API
+    api_token: SecretStr | None = None
+    api_max_upload_bytes: int = 256 * 1024 * 1024
+
+    @field_validator("state_dir")
+    @classmethod
+    def _expand_state_dir(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        """Build settings from the environment, reading ``*_FILE`` secrets if given."""
+        overrides: dict[str, str] = {}
+        for name in ("api_token", "pdf_passwords", "database_url", "broker_url", "redis_url"):
+            path = os.environ.get(f"DOCBATCH_{name.upper()}_FILE")
+            if path:
+                overrides[name] = Path(path).read_text(encoding="utf-8").strip()
+        return cls(**overrides)  # type: ignore[arg-type]
+
+    @property
+    def sqlite_path(self) -> Path:
+        """The default SQLite database file inside the state folder."""
+        return self.state_dir / "docbatch.db"
+
+    @property
+    def effective_database_url(self) -> str:
+        """The configured database URL, or the SQLite file in the state folder."""
+        return self.database_url or f"sqlite:///{self.sqlite_path}"
+
+    def passwords(self) -> tuple[str, ...]:
+        """PDF passwords to try (newline- or comma-separated in the setting)."""
+        if self.pdf_passwords is None:
+            return ()
+        raw = self.pdf_passwords.get_secret_value().replace(",", "\n")
+        return tuple(p for p in (line.strip() for line in raw.splitlines()) if p)
+
+    def pipeline_options(self) -> PipelineOptions:
+        """The pipeline options these settings describe."""
+        return PipelineOptions(
+            extract=ExtractOptions(
+                ocr_engine=self.ocr_engine,
+                ocr_dpi=self.ocr_dpi,
+                ocr_languages=self.ocr_languages,
+                tessdata_dir=self.tessdata_dir,
+                max_file_bytes=self.max_file_bytes,
+                max_pages=self.max_pages,
+                max_image_pixels=self.max_image_pixels,
+                passwords=self.passwords(),
+            ),
+            chunk=ChunkOptions(size=self.chunk_size, overlap=self.chunk_overlap),
+            entities=EntityOptions(extractor=self.entity_extractor),
+        )
