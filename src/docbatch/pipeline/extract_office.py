@@ -1,0 +1,221 @@
+"""Reading the single-page formats: DOCX, HTML and plain text.
+
+Each reader returns the pages of an :class:`ExtractedDocument`; none of them needs OCR.
+DOCX and HTML become one page; plain text splits into pages at form feeds.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from typing import Any
+
+from docbatch.errors import (
+    CorruptDocumentError,
+    DocbatchError,
+    DocumentTooLargeError,
+    translate_errors,
+)
+from docbatch.models import ExtractedDocument, Page
+from docbatch.pipeline.options import ExtractOptions
+from docbatch.pipeline.sniff import DOCX, HTML, SAMPLE_BYTES, TEXT, detect_encoding
+from docbatch.pipeline.textnorm import normalize_text
+
+__all__ = ["read_docx", "read_html", "read_text"]
+
+#: Elements whose text is never document text.
+_HIDDEN_TAGS = ("script", "style", "noscript", "template", "head")
+#: Elements that end a paragraph (a blank line before and after).
+_PARAGRAPH_TAGS = frozenset(
+    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "ul", "ol"}
+    | {"dl", "section", "article", "header", "footer", "aside", "nav", "main", "figure"}
+    | {"form", "fieldset", "address", "hr"}
+)
+#: Elements that end a line.
+_LINE_TAGS = frozenset(
+    {"div", "li", "tr", "dt", "dd", "br", "caption", "figcaption", "option", "title"}
+)
+_CELL_TAGS = frozenset(("td", "th"))
+_BREAK_STRENGTH = ("", "\t", "\n", "\n\n")
+_SPACES = re.compile(r"[ \t\r\n\f\v]+")
+
+
+def read_docx(data: bytes, options: ExtractOptions) -> ExtractedDocument:
+    """Read a DOCX: headers, then body paragraphs and tables in order, then footers.
+
+    Table rows become lines with cells separated by tabs. The whole document is page 1
+    (a DOCX has no fixed pagination). The unpacked size of the archive must fit within
+    ``options.max_file_bytes``, so a zip bomb is refused before it is inflated.
+    """
+    _check_unpacked_size(data, options.max_file_bytes)
+    from docx import Document
+    from docx.opc.exceptions import PackageNotFoundError
+
+    errors: dict[type[BaseException], type[DocbatchError]] = {
+        PackageNotFoundError: CorruptDocumentError,
+        zipfile.BadZipFile: CorruptDocumentError,
+        KeyError: CorruptDocumentError,
+        ValueError: CorruptDocumentError,  # lxml's XMLSyntaxError is a ValueError
+    }
+    with translate_errors(errors, "DOCX"):
+        document = Document(io.BytesIO(data))
+        headers = _unique(_section_texts(document, "header"))
+        body = list(_body_blocks(document))
+        footers = _unique(_section_texts(document, "footer"))
+        props = document.core_properties
+        metadata = {k: v for k, v in (("title", props.title), ("author", props.author)) if v}
+    text = normalize_text("\n\n".join(block for block in [*headers, *body, *footers] if block))
+    return ExtractedDocument(mime=DOCX, pages=(Page(number=1, text=text),), metadata=metadata)
+
+
+def read_html(data: bytes, options: ExtractOptions) -> ExtractedDocument:
+    """Read an HTML page's visible text; block elements become line breaks.
+
+    Scripts, styles, ``noscript``, templates and the ``<head>`` are dropped; the title goes
+    to the metadata. Whitespace collapses as a browser would, except inside ``<pre>``.
+    """
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(_decode(data))
+    title_node = tree.css_first("title")
+    title = title_node.text(strip=True) if title_node is not None else ""
+    tree.strip_tags(list(_HIDDEN_TAGS))
+    root = tree.body or tree.root
+    text = normalize_text(_render_html(root)) if root is not None else ""
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    text = normalize_text(text)
+    metadata = {"title": title} if title else {}
+    return ExtractedDocument(mime=HTML, pages=(Page(number=1, text=text),), metadata=metadata)
+
+
+def read_text(data: bytes, options: ExtractOptions) -> ExtractedDocument:
+    """Read plain text in its detected encoding; each form feed starts a new page."""
+    chunks = _decode(data).split("\f")
+    # A form feed at the very end closes the last page; it does not open an empty one.
+    if len(chunks) > 1 and not chunks[-1].strip():
+        chunks.pop()
+    if len(chunks) > options.max_pages:
+        raise DocumentTooLargeError(
+            f"text has {len(chunks)} pages, more than the limit of {options.max_pages}"
+        )
+    pages = tuple(Page(number=n, text=normalize_text(c)) for n, c in enumerate(chunks, 1))
+    return ExtractedDocument(mime=TEXT, pages=pages)
+
+
+def _decode(data: bytes) -> str:
+    encoding = detect_encoding(data[:SAMPLE_BYTES]) or "utf-8"
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        # The sample looked like one encoding, the rest of the file disagrees: judge the
+        # whole file, and keep going with replacement characters if nothing fits.
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        if best is not None:
+            return str(best)
+        return data.decode(encoding, errors="replace")
+
+
+def _check_unpacked_size(data: bytes, limit: int) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            # zipfile never inflates a member past its declared size, so the declared
+            # sizes are a safe bound on what parsing will read.
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise CorruptDocumentError(f"DOCX: ZIP container cannot be read: {exc}") from exc
+    if unpacked > limit:
+        raise DocumentTooLargeError(
+            f"DOCX unpacks to {unpacked} bytes, more than the limit of {limit}"
+        )
+
+
+def _body_blocks(document: Any) -> Iterator[str]:
+    from docx.table import Table
+
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            yield _table_text(block)
+        else:
+            yield block.text
+
+
+def _table_text(table: Any) -> str:
+    lines = []
+    for row in table.rows:
+        cells: list[str] = []
+        seen: set[int] = set()
+        for cell in row.cells:
+            # A merged cell is returned once per grid column it spans; keep it once.
+            if id(cell._tc) in seen:
+                continue
+            seen.add(id(cell._tc))
+            cells.append(" ".join(cell.text.split()))
+        lines.append("\t".join(cells))
+    return "\n".join(lines)
+
+
+def _section_texts(document: Any, part: str) -> Iterator[str]:
+    for section in document.sections:
+        story = getattr(section, part)
+        if story.is_linked_to_previous:
+            continue
+        blocks = [p.text for p in story.paragraphs]
+        blocks += [_table_text(t) for t in story.tables]
+        text = "\n".join(b for b in blocks if b.strip())
+        if text:
+            yield text
+
+
+def _unique(texts: Iterator[str]) -> list[str]:
+    return list(dict.fromkeys(texts))
+
+
+def _render_html(root: Any) -> str:
+    # An explicit stack, not recursion: hostile HTML nests deeper than Python's stack.
+    out: list[str] = []
+    pending = ""  # the strongest break asked for since the last text: "", "\t", "\n", "\n\n"
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, closing = stack.pop()
+        if node.tag != "-text":
+            pending = max(pending, _break_after(node.tag), key=_BREAK_STRENGTH.index)
+            if not closing:
+                stack.append((node, True))
+                children = list(node.iter(include_text=True))
+                stack.extend((child, False) for child in reversed(children))
+            continue
+        text = _text_of(node)
+        if not text.strip():
+            # Whitespace between inline elements still separates two words.
+            if not pending and out and not out[-1][-1:].isspace():
+                out.append(" ")
+            continue
+        if out:
+            out.append(pending)
+        out.append(text)
+        pending = ""
+    return "".join(out)
+
+
+def _text_of(node: Any) -> str:
+    text = node.text_content or ""
+    parent = node.parent
+    while parent is not None:
+        if parent.tag == "pre":
+            return text
+        parent = parent.parent
+    return _SPACES.sub(" ", text)
+
+
+def _break_after(tag: str) -> str:
+    if tag in _PARAGRAPH_TAGS:
+        return "\n\n"
+    if tag in _LINE_TAGS:
+        return "\n"
+    if tag in _CELL_TAGS:
+        return "\t"
+    return ""

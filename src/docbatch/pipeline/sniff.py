@@ -1,0 +1,159 @@
+"""Detect a document's type from its bytes, never from its file name.
+
+:func:`sniff` looks at magic numbers first (PDF, PNG, JPEG, TIFF, ZIP-based DOCX), then
+decides whether the bytes are text at all and, if so, whether that text is HTML.
+:func:`detect_encoding` is the same text heuristic, reused by the plain-text extractor.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import re
+import zipfile
+
+from docbatch.errors import CorruptDocumentError, EmptyDocumentError, UnsupportedTypeError
+
+__all__ = [
+    "DOCX",
+    "HTML",
+    "JPEG",
+    "PDF",
+    "PNG",
+    "SUPPORTED_TYPES",
+    "TEXT",
+    "TIFF",
+    "detect_encoding",
+    "sniff",
+]
+
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+HTML = "text/html"
+TEXT = "text/plain"
+PNG = "image/png"
+JPEG = "image/jpeg"
+TIFF = "image/tiff"
+#: Every MIME type :func:`sniff` can return.
+SUPPORTED_TYPES = frozenset({PDF, DOCX, HTML, TEXT, PNG, JPEG, TIFF})
+
+#: How much of the file the text heuristics look at; enough to judge, cheap on huge files.
+SAMPLE_BYTES = 64 * 1024
+# The PDF spec lets readers accept junk before the header; pdfium looks in the first 1 KiB.
+_PDF_HEADER_WINDOW = 1024
+# A text file holds almost no control characters; random binary holds about 1 in 8.
+_MAX_CONTROL_RATIO = 0.02
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", PNG),
+    (b"\xff\xd8\xff", JPEG),
+    (b"II*\x00", TIFF),
+    (b"MM\x00*", TIFF),
+    (b"II+\x00", TIFF),  # BigTIFF
+    (b"MM\x00+", TIFF),
+)
+# Binary formats recognised only to give a clear reason for refusing them.
+_KNOWN_UNSUPPORTED: tuple[tuple[bytes, str], ...] = (
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "legacy Microsoft Office (OLE2) files"),
+    (b"{\\rtf", "RTF files"),
+    (b"GIF8", "GIF images"),
+    (b"\x1f\x8b", "gzip archives"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip archives"),
+    (b"Rar!", "RAR archives"),
+)
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: it starts with the same bytes
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_HTML_START = re.compile(r"<(!doctype\s+html|html|head|body|meta|title)[\s>/]", re.IGNORECASE)
+_LEADING_JUNK = re.compile(r"^(\s|<\?xml[^>]*\?>|<!--.*?-->)*", re.DOTALL)
+
+
+def sniff(data: bytes) -> str:
+    """Return the MIME type of ``data``, one of :data:`SUPPORTED_TYPES`.
+
+    Raises :class:`EmptyDocumentError` for no bytes, :class:`UnsupportedTypeError` for
+    anything that is not a supported type (other archives, binary junk) and
+    :class:`CorruptDocumentError` for a ZIP container that cannot be read.
+    """
+    if not data:
+        raise EmptyDocumentError("the file is empty")
+    if b"%PDF-" in data[:_PDF_HEADER_WINDOW]:
+        return PDF
+    for magic, mime in _MAGIC:
+        if data.startswith(magic):
+            return mime
+    if data.startswith(b"PK\x03\x04"):
+        return _sniff_zip(data)
+    for magic, what in _KNOWN_UNSUPPORTED:
+        if data.startswith(magic):
+            raise UnsupportedTypeError(f"{what} are not supported")
+    encoding = detect_encoding(data[:SAMPLE_BYTES])
+    if encoding is None:
+        raise UnsupportedTypeError("unrecognised binary data")
+    head = data[:SAMPLE_BYTES].decode(encoding, errors="replace")
+    return HTML if _looks_like_html(head) else TEXT
+
+
+def detect_encoding(sample: bytes) -> str | None:
+    """The text encoding of ``sample`` (a prefix of a file), or None if it is not text.
+
+    A byte-order mark wins; then strict UTF-8 (a cut multi-byte character at the very end
+    of the sample is forgiven); then charset-normalizer's best guess. Whatever the guess,
+    text with more than a trace of control characters is treated as binary.
+    """
+    for bom, encoding in _BOMS:
+        if sample.startswith(bom):
+            return encoding
+    # UTF-8 first; if it fails, or "decodes" to text full of NULs (UTF-16 without a BOM
+    # does), ask charset-normalizer.
+    for guess in (_utf8_or_none, _guess_encoding):
+        found = guess(sample)
+        if found is not None and _is_text(sample.decode(found, errors="replace")):
+            return found
+    return None
+
+
+def _sniff_zip(data: bytes) -> str:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise CorruptDocumentError(f"ZIP container cannot be read: {exc}") from exc
+    if "word/document.xml" in names:
+        return DOCX
+    raise UnsupportedTypeError("ZIP archives other than DOCX are not supported")
+
+
+def _utf8_or_none(sample: bytes) -> str | None:
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # The sample may end inside a multi-byte character; that is no reason to doubt it.
+        if exc.reason == "unexpected end of data" and exc.start >= len(sample) - 3:
+            return "utf-8"
+        return None
+    return "utf-8"
+
+
+def _guess_encoding(sample: bytes) -> str | None:
+    # Imported here: charset-normalizer builds tables on import that most calls never need.
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample).best()
+    return None if best is None else str(best.encoding)
+
+
+def _is_text(text: str) -> bool:
+    controls = sum(1 for ch in text if (ch < " " and ch not in "\t\n\r\f") or ch == "\x7f")
+    return bool(text) and controls / len(text) <= _MAX_CONTROL_RATIO
+
+
+def _looks_like_html(head: str) -> bool:
+    head = head.lstrip("\ufeff")
+    start = _LEADING_JUNK.match(head)
+    rest = head[start.end() if start else 0 :]
+    return _HTML_START.match(rest) is not None
