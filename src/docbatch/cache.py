@@ -1,0 +1,319 @@
+"""Content-addressed stage cache in Redis.
+
+A stage's output depends only on the document's bytes and on the options that shape the
+stage, so it is cached under ``stage + sha256(bytes) + config version`` (see
+:meth:`~docbatch.redis_keys.RedisKeys.cache`): the same bytes in another batch or project
+skip the work. Values are JSON (never pickle, so a cache entry cannot run code), zlib
+compressed above :data:`COMPRESS_THRESHOLD` bytes, with a one-byte header saying which.
+
+The cache is an optimisation: the database keeps every result. Reads and writes that fail
+because Redis is unreachable degrade to a miss (or a skipped write) and log one warning
+per outage; they never fail a task. Inside one batch, :meth:`StageCache.claim_computation`
+and :meth:`StageCache.wait_for` let documents with identical bytes be computed once.
+:func:`~docbatch.redis_keys.redis_client` is re-exported for callers that need only the
+cache.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import zlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import redis
+
+from docbatch.models import Stage, to_dict
+from docbatch.redis_keys import (
+    REDIS_OUTAGE_ERRORS,
+    OutageLog,
+    RedisKeys,
+    as_text,
+    redis_client,
+    redis_errors,
+)
+
+__all__ = [
+    "COMPRESS_THRESHOLD",
+    "CacheItem",
+    "CacheStats",
+    "StageCache",
+    "decode_value",
+    "encode_value",
+    "redis_client",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Encoded JSON longer than this many bytes is stored zlib-compressed.
+COMPRESS_THRESHOLD = 1024
+
+_STAGE_NAMES = frozenset(stage.value for stage in Stage)
+
+_RAW = 0x00
+_ZLIB = 0x01
+
+# Deletes a claim only if the caller still owns it, so a worker whose claim expired and was
+# taken over cannot release the new owner's claim.
+_RELEASE_CLAIM_LUA = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
+
+
+def encode_value(value: Any) -> bytes:
+    """Encode a JSON-ready value (or a model, via :func:`~docbatch.models.to_dict`).
+
+    The first byte is ``0x00`` for raw UTF-8 JSON or ``0x01`` for zlib-compressed JSON.
+    NaN and infinities are rejected: they are not JSON and other readers would choke.
+    """
+    body = json.dumps(
+        to_dict(value), ensure_ascii=False, separators=(",", ":"), allow_nan=False
+    ).encode("utf-8")
+    if len(body) > COMPRESS_THRESHOLD:
+        packed = zlib.compress(body, 6)
+        # Already-dense text (long random strings) can grow; keep whichever is smaller.
+        if len(packed) < len(body):
+            return bytes([_ZLIB]) + packed
+    return bytes([_RAW]) + body
+
+
+def decode_value(data: bytes | str) -> Any:
+    """Decode bytes written by :func:`encode_value`; raises ValueError if they are not."""
+    if isinstance(data, str):
+        # Only a client with decode_responses=True hands out str; it cannot carry zlib.
+        data = data.encode("utf-8")
+    if not data:
+        raise ValueError("empty cache value")
+    header, body = data[0], data[1:]
+    if header == _ZLIB:
+        try:
+            body = zlib.decompress(body)
+        except zlib.error as exc:
+            raise ValueError(f"corrupt compressed cache value: {exc}") from exc
+    elif header != _RAW:
+        raise ValueError(f"unknown cache value header 0x{header:02x}")
+    return json.loads(body.decode("utf-8"))
+
+
+class CacheItem(NamedTuple):
+    """One value to write with :meth:`StageCache.put_many`."""
+
+    stage: Stage
+    sha256: str
+    version: str
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class CacheStats:
+    """Hit and miss counts of one stage."""
+
+    hits: int = 0
+    misses: int = 0
+
+    @property
+    def hit_ratio(self) -> float | None:
+        """Hits over lookups, or None before the first lookup."""
+        lookups = self.hits + self.misses
+        return self.hits / lookups if lookups else None
+
+
+class StageCache:
+    """The stage cache: JSON values under content-addressed keys, every key with a TTL.
+
+    ``client`` should come from :func:`~docbatch.redis_keys.redis_client`; ``prefix`` is
+    ``settings.key_prefix`` and ``ttl_seconds`` ``settings.cache_ttl_seconds``. A hit
+    refreshes the entry's TTL, so content that keeps being reused stays cached.
+    """
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        prefix: str,
+        ttl_seconds: int,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if ttl_seconds <= 0:
+            raise ValueError("ttl_seconds must be positive: every cache key needs a TTL")
+        self._client = client
+        self._keys = RedisKeys(prefix)
+        self._ttl = ttl_seconds
+        self._sleep = sleep
+        self._outage = OutageLog(logger, "stage cache")
+        self._release_claim = client.register_script(_RELEASE_CLAIM_LUA)
+
+    def key(self, stage: Stage, sha256: str, version: str) -> str:
+        """The Redis key of one cache entry."""
+        return self._keys.cache(stage, sha256, version)
+
+    def get_many(self, sha256: str, versions: Mapping[Stage, str]) -> dict[Stage, Any]:
+        """The cached outputs of the given stages for one document, in one MGET.
+
+        ``versions`` maps each stage to look up to its configuration version. Stages
+        missing from the result are misses; Redis being down makes them all misses.
+        """
+        stages = list(versions)
+        if not stages:
+            return {}
+        keys = [self.key(stage, sha256, versions[stage]) for stage in stages]
+        try:
+            raw = self._client.mget(keys)
+        except REDIS_OUTAGE_ERRORS as exc:
+            self._outage.failed(exc)
+            return {}
+        self._outage.succeeded()
+        found: dict[Stage, Any] = {}
+        for stage, key, data in zip(stages, keys, raw, strict=True):
+            if data is None:
+                continue
+            try:
+                found[stage] = decode_value(data)
+            except ValueError as exc:
+                # A corrupt entry is a miss; the next put overwrites it.
+                logger.warning("ignoring unreadable cache entry %s: %s", key, exc)
+        self._record_lookups(stages, found, keys)
+        return found
+
+    def get(self, stage: Stage, sha256: str, version: str) -> Any | None:
+        """The cached output of one stage, or None on a miss."""
+        return self.get_many(sha256, {stage: version}).get(stage)
+
+    def put(self, stage: Stage, sha256: str, version: str, value: Any) -> bool:
+        """Cache one stage output; False if Redis was unreachable (nothing is lost)."""
+        return self.put_many([CacheItem(stage, sha256, version, value)])
+
+    def put_many(self, items: Iterable[CacheItem | tuple[Stage, str, str, Any]]) -> bool:
+        """Cache several stage outputs in one pipeline, each with the cache TTL.
+
+        Returns False if Redis was unreachable; the values are then simply not cached.
+        Raises ValueError for a value that is None or not JSON-encodable.
+        """
+        encoded: list[tuple[str, bytes]] = []
+        for stage, sha256, version, value in items:
+            if value is None:
+                raise ValueError("None cannot be cached: get() returns None for a miss")
+            encoded.append((self.key(stage, sha256, version), encode_value(value)))
+        if not encoded:
+            return True
+        pipe = self._client.pipeline(transaction=False)
+        for key, data in encoded:
+            pipe.set(key, data, ex=self._ttl)
+        try:
+            pipe.execute()
+        except REDIS_OUTAGE_ERRORS as exc:
+            self._outage.failed(exc)
+            return False
+        self._outage.succeeded()
+        return True
+
+    def stats(self) -> dict[Stage, CacheStats]:
+        """Hit and miss counts per stage since the counters were created.
+
+        Raises :class:`~docbatch.errors.TransientError` if Redis is unreachable.
+        """
+        with redis_errors("reading cache statistics"):
+            raw = self._client.hgetall(self._keys.cache_stats())
+        counts: dict[Stage, dict[str, int]] = {}
+        for field, value in raw.items():
+            stage_name, _, kind = as_text(field).partition(":")
+            if stage_name in _STAGE_NAMES and kind in ("hits", "misses"):
+                counts.setdefault(Stage(stage_name), {})[kind] = int(value)
+        return {stage: CacheStats(**figures) for stage, figures in counts.items()}
+
+    def claim_computation(
+        self, stage: Stage, sha256: str, version: str, owner: str, ttl: int
+    ) -> bool:
+        """Claim the right to compute one entry; True if ``owner`` should compute it.
+
+        The first caller wins for ``ttl`` seconds (SET NX EX); the same owner claiming
+        again (a redelivered task) wins again. Losers call :meth:`wait_for`. If Redis is
+        unreachable everyone computes: duplicate work, never a stall.
+        """
+        key = self._keys.claim(stage, sha256, version)
+        try:
+            if self._client.set(key, owner, nx=True, ex=ttl):
+                return True
+            return bool(self._client.get(key) == owner.encode())
+        except REDIS_OUTAGE_ERRORS as exc:
+            self._outage.failed(exc)
+            return True
+
+    def release_claim(self, stage: Stage, sha256: str, version: str, owner: str) -> bool:
+        """Give up a claim (the computation failed) so waiters stop waiting at once.
+
+        Only the owner's own claim is deleted. Returns True if a claim was deleted.
+        """
+        key = self._keys.claim(stage, sha256, version)
+        try:
+            return bool(self._release_claim(keys=[key], args=[owner]))
+        except REDIS_OUTAGE_ERRORS as exc:
+            self._outage.failed(exc)
+            return False
+
+    def wait_for(
+        self,
+        stage: Stage,
+        sha256: str,
+        version: str,
+        timeout: float,
+        *,
+        initial_delay: float = 0.05,
+        max_delay: float = 1.0,
+    ) -> Any | None:
+        """Wait for another worker's result of a claimed entry, polling with backoff.
+
+        Returns the value once it is cached, or None when ``timeout`` passes, when the
+        claim is released or expires without a value, or when Redis is unreachable; on
+        None the caller computes the value itself, so no document waits forever.
+        """
+        key = self.key(stage, sha256, version)
+        claim = self._keys.claim(stage, sha256, version)
+        deadline = time.monotonic() + timeout
+        delay = initial_delay
+        while True:
+            pipe = self._client.pipeline(transaction=False)
+            pipe.get(key)
+            pipe.exists(claim)
+            try:
+                data, claimed = pipe.execute()
+            except REDIS_OUTAGE_ERRORS as exc:
+                self._outage.failed(exc)
+                return None
+            if data is not None:
+                try:
+                    return decode_value(data)
+                except ValueError as exc:
+                    logger.warning("ignoring unreadable cache entry %s: %s", key, exc)
+                    return None
+            remaining = deadline - time.monotonic()
+            if not claimed or remaining <= 0:
+                return None
+            self._sleep(min(delay, remaining))
+            delay = min(delay * 2, max_delay)
+
+    def _record_lookups(
+        self, stages: list[Stage], found: Mapping[Stage, Any], keys: list[str]
+    ) -> None:
+        """Count hits and misses and refresh the TTL of hit entries, in one pipeline."""
+        stats_key = self._keys.cache_stats()
+        pipe = self._client.pipeline(transaction=False)
+        for stage, key in zip(stages, keys, strict=True):
+            if stage in found:
+                pipe.hincrby(stats_key, f"{stage}:hits", 1)
+                pipe.expire(key, self._ttl)
+            else:
+                pipe.hincrby(stats_key, f"{stage}:misses", 1)
+        # The counters live as long as the cache they describe.
+        pipe.expire(stats_key, self._ttl)
+        try:
+            pipe.execute()
+        except REDIS_OUTAGE_ERRORS as exc:
+            # The read itself succeeded; losing a counter update is harmless.
+            self._outage.failed(exc)

@@ -1,0 +1,180 @@
+"""The Redis boundary: the client, error translation, and every key docbatch uses.
+
+Redis is cache and transport only; the SQL database is the system of record. This module
+holds what every Redis user in docbatch shares:
+
+- :func:`redis_client` builds a client from a URL (``redis://``, ``rediss://`` for TLS,
+  ``unix://`` sockets, credentials in the URL) with timeouts, health checks and retries
+  with exponential backoff.
+- :func:`redis_errors` translates redis-py connection and timeout errors into
+  :class:`~docbatch.errors.TransientError` where a caller cannot continue without Redis.
+- :class:`OutageLog` logs "Redis is unreachable" once per outage where a caller can
+  continue (a cache read degrades to a miss).
+- :class:`RedisKeys` is the one place that builds a key from the configured prefix, so
+  that a prefix isolates one deployment (or one test) completely.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import redis
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
+
+from docbatch.errors import ConfigError, TransientError, translate_errors
+
+__all__ = [
+    "REDIS_OUTAGE_ERRORS",
+    "OutageLog",
+    "RedisKeys",
+    "as_text",
+    "redis_client",
+    "redis_errors",
+]
+
+#: The redis-py errors that mean "Redis is not reachable right now" (BusyLoadingError, a
+#: server still loading its data set, is a ConnectionError too).
+REDIS_OUTAGE_ERRORS: tuple[type[Exception], ...] = (
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+)
+
+_PREFIX_PATTERN = re.compile(r"^[A-Za-z0-9_.\-{}]+(?::[A-Za-z0-9_.\-{}]+)*$")
+
+
+def redis_client(
+    url: str,
+    *,
+    socket_timeout: float = 5.0,
+    connect_timeout: float = 5.0,
+    health_check_interval: int = 30,
+    retries: int = 3,
+    max_backoff: float = 1.0,
+) -> redis.Redis:
+    """A Redis client for ``url``, returning bytes (``decode_responses=False``).
+
+    ``url`` may be ``redis://[user:password@]host[:port][/db]``, ``rediss://...`` (TLS)
+    or ``unix:///path/to/socket[?db=N]``. Commands that fail with a connection error or
+    a timeout are retried ``retries`` times with exponential backoff (capped at
+    ``max_backoff`` seconds) before the error reaches the caller.
+    """
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError(f"Redis URL must start with redis://, rediss:// or unix://: {url!r}")
+    retry = Retry(
+        ExponentialBackoff(cap=max_backoff, base=0.05),
+        retries,
+        supported_errors=REDIS_OUTAGE_ERRORS,
+    )
+    # The client is created lazily: from_url opens no connection, so building a client
+    # for a server that is down succeeds and the first command decides.
+    return redis.Redis.from_url(
+        url,
+        decode_responses=False,
+        socket_timeout=socket_timeout,
+        socket_connect_timeout=connect_timeout,
+        health_check_interval=health_check_interval,
+        retry=retry,
+    )
+
+
+def as_text(value: bytes | str) -> str:
+    """A response value as text (clients here return bytes; redis-py types allow str)."""
+    return value.decode("utf-8") if isinstance(value, bytes) else value
+
+
+@contextmanager
+def redis_errors(context: str) -> Iterator[None]:
+    """Re-raise Redis connection errors and timeouts as :class:`TransientError`.
+
+    Use it where the caller cannot continue without Redis; the worker then retries the
+    task with backoff. ``context`` names the operation in the message.
+    """
+    with translate_errors(dict.fromkeys(REDIS_OUTAGE_ERRORS, TransientError), context):
+        yield
+
+
+class OutageLog:
+    """Logs a warning once per Redis outage instead of once per failed call.
+
+    Callers that degrade gracefully (a cache read becomes a miss) call :meth:`failed`
+    on every error and :meth:`succeeded` after every successful call; the warning is
+    logged on the first failure and an info line when Redis answers again.
+    """
+
+    def __init__(self, logger: logging.Logger, what: str) -> None:
+        self._logger = logger
+        self._what = what
+        self._down = False
+
+    @property
+    def down(self) -> bool:
+        """True between a failure and the next success."""
+        return self._down
+
+    def failed(self, exc: BaseException) -> None:
+        """Record a failed call; logs a warning if Redis was believed up."""
+        if not self._down:
+            self._down = True
+            self._logger.warning(
+                "%s: Redis is unreachable (%s); continuing without it", self._what, exc
+            )
+
+    def succeeded(self) -> None:
+        """Record a successful call; logs once when Redis is reachable again."""
+        if self._down:
+            self._down = False
+            self._logger.info("%s: Redis is reachable again", self._what)
+
+
+@dataclass(frozen=True, slots=True)
+class RedisKeys:
+    """Builds every Redis key docbatch uses from one prefix.
+
+    Keys are ``{prefix}:{family}:...``; the families are ``cache``, ``claim``,
+    ``stats``, ``progress``, ``events`` (pub/sub channels) and ``metrics``.
+    """
+
+    prefix: str
+
+    def __post_init__(self) -> None:
+        # A prefix with spaces or glob characters would make SCAN patterns match keys of
+        # other deployments; reject it early, with the setting's name in the message.
+        if not _PREFIX_PATTERN.match(self.prefix):
+            raise ConfigError(f"invalid key_prefix {self.prefix!r}: use letters, digits, -_.:")
+
+    def pattern(self) -> str:
+        """A SCAN/KEYS pattern matching every key under the prefix."""
+        return f"{self.prefix}:*"
+
+    def cache(self, stage: str, sha256: str, version: str) -> str:
+        """The stage cache entry for a document's bytes under a configuration version."""
+        return f"{self.prefix}:cache:{stage}:{sha256}:{version}"
+
+    def claim(self, stage: str, sha256: str, version: str) -> str:
+        """The lock saying one worker is computing this cache entry."""
+        return f"{self.prefix}:claim:{stage}:{sha256}:{version}"
+
+    def cache_stats(self) -> str:
+        """The hash of cache hit and miss counters per stage."""
+        return f"{self.prefix}:stats:cache"
+
+    def progress(self, batch_id: str) -> str:
+        """The progress hash of a batch."""
+        return f"{self.prefix}:progress:{batch_id}"
+
+    def progress_docs(self, batch_id: str) -> str:
+        """The hash of each document's recorded state within a batch's progress."""
+        return f"{self.prefix}:progress:{batch_id}:docs"
+
+    def events(self, batch_id: str) -> str:
+        """The pub/sub channel carrying a batch's progress events."""
+        return f"{self.prefix}:events:{batch_id}"
+
+    def metrics(self, name: str, minute: int) -> str:
+        """The per-minute bucket of a metric time series (``minute`` = epoch // 60)."""
+        return f"{self.prefix}:metrics:{name}:{minute}"

