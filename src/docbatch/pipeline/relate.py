@@ -1,0 +1,287 @@
+"""Build typed relationships between the canonical entities of one document.
+
+Each kind of edge is one small *edge builder*: a function from a :class:`RelateContext`
+to relationships, listed in :data:`EDGE_BUILDERS`. A new kind of edge is one more
+function in that list (or in the ``builders`` argument of :func:`relate`).
+
+The builders shipped:
+
+- :func:`co_occurrence_edges` - CO_OCCURS between two entities found in the same chunk;
+- :func:`citation_edges` - CITES from the document to every authority it cites;
+- :func:`role_edges` - PARTY_OF from a person or organisation to the document, for
+  mentions the extractor gave a ``role`` (plaintiff, defendant, appellant, ...);
+- :func:`case_party_edges` - PARTY_OF from a person or organisation of this document to
+  a cited case whose caption names it ("Acme Holdings, Inc. v. Smith").
+
+A mention belongs to every chunk whose span contains it (chunks overlap), and to the chunk
+its ``chunk_index`` names. Evidence is always the sorted chunk indexes behind an edge.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+from docbatch.errors import PermanentError
+from docbatch.models import (
+    DOCUMENT_NODE,
+    CanonicalEntity,
+    Chunk,
+    EntityType,
+    Mention,
+    Relationship,
+    RelationType,
+    Resolution,
+)
+from docbatch.pipeline.resolve import entity_key
+
+__all__ = [
+    "CITED_TYPES",
+    "EDGE_BUILDERS",
+    "MAX_ENTITIES_PER_CHUNK",
+    "PARTY_ROLES",
+    "PARTY_TYPES",
+    "EdgeBuilder",
+    "RelateContext",
+    "case_party_edges",
+    "citation_edges",
+    "co_occurrence_edges",
+    "relate",
+    "role_edges",
+]
+
+#: Entity types a document CITES.
+CITED_TYPES = frozenset(
+    {EntityType.CITATION, EntityType.STATUTE, EntityType.REGULATION, EntityType.COURT_RULE}
+)
+#: Entity types that can be a party.
+PARTY_TYPES = frozenset({EntityType.PERSON, EntityType.ORGANIZATION})
+#: Roles that make a person or organisation a party. Other roles (the extractor also
+#: marks the "judge") are not party roles; another relation would be another builder.
+PARTY_ROLES = frozenset(
+    {
+        "plaintiff", "defendant", "petitioner", "respondent", "appellant", "appellee",
+        "intervenor", "debtor", "movant", "claimant", "creditor", "relator",
+        "cross-appellant", "cross-appellee", "counterclaimant", "counter-defendant",
+        "third-party plaintiff", "third-party defendant",
+    }
+)  # fmt: skip
+#: At most this many entities of a chunk (the most mentioned, then the first seen) are
+#: paired, so a chunk costs at most 50 * 49 / 2 = 1,225 pairs however dense it is.
+MAX_ENTITIES_PER_CHUNK = 50
+#: Two dates, or two amounts, in one chunk say little: a page of a schedule pairs every
+#: date with every other. Date-amount pairs ("paid $5,000 on May 1") are kept.
+_NOISE_TYPES = frozenset({EntityType.DATE, EntityType.MONEY})
+#: The case-caption attributes of a citation mention, and the role each gives a party.
+_CAPTION_ROLES = ("plaintiff", "defendant")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class RelateContext:
+    """What an edge builder sees: the mentions, their entities and their chunks.
+
+    ``assignments[i]`` and ``chunks_of[i]`` belong to ``mentions[i]``.
+    """
+
+    mentions: Sequence[Mention]
+    assignments: Sequence[str]
+    entities: Mapping[str, CanonicalEntity]
+    chunks_of: Sequence[tuple[int, ...]]
+
+    def type_of(self, position: int) -> EntityType:
+        """The entity type of the ``position``-th mention's entity."""
+        entity = self.entities.get(self.assignments[position])
+        return entity.type if entity is not None else self.mentions[position].type
+
+    def mentions_of(self, types: frozenset[EntityType]) -> Iterator[tuple[int, Mention, str]]:
+        """``(position, mention, entity id)`` of every mention whose entity is of ``types``."""
+        for position, mention in enumerate(self.mentions):
+            if self.type_of(position) in types:
+                yield position, mention, self.assignments[position]
+
+
+#: An edge builder: one function per kind of edge.
+EdgeBuilder = Callable[[RelateContext], Iterable[Relationship]]
+
+
+def co_occurrence_edges(context: RelateContext) -> Iterator[Relationship]:
+    """CO_OCCURS between entities sharing a chunk; weight is the number of such chunks.
+
+    Edges are undirected (source < target), never self-loops, and skip date-date and
+    money-money pairs. Only :data:`MAX_ENTITIES_PER_CHUNK` entities per chunk are paired.
+    """
+    per_chunk: dict[int, Counter[str]] = defaultdict(Counter)
+    first_seen: dict[tuple[int, str], int] = {}
+    types: dict[str, EntityType] = {}
+    for position, mention in enumerate(context.mentions):
+        entity = context.assignments[position]
+        types[entity] = context.type_of(position)
+        for chunk in context.chunks_of[position]:
+            per_chunk[chunk][entity] += 1
+            first_seen.setdefault((chunk, entity), mention.char_start)
+    pair_chunks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for chunk in sorted(per_chunk):
+        counts = per_chunk[chunk]
+        ranked = sorted(counts, key=lambda e: (-counts[e], first_seen[chunk, e], e))
+        for source, target in combinations(sorted(ranked[:MAX_ENTITIES_PER_CHUNK]), 2):
+            if types[source] == types[target] and types[source] in _NOISE_TYPES:
+                continue
+            pair_chunks[source, target].append(chunk)
+    for (source, target), chunks in pair_chunks.items():
+        yield Relationship(RelationType.CO_OCCURS, source, target, len(chunks), tuple(chunks))
+
+
+def citation_edges(context: RelateContext) -> Iterator[Relationship]:
+    """CITES from the document to each authority; weight is the number of mentions."""
+    counts: Counter[str] = Counter()
+    evidence: dict[str, set[int]] = defaultdict(set)
+    for position, _, entity in context.mentions_of(CITED_TYPES):
+        counts[entity] += 1
+        evidence[entity].update(context.chunks_of[position])
+    for entity, count in counts.items():
+        yield Relationship(
+            RelationType.CITES, DOCUMENT_NODE, entity, count, tuple(sorted(evidence[entity]))
+        )
+
+
+def role_edges(context: RelateContext) -> Iterator[Relationship]:
+    """PARTY_OF from a person or organisation to the document, one edge per role.
+
+    The role is the mention's ``role`` attribute, casefolded and singular, when it is one
+    of :data:`PARTY_ROLES`; weight is the number of mentions giving the entity that role.
+    """
+    counts: Counter[tuple[str, str]] = Counter()
+    evidence: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for position, mention, entity in context.mentions_of(PARTY_TYPES):
+        role = _party_role(mention.attributes.get("role", ""))
+        if role is not None:
+            counts[entity, role] += 1
+            evidence[entity, role].update(context.chunks_of[position])
+    for (entity, role), count in counts.items():
+        yield Relationship(
+            RelationType.PARTY_OF,
+            entity,
+            DOCUMENT_NODE,
+            count,
+            tuple(sorted(evidence[entity, role])),
+            {"role": role},
+        )
+
+
+def _party_role(value: str) -> str | None:
+    role = _SPACE.sub(" ", value).strip().casefold()
+    if role.endswith("s") and role[:-1] in PARTY_ROLES:
+        role = role[:-1]  # "Plaintiffs"
+    return role if role in PARTY_ROLES else None
+
+
+def case_party_edges(context: RelateContext) -> Iterator[Relationship]:
+    """PARTY_OF from a person or organisation of this document to a case it is party to.
+
+    A citation mention's ``plaintiff``/``defendant`` attributes (its caption, "X v. Y")
+    are compared with the names and aliases of this document's person and organisation
+    entities, casefolded and also as resolve keys ("Acme Holdings" finds "Acme
+    Holdings, Inc."). Weight is the number of citation mentions naming the party.
+    """
+    parties = _party_index(context)
+    counts: Counter[tuple[str, str, str]] = Counter()
+    evidence: dict[tuple[str, str, str], set[int]] = defaultdict(set)
+    for position, mention, case in context.mentions_of(frozenset({EntityType.CITATION})):
+        for role in _CAPTION_ROLES:
+            name = mention.attributes.get(role, "")
+            matches = set().union(*(parties.get(form, ()) for form in _party_forms(name)))
+            for party in matches - {case}:
+                counts[party, case, role] += 1
+                evidence[party, case, role].update(context.chunks_of[position])
+    for (party, case, role), count in counts.items():
+        chunks = tuple(sorted(evidence[party, case, role]))
+        yield Relationship(RelationType.PARTY_OF, party, case, count, chunks, {"role": role})
+
+
+def _party_forms(name: str, types: Iterable[EntityType] = PARTY_TYPES) -> set[tuple[str, str]]:
+    """The lookup forms of a name: casefolded, and as the key of each party type."""
+    plain = _SPACE.sub(" ", name).strip().casefold()
+    if not plain:
+        return set()
+    return {("", plain), *((t.value, entity_key(t, name)) for t in types)}
+
+
+def _party_index(context: RelateContext) -> dict[tuple[str, str], set[str]]:
+    """Lookup form -> ids of this document's person and organisation entities."""
+    index: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for entity_id in sorted({e for _, _, e in context.mentions_of(PARTY_TYPES)}):
+        entity = context.entities.get(entity_id)
+        if entity is None:
+            continue
+        for name in {entity.name, *entity.aliases}:
+            for form in _party_forms(name, (entity.type,)):
+                index[form].add(entity_id)
+        index[entity.type.value, entity.key].add(entity_id)
+    return index
+
+
+#: The edge builders :func:`relate` runs by default, in no particular order.
+EDGE_BUILDERS: tuple[EdgeBuilder, ...] = (
+    co_occurrence_edges,
+    citation_edges,
+    role_edges,
+    case_party_edges,
+)
+
+
+def relate(
+    mentions: Sequence[Mention],
+    resolution: Resolution,
+    chunks: Sequence[Chunk],
+    *,
+    builders: Sequence[EdgeBuilder] = EDGE_BUILDERS,
+) -> tuple[Relationship, ...]:
+    """Run every edge builder over one document's mentions and return the edges.
+
+    ``resolution.assignments`` must hold one entity id per mention. The result is
+    sorted by type, source, target and attributes, so equal input gives equal output.
+    """
+    if len(resolution.assignments) != len(mentions):
+        raise PermanentError(
+            f"relate: {len(mentions)} mentions but {len(resolution.assignments)} assignments",
+            code="inconsistent_resolution",
+        )
+    context = RelateContext(
+        mentions=mentions,
+        assignments=resolution.assignments,
+        entities={entity.id: entity for entity in resolution.entities},
+        chunks_of=_chunks_of_mentions(mentions, chunks),
+    )
+    edges = [edge for builder in builders for edge in builder(context)]
+    return tuple(sorted(edges, key=_edge_order))
+
+
+def _edge_order(edge: Relationship) -> tuple[str, str, str, tuple[tuple[str, str], ...]]:
+    return (edge.type.value, edge.source, edge.target, tuple(sorted(edge.attributes.items())))
+
+
+def _chunks_of_mentions(
+    mentions: Sequence[Mention], chunks: Sequence[Chunk]
+) -> list[tuple[int, ...]]:
+    """The indexes of the chunks holding each mention (by span, plus its chunk_index)."""
+    ordered = sorted(chunks, key=lambda c: (c.char_start, c.index))
+    starts = [chunk.char_start for chunk in ordered]
+    indexes = {chunk.index for chunk in ordered}
+    holding = []
+    for mention in mentions:
+        found = set()
+        if 0 <= mention.char_start < mention.char_end:
+            # Chunk ends grow with their starts: walk back while the chunk still holds it.
+            position = bisect_right(starts, mention.char_start) - 1
+            while position >= 0 and ordered[position].char_end >= mention.char_end:
+                found.add(ordered[position].index)
+                position -= 1
+        if mention.chunk_index >= 0 and (not ordered or mention.chunk_index in indexes):
+            found.add(mention.chunk_index)
+        holding.append(tuple(sorted(found)))
+    return holding
