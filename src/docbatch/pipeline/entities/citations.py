@@ -1,0 +1,256 @@
+"""Case citations and the statutes eyecite recognises, found with eyecite.
+
+Full, short, id. and supra citations are found over the whole document text and then
+resolved (:func:`eyecite.resolve_citations`) so a short form is normalised to the full
+citation it refers to. Two corrections are made on top of eyecite:
+
+- **Years of neighbouring citations.** When a case name is searched backwards from a
+  citation, eyecite takes any ``(2001)`` word it passes as a California-style year placed
+  before the citation (``People v. X (2001) 1 Cal.4th 1``). In a string cite joined by
+  commas (``A v. B, 1 U.S. 1 (2001), C v. D, 2 U.S. 2 (2002)``) the previous citation's
+  parenthetical is such a word, so the second citation gets the first one's year (and a
+  case name that runs into the first citation). Semicolons stop the backward search,
+  which is why it only shows in comma-joined runs. We re-read each citation's own
+  parenthetical (:func:`own_parenthetical`), bounded by the next citation.
+- **Speed.** eyecite matches a parenthetical's court against every court in courts-db
+  with hundreds of regex substitutions per citation; the answer depends on the string
+  only, so it is memoised (:func:`_memoise_court_lookup`).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from docbatch.models import EntityType
+from docbatch.pipeline.entities.base import RawMention
+from docbatch.pipeline.entities.courts import canonical_court
+from docbatch.pipeline.entities.tokenizer import citation_tokenizer
+
+__all__ = ["CitationScan", "ParentheticalInfo", "find_citations", "own_parenthetical"]
+
+log = logging.getLogger(__name__)
+
+_PIN = (
+    r"(?:,\s*(?:at\s+)?\*?\d+(?:[-\u2013]\d+)?(?:\s*n\.\s*\d+)?(?:,\s*\*?\d+(?:[-\u2013]\d+)?)*)?"
+)
+_OWN_PAREN = re.compile(
+    _PIN + r"\s*[(\[](?P<court>[^()\[\]]*?)\s*"
+    r"(?:(?P<month>[A-Z][a-z]{2,8}\.?)\s+\d{1,2},\s*)?(?P<year>1[6-9]\d\d|20\d\d)[)\]]"
+)
+_PRE_YEAR = re.compile(r"\((?P<year>1[6-9]\d\d|20\d\d)\)\s*$")
+_PARALLEL_GAP = re.compile(_PIN + r",\s*$")
+_CASE_NAME = re.compile(
+    r"(?P<plaintiff>[A-Z][^;()]*?)\s+v\.\s+(?P<defendant>[A-Z][^;()]*?),\s*$",
+)
+_SIGNALS = re.compile(r"^(?:(?:see|also|cf\.|accord|and|but|e\.g\.,?|compare|with)\s+)+", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class ParentheticalInfo:
+    """The court and year read from the parenthetical that belongs to one citation."""
+
+    court: str
+    year: str
+
+
+@dataclass(frozen=True, slots=True)
+class CitationScan:
+    """Citation mentions plus the spans of case names, which are not party mentions."""
+
+    mentions: list[RawMention]
+    case_name_spans: list[tuple[int, int]]
+
+
+def own_parenthetical(text: str, end: int, limit: int) -> ParentheticalInfo | None:
+    """The ``(court year)`` parenthetical right after a citation ending at ``end``.
+
+    Only an optional pin cite may sit between the citation and the parenthetical, and
+    the search never reaches ``limit`` (the start of the next citation), so a citation
+    never borrows its neighbour's year.
+    """
+    match = _OWN_PAREN.match(text, end, limit)
+    if match is None:
+        return None
+    return ParentheticalInfo(court=match["court"].strip(" ,"), year=match["year"])
+
+
+def find_citations(text: str, *, use_hyperscan: bool = True) -> CitationScan:
+    """Find and resolve every citation eyecite recognises in ``text``."""
+    import eyecite
+    from eyecite.models import FullCaseCitation, FullLawCitation, ResourceCitation
+
+    _memoise_court_lookup()
+    tokenizer = citation_tokenizer(use_hyperscan)
+    # eyecite can return a citation after a later one (when a case name ran back into
+    # the previous citation); resolution and our fixes both need text order.
+    citations = sorted(eyecite.get_citations(text, tokenizer=tokenizer), key=lambda c: c.span())
+    resolved = _resolved_targets(eyecite.resolve_citations(citations))
+    starts = [c.span()[0] for c in citations]
+    fixes = _fixed_case_metadata(text, citations, starts)
+    mentions: list[RawMention] = []
+    names: list[tuple[int, int]] = []
+    for index, citation in enumerate(citations):
+        start, _end = citation.span()
+        if isinstance(citation, FullLawCitation):
+            mentions.append(_law_mention(text, citation))
+            continue
+        if isinstance(citation, FullCaseCitation | ResourceCitation):
+            name_start = citation.full_span()[0]
+            if name_start < start:
+                names.append((name_start, start))
+        mention = _case_mention(text, citation, resolved.get(id(citation)), fixes.get(index))
+        if mention is not None:
+            mentions.append(mention)
+    return CitationScan(mentions=mentions, case_name_spans=names)
+
+
+def _resolved_targets(resolutions: Any) -> dict[int, Any]:
+    """Map ``id(citation)`` to the full citation its resource was resolved to."""
+    targets: dict[int, Any] = {}
+    for resource, members in resolutions.items():
+        full = getattr(resource, "citation", None)
+        for member in members:
+            targets[id(member)] = full
+    return targets
+
+
+def _fixed_case_metadata(
+    text: str, citations: Sequence[Any], starts: Sequence[int]
+) -> dict[int, dict[str, str]]:
+    """Year, court and case name of every full case citation, read from its own text.
+
+    Walks backwards so a citation followed by a parallel citation ("1 U.S. 1, 2 S. Ct. 3
+    (2001)") can share the parenthetical the parallel citation already found.
+    """
+    from eyecite.models import FullCaseCitation
+
+    fixes: dict[int, dict[str, str]] = {}
+    for index in range(len(citations) - 1, -1, -1):
+        citation = citations[index]
+        if not isinstance(citation, FullCaseCitation):
+            continue
+        start, end = citation.span()
+        limit = starts[index + 1] if index + 1 < len(citations) else len(text)
+        fix: dict[str, str] = {}
+        paren = own_parenthetical(text, end, limit)
+        if paren is not None:
+            fix = {"year": paren.year, "court": canonical_court(paren.court) or ""}
+        elif index + 1 in fixes and _PARALLEL_GAP.match(text, end, limit):
+            fix = {k: v for k, v in fixes[index + 1].items() if k in ("year", "court")}
+        else:
+            pre = _PRE_YEAR.search(text, max(0, start - 12), start)
+            fix = {"year": pre["year"] if pre else "", "court": ""}
+        previous_end = citations[index - 1].span()[1] if index else 0
+        if citation.full_span()[0] < previous_end or not citation.metadata.plaintiff:
+            fix.update(_case_name_before(text, previous_end, start))
+        fixes[index] = fix
+    return fixes
+
+
+def _case_name_before(text: str, floor: int, start: int) -> dict[str, str]:
+    """Plaintiff and defendant of "X v. Y, <citation>", looking back no further than floor."""
+    window_start = max(floor, start - 200)
+    window = text[window_start:start]
+    # Only the last clause can hold this citation's case name.
+    clause = re.split(r"(?<!\bv)(?<!\b[A-Z])[.;]\s+(?=[A-Z])|\),\s*", window)[-1]
+    match = _CASE_NAME.search(clause)
+    if match is None:
+        return {"plaintiff": "", "defendant": ""}
+    plaintiff = _SIGNALS.sub("", match["plaintiff"]).strip()
+    return {"plaintiff": plaintiff, "defendant": match["defendant"].strip()}
+
+
+def _case_mention(
+    text: str, citation: Any, target: Any, fix: dict[str, str] | None
+) -> RawMention | None:
+    """A CITATION mention for a full, short, id. or supra citation."""
+    from eyecite.models import FullCaseCitation, IdCitation, ShortCaseCitation, SupraCitation
+
+    forms: dict[type, str] = {FullCaseCitation: "full", ShortCaseCitation: "short"}
+    forms |= {IdCitation: "id", SupraCitation: "supra"}
+    form = forms.get(type(citation))
+    if form is None:
+        return None
+    start, end = citation.span()
+    full = citation if form == "full" else target
+    attributes = _citation_attributes(full, citation, fix)
+    attributes["form"] = form
+    attributes["resolved"] = "true" if full is not None else "false"
+    normalized = _full_normalized(full) if full is not None else _plain(text[start:end])
+    confidence = 0.95 if form == "full" else (0.85 if full is not None else 0.5)
+    return RawMention(
+        type=EntityType.CITATION,
+        start=start,
+        end=end,
+        text=text[start:end],
+        normalized=normalized,
+        confidence=confidence,
+        attributes=attributes,
+    )
+
+
+def _citation_attributes(full: Any, citation: Any, fix: dict[str, str] | None) -> dict[str, str]:
+    """Volume, reporter, page, pin cite, year, parties and court of a citation."""
+    attributes: dict[str, str] = {}
+    if full is not None:
+        groups = full.groups
+        attributes["volume"] = groups.get("volume") or ""
+        attributes["reporter"] = full.corrected_reporter() or groups.get("reporter") or ""
+        attributes["page"] = groups.get("page") or ""
+        meta = full.metadata
+        for key in ("year", "plaintiff", "defendant"):
+            attributes[key] = getattr(meta, key, None) or ""
+        attributes["court_id"] = getattr(meta, "court", None) or ""
+        if fix is not None:
+            attributes.update(fix)
+    pin = getattr(citation.metadata, "pin_cite", None)
+    if pin:
+        attributes["pin_cite"] = re.sub(r"^at\s+", "", pin)
+    return {key: value for key, value in attributes.items() if value}
+
+
+def _full_normalized(full: Any) -> str:
+    """ "volume reporter page" with the reporter in its canonical form."""
+    groups = full.groups
+    reporter = full.corrected_reporter() or groups.get("reporter")
+    parts = [groups.get("volume"), reporter, groups.get("page")]
+    return " ".join(part for part in parts if part)
+
+
+def _law_mention(text: str, citation: Any) -> RawMention:
+    """A STATUTE or REGULATION mention for a law citation eyecite found."""
+    start, end = citation.span()
+    reporter = citation.groups.get("reporter") or ""
+    kind = EntityType.REGULATION if "C.F.R" in reporter else EntityType.STATUTE
+    return RawMention(
+        type=kind,
+        start=start,
+        end=end,
+        text=text[start:end],
+        normalized=_plain(text[start:end]),
+        confidence=0.8,
+        attributes={"source": "eyecite", "reporter": reporter},
+    )
+
+
+def _plain(value: str) -> str:
+    return " ".join(value.split())
+
+
+@functools.cache
+def _memoise_court_lookup() -> None:
+    """Cache eyecite's parenthetical-to-court lookup (a pure function of its string).
+
+    It is the slowest step of eyecite (≈ 900 regex substitutions per citation). The
+    wrapper returns exactly what the original returns; it is installed once per process.
+    """
+    from eyecite import helpers
+
+    original = helpers.get_court_by_paren
+    if not hasattr(original, "cache_info"):
+        helpers.get_court_by_paren = functools.lru_cache(maxsize=4096)(original)

@@ -1,0 +1,91 @@
+"""Calendar dates in the usual legal spellings, normalised to ISO 8601.
+
+Recognised: "March 14, 2023", "Mar. 14, 2023", "14 March 2023", "the 14th day of March,
+2023", "2023-03-14" and "03/14/2023" (US month-first order). A bare year is never a date,
+so citation years ("(2007)") and reporter numbers are left alone; the default extractor
+also drops dates inside a citation's own parenthetical (a decision date is citation
+metadata).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from docbatch.models import EntityType
+from docbatch.pipeline.entities.base import RawMention
+
+__all__ = ["find_dates", "parse_month"]
+
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")  # fmt: skip
+_MONTH = (
+    r"(?P<{g}>January|February|March|April|May|June|July|August|September|October|November"
+    r"|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+)
+_YEAR = r"(?P<{g}>1[6-9]\d\d|20\d\d)"
+_DAY = r"(?P<{g}>[0-3]?\d)(?:st|nd|rd|th)?"
+_DATE = re.compile(
+    "|".join(
+        (
+            rf"\b{_MONTH.format(g='m1')}\s+{_DAY.format(g='d1')},?\s+{_YEAR.format(g='y1')}\b",
+            rf"\b(?:the\s+)?{_DAY.format(g='d2')}\s+(?:day\s+of\s+)?{_MONTH.format(g='m2')},?\s+"
+            rf"{_YEAR.format(g='y2')}\b",
+            r"(?<![\w/-])(?P<y3>1[6-9]\d\d|20\d\d)-(?P<m3>[01]\d)-(?P<d3>[0-3]\d)(?![\w/-])",
+            r"(?<![\w/.-])(?P<m4>[01]?\d)/(?P<d4>[0-3]?\d)/(?P<y4>1[6-9]\d\d|20\d\d)(?![\w/])",
+        )
+    ),
+    re.IGNORECASE,
+)
+
+
+def parse_month(name: str) -> int | None:
+    """1-12 for a month name or abbreviation ("Mar.", "Sept", "march"), else None."""
+    key = name.rstrip(".").lower()
+    if len(key) < 3:
+        return None
+    for index, month in enumerate(_MONTHS, start=1):
+        if month.startswith(key[:3]) and (len(key) <= 4 or month == key):
+            return index
+    return None
+
+
+def find_dates(text: str) -> list[RawMention]:
+    """Every valid calendar date in ``text`` as a DATE mention with an ISO value."""
+    found = []
+    for match in _DATE.finditer(text):
+        value = _to_date(match)
+        if value is None:
+            continue  # "February 30, 2023" and the like
+        start, end = match.span()
+        if match["m1"] and not match["m1"][0].isupper():
+            continue  # "may 3, 2020" is almost always a verb followed by numbers
+        found.append(
+            RawMention(
+                EntityType.DATE,
+                start,
+                end,
+                text[start:end],
+                value.isoformat(),
+                0.95 if (match["m1"] or match["m2"] or match["y3"]) else 0.8,
+                {"year": str(value.year), "month": str(value.month), "day": str(value.day)},
+            )
+        )
+    return found
+
+
+def _to_date(match: re.Match[str]) -> dt.date | None:
+    for month_group, day_group, year_group in (
+        ("m1", "d1", "y1"),
+        ("m2", "d2", "y2"),
+        ("m3", "d3", "y3"),
+        ("m4", "d4", "y4"),
+    ):
+        if match[year_group]:
+            raw_month = match[month_group]
+            month = int(raw_month) if raw_month.isdigit() else parse_month(raw_month)
+            try:
+                return dt.date(int(match[year_group]), month or 0, int(match[day_group]))
+            except ValueError:
+                return None
+    return None

@@ -1,0 +1,93 @@
+"""The default extractor: eyecite plus docbatch's own offline rules, no model.
+
+It runs every finder over the whole text and settles their overlaps:
+
+- our statute and regulation patterns win over eyecite's law citations for the same
+  text (eyecite drops subsections and cuts C.F.R. sections short);
+- a date inside a citation's own parenthetical is citation metadata, not a date;
+- a case number inside a citation ("No. 12-cv-1, 2001 WL 12345") stays a case number;
+- people and organisations are never reported inside a cited case's name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from docbatch.models import EntityType
+from docbatch.pipeline.entities.base import RawMention
+from docbatch.pipeline.entities.citations import find_citations, own_parenthetical
+from docbatch.pipeline.entities.courts import find_courts
+from docbatch.pipeline.entities.dates import find_dates
+from docbatch.pipeline.entities.money import find_money
+from docbatch.pipeline.entities.parties import find_parties
+from docbatch.pipeline.entities.patterns import (
+    find_case_numbers,
+    find_court_rules,
+    find_regulations,
+    find_statutes,
+)
+
+__all__ = ["DefaultExtractor", "create_default"]
+
+_FALSE = {"0", "false", "no", "off"}
+
+
+class DefaultExtractor:
+    """eyecite citations plus rule-based courts, numbers, rules, laws, dates, money, parties.
+
+    ``use_hyperscan`` picks eyecite's Hyperscan tokenizer when the package is importable
+    (the result is the same; only the speed differs).
+    """
+
+    name = "default"
+
+    def __init__(self, *, use_hyperscan: bool = True) -> None:
+        self.use_hyperscan = use_hyperscan
+
+    def extract(self, text: str) -> list[RawMention]:
+        """Every mention the default rules find in ``text``."""
+        scan = find_citations(text, use_hyperscan=self.use_hyperscan)
+        laws = find_statutes(text) + find_regulations(text)
+        law_spans = [(m.start, m.end) for m in laws]
+        eyecite_laws = [
+            m
+            for m in scan.mentions
+            if m.type is not EntityType.CITATION and not _overlaps(m, law_spans)
+        ]
+        citations = [m for m in scan.mentions if m.type is EntityType.CITATION]
+        parentheticals = _citation_parentheticals(text, citations)
+        dates = [m for m in find_dates(text) if not _overlaps(m, parentheticals)]
+        return [
+            *citations,
+            *laws,
+            *eyecite_laws,
+            *find_courts(text),
+            *find_case_numbers(text),
+            *find_court_rules(text),
+            *dates,
+            *find_money(text),
+            *find_parties(text, scan.case_name_spans),
+        ]
+
+
+def _citation_parentheticals(text: str, citations: list[RawMention]) -> list[tuple[int, int]]:
+    """Spans from each full citation's end to the end of its own "(court date)"."""
+    spans = []
+    starts = sorted(m.start for m in citations)
+    for mention in citations:
+        if mention.attributes.get("form") != "full":
+            continue
+        limit = next((s for s in starts if s > mention.start), len(text))
+        if own_parenthetical(text, mention.end, limit) is not None:
+            close = text.find(")", mention.end, limit)
+            spans.append((mention.end, close + 1 if close >= 0 else limit))
+    return spans
+
+
+def _overlaps(mention: RawMention, spans: list[tuple[int, int]]) -> bool:
+    return any(mention.start < end and start < mention.end for start, end in spans)
+
+
+def create_default(params: Mapping[str, str]) -> DefaultExtractor:
+    """Build the default extractor; ``hyperscan=false`` forces eyecite's own tokenizer."""
+    return DefaultExtractor(use_hyperscan=params.get("hyperscan", "true").lower() not in _FALSE)

@@ -1,0 +1,131 @@
+"""Word lists and display-name cleaning for people and organisations.
+
+Small, hand-kept gazetteers: organisation suffixes and head nouns, party and title cues,
+common given names, and words that are never part of a person's name in legal prose.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "GIVEN_NAMES",
+    "LEADING_NOISE",
+    "NOT_NAME_WORDS",
+    "ORG_HEADS",
+    "ORG_SUFFIXES",
+    "display_name",
+    "is_shouting",
+]
+
+#: Legal-form suffixes: strong evidence that the words before them name an organisation.
+ORG_SUFFIXES: dict[str, str] = {
+    key.lower(): key
+    for key in (
+        "Inc.", "LLC", "L.L.C.", "Corp.", "Corporation", "Co.", "Company", "Ltd.", "Limited",
+        "L.P.", "LP", "LLP", "L.L.P.", "N.A.", "P.C.", "PLC", "plc", "GmbH", "S.A.", "AG",
+        "P.A.", "PLLC", "N.V.", "B.V.", "S.p.A.",
+    )
+}  # fmt: skip
+
+#: Nouns that end many organisation names; weaker evidence than a legal suffix.
+ORG_HEADS: frozenset[str] = frozenset(
+    {
+        "bank", "trust", "holdings", "group", "partners", "associates", "fund", "foundation",
+        "association", "university", "insurance", "bancorp", "capital", "securities",
+        "industries", "enterprises", "technologies", "systems", "ventures", "laboratories",
+    }
+)  # fmt: skip
+
+#: Words stripped from the front of a candidate name ("The", "Plaintiff", "See", ...).
+LEADING_NOISE: frozenset[str] = frozenset(
+    {
+        "the", "a", "an", "see", "also", "cf.", "and", "or", "but", "against", "under", "in",
+        "on", "by", "for", "from", "with", "to", "of", "that", "this", "dated", "plaintiff",
+        "plaintiffs", "defendant", "defendants", "petitioner", "petitioners", "respondent",
+        "respondents", "appellant", "appellants", "appellee", "appellees", "however",
+        "meanwhile", "thus", "here", "because", "although", "when", "after", "before",
+        "since", "moreover", "accordingly", "nor", "neither", "both", "each", "where",
+        "while", "whether", "if", "as", "at", "judge", "justice", "mr.", "ms.", "mrs.", "dr.",
+    }
+)  # fmt: skip
+
+#: Words that are never part of a person's name in this kind of text.
+NOT_NAME_WORDS: frozenset[str] = frozenset(
+    {
+        "january", "february", "march", "april", "may", "june", "july", "august", "september",
+        "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
+        "friday", "saturday", "sunday", "court", "courts", "circuit", "district", "judge",
+        "justice", "united", "states", "state", "america", "american", "rule", "rules",
+        "section", "act", "code", "plaintiff", "plaintiffs", "defendant", "defendants",
+        "petitioner", "respondent", "appellant", "appellee", "order", "opinion", "motion",
+        "complaint", "exchange", "securities", "federal", "county", "city", "new", "york",
+        "supreme", "appeals", "commission", "department", "the", "and", "of", "so", "ordered",
+        "dated", "denied", "granted", "id", "see", "also", "street", "avenue", "road",
+        "government", "congress", "senate", "house", "magistrate", "chief", "honorable",
+        "southern", "northern", "eastern", "western", "central", "middle", "civil",
+        "criminal", "procedure", "evidence", "first", "second", "third", "fourth", "fifth",
+        "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "amendment", "article",
+        "memorandum", "judgment", "agreement", "contract", "company", "bank", "trust",
+        "holdings", "capital", "group", "inc", "llc", "corp", "ltd", "law", "laws", "statute",
+        "regulation", "constitution", "clause", "count", "claim", "claims", "case", "no",
+    }
+)  # fmt: skip
+
+#: Common given names, for the weakest person evidence ("Alice Baker" with no cue).
+GIVEN_NAMES: frozenset[str] = frozenset(
+    {
+        "aaron", "adam", "alan", "albert", "alex", "alexander", "alice", "amanda",
+        "amy", "andrew", "angela", "ann", "anna", "anne", "anthony", "barbara",
+        "benjamin", "betty", "brian", "carl", "carla", "carol", "caroline", "catherine",
+        "charles", "christina", "christopher", "claire", "daniel", "david", "deborah",
+        "dennis", "diana", "donald", "donna", "dorothy", "douglas", "edward", "elena",
+        "elizabeth", "emily", "emma", "eric", "frank", "gary", "george", "grace",
+        "gregory", "hannah", "harold", "helen", "henry", "jack", "jacob", "james",
+        "jane", "janet", "jason", "jeffrey", "jennifer", "jesse", "jessica", "joan",
+        "john", "jonathan", "joseph", "joshua", "julia", "karen", "kathleen", "kenneth",
+        "kevin", "laura", "linda", "lisa", "margaret", "maria", "mark", "martha",
+        "mary", "matthew", "melissa", "michael", "michelle", "nancy", "nicholas",
+        "olivia", "patricia", "patrick", "paul", "peter", "rachel", "raymond",
+        "rebecca", "richard", "robert", "ronald", "rose", "ruth", "ryan", "samuel",
+        "sandra", "sarah", "scott", "sharon", "sonia", "stephen", "steven", "susan",
+        "thomas", "timothy", "victoria", "walter", "william",
+    }
+)  # fmt: skip
+
+_CONNECTORS = {"and": "and", "of": "of", "the": "the", "de": "de", "&": "&"}
+
+
+def is_shouting(value: str) -> bool:
+    """True when the letters of ``value`` are (almost) all capitals, as in captions."""
+    letters = [c for c in value if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+
+
+def display_name(value: str) -> str:
+    """A clean display form: single spaces, and title case for an ALL-CAPS caption name.
+
+    >>> display_name("ACME HOLDINGS, INC.")
+    'Acme Holdings, Inc.'
+    """
+    value = " ".join(value.split()).strip(" ,;")
+    if not is_shouting(value):
+        return value
+    words = []
+    for index, word in enumerate(value.split(" ")):
+        core = word.rstrip(",")
+        tail = word[len(core) :]
+        if core.lower() in ORG_SUFFIXES:
+            core = ORG_SUFFIXES[core.lower()]
+        elif index and core.lower() in _CONNECTORS:
+            core = _CONNECTORS[core.lower()]
+        elif not re.fullmatch(r"(?:[A-Z]\.)+", core):  # initials stay as they are
+            core = _title_word(core)
+        words.append(core + tail)
+    return " ".join(words)
+
+
+def _title_word(word: str) -> str:
+    """ "SMITH" → "Smith", "O'BRIEN" → "O'Brien", "SMITH-JONES" → "Smith-Jones"."""
+    parts = re.split(r"([-'\u2019])", word.lower())
+    return "".join(part[:1].upper() + part[1:] for part in parts)

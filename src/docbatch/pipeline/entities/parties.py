@@ -1,0 +1,288 @@
+"""People and organisations, offline: patterns, small gazetteers and context cues.
+
+Evidence, strongest first (the confidence says which one a mention rests on):
+
+- a caption line ("ACME HOLDINGS, INC., Plaintiff,") or a party cue ("Defendant John R.
+  Smith"), which also gives the party's ``role``;
+- a title ("Judge", "Mr.", "Jesse M. Furman, United States District Judge");
+- an organisation suffix ("Inc.", "LLC", "N.A.") or head noun ("Bank", "Holdings");
+- a name shape: "First M. Last", or a common given name followed by a surname;
+- the bare surname of a person already found ("Smith" after "John R. Smith").
+
+Case names in citations ("Bell Atlantic Corp. v. Twombly, 550 U.S. 544") are not party
+mentions: the names are kept as the citation's plaintiff/defendant attributes, and the
+spans are passed in as ``excluded`` so no person or organisation is reported there.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+
+from docbatch.models import EntityType
+from docbatch.pipeline.entities.base import RawMention
+from docbatch.pipeline.entities.names import (
+    GIVEN_NAMES,
+    LEADING_NOISE,
+    NOT_NAME_WORDS,
+    ORG_HEADS,
+    ORG_SUFFIXES,
+    display_name,
+)
+
+__all__ = ["find_parties"]
+
+_TW = r"(?:Mc|Mac|O['\u2019]|D['\u2019])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+_CW = r"(?:MC|MAC|O['\u2019])?[A-Z]{2,}(?:-[A-Z]{2,})?"
+_INIT = r"[A-Z]\."
+_GEN = r"(?:,?\s(?:Jr\.|Sr\.|JR\.|SR\.|II|III|IV)(?![\w]))?"
+_PERSON = (
+    rf"(?:{_TW}(?:[ ](?:{_INIT}|{_TW})){{0,2}}[ ]{_TW}{_GEN}"
+    rf"|{_CW}(?:[ ](?:{_INIT}|{_CW})){{0,2}}[ ]{_CW}{_GEN})"
+)
+_WORD = r"(?:[A-Z][A-Za-z'\u2019\-]*|[A-Z]{2,}|\d+[A-Za-z]*)"
+_SUFFIX = "|".join(re.escape(s) for s in sorted(ORG_SUFFIXES.values(), key=len, reverse=True))
+_SUFFIX_ANY = rf"(?:{_SUFFIX}|{_SUFFIX.upper()})"
+_ORG = re.compile(
+    rf"(?<![\w.])(?:{_WORD}[ ](?:(?:&|of|OF|the|THE)[ ])?){{0,5}}{_WORD}"
+    rf"(?:,?[ ]{_SUFFIX_ANY}(?![\w]))+"
+)
+_ORG_HEAD = re.compile(
+    rf"(?<![\w.])(?:{_WORD}[ ](?:(?:&|of)[ ])?){{1,4}}"
+    rf"(?:{'|'.join(h.title() for h in sorted(ORG_HEADS))})(?![\w])"
+)
+_ROLES = {
+    "plaintiff": "plaintiff", "defendant": "defendant", "petitioner": "petitioner",
+    "respondent": "respondent", "appellant": "appellant", "appellee": "appellee",
+    "intervenor": "intervenor", "debtor": "debtor", "movant": "movant",
+}  # fmt: skip
+_ROLE_WORD = (
+    r"(?P<role>Plaintiff|Defendant|Petitioner|Respondent|Appellant|Appellee|Intervenor"
+    r"|Debtor|Movant)s?"
+)
+_CUE_BEFORE = re.compile(rf"\b{_ROLE_WORD}[ ]+(?=[A-Z])")
+_CAPTION = re.compile(
+    r"(?m)^(?P<names>[^\n]{3,200}?),[ \t]*(?:\n[ \t]*)?"
+    r"(?P<role>(?i:plaintiff|defendant|petitioner|respondent|appellant|appellee|intervenor"
+    r"|debtor|movant))(?i:s)?[,.]?[ \t]*$"
+)
+#: One name in a caption's list: "A", "B and C", "A; B".
+_CAPTION_PART = re.compile(r"(?:(?:and|AND)[ ]+|;[ ]*)?(?P<p>[^ ;].*?)(?=[ ]+(?:and|AND)[ ]+|;|$)")
+_TITLE = re.compile(
+    r"\b(?P<title>(?:Chief |Magistrate |District |Circuit )?Judge|Justice|Hon\.|Honorable|"
+    rf"Mr\.|Ms\.|Mrs\.|Dr\.)[ ]+(?P<name>{_PERSON}|{_TW})"
+)
+_JUDGE_AFTER = re.compile(
+    rf"(?P<name>{_PERSON}),[ ]+(?:United[ ]States[ ](?:District|Magistrate|Circuit|Bankruptcy)"
+    r"[ ]Judge|U\.S\.(?:D|M)\.J\.|(?:Senior[ ])?(?:Circuit|District)[ ]Judge|C?J\.)"
+)
+_BARE_PERSON = re.compile(rf"(?<![\w.])(?P<name>{_PERSON})(?![\w])")
+
+
+def find_parties(text: str, excluded: Sequence[tuple[int, int]] = ()) -> list[RawMention]:
+    """People and organisations in ``text``, outside the ``excluded`` spans."""
+    found: list[RawMention] = []
+    found += _caption_parties(text)
+    found += _cued_parties(text)
+    found += _titled_people(text)
+    found += _organisations(text)
+    found += _bare_people(text)
+    names = _Spans(excluded)
+    kept = [m for m in _best(found) if not names.overlaps(m.start, m.end)]
+    kept += _surname_aliases(text, kept, excluded)
+    return _best(kept)
+
+
+def _caption_parties(text: str) -> list[RawMention]:
+    """Names on caption lines ending in ", Plaintiff," / ", Defendants."."""
+    found: list[RawMention] = []
+    for match in _CAPTION.finditer(text):
+        role = _ROLES[match["role"].lower().rstrip("s")]
+        start = match.start("names")
+        for part in _CAPTION_PART.finditer(match["names"]):
+            begin, end = start + part.start("p"), start + part.end("p")
+            mention = _classify(text, begin, end, 0.95, role)
+            if mention is not None:
+                found.append(mention)
+    return found
+
+
+def _cued_parties(text: str) -> list[RawMention]:
+    """ "Plaintiff Acme Holdings, Inc.", "Defendant John R. Smith"."""
+    found: list[RawMention] = []
+    for cue in _CUE_BEFORE.finditer(text):
+        role = _ROLES[cue["role"].lower()]
+        org = _ORG.match(text, cue.end())
+        if org is not None:
+            found.append(_org_mention(text, org.start(), org.end(), 0.95, role))
+            continue
+        person = re.compile(rf"{_PERSON}|{_TW}(?![\w.])").match(text, cue.end())
+        if person is not None and _plausible_person(person[0]):
+            confidence = 0.9 if " " in person[0] else 0.7
+            found.append(_person(text, person.start(), person.end(), confidence, role))
+    return found
+
+
+def _titled_people(text: str) -> list[RawMention]:
+    """ "Judge Furman", "Ms. Owens", "Jesse M. Furman, United States District Judge"."""
+    found: list[RawMention] = []
+    for match in _TITLE.finditer(text):
+        if _plausible_person(match["name"]):
+            start, end = match.span("name")
+            found.append(_person(text, start, end, 0.9, "", title=match["title"]))
+    for match in _JUDGE_AFTER.finditer(text):
+        start, end = _trim_leading(text, *match.span("name"))
+        if end > start and _plausible_person(text[start:end]):
+            found.append(_person(text, start, end, 0.9, "judge"))
+    return found
+
+
+def _organisations(text: str) -> list[RawMention]:
+    """Names ending in a legal suffix, or (weaker) in an organisation head noun."""
+    found: list[RawMention] = []
+    for pattern, confidence in ((_ORG, 0.85), (_ORG_HEAD, 0.65)):
+        for match in pattern.finditer(text):
+            start, end = _trim_leading(text, match.start(), match.end())
+            if _has_name_words(text[start:end]):
+                found.append(_org_mention(text, start, end, confidence, ""))
+    return found
+
+
+def _bare_people(text: str) -> list[RawMention]:
+    """ "First M. Last" (0.7) or a known given name and a surname (0.6), with no cue."""
+    found: list[RawMention] = []
+    for match in _BARE_PERSON.finditer(text):
+        start, end = _trim_leading(text, *match.span("name"))
+        name = text[start:end]
+        words = name.split()
+        if len(words) < 2 or not _plausible_person(name):
+            continue
+        if re.search(rf"[ ]{_INIT}[ ]", name):
+            found.append(_person(text, start, end, 0.7, ""))
+        elif words[0].lower() in GIVEN_NAMES:
+            found.append(_person(text, start, end, 0.6, ""))
+    return found
+
+
+def _surname_aliases(
+    text: str, people: Sequence[RawMention], excluded: Sequence[tuple[int, int]]
+) -> list[RawMention]:
+    """Bare surnames of people already found with good evidence ("Smith caused ...")."""
+    by_surname: dict[str, str] = {}
+    for mention in people:
+        words = mention.normalized.split()
+        if mention.type is EntityType.PERSON and mention.confidence >= 0.7 and len(words) > 1:
+            by_surname.setdefault(words[-1].rstrip(","), mention.normalized)
+    found: list[RawMention] = []
+    taken = _Spans([(m.start, m.end) for m in people] + list(excluded))
+    for surname, full in by_surname.items():
+        for match in re.finditer(rf"(?<![\w.])({re.escape(surname)})(?![\w])(?!\s+v\.)", text):
+            if not taken.overlaps(match.start(), match.end()):
+                found.append(
+                    RawMention(
+                        EntityType.PERSON,
+                        match.start(),
+                        match.end(),
+                        match[0],
+                        full,
+                        0.6,
+                        {"alias_of": full},
+                    )
+                )
+    return found
+
+
+def _classify(text: str, start: int, end: int, confidence: float, role: str) -> RawMention | None:
+    """An organisation or a person for the whole of text[start:end], if it is one."""
+    piece = text[start:end]
+    if _ORG.fullmatch(piece) or _ORG_HEAD.fullmatch(piece):
+        return _org_mention(text, start, end, confidence, role)
+    if re.fullmatch(_PERSON, piece) and _plausible_person(piece):
+        return _person(text, start, end, confidence, role)
+    return None
+
+
+def _trim_leading(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop leading cue or sentence words ("The", "Plaintiff", "See") from a span."""
+    while True:
+        match = re.match(r"(\S+)[ ]+", text[start:end])
+        if match is None or match[1].lower() not in LEADING_NOISE:
+            return start, end
+        start += match.end()
+
+
+def _has_name_words(name: str) -> bool:
+    """An organisation needs a distinctive word besides its suffix and head noun."""
+    words = [w.strip(",").lower() for w in name.split()]
+    return any(
+        w not in ORG_SUFFIXES and w not in ORG_HEADS and w not in NOT_NAME_WORDS
+        and w not in LEADING_NOISE and w not in {"&", "and", "of", "the"}
+        for w in words
+    )  # fmt: skip
+
+
+def _plausible_person(name: str) -> bool:
+    words = [w.strip(",.").lower() for w in name.split()]
+    return bool(words) and not any(w in NOT_NAME_WORDS or w in ORG_SUFFIXES for w in words)
+
+
+def _person(
+    text: str, start: int, end: int, confidence: float, role: str, title: str = ""
+) -> RawMention:
+    attributes = {key: value for key, value in (("role", role), ("title", title)) if value}
+    raw = text[start:end]
+    return RawMention(EntityType.PERSON, start, end, raw, display_name(raw), confidence, attributes)
+
+
+def _org_mention(text: str, start: int, end: int, confidence: float, role: str) -> RawMention:
+    raw = text[start:end]
+    attributes = {"role": role} if role else {}
+    return RawMention(
+        EntityType.ORGANIZATION, start, end, raw, display_name(raw), confidence, attributes
+    )
+
+
+class _Spans:
+    """Answers "does this span overlap any of these spans?" in O(log n)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [start for start, _ in ordered]
+        # reach[i] is the furthest end among the first i + 1 spans: a span (s, e)
+        # overlaps one of them iff some span starting before e ends after s.
+        self.reach = list(itertools.accumulate((end for _, end in ordered), max))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        index = bisect.bisect_left(self.starts, end) - 1
+        return index >= 0 and self.reach[index] > start
+
+
+def _best(mentions: Sequence[RawMention]) -> list[RawMention]:
+    """One mention per stretch of text: organisations over people, then longer, then
+    more confident; a role found by any of the overlapping candidates is kept."""
+    ranked = sorted(
+        mentions,
+        key=lambda m: (m.type is not EntityType.ORGANIZATION, -(m.end - m.start), -m.confidence),
+    )
+    kept: list[RawMention] = []  # non-overlapping, sorted by start (hence by end)
+    for mention in ranked:
+        index = bisect.bisect_left([k.start for k in kept], mention.start)
+        clash = next(
+            (
+                k
+                for k in kept[max(0, index - 1) : index + 1]
+                if k.start < mention.end and mention.start < k.end
+            ),
+            None,
+        )
+        if clash is None:
+            kept.insert(index, mention)
+        elif mention.attributes.get("role") and not clash.attributes.get("role"):
+            merged = {**clash.attributes, "role": mention.attributes["role"]}
+            kept[kept.index(clash)] = RawMention(
+                clash.type, clash.start, clash.end, clash.text, clash.normalized,
+                max(clash.confidence, mention.confidence), merged,
+            )  # fmt: skip
+    return kept

@@ -1,0 +1,149 @@
+"""Case and docket numbers, federal court rules, regulations and statutes, by pattern.
+
+eyecite cuts regulations short ("17 C.F.R. § 240" for "§ 240.10b-5") and drops statute
+subsections ("§ 78j(b)"), so these are matched here in full; the default extractor
+prefers these mentions over eyecite's overlapping law citations.
+"""
+
+from __future__ import annotations
+
+import re
+
+from docbatch.models import EntityType
+from docbatch.pipeline.entities.base import RawMention
+
+__all__ = ["find_case_numbers", "find_court_rules", "find_regulations", "find_statutes"]
+
+_NUMBER = (
+    r"(?:\d{1,2}:)?\d{2,4}-[A-Za-z]{1,4}-\d{2,6}(?:-[A-Z]{1,5})*"  # 1:23-cv-04567-JMF
+    r"|\d{2,4}-\d{1,7}(?:-[A-Z]{1,5})?"  # 21-1234
+    r"|[A-Z]{1,3}\s?\d{2}-\d{2,6}"  # CV 12-3456
+)
+_LABELLED_NUMBER = re.compile(
+    r"(?<![\w.])(?:(?P<label>Case|Civil\s+Action|Civ\.\s+A\.|Criminal\s+Action|Crim\.\s+A\."
+    r"|Docket|Dkt\.|Index|Appeal|Misc\.)\s+)?Nos?\.\s*"
+    rf"(?P<num>{_NUMBER}|\d{{3,}}(?=\s*[,.;)]?\s))"
+)
+#: A federal docket number is unmistakable even without "No.".
+_BARE_FEDERAL = re.compile(
+    r"(?<![\w:-])\d{1,2}:\d{2}-(?:cv|cr|mc|md|bk|mj|ap)-\d{3,6}(?:-[A-Z]{2,5})*\b"
+)
+_PUBLIC_LAW = re.compile(r"(?:Pub\.\s?L\.|L\.)\s*$")
+
+_RULE_SETS = {"civ": "Civ. P.", "crim": "Crim. P.", "app": "App. P.", "evid": "Evid.",
+              "bankr": "Bankr. P."}  # fmt: skip
+_RULE_NAMES = {"civil procedure": "civ", "criminal procedure": "crim", "evidence": "evid",
+               "appellate procedure": "app", "bankruptcy procedure": "bankr"}  # fmt: skip
+_SUBSECTIONS = r"(?:\([a-zA-Z0-9]{1,5}\))*"
+_COURT_RULE = re.compile(
+    r"\bFed\.\s?R\.\s?(?P<set>Civ|Crim|App|Evid|Bankr)\.(?:\s?P\.)?\s*"
+    rf"(?P<num>\d{{1,4}}(?:\.\d+)?{_SUBSECTIONS})"
+    r"|\bFederal\s+Rules?\s+of\s+(?P<name>Civil\s+Procedure|Criminal\s+Procedure"
+    r"|Appellate\s+Procedure|Evidence|Bankruptcy\s+Procedure)\s+"
+    rf"(?P<num2>\d{{1,4}}(?:\.\d+)?{_SUBSECTIONS})"
+)
+
+_SECTION_NO = r"\d+[A-Za-z]*(?:[.\-]\d+[A-Za-z]*)*" + _SUBSECTIONS
+# A following number is another section only when no code name follows it
+# ("§ 1331, 28 U.S.C. § 1332" is two citations).
+_SECTIONS = rf"{_SECTION_NO}(?:\s*(?:,|-|\u2013|to|and)\s*{_SECTION_NO}(?![\w(])(?!\s+[A-Z]))*"
+_SECTION_MARK = r"(?P<mark>§§?|[Ss]ections?|[Ss]ecs?\.)"
+_REGULATION = re.compile(
+    rf"\b(?P<title>\d{{1,3}})\s+C\.\s?F\.\s?R\.\s*(?:{_SECTION_MARK}|(?P<part>[Pp]arts?|pt\.))?\s*"
+    rf"(?P<sec>{_SECTIONS})"
+    r"|\b(?P<vol>\d{1,3})\s+Fed\.\s?Reg\.\s+(?P<page>\d[\d,]*)"
+)
+_STATE_CODE = (
+    r"(?:[A-Z][a-z]{1,5}\.|[A-Z]\.[A-Z]\.|N\.\s?Y\.|Ohio|Iowa|Utah|Idaho|Alaska)"
+    r"(?:\s+(?:[A-Z][A-Za-z]*\.?|&)){0,5}?\s+(?:Code|Law|Laws|Stat\.|Rev\.\s+Stat\.|Comp\.\s+Laws)"
+    r"(?:\s+Ann\.)?(?:\s+(?:tit\.|ch\.)\s+\w+,)?"
+)
+_STATUTE = re.compile(
+    rf"(?:\b(?P<title>\d{{1,3}})\s+U\.\s?S\.\s?C\.(?:\s?A\.)?|(?<![\w.])(?P<code>{_STATE_CODE}))"
+    rf"\s*{_SECTION_MARK}\s*(?P<sec>{_SECTIONS})(?P<seq>\s+et\s+seq\.)?"
+)
+
+
+def find_case_numbers(text: str) -> list[RawMention]:
+    """Case and docket numbers ("Case No. 1:23-cv-04567-JMF" → "1:23-cv-04567-JMF")."""
+    found: list[RawMention] = []
+    taken: list[tuple[int, int]] = []
+    for match in _LABELLED_NUMBER.finditer(text):
+        if _PUBLIC_LAW.search(text, max(0, match.start() - 8), match.start()):
+            continue  # "Pub. L. No. 111-203" is a statute, not a case
+        label = " ".join((match["label"] or "No.").split())
+        number = " ".join(match["num"].split())
+        confidence = 0.95 if match["label"] else 0.8
+        found.append(
+            _mention(EntityType.CASE_NUMBER, text, match, number, confidence, {"label": label})
+        )
+        taken.append(match.span())
+    for match in _BARE_FEDERAL.finditer(text):
+        if not any(s <= match.start() < e for s, e in taken):
+            found.append(_mention(EntityType.CASE_NUMBER, text, match, match[0], 0.85))
+    return found
+
+
+def find_court_rules(text: str) -> list[RawMention]:
+    """Federal rules ("Fed. R. Civ. P. 12(b)(6)", "Federal Rule of Evidence 702")."""
+    found = []
+    for match in _COURT_RULE.finditer(text):
+        if match["set"]:
+            key, number = match["set"].lower(), match["num"]
+        else:
+            key, number = _RULE_NAMES[" ".join(match["name"].lower().split())], match["num2"]
+        normalized = f"Fed. R. {_RULE_SETS[key]} {number}"
+        attributes = {"rule_set": key, "rule": number}
+        found.append(_mention(EntityType.COURT_RULE, text, match, normalized, 0.95, attributes))
+    return found
+
+
+def find_regulations(text: str) -> list[RawMention]:
+    """C.F.R. sections and Federal Register pages ("17 C.F.R. § 240.10b-5")."""
+    found = []
+    for match in _REGULATION.finditer(text):
+        if match["vol"]:
+            normalized = f"{match['vol']} Fed. Reg. {match['page']}"
+        else:
+            mark = "pt." if match["part"] else _mark(match["mark"], match["sec"])
+            normalized = f"{match['title']} C.F.R. {mark} {_sections(match['sec'])}"
+        found.append(_mention(EntityType.REGULATION, text, match, normalized, 0.95))
+    return found
+
+
+def find_statutes(text: str) -> list[RawMention]:
+    """U.S. Code and simple state-code sections ("15 U.S.C. § 78j(b)", "§§", "et seq.")."""
+    found = []
+    for match in _STATUTE.finditer(text):
+        code = f"{match['title']} U.S.C." if match["title"] else " ".join(match["code"].split())
+        normalized = f"{code} {_mark(match['mark'], match['sec'])} {_sections(match['sec'])}"
+        code = code.rstrip(",")
+        if match["seq"]:
+            normalized += " et seq."
+        confidence = 0.95 if match["title"] else 0.8
+        found.append(
+            _mention(EntityType.STATUTE, text, match, normalized, confidence, {"code": code})
+        )
+    return found
+
+
+def _mark(mark: str | None, sections: str) -> str:
+    """ "§§" for several sections, "§" for one, whatever the text spelled."""
+    several = (mark or "").startswith("§§") or (mark or "").lower().startswith(("sections", "secs"))
+    return "§§" if several or re.search(r"\s*(?:,|to|and)\s*\d", sections) else "§"
+
+
+def _sections(value: str) -> str:
+    return " ".join(value.split())
+
+
+def _mention(
+    kind: EntityType,
+    text: str,
+    match: re.Match[str],
+    normalized: str,
+    confidence: float,
+    attributes: dict[str, str] | None = None,
+) -> RawMention:
+    start, end = match.span()
+    return RawMention(kind, start, end, text[start:end], normalized, confidence, attributes or {})

@@ -1,0 +1,122 @@
+"""Citations: eyecite forms and resolution, the neighbouring-year fix, the tokenizers."""
+
+from __future__ import annotations
+
+import pytest
+from eyecite import get_citations
+
+from docbatch.pipeline.entities.citations import find_citations, own_parenthetical
+from docbatch.pipeline.entities.tokenizer import citation_tokenizer, hyperscan_available
+
+COMMA_STRING_CITE = "A v. B, 1 U.S. 1 (2001), C v. D, 2 U.S. 2 (2002)"
+
+
+def _by_text(text: str, use_hyperscan: bool = False) -> dict[str, dict[str, str]]:
+    scan = find_citations(text, use_hyperscan=use_hyperscan)
+    return {m.text: dict(m.attributes) for m in scan.mentions}
+
+
+def test_eyecite_alone_gives_the_second_of_comma_joined_citations_the_first_year() -> None:
+    # The failure we correct: eyecite reads the previous citation's "(2001)," as a
+    # California-style year in front of "2 U.S. 2" while looking for its case name.
+    second = get_citations(COMMA_STRING_CITE)[1]
+    assert (second.metadata.year, second.metadata.plaintiff) == ("2001", "")
+
+
+def test_comma_joined_citations_keep_their_own_years_and_names() -> None:
+    found = _by_text(COMMA_STRING_CITE)
+    assert (found["1 U.S. 1"]["year"], found["2 U.S. 2"]["year"]) == ("2001", "2002")
+    assert (found["2 U.S. 2"]["plaintiff"], found["2 U.S. 2"]["defendant"]) == ("C", "D")
+
+
+def test_three_comma_joined_citations_with_courts() -> None:
+    text = (
+        "Alpha Corp. v. Beta, 1 U.S. 1 (2001), Gamma v. Delta, 2 F.3d 2 (9th Cir. 2002), "
+        "and Eps v. Zeta, 3 F.3d 3 (2d Cir. 2003)."
+    )
+    found = _by_text(text)
+    assert [found[k]["year"] for k in ("1 U.S. 1", "2 F.3d 2", "3 F.3d 3")] == [
+        "2001", "2002", "2003",
+    ]  # fmt: skip
+    assert (found["2 F.3d 2"]["court"], found["3 F.3d 3"]["court"]) == ("9th Cir.", "2d Cir.")
+    assert found["3 F.3d 3"]["plaintiff"] == "Eps"
+
+
+def test_semicolon_and_parallel_citations_keep_correct_years() -> None:
+    text = "A v. B, 1 U.S. 1, 2 S. Ct. 3 (2001); C v. D, 5 U.S. 5, 7 (2002)."
+    found = _by_text(text)
+    assert found["1 U.S. 1"]["year"] == found["2 S. Ct. 3"]["year"] == "2001"
+    assert (found["5 U.S. 5"]["year"], found["5 U.S. 5"]["pin_cite"]) == ("2002", "7")
+
+
+def test_citation_without_parenthetical_does_not_borrow_a_year() -> None:
+    found = _by_text("A v. B, 1 U.S. 1, C v. D, 2 F.3d 2 (2d Cir. 2002).")
+    assert "year" not in found["1 U.S. 1"]
+    assert found["2 F.3d 2"]["year"] == "2002"
+
+
+def test_california_style_year_before_citation_is_kept() -> None:
+    assert _by_text("People v. Xu (2001) 1 Cal.4th 1.")["1 Cal.4th 1"]["year"] == "2001"
+
+
+def test_own_parenthetical_stops_at_the_next_citation() -> None:
+    text = "1 U.S. 1, 2 U.S. 2 (2002)"
+    assert own_parenthetical(text, 8, text.index("2 U.S.")) is None
+    info = own_parenthetical(text, 18, len(text))
+    assert info is not None and (info.court, info.year) == ("", "2002")
+    dated = "5 F.4th 9, 12 (2d Cir. Mar. 3, 2021)"
+    info = own_parenthetical(dated, 9, len(dated))
+    assert info is not None and (info.court, info.year) == ("2d Cir.", "2021")
+
+
+def test_supra_resolves_to_the_full_citation_by_name() -> None:
+    text = (
+        "Bell Atlantic Corp. v. Twombly, 550 U.S. 544 (2007). Other words follow here. "
+        "Twombly, supra, at 570."
+    )
+    scan = find_citations(text, use_hyperscan=False)
+    supra = next(m for m in scan.mentions if m.attributes["form"] == "supra")
+    assert (supra.normalized, supra.attributes["pin_cite"]) == ("550 U.S. 544", "570")
+
+
+def test_unresolved_short_form_keeps_its_own_text() -> None:
+    scan = find_citations("As held in 550 U.S. at 556, the rule applies.", use_hyperscan=False)
+    (short,) = scan.mentions
+    assert (short.normalized, short.attributes["resolved"]) == ("550 U.S. at 556", "false")
+
+
+def test_reporter_is_normalised_to_its_canonical_form() -> None:
+    scan = find_citations("Smith v. Jones, 216 F. 3d 300 (2d Cir. 2000).", use_hyperscan=False)
+    assert [m.normalized for m in scan.mentions] == ["216 F.3d 300"]
+
+
+def test_case_names_are_reported_as_spans_to_exclude() -> None:
+    text = "See Novak v. Kasaks, 216 F.3d 300 (2d Cir. 2000)."
+    scan = find_citations(text, use_hyperscan=False)
+    assert [text[s:e] for s, e in scan.case_name_spans] == ["Novak v. Kasaks, "]
+
+
+@pytest.mark.skipif(not hyperscan_available(), reason="hyperscan is not installed")
+def test_hyperscan_and_default_tokenizers_agree() -> None:
+    from docbatch.synth.prose import OPINION_PAGES
+
+    text = "\n\n".join(OPINION_PAGES) + " " + COMMA_STRING_CITE
+    fast = find_citations(text, use_hyperscan=True).mentions
+    slow = find_citations(text, use_hyperscan=False).mentions
+    assert fast == slow
+    assert type(citation_tokenizer(True)).__name__ == "HyperscanTokenizer"
+    assert citation_tokenizer(True) is citation_tokenizer(True)
+
+
+def test_out_of_order_eyecite_results_get_their_own_years() -> None:
+    # eyecite lists "576 F. Supp. 3d 975" before "278 U.S. 802" here; the year of each
+    # must still come from the parenthetical right after it.
+    text = (
+        "See Smith v. Beta Inc., 722 U.S. 715, 14 (2019), Acme Corp. v. Beta Inc., "
+        "278 U.S. 802 (1990), Jones v. Doe, 576 F. Supp. 3d 975 (S.D.N.Y. 2012); "
+        "Acme Corp. v. Lee, 901 F.3d 745 (2d Cir. 2012)."
+    )
+    found = _by_text(text)
+    years = [found[k]["year"] for k in ("722 U.S. 715", "278 U.S. 802", "576 F. Supp. 3d 975")]
+    assert years == ["2019", "1990", "2012"]
+    assert found["576 F. Supp. 3d 975"]["court"] == "S.D.N.Y."

@@ -1,0 +1,158 @@
+"""Rule-based finders, one entity type at a time."""
+
+from __future__ import annotations
+
+import pytest
+
+from docbatch.pipeline.entities.courts import canonical_court, find_courts
+from docbatch.pipeline.entities.dates import find_dates
+from docbatch.pipeline.entities.money import find_money
+from docbatch.pipeline.entities.names import display_name
+from docbatch.pipeline.entities.parties import find_parties
+from docbatch.pipeline.entities.patterns import (
+    find_case_numbers,
+    find_court_rules,
+    find_regulations,
+    find_statutes,
+)
+
+
+def _values(mentions: list) -> list[tuple[str, str]]:
+    return [(m.text, m.normalized) for m in mentions]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("(S.D.N.Y. 2003)", "S.D.N.Y."),
+        ("(9th Cir. 2001)", "9th Cir."),
+        ("the 2d Cir. held", "2d Cir."),
+        ("(N.D. Cal. 2020)", "N.D. Cal."),
+        ("(D. Del. 2019)", "D. Del."),
+        ("(D.N.J. 2018)", "D.N.J."),
+        ("(3rd Cir. 2004)", "3d Cir."),
+        ("The Second Circuit has held", "2d Cir."),
+        ("UNITED STATES DISTRICT COURT\nSOUTHERN DISTRICT OF NEW YORK", "S.D.N.Y."),
+        ("United States District Court for the District of Delaware", "D. Del."),
+        ("Court of Appeals for the D.C. Circuit", "D.C. Cir."),
+    ],
+)
+def test_courts_normalise_to_bluebook(text: str, expected: str) -> None:
+    assert [m.normalized for m in find_courts(text)] == [expected]
+
+
+def test_court_ids_come_from_courts_db() -> None:
+    ids = {m.normalized: m.attributes.get("court_id") for m in find_courts("S.D.N.Y.; 2d Cir.")}
+    assert ids == {"S.D.N.Y.": "nysd", "2d Cir.": "ca2"}
+    assert canonical_court("not a court") is None
+    assert find_courts("Id. at 5; Fed. R. Civ. P. 12; Mr. D. Smith") == []
+
+
+def test_case_numbers() -> None:
+    text = (
+        "Case No. 1:23-cv-04567-JMF; No. 21-1234; Civil Action No. 3:19-cv-00123; "
+        "Docket No. 12345 filed; Pub. L. No. 111-203; see 2:20-cr-00012-ABC."
+    )
+    assert [m.normalized for m in find_case_numbers(text)] == [
+        "1:23-cv-04567-JMF", "21-1234", "3:19-cv-00123", "12345", "2:20-cr-00012-ABC",
+    ]  # fmt: skip
+
+
+def test_court_rules() -> None:
+    text = (
+        "Fed. R. Civ. P. 12(b)(6). Fed. R. Evid. 702; Fed. R. App. P. 4(a)(1), Fed. R. Crim. "
+        "P. 11 and Federal Rule of Civil Procedure 56(a)."
+    )
+    assert [m.normalized for m in find_court_rules(text)] == [
+        "Fed. R. Civ. P. 12(b)(6)", "Fed. R. Evid. 702", "Fed. R. App. P. 4(a)(1)",
+        "Fed. R. Crim. P. 11", "Fed. R. Civ. P. 56(a)",
+    ]  # fmt: skip
+
+
+def test_regulations_keep_the_full_section() -> None:
+    text = "Rule 10b-5, 17 C.F.R. § 240.10b-5(b); 40 C.F.R. pt. 60; 88 Fed. Reg. 1234."
+    assert _values(find_regulations(text)) == [
+        ("17 C.F.R. § 240.10b-5(b)", "17 C.F.R. § 240.10b-5(b)"),
+        ("40 C.F.R. pt. 60", "40 C.F.R. pt. 60"),
+        ("88 Fed. Reg. 1234", "88 Fed. Reg. 1234"),
+    ]
+
+
+def test_statutes_keep_subsections_and_lists() -> None:
+    text = (
+        "15 U.S.C. § 78j(b), 42 U.S.C. §§ 1981, 1983 et seq.; 28 U.S.C. § 1331, "
+        "28 U.S.C.  §  1332(a)(1). Cal. Civ. Code § 1542; N.Y. Gen. Bus. Law § 349(a)."
+    )
+    assert [m.normalized for m in find_statutes(text)] == [
+        "15 U.S.C. § 78j(b)", "42 U.S.C. §§ 1981, 1983 et seq.", "28 U.S.C. § 1331",
+        "28 U.S.C. § 1332(a)(1)", "Cal. Civ. Code § 1542", "N.Y. Gen. Bus. Law § 349(a)",
+    ]  # fmt: skip
+
+
+def test_dates_in_every_spelling() -> None:
+    text = (
+        "March 14, 2023; 14 March 2023; 2023-03-14; 03/14/2023; Mar. 14, 2023; "
+        "the 1st day of June, 2021; Sept. 3 2020."
+    )
+    assert [m.normalized for m in find_dates(text)] == [
+        "2023-03-14", "2023-03-14", "2023-03-14", "2023-03-14", "2023-03-14", "2021-06-01",
+        "2020-09-03",
+    ]  # fmt: skip
+
+
+def test_years_reporters_and_invalid_days_are_not_dates() -> None:
+    text = "550 U.S. 544, 570 (2007); February 30, 2023; you may 3, 2020; 2001 WL 12345."
+    assert find_dates(text) == []
+
+
+def test_money_normalises_currency_and_scale() -> None:
+    text = "$1,250,000.00, USD 3.5 million, $2.5 billion, €10,000, £5m and 5,000 dollars"
+    assert [(m.normalized, m.attributes["currency"]) for m in find_money(text)] == [
+        ("USD 1250000.00", "USD"), ("USD 3500000.00", "USD"), ("USD 2500000000.00", "USD"),
+        ("EUR 10000.00", "EUR"), ("GBP 5000000.00", "GBP"), ("USD 5000.00", "USD"),
+    ]  # fmt: skip
+    assert find_money("5 million people, 10m away") == []
+
+
+def test_caption_names_are_title_cased() -> None:
+    assert display_name("ACME HOLDINGS, INC.") == "Acme Holdings, Inc."
+    assert display_name("JOHN R. SMITH") == "John R. Smith"
+    assert display_name("BANK OF THE WEST, N.A.") == "Bank of the West, N.A."
+    assert display_name("MARY O'BRIEN-SMITH") == "Mary O'Brien-Smith"
+    assert display_name("Blue  River Capital LLC") == "Blue River Capital LLC"
+
+
+def test_parties_from_cues_titles_and_suffixes() -> None:
+    text = (
+        "Plaintiff Harbor Trust Bank, N.A. sued Defendant Alice Baker. Judge Owens agreed "
+        "with Ms. Carla Diaz. The Court notes that Pioneer Patel Ltd. and Emily Stone "
+        "attended. Rule 12 applies in the Second Circuit."
+    )
+    found = {(m.normalized, m.type.value, m.attributes.get("role")) for m in find_parties(text)}
+    assert found == {
+        ("Harbor Trust Bank, N.A.", "organization", "plaintiff"),
+        ("Alice Baker", "person", "defendant"),
+        ("Owens", "person", None),
+        ("Carla Diaz", "person", None),
+        ("Pioneer Patel Ltd.", "organization", None),
+        ("Emily Stone", "person", None),
+    }
+
+
+def test_case_names_are_not_parties() -> None:
+    text = "See Bell Atlantic Corp. v. Twombly, 550 U.S. 544 (2007)."
+    start = text.index("Bell")
+    assert find_parties(text, [(start, text.index("550"))]) == []
+
+
+def test_confidence_reflects_evidence() -> None:
+    text = "Defendant John R. Smith met Jane Q. Public and David Evans."
+    confidence = {m.normalized: m.confidence for m in find_parties(text)}
+    assert confidence["John R. Smith"] > confidence["Jane Q. Public"] > confidence["David Evans"]
+
+
+def test_surname_alone_refers_back_to_the_full_name() -> None:
+    text = "Defendant John R. Smith moved. Smith v. Jones is different. Later Smith paid."
+    aliases = [m for m in find_parties(text) if m.attributes.get("alias_of")]
+    assert [(m.text, m.normalized) for m in aliases] == [("Smith", "John R. Smith")]
+    assert aliases[0].start == text.rindex("Smith")
