@@ -1,0 +1,49 @@
+"""The SQL system of record: schema, migrations and the repository.
+
+Build one :class:`Database` per process (:meth:`Database.open` migrates to head) and
+wrap it in a :class:`Repository`; every read and state change goes through that.
+"""
+
+from docbatch.store.db import Database, create_engine_for, migrate
+from docbatch.store.records import (
+    BatchCounts,
+    BatchRecord,
+    BatchState,
+    ClaimOutcome,
+    ClaimResult,
+    DocumentRecord,
+    DocumentRef,
+    DocumentState,
+    EntitiesInput,
+    EventKind,
+    EventRecord,
+    NewDocument,
+    Priority,
+    RelateInput,
+    StageDuration,
+    Transition,
+)
+from docbatch.store.repository import Repository
+
+__all__ = [
+    "BatchCounts",
+    "BatchRecord",
+    "BatchState",
+    "ClaimOutcome",
+    "ClaimResult",
+    "Database",
+    "DocumentRecord",
+    "DocumentRef",
+    "DocumentState",
+    "EntitiesInput",
+    "EventKind",
+    "EventRecord",
+    "NewDocument",
+    "Priority",
+    "RelateInput",
+    "Repository",
+    "StageDuration",
+    "Transition",
+    "create_engine_for",
+    "migrate",
+]

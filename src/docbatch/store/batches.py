@@ -1,0 +1,261 @@
+"""Projects and batches: creation in one transaction, cancellation, and batch reads.
+
+A batch and all its documents are committed together before anything is enqueued, so a
+message can never name a document the database does not hold. Documents are inserted
+with bulk ``executemany`` in slices, never as ORM objects one by one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from docbatch.errors import ErrorCategory, ManifestError
+from docbatch.models import Stage
+from docbatch.store.lifecycle import ACTIVE_STATES
+from docbatch.store.records import (
+    BatchCounts,
+    BatchState,
+    DocumentState,
+    EventKind,
+    EventRecord,
+    NewDocument,
+    Priority,
+    StageDuration,
+)
+from docbatch.store.rows import (
+    BATCHES,
+    DOCUMENTS,
+    EVENTS,
+    PROJECTS,
+    chunked,
+    insert_ignoring_duplicates,
+    record_event,
+)
+
+__all__ = [
+    "batch_counts",
+    "cancel_batch",
+    "ensure_project",
+    "insert_batch",
+    "read_events",
+    "stage_durations",
+]
+
+_INSERT_SLICE = 5000
+
+
+def ensure_project(connection: Connection, name: str, now: datetime) -> int:
+    """The id of project ``name``, creating it if needed (safe against races)."""
+    insert_ignoring_duplicates(connection, PROJECTS, [{"name": name, "created_at": now}])
+    return int(
+        connection.execute(sa.select(PROJECTS.c.id).where(PROJECTS.c.name == name)).scalar_one()
+    )
+
+
+def _check_external_ids(documents: Sequence[NewDocument]) -> None:
+    counts = Counter(d.external_id for d in documents if d.external_id is not None)
+    duplicates = sorted(k for k, n in counts.items() if n > 1)
+    if duplicates:
+        shown = ", ".join(duplicates[:5])
+        raise ManifestError(f"external ids must be unique within a batch; repeated: {shown}")
+
+
+def insert_batch(
+    connection: Connection,
+    *,
+    batch_id: str,
+    project_id: int,
+    documents: Sequence[NewDocument],
+    priority: Priority,
+    options: Mapping[str, Any],
+    name: str | None,
+    parent_batch_id: str | None,
+    now: datetime,
+) -> None:
+    """Insert a pending batch and its pending documents (first stage: extract)."""
+    _check_external_ids(documents)
+    # An empty batch has no document whose terminal transition could finalise it.
+    empty = not documents
+    connection.execute(
+        sa.insert(BATCHES).values(
+            id=batch_id,
+            project_id=project_id,
+            name=name,
+            state=(BatchState.COMPLETED if empty else BatchState.PENDING).value,
+            priority=priority.value,
+            total=len(documents),
+            completed=0,
+            failed=0,
+            cancelled=0,
+            pages=0,
+            options=dict(options),
+            parent_batch_id=parent_batch_id,
+            created_at=now,
+            finished_at=now if empty else None,
+            finalized_count=1 if empty else 0,
+        )
+    )
+    first = Stage.ordered()[0].value
+    pending = DocumentState.PENDING.value
+    rows = [
+        {
+            "id": d.id,
+            "batch_id": batch_id,
+            "project_id": project_id,
+            "external_id": d.external_id,
+            "path": d.path,
+            "sha256": d.sha256,
+            "size_bytes": d.size_bytes,
+            "mime": d.mime,
+            "metadata": dict(d.metadata),
+            "state": pending,
+            "stage": first,
+            "attempts": 0,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for d in documents
+    ]
+    for part in chunked(rows, _INSERT_SLICE):
+        connection.execute(sa.insert(DOCUMENTS), list(part))
+    record_event(
+        connection,
+        EventKind.BATCH_CREATED,
+        now,
+        batch_id=batch_id,
+        detail={"documents": len(documents), "priority": priority.value},
+    )
+
+
+def cancel_batch(connection: Connection, batch_id: str, now: datetime) -> bool:
+    """Cancel every active document of the batch, counted once; True if it finalised."""
+    cancelled = connection.execute(
+        sa.update(DOCUMENTS)
+        .where(DOCUMENTS.c.batch_id == batch_id, DOCUMENTS.c.state.in_(ACTIVE_STATES))
+        .values(
+            state=DocumentState.CANCELLED.value,
+            error_category=ErrorCategory.CANCELLED.value,
+            error_code="cancelled",
+            error_reason="the batch was cancelled",
+            error_stage=DOCUMENTS.c.stage,
+            finished_at=now,
+            updated_at=now,
+            lease_expires_at=None,
+            lease_owner=None,
+        )
+        .returning(DOCUMENTS.c.page_count)
+    ).all()
+    pages = sum(row.page_count or 0 for row in cancelled)
+    counters = {
+        BATCHES.c.cancelled: BATCHES.c.cancelled + len(cancelled),
+        BATCHES.c.pages: BATCHES.c.pages + pages,
+    }
+    # Counting and cancelling in one UPDATE: the batch must end "cancelled", not be
+    # finalised as completed by the counting of its last documents.
+    matched = connection.execute(
+        sa.update(BATCHES)
+        .where(
+            BATCHES.c.id == batch_id,
+            BATCHES.c.state.in_((BatchState.PENDING.value, BatchState.RUNNING.value)),
+        )
+        .values(
+            {
+                **counters,
+                BATCHES.c.state: BatchState.CANCELLED.value,
+                BATCHES.c.finished_at: now,
+                BATCHES.c.finalized_count: BATCHES.c.finalized_count + 1,
+            }
+        )
+    ).rowcount
+    if matched == 0 and cancelled:  # pragma: no cover - a finished batch has no active documents
+        connection.execute(sa.update(BATCHES).where(BATCHES.c.id == batch_id).values(counters))
+    finalized = matched == 1
+    if finalized:
+        record_event(
+            connection,
+            EventKind.BATCH_CANCELLED,
+            now,
+            batch_id=batch_id,
+            detail={"documents": len(cancelled)},
+        )
+    return finalized
+
+
+def batch_counts(connection: Connection, batch_id: str) -> BatchCounts:
+    """Document counts of a batch recomputed from the documents (GROUP BY state, stage)."""
+    rows = connection.execute(
+        sa.select(
+            DOCUMENTS.c.state,
+            DOCUMENTS.c.stage,
+            sa.func.count(),
+            sa.func.coalesce(sa.func.sum(DOCUMENTS.c.page_count), 0),
+        )
+        .where(DOCUMENTS.c.batch_id == batch_id)
+        .group_by(DOCUMENTS.c.state, DOCUMENTS.c.stage)
+    ).all()
+    states: Counter[DocumentState] = Counter()
+    stages: dict[tuple[DocumentState, Stage], int] = {}
+    pages = 0
+    for state_value, stage_value, count, page_sum in rows:
+        state = DocumentState(state_value)
+        states[state] += count
+        if state.terminal:
+            pages += int(page_sum)
+        else:
+            stages[(state, Stage(stage_value))] = count
+    return BatchCounts(states=dict(states), stages=stages, pages=pages)
+
+
+def stage_durations(connection: Connection, batch_id: str) -> dict[Stage, StageDuration]:
+    """Count, total, mean and max duration of each stage over the batch, from events."""
+    duration = EVENTS.c.duration_ms
+    rows = connection.execute(
+        sa.select(
+            EVENTS.c.stage,
+            sa.func.count(),
+            sa.func.coalesce(sa.func.sum(duration), 0),
+            sa.func.coalesce(sa.func.max(duration), 0),
+        )
+        .where(
+            EVENTS.c.batch_id == batch_id,
+            EVENTS.c.kind == EventKind.STAGE_COMPLETED.value,
+            duration.is_not(None),
+        )
+        .group_by(EVENTS.c.stage)
+    ).all()
+    return {
+        Stage(stage): StageDuration(int(n), int(total), int(total) / n, int(longest))
+        for stage, n, total, longest in rows
+    }
+
+
+def read_events(
+    connection: Connection, batch_id: str, since_id: int, limit: int
+) -> list[EventRecord]:
+    """Events of a batch with ids above ``since_id``, oldest first."""
+    rows = connection.execute(
+        sa.select(EVENTS)
+        .where(EVENTS.c.batch_id == batch_id, EVENTS.c.id > since_id)
+        .order_by(EVENTS.c.id)
+        .limit(limit)
+    )
+    return [
+        EventRecord(
+            id=r.id,
+            at=r.at,
+            kind=EventKind(r.kind),
+            batch_id=r.batch_id,
+            document_id=r.document_id,
+            stage=None if r.stage is None else Stage(r.stage),
+            attempt=r.attempt,
+            duration_ms=r.duration_ms,
+            detail=dict(r.detail or {}),
+        )
+        for r in rows
+    ]

@@ -1,0 +1,165 @@
+"""Engines, migrations and the per-process :class:`Database` value.
+
+SQLite is set up for several worker processes writing at once: WAL (readers never block
+the writer), a long busy timeout, foreign keys on, and every write transaction opened
+with ``BEGIN IMMEDIATE`` so writers queue for the lock up front instead of failing with
+"database is locked" when a read lock cannot be upgraded. PostgreSQL gets a pre-pinged
+connection pool. Migrations run programmatically with Alembic, serialised between
+processes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+__all__ = [
+    "READ_ONLY",
+    "Database",
+    "create_engine_for",
+    "migrate",
+    "migrations_config",
+]
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: Any constant shared by every docbatch process: the advisory lock taken while migrating.
+_MIGRATION_LOCK_KEY = 0x646F_6362  # "docb"
+#: Execution option for read-only work: on SQLite it opens a deferred transaction, so a
+#: read does not queue behind writers for the write lock.
+READ_ONLY = "docbatch_read_only"
+
+
+def create_engine_for(url: str, **kwargs: Any) -> Engine:
+    """Create an engine for ``url`` configured for concurrent workers.
+
+    Extra keyword arguments go to :func:`sqlalchemy.create_engine`.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(url, **kwargs)
+    options: dict[str, Any] = {
+        "pool_pre_ping": True,
+        "pool_size": 10,
+        "max_overflow": 20,
+        "pool_recycle": 1800,
+    }
+    options.update(kwargs)
+    return sa.create_engine(url, **options)
+
+
+def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
+    parsed = make_url(url)
+    database = parsed.database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+    connect_args.update(kwargs.pop("connect_args", {}))
+    engine = sa.create_engine(url, connect_args=connect_args, **kwargs)
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control away from pysqlite, which would otherwise issue a
+        # deferred BEGIN lazily; the "begin" hook below issues our own.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            _enable_wal(cursor)
+            cursor.execute("PRAGMA foreign_keys=ON")
+            # Durable at every checkpoint, and much faster than FULL under WAL.
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        finally:
+            cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        if connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def _enable_wal(cursor: Any) -> None:
+    """Switch the file to WAL once; later connections find it set (it is persistent).
+
+    The switch needs an exclusive lock and SQLite reports "database is locked" at once,
+    without waiting on the busy timeout, when another connection opens the file at the
+    same moment; so it is retried here.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+            if str(mode).lower() in ("wal", "memory"):
+                return
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def migrations_config(connection: Connection | None = None) -> Config:
+    """An Alembic config for docbatch's migrations, built in code (no alembic.ini).
+
+    With ``connection`` the migrations run on it, inside its transaction.
+    """
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Upgrade the schema to the newest revision; a no-op when it is already there.
+
+    Safe when several processes call it at once: PostgreSQL serialises them on an
+    advisory lock, SQLite on the ``BEGIN IMMEDIATE`` write lock. The loser then finds
+    the schema at head and does nothing.
+    """
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(
+                sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY}
+            )
+        command.upgrade(migrations_config(connection), "head")
+
+
+@dataclass(frozen=True, slots=True)
+class Database:
+    """The engine and session factory of one process; build it once with :meth:`open`."""
+
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @classmethod
+    def open(cls, url: str, *, run_migrations: bool = True, **engine_kwargs: Any) -> Database:
+        """Create the engine for ``url`` and (by default) bring the schema to head."""
+        engine = create_engine_for(url, **engine_kwargs)
+        if run_migrations:
+            migrate(engine)
+        return cls(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
+
+    @property
+    def dialect(self) -> str:
+        """The backend name: ``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    def dispose(self) -> None:
+        """Close every pooled connection (call after fork and at shutdown)."""
+        self.engine.dispose()

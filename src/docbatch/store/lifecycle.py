@@ -1,0 +1,361 @@
+"""The document state machine and exactly-once batch accounting.
+
+Every function here runs inside the caller's transaction and changes state only with
+conditional (compare-and-set) UPDATEs whose matched rows it checks. A document's terminal
+transition increments its batch's counter in the same transaction, and the batch
+finalises with one more compare-and-set on ``batches.state``, so each document counts
+once and each batch finalises once however often a task is delivered.
+
+Lock order is always document row, then batch row, which keeps PostgreSQL free of
+deadlocks between these transactions.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from docbatch.errors import ErrorCategory
+from docbatch.models import Stage
+from docbatch.store.records import (
+    BatchState,
+    ClaimOutcome,
+    ClaimResult,
+    DocumentRecord,
+    DocumentState,
+    EventKind,
+    Transition,
+)
+from docbatch.store.results import write_stage
+from docbatch.store.rows import BATCHES, DOCUMENTS, document_record, record_event
+
+__all__ = [
+    "ACTIVE_STATES",
+    "StaleTransitionError",
+    "claim",
+    "complete_stage",
+    "count_terminal",
+    "fail",
+    "finish_document",
+    "lock_document",
+]
+
+ACTIVE_STATES = (DocumentState.PENDING.value, DocumentState.PROCESSING.value)
+_ACTIVE_BATCH = (BatchState.PENDING.value, BatchState.RUNNING.value)
+_COUNTER = {
+    DocumentState.COMPLETED: "completed",
+    DocumentState.FAILED: "failed",
+    DocumentState.CANCELLED: "cancelled",
+}
+
+
+class StaleTransitionError(Exception):
+    """Raised inside a transaction to roll back writes whose compare-and-set lost."""
+
+
+def lock_document(connection: Connection, document_id: str) -> DocumentRecord | None:
+    """Read a document for a decision, locking its row on PostgreSQL.
+
+    On SQLite the ``BEGIN IMMEDIATE`` transaction already holds the write lock.
+    """
+    statement = sa.select(DOCUMENTS).where(DOCUMENTS.c.id == document_id)
+    if connection.dialect.name == "postgresql":
+        statement = statement.with_for_update()
+    row = connection.execute(statement).one_or_none()
+    return None if row is None else document_record(row)
+
+
+def _claim_refusal(doc: DocumentRecord, stage: Stage) -> ClaimResult:
+    """Why ``doc`` cannot be claimed for ``stage`` right now (SKIP or BUSY)."""
+    outcome, reason = ClaimOutcome.SKIP, ""
+    if doc.state.terminal:
+        reason = f"document is {doc.state.value}"
+    elif doc.stage is not stage:
+        reason = f"document is at stage {doc.stage.value}, not {stage.value}"
+    else:
+        outcome = ClaimOutcome.BUSY
+        reason = f"leased by {doc.lease_owner} until {doc.lease_expires_at}"
+    return ClaimResult(outcome, doc.id, doc.batch_id, doc.stage, doc.attempts, reason)
+
+
+def _claimable(doc: DocumentRecord, stage: Stage, owner: str, now: datetime) -> bool:
+    """Pending at ``stage``, or processing it under an expired, free or own lease."""
+    if doc.state.terminal or doc.stage is not stage:
+        return False
+    if doc.state is DocumentState.PENDING:
+        return True
+    lease_live = doc.lease_expires_at is not None and doc.lease_expires_at > now
+    return not lease_live or doc.lease_owner in (None, owner)
+
+
+def claim(
+    connection: Connection,
+    doc: DocumentRecord,
+    stage: Stage,
+    *,
+    now: datetime,
+    lease_seconds: float,
+    owner: str,
+    max_attempts: int,
+) -> ClaimResult:
+    """Take the lease on ``doc`` (locked by the caller) to run ``stage``."""
+    if not _claimable(doc, stage, owner, now):
+        return _claim_refusal(doc, stage)
+    if doc.attempts >= max_attempts:
+        reason = f"gave up after {doc.attempts} attempts at stage {stage.value}"
+        finished = finish_document(
+            connection,
+            doc,
+            DocumentState.FAILED,
+            now=now,
+            error=(ErrorCategory.WORKER_LOST, "attempts_exhausted", reason, stage),
+        )
+        outcome = ClaimOutcome.FAILED if finished else ClaimOutcome.SKIP
+        return ClaimResult(
+            outcome, doc.id, doc.batch_id, stage, doc.attempts, reason, finished.batch_finalized
+        )
+    matched = connection.execute(
+        sa.update(DOCUMENTS)
+        .where(
+            DOCUMENTS.c.id == doc.id,
+            DOCUMENTS.c.state == doc.state.value,
+            DOCUMENTS.c.stage == stage.value,
+            DOCUMENTS.c.attempts == doc.attempts,
+        )
+        .values(
+            state=DocumentState.PROCESSING.value,
+            attempts=DOCUMENTS.c.attempts + 1,
+            lease_expires_at=now + timedelta(seconds=lease_seconds),
+            lease_owner=owner,
+            started_at=sa.func.coalesce(DOCUMENTS.c.started_at, now),
+            updated_at=now,
+        )
+    ).rowcount
+    if matched != 1:
+        return ClaimResult(
+            ClaimOutcome.SKIP, doc.id, doc.batch_id, stage, doc.attempts, "lost a race"
+        )
+    # Only the first claim of a batch matches; later ones read the row and move on.
+    connection.execute(
+        sa.update(BATCHES)
+        .where(BATCHES.c.id == doc.batch_id, BATCHES.c.state == BatchState.PENDING.value)
+        .values(state=BatchState.RUNNING.value, started_at=now)
+    )
+    attempt = doc.attempts + 1
+    record_event(
+        connection,
+        EventKind.CLAIMED,
+        now,
+        batch_id=doc.batch_id,
+        document_id=doc.id,
+        stage=stage,
+        attempt=attempt,
+        detail={"owner": owner},
+    )
+    return ClaimResult(ClaimOutcome.CLAIMED, doc.id, doc.batch_id, stage, attempt)
+
+
+def finish_document(
+    connection: Connection,
+    doc: DocumentRecord,
+    state: DocumentState,
+    *,
+    now: datetime,
+    error: tuple[ErrorCategory, str, str, Stage | None] | None = None,
+    expect_stage: Stage | None = None,
+    expect_states: tuple[str, ...] = ACTIVE_STATES,
+) -> Transition:
+    """Move ``doc`` from an active state to the terminal ``state``, counted once.
+
+    ``error`` is ``(category, code, reason, stage)`` for failures and cancellations.
+    The document must be in one of ``expect_states`` and, with ``expect_stage``, still
+    at that stage.
+    """
+    values: dict[str, Any] = {
+        "state": state.value,
+        "finished_at": now,
+        "updated_at": now,
+        "lease_expires_at": None,
+        "lease_owner": None,
+    }
+    if error is not None:
+        category, code, reason, stage = error
+        values |= {
+            "error_category": category.value,
+            "error_code": code,
+            "error_reason": reason,
+            "error_stage": None if stage is None else stage.value,
+        }
+    conditions = [DOCUMENTS.c.id == doc.id, DOCUMENTS.c.state.in_(expect_states)]
+    if expect_stage is not None:
+        conditions.append(DOCUMENTS.c.stage == expect_stage.value)
+    row = connection.execute(
+        sa.update(DOCUMENTS)
+        .where(*conditions)
+        .values(**values)
+        .returning(DOCUMENTS.c.page_count, DOCUMENTS.c.stage)
+    ).one_or_none()
+    if row is None:
+        return Transition(False, doc.batch_id)
+    kind = {
+        DocumentState.COMPLETED: EventKind.COMPLETED,
+        DocumentState.FAILED: EventKind.FAILED,
+        DocumentState.CANCELLED: EventKind.CANCELLED,
+    }[state]
+    detail = {} if error is None else {"category": error[0].value, "code": error[1]}
+    record_event(
+        connection,
+        kind,
+        now,
+        batch_id=doc.batch_id,
+        document_id=doc.id,
+        stage=row.stage,
+        attempt=doc.attempts,
+        detail=detail | ({"reason": error[2]} if error else {}),
+    )
+    finalized = count_terminal(connection, doc.batch_id, state, 1, row.page_count or 0, now=now)
+    return Transition(True, doc.batch_id, finalized)
+
+
+def count_terminal(
+    connection: Connection,
+    batch_id: str,
+    state: DocumentState,
+    documents: int,
+    pages: int,
+    *,
+    now: datetime,
+) -> bool:
+    """Add terminal documents to the batch counters; finalise it if all are terminal.
+
+    Returns True when this call finalised the batch.
+    """
+    column = BATCHES.c[_COUNTER[state]]
+    counts = connection.execute(
+        sa.update(BATCHES)
+        .where(BATCHES.c.id == batch_id)
+        .values({column: column + documents, BATCHES.c.pages: BATCHES.c.pages + pages})
+        .returning(BATCHES.c.total, BATCHES.c.completed, BATCHES.c.failed, BATCHES.c.cancelled)
+    ).one()
+    if counts.completed + counts.failed + counts.cancelled < counts.total:
+        return False
+    clean = counts.failed == 0 and counts.cancelled == 0
+    final = BatchState.COMPLETED if clean else BatchState.COMPLETED_WITH_FAILURES
+    matched = connection.execute(
+        sa.update(BATCHES)
+        .where(BATCHES.c.id == batch_id, BATCHES.c.state.in_(_ACTIVE_BATCH))
+        .values(
+            state=final.value,
+            finished_at=now,
+            finalized_count=BATCHES.c.finalized_count + 1,
+        )
+    ).rowcount
+    if matched != 1:
+        return False
+    record_event(
+        connection,
+        EventKind.BATCH_FINALIZED,
+        now,
+        batch_id=batch_id,
+        detail={
+            "state": final.value,
+            "completed": counts.completed,
+            "failed": counts.failed,
+            "cancelled": counts.cancelled,
+        },
+    )
+    return True
+
+
+def complete_stage(
+    connection: Connection,
+    doc: DocumentRecord,
+    stage: Stage,
+    payload: Any,
+    *,
+    next_stage: Stage | None,
+    now: datetime,
+    lease_seconds: float,
+    duration_ms: int | None,
+    owner: str | None = None,
+) -> Transition:
+    """Write ``stage``'s results for ``doc`` (locked) and advance or complete it.
+
+    With ``owner``, a lease another owner has taken over (after this one expired) makes
+    the completion stale: the new owner's run is the one that counts.
+
+    Raises :class:`StaleTransitionError` after writing if the compare-and-set matched no
+    row, so the caller's transaction rolls the writes back.
+    """
+    if doc.state is not DocumentState.PROCESSING or doc.stage is not stage:
+        return Transition(False, doc.batch_id)
+    if owner is not None and doc.lease_owner not in (None, owner):
+        return Transition(False, doc.batch_id)
+    write_stage(connection, doc, stage, payload, now)
+    record_event(
+        connection,
+        EventKind.STAGE_COMPLETED,
+        now,
+        batch_id=doc.batch_id,
+        document_id=doc.id,
+        stage=stage,
+        attempt=doc.attempts,
+        duration_ms=duration_ms,
+    )
+    if next_stage is None:
+        done = finish_document(
+            connection,
+            doc,
+            DocumentState.COMPLETED,
+            now=now,
+            expect_stage=stage,
+            expect_states=(DocumentState.PROCESSING.value,),
+        )
+        if not done:
+            raise StaleTransitionError(doc.id)
+        return done
+    matched = connection.execute(
+        sa.update(DOCUMENTS)
+        .where(
+            DOCUMENTS.c.id == doc.id,
+            DOCUMENTS.c.state == DocumentState.PROCESSING.value,
+            DOCUMENTS.c.stage == stage.value,
+        )
+        .values(
+            stage=next_stage.value,
+            # The lease stays (the reconciler still watches the hand-off) but has no
+            # owner, so the next stage's task may claim it whoever runs it.
+            lease_expires_at=now + timedelta(seconds=lease_seconds),
+            lease_owner=None,
+            # max_attempts bounds the claims of one stage, not of the whole pipeline.
+            attempts=0,
+            updated_at=now,
+        )
+    ).rowcount
+    if matched != 1:
+        raise StaleTransitionError(doc.id)
+    return Transition(True, doc.batch_id)
+
+
+def fail(
+    connection: Connection,
+    doc: DocumentRecord,
+    stage: Stage | None,
+    error: tuple[ErrorCategory, str, str],
+    now: datetime,
+) -> Transition:
+    """Fail an active ``doc`` (locked) that is still at ``stage`` (any stage if None)."""
+    if stage is not None and doc.stage is not stage:
+        return Transition(False, doc.batch_id)
+    category, code, reason = error
+    return finish_document(
+        connection,
+        doc,
+        DocumentState.FAILED,
+        now=now,
+        error=(category, code, reason, stage or doc.stage),
+        expect_stage=stage,
+    )

@@ -1,0 +1,252 @@
+"""The read side of the repository: batches, documents, stage results and progress.
+
+Every method runs in its own read-only transaction (deferred on SQLite, so reads never
+queue behind writers) and returns frozen records or pipeline models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from docbatch.errors import NotFoundError
+from docbatch.models import (
+    CanonicalEntity,
+    Chunk,
+    EntityType,
+    ExtractedDocument,
+    Mention,
+    Page,
+    Relationship,
+    Resolution,
+    Stage,
+)
+from docbatch.store import batches, queries, recovery, results
+from docbatch.store.db import READ_ONLY, Database
+from docbatch.store.records import (
+    BatchCounts,
+    BatchRecord,
+    BatchState,
+    DocumentRecord,
+    DocumentRef,
+    DocumentState,
+    EntitiesInput,
+    EventRecord,
+    RelateInput,
+    StageDuration,
+)
+from docbatch.store.rows import (
+    BATCHES,
+    DOCUMENTS,
+    PROJECTS,
+    batch_record,
+    batch_select,
+    document_record,
+    load_document,
+)
+
+__all__ = ["RepositoryReads"]
+
+
+class RepositoryReads:
+    """Read-only queries over one :class:`Database`; :class:`Repository` adds writes."""
+
+    database: Database
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        """A read-only transaction (deferred on SQLite, so it never waits for writers)."""
+        with self.database.engine.connect() as connection:
+            connection = connection.execution_options(**{READ_ONLY: True})
+            with connection.begin():
+                yield connection
+
+    # -- batches ------------------------------------------------------------------------
+
+    def find_batch(self, batch_id: str) -> BatchRecord | None:
+        """One batch, or None if it does not exist."""
+        with self._read() as connection:
+            row = connection.execute(batch_select().where(BATCHES.c.id == batch_id)).one_or_none()
+        return None if row is None else batch_record(row)
+
+    def get_batch(self, batch_id: str) -> BatchRecord:
+        """One batch; raises :class:`NotFoundError` if it does not exist."""
+        batch = self.find_batch(batch_id)
+        if batch is None:
+            raise NotFoundError(f"batch {batch_id} does not exist")
+        return batch
+
+    def list_batches(
+        self,
+        limit: int = 50,
+        state: BatchState | None = None,
+        project: str | None = None,
+        *,
+        active_only: bool = False,
+    ) -> list[BatchRecord]:
+        """The newest batches, optionally of one state, one project, or only active ones."""
+        statement = batch_select().order_by(BATCHES.c.created_at.desc(), BATCHES.c.id)
+        if state is not None:
+            statement = statement.where(BATCHES.c.state == BatchState(state).value)
+        if project is not None:
+            statement = statement.where(PROJECTS.c.name == project)
+        if active_only:
+            statement = statement.where(BATCHES.c.state.in_(queries.ACTIVE_BATCH_STATES))
+        with self._read() as connection:
+            return [batch_record(r) for r in connection.execute(statement.limit(limit))]
+
+    def unenqueued_batches(self, older_than: datetime) -> list[BatchRecord]:
+        """Active batches created before ``older_than`` and never marked enqueued.
+
+        Their submitter died between committing and enqueueing; the reconciler sends them.
+        """
+        statement = batch_select().where(queries.unenqueued_condition(older_than))
+        with self._read() as connection:
+            rows = connection.execute(statement.order_by(BATCHES.c.created_at))
+            return [batch_record(r) for r in rows]
+
+    def batch_counts(self, batch_id: str) -> BatchCounts:
+        """Document counts recomputed from the documents, to rebuild progress."""
+        with self._read() as connection:
+            return batches.batch_counts(connection, batch_id)
+
+    def document_states(self, batch_id: str) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+        """``({document: state}, {document: {stage: outcome}})`` for progress rebuilds."""
+        with self._read() as connection:
+            return queries.document_states(connection, batch_id)
+
+    def stage_outcome_counts(self, batch_id: str) -> dict[str, dict[str, int]]:
+        """``{stage: {outcome: documents}}`` (done, failed, cancelled) over the batch."""
+        with self._read() as connection:
+            return queries.stage_outcome_counts(connection, batch_id)
+
+    def batch_totals(self, batch_id: str) -> dict[str, int]:
+        """Stored pages, chunks, mentions, relationships and distinct entities."""
+        with self._read() as connection:
+            return queries.batch_totals(connection, batch_id)
+
+    def stage_durations(self, batch_id: str) -> dict[Stage, StageDuration]:
+        """Per-stage timings of a batch, from the event log."""
+        with self._read() as connection:
+            return batches.stage_durations(connection, batch_id)
+
+    def events(self, batch_id: str, since_id: int = 0, limit: int = 1000) -> list[EventRecord]:
+        """Events of a batch after ``since_id``, oldest first."""
+        with self._read() as connection:
+            return batches.read_events(connection, batch_id, since_id, limit)
+
+    # -- documents ----------------------------------------------------------------------
+
+    def batch_documents(
+        self,
+        batch_id: str,
+        state: DocumentState | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[DocumentRecord]:
+        """Documents of a batch in a stable order (path, id), optionally of one state."""
+        statement = sa.select(DOCUMENTS).where(DOCUMENTS.c.batch_id == batch_id)
+        if state is not None:
+            statement = statement.where(DOCUMENTS.c.state == DocumentState(state).value)
+        statement = statement.order_by(DOCUMENTS.c.path, DOCUMENTS.c.id)
+        with self._read() as connection:
+            rows = connection.execute(statement.limit(limit).offset(offset))
+            return [document_record(r) for r in rows]
+
+    def pending_document_ids(self, batch_id: str) -> list[str]:
+        """Ids of the batch's pending documents (what to enqueue)."""
+        with self._read() as connection:
+            return queries.document_ids(connection, batch_id, [DocumentState.PENDING])
+
+    def unfinished_documents(self, batch_id: str) -> list[DocumentRef]:
+        """The batch's pending and processing documents, with stage and priority."""
+        with self._read() as connection:
+            return queries.unfinished_documents(connection, batch_id)
+
+    def get_document(self, document_id: str) -> DocumentRecord:
+        """One document; raises :class:`NotFoundError` if it does not exist."""
+        with self._read() as connection:
+            return load_document(connection, document_id)
+
+    def expired_leases(self, now: datetime, limit: int = 1000) -> list[DocumentRef]:
+        """Processing documents whose lease ended before ``now``."""
+        with self._read() as connection:
+            return recovery.expired_leases(connection, now, limit)
+
+    def stale_pending(self, older_than: datetime, limit: int = 1000) -> list[DocumentRef]:
+        """Pending documents of batches enqueued before ``older_than`` (lost messages)."""
+        with self._read() as connection:
+            return recovery.stale_pending(connection, older_than, limit)
+
+    # -- stage results ------------------------------------------------------------------
+
+    def document_pages(self, document_id: str) -> list[Page]:
+        """The pages the extract stage stored."""
+        with self._read() as connection:
+            return results.read_pages(connection, document_id)
+
+    def document_chunks(self, document_id: str) -> list[Chunk]:
+        """The chunks the chunk stage stored."""
+        with self._read() as connection:
+            return results.read_chunks(connection, document_id)
+
+    def document_mentions(self, document_id: str) -> list[tuple[Mention, str | None]]:
+        """The mentions the entities stage stored, each with its canonical entity id."""
+        with self._read() as connection:
+            return results.read_mentions(connection, document_id)
+
+    def document_relationships(self, document_id: str) -> list[Relationship]:
+        """The relationships the relate stage stored (the document node is its id)."""
+        with self._read() as connection:
+            return results.read_relationships(connection, document_id)
+
+    def load_extracted(self, document_id: str) -> ExtractedDocument:
+        """The extract stage's output, as the chunk stage reads it."""
+        with self._read() as connection:
+            return results.read_extracted(connection, load_document(connection, document_id))
+
+    def load_chunks(self, document_id: str) -> tuple[Chunk, ...]:
+        """The chunk stage's output."""
+        return tuple(self.document_chunks(document_id))
+
+    def load_mentions(self, document_id: str) -> tuple[Mention, ...]:
+        """The entities stage's output (without entity ids)."""
+        return tuple(m for m, _ in self.document_mentions(document_id))
+
+    def load_resolution(self, document_id: str) -> Resolution:
+        """The resolve stage's output, rebuilt from mentions and canonical entities."""
+        with self._read() as connection:
+            return results.read_resolution(connection, load_document(connection, document_id))
+
+    def load_stage_inputs(self, document_id: str, stage: Stage) -> Any:
+        """What ``stage`` needs from the stages before it, as models.
+
+        extract: the DocumentRecord; chunk: the ExtractedDocument; entities:
+        EntitiesInput; resolve: tuple of Mention; relate: RelateInput.
+        """
+        with self._read() as connection:
+            doc = load_document(connection, document_id)
+            if stage is Stage.EXTRACT:
+                return doc
+            extracted = results.read_extracted(connection, doc)
+            if stage is Stage.CHUNK:
+                return extracted
+            chunks = tuple(results.read_chunks(connection, document_id))
+            if stage is Stage.ENTITIES:
+                return EntitiesInput(extracted.text, chunks, tuple(extracted.page_spans()))
+            mentions = results.read_mentions(connection, document_id)
+            if stage is Stage.RESOLVE:
+                return tuple(m for m, _ in mentions)
+            return RelateInput(chunks, tuple(m for m, _ in mentions), tuple(e for _, e in mentions))
+
+    def project_entities(
+        self, project_id: int, types: Sequence[EntityType], keys: Sequence[str] | None = None
+    ) -> list[CanonicalEntity]:
+        """Canonical entities of a project (of ``types``, and ``keys`` if given)."""
+        with self._read() as connection:
+            return results.read_project_entities(connection, project_id, types, keys)

@@ -1,0 +1,280 @@
+"""Values the store hands out and takes in.
+
+The repository never returns ORM objects: callers get these frozen dataclasses, so no
+caller ever holds a session or a connection, and a value read once never changes under
+its reader.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from docbatch.models import Chunk, Mention, Stage
+
+__all__ = [
+    "BatchCounts",
+    "BatchRecord",
+    "BatchState",
+    "ClaimOutcome",
+    "ClaimResult",
+    "DocumentRecord",
+    "DocumentRef",
+    "DocumentState",
+    "EntitiesInput",
+    "EventKind",
+    "EventRecord",
+    "NewDocument",
+    "Priority",
+    "RelateInput",
+    "StageDuration",
+    "Transition",
+]
+
+
+class BatchState(enum.StrEnum):
+    """Where a batch is in its life; the last three are terminal."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    COMPLETED_WITH_FAILURES = "completed_with_failures"
+    CANCELLED = "cancelled"
+
+    @property
+    def terminal(self) -> bool:
+        """True once the batch has finalised."""
+        return self not in (BatchState.PENDING, BatchState.RUNNING)
+
+
+class DocumentState(enum.StrEnum):
+    """Where a document is in its life; the last three are terminal."""
+
+    PENDING = "pending"
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def terminal(self) -> bool:
+        """True once the document has reached its one terminal state."""
+        return self not in (DocumentState.PENDING, DocumentState.PROCESSING)
+
+
+class Priority(enum.StrEnum):
+    """Batch priority, inherited by every task of the batch."""
+
+    HIGH = "high"
+    NORMAL = "normal"
+    LOW = "low"
+
+
+class EventKind(enum.StrEnum):
+    """Kinds of rows in the append-only event log."""
+
+    BATCH_CREATED = "batch_created"
+    BATCH_FINALIZED = "batch_finalized"
+    BATCH_CANCELLED = "batch_cancelled"
+    CLAIMED = "claimed"
+    STAGE_COMPLETED = "stage_completed"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    RETRIED = "retried"
+    REQUEUED = "requeued"
+    CANCELLED = "cancelled"
+
+
+class ClaimOutcome(enum.StrEnum):
+    """What :meth:`Repository.claim` decided."""
+
+    #: The caller holds the lease and must run the stage.
+    CLAIMED = "claimed"
+    #: Duplicate or stale delivery (terminal document, other stage): drop the message.
+    SKIP = "skip"
+    #: Another owner holds a live lease on this stage: drop the message; the reconciler
+    #: re-enqueues the document if that lease ever expires.
+    BUSY = "busy"
+    #: Attempts were exhausted; the document is now failed (``worker_lost``).
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class NewDocument:
+    """A document to add to a new batch; ``id`` may be chosen by the caller."""
+
+    path: str
+    sha256: str
+    size_bytes: int
+    mime: str | None = None
+    external_id: str | None = None
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+
+@dataclass(frozen=True, slots=True)
+class BatchRecord:
+    """One batch and its counters, as stored."""
+
+    id: str
+    project_id: int
+    project: str
+    name: str | None
+    state: BatchState
+    priority: Priority
+    total: int
+    completed: int
+    failed: int
+    cancelled: int
+    pages: int
+    options: Mapping[str, Any]
+    parent_batch_id: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    enqueued_at: datetime | None
+    finalized_count: int
+
+    @property
+    def done(self) -> int:
+        """Documents in a terminal state."""
+        return self.completed + self.failed + self.cancelled
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRecord:
+    """One document row, as stored."""
+
+    id: str
+    batch_id: str
+    project_id: int
+    external_id: str | None
+    path: str
+    sha256: str
+    size_bytes: int
+    mime: str | None
+    page_count: int | None
+    ocr_pages: int | None
+    metadata: Mapping[str, Any]
+    state: DocumentState
+    stage: Stage
+    #: Claims of the current stage (reset when the document moves to the next stage).
+    attempts: int
+    lease_expires_at: datetime | None
+    lease_owner: str | None
+    error_category: str | None
+    error_code: str | None
+    error_reason: str | None
+    error_stage: str | None
+    created_at: datetime
+    updated_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRef:
+    """Just enough to re-enqueue a document: ids, stage, attempts and priority."""
+
+    document_id: str
+    batch_id: str
+    state: DocumentState
+    stage: Stage
+    attempts: int
+    priority: Priority
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """The result of a state change; truthy when the change was applied.
+
+    ``batch_finalized`` is True for exactly one call per batch: the one whose terminal
+    document transition finished the batch (callers publish the event).
+    """
+
+    applied: bool
+    batch_id: str
+    batch_finalized: bool = False
+
+    def __bool__(self) -> bool:
+        return self.applied
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimResult:
+    """What a claim decided, and the document's attempt number when claimed."""
+
+    outcome: ClaimOutcome
+    document_id: str
+    batch_id: str
+    stage: Stage
+    attempts: int
+    reason: str = ""
+    batch_finalized: bool = False
+
+    @property
+    def claimed(self) -> bool:
+        """True when the caller must run the stage."""
+        return self.outcome is ClaimOutcome.CLAIMED
+
+
+@dataclass(frozen=True, slots=True)
+class EntitiesInput:
+    """What the entities stage reads: the text, its chunks and the page spans."""
+
+    text: str
+    chunks: tuple[Chunk, ...]
+    page_spans: tuple[tuple[int, int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RelateInput:
+    """What the relate stage reads: chunks, mentions and each mention's entity id."""
+
+    chunks: tuple[Chunk, ...]
+    mentions: tuple[Mention, ...]
+    entity_ids: tuple[str | None, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BatchCounts:
+    """Document counts of a batch recomputed from the documents themselves."""
+
+    states: Mapping[DocumentState, int]
+    #: Non-terminal documents per (state, stage).
+    stages: Mapping[tuple[DocumentState, Stage], int]
+    pages: int
+
+    @property
+    def total(self) -> int:
+        """Every document of the batch."""
+        return sum(self.states.values())
+
+
+@dataclass(frozen=True, slots=True)
+class StageDuration:
+    """Timing of one stage over a batch, from the event log."""
+
+    count: int
+    total_ms: int
+    mean_ms: float
+    max_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """One row of the append-only event log."""
+
+    id: int
+    at: datetime
+    kind: EventKind
+    batch_id: str | None
+    document_id: str | None
+    stage: Stage | None
+    attempt: int | None
+    duration_ms: int | None
+    detail: Mapping[str, Any]

@@ -1,0 +1,185 @@
+"""Leases and recovery: renewing, retrying, requeueing, and finding lost documents.
+
+The reconciler asks for documents whose lease expired (killed worker) or that sat
+pending far longer than their batch has been enqueued (lost message, broker restarted
+empty), requeues them with a compare-and-set that refuses live leases, and enqueues them
+again. Attempts stay bounded because every claim counts one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from docbatch.models import Stage
+from docbatch.store.records import BatchState, DocumentRef, DocumentState, EventKind, Priority
+from docbatch.store.rows import BATCHES, DOCUMENTS, record_event
+
+__all__ = ["expired_leases", "renew_lease", "requeue", "reset_for_retry", "stale_pending"]
+
+_PENDING = DocumentState.PENDING.value
+_PROCESSING = DocumentState.PROCESSING.value
+
+
+def requeue(connection: Connection, document_id: str, to_stage: Stage, now: datetime) -> bool:
+    """Put an active document back to pending at ``to_stage``, unless its lease is live."""
+    lease_over = sa.or_(DOCUMENTS.c.lease_expires_at.is_(None), DOCUMENTS.c.lease_expires_at < now)
+    row = connection.execute(
+        sa.update(DOCUMENTS)
+        .where(
+            DOCUMENTS.c.id == document_id,
+            sa.or_(
+                DOCUMENTS.c.state == _PENDING,
+                sa.and_(DOCUMENTS.c.state == _PROCESSING, lease_over),
+            ),
+        )
+        .values(
+            state=_PENDING,
+            stage=to_stage.value,
+            # Attempts count claims of the current stage: kept when the stage is retried.
+            attempts=sa.case((DOCUMENTS.c.stage == to_stage.value, DOCUMENTS.c.attempts), else_=0),
+            lease_expires_at=None,
+            lease_owner=None,
+            updated_at=now,
+        )
+        .returning(DOCUMENTS.c.batch_id, DOCUMENTS.c.attempts)
+    ).one_or_none()
+    if row is None:
+        return False
+    record_event(
+        connection,
+        EventKind.REQUEUED,
+        now,
+        batch_id=row.batch_id,
+        document_id=document_id,
+        stage=to_stage,
+        attempt=row.attempts,
+    )
+    return True
+
+
+def reset_for_retry(
+    connection: Connection,
+    document_id: str,
+    stage: Stage,
+    reason: str,
+    now: datetime,
+    owner: str | None = None,
+) -> bool:
+    """Release the lease of a document processing ``stage`` so a retry can claim it.
+
+    The attempt count is kept: retries are bounded by the same ``max_attempts``. With
+    ``owner`` only that owner's lease (or an ownerless one) is released.
+    """
+    owned = (
+        sa.true()
+        if owner is None
+        else sa.or_(DOCUMENTS.c.lease_owner.is_(None), DOCUMENTS.c.lease_owner == owner)
+    )
+    row = connection.execute(
+        sa.update(DOCUMENTS)
+        .where(
+            DOCUMENTS.c.id == document_id,
+            DOCUMENTS.c.state == _PROCESSING,
+            DOCUMENTS.c.stage == stage.value,
+            owned,
+        )
+        .values(state=_PENDING, lease_expires_at=None, lease_owner=None, updated_at=now)
+        .returning(DOCUMENTS.c.batch_id, DOCUMENTS.c.attempts)
+    ).one_or_none()
+    if row is None:
+        return False
+    record_event(
+        connection,
+        EventKind.RETRIED,
+        now,
+        batch_id=row.batch_id,
+        document_id=document_id,
+        stage=stage,
+        attempt=row.attempts,
+        detail={"reason": reason},
+    )
+    return True
+
+
+def renew_lease(
+    connection: Connection,
+    document_id: str,
+    stage: Stage,
+    owner: str,
+    lease_seconds: float,
+    now: datetime,
+) -> bool:
+    """Extend the lease ``owner`` holds on ``document_id`` at ``stage``."""
+    result = connection.execute(
+        sa.update(DOCUMENTS)
+        .where(
+            DOCUMENTS.c.id == document_id,
+            DOCUMENTS.c.state == _PROCESSING,
+            DOCUMENTS.c.stage == stage.value,
+            DOCUMENTS.c.lease_owner == owner,
+        )
+        .values(lease_expires_at=now + timedelta(seconds=lease_seconds), updated_at=now)
+    )
+    return result.rowcount == 1
+
+
+def _refs(rows: Sequence[sa.Row[Any]]) -> list[DocumentRef]:
+    return [
+        DocumentRef(
+            r.id,
+            r.batch_id,
+            DocumentState(r.state),
+            Stage(r.stage),
+            r.attempts,
+            Priority(r.priority),
+        )
+        for r in rows
+    ]
+
+
+def _ref_select() -> sa.Select[Any]:
+    return sa.select(
+        DOCUMENTS.c.id,
+        DOCUMENTS.c.batch_id,
+        DOCUMENTS.c.state,
+        DOCUMENTS.c.stage,
+        DOCUMENTS.c.attempts,
+        BATCHES.c.priority,
+    ).join(BATCHES, BATCHES.c.id == DOCUMENTS.c.batch_id)
+
+
+def expired_leases(connection: Connection, now: datetime, limit: int) -> list[DocumentRef]:
+    """Processing documents whose lease ended before ``now``, oldest lease first."""
+    rows = connection.execute(
+        _ref_select()
+        .where(DOCUMENTS.c.state == _PROCESSING, DOCUMENTS.c.lease_expires_at < now)
+        .order_by(DOCUMENTS.c.lease_expires_at)
+        .limit(limit)
+    )
+    return _refs(rows.all())
+
+
+def stale_pending(connection: Connection, older_than: datetime, limit: int) -> list[DocumentRef]:
+    """Pending documents untouched since ``older_than`` in batches enqueued before it.
+
+    Choose ``older_than`` well beyond how long a healthy queue takes to drain: a
+    document still waiting its turn in a long queue looks just like a lost one, and
+    re-enqueueing it only costs a duplicate message (the second claim is refused).
+    """
+    rows = connection.execute(
+        _ref_select()
+        .where(
+            DOCUMENTS.c.state == _PENDING,
+            DOCUMENTS.c.updated_at < older_than,
+            BATCHES.c.enqueued_at < older_than,
+            BATCHES.c.state.in_((BatchState.PENDING.value, BatchState.RUNNING.value)),
+        )
+        .order_by(DOCUMENTS.c.updated_at, DOCUMENTS.c.id)
+        .limit(limit)
+    )
+    return _refs(rows.all())

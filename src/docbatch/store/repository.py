@@ -1,0 +1,277 @@
+"""The repository: every read and state change of the system of record.
+
+Each method is one transaction. State changes are compare-and-set UPDATEs whose matched
+rows are checked, and a stage's results are written in the transaction that advances the
+document, so redelivered or duplicated tasks never write twice and every document is
+counted toward its batch exactly once. Methods return frozen records, never ORM objects.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+
+from docbatch.errors import ErrorCategory, NotFoundError
+from docbatch.models import Stage
+from docbatch.store import batches, lifecycle, recovery
+from docbatch.store.db import Database
+from docbatch.store.reads import RepositoryReads
+from docbatch.store.records import (
+    BatchRecord,
+    ClaimResult,
+    DocumentRecord,
+    DocumentRef,
+    NewDocument,
+    Priority,
+    Transition,
+)
+from docbatch.store.rows import (
+    BATCHES,
+)
+from docbatch.store.tables import utcnow
+
+__all__ = ["Repository"]
+
+T = TypeVar("T")
+#: PostgreSQL deadlock and serialisation failures: the transaction is safe to re-run.
+_RETRY_SQLSTATES = {"40P01", "40001"}
+
+
+def _retryable(exc: DBAPIError) -> bool:
+    if getattr(exc.orig, "sqlstate", None) in _RETRY_SQLSTATES:
+        return True
+    return "database is locked" in str(exc.orig)
+
+
+class Repository(RepositoryReads):
+    """Compare-and-set writes (and, inherited, every read) over one :class:`Database`.
+
+    ``clock`` returns the current UTC time (tests move it); ``lease_seconds`` is the
+    default lease length for claims and stage hand-offs.
+    """
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        lease_seconds: float = 900,
+        retries: int = 5,
+    ) -> None:
+        self.database = database
+        self.clock = clock
+        self.lease_seconds = lease_seconds
+        self.retries = retries
+
+    # -- transactions -------------------------------------------------------------------
+
+    def _write(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` in one write transaction, re-running it after a deadlock."""
+        for attempt in range(self.retries + 1):
+            try:
+                with self.database.engine.begin() as connection:
+                    return work(connection)
+            except DBAPIError as exc:
+                if attempt >= self.retries or not _retryable(exc):
+                    raise
+                time.sleep(0.01 * 2**attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _locked(self, connection: Connection, document_id: str) -> DocumentRecord:
+        doc = lifecycle.lock_document(connection, document_id)
+        if doc is None:
+            raise NotFoundError(f"document {document_id} does not exist")
+        return doc
+
+    # -- projects and batches -----------------------------------------------------------
+
+    def ensure_project(self, name: str) -> int:
+        """The id of project ``name``, created if missing (safe under races)."""
+        return self._write(lambda c: batches.ensure_project(c, name, self.clock()))
+
+    def create_batch(
+        self,
+        project: str | int,
+        documents: Sequence[NewDocument],
+        *,
+        priority: Priority | str = Priority.NORMAL,
+        options: dict[str, Any] | None = None,
+        name: str | None = None,
+        parent_batch_id: str | None = None,
+        batch_id: str | None = None,
+    ) -> BatchRecord:
+        """Commit a pending batch and all its documents in one transaction.
+
+        Enqueue the documents only after this returns, then call :meth:`mark_enqueued`.
+        ``project`` is a project name (created if missing) or an existing project id.
+        An empty batch is created already completed (nothing could finalise it later).
+        """
+        new_id = batch_id or str(uuid.uuid4())
+
+        def work(connection: Connection) -> None:
+            now = self.clock()
+            batches.insert_batch(
+                connection,
+                batch_id=new_id,
+                project_id=(
+                    project
+                    if isinstance(project, int)
+                    else batches.ensure_project(connection, project, now)
+                ),
+                documents=documents,
+                priority=Priority(priority),
+                options=options or {},
+                name=name,
+                parent_batch_id=parent_batch_id,
+                now=now,
+            )
+
+        self._write(work)
+        return self.get_batch(new_id)
+
+    def mark_enqueued(self, batch_id: str) -> bool:
+        """Record that every document of the batch was handed to the broker."""
+
+        def work(connection: Connection) -> bool:
+            statement = (
+                sa.update(BATCHES).where(BATCHES.c.id == batch_id).values(enqueued_at=self.clock())
+            )
+            return connection.execute(statement).rowcount == 1
+
+        return self._write(work)
+
+    def cancel_batch(self, batch_id: str) -> Transition:
+        """Cancel the batch's active documents (counted) and the batch itself.
+
+        Truthy, with ``batch_finalized``, when this call moved the batch to cancelled.
+        """
+        finalized = self._write(lambda c: batches.cancel_batch(c, batch_id, self.clock()))
+        return Transition(finalized, batch_id, finalized)
+
+    # -- the document state machine -----------------------------------------------------
+
+    def claim(
+        self,
+        document_id: str,
+        stage: Stage,
+        *,
+        owner: str,
+        max_attempts: int,
+        lease_seconds: float | None = None,
+    ) -> ClaimResult:
+        """Take the lease to run ``stage`` on the document (see :class:`ClaimOutcome`).
+
+        Pass the broker's task id as ``owner``: a redelivery of the same message may then
+        take over its own live lease, while a duplicate message is refused as BUSY.
+        """
+        lease = self.lease_seconds if lease_seconds is None else lease_seconds
+
+        def work(connection: Connection) -> ClaimResult:
+            doc = self._locked(connection, document_id)
+            return lifecycle.claim(
+                connection,
+                doc,
+                stage,
+                now=self.clock(),
+                lease_seconds=lease,
+                owner=owner,
+                max_attempts=max_attempts,
+            )
+
+        return self._write(work)
+
+    def renew_lease(
+        self, document_id: str, stage: Stage, *, owner: str, lease_seconds: float | None = None
+    ) -> bool:
+        """Extend the caller's lease during a long stage; False if it is no longer held."""
+        lease = self.lease_seconds if lease_seconds is None else lease_seconds
+        return self._write(
+            lambda c: recovery.renew_lease(c, document_id, stage, owner, lease, self.clock())
+        )
+
+    def complete_stage(
+        self,
+        document_id: str,
+        stage: Stage,
+        payload: Any,
+        *,
+        next_stage: Stage | None,
+        duration_ms: int | None = None,
+        lease_seconds: float | None = None,
+        owner: str | None = None,
+    ) -> Transition:
+        """Write ``stage``'s results and advance the document, or complete it.
+
+        ``payload`` is the stage's output: ExtractedDocument (extract), chunks (chunk),
+        mentions (entities), Resolution (resolve), relationships (relate). Falsy, with
+        nothing written, when the document is no longer processing ``stage`` (or, with
+        ``owner``, when another owner has taken its lease over).
+        """
+        lease = self.lease_seconds if lease_seconds is None else lease_seconds
+
+        def work(connection: Connection) -> Transition:
+            doc = self._locked(connection, document_id)
+            return lifecycle.complete_stage(
+                connection,
+                doc,
+                stage,
+                payload,
+                next_stage=next_stage,
+                now=self.clock(),
+                lease_seconds=lease,
+                duration_ms=duration_ms,
+                owner=owner,
+            )
+
+        try:
+            return self._write(work)
+        except lifecycle.StaleTransitionError:
+            return Transition(False, self.get_document(document_id).batch_id)
+
+    def fail(
+        self,
+        document_id: str,
+        stage: Stage | None,
+        category: ErrorCategory,
+        code: str,
+        reason: str,
+    ) -> Transition:
+        """Fail an active document still at ``stage`` (any stage if None), counted once."""
+
+        def work(connection: Connection) -> Transition:
+            doc = self._locked(connection, document_id)
+            error = (ErrorCategory(category), code, reason)
+            return lifecycle.fail(connection, doc, stage, error, self.clock())
+
+        return self._write(work)
+
+    def release(
+        self, document_id: str, stage: Stage, *, owner: str | None = None, reason: str = ""
+    ) -> bool:
+        """Put a document processing ``stage`` back to pending (lease dropped, attempts kept).
+
+        Used before a retry. With ``owner`` only that owner's (or an ownerless) lease is
+        released; without, any lease is.
+        """
+        return self._write(
+            lambda c: recovery.reset_for_retry(c, document_id, stage, reason, self.clock(), owner)
+        )
+
+    def reset_for_retry(self, document_id: str, stage: Stage, reason: str = "") -> bool:
+        """:meth:`release` without an owner check."""
+        return self.release(document_id, stage, reason=reason)
+
+    def requeue(self, document_id: str, to_stage: Stage) -> bool:
+        """Put an active document back to pending at ``to_stage`` unless its lease is live."""
+        return self._write(lambda c: recovery.requeue(c, document_id, to_stage, self.clock()))
+
+    def expired_leases(self, now: datetime | None = None, limit: int = 1000) -> list[DocumentRef]:
+        """Processing documents whose lease ended before ``now`` (default: the clock)."""
+        return super().expired_leases(now or self.clock(), limit)

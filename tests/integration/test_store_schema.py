@@ -1,0 +1,109 @@
+"""Migrations, engine setup and timestamps, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from docbatch.store import Database, Repository, create_engine_for, migrate
+from docbatch.store.tables import Base
+
+pytestmark = pytest.mark.integration
+
+
+def _tables(url: str) -> set[str]:
+    engine = create_engine_for(url)
+    try:
+        return set(sa.inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def _revision(url: str) -> list[str]:
+    engine = create_engine_for(url)
+    try:
+        with engine.connect() as connection:
+            return [
+                r[0] for r in connection.execute(sa.text("SELECT version_num FROM alembic_version"))
+            ]
+    finally:
+        engine.dispose()
+
+
+def test_migrate_creates_every_table(database_url: str) -> None:
+    engine = create_engine_for(database_url)
+    migrate(engine)
+    engine.dispose()
+    assert _tables(database_url) == set(Base.metadata.tables) | {"alembic_version"}
+    assert _revision(database_url) == ["0001"]
+
+
+def test_migrate_twice_is_a_no_op(database_url: str) -> None:
+    database = Database.open(database_url)
+    repo = Repository(database)
+    project = repo.ensure_project("kept")
+    migrate(database.engine)
+    migrate(database.engine)
+    assert _revision(database_url) == ["0001"]
+    assert repo.ensure_project("kept") == project
+    database.dispose()
+
+
+def test_concurrent_migrations_both_succeed(database_url: str) -> None:
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(3)
+
+    def run() -> None:
+        engine = create_engine_for(database_url)
+        try:
+            barrier.wait()
+            migrate(engine)
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+        finally:
+            engine.dispose()
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert _revision(database_url) == ["0001"]
+
+
+def test_schema_matches_the_models(database_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    database = Database.open(database_url)
+    with database.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": False})
+        differences = compare_metadata(context, Base.metadata)
+    database.dispose()
+    assert differences == []
+
+
+def test_sqlite_engine_pragmas_and_parent_folder(tmp_path: Path) -> None:
+    path = tmp_path / "nested" / "deeper" / "docbatch.db"
+    engine = create_engine_for(f"sqlite:///{path}")
+    with engine.connect() as connection:
+        journal = connection.exec_driver_sql("PRAGMA journal_mode").scalar_one()
+        busy = connection.exec_driver_sql("PRAGMA busy_timeout").scalar_one()
+        foreign_keys = connection.exec_driver_sql("PRAGMA foreign_keys").scalar_one()
+    engine.dispose()
+    assert path.parent.is_dir()
+    assert (journal, busy, foreign_keys) == ("wal", 30000, 1)
+
+
+def test_timestamps_come_back_aware_in_utc(database_url: str) -> None:
+    database = Database.open(database_url)
+    repo = Repository(database)
+    batch = repo.create_batch("p", [], options={})
+    database.dispose()
+    assert batch.created_at.tzinfo is UTC
+    assert batch.finished_at is not None and batch.finished_at.tzinfo is UTC

@@ -1,0 +1,168 @@
+"""Helpers shared by the store tests: sample stage outputs, a movable clock, row counts.
+
+Kept importable by name (not a conftest) so spawned worker processes can import the
+functions they run.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from docbatch.models import (
+    DOCUMENT_NODE,
+    CanonicalEntity,
+    Chunk,
+    EntityType,
+    ExtractedDocument,
+    Mention,
+    Page,
+    Relationship,
+    RelationType,
+    Resolution,
+    Stage,
+)
+from docbatch.store import Database, NewDocument, Repository
+
+#: The entity every sample document resolves to, so documents share it.
+SHARED_ENTITY = CanonicalEntity(
+    id="citation:550-us-544",
+    type=EntityType.CITATION,
+    key="550 U.S. 544",
+    name="550 U.S. 544",
+    aliases=("550 U.S. 544", "550 US 544"),
+)
+COURT_ENTITY = CanonicalEntity(
+    id="court:scotus",
+    type=EntityType.COURT,
+    key="scotus",
+    name="Supreme Court of the United States",
+    aliases=("Supreme Court",),
+)
+PAGE_TEXTS = ("See Bell Atlantic, 550 U.S. 544.", "Decided by the Supreme Court.")
+EXPECTED_ROWS = {"pages": 2, "chunks": 2, "mentions": 3, "relationships": 2}
+
+
+class FakeClock:
+    """A clock tests move by hand."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock forward."""
+        self.now += timedelta(seconds=seconds)
+
+
+def new_documents(count: int, prefix: str = "doc") -> list[NewDocument]:
+    """``count`` documents with distinct paths and external ids."""
+    return [
+        NewDocument(
+            path=f"/corpus/{prefix}-{i:05d}.pdf",
+            sha256=f"{i:064x}",
+            size_bytes=1000 + i,
+            external_id=f"{prefix}-{i}",
+            metadata={"n": i},
+        )
+        for i in range(count)
+    ]
+
+
+def payload(stage: Stage) -> Any:
+    """The sample output of ``stage`` (identical for every document)."""
+    text = "\n\n".join(PAGE_TEXTS)
+    second = len(PAGE_TEXTS[0]) + 2
+    if stage is Stage.EXTRACT:
+        pages = (Page(1, PAGE_TEXTS[0]), Page(2, PAGE_TEXTS[1], True, "tesseract", 0.91))
+        return ExtractedDocument("application/pdf", pages, {"title": "Opinion"})
+    if stage is Stage.CHUNK:
+        return [
+            Chunk(0, PAGE_TEXTS[0], 0, len(PAGE_TEXTS[0]), 1, 1),
+            Chunk(1, text[second:], second, len(text), 2, 2),
+        ]
+    if stage is Stage.ENTITIES:
+        start = PAGE_TEXTS[0].index("550")
+        court = text.index("Supreme Court")
+        return [
+            _mention(EntityType.CITATION, "550 U.S. 544", start, 0, 1),
+            _mention(EntityType.CITATION, "550 U.S. 544", start, 0, 1, text="550 US 544"),
+            _mention(EntityType.COURT, "scotus", court, 1, 2, text="Supreme Court"),
+        ]
+    if stage is Stage.RESOLVE:
+        assignments = (SHARED_ENTITY.id, SHARED_ENTITY.id, COURT_ENTITY.id)
+        return Resolution((SHARED_ENTITY, COURT_ENTITY), assignments)
+    return [
+        Relationship(RelationType.CITES, DOCUMENT_NODE, SHARED_ENTITY.id, 2, (0,)),
+        Relationship(
+            RelationType.CO_OCCURS, SHARED_ENTITY.id, COURT_ENTITY.id, 1, (0, 1), {"k": "v"}
+        ),
+    ]
+
+
+def _mention(
+    kind: EntityType, normalized: str, start: int, chunk: int, page: int, text: str = ""
+) -> Mention:
+    surface = text or normalized
+    return Mention(kind, surface, normalized, start, start + len(surface), chunk, page, 0.9, "test")
+
+
+def run_document(repo: Repository, document_id: str, owner: str = "worker") -> list[bool]:
+    """Claim and complete every stage of one document; the completion results."""
+    done = []
+    for stage in Stage.ordered():
+        claim = repo.claim(document_id, stage, owner=owner, max_attempts=3)
+        assert claim.claimed, claim
+        done.append(
+            bool(repo.complete_stage(document_id, stage, payload(stage), next_stage=stage.next()))
+        )
+    return done
+
+
+def row_counts(database: Database, document_id: str) -> dict[str, int]:
+    """Stage result rows stored for one document, per table."""
+    counts = {}
+    with database.engine.connect() as connection:
+        for table in EXPECTED_ROWS:
+            counts[table] = connection.execute(
+                sa.text(f"SELECT count(*) FROM {table} WHERE document_id = :d"), {"d": document_id}
+            ).scalar_one()
+    return counts
+
+
+def table_count(database: Database, table: str) -> int:
+    """Rows in ``table``."""
+    with database.engine.connect() as connection:
+        return int(connection.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one())
+
+
+def race_documents(url: str, document_ids: list[str], owner: str) -> dict[str, Any]:
+    """Drive every document through every stage, racing other callers of this function.
+
+    Every caller tries to complete every stage whether or not its claim succeeded, so
+    the compare-and-set in ``complete_stage`` is what keeps effects exactly-once.
+    Returns the (document, stage) pairs this caller won and how many batches it
+    finalised. Runs in threads and in spawned processes alike.
+    """
+    database = Database.open(url)
+    repo = Repository(database)
+    wins: Counter[str] = Counter()
+    finalized = 0
+    try:
+        for document_id in document_ids:
+            for stage in Stage.ordered():
+                repo.claim(document_id, stage, owner=owner, max_attempts=1000)
+                result = repo.complete_stage(
+                    document_id, stage, payload(stage), next_stage=stage.next()
+                )
+                if result:
+                    wins[f"{document_id}:{stage.value}"] += 1
+                    finalized += int(result.batch_finalized)
+    finally:
+        database.dispose()
+    return {"wins": dict(wins), "finalized": finalized}
