@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from docbatch.models import Chunk, Mention, Stage
+from docbatch.models import Chunk, ExtractedDocument, Mention, Stage
 
 __all__ = [
     "BatchCounts",
@@ -28,6 +28,7 @@ __all__ = [
     "EntitiesInput",
     "EventKind",
     "EventRecord",
+    "ExtractResult",
     "NewDocument",
     "Priority",
     "RelateInput",
@@ -104,11 +105,24 @@ class ClaimOutcome(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class ExtractResult:
+    """The extract stage's payload: the pages, plus the bytes' identity read at ingest.
+
+    The sha256 is computed by the worker that reads the file, not at submission, so a
+    batch of 10,000 documents is committed without reading 10,000 files.
+    """
+
+    document: ExtractedDocument
+    sha256: str
+    size_bytes: int
+
+
+@dataclass(frozen=True, slots=True)
 class NewDocument:
     """A document to add to a new batch; ``id`` may be chosen by the caller."""
 
     path: str
-    sha256: str
+    sha256: str | None
     size_bytes: int
     mime: str | None = None
     external_id: str | None = None
@@ -154,7 +168,7 @@ class DocumentRecord:
     project_id: int
     external_id: str | None
     path: str
-    sha256: str
+    sha256: str | None
     size_bytes: int
     mime: str | None
     page_count: int | None

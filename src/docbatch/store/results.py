@@ -28,7 +28,7 @@ from docbatch.models import (
     Resolution,
     Stage,
 )
-from docbatch.store.records import DocumentRecord
+from docbatch.store.records import DocumentRecord, ExtractResult
 from docbatch.store.rows import DOCUMENTS, chunked, insert_ignoring_duplicates
 from docbatch.store.tables import (
     ChunkRow,
@@ -98,7 +98,15 @@ def _insert(connection: Connection, table: sa.Table, rows: list[dict[str, Any]])
         connection.execute(sa.insert(table), list(part))
 
 
-def _write_pages(connection: Connection, doc: DocumentRecord, extracted: ExtractedDocument) -> None:
+def _write_pages(
+    connection: Connection, doc: DocumentRecord, payload: ExtractedDocument | ExtractResult
+) -> None:
+    identity: dict[str, Any] = {}
+    if isinstance(payload, ExtractResult):
+        identity = {"sha256": payload.sha256, "size_bytes": payload.size_bytes}
+        extracted = payload.document
+    else:
+        extracted = payload
     rows = [
         {
             "document_id": doc.id,
@@ -119,6 +127,7 @@ def _write_pages(connection: Connection, doc: DocumentRecord, extracted: Extract
             page_count=len(extracted.pages),
             ocr_pages=extracted.ocr_pages,
             extracted_metadata=dict(extracted.metadata),
+            **identity,
         )
     )
 

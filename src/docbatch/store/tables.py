@@ -139,7 +139,7 @@ class DocumentRow(Base):
     project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"))
     external_id: Mapped[str | None] = mapped_column(sa.String(500))
     path: Mapped[str] = mapped_column(sa.Text)
-    sha256: Mapped[str] = mapped_column(sa.String(64))
+    sha256: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
     size_bytes: Mapped[int] = mapped_column(sa.BigInteger)
     mime: Mapped[str | None] = mapped_column(sa.String(200))
     page_count: Mapped[int | None]

@@ -114,7 +114,7 @@ def upgrade() -> None:
         sa.Column("project_id", sa.Integer(), nullable=False),
         sa.Column("external_id", sa.String(length=500), nullable=True),
         sa.Column("path", sa.Text(), nullable=False),
-        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=True),
         sa.Column("size_bytes", sa.BigInteger(), nullable=False),
         sa.Column("mime", sa.String(length=200), nullable=True),
         sa.Column("page_count", sa.Integer(), nullable=True),

@@ -1,0 +1,42 @@
+"""``python -m bench SCENARIO [options]``: run one benchmark scenario.
+
+The dispatcher only knows scenario names and the module that implements each; a module
+is imported when its scenario runs, so one scenario's heavy imports never slow another.
+To add a scenario, write ``bench/<name>.py`` with ``add_arguments(parser)`` and
+``run(args) -> int`` and list it in :data:`SCENARIOS`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+__all__ = ["SCENARIOS", "main"]
+
+#: Scenario name -> (module implementing it, one-line description).
+SCENARIOS: dict[str, tuple[str, str]] = {
+    "stages": ("bench.stages", "pages per second of each pipeline stage, in-process"),
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line, run the chosen scenario and return its exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="scenario", required=True, metavar="SCENARIO")
+    chosen = next((arg for arg in argv if not arg.startswith("-")), None)
+    for name, (module_name, description) in SCENARIOS.items():
+        scenario_parser = sub.add_parser(name, help=description, description=description)
+        if name == chosen:
+            # Only the chosen scenario's module is imported, to add its options.
+            module = importlib.import_module(module_name)
+            module.add_arguments(scenario_parser)
+            scenario_parser.set_defaults(_run=module.run)
+    args = parser.parse_args(argv)
+    return int(args._run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

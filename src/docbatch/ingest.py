@@ -1,0 +1,235 @@
+"""What a batch is made of: paths, folders and JSON manifests turned into document sources.
+
+Everything a user names is checked here, before anything is stored or enqueued: a path
+must exist, be a regular file and lie inside an allowed root once symlinks are resolved;
+a manifest is validated strictly (unknown fields, duplicate ids and missing files are
+errors). Reading a document's bytes at the edge of a stage also lives here, with the size
+limit applied before the bytes are read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from docbatch.errors import (
+    CorruptDocumentError,
+    DocumentTooLargeError,
+    EmptyDocumentError,
+    ManifestError,
+    TransientError,
+)
+
+__all__ = [
+    "DocumentSource",
+    "Manifest",
+    "ManifestDocument",
+    "collect_sources",
+    "load_manifest",
+    "read_document",
+]
+
+MAX_NAME_BYTES = 255
+MAX_PATH_BYTES = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSource:
+    """One document to submit: a resolved path plus optional id and metadata."""
+
+    path: Path
+    external_id: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+class ManifestDocument(BaseModel):
+    """One entry of a manifest's ``documents`` list."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    path: str = Field(min_length=1)
+    id: str | None = Field(default=None, min_length=1, max_length=255)
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("path", "id")
+    @classmethod
+    def _no_nul(cls, value: str | None) -> str | None:
+        if value is not None and "\x00" in value:
+            raise ValueError("must not contain NUL bytes")
+        return value
+
+
+class Manifest(BaseModel):
+    """A batch described as JSON: ``{"documents": [{"path": ...}, ...]}``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    documents: list[ManifestDocument] = Field(min_length=1)
+    project: str | None = Field(default=None, min_length=1, max_length=200)
+    priority: str | None = None
+    name: str | None = Field(default=None, max_length=200)
+
+    @field_validator("priority")
+    @classmethod
+    def _known_priority(cls, value: str | None) -> str | None:
+        if value is not None and value not in {"high", "normal", "low"}:
+            raise ValueError("must be one of high, normal, low")
+        return value
+
+    @field_validator("documents")
+    @classmethod
+    def _unique_ids(cls, documents: list[ManifestDocument]) -> list[ManifestDocument]:
+        seen: set[str] = set()
+        for doc in documents:
+            if doc.id is None:
+                continue
+            if doc.id in seen:
+                raise ValueError(f"duplicate document id {doc.id!r}")
+            seen.add(doc.id)
+        return documents
+
+
+def _check_name(raw: str) -> None:
+    if "\x00" in raw:
+        raise ManifestError(f"path {raw!r} contains a NUL byte")
+    encoded = os.fsencode(raw)
+    if len(encoded) > MAX_PATH_BYTES:
+        raise ManifestError(f"path is longer than {MAX_PATH_BYTES} bytes: {raw[:80]!r}...")
+    if any(len(part) > MAX_NAME_BYTES for part in encoded.split(b"/")):
+        raise ManifestError(f"a name in the path is longer than {MAX_NAME_BYTES} bytes")
+
+
+def _inside(path: Path, roots: Sequence[Path]) -> bool:
+    return any(path == root or path.is_relative_to(root) for root in roots)
+
+
+def _resolve_checked(raw: str | Path, base: Path, roots: Sequence[Path]) -> Path:
+    """Resolve ``raw`` against ``base`` and check it is a regular file inside ``roots``."""
+    _check_name(str(raw))
+    candidate = Path(raw) if Path(raw).is_absolute() else base / raw
+    try:
+        resolved = candidate.resolve(strict=True)
+    except FileNotFoundError as exc:
+        raise ManifestError(f"no such file: {candidate}") from exc
+    except (OSError, RuntimeError) as exc:  # symlink loops, permission errors
+        raise ManifestError(f"cannot resolve {candidate}: {exc}") from exc
+    if not _inside(resolved, roots):
+        allowed = ", ".join(str(r) for r in roots)
+        raise ManifestError(f"{candidate} is outside the allowed roots ({allowed})")
+    if not resolved.is_file():
+        raise ManifestError(f"not a regular file: {candidate}")
+    return resolved
+
+
+def _walk(folder: Path, roots: Sequence[Path]) -> Iterator[Path]:
+    """Regular files below ``folder`` in a stable order, hidden entries skipped."""
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = Path(dirpath) / name
+            try:
+                resolved = path.resolve(strict=True)
+            except (OSError, RuntimeError):
+                continue  # a dangling or looping symlink is not a document
+            if resolved.is_file() and _inside(resolved, roots):
+                yield resolved
+
+
+def collect_sources(
+    paths: Iterable[str | Path], allowed_roots: Sequence[Path] = ()
+) -> list[DocumentSource]:
+    """Turn files and folders (searched recursively) into document sources.
+
+    Each path named is itself an allowed root, as are ``allowed_roots``; files reached
+    through a symlink that leaves every root are skipped. Raises :class:`ManifestError`
+    for a path that does not exist or when nothing is found.
+    """
+    sources: list[DocumentSource] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        _check_name(str(raw))
+        path = Path(raw).expanduser()
+        if not path.exists():
+            raise ManifestError(f"no such file or folder: {path}")
+        root = path.resolve()
+        roots = [root, *(r.resolve() for r in allowed_roots)]
+        found = _walk(root, roots) if root.is_dir() else [_resolve_checked(root, root, roots)]
+        for file in found:
+            if file not in seen:
+                seen.add(file)
+                sources.append(DocumentSource(path=file))
+    if not sources:
+        raise ManifestError("no documents found in the paths given")
+    return sources
+
+
+def load_manifest(
+    path: str | Path, allowed_roots: Sequence[Path] = ()
+) -> tuple[Manifest, list[DocumentSource]]:
+    """Read and validate a JSON manifest; return it with its resolved document sources.
+
+    Relative paths are resolved against the manifest's folder, which is an allowed root;
+    ``allowed_roots`` adds more. Every error names what is wrong and where.
+    """
+    manifest_path = Path(path).expanduser().resolve()
+    try:
+        raw = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ManifestError(f"no such manifest: {manifest_path}") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ManifestError(f"{manifest_path} is not valid JSON: {exc}") from exc
+    try:
+        manifest = Manifest.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'manifest'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise ManifestError(f"{manifest_path}: {problems}") from exc
+    base = manifest_path.parent
+    roots = [base, *(Path(r).expanduser().resolve() for r in allowed_roots)]
+    sources = []
+    for index, doc in enumerate(manifest.documents):
+        try:
+            resolved = _resolve_checked(doc.path, base, roots)
+        except ManifestError as exc:
+            raise ManifestError(f"{manifest_path}: documents.{index}: {exc}") from exc
+        sources.append(DocumentSource(resolved, doc.id, dict(doc.metadata)))
+    return manifest, sources
+
+
+def read_document(path: str | Path, max_bytes: int) -> tuple[bytes, str]:
+    """Read a document's bytes and their sha256, refusing files over ``max_bytes``.
+
+    A missing or unreadable file is a :class:`CorruptDocumentError` (it cannot get
+    better by retrying) unless the error looks like a passing I/O fault.
+    """
+    file = Path(path)
+    try:
+        size = file.stat().st_size
+        if size > max_bytes:
+            raise DocumentTooLargeError(
+                f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes"
+            )
+        if size == 0:
+            raise EmptyDocumentError("file is empty (0 bytes)")
+        with file.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except FileNotFoundError as exc:
+        raise CorruptDocumentError(f"file no longer exists: {file}") from exc
+    except (IsADirectoryError, PermissionError) as exc:
+        raise CorruptDocumentError(f"cannot read {file}: {exc.strerror}") from exc
+    except OSError as exc:
+        raise TransientError(f"I/O error reading {file}: {exc}") from exc
+    if len(data) > max_bytes:
+        raise DocumentTooLargeError(f"file grew over the limit of {max_bytes:,} bytes")
+    return data, hashlib.sha256(data).hexdigest()

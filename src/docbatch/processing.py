@@ -1,0 +1,394 @@
+"""Run one stage of one stored document: claim it, compute, commit, report.
+
+This is the single code path behind both the Celery tasks and ``docbatch run --inline``.
+A step claims the document in the database (compare-and-set with a lease), computes the
+stage from inputs read from the stage cache or, when the cache misses, from the database,
+and commits the results together with the state transition. A duplicate or stale delivery
+finds the claim refused, or the commit refused, and writes nothing.
+
+Failures become data: a permanent error fails the document with its category and reason;
+a transient one asks the caller to retry later. Nothing raises into a fan-in.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from docbatch.errors import DocbatchError, ErrorCategory, TransientError, category_of
+from docbatch.ingest import read_document
+from docbatch.models import (
+    Chunk,
+    EntityType,
+    ExtractedDocument,
+    Mention,
+    Resolution,
+    Stage,
+    to_dict,
+)
+from docbatch.pipeline.chunk import chunk_document
+from docbatch.pipeline.entities import extract_mentions
+from docbatch.pipeline.extract import extract_text_layer, ocr_pages
+from docbatch.pipeline.options import PipelineOptions
+from docbatch.pipeline.relate import relate
+from docbatch.pipeline.resolve import resolve
+from docbatch.store.records import ClaimOutcome, DocumentRecord, DocumentState, ExtractResult
+from docbatch.store.repository import Repository
+
+__all__ = ["CACHED_STAGES", "ProgressSink", "StageExecutor", "StepOutcome"]
+
+log = logging.getLogger(__name__)
+
+#: Stages whose output depends only on the document's bytes and the options, and so
+#: can be served from the content-addressed cache.
+CACHED_STAGES = (Stage.EXTRACT, Stage.CHUNK, Stage.ENTITIES)
+
+
+class CacheLike(Protocol):
+    """What the executor needs of :class:`docbatch.cache.StageCache`."""
+
+    def get_many(self, sha256: str, versions: dict[Stage, str]) -> dict[Stage, Any]: ...
+
+    def put(self, stage: Stage, sha256: str, version: str, value: Any) -> None: ...
+
+
+class ProgressSink(Protocol):
+    """Receives document state transitions (the Redis progress hash, metrics)."""
+
+    def document_transition(
+        self, batch_id: str, document_id: str, old: str, new: str, stage: str, pages: int
+    ) -> None: ...
+
+    def stage_finished(
+        self, batch_id: str, document_id: str, stage: str, seconds: float, cached: bool
+    ) -> None: ...
+
+    def batch_finalized(self, batch_id: str) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StepOutcome:
+    """What happened to one document in one step, and what the caller does next.
+
+    ``status`` is one of: ``advanced`` (send ``next_stage``), ``needs_ocr`` (send the
+    extract stage to the OCR queue), ``completed``, ``failed``, ``retry`` (send the same
+    stage again after ``retry_in`` seconds), ``skipped`` (duplicate or stale delivery).
+    """
+
+    document_id: str
+    status: str
+    next_stage: Stage | None = None
+    retry_in: float = 0.0
+    reason: str = ""
+    batch_finalized: bool = False
+
+
+@dataclass
+class _Work:
+    """Values of one document computed or loaded during this step."""
+
+    document: DocumentRecord
+    owner: str
+    sha256: str = ""
+    data: bytes | None = None
+    cached: dict[Stage, Any] = field(default_factory=dict)
+    extracted: ExtractedDocument | None = None
+    chunks: tuple[Chunk, ...] | None = None
+    mentions: tuple[Mention, ...] | None = None
+    resolution: Resolution | None = None
+
+
+class StageExecutor:
+    """Runs document steps against a repository, an optional cache and progress sink."""
+
+    def __init__(
+        self,
+        repo: Repository,
+        options: PipelineOptions,
+        *,
+        owner: str,
+        lease_seconds: int = 900,
+        max_attempts: int = 3,
+        cache: CacheLike | None = None,
+        progress: ProgressSink | None = None,
+        fuse_stages: bool = False,
+        translate: Callable[[BaseException], BaseException] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.repo = repo
+        self.options = options
+        self.owner = owner
+        self.lease_seconds = lease_seconds
+        self.max_attempts = max_attempts
+        self.cache = cache
+        self.progress = progress
+        self.fuse_stages = fuse_stages
+        self.clock = clock
+        self.translate = translate or (lambda exc: exc)
+        self.versions = {stage: options.version(stage) for stage in CACHED_STAGES}
+
+    # -- the step ---------------------------------------------------------------------
+
+    def run(
+        self, document_id: str, stage: Stage, *, allow_ocr: bool = True, owner: str | None = None
+    ) -> StepOutcome:
+        """Run ``stage`` for the document, and following stages while that is cheap.
+
+        ``allow_ocr=False`` hands a document that needs OCR back to the caller (status
+        ``needs_ocr``) instead of running OCR in this process. ``owner`` names the lease
+        holder; a Celery task passes its task id so a redelivery of the same message can
+        take its lease back while a duplicate message is refused.
+        """
+        claim = self.repo.claim(
+            document_id,
+            stage,
+            lease_seconds=self.lease_seconds,
+            owner=owner or self.owner,
+            max_attempts=self.max_attempts,
+        )
+        if claim.outcome is ClaimOutcome.FAILED:
+            self._report_terminal(claim.batch_id, document_id, "failed", stage, 0)
+            if claim.batch_finalized:
+                self._report_finalized(claim.batch_id)
+            return StepOutcome(document_id, "failed", reason=claim.reason)
+        if not claim.claimed:
+            return StepOutcome(document_id, "skipped", reason=claim.reason)
+        document = self.repo.get_document(document_id)
+        if stage is Stage.EXTRACT and self.progress:
+            # Counted once: the progress script ignores a transition already applied.
+            self.progress.document_transition(
+                document.batch_id, document_id, "pending", "processing", stage.value, 0
+            )
+        work = _Work(document=document, sha256=document.sha256 or "", owner=owner or self.owner)
+        try:
+            return self._advance(work, stage, allow_ocr)
+        except Exception as raw:
+            exc = self.translate(raw)
+            if isinstance(exc, TransientError):
+                return self._transient(work, stage, exc, claim.attempts)
+            if not isinstance(exc, (DocbatchError, MemoryError)):
+                # A bug or an untranslated vendor error: fail the document, keep the trace.
+                log.error(
+                    "unexpected error in %s of %s\n%s", stage, document_id, traceback.format_exc()
+                )
+            return self._fail(work, stage, exc)
+
+    def _advance(self, work: _Work, stage: Stage, allow_ocr: bool) -> StepOutcome:
+        current: Stage | None = stage
+        while current is not None:
+            started = self.clock()
+            payload, cached = self._compute(work, current, allow_ocr)
+            if payload is None:
+                # Hand the document to an OCR worker: give the lease up so the OCR
+                # message (another task) can claim the stage.
+                self.repo.release(work.document.id, current, owner=work.owner, reason="needs OCR")
+                return StepOutcome(work.document.id, "needs_ocr", next_stage=Stage.EXTRACT)
+            following = current.next()
+            transition = self.repo.complete_stage(
+                work.document.id,
+                current,
+                payload,
+                next_stage=following,
+                duration_ms=int((self.clock() - started) * 1000),
+                owner=work.owner,
+            )
+            if not transition:
+                return StepOutcome(work.document.id, "skipped", reason="stage already committed")
+            if self.progress and following is not None:
+                self.progress.stage_finished(
+                    work.document.batch_id,
+                    work.document.id,
+                    current.value,
+                    self.clock() - started,
+                    cached,
+                )
+            if following is None:
+                pages = len(work.extracted.pages) if work.extracted else 0
+                self._report_terminal(
+                    work.document.batch_id, work.document.id, "completed", current, pages
+                )
+                if transition.batch_finalized:
+                    self._report_finalized(work.document.batch_id)
+                return StepOutcome(
+                    work.document.id, "completed", batch_finalized=transition.batch_finalized
+                )
+            if not (self.fuse_stages or following in work.cached):
+                return StepOutcome(work.document.id, "advanced", next_stage=following)
+            current = following
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # -- computing one stage ----------------------------------------------------------
+
+    def _compute(self, work: _Work, stage: Stage, allow_ocr: bool) -> tuple[Any, bool]:
+        """The stage's result for :meth:`Repository.complete_stage`, and if it was cached.
+
+        Returns ``(None, False)`` when extraction needs OCR that this step may not run.
+        """
+        if stage is Stage.EXTRACT:
+            return self._extract(work, allow_ocr)
+        if stage is Stage.CHUNK:
+            return self._cached_or(
+                work, stage, lambda: chunk_document(self._extracted(work), self.options.chunk)
+            )
+        if stage is Stage.ENTITIES:
+            return self._cached_or(work, stage, lambda: self._entities(work))
+        if stage is Stage.RESOLVE:
+            return self._resolve(work), False
+        return self._relate(work), False
+
+    def _load_bytes(self, work: _Work) -> bytes:
+        if work.data is None:
+            limit = self.options.extract.max_file_bytes
+            work.data, work.sha256 = read_document(work.document.path, limit)
+            if self.cache is not None:
+                work.cached = self.cache.get_many(work.sha256, self.versions)
+        return work.data
+
+    def _extract(self, work: _Work, allow_ocr: bool) -> tuple[Any, bool]:
+        data = self._load_bytes(work)
+        cached = work.cached.get(Stage.EXTRACT)
+        if cached is not None:
+            work.extracted = ExtractedDocument.from_dict(cached)
+            return ExtractResult(work.extracted, work.sha256, len(data)), True
+        document, needs_ocr = extract_text_layer(data, self.options.extract)
+        if needs_ocr:
+            if not allow_ocr:
+                return None, False
+            done = {
+                p.number: p for p in ocr_pages(data, document.mime, needs_ocr, self.options.extract)
+            }
+            pages = tuple(done.get(p.number, p) for p in document.pages)
+            document = ExtractedDocument(document.mime, pages, document.metadata)
+        work.extracted = document
+        self._put(Stage.EXTRACT, work, document)
+        return ExtractResult(document, work.sha256, len(data)), False
+
+    def _cached_or(self, work: _Work, stage: Stage, compute: Callable[[], Any]) -> tuple[Any, bool]:
+        if self.cache is not None and not work.cached and work.sha256:
+            work.cached = self.cache.get_many(work.sha256, self.versions)
+        cached = work.cached.get(stage)
+        if cached is not None:
+            value = _from_cache(stage, cached)
+            cached_hit = True
+        else:
+            value = compute()
+            self._put(stage, work, value)
+            cached_hit = False
+        if stage is Stage.CHUNK:
+            work.chunks = value
+        elif stage is Stage.ENTITIES:
+            work.mentions = value
+        return value, cached_hit
+
+    def _put(self, stage: Stage, work: _Work, value: Any) -> None:
+        if self.cache is not None and work.sha256:
+            self.cache.put(stage, work.sha256, self.versions[stage], to_dict(value))
+
+    def _extracted(self, work: _Work) -> ExtractedDocument:
+        if work.extracted is None:
+            cached = work.cached.get(Stage.EXTRACT)
+            work.extracted = (
+                ExtractedDocument.from_dict(cached)
+                if cached is not None
+                else self.repo.load_extracted(work.document.id)
+            )
+        return work.extracted
+
+    def _chunks(self, work: _Work) -> tuple[Chunk, ...]:
+        if work.chunks is None:
+            cached = work.cached.get(Stage.CHUNK)
+            work.chunks = (
+                _from_cache(Stage.CHUNK, cached)
+                if cached is not None
+                else self.repo.load_chunks(work.document.id)
+            )
+        return work.chunks
+
+    def _mentions(self, work: _Work) -> tuple[Mention, ...]:
+        if work.mentions is None:
+            cached = work.cached.get(Stage.ENTITIES)
+            work.mentions = (
+                _from_cache(Stage.ENTITIES, cached)
+                if cached is not None
+                else self.repo.load_mentions(work.document.id)
+            )
+        return work.mentions
+
+    def _entities(self, work: _Work) -> tuple[Mention, ...]:
+        extracted = self._extracted(work)
+        return extract_mentions(
+            extracted.text, self._chunks(work), extracted.page_spans(), self.options.entities
+        )
+
+    def _resolve(self, work: _Work) -> Resolution:
+        mentions = self._mentions(work)
+        types = sorted({m.type for m in mentions}, key=str)
+        known = self.repo.project_entities(work.document.project_id, [EntityType(t) for t in types])
+        work.resolution = resolve(mentions, known)
+        return work.resolution
+
+    def _relate(self, work: _Work) -> Any:
+        resolution = work.resolution or self.repo.load_resolution(work.document.id)
+        return relate(self._mentions(work), resolution, self._chunks(work))
+
+    # -- failures and reporting -------------------------------------------------------
+
+    def _transient(
+        self, work: _Work, stage: Stage, exc: TransientError, attempts: int
+    ) -> StepOutcome:
+        if attempts >= self.max_attempts:
+            return self._fail(work, stage, exc)
+        delay = min(60.0, 2.0**attempts)
+        log.warning(
+            "transient error in %s of %s (retry in %.0fs): %s", stage, work.document.id, delay, exc
+        )
+        self.repo.release(work.document.id, stage, owner=work.owner, reason=str(exc))
+        return StepOutcome(
+            work.document.id, "retry", next_stage=stage, retry_in=delay, reason=str(exc)
+        )
+
+    def _fail(self, work: _Work, stage: Stage, exc: BaseException) -> StepOutcome:
+        category = category_of(exc)
+        code = exc.code if isinstance(exc, DocbatchError) else type(exc).__name__
+        reason = str(exc) or type(exc).__name__
+        if not isinstance(exc, DocbatchError):
+            reason = f"internal error ({type(exc).__name__}): {reason}"
+        if category is ErrorCategory.TRANSIENT and isinstance(exc, TransientError):
+            reason = f"gave up after {self.max_attempts} attempts: {reason}"
+        transition = self.repo.fail(work.document.id, stage, category, code, reason[:2000])
+        if transition:
+            self._report_terminal(work.document.batch_id, work.document.id, "failed", stage, 0)
+            if transition.batch_finalized:
+                self._report_finalized(work.document.batch_id)
+        return StepOutcome(
+            work.document.id,
+            "failed",
+            reason=reason,
+            batch_finalized=bool(transition.batch_finalized),
+        )
+
+    def _report_terminal(
+        self, batch_id: str, document_id: str, new: str, stage: Stage, pages: int
+    ) -> None:
+        if self.progress:
+            self.progress.document_transition(
+                batch_id, document_id, DocumentState.PROCESSING.value, new, stage.value, pages
+            )
+
+    def _report_finalized(self, batch_id: str) -> None:
+        if self.progress:
+            self.progress.batch_finalized(batch_id)
+
+
+def _from_cache(stage: Stage, value: Any) -> Any:
+    if stage is Stage.EXTRACT:
+        return ExtractedDocument.from_dict(value)
+    if stage is Stage.CHUNK:
+        return tuple(Chunk.from_dict(c) for c in value)
+    if stage is Stage.ENTITIES:
+        return tuple(Mention.from_dict(m) for m in value)
+    raise ValueError(f"stage {stage} is not cached")

@@ -1,0 +1,187 @@
+"""Where document transitions are reported, and how a batch's status is read.
+
+:class:`RedisProgressSink` forwards the executor's transitions to the Redis progress
+hash (:mod:`docbatch.progress`). Progress is a view: a Redis outage never fails a
+document, and a hash that went missing or fell out of step is rebuilt from the database.
+:func:`batch_status` merges the database's exact counters with the hash's per-stage
+counts and rate.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from docbatch.errors import TransientError
+from docbatch.progress import BatchProgress, ProgressTracker, TransitionResult
+from docbatch.settings import Settings
+from docbatch.store.records import BatchRecord
+
+__all__ = ["BatchStatus", "RedisProgressSink", "batch_status"]
+
+log = logging.getLogger(__name__)
+
+
+class RedisProgressSink:
+    """Reports transitions to the Redis progress hash; never raises into the caller."""
+
+    def __init__(self, client: Any, settings: Settings, repo: Any = None) -> None:
+        self.tracker = ProgressTracker(client, settings.key_prefix, settings.progress_ttl_seconds)
+        self.repo = repo
+
+    def init(self, batch: BatchRecord) -> None:
+        """Create the batch's hash (no-op when it exists)."""
+        try:
+            self.tracker.init_batch(batch.id, batch.total, batch.priority.value, batch.created_at)
+        except TransientError as exc:
+            log.warning("progress for batch %s not initialised: %s", batch.id, exc)
+
+    def document_transition(
+        self, batch_id: str, document_id: str, old: str, new: str, stage: str, pages: int
+    ) -> None:
+        """Count one document transition (ignored if already counted)."""
+        self._apply(batch_id, document_id, old, new, stage, pages)
+
+    def stage_finished(
+        self, batch_id: str, document_id: str, stage: str, seconds: float, cached: bool
+    ) -> None:
+        """Count a finished stage of a document that goes on to the next stage."""
+        self._apply(batch_id, document_id, "processing", "processing", stage, 0)
+
+    def batch_finalized(self, batch_id: str) -> None:
+        """The batch reached its terminal state (the hash sets finished_at itself)."""
+        log.info("batch %s finalised", batch_id)
+
+    def _apply(
+        self, batch_id: str, document_id: str, old: str, new: str, stage: str, pages: int
+    ) -> None:
+        try:
+            result = self.tracker.transition(
+                batch_id, document_id, old, new, stage=stage, pages=pages, now=time.time()
+            )
+        except TransientError as exc:
+            log.warning("progress update for batch %s lost (rebuilt later): %s", batch_id, exc)
+            return
+        # A STALE start (pending -> processing of a document already counted as
+        # processing: an OCR hand-off, a redelivery) changes nothing; a STALE terminal
+        # transition means an update was lost during an outage, so rebuild.
+        lost = result is TransitionResult.STALE and new in {"completed", "failed", "cancelled"}
+        if (result is TransitionResult.MISSING or lost) and self.repo is not None:
+            try:
+                self.rebuild(self.repo.get_batch(batch_id), self.repo)
+            except TransientError as exc:
+                log.warning("progress rebuild for batch %s failed: %s", batch_id, exc)
+
+    def rebuild(self, batch: BatchRecord, repo: Any) -> BatchProgress:
+        """Recreate the batch's hash from the database."""
+        counts = repo.batch_counts(batch.id)
+        doc_states, doc_stages = repo.document_states(batch.id)
+        return self.tracker.rebuild(
+            batch.id,
+            total=batch.total,
+            priority=batch.priority.value,
+            created_at=batch.created_at,
+            state_counts={state.value: n for state, n in counts.states.items()},
+            stage_counts=repo.stage_outcome_counts(batch.id),
+            doc_states=doc_states,
+            doc_stages=doc_stages,
+            pages=counts.pages,
+            started_at=batch.started_at,
+            last_terminal_at=batch.finished_at,
+        )
+
+    def ensure(self, batch: BatchRecord, repo: Any) -> bool:
+        """Rebuild the hash if it is missing; True when it was rebuilt."""
+        if self.tracker.get_batch_progress(batch.id) is not None:
+            return False
+        self.rebuild(batch, repo)
+        return True
+
+    def get(self, batch_id: str) -> BatchProgress | None:
+        """The hash's view of the batch, or None when missing or unreachable."""
+        try:
+            return self.tracker.get_batch_progress(batch_id)
+        except TransientError:
+            return None
+
+
+@dataclass(frozen=True)
+class BatchStatus:
+    """A batch's status: exact counters from the database, rate and stages from Redis."""
+
+    batch_id: str
+    state: str
+    priority: str
+    total: int
+    completed: int
+    failed: int
+    cancelled: int
+    pending: int
+    processing: int
+    pages: int
+    percent: float
+    rate_docs_per_s: float | None
+    eta_seconds: float | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    stages: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def finished(self) -> bool:
+        """True once the batch has finalised."""
+        return self.state in {"completed", "completed_with_failures", "cancelled"}
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready dict (datetimes as ISO strings)."""
+        data = asdict(self)
+        for key in ("created_at", "started_at", "finished_at"):
+            value = data[key]
+            data[key] = value.isoformat() if value is not None else None
+        return data
+
+
+def batch_status(batch: BatchRecord, repo: Any, progress: RedisProgressSink | None) -> BatchStatus:
+    """The status of ``batch``; works without Redis (rate then comes from timestamps)."""
+    counts = repo.batch_counts(batch.id)
+    states = {state.value: n for state, n in counts.states.items()}
+    live = progress.get(batch.id) if progress is not None else None
+    done = batch.done
+    rate = live.rate if live is not None else _rate_from_db(batch)
+    remaining = batch.total - done
+    eta = remaining / rate if rate and remaining > 0 else (0.0 if remaining == 0 else None)
+    stages = (
+        dict(live.stages)
+        if live is not None
+        else {f"{state.value}:{stage.value}": n for (state, stage), n in counts.stages.items()}
+    )
+    return BatchStatus(
+        batch_id=batch.id,
+        state=batch.state.value,
+        priority=batch.priority.value,
+        total=batch.total,
+        completed=batch.completed,
+        failed=batch.failed,
+        cancelled=batch.cancelled,
+        pending=states.get("pending", 0),
+        processing=states.get("processing", 0),
+        pages=batch.pages,
+        percent=round(100.0 * done / batch.total, 2) if batch.total else 100.0,
+        rate_docs_per_s=round(rate, 3) if rate else None,
+        eta_seconds=round(eta, 1) if eta is not None else None,
+        created_at=batch.created_at,
+        started_at=batch.started_at,
+        finished_at=batch.finished_at,
+        stages=stages,
+    )
+
+
+def _rate_from_db(batch: BatchRecord) -> float | None:
+    if batch.started_at is None or batch.done == 0:
+        return None
+    end = batch.finished_at or datetime.now(batch.started_at.tzinfo)
+    seconds = (end - batch.started_at).total_seconds()
+    return batch.done / seconds if seconds > 0 else None

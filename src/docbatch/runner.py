@@ -1,0 +1,175 @@
+"""Running a batch to its end: in this process (``--inline``) or on embedded workers.
+
+Both paths store everything through the same repository and the same
+:class:`~docbatch.processing.StageExecutor` the Celery tasks use; they differ only in who
+runs the steps. The result is a :class:`RunSummary`, printed as a table or as JSON.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from docbatch.client import Docbatch, Sources
+from docbatch.embedded import LocalWorkers, PrivateRedis
+from docbatch.errors import TransientError
+from docbatch.processing import StageExecutor
+from docbatch.settings import Settings
+from docbatch.store.records import BatchRecord
+
+__all__ = ["EXIT_FAILED_DOCUMENTS", "RunSummary", "run_embedded", "run_inline", "summarize"]
+
+#: Exit code of ``docbatch run`` when the batch finished with failed documents.
+EXIT_FAILED_DOCUMENTS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """The figures ``docbatch run --json`` prints."""
+
+    batch_id: str
+    status: str
+    total: int
+    completed: int
+    failed: int
+    pages: int
+    chunks: int
+    mentions: int
+    entities: int
+    relationships: int
+    elapsed_s: float
+
+    def as_dict(self) -> dict[str, Any]:
+        """The summary as a JSON-ready dict."""
+        return asdict(self)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every document completed, 3 when some failed."""
+        return 0 if self.failed == 0 and self.status == "completed" else EXIT_FAILED_DOCUMENTS
+
+
+def summarize(client: Docbatch, batch_id: str, elapsed: float) -> RunSummary:
+    """Read the summary of a batch from the database."""
+    batch: BatchRecord = client.get_batch(batch_id)
+    totals = client.repo.batch_totals(batch_id)
+    return RunSummary(
+        batch_id=batch.id,
+        status=batch.state.value,
+        total=batch.total,
+        completed=batch.completed,
+        failed=batch.failed,
+        pages=totals["pages"],
+        chunks=totals["chunks"],
+        mentions=totals["mentions"],
+        entities=totals["entities"],
+        relationships=totals["relationships"],
+        elapsed_s=round(elapsed, 3),
+    )
+
+
+def run_inline(
+    client: Docbatch,
+    sources: Sources | None,
+    *,
+    resume: str | None = None,
+    on_step: Callable[[str, str], None] | None = None,
+    **submit_options: Any,
+) -> RunSummary:
+    """Process a batch entirely in this process; returns its summary.
+
+    ``on_step(document_id, status)`` is called after each document step (for progress).
+    """
+    started = time.monotonic()
+    if resume is not None:
+        batch = client.get_batch(resume)
+    else:
+        assert sources is not None
+        batch = client.create(sources, **submit_options)
+    executor = StageExecutor(
+        client.repo,
+        client.settings.pipeline_options(),
+        owner="inline",
+        lease_seconds=client.settings.lease_seconds,
+        max_attempts=client.settings.max_attempts,
+        fuse_stages=True,
+    )
+    for ref in client.repo.unfinished_documents(batch.id):
+        stage = ref.stage
+        while True:
+            outcome = executor.run(ref.document_id, stage, allow_ocr=True)
+            if outcome.status == "retry":
+                time.sleep(outcome.retry_in)
+                continue
+            if outcome.status == "advanced" and outcome.next_stage is not None:
+                stage = outcome.next_stage
+                continue
+            break
+        if on_step is not None:
+            on_step(ref.document_id, outcome.status)
+    client.repo.mark_enqueued(batch.id)
+    return summarize(client, batch.id, time.monotonic() - started)
+
+
+def run_embedded(
+    settings: Settings,
+    sources: Sources | None,
+    *,
+    workers: int,
+    resume: str | None = None,
+    on_progress: Callable[[Docbatch, BatchRecord], None] | None = None,
+    poll_seconds: float = 0.25,
+    **submit_options: Any,
+) -> RunSummary:
+    """Start a private Redis and local workers, run one batch to its end, stop both.
+
+    ``on_progress(client, batch)`` is called on every poll with the fresh batch record.
+    On KeyboardInterrupt the workers get a warm shutdown, the Redis is stopped and the
+    exception propagates: the batch stays in the database, resumable.
+    """
+    started = time.monotonic()
+    with PrivateRedis(settings.state_dir) as redis_server:
+        local = settings.model_copy(
+            update={"broker_url": redis_server.broker_url, "redis_url": redis_server.url}
+        )
+        client = Docbatch(local)
+        pool = LocalWorkers(local, workers)
+        try:
+            if resume is not None:
+                batch = client.get_batch(resume)
+            else:
+                assert sources is not None
+                batch = client.create(sources, **submit_options)
+            pool.start()
+            if resume is not None:
+                client.resume(batch.id)
+            else:
+                client.enqueue(batch.id)
+            batch = _wait(client, pool, batch.id, on_progress, poll_seconds)
+            return summarize(client, batch.id, time.monotonic() - started)
+        finally:
+            pool.stop()
+            client.close()
+
+
+def _wait(
+    client: Docbatch,
+    pool: LocalWorkers,
+    batch_id: str,
+    on_progress: Callable[[Docbatch, BatchRecord], None] | None,
+    poll_seconds: float,
+) -> BatchRecord:
+    while True:
+        batch = client.get_batch(batch_id)
+        if on_progress is not None:
+            on_progress(client, batch)
+        if batch.state.terminal:
+            return batch
+        if not pool.alive():
+            raise TransientError(
+                f"the local worker stopped unexpectedly; see {pool.log_path}. "
+                f"Resume with: docbatch run --resume {batch_id}"
+            )
+        time.sleep(poll_seconds)

@@ -1,0 +1,116 @@
+"""The Celery application factory.
+
+:func:`create_app` builds a Celery app from :class:`~docbatch.settings.Settings` with the
+delivery guarantees docbatch relies on: JSON only, late acknowledgement, redelivery when a
+worker process dies, one message prefetched at a time, per-stage time limits, a visibility
+timeout far above the longest time limit, and one queue per kind of work so OCR can get
+its own workers. Tasks are registered by :mod:`docbatch.worker.tasks`.
+"""
+
+from __future__ import annotations
+
+from celery import Celery
+from kombu import Queue
+
+from docbatch.priority import (
+    RABBITMQ_MAX_PRIORITY,
+    REDIS_PRIORITY_STEPS,
+    Priority,
+    broker_kind,
+    broker_priority,
+)
+from docbatch.settings import Settings
+
+__all__ = ["QUEUES", "STAGE_QUEUES", "create_app", "queue_for"]
+
+#: Every queue docbatch uses; workers may be started on a subset (``--queues``).
+QUEUES = ("batch", "extract", "ocr", "text", "entities", "graph")
+
+#: Which queue runs which stage of a document.
+STAGE_QUEUES = {
+    "extract": "extract",
+    "ocr": "ocr",
+    "chunk": "text",
+    "entities": "entities",
+    "resolve": "graph",
+    "relate": "graph",
+}
+
+
+def queue_for(step: str) -> str:
+    """The queue a document step (a stage name or ``"ocr"``) is sent to."""
+    return STAGE_QUEUES[step]
+
+
+def _broker_url(settings: Settings) -> str:
+    url = settings.broker_url or settings.redis_url
+    if not url:
+        from docbatch.errors import ConfigError
+
+        raise ConfigError(
+            "no broker configured: set DOCBATCH_BROKER_URL (redis:// or amqp://) "
+            "or use `docbatch run`, which starts a private one"
+        )
+    return url
+
+
+def _transport_options(settings: Settings, broker_url: str, visibility: int) -> dict[str, object]:
+    options: dict[str, object] = {"visibility_timeout": visibility}
+    if broker_kind(broker_url) == "redis":
+        options.update(
+            {
+                "priority_steps": list(REDIS_PRIORITY_STEPS),
+                "sep": ":",
+                "queue_order_strategy": "priority",
+                # Every broker key under our prefix: several deployments (and the tests)
+                # can share one Redis without seeing each other's queues.
+                "global_keyprefix": f"{settings.key_prefix}:broker:",
+            }
+        )
+    return options
+
+
+def create_app(settings: Settings) -> Celery:
+    """Build the Celery app for ``settings`` (tasks included)."""
+    broker_url = _broker_url(settings)
+    # A message must never be redelivered while its task may still be running, so the
+    # visibility timeout sits well above the longest hard time limit (OCR's).
+    longest = max(settings.stage_time_limit, settings.ocr_time_limit)
+    visibility = max(3600, 2 * longest)
+    transport = _transport_options(settings, broker_url, visibility)
+    app = Celery("docbatch", broker=broker_url, set_as_current=False)
+    app.conf.update(
+        accept_content=["json"],
+        result_accept_content=["json"],
+        task_serializer="json",
+        result_serializer="json",
+        event_serializer="json",
+        task_ignore_result=True,
+        result_backend=None,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        task_acks_on_failure_or_timeout=True,
+        worker_prefetch_multiplier=1,
+        task_default_queue="batch",
+        task_queues=[Queue(name, max_priority=RABBITMQ_MAX_PRIORITY) for name in QUEUES],
+        task_create_missing_queues=False,
+        task_default_priority=broker_priority(Priority.NORMAL, broker_url),
+        task_inherit_parent_priority=True,
+        task_soft_time_limit=settings.stage_soft_time_limit,
+        task_time_limit=settings.stage_time_limit,
+        broker_transport_options=transport,
+        result_backend_transport_options={"visibility_timeout": visibility},
+        broker_connection_retry_on_startup=True,
+        broker_connection_max_retries=None,
+        worker_cancel_long_running_tasks_on_connection_loss=True,
+        worker_max_memory_per_child=settings.worker_memory_limit_mb * 1024,
+        worker_send_task_events=True,
+        task_send_sent_event=False,
+        worker_hijack_root_logger=False,
+        broker_pool_limit=10,
+    )
+    app.conf.docbatch_settings = settings
+    from docbatch.worker.tasks import register_tasks
+
+    register_tasks(app, settings)
+    return app

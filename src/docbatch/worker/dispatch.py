@@ -1,0 +1,85 @@
+"""Sending document steps to the broker.
+
+All messages carry ids only (never document text), the batch's priority mapped for the
+broker in use, and go to the queue of the step's kind of work. Sending is idempotent in
+effect: a duplicate message finds its claim refused and does nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from celery import Celery
+
+from docbatch.priority import Priority, broker_priority
+from docbatch.worker.app import queue_for
+
+__all__ = ["STEP_TASK", "chunked", "send_step", "send_steps"]
+
+#: The one task that runs document steps (see :mod:`docbatch.worker.tasks`).
+STEP_TASK = "docbatch.step"
+
+
+def chunked(items: Sequence[str], size: int) -> Iterable[list[str]]:
+    """Consecutive slices of ``items`` of at most ``size`` elements."""
+    step = max(1, size)
+    for start in range(0, len(items), step):
+        yield list(items[start : start + step])
+
+
+def send_step(
+    app: Celery,
+    step: str,
+    document_ids: Sequence[str],
+    priority: Priority | str,
+    *,
+    countdown: float | None = None,
+) -> None:
+    """Send one message running ``step`` (a stage name or ``"ocr"``) for the documents."""
+    stage = "extract" if step == "ocr" else step
+    app.send_task(
+        STEP_TASK,
+        kwargs={
+            "stage": stage,
+            "document_ids": list(document_ids),
+            "priority": Priority(priority).value,
+            "ocr": step == "ocr",
+        },
+        queue=queue_for(step),
+        priority=broker_priority(priority, app.conf.broker_url),
+        countdown=countdown,
+    )
+
+
+def send_steps(
+    app: Celery,
+    step: str,
+    document_ids: Sequence[str],
+    priority: Priority | str,
+    *,
+    per_task: int,
+) -> int:
+    """Send ``step`` for many documents, ``per_task`` documents per message.
+
+    OCR steps always go one document per message: they are slow, and a document that
+    kills its worker must not take innocent neighbours down with it.
+    """
+    size = 1 if step == "ocr" else per_task
+    sent = 0
+    with app.producer_or_acquire() as producer:
+        for group in chunked(document_ids, size):
+            stage = "extract" if step == "ocr" else step
+            app.send_task(
+                STEP_TASK,
+                kwargs={
+                    "stage": stage,
+                    "document_ids": group,
+                    "priority": Priority(priority).value,
+                    "ocr": step == "ocr",
+                },
+                queue=queue_for(step),
+                priority=broker_priority(priority, app.conf.broker_url),
+                producer=producer,
+            )
+            sent += 1
+    return sent

@@ -1,0 +1,11 @@
+"""The module Celery workers load: ``celery -A docbatch.worker.main:app worker``.
+
+Settings are read from the environment once, here, when the worker process starts.
+"""
+
+from __future__ import annotations
+
+from docbatch.settings import Settings
+from docbatch.worker.app import create_app
+
+app = create_app(Settings.from_env())

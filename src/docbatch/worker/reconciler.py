@@ -1,0 +1,120 @@
+"""The reconciler: nothing accepted is ever lost in flight.
+
+Messages can vanish (a worker killed after it acknowledged, Redis restarted empty, a
+submitter killed between committing a batch and enqueueing it). The database knows every
+document that is not yet terminal, so a periodic pass re-sends:
+
+- documents whose lease expired (their worker died or their next step was never sent);
+- pending documents of batches never marked enqueued (the submitter died);
+- pending documents enqueued long ago when the broker queues are empty (lost messages).
+
+Re-sending is harmless by construction: a duplicate message finds its claim refused.
+Attempts are bounded by the claim, which fails a document with ``worker_lost`` once they
+run out. One worker at a time runs the pass (a Redis lock); the others skip it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from celery import Celery
+
+from docbatch.settings import Settings
+from docbatch.worker.dispatch import send_step, send_steps
+
+__all__ = ["ReconcilerThread", "broker_queues_empty", "reconcile_once"]
+
+log = logging.getLogger(__name__)
+
+
+def broker_queues_empty(app: Celery) -> bool:
+    """True when every docbatch queue on the broker holds no ready message."""
+    from docbatch.worker.app import QUEUES
+
+    try:
+        with app.connection_for_write() as conn, conn.channel() as channel:
+            for name in QUEUES:
+                ok = channel.queue_declare(queue=name, passive=True)
+                if ok.message_count:
+                    return False
+    except Exception as exc:  # the broker is down: assume work is queued, try later
+        log.warning("cannot read queue depths: %s", exc)
+        return False
+    return True
+
+
+def reconcile_once(app: Celery, runtime: Any, *, now: datetime | None = None) -> dict[str, int]:
+    """One reconciliation pass; returns how many documents each rule re-sent."""
+    settings: Settings = runtime.settings
+    repo = runtime.get("repo")
+    now = now or datetime.now(UTC)
+    counts = {"unenqueued": 0, "expired": 0, "lost": 0, "progress_rebuilt": 0}
+    per_task = settings.docs_per_task
+
+    grace = timedelta(seconds=max(5.0, settings.reconcile_interval_seconds))
+    for batch in repo.unenqueued_batches(older_than=now - grace):
+        ids = repo.pending_document_ids(batch.id)
+        send_steps(app, "extract", ids, batch.priority, per_task=per_task)
+        repo.mark_enqueued(batch.id)
+        counts["unenqueued"] += len(ids)
+
+    for ref in repo.expired_leases(now, limit=1000):
+        send_step(app, ref.stage.value, [ref.document_id], ref.priority)
+        counts["expired"] += 1
+
+    stale = repo.stale_pending(now - timedelta(seconds=settings.lease_seconds), limit=5000)
+    if stale and broker_queues_empty(app):
+        for ref in stale:
+            send_step(app, ref.stage.value, [ref.document_id], ref.priority)
+            counts["lost"] += 1
+
+    progress = runtime.get("progress")
+    if progress is not None:
+        for batch in repo.list_batches(limit=200, active_only=True):
+            if progress.ensure(batch, repo):
+                counts["progress_rebuilt"] += 1
+    if any(counts.values()):
+        log.info("reconciler: %s", counts)
+    return counts
+
+
+class ReconcilerThread(threading.Thread):
+    """Runs :func:`reconcile_once` every interval inside a worker's main process.
+
+    Several workers may run one each; a Redis lock (or, without Redis, nothing: the pass
+    is idempotent) keeps them from running the same pass at the same moment.
+    """
+
+    def __init__(self, app: Celery, runtime: Any, interval: float) -> None:
+        super().__init__(name="docbatch-reconciler", daemon=True)
+        self.app = app
+        self.runtime = runtime
+        self.interval = interval
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        """Loop until :meth:`stop`; errors are logged and the loop goes on."""
+        while not self.stopped.wait(self.interval):
+            try:
+                if self._acquire():
+                    reconcile_once(self.app, self.runtime)
+            except Exception:
+                log.exception("reconciler pass failed; will try again")
+
+    def _acquire(self) -> bool:
+        client = self.runtime.get("redis")
+        if client is None:
+            return True
+        key = f"{self.runtime.settings.key_prefix}:lock:reconcile"
+        ttl = max(1, int(self.interval * 0.9))
+        try:
+            return bool(client.set(key, "1", nx=True, ex=ttl))
+        except Exception:
+            return True  # Redis is down: the pass is idempotent, run it anyway
+
+    def stop(self) -> None:
+        """Ask the loop to end after the current pass."""
+        self.stopped.set()

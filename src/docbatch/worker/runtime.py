@@ -1,0 +1,96 @@
+"""Per-process resources of a worker: database, repository, cache, progress, executor.
+
+Celery's prefork pool forks worker children from the main process. Database engines and
+Redis connections must not cross a fork, so :class:`WorkerRuntime` builds them lazily in
+the process that uses them and rebuilds them if it finds itself in a new process.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from functools import cached_property
+from typing import Any
+
+from docbatch.errors import StageTimeoutError
+from docbatch.settings import Settings
+
+__all__ = ["WorkerRuntime"]
+
+
+class WorkerRuntime:
+    """Lazily built, fork-safe resources for the tasks of one worker process."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._pid = os.getpid()
+
+    def _check_fork(self) -> None:
+        if os.getpid() != self._pid:
+            for name in ("database", "repo", "redis", "cache", "progress", "executor"):
+                self.__dict__.pop(name, None)
+            self._pid = os.getpid()
+
+    def get(self, name: str) -> Any:
+        """The resource ``name`` for this process (``repo``, ``executor``, ...)."""
+        self._check_fork()
+        return getattr(self, name)
+
+    @cached_property
+    def database(self) -> Any:
+        from docbatch.store.db import Database
+
+        return Database.open(self.settings.effective_database_url, run_migrations=False)
+
+    @cached_property
+    def repo(self) -> Any:
+        from docbatch.store.repository import Repository
+
+        return Repository(self.database)
+
+    @cached_property
+    def redis(self) -> Any:
+        from docbatch.cache import redis_client
+
+        url = self.settings.redis_url or self.settings.broker_url
+        return redis_client(url) if url and url.startswith(("redis", "unix")) else None
+
+    @cached_property
+    def cache(self) -> Any:
+        from docbatch.cache import StageCache
+
+        if self.redis is None:
+            return None
+        return StageCache(self.redis, self.settings.key_prefix, self.settings.cache_ttl_seconds)
+
+    @cached_property
+    def progress(self) -> Any:
+        from docbatch.reporting import RedisProgressSink
+
+        if self.redis is None:
+            return None
+        return RedisProgressSink(self.redis, self.settings, self.repo)
+
+    @cached_property
+    def executor(self) -> Any:
+        from docbatch.processing import StageExecutor
+
+        return StageExecutor(
+            self.repo,
+            self.settings.pipeline_options(),
+            owner=f"{socket.gethostname()}:{os.getpid()}",
+            lease_seconds=self.settings.lease_seconds,
+            max_attempts=self.settings.max_attempts,
+            cache=self.cache,
+            progress=self.progress,
+            translate=_translate_celery_errors,
+        )
+
+
+def _translate_celery_errors(exc: BaseException) -> BaseException:
+    """Turn Celery's soft time limit into a docbatch timeout failure."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return StageTimeoutError("stage ran past its soft time limit")
+    return exc

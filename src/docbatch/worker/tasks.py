@@ -1,0 +1,101 @@
+"""The Celery tasks: thin wrappers that take ids, call the executor and send what follows.
+
+``docbatch.step`` runs one stage for a group of documents and sends each document's next
+stage; it never raises into a fan-in and never passes text through the broker. Batch
+completion is counted by the database (see :mod:`docbatch.store.repository`), not by a
+chord.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from typing import Any
+
+from celery import Celery
+
+from docbatch.models import Stage
+from docbatch.settings import Settings
+from docbatch.worker.dispatch import STEP_TASK, send_step
+from docbatch.worker.runtime import WorkerRuntime
+
+__all__ = ["register_tasks"]
+
+log = logging.getLogger(__name__)
+
+
+def register_tasks(app: Celery, settings: Settings) -> WorkerRuntime:
+    """Register docbatch's tasks on ``app``; returns the runtime they share."""
+    runtime = WorkerRuntime(settings)
+    app.conf.docbatch_runtime = runtime
+
+    @app.task(name=STEP_TASK, bind=True)
+    def step(
+        self: Any, stage: str, document_ids: list[str], priority: str, ocr: bool = False
+    ) -> dict[str, int]:
+        """Run ``stage`` for each document and send each one's next step."""
+        if len(document_ids) > 1 and self.request.delivery_info.get("redelivered"):
+            # A redelivered group may hold the document that killed its worker: split it
+            # so each document's attempts count only its own crashes.
+            for document_id in document_ids:
+                send_step(app, "ocr" if ocr else stage, [document_id], priority)
+            return {"split": len(document_ids)}
+        executor = runtime.get("executor")
+        follow: dict[str, list[str]] = defaultdict(list)
+        counts: dict[str, int] = defaultdict(int)
+        for document_id in document_ids:
+            outcome = executor.run(document_id, Stage(stage), allow_ocr=ocr, owner=self.request.id)
+            counts[outcome.status] += 1
+            if outcome.status == "advanced" and outcome.next_stage is not None:
+                follow[outcome.next_stage.value].append(document_id)
+            elif outcome.status == "needs_ocr":
+                follow["ocr"].append(document_id)
+            elif outcome.status == "retry":
+                send_step(
+                    app,
+                    "ocr" if ocr else stage,
+                    [document_id],
+                    priority,
+                    countdown=outcome.retry_in,
+                )
+        for next_step, ids in follow.items():
+            per_task = 1 if next_step == "ocr" else len(ids)
+            for start in range(0, len(ids), per_task):
+                send_step(app, next_step, ids[start : start + per_task], priority)
+        return dict(counts)
+
+    @app.task(name="docbatch.reconcile", bind=True)
+    def reconcile(self: Any) -> dict[str, int]:
+        """Re-enqueue documents whose lease expired or whose message was lost."""
+        from docbatch.worker.reconciler import reconcile_once
+
+        return reconcile_once(app, runtime)
+
+    _start_reconciler_with_worker(app, runtime)
+    return runtime
+
+
+def _start_reconciler_with_worker(app: Celery, runtime: WorkerRuntime) -> None:
+    """Run the reconciler thread in the worker's main process while it is up."""
+    from celery.signals import worker_ready, worker_shutdown
+
+    from docbatch.worker.reconciler import ReconcilerThread
+
+    threads: list[ReconcilerThread] = []
+
+    def started(sender: Any = None, **_: Any) -> None:
+        if (
+            getattr(sender, "app", None) is not app
+            or runtime.settings.reconcile_interval_seconds <= 0
+        ):
+            return
+        thread = ReconcilerThread(app, runtime, runtime.settings.reconcile_interval_seconds)
+        threads.append(thread)
+        thread.start()
+
+    def stopping(**_: Any) -> None:
+        for thread in threads:
+            thread.stop()
+
+    worker_ready.connect(started, weak=False)
+    worker_shutdown.connect(stopping, weak=False)
