@@ -11,7 +11,6 @@ each lazily, so a command that only reads the database never connects to a broke
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
@@ -80,7 +79,7 @@ class Docbatch:
         """The repository over :attr:`database`."""
         from docbatch.store.repository import Repository
 
-        return Repository(self.database)
+        return Repository(self.database, lease_seconds=self.settings.lease_seconds)
 
     @cached_property
     def redis(self) -> Any:
@@ -225,5 +224,4 @@ def _options_summary(settings: Settings) -> dict[str, Any]:
         "chunk_size": options.chunk.size,
         "chunk_overlap": options.chunk.overlap,
         "entity_extractor": options.entities.extractor,
-        "host_pid": os.getpid(),
     }

@@ -86,20 +86,26 @@ class Manifest(BaseModel):
     @field_validator("documents")
     @classmethod
     def _unique_ids(cls, documents: list[ManifestDocument]) -> list[ManifestDocument]:
-        seen: set[str] = set()
-        for doc in documents:
+        seen: dict[str, int] = {}
+        for index, doc in enumerate(documents):
             if doc.id is None:
                 continue
             if doc.id in seen:
-                raise ValueError(f"duplicate document id {doc.id!r}")
-            seen.add(doc.id)
+                raise ValueError(
+                    f"documents.{index}: duplicate document id {doc.id!r} "
+                    f"(first used by documents.{seen[doc.id]})"
+                )
+            seen[doc.id] = index
         return documents
 
 
 def _check_name(raw: str) -> None:
     if "\x00" in raw:
         raise ManifestError(f"path {raw!r} contains a NUL byte")
-    encoded = os.fsencode(raw)
+    try:
+        encoded = os.fsencode(raw)
+    except UnicodeEncodeError as exc:
+        raise ManifestError(f"path {raw!r} cannot be encoded for this file system") from exc
     if len(encoded) > MAX_PATH_BYTES:
         raise ManifestError(f"path is longer than {MAX_PATH_BYTES} bytes: {raw[:80]!r}...")
     if any(len(part) > MAX_NAME_BYTES for part in encoded.split(b"/")):
@@ -185,6 +191,8 @@ def load_manifest(
         raw = json.loads(manifest_path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ManifestError(f"no such manifest: {manifest_path}") from exc
+    except OSError as exc:  # a folder, a permission error, ...
+        raise ManifestError(f"cannot read manifest {manifest_path}: {exc.strerror}") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ManifestError(f"{manifest_path} is not valid JSON: {exc}") from exc
     try:

@@ -276,3 +276,7 @@ def main() -> None:
     except KeyboardInterrupt:
         console.print("[yellow]interrupted[/]; resume with: docbatch run --resume BATCH_ID")
         sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -25,7 +25,7 @@ from celery import Celery
 from docbatch.settings import Settings
 from docbatch.worker.dispatch import send_step, send_steps
 
-__all__ = ["ReconcilerThread", "broker_queues_empty", "reconcile_once"]
+__all__ = ["ReconcilerThread", "broker_queues_empty", "declare_queues", "reconcile_once"]
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +46,23 @@ def broker_queues_empty(app: Celery) -> bool:
     return True
 
 
+def declare_queues(app: Celery) -> None:
+    """(Re)declare every docbatch queue and its binding on the broker.
+
+    On Redis the bindings are ordinary keys: after the server restarted empty a message
+    sent to a queue whose binding is gone is routed nowhere, so every pass declares them
+    again before re-sending anything.
+    """
+    with app.connection_for_write() as conn:
+        channel = conn.default_channel
+        for queue in app.conf.task_queues:
+            queue.bind(channel).declare()
+
+
 def reconcile_once(app: Celery, runtime: Any, *, now: datetime | None = None) -> dict[str, int]:
     """One reconciliation pass; returns how many documents each rule re-sent."""
     settings: Settings = runtime.settings
+    declare_queues(app)
     repo = runtime.get("repo")
     now = now or datetime.now(UTC)
     counts = {"unenqueued": 0, "expired": 0, "lost": 0, "progress_rebuilt": 0}

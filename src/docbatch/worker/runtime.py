@@ -46,7 +46,7 @@ class WorkerRuntime:
     def repo(self) -> Any:
         from docbatch.store.repository import Repository
 
-        return Repository(self.database)
+        return Repository(self.database, lease_seconds=self.settings.lease_seconds)
 
     @cached_property
     def redis(self) -> Any:
