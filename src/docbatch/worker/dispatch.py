@@ -8,6 +8,7 @@ effect: a duplicate message finds its claim refused and does nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from celery import Celery
 
@@ -34,13 +35,13 @@ def send_step(
     priority: Priority | str,
     *,
     countdown: float | None = None,
+    producer: Any = None,
 ) -> None:
     """Send one message running ``step`` (a stage name or ``"ocr"``) for the documents."""
-    stage = "extract" if step == "ocr" else step
     app.send_task(
         STEP_TASK,
         kwargs={
-            "stage": stage,
+            "stage": "extract" if step == "ocr" else step,
             "document_ids": list(document_ids),
             "priority": Priority(priority).value,
             "ocr": step == "ocr",
@@ -48,6 +49,7 @@ def send_step(
         queue=queue_for(step),
         priority=broker_priority(priority, app.conf.broker_url),
         countdown=countdown,
+        producer=producer,
     )
 
 
@@ -62,24 +64,13 @@ def send_steps(
     """Send ``step`` for many documents, ``per_task`` documents per message.
 
     OCR steps always go one document per message: they are slow, and a document that
-    kills its worker must not take innocent neighbours down with it.
+    kills its worker must not take innocent neighbours down with it. One producer (one
+    connection) serves every message.
     """
     size = 1 if step == "ocr" else per_task
     sent = 0
     with app.producer_or_acquire() as producer:
         for group in chunked(document_ids, size):
-            stage = "extract" if step == "ocr" else step
-            app.send_task(
-                STEP_TASK,
-                kwargs={
-                    "stage": stage,
-                    "document_ids": group,
-                    "priority": Priority(priority).value,
-                    "ocr": step == "ocr",
-                },
-                queue=queue_for(step),
-                priority=broker_priority(priority, app.conf.broker_url),
-                producer=producer,
-            )
+            send_step(app, step, group, priority, producer=producer)
             sent += 1
     return sent
