@@ -164,6 +164,7 @@ class Docbatch:
         """Commit a batch, then enqueue it for the workers; returns the batch."""
         if not isinstance(sources, Sources):
             sources = Sources.from_args(sources)
+        self.app  # noqa: B018 - a missing broker is reported before anything is committed
         batch = self.create(sources, **kwargs)
         self.enqueue(batch.id)
         return self.repo.get_batch(batch.id)
@@ -218,8 +219,13 @@ def _new_document(source: DocumentSource) -> NewDocument:
 
 
 def _options_summary(settings: Settings) -> dict[str, Any]:
+    """What the batch was run with; ``versions`` lets cache warming reuse only results
+    computed under the same options."""
+    from docbatch.processing import CACHED_STAGES
+
     options = settings.pipeline_options()
     return {
+        "versions": {stage.value: options.version(stage) for stage in CACHED_STAGES},
         "ocr_engine": options.extract.ocr_engine,
         "chunk_size": options.chunk.size,
         "chunk_overlap": options.chunk.overlap,
