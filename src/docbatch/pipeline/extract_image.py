@@ -10,6 +10,7 @@ many; both surface as :class:`DocumentTooLargeError` here when they raise.
 from __future__ import annotations
 
 import io
+import warnings
 from collections.abc import Iterator, Sequence
 
 from PIL import Image, UnidentifiedImageError
@@ -18,7 +19,17 @@ from docbatch.errors import CorruptDocumentError, DocumentTooLargeError
 from docbatch.models import ExtractedDocument, Page
 from docbatch.pipeline.options import ExtractOptions
 
-__all__ = ["image_frames", "read_image_layout"]
+__all__ = ["configure_pillow", "image_frames", "read_image_layout"]
+
+
+def configure_pillow(max_image_pixels: int) -> None:
+    """Make ``max_image_pixels`` Pillow's own cap in this process (call once per process).
+
+    Pillow's decompression-bomb warning becomes an error, so an image over the cap is
+    refused by Pillow itself even where our header check does not run.
+    """
+    Image.MAX_IMAGE_PIXELS = max_image_pixels
+    warnings.simplefilter("error", Image.DecompressionBombWarning)
 
 
 def read_image_layout(

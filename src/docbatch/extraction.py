@@ -1,0 +1,137 @@
+"""Where the extract stage's parsers run: in this process, or isolated in a sandbox child.
+
+:class:`~docbatch.processing.StageExecutor` calls an :class:`Extractor` for the two steps
+of the extract stage (the text layer, then OCR). :class:`InProcessExtractor` calls
+:mod:`docbatch.pipeline.extract` directly; :class:`SandboxedExtractor` runs the same
+functions in :class:`~docbatch.sandbox.Sandbox` children, one for the text layer and one
+for OCR, each under its own memory cap and time limit, so a parser crash, a memory blow-up
+or a hang fails one document and never the worker. :func:`build_extractor` picks one from
+the settings (``DOCBATCH_SANDBOX``, on by default).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+from docbatch.models import ExtractedDocument, Page, to_dict
+from docbatch.pipeline.extract import extract_text_layer, ocr_pages
+from docbatch.pipeline.extract_image import configure_pillow
+from docbatch.pipeline.options import ExtractOptions
+from docbatch.sandbox import Operation, Sandbox, SandboxLimits
+
+if TYPE_CHECKING:
+    from docbatch.settings import Settings
+
+__all__ = [
+    "OPERATIONS",
+    "Extractor",
+    "InProcessExtractor",
+    "SandboxedExtractor",
+    "build_extractor",
+]
+
+
+class Extractor(Protocol):
+    """The extract stage's two steps, wherever they run."""
+
+    def text_layer(
+        self, data: bytes, options: ExtractOptions
+    ) -> tuple[ExtractedDocument, tuple[int, ...]]:
+        """As :func:`docbatch.pipeline.extract.extract_text_layer`."""
+        ...
+
+    def ocr(
+        self, data: bytes, mime: str, pages: Sequence[int], options: ExtractOptions
+    ) -> tuple[Page, ...]:
+        """As :func:`docbatch.pipeline.extract.ocr_pages` with the default engine."""
+        ...
+
+
+class InProcessExtractor:
+    """Runs the parsers in the calling process (tests, trusted input, no sandbox)."""
+
+    def text_layer(
+        self, data: bytes, options: ExtractOptions
+    ) -> tuple[ExtractedDocument, tuple[int, ...]]:
+        """Read the text layer in this process."""
+        return extract_text_layer(data, options)
+
+    def ocr(
+        self, data: bytes, mime: str, pages: Sequence[int], options: ExtractOptions
+    ) -> tuple[Page, ...]:
+        """OCR ``pages`` in this process."""
+        return ocr_pages(data, mime, pages, options)
+
+
+class SandboxedExtractor:
+    """Runs the parsers in sandbox children: one for the text layer, one for OCR."""
+
+    def __init__(self, text_limits: SandboxLimits, ocr_limits: SandboxLimits) -> None:
+        spec = f"{__name__}:OPERATIONS"
+        self.text_sandbox = Sandbox(text_limits, spec)
+        self.ocr_sandbox = Sandbox(ocr_limits, spec)
+
+    def text_layer(
+        self, data: bytes, options: ExtractOptions
+    ) -> tuple[ExtractedDocument, tuple[int, ...]]:
+        """Read the text layer in the text sandbox."""
+        result = self.text_sandbox.call("text_layer", {"options": _options_json(options)}, data)
+        return ExtractedDocument.from_dict(result["document"]), tuple(result["needs_ocr"])
+
+    def ocr(
+        self, data: bytes, mime: str, pages: Sequence[int], options: ExtractOptions
+    ) -> tuple[Page, ...]:
+        """OCR ``pages`` in the OCR sandbox."""
+        if not pages:
+            return ()
+        params = {"options": _options_json(options), "mime": mime, "pages": list(pages)}
+        return tuple(Page.from_dict(p) for p in self.ocr_sandbox.call("ocr", params, data))
+
+    def close(self) -> None:
+        """Stop both children."""
+        self.text_sandbox.close()
+        self.ocr_sandbox.close()
+
+
+def build_extractor(settings: Settings) -> Extractor:
+    """The extractor ``settings`` ask for; also sets Pillow's pixel cap in this process."""
+    configure_pillow(settings.max_image_pixels)
+    if not settings.sandbox:
+        return InProcessExtractor()
+    pixels = settings.max_image_pixels
+    return SandboxedExtractor(
+        SandboxLimits(settings.extract_memory_mb, settings.extract_time_limit, pixels),
+        SandboxLimits(settings.ocr_memory_mb, settings.ocr_parser_time_limit, pixels),
+    )
+
+
+# -- the operations the child runs --------------------------------------------------------
+
+
+def _options_json(options: ExtractOptions) -> dict[str, Any]:
+    return dataclasses.asdict(options)
+
+
+def _options_from(params: Mapping[str, Any]) -> ExtractOptions:
+    raw = dict(params["options"])
+    raw["passwords"] = tuple(raw.get("passwords") or ())
+    return ExtractOptions(**raw)
+
+
+def _text_layer_operation(params: Mapping[str, Any], data: bytes) -> dict[str, Any]:
+    document, needs_ocr = extract_text_layer(data, _options_from(params))
+    return {"document": to_dict(document), "needs_ocr": list(needs_ocr)}
+
+
+def _ocr_operation(params: Mapping[str, Any], data: bytes) -> list[dict[str, Any]]:
+    pages = ocr_pages(data, str(params["mime"]), params["pages"], _options_from(params))
+    return [to_dict(page) for page in pages]
+
+
+#: What :class:`SandboxedExtractor`'s children may run.
+OPERATIONS: dict[str, Operation] = {
+    "text_layer": _text_layer_operation,
+    "ocr": _ocr_operation,
+}

@@ -1,0 +1,1 @@
+"""Hostile inputs: generated corpus and the operations that misbehave on purpose."""
