@@ -1,0 +1,124 @@
+"""The FastAPI application: the JSON API, server-sent events, metrics and the dashboard.
+
+:func:`create_app` builds it from :class:`~docbatch.settings.Settings`. ``require_token``
+decides whether every ``/api`` and ``/metrics`` request needs the bearer token
+(``docbatch serve`` sets it unless the server is bound to loopback). There is no CORS
+middleware: the dashboard is served from the same origin. The OpenAPI schema is at
+``/api/openapi.json`` (no Swagger UI: it would load scripts from a CDN).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from typing import Any
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from docbatch.api.auth import bearer_guard
+from docbatch.api.recovery import NothingToRecoverError
+from docbatch.api.routes import router
+from docbatch.api.system import build_collector, health_router, metrics_router
+from docbatch.errors import ConfigError, DocbatchError, ManifestError, NotFoundError
+from docbatch.settings import Settings
+
+__all__ = ["create_app"]
+
+log = logging.getLogger(__name__)
+
+_STATUS = {NotFoundError: 404, NothingToRecoverError: 409, ManifestError: 400, ConfigError: 400}
+
+
+def _error_status(exc: DocbatchError) -> int:
+    for kind, code in _STATUS.items():
+        if isinstance(exc, kind):
+            return code
+    return 500
+
+
+def _sampler(client: Any, interval: float, stop: threading.Event) -> None:
+    """Record queue depths into the metrics time series every ``interval`` seconds."""
+    from docbatch.metrics import MetricsRecorder, settings_queue_depths
+
+    recorder = MetricsRecorder(client.redis, client.settings.key_prefix)
+    while not stop.wait(interval):
+        try:
+            recorder.queue_depths(settings_queue_depths(client.settings))
+        except Exception as exc:  # the broker may be down; try again next interval
+            log.debug("queue depth sample failed: %s", exc)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    require_token: bool,
+    client: Any = None,
+    poll_seconds: float = 1.0,
+    sample_seconds: float = 15.0,
+) -> FastAPI:
+    """The API for ``settings``; ``client`` defaults to a new :class:`Docbatch`.
+
+    ``sample_seconds`` (0 = off) is how often queue depths are recorded into the
+    metrics time series while the app runs and Redis is configured.
+    """
+    from docbatch.client import Docbatch
+
+    guard = Depends(bearer_guard(_token(settings), require_token))
+    client = client or Docbatch(settings)
+    client.repo  # noqa: B018 - build shared resources before requests race to build them
+    has_redis = client.redis is not None
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        stop = threading.Event()
+        if sample_seconds > 0 and has_redis:
+            args = (client, sample_seconds, stop)
+            threading.Thread(target=_sampler, args=args, daemon=True).start()
+        yield
+        stop.set()
+
+    app = FastAPI(
+        title="docbatch",
+        summary="Batches of legal documents into structured data.",
+        version="0.1.0",
+        openapi_url="/api/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.client = client
+    app.state.poll_seconds = poll_seconds
+    app.state.collector = build_collector(client)
+    app.include_router(router, dependencies=[guard])
+    app.include_router(metrics_router, dependencies=[guard])
+    app.include_router(health_router)
+    _static(app, require_token)
+
+    @app.exception_handler(DocbatchError)
+    async def docbatch_error(_: Request, exc: DocbatchError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=_error_status(exc))
+
+    return app
+
+
+def _token(settings: Settings) -> str | None:
+    return settings.api_token.get_secret_value() if settings.api_token else None
+
+
+def _static(app: FastAPI, require_token: bool) -> None:
+    """Serve the dashboard: ``/`` is its page, ``/static`` its scripts and styles."""
+    folder = resources.files("docbatch.api").joinpath("static")
+    app.mount("/static", StaticFiles(directory=str(folder)), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        page = folder.joinpath("index.html")
+        if not page.is_file():
+            raise HTTPException(404, "dashboard not installed")
+        headers = {"X-Docbatch-Auth": "required" if require_token else "none"}
+        return FileResponse(str(page), media_type="text/html", headers=headers)

@@ -1,0 +1,106 @@
+"""Records of the store and the client as API response models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docbatch.api.schemas import (
+    BatchDetail,
+    BatchOut,
+    ChunkOut,
+    DocumentDetail,
+    DocumentOut,
+    MentionOut,
+    PageOut,
+)
+from docbatch.models import PAGE_SEPARATOR
+
+__all__ = ["batch_detail", "batch_out", "document_detail", "document_out"]
+
+
+def batch_out(batch: Any) -> BatchOut:
+    """A :class:`~docbatch.store.records.BatchRecord` as :class:`BatchOut`."""
+    return BatchOut(
+        id=batch.id,
+        name=batch.name,
+        project=batch.project,
+        state=batch.state.value,
+        priority=batch.priority.value,
+        total=batch.total,
+        completed=batch.completed,
+        failed=batch.failed,
+        cancelled=batch.cancelled,
+        pages=batch.pages,
+        percent=round(100.0 * batch.done / batch.total, 2) if batch.total else 100.0,
+        parent_batch_id=batch.parent_batch_id,
+        created_at=batch.created_at,
+        started_at=batch.started_at,
+        finished_at=batch.finished_at,
+    )
+
+
+def batch_detail(batch: Any, status: Any) -> BatchDetail:
+    """A batch with its :class:`~docbatch.reporting.BatchStatus`."""
+    return BatchDetail(
+        **batch_out(batch).model_dump(),
+        pending=status.pending,
+        processing=status.processing,
+        rate_docs_per_s=status.rate_docs_per_s,
+        eta_seconds=status.eta_seconds,
+        stages=status.stages,
+    )
+
+
+def document_out(doc: Any) -> DocumentOut:
+    """A :class:`~docbatch.store.records.DocumentRecord` as :class:`DocumentOut`."""
+    return DocumentOut(
+        id=doc.id,
+        batch_id=doc.batch_id,
+        path=doc.path,
+        state=doc.state.value,
+        stage=doc.stage.value,
+        page_count=doc.page_count,
+        ocr_pages=doc.ocr_pages,
+        attempts=doc.attempts,
+        error_category=doc.error_category,
+        error_code=doc.error_code,
+        error_reason=doc.error_reason,
+        error_stage=doc.error_stage,
+        started_at=doc.started_at,
+        finished_at=doc.finished_at,
+    )
+
+
+def document_detail(repo: Any, doc: Any) -> DocumentDetail:
+    """A document with its stored pages, chunks and mentions."""
+    pages, offset = [], 0
+    for page in repo.document_pages(doc.id):
+        pages.append(PageOut(number=page.number, text=page.text, ocr=page.ocr, start=offset))
+        offset += len(page.text) + len(PAGE_SEPARATOR)
+    chunks = [
+        ChunkOut(
+            index=c.index,
+            text=c.text,
+            page_start=c.page_start,
+            page_end=c.page_end,
+            start=c.char_start,
+            end=c.char_end,
+        )
+        for c in repo.document_chunks(doc.id)
+    ]
+    mentions = [
+        MentionOut(
+            type=str(m.type),
+            text=m.text,
+            normalized=m.normalized,
+            start=m.char_start,
+            end=m.char_end,
+            page=m.page,
+            confidence=m.confidence,
+            entity_id=entity_id,
+        )
+        for m, entity_id in repo.document_mentions(doc.id)
+    ]
+    return DocumentDetail(
+        **document_out(doc).model_dump(), pages=pages, chunks=chunks, mentions=mentions
+    )

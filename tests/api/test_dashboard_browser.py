@@ -1,0 +1,126 @@
+"""End to end: the web dashboard in headless Chromium, a real server and real workers.
+
+The browser enters the API token, submits a batch of server paths, watches it reach
+100 %, opens a completed document (entities highlighted) and a failed one (its reason),
+then presses recover. Needs the ``chromium`` binary: skipped locally without it, a
+failure under ``CI=true``. Set ``DOCBATCH_TEST_WRITE_SCREENSHOT=1`` to refresh
+``docs/dashboard.png`` from this run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from docbatch.api.app import create_app
+from docbatch.client import Docbatch
+from tests.api.cdp import Browser, find_chromium
+from tests.api.conftest import TOKEN
+from tests.api.support import ROOT, copy_samples
+from tests.conftest import in_ci
+from tests.integration.engine_support import engine_settings, running_workers, wait_finished
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+
+@pytest.fixture
+def chromium() -> str:
+    binary = find_chromium()
+    if binary is None:
+        if in_ci():
+            pytest.fail("chromium is not installed (CI=true: the browser test must run)")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    return binary
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def server(client: Docbatch) -> Iterator[str]:
+    """The API with its dashboard on a free loopback port, token required."""
+    port = _free_port()
+    app = create_app(client.settings, require_token=True, client=client, sample_seconds=1)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    while not instance.started:
+        assert thread.is_alive(), "the API server did not start"
+        threading.Event().wait(0.05)
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def browser(chromium: str, tmp_path: Path) -> Iterator[Browser]:
+    instance = Browser(chromium, tmp_path / "profile")
+    yield instance
+    instance.close()
+
+
+def _click(browser: Browser, selector: str) -> None:
+    browser.js(f"document.querySelector({json.dumps(selector)}).click()")
+
+
+def test_dashboard_submits_watches_opens_and_recovers(
+    client: Docbatch, docs_root: Path, server: str, browser: Browser, tmp_path: Path
+) -> None:
+    folder = copy_samples(docs_root / "browser")
+    client.settings = engine_settings(client.settings)
+    with running_workers(client.settings, concurrency=1):
+        browser.goto(server + "/")
+        browser.wait("!document.getElementById('token-view').hidden")  # 401: asks for the token
+        browser.js(f"document.getElementById('token').value = {json.dumps(TOKEN)};"
+                   "document.getElementById('token-form').requestSubmit()")  # fmt: skip
+        browser.wait("!document.getElementById('list-view').hidden")
+
+        browser.js(f"document.getElementById('paths').value = {json.dumps(str(folder))}")
+        _click(browser, "#submit")
+        batch_id = browser.wait("location.hash.startsWith('#/batch/') && location.hash.slice(8)")
+        browser.wait("document.getElementById('batch-summary').dataset.percent === '100'", 180)
+        browser.wait("document.querySelectorAll('#documents tbody tr').length === 5")
+        assert wait_finished(client, batch_id).failed == 1
+        summary = browser.js("document.getElementById('batch-summary').textContent")
+        assert "4 completed" in summary and "1 failed" in summary
+        shot, document_shot = tmp_path / "dashboard.png", tmp_path / "dashboard-document.png"
+        time.sleep(0.6)  # let the progress bar's width transition end
+        browser.screenshot(shot)
+
+        _click(browser, "#documents tr[data-state=completed]:last-child")
+        browser.wait("document.querySelectorAll('#pages mark[data-type]').length > 0")
+        browser.screenshot(document_shot)
+        browser.js("history.back()")
+        browser.wait("!!document.querySelector('#documents tr[data-state=failed]')")
+        _click(browser, "#documents tr[data-state=failed]")
+        error = browser.wait("document.getElementById('doc-error').textContent")
+        assert "failed in extract" in error and "data/" in error
+        _click(browser, "#doc-back")
+        browser.wait("!document.getElementById('recover').disabled")
+        _click(browser, "#recover")
+        recovery_id = browser.wait(
+            f"location.hash.startsWith('#/batch/') && location.hash.slice(8) !== '{batch_id}'"
+            " && location.hash.slice(8)"
+        )
+        recovery = wait_finished(client, recovery_id)
+
+    assert (recovery.parent_batch_id, recovery.priority.value, recovery.total) == (
+        batch_id, "high", 1
+    )  # fmt: skip
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    if os.environ.get("DOCBATCH_TEST_WRITE_SCREENSHOT") == "1":
+        (ROOT / "docs").mkdir(exist_ok=True)
+        (ROOT / "docs" / "dashboard.png").write_bytes(shot.read_bytes())
+        (ROOT / "docs" / "dashboard-document.png").write_bytes(document_shot.read_bytes())
