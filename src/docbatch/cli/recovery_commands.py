@@ -1,0 +1,205 @@
+"""The ``recover``, ``analyze``, ``quarantine`` and ``warm`` commands.
+
+They call the same functions a program would (:mod:`docbatch.recovery`,
+:mod:`docbatch.quarantine`, :mod:`docbatch.warming`); :func:`register` adds them to the
+root ``docbatch`` app.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+__all__ = ["register"]
+
+out = Console()
+err = Console(stderr=True)
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
+BatchArg = Annotated[str, typer.Argument(help="Batch id.")]
+
+
+def _client(ctx: typer.Context) -> Any:
+    from docbatch.client import Docbatch
+
+    return Docbatch(ctx.obj)
+
+
+def recover(
+    ctx: typer.Context,
+    batch_id: BatchArg,
+    all_: Annotated[bool, typer.Option("--all", help="Also data and permanent failures.")] = False,
+    category: Annotated[
+        list[str] | None, typer.Option("--category", "-c", help="Only this category (repeat).")
+    ] = None,
+    from_stage: Annotated[
+        str | None, typer.Option("--from-stage", help="Restart every document at this stage.")
+    ] = None,
+    priority: Annotated[
+        str, typer.Option("--priority", "-p", help="high, normal or low.")
+    ] = "high",
+    analyze_only: Annotated[
+        bool, typer.Option("--analyze", help="Only list the failures; recover nothing.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Re-run a batch's failed documents in a recovery batch (retryable ones by default)."""
+    if analyze_only:
+        analyze(ctx, batch_id, as_json)
+        return
+    client = _client(ctx)
+    batch = client.recover(
+        batch_id, categories=category, all_=all_, from_stage=from_stage, priority=priority
+    )
+    if as_json:
+        out.print_json(json.dumps({"batch_id": batch.id, "parent": batch_id, "total": batch.total}))
+    elif batch.total == 0:
+        err.print(f"nothing to recover in batch {batch_id} (see: docbatch analyze {batch_id})")
+    else:
+        err.print(f"recovering {batch.total} documents of {batch_id} in batch:")
+        out.print(batch.id)
+    client.close()
+
+
+def analyze(ctx: typer.Context, batch_id: BatchArg, as_json: JsonOpt = False) -> None:
+    """List a batch's failures by category, with counts and examples."""
+    from docbatch.recovery import analyze as analyze_failures
+
+    client = _client(ctx)
+    report = analyze_failures(client, batch_id)
+    client.close()
+    if as_json:
+        out.print_json(json.dumps(report))
+        return
+    table = Table(title=f"failures of {batch_id}: {report['failed']} of {report['total']}")
+    for column in ("category", "code", "stage", "count", "retried by default", "example"):
+        table.add_column(column)
+    for group in report["groups"]:
+        example = group["examples"][0] if group["examples"] else {"path": "", "reason": ""}
+        table.add_row(
+            group["category"], group["code"], group["stage"], str(group["count"]),
+            "yes" if group["retryable"] else "no (use --all)",
+            f"{Path(example['path']).name}: {example['reason'][:80]}",
+        )  # fmt: skip
+    out.print(table)
+
+
+quarantine_app = typer.Typer(help="Documents skipped because they kept failing.")
+
+
+@quarantine_app.command("list")
+def quarantine_list(
+    ctx: typer.Context,
+    all_: Annotated[bool, typer.Option("--all", help="Every failure record, too.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """List quarantined bytes (sha256), the stage and error, and how often they failed."""
+    from docbatch.quarantine import list_quarantined
+
+    client = _client(ctx)
+    entries = list_quarantined(client.repo, client.settings.quarantine_threshold, include_all=all_)
+    client.close()
+    rows: list[dict[str, Any]] = [
+        {
+            "sha256": e.sha256, "stage": e.stage, "category": e.error_category,
+            "code": e.error_code, "count": e.count, "released": e.released,
+            "last_seen": e.last_seen.isoformat(), "reason": e.reason,
+        }
+        for e in entries
+    ]  # fmt: skip
+    if as_json:
+        out.print_json(json.dumps(rows))
+        return
+    table = Table(title=f"quarantine ({len(rows)})")
+    for column in ("sha256", "stage", "error", "count", "last seen", "reason"):
+        table.add_column(column)
+    for r in rows:
+        error = f"{r['category']}/{r['code']}"
+        table.add_row(r["sha256"], r["stage"], error, str(r["count"]), r["last_seen"][:19],
+                      str(r["reason"])[:60])  # fmt: skip
+    out.print(table)
+
+
+@quarantine_app.command("release")
+def quarantine_release(
+    ctx: typer.Context, sha256: Annotated[str, typer.Argument(help="The bytes' sha256.")]
+) -> None:
+    """Let quarantined bytes run again (their failure counts restart at zero)."""
+    from docbatch.quarantine import release
+
+    client = _client(ctx)
+    count = release(client.repo, sha256)
+    client.close()
+    if not count:
+        err.print(f"{sha256} is not quarantined")
+        raise typer.Exit(1)
+    out.print(f"released {sha256} ({count} entries)")
+
+
+def warm(
+    ctx: typer.Context,
+    target: Annotated[str, typer.Argument(help="A batch id, or a manifest file.")],
+    sync: Annotated[bool, typer.Option("--sync", help="Warm in this process and wait.")] = False,
+    allow_root: Annotated[
+        list[Path] | None, typer.Option("--allow-root", help="Another folder the manifest may use.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Preload the stage cache from the database for documents already processed."""
+    client = _client(ctx)
+    manifest = Path(target) if Path(target).is_file() else None
+    batch_id = None if manifest else client.get_batch(target).id
+    if not sync:
+        from docbatch.worker.warm import send_warm
+
+        manifest_text = None if manifest is None else str(manifest.resolve())
+        task_id = send_warm(client.app, batch_id=batch_id, manifest=manifest_text)
+        client.close()
+        if as_json:
+            out.print_json(json.dumps({"task_id": task_id, "queued": True}))
+        else:
+            out.print(f"warming queued on the workers (task {task_id}); --sync waits for it")
+        return
+    report = _warm_here(client, batch_id, manifest, allow_root or [])
+    client.close()
+    if as_json:
+        out.print_json(json.dumps(report))
+    else:
+        out.print(
+            f"warmed {report['entries']} cache entries for {report['matched']} of "
+            f"{report['documents']} documents ({report['missing']} not processed before)"
+        )
+
+
+def _warm_here(
+    client: Any, batch_id: str | None, manifest: Path | None, roots: list[Path]
+) -> dict[str, int]:
+    from docbatch.cache import StageCache
+    from docbatch.errors import ConfigError
+    from docbatch.processing import CACHED_STAGES
+    from docbatch.warming import batch_sha256s, manifest_sha256s
+    from docbatch.warming import warm as warm_cache
+
+    if client.redis is None:
+        raise ConfigError("cache warming needs Redis: set DOCBATCH_REDIS_URL")
+    settings = client.settings
+    cache = StageCache(client.redis, settings.key_prefix, settings.cache_ttl_seconds)
+    options = settings.pipeline_options()
+    versions = {stage: options.version(stage) for stage in CACHED_STAGES}
+    if batch_id is not None:
+        digests = batch_sha256s(client.repo, batch_id)
+    else:
+        digests = manifest_sha256s(manifest or Path(), [*settings.allowed_roots, *roots])
+    return warm_cache(client.repo, cache, versions, digests).as_dict()
+
+
+def register(app: typer.Typer) -> None:
+    """Add the recovery, quarantine and warming commands to ``app``."""
+    app.command()(recover)
+    app.command()(analyze)
+    app.command()(warm)
+    app.add_typer(quarantine_app, name="quarantine")

@@ -1,0 +1,133 @@
+"""Recovering failed documents: analyse a batch's failures, re-run the ones worth it.
+
+Failures are read from the database (never from Redis). :func:`recover` selects a
+batch's failed documents (by default only the categories a retry can fix, see
+:data:`RETRYABLE_CATEGORIES`; ``all_`` adds data and permanent failures), creates a
+high-priority **recovery batch** linked to the original (``parent_batch_id``) and sends
+each document from the stage it failed at, so stages it had finished are not computed
+again: their rows stay in the database and the next stage reads them from there (or from
+the stage cache).
+
+Counting (see :mod:`docbatch.store.reopen`): documents are re-opened in place and count
+toward the recovery batch, which finalises once; the original batch, finalised once
+already, is corrected as its documents complete (failed - 1, completed + 1) and reads
+``completed`` once every failure is recovered, without being finalised again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from docbatch.errors import ConfigError, ErrorCategory
+from docbatch.models import Stage
+from docbatch.priority import Priority
+from docbatch.store.records import BatchRecord
+
+__all__ = ["RETRYABLE_CATEGORIES", "analyze", "recover", "selected_categories"]
+
+#: Failures a retry can fix: recovered by default.
+RETRYABLE_CATEGORIES = (
+    ErrorCategory.TRANSIENT,
+    ErrorCategory.RESOURCE,
+    ErrorCategory.RATE_LIMIT,
+    ErrorCategory.TIMEOUT,
+    ErrorCategory.WORKER_LOST,
+)
+
+
+def selected_categories(
+    categories: Iterable[str] | None, all_: bool
+) -> tuple[ErrorCategory, ...] | None:
+    """The categories to recover: those named, else every one with ``all_``, else the
+    retryable ones. None means every category."""
+    if categories:
+        try:
+            return tuple(ErrorCategory(c) for c in categories)
+        except ValueError as exc:
+            known = ", ".join(c.value for c in ErrorCategory)
+            raise ConfigError(f"unknown failure category: {exc} (one of {known})") from None
+    return None if all_ else RETRYABLE_CATEGORIES
+
+
+def recover(
+    client: Any,
+    batch_id: str,
+    *,
+    categories: Iterable[str] | None = None,
+    all_: bool = False,
+    from_stage: Stage | str | None = None,
+    priority: Priority | str = Priority.HIGH,
+    enqueue: bool = True,
+) -> BatchRecord:
+    """Create (and, with ``enqueue``, send) a recovery batch for ``batch_id``'s failures.
+
+    ``client`` is a :class:`docbatch.client.Docbatch`. ``from_stage`` restarts every
+    document at that stage instead of where it failed (never later than where it
+    failed). With nothing to recover the recovery batch is empty and already completed.
+    """
+    original = client.get_batch(batch_id)
+    chosen = selected_categories(categories, all_)
+    start = None if from_stage is None else Stage(from_stage)
+    documents = client.repo.failed_documents(
+        batch_id, None if chosen is None else [c.value for c in chosen]
+    )
+    recovery_id = str(uuid.uuid4())
+    options = {
+        **dict(original.options),
+        "recovery": {
+            "of": batch_id,
+            "categories": "all" if chosen is None else [c.value for c in chosen],
+            "from_stage": None if start is None else start.value,
+        },
+    }
+    reopened = client.repo.create_recovery_batch(
+        recovery_id, batch_id, documents, from_stage=start, priority=Priority(priority),
+        options=options,
+    )  # fmt: skip
+    if reopened and enqueue:
+        send_recovery(client, recovery_id)
+    batch: BatchRecord = client.repo.get_batch(recovery_id)
+    return batch
+
+
+def send_recovery(client: Any, recovery_id: str) -> int:
+    """Send each unfinished document of a recovery batch at its own stage; idempotent."""
+    from docbatch.worker.dispatch import send_steps
+
+    batch = client.repo.get_batch(recovery_id)
+    if client.progress is not None:
+        client.progress.init(batch)
+    by_stage: dict[str, list[str]] = defaultdict(list)
+    for ref in client.repo.unfinished_documents(recovery_id):
+        by_stage[ref.stage.value].append(ref.document_id)
+    for stage, ids in by_stage.items():
+        send_steps(client.app, stage, ids, batch.priority, per_task=client.settings.docs_per_task)
+    client.repo.mark_enqueued(recovery_id)
+    return sum(len(ids) for ids in by_stage.values())
+
+
+def analyze(client: Any, batch_id: str, examples: int = 3) -> dict[str, Any]:
+    """A batch's failures by category, code and stage, with counts and examples.
+
+    Each group says whether :func:`recover` retries it by default (``retryable``).
+    """
+    batch = client.get_batch(batch_id)
+    groups = client.repo.failure_examples(batch_id, examples)
+    retryable = {c.value for c in RETRYABLE_CATEGORIES}
+    for group in groups:
+        group["retryable"] = group["category"] in retryable
+    by_category: dict[str, int] = defaultdict(int)
+    for group in groups:
+        by_category[group["category"]] += group["count"]
+    return {
+        "batch_id": batch.id,
+        "state": batch.state.value,
+        "total": batch.total,
+        "failed": sum(by_category.values()),
+        "by_category": dict(sorted(by_category.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "recoverable": sum(g["count"] for g in groups if g["retryable"]),
+        "groups": groups,
+    }

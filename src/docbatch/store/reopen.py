@@ -1,0 +1,272 @@
+"""Recovery batches: failed documents re-opened in place, counted exactly once.
+
+How a recovery is counted (the design :mod:`docbatch.recovery` relies on):
+
+- A recovery batch is a batch row like any other (``parent_batch_id`` = the original),
+  but it owns no document rows. It **re-opens** the original's failed documents in place:
+  each goes back to ``pending`` at the stage it failed at, its error cleared, attempts and
+  retries reset, and ``recovery_batch_id`` set. Rows of the stages it had finished stay
+  untouched, so nothing earlier is recomputed.
+- The recovery batch's ``total`` is the number of documents re-opened; each one's next
+  terminal transition counts toward the recovery batch, which finalises exactly once by
+  the usual compare-and-set on its state (:func:`docbatch.store.lifecycle.count_terminal`).
+- The original batch was finalised once, when its documents first became terminal, and
+  is never finalised again. Its counters stay a true account of its documents: a
+  re-opened document still counts as failed there until it **completes**, when one
+  document moves from ``failed`` to ``completed`` in the same transaction. When its last
+  failure is recovered, its state moves from ``completed_with_failures`` to
+  ``completed`` (``finalized_count`` unchanged; a ``batch_recovered`` event says so).
+- Pages: the original's page counter drops a document's pages while it is re-opened and
+  gains them back (as re-counted) at its terminal transition.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from docbatch.models import Stage
+from docbatch.store import lifecycle
+from docbatch.store.records import (
+    BatchState,
+    DocumentRecord,
+    DocumentState,
+    EventKind,
+    Priority,
+    Transition,
+)
+from docbatch.store.rows import BATCHES, DOCUMENTS, EVENTS, chunked, in_batch, record_event
+
+__all__ = [
+    "count_reopened",
+    "create_recovery_batch",
+    "failed_documents",
+    "failure_examples",
+]
+
+_FAILED = DocumentState.FAILED.value
+
+
+def failed_documents(
+    connection: Connection, batch_id: str, categories: Iterable[str] | None
+) -> list[tuple[str, str | None]]:
+    """``(document id, failed stage)`` of the batch's failed documents in ``categories``.
+
+    A recovery batch's failed documents are those it re-opened that failed again.
+    ``categories`` None means every category.
+    """
+    statement = sa.select(DOCUMENTS.c.id, DOCUMENTS.c.error_stage).where(
+        in_batch(batch_id), DOCUMENTS.c.state == _FAILED
+    )
+    if categories is not None:
+        statement = statement.where(DOCUMENTS.c.error_category.in_(sorted(set(categories))))
+    rows = connection.execute(statement.order_by(DOCUMENTS.c.path, DOCUMENTS.c.id))
+    return [(r.id, r.error_stage) for r in rows]
+
+
+def failure_examples(
+    connection: Connection, batch_id: str, per_group: int = 3
+) -> list[dict[str, Any]]:
+    """Failed documents grouped by (category, code, stage), largest group first.
+
+    Each group has ``category``, ``code``, ``stage``, ``count`` and up to ``per_group``
+    ``examples`` (document id, path, reason).
+    """
+    rows = connection.execute(
+        sa.select(
+            DOCUMENTS.c.id,
+            DOCUMENTS.c.path,
+            DOCUMENTS.c.error_category,
+            DOCUMENTS.c.error_code,
+            DOCUMENTS.c.error_stage,
+            DOCUMENTS.c.error_reason,
+        )
+        .where(in_batch(batch_id), DOCUMENTS.c.state == _FAILED)
+        .order_by(DOCUMENTS.c.path, DOCUMENTS.c.id)
+    )
+    groups: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for r in rows:
+        key = (r.error_category or "unknown", r.error_code or "", r.error_stage or "")
+        group = groups.setdefault(
+            key, {"category": key[0], "code": key[1], "stage": key[2], "count": 0, "examples": []}
+        )
+        group["count"] += 1
+        if len(group["examples"]) < per_group:
+            group["examples"].append({"id": r.id, "path": r.path, "reason": r.error_reason or ""})
+    return sorted(groups.values(), key=lambda g: (-g["count"], g["category"], g["code"]))
+
+
+def _restart_stage(failed_at: str | None, from_stage: Stage | None) -> Stage:
+    """The stage a re-opened document resumes at: never later than where it failed."""
+    failed = Stage(failed_at) if failed_at else Stage.ordered()[0]
+    if from_stage is None:
+        return failed
+    order = list(Stage.ordered())
+    return min(failed, from_stage, key=order.index)
+
+
+def create_recovery_batch(
+    connection: Connection,
+    *,
+    recovery_id: str,
+    original_id: str,
+    documents: Sequence[tuple[str, str | None]],
+    from_stage: Stage | None,
+    priority: Priority,
+    options: dict[str, Any],
+    now: datetime,
+) -> int:
+    """Insert the recovery batch and re-open ``documents`` (still failed) into it.
+
+    Returns how many documents were re-opened (a document no longer failed, because
+    another recovery took it first, is skipped). With none, the batch is created
+    already completed, as an empty batch is.
+    """
+    project_id = connection.execute(
+        sa.select(BATCHES.c.project_id).where(BATCHES.c.id == original_id)
+    ).scalar_one()
+    connection.execute(
+        sa.insert(BATCHES).values(
+            id=recovery_id,
+            project_id=project_id,
+            name=f"recovery of {original_id}"[:200],
+            state=BatchState.PENDING.value,
+            priority=priority.value,
+            total=0,
+            completed=0,
+            failed=0,
+            cancelled=0,
+            pages=0,
+            options=options,
+            parent_batch_id=original_id,
+            created_at=now,
+            finalized_count=0,
+        )
+    )
+    by_stage: dict[Stage, list[str]] = defaultdict(list)
+    for document_id, failed_at in documents:
+        by_stage[_restart_stage(failed_at, from_stage)].append(document_id)
+    reopened = 0
+    for stage, ids in by_stage.items():
+        for part in chunked(ids, 500):
+            reopened += _reopen(connection, list(part), stage, recovery_id, now)
+    done = reopened == 0
+    connection.execute(
+        sa.update(BATCHES)
+        .where(BATCHES.c.id == recovery_id)
+        .values(
+            total=reopened,
+            state=(BatchState.COMPLETED if done else BatchState.PENDING).value,
+            finished_at=now if done else None,
+            finalized_count=1 if done else 0,
+        )
+    )
+    record_event(
+        connection,
+        EventKind.BATCH_CREATED,
+        now,
+        batch_id=recovery_id,
+        detail={"documents": reopened, "priority": priority.value, "recovers": original_id},
+    )
+    return reopened
+
+
+def _reopen(
+    connection: Connection, ids: list[str], stage: Stage, recovery_id: str, now: datetime
+) -> int:
+    rows = connection.execute(
+        sa.update(DOCUMENTS)
+        .where(DOCUMENTS.c.id.in_(ids), DOCUMENTS.c.state == _FAILED)
+        .values(
+            state=DocumentState.PENDING.value,
+            stage=stage.value,
+            attempts=0,
+            retries=0,
+            retry_at=None,
+            lease_expires_at=None,
+            lease_owner=None,
+            error_category=None,
+            error_code=None,
+            error_reason=None,
+            error_stage=None,
+            finished_at=None,
+            recovery_batch_id=recovery_id,
+            updated_at=now,
+        )
+        .returning(DOCUMENTS.c.id, DOCUMENTS.c.batch_id, DOCUMENTS.c.page_count)
+    ).all()
+    pages: dict[str, int] = defaultdict(int)
+    for row in rows:
+        pages[row.batch_id] += row.page_count or 0
+    for batch_id, count in pages.items():
+        if count:
+            connection.execute(
+                sa.update(BATCHES)
+                .where(BATCHES.c.id == batch_id)
+                .values(pages=BATCHES.c.pages - count)
+            )
+    if rows:
+        connection.execute(
+            sa.insert(EVENTS),
+            [
+                {
+                    "at": now,
+                    "kind": EventKind.REOPENED.value,
+                    "batch_id": row.batch_id,
+                    "document_id": row.id,
+                    "stage": stage.value,
+                    "attempt": 0,
+                    "duration_ms": None,
+                    "detail": {"recovery_batch_id": recovery_id},
+                }
+                for row in rows
+            ],
+        )
+    return len(rows)
+
+
+def count_reopened(
+    connection: Connection, doc: DocumentRecord, state: DocumentState, pages: int, now: datetime
+) -> Transition:
+    """Count a re-opened document's terminal transition (see the module docstring).
+
+    The returned transition's ``batch_finalized`` is about the recovery batch.
+    """
+    assert doc.recovery_batch_id is not None
+    finalized = lifecycle.count_terminal(
+        connection, doc.recovery_batch_id, state, 1, pages, now=now
+    )
+    moved = state is DocumentState.COMPLETED
+    values: dict[Any, Any] = {BATCHES.c.pages: BATCHES.c.pages + pages}
+    if moved:
+        values |= {
+            BATCHES.c.failed: BATCHES.c.failed - 1,
+            BATCHES.c.completed: BATCHES.c.completed + 1,
+        }
+    counts = connection.execute(
+        sa.update(BATCHES)
+        .where(BATCHES.c.id == doc.batch_id)
+        .values(values)
+        .returning(BATCHES.c.state, BATCHES.c.failed, BATCHES.c.cancelled)
+    ).one_or_none()
+    if moved and counts is not None and counts.failed == 0 and counts.cancelled == 0:
+        _settle(connection, doc.batch_id, counts.state, now)
+    return Transition(True, doc.batch_id, finalized)
+
+
+def _settle(connection: Connection, batch_id: str, state: str, now: datetime) -> None:
+    """Every failure of a finalised batch was recovered: say so, without re-finalising."""
+    if state != BatchState.COMPLETED_WITH_FAILURES.value:
+        return
+    matched = connection.execute(
+        sa.update(BATCHES)
+        .where(BATCHES.c.id == batch_id, BATCHES.c.state == state)
+        .values(state=BatchState.COMPLETED.value)
+    ).rowcount
+    if matched:
+        record_event(connection, EventKind.BATCH_RECOVERED, now, batch_id=batch_id)

@@ -1,0 +1,28 @@
+"""Sending parked retries once they are due (a rule of the reconciler).
+
+The retry policy (:mod:`docbatch.retry`) parks a step that should run again in more than
+a couple of seconds as ``documents.retry_at`` instead of handing the broker a message
+with a long countdown: the Redis transport keeps such a message in its unacked set and
+would redeliver it after its visibility timeout, and a worker holding it cannot run
+anything else. Each reconciler pass sends the documents whose time has come.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from celery import Celery
+
+from docbatch.worker.dispatch import send_step
+
+__all__ = ["send_due_retries"]
+
+
+def send_due_retries(app: Celery, repo: Any, now: datetime, limit: int = 1000) -> int:
+    """Send every parked retry due at ``now``; returns how many were sent."""
+    refs = repo.take_due_retries(now, limit=limit)
+    with app.producer_or_acquire() as producer:
+        for ref in refs:
+            send_step(app, ref.stage.value, [ref.document_id], ref.priority, producer=producer)
+    return len(refs)

@@ -1,0 +1,148 @@
+"""Chaos: Redis and PostgreSQL misbehaving under a running batch, and a killed submitter."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.chaos.harness import ChaosCluster, Repeater, Size
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+
+def test_redis_killed_and_restarted_empty_mid_batch(
+    cluster: ChaosCluster, size: Size, seed: int
+) -> None:
+    rng = random.Random(seed)
+    corpus = cluster.corpus(size.small, seed)
+    cluster.start_workers()
+    batch = cluster.submit(corpus)
+    cluster.wait_done(batch.id, rng.randint(size.small // 5, size.small // 2))
+    cluster.server.restart()
+    cluster.fault()
+    outcome = cluster.finish("redis killed, restarted empty", [batch.id])
+    assert outcome.violations == []
+    assert cluster.client.get_batch(batch.id).completed == size.small
+
+
+def test_redis_clients_killed_every_few_seconds(
+    cluster: ChaosCluster, size: Size, seed: int
+) -> None:
+    rng = random.Random(seed)
+    corpus = cluster.corpus(size.small, seed)
+    cluster.start_workers()
+    batch = cluster.submit(corpus)
+    admin = cluster.raw_redis
+
+    def kill_clients() -> int:
+        killed = int(admin.execute_command("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"))
+        if killed:
+            cluster.fault()
+        return killed
+
+    killer = Repeater(kill_clients, rng.uniform(1.0, 2.0))
+    killer.start()
+    try:
+        cluster.wait_done(batch.id, size.small)
+    finally:
+        kills = killer.stop()
+    outcome = cluster.finish("redis clients killed", [batch.id])
+    assert outcome.violations == []
+    assert kills >= 2, "the clients were killed more than once while the batch ran"
+    assert cluster.client.get_batch(batch.id).completed == size.small
+
+
+def test_redis_paused_during_submission(cluster: ChaosCluster, size: Size, seed: int) -> None:
+    corpus = cluster.corpus(size.small, seed)
+    cluster.start_workers()
+    admin = cluster.raw_redis
+    admin.ping()
+    pause_ms = 2000 + seed * 20
+    admin.execute_command("CLIENT", "PAUSE", str(pause_ms), "ALL")
+    cluster.fault()
+    started = time.monotonic()
+    batch = cluster.submit(corpus)
+    assert time.monotonic() - started >= pause_ms / 1000 * 0.8, "submission waited for Redis"
+    outcome = cluster.finish("redis paused during submission", [batch.id])
+    assert outcome.violations == []
+    assert cluster.client.get_batch(batch.id).completed == size.small
+
+
+def test_postgresql_backends_terminated_at_random(
+    cluster: ChaosCluster, size: Size, seed: int, postgres_server: str
+) -> None:
+    rng = random.Random(seed)
+    corpus = cluster.corpus(size.small, seed)
+    cluster.start_workers()
+    batch = cluster.submit(corpus)
+    marks = sorted(rng.sample(range(1, size.small * 3 // 4), 4))
+    terminated = 0
+    for mark in marks:  # every backend of this test's database, never the server's others
+        cluster.wait_done(batch.id, mark)
+        time.sleep(rng.uniform(0, 0.5))
+        terminated += cluster.terminate_backends(postgres_server)
+        cluster.fault()
+    outcome = cluster.finish("postgresql backends terminated", [batch.id])
+    assert outcome.violations == []
+    assert terminated >= 4, "workers, reconciler and this test had connections to kill"
+    assert cluster.client.get_batch(batch.id).completed == size.small
+
+
+SUBMITTER = """
+import sys, time
+from docbatch.client import Docbatch, Sources
+client = Docbatch()
+mode, corpus = sys.argv[1], sys.argv[2]
+if mode == "before-enqueue":
+    batch = client.create(Sources.from_args([corpus]))
+    print(batch.id, flush=True)
+    time.sleep(120)  # killed here: committed, never enqueued
+else:
+    print("start", flush=True)
+    client.submit(Sources.from_args([corpus]))
+    print("submitted", flush=True)
+    time.sleep(120)
+"""
+
+
+def _submitter(cluster: ChaosCluster, mode: str, corpus: Path) -> subprocess.Popen[str]:
+    from docbatch.embedded import settings_env
+
+    env = {**os.environ, **settings_env(cluster.settings)}
+    return subprocess.Popen(
+        [sys.executable, "-c", SUBMITTER, mode, str(corpus)],
+        env=env, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("mode", ["before-enqueue", "anywhere"])
+def test_submitter_killed_leaves_a_batch_complete_or_absent(
+    cluster: ChaosCluster, size: Size, seed: int, mode: str
+) -> None:
+    rng = random.Random(seed)
+    corpus = cluster.corpus(size.small, seed)
+    cluster.start_workers()
+    known = {b.id for b in cluster.client.repo.list_batches(limit=1000)}
+    process = _submitter(cluster, mode, corpus)
+    assert process.stdout is not None
+    first = process.stdout.readline().strip()
+    if mode == "anywhere":
+        time.sleep(rng.uniform(0.0, 1.5))
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    cluster.fault()
+    created = [b.id for b in cluster.client.repo.list_batches(limit=1000) if b.id not in known]
+    if mode == "before-enqueue":
+        assert created == [first]
+    assert len(created) <= 1
+    outcome = cluster.finish(f"submitter killed ({mode})", created)
+    assert outcome.violations == []
+    for batch_id in created:  # complete, never half-enqueued and stuck
+        assert cluster.client.get_batch(batch_id).completed == size.small
