@@ -18,6 +18,15 @@ __all__ = ["SCENARIOS", "main"]
 #: Scenario name -> (module implementing it, one-line description).
 SCENARIOS: dict[str, tuple[str, str]] = {
     "stages": ("bench.stages", "pages per second of each pipeline stage, in-process"),
+    "baseline": ("bench.baseline", "docbatch vs the specification's naive chain-and-chord design"),
+    "sizes": ("bench.sizes", "throughput and batch initialisation at 100 / 1,000 / 10,000 docs"),
+    "warm": ("bench.warm", "a batch cold, then re-submitted: stage-cache hit rate and speed-up"),
+    "scaling": ("bench.scaling", "1 vs 2 worker processes: efficiency, and a model for N"),
+    "overhead": ("bench.overhead", "pure stages vs Celery end to end: overhead in percent"),
+    "accuracy": ("bench.accuracy", "entity precision / recall / F1 per type vs ground truth"),
+    "memory": ("bench.memory", "peak RSS of the submitter and of the workers"),
+    "peer": ("bench.peer", "a plain pdfminer.six + eyecite script vs docbatch"),
+    "all": ("bench.all", "every scenario at a CI-friendly size, plus summary.md / .json / .png"),
 }
 
 

@@ -1,0 +1,215 @@
+"""``python -m bench overhead``: the same stages in a tight loop vs through Celery.
+
+One process does all the work in every variant, so the comparison is of orchestration,
+not of parallelism:
+
+- ``pure``: :func:`bench.pure.process_file` over every document, one after the other;
+- ``inline``: ``docbatch run --inline``'s path (:func:`~docbatch.runner.run_inline`):
+  claims, state machine and results in SQLite, stages fused, no broker, no cache; the
+  time spent in each repository call is recorded per stage;
+- ``celery``: docbatch end to end with one worker process (``--concurrency 1``): one task
+  per stage, ``docs_per_task`` documents per message, stage cache on;
+- ``celery-fused``, ``celery-nocache``: the same with :mod:`bench.variants` changing the
+  executor; ``celery-dpt1``, ``celery-dpt32``: other ``docs_per_task`` values.
+
+Overhead % = (variant time - pure time) / pure time. Issue 3's target is ≤ 20 % for the
+default Celery path. The differences between variants say where the rest goes: inline
+vs pure is the database; celery vs celery-fused is per-stage tasks; celery vs
+celery-nocache is the cache's round trips.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench import write_results
+from bench.charts import Bar, bar_chart
+from bench.harness import (
+    Cluster,
+    add_common_arguments,
+    bench_settings,
+    make_corpus,
+    summary_row,
+)
+from bench.harness import manifest_sources as sources_of
+from bench.pure import process_file
+from docbatch.client import Docbatch
+from docbatch.runner import run_inline
+from docbatch.synth.corpus import CorpusManifest
+
+__all__ = ["CELERY_VARIANTS", "add_arguments", "measure", "run", "summarize"]
+
+#: The issue's target for the default Celery path.
+TARGET_PCT = 20.0
+#: Celery variant name -> (executor variant for bench.variants, settings changes).
+CELERY_VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
+    "celery": ("", {}),
+    "celery-fused": ("fused", {}),
+    "celery-nocache": ("nocache", {}),
+    "celery-dpt1": ("", {"docs_per_task": 1}),
+    "celery-dpt32": ("", {"docs_per_task": 32}),
+}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add this scenario's options to its sub-command parser."""
+    parser.add_argument("--docs", type=int, default=100, help="documents in the corpus")
+    parser.add_argument("--max-pages", type=int, default=3, help="pages per document: 1..N")
+    parser.add_argument(
+        "--variants",
+        default=",".join(CELERY_VARIANTS),
+        help=f"Celery variants to run (of {', '.join(CELERY_VARIANTS)})",
+    )
+    parser.add_argument("--warmup", type=int, default=8, help="warm-up documents per cluster")
+    add_common_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the scenario; write ``overhead.json`` and ``overhead.png``."""
+    variants = [name for name in args.variants.split(",") if name]
+    unknown = set(variants) - set(CELERY_VARIANTS)
+    if unknown:
+        raise SystemExit(f"unknown variants {sorted(unknown)}; known: {list(CELERY_VARIANTS)}")
+    result = measure(args.docs, args.max_pages, variants, args.warmup, args.seed)
+    path = write_results(args.out, "overhead", result)
+    _chart(args.out / "overhead.png", result)
+    for name, row in result["variants"].items():
+        print(f"{name:<16} {row['seconds']:>8.2f} s  overhead {row['overhead_pct']:>7.1f} %")
+    print(f"results written to {path}")
+    return 0
+
+
+def measure(
+    docs: int, max_pages: int, variants: list[str], warmup: int, seed: int
+) -> dict[str, Any]:
+    """Time the pure loop, the inline path and each Celery variant on one corpus."""
+    rows: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory(prefix="docbatch-bench-") as tmp:
+        root = Path(tmp)
+        corpus = make_corpus(root / "corpus", docs, seed=seed, pages=(1, max_pages))
+        rows["pure"] = {"seconds": _pure(corpus)}
+        rows["inline"] = _inline(root / "inline", corpus)
+        for name in variants:
+            variant, changes = CELERY_VARIANTS[name]
+            with Cluster(root / name, 1, warmup_docs=warmup, worker_app="bench.variants:app",
+                         variant=variant, **changes) as cluster:  # fmt: skip
+                timing = cluster.run_batch(corpus)
+            rows[name] = {"seconds": timing.total_s, "variant": variant, "settings": changes,
+                          "timing": timing.to_dict()}  # fmt: skip
+    pure = rows["pure"]["seconds"]
+    for row in rows.values():
+        row["overhead_pct"] = round(100 * (row["seconds"] - pure) / pure, 1)
+        row["seconds"] = round(row["seconds"], 3)
+    return {
+        "params": {
+            "docs": docs,
+            "max_pages": max_pages,
+            "warmup": warmup,
+            "seed": seed,
+            "worker_processes": 1,
+        },
+        "corpus": {"docs": corpus.count, "pages": corpus.pages},
+        "variants": rows,
+        "findings": _findings(rows),
+    }
+
+
+def _pure(corpus: CorpusManifest) -> float:
+    options = bench_settings(corpus.folder.parent / "pure-state").pipeline_options()
+    paths = [source.path for source in sources_of(corpus).documents]
+    process_file(paths[0], options)  # warm-up: pattern compilation, lazy imports
+    known: dict[str, Any] = {}  # the project's entities, as the engine resolves against
+    started = time.perf_counter()
+    for path in paths:
+        process_file(path, options, known)
+    return time.perf_counter() - started
+
+
+def _inline(root: Path, corpus: CorpusManifest) -> dict[str, Any]:
+    client = Docbatch(bench_settings(root / "state"))
+    try:
+        repo = client.repo
+        spent: dict[str, float] = defaultdict(float)
+        for method in ("claim", "complete_stage", "get_document", "project_entities"):
+            setattr(repo, method, _timed(getattr(repo, method), method, spent))
+        started = time.perf_counter()
+        summary = run_inline(client, sources_of(corpus))
+        seconds = time.perf_counter() - started
+    finally:
+        client.close()
+    return {
+        "seconds": seconds,
+        "repository_seconds": {key: round(value, 3) for key, value in sorted(spent.items())},
+        "rows": {"pages": summary.pages, "chunks": summary.chunks, "mentions": summary.mentions,
+                 "entities": summary.entities, "relationships": summary.relationships},
+    }  # fmt: skip
+
+
+def _timed(func: Callable[..., Any], name: str, spent: dict[str, float]) -> Callable[..., Any]:
+    """Wrap a repository method to add its time to ``spent`` under name (and stage)."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            stage = args[1] if name == "complete_stage" and len(args) > 1 else None
+            key = f"{name}:{getattr(stage, 'value', stage)}" if stage is not None else name
+            spent[key] += time.perf_counter() - started
+
+    return wrapper
+
+
+def _findings(rows: dict[str, dict[str, Any]]) -> list[str]:
+    """Plain-language differences between the variants that ran."""
+    found = []
+    seconds = {name: row["seconds"] for name, row in rows.items()}
+    pure, inline = seconds["pure"], seconds["inline"]
+    repo = rows["inline"]["repository_seconds"]
+    db = sum(repo.values())
+    found.append(
+        f"database: inline takes {inline - pure:+.2f} s over pure; {db:.2f} s of it inside "
+        f"repository calls, {repo.get('complete_stage:relate', 0.0):.2f} s storing relate's "
+        f"edges ({rows['inline']['rows']['relationships']} rows)"
+    )
+    if "celery" in seconds:
+        found.append(f"celery end to end vs inline: {seconds['celery'] - inline:+.2f} s")
+        for name, what in (("celery-fused", "one task per document instead of per stage"),
+                           ("celery-nocache", "no stage cache"),
+                           ("celery-dpt1", "1 document per message"),
+                           ("celery-dpt32", "32 documents per message")):  # fmt: skip
+            if name in seconds:
+                found.append(f"{what}: {seconds[name] - seconds['celery']:+.2f} s vs celery")
+    return found
+
+
+def summarize(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The headline rows of this scenario for ``bench all``'s summary table."""
+    rows = result["variants"]
+    out = [summary_row("inline (SQL, no Celery) overhead over pure stages",
+                       f"{rows['inline']['overhead_pct']:.0f} %")]  # fmt: skip
+    for name, label in (("celery", "Celery end to end"), ("celery-fused", "Celery, fused stages"),
+                        ("celery-dpt32", "Celery, 32 documents per message")):  # fmt: skip
+        if name in rows:
+            pct = rows[name]["overhead_pct"]
+            met = pct <= TARGET_PCT
+            out.append(summary_row(f"{label}: overhead over pure stages (1 process)",
+                                   f"{pct:.0f} %", "≤ 20 % (issue 3)", met))  # fmt: skip
+    return out
+
+
+def _chart(path: Path, result: dict[str, Any]) -> None:
+    rows = result["variants"]
+    bars = [Bar(name, row["seconds"], f"{row['seconds']:.1f} s  ({row['overhead_pct']:+.0f} %)",
+                0 if name == "pure" else 1 if name == "inline" else 2,
+                section="one process, same documents" if name == "pure" else "")
+            for name, row in rows.items()]  # fmt: skip
+    docs = result["corpus"]["docs"]
+    bar_chart(path, f"overhead: {docs} documents, pure stages vs inline vs Celery", bars,
+              note="overhead % relative to pure; issue 3 target <= 20 % for 'celery'")  # fmt: skip

@@ -1,0 +1,52 @@
+"""A docbatch worker app with executor variants, for the ``overhead`` experiments only.
+
+``celery -A bench.variants:app worker`` is docbatch's own app (same tasks, same settings
+from ``DOCBATCH_*``); ``BENCH_VARIANT`` (comma-separated) changes the executor each worker
+process builds, without touching :mod:`docbatch.processing`:
+
+- ``fused``: ``fuse_stages=True``, so one task runs every stage of a document (what
+  ``docbatch run --inline`` does) instead of one task per stage;
+- ``nocache``: no stage cache (no Redis round trips for MGET/SET and hit counters).
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from typing import Any
+
+from docbatch.settings import Settings
+from docbatch.worker.app import create_app
+from docbatch.worker.runtime import WorkerRuntime
+
+__all__ = ["VARIANTS", "app", "apply_variant"]
+
+#: The variant flags this module understands.
+VARIANTS = ("fused", "nocache")
+
+
+def apply_variant(executor: Any, variant: str) -> Any:
+    """Change a :class:`~docbatch.processing.StageExecutor` as ``variant`` says."""
+    flags = {flag.strip() for flag in variant.split(",") if flag.strip()}
+    unknown = flags - set(VARIANTS)
+    if unknown:
+        raise ValueError(f"unknown executor variant(s) {sorted(unknown)}; known: {VARIANTS}")
+    if "fused" in flags:
+        executor.fuse_stages = True
+    if "nocache" in flags:
+        executor.cache = None
+    return executor
+
+
+_build_executor = WorkerRuntime.executor.func
+
+
+def _variant_executor(self: WorkerRuntime) -> Any:
+    return apply_variant(_build_executor(self), os.environ.get("BENCH_VARIANT", ""))
+
+
+_patched = cached_property(_variant_executor)
+_patched.__set_name__(WorkerRuntime, "executor")
+WorkerRuntime.executor = _patched  # type: ignore[method-assign,assignment]
+
+app = create_app(Settings.from_env())
