@@ -129,8 +129,13 @@ class Docbatch:
         name: str | None = None,
         parent_batch_id: str | None = None,
     ) -> BatchRecord:
-        """Commit a batch and all its documents (state pending); nothing is enqueued."""
-        level = Priority(priority or sources.priority or self.settings.default_priority)
+        """Commit a batch and all its documents (state pending); nothing is enqueued.
+
+        The priority is ``priority``, else the manifest's, else high for a recovery batch
+        (``parent_batch_id`` given), else the configured default.
+        """
+        fallback = Priority.HIGH if parent_batch_id else self.settings.default_priority
+        level = Priority(priority or sources.priority or fallback)
         docs = [_new_document(source) for source in sources.documents]
         project_id = self.repo.ensure_project(project or sources.project or "default")
         options = {"pipeline": _options_summary(self.settings)}
@@ -180,6 +185,27 @@ class Docbatch:
             send_step(self.app, ref.stage.value, [ref.document_id], batch.priority)
         self.repo.mark_enqueued(batch_id)
         return len(refs)
+
+    def recover(
+        self,
+        batch_id: str,
+        categories: Sequence[str] | None = None,
+        all_: bool = False,
+        from_stage: str | None = None,
+        priority: str = "high",
+    ) -> BatchRecord:
+        """Re-run a batch's failed documents in a new recovery batch linked to it.
+
+        By default only retryable failures (transient, resource, rate_limit, timeout,
+        worker_lost); ``all_`` adds data and permanent ones. Each document resumes at the
+        stage it failed at (or ``from_stage``); see :mod:`docbatch.recovery`.
+        """
+        from docbatch.recovery import recover
+
+        return recover(
+            self, batch_id, categories=categories, all_=all_, from_stage=from_stage,
+            priority=priority,
+        )  # fmt: skip
 
     def get_batch(self, batch_id: str) -> BatchRecord:
         """The batch, or :class:`NotFoundError` naming the id."""

@@ -115,6 +115,14 @@ class PrivateRedis:
         self.stop()
         raise TransientError(f"private Redis did not start within {timeout:.0f}s")
 
+    def restart(self, timeout: float = 15.0) -> PrivateRedis:
+        """Kill the server (SIGKILL, nothing saved) and start an empty one on the same socket."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.socket.unlink(missing_ok=True)
+        return self.start(timeout)
+
     def stop(self) -> None:
         """Stop the server and remove its folder."""
         if self.process is not None and self.process.poll() is None:
@@ -163,7 +171,7 @@ class LocalWorkers:
 
     def start(self) -> LocalWorkers:
         """Start the worker; it connects to the broker in ``settings``."""
-        from docbatch.worker.app import QUEUES
+        from docbatch.worker.app import queue_names
 
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, **settings_env(self.settings)}
@@ -171,7 +179,7 @@ class LocalWorkers:
         command = [
             sys.executable, "-m", "celery", "-A", "docbatch.worker.main:app", "worker",
             "--concurrency", str(self.concurrency),
-            "--queues", self.queues or ",".join(QUEUES),
+            "--queues", self.queues or ",".join(queue_names(self.settings)),
             "--hostname", f"embedded-{uuid.uuid4().hex[:6]}@%h",
             "--without-mingle", "--without-gossip",
             "--loglevel", "WARNING", "--logfile", str(self.log_path),

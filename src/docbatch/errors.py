@@ -35,6 +35,7 @@ __all__ = [
     "MissingDependencyError",
     "NotFoundError",
     "PermanentError",
+    "QuarantinedError",
     "RateLimitError",
     "ResourceError",
     "StageTimeoutError",
@@ -156,6 +157,13 @@ class WorkerLostError(PermanentError):
     code = "worker_lost"
 
 
+class QuarantinedError(PermanentError):
+    """The document's bytes failed the same way too often; they are skipped until released."""
+
+    category = ErrorCategory.QUARANTINED
+    code = "quarantined"
+
+
 class ManifestError(PermanentError):
     """A batch manifest or list of paths is invalid; nothing was submitted."""
 
@@ -195,9 +203,48 @@ def category_of(exc: BaseException) -> ErrorCategory:
         return exc.category
     if isinstance(exc, MemoryError):
         return ErrorCategory.RESOURCE
+    vendor = _vendor_category(exc)
+    if vendor is not None:
+        return vendor
+    if isinstance(exc, OSError) and exc.errno in _RESOURCE_ERRNOS:
+        return ErrorCategory.RESOURCE
     if isinstance(exc, (ConnectionError, TimeoutError)):
         return ErrorCategory.TRANSIENT
     return ErrorCategory.PERMANENT
+
+
+#: Vendor exceptions that mean "a service was unreachable or dropped the connection",
+#: matched by module and class name so this module imports none of those packages.
+_VENDOR_CATEGORIES: dict[tuple[str, str], ErrorCategory] = {
+    ("sqlalchemy.exc", "OperationalError"): ErrorCategory.TRANSIENT,
+    ("sqlalchemy.exc", "InterfaceError"): ErrorCategory.TRANSIENT,
+    ("sqlalchemy.exc", "DisconnectionError"): ErrorCategory.TRANSIENT,
+    ("sqlalchemy.exc", "TimeoutError"): ErrorCategory.TRANSIENT,
+    ("psycopg", "OperationalError"): ErrorCategory.TRANSIENT,
+    ("psycopg", "InterfaceError"): ErrorCategory.TRANSIENT,
+    ("redis.exceptions", "ConnectionError"): ErrorCategory.TRANSIENT,
+    ("redis.exceptions", "TimeoutError"): ErrorCategory.TRANSIENT,
+    ("redis.exceptions", "BusyLoadingError"): ErrorCategory.TRANSIENT,
+    ("redis.exceptions", "TryAgainError"): ErrorCategory.TRANSIENT,
+    ("kombu.exceptions", "OperationalError"): ErrorCategory.TRANSIENT,
+    ("amqp.exceptions", "RecoverableConnectionError"): ErrorCategory.TRANSIENT,
+}
+#: ENOMEM, ENFILE, EMFILE, ENOSPC: the machine ran short, the document is not at fault.
+_RESOURCE_ERRNOS = frozenset({12, 23, 24, 28})
+
+
+def _vendor_category(exc: BaseException) -> ErrorCategory | None:
+    for cls in type(exc).__mro__:
+        module = cls.__module__
+        if module.startswith("psycopg"):
+            module = "psycopg"
+        found = _VENDOR_CATEGORIES.get((module, cls.__name__))
+        if found is not None:
+            return found
+    # Any DBAPI error whose connection was found dead (a terminated backend).
+    if getattr(exc, "connection_invalidated", False):
+        return ErrorCategory.TRANSIENT
+    return None
 
 
 @contextmanager

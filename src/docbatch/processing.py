@@ -17,13 +17,21 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, Protocol
 
-from docbatch.errors import DocbatchError, ErrorCategory, TransientError, category_of
+from docbatch.errors import (
+    DocbatchError,
+    QuarantinedError,
+    TransientError,
+    category_of,
+)
+from docbatch.extraction import Extractor, InProcessExtractor
+from docbatch.faults import poison_point
 from docbatch.ingest import read_document
+from docbatch.known_entities import KnownEntityIndex
 from docbatch.models import (
     Chunk,
-    EntityType,
     ExtractedDocument,
     Mention,
     Resolution,
@@ -32,10 +40,11 @@ from docbatch.models import (
 )
 from docbatch.pipeline.chunk import chunk_document
 from docbatch.pipeline.entities import extract_mentions
-from docbatch.pipeline.extract import extract_text_layer, ocr_pages
 from docbatch.pipeline.options import PipelineOptions
 from docbatch.pipeline.relate import relate
 from docbatch.pipeline.resolve import resolve
+from docbatch.quarantine import quarantine_reason
+from docbatch.retry import RetryDecision, RetryKind, RetryPolicy
 from docbatch.store.records import ClaimOutcome, DocumentRecord, DocumentState, ExtractResult
 from docbatch.store.repository import Repository
 
@@ -53,7 +62,15 @@ class CacheLike(Protocol):
 
     def get_many(self, sha256: str, versions: dict[Stage, str]) -> dict[Stage, Any]: ...
 
-    def put(self, stage: Stage, sha256: str, version: str, value: Any) -> None: ...
+    def put(self, stage: Stage, sha256: str, version: str, value: Any) -> Any: ...
+
+    def claim_computation(
+        self, stage: Stage, sha256: str, version: str, owner: str, ttl: int
+    ) -> bool: ...
+
+    def release_claim(self, stage: Stage, sha256: str, version: str, owner: str) -> bool: ...
+
+    def wait_for(self, stage: Stage, sha256: str, version: str, timeout: float) -> Any | None: ...
 
 
 class ProgressSink(Protocol):
@@ -76,7 +93,9 @@ class StepOutcome:
 
     ``status`` is one of: ``advanced`` (send ``next_stage``), ``needs_ocr`` (send the
     extract stage to the OCR queue), ``completed``, ``failed``, ``retry`` (send the same
-    stage again after ``retry_in`` seconds), ``skipped`` (duplicate or stale delivery).
+    stage again after ``retry_in`` seconds, a short delay), ``scheduled`` (a longer retry
+    parked in the database until ``retry_in`` seconds from now: the reconciler sends it,
+    the caller sends nothing), ``skipped`` (duplicate or stale delivery).
     """
 
     document_id: str
@@ -100,6 +119,8 @@ class _Work:
     chunks: tuple[Chunk, ...] | None = None
     mentions: tuple[Mention, ...] | None = None
     resolution: Resolution | None = None
+    #: The stage being computed (several run in one step when fused or cached).
+    stage: Stage | None = None
 
 
 class StageExecutor:
@@ -118,6 +139,9 @@ class StageExecutor:
         fuse_stages: bool = False,
         translate: Callable[[BaseException], BaseException] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        extractor: Extractor | None = None,
+        retry_policy: RetryPolicy | None = None,
+        quarantine_threshold: int = 0,
     ) -> None:
         self.repo = repo
         self.options = options
@@ -129,6 +153,12 @@ class StageExecutor:
         self.fuse_stages = fuse_stages
         self.clock = clock
         self.translate = translate or (lambda exc: exc)
+        self.known_entities = KnownEntityIndex(repo)
+        # Where parsers run: in a capped sandbox child for workers, else in this process.
+        self.extractor: Extractor = extractor or InProcessExtractor()
+        # Error recovery (docbatch.retry, docbatch.quarantine); 0 turns quarantine off.
+        self.retry_policy = retry_policy or RetryPolicy()
+        self.quarantine_threshold = quarantine_threshold
         self.versions = {stage: options.version(stage) for stage in CACHED_STAGES}
 
     # -- the step ---------------------------------------------------------------------
@@ -168,6 +198,7 @@ class StageExecutor:
             return self._advance(work, stage, allow_ocr)
         except Exception as raw:
             exc = self.translate(raw)
+            stage = work.stage or stage  # a failure is recorded at the stage that raised
             if isinstance(exc, TransientError):
                 return self._transient(work, stage, exc, claim.attempts)
             if not isinstance(exc, (DocbatchError, MemoryError)):
@@ -180,6 +211,7 @@ class StageExecutor:
     def _advance(self, work: _Work, stage: Stage, allow_ocr: bool) -> StepOutcome:
         current: Stage | None = stage
         while current is not None:
+            work.stage = current
             started = self.clock()
             payload, cached = self._compute(work, current, allow_ocr)
             if payload is None:
@@ -198,19 +230,24 @@ class StageExecutor:
             )
             if not transition:
                 return StepOutcome(work.document.id, "skipped", reason="stage already committed")
+            elapsed = self.clock() - started
             if self.progress and following is not None:
                 self.progress.stage_finished(
-                    work.document.batch_id,
-                    work.document.id,
-                    current.value,
-                    self.clock() - started,
-                    cached,
+                    work.document.batch_id, work.document.id, current.value, elapsed, cached
                 )
             if following is None:
-                pages = len(work.extracted.pages) if work.extracted else 0
+                pages = (
+                    len(work.extracted.pages) if work.extracted else work.document.page_count or 0
+                )
                 self._report_terminal(
                     work.document.batch_id, work.document.id, "completed", current, pages
                 )
+                if self.progress:
+                    # After the terminal transition, so the progress hash ignores it and
+                    # only the stage's latency is recorded.
+                    self.progress.stage_finished(
+                        work.document.batch_id, work.document.id, current.value, elapsed, cached
+                    )
                 if transition.batch_finalized:
                     self._report_finalized(work.document.batch_id)
                 return StepOutcome(
@@ -250,22 +287,55 @@ class StageExecutor:
 
     def _extract(self, work: _Work, allow_ocr: bool) -> tuple[Any, bool]:
         data = self._load_bytes(work)
+        self._before_extract(work)
         cached = work.cached.get(Stage.EXTRACT)
         if cached is not None:
             work.extracted = ExtractedDocument.from_dict(cached)
             return ExtractResult(work.extracted, work.sha256, len(data)), True
-        document, needs_ocr = extract_text_layer(data, self.options.extract)
-        if needs_ocr:
-            if not allow_ocr:
-                return None, False
-            done = {
-                p.number: p for p in ocr_pages(data, document.mime, needs_ocr, self.options.extract)
-            }
-            pages = tuple(done.get(p.number, p) for p in document.pages)
-            document = ExtractedDocument(document.mime, pages, document.metadata)
-        work.extracted = document
-        self._put(Stage.EXTRACT, work, document)
-        return ExtractResult(document, work.sha256, len(data)), False
+
+        def compute() -> ExtractedDocument | None:
+            document, needs_ocr = self.extractor.text_layer(data, self.options.extract)
+            if needs_ocr:
+                if not allow_ocr:
+                    return None
+                read = self.extractor.ocr(data, document.mime, needs_ocr, self.options.extract)
+                done = {p.number: p for p in read}
+                pages = tuple(done.get(p.number, p) for p in document.pages)
+                document = ExtractedDocument(document.mime, pages, document.metadata)
+            return document
+
+        extracted, shared = self._compute_once(work, Stage.EXTRACT, compute)
+        if extracted is None:
+            return None, False
+        work.extracted = extracted
+        return ExtractResult(extracted, work.sha256, len(data)), shared
+
+    def _compute_once(
+        self, work: _Work, stage: Stage, compute: Callable[[], Any]
+    ) -> tuple[Any, bool]:
+        """Compute a cacheable stage once per content and options.
+
+        Documents with identical bytes (in one batch or across batches running at once)
+        would compute the same result: the first claims it, the others wait for its
+        cached value. A claim that is released or expires without a value (its worker
+        died, or it handed the document to OCR) lets the waiter compute it itself, so
+        nobody waits forever. Returns the value and whether it came from a twin.
+        """
+        cache = self.cache
+        if cache is None or not work.sha256:
+            return compute(), False
+        version = self.versions[stage]
+        if not cache.claim_computation(stage, work.sha256, version, work.owner, self.lease_seconds):
+            shared = cache.wait_for(stage, work.sha256, version, timeout=self.lease_seconds)
+            if shared is not None:
+                return _from_cache(stage, shared), True
+        try:
+            value = compute()
+            if value is not None:
+                self._put(stage, work, value)
+            return value, False
+        finally:
+            cache.release_claim(stage, work.sha256, version, work.owner)
 
     def _cached_or(self, work: _Work, stage: Stage, compute: Callable[[], Any]) -> tuple[Any, bool]:
         if self.cache is not None and not work.cached and work.sha256:
@@ -275,9 +345,7 @@ class StageExecutor:
             value = _from_cache(stage, cached)
             cached_hit = True
         else:
-            value = compute()
-            self._put(stage, work, value)
-            cached_hit = False
+            value, cached_hit = self._compute_once(work, stage, compute)
         if stage is Stage.CHUNK:
             work.chunks = value
         elif stage is Stage.ENTITIES:
@@ -326,8 +394,7 @@ class StageExecutor:
 
     def _resolve(self, work: _Work) -> Resolution:
         mentions = self._mentions(work)
-        types = sorted({m.type for m in mentions}, key=str)
-        known = self.repo.project_entities(work.document.project_id, [EntityType(t) for t in types])
+        known = self.known_entities.candidates(work.document.project_id, mentions)
         work.resolution = resolve(mentions, known)
         return work.resolution
 
@@ -340,25 +407,23 @@ class StageExecutor:
     def _transient(
         self, work: _Work, stage: Stage, exc: TransientError, attempts: int
     ) -> StepOutcome:
-        if attempts >= self.max_attempts:
-            return self._fail(work, stage, exc)
-        delay = min(60.0, 2.0**attempts)
-        log.warning(
-            "transient error in %s of %s (retry in %.0fs): %s", stage, work.document.id, delay, exc
-        )
-        self.repo.release(work.document.id, stage, owner=work.owner, reason=str(exc))
-        return StepOutcome(
-            work.document.id, "retry", next_stage=stage, retry_in=delay, reason=str(exc)
-        )
+        # Every failure goes through the retry policy in _fail; kept as the entry point
+        # for errors already known to be transient.
+        return self._fail(work, stage, exc)
 
     def _fail(self, work: _Work, stage: Stage, exc: BaseException) -> StepOutcome:
         category = category_of(exc)
+        decision = self.retry_policy.decide(category, work.document.retries)
+        if decision.retry:
+            return self._retry(work, stage, exc, decision)
         code = exc.code if isinstance(exc, DocbatchError) else type(exc).__name__
         reason = str(exc) or type(exc).__name__
         if not isinstance(exc, DocbatchError):
             reason = f"internal error ({type(exc).__name__}): {reason}"
-        if category is ErrorCategory.TRANSIENT and isinstance(exc, TransientError):
-            reason = f"gave up after {self.max_attempts} attempts: {reason}"
+        if self.retry_policy.rule(category).kind is not RetryKind.NEVER:
+            reason = f"{decision.reason}: {reason}"
+        if work.sha256 and not work.document.sha256:
+            self.repo.record_sha256(work.document.id, work.sha256)  # counted for quarantine
         transition = self.repo.fail(work.document.id, stage, category, code, reason[:2000])
         if transition:
             self._report_terminal(work.document.batch_id, work.document.id, "failed", stage, 0)
@@ -370,6 +435,42 @@ class StageExecutor:
             reason=reason,
             batch_finalized=bool(transition.batch_finalized),
         )
+
+    def _retry(
+        self, work: _Work, stage: Stage, exc: BaseException, decision: RetryDecision
+    ) -> StepOutcome:
+        """Release the document for a retry: sent by the caller now, or parked until due."""
+        due = None if decision.direct else self.repo.clock() + timedelta(seconds=decision.delay)
+        released = self.repo.schedule_retry(
+            work.document.id, stage, owner=work.owner, reason=str(exc), retry_at=due
+        )
+        if not released:
+            return StepOutcome(work.document.id, "skipped", reason="lease lost before retry")
+        log.warning(
+            "%s error in %s of %s (retry in %.1fs): %s",
+            category_of(exc), stage, work.document.id, decision.delay, exc,
+        )  # fmt: skip
+        return StepOutcome(
+            work.document.id,
+            "retry" if due is None else "scheduled",
+            next_stage=stage,
+            retry_in=decision.delay,
+            reason=str(exc),
+        )
+
+    def _before_extract(self, work: _Work) -> None:
+        """Once the bytes' sha256 is known: skip quarantined bytes (and a test fault point)."""
+        if not work.sha256:
+            return
+        if work.document.attempts > 1 and not work.document.sha256:
+            # An earlier run of this step ended without an answer (a killed worker): keep
+            # the bytes' identity so a worker_lost failure counts toward quarantine.
+            self.repo.record_sha256(work.document.id, work.sha256)
+        if self.quarantine_threshold > 0:
+            entries = self.repo.quarantine_entries(work.sha256, self.quarantine_threshold)
+            if entries:
+                raise QuarantinedError(quarantine_reason(entries[0]))
+        poison_point(work.document.path)
 
     def _report_terminal(
         self, batch_id: str, document_id: str, new: str, stage: Stage, pages: int

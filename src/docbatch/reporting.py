@@ -16,6 +16,8 @@ from datetime import datetime
 from typing import Any
 
 from docbatch.errors import TransientError
+from docbatch.metrics import MetricsRecorder
+from docbatch.processing import CACHED_STAGES
 from docbatch.progress import BatchProgress, ProgressTracker, TransitionResult
 from docbatch.settings import Settings
 from docbatch.store.records import BatchRecord
@@ -24,6 +26,8 @@ __all__ = ["BatchStatus", "RedisProgressSink", "batch_status"]
 
 log = logging.getLogger(__name__)
 
+_TERMINAL = frozenset({"completed", "failed", "cancelled"})
+
 
 class RedisProgressSink:
     """Reports transitions to the Redis progress hash; never raises into the caller."""
@@ -31,6 +35,9 @@ class RedisProgressSink:
     def __init__(self, client: Any, settings: Settings, repo: Any = None) -> None:
         self.tracker = ProgressTracker(client, settings.key_prefix, settings.progress_ttl_seconds)
         self.repo = repo
+        self.metrics = MetricsRecorder(
+            client, settings.key_prefix, batch_ttl=settings.progress_ttl_seconds
+        )
 
     def init(self, batch: BatchRecord) -> None:
         """Create the batch's hash (no-op when it exists)."""
@@ -42,29 +49,52 @@ class RedisProgressSink:
     def document_transition(
         self, batch_id: str, document_id: str, old: str, new: str, stage: str, pages: int
     ) -> None:
-        """Count one document transition (ignored if already counted)."""
-        self._apply(batch_id, document_id, old, new, stage, pages)
+        """Count one document transition (ignored if already counted).
+
+        A start (pending -> processing) names no stage: the script would record the
+        named stage as finished.
+        """
+        starting = old == "pending" and new == "processing"
+        result = self._apply(batch_id, document_id, old, new, None if starting else stage, pages)
+        if new in _TERMINAL and result is not TransitionResult.DUPLICATE:
+            self._record_terminal(document_id, new, pages)
 
     def stage_finished(
         self, batch_id: str, document_id: str, stage: str, seconds: float, cached: bool
     ) -> None:
         """Count a finished stage of a document that goes on to the next stage."""
         self._apply(batch_id, document_id, "processing", "processing", stage, 0)
+        # Not gated on the progress result: the executor reports a stage only after its
+        # compare-and-set commit, and the start transition already marks extract done.
+        cacheable = stage in {s.value for s in CACHED_STAGES}
+        self.metrics.stage_finished(
+            stage, seconds, cached if cacheable else None, batch_id=batch_id
+        )
+
+    def _record_terminal(self, document_id: str, state: str, pages: int) -> None:
+        """Add a terminal document to the metrics (OCR pages read from the database)."""
+        ocr_pages = 0
+        if state == "completed" and self.repo is not None:
+            try:
+                ocr_pages = self.repo.get_document(document_id).ocr_pages or 0
+            except Exception as exc:  # metrics must never fail a document
+                log.warning("metrics: OCR pages of %s unknown: %s", document_id, exc)
+        self.metrics.document_finished(state, pages=pages, ocr_pages=ocr_pages)
 
     def batch_finalized(self, batch_id: str) -> None:
         """The batch reached its terminal state (the hash sets finished_at itself)."""
         log.info("batch %s finalised", batch_id)
 
     def _apply(
-        self, batch_id: str, document_id: str, old: str, new: str, stage: str, pages: int
-    ) -> None:
+        self, batch_id: str, document_id: str, old: str, new: str, stage: str | None, pages: int
+    ) -> TransitionResult | None:
         try:
             result = self.tracker.transition(
                 batch_id, document_id, old, new, stage=stage, pages=pages, now=time.time()
             )
         except TransientError as exc:
             log.warning("progress update for batch %s lost (rebuilt later): %s", batch_id, exc)
-            return
+            return None
         # A STALE start (pending -> processing of a document already counted as
         # processing: an OCR hand-off, a redelivery) changes nothing; a STALE terminal
         # transition means an update was lost during an outage, so rebuild.
@@ -74,6 +104,7 @@ class RedisProgressSink:
                 self.rebuild(self.repo.get_batch(batch_id), self.repo)
             except TransientError as exc:
                 log.warning("progress rebuild for batch %s failed: %s", batch_id, exc)
+        return result
 
     def rebuild(self, batch: BatchRecord, repo: Any) -> BatchProgress:
         """Recreate the batch's hash from the database."""
@@ -110,7 +141,13 @@ class RedisProgressSink:
 
 @dataclass(frozen=True)
 class BatchStatus:
-    """A batch's status: exact counters from the database, rate and stages from Redis."""
+    """A batch's status: exact counters from the database, rate and stages from Redis.
+
+    ``documents_ahead`` counts the unfinished documents the brokers serve before this
+    batch's (higher priority, or same priority and submitted earlier); ``wait_seconds``
+    is how long the batch waited from creation to its first started document (so far,
+    while it has not started).
+    """
 
     batch_id: str
     state: str
@@ -129,6 +166,8 @@ class BatchStatus:
     started_at: datetime | None
     finished_at: datetime | None
     stages: dict[str, Any] = field(default_factory=dict)
+    documents_ahead: int = 0
+    wait_seconds: float | None = None
 
     @property
     def finished(self) -> bool:
@@ -176,7 +215,15 @@ def batch_status(batch: BatchRecord, repo: Any, progress: RedisProgressSink | No
         started_at=batch.started_at,
         finished_at=batch.finished_at,
         stages=stages,
+        documents_ahead=0 if batch.state.terminal else repo.documents_ahead(batch.id),
+        wait_seconds=_wait_seconds(batch),
     )
+
+
+def _wait_seconds(batch: BatchRecord) -> float:
+    """Seconds from creation to the first started document (or to now, not started yet)."""
+    end = batch.started_at or datetime.now(batch.created_at.tzinfo)
+    return round(max(0.0, (end - batch.created_at).total_seconds()), 1)
 
 
 def _rate_from_db(batch: BatchRecord) -> float | None:

@@ -15,7 +15,9 @@ from typing import Any
 from docbatch.client import Docbatch, Sources
 from docbatch.embedded import LocalWorkers, PrivateRedis
 from docbatch.errors import TransientError
+from docbatch.extraction import build_extractor
 from docbatch.processing import StageExecutor
+from docbatch.retry import RetryPolicy
 from docbatch.settings import Settings
 from docbatch.store.records import BatchRecord
 
@@ -95,22 +97,34 @@ def run_inline(
         lease_seconds=client.settings.lease_seconds,
         max_attempts=client.settings.max_attempts,
         fuse_stages=True,
+        retry_policy=RetryPolicy.from_json(client.settings.retry_policy),
+        quarantine_threshold=client.settings.quarantine_threshold,
+        extractor=build_extractor(client.settings),
     )
-    for ref in client.repo.unfinished_documents(batch.id):
-        stage = ref.stage
-        while True:
-            outcome = executor.run(ref.document_id, stage, allow_ocr=True)
-            if outcome.status == "retry":
-                time.sleep(outcome.retry_in)
-                continue
-            if outcome.status == "advanced" and outcome.next_stage is not None:
-                stage = outcome.next_stage
-                continue
-            break
-        if on_step is not None:
-            on_step(ref.document_id, outcome.status)
+    try:
+        for ref in client.repo.unfinished_documents(batch.id):
+            status = _run_document(executor, ref.document_id, ref.stage)
+            if on_step is not None:
+                on_step(ref.document_id, status)
+    finally:
+        close = getattr(executor.extractor, "close", None)
+        if close is not None:
+            close()  # stop the parser sandboxes' children
     client.repo.mark_enqueued(batch.id)
     return summarize(client, batch.id, time.monotonic() - started)
+
+
+def _run_document(executor: StageExecutor, document_id: str, stage: Any) -> str:
+    """Run one document through every stage left; returns its final step status."""
+    while True:
+        outcome = executor.run(document_id, stage, allow_ocr=True)
+        if outcome.status in ("retry", "scheduled"):
+            time.sleep(outcome.retry_in)
+            continue
+        if outcome.status == "advanced" and outcome.next_stage is not None:
+            stage = outcome.next_stage
+            continue
+        return outcome.status
 
 
 def run_embedded(

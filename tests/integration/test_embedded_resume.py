@@ -60,10 +60,14 @@ def test_interrupted_run_resumes_to_exact_completion(settings: Settings, tmp_pat
     interrupted = client.get_batch(batch_id)
     assert not interrupted.state.terminal and 0 < interrupted.done < 60
 
+    command = [sys.executable, "-m", "docbatch.cli.main", "run", "--resume", batch_id]
     resumed = subprocess.run(
-        [sys.executable, "-m", "docbatch.cli.main", "run", "--resume", batch_id, "--json", "--workers", "2"],
-        env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        [*command, "--json", "--workers", "2"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     summary = json.loads(resumed.stdout)
     assert summary["batch_id"] == batch_id

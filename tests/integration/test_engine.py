@@ -121,8 +121,12 @@ def test_a_task_delivered_twice_writes_one_set_of_rows(
     settings: Settings, private_redis: PrivateRedis, tmp_path: Path
 ) -> None:
     corpus = make_corpus(tmp_path / "corpus", 12)
+    # one message per stage, so every stage's message is the one delivered twice
     local = engine_settings(
-        settings, broker_url=private_redis.broker_url, redis_url=private_redis.url
+        settings,
+        broker_url=private_redis.broker_url,
+        redis_url=private_redis.url,
+        fuse_stages=False,
     )
     client = Docbatch(local)
     batch = client.create(Sources.from_args([corpus]))
@@ -172,7 +176,11 @@ def test_flushall_mid_batch_is_recovered_by_the_reconciler(
 ) -> None:
     corpus = make_corpus(tmp_path / "corpus", 80)
     local = engine_settings(
-        settings, broker_url=private_redis.broker_url, redis_url=private_redis.url, lease_seconds=5
+        settings,
+        broker_url=private_redis.broker_url,
+        redis_url=private_redis.url,
+        lease_seconds=5,
+        fuse_stages=False,
     )
     client = Docbatch(local)
     batch = client.submit(Sources.from_args([corpus]))
@@ -208,4 +216,32 @@ def test_resubmitting_the_same_folder_is_served_from_the_stage_cache(
         assert after[stage].hits - before.get(stage, 0) >= 16, stage
     assert row_counts(client, second.id) == row_counts(client, first.id)
     _check_exact(client, second.id, 16)
+    client.close()
+
+
+def test_identical_bytes_in_one_batch_are_computed_once(
+    settings: Settings, private_redis: PrivateRedis, tmp_path: Path
+) -> None:
+    from docbatch.metrics import MetricsReader
+    from docbatch.synth.documents import text_pdf
+    from docbatch.synth.prose import OPINION_PAGES
+
+    folder = tmp_path / "twins"
+    folder.mkdir()
+    data = text_pdf(OPINION_PAGES)
+    for index in range(8):
+        (folder / f"copy-{index}.pdf").write_bytes(data)
+    local = engine_settings(
+        settings, broker_url=private_redis.broker_url, redis_url=private_redis.url, docs_per_task=1
+    )
+    client = Docbatch(local)
+    batch = client.submit(Sources.from_args([folder]))
+    with running_workers(local):
+        batch = wait_finished(client, batch.id)
+    assert batch.completed == 8
+    lookups = MetricsReader(client.redis, local.key_prefix).batch_cache(batch.id)
+    for stage in ("extract", "chunk", "entities"):
+        assert lookups.get(f"{stage}:miss", 0) == 1, (stage, lookups)
+        assert lookups.get(f"{stage}:hit", 0) == 7, (stage, lookups)
+    _check_exact(client, batch.id, 8)
     client.close()

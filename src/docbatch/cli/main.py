@@ -16,6 +16,8 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from docbatch.cli.monitoring import register as register_monitoring
+from docbatch.cli.recovery_commands import register as register_recovery_commands
 from docbatch.errors import DocbatchError, ManifestError
 from docbatch.settings import Settings
 
@@ -30,6 +32,7 @@ app = typer.Typer(
 )
 console = Console(stderr=True)
 out = Console()
+register_recovery_commands(app)  # recover, analyze, quarantine, warm
 
 PathsArg = Annotated[
     list[Path] | None, typer.Argument(help="Files or folders (searched recursively).")
@@ -214,10 +217,13 @@ def worker(
     loglevel: Annotated[str, typer.Option("--loglevel", "-l")] = "INFO",
 ) -> None:
     """Run a Celery worker for DOCBATCH_BROKER_URL (all queues unless --queues)."""
-    from docbatch.worker.app import QUEUES, create_app
+    from docbatch.worker.app import create_app, queue_names
+    from docbatch.worker.privileges import refuse_root
 
+    refuse_root(_settings(ctx))  # before anything connects: a clear message, exit 1
     celery_app = create_app(_settings(ctx))
-    argv = ["worker", "--queues", queues or ",".join(QUEUES), "--loglevel", loglevel]
+    every = ",".join(queue_names(_settings(ctx)))
+    argv = ["worker", "--queues", queues or every, "--loglevel", loglevel]
     if concurrency:
         argv += ["--concurrency", str(concurrency)]
     celery_app.worker_main(argv)
@@ -249,6 +255,29 @@ def export(
         if output:
             handle.close()
     console.print(f"exported {count} {what}")
+
+
+register_monitoring(app)  # report, monitor, serve
+
+
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    add_help_option=False,
+)
+def bench(ctx: typer.Context) -> None:
+    """Run a benchmark: docbatch bench SCENARIO [options] (from a repository checkout)."""
+    checkout = Path(__file__).resolve().parents[3]  # src/docbatch/cli/main.py -> the clone
+    if (checkout / "bench" / "__main__.py").is_file() and str(checkout) not in sys.path:
+        sys.path.insert(0, str(checkout))
+    try:
+        from bench.__main__ import main as bench_main
+    except ImportError:
+        console.print(
+            "[red]error:[/] docbatch bench needs the repository's bench/ package; run it "
+            "from a clone installed with pip install -e '.[bench]' (python -m bench works too)"
+        )
+        raise typer.Exit(2) from None
+    raise typer.Exit(bench_main(ctx.args))
 
 
 class _Null:

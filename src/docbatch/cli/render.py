@@ -91,6 +91,9 @@ def status_table(status: Any) -> Table:
         ("pages", str(status.pages)),
         ("rate", rate),
         ("eta", eta),
+        ("priority", status.priority),
+        ("documents ahead", str(status.documents_ahead)),
+        ("waited", "-" if status.wait_seconds is None else f"{status.wait_seconds:.0f} s"),
     ]
     for key, value in rows:
         table.add_row(key, value)

@@ -34,6 +34,7 @@ from docbatch.store.rows import (
     EVENTS,
     PROJECTS,
     chunked,
+    in_batch,
     insert_ignoring_duplicates,
     record_event,
 )
@@ -196,7 +197,7 @@ def batch_counts(connection: Connection, batch_id: str) -> BatchCounts:
             sa.func.count(),
             sa.func.coalesce(sa.func.sum(DOCUMENTS.c.page_count), 0),
         )
-        .where(DOCUMENTS.c.batch_id == batch_id)
+        .where(in_batch(batch_id))
         .group_by(DOCUMENTS.c.state, DOCUMENTS.c.stage)
     ).all()
     states: Counter[DocumentState] = Counter()

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 
 from docbatch.errors import ErrorCategory
 from docbatch.models import Stage
+from docbatch.store import quarantine_store, reopen
 from docbatch.store.records import (
     BatchState,
     ClaimOutcome,
@@ -141,7 +142,10 @@ def claim(
     # Only the first claim of a batch matches; later ones read the row and move on.
     connection.execute(
         sa.update(BATCHES)
-        .where(BATCHES.c.id == doc.batch_id, BATCHES.c.state == BatchState.PENDING.value)
+        .where(
+            BATCHES.c.id == (doc.recovery_batch_id or doc.batch_id),
+            BATCHES.c.state == BatchState.PENDING.value,
+        )
         .values(state=BatchState.RUNNING.value, started_at=now)
     )
     attempt = doc.attempts + 1
@@ -216,6 +220,11 @@ def finish_document(
         attempt=doc.attempts,
         detail=detail | ({"reason": error[2]} if error else {}),
     )
+    if state is DocumentState.FAILED and error is not None and doc.sha256:
+        quarantine_store.record_failure(connection, doc.sha256, error, now)
+    if doc.recovery_batch_id is not None:
+        # Re-opened by a recovery batch: counted there, and corrected in the original.
+        return reopen.count_reopened(connection, doc, state, row.page_count or 0, now)
     finalized = count_terminal(connection, doc.batch_id, state, 1, row.page_count or 0, now=now)
     return Transition(True, doc.batch_id, finalized)
 

@@ -16,15 +16,18 @@ from sqlalchemy.engine import Connection
 from docbatch.models import Stage
 from docbatch.store.records import BatchState, DocumentRef, DocumentState, Priority
 from docbatch.store.results import CHUNKS, MENTIONS, PAGES, RELATIONSHIPS
-from docbatch.store.rows import BATCHES, DOCUMENTS
+from docbatch.store.rows import BATCHES, DOCUMENTS, in_batch
 
 __all__ = [
     "ACTIVE_BATCH_STATES",
     "batch_totals",
     "document_ids",
     "document_states",
+    "documents_ahead",
+    "finished_by_priority",
     "stage_outcome_counts",
     "stage_outcomes",
+    "unfinished_by_priority",
     "unfinished_documents",
 ]
 
@@ -55,9 +58,7 @@ def document_states(
     states: dict[str, str] = {}
     stages: dict[str, dict[str, str]] = {}
     rows = connection.execute(
-        sa.select(DOCUMENTS.c.id, DOCUMENTS.c.state, DOCUMENTS.c.stage).where(
-            DOCUMENTS.c.batch_id == batch_id
-        )
+        sa.select(DOCUMENTS.c.id, DOCUMENTS.c.state, DOCUMENTS.c.stage).where(in_batch(batch_id))
     )
     for doc_id, state, stage in rows:
         states[doc_id] = state
@@ -71,7 +72,7 @@ def stage_outcome_counts(connection: Connection, batch_id: str) -> dict[str, dic
     """``{stage: {outcome: documents}}`` over the batch (see :func:`stage_outcomes`)."""
     rows = connection.execute(
         sa.select(DOCUMENTS.c.state, DOCUMENTS.c.stage, sa.func.count())
-        .where(DOCUMENTS.c.batch_id == batch_id)
+        .where(in_batch(batch_id))
         .group_by(DOCUMENTS.c.state, DOCUMENTS.c.stage)
     )
     counts: dict[str, dict[str, int]] = {}
@@ -109,11 +110,14 @@ def batch_totals(connection: Connection, batch_id: str) -> dict[str, int]:
 def document_ids(
     connection: Connection, batch_id: str, states: Iterable[DocumentState]
 ) -> list[str]:
-    """Ids of the batch's documents in ``states``, in a stable order."""
+    """Ids of the batch's documents in ``states``, in a stable order.
+
+    A recovery batch's documents are those it re-opened (``recovery_batch_id``).
+    """
     rows = connection.execute(
         sa.select(DOCUMENTS.c.id)
         .where(
-            DOCUMENTS.c.batch_id == batch_id,
+            sa.or_(DOCUMENTS.c.batch_id == batch_id, DOCUMENTS.c.recovery_batch_id == batch_id),
             DOCUMENTS.c.state.in_([s.value for s in states]),
         )
         .order_by(DOCUMENTS.c.path, DOCUMENTS.c.id)
@@ -131,9 +135,13 @@ def unfinished_documents(connection: Connection, batch_id: str) -> list[Document
             DOCUMENTS.c.attempts,
             BATCHES.c.priority,
         )
-        .join(BATCHES, BATCHES.c.id == DOCUMENTS.c.batch_id)
+        # A re-opened document runs with its recovery batch's priority.
+        .join(
+            BATCHES,
+            BATCHES.c.id == sa.func.coalesce(DOCUMENTS.c.recovery_batch_id, DOCUMENTS.c.batch_id),
+        )
         .where(
-            DOCUMENTS.c.batch_id == batch_id,
+            sa.or_(DOCUMENTS.c.batch_id == batch_id, DOCUMENTS.c.recovery_batch_id == batch_id),
             DOCUMENTS.c.state.in_((DocumentState.PENDING.value, DocumentState.PROCESSING.value)),
         )
         .order_by(DOCUMENTS.c.path, DOCUMENTS.c.id)
@@ -153,3 +161,88 @@ def unenqueued_condition(older_than: datetime) -> Any:
         BATCHES.c.created_at < older_than,
         BATCHES.c.state.in_(ACTIVE_BATCH_STATES),
     )
+
+
+_UNFINISHED = (DocumentState.PENDING.value, DocumentState.PROCESSING.value)
+_FINISHED = (DocumentState.COMPLETED.value, DocumentState.FAILED.value)
+
+
+def _priority_rank(column: Any) -> Any:
+    """0 for high, 1 for normal, 2 for low, as a SQL expression over ``column``."""
+    return sa.case(
+        (column == Priority.HIGH.value, 0), (column == Priority.NORMAL.value, 1), else_=2
+    )
+
+
+def finished_by_priority(connection: Connection, since: datetime) -> dict[Priority, int]:
+    """Documents completed or failed since ``since``, per priority of their batch.
+
+    Only batches still active or finished since then are looked at, so the query stays
+    on the ``(batch_id, state)`` index however many old batches the database holds.
+    """
+    recent = sa.or_(BATCHES.c.state.in_(ACTIVE_BATCH_STATES), BATCHES.c.finished_at >= since)
+    rows = connection.execute(
+        sa.select(BATCHES.c.priority, sa.func.count())
+        .select_from(BATCHES.join(DOCUMENTS, DOCUMENTS.c.batch_id == BATCHES.c.id))
+        .where(recent, DOCUMENTS.c.state.in_(_FINISHED), DOCUMENTS.c.finished_at >= since)
+        .group_by(BATCHES.c.priority)
+    )
+    return {Priority(priority): n for priority, n in rows}
+
+
+def unfinished_by_priority(
+    connection: Connection, priority: Priority, limit: int
+) -> list[DocumentRef]:
+    """The oldest unfinished documents of active ``priority`` batches (oldest batch first)."""
+    rows = connection.execute(
+        sa.select(
+            DOCUMENTS.c.id,
+            DOCUMENTS.c.batch_id,
+            DOCUMENTS.c.state,
+            DOCUMENTS.c.stage,
+            DOCUMENTS.c.attempts,
+        )
+        .join(BATCHES, BATCHES.c.id == DOCUMENTS.c.batch_id)
+        .where(
+            BATCHES.c.state.in_(ACTIVE_BATCH_STATES),
+            BATCHES.c.priority == Priority(priority).value,
+            DOCUMENTS.c.state.in_(_UNFINISHED),
+        )
+        .order_by(BATCHES.c.created_at, BATCHES.c.id, DOCUMENTS.c.path, DOCUMENTS.c.id)
+        .limit(limit)
+    )
+    return [
+        DocumentRef(
+            r.id, r.batch_id, DocumentState(r.state), Stage(r.stage), r.attempts, Priority(priority)
+        )
+        for r in rows
+    ]
+
+
+def documents_ahead(connection: Connection, batch_id: str) -> int:
+    """Unfinished documents of other active batches served before this batch's.
+
+    Those are the documents of batches with a higher priority, and of batches with the
+    same priority created earlier (brokers serve one priority first in, first out).
+    """
+    me = connection.execute(
+        sa.select(BATCHES.c.priority, BATCHES.c.created_at).where(BATCHES.c.id == batch_id)
+    ).one_or_none()
+    if me is None:
+        return 0
+    mine, other = _priority_rank(sa.literal(me.priority)), _priority_rank(BATCHES.c.priority)
+    before = sa.or_(
+        other < mine,
+        sa.and_(BATCHES.c.priority == me.priority, BATCHES.c.created_at < me.created_at),
+    )
+    count = connection.execute(
+        sa.select(sa.func.count())
+        .select_from(BATCHES.join(DOCUMENTS, DOCUMENTS.c.batch_id == BATCHES.c.id))
+        .where(
+            BATCHES.c.state.in_(ACTIVE_BATCH_STATES),
+            BATCHES.c.id != batch_id,
+            before,
+            DOCUMENTS.c.state.in_(_UNFINISHED),
+        )
+    ).scalar_one()
+    return int(count)

@@ -26,7 +26,7 @@ from docbatch.models import (
     Resolution,
     Stage,
 )
-from docbatch.store import batches, queries, recovery, results
+from docbatch.store import batches, monitoring, queries, recovery, results
 from docbatch.store.db import READ_ONLY, Database
 from docbatch.store.records import (
     BatchCounts,
@@ -37,6 +37,7 @@ from docbatch.store.records import (
     DocumentState,
     EntitiesInput,
     EventRecord,
+    Priority,
     RelateInput,
     StageDuration,
 )
@@ -47,6 +48,7 @@ from docbatch.store.rows import (
     batch_record,
     batch_select,
     document_record,
+    in_batch,
     load_document,
 )
 
@@ -140,6 +142,45 @@ class RepositoryReads:
         with self._read() as connection:
             return batches.read_events(connection, batch_id, since_id, limit)
 
+    # -- monitoring (see docbatch.store.monitoring) ------------------------------------
+
+    def cluster_totals(self) -> monitoring.ClusterTotals:
+        """Terminal documents, pages and batches per state over every batch."""
+        with self._read() as connection:
+            return monitoring.cluster_totals(connection)
+
+    def stage_duration_values(self, batch_id: str) -> dict[Stage, list[int]]:
+        """Every recorded stage duration (ms) of a batch, sorted, per stage."""
+        with self._read() as connection:
+            return monitoring.stage_duration_values(connection, batch_id)
+
+    def terminal_events(self, batch_id: str) -> list[monitoring.TerminalEvent]:
+        """When each document of the batch completed or failed, with its pages."""
+        with self._read() as connection:
+            return monitoring.terminal_events(connection, batch_id)
+
+    def slowest_documents(self, batch_id: str, limit: int = 10) -> list[monitoring.DocumentTiming]:
+        """The batch's documents with the longest summed stage durations."""
+        with self._read() as connection:
+            return monitoring.slowest_documents(connection, batch_id, limit)
+
+    def failure_groups(self, batch_id: str) -> list[monitoring.FailureGroup]:
+        """The batch's failed documents grouped by category and code."""
+        with self._read() as connection:
+            return monitoring.failure_groups(connection, batch_id)
+
+    def ocr_totals(self, batch_id: str) -> dict[str, int]:
+        """Pages, OCR pages and documents that needed OCR in the batch."""
+        with self._read() as connection:
+            return monitoring.ocr_totals(connection, batch_id)
+
+    def recent_failures(
+        self, limit: int = 10, batch_ids: list[str] | None = None
+    ) -> list[dict[str, str | None]]:
+        """The most recently failed documents, newest first."""
+        with self._read() as connection:
+            return monitoring.recent_failures(connection, limit, batch_ids)
+
     # -- documents ----------------------------------------------------------------------
 
     def batch_documents(
@@ -150,7 +191,7 @@ class RepositoryReads:
         offset: int = 0,
     ) -> list[DocumentRecord]:
         """Documents of a batch in a stable order (path, id), optionally of one state."""
-        statement = sa.select(DOCUMENTS).where(DOCUMENTS.c.batch_id == batch_id)
+        statement = sa.select(DOCUMENTS).where(in_batch(batch_id))
         if state is not None:
             statement = statement.where(DOCUMENTS.c.state == DocumentState(state).value)
         statement = statement.order_by(DOCUMENTS.c.path, DOCUMENTS.c.id)
@@ -182,6 +223,23 @@ class RepositoryReads:
         """Pending documents of batches enqueued before ``older_than`` (lost messages)."""
         with self._read() as connection:
             return recovery.stale_pending(connection, older_than, limit)
+
+    # -- priorities (see docbatch.worker.fairness) --------------------------------------
+
+    def finished_by_priority(self, since: datetime) -> dict[Priority, int]:
+        """Documents completed or failed since ``since``, per priority of their batch."""
+        with self._read() as connection:
+            return queries.finished_by_priority(connection, since)
+
+    def unfinished_by_priority(self, priority: Priority, limit: int) -> list[DocumentRef]:
+        """The oldest unfinished documents of active batches of ``priority``."""
+        with self._read() as connection:
+            return queries.unfinished_by_priority(connection, priority, limit)
+
+    def documents_ahead(self, batch_id: str) -> int:
+        """Unfinished documents of batches the brokers serve before this one."""
+        with self._read() as connection:
+            return queries.documents_ahead(connection, batch_id)
 
     # -- stage results ------------------------------------------------------------------
 
@@ -245,8 +303,14 @@ class RepositoryReads:
             return RelateInput(chunks, tuple(m for m, _ in mentions), tuple(e for _, e in mentions))
 
     def project_entities(
-        self, project_id: int, types: Sequence[EntityType], keys: Sequence[str] | None = None
+        self,
+        project_id: int,
+        types: Sequence[EntityType],
+        keys: Sequence[str] | None = None,
+        *,
+        since: datetime | None = None,
     ) -> list[CanonicalEntity]:
-        """Canonical entities of a project (of ``types``, and ``keys`` if given)."""
+        """Canonical entities of a project (of ``types``; of ``keys`` and created at or
+        after ``since`` when given)."""
         with self._read() as connection:
-            return results.read_project_entities(connection, project_id, types, keys)
+            return results.read_project_entities(connection, project_id, types, keys, since)

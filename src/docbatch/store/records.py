@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from docbatch.models import Chunk, ExtractedDocument, Mention, Stage
+from docbatch.priority import Priority  # the one Priority enum, re-exported for the store
 
 __all__ = [
     "BatchCounts",
@@ -67,14 +68,6 @@ class DocumentState(enum.StrEnum):
         return self not in (DocumentState.PENDING, DocumentState.PROCESSING)
 
 
-class Priority(enum.StrEnum):
-    """Batch priority, inherited by every task of the batch."""
-
-    HIGH = "high"
-    NORMAL = "normal"
-    LOW = "low"
-
-
 class EventKind(enum.StrEnum):
     """Kinds of rows in the append-only event log."""
 
@@ -88,6 +81,13 @@ class EventKind(enum.StrEnum):
     RETRIED = "retried"
     REQUEUED = "requeued"
     CANCELLED = "cancelled"
+    #: A failed document re-opened by a recovery batch (docbatch.recovery).
+    REOPENED = "reopened"
+    #: An original batch whose failures were all recovered (counters corrected; it was
+    #: finalised once, earlier, and is not finalised again).
+    BATCH_RECOVERED = "batch_recovered"
+    #: A failed step parked until ``retry_at`` by the retry policy.
+    RETRY_SCHEDULED = "retry_scheduled"
 
 
 class ClaimOutcome(enum.StrEnum):
@@ -188,6 +188,12 @@ class DocumentRecord:
     updated_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    #: When a parked retry is due (the reconciler sends it), else None.
+    retry_at: datetime | None = None
+    #: Retries spent by the retry policy (worker crashes count in ``attempts``).
+    retries: int = 0
+    #: The recovery batch that re-opened this failed document, if any.
+    recovery_batch_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -150,7 +150,11 @@ def _ref_select() -> sa.Select[Any]:
         DOCUMENTS.c.stage,
         DOCUMENTS.c.attempts,
         BATCHES.c.priority,
-    ).join(BATCHES, BATCHES.c.id == DOCUMENTS.c.batch_id)
+    ).join(
+        # A re-opened document belongs to its recovery batch while it runs again.
+        BATCHES,
+        BATCHES.c.id == sa.func.coalesce(DOCUMENTS.c.recovery_batch_id, DOCUMENTS.c.batch_id),
+    )
 
 
 def expired_leases(connection: Connection, now: datetime, limit: int) -> list[DocumentRef]:
@@ -176,6 +180,8 @@ def stale_pending(connection: Connection, older_than: datetime, limit: int) -> l
         .where(
             DOCUMENTS.c.state == _PENDING,
             DOCUMENTS.c.updated_at < older_than,
+            # A parked retry is sent by its own rule once due, not as a lost message.
+            sa.or_(DOCUMENTS.c.retry_at.is_(None), DOCUMENTS.c.retry_at < older_than),
             BATCHES.c.enqueued_at < older_than,
             BATCHES.c.state.in_((BatchState.PENDING.value, BatchState.RUNNING.value)),
         )

@@ -32,6 +32,7 @@ from docbatch.store.records import (
     Priority,
     Transition,
 )
+from docbatch.store.recovery_store import RecoveryStore
 from docbatch.store.rows import (
     BATCHES,
 )
@@ -50,7 +51,7 @@ def _retryable(exc: DBAPIError) -> bool:
     return "database is locked" in str(exc.orig)
 
 
-class Repository(RepositoryReads):
+class Repository(RepositoryReads, RecoveryStore):
     """Compare-and-set writes (and, inherited, every read) over one :class:`Database`.
 
     ``clock`` returns the current UTC time (tests move it); ``lease_seconds`` is the

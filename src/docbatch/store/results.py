@@ -309,9 +309,13 @@ def read_project_entities(
     project_id: int,
     types: Sequence[EntityType],
     keys: Sequence[str] | None = None,
+    since: Any = None,
 ) -> list[CanonicalEntity]:
-    """Canonical entities of a project of the given types (and keys), with aliases."""
+    """Canonical entities of a project of the given types (and keys, and created at or
+    after ``since``), with aliases."""
     base = [ENTITIES.c.project_id == project_id, ENTITIES.c.type.in_([t.value for t in types])]
+    if since is not None:
+        base.append(ENTITIES.c.created_at >= since)
     # Keys are looked up in slices: SQLite caps the number of bound parameters.
     key_slices = [None] if keys is None else list(chunked(sorted(set(keys)), 500))
     found: dict[str, tuple[Any, list[str]]] = {}

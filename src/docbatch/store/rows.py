@@ -141,6 +141,9 @@ _DOCUMENT_FIELDS = [
     "updated_at",
     "started_at",
     "finished_at",
+    "retry_at",
+    "retries",
+    "recovery_batch_id",
 ]
 
 
@@ -164,6 +167,11 @@ def load_document(connection: Connection, document_id: str) -> DocumentRecord:
     if row is None:
         raise NotFoundError(f"document {document_id} does not exist")
     return document_record(row)
+
+
+def in_batch(batch_id: str) -> sa.ColumnElement[bool]:
+    """Documents of a batch: its own, and those a recovery batch reopened."""
+    return sa.or_(DOCUMENTS.c.batch_id == batch_id, DOCUMENTS.c.recovery_batch_id == batch_id)
 
 
 def chunked(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:

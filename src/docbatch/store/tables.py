@@ -28,6 +28,7 @@ __all__ = [
     "MentionRow",
     "PageRow",
     "ProjectRow",
+    "QuarantineRow",
     "RelationshipRow",
     "UTCDateTime",
     "utcnow",
@@ -132,6 +133,8 @@ class DocumentRow(Base):
         sa.Index(None, "batch_id", "state"),
         sa.Index(None, "state", "lease_expires_at"),
         sa.Index(None, "sha256"),
+        sa.Index(None, "state", "retry_at"),
+        sa.Index(None, "recovery_batch_id"),
     )
 
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
@@ -160,6 +163,12 @@ class DocumentRow(Base):
     updated_at: Mapped[datetime]
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    # Error recovery (migration 0002): a parked retry's due time, retries spent by the
+    # retry policy, and the recovery batch that re-opened this failed document (no FK,
+    # like the event log: the link outlives a deleted recovery batch).
+    retry_at: Mapped[datetime | None]
+    retries: Mapped[int] = mapped_column(default=0, server_default="0")
+    recovery_batch_id: Mapped[str | None] = mapped_column(sa.String(36))
 
 
 def _document_fk() -> Mapped[str]:
@@ -282,3 +291,20 @@ class EventRow(Base):
     attempt: Mapped[int | None]
     duration_ms: Mapped[int | None]
     detail: Mapped[dict[str, Any]]
+
+
+class QuarantineRow(Base):
+    """Bytes (by sha256) that failed one stage with one error code, and how often."""
+
+    __tablename__ = "quarantine"
+
+    sha256: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    stage: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    error_code: Mapped[str] = mapped_column(sa.String(100), primary_key=True)
+    error_category: Mapped[str] = mapped_column(sa.String(32))
+    count: Mapped[int]
+    reason: Mapped[str] = mapped_column(sa.Text)
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
+    released: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    released_at: Mapped[datetime | None]

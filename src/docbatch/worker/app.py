@@ -21,10 +21,17 @@ from docbatch.priority import (
 )
 from docbatch.settings import Settings
 
-__all__ = ["QUEUES", "STAGE_QUEUES", "create_app", "queue_for"]
+__all__ = ["PROMOTED_QUEUE", "QUEUES", "STAGE_QUEUES", "create_app", "queue_for", "queue_names"]
+
+#: Where the no-starvation policy sends the steps of promoted documents (any stage).
+PROMOTED_QUEUE = "promoted"
 
 #: Every queue docbatch uses; workers may be started on a subset (``--queues``).
-QUEUES = ("batch", "extract", "ocr", "text", "entities", "graph")
+#: The order matters on Redis: within one priority the transport serves queues in the
+#: order a worker lists them (``queue_order_strategy="priority"``). Promoted steps come
+#: first (they jump a deep high backlog), then later stages before earlier ones, so
+#: documents already started finish before new ones start.
+QUEUES = (PROMOTED_QUEUE, "batch", "graph", "entities", "text", "ocr", "extract")
 
 #: Which queue runs which stage of a document.
 STAGE_QUEUES = {
@@ -37,9 +44,17 @@ STAGE_QUEUES = {
 }
 
 
-def queue_for(step: str) -> str:
-    """The queue a document step (a stage name or ``"ocr"``) is sent to."""
-    return STAGE_QUEUES[step]
+def queue_for(step: str, prefix: str = "") -> str:
+    """The queue a document step (a stage name or ``"ocr"``) is sent to.
+
+    ``prefix`` is :attr:`Settings.queue_prefix <docbatch.settings.Settings.queue_prefix>`.
+    """
+    return f"{prefix}{STAGE_QUEUES[step]}"
+
+
+def queue_names(settings: Settings) -> list[str]:
+    """Every queue of this deployment: :data:`QUEUES` under the settings' queue prefix."""
+    return [f"{settings.queue_prefix}{name}" for name in QUEUES]
 
 
 def _broker_url(settings: Settings) -> str:
@@ -87,12 +102,16 @@ def create_app(settings: Settings) -> Celery:
         event_serializer="json",
         task_ignore_result=True,
         result_backend=None,
-        task_acks_late=True,
+        task_acks_late=settings.task_acks_late,
         task_reject_on_worker_lost=True,
         task_acks_on_failure_or_timeout=True,
         worker_prefetch_multiplier=1,
-        task_default_queue="batch",
-        task_queues=[Queue(name, max_priority=RABBITMQ_MAX_PRIORITY) for name in QUEUES],
+        task_default_queue=f"{settings.queue_prefix}batch",
+        # Every queue carries x-max-priority on RabbitMQ (ignored by the Redis transport).
+        task_queues=[
+            Queue(name, max_priority=RABBITMQ_MAX_PRIORITY) for name in queue_names(settings)
+        ],
+        task_queue_max_priority=RABBITMQ_MAX_PRIORITY,
         task_create_missing_queues=False,
         task_default_priority=broker_priority(Priority.NORMAL, broker_url),
         task_inherit_parent_priority=True,
@@ -113,4 +132,9 @@ def create_app(settings: Settings) -> Celery:
     from docbatch.worker.tasks import register_tasks
 
     register_tasks(app, settings)
+    # send_task() applies a task's options (task_default_priority among them) only when
+    # the task is in the registry, and the registry fills when the app is finalised.
+    # Without this, a task sent by name from a client process carries no priority, which
+    # the Redis transport files under step 0: the highest, not normal.
+    app.finalize()
     return app

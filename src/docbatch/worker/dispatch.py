@@ -7,15 +7,17 @@ effect: a duplicate message finds its claim refused and does nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from celery import Celery
 
-from docbatch.priority import Priority, broker_priority
+from docbatch.errors import ConfigError
+from docbatch.priority import RABBITMQ_MAX_PRIORITY, Priority, broker_priority
 from docbatch.worker.app import queue_for
 
-__all__ = ["STEP_TASK", "chunked", "send_step", "send_steps"]
+__all__ = ["STEP_TASK", "broker_errors", "chunked", "queue_prefix", "send_step", "send_steps"]
 
 #: The one task that runs document steps (see :mod:`docbatch.worker.tasks`).
 STEP_TASK = "docbatch.step"
@@ -28,6 +30,33 @@ def chunked(items: Sequence[str], size: int) -> Iterable[list[str]]:
         yield list(items[start : start + step])
 
 
+def queue_prefix(app: Celery) -> str:
+    """The queue prefix of the settings ``app`` was built from ("" when none)."""
+    settings = getattr(app.conf, "docbatch_settings", None)
+    return str(getattr(settings, "queue_prefix", "") or "")
+
+
+@contextmanager
+def broker_errors() -> Iterator[None]:
+    """Turn a RabbitMQ queue declared without ``x-max-priority`` into a clear ConfigError.
+
+    RabbitMQ refuses (PRECONDITION_FAILED) to redeclare an existing queue with other
+    arguments; such a queue was created by an older docbatch or another application and
+    would silently ignore priorities.
+    """
+    from amqp.exceptions import PreconditionFailed
+
+    try:
+        yield
+    except PreconditionFailed as exc:
+        raise ConfigError(
+            f"a RabbitMQ queue exists with other arguments than docbatch needs "
+            f"(x-max-priority={RABBITMQ_MAX_PRIORITY}): {exc}. Delete the queue (for example "
+            "`rabbitmqctl delete_queue NAME` once it is drained) or set DOCBATCH_QUEUE_PREFIX "
+            "to use new queues"
+        ) from exc
+
+
 def send_step(
     app: Celery,
     step: str,
@@ -36,21 +65,29 @@ def send_step(
     *,
     countdown: float | None = None,
     producer: Any = None,
+    queue: str | None = None,
 ) -> None:
-    """Send one message running ``step`` (a stage name or ``"ocr"``) for the documents."""
-    app.send_task(
-        STEP_TASK,
-        kwargs={
-            "stage": "extract" if step == "ocr" else step,
-            "document_ids": list(document_ids),
-            "priority": Priority(priority).value,
-            "ocr": step == "ocr",
-        },
-        queue=queue_for(step),
-        priority=broker_priority(priority, app.conf.broker_url),
-        countdown=countdown,
-        producer=producer,
-    )
+    """Send one message running ``step`` (a stage name or ``"ocr"``) for the documents.
+
+    ``priority`` is the batch's; the message carries it so that every step that follows
+    (next stages, OCR hand-offs, retries) is sent with the same priority. ``queue`` (a
+    name of :data:`~docbatch.worker.app.QUEUES`) overrides the step's own queue.
+    """
+    prefix = queue_prefix(app)
+    with broker_errors():
+        app.send_task(
+            STEP_TASK,
+            kwargs={
+                "stage": "extract" if step == "ocr" else step,
+                "document_ids": list(document_ids),
+                "priority": Priority(priority).value,
+                "ocr": step == "ocr",
+            },
+            queue=f"{prefix}{queue}" if queue else queue_for(step, prefix),
+            priority=broker_priority(priority, app.conf.broker_url),
+            countdown=countdown,
+            producer=producer,
+        )
 
 
 def send_steps(

@@ -7,5 +7,7 @@ from __future__ import annotations
 
 from docbatch.settings import Settings
 from docbatch.worker.app import create_app
+from docbatch.worker.privileges import connect_root_guard
 
 app = create_app(Settings.from_env())
+connect_root_guard()

@@ -8,6 +8,9 @@ document that is not yet terminal, so a periodic pass re-sends:
 - pending documents of batches never marked enqueued (the submitter died);
 - pending documents enqueued long ago when the broker queues are empty (lost messages).
 
+The same pass keeps normal and low batches from starving behind higher priorities (see
+:mod:`docbatch.worker.fairness`).
+
 Re-sending is harmless by construction: a duplicate message finds its claim refused.
 Attempts are bounded by the claim, which fails a document with ``worker_lost`` once they
 run out. One worker at a time runs the pass (a Redis lock); the others skip it.
@@ -23,7 +26,8 @@ from typing import Any
 from celery import Celery
 
 from docbatch.settings import Settings
-from docbatch.worker.dispatch import send_step, send_steps
+from docbatch.worker.dispatch import broker_errors, send_step, send_steps
+from docbatch.worker.retries import send_due_retries
 
 __all__ = ["ReconcilerThread", "broker_queues_empty", "declare_queues", "reconcile_once"]
 
@@ -32,13 +36,18 @@ log = logging.getLogger(__name__)
 
 def broker_queues_empty(app: Celery) -> bool:
     """True when every docbatch queue on the broker holds no ready message."""
-    from docbatch.worker.app import QUEUES
-
     try:
         with app.connection_for_write() as conn, conn.channel() as channel:
-            for name in QUEUES:
-                ok = channel.queue_declare(queue=name, passive=True)
-                if ok.message_count:
+            redis_transport = conn.transport.driver_type == "redis"
+            for queue in app.conf.task_queues:
+                # On Redis a passive declare says NOT_FOUND for an empty queue (it has no
+                # key) and, under a global key prefix, even for a full one: count the
+                # priority lists directly instead.
+                if redis_transport:
+                    count = int(channel._size(queue.name))
+                else:
+                    count = channel.queue_declare(queue=queue.name, passive=True).message_count
+                if count:
                     return False
     except Exception as exc:  # the broker is down: assume work is queued, try later
         log.warning("cannot read queue depths: %s", exc)
@@ -53,7 +62,7 @@ def declare_queues(app: Celery) -> None:
     sent to a queue whose binding is gone is routed nowhere, so every pass declares them
     again before re-sending anything.
     """
-    with app.connection_for_write() as conn:
+    with broker_errors(), app.connection_for_write() as conn:
         channel = conn.default_channel
         for queue in app.conf.task_queues:
             queue.bind(channel).declare()
@@ -65,7 +74,7 @@ def reconcile_once(app: Celery, runtime: Any, *, now: datetime | None = None) ->
     declare_queues(app)
     repo = runtime.get("repo")
     now = now or datetime.now(UTC)
-    counts = {"unenqueued": 0, "expired": 0, "lost": 0, "progress_rebuilt": 0}
+    counts = {"unenqueued": 0, "expired": 0, "lost": 0, "promoted": 0, "progress_rebuilt": 0}
     per_task = settings.docs_per_task
 
     grace = timedelta(seconds=max(5.0, settings.reconcile_interval_seconds))
@@ -79,11 +88,16 @@ def reconcile_once(app: Celery, runtime: Any, *, now: datetime | None = None) ->
         send_step(app, ref.stage.value, [ref.document_id], ref.priority)
         counts["expired"] += 1
 
+    # Retries the retry policy parked in the database (docbatch.retry) and now due.
+    counts["retry_due"] = send_due_retries(app, repo, now)
+
     stale = repo.stale_pending(now - timedelta(seconds=settings.lease_seconds), limit=5000)
     if stale and broker_queues_empty(app):
         for ref in stale:
             send_step(app, ref.stage.value, [ref.document_id], ref.priority)
             counts["lost"] += 1
+
+    counts["promoted"] = _promote(app, runtime, now)
 
     progress = runtime.get("progress")
     if progress is not None:
@@ -93,6 +107,15 @@ def reconcile_once(app: Celery, runtime: Any, *, now: datetime | None = None) ->
     if any(counts.values()):
         log.info("reconciler: %s", counts)
     return counts
+
+
+def _promote(app: Celery, runtime: Any, now: datetime) -> int:
+    """Run the no-starvation policy; Redis, when there is one, de-duplicates promotions."""
+    from docbatch.worker.fairness import promote_starved, redis_marker
+
+    client = runtime.get("redis")
+    marker = redis_marker(client, runtime.settings) if client is not None else None
+    return promote_starved(app, runtime.get("repo"), runtime.settings, now, first_time=marker)
 
 
 class ReconcilerThread(threading.Thread):

@@ -27,7 +27,7 @@ class WorkerRuntime:
 
     def _check_fork(self) -> None:
         if os.getpid() != self._pid:
-            for name in ("database", "repo", "redis", "cache", "progress", "executor"):
+            for name in ("database", "repo", "redis", "cache", "progress", "executor", "extractor"):
                 self.__dict__.pop(name, None)
             self._pid = os.getpid()
 
@@ -74,6 +74,7 @@ class WorkerRuntime:
     @cached_property
     def executor(self) -> Any:
         from docbatch.processing import StageExecutor
+        from docbatch.retry import RetryPolicy
 
         return StageExecutor(
             self.repo,
@@ -84,7 +85,17 @@ class WorkerRuntime:
             cache=self.cache,
             progress=self.progress,
             translate=_translate_celery_errors,
+            extractor=self.extractor,
+            retry_policy=RetryPolicy.from_json(self.settings.retry_policy),
+            quarantine_threshold=self.settings.quarantine_threshold,
+            fuse_stages=self.settings.fuse_stages,
         )
+
+    @cached_property
+    def extractor(self) -> Any:
+        from docbatch.extraction import build_extractor
+
+        return build_extractor(self.settings)
 
 
 def _translate_celery_errors(exc: BaseException) -> BaseException:

@@ -18,6 +18,7 @@ from docbatch.models import Stage
 from docbatch.settings import Settings
 from docbatch.worker.dispatch import STEP_TASK, send_step
 from docbatch.worker.runtime import WorkerRuntime
+from docbatch.worker.warm import register_warm_task
 
 __all__ = ["register_tasks"]
 
@@ -29,7 +30,7 @@ def register_tasks(app: Celery, settings: Settings) -> WorkerRuntime:
     runtime = WorkerRuntime(settings)
     app.conf.docbatch_runtime = runtime
 
-    @app.task(name=STEP_TASK, bind=True)
+    @app.task(name=STEP_TASK, bind=True, shared=False)
     def step(
         self: Any, stage: str, document_ids: list[str], priority: str, ocr: bool = False
     ) -> dict[str, int]:
@@ -64,13 +65,14 @@ def register_tasks(app: Celery, settings: Settings) -> WorkerRuntime:
                 send_step(app, next_step, ids[start : start + per_task], priority)
         return dict(counts)
 
-    @app.task(name="docbatch.reconcile", bind=True)
+    @app.task(name="docbatch.reconcile", bind=True, shared=False)
     def reconcile(self: Any) -> dict[str, int]:
         """Re-enqueue documents whose lease expired or whose message was lost."""
         from docbatch.worker.reconciler import reconcile_once
 
         return reconcile_once(app, runtime)
 
+    register_warm_task(app, runtime)
     _start_reconciler_with_worker(app, runtime)
     return runtime
 
