@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -194,15 +193,10 @@ class CeleryWorker:
 
     def stop(self, timeout: float = 20.0) -> None:
         """Warm shutdown of the group we started, then SIGKILL after ``timeout``."""
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        from docbatch.embedded import stop_process_group
+
+        if self.process is not None:
+            stop_process_group(self.process, timeout)
         self.process = None
 
 

@@ -24,7 +24,7 @@ from types import TracebackType
 from docbatch.errors import ConfigError, TransientError
 from docbatch.settings import Settings
 
-__all__ = ["LocalWorkers", "PrivateRedis", "find_redis_server"]
+__all__ = ["LocalWorkers", "PrivateRedis", "find_redis_server", "stop_process_group"]
 
 
 def find_redis_server() -> str:
@@ -196,13 +196,19 @@ class LocalWorkers:
 
     def stop(self, timeout: float = 30.0) -> None:
         """Warm shutdown (running tasks finish), then a kill after ``timeout``."""
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        if self.process is not None:
+            stop_process_group(self.process, timeout)
         self.process = None
+
+
+def stop_process_group(process: subprocess.Popen[bytes], timeout: float) -> None:
+    """SIGTERM the session ``process`` leads (a Celery warm shutdown), SIGKILL it after
+    ``timeout`` seconds, and reap it."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()

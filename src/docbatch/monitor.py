@@ -197,12 +197,7 @@ def _batch_line(batch: Any, progress: Any) -> BatchLine:
     return BatchLine(
         batch_id=batch.id,
         name=batch.name,
-        state=batch.state.value,
-        priority=batch.priority.value,
-        total=batch.total,
-        completed=batch.completed,
-        failed=batch.failed,
-        cancelled=batch.cancelled,
+        **batch.counters(),
         rate=live.rate if live is not None else None,
         eta_seconds=live.eta_seconds if live is not None and not batch.state.terminal else None,
     )

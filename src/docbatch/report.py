@@ -170,12 +170,7 @@ def build_report(
     return BatchReport(
         batch_id=batch.id,
         name=batch.name,
-        state=batch.state.value,
-        priority=batch.priority.value,
-        total=batch.total,
-        completed=batch.completed,
-        failed=batch.failed,
-        cancelled=batch.cancelled,
+        **batch.counters(),
         pages=batch.pages,
         created_at=batch.created_at,
         started_at=batch.started_at,

@@ -199,12 +199,7 @@ def batch_status(batch: BatchRecord, repo: Any, progress: RedisProgressSink | No
     )
     return BatchStatus(
         batch_id=batch.id,
-        state=batch.state.value,
-        priority=batch.priority.value,
-        total=batch.total,
-        completed=batch.completed,
-        failed=batch.failed,
-        cancelled=batch.cancelled,
+        **batch.counters(),
         pending=states.get("pending", 0),
         processing=states.get("processing", 0),
         pages=batch.pages,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -92,6 +93,43 @@ def test_postgresql_backends_terminated_at_random(
     outcome = cluster.finish("postgresql backends terminated", [batch.id])
     assert outcome.violations == []
     assert terminated >= 4, "workers, reconciler and this test had connections to kill"
+    assert cluster.client.get_batch(batch.id).completed == size.small
+
+
+def _restart_allowed() -> str | None:
+    """Why the server-restart scenario cannot run here, or None when it can."""
+    if not (os.environ.get("CI") == "true" or os.environ.get("DOCBATCH_CHAOS_RESTART_POSTGRES")):
+        return "restarts the shared PostgreSQL server: set DOCBATCH_CHAOS_RESTART_POSTGRES=1"
+    if os.geteuid() != 0 or not shutil.which("pg_ctlcluster"):
+        return "needs root and pg_ctlcluster to restart PostgreSQL"
+    return None
+
+
+def _restart_postgresql() -> None:
+    version = sorted(os.listdir("/etc/postgresql"))[0]
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart", "-m", "fast"],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+def test_postgresql_server_restarted_mid_batch(
+    cluster: ChaosCluster, size: Size, seed: int, postgres_server: str
+) -> None:
+    reason = _restart_allowed()
+    if reason is not None:
+        pytest.skip(reason)
+    rng = random.Random(seed)
+    corpus = cluster.corpus(size.small, seed)
+    cluster.start_workers()
+    batch = cluster.submit(corpus)
+    cluster.wait_done(batch.id, rng.randint(2, size.small // 2))
+    _restart_postgresql()  # every connection of every process is cut, mid-commit or not
+    cluster.fault()
+    outcome = cluster.finish("postgresql server restarted", [batch.id])
+    assert outcome.violations == []
     assert cluster.client.get_batch(batch.id).completed == size.small
 
 

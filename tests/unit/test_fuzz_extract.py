@@ -5,12 +5,13 @@ to ``extract_text_layer`` inside the parser sandbox, so a native crash becomes a
 :class:`~docbatch.sandbox.ParserCrashedError` instead of killing pytest, and any exception
 that is not a :class:`~docbatch.errors.DocbatchError` (an untranslated vendor error)
 escapes as :class:`~docbatch.sandbox.ParserBugError` and fails the test. The run is
-derandomised and bounded (200 examples) so CI is repeatable; ``tests/fuzz/`` holds an
-open-ended atheris target for longer runs by hand.
+derandomised and bounded (200 examples) so CI is repeatable. For a longer run by hand,
+raise the example count with ``DOCBATCH_FUZZ_EXAMPLES``.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -58,7 +59,7 @@ def mutated_pdfs(draw: st.DrawFn) -> bytes:
 
 
 @settings(
-    max_examples=200,
+    max_examples=int(os.environ.get("DOCBATCH_FUZZ_EXAMPLES", "200")),
     derandomize=True,
     deadline=None,
     database=None,

@@ -158,6 +158,17 @@ class BatchRecord:
         """Documents in a terminal state."""
         return self.completed + self.failed + self.cancelled
 
+    def counters(self) -> dict[str, Any]:
+        """State, priority and document counts: the fields every view of a batch shows."""
+        return {
+            "state": self.state.value,
+            "priority": self.priority.value,
+            "total": self.total,
+            "completed": self.completed,
+            "failed": self.failed,
+            "cancelled": self.cancelled,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class DocumentRecord:
