@@ -96,6 +96,7 @@ def postgres_url(postgres_server: str) -> Iterator[str]:
     try:
         yield url
     finally:
+        admin.dispose()  # a fresh connection: the server may have restarted meanwhile
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()

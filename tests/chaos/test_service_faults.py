@@ -98,8 +98,8 @@ def test_postgresql_backends_terminated_at_random(
 
 def _restart_allowed() -> str | None:
     """Why the server-restart scenario cannot run here, or None when it can."""
-    if not (os.environ.get("CI") == "true" or os.environ.get("DOCBATCH_CHAOS_RESTART_POSTGRES")):
-        return "restarts the shared PostgreSQL server: set DOCBATCH_CHAOS_RESTART_POSTGRES=1"
+    if not (os.environ.get("CI") == "true" or os.environ.get("DOCBATCH_TEST_RESTART_POSTGRES")):
+        return "restarts the shared PostgreSQL server: set DOCBATCH_TEST_RESTART_POSTGRES=1"
     if os.geteuid() != 0 or not shutil.which("pg_ctlcluster"):
         return "needs root and pg_ctlcluster to restart PostgreSQL"
     return None

@@ -175,8 +175,10 @@ def test_low_batch_gets_its_share_under_a_stream_of_high_batches(
     )
     client = Docbatch(local)
     low = _submit(client, make_corpus(tmp_path / "low", 40, seed=6, mix=TXT), "low")
-    high_corpus = make_corpus(tmp_path / "high", 6, seed=7, mix=TXT)
-    highs = [_submit(client, high_corpus, "high"), _submit(client, high_corpus, "high")]
+    # distinct bytes per high batch: repeated bytes would be served from the stage cache
+    # and make high work far cheaper than low work
+    corpora = iter(make_corpus(tmp_path / f"high-{i}", 6, seed=100 + i, mix=TXT) for i in range(80))
+    highs = [_submit(client, next(corpora), "high"), _submit(client, next(corpora), "high")]
     workers = _workers(local).start()
     started = time.monotonic()
     try:
@@ -184,7 +186,7 @@ def test_low_batch_gets_its_share_under_a_stream_of_high_batches(
         while time.monotonic() - started < 45:
             unfinished = sum(6 - client.get_batch(b).done for b in highs)
             if unfinished < 12:
-                highs.append(_submit(client, high_corpus, "high"))
+                highs.append(_submit(client, next(corpora), "high"))
             time.sleep(0.3)
     finally:
         workers.stop(timeout=30)
