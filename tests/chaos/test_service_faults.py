@@ -37,7 +37,9 @@ def test_redis_clients_killed_every_few_seconds(
     cluster: ChaosCluster, size: Size, seed: int
 ) -> None:
     rng = random.Random(seed)
-    corpus = cluster.corpus(size.small, seed)
+    # four times the usual batch: long enough for several kills at 1-2 s intervals
+    count = size.small * 4
+    corpus = cluster.corpus(count, seed)
     cluster.start_workers()
     batch = cluster.submit(corpus)
     admin = cluster.raw_redis
@@ -51,13 +53,13 @@ def test_redis_clients_killed_every_few_seconds(
     killer = Repeater(kill_clients, rng.uniform(1.0, 2.0))
     killer.start()
     try:
-        cluster.wait_done(batch.id, size.small)
+        cluster.wait_done(batch.id, count)
     finally:
         kills = killer.stop()
     outcome = cluster.finish("redis clients killed", [batch.id])
     assert outcome.violations == []
     assert kills >= 2, "the clients were killed more than once while the batch ran"
-    assert cluster.client.get_batch(batch.id).completed == size.small
+    assert cluster.client.get_batch(batch.id).completed == count
 
 
 def test_redis_paused_during_submission(cluster: ChaosCluster, size: Size, seed: int) -> None:

@@ -143,7 +143,8 @@ def test_rabbitmq_queue_depth_uses_passive_declare(rabbitmq_url: str) -> None:
 
     prefix = f"dbtest-{uuid.uuid4().hex[:8]}-"
     queue = Queue(f"{prefix}extract", Exchange(f"{prefix}x"), routing_key="k", max_priority=10)
-    with Connection(rabbitmq_url) as connection:
+    # publisher confirms: the three messages are on the queue before we count them
+    with Connection(rabbitmq_url, transport_options={"confirm_publish": True}) as connection:
         bound = queue(connection.default_channel)
         bound.declare()
         producer = connection.Producer()
