@@ -62,6 +62,22 @@ def requeue(connection: Connection, document_id: str, to_stage: Stage, now: date
     return True
 
 
+def releasable(document_id: str, stage: Stage, owner: str | None) -> list[Any]:
+    """WHERE conditions: the document is processing ``stage`` under ``owner``'s lease (or
+    an ownerless one; any lease when ``owner`` is None)."""
+    owned = (
+        sa.true()
+        if owner is None
+        else sa.or_(DOCUMENTS.c.lease_owner.is_(None), DOCUMENTS.c.lease_owner == owner)
+    )
+    return [
+        DOCUMENTS.c.id == document_id,
+        DOCUMENTS.c.state == _PROCESSING,
+        DOCUMENTS.c.stage == stage.value,
+        owned,
+    ]
+
+
 def reset_for_retry(
     connection: Connection,
     document_id: str,
@@ -75,19 +91,9 @@ def reset_for_retry(
     The attempt count is kept: retries are bounded by the same ``max_attempts``. With
     ``owner`` only that owner's lease (or an ownerless one) is released.
     """
-    owned = (
-        sa.true()
-        if owner is None
-        else sa.or_(DOCUMENTS.c.lease_owner.is_(None), DOCUMENTS.c.lease_owner == owner)
-    )
     row = connection.execute(
         sa.update(DOCUMENTS)
-        .where(
-            DOCUMENTS.c.id == document_id,
-            DOCUMENTS.c.state == _PROCESSING,
-            DOCUMENTS.c.stage == stage.value,
-            owned,
-        )
+        .where(*releasable(document_id, stage, owner))
         .values(state=_PENDING, lease_expires_at=None, lease_owner=None, updated_at=now)
         .returning(DOCUMENTS.c.batch_id, DOCUMENTS.c.attempts)
     ).one_or_none()

@@ -20,6 +20,7 @@ from docbatch.models import Stage
 from docbatch.store import quarantine_store, reopen
 from docbatch.store.quarantine_store import QuarantineEntry
 from docbatch.store.records import DocumentRef, DocumentState, EventKind, Priority
+from docbatch.store.recovery import releasable
 from docbatch.store.rows import BATCHES, DOCUMENTS, chunked, record_event
 
 __all__ = ["RecoveryStore"]
@@ -59,19 +60,9 @@ class RecoveryStore:
         """
 
         def work(connection: Connection) -> bool:
-            owned = (
-                sa.true()
-                if owner is None
-                else sa.or_(DOCUMENTS.c.lease_owner.is_(None), DOCUMENTS.c.lease_owner == owner)
-            )
             row = connection.execute(
                 sa.update(DOCUMENTS)
-                .where(
-                    DOCUMENTS.c.id == document_id,
-                    DOCUMENTS.c.state == _PROCESSING,
-                    DOCUMENTS.c.stage == stage.value,
-                    owned,
-                )
+                .where(*releasable(document_id, stage, owner))
                 .values(
                     state=_PENDING,
                     lease_expires_at=None,
