@@ -62,7 +62,11 @@ def test_a_poison_document_fails_with_worker_lost_and_is_quarantined_next_time(
     cluster.start_workers()
     first = cluster.submit(corpus)
     cluster.fault()  # the poison document is the fault
-    outcome = cluster.finish("poison document", [first.id])
+    # A pool process that dies mid-task can leave its message in the Redis transport's
+    # unacked set until the visibility timeout (seen in about one run in three). It is
+    # harmless when every document it names is finished: a redelivery is refused by the
+    # claim. The checker still fails on an unacked message for an unfinished document.
+    outcome = cluster.finish("poison document", [first.id], allow_orphaned_unacked=True)
     assert outcome.violations == []
     batch = cluster.client.get_batch(first.id)
     assert (batch.completed, batch.failed) == (20, 1)
@@ -76,7 +80,9 @@ def test_a_poison_document_fails_with_worker_lost_and_is_quarantined_next_time(
 
     second = cluster.submit(corpus)
     cluster.fault()
-    outcome = cluster.finish("poison document, quarantined", [second.id])
+    outcome = cluster.finish(
+        "poison document, quarantined", [second.id], allow_orphaned_unacked=True
+    )
     assert outcome.violations == []
     again = next(d for d in cluster.client.repo.batch_documents(second.id, state="failed"))
     assert (again.error_category, again.attempts) == ("quarantined", 1)
