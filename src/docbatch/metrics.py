@@ -28,7 +28,8 @@ import bisect
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -108,7 +109,11 @@ class MetricsRecorder:
         if state not in _TERMINAL:
             raise ValueError(f"not a terminal state: {state!r}")
         fields = {state: 1, "pages": pages, "ocr_pages": ocr_pages}
-        self._add("documents", {k: v for k, v in fields.items() if v}, {"ocr_pages": ocr_pages})
+        minute = minute_of(self._clock())
+        counted = {k: v for k, v in fields.items() if v}
+        self._run(
+            lambda pipe: self._add(pipe, "documents", minute, counted, {"ocr_pages": ocr_pages})
+        )
 
     def stage_finished(
         self,
@@ -123,23 +128,33 @@ class MetricsRecorder:
         With ``batch_id``, a cache lookup is also counted in the batch's own cache hash
         (for its report; it lives as long as the batch's progress).
         """
-        bucket = latency_bucket(seconds)
-        stages = {
-            f"{stage}:count": 1,
-            f"{stage}:ms": round(seconds * 1000),
-            f"{stage}:le{bucket}": 1,
-        }
-        self._add("stages", stages, stages)
-        if cached is None:
-            return
-        cache = {f"{stage}:{'hit' if cached else 'miss'}": 1}
-        self._add("cache", cache, cache)
-        if batch_id is not None:
-            key = batch_cache_key(self._keys, batch_id)
-            field_name = next(iter(cache))
-            self._run(
-                lambda pipe: (pipe.hincrby(key, field_name, 1), pipe.expire(key, self._batch_ttl))
-            )
+        self.stages_finished([(stage, seconds, cached)], batch_id=batch_id)
+
+    def stages_finished(
+        self, finished: Sequence[tuple[str, float, bool | None]], *, batch_id: str | None = None
+    ) -> None:
+        """:meth:`stage_finished` for several ``(stage, seconds, cached)``, in one round trip."""
+        stages: Counter[str] = Counter()
+        cache: Counter[str] = Counter()
+        for stage, seconds, cached in finished:
+            stages[f"{stage}:count"] += 1
+            stages[f"{stage}:ms"] += round(seconds * 1000)
+            stages[f"{stage}:le{latency_bucket(seconds)}"] += 1
+            if cached is not None:
+                cache[f"{stage}:{'hit' if cached else 'miss'}"] += 1
+        minute = minute_of(self._clock())
+
+        def work(pipe: Any) -> None:
+            self._add(pipe, "stages", minute, stages)
+            if cache:
+                self._add(pipe, "cache", minute, cache)
+            if cache and batch_id is not None:
+                key = batch_cache_key(self._keys, batch_id)
+                for name, amount in cache.items():
+                    pipe.hincrby(key, name, amount)
+                pipe.expire(key, self._batch_ttl)
+
+        self._run(work)
 
     def queue_depths(self, depths: Mapping[tuple[str, str], int]) -> None:
         """Record the depth of each ``(queue, priority)`` sampled now."""
@@ -149,20 +164,26 @@ class MetricsRecorder:
         mapping = {f"{queue}:{priority}": n for (queue, priority), n in depths.items()}
         self._run(lambda pipe: (pipe.hset(key, mapping=mapping), pipe.expire(key, self._ttl)))
 
-    def _add(self, family: str, fields: Mapping[str, int], totals: Mapping[str, int]) -> None:
-        key = self._keys.metrics(family, minute_of(self._clock()))
+    def _add(
+        self,
+        pipe: Any,
+        family: str,
+        minute: int,
+        fields: Mapping[str, int],
+        totals: Mapping[str, int] | None = None,
+    ) -> None:
+        """Queue on ``pipe`` the increments of one family's minute bucket and of the
+        running totals (``totals``, by default the same fields)."""
+        key = self._keys.metrics(family, minute)
+        totals = fields if totals is None else totals
         running = {f"{family}:{name}": n for name, n in totals.items() if n}
-
-        def work(pipe: Any) -> None:
-            for name, amount in fields.items():
-                pipe.hincrby(key, name, amount)
-            pipe.expire(key, self._ttl)
-            for name, amount in running.items():
-                pipe.hincrby(totals_key(self._keys), name, amount)
-            if running:
-                pipe.expire(totals_key(self._keys), TOTALS_TTL_SECONDS)
-
-        self._run(work)
+        for name, amount in fields.items():
+            pipe.hincrby(key, name, amount)
+        pipe.expire(key, self._ttl)
+        for name, amount in running.items():
+            pipe.hincrby(totals_key(self._keys), name, amount)
+        if running:
+            pipe.expire(totals_key(self._keys), TOTALS_TTL_SECONDS)
 
     def _run(self, work: Callable[[Any], object]) -> None:
         try:

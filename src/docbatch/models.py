@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -255,12 +256,23 @@ class Relationship:
 
 def to_dict(value: Any) -> Any:
     """Convert a model (or a list/tuple of models) into JSON-ready data."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_dict(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, enum.Enum):
         return value.value
+    if value is None or isinstance(value, (str, int, float)):
+        return value  # the bulk of a document's values: checked early
     if isinstance(value, (list, tuple)):
         return [to_dict(v) for v in value]
     if isinstance(value, Mapping):
         return {str(k): to_dict(v) for k, v in value.items()}
+    names = _field_names(type(value))
+    if names is not None:
+        return {name: to_dict(getattr(value, name)) for name in names}
     return value
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """The dataclass fields of ``cls`` (None for any other class), looked up once."""
+    if not dataclasses.is_dataclass(cls):
+        return None
+    return tuple(f.name for f in dataclasses.fields(cls))

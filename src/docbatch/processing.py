@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Protocol
@@ -45,16 +45,27 @@ from docbatch.pipeline.relate import relate
 from docbatch.pipeline.resolve import resolve
 from docbatch.quarantine import quarantine_reason
 from docbatch.retry import RetryDecision, RetryKind, RetryPolicy
-from docbatch.store.records import ClaimOutcome, DocumentRecord, DocumentState, ExtractResult
+from docbatch.store.records import (
+    ClaimOutcome,
+    DocumentRecord,
+    DocumentState,
+    ExtractResult,
+    StageResult,
+    Transition,
+)
 from docbatch.store.repository import Repository
 
-__all__ = ["CACHED_STAGES", "ProgressSink", "StageExecutor", "StepOutcome"]
+__all__ = ["CACHED_STAGES", "COMMIT_AFTER_S", "ProgressSink", "StageExecutor", "StepOutcome"]
 
 log = logging.getLogger(__name__)
 
 #: Stages whose output depends only on the document's bytes and the options, and so
 #: can be served from the content-addressed cache.
 CACHED_STAGES = (Stage.EXTRACT, Stage.CHUNK, Stage.ENTITIES)
+#: Stages run in one step are committed together, in one transaction; a stage that took
+#: longer than this (OCR, a huge document) is committed at once, so that a crash in a
+#: later stage does not throw its work away.
+COMMIT_AFTER_S = 2.0
 
 
 class CacheLike(Protocol):
@@ -77,11 +88,18 @@ class ProgressSink(Protocol):
     """Receives document state transitions (the Redis progress hash, metrics)."""
 
     def document_transition(
-        self, batch_id: str, document_id: str, old: str, new: str, stage: str, pages: int
+        self,
+        batch_id: str,
+        document_id: str,
+        old: str,
+        new: str,
+        stage: str,
+        pages: int,
+        ocr_pages: int | None = None,
     ) -> None: ...
 
-    def stage_finished(
-        self, batch_id: str, document_id: str, stage: str, seconds: float, cached: bool
+    def stages_finished(
+        self, batch_id: str, document_id: str, finished: Sequence[tuple[str, float, bool]]
     ) -> None: ...
 
     def batch_finalized(self, batch_id: str) -> None: ...
@@ -104,6 +122,16 @@ class StepOutcome:
     retry_in: float = 0.0
     reason: str = ""
     batch_finalized: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Done:
+    """A stage computed in this step, waiting to be committed."""
+
+    stage: Stage
+    payload: Any
+    cached: bool
+    seconds: float
 
 
 @dataclass
@@ -209,54 +237,79 @@ class StageExecutor:
             return self._fail(work, stage, exc)
 
     def _advance(self, work: _Work, stage: Stage, allow_ocr: bool) -> StepOutcome:
+        """Compute ``stage`` and the stages this step may run after it, committing them
+        together: one transaction per step, not per stage (see :data:`COMMIT_AFTER_S`)."""
+        pending: list[_Done] = []
         current: Stage | None = stage
         while current is not None:
             work.stage = current
             started = self.clock()
-            payload, cached = self._compute(work, current, allow_ocr)
+            try:
+                payload, cached = self._compute(work, current, allow_ocr)
+            except Exception:
+                # Keep the stages already done; the failure is recorded at this one.
+                if pending:
+                    self._commit(work, pending)
+                raise
             if payload is None:
                 # Hand the document to an OCR worker: give the lease up so the OCR
                 # message (another task) can claim the stage.
                 self.repo.release(work.document.id, current, owner=work.owner, reason="needs OCR")
                 return StepOutcome(work.document.id, "needs_ocr", next_stage=Stage.EXTRACT)
+            elapsed = self.clock() - started
+            pending.append(_Done(current, payload, cached, elapsed))
             following = current.next()
-            transition = self.repo.complete_stage(
-                work.document.id,
-                current,
-                payload,
-                next_stage=following,
-                duration_ms=int((self.clock() - started) * 1000),
-                owner=work.owner,
-            )
+            go_on = following is not None and (self.fuse_stages or following in work.cached)
+            if go_on and elapsed < COMMIT_AFTER_S:
+                current = following
+                continue
+            transition = self._commit(work, pending)
             if not transition:
                 return StepOutcome(work.document.id, "skipped", reason="stage already committed")
-            elapsed = self.clock() - started
-            if self.progress and following is not None:
-                self.progress.stage_finished(
-                    work.document.batch_id, work.document.id, current.value, elapsed, cached
-                )
             if following is None:
-                pages = (
-                    len(work.extracted.pages) if work.extracted else work.document.page_count or 0
-                )
-                self._report_terminal(
-                    work.document.batch_id, work.document.id, "completed", current, pages
-                )
-                if self.progress:
-                    # After the terminal transition, so the progress hash ignores it and
-                    # only the stage's latency is recorded.
-                    self.progress.stage_finished(
-                        work.document.batch_id, work.document.id, current.value, elapsed, cached
-                    )
-                if transition.batch_finalized:
-                    self._report_finalized(work.document.batch_id)
-                return StepOutcome(
-                    work.document.id, "completed", batch_finalized=transition.batch_finalized
-                )
-            if not (self.fuse_stages or following in work.cached):
+                return self._completed(work, pending[-1], transition)
+            if not go_on:
                 return StepOutcome(work.document.id, "advanced", next_stage=following)
+            pending = []
             current = following
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _commit(self, work: _Work, done: list[_Done]) -> Transition:
+        """Commit the stages in ``done`` in one transaction and report the non-final ones."""
+        transition = self.repo.complete_stages(
+            work.document.id,
+            [StageResult(d.stage, d.payload, int(d.seconds * 1000)) for d in done],
+            owner=work.owner,
+        )
+        if transition and self.progress:
+            finished = [(d.stage.value, d.seconds, d.cached) for d in done if d.stage.next()]
+            if finished:
+                self.progress.stages_finished(work.document.batch_id, work.document.id, finished)
+        if transition and any(d.stage is Stage.RESOLVE for d in done):
+            resolution: Resolution = next(d.payload for d in done if d.stage is Stage.RESOLVE)
+            self.known_entities.remember(work.document.project_id, resolution.entities)
+        return transition
+
+    def _completed(self, work: _Work, last: _Done, transition: Transition) -> StepOutcome:
+        extracted = work.extracted
+        pages = len(extracted.pages) if extracted else work.document.page_count or 0
+        ocr_pages = extracted.ocr_pages if extracted else None
+        self._report_terminal(
+            work.document.batch_id, work.document.id, "completed", last.stage, pages, ocr_pages
+        )
+        if self.progress:
+            # After the terminal transition, so the progress hash ignores it and only the
+            # stage's latency is recorded.
+            self.progress.stages_finished(
+                work.document.batch_id,
+                work.document.id,
+                [(last.stage.value, last.seconds, last.cached)],
+            )
+        if transition.batch_finalized:
+            self._report_finalized(work.document.batch_id)
+        return StepOutcome(
+            work.document.id, "completed", batch_finalized=transition.batch_finalized
+        )
 
     # -- computing one stage ----------------------------------------------------------
 
@@ -473,11 +526,23 @@ class StageExecutor:
         poison_point(work.document.path)
 
     def _report_terminal(
-        self, batch_id: str, document_id: str, new: str, stage: Stage, pages: int
+        self,
+        batch_id: str,
+        document_id: str,
+        new: str,
+        stage: Stage,
+        pages: int,
+        ocr_pages: int | None = None,
     ) -> None:
         if self.progress:
             self.progress.document_transition(
-                batch_id, document_id, DocumentState.PROCESSING.value, new, stage.value, pages
+                batch_id,
+                document_id,
+                DocumentState.PROCESSING.value,
+                new,
+                stage.value,
+                pages,
+                ocr_pages,
             )
 
     def _report_finalized(self, batch_id: str) -> None:

@@ -19,7 +19,7 @@ import enum
 import functools
 import json
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
@@ -277,26 +277,38 @@ class ProgressTracker:
         with a stage records progress between stages. ``pages`` is added to the pages
         count when the transition is applied. ``now`` defaults to the current time.
         """
-        old, new = DocState(old_state), DocState(new_state)
-        stage_name = Stage(stage).value if stage is not None else ""
-        if pages < 0:
-            raise ValueError("pages must not be negative")
-        at = time.time() if now is None else _epoch(now)
+        (result,) = self.transitions(
+            batch_id, document_id, [(old_state, new_state, stage, pages)], now=now
+        )
+        return result
+
+    def transitions(
+        self,
+        batch_id: str,
+        document_id: str,
+        steps: Sequence[tuple[DocState | str, DocState | str, Stage | str | None, int]],
+        *,
+        now: float | datetime | None = None,
+    ) -> list[TransitionResult]:
+        """:meth:`transition` for several ``(old, new, stage, pages)`` steps of one
+        document, in order, in one round trip."""
+        at = repr(time.time() if now is None else _epoch(now))
+        keys = [self._keys.progress(batch_id), self._keys.progress_docs(batch_id)]
         with redis_errors(f"recording progress of batch {batch_id}"):
-            result = self._run(
-                batch_id,
-                "transition",
-                self._keys.events(batch_id),
-                batch_id,
-                document_id,
-                old.value,
-                new.value,
-                stage_name,
-                _outcome(new).value,
-                pages,
-                repr(at),
-            )
-        return TransitionResult(as_text(result))
+            pipe = self._client.pipeline(transaction=False)
+            for old_state, new_state, stage, pages in steps:
+                if pages < 0:
+                    raise ValueError("pages must not be negative")
+                new = DocState(new_state)
+                args: list[EncodableT] = [
+                    "transition", self._ttl, self._keys.events(batch_id), batch_id,
+                    document_id, DocState(old_state).value, new.value,
+                    Stage(stage).value if stage is not None else "", _outcome(new).value,
+                    pages, at,
+                ]  # fmt: skip
+                self._script(keys=keys, args=args, client=pipe)
+            results = pipe.execute()
+        return [TransitionResult(as_text(result)) for result in results]
 
     def get_batch_progress(self, batch_id: str) -> BatchProgress | None:
         """The batch's progress, or None if Redis has no progress for it."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -47,38 +48,61 @@ class RedisProgressSink:
             log.warning("progress for batch %s not initialised: %s", batch.id, exc)
 
     def document_transition(
-        self, batch_id: str, document_id: str, old: str, new: str, stage: str, pages: int
+        self,
+        batch_id: str,
+        document_id: str,
+        old: str,
+        new: str,
+        stage: str,
+        pages: int,
+        ocr_pages: int | None = None,
     ) -> None:
         """Count one document transition (ignored if already counted).
 
         A start (pending -> processing) names no stage: the script would record the
-        named stage as finished.
+        named stage as finished. ``ocr_pages`` of a completed document is read from the
+        database when the caller does not know it.
         """
         starting = old == "pending" and new == "processing"
-        result = self._apply(batch_id, document_id, old, new, None if starting else stage, pages)
+        result = self._apply(
+            batch_id, document_id, [(old, new, None if starting else stage, pages)]
+        )[0]
         if new in _TERMINAL and result is not TransitionResult.DUPLICATE:
-            self._record_terminal(document_id, new, pages)
+            self._record_terminal(document_id, new, pages, ocr_pages)
 
     def stage_finished(
         self, batch_id: str, document_id: str, stage: str, seconds: float, cached: bool
     ) -> None:
         """Count a finished stage of a document that goes on to the next stage."""
-        self._apply(batch_id, document_id, "processing", "processing", stage, 0)
+        self.stages_finished(batch_id, document_id, [(stage, seconds, cached)])
+
+    def stages_finished(
+        self, batch_id: str, document_id: str, finished: Sequence[tuple[str, float, bool]]
+    ) -> None:
+        """:meth:`stage_finished` for several ``(stage, seconds, cached)`` of a document,
+        in two round trips (progress, metrics) whatever their number."""
+        self._apply(
+            batch_id, document_id, [("processing", "processing", s, 0) for s, _, _ in finished]
+        )
         # Not gated on the progress result: the executor reports a stage only after its
         # compare-and-set commit, and the start transition already marks extract done.
-        cacheable = stage in {s.value for s in CACHED_STAGES}
-        self.metrics.stage_finished(
-            stage, seconds, cached if cacheable else None, batch_id=batch_id
+        cacheable = {s.value for s in CACHED_STAGES}
+        self.metrics.stages_finished(
+            [(s, seconds, cached if s in cacheable else None) for s, seconds, cached in finished],
+            batch_id=batch_id,
         )
 
-    def _record_terminal(self, document_id: str, state: str, pages: int) -> None:
-        """Add a terminal document to the metrics (OCR pages read from the database)."""
-        ocr_pages = 0
-        if state == "completed" and self.repo is not None:
-            try:
-                ocr_pages = self.repo.get_document(document_id).ocr_pages or 0
-            except Exception as exc:  # metrics must never fail a document
-                log.warning("metrics: OCR pages of %s unknown: %s", document_id, exc)
+    def _record_terminal(
+        self, document_id: str, state: str, pages: int, ocr_pages: int | None
+    ) -> None:
+        """Add a terminal document to the metrics (OCR pages from the database if unknown)."""
+        if ocr_pages is None:
+            ocr_pages = 0
+            if state == "completed" and self.repo is not None:
+                try:
+                    ocr_pages = self.repo.get_document(document_id).ocr_pages or 0
+                except Exception as exc:  # metrics must never fail a document
+                    log.warning("metrics: OCR pages of %s unknown: %s", document_id, exc)
         self.metrics.document_finished(state, pages=pages, ocr_pages=ocr_pages)
 
     def batch_finalized(self, batch_id: str) -> None:
@@ -86,25 +110,33 @@ class RedisProgressSink:
         log.info("batch %s finalised", batch_id)
 
     def _apply(
-        self, batch_id: str, document_id: str, old: str, new: str, stage: str | None, pages: int
-    ) -> TransitionResult | None:
+        self,
+        batch_id: str,
+        document_id: str,
+        steps: Sequence[tuple[str, str, str | None, int]],
+    ) -> list[TransitionResult | None]:
+        """Apply ``(old, new, stage, pages)`` steps of one document to the progress hash."""
         try:
-            result = self.tracker.transition(
-                batch_id, document_id, old, new, stage=stage, pages=pages, now=time.time()
+            results: list[TransitionResult | None] = list(
+                self.tracker.transitions(batch_id, document_id, steps, now=time.time())
             )
         except TransientError as exc:
             log.warning("progress update for batch %s lost (rebuilt later): %s", batch_id, exc)
-            return None
+            return [None] * len(steps)
         # A STALE start (pending -> processing of a document already counted as
         # processing: an OCR hand-off, a redelivery) changes nothing; a STALE terminal
         # transition means an update was lost during an outage, so rebuild.
-        lost = result is TransitionResult.STALE and new in {"completed", "failed", "cancelled"}
-        if (result is TransitionResult.MISSING or lost) and self.repo is not None:
+        lost = any(
+            result is TransitionResult.STALE and new in _TERMINAL
+            for result, (_, new, _, _) in zip(results, steps, strict=True)
+        )
+        missing = TransitionResult.MISSING in results
+        if (missing or lost) and self.repo is not None:
             try:
                 self.rebuild(self.repo.get_batch(batch_id), self.repo)
             except TransientError as exc:
                 log.warning("progress rebuild for batch %s failed: %s", batch_id, exc)
-        return result
+        return results
 
     def rebuild(self, batch: BatchRecord, repo: Any) -> BatchProgress:
         """Recreate the batch's hash from the database."""

@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 
 from docbatch.client import Docbatch, Sources
+from docbatch.errors import PermanentError
 from docbatch.models import PAGE_SEPARATOR, EntityType, Stage, to_dict
 from docbatch.pipeline.chunk import max_chunk_length
-from docbatch.processing import StageExecutor
+from docbatch.processing import COMMIT_AFTER_S, StageExecutor
 from docbatch.runner import run_inline
 from docbatch.settings import Settings
 
@@ -165,3 +166,79 @@ def test_running_a_stage_twice_writes_one_set_of_rows(client: Docbatch) -> None:
     stored = client.get_batch(batch.id)
     assert (stored.state.value, stored.completed, stored.failed) == ("completed", 1, 0)
     assert client.repo.get_document(doc.id).state.value == "completed"
+
+
+def _counting_commits(client: Docbatch, monkeypatch: pytest.MonkeyPatch) -> list[list[Stage]]:
+    """Record the stages of every ``complete_stages`` call (one call, one transaction)."""
+    commits: list[list[Stage]] = []
+    original = client.repo.complete_stages
+
+    def complete_stages(document_id: str, results: Any, **kwargs: Any) -> Any:
+        commits.append([result.stage for result in results])
+        return original(document_id, results, **kwargs)
+
+    monkeypatch.setattr(client.repo, "complete_stages", complete_stages)
+    return commits
+
+
+def test_a_fused_step_commits_its_stages_in_one_transaction(
+    client: Docbatch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    commits = _counting_commits(client, monkeypatch)
+    batch = client.create(Sources.from_args([OPINION]))
+    [doc] = client.repo.batch_documents(batch.id)
+    executor = StageExecutor(
+        client.repo, client.settings.pipeline_options(), owner="w", fuse_stages=True
+    )
+    assert executor.run(doc.id, Stage.EXTRACT).status == "completed"
+    assert commits == [list(Stage.ordered())]
+    # Written together, every mention was inserted with its entity at once.
+    mentions = client.repo.document_mentions(doc.id)
+    assert mentions and all(entity for _, entity in mentions)
+    assert table_count(client.database, "relationships") >= 1
+
+
+def test_a_failure_in_a_fused_step_keeps_the_stages_before_it(
+    client: Docbatch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    commits = _counting_commits(client, monkeypatch)
+
+    def broken_relate(*args: Any, **kwargs: Any) -> Any:
+        raise PermanentError("relate broke", code="test_relate")
+
+    monkeypatch.setattr("docbatch.processing.relate", broken_relate)
+    batch = client.create(Sources.from_args([OPINION]))
+    [doc] = client.repo.batch_documents(batch.id)
+    executor = StageExecutor(
+        client.repo, client.settings.pipeline_options(), owner="w", fuse_stages=True
+    )
+    outcome = executor.run(doc.id, Stage.EXTRACT)
+    assert outcome.status == "failed" and "relate broke" in outcome.reason
+    assert commits == [[Stage.EXTRACT, Stage.CHUNK, Stage.ENTITIES, Stage.RESOLVE]]
+    stored = client.repo.get_document(doc.id)
+    assert (stored.state.value, stored.error_stage, stored.error_code) == (
+        "failed",
+        "relate",
+        "test_relate",
+    )
+    assert table_count(client.database, "pages") == 3
+    assert all(entity for _, entity in client.repo.document_mentions(doc.id))
+    assert table_count(client.database, "relationships") == 0
+
+
+def test_a_slow_stage_is_committed_at_once(
+    client: Docbatch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    commits = _counting_commits(client, monkeypatch)
+    ticks = iter(range(0, 10_000, int(COMMIT_AFTER_S) + 1))  # every stage looks slow
+    batch = client.create(Sources.from_args([OPINION]))
+    [doc] = client.repo.batch_documents(batch.id)
+    executor = StageExecutor(
+        client.repo,
+        client.settings.pipeline_options(),
+        owner="w",
+        fuse_stages=True,
+        clock=lambda: float(next(ticks)),
+    )
+    assert executor.run(doc.id, Stage.EXTRACT).status == "completed"
+    assert commits == [[stage] for stage in Stage.ordered()]

@@ -12,7 +12,9 @@ deadlocks between these transactions.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,16 +30,24 @@ from docbatch.store.records import (
     DocumentRecord,
     DocumentState,
     EventKind,
+    StageResult,
     Transition,
 )
-from docbatch.store.results import write_stage
-from docbatch.store.rows import BATCHES, DOCUMENTS, document_record, record_event
+from docbatch.store.results import write_stages
+from docbatch.store.rows import (
+    BATCHES,
+    DOCUMENTS,
+    document_record,
+    event_values,
+    record_event,
+    record_events,
+)
 
 __all__ = [
     "ACTIVE_STATES",
     "StaleTransitionError",
     "claim",
-    "complete_stage",
+    "complete_stages",
     "count_terminal",
     "fail",
     "finish_document",
@@ -279,48 +289,51 @@ def count_terminal(
     return True
 
 
-def complete_stage(
+def complete_stages(
     connection: Connection,
     doc: DocumentRecord,
-    stage: Stage,
-    payload: Any,
+    results: Sequence[StageResult],
     *,
-    next_stage: Stage | None,
     now: datetime,
     lease_seconds: float,
-    duration_ms: int | None,
     owner: str | None = None,
 ) -> Transition:
-    """Write ``stage``'s results for ``doc`` (locked) and advance or complete it.
+    """Write the results of consecutive stages for ``doc`` (locked), then advance it past
+    the last one, or complete it after relate.
 
-    With ``owner``, a lease another owner has taken over (after this one expired) makes
-    the completion stale: the new owner's run is the one that counts.
+    The document must be processing the first of them. With ``owner``, a lease another
+    owner has taken over (after this one expired) makes the completion stale: the new
+    owner's run is the one that counts.
 
     Raises :class:`StaleTransitionError` after writing if the compare-and-set matched no
     row, so the caller's transaction rolls the writes back.
     """
-    if doc.state is not DocumentState.PROCESSING or doc.stage is not stage:
+    stages = [result.stage for result in results]
+    if not stages or any(later is not earlier.next() for earlier, later in pairwise(stages)):
+        raise ValueError(f"not consecutive stages: {[s.value for s in stages]}")
+    first, next_stage = stages[0], stages[-1].next()
+    if doc.state is not DocumentState.PROCESSING or doc.stage is not first:
         return Transition(False, doc.batch_id)
     if owner is not None and doc.lease_owner not in (None, owner):
         return Transition(False, doc.batch_id)
-    write_stage(connection, doc, stage, payload, now)
-    record_event(
+    write_stages(connection, doc, [(r.stage, r.payload) for r in results], now)
+    record_events(
         connection,
-        EventKind.STAGE_COMPLETED,
-        now,
-        batch_id=doc.batch_id,
-        document_id=doc.id,
-        stage=stage,
-        attempt=doc.attempts,
-        duration_ms=duration_ms,
-    )
+        [
+            event_values(
+                EventKind.STAGE_COMPLETED, now, doc.batch_id, doc.id, r.stage, doc.attempts,
+                r.duration_ms,
+            )
+            for r in results
+        ],
+    )  # fmt: skip
     if next_stage is None:
         done = finish_document(
             connection,
             doc,
             DocumentState.COMPLETED,
             now=now,
-            expect_stage=stage,
+            expect_stage=first,
             expect_states=(DocumentState.PROCESSING.value,),
         )
         if not done:
@@ -331,7 +344,7 @@ def complete_stage(
         .where(
             DOCUMENTS.c.id == doc.id,
             DOCUMENTS.c.state == DocumentState.PROCESSING.value,
-            DOCUMENTS.c.stage == stage.value,
+            DOCUMENTS.c.stage == first.value,
         )
         .values(
             stage=next_stage.value,

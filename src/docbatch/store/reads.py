@@ -309,8 +309,16 @@ class RepositoryReads:
         keys: Sequence[str] | None = None,
         *,
         since: datetime | None = None,
+        ids: Sequence[str] | None = None,
     ) -> list[CanonicalEntity]:
-        """Canonical entities of a project (of ``types``; of ``keys`` and created at or
-        after ``since`` when given)."""
+        """Canonical entities of a project (of ``types``; of ``keys``, of ``ids`` and
+        created at or after ``since`` when given)."""
         with self._read() as connection:
-            return results.read_project_entities(connection, project_id, types, keys, since)
+            return results.read_project_entities(connection, project_id, types, keys, since, ids)
+
+    def entity_alias_counts(
+        self, project_id: int, types: Sequence[EntityType], since: datetime
+    ) -> dict[str, int]:
+        """Id -> alias count of a project's entities of ``types`` created since ``since``."""
+        with self._read() as connection:
+            return results.read_entity_alias_counts(connection, project_id, types, since)

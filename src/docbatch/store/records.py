@@ -220,6 +220,15 @@ class DocumentRef:
 
 
 @dataclass(frozen=True, slots=True)
+class StageResult:
+    """One stage's output for :meth:`Repository.complete_stages`, with its duration."""
+
+    stage: Stage
+    payload: Any
+    duration_ms: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Transition:
     """The result of a state change; truthy when the change was applied.
 

@@ -30,6 +30,7 @@ from docbatch.store.records import (
     DocumentRef,
     NewDocument,
     Priority,
+    StageResult,
     Transition,
 )
 from docbatch.store.recovery_store import RecoveryStore
@@ -211,24 +212,40 @@ class Repository(RepositoryReads, RecoveryStore):
         """Write ``stage``'s results and advance the document, or complete it.
 
         ``payload`` is the stage's output: ExtractedDocument (extract), chunks (chunk),
-        mentions (entities), Resolution (resolve), relationships (relate). Falsy, with
-        nothing written, when the document is no longer processing ``stage`` (or, with
-        ``owner``, when another owner has taken its lease over).
+        mentions (entities), Resolution (resolve), relationships (relate); ``next_stage``
+        is ``stage.next()``. Falsy, with nothing written, when the document is no longer
+        processing ``stage`` (or, with ``owner``, when another owner has taken its lease
+        over).
+        """
+        if next_stage is not stage.next():
+            raise ValueError(f"stage {stage.value} is followed by {stage.next()}, not {next_stage}")
+        return self.complete_stages(
+            document_id,
+            [StageResult(stage, payload, duration_ms)],
+            lease_seconds=lease_seconds,
+            owner=owner,
+        )
+
+    def complete_stages(
+        self,
+        document_id: str,
+        results: Sequence[StageResult],
+        *,
+        lease_seconds: float | None = None,
+        owner: str | None = None,
+    ) -> Transition:
+        """Write the results of consecutive stages in one transaction and advance the
+        document past the last one (or complete it after relate).
+
+        Falsy, with nothing written, when the document is no longer processing the
+        first of them (or, with ``owner``, when another owner has taken its lease over).
         """
         lease = self.lease_seconds if lease_seconds is None else lease_seconds
 
         def work(connection: Connection) -> Transition:
             doc = self._locked(connection, document_id)
-            return lifecycle.complete_stage(
-                connection,
-                doc,
-                stage,
-                payload,
-                next_stage=next_stage,
-                now=self.clock(),
-                lease_seconds=lease,
-                duration_ms=duration_ms,
-                owner=owner,
+            return lifecycle.complete_stages(
+                connection, doc, results, now=self.clock(), lease_seconds=lease, owner=owner
             )
 
         try:

@@ -29,7 +29,13 @@ from docbatch.models import (
     Stage,
 )
 from docbatch.store.records import DocumentRecord, ExtractResult
-from docbatch.store.rows import DOCUMENTS, chunked, insert_ignoring_duplicates
+from docbatch.store.rows import (
+    DOCUMENTS,
+    bulk_insert,
+    chunked,
+    insert_ignoring_duplicates,
+    json_text,
+)
 from docbatch.store.tables import (
     ChunkRow,
     EntityAliasRow,
@@ -41,6 +47,7 @@ from docbatch.store.tables import (
 
 __all__ = [
     "read_chunks",
+    "read_entity_alias_counts",
     "read_extracted",
     "read_mentions",
     "read_pages",
@@ -48,6 +55,7 @@ __all__ = [
     "read_relationships",
     "read_resolution",
     "write_stage",
+    "write_stages",
 ]
 
 PAGES: sa.Table = PageRow.__table__  # type: ignore[assignment]
@@ -70,26 +78,42 @@ def write_stage(
     connection: Connection, doc: DocumentRecord, stage: Stage, payload: Any, now: Any
 ) -> None:
     """Replace the rows ``stage`` produced for ``doc`` with ``payload``'s."""
-    table = _STAGE_TABLE.get(stage)
-    if table is not None:
-        connection.execute(sa.delete(table).where(table.c.document_id == doc.id))
-    if stage is Stage.EXTRACT:
-        _write_pages(connection, doc, payload)
-    elif stage is Stage.CHUNK:
-        rows = [{"document_id": doc.id, **_chunk_values(c)} for c in payload]
-        _insert(connection, CHUNKS, rows)
-    elif stage is Stage.ENTITIES:
-        _insert(
-            connection, MENTIONS, [_mention_values(doc.id, i, m) for i, m in enumerate(payload)]
-        )
-    elif stage is Stage.RESOLVE:
-        _write_resolution(connection, doc, payload, now)
-    else:
-        _insert(
-            connection,
-            RELATIONSHIPS,
-            [_relationship_values(doc.id, i, r) for i, r in enumerate(payload)],
-        )
+    write_stages(connection, doc, [(stage, payload)], now)
+
+
+def write_stages(
+    connection: Connection,
+    doc: DocumentRecord,
+    results: Sequence[tuple[Stage, Any]],
+    now: Any,
+) -> None:
+    """Replace the rows of each ``(stage, payload)`` of ``results``, in order.
+
+    When the entities and resolve stages are written together, each mention is inserted
+    with its entity id at once instead of being updated afterwards.
+    """
+    payloads = dict(results)
+    resolution: Resolution | None = payloads.get(Stage.RESOLVE)
+    for stage, payload in results:
+        table = _STAGE_TABLE.get(stage)
+        if table is not None:
+            connection.execute(sa.delete(table).where(table.c.document_id == doc.id))
+        if stage is Stage.EXTRACT:
+            _write_pages(connection, doc, payload)
+        elif stage is Stage.CHUNK:
+            rows = [{"document_id": doc.id, **_chunk_values(c)} for c in payload]
+            _insert(connection, CHUNKS, rows)
+        elif stage is Stage.ENTITIES:
+            _write_mentions(connection, doc.id, payload, resolution)
+        elif stage is Stage.RESOLVE:
+            _write_resolution(connection, doc, payload, now, assign=Stage.ENTITIES not in payloads)
+        else:
+            bulk_insert(
+                connection,
+                RELATIONSHIPS,
+                _RELATIONSHIP_COLUMNS,
+                [_relationship_row(doc.id, i, r) for i, r in enumerate(payload)],
+            )
 
 
 def _insert(connection: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
@@ -143,51 +167,71 @@ def _chunk_values(chunk: Chunk) -> dict[str, Any]:
     }
 
 
-def _mention_values(document_id: str, index: int, mention: Mention) -> dict[str, Any]:
-    return {
-        "document_id": document_id,
-        "index": index,
-        "type": mention.type.value,
-        "text": mention.text,
-        "normalized": mention.normalized,
-        "char_start": mention.char_start,
-        "char_end": mention.char_end,
-        "chunk_index": mention.chunk_index,
-        "page": mention.page,
-        "confidence": mention.confidence,
-        "extractor": mention.extractor,
-        "attributes": dict(mention.attributes),
-        "entity_id": None,
-    }
+_MENTION_COLUMNS = (
+    "document_id", "index", "type", "text", "normalized", "char_start", "char_end",
+    "chunk_index", "page", "confidence", "extractor", "attributes", "entity_id",
+)  # fmt: skip
+_RELATIONSHIP_COLUMNS = (
+    "document_id", "index", "type", "source", "target", "weight", "evidence", "attributes",
+)  # fmt: skip
 
 
-def _relationship_values(document_id: str, index: int, edge: Relationship) -> dict[str, Any]:
-    def node(value: str) -> str:
-        return document_id if value == DOCUMENT_NODE else value
-
-    return {
-        "document_id": document_id,
-        "index": index,
-        "type": edge.type.value,
-        "source": node(edge.source),
-        "target": node(edge.target),
-        "weight": edge.weight,
-        "evidence": list(edge.evidence),
-        "attributes": dict(edge.attributes),
-    }
-
-
-def _write_resolution(
-    connection: Connection, doc: DocumentRecord, resolution: Resolution, now: Any
+def _write_mentions(
+    connection: Connection,
+    document_id: str,
+    mentions: Sequence[Mention],
+    resolution: Resolution | None,
 ) -> None:
-    mentions = connection.execute(
-        sa.select(sa.func.count()).select_from(MENTIONS).where(MENTIONS.c.document_id == doc.id)
-    ).scalar_one()
+    if resolution is not None:
+        _check_assignments(resolution, len(mentions), document_id)
+    assignments = resolution.assignments if resolution is not None else [None] * len(mentions)
+    rows = [
+        (
+            document_id, index, m.type.value, m.text, m.normalized, m.char_start, m.char_end,
+            m.chunk_index, m.page, m.confidence, m.extractor, json_text(dict(m.attributes)),
+            assignments[index] or None,
+        )
+        for index, m in enumerate(mentions)
+    ]  # fmt: skip
+    bulk_insert(connection, MENTIONS, _MENTION_COLUMNS, rows)
+
+
+def _relationship_row(document_id: str, index: int, edge: Relationship) -> tuple[Any, ...]:
+    # Called for hundreds of edges per document: evidence (a list of ints) is formatted
+    # directly, at a fraction of json.dumps's cost.
+    source, target = edge.source, edge.target
+    return (
+        document_id, index, edge.type.value,
+        document_id if source == DOCUMENT_NODE else source,
+        document_id if target == DOCUMENT_NODE else target,
+        edge.weight, "[" + ",".join(map(str, edge.evidence)) + "]",
+        json_text(dict(edge.attributes)) if edge.attributes else "{}",
+    )  # fmt: skip
+
+
+def _check_assignments(resolution: Resolution, mentions: int, document_id: str) -> None:
     if mentions != len(resolution.assignments):
         raise ValueError(
             f"resolution assigns {len(resolution.assignments)} mentions, "
-            f"document {doc.id} has {mentions}"
+            f"document {document_id} has {mentions}"
         )
+
+
+def _write_resolution(
+    connection: Connection,
+    doc: DocumentRecord,
+    resolution: Resolution,
+    now: Any,
+    *,
+    assign: bool = True,
+) -> None:
+    """Insert the resolution's entities and aliases; with ``assign``, also set the entity
+    id of the mentions already stored."""
+    if assign:
+        mentions = connection.execute(
+            sa.select(sa.func.count()).select_from(MENTIONS).where(MENTIONS.c.document_id == doc.id)
+        ).scalar_one()
+        _check_assignments(resolution, mentions, doc.id)
     # Sorted so that concurrent transactions take row locks in the same order.
     entities = sorted(resolution.entities, key=lambda e: e.id)
     insert_ignoring_duplicates(
@@ -211,7 +255,7 @@ def _write_resolution(
         ALIASES,
         [{"project_id": doc.project_id, "entity_id": i, "alias": a} for i, a in aliases],
     )
-    if resolution.assignments:
+    if assign and resolution.assignments:
         statement = (
             sa.update(MENTIONS)
             .where(
@@ -310,19 +354,21 @@ def read_project_entities(
     types: Sequence[EntityType],
     keys: Sequence[str] | None = None,
     since: Any = None,
+    ids: Sequence[str] | None = None,
 ) -> list[CanonicalEntity]:
-    """Canonical entities of a project of the given types (and keys, and created at or
-    after ``since``), with aliases."""
+    """Canonical entities of a project of the given types (and keys, and ids, and created
+    at or after ``since``), with aliases."""
     base = [ENTITIES.c.project_id == project_id, ENTITIES.c.type.in_([t.value for t in types])]
     if since is not None:
         base.append(ENTITIES.c.created_at >= since)
-    # Keys are looked up in slices: SQLite caps the number of bound parameters.
-    key_slices = [None] if keys is None else list(chunked(sorted(set(keys)), 500))
+    # Keys and ids are looked up in slices: SQLite caps the number of bound parameters.
+    lookups: list[sa.ColumnElement[bool] | None] = [None]
+    if keys is not None or ids is not None:
+        column, values = (ENTITIES.c.key, keys) if keys is not None else (ENTITIES.c.id, ids)
+        lookups = [column.in_(list(part)) for part in chunked(sorted(set(values or ())), 500)]
     found: dict[str, tuple[Any, list[str]]] = {}
-    for key_slice in key_slices:
-        conditions = list(base)
-        if key_slice is not None:
-            conditions.append(ENTITIES.c.key.in_(list(key_slice)))
+    for lookup in lookups:
+        conditions = base if lookup is None else [*base, lookup]
         rows = connection.execute(
             sa.select(ENTITIES, ALIASES.c.alias)
             .outerjoin(
@@ -343,6 +389,30 @@ def read_project_entities(
         CanonicalEntity(r.id, EntityType(r.type), r.key, r.name, tuple(aliases))
         for r, aliases in sorted(found.values(), key=lambda item: item[0].id)
     ]
+
+
+def read_entity_alias_counts(
+    connection: Connection, project_id: int, types: Sequence[EntityType], since: Any
+) -> dict[str, int]:
+    """Entity id -> number of aliases, for a project's entities of ``types`` created at or
+    after ``since``: what changed, without reading the entities themselves."""
+    rows = connection.execute(
+        sa.select(ENTITIES.c.id, sa.func.count(ALIASES.c.alias))
+        .outerjoin(
+            ALIASES,
+            sa.and_(
+                ALIASES.c.project_id == ENTITIES.c.project_id,
+                ALIASES.c.entity_id == ENTITIES.c.id,
+            ),
+        )
+        .where(
+            ENTITIES.c.project_id == project_id,
+            ENTITIES.c.created_at >= since,
+            ENTITIES.c.type.in_([t.value for t in types]),
+        )
+        .group_by(ENTITIES.c.id)
+    )
+    return {entity_id: count for entity_id, count in rows}
 
 
 def read_resolution(connection: Connection, doc: DocumentRecord) -> Resolution:

@@ -7,6 +7,7 @@ own concern.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -33,10 +34,14 @@ __all__ = [
     "EVENTS",
     "PROJECTS",
     "batch_record",
+    "bulk_insert",
     "document_record",
+    "event_values",
     "insert_ignoring_duplicates",
+    "json_text",
     "load_document",
     "record_event",
+    "record_events",
 ]
 
 PROJECTS: sa.Table = ProjectRow.__table__  # type: ignore[assignment]
@@ -60,6 +65,39 @@ def insert_ignoring_duplicates(
     connection.execute(statement, list(rows))
 
 
+def bulk_insert(
+    connection: Connection, table: sa.Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """Insert many rows of plain values, past SQLAlchemy's per-row processing.
+
+    For the tables a document fills by the hundred (mentions, relationships): on
+    PostgreSQL with psycopg the rows are streamed with ``COPY``, elsewhere they go through
+    the driver's ``executemany``. Values must already be in their stored form: text,
+    numbers, and JSON columns as JSON text (:func:`json_text`).
+    """
+    if not rows:
+        return
+    quote = connection.dialect.identifier_preparer.quote
+    names = ", ".join(quote(name) for name in columns)
+    target = f"{quote(table.name)} ({names})"
+    dbapi = connection.connection.dbapi_connection
+    if connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg":
+        with dbapi.cursor() as cursor, cursor.copy(f"COPY {target} FROM STDIN") as copy:  # type: ignore[union-attr]
+            for row in rows:
+                copy.write_row(row)
+        return
+    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    placeholders = ", ".join([marker] * len(columns))
+    connection.exec_driver_sql(f"INSERT INTO {target} VALUES ({placeholders})", list(rows))
+
+
+def json_text(value: Any) -> str:
+    """``value`` as the JSON text a JSON column stores (for :func:`bulk_insert`)."""
+    if not value:
+        return "[]" if isinstance(value, (list, tuple)) else "{}"
+    return json.dumps(value)
+
+
 def record_event(
     connection: Connection,
     kind: EventKind,
@@ -73,18 +111,39 @@ def record_event(
     detail: Mapping[str, Any] | None = None,
 ) -> None:
     """Append one row to the event log, inside the caller's transaction."""
-    connection.execute(
-        sa.insert(EVENTS).values(
-            at=at,
-            kind=kind.value,
-            batch_id=batch_id,
-            document_id=document_id,
-            stage=None if stage is None else str(stage),
-            attempt=attempt,
-            duration_ms=duration_ms,
-            detail=dict(detail or {}),
-        )
+    record_events(
+        connection,
+        [event_values(kind, at, batch_id, document_id, stage, attempt, duration_ms, detail)],
     )
+
+
+def record_events(connection: Connection, events: Sequence[dict[str, Any]]) -> None:
+    """Append rows built by :func:`event_values` to the event log in one statement."""
+    if events:
+        connection.execute(sa.insert(EVENTS), list(events))
+
+
+def event_values(
+    kind: EventKind,
+    at: datetime,
+    batch_id: str | None = None,
+    document_id: str | None = None,
+    stage: Stage | str | None = None,
+    attempt: int | None = None,
+    duration_ms: int | None = None,
+    detail: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """One event-log row, for :func:`record_events`."""
+    return {
+        "at": at,
+        "kind": kind.value,
+        "batch_id": batch_id,
+        "document_id": document_id,
+        "stage": None if stage is None else str(stage),
+        "attempt": attempt,
+        "duration_ms": duration_ms,
+        "detail": dict(detail or {}),
+    }
 
 
 def batch_record(row: Row[Any]) -> BatchRecord:

@@ -231,7 +231,10 @@ class EntityRow(Base):
     """A project-wide canonical entity (resolve stage)."""
 
     __tablename__ = "entities"
-    __table_args__ = (sa.Index(None, "project_id", "type", "key"),)
+    __table_args__ = (
+        sa.Index(None, "project_id", "type", "key"),
+        sa.Index(None, "project_id", "created_at"),
+    )
 
     project_id: Mapped[int] = mapped_column(
         sa.ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
