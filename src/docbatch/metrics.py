@@ -106,14 +106,7 @@ class MetricsRecorder:
 
     def document_finished(self, state: str, *, pages: int = 0, ocr_pages: int = 0) -> None:
         """Count one document reaching a terminal state, with its pages."""
-        if state not in _TERMINAL:
-            raise ValueError(f"not a terminal state: {state!r}")
-        fields = {state: 1, "pages": pages, "ocr_pages": ocr_pages}
-        minute = minute_of(self._clock())
-        counted = {k: v for k, v in fields.items() if v}
-        self._run(
-            lambda pipe: self._add(pipe, "documents", minute, counted, {"ocr_pages": ocr_pages})
-        )
+        self.stages_finished([], document=(state, pages, ocr_pages))
 
     def stage_finished(
         self,
@@ -131,9 +124,17 @@ class MetricsRecorder:
         self.stages_finished([(stage, seconds, cached)], batch_id=batch_id)
 
     def stages_finished(
-        self, finished: Sequence[tuple[str, float, bool | None]], *, batch_id: str | None = None
+        self,
+        finished: Sequence[tuple[str, float, bool | None]],
+        *,
+        batch_id: str | None = None,
+        document: tuple[str, int, int] | None = None,
     ) -> None:
-        """:meth:`stage_finished` for several ``(stage, seconds, cached)``, in one round trip."""
+        """:meth:`stage_finished` for several ``(stage, seconds, cached)``, and with
+        ``document`` (terminal state, pages, OCR pages) :meth:`document_finished`, in one
+        round trip."""
+        if document is not None and document[0] not in _TERMINAL:
+            raise ValueError(f"not a terminal state: {document[0]!r}")
         stages: Counter[str] = Counter()
         cache: Counter[str] = Counter()
         for stage, seconds, cached in finished:
@@ -145,7 +146,13 @@ class MetricsRecorder:
         minute = minute_of(self._clock())
 
         def work(pipe: Any) -> None:
-            self._add(pipe, "stages", minute, stages)
+            if stages:
+                self._add(pipe, "stages", minute, stages)
+            if document is not None:
+                state, pages, ocr_pages = document
+                fields = {state: 1, "pages": pages, "ocr_pages": ocr_pages}
+                counted = {k: v for k, v in fields.items() if v}
+                self._add(pipe, "documents", minute, counted, {"ocr_pages": ocr_pages})
             if cache:
                 self._add(pipe, "cache", minute, cache)
             if cache and batch_id is not None:

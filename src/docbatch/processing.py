@@ -99,7 +99,13 @@ class ProgressSink(Protocol):
     ) -> None: ...
 
     def stages_finished(
-        self, batch_id: str, document_id: str, finished: Sequence[tuple[str, float, bool]]
+        self,
+        batch_id: str,
+        document_id: str,
+        finished: Sequence[tuple[str, float, bool]],
+        *,
+        completed_pages: int | None = None,
+        ocr_pages: int | None = None,
     ) -> None: ...
 
     def batch_finalized(self, batch_id: str) -> None: ...
@@ -267,7 +273,7 @@ class StageExecutor:
             if not transition:
                 return StepOutcome(work.document.id, "skipped", reason="stage already committed")
             if following is None:
-                return self._completed(work, pending[-1], transition)
+                return self._completed(work, transition)
             if not go_on:
                 return StepOutcome(work.document.id, "advanced", next_stage=following)
             pending = []
@@ -275,36 +281,35 @@ class StageExecutor:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _commit(self, work: _Work, done: list[_Done]) -> Transition:
-        """Commit the stages in ``done`` in one transaction and report the non-final ones."""
+        """Commit the stages in ``done`` in one transaction, then report them."""
         transition = self.repo.complete_stages(
             work.document.id,
             [StageResult(d.stage, d.payload, int(d.seconds * 1000)) for d in done],
             owner=work.owner,
         )
-        if transition and self.progress:
-            finished = [(d.stage.value, d.seconds, d.cached) for d in done if d.stage.next()]
-            if finished:
-                self.progress.stages_finished(work.document.batch_id, work.document.id, finished)
-        if transition and any(d.stage is Stage.RESOLVE for d in done):
-            resolution: Resolution = next(d.payload for d in done if d.stage is Stage.RESOLVE)
-            self.known_entities.remember(work.document.project_id, resolution.entities)
-        return transition
-
-    def _completed(self, work: _Work, last: _Done, transition: Transition) -> StepOutcome:
-        extracted = work.extracted
-        pages = len(extracted.pages) if extracted else work.document.page_count or 0
-        ocr_pages = extracted.ocr_pages if extracted else None
-        self._report_terminal(
-            work.document.batch_id, work.document.id, "completed", last.stage, pages, ocr_pages
-        )
+        if not transition:
+            return transition
+        for d in done:
+            if d.stage is Stage.RESOLVE:
+                self.known_entities.remember(work.document.project_id, d.payload.entities)
         if self.progress:
-            # After the terminal transition, so the progress hash ignores it and only the
-            # stage's latency is recorded.
+            completed_pages = ocr_pages = None
+            if done[-1].stage.next() is None:
+                extracted = work.extracted
+                completed_pages = (
+                    len(extracted.pages) if extracted else work.document.page_count or 0
+                )
+                ocr_pages = extracted.ocr_pages if extracted else None
             self.progress.stages_finished(
                 work.document.batch_id,
                 work.document.id,
-                [(last.stage.value, last.seconds, last.cached)],
+                [(d.stage.value, d.seconds, d.cached) for d in done],
+                completed_pages=completed_pages,
+                ocr_pages=ocr_pages,
             )
+        return transition
+
+    def _completed(self, work: _Work, transition: Transition) -> StepOutcome:
         if transition.batch_finalized:
             self._report_finalized(work.document.batch_id)
         return StepOutcome(

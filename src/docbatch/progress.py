@@ -294,21 +294,38 @@ class ProgressTracker:
         document, in order, in one round trip."""
         at = repr(time.time() if now is None else _epoch(now))
         keys = [self._keys.progress(batch_id), self._keys.progress_docs(batch_id)]
+        calls: list[list[EncodableT]] = []
+        for old_state, new_state, stage, pages in steps:
+            if pages < 0:
+                raise ValueError("pages must not be negative")
+            new = DocState(new_state)
+            calls.append([
+                "transition", self._ttl, self._keys.events(batch_id), batch_id, document_id,
+                DocState(old_state).value, new.value,
+                Stage(stage).value if stage is not None else "", _outcome(new).value, pages, at,
+            ])  # fmt: skip
         with redis_errors(f"recording progress of batch {batch_id}"):
-            pipe = self._client.pipeline(transaction=False)
-            for old_state, new_state, stage, pages in steps:
-                if pages < 0:
-                    raise ValueError("pages must not be negative")
-                new = DocState(new_state)
-                args: list[EncodableT] = [
-                    "transition", self._ttl, self._keys.events(batch_id), batch_id,
-                    document_id, DocState(old_state).value, new.value,
-                    Stage(stage).value if stage is not None else "", _outcome(new).value,
-                    pages, at,
-                ]  # fmt: skip
-                self._script(keys=keys, args=args, client=pipe)
-            results = pipe.execute()
+            results = self._evalsha_all(keys, calls)
         return [TransitionResult(as_text(result)) for result in results]
+
+    def _evalsha_all(self, keys: list[str], calls: list[list[EncodableT]]) -> list[Any]:
+        """Run the script once per argument list, in one pipeline.
+
+        EVALSHA directly: a pipeline of registered scripts would first ask SCRIPT EXISTS,
+        one more round trip each time. If the server has forgotten the script (restarted
+        or flushed), no call ran: load it and send them again.
+        """
+        for attempt in (1, 2):
+            pipe = self._client.pipeline(transaction=False)
+            for args in calls:
+                pipe.evalsha(self._script.sha, len(keys), *keys, *args)
+            try:
+                return pipe.execute()
+            except redis.exceptions.NoScriptError:
+                if attempt == 2:
+                    raise
+                self._client.script_load(self._script.script)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def get_batch_progress(self, batch_id: str) -> BatchProgress | None:
         """The batch's progress, or None if Redis has no progress for it."""

@@ -77,32 +77,53 @@ class RedisProgressSink:
         self.stages_finished(batch_id, document_id, [(stage, seconds, cached)])
 
     def stages_finished(
-        self, batch_id: str, document_id: str, finished: Sequence[tuple[str, float, bool]]
+        self,
+        batch_id: str,
+        document_id: str,
+        finished: Sequence[tuple[str, float, bool]],
+        *,
+        completed_pages: int | None = None,
+        ocr_pages: int | None = None,
     ) -> None:
-        """:meth:`stage_finished` for several ``(stage, seconds, cached)`` of a document,
-        in two round trips (progress, metrics) whatever their number."""
-        self._apply(
-            batch_id, document_id, [("processing", "processing", s, 0) for s, _, _ in finished]
-        )
+        """:meth:`stage_finished` for several ``(stage, seconds, cached)`` of a document.
+
+        With ``completed_pages`` the last of them completed the document: it is counted
+        as completed (with its pages and OCR pages) instead. One round trip for the
+        progress hash and one for the metrics, whatever the number of stages.
+        """
+        steps = [("processing", "processing", stage, 0) for stage, _, _ in finished]
+        if completed_pages is not None:
+            steps[-1] = ("processing", "completed", finished[-1][0], completed_pages)
+        results = self._apply(batch_id, document_id, steps)
+        document = None
+        if completed_pages is not None and results[-1] is not TransitionResult.DUPLICATE:
+            ocr = self._ocr_pages(document_id) if ocr_pages is None else ocr_pages
+            document = ("completed", completed_pages, ocr)
         # Not gated on the progress result: the executor reports a stage only after its
         # compare-and-set commit, and the start transition already marks extract done.
         cacheable = {s.value for s in CACHED_STAGES}
         self.metrics.stages_finished(
             [(s, seconds, cached if s in cacheable else None) for s, seconds, cached in finished],
             batch_id=batch_id,
+            document=document,
         )
+
+    def _ocr_pages(self, document_id: str) -> int:
+        """A completed document's OCR pages, read from the database (0 if unknown)."""
+        if self.repo is None:
+            return 0
+        try:
+            return self.repo.get_document(document_id).ocr_pages or 0
+        except Exception as exc:  # metrics must never fail a document
+            log.warning("metrics: OCR pages of %s unknown: %s", document_id, exc)
+            return 0
 
     def _record_terminal(
         self, document_id: str, state: str, pages: int, ocr_pages: int | None
     ) -> None:
         """Add a terminal document to the metrics (OCR pages from the database if unknown)."""
         if ocr_pages is None:
-            ocr_pages = 0
-            if state == "completed" and self.repo is not None:
-                try:
-                    ocr_pages = self.repo.get_document(document_id).ocr_pages or 0
-                except Exception as exc:  # metrics must never fail a document
-                    log.warning("metrics: OCR pages of %s unknown: %s", document_id, exc)
+            ocr_pages = self._ocr_pages(document_id) if state == "completed" else 0
         self.metrics.document_finished(state, pages=pages, ocr_pages=ocr_pages)
 
     def batch_finalized(self, batch_id: str) -> None:

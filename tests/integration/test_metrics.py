@@ -182,6 +182,28 @@ def test_progress_sink_records_stages_and_terminal_documents(
     assert reader.batch_cache("b1") == {"extract:hit": 1}
 
 
+def test_progress_sink_reports_a_fused_step_and_its_completion_at_once(
+    client, key_prefix: str, settings: Settings
+) -> None:
+    sink = RedisProgressSink(client, settings.model_copy(update={"key_prefix": key_prefix}))
+    sink.tracker.init_batch("b1", 1, "normal", T0)
+    sink.document_transition("b1", "d1", "pending", "processing", "extract", 0)
+    stages = [("extract", 0.3, True), ("chunk", 0.01, True), ("entities", 0.2, False),
+              ("resolve", 0.02, False), ("relate", 0.05, False)]  # fmt: skip
+    sink.stages_finished("b1", "d1", stages, completed_pages=3, ocr_pages=1)
+    sink.stages_finished("b1", "d1", stages[-1:], completed_pages=3, ocr_pages=1)  # again
+
+    progress = sink.tracker.get_batch_progress("b1")
+    assert progress is not None
+    assert (progress.counts["completed"], progress.counts["processing"]) == (1, 0)
+    assert progress.pages == 3
+    totals = MetricsReader(client, key_prefix).totals()
+    documents = sum_buckets(MetricsReader(client, key_prefix).recent("documents", 2))
+    assert documents == {"completed": 1, "pages": 3, "ocr_pages": 1}  # counted once
+    assert totals["stages:relate:count"] == 2 and totals["stages:extract:count"] == 1
+    assert (totals["cache:extract:hit"], totals["cache:entities:miss"]) == (1, 1)
+
+
 def test_prometheus_export_reads_redis_database_and_broker(client, key_prefix: str) -> None:
     recorder = MetricsRecorder(client, key_prefix)
     recorder.stage_finished("extract", 0.07, cached=False)
