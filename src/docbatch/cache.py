@@ -32,6 +32,7 @@ from docbatch.redis_keys import (
     OutageLog,
     RedisKeys,
     as_text,
+    execute_with_scripts,
     redis_client,
     redis_errors,
 )
@@ -189,24 +190,36 @@ class StageCache:
         """Cache one stage output; False if Redis was unreachable (nothing is lost)."""
         return self.put_many([CacheItem(stage, sha256, version, value)])
 
-    def put_many(self, items: Iterable[CacheItem | tuple[Stage, str, str, Any]]) -> bool:
+    def put_many(
+        self,
+        items: Iterable[CacheItem | tuple[Stage, str, str, Any]],
+        *,
+        release_owner: str | None = None,
+    ) -> bool:
         """Cache several stage outputs in one pipeline, each with the cache TTL.
 
-        Returns False if Redis was unreachable; the values are then simply not cached.
-        Raises ValueError for a value that is None or not JSON-encodable.
+        With ``release_owner``, that owner's computation claims on the same entries are
+        released in the same round trip. Returns False if Redis was unreachable; the
+        values are then simply not cached. Raises ValueError for a value that is None or
+        not JSON-encodable.
         """
-        encoded: list[tuple[str, bytes]] = []
+        encoded: list[tuple[str, str, bytes]] = []
         for stage, sha256, version, value in items:
             if value is None:
                 raise ValueError("None cannot be cached: get() returns None for a miss")
-            encoded.append((self.key(stage, sha256, version), encode_value(value)))
+            claim = self._keys.claim(stage, sha256, version)
+            encoded.append((self.key(stage, sha256, version), claim, encode_value(value)))
         if not encoded:
             return True
-        pipe = self._client.pipeline(transaction=False)
-        for key, data in encoded:
-            pipe.set(key, data, ex=self._ttl)
+
+        def fill(pipe: Any) -> None:
+            for key, claim, data in encoded:
+                pipe.set(key, data, ex=self._ttl)
+                if release_owner is not None:
+                    pipe.evalsha(self._release_claim.sha, 1, claim, release_owner)
+
         try:
-            pipe.execute()
+            execute_with_scripts(self._client, [self._release_claim], fill)
         except REDIS_OUTAGE_ERRORS as exc:
             self._outage.failed(exc)
             return False

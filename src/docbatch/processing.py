@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Protocol
@@ -73,7 +73,9 @@ class CacheLike(Protocol):
 
     def get_many(self, sha256: str, versions: dict[Stage, str]) -> dict[Stage, Any]: ...
 
-    def put(self, stage: Stage, sha256: str, version: str, value: Any) -> Any: ...
+    def put_many(
+        self, items: Iterable[tuple[Stage, str, str, Any]], *, release_owner: str | None = None
+    ) -> Any: ...
 
     def claim_computation(
         self, stage: Stage, sha256: str, version: str, owner: str, ttl: int
@@ -155,6 +157,8 @@ class _Work:
     resolution: Resolution | None = None
     #: The stage being computed (several run in one step when fused or cached).
     stage: Stage | None = None
+    #: Computed values to cache (and computation claims to release) at the next commit.
+    cache_writes: list[tuple[Stage, str, str, Any]] = field(default_factory=list)
 
 
 class StageExecutor:
@@ -281,7 +285,11 @@ class StageExecutor:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _commit(self, work: _Work, done: list[_Done]) -> Transition:
-        """Commit the stages in ``done`` in one transaction, then report them."""
+        """Cache what the stages in ``done`` computed, commit them in one transaction,
+        then report them."""
+        if self.cache is not None and work.cache_writes:
+            self.cache.put_many(work.cache_writes, release_owner=work.owner)
+            work.cache_writes = []
         transition = self.repo.complete_stages(
             work.document.id,
             [StageResult(d.stage, d.payload, int(d.seconds * 1000)) for d in done],
@@ -389,11 +397,15 @@ class StageExecutor:
                 return _from_cache(stage, shared), True
         try:
             value = compute()
-            if value is not None:
-                self._put(stage, work, value)
-            return value, False
-        finally:
+        except BaseException:
             cache.release_claim(stage, work.sha256, version, work.owner)
+            raise
+        if value is None:  # handed to OCR: another task computes it
+            cache.release_claim(stage, work.sha256, version, work.owner)
+        else:
+            # Cached, and the claim released, with the step's commit: one round trip.
+            work.cache_writes.append((stage, work.sha256, version, to_dict(value)))
+        return value, False
 
     def _cached_or(self, work: _Work, stage: Stage, compute: Callable[[], Any]) -> tuple[Any, bool]:
         if self.cache is not None and not work.cached and work.sha256:
@@ -409,10 +421,6 @@ class StageExecutor:
         elif stage is Stage.ENTITIES:
             work.mentions = value
         return value, cached_hit
-
-    def _put(self, stage: Stage, work: _Work, value: Any) -> None:
-        if self.cache is not None and work.sha256:
-            self.cache.put(stage, work.sha256, self.versions[stage], to_dict(value))
 
     def _extracted(self, work: _Work) -> ExtractedDocument:
         if work.extracted is None:

@@ -30,7 +30,7 @@ import redis
 from redis.typing import EncodableT, FieldT
 
 from docbatch.models import Stage
-from docbatch.redis_keys import RedisKeys, as_text, redis_errors
+from docbatch.redis_keys import RedisKeys, as_text, execute_with_scripts, redis_errors
 
 __all__ = [
     "TERMINAL_STATES",
@@ -309,23 +309,13 @@ class ProgressTracker:
         return [TransitionResult(as_text(result)) for result in results]
 
     def _evalsha_all(self, keys: list[str], calls: list[list[EncodableT]]) -> list[Any]:
-        """Run the script once per argument list, in one pipeline.
+        """Run the script once per argument list, in one pipeline."""
 
-        EVALSHA directly: a pipeline of registered scripts would first ask SCRIPT EXISTS,
-        one more round trip each time. If the server has forgotten the script (restarted
-        or flushed), no call ran: load it and send them again.
-        """
-        for attempt in (1, 2):
-            pipe = self._client.pipeline(transaction=False)
+        def fill(pipe: Any) -> None:
             for args in calls:
                 pipe.evalsha(self._script.sha, len(keys), *keys, *args)
-            try:
-                return pipe.execute()
-            except redis.exceptions.NoScriptError:
-                if attempt == 2:
-                    raise
-                self._client.script_load(self._script.script)
-        raise AssertionError("unreachable")  # pragma: no cover
+
+        return execute_with_scripts(self._client, [self._script], fill)
 
     def get_batch_progress(self, batch_id: str) -> BatchProgress | None:
         """The batch's progress, or None if Redis has no progress for it."""

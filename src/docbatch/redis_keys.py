@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import redis
 from redis.backoff import ExponentialBackoff
@@ -33,6 +34,7 @@ __all__ = [
     "OutageLog",
     "RedisKeys",
     "as_text",
+    "execute_with_scripts",
     "redis_client",
     "redis_errors",
 ]
@@ -45,6 +47,30 @@ REDIS_OUTAGE_ERRORS: tuple[type[Exception], ...] = (
 )
 
 _PREFIX_PATTERN = re.compile(r"^[A-Za-z0-9_.\-{}]+(?::[A-Za-z0-9_.\-{}]+)*$")
+
+
+def execute_with_scripts(
+    client: redis.Redis, scripts: Sequence[Any], fill: Callable[[Any], object]
+) -> list[Any]:
+    """Run a pipeline that ``fill`` builds, calling registered ``scripts`` by EVALSHA.
+
+    A pipeline of registered scripts would first ask SCRIPT EXISTS, one more round trip
+    every time. Instead ``fill`` calls ``pipe.evalsha(script.sha, ...)``, and if the
+    server has forgotten a script (restarted or flushed) none of those calls ran: the
+    scripts are loaded and the pipeline is sent once more, so its other commands must be
+    safe to repeat.
+    """
+    for attempt in (1, 2):
+        pipe = client.pipeline(transaction=False)
+        fill(pipe)
+        try:
+            return pipe.execute()
+        except redis.exceptions.NoScriptError:
+            if attempt == 2:
+                raise
+            for script in scripts:
+                client.script_load(script.script)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def redis_client(
