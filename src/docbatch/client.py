@@ -150,20 +150,22 @@ class Docbatch:
         return batch
 
     def enqueue(self, batch_id: str) -> int:
-        """Send the first step of every pending document of the batch; idempotent.
+        """Send every pending document of the batch at its stage; idempotent.
 
-        Returns the number of documents sent. The batch is marked enqueued afterwards, so
-        a submitter killed in between leaves it for the reconciler to enqueue.
+        A new batch's documents are all at the first stage; a recovery batch's wait at the
+        stage they failed at. Returns the number of documents sent. The batch is marked
+        enqueued afterwards, so a submitter killed in between leaves it for the
+        reconciler to enqueue.
         """
-        from docbatch.worker.dispatch import send_steps
+        from docbatch.worker.dispatch import send_documents
 
         batch = self.repo.get_batch(batch_id)
         if self.progress is not None:
             self.progress.init(batch)
-        ids = self.repo.pending_document_ids(batch_id)
-        send_steps(self.app, "extract", ids, batch.priority, per_task=self.settings.docs_per_task)
+        pending = self.repo.pending_documents(batch_id)
+        sent = send_documents(self.app, pending, per_task=self.settings.docs_per_task)
         self.repo.mark_enqueued(batch_id)
-        return len(ids)
+        return sent
 
     def submit(self, sources: Sources | Sequence[str | Path], **kwargs: Any) -> BatchRecord:
         """Commit a batch, then enqueue it for the workers; returns the batch."""
@@ -175,14 +177,18 @@ class Docbatch:
         return self.repo.get_batch(batch.id)
 
     def resume(self, batch_id: str) -> int:
-        """Re-send every non-terminal document of a batch at its current stage."""
+        """Re-send every non-terminal document of a batch at its current stage.
+
+        A document a recovery batch re-opened is sent with that batch's priority, also
+        when its original batch is the one resumed.
+        """
         from docbatch.worker.dispatch import send_step
 
-        batch = self.get_batch(batch_id)
+        self.get_batch(batch_id)
         refs = self.repo.unfinished_documents(batch_id)
         for ref in refs:
             self.repo.release(ref.document_id, ref.stage, owner=None, reason="resumed")
-            send_step(self.app, ref.stage.value, [ref.document_id], batch.priority)
+            send_step(self.app, ref.stage.value, [ref.document_id], ref.priority)
         self.repo.mark_enqueued(batch_id)
         return len(refs)
 
@@ -215,12 +221,18 @@ class Docbatch:
         return batch
 
     def cancel(self, batch_id: str) -> BatchRecord:
-        """Cancel every document not yet terminal; running steps finish but commit nothing."""
+        """Cancel every document not yet terminal; running steps finish but commit nothing.
+
+        The batch's recovery batches still running are cancelled with it, and a recovery
+        batch cancels the documents it re-opened (see
+        :func:`docbatch.store.batches.cancel_batch`).
+        """
         self.get_batch(batch_id)
         self.repo.cancel_batch(batch_id)
         batch = self.get_batch(batch_id)
         if self.progress is not None:
-            self.progress.rebuild(batch, self.repo)
+            for related in self.repo.related_batches(batch_id):
+                self.progress.rebuild(related, self.repo)
         return batch
 
     def status(self, batch_id: str) -> Any:

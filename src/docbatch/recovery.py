@@ -95,18 +95,15 @@ def recover(
 
 def send_recovery(client: Any, recovery_id: str) -> int:
     """Send each unfinished document of a recovery batch at its own stage; idempotent."""
-    from docbatch.worker.dispatch import send_steps
+    from docbatch.worker.dispatch import send_documents
 
     batch = client.repo.get_batch(recovery_id)
     if client.progress is not None:
         client.progress.init(batch)
-    by_stage: dict[str, list[str]] = defaultdict(list)
-    for ref in client.repo.unfinished_documents(recovery_id):
-        by_stage[ref.stage.value].append(ref.document_id)
-    for stage, ids in by_stage.items():
-        send_steps(client.app, stage, ids, batch.priority, per_task=client.settings.docs_per_task)
+    refs = client.repo.unfinished_documents(recovery_id)
+    sent = send_documents(client.app, refs, per_task=client.settings.docs_per_task)
     client.repo.mark_enqueued(recovery_id)
-    return sum(len(ids) for ids in by_stage.values())
+    return sent
 
 
 def analyze(client: Any, batch_id: str, examples: int = 3) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from docbatch.errors import ErrorCategory
 from docbatch.models import (
     DOCUMENT_NODE,
     CanonicalEntity,
@@ -122,6 +123,19 @@ def run_document(repo: Repository, document_id: str, owner: str = "worker") -> l
             bool(repo.complete_stage(document_id, stage, payload(stage), next_stage=stage.next()))
         )
     return done
+
+
+def fail_document(
+    repo: Repository, document_id: str, failed: Stage, start: Stage = Stage.EXTRACT
+) -> None:
+    """Run the document's stages from ``start`` and fail it (transiently) at ``failed``."""
+    order = Stage.ordered()
+    for stage in order[order.index(start) :]:
+        assert repo.claim(document_id, stage, owner="worker", max_attempts=3).claimed
+        if stage is failed:
+            assert repo.fail(document_id, stage, ErrorCategory.TRANSIENT, "busy", "try later")
+            return
+        assert repo.complete_stage(document_id, stage, payload(stage), next_stage=stage.next())
 
 
 def row_counts(database: Database, document_id: str) -> dict[str, int]:

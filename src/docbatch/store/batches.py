@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 
 from docbatch.errors import ErrorCategory, ManifestError
 from docbatch.models import Stage
+from docbatch.store import reopen
 from docbatch.store.lifecycle import ACTIVE_STATES
 from docbatch.store.records import (
     BatchCounts,
@@ -40,10 +41,12 @@ from docbatch.store.rows import (
 )
 
 __all__ = [
+    "ancestors",
     "batch_counts",
     "cancel_batch",
     "ensure_project",
     "insert_batch",
+    "lineage",
     "read_events",
     "stage_durations",
 ]
@@ -135,10 +138,22 @@ def insert_batch(
 
 
 def cancel_batch(connection: Connection, batch_id: str, now: datetime) -> bool:
-    """Cancel every active document of the batch, counted once; True if it finalised."""
+    """Cancel the batch and its recovery batches; True if ``batch_id`` itself finalised.
+
+    Every active document of the :func:`lineage` is cancelled and counted once: the
+    batch's own (those a recovery batch re-opened included: they still belong to it)
+    and those its recovery batches re-opened. A re-opened document counts toward its
+    recovery batch and corrects its original batch as any terminal transition of a
+    re-opened document does (:func:`docbatch.store.reopen.original_correction`). Every
+    batch of the lineage still active ends ``cancelled``, finalised once.
+    """
+    family = lineage(connection, batch_id)
     cancelled = connection.execute(
         sa.update(DOCUMENTS)
-        .where(DOCUMENTS.c.batch_id == batch_id, DOCUMENTS.c.state.in_(ACTIVE_STATES))
+        .where(
+            sa.or_(DOCUMENTS.c.batch_id.in_(family), DOCUMENTS.c.recovery_batch_id.in_(family)),
+            DOCUMENTS.c.state.in_(ACTIVE_STATES),
+        )
         .values(
             state=DocumentState.CANCELLED.value,
             error_category=ErrorCategory.CANCELLED.value,
@@ -150,42 +165,100 @@ def cancel_batch(connection: Connection, batch_id: str, now: datetime) -> bool:
             lease_expires_at=None,
             lease_owner=None,
         )
-        .returning(DOCUMENTS.c.page_count)
+        .returning(DOCUMENTS.c.batch_id, DOCUMENTS.c.recovery_batch_id, DOCUMENTS.c.page_count)
     ).all()
-    pages = sum(row.page_count or 0 for row in cancelled)
-    counters = {
-        BATCHES.c.cancelled: BATCHES.c.cancelled + len(cancelled),
-        BATCHES.c.pages: BATCHES.c.pages + pages,
-    }
-    # Counting and cancelling in one UPDATE: the batch must end "cancelled", not be
-    # finalised as completed by the counting of its last documents.
-    matched = connection.execute(
-        sa.update(BATCHES)
-        .where(
-            BATCHES.c.id == batch_id,
-            BATCHES.c.state.in_((BatchState.PENDING.value, BatchState.RUNNING.value)),
+    deltas = _cancel_deltas(cancelled)
+    # Recovery batches before the batches they recover, as a re-opened document's
+    # terminal transition locks them (see docbatch.store.reopen.count_reopened).
+    order = [*reversed(family), *sorted(set(deltas) - set(family))]
+    finalized = False
+    for each in order:
+        moved = _cancel_one(
+            connection, each, deltas.get(each, Counter()), now, active=each in family
         )
-        .values(
-            {
-                **counters,
-                BATCHES.c.state: BatchState.CANCELLED.value,
-                BATCHES.c.finished_at: now,
-                BATCHES.c.finalized_count: BATCHES.c.finalized_count + 1,
-            }
-        )
-    ).rowcount
-    if matched == 0 and cancelled:  # pragma: no cover - a finished batch has no active documents
+        finalized = finalized or (moved and each == batch_id)
+    return finalized
+
+
+def lineage(connection: Connection, batch_id: str) -> list[str]:
+    """``batch_id`` and the recovery batches descending from it, parents first."""
+    found, frontier = [batch_id], [batch_id]
+    while frontier:
+        children = connection.execute(
+            sa.select(BATCHES.c.id)
+            .where(BATCHES.c.parent_batch_id.in_(frontier))
+            .order_by(BATCHES.c.created_at, BATCHES.c.id)
+        ).scalars()
+        frontier = [child for child in children if child not in found]
+        found.extend(frontier)
+    return found
+
+
+def ancestors(connection: Connection, batch_id: str) -> list[str]:
+    """The batches ``batch_id`` recovers: its parent, the parent's parent, and so on."""
+    found: list[str] = []
+    child = batch_id
+    while True:
+        parent = connection.execute(
+            sa.select(BATCHES.c.parent_batch_id).where(BATCHES.c.id == child)
+        ).scalar_one_or_none()
+        if parent is None or parent == batch_id or parent in found:
+            return found
+        found.append(parent)
+        child = parent
+
+
+def _cancel_deltas(cancelled: Sequence[sa.Row[Any]]) -> dict[str, Counter[str]]:
+    """Counter changes per batch for the cancelled documents ``(batch_id,
+    recovery_batch_id, page_count)``."""
+    deltas: dict[str, Counter[str]] = {}
+    for row in cancelled:
+        pages = row.page_count or 0
+        counting = deltas.setdefault(row.recovery_batch_id or row.batch_id, Counter())
+        counting.update({"cancelled": 1, "pages": pages})
+        if row.recovery_batch_id is not None:
+            original = deltas.setdefault(row.batch_id, Counter())
+            original.update(reopen.original_correction(DocumentState.CANCELLED, 1, pages))
+    return deltas
+
+
+def _cancel_one(
+    connection: Connection, batch_id: str, delta: Counter[str], now: datetime, *, active: bool
+) -> bool:
+    """Apply ``delta`` to the batch's counters and, with ``active``, cancel the batch if it
+    is still pending or running. True when this call moved it to cancelled."""
+    counters = {BATCHES.c[name]: BATCHES.c[name] + n for name, n in delta.items() if n}
+    matched = 0
+    if active:
+        # Counting and cancelling in one UPDATE: the batch must end "cancelled", not be
+        # finalised as completed by the counting of its last documents.
+        matched = connection.execute(
+            sa.update(BATCHES)
+            .where(
+                BATCHES.c.id == batch_id,
+                BATCHES.c.state.in_((BatchState.PENDING.value, BatchState.RUNNING.value)),
+            )
+            .values(
+                {
+                    **counters,
+                    BATCHES.c.state: BatchState.CANCELLED.value,
+                    BATCHES.c.finished_at: now,
+                    BATCHES.c.finalized_count: BATCHES.c.finalized_count + 1,
+                }
+            )
+        ).rowcount
+    if matched == 0 and counters:
+        # A finished original whose re-opened documents were cancelled.
         connection.execute(sa.update(BATCHES).where(BATCHES.c.id == batch_id).values(counters))
-    finalized = matched == 1
-    if finalized:
+    if matched:
         record_event(
             connection,
             EventKind.BATCH_CANCELLED,
             now,
             batch_id=batch_id,
-            detail={"documents": len(cancelled)},
+            detail={"documents": delta["cancelled"]},
         )
-    return finalized
+    return matched == 1
 
 
 def batch_counts(connection: Connection, batch_id: str) -> BatchCounts:

@@ -125,8 +125,16 @@ def document_ids(
     return list(rows.scalars())
 
 
-def unfinished_documents(connection: Connection, batch_id: str) -> list[DocumentRef]:
-    """References to the batch's pending and processing documents."""
+def unfinished_documents(
+    connection: Connection,
+    batch_id: str,
+    states: Iterable[DocumentState] = (DocumentState.PENDING, DocumentState.PROCESSING),
+) -> list[DocumentRef]:
+    """References to the batch's documents in ``states`` (by default every unfinished one).
+
+    Each carries the document's own stage and the priority it runs with: a re-opened
+    document's is its recovery batch's.
+    """
     rows = connection.execute(
         sa.select(
             DOCUMENTS.c.id,
@@ -142,7 +150,7 @@ def unfinished_documents(connection: Connection, batch_id: str) -> list[Document
         )
         .where(
             sa.or_(DOCUMENTS.c.batch_id == batch_id, DOCUMENTS.c.recovery_batch_id == batch_id),
-            DOCUMENTS.c.state.in_((DocumentState.PENDING.value, DocumentState.PROCESSING.value)),
+            DOCUMENTS.c.state.in_([s.value for s in states]),
         )
         .order_by(DOCUMENTS.c.path, DOCUMENTS.c.id)
     )

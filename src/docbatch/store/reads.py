@@ -112,6 +112,16 @@ class RepositoryReads:
             rows = connection.execute(statement.order_by(BATCHES.c.created_at))
             return [batch_record(r) for r in rows]
 
+    def related_batches(self, batch_id: str) -> list[BatchRecord]:
+        """The batch, the batches it recovers and the recovery batches descending from it
+        (every batch cancelling it may change), the oldest ancestor first."""
+        with self._read() as connection:
+            ids = [*reversed(batches.ancestors(connection, batch_id))]
+            ids += batches.lineage(connection, batch_id)
+            rows = connection.execute(batch_select().where(BATCHES.c.id.in_(ids))).all()
+        by_id = {record.id: record for record in map(batch_record, rows)}
+        return [by_id[i] for i in ids if i in by_id]
+
     def batch_counts(self, batch_id: str) -> BatchCounts:
         """Document counts recomputed from the documents, to rebuild progress."""
         with self._read() as connection:
@@ -203,6 +213,12 @@ class RepositoryReads:
         """Ids of the batch's pending documents (what to enqueue)."""
         with self._read() as connection:
             return queries.document_ids(connection, batch_id, [DocumentState.PENDING])
+
+    def pending_documents(self, batch_id: str) -> list[DocumentRef]:
+        """The batch's pending documents, each with its own stage and priority (what to
+        send when enqueueing: a recovery batch's documents wait at their failed stage)."""
+        with self._read() as connection:
+            return queries.unfinished_documents(connection, batch_id, [DocumentState.PENDING])
 
     def unfinished_documents(self, batch_id: str) -> list[DocumentRef]:
         """The batch's pending and processing documents, with stage and priority."""

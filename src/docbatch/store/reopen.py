@@ -12,10 +12,14 @@ How a recovery is counted (the design :mod:`docbatch.recovery` relies on):
   the usual compare-and-set on its state (:func:`docbatch.store.lifecycle.count_terminal`).
 - The original batch was finalised once, when its documents first became terminal, and
   is never finalised again. Its counters stay a true account of its documents: a
-  re-opened document still counts as failed there until it **completes**, when one
-  document moves from ``failed`` to ``completed`` in the same transaction. When its last
-  failure is recovered, its state moves from ``completed_with_failures`` to
-  ``completed`` (``finalized_count`` unchanged; a ``batch_recovered`` event says so).
+  re-opened document still counts as failed there until it **completes** (or is
+  **cancelled**), when one document moves from ``failed`` to ``completed`` (or
+  ``cancelled``) in the same transaction. When its last failure is recovered, its state
+  moves from ``completed_with_failures`` to ``completed`` (``finalized_count``
+  unchanged; a ``batch_recovered`` event says so).
+- Cancelling a recovery batch cancels the documents it re-opened that are not yet
+  terminal; cancelling the original also cancels those its recovery batches re-opened,
+  and those recovery batches with them (:func:`docbatch.store.batches.cancel_batch`).
 - Pages: the original's page counter drops a document's pages while it is re-opened and
   gains them back (as re-counted) at its terminal transition.
 """
@@ -47,6 +51,7 @@ __all__ = [
     "create_recovery_batch",
     "failed_documents",
     "failure_examples",
+    "original_correction",
 ]
 
 _FAILED = DocumentState.FAILED.value
@@ -242,12 +247,10 @@ def count_reopened(
         connection, doc.recovery_batch_id, state, 1, pages, now=now
     )
     moved = state is DocumentState.COMPLETED
-    values: dict[Any, Any] = {BATCHES.c.pages: BATCHES.c.pages + pages}
-    if moved:
-        values |= {
-            BATCHES.c.failed: BATCHES.c.failed - 1,
-            BATCHES.c.completed: BATCHES.c.completed + 1,
-        }
+    values = {
+        BATCHES.c[name]: BATCHES.c[name] + n
+        for name, n in original_correction(state, 1, pages).items()
+    }
     counts = connection.execute(
         sa.update(BATCHES)
         .where(BATCHES.c.id == doc.batch_id)
@@ -257,6 +260,20 @@ def count_reopened(
     if moved and counts is not None and counts.failed == 0 and counts.cancelled == 0:
         _settle(connection, doc.batch_id, counts.state, now)
     return Transition(True, doc.batch_id, finalized)
+
+
+def original_correction(state: DocumentState, documents: int, pages: int) -> dict[str, int]:
+    """Counter changes of the original batch when ``documents`` of its re-opened documents
+    (``pages`` pages) end ``state``.
+
+    Their pages come back. Each still counted as failed there moves to ``state``'s
+    counter, unless it failed again, so the original's counters stay a true account of
+    its documents.
+    """
+    deltas = {"pages": pages}
+    if state is not DocumentState.FAILED:
+        deltas |= {"failed": -documents, state.value: documents}
+    return deltas
 
 
 def _settle(connection: Connection, batch_id: str, state: str, now: datetime) -> None:

@@ -7,9 +7,10 @@ effect: a duplicate message finds its claim refused and does nothing.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from celery import Celery
 
@@ -17,7 +18,18 @@ from docbatch.errors import ConfigError
 from docbatch.priority import RABBITMQ_MAX_PRIORITY, Priority, broker_priority
 from docbatch.worker.app import queue_for
 
-__all__ = ["STEP_TASK", "broker_errors", "chunked", "queue_prefix", "send_step", "send_steps"]
+if TYPE_CHECKING:
+    from docbatch.store.records import DocumentRef
+
+__all__ = [
+    "STEP_TASK",
+    "broker_errors",
+    "chunked",
+    "queue_prefix",
+    "send_documents",
+    "send_step",
+    "send_steps",
+]
 
 #: The one task that runs document steps (see :mod:`docbatch.worker.tasks`).
 STEP_TASK = "docbatch.step"
@@ -111,3 +123,20 @@ def send_steps(
             send_step(app, step, group, priority, producer=producer)
             sent += 1
     return sent
+
+
+def send_documents(app: Celery, refs: Iterable[DocumentRef], *, per_task: int) -> int:
+    """Send each document's own stage at its own priority; returns the documents sent.
+
+    The documents of one batch need not share a step: a recovery batch resumes each
+    re-opened document at the stage it failed at, and a re-opened document runs with its
+    recovery batch's priority, whichever batch it is listed under. Documents with the
+    same stage and priority share messages (``per_task`` per message, see
+    :func:`send_steps`).
+    """
+    groups: dict[tuple[str, Priority], list[str]] = defaultdict(list)
+    for ref in refs:
+        groups[(ref.stage.value, Priority(ref.priority))].append(ref.document_id)
+    for (step, priority), ids in groups.items():
+        send_steps(app, step, ids, priority, per_task=per_task)
+    return sum(len(ids) for ids in groups.values())

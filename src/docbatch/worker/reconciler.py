@@ -5,7 +5,8 @@ submitter killed between committing a batch and enqueueing it). The database kno
 document that is not yet terminal, so a periodic pass re-sends:
 
 - documents whose lease expired (their worker died or their next step was never sent);
-- pending documents of batches never marked enqueued (the submitter died);
+- pending documents of batches never marked enqueued (the submitter died), each at its
+  own stage and priority (a recovery batch's documents resume where they failed);
 - pending documents enqueued long ago when the broker queues are empty (lost messages).
 
 The same pass keeps normal and low batches from starving behind higher priorities (see
@@ -26,7 +27,7 @@ from typing import Any
 from celery import Celery
 
 from docbatch.settings import Settings
-from docbatch.worker.dispatch import broker_errors, send_step, send_steps
+from docbatch.worker.dispatch import broker_errors, send_documents, send_step
 from docbatch.worker.retries import send_due_retries
 
 __all__ = ["ReconcilerThread", "broker_queues_empty", "declare_queues", "reconcile_once"]
@@ -79,10 +80,10 @@ def reconcile_once(app: Celery, runtime: Any, *, now: datetime | None = None) ->
 
     grace = timedelta(seconds=max(5.0, settings.reconcile_interval_seconds))
     for batch in repo.unenqueued_batches(older_than=now - grace):
-        ids = repo.pending_document_ids(batch.id)
-        send_steps(app, "extract", ids, batch.priority, per_task=per_task)
+        # Each at its own stage: a recovery batch's documents resume where they failed.
+        pending = repo.pending_documents(batch.id)
+        counts["unenqueued"] += send_documents(app, pending, per_task=per_task)
         repo.mark_enqueued(batch.id)
-        counts["unenqueued"] += len(ids)
 
     for ref in repo.expired_leases(now, limit=1000):
         send_step(app, ref.stage.value, [ref.document_id], ref.priority)

@@ -1,0 +1,125 @@
+"""Sending a recovery batch's re-opened documents: at their own stage, at its priority.
+
+A recovery batch resumes each document at the stage it failed at. Whoever sends its
+documents (the submitter, the reconciler after the submitter died before enqueueing,
+``enqueue`` or ``resume``) must send that stage: a message for another stage is refused
+by the claim and the document is left waiting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from docbatch.client import Docbatch
+from docbatch.models import Stage
+from docbatch.recovery import recover
+from docbatch.settings import Settings
+from docbatch.worker.reconciler import reconcile_once
+from docbatch.worker.runtime import WorkerRuntime
+from tests.integration.test_store_support import fail_document, new_documents, run_document
+
+pytestmark = pytest.mark.integration
+
+#: One sent message: (stage, document ids, priority).
+Sent = tuple[str, tuple[str, ...], str]
+
+
+@pytest.fixture
+def client(
+    settings: Settings, database_url: str, redis_url: str, key_prefix: str
+) -> Iterator[Docbatch]:
+    """A client on a fresh database whose broker keys live under this test's prefix."""
+    local = settings.model_copy(
+        update={
+            "database_url": database_url,
+            "broker_url": redis_url,
+            "redis_url": redis_url,
+            "key_prefix": key_prefix,
+            "reconcile_interval_seconds": 1.0,
+            "lease_seconds": 60,
+        }
+    )
+    client = Docbatch(local)
+    yield client
+    client.close()
+
+
+def _original_with_failures(client: Docbatch) -> tuple[str, dict[str, Stage]]:
+    """A normal-priority batch, finished, with documents failed at entities and relate."""
+    repo = client.repo
+    batch = repo.create_batch("acme", new_documents(3), options={})
+    repo.mark_enqueued(batch.id)
+    first, second, third = (d.id for d in repo.batch_documents(batch.id))
+    failed = {first: Stage.ENTITIES, second: Stage.RELATE}
+    for document_id, stage in failed.items():
+        fail_document(repo, document_id, stage)
+    run_document(repo, third, owner="test")
+    return batch.id, failed
+
+
+def _drain(client: Docbatch) -> list[Sent]:
+    """Every message waiting on the broker, removed from its queue (no worker runs)."""
+    sent: list[Sent] = []
+    with client.app.connection_for_read() as connection:
+        channel = connection.default_channel
+        for queue in client.app.conf.task_queues:
+            while (message := channel.basic_get(queue.name, no_ack=True)) is not None:
+                _args, kwargs, _embed = message.decode()
+                sent.append((kwargs["stage"], tuple(kwargs["document_ids"]), kwargs["priority"]))
+    return sorted(sent)
+
+
+def _per_document(sent: list[Sent]) -> dict[str, tuple[str, str]]:
+    """``{document id: (stage, priority)}``; a document sent twice fails the test."""
+    found: dict[str, tuple[str, str]] = {}
+    for stage, ids, priority in sent:
+        for document_id in ids:
+            assert document_id not in found, f"{document_id} sent twice: {sent}"
+            found[document_id] = (stage, priority)
+    return found
+
+
+def _expected(failed: dict[str, Stage]) -> dict[str, tuple[str, str]]:
+    return {document_id: (stage.value, "high") for document_id, stage in failed.items()}
+
+
+def test_reconciler_sends_a_never_enqueued_recovery_batch_at_each_failed_stage(
+    client: Docbatch,
+) -> None:
+    original, failed = _original_with_failures(client)
+    # The submitter committed the recovery batch, then died before enqueueing it.
+    recovery = recover(client, original, enqueue=False)
+    assert recovery.total == 2 and recovery.enqueued_at is None
+    _drain(client)
+
+    later = datetime.now(UTC) + timedelta(seconds=10)
+    counts = reconcile_once(client.app, WorkerRuntime(client.settings), now=later)
+
+    assert counts["unenqueued"] == 2
+    assert _per_document(_drain(client)) == _expected(failed)
+    assert client.get_batch(recovery.id).enqueued_at is not None
+    for document_id in failed:
+        claim = client.repo.claim(document_id, failed[document_id], owner="w", max_attempts=3)
+        assert claim.claimed, claim
+
+
+@pytest.mark.parametrize("how", ["enqueue", "resume_recovery", "resume_original"])
+def test_enqueue_and_resume_send_reopened_documents_at_their_stage(
+    client: Docbatch, how: str
+) -> None:
+    original, failed = _original_with_failures(client)
+    recovery = recover(client, original, enqueue=False)
+    _drain(client)
+
+    sending: dict[str, Any] = {
+        "enqueue": lambda: client.enqueue(recovery.id),
+        "resume_recovery": lambda: client.resume(recovery.id),
+        "resume_original": lambda: client.resume(original),
+    }
+    assert sending[how]() == 2
+
+    assert _per_document(_drain(client)) == _expected(failed)
