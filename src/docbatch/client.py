@@ -153,17 +153,24 @@ class Docbatch:
         """Send every pending document of the batch at its stage; idempotent.
 
         A new batch's documents are all at the first stage; a recovery batch's wait at the
-        stage they failed at. Returns the number of documents sent. The batch is marked
-        enqueued afterwards, so a submitter killed in between leaves it for the
+        stage they failed at. A batch larger than ``settings.fanout_size`` is sent as
+        fan-out messages that workers expand (:func:`~docbatch.worker.dispatch.send_fanout`).
+        Returns the number of documents sent or covered by fan-out messages. The batch is
+        marked enqueued afterwards, so a submitter killed in between leaves it for the
         reconciler to enqueue.
         """
-        from docbatch.worker.dispatch import send_documents
+        from docbatch.worker.dispatch import send_documents, send_fanout
 
         batch = self.repo.get_batch(batch_id)
         if self.progress is not None:
             self.progress.init(batch)
-        pending = self.repo.pending_documents(batch_id)
-        sent = send_documents(self.app, pending, per_task=self.settings.docs_per_task)
+        size = self.settings.fanout_size
+        if 0 < size < batch.total:
+            send_fanout(self.app, batch_id, batch.total, batch.priority, slice_size=size)
+            sent = batch.total
+        else:
+            pending = self.repo.pending_documents(batch_id)
+            sent = send_documents(self.app, pending, per_task=self.settings.docs_per_task)
         self.repo.mark_enqueued(batch_id)
         return sent
 

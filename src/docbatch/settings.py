@@ -75,9 +75,13 @@ class Settings(BaseSettings):
     ocr_time_limit: int = 1900
     worker_memory_limit_mb: int = 4096
     docs_per_task: int = 8
+    #: A batch of more documents than this is enqueued as fan-out messages of this many
+    #: documents each, which workers expand into steps (docbatch.worker.dispatch.
+    #: send_fanout): the submitter of 100,000 documents sends 100 messages, not 12,500.
+    #: 0 always sends every step from the submitter.
+    fanout_size: int = Field(default=1000, ge=0)
     #: Run a document's remaining text stages in the task that finished the previous
-    #: one (each stage still commits on its own); False sends one message per stage.
-    #: Measured by `python -m bench overhead`: fusing halves orchestration time.
+    #: one, committed together in one transaction; False sends one message per stage.
     fuse_stages: bool = True
     #: JSON overrides of the per-category retry rules (see docbatch.retry), e.g.
     #: ``{"transient": {"kind": "linear", "base_seconds": 5, "max_retries": 3}}``.

@@ -77,6 +77,7 @@ def test_mixed_batch_completes_with_exact_counts_on_postgresql_and_redis(
         broker_url=redis_url,
         redis_url=redis_url,
         key_prefix=key_prefix,
+        fanout_size=50,  # enqueued as 5 fan-out slices that the workers expand
     )
     client = Docbatch(local)
     batch = client.submit(Sources.from_args([corpus]))

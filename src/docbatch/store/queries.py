@@ -129,13 +129,18 @@ def unfinished_documents(
     connection: Connection,
     batch_id: str,
     states: Iterable[DocumentState] = (DocumentState.PENDING, DocumentState.PROCESSING),
+    *,
+    window: tuple[int, int] | None = None,
 ) -> list[DocumentRef]:
     """References to the batch's documents in ``states`` (by default every unfinished one).
 
     Each carries the document's own stage and the priority it runs with: a re-opened
-    document's is its recovery batch's.
+    document's is its recovery batch's. ``window`` is ``(offset, limit)`` over all the
+    batch's documents in their fixed order, whatever their state, so that slices stay
+    the same while documents move on.
     """
-    rows = connection.execute(
+    wanted = {s.value for s in states}
+    statement = (
         sa.select(
             DOCUMENTS.c.id,
             DOCUMENTS.c.state,
@@ -148,17 +153,19 @@ def unfinished_documents(
             BATCHES,
             BATCHES.c.id == sa.func.coalesce(DOCUMENTS.c.recovery_batch_id, DOCUMENTS.c.batch_id),
         )
-        .where(
-            sa.or_(DOCUMENTS.c.batch_id == batch_id, DOCUMENTS.c.recovery_batch_id == batch_id),
-            DOCUMENTS.c.state.in_([s.value for s in states]),
-        )
+        .where(sa.or_(DOCUMENTS.c.batch_id == batch_id, DOCUMENTS.c.recovery_batch_id == batch_id))
         .order_by(DOCUMENTS.c.path, DOCUMENTS.c.id)
     )
+    if window is None:
+        statement = statement.where(DOCUMENTS.c.state.in_(sorted(wanted)))
+    else:
+        statement = statement.offset(window[0]).limit(window[1])
     return [
         DocumentRef(
             r.id, batch_id, DocumentState(r.state), Stage(r.stage), r.attempts, Priority(r.priority)
         )
-        for r in rows
+        for r in connection.execute(statement)
+        if r.state in wanted
     ]
 
 

@@ -214,11 +214,19 @@ class RepositoryReads:
         with self._read() as connection:
             return queries.document_ids(connection, batch_id, [DocumentState.PENDING])
 
-    def pending_documents(self, batch_id: str) -> list[DocumentRef]:
+    def pending_documents(
+        self, batch_id: str, window: tuple[int, int] | None = None
+    ) -> list[DocumentRef]:
         """The batch's pending documents, each with its own stage and priority (what to
-        send when enqueueing: a recovery batch's documents wait at their failed stage)."""
+        send when enqueueing: a recovery batch's documents wait at their failed stage).
+
+        ``window`` is ``(offset, limit)`` over all the batch's documents in a fixed order
+        (one fan-out slice, see :func:`docbatch.worker.dispatch.send_fanout`).
+        """
         with self._read() as connection:
-            return queries.unfinished_documents(connection, batch_id, [DocumentState.PENDING])
+            return queries.unfinished_documents(
+                connection, batch_id, [DocumentState.PENDING], window=window
+            )
 
     def unfinished_documents(self, batch_id: str) -> list[DocumentRef]:
         """The batch's pending and processing documents, with stage and priority."""

@@ -16,7 +16,7 @@ from celery import Celery
 
 from docbatch.models import Stage
 from docbatch.settings import Settings
-from docbatch.worker.dispatch import STEP_TASK, send_step
+from docbatch.worker.dispatch import FANOUT_TASK, STEP_TASK, send_documents, send_step
 from docbatch.worker.runtime import WorkerRuntime
 from docbatch.worker.warm import register_warm_task
 
@@ -64,6 +64,12 @@ def register_tasks(app: Celery, settings: Settings) -> WorkerRuntime:
             for start in range(0, len(ids), per_task):
                 send_step(app, next_step, ids[start : start + per_task], priority)
         return dict(counts)
+
+    @app.task(name=FANOUT_TASK, bind=True, shared=False)
+    def fanout(self: Any, batch_id: str, offset: int, limit: int) -> dict[str, int]:
+        """Send the steps of the pending documents in one slice of a batch."""
+        refs = runtime.get("repo").pending_documents(batch_id, window=(offset, limit))
+        return {"sent": send_documents(app, refs, per_task=settings.docs_per_task)}
 
     @app.task(name="docbatch.reconcile", bind=True, shared=False)
     def reconcile(self: Any) -> dict[str, int]:
