@@ -30,11 +30,11 @@ __all__ = ["PLAN", "add_arguments", "build_summary", "markdown_table", "run"]
 #: Scenario -> its arguments in ``bench all`` (sizes chosen to finish in minutes).
 PLAN: dict[str, list[str]] = {
     "stages": ["--docs", "10", "--pages", "5", "--ocr-pages", "1", "--ocr-engines", "auto"],
-    "baseline": ["--docs", "100"],
-    "overhead": ["--docs", "60"],
+    "baseline": ["--docs", "200", "--repeat", "3"],
+    "overhead": ["--docs", "100", "--repeat", "3"],
     "sizes": ["--sizes", "100,1000,10000", "--process-max", "100"],
     "warm": ["--docs", "100"],
-    "scaling": ["--docs", "100"],
+    "scaling": ["--docs", "400"],
     "accuracy": ["--docs", "60"],
     "memory": ["--sizes", "10000,100000", "--sample-seconds", "20"],
     "peer": ["--docs", "60"],

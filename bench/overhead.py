@@ -76,6 +76,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"Celery variants to run (of {', '.join(CELERY_VARIANTS)})",
     )
     parser.add_argument("--warmup", type=int, default=8, help="warm-up documents per cluster")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of each variant; the median is reported"
+    )
     add_common_arguments(parser)
 
 
@@ -85,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     unknown = set(variants) - set(CELERY_VARIANTS)
     if unknown:
         raise SystemExit(f"unknown variants {sorted(unknown)}; known: {list(CELERY_VARIANTS)}")
-    result = measure(args.docs, args.max_pages, variants, args.warmup, args.seed)
+    result = measure(args.docs, args.max_pages, variants, args.warmup, args.seed, args.repeat)
     path = write_results(args.out, "overhead", result)
     _chart(args.out / "overhead.png", result)
     for name, row in result["variants"].items():
@@ -96,23 +99,30 @@ def run(args: argparse.Namespace) -> int:
 
 
 def measure(
-    docs: int, max_pages: int, variants: list[str], warmup: int, seed: int
+    docs: int, max_pages: int, variants: list[str], warmup: int, seed: int, repeat: int = 1
 ) -> dict[str, Any]:
-    """Time the pure loop, the inline path and each Celery variant on one corpus."""
-    rows: dict[str, dict[str, Any]] = {}
+    """Time the pure loop, the inline path and each Celery variant on one corpus.
+
+    Each is run ``repeat`` times, the variants in turn (so a slow moment of the machine
+    does not hit one variant's runs only); each row reports the median run.
+    """
+    runs: dict[str, list[dict[str, Any]]] = defaultdict(list)
     with tempfile.TemporaryDirectory(prefix="docbatch-bench-") as tmp:
         root = Path(tmp)
         corpus = make_corpus(root / "corpus", docs, seed=seed, pages=(1, max_pages))
-        rows["pure"] = {"seconds": _pure(corpus)}
-        rows["pure+store"] = {"seconds": _pure_store(root / "pure-store", corpus)}
-        rows["inline"] = _inline(root / "inline", corpus)
-        for name in variants:
-            variant, changes = CELERY_VARIANTS[name]
-            with Cluster(root / name, 1, warmup_docs=warmup, worker_app="bench.variants:app",
-                         variant=variant, **changes) as cluster:  # fmt: skip
-                timing = cluster.run_batch(corpus)
-            rows[name] = {"seconds": timing.total_s, "variant": variant, "settings": changes,
-                          "timing": timing.to_dict()}  # fmt: skip
+        for index in range(repeat):
+            runs["pure"].append({"seconds": _pure(corpus)})
+            runs["pure+store"].append({"seconds": _pure_store(root / f"store-{index}", corpus)})
+            runs["inline"].append(_inline(root / f"inline-{index}", corpus))
+            for name in variants:
+                variant, changes = CELERY_VARIANTS[name]
+                with Cluster(root / f"{name}-{index}", 1, warmup_docs=warmup,
+                             worker_app="bench.variants:app", variant=variant,
+                             **changes) as cluster:  # fmt: skip
+                    timing = cluster.run_batch(corpus)
+                runs[name].append({"seconds": timing.total_s, "variant": variant,
+                                   "settings": changes, "timing": timing.to_dict()})  # fmt: skip
+    rows = {name: _median_run(found) for name, found in runs.items()}
     pure, stored = rows["pure"]["seconds"], rows["pure+store"]["seconds"]
     for row in rows.values():
         row["overhead_pct"] = round(100 * (row["seconds"] - pure) / pure, 1)
@@ -124,12 +134,19 @@ def measure(
             "max_pages": max_pages,
             "warmup": warmup,
             "seed": seed,
+            "repeat": repeat,
             "worker_processes": 1,
         },
         "corpus": {"docs": corpus.count, "pages": corpus.pages},
         "variants": rows,
         "findings": _findings(rows),
     }
+
+
+def _median_run(found: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run with the median time, with every run's time beside it."""
+    ordered = sorted(found, key=lambda run: run["seconds"])
+    return {**ordered[(len(ordered) - 1) // 2], "runs_s": [round(r["seconds"], 3) for r in found]}
 
 
 def _pure(corpus: CorpusManifest) -> float:
