@@ -166,7 +166,8 @@ class Docbatch:
             self.progress.init(batch)
         size = self.settings.fanout_size
         if 0 < size < batch.total:
-            send_fanout(self.app, batch_id, batch.total, batch.priority, slice_size=size)
+            slices = self.repo.id_slices(batch_id, size)
+            send_fanout(self.app, batch_id, slices, batch.priority)
             sent = batch.total
         else:
             pending = self.repo.pending_documents(batch_id)
@@ -219,6 +220,38 @@ class Docbatch:
             self, batch_id, categories=categories, all_=all_, from_stage=from_stage,
             priority=priority,
         )  # fmt: skip
+
+    def warm(
+        self,
+        *,
+        batch_id: str | None = None,
+        manifest: str | Path | None = None,
+        allow_roots: Sequence[Path] = (),
+    ) -> dict[str, int]:
+        """Preload the stage cache from the database, in this process (see
+        :mod:`docbatch.warming`), for a batch's documents or a manifest's files.
+
+        Returns the report: ``documents``, ``matched``, ``entries``, ``missing``.
+        """
+        from docbatch.cache import StageCache
+        from docbatch.errors import ConfigError
+        from docbatch.processing import CACHED_STAGES
+        from docbatch.warming import batch_sha256s, manifest_sha256s, warm
+
+        if (batch_id is None) == (manifest is None):
+            raise ValueError("warm needs a batch id or a manifest, not both")
+        if self.redis is None:
+            raise ConfigError("cache warming needs Redis: set DOCBATCH_REDIS_URL")
+        settings = self.settings
+        cache = StageCache(self.redis, settings.key_prefix, settings.cache_ttl_seconds)
+        options = settings.pipeline_options()
+        versions = {stage: options.version(stage) for stage in CACHED_STAGES}
+        if batch_id is not None:
+            digests = batch_sha256s(self.repo, self.get_batch(batch_id).id)
+        else:
+            roots = [*settings.allowed_roots, *allow_roots]
+            digests = manifest_sha256s(manifest or "", roots)
+        return warm(self.repo, cache, versions, digests).as_dict()
 
     def get_batch(self, batch_id: str) -> BatchRecord:
         """The batch, or :class:`NotFoundError` naming the id."""

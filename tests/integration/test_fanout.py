@@ -56,7 +56,12 @@ def test_a_large_batch_is_sent_as_slices_that_cover_each_document_once(
     assert client.enqueue(batch.id) == 8
     fanouts = _drain(client)
     assert [name for name, _ in fanouts] == [FANOUT_TASK] * 3
-    assert sorted((k["offset"], k["limit"]) for _, k in fanouts) == [(0, 3), (3, 3), (6, 3)]
+    ids = sorted(d.id for d in client.repo.batch_documents(batch.id))
+    assert sorted(((k["after"] or ""), k["upto"]) for _, k in fanouts) == [
+        ("", ids[2]),
+        (ids[2], ids[5]),
+        (ids[5], ids[7]),
+    ]
     assert client.get_batch(batch.id).enqueued_at is not None
 
     # A document another worker already finished is not sent again by its slice.

@@ -164,7 +164,7 @@ def warm(
         else:
             out.print(f"warming queued on the workers (task {task_id}); --sync waits for it")
         return
-    report = _warm_here(client, batch_id, manifest, allow_root or [])
+    report = client.warm(batch_id=batch_id, manifest=manifest, allow_roots=allow_root or [])
     client.close()
     if as_json:
         out.print_json(json.dumps(report))
@@ -173,28 +173,6 @@ def warm(
             f"warmed {report['entries']} cache entries for {report['matched']} of "
             f"{report['documents']} documents ({report['missing']} not processed before)"
         )
-
-
-def _warm_here(
-    client: Any, batch_id: str | None, manifest: Path | None, roots: list[Path]
-) -> dict[str, int]:
-    from docbatch.cache import StageCache
-    from docbatch.errors import ConfigError
-    from docbatch.processing import CACHED_STAGES
-    from docbatch.warming import batch_sha256s, manifest_sha256s
-    from docbatch.warming import warm as warm_cache
-
-    if client.redis is None:
-        raise ConfigError("cache warming needs Redis: set DOCBATCH_REDIS_URL")
-    settings = client.settings
-    cache = StageCache(client.redis, settings.key_prefix, settings.cache_ttl_seconds)
-    options = settings.pipeline_options()
-    versions = {stage: options.version(stage) for stage in CACHED_STAGES}
-    if batch_id is not None:
-        digests = batch_sha256s(client.repo, batch_id)
-    else:
-        digests = manifest_sha256s(manifest or Path(), [*settings.allowed_roots, *roots])
-    return warm_cache(client.repo, cache, versions, digests).as_dict()
 
 
 def register(app: typer.Typer) -> None:

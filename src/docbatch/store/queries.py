@@ -130,16 +130,14 @@ def unfinished_documents(
     batch_id: str,
     states: Iterable[DocumentState] = (DocumentState.PENDING, DocumentState.PROCESSING),
     *,
-    window: tuple[int, int] | None = None,
+    id_range: tuple[str | None, str] | None = None,
 ) -> list[DocumentRef]:
     """References to the batch's documents in ``states`` (by default every unfinished one).
 
     Each carries the document's own stage and the priority it runs with: a re-opened
-    document's is its recovery batch's. ``window`` is ``(offset, limit)`` over all the
-    batch's documents in their fixed order, whatever their state, so that slices stay
-    the same while documents move on.
+    document's is its recovery batch's. ``id_range`` ``(after, upto)`` keeps the
+    documents whose id is above ``after`` (None: no bound) and at most ``upto``.
     """
-    wanted = {s.value for s in states}
     statement = (
         sa.select(
             DOCUMENTS.c.id,
@@ -153,20 +151,42 @@ def unfinished_documents(
             BATCHES,
             BATCHES.c.id == sa.func.coalesce(DOCUMENTS.c.recovery_batch_id, DOCUMENTS.c.batch_id),
         )
-        .where(sa.or_(DOCUMENTS.c.batch_id == batch_id, DOCUMENTS.c.recovery_batch_id == batch_id))
+        .where(
+            sa.or_(DOCUMENTS.c.batch_id == batch_id, DOCUMENTS.c.recovery_batch_id == batch_id),
+            DOCUMENTS.c.state.in_([s.value for s in states]),
+        )
         .order_by(DOCUMENTS.c.path, DOCUMENTS.c.id)
     )
-    if window is None:
-        statement = statement.where(DOCUMENTS.c.state.in_(sorted(wanted)))
-    else:
-        statement = statement.offset(window[0]).limit(window[1])
+    if id_range is not None:
+        after, upto = id_range
+        statement = statement.where(DOCUMENTS.c.id <= upto)
+        if after is not None:
+            statement = statement.where(DOCUMENTS.c.id > after)
     return [
         DocumentRef(
             r.id, batch_id, DocumentState(r.state), Stage(r.stage), r.attempts, Priority(r.priority)
         )
         for r in connection.execute(statement)
-        if r.state in wanted
     ]
+
+
+def id_slices(connection: Connection, batch_id: str, size: int) -> list[tuple[str | None, str]]:
+    """The batch's document ids cut into ranges ``(after, upto]`` of ``size`` documents."""
+    ids = (
+        connection.execute(
+            sa.select(DOCUMENTS.c.id)
+            .where(
+                sa.or_(DOCUMENTS.c.batch_id == batch_id, DOCUMENTS.c.recovery_batch_id == batch_id)
+            )
+            .order_by(DOCUMENTS.c.id)
+        )
+        .scalars()
+        .all()
+    )
+    uppers = [ids[end - 1] for end in range(size, len(ids), size)]
+    if ids:
+        uppers.append(ids[-1])
+    return list(zip([None, *uppers[:-1]], uppers, strict=True))
 
 
 def unenqueued_condition(older_than: datetime) -> Any:

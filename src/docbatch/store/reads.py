@@ -215,18 +215,23 @@ class RepositoryReads:
             return queries.document_ids(connection, batch_id, [DocumentState.PENDING])
 
     def pending_documents(
-        self, batch_id: str, window: tuple[int, int] | None = None
+        self, batch_id: str, id_range: tuple[str | None, str] | None = None
     ) -> list[DocumentRef]:
         """The batch's pending documents, each with its own stage and priority (what to
         send when enqueueing: a recovery batch's documents wait at their failed stage).
 
-        ``window`` is ``(offset, limit)`` over all the batch's documents in a fixed order
-        (one fan-out slice, see :func:`docbatch.worker.dispatch.send_fanout`).
+        ``id_range`` ``(after, upto]`` limits them to one fan-out slice (see
+        :func:`docbatch.worker.dispatch.send_fanout`).
         """
         with self._read() as connection:
             return queries.unfinished_documents(
-                connection, batch_id, [DocumentState.PENDING], window=window
+                connection, batch_id, [DocumentState.PENDING], id_range=id_range
             )
+
+    def id_slices(self, batch_id: str, size: int) -> list[tuple[str | None, str]]:
+        """The batch's document ids cut into ranges ``(after, upto]`` of ``size`` each."""
+        with self._read() as connection:
+            return queries.id_slices(connection, batch_id, size)
 
     def unfinished_documents(self, batch_id: str) -> list[DocumentRef]:
         """The batch's pending and processing documents, with stage and priority."""

@@ -152,27 +152,27 @@ def send_documents(app: Celery, refs: Iterable[DocumentRef], *, per_task: int) -
 
 
 def send_fanout(
-    app: Celery, batch_id: str, documents: int, priority: Priority | str, *, slice_size: int
+    app: Celery, batch_id: str, slices: Sequence[tuple[str | None, str]], priority: Priority | str
 ) -> int:
-    """Send one fan-out message per ``slice_size`` documents of a batch; returns how many.
+    """Send one fan-out message per slice of a batch; returns how many.
 
     Enqueueing 100,000 documents one message per few documents takes the submitter
-    longer than committing them. Instead each fan-out message names a slice of the batch
-    (an offset and a limit over its documents in a fixed order), and the worker that
-    takes it sends that slice's steps (``docbatch.fanout``). Fan-out messages travel on
-    the batch queue, which workers serve before the stage queues of the same priority.
-    Sending a slice twice is harmless: the claim refuses a duplicate step.
+    longer than committing them. Instead each fan-out message names a slice of the
+    batch's documents, a range ``(after, upto]`` of their ids (from
+    :meth:`~docbatch.store.repository.Repository.id_slices`), and the worker that takes
+    it sends that slice's pending steps (``docbatch.fanout``), reading it through the
+    primary key. Fan-out messages travel on the batch queue, which workers serve before
+    the stage queues of the same priority. Sending a slice twice is harmless: the claim
+    refuses a duplicate step.
     """
     prefix = queue_prefix(app)
-    sent = 0
     with app.producer_or_acquire() as producer, broker_errors():
-        for offset in range(0, documents, slice_size):
+        for after, upto in slices:
             app.send_task(
                 FANOUT_TASK,
-                kwargs={"batch_id": batch_id, "offset": offset, "limit": slice_size},
+                kwargs={"batch_id": batch_id, "after": after, "upto": upto},
                 queue=f"{prefix}batch",
                 priority=broker_priority(priority, app.conf.broker_url),
                 producer=producer,
             )
-            sent += 1
-    return sent
+    return len(slices)

@@ -66,9 +66,9 @@ def register_tasks(app: Celery, settings: Settings) -> WorkerRuntime:
         return dict(counts)
 
     @app.task(name=FANOUT_TASK, bind=True, shared=False)
-    def fanout(self: Any, batch_id: str, offset: int, limit: int) -> dict[str, int]:
+    def fanout(self: Any, batch_id: str, after: str | None, upto: str) -> dict[str, int]:
         """Send the steps of the pending documents in one slice of a batch."""
-        refs = runtime.get("repo").pending_documents(batch_id, window=(offset, limit))
+        refs = runtime.get("repo").pending_documents(batch_id, id_range=(after, upto))
         return {"sent": send_documents(app, refs, per_task=settings.docs_per_task)}
 
     @app.task(name="docbatch.reconcile", bind=True, shared=False)
