@@ -17,7 +17,8 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import TracebackType
@@ -75,6 +76,44 @@ def make_corpus(
     """A deterministic corpus (with ``truth.jsonl`` and ``manifest.json``) in ``folder``."""
     workers = 2 if docs >= 2000 and (os.cpu_count() or 1) > 1 else 1
     return generate_corpus(folder, docs, seed=seed, mix=mix, pages=pages, workers=workers)
+
+
+#: The PostgreSQL server scenarios may create their databases on (a user with CREATEDB).
+POSTGRES_SERVER_URL = os.environ.get(
+    "DOCBATCH_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def postgres_unreachable(server_url: str = POSTGRES_SERVER_URL) -> str | None:
+    """Why ``server_url`` cannot be used (a short reason), or None when it answers."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(server_url, connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+    except Exception as exc:  # any driver error: the scenario records it and goes on
+        return f"PostgreSQL at {engine.url.render_as_string()} unreachable: {type(exc).__name__}"
+    finally:
+        engine.dispose()
+    return None
+
+
+@contextmanager
+def fresh_postgres_database(server_url: str = POSTGRES_SERVER_URL) -> Iterator[str]:
+    """A new, empty database on the server of ``server_url``; yields its URL, drops it."""
+    import sqlalchemy as sa
+
+    name = f"docbatch_bench_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        yield admin.url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
 
 
 def manifest_sources(corpus: CorpusManifest) -> Sources:

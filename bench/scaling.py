@@ -10,6 +10,11 @@ for N worker processes in total. It holds while the shared pieces (the database,
 are not saturated: with SQLite every commit is serialised, so on several machines use
 PostgreSQL; on a 2-core machine shared with other jobs, t2 is pessimistic.
 
+With SQLite (the embedded default) every commit holds the one write lock, so two
+workers wait for each other; the scenario also runs on a fresh PostgreSQL database
+(``DOCBATCH_BENCH_POSTGRES_URL``, default the local server; recorded as skipped when
+it does not answer), where commits do not serialise, as in a distributed deployment.
+
 The default batch is 400 documents: the run's tail, when one worker has taken the last
 message (``docs_per_task`` documents) and the other has nothing left, is a fixed cost
 that at 200 documents took about 5 points off the efficiency of a steady stream.
@@ -18,13 +23,22 @@ that at 200 documents took about 5 points off the efficiency of a steady stream.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from bench import write_results
 from bench.charts import Bar, bar_chart
-from bench.harness import Cluster, add_common_arguments, make_corpus, summary_row
+from bench.harness import (
+    POSTGRES_SERVER_URL,
+    Cluster,
+    add_common_arguments,
+    fresh_postgres_database,
+    make_corpus,
+    postgres_unreachable,
+    summary_row,
+)
 
 __all__ = ["add_arguments", "amdahl", "measure", "run", "summarize"]
 
@@ -39,17 +53,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--docs", type=int, default=400, help="documents in the corpus")
     parser.add_argument("--max-pages", type=int, default=3, help="pages per document: 1..N")
     parser.add_argument("--warmup", type=int, default=16, help="warm-up documents per cluster")
+    parser.add_argument(
+        "--no-postgres", action="store_true", help="measure on SQLite only, not also PostgreSQL"
+    )
     add_common_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the scenario; write ``scaling.json`` and ``scaling.png``."""
-    result = measure(args.docs, args.max_pages, args.warmup, args.seed)
+    result = measure(args.docs, args.max_pages, args.warmup, args.seed, not args.no_postgres)
     path = write_results(args.out, "scaling", result)
     _chart(args.out / "scaling.png", result)
     print(f"t1 {result['t1_s']:.2f} s, t2 {result['t2_s']:.2f} s, "
           f"efficiency {result['efficiency']:.2f}")  # fmt: skip
     print(f"model: {result['model']['formula']}")
+    postgres = result["postgresql"]
+    if "skipped" in postgres:
+        print(f"PostgreSQL: skipped ({postgres['skipped']})")
+    else:
+        print(f"PostgreSQL: t1 {postgres['t1_s']:.2f} s, t2 {postgres['t2_s']:.2f} s, "
+              f"efficiency {postgres['efficiency']:.2f}")  # fmt: skip
     print(f"results written to {path}")
     return 0
 
@@ -71,25 +94,49 @@ def amdahl(t1: float, t2: float, points: tuple[int, ...] = MODEL_POINTS) -> dict
     }
 
 
-def measure(docs: int, max_pages: int, warmup: int, seed: int) -> dict[str, Any]:
-    """Time the corpus on 1 and 2 worker processes; fit the model."""
-    timings = {}
+def measure(
+    docs: int, max_pages: int, warmup: int, seed: int, postgres: bool = True
+) -> dict[str, Any]:
+    """Time the corpus on 1 and 2 worker processes, on SQLite and on PostgreSQL; fit the
+    model to the SQLite (embedded default) pair."""
     with tempfile.TemporaryDirectory(prefix="docbatch-bench-") as tmp:
         root = Path(tmp)
         corpus = make_corpus(root / "corpus", docs, seed=seed, pages=(1, max_pages))
-        for workers in (1, 2):
-            with Cluster(root / f"w{workers}", workers, warmup_docs=warmup) as cluster:
-                timings[workers] = cluster.run_batch(corpus)
-    t1, t2 = timings[1].total_s, timings[2].total_s
+        sqlite = _pair(root / "sqlite", corpus, warmup, None)
+        unreachable = postgres_unreachable() if postgres else "not asked for (--no-postgres)"
+        on_postgres = (
+            {"skipped": unreachable}
+            if unreachable
+            else _pair(root / "postgresql", corpus, warmup, POSTGRES_SERVER_URL)
+        )
     return {
         "params": {"docs": docs, "max_pages": max_pages, "warmup": warmup, "seed": seed},
         "corpus": {"docs": corpus.count, "pages": corpus.pages},
+        **sqlite,
+        "model": amdahl(sqlite["t1_s"], sqlite["t2_s"]),
+        "postgresql": on_postgres,
+    }
+
+
+def _pair(root: Path, corpus: Any, warmup: int, postgres: str | None) -> dict[str, Any]:
+    """The corpus on 1, then 2 worker processes, each on a fresh database."""
+    timings = {}
+    for workers in (1, 2):
+        with contextlib.ExitStack() as stack:
+            changes = {}
+            if postgres is not None:
+                changes["database_url"] = stack.enter_context(fresh_postgres_database(postgres))
+            cluster = stack.enter_context(
+                Cluster(root / f"w{workers}", workers, warmup_docs=warmup, **changes)
+            )
+            timings[workers] = cluster.run_batch(corpus)
+    t1, t2 = timings[1].total_s, timings[2].total_s
+    return {
         "runs": {str(n): timing.to_dict() for n, timing in timings.items()},
         "t1_s": round(t1, 3),
         "t2_s": round(t2, 3),
         "speedup": round(t1 / t2, 3),
         "efficiency": round((t1 / t2) / 2, 3),
-        "model": amdahl(t1, t2),
     }
 
 
@@ -97,12 +144,21 @@ def summarize(result: dict[str, Any]) -> list[dict[str, Any]]:
     """The headline rows of this scenario for ``bench all``'s summary table."""
     eff = result["efficiency"]
     predicted = result["model"]["predicted_speedup"]
-    return [
-        summary_row("scaling efficiency, 1 → 2 worker processes", f"{eff:.2f}",
+    rows = [
+        summary_row("scaling efficiency, 1 → 2 worker processes (SQLite)", f"{eff:.2f}",
                     "≥ 0.9 (spec: linear)", eff >= TARGET_EFFICIENCY),
-        summary_row("model: predicted speed-up on 8 / 32 processes",
+        summary_row("model (SQLite): predicted speed-up on 8 / 32 processes",
                     f"{predicted['8']:.1f}x / {predicted['32']:.1f}x"),
     ]  # fmt: skip
+    postgres = result.get("postgresql", {"skipped": "not measured"})
+    if "skipped" in postgres:
+        rows.append(summary_row("scaling efficiency on PostgreSQL", "skipped"))
+    else:
+        pg = postgres["efficiency"]
+        label = "scaling efficiency, 1 → 2 worker processes (PostgreSQL)"
+        target = "≥ 0.9 (spec: linear)"
+        rows.append(summary_row(label, f"{pg:.2f}", target, pg >= TARGET_EFFICIENCY))
+    return rows
 
 
 def _chart(path: Path, result: dict[str, Any]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +117,12 @@ def test_scaling_reports_efficiency_and_a_model(results: dict[str, dict[str, Any
     predicted = list(result["model"]["predicted_speedup"].values())
     assert predicted[0] == pytest.approx(1.0)
     assert predicted == sorted(predicted)
+    postgres = result["postgresql"]
+    if os.environ.get("CI") == "true" or "skipped" not in postgres:
+        assert {run["completed"] for run in postgres["runs"].values()} == {4}
+        assert postgres["efficiency"] == pytest.approx(
+            postgres["t1_s"] / postgres["t2_s"] / 2, rel=1e-2
+        )
 
 
 def test_amdahl_model_fits_two_points() -> None:
