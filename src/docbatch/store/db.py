@@ -98,7 +98,7 @@ def _begin_immediate(dbapi_connection: Any) -> None:
     that finds the lock taken often sleeps far longer than the other transaction holds it
     (a document's commit takes a few milliseconds): with two workers that wasted a share
     of their time. Here the lock is tried without waiting, then again after 0.2 ms,
-    doubling up to 5 ms, until the usual busy timeout.
+    doubling up to 1 ms, until the usual busy timeout.
     """
     deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
     delay = 0.0002
@@ -115,7 +115,7 @@ def _begin_immediate(dbapi_connection: Any) -> None:
                 if time.monotonic() + delay > deadline:
                     raise
             time.sleep(delay)
-            delay = min(delay * 2, 0.005)
+            delay = min(delay * 2, 0.001)
     finally:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()

@@ -33,7 +33,7 @@ from docbatch.store.records import (
     StageResult,
     Transition,
 )
-from docbatch.store.results import write_stages
+from docbatch.store.results import PreparedStages, write_stages
 from docbatch.store.rows import (
     BATCHES,
     DOCUMENTS,
@@ -297,9 +297,11 @@ def complete_stages(
     now: datetime,
     lease_seconds: float,
     owner: str | None = None,
+    prepared: PreparedStages | None = None,
 ) -> Transition:
     """Write the results of consecutive stages for ``doc`` (locked), then advance it past
-    the last one, or complete it after relate.
+    the last one, or complete it after relate. ``prepared`` holds their rows when they
+    were built before the transaction (:func:`~docbatch.store.results.prepare_stages`).
 
     The document must be processing the first of them. With ``owner``, a lease another
     owner has taken over (after this one expired) makes the completion stale: the new
@@ -316,7 +318,7 @@ def complete_stages(
         return Transition(False, doc.batch_id)
     if owner is not None and doc.lease_owner not in (None, owner):
         return Transition(False, doc.batch_id)
-    write_stages(connection, doc, [(r.stage, r.payload) for r in results], now)
+    write_stages(connection, doc, prepared or [(r.stage, r.payload) for r in results], now)
     record_events(
         connection,
         [

@@ -34,6 +34,7 @@ from docbatch.store.records import (
     Transition,
 )
 from docbatch.store.recovery_store import RecoveryStore
+from docbatch.store.results import prepare_stages
 from docbatch.store.rows import (
     BATCHES,
 )
@@ -241,11 +242,19 @@ class Repository(RepositoryReads, RecoveryStore):
         first of them (or, with ``owner``, when another owner has taken its lease over).
         """
         lease = self.lease_seconds if lease_seconds is None else lease_seconds
+        # Rows built before the transaction: SQLite's write lock covers the writes only.
+        prepared = prepare_stages(document_id, [(r.stage, r.payload) for r in results])
 
         def work(connection: Connection) -> Transition:
             doc = self._locked(connection, document_id)
             return lifecycle.complete_stages(
-                connection, doc, results, now=self.clock(), lease_seconds=lease, owner=owner
+                connection,
+                doc,
+                results,
+                now=self.clock(),
+                lease_seconds=lease,
+                owner=owner,
+                prepared=prepared,
             )
 
         try:

@@ -10,6 +10,7 @@ same entity at once neither fail nor deadlock.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -46,6 +47,8 @@ from docbatch.store.tables import (
 )
 
 __all__ = [
+    "PreparedStages",
+    "prepare_stages",
     "read_chunks",
     "read_entity_alias_counts",
     "read_extracted",
@@ -81,20 +84,45 @@ def write_stage(
     write_stages(connection, doc, [(stage, payload)], now)
 
 
-def write_stages(
-    connection: Connection,
-    doc: DocumentRecord,
-    results: Sequence[tuple[Stage, Any]],
-    now: Any,
-) -> None:
-    """Replace the rows of each ``(stage, payload)`` of ``results``, in order.
+@dataclass(frozen=True, slots=True)
+class PreparedStages:
+    """Stage results with their bulk rows (mentions, relationships) already built.
 
-    When the entities and resolve stages are written together, each mention is inserted
-    with its entity id at once instead of being updated afterwards.
+    Built before the write transaction opens (:func:`prepare_stages`), so that the
+    write lock, which SQLite holds for the whole database, is held for the writes only.
+    """
+
+    results: tuple[tuple[Stage, Any], ...]
+    rows: dict[Stage, list[tuple[Any, ...]]]
+
+
+def prepare_stages(document_id: str, results: Sequence[tuple[Stage, Any]]) -> PreparedStages:
+    """Build the bulk rows of ``results`` for document ``document_id``.
+
+    When the entities and resolve stages come together, each mention row carries its
+    entity id, so the mentions are inserted once instead of being updated afterwards.
     """
     payloads = dict(results)
     resolution: Resolution | None = payloads.get(Stage.RESOLVE)
-    for stage, payload in results:
+    rows: dict[Stage, list[tuple[Any, ...]]] = {}
+    if Stage.ENTITIES in payloads:
+        rows[Stage.ENTITIES] = _mention_rows(document_id, payloads[Stage.ENTITIES], resolution)
+    if Stage.RELATE in payloads:
+        edges = payloads[Stage.RELATE]
+        rows[Stage.RELATE] = [_relationship_row(document_id, i, r) for i, r in enumerate(edges)]
+    return PreparedStages(tuple(results), rows)
+
+
+def write_stages(
+    connection: Connection,
+    doc: DocumentRecord,
+    results: Sequence[tuple[Stage, Any]] | PreparedStages,
+    now: Any,
+) -> None:
+    """Replace the rows of each ``(stage, payload)`` of ``results``, in order."""
+    prepared = results if isinstance(results, PreparedStages) else prepare_stages(doc.id, results)
+    stages = {stage for stage, _ in prepared.results}
+    for stage, payload in prepared.results:
         table = _STAGE_TABLE.get(stage)
         if table is not None:
             connection.execute(sa.delete(table).where(table.c.document_id == doc.id))
@@ -104,16 +132,11 @@ def write_stages(
             rows = [{"document_id": doc.id, **_chunk_values(c)} for c in payload]
             _insert(connection, CHUNKS, rows)
         elif stage is Stage.ENTITIES:
-            _write_mentions(connection, doc.id, payload, resolution)
+            bulk_insert(connection, MENTIONS, _MENTION_COLUMNS, prepared.rows[stage])
         elif stage is Stage.RESOLVE:
-            _write_resolution(connection, doc, payload, now, assign=Stage.ENTITIES not in payloads)
+            _write_resolution(connection, doc, payload, now, assign=Stage.ENTITIES not in stages)
         else:
-            bulk_insert(
-                connection,
-                RELATIONSHIPS,
-                _RELATIONSHIP_COLUMNS,
-                [_relationship_row(doc.id, i, r) for i, r in enumerate(payload)],
-            )
+            bulk_insert(connection, RELATIONSHIPS, _RELATIONSHIP_COLUMNS, prepared.rows[stage])
 
 
 def _insert(connection: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
@@ -176,16 +199,13 @@ _RELATIONSHIP_COLUMNS = (
 )  # fmt: skip
 
 
-def _write_mentions(
-    connection: Connection,
-    document_id: str,
-    mentions: Sequence[Mention],
-    resolution: Resolution | None,
-) -> None:
+def _mention_rows(
+    document_id: str, mentions: Sequence[Mention], resolution: Resolution | None
+) -> list[tuple[Any, ...]]:
     if resolution is not None:
         _check_assignments(resolution, len(mentions), document_id)
     assignments = resolution.assignments if resolution is not None else [None] * len(mentions)
-    rows = [
+    return [
         (
             document_id, index, m.type.value, m.text, m.normalized, m.char_start, m.char_end,
             m.chunk_index, m.page, m.confidence, m.extractor, json_text(dict(m.attributes)),
@@ -193,7 +213,6 @@ def _write_mentions(
         )
         for index, m in enumerate(mentions)
     ]  # fmt: skip
-    bulk_insert(connection, MENTIONS, _MENTION_COLUMNS, rows)
 
 
 def _relationship_row(document_id: str, index: int, edge: Relationship) -> tuple[Any, ...]:
