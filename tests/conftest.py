@@ -110,6 +110,49 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return str(request.getfixturevalue("postgres_url"))
 
 
+@pytest.fixture
+def database(database_url: str) -> Iterator[Any]:
+    """A migrated :class:`~docbatch.store.db.Database` on ``database_url``, disposed after."""
+    from docbatch.store.db import Database
+
+    db = Database.open(database_url)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def broker_changes() -> dict[str, Any]:
+    """Settings changes for ``broker_client``: a test module overrides this fixture."""
+    return {}
+
+
+@pytest.fixture
+def broker_client(
+    settings: Settings,
+    database_url: str,
+    redis_url: str,
+    key_prefix: str,
+    broker_changes: dict[str, Any],
+) -> Iterator[Any]:
+    """A :class:`~docbatch.client.Docbatch` on a fresh database, its broker and Redis keys
+    under this test's prefix (no worker consumes them), with ``broker_changes``."""
+    from docbatch.client import Docbatch
+
+    client = Docbatch(
+        settings.model_copy(
+            update={
+                "database_url": database_url,
+                "broker_url": redis_url,
+                "redis_url": redis_url,
+                "key_prefix": key_prefix,
+                **broker_changes,
+            }
+        )
+    )
+    yield client
+    client.close()
+
+
 @pytest.fixture(scope="session")
 def redis_server() -> str:
     """The URL of a reachable Redis server."""

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from docbatch.client import Docbatch
 from docbatch.models import Stage
-from docbatch.settings import Settings
 from docbatch.worker.app import create_app
 from docbatch.worker.dispatch import FANOUT_TASK, STEP_TASK
 from tests.integration.test_store_support import new_documents, run_document
@@ -18,23 +16,14 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def client(
-    settings: Settings, database_url: str, redis_url: str, key_prefix: str
-) -> Iterator[Docbatch]:
-    """A client whose batches of more than 3 documents are enqueued by fan-out."""
-    local = settings.model_copy(
-        update={
-            "database_url": database_url,
-            "broker_url": redis_url,
-            "redis_url": redis_url,
-            "key_prefix": key_prefix,
-            "fanout_size": 3,
-            "docs_per_task": 2,
-        }
-    )
-    client = Docbatch(local)
-    yield client
-    client.close()
+def broker_changes() -> dict[str, Any]:
+    """Batches of more than 3 documents are enqueued by fan-out."""
+    return {"fanout_size": 3, "docs_per_task": 2}
+
+
+@pytest.fixture
+def client(broker_client: Docbatch) -> Docbatch:
+    return broker_client
 
 
 def _drain(client: Docbatch) -> list[tuple[str, dict[str, Any]]]:

@@ -8,8 +8,6 @@ batch's counters stay equal to its documents' states, and each batch finalises o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import sqlalchemy as sa
 
@@ -31,13 +29,6 @@ from .test_store_support import FakeClock, fail_document, new_documents, payload
 pytestmark = pytest.mark.integration
 
 PAGES = 2  # every sample document has two pages once extracted
-
-
-@pytest.fixture
-def database(database_url: str) -> Iterator[Database]:
-    db = Database.open(database_url)
-    yield db
-    db.dispose()
 
 
 @pytest.fixture

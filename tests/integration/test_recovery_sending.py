@@ -8,7 +8,6 @@ by the claim and the document is left waiting.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,7 +16,6 @@ import pytest
 from docbatch.client import Docbatch
 from docbatch.models import Stage
 from docbatch.recovery import recover
-from docbatch.settings import Settings
 from docbatch.worker.reconciler import reconcile_once
 from docbatch.worker.runtime import WorkerRuntime
 from tests.integration.test_store_support import fail_document, new_documents, run_document
@@ -29,23 +27,13 @@ Sent = tuple[str, tuple[str, ...], str]
 
 
 @pytest.fixture
-def client(
-    settings: Settings, database_url: str, redis_url: str, key_prefix: str
-) -> Iterator[Docbatch]:
-    """A client on a fresh database whose broker keys live under this test's prefix."""
-    local = settings.model_copy(
-        update={
-            "database_url": database_url,
-            "broker_url": redis_url,
-            "redis_url": redis_url,
-            "key_prefix": key_prefix,
-            "reconcile_interval_seconds": 1.0,
-            "lease_seconds": 60,
-        }
-    )
-    client = Docbatch(local)
-    yield client
-    client.close()
+def broker_changes() -> dict[str, Any]:
+    return {"reconcile_interval_seconds": 1.0, "lease_seconds": 60}
+
+
+@pytest.fixture
+def client(broker_client: Docbatch) -> Docbatch:
+    return broker_client
 
 
 def _original_with_failures(client: Docbatch) -> tuple[str, dict[str, Stage]]:

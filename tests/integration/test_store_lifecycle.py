@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -34,13 +33,6 @@ from .test_store_support import (
 )
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def database(database_url: str) -> Iterator[Database]:
-    db = Database.open(database_url)
-    yield db
-    db.dispose()
 
 
 @pytest.fixture
