@@ -98,23 +98,10 @@ def json_text(value: Any) -> str:
     return json.dumps(value)
 
 
-def record_event(
-    connection: Connection,
-    kind: EventKind,
-    at: datetime,
-    *,
-    batch_id: str | None = None,
-    document_id: str | None = None,
-    stage: Stage | str | None = None,
-    attempt: int | None = None,
-    duration_ms: int | None = None,
-    detail: Mapping[str, Any] | None = None,
-) -> None:
-    """Append one row to the event log, inside the caller's transaction."""
-    record_events(
-        connection,
-        [event_values(kind, at, batch_id, document_id, stage, attempt, duration_ms, detail)],
-    )
+def record_event(connection: Connection, kind: EventKind, at: datetime, **fields: Any) -> None:
+    """Append one row to the event log, inside the caller's transaction; ``fields`` are
+    :func:`event_values`'s keyword arguments."""
+    record_events(connection, [event_values(kind, at, **fields)])
 
 
 def record_events(connection: Connection, events: Sequence[dict[str, Any]]) -> None:
