@@ -18,7 +18,7 @@ from docbatch.models import Stage
 from docbatch.recovery import recover
 from docbatch.worker.reconciler import reconcile_once
 from docbatch.worker.runtime import WorkerRuntime
-from tests.integration.test_store_support import fail_document, new_documents, run_document
+from tests.integration.test_store_support import original_with_failures
 
 pytestmark = pytest.mark.integration
 
@@ -34,19 +34,6 @@ def broker_changes() -> dict[str, Any]:
 @pytest.fixture
 def client(broker_client: Docbatch) -> Docbatch:
     return broker_client
-
-
-def _original_with_failures(client: Docbatch) -> tuple[str, dict[str, Stage]]:
-    """A normal-priority batch, finished, with documents failed at entities and relate."""
-    repo = client.repo
-    batch = repo.create_batch("acme", new_documents(3), options={})
-    repo.mark_enqueued(batch.id)
-    first, second, third = (d.id for d in repo.batch_documents(batch.id))
-    failed = {first: Stage.ENTITIES, second: Stage.RELATE}
-    for document_id, stage in failed.items():
-        fail_document(repo, document_id, stage)
-    run_document(repo, third, owner="test")
-    return batch.id, failed
 
 
 def _drain(client: Docbatch) -> list[Sent]:
@@ -78,7 +65,7 @@ def _expected(failed: dict[str, Stage]) -> dict[str, tuple[str, str]]:
 def test_reconciler_sends_a_never_enqueued_recovery_batch_at_each_failed_stage(
     client: Docbatch,
 ) -> None:
-    original, failed = _original_with_failures(client)
+    original, failed = original_with_failures(client.repo)
     # The submitter committed the recovery batch, then died before enqueueing it.
     recovery = recover(client, original, enqueue=False)
     assert recovery.total == 2 and recovery.enqueued_at is None
@@ -99,7 +86,7 @@ def test_reconciler_sends_a_never_enqueued_recovery_batch_at_each_failed_stage(
 def test_enqueue_and_resume_send_reopened_documents_at_their_stage(
     client: Docbatch, how: str
 ) -> None:
-    original, failed = _original_with_failures(client)
+    original, failed = original_with_failures(client.repo)
     recovery = recover(client, original, enqueue=False)
     _drain(client)
 

@@ -138,6 +138,18 @@ def fail_document(
         assert repo.complete_stage(document_id, stage, payload(stage), next_stage=stage.next())
 
 
+def original_with_failures(repo: Repository) -> tuple[str, dict[str, Stage]]:
+    """A normal-priority batch, finished, with documents failed at entities and relate."""
+    batch = repo.create_batch("acme", new_documents(3), options={})
+    repo.mark_enqueued(batch.id)
+    first, second, third = (d.id for d in repo.batch_documents(batch.id))
+    failed = {first: Stage.ENTITIES, second: Stage.RELATE}
+    for document_id, stage in failed.items():
+        fail_document(repo, document_id, stage)
+    run_document(repo, third, owner="test")
+    return batch.id, failed
+
+
 def row_counts(database: Database, document_id: str) -> dict[str, int]:
     """Stage result rows stored for one document, per table."""
     counts = {}

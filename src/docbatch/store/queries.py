@@ -87,8 +87,13 @@ def batch_totals(connection: Connection, batch_id: str) -> dict[str, int]:
     """Stored result rows of a batch: pages, chunks, mentions, relationships, entities.
 
     ``entities`` counts the distinct canonical entities the batch's mentions resolved to.
+    A recovery batch's rows are those of the documents it re-opened.
     """
-    in_batch = sa.select(DOCUMENTS.c.id).where(DOCUMENTS.c.batch_id == batch_id).scalar_subquery()
+    in_batch = (
+        sa.select(DOCUMENTS.c.id)
+        .where(sa.or_(DOCUMENTS.c.batch_id == batch_id, DOCUMENTS.c.recovery_batch_id == batch_id))
+        .scalar_subquery()
+    )
     totals: dict[str, int] = {}
     for name, table in (
         ("pages", PAGES),
@@ -209,16 +214,27 @@ def _priority_rank(column: Any) -> Any:
     )
 
 
+def runs_in(batch_id: Any) -> sa.ColumnElement[bool]:
+    """A document runs in batch ``batch_id`` (a column or value): a re-opened one in its
+    recovery batch, any other in its own. Each document matches one batch, through the
+    ``batch_id`` or the ``recovery_batch_id`` index."""
+    return sa.or_(
+        sa.and_(DOCUMENTS.c.recovery_batch_id.is_(None), DOCUMENTS.c.batch_id == batch_id),
+        DOCUMENTS.c.recovery_batch_id == batch_id,
+    )
+
+
 def finished_by_priority(connection: Connection, since: datetime) -> dict[Priority, int]:
-    """Documents completed or failed since ``since``, per priority of their batch.
+    """Documents completed or failed since ``since``, per priority of the batch they ran
+    in (:func:`runs_in`: a re-opened document counts at its recovery batch's priority).
 
     Only batches still active or finished since then are looked at, so the query stays
-    on the ``(batch_id, state)`` index however many old batches the database holds.
+    on the batch indexes however many old batches the database holds.
     """
     recent = sa.or_(BATCHES.c.state.in_(ACTIVE_BATCH_STATES), BATCHES.c.finished_at >= since)
     rows = connection.execute(
         sa.select(BATCHES.c.priority, sa.func.count())
-        .select_from(BATCHES.join(DOCUMENTS, DOCUMENTS.c.batch_id == BATCHES.c.id))
+        .select_from(BATCHES.join(DOCUMENTS, runs_in(BATCHES.c.id)))
         .where(recent, DOCUMENTS.c.state.in_(_FINISHED), DOCUMENTS.c.finished_at >= since)
         .group_by(BATCHES.c.priority)
     )
@@ -228,7 +244,8 @@ def finished_by_priority(connection: Connection, since: datetime) -> dict[Priori
 def unfinished_by_priority(
     connection: Connection, priority: Priority, limit: int
 ) -> list[DocumentRef]:
-    """The oldest unfinished documents of active ``priority`` batches (oldest batch first)."""
+    """The oldest unfinished documents running in active ``priority`` batches (oldest
+    batch first; a re-opened document runs in its recovery batch, see :func:`runs_in`)."""
     rows = connection.execute(
         sa.select(
             DOCUMENTS.c.id,
@@ -237,7 +254,7 @@ def unfinished_by_priority(
             DOCUMENTS.c.stage,
             DOCUMENTS.c.attempts,
         )
-        .join(BATCHES, BATCHES.c.id == DOCUMENTS.c.batch_id)
+        .join(BATCHES, runs_in(BATCHES.c.id))
         .where(
             BATCHES.c.state.in_(ACTIVE_BATCH_STATES),
             BATCHES.c.priority == Priority(priority).value,
@@ -257,8 +274,9 @@ def unfinished_by_priority(
 def documents_ahead(connection: Connection, batch_id: str) -> int:
     """Unfinished documents of other active batches served before this batch's.
 
-    Those are the documents of batches with a higher priority, and of batches with the
-    same priority created earlier (brokers serve one priority first in, first out).
+    Those are the documents running in batches with a higher priority, and in batches
+    with the same priority created earlier (brokers serve one priority first in, first
+    out); a re-opened document runs in its recovery batch (:func:`runs_in`).
     """
     me = connection.execute(
         sa.select(BATCHES.c.priority, BATCHES.c.created_at).where(BATCHES.c.id == batch_id)
@@ -272,7 +290,7 @@ def documents_ahead(connection: Connection, batch_id: str) -> int:
     )
     count = connection.execute(
         sa.select(sa.func.count())
-        .select_from(BATCHES.join(DOCUMENTS, DOCUMENTS.c.batch_id == BATCHES.c.id))
+        .select_from(BATCHES.join(DOCUMENTS, runs_in(BATCHES.c.id)))
         .where(
             BATCHES.c.state.in_(ACTIVE_BATCH_STATES),
             BATCHES.c.id != batch_id,
