@@ -34,12 +34,10 @@ MIX = {**TEXT_MIX, "scan": 0.05}
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add this scenario's options to its sub-command parser."""
-    parser.add_argument("--docs", type=int, default=100, help="documents in the corpus")
-    parser.add_argument("--max-pages", type=int, default=3, help="pages per document: 1..N")
     parser.add_argument(
         "--mix", type=parse_mix, default=dict(MIX), help="formats, e.g. pdf=0.9,scan=0.1"
     )
-    add_common_arguments(parser)
+    add_common_arguments(parser, docs=100, max_pages=3)
 
 
 def run(args: argparse.Namespace) -> int:

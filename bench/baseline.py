@@ -24,15 +24,16 @@ from typing import Any
 from bench import write_results
 from bench.charts import Bar, bar_chart
 from bench.harness import (
+    WARMUP_SEED_OFFSET,
     BatchTiming,
-    CeleryWorker,
     Cluster,
     add_common_arguments,
     make_corpus,
     manifest_sources,
+    python_path,
 )
 from bench.naive import QUEUE, create_naive_app, create_results_table, send_batch
-from docbatch.embedded import PrivateRedis
+from docbatch.embedded import PrivateRedis, WorkerProcess
 from docbatch.synth.corpus import CorpusManifest
 
 __all__ = ["add_arguments", "measure", "run", "run_naive", "summarize"]
@@ -43,12 +44,8 @@ TARGET_RATIO = 2.0
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add this scenario's options to its sub-command parser."""
-    parser.add_argument("--docs", type=int, default=200, help="documents in the corpus")
-    parser.add_argument("--max-pages", type=int, default=3, help="pages per document: 1..N")
-    parser.add_argument("--workers", type=int, default=2, help="worker processes, both designs")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each design")
-    parser.add_argument("--warmup", type=int, default=32, help="warm-up documents per run")
-    add_common_arguments(parser)
+    add_common_arguments(parser, docs=200, max_pages=3, workers=2, warmup=32)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -114,11 +111,16 @@ def run_naive(
     database = root / "naive.db"
     create_results_table(database)
     app = create_naive_app(redis.broker_url, database)
-    env = {"BENCH_NAIVE_BROKER_URL": redis.broker_url, "BENCH_NAIVE_DATABASE": str(database)}
-    worker = CeleryWorker("bench.naive:app", workers, env, root / "naive.log", QUEUE).start()
+    env = {
+        "BENCH_NAIVE_BROKER_URL": redis.broker_url,
+        "BENCH_NAIVE_DATABASE": str(database),
+        "PYTHONPATH": python_path(),
+    }
+    naive = WorkerProcess("bench.naive:app", workers, env, root / "naive.log", queues=QUEUE)
+    worker = naive.start()
     try:
         if warmup:
-            warm = make_corpus(root / "warmup", warmup, seed=1_000_003, pages=(1, 2))
+            warm = make_corpus(root / "warmup", warmup, seed=WARMUP_SEED_OFFSET, pages=(1, 2))
             _naive_batch(app, warm)
         return _naive_batch(app, corpus)
     finally:

@@ -13,8 +13,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -26,7 +24,7 @@ from typing import Any
 
 from bench import DEFAULT_OUT
 from docbatch.client import Docbatch, Sources
-from docbatch.embedded import PrivateRedis, settings_env
+from docbatch.embedded import PrivateRedis, WorkerProcess, settings_env
 from docbatch.settings import Settings
 from docbatch.synth.corpus import CorpusManifest, generate_corpus
 
@@ -34,12 +32,12 @@ __all__ = [
     "REPO_ROOT",
     "TEXT_MIX",
     "BatchTiming",
-    "CeleryWorker",
     "Cluster",
     "add_common_arguments",
     "bench_settings",
     "make_corpus",
     "manifest_sources",
+    "python_path",
     "summary_row",
     "wait_terminal",
 ]
@@ -52,10 +50,28 @@ TEXT_MIX: Mapping[str, float] = {"pdf": 0.8, "docx": 0.07, "html": 0.07, "txt": 
 WARMUP_SEED_OFFSET = 1_000_003
 
 
-def add_common_arguments(parser: argparse.ArgumentParser, *, seed: int = 0) -> None:
-    """Options every scenario takes: the results folder and the corpus seed."""
+def add_common_arguments(
+    parser: argparse.ArgumentParser,
+    *,
+    seed: int = 0,
+    docs: int | None = None,
+    max_pages: int | None = None,
+    workers: int | None = None,
+    warmup: int | None = None,
+) -> None:
+    """Options every scenario takes (the results folder and the corpus seed), and those
+    of the corpus and the cluster that a scenario gives a default for."""
     parser.add_argument("--seed", type=int, default=seed, help="corpus seed")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results folder")
+    optional = (
+        ("--docs", docs, "documents in the corpus"),
+        ("--max-pages", max_pages, "pages per document: 1..N"),
+        ("--workers", workers, "worker processes"),
+        ("--warmup", warmup, "warm-up documents per cluster (other bytes than the corpus)"),
+    )
+    for flag, default, text in optional:
+        if default is not None:
+            parser.add_argument(flag, type=int, default=default, help=text)
 
 
 def summary_row(
@@ -180,65 +196,6 @@ class BatchTiming:
         return data
 
 
-class CeleryWorker:
-    """One ``celery worker`` process group (main process + pool children) we started."""
-
-    def __init__(
-        self,
-        app_path: str,
-        concurrency: int,
-        env: Mapping[str, str],
-        log_path: Path,
-        queues: str | None = None,
-    ) -> None:
-        self.app_path = app_path
-        self.concurrency = concurrency
-        self.env = {**os.environ, **env, "PYTHONPATH": _python_path()}
-        self.log_path = log_path
-        self.queues = queues
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> CeleryWorker:
-        """Start the worker in its own session (so it can be stopped as a group)."""
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        command = [
-            sys.executable, "-m", "celery", "-A", self.app_path, "worker",
-            "--concurrency", str(self.concurrency), "--pool", "prefork",
-            "--hostname", f"bench-{uuid.uuid4().hex[:6]}@%h",
-            "--without-mingle", "--without-gossip",
-            "--loglevel", "WARNING", "--logfile", str(self.log_path),
-        ]  # fmt: skip
-        if self.queues:
-            command += ["--queues", self.queues]
-        self.process = subprocess.Popen(
-            command, env=self.env, cwd=REPO_ROOT, stdout=subprocess.DEVNULL,
-            stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-        return self
-
-    def alive(self) -> bool:
-        """True while the worker's main process runs."""
-        return self.process is not None and self.process.poll() is None
-
-    def pids(self) -> list[int]:
-        """The main process and its pool children."""
-        import psutil
-
-        if not self.alive():
-            return []
-        assert self.process is not None
-        main = psutil.Process(self.process.pid)
-        return [main.pid, *(child.pid for child in main.children(recursive=True))]
-
-    def stop(self, timeout: float = 20.0) -> None:
-        """Warm shutdown of the group we started, then SIGKILL after ``timeout``."""
-        from docbatch.embedded import stop_process_group
-
-        if self.process is not None:
-            stop_process_group(self.process, timeout)
-        self.process = None
-
-
 class Cluster:
     """A private Redis, a private database and docbatch workers, for one measurement.
 
@@ -269,7 +226,7 @@ class Cluster:
         self.changes = changes
         self.redis = redis
         self._own_redis = redis is None
-        self.worker: CeleryWorker | None = None
+        self.worker: WorkerProcess | None = None
         self.client: Docbatch | None = None
         self.startup_s = 0.0
         self.last_batch_id = ""
@@ -286,10 +243,11 @@ class Cluster:
         )
         self.client = Docbatch(settings)
         env = {**settings_env(settings), "DOCBATCH_ALLOW_ROOT_WORKER": "1"}
-        env["BENCH_VARIANT"] = self.variant
+        env |= {"BENCH_VARIANT": self.variant, "PYTHONPATH": python_path()}
         log = settings.state_dir / "logs" / f"worker-{uuid.uuid4().hex[:6]}.log"
         if self.workers > 0:  # 0: a cluster to submit to, with nothing consuming
-            self.worker = CeleryWorker(self.worker_app, self.workers, env, log).start()
+            worker = WorkerProcess(self.worker_app, self.workers, env, log, name="bench")
+            self.worker = worker.start()
         if self.warmup_docs:
             corpus = make_corpus(
                 self.root / "warmup", self.warmup_docs, seed=WARMUP_SEED_OFFSET, pages=(1, 2)
@@ -379,6 +337,7 @@ def wait_terminal(
     raise TimeoutError(f"batch {batch_id} not finished after {timeout:.0f}s")
 
 
-def _python_path() -> str:
+def python_path() -> str:
+    """``PYTHONPATH`` for worker processes that import ``bench`` (this repository first)."""
     existing = os.environ.get("PYTHONPATH")
     return f"{REPO_ROOT}{os.pathsep}{existing}" if existing else str(REPO_ROOT)

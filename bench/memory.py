@@ -38,11 +38,10 @@ MB = 1024 * 1024
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add this scenario's options to its sub-command parser."""
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated batch sizes")
-    parser.add_argument("--workers", type=int, default=2, help="worker processes")
     parser.add_argument(
         "--sample-seconds", type=float, default=30.0, help="longest worker RSS sampling"
     )
-    add_common_arguments(parser)
+    add_common_arguments(parser, workers=2)
 
 
 def run(args: argparse.Namespace) -> int:

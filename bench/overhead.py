@@ -68,18 +68,15 @@ CELERY_VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add this scenario's options to its sub-command parser."""
-    parser.add_argument("--docs", type=int, default=100, help="documents in the corpus")
-    parser.add_argument("--max-pages", type=int, default=3, help="pages per document: 1..N")
     parser.add_argument(
         "--variants",
         default=",".join(CELERY_VARIANTS),
         help=f"Celery variants to run (of {', '.join(CELERY_VARIANTS)})",
     )
-    parser.add_argument("--warmup", type=int, default=8, help="warm-up documents per cluster")
     parser.add_argument(
         "--repeat", type=int, default=3, help="runs of each variant; the median is reported"
     )
-    add_common_arguments(parser)
+    add_common_arguments(parser, docs=100, max_pages=3, warmup=8)
 
 
 def run(args: argparse.Namespace) -> int:

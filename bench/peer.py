@@ -48,11 +48,7 @@ UNSTRUCTURED_FINDING = (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add this scenario's options to its sub-command parser."""
-    parser.add_argument("--docs", type=int, default=100, help="text PDFs in the corpus")
-    parser.add_argument("--max-pages", type=int, default=3, help="pages per document: 1..N")
-    parser.add_argument("--workers", type=int, default=2, help="docbatch worker processes")
-    parser.add_argument("--warmup", type=int, default=16, help="warm-up documents (docbatch)")
-    add_common_arguments(parser)
+    add_common_arguments(parser, docs=100, max_pages=3, workers=2, warmup=16)
 
 
 def run(args: argparse.Namespace) -> int:

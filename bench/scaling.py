@@ -50,13 +50,10 @@ MODEL_POINTS = (1, 2, 4, 8, 16, 32)
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add this scenario's options to its sub-command parser."""
-    parser.add_argument("--docs", type=int, default=400, help="documents in the corpus")
-    parser.add_argument("--max-pages", type=int, default=3, help="pages per document: 1..N")
-    parser.add_argument("--warmup", type=int, default=16, help="warm-up documents per cluster")
     parser.add_argument(
         "--no-postgres", action="store_true", help="measure on SQLite only, not also PostgreSQL"
     )
-    add_common_arguments(parser)
+    add_common_arguments(parser, docs=400, max_pages=3, warmup=16)
 
 
 def run(args: argparse.Namespace) -> int:

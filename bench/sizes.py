@@ -39,10 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--process-max", type=int, default=1000, help="run batches up to this size to the end"
     )
-    parser.add_argument("--max-pages", type=int, default=2, help="pages per document: 1..N")
-    parser.add_argument("--workers", type=int, default=2, help="worker processes")
-    parser.add_argument("--warmup", type=int, default=16, help="warm-up documents per cluster")
-    add_common_arguments(parser)
+    add_common_arguments(parser, max_pages=2, workers=2, warmup=16)
 
 
 def run(args: argparse.Namespace) -> int:

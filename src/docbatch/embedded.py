@@ -18,13 +18,20 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 
 from docbatch.errors import ConfigError, TransientError
 from docbatch.settings import Settings
 
-__all__ = ["LocalWorkers", "PrivateRedis", "find_redis_server", "stop_process_group"]
+__all__ = [
+    "LocalWorkers",
+    "PrivateRedis",
+    "WorkerProcess",
+    "find_redis_server",
+    "stop_process_group",
+]
 
 
 def find_redis_server() -> str:
@@ -159,33 +166,45 @@ def settings_env(settings: Settings) -> dict[str, str]:
     return env
 
 
-class LocalWorkers:
-    """One Celery worker (main process + ``concurrency`` children) on this machine."""
+class WorkerProcess:
+    """One ``celery worker`` process group (main process + pool children) we started.
 
-    def __init__(self, settings: Settings, concurrency: int, *, queues: str | None = None) -> None:
-        self.settings = settings
+    ``app`` is the Celery app to load, ``env`` the variables added to this process's
+    environment, ``queues`` a comma-separated list (default: the app's own).
+    """
+
+    def __init__(
+        self,
+        app: str,
+        concurrency: int,
+        env: Mapping[str, str],
+        log_path: Path,
+        *,
+        queues: str | None = None,
+        name: str = "embedded",
+    ) -> None:
+        self.app = app
         self.concurrency = max(1, concurrency)
+        self.env = {**os.environ, **env}
+        self.log_path = log_path
         self.queues = queues
+        self.name = name
         self.process: subprocess.Popen[bytes] | None = None
-        self.log_path = settings.state_dir / "logs" / f"worker-{uuid.uuid4().hex[:8]}.log"
 
-    def start(self) -> LocalWorkers:
-        """Start the worker; it connects to the broker in ``settings``."""
-        from docbatch.worker.app import queue_names
-
+    def start(self) -> WorkerProcess:
+        """Start the worker in its own session, so that it can be stopped as a group."""
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, **settings_env(self.settings)}
-        env["DOCBATCH_ALLOW_ROOT_WORKER"] = "1"
         command = [
-            sys.executable, "-m", "celery", "-A", "docbatch.worker.main:app", "worker",
+            sys.executable, "-m", "celery", "-A", self.app, "worker",
             "--concurrency", str(self.concurrency),
-            "--queues", self.queues or ",".join(queue_names(self.settings)),
-            "--hostname", f"embedded-{uuid.uuid4().hex[:6]}@%h",
+            "--hostname", f"{self.name}-{uuid.uuid4().hex[:6]}@%h",
             "--without-mingle", "--without-gossip",
             "--loglevel", "WARNING", "--logfile", str(self.log_path),
         ]  # fmt: skip
+        if self.queues:
+            command += ["--queues", self.queues]
         self.process = subprocess.Popen(
-            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+            command, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
         return self
@@ -194,11 +213,37 @@ class LocalWorkers:
         """True while the worker's main process runs."""
         return self.process is not None and self.process.poll() is None
 
+    def pids(self) -> list[int]:
+        """The main process and its pool children."""
+        import psutil
+
+        if self.process is None or not self.alive():
+            return []
+        main = psutil.Process(self.process.pid)
+        return [main.pid, *(child.pid for child in main.children(recursive=True))]
+
     def stop(self, timeout: float = 30.0) -> None:
         """Warm shutdown (running tasks finish), then a kill after ``timeout``."""
         if self.process is not None:
             stop_process_group(self.process, timeout)
         self.process = None
+
+
+class LocalWorkers(WorkerProcess):
+    """docbatch's Celery worker (main process + ``concurrency`` children) on this machine,
+    configured by ``settings`` and consuming every docbatch queue unless ``queues``."""
+
+    def __init__(self, settings: Settings, concurrency: int, *, queues: str | None = None) -> None:
+        from docbatch.worker.app import queue_names
+
+        self.settings = settings
+        super().__init__(
+            "docbatch.worker.main:app",
+            concurrency,
+            {**settings_env(settings), "DOCBATCH_ALLOW_ROOT_WORKER": "1"},
+            settings.state_dir / "logs" / f"worker-{uuid.uuid4().hex[:8]}.log",
+            queues=queues or ",".join(queue_names(settings)),
+        )
 
 
 def stop_process_group(process: subprocess.Popen[bytes], timeout: float) -> None:

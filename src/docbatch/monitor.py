@@ -51,18 +51,10 @@ class BatchLine:
     completed: int
     failed: int
     cancelled: int
+    done: int
+    percent: float
     rate: float | None = None
     eta_seconds: float | None = None
-
-    @property
-    def done(self) -> int:
-        """Documents in a terminal state."""
-        return self.completed + self.failed + self.cancelled
-
-    @property
-    def percent(self) -> float:
-        """Share of terminal documents, 0-100."""
-        return 100.0 * self.done / self.total if self.total else 100.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +190,8 @@ def _batch_line(batch: Any, progress: Any) -> BatchLine:
         batch_id=batch.id,
         name=batch.name,
         **batch.counters(),
+        done=batch.done,
+        percent=batch.percent,
         rate=live.rate if live is not None else None,
         eta_seconds=live.eta_seconds if live is not None and not batch.state.terminal else None,
     )

@@ -70,12 +70,6 @@ class RedisProgressSink:
         if new in _TERMINAL and result is not TransitionResult.DUPLICATE:
             self._record_terminal(document_id, new, pages, ocr_pages)
 
-    def stage_finished(
-        self, batch_id: str, document_id: str, stage: str, seconds: float, cached: bool
-    ) -> None:
-        """Count a finished stage of a document that goes on to the next stage."""
-        self.stages_finished(batch_id, document_id, [(stage, seconds, cached)])
-
     def stages_finished(
         self,
         batch_id: str,
@@ -85,7 +79,7 @@ class RedisProgressSink:
         completed_pages: int | None = None,
         ocr_pages: int | None = None,
     ) -> None:
-        """:meth:`stage_finished` for several ``(stage, seconds, cached)`` of a document.
+        """Count finished stages ``(stage, seconds, cached)`` of a document.
 
         With ``completed_pages`` the last of them completed the document: it is counted
         as completed (with its pages and OCR pages) instead. One round trip for the
@@ -256,7 +250,7 @@ def batch_status(batch: BatchRecord, repo: Any, progress: RedisProgressSink | No
         pending=states.get("pending", 0),
         processing=states.get("processing", 0),
         pages=batch.pages,
-        percent=round(100.0 * done / batch.total, 2) if batch.total else 100.0,
+        percent=batch.percent,
         rate_docs_per_s=round(rate, 3) if rate else None,
         eta_seconds=round(eta, 1) if eta is not None else None,
         created_at=batch.created_at,

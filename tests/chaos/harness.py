@@ -117,6 +117,13 @@ class ChaosCluster:
         batch: BatchRecord = self.client.submit(Sources.from_args([corpus]))
         return batch
 
+    def start_batch(self, count: int, seed: int) -> BatchRecord:
+        """Start the workers and submit a corpus of ``count`` documents: most scenarios'
+        first move."""
+        corpus = self.corpus(count, seed)
+        self.start_workers()
+        return self.submit(corpus)
+
     def fault(self) -> None:
         """Count one injected fault and remember when it happened."""
         self.faults += 1

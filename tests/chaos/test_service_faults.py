@@ -22,9 +22,7 @@ def test_redis_killed_and_restarted_empty_mid_batch(
     cluster: ChaosCluster, size: Size, seed: int
 ) -> None:
     rng = random.Random(seed)
-    corpus = cluster.corpus(size.small, seed)
-    cluster.start_workers()
-    batch = cluster.submit(corpus)
+    batch = cluster.start_batch(size.small, seed)
     cluster.wait_done(batch.id, rng.randint(size.small // 5, size.small // 2))
     cluster.server.restart()
     cluster.fault()
@@ -39,9 +37,7 @@ def test_redis_clients_killed_every_few_seconds(
     rng = random.Random(seed)
     # four times the usual batch: long enough for several kills at 1-2 s intervals
     count = size.small * 4
-    corpus = cluster.corpus(count, seed)
-    cluster.start_workers()
-    batch = cluster.submit(corpus)
+    batch = cluster.start_batch(count, seed)
     admin = cluster.raw_redis
 
     def kill_clients() -> int:
@@ -82,9 +78,7 @@ def test_postgresql_backends_terminated_at_random(
     cluster: ChaosCluster, size: Size, seed: int, postgres_server: str
 ) -> None:
     rng = random.Random(seed)
-    corpus = cluster.corpus(size.small, seed)
-    cluster.start_workers()
-    batch = cluster.submit(corpus)
+    batch = cluster.start_batch(size.small, seed)
     marks = sorted(rng.sample(range(1, size.small * 3 // 4), 4))
     terminated = 0
     for mark in marks:  # every backend of this test's database, never the server's others
@@ -124,9 +118,7 @@ def test_postgresql_server_restarted_mid_batch(
     if reason is not None:
         pytest.skip(reason)
     rng = random.Random(seed)
-    corpus = cluster.corpus(size.small, seed)
-    cluster.start_workers()
-    batch = cluster.submit(corpus)
+    batch = cluster.start_batch(size.small, seed)
     cluster.wait_done(batch.id, rng.randint(2, size.small // 2))
     _restart_postgresql()  # every connection of every process is cut, mid-commit or not
     cluster.fault()

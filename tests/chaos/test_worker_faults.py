@@ -19,9 +19,7 @@ def test_sigkill_of_random_worker_children_loses_nothing(
     cluster: ChaosCluster, size: Size, seed: int
 ) -> None:
     rng = random.Random(seed)
-    corpus = cluster.corpus(size.big, seed)
-    cluster.start_workers()
-    batch = cluster.submit(corpus)
+    batch = cluster.start_batch(size.big, seed)
     marks = sorted(rng.sample(range(size.big // 20, size.big * 9 // 10), size.kills))
     for mark in marks:
         cluster.wait_done(batch.id, mark)
@@ -39,9 +37,7 @@ def test_sigkill_of_the_worker_main_process_then_restart(
     cluster: ChaosCluster, size: Size, seed: int
 ) -> None:
     rng = random.Random(seed)
-    corpus = cluster.corpus(size.small, seed)
-    cluster.start_workers()
-    batch = cluster.submit(corpus)
+    batch = cluster.start_batch(size.small, seed)
     cluster.wait_done(batch.id, rng.randint(size.small // 5, size.small // 2))
     cluster.kill_worker_main()
     time.sleep(rng.uniform(0.5, 2.0))

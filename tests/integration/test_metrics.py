@@ -164,8 +164,7 @@ def test_progress_sink_records_stages_and_terminal_documents(
     sink = RedisProgressSink(client, settings.model_copy(update={"key_prefix": key_prefix}))
     sink.tracker.init_batch("b1", 2, "normal", T0)
     sink.document_transition("b1", "d1", "pending", "processing", "extract", 0)
-    sink.stage_finished("b1", "d1", "extract", 0.3, cached=True)
-    sink.stage_finished("b1", "d1", "resolve", 0.02, cached=False)
+    sink.stages_finished("b1", "d1", [("extract", 0.3, True), ("resolve", 0.02, False)])
     sink.document_transition("b1", "d1", "processing", "completed", "relate", 4)
     sink.document_transition("b1", "d1", "processing", "completed", "relate", 4)  # duplicate
     sink.document_transition("b1", "d2", "processing", "failed", "extract", 0)

@@ -26,7 +26,7 @@ def batch_out(batch: Any) -> BatchOut:
         project=batch.project,
         **batch.counters(),
         pages=batch.pages,
-        percent=round(100.0 * batch.done / batch.total, 2) if batch.total else 100.0,
+        percent=batch.percent,
         parent_batch_id=batch.parent_batch_id,
         created_at=batch.created_at,
         started_at=batch.started_at,

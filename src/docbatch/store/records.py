@@ -158,6 +158,11 @@ class BatchRecord:
         """Documents in a terminal state."""
         return self.completed + self.failed + self.cancelled
 
+    @property
+    def percent(self) -> float:
+        """Share of documents in a terminal state, 0-100 (100 for an empty batch)."""
+        return round(100.0 * self.done / self.total, 2) if self.total else 100.0
+
     def counters(self) -> dict[str, Any]:
         """State, priority and document counts: the fields every view of a batch shows."""
         return {
