@@ -190,8 +190,8 @@ def _inline(root: Path, corpus: CorpusManifest) -> dict[str, Any]:
     try:
         repo = client.repo
         spent: dict[str, float] = defaultdict(float)
-        for method in ("claim", "complete_stages", "get_document", "project_entities",
-                       "entity_alias_counts"):  # fmt: skip
+        for method in ("claim_many", "complete_many", "get_document", "project_entities",
+                       "entity_alias_counts", "quarantined_sha256s"):  # fmt: skip
             setattr(repo, method, _timed(getattr(repo, method), method, spent))
         started = time.perf_counter()
         summary = run_inline(client, sources_of(corpus))
@@ -233,7 +233,7 @@ def _findings(rows: dict[str, dict[str, Any]]) -> list[str]:
     found.append(
         f"state machine, events and parser sandbox: inline takes {inline - stored:+.2f} s over "
         f"pure+store; {db:.2f} s of inline is inside repository calls, "
-        f"{repo.get('complete_stages', 0.0):.2f} s of it committing stage results"
+        f"{repo.get('complete_many', 0.0):.2f} s of it committing stage results"
     )
     if "celery" in seconds:
         found.append(f"celery end to end vs inline: {seconds['celery'] - inline:+.2f} s")

@@ -28,7 +28,7 @@ import bisect
 import contextlib
 import logging
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -133,35 +133,58 @@ class MetricsRecorder:
         """:meth:`stage_finished` for several ``(stage, seconds, cached)``, and with
         ``document`` (terminal state, pages, OCR pages) :meth:`document_finished`, in one
         round trip."""
-        if document is not None and document[0] not in _TERMINAL:
-            raise ValueError(f"not a terminal state: {document[0]!r}")
+        self.record_many([(finished, batch_id, document)])
+
+    def record_many(
+        self,
+        entries: Sequence[
+            tuple[
+                Sequence[tuple[str, float, bool | None]],
+                str | None,
+                tuple[str, int, int] | None,
+            ]
+        ],
+    ) -> None:
+        """:meth:`stages_finished` for several ``(finished, batch_id, document)`` entries
+        (the documents of one task), added up and sent in one round trip."""
         stages: Counter[str] = Counter()
+        documents: Counter[str] = Counter()
+        batch_cache: dict[str, Counter[str]] = defaultdict(Counter)
         cache: Counter[str] = Counter()
-        for stage, seconds, cached in finished:
-            stages[f"{stage}:count"] += 1
-            stages[f"{stage}:ms"] += round(seconds * 1000)
-            stages[f"{stage}:le{latency_bucket(seconds)}"] += 1
-            if cached is not None:
-                cache[f"{stage}:{'hit' if cached else 'miss'}"] += 1
+        for finished, batch_id, document in entries:
+            if document is not None:
+                state, pages, ocr_pages = document
+                if state not in _TERMINAL:
+                    raise ValueError(f"not a terminal state: {state!r}")
+                documents.update({state: 1, "pages": pages, "ocr_pages": ocr_pages})
+            for stage, seconds, cached in finished:
+                stages[f"{stage}:count"] += 1
+                stages[f"{stage}:ms"] += round(seconds * 1000)
+                stages[f"{stage}:le{latency_bucket(seconds)}"] += 1
+                if cached is not None:
+                    name = f"{stage}:{'hit' if cached else 'miss'}"
+                    cache[name] += 1
+                    if batch_id is not None:
+                        batch_cache[batch_id][name] += 1
         minute = minute_of(self._clock())
 
         def work(pipe: Any) -> None:
             if stages:
                 self._add(pipe, "stages", minute, stages)
-            if document is not None:
-                state, pages, ocr_pages = document
-                fields = {state: 1, "pages": pages, "ocr_pages": ocr_pages}
-                counted = {k: v for k, v in fields.items() if v}
-                self._add(pipe, "documents", minute, counted, {"ocr_pages": ocr_pages})
+            counted = {name: n for name, n in documents.items() if n}
+            if counted:
+                self._add(pipe, "documents", minute, counted,
+                          {"ocr_pages": documents["ocr_pages"]})  # fmt: skip
             if cache:
                 self._add(pipe, "cache", minute, cache)
-            if cache and batch_id is not None:
+            for batch_id, counts in batch_cache.items():
                 key = batch_cache_key(self._keys, batch_id)
-                for name, amount in cache.items():
+                for name, amount in counts.items():
                     pipe.hincrby(key, name, amount)
                 pipe.expire(key, self._batch_ttl)
 
-        self._run(work)
+        if stages or documents or cache:
+            self._run(work)
 
     def queue_depths(self, depths: Mapping[tuple[str, str], int]) -> None:
         """Record the depth of each ``(queue, priority)`` sampled now."""

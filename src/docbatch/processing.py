@@ -20,12 +20,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Protocol
 
-from docbatch.errors import (
-    DocbatchError,
-    QuarantinedError,
-    TransientError,
-    category_of,
-)
+from docbatch.errors import DocbatchError, QuarantinedError, category_of
 from docbatch.extraction import Extractor, InProcessExtractor
 from docbatch.faults import poison_point
 from docbatch.ingest import read_document
@@ -47,24 +42,34 @@ from docbatch.quarantine import quarantine_reason
 from docbatch.retry import RetryDecision, RetryKind, RetryPolicy
 from docbatch.store.records import (
     ClaimOutcome,
+    ClaimResult,
     DocumentRecord,
     DocumentState,
     ExtractResult,
     StageResult,
+    StepResults,
     Transition,
 )
 from docbatch.store.repository import Repository
 
-__all__ = ["CACHED_STAGES", "COMMIT_AFTER_S", "ProgressSink", "StageExecutor", "StepOutcome"]
+__all__ = [
+    "CACHED_STAGES",
+    "COMMIT_AFTER_S",
+    "ProgressSink",
+    "StageExecutor",
+    "StageReport",
+    "StepOutcome",
+]
 
 log = logging.getLogger(__name__)
 
 #: Stages whose output depends only on the document's bytes and the options, and so
 #: can be served from the content-addressed cache.
 CACHED_STAGES = (Stage.EXTRACT, Stage.CHUNK, Stage.ENTITIES)
-#: Stages run in one step are committed together, in one transaction; a stage that took
-#: longer than this (OCR, a huge document) is committed at once, so that a crash in a
-#: later stage does not throw its work away.
+#: Stages run in one step are committed together, and the steps of a group of documents
+#: (one task) in one transaction; a stage that took longer than this (OCR, a huge
+#: document) is committed at once, and a group is committed at least this often, so that
+#: a crash does not throw much work away.
 COMMIT_AFTER_S = 2.0
 
 
@@ -100,17 +105,26 @@ class ProgressSink(Protocol):
         ocr_pages: int | None = None,
     ) -> None: ...
 
-    def stages_finished(
-        self,
-        batch_id: str,
-        document_id: str,
-        finished: Sequence[tuple[str, float, bool]],
-        *,
-        completed_pages: int | None = None,
-        ocr_pages: int | None = None,
-    ) -> None: ...
+    def documents_started(self, documents: Sequence[tuple[str, str]]) -> None: ...
+
+    def stages_finished_many(self, reports: Sequence[StageReport]) -> None: ...
 
     def batch_finalized(self, batch_id: str) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StageReport:
+    """The stages one step finished for one document, for a :class:`ProgressSink`.
+
+    ``finished`` holds ``(stage, seconds, cached)``; with ``completed_pages`` the last
+    of them completed the document.
+    """
+
+    batch_id: str
+    document_id: str
+    finished: tuple[tuple[str, float, bool], ...]
+    completed_pages: int | None = None
+    ocr_pages: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +173,36 @@ class _Work:
     stage: Stage | None = None
     #: Computed values to cache (and computation claims to release) at the next commit.
     cache_writes: list[tuple[Stage, str, str, Any]] = field(default_factory=list)
+    #: True once this step holds the computation claim on its content (one claim
+    #: covers every cached stage the step computes; the commit releases it).
+    holds_claim: bool = False
+    #: True once the cache was read for this step.
+    looked_up: bool = False
+    #: What the documents of one group (one :meth:`StageExecutor.run_many`) share.
+    group: _GroupState = field(default_factory=lambda: _GroupState())
+
+
+@dataclass
+class _GroupState:
+    """What the documents computed in one group share."""
+
+    #: Values computed in this group, by sha256 then stage: a twin in the same group
+    #: uses them before they reach the cache.
+    fresh: dict[str, dict[Stage, Any]] = field(default_factory=dict)
+    #: The quarantined sha256s, read once for the group (None: too many to hold, so
+    #: each document is looked up; unread until the first extract needs it).
+    quarantined: frozenset[str] | None = None
+    quarantine_read: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """A document's step, computed and waiting for its group's commit."""
+
+    work: _Work
+    done: list[_Done]
+    following: Stage | None
+    queued_at: float
 
 
 class StageExecutor:
@@ -211,44 +255,89 @@ class StageExecutor:
         holder; a Celery task passes its task id so a redelivery of the same message can
         take its lease back while a duplicate message is refused.
         """
-        claim = self.repo.claim(
-            document_id,
+        return self.run_many([document_id], stage, allow_ocr=allow_ocr, owner=owner)[0]
+
+    def run_many(
+        self,
+        document_ids: Sequence[str],
+        stage: Stage,
+        *,
+        allow_ocr: bool = True,
+        owner: str | None = None,
+    ) -> list[StepOutcome]:
+        """:meth:`run` for a group of documents, with one outcome per id, in order.
+
+        The group's claims take one transaction; its documents are computed one after
+        the other, and their results committed together in one more (a group commit,
+        flushed at least every :data:`COMMIT_AFTER_S`). Each document keeps its own
+        outcome: one that fails is recorded as failed, and the others go on.
+        """
+        owner = owner or self.owner
+        unique = list(dict.fromkeys(document_ids))
+        claims = self.repo.claim_many(
+            unique,
             stage,
             lease_seconds=self.lease_seconds,
-            owner=owner or self.owner,
+            owner=owner,
             max_attempts=self.max_attempts,
         )
+        outcomes: dict[str, StepOutcome] = {}
+        claimed: list[DocumentRecord] = []
+        for claim in claims:
+            if claim.claimed and claim.document is not None:
+                claimed.append(claim.document)
+            else:
+                outcomes[claim.document_id] = self._refused(claim)
+        if stage is Stage.EXTRACT and self.progress and claimed:
+            # Counted once: the progress script ignores a transition already applied.
+            self.progress.documents_started([(doc.batch_id, doc.id) for doc in claimed])
+        group: list[_Pending] = []
+        shared = _GroupState()
+        for document in claimed:
+            work = _Work(document, owner, sha256=document.sha256 or "", group=shared)
+            try:
+                outcome = self._advance(work, stage, allow_ocr, group)
+            except Exception as raw:
+                outcome = self._failed(work, stage, raw)
+            if outcome is not None:
+                outcomes[document.id] = outcome
+            if group and self.clock() - group[0].queued_at >= COMMIT_AFTER_S:
+                outcomes.update(self._commit_group(group))
+                group = []
+        outcomes.update(self._commit_group(group))
+        return [outcomes[document_id] for document_id in document_ids]
+
+    def _refused(self, claim: ClaimResult) -> StepOutcome:
+        """The outcome of a claim that was not granted (failed for good, or skipped)."""
         if claim.outcome is ClaimOutcome.FAILED:
-            self._report_terminal(claim.batch_id, document_id, "failed", stage, 0)
+            self._report_terminal(claim.batch_id, claim.document_id, "failed", claim.stage, 0)
             if claim.batch_finalized:
                 self._report_finalized(claim.batch_id)
-            return StepOutcome(document_id, "failed", reason=claim.reason)
-        if not claim.claimed:
-            return StepOutcome(document_id, "skipped", reason=claim.reason)
-        document = self.repo.get_document(document_id)
-        if stage is Stage.EXTRACT and self.progress:
-            # Counted once: the progress script ignores a transition already applied.
-            self.progress.document_transition(
-                document.batch_id, document_id, "pending", "processing", stage.value, 0
-            )
-        work = _Work(document=document, sha256=document.sha256 or "", owner=owner or self.owner)
-        try:
-            return self._advance(work, stage, allow_ocr)
-        except Exception as raw:
-            exc = self.translate(raw)
-            stage = work.stage or stage  # a failure is recorded at the stage that raised
-            if isinstance(exc, TransientError):
-                return self._transient(work, stage, exc, claim.attempts)
-            if not isinstance(exc, (DocbatchError, MemoryError)):
-                # A bug or an untranslated vendor error: fail the document, keep the trace.
-                log.error(
-                    "unexpected error in %s of %s\n%s", stage, document_id, traceback.format_exc()
-                )
-            return self._fail(work, stage, exc)
+            return StepOutcome(claim.document_id, "failed", reason=claim.reason)
+        return StepOutcome(claim.document_id, "skipped", reason=claim.reason)
 
-    def _advance(self, work: _Work, stage: Stage, allow_ocr: bool) -> StepOutcome:
-        """Compute ``stage`` and the stages this step may run after it, committing them
-        together: one transaction per step, not per stage (see :data:`COMMIT_AFTER_S`)."""
+    def _failed(self, work: _Work, stage: Stage, raw: BaseException) -> StepOutcome:
+        """Record an exception raised in a step: a retry, or the document's failure."""
+        exc = self.translate(raw)
+        stage = work.stage or stage  # a failure is recorded at the stage that raised
+        if not isinstance(exc, (DocbatchError, MemoryError)):
+            # A bug or an untranslated vendor error: fail the document, keep the trace.
+            log.error(
+                "unexpected error in %s of %s\n%s",
+                stage, work.document.id, "".join(traceback.format_exception(raw)),
+            )  # fmt: skip
+        return self._fail(work, stage, exc)
+
+    def _advance(
+        self, work: _Work, stage: Stage, allow_ocr: bool, group: list[_Pending]
+    ) -> StepOutcome | None:
+        """Compute ``stage`` and the stages this step may run after it.
+
+        The stages computed are queued on ``group`` for its commit (None is returned);
+        a slow stage with more to run after it is committed at once (see
+        :data:`COMMIT_AFTER_S`). Other outcomes (OCR hand-off, a stale step) are
+        returned.
+        """
         pending: list[_Done] = []
         current: Stage | None = stage
         while current is not None:
@@ -259,7 +348,7 @@ class StageExecutor:
             except Exception:
                 # Keep the stages already done; the failure is recorded at this one.
                 if pending:
-                    self._commit(work, pending)
+                    self._store([_Pending(work, pending, current, started)])
                 raise
             if payload is None:
                 # Hand the document to an OCR worker: give the lease up so the OCR
@@ -273,56 +362,107 @@ class StageExecutor:
             if go_on and elapsed < COMMIT_AFTER_S:
                 current = following
                 continue
-            transition = self._commit(work, pending)
+            if not go_on:
+                group.append(_Pending(work, pending, following, self.clock()))
+                return None
+            (transition,) = self._store([_Pending(work, pending, following, started)])
             if not transition:
                 return StepOutcome(work.document.id, "skipped", reason="stage already committed")
-            if following is None:
-                return self._completed(work, transition)
-            if not go_on:
-                return StepOutcome(work.document.id, "advanced", next_stage=following)
             pending = []
             current = following
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _commit(self, work: _Work, done: list[_Done]) -> Transition:
-        """Cache what the stages in ``done`` computed, commit them in one transaction,
-        then report them."""
-        if self.cache is not None and work.cache_writes:
-            self.cache.put_many(work.cache_writes, release_owner=work.owner)
-            work.cache_writes = []
-        transition = self.repo.complete_stages(
-            work.document.id,
-            [StageResult(d.stage, d.payload, int(d.seconds * 1000)) for d in done],
-            owner=work.owner,
+    def _commit_group(self, group: list[_Pending]) -> dict[str, StepOutcome]:
+        """Commit a group's steps in one transaction; the outcome of each document.
+
+        If the group's transaction fails, each step is committed on its own, so one
+        document that cannot be stored fails alone.
+        """
+        if not group:
+            return {}
+        outcomes: dict[str, StepOutcome] = {}
+        try:
+            stored = list(zip(group, self._write(group), strict=True))
+        except Exception as raw:
+            stored, failures = [], [(group[0], raw)]
+            if len(group) > 1:
+                log.warning("group commit of %d documents failed (%s): one by one", len(group), raw)
+                failures = []
+                for item in group:
+                    try:
+                        stored.append((item, self._write([item])[0]))
+                    except Exception as one:
+                        failures.append((item, one))
+            for item, error in failures:
+                item.work.stage = item.done[0].stage  # nothing of this step was stored
+                outcomes[item.work.document.id] = self._failed(item.work, item.work.stage, error)
+        self._report_stored([item for item, _ in stored], [t for _, t in stored])
+        for item, transition in stored:
+            document_id = item.work.document.id
+            if not transition:
+                outcome = StepOutcome(document_id, "skipped", reason="stage already committed")
+            elif item.following is None:
+                if transition.batch_finalized:
+                    self._report_finalized(item.work.document.batch_id)
+                outcome = StepOutcome(
+                    document_id, "completed", batch_finalized=transition.batch_finalized
+                )
+            else:
+                outcome = StepOutcome(document_id, "advanced", next_stage=item.following)
+            outcomes[document_id] = outcome
+        return outcomes
+
+    def _store(self, items: Sequence[_Pending]) -> list[Transition]:
+        """Cache what the steps computed, commit them in one transaction, report them."""
+        transitions = self._write(items)
+        self._report_stored(items, transitions)
+        return transitions
+
+    def _write(self, items: Sequence[_Pending]) -> list[Transition]:
+        """Cache what the steps computed and commit them in one transaction."""
+        if self.cache is not None:
+            writes = [write for item in items for write in item.work.cache_writes]
+            if writes:
+                self.cache.put_many(writes, release_owner=items[0].work.owner)
+            for item in items:
+                item.work.cache_writes = []
+        transitions = self.repo.complete_many(
+            [
+                StepResults(
+                    item.work.document.id,
+                    [StageResult(d.stage, d.payload, int(d.seconds * 1000)) for d in item.done],
+                    owner=item.work.owner,
+                )
+                for item in items
+            ]
         )
-        if not transition:
-            return transition
-        for d in done:
-            if d.stage is Stage.RESOLVE:
-                self.known_entities.remember(work.document.project_id, d.payload.entities)
-        if self.progress:
+        return transitions
+
+    def _report_stored(self, items: Sequence[_Pending], transitions: Sequence[Transition]) -> None:
+        """Remember the entities the steps resolved; report their stages as finished."""
+        reports = []
+        for item, transition in zip(items, transitions, strict=True):
+            if not transition:
+                continue
+            work = item.work
+            for d in item.done:
+                if d.stage is Stage.RESOLVE:
+                    self.known_entities.remember(work.document.project_id, d.payload.entities)
             completed_pages = ocr_pages = None
-            if done[-1].stage.next() is None:
+            if item.done[-1].stage.next() is None:
                 extracted = work.extracted
                 completed_pages = (
                     len(extracted.pages) if extracted else work.document.page_count or 0
                 )
                 ocr_pages = extracted.ocr_pages if extracted else None
-            self.progress.stages_finished(
-                work.document.batch_id,
-                work.document.id,
-                [(d.stage.value, d.seconds, d.cached) for d in done],
-                completed_pages=completed_pages,
-                ocr_pages=ocr_pages,
+            finished = tuple((d.stage.value, d.seconds, d.cached) for d in item.done)
+            reports.append(
+                StageReport(
+                    work.document.batch_id, work.document.id, finished, completed_pages, ocr_pages
+                )
             )
-        return transition
-
-    def _completed(self, work: _Work, transition: Transition) -> StepOutcome:
-        if transition.batch_finalized:
-            self._report_finalized(work.document.batch_id)
-        return StepOutcome(
-            work.document.id, "completed", batch_finalized=transition.batch_finalized
-        )
+        if self.progress and reports:
+            self.progress.stages_finished_many(reports)
 
     # -- computing one stage ----------------------------------------------------------
 
@@ -347,9 +487,15 @@ class StageExecutor:
         if work.data is None:
             limit = self.options.extract.max_file_bytes
             work.data, work.sha256 = read_document(work.document.path, limit)
-            if self.cache is not None:
-                work.cached = self.cache.get_many(work.sha256, self.versions)
+            self._look_up(work)
         return work.data
+
+    def _look_up(self, work: _Work) -> None:
+        """Read the cached stages of the document's content (once per step)."""
+        work.looked_up = True
+        if self.cache is not None:
+            work.cached = self.cache.get_many(work.sha256, self.versions)
+            work.cached.update(work.group.fresh.get(work.sha256, {}))
 
     def _extract(self, work: _Work, allow_ocr: bool) -> tuple[Any, bool]:
         data = self._load_bytes(work)
@@ -391,25 +537,38 @@ class StageExecutor:
         if cache is None or not work.sha256:
             return compute(), False
         version = self.versions[stage]
-        if not cache.claim_computation(stage, work.sha256, version, work.owner, self.lease_seconds):
-            shared = cache.wait_for(stage, work.sha256, version, timeout=self.lease_seconds)
-            if shared is not None:
-                return _from_cache(stage, shared), True
+        claimed_here = False
+        if not work.holds_claim:
+            # One claim per step: a twin waits on the first stage this step computes,
+            # and finds the later ones in the cache with it (they are written together).
+            owner, ttl = work.owner, self.lease_seconds
+            if cache.claim_computation(stage, work.sha256, version, owner, ttl):
+                work.holds_claim = claimed_here = True
+            else:
+                shared = cache.wait_for(stage, work.sha256, version, timeout=ttl)
+                if shared is not None:
+                    # The twin cached its later stages with this one: read them too.
+                    work.cached.update(cache.get_many(work.sha256, self.versions))
+                    return _from_cache(stage, shared), True
         try:
             value = compute()
         except BaseException:
-            cache.release_claim(stage, work.sha256, version, work.owner)
+            if claimed_here:
+                cache.release_claim(stage, work.sha256, version, work.owner)
             raise
         if value is None:  # handed to OCR: another task computes it
-            cache.release_claim(stage, work.sha256, version, work.owner)
+            if claimed_here:
+                cache.release_claim(stage, work.sha256, version, work.owner)
         else:
             # Cached, and the claim released, with the step's commit: one round trip.
-            work.cache_writes.append((stage, work.sha256, version, to_dict(value)))
+            encoded = to_dict(value)
+            work.cache_writes.append((stage, work.sha256, version, encoded))
+            work.group.fresh.setdefault(work.sha256, {})[stage] = encoded
         return value, False
 
     def _cached_or(self, work: _Work, stage: Stage, compute: Callable[[], Any]) -> tuple[Any, bool]:
-        if self.cache is not None and not work.cached and work.sha256:
-            work.cached = self.cache.get_many(work.sha256, self.versions)
+        if not work.looked_up and work.sha256:
+            self._look_up(work)  # a step that starts after extract
         cached = work.cached.get(stage)
         if cached is not None:
             value = _from_cache(stage, cached)
@@ -470,13 +629,6 @@ class StageExecutor:
 
     # -- failures and reporting -------------------------------------------------------
 
-    def _transient(
-        self, work: _Work, stage: Stage, exc: TransientError, attempts: int
-    ) -> StepOutcome:
-        # Every failure goes through the retry policy in _fail; kept as the entry point
-        # for errors already known to be transient.
-        return self._fail(work, stage, exc)
-
     def _fail(self, work: _Work, stage: Stage, exc: BaseException) -> StepOutcome:
         category = category_of(exc)
         decision = self.retry_policy.decide(category, work.document.retries)
@@ -532,11 +684,20 @@ class StageExecutor:
             # An earlier run of this step ended without an answer (a killed worker): keep
             # the bytes' identity so a worker_lost failure counts toward quarantine.
             self.repo.record_sha256(work.document.id, work.sha256)
-        if self.quarantine_threshold > 0:
+        if self.quarantine_threshold > 0 and self._may_be_quarantined(work):
             entries = self.repo.quarantine_entries(work.sha256, self.quarantine_threshold)
             if entries:
                 raise QuarantinedError(quarantine_reason(entries[0]))
         poison_point(work.document.path)
+
+    def _may_be_quarantined(self, work: _Work) -> bool:
+        """False when the group's list of quarantined content (read once) lacks the
+        document's: one query per group instead of one per document."""
+        group = work.group
+        if not group.quarantine_read:
+            group.quarantined = self.repo.quarantined_sha256s(self.quarantine_threshold)
+            group.quarantine_read = True
+        return group.quarantined is None or work.sha256 in group.quarantined
 
     def _report_terminal(
         self,

@@ -292,27 +292,48 @@ class ProgressTracker:
     ) -> list[TransitionResult]:
         """:meth:`transition` for several ``(old, new, stage, pages)`` steps of one
         document, in order, in one round trip."""
-        at = repr(time.time() if now is None else _epoch(now))
-        keys = [self._keys.progress(batch_id), self._keys.progress_docs(batch_id)]
-        calls: list[list[EncodableT]] = []
-        for old_state, new_state, stage, pages in steps:
-            if pages < 0:
-                raise ValueError("pages must not be negative")
-            new = DocState(new_state)
-            calls.append([
-                "transition", self._ttl, self._keys.events(batch_id), batch_id, document_id,
-                DocState(old_state).value, new.value,
-                Stage(stage).value if stage is not None else "", _outcome(new).value, pages, at,
-            ])  # fmt: skip
-        with redis_errors(f"recording progress of batch {batch_id}"):
-            results = self._evalsha_all(keys, calls)
-        return [TransitionResult(as_text(result)) for result in results]
+        return self.transitions_many([(batch_id, document_id, steps)], now=now)[0]
 
-    def _evalsha_all(self, keys: list[str], calls: list[list[EncodableT]]) -> list[Any]:
-        """Run the script once per argument list, in one pipeline."""
+    def transitions_many(
+        self,
+        items: Sequence[
+            tuple[
+                str,
+                str,
+                Sequence[tuple[DocState | str, DocState | str, Stage | str | None, int]],
+            ]
+        ],
+        *,
+        now: float | datetime | None = None,
+    ) -> list[list[TransitionResult]]:
+        """:meth:`transitions` for several ``(batch_id, document_id, steps)`` items (the
+        documents of one task), in one round trip."""
+        at = repr(time.time() if now is None else _epoch(now))
+        calls: list[tuple[list[str], list[EncodableT]]] = []
+        for batch_id, document_id, steps in items:
+            keys = [self._keys.progress(batch_id), self._keys.progress_docs(batch_id)]
+            for old_state, new_state, stage, pages in steps:
+                if pages < 0:
+                    raise ValueError("pages must not be negative")
+                new = DocState(new_state)
+                calls.append((keys, [
+                    "transition", self._ttl, self._keys.events(batch_id), batch_id, document_id,
+                    DocState(old_state).value, new.value,
+                    Stage(stage).value if stage is not None else "", _outcome(new).value, pages,
+                    at,
+                ]))  # fmt: skip
+        if not calls:
+            return [[] for _ in items]
+        batches = ", ".join(sorted({batch_id for batch_id, _, _ in items}))
+        with redis_errors(f"recording progress of batch {batches}"):
+            results = iter(self._evalsha_all(calls))
+        return [[TransitionResult(as_text(next(results))) for _ in steps] for _, _, steps in items]
+
+    def _evalsha_all(self, calls: Sequence[tuple[list[str], list[EncodableT]]]) -> list[Any]:
+        """Run the script once per ``(keys, arguments)``, in one pipeline."""
 
         def fill(pipe: Any) -> None:
-            for args in calls:
+            for keys, args in calls:
                 pipe.evalsha(self._script.sha, len(keys), *keys, *args)
 
         return execute_with_scripts(self._client, [self._script], fill)

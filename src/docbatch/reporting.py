@@ -18,7 +18,7 @@ from typing import Any
 
 from docbatch.errors import TransientError
 from docbatch.metrics import MetricsRecorder
-from docbatch.processing import CACHED_STAGES
+from docbatch.processing import CACHED_STAGES, StageReport
 from docbatch.progress import BatchProgress, ProgressTracker, TransitionResult
 from docbatch.settings import Settings
 from docbatch.store.records import BatchRecord
@@ -64,11 +64,16 @@ class RedisProgressSink:
         database when the caller does not know it.
         """
         starting = old == "pending" and new == "processing"
-        result = self._apply(
-            batch_id, document_id, [(old, new, None if starting else stage, pages)]
-        )[0]
+        ((result,),) = self._apply(
+            [(batch_id, document_id, [(old, new, None if starting else stage, pages)])]
+        )
         if new in _TERMINAL and result is not TransitionResult.DUPLICATE:
             self._record_terminal(document_id, new, pages, ocr_pages)
+
+    def documents_started(self, documents: Sequence[tuple[str, str]]) -> None:
+        """Count ``(batch_id, document_id)`` documents as started, in one round trip."""
+        self._apply([(batch, document, [("pending", "processing", None, 0)])
+                     for batch, document in documents])  # fmt: skip
 
     def stages_finished(
         self,
@@ -79,28 +84,40 @@ class RedisProgressSink:
         completed_pages: int | None = None,
         ocr_pages: int | None = None,
     ) -> None:
-        """Count finished stages ``(stage, seconds, cached)`` of a document.
+        """:meth:`stages_finished_many` for one document."""
+        report = StageReport(batch_id, document_id, tuple(finished), completed_pages, ocr_pages)
+        self.stages_finished_many([report])
 
-        With ``completed_pages`` the last of them completed the document: it is counted
-        as completed (with its pages and OCR pages) instead. One round trip for the
-        progress hash and one for the metrics, whatever the number of stages.
+    def stages_finished_many(self, reports: Sequence[StageReport]) -> None:
+        """Count the finished stages ``(stage, seconds, cached)`` of each report.
+
+        A report with ``completed_pages`` completed its document with its last stage: it
+        is counted as completed (with its pages and OCR pages) instead. One round trip
+        for the progress hashes and one for the metrics, whatever the number of reports.
         """
-        steps = [("processing", "processing", stage, 0) for stage, _, _ in finished]
-        if completed_pages is not None:
-            steps[-1] = ("processing", "completed", finished[-1][0], completed_pages)
-        results = self._apply(batch_id, document_id, steps)
-        document = None
-        if completed_pages is not None and results[-1] is not TransitionResult.DUPLICATE:
-            ocr = self._ocr_pages(document_id) if ocr_pages is None else ocr_pages
-            document = ("completed", completed_pages, ocr)
-        # Not gated on the progress result: the executor reports a stage only after its
-        # compare-and-set commit, and the start transition already marks extract done.
+        items = []
+        for report in reports:
+            steps = [("processing", "processing", stage, 0) for stage, _, _ in report.finished]
+            if report.completed_pages is not None:
+                last = report.finished[-1][0]
+                steps[-1] = ("processing", "completed", last, report.completed_pages)
+            items.append((report.batch_id, report.document_id, steps))
         cacheable = {s.value for s in CACHED_STAGES}
-        self.metrics.stages_finished(
-            [(s, seconds, cached if s in cacheable else None) for s, seconds, cached in finished],
-            batch_id=batch_id,
-            document=document,
-        )
+        entries = []
+        for report, results in zip(reports, self._apply(items), strict=True):
+            document = None
+            if report.completed_pages is not None and results[-1] is not TransitionResult.DUPLICATE:
+                ocr = report.ocr_pages
+                if ocr is None:
+                    ocr = self._ocr_pages(report.document_id)
+                document = ("completed", report.completed_pages, ocr)
+            # Not gated on the progress result: the executor reports a stage only after
+            # its compare-and-set commit, and the start transition already marks extract
+            # done.
+            finished = [(stage, seconds, cached if stage in cacheable else None)
+                        for stage, seconds, cached in report.finished]  # fmt: skip
+            entries.append((finished, report.batch_id, document))
+        self.metrics.record_many(entries)
 
     def _ocr_pages(self, document_id: str) -> int:
         """A completed document's OCR pages, read from the database (0 if unknown)."""
@@ -125,28 +142,28 @@ class RedisProgressSink:
         log.info("batch %s finalised", batch_id)
 
     def _apply(
-        self,
-        batch_id: str,
-        document_id: str,
-        steps: Sequence[tuple[str, str, str | None, int]],
-    ) -> list[TransitionResult | None]:
-        """Apply ``(old, new, stage, pages)`` steps of one document to the progress hash."""
+        self, items: Sequence[tuple[str, str, Sequence[tuple[str, str, str | None, int]]]]
+    ) -> list[list[TransitionResult | None]]:
+        """Apply each ``(batch_id, document_id, steps)`` item's ``(old, new, stage,
+        pages)`` steps to the progress hashes, in one round trip."""
         try:
-            results: list[TransitionResult | None] = list(
-                self.tracker.transitions(batch_id, document_id, steps, now=time.time())
-            )
+            results: list[list[TransitionResult | None]] = [
+                list(found) for found in self.tracker.transitions_many(items, now=time.time())
+            ]
         except TransientError as exc:
-            log.warning("progress update for batch %s lost (rebuilt later): %s", batch_id, exc)
-            return [None] * len(steps)
+            log.warning("progress update lost (rebuilt later): %s", exc)
+            return [[None] * len(steps) for _, _, steps in items]
         # A STALE start (pending -> processing of a document already counted as
         # processing: an OCR hand-off, a redelivery) changes nothing; a STALE terminal
         # transition means an update was lost during an outage, so rebuild.
-        lost = any(
-            result is TransitionResult.STALE and new in _TERMINAL
-            for result, (_, new, _, _) in zip(results, steps, strict=True)
-        )
-        missing = TransitionResult.MISSING in results
-        if (missing or lost) and self.repo is not None:
+        damaged = {
+            batch_id
+            for (batch_id, _, steps), found in zip(items, results, strict=True)
+            if TransitionResult.MISSING in found
+            or any(result is TransitionResult.STALE and new in _TERMINAL
+                   for result, (_, new, _, _) in zip(found, steps, strict=True))
+        }  # fmt: skip
+        for batch_id in sorted(damaged) if self.repo is not None else ():
             try:
                 self.rebuild(self.repo.get_batch(batch_id), self.repo)
             except TransientError as exc:

@@ -8,7 +8,8 @@ runs the steps. The result is a :class:`RunSummary`, printed as a table or as JS
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -16,10 +17,11 @@ from docbatch.client import Docbatch, Sources
 from docbatch.embedded import LocalWorkers, PrivateRedis
 from docbatch.errors import TransientError
 from docbatch.extraction import build_extractor
-from docbatch.processing import StageExecutor
+from docbatch.models import Stage
+from docbatch.processing import StageExecutor, StepOutcome
 from docbatch.retry import RetryPolicy
 from docbatch.settings import Settings
-from docbatch.store.records import BatchRecord
+from docbatch.store.records import BatchRecord, DocumentRef
 
 __all__ = ["EXIT_FAILED_DOCUMENTS", "RunSummary", "run_embedded", "run_inline", "summarize"]
 
@@ -102,10 +104,13 @@ def run_inline(
         extractor=build_extractor(client.settings),
     )
     try:
-        for ref in client.repo.unfinished_documents(batch.id):
-            status = _run_document(executor, ref.document_id, ref.stage)
-            if on_step is not None:
-                on_step(ref.document_id, status)
+        refs = client.repo.unfinished_documents(batch.id)
+        for start in range(0, len(refs), client.settings.docs_per_task):
+            for document_id, status in _run_group(
+                executor, refs[start : start + client.settings.docs_per_task]
+            ):
+                if on_step is not None:
+                    on_step(document_id, status)
     finally:
         close = getattr(executor.extractor, "close", None)
         if close is not None:
@@ -114,17 +119,32 @@ def run_inline(
     return summarize(client, batch.id, time.monotonic() - started)
 
 
-def _run_document(executor: StageExecutor, document_id: str, stage: Any) -> str:
-    """Run one document through every stage left; returns its final step status."""
+def _run_group(executor: StageExecutor, refs: Sequence[DocumentRef]) -> list[tuple[str, str]]:
+    """Run a group of documents through every stage left, as a worker runs one task's
+    documents (claimed together, committed together); ``(document id, final status)``."""
+    by_stage: dict[Stage, list[str]] = defaultdict(list)
+    for ref in refs:
+        by_stage[ref.stage].append(ref.document_id)
+    finished = []
+    for stage, ids in by_stage.items():
+        for outcome in executor.run_many(ids, stage, allow_ocr=True):
+            status = outcome.status
+            if status in ("retry", "scheduled", "advanced"):
+                status = _run_document(executor, outcome)
+            finished.append((outcome.document_id, status))
+    return finished
+
+
+def _run_document(executor: StageExecutor, outcome: StepOutcome) -> str:
+    """Run one document on from ``outcome`` through every stage left; its final status."""
     while True:
-        outcome = executor.run(document_id, stage, allow_ocr=True)
         if outcome.status in ("retry", "scheduled"):
             time.sleep(outcome.retry_in)
-            continue
-        if outcome.status == "advanced" and outcome.next_stage is not None:
-            stage = outcome.next_stage
-            continue
-        return outcome.status
+        elif outcome.status != "advanced" or outcome.next_stage is None:
+            return outcome.status
+        stage = outcome.next_stage
+        assert stage is not None
+        outcome = executor.run(outcome.document_id, stage, allow_ocr=True)
 
 
 def run_embedded(

@@ -141,6 +141,18 @@ class ChaosCluster:
                 raise AssertionError(f"fewer than {count} documents done after {timeout}s")
             time.sleep(0.1)
 
+    def kill_children(self) -> int:
+        """SIGKILL every pool process of the worker; returns how many were killed."""
+        assert self.workers is not None and self.workers.process is not None
+        killed = 0
+        for child in psutil.Process(self.workers.process.pid).children():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child.pid, signal.SIGKILL)
+                killed += 1
+        if killed:
+            self.fault()
+        return killed
+
     def kill_random_child(self, rng: random.Random) -> bool:
         """SIGKILL one pool process of the worker, chosen by ``rng``."""
         assert self.workers is not None and self.workers.process is not None

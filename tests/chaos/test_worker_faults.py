@@ -98,15 +98,15 @@ def _claims(cluster: ChaosCluster, document_id: str) -> int:
 def test_negative_control_without_reconciler_and_with_early_acks_is_caught(
     cluster: ChaosCluster, size: Size, seed: int
 ) -> None:
-    rng = random.Random(seed)
     cluster.configure(reconcile_interval_seconds=0, task_acks_late=False)
     corpus = cluster.corpus(size.small, seed)
     cluster.start_workers()
     batch = cluster.submit(corpus)
-    for mark in (size.small // 5, size.small * 2 // 5, size.small * 3 // 5):
-        cluster.wait_done(batch.id, mark)
-        cluster.kill_random_child(rng)
-        time.sleep(0.2)
+    cluster.wait_done(batch.id, size.small // 5)
+    # Every pool process, once: a group commits at the end of its task, so the one that
+    # just moved the count may be between tasks, but the other is inside one, and with
+    # early acks its message is gone (so may be every later one, hence a single round).
+    assert cluster.kill_children() > 0
     # let whatever can finish finish, then look: documents must be stuck
     idle_since, last = time.monotonic(), -1
     while time.monotonic() - idle_since < 8:

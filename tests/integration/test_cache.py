@@ -145,22 +145,25 @@ def test_foreign_bytes_do_not_decode(data: bytes) -> None:
 # --- reads and writes -------------------------------------------------------------------
 
 
-def test_get_many_reads_every_stage_in_one_mget(
-    cache: StageCache, recorded: tuple[StageCache, list[list[str]]]
+def test_get_many_reads_and_counts_every_stage_in_one_round_trip(
+    cache: StageCache, recorded: tuple[StageCache, list[list[str]]], client: redis.Redis
 ) -> None:
     cache.put_many(
         [CacheItem(stage, SHA, ALL_STAGES[stage], {"stage": str(stage)}) for stage in Stage][:3]
     )
     recording_cache, trips = recorded
+    recording_cache.get_many(SHA, ALL_STAGES)  # loads the script
+    trips.clear()
 
     found = recording_cache.get_many(SHA, ALL_STAGES)
 
     assert found == {stage: {"stage": str(stage)} for stage in list(Stage)[:3]}
-    reads = [trip for trip in trips if {"GET", "MGET"} & set(trip)]
-    assert reads == [["MGET"]]
-    # The only other round trip is the pipelined hit/miss counters.
-    assert len(trips) == 2
-    assert set(trips[1]) == {"HINCRBY", "EXPIRE"}
+    assert trips == [["EVALSHA"]]
+    stats = recording_cache.stats()
+    assert [stats[stage].hits for stage in list(Stage)[:3]] == [2, 2, 2]
+    assert [stats[stage].misses for stage in list(Stage)[3:]] == [2] * (len(Stage) - 3)
+    # Hits had their TTL refreshed; so had the counters.
+    assert 0 < client.ttl(cache.key(Stage.EXTRACT, SHA, ALL_STAGES[Stage.EXTRACT])) <= 600
 
 
 def test_put_many_writes_in_one_pipeline(recorded: tuple[StageCache, list[list[str]]]) -> None:

@@ -19,6 +19,7 @@ from docbatch.metrics import (
     sum_buckets,
 )
 from docbatch.metrics_export import ClusterCollector, render_metrics
+from docbatch.processing import StageReport
 from docbatch.redis_keys import redis_client
 from docbatch.reporting import RedisProgressSink
 from docbatch.settings import Settings
@@ -201,6 +202,44 @@ def test_progress_sink_reports_a_fused_step_and_its_completion_at_once(
     assert documents == {"completed": 1, "pages": 3, "ocr_pages": 1}  # counted once
     assert totals["stages:relate:count"] == 2 and totals["stages:extract:count"] == 1
     assert (totals["cache:extract:hit"], totals["cache:entities:miss"]) == (1, 1)
+
+
+def test_progress_sink_reports_a_group_of_documents_in_two_round_trips(
+    client, key_prefix: str, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sink = RedisProgressSink(client, settings.model_copy(update={"key_prefix": key_prefix}))
+    for batch, total in (("b1", 2), ("b2", 1)):
+        sink.tracker.init_batch(batch, total, "normal", T0)
+    sink.documents_started([("b1", "d1"), ("b1", "d2"), ("b2", "d3")])
+    done = [("extract", 0.3, False), ("relate", 0.05, False)]
+    reports = [
+        StageReport("b1", "d1", tuple(done), completed_pages=2, ocr_pages=0),
+        StageReport("b1", "d2", (("extract", 0.1, True),)),
+        StageReport("b2", "d3", tuple(done), completed_pages=5, ocr_pages=5),
+    ]
+    pipelines: list[int] = []
+    original = type(client.pipeline()).execute
+
+    def execute(pipe, *args, **kwargs):
+        pipelines.append(len(pipe.command_stack))
+        return original(pipe, *args, **kwargs)
+
+    monkeypatch.setattr(type(client.pipeline()), "execute", execute)
+
+    sink.stages_finished_many(reports)
+
+    assert len(pipelines) == 2  # the progress hashes, then the metrics
+    first, second = sink.tracker.get_batch_progress("b1"), sink.tracker.get_batch_progress("b2")
+    assert first is not None and second is not None
+    assert (first.counts["completed"], first.counts["processing"], first.pages) == (1, 1, 2)
+    assert (second.counts["completed"], second.pages) == (1, 5)
+    reader = MetricsReader(client, key_prefix)
+    documents = sum_buckets(reader.recent("documents", 2))
+    assert documents == {"completed": 2, "pages": 7, "ocr_pages": 5}
+    totals = reader.totals()
+    assert (totals["stages:extract:count"], totals["stages:relate:count"]) == (3, 2)
+    assert reader.batch_cache("b1") == {"extract:miss": 1, "extract:hit": 1}
+    assert reader.batch_cache("b2") == {"extract:miss": 1}
 
 
 def test_prometheus_export_reads_redis_database_and_broker(client, key_prefix: str) -> None:

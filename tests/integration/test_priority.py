@@ -18,6 +18,7 @@ import math
 import time
 from collections.abc import Iterator
 from datetime import datetime
+from itertools import count
 from pathlib import Path
 
 import pytest
@@ -182,7 +183,7 @@ def test_low_batch_gets_its_share_under_a_stream_of_high_batches(
     low = _submit(client, make_corpus(tmp_path / "low", LOW_DOCS, seed=6, mix=TXT), "low")
     # distinct bytes per high batch: repeated bytes would be served from the stage cache
     # and make high work far cheaper than low work
-    corpora = iter(make_corpus(tmp_path / f"high-{i}", 6, seed=100 + i, mix=TXT) for i in range(80))
+    corpora = (make_corpus(tmp_path / f"high-{i}", 6, seed=100 + i, mix=TXT) for i in count())
     highs = [_submit(client, next(corpora), "high"), _submit(client, next(corpora), "high")]
     workers = _workers(local).start()
     started = time.monotonic()

@@ -12,6 +12,7 @@ deadlocks between these transactions.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from itertools import pairwise
@@ -128,6 +129,7 @@ def claim(
         return ClaimResult(
             outcome, doc.id, doc.batch_id, stage, doc.attempts, reason, finished.batch_finalized
         )
+    expires = now + timedelta(seconds=lease_seconds)
     matched = connection.execute(
         sa.update(DOCUMENTS)
         .where(
@@ -139,7 +141,7 @@ def claim(
         .values(
             state=DocumentState.PROCESSING.value,
             attempts=DOCUMENTS.c.attempts + 1,
-            lease_expires_at=now + timedelta(seconds=lease_seconds),
+            lease_expires_at=expires,
             lease_owner=owner,
             started_at=sa.func.coalesce(DOCUMENTS.c.started_at, now),
             updated_at=now,
@@ -169,7 +171,16 @@ def claim(
         attempt=attempt,
         detail={"owner": owner},
     )
-    return ClaimResult(ClaimOutcome.CLAIMED, doc.id, doc.batch_id, stage, attempt)
+    claimed = dataclasses.replace(
+        doc,
+        state=DocumentState.PROCESSING,
+        attempts=attempt,
+        lease_expires_at=expires,
+        lease_owner=owner,
+        started_at=doc.started_at or now,
+        updated_at=now,
+    )
+    return ClaimResult(ClaimOutcome.CLAIMED, doc.id, doc.batch_id, stage, attempt, document=claimed)
 
 
 def finish_document(

@@ -25,6 +25,7 @@ __all__ = [
     "QUARANTINE",
     "QuarantineEntry",
     "active_entries",
+    "active_sha256s",
     "list_entries",
     "record_failure",
     "release",
@@ -115,6 +116,18 @@ def active_entries(connection: Connection, sha256: str, threshold: int) -> list[
         .order_by(QUARANTINE.c.last_seen.desc())
     )
     return [_entry(r) for r in rows]
+
+
+def active_sha256s(connection: Connection, threshold: int, limit: int) -> frozenset[str] | None:
+    """The sha256s quarantined now, or None when there are more than ``limit``."""
+    rows = connection.execute(
+        sa.select(QUARANTINE.c.sha256)
+        .where(QUARANTINE.c.count >= threshold, QUARANTINE.c.released.is_(False))
+        .distinct()
+        .limit(limit + 1)
+    ).scalars()
+    found = frozenset(rows)
+    return None if len(found) > limit else found
 
 
 def list_entries(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -34,6 +34,8 @@ __all__ = [
     "Priority",
     "RelateInput",
     "StageDuration",
+    "StageResult",
+    "StepResults",
     "Transition",
 ]
 
@@ -250,6 +252,16 @@ class Transition:
 
 
 @dataclass(frozen=True, slots=True)
+class StepResults:
+    """One document's share of a group commit (:meth:`Repository.complete_many`)."""
+
+    document_id: str
+    results: Sequence[StageResult]
+    #: The lease holder; None skips the owner check.
+    owner: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ClaimResult:
     """What a claim decided, and the document's attempt number when claimed."""
 
@@ -260,6 +272,8 @@ class ClaimResult:
     attempts: int
     reason: str = ""
     batch_finalized: bool = False
+    #: The document as this claim left it (processing, leased), when claimed.
+    document: DocumentRecord | None = None
 
     @property
     def claimed(self) -> bool:

@@ -203,6 +203,14 @@ class RecoveryStore:
         with self._read() as connection:
             return quarantine_store.active_entries(connection, sha256, threshold)
 
+    def quarantined_sha256s(self, threshold: int, limit: int = 1000) -> frozenset[str] | None:
+        """The sha256 of all content quarantined now; None when there are more than
+        ``limit`` (look each one up with :meth:`quarantine_entries` then)."""
+        if threshold <= 0:
+            return frozenset()
+        with self._read() as connection:
+            return quarantine_store.active_sha256s(connection, threshold, limit)
+
     def list_quarantine(
         self, threshold: int, *, include_all: bool = False
     ) -> list[QuarantineEntry]:

@@ -25,12 +25,14 @@ from docbatch.store.db import Database
 from docbatch.store.reads import RepositoryReads
 from docbatch.store.records import (
     BatchRecord,
+    ClaimOutcome,
     ClaimResult,
     DocumentRecord,
     DocumentRef,
     NewDocument,
     Priority,
     StageResult,
+    StepResults,
     Transition,
 )
 from docbatch.store.recovery_store import RecoveryStore
@@ -190,6 +192,47 @@ class Repository(RepositoryReads, RecoveryStore):
 
         return self._write(work)
 
+    def claim_many(
+        self,
+        document_ids: Sequence[str],
+        stage: Stage,
+        *,
+        owner: str,
+        max_attempts: int,
+        lease_seconds: float | None = None,
+    ) -> list[ClaimResult]:
+        """:meth:`claim` for several documents in one transaction, in the given order.
+
+        Rows are locked in id order (no deadlock between overlapping groups on
+        PostgreSQL). A document that does not exist is refused (SKIP), not raised: one
+        bad id must not cost the others their step.
+        """
+        lease = self.lease_seconds if lease_seconds is None else lease_seconds
+
+        def work(connection: Connection) -> dict[str, ClaimResult]:
+            now = self.clock()
+            found: dict[str, ClaimResult] = {}
+            for document_id in sorted(set(document_ids)):
+                doc = lifecycle.lock_document(connection, document_id)
+                if doc is None:
+                    found[document_id] = ClaimResult(
+                        ClaimOutcome.SKIP, document_id, "", stage, 0, "document does not exist"
+                    )
+                    continue
+                found[document_id] = lifecycle.claim(
+                    connection,
+                    doc,
+                    stage,
+                    now=now,
+                    lease_seconds=lease,
+                    owner=owner,
+                    max_attempts=max_attempts,
+                )
+            return found
+
+        claims = self._write(work)
+        return [claims[document_id] for document_id in document_ids]
+
     def renew_lease(
         self, document_id: str, stage: Stage, *, owner: str, lease_seconds: float | None = None
     ) -> bool:
@@ -261,6 +304,48 @@ class Repository(RepositoryReads, RecoveryStore):
             return self._write(work)
         except lifecycle.StaleTransitionError:
             return Transition(False, self.get_document(document_id).batch_id)
+
+    def complete_many(self, steps: Sequence[StepResults]) -> list[Transition]:
+        """:meth:`complete_stages` for several documents in one transaction (a group
+        commit), returning their transitions in order.
+
+        Rows are locked in id order. If any compare-and-set loses, the transaction is
+        rolled back and each document is committed on its own, so a stale step never
+        costs another document its results.
+        """
+        if len(steps) == 1:
+            (step,) = steps
+            return [self.complete_stages(step.document_id, step.results, owner=step.owner)]
+        prepared = {
+            step.document_id: prepare_stages(
+                step.document_id, [(r.stage, r.payload) for r in step.results]
+            )
+            for step in steps
+        }
+        order = sorted(range(len(steps)), key=lambda i: steps[i].document_id)
+
+        def work(connection: Connection) -> dict[int, Transition]:
+            now = self.clock()
+            done: dict[int, Transition] = {}
+            for index in order:
+                step = steps[index]
+                doc = self._locked(connection, step.document_id)
+                done[index] = lifecycle.complete_stages(
+                    connection,
+                    doc,
+                    step.results,
+                    now=now,
+                    lease_seconds=self.lease_seconds,
+                    owner=step.owner,
+                    prepared=prepared[step.document_id],
+                )
+            return done
+
+        try:
+            done = self._write(work)
+        except lifecycle.StaleTransitionError:
+            return [self.complete_stages(s.document_id, s.results, owner=s.owner) for s in steps]
+        return [done[index] for index in range(len(steps))]
 
     def fail(
         self,

@@ -44,8 +44,10 @@ def register_tasks(app: Celery, settings: Settings) -> WorkerRuntime:
         executor = runtime.get("executor")
         follow: dict[str, list[str]] = defaultdict(list)
         counts: dict[str, int] = defaultdict(int)
-        for document_id in document_ids:
-            outcome = executor.run(document_id, Stage(stage), allow_ocr=ocr, owner=self.request.id)
+        outcomes = executor.run_many(
+            document_ids, Stage(stage), allow_ocr=ocr, owner=self.request.id
+        )
+        for document_id, outcome in zip(document_ids, outcomes, strict=True):
             counts[outcome.status] += 1
             if outcome.status == "advanced" and outcome.next_stage is not None:
                 follow[outcome.next_stage.value].append(document_id)

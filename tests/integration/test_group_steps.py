@@ -1,0 +1,167 @@
+"""Group steps: the documents of one task claimed together and committed together.
+
+:meth:`StageExecutor.run_many` claims its documents in one transaction and commits their
+results in one more, but every document keeps its own outcome: a failure, a stale step
+or a missing document costs the others nothing, and the stored rows are the same as when
+each document runs alone. Runs on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from docbatch import processing
+from docbatch.cache import StageCache, redis_client
+from docbatch.client import Docbatch, Sources
+from docbatch.models import Stage
+from docbatch.processing import StageExecutor
+from docbatch.settings import Settings
+from docbatch.store import lifecycle
+
+from .engine_support import make_corpus, row_counts
+
+pytestmark = pytest.mark.integration
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+
+
+@pytest.fixture
+def client(settings: Settings, database_url: str) -> Iterator[Docbatch]:
+    client = Docbatch(settings.model_copy(update={"database_url": database_url}))
+    yield client
+    client.close()
+
+
+def executor_for(client: Docbatch, **options: Any) -> StageExecutor:
+    return StageExecutor(
+        client.repo, client.settings.pipeline_options(), owner="w", fuse_stages=True, **options
+    )
+
+
+def batch_ids(client: Docbatch, folder: Path) -> tuple[str, list[str]]:
+    batch = client.create(Sources.from_args([folder]))
+    return batch.id, [ref.document_id for ref in client.repo.unfinished_documents(batch.id)]
+
+
+def count_calls(monkeypatch: pytest.MonkeyPatch, target: Any, name: str) -> list[Any]:
+    """Record the arguments of every call of ``target.name`` (still calling it)."""
+    calls: list[Any] = []
+    original = getattr(target, name)
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(target, name, recording)
+    return calls
+
+
+def test_a_group_is_claimed_and_committed_in_one_transaction_each(
+    client: Docbatch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = make_corpus(tmp_path / "corpus", 6)
+    alone_id, alone = batch_ids(client, folder)
+    grouped_id, grouped = batch_ids(client, folder)
+    executor = executor_for(client)
+    for document_id in alone:
+        assert executor.run(document_id, Stage.EXTRACT).status == "completed"
+    writes = count_calls(monkeypatch, client.repo, "_write")
+
+    outcomes = executor.run_many(grouped, Stage.EXTRACT)
+
+    assert [o.status for o in outcomes] == ["completed"] * 6
+    assert [o.document_id for o in outcomes] == grouped
+    assert len(writes) == 2  # the claims, then every document's results
+    assert sum(o.batch_finalized for o in outcomes) == 1
+    assert row_counts(client, grouped_id) == row_counts(client, alone_id)
+    batch = client.get_batch(grouped_id)
+    assert (batch.state.value, batch.completed, batch.failed) == ("completed", 6, 0)
+
+
+def test_each_document_of_a_group_keeps_its_own_outcome(client: Docbatch, tmp_path: Path) -> None:
+    folder = make_corpus(tmp_path / "corpus", 3)
+    shutil.copy(SAMPLES / "broken.pdf", folder / "broken.pdf")
+    batch_id, ids = batch_ids(client, folder)
+    by_name = {Path(client.repo.get_document(i).path).name: i for i in ids}
+    executor = executor_for(client)
+    done_first = by_name["doc-000000.pdf"]
+    assert executor.run(done_first, Stage.EXTRACT).status == "completed"
+    group = [*ids, "no-such-document", done_first]
+
+    outcomes = {o.document_id: o for o in executor.run_many(group, Stage.EXTRACT)}
+
+    assert outcomes[by_name["broken.pdf"]].status == "failed"
+    assert outcomes[done_first].status == "skipped"  # already completed: a stale delivery
+    assert outcomes["no-such-document"].status == "skipped"
+    assert "does not exist" in outcomes["no-such-document"].reason
+    others = set(ids) - {by_name["broken.pdf"], done_first}
+    assert {outcomes[i].status for i in others} == {"completed"}
+    batch = client.get_batch(batch_id)
+    assert (batch.state.value, batch.completed, batch.failed) == ("completed_with_failures", 3, 1)
+    assert batch.finalized_count == 1
+
+
+def test_a_document_that_cannot_be_stored_fails_alone(
+    client: Docbatch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    batch_id, ids = batch_ids(client, make_corpus(tmp_path / "corpus", 4))
+    bad = ids[2]
+    original = lifecycle.complete_stages
+
+    def complete_stages(connection: Any, doc: Any, *args: Any, **kwargs: Any) -> Any:
+        if doc.id == bad:
+            raise ValueError("this document's rows do not fit")
+        return original(connection, doc, *args, **kwargs)
+
+    monkeypatch.setattr(lifecycle, "complete_stages", complete_stages)
+
+    outcomes = {o.document_id: o for o in executor_for(client).run_many(ids, Stage.EXTRACT)}
+
+    assert outcomes[bad].status == "failed" and "do not fit" in outcomes[bad].reason
+    assert {outcomes[i].status for i in ids if i != bad} == {"completed"}
+    stored = client.repo.get_document(bad)
+    # Nothing of its step was stored, so it failed at the stage it was at.
+    assert (stored.state.value, stored.error_stage) == ("failed", "extract")
+    batch = client.get_batch(batch_id)
+    assert (batch.completed, batch.failed, batch.finalized_count) == (3, 1, 1)
+
+
+def test_twins_in_one_group_are_computed_once(
+    client: Docbatch,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    redis_url: str,
+    key_prefix: str,
+) -> None:
+    folder = tmp_path / "twins"
+    folder.mkdir()
+    for index in range(4):
+        shutil.copy(SAMPLES / "opinion.pdf", folder / f"copy-{index}.pdf")
+    batch_id, ids = batch_ids(client, folder)
+    cache = StageCache(redis_client(redis_url), key_prefix, ttl_seconds=600)
+    chunked = count_calls(monkeypatch, processing, "chunk_document")
+
+    outcomes = executor_for(client, cache=cache).run_many(ids, Stage.EXTRACT)
+
+    assert [o.status for o in outcomes] == ["completed"] * 4
+    assert len(chunked) == 1
+    counts = row_counts(client, batch_id)
+    assert counts["pages"] == 4 * 3 and counts["mentions"] % 4 == 0
+
+
+def test_a_group_reads_the_quarantine_once(
+    client: Docbatch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, ids = batch_ids(client, make_corpus(tmp_path / "corpus", 5))
+    listed = count_calls(monkeypatch, client.repo, "quarantined_sha256s")
+    looked_up = count_calls(monkeypatch, client.repo, "quarantine_entries")
+
+    outcomes = executor_for(client, quarantine_threshold=2).run_many(ids, Stage.EXTRACT)
+
+    assert [o.status for o in outcomes] == ["completed"] * 5
+    assert (len(listed), len(looked_up)) == (1, 0)
