@@ -62,7 +62,9 @@ CELERY_VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
     "celery-fused": ("fused", {}),
     "celery-nocache": ("nocache", {}),
     "celery-dpt1": ("", {"docs_per_task": 1}),
+    "celery-dpt16": ("", {"docs_per_task": 16}),
     "celery-dpt32": ("", {"docs_per_task": 32}),
+    "celery-events": ("", {"task_events": True}),
 }
 
 

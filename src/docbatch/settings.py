@@ -94,6 +94,9 @@ class Settings(BaseSettings):
     task_acks_late: bool = True
     #: ``docbatch worker`` refuses to run as root unless this is set.
     allow_root_worker: bool = False
+    #: Send Celery's task events (for Flower or ``celery events``): three more broker
+    #: messages per task. docbatch's own monitoring does not need them.
+    task_events: bool = False
 
     # parser sandbox (docbatch.sandbox): extract and OCR parse in capped child processes
     sandbox: bool = True

@@ -39,7 +39,7 @@ def test_migrate_creates_every_table(database_url: str) -> None:
     migrate(engine)
     engine.dispose()
     assert _tables(database_url) == set(Base.metadata.tables) | {"alembic_version"}
-    assert _revision(database_url) == ["0003"]
+    assert _revision(database_url) == ["0004"]
 
 
 def test_migrate_twice_is_a_no_op(database_url: str) -> None:
@@ -48,7 +48,7 @@ def test_migrate_twice_is_a_no_op(database_url: str) -> None:
     project = repo.ensure_project("kept")
     migrate(database.engine)
     migrate(database.engine)
-    assert _revision(database_url) == ["0003"]
+    assert _revision(database_url) == ["0004"]
     assert repo.ensure_project("kept") == project
     database.dispose()
 
@@ -73,7 +73,7 @@ def test_concurrent_migrations_both_succeed(database_url: str) -> None:
     for thread in threads:
         thread.join()
     assert errors == []
-    assert _revision(database_url) == ["0003"]
+    assert _revision(database_url) == ["0004"]
 
 
 def test_schema_matches_the_models(database_url: str) -> None:
@@ -107,3 +107,46 @@ def test_timestamps_come_back_aware_in_utc(database_url: str) -> None:
     database.dispose()
     assert batch.created_at.tzinfo is UTC
     assert batch.finished_at is not None and batch.finished_at.tzinfo is UTC
+
+
+def test_upgrade_to_0004_keeps_aliases_and_cascades_from_the_project(database_url: str) -> None:
+    from alembic import command
+
+    from docbatch.store.db import migrations_config
+
+    engine = create_engine_for(database_url)
+    try:
+        with engine.begin() as connection:
+            command.upgrade(migrations_config(connection), "0003")
+        with engine.begin() as connection:
+            connection.execute(sa.text("INSERT INTO projects (name, created_at) VALUES ('p', :t)"),
+                               {"t": "2026-11-28 00:00:00"})  # fmt: skip
+            project = connection.execute(sa.text("SELECT id FROM projects")).scalar_one()
+            connection.execute(
+                sa.text("INSERT INTO entities (project_id, id, type, key, name, created_at) "
+                        "VALUES (:p, 'e1', 'person', 'k', 'Ann Lee', :t)"),
+                {"p": project, "t": "2026-11-28 00:00:00"},
+            )  # fmt: skip
+            connection.execute(
+                sa.text("INSERT INTO entity_aliases (project_id, entity_id, alias) "
+                        "VALUES (:p, 'e1', 'Ms. Lee')"),
+                {"p": project},
+            )  # fmt: skip
+        with engine.begin() as connection:
+            command.upgrade(migrations_config(connection), "head")
+        keys = sa.inspect(engine).get_foreign_keys("entity_aliases")
+        assert [(k["referred_table"], k["constrained_columns"]) for k in keys] == [
+            ("projects", ["project_id"])
+        ]
+        with engine.begin() as connection:
+            assert connection.execute(sa.text("SELECT alias FROM entity_aliases")).all() == [
+                ("Ms. Lee",)
+            ]
+            connection.execute(sa.text("DELETE FROM projects"))
+            assert connection.execute(sa.text("SELECT count(*) FROM entity_aliases")).scalar() == 0
+        with engine.begin() as connection:
+            command.downgrade(migrations_config(connection), "0003")
+        keys = sa.inspect(engine).get_foreign_keys("entity_aliases")
+        assert [k["referred_table"] for k in keys] == ["entities"]
+    finally:
+        engine.dispose()

@@ -123,7 +123,7 @@ def create_app(settings: Settings) -> Celery:
         broker_connection_max_retries=None,
         worker_cancel_long_running_tasks_on_connection_loss=True,
         worker_max_memory_per_child=settings.worker_memory_limit_mb * 1024,
-        worker_send_task_events=True,
+        worker_send_task_events=settings.task_events,
         task_send_sent_event=False,
         worker_hijack_root_logger=False,
         broker_pool_limit=10,
