@@ -200,7 +200,7 @@ class Cluster:
     """A private Redis, a private database and docbatch workers, for one measurement.
 
     ``worker_app`` is the Celery app the workers load; ``bench.variants:app`` runs the
-    executor with fused stages or without the cache (see :mod:`bench.variants`).
+    executor with one task per stage or without the cache (see :mod:`bench.variants`).
     ``variant`` is passed to it. ``workers=0`` starts no worker (for timing submission
     alone). ``redis`` shares a running private Redis (left running
     on exit); without it the cluster starts its own. Extra keyword arguments change the

@@ -103,7 +103,7 @@ def _register(app: Celery, database: Path) -> None:
     """The chain's stage tasks; each takes the previous output and returns it grown."""
 
     def stage(name: str) -> Any:
-        return app.task(name=f"naive.{name}")
+        return app.task(name=f"naive.{name}", shared=False)
 
     @stage("extract")
     def extract_task(path: str) -> dict[str, Any]:
@@ -144,14 +144,14 @@ def _register(app: Celery, database: Path) -> None:
 def _register_tail(app: Celery, database: Path) -> None:
     """The chain's last link (relate and store) and the chord's callback."""
 
-    @app.task(name="naive.relate_store")
+    @app.task(name="naive.relate_store", shared=False)
     def relate_store_task(doc: dict[str, Any]) -> dict[str, Any]:
         if doc["status"] == "ok":
             resolution = Resolution.from_dict(doc["resolution"])
             doc["relationships"] = to_dict(relate(_mentions(doc), resolution, _chunks(doc)))
         return _store(database, doc)
 
-    @app.task(name="naive.aggregate")
+    @app.task(name="naive.aggregate", shared=False)
     def aggregate_task(results: list[dict[str, Any]], batch_id: str) -> dict[str, Any]:
         completed = sum(1 for r in results if r["status"] == "ok")
         return {

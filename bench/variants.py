@@ -4,8 +4,8 @@
 from ``DOCBATCH_*``); ``BENCH_VARIANT`` (comma-separated) changes the executor each worker
 process builds, without touching :mod:`docbatch.processing`:
 
-- ``fused``: ``fuse_stages=True``, so one task runs every stage of a document (what
-  ``docbatch run --inline`` does) instead of one task per stage;
+- ``perstage``: ``fuse_stages=False``, so each stage of a document is a task of its own
+  (the default runs every text stage of a document in one task);
 - ``nocache``: no stage cache (no Redis round trips for MGET/SET and hit counters).
 """
 
@@ -22,7 +22,7 @@ from docbatch.worker.runtime import WorkerRuntime
 __all__ = ["VARIANTS", "app", "apply_variant"]
 
 #: The variant flags this module understands.
-VARIANTS = ("fused", "nocache")
+VARIANTS = ("perstage", "nocache")
 
 
 def apply_variant(executor: Any, variant: str) -> Any:
@@ -31,8 +31,8 @@ def apply_variant(executor: Any, variant: str) -> Any:
     unknown = flags - set(VARIANTS)
     if unknown:
         raise ValueError(f"unknown executor variant(s) {sorted(unknown)}; known: {VARIANTS}")
-    if "fused" in flags:
-        executor.fuse_stages = True
+    if "perstage" in flags:
+        executor.fuse_stages = False
     if "nocache" in flags:
         executor.cache = None
     return executor

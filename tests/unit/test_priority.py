@@ -95,6 +95,12 @@ def test_redis_transport_options_keep_priority_order() -> None:
     assert options["global_keyprefix"] == "kp:broker:"
 
 
+def test_task_events_are_off_unless_asked_for() -> None:
+    assert create_app(Settings(broker_url=REDIS)).conf.worker_send_task_events is False
+    app = create_app(Settings(broker_url=REDIS, task_events=True))
+    assert app.conf.worker_send_task_events is True
+
+
 def test_queue_for_honours_the_prefix() -> None:
     assert queue_for("extract") == "extract"
     assert queue_for("chunk", "p-") == "p-text"
