@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Protocol
 
+from docbatch.cache import CacheItem
 from docbatch.errors import DocbatchError, QuarantinedError, category_of
 from docbatch.extraction import Extractor, InProcessExtractor
 from docbatch.faults import poison_point
@@ -78,9 +79,7 @@ class CacheLike(Protocol):
 
     def get_many(self, sha256: str, versions: dict[Stage, str]) -> dict[Stage, Any]: ...
 
-    def put_many(
-        self, items: Iterable[tuple[Stage, str, str, Any]], *, release_owner: str | None = None
-    ) -> Any: ...
+    def put_many(self, items: Iterable[CacheItem], *, release_owner: str | None = None) -> Any: ...
 
     def claim_computation(
         self, stage: Stage, sha256: str, version: str, owner: str, ttl: int
@@ -172,7 +171,7 @@ class _Work:
     #: The stage being computed (several run in one step when fused or cached).
     stage: Stage | None = None
     #: Computed values to cache (and computation claims to release) at the next commit.
-    cache_writes: list[tuple[Stage, str, str, Any]] = field(default_factory=list)
+    cache_writes: list[CacheItem] = field(default_factory=list)
     #: True once this step holds the computation claim on its content (one claim
     #: covers every cached stage the step computes; the commit releases it).
     holds_claim: bool = False
@@ -562,7 +561,7 @@ class StageExecutor:
         else:
             # Cached, and the claim released, with the step's commit: one round trip.
             encoded = to_dict(value)
-            work.cache_writes.append((stage, work.sha256, version, encoded))
+            work.cache_writes.append(CacheItem(stage, work.sha256, version, encoded, True))
             work.group.fresh.setdefault(work.sha256, {})[stage] = encoded
         return value, False
 

@@ -24,6 +24,7 @@ from docbatch.cache import (
     CacheStats,
     StageCache,
     decode_value,
+    encode_json,
     encode_value,
 )
 from docbatch.errors import ConfigError, TransientError
@@ -174,6 +175,17 @@ def test_put_many_writes_in_one_pipeline(recorded: tuple[StageCache, list[list[s
 
     assert trips == [["SET"] * len(items)]
     assert recording_cache.get_many(SHA, ALL_STAGES) == {stage: [1, 2, 3] for stage in Stage}
+
+
+def test_json_ready_values_are_stored_as_their_models_are(cache: StageCache) -> None:
+    chunks = (Chunk(index=0, text="x" * 2000, char_start=0, char_end=2000, page_start=1,
+                    page_end=1),)  # fmt: skip
+    cache.put_many([CacheItem(Stage.CHUNK, SHA, "v1", chunks)])
+    as_model = cache.get(Stage.CHUNK, SHA, "v1")
+    cache.put_many([CacheItem(Stage.CHUNK, SHA, "v1", to_dict(chunks), json_ready=True)])
+
+    assert cache.get(Stage.CHUNK, SHA, "v1") == as_model == to_dict(chunks)
+    assert encode_json(to_dict(chunks)) == encode_value(chunks)
 
 
 def test_stored_values_are_json_never_pickle(

@@ -41,7 +41,6 @@ from docbatch.store.rows import (
 )
 
 __all__ = [
-    "ancestors",
     "batch_counts",
     "cancel_batch",
     "ensure_project",
@@ -167,7 +166,7 @@ def cancel_batch(connection: Connection, batch_id: str, now: datetime) -> bool:
         )
         .returning(DOCUMENTS.c.batch_id, DOCUMENTS.c.recovery_batch_id, DOCUMENTS.c.page_count)
     ).all()
-    deltas = _cancel_deltas(cancelled)
+    deltas = _cancel_deltas(connection, cancelled)
     # Recovery batches before the batches they recover, as a re-opened document's
     # terminal transition locks them (see docbatch.store.reopen.count_reopened).
     order = [*reversed(family), *sorted(set(deltas) - set(family))]
@@ -194,31 +193,25 @@ def lineage(connection: Connection, batch_id: str) -> list[str]:
     return found
 
 
-def ancestors(connection: Connection, batch_id: str) -> list[str]:
-    """The batches ``batch_id`` recovers: its parent, the parent's parent, and so on."""
-    found: list[str] = []
-    child = batch_id
-    while True:
-        parent = connection.execute(
-            sa.select(BATCHES.c.parent_batch_id).where(BATCHES.c.id == child)
-        ).scalar_one_or_none()
-        if parent is None or parent == batch_id or parent in found:
-            return found
-        found.append(parent)
-        child = parent
-
-
-def _cancel_deltas(cancelled: Sequence[sa.Row[Any]]) -> dict[str, Counter[str]]:
+def _cancel_deltas(
+    connection: Connection, cancelled: Sequence[sa.Row[Any]]
+) -> dict[str, Counter[str]]:
     """Counter changes per batch for the cancelled documents ``(batch_id,
     recovery_batch_id, page_count)``."""
     deltas: dict[str, Counter[str]] = {}
+    corrected: dict[str, list[str]] = {}
     for row in cancelled:
         pages = row.page_count or 0
         counting = deltas.setdefault(row.recovery_batch_id or row.batch_id, Counter())
         counting.update({"cancelled": 1, "pages": pages})
         if row.recovery_batch_id is not None:
-            original = deltas.setdefault(row.batch_id, Counter())
-            original.update(reopen.original_correction(DocumentState.CANCELLED, 1, pages))
+            if row.recovery_batch_id not in corrected:
+                corrected[row.recovery_batch_id] = reopen.recovered_batches(
+                    connection, row.batch_id, row.recovery_batch_id
+                )
+            correction = reopen.original_correction(DocumentState.CANCELLED, 1, pages)
+            for recovered in corrected[row.recovery_batch_id]:
+                deltas.setdefault(recovered, Counter()).update(correction)
     return deltas
 
 

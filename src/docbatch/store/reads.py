@@ -26,7 +26,7 @@ from docbatch.models import (
     Resolution,
     Stage,
 )
-from docbatch.store import batches, monitoring, queries, recovery, results
+from docbatch.store import batches, monitoring, queries, recovery, reopen, results
 from docbatch.store.db import READ_ONLY, Database
 from docbatch.store.records import (
     BatchCounts,
@@ -116,7 +116,7 @@ class RepositoryReads:
         """The batch, the batches it recovers and the recovery batches descending from it
         (every batch cancelling it may change), the oldest ancestor first."""
         with self._read() as connection:
-            ids = [*reversed(batches.ancestors(connection, batch_id))]
+            ids = [*reversed(reopen.ancestors(connection, batch_id))]
             ids += batches.lineage(connection, batch_id)
             rows = connection.execute(batch_select().where(BATCHES.c.id.in_(ids))).all()
         by_id = {record.id: record for record in map(batch_record, rows)}

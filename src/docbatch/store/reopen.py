@@ -22,6 +22,10 @@ How a recovery is counted (the design :mod:`docbatch.recovery` relies on):
   and those recovery batches with them (:func:`docbatch.store.batches.cancel_batch`).
 - Pages: the original's page counter drops a document's pages while it is re-opened and
   gains them back (as re-counted) at its terminal transition.
+- A recovery of a recovery batch re-opens the documents that failed again under it. The
+  recovery batch in between is then corrected exactly as the original is (pages
+  dropped at re-opening, a failure moved to completed or cancelled at the end), so every
+  batch of the chain keeps a true account (:func:`recovered_batches`).
 """
 
 from __future__ import annotations
@@ -47,11 +51,13 @@ from docbatch.store.records import (
 from docbatch.store.rows import BATCHES, DOCUMENTS, EVENTS, chunked, in_batch, record_event
 
 __all__ = [
+    "ancestors",
     "count_reopened",
     "create_recovery_batch",
     "failed_documents",
     "failure_examples",
     "original_correction",
+    "recovered_batches",
 ]
 
 _FAILED = DocumentState.FAILED.value
@@ -184,6 +190,14 @@ def create_recovery_batch(
 def _reopen(
     connection: Connection, ids: list[str], stage: Stage, recovery_id: str, now: datetime
 ) -> int:
+    # A document that failed again under an earlier recovery batch leaves it too.
+    earlier = dict(
+        connection.execute(
+            sa.select(DOCUMENTS.c.id, DOCUMENTS.c.recovery_batch_id).where(
+                DOCUMENTS.c.id.in_(ids), DOCUMENTS.c.recovery_batch_id.is_not(None)
+            )
+        ).all()
+    )
     rows = connection.execute(
         sa.update(DOCUMENTS)
         .where(DOCUMENTS.c.id.in_(ids), DOCUMENTS.c.state == _FAILED)
@@ -208,6 +222,8 @@ def _reopen(
     pages: dict[str, int] = defaultdict(int)
     for row in rows:
         pages[row.batch_id] += row.page_count or 0
+        if row.id in earlier:
+            pages[earlier[row.id]] += row.page_count or 0
     for batch_id, count in pages.items():
         if count:
             connection.execute(
@@ -251,15 +267,42 @@ def count_reopened(
         BATCHES.c[name]: BATCHES.c[name] + n
         for name, n in original_correction(state, 1, pages).items()
     }
-    counts = connection.execute(
-        sa.update(BATCHES)
-        .where(BATCHES.c.id == doc.batch_id)
-        .values(values)
-        .returning(BATCHES.c.state, BATCHES.c.failed, BATCHES.c.cancelled)
-    ).one_or_none()
-    if moved and counts is not None and counts.failed == 0 and counts.cancelled == 0:
-        _settle(connection, doc.batch_id, counts.state, now)
+    for recovered in recovered_batches(connection, doc.batch_id, doc.recovery_batch_id):
+        counts = connection.execute(
+            sa.update(BATCHES)
+            .where(BATCHES.c.id == recovered)
+            .values(values)
+            .returning(BATCHES.c.state, BATCHES.c.failed, BATCHES.c.cancelled)
+        ).one_or_none()
+        if moved and counts is not None and counts.failed == 0 and counts.cancelled == 0:
+            _settle(connection, recovered, counts.state, now)
     return Transition(True, doc.batch_id, finalized)
+
+
+def ancestors(connection: Connection, batch_id: str) -> list[str]:
+    """The batches ``batch_id`` recovers: its parent, the parent's parent, and so on."""
+    found: list[str] = []
+    child = batch_id
+    while True:
+        parent = connection.execute(
+            sa.select(BATCHES.c.parent_batch_id).where(BATCHES.c.id == child)
+        ).scalar_one_or_none()
+        if parent is None or parent == batch_id or parent in found:
+            return found
+        found.append(parent)
+        child = parent
+
+
+def recovered_batches(connection: Connection, batch_id: str, recovery_batch_id: str) -> list[str]:
+    """The batches a terminal transition under ``recovery_batch_id`` corrects (with
+    :func:`original_correction`): the recovery batches between it and the document's
+    own batch ``batch_id`` (a recovery of a recovery), nearest first, then ``batch_id``.
+
+    Nearest first is also the lock order: recovery batches before what they recover.
+    """
+    chain = ancestors(connection, recovery_batch_id)
+    between = chain[: chain.index(batch_id)] if batch_id in chain else chain
+    return [*between, batch_id]
 
 
 def original_correction(state: DocumentState, documents: int, pages: int) -> dict[str, int]:
