@@ -9,6 +9,7 @@ each document runs alone. Runs on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -165,3 +166,32 @@ def test_a_group_reads_the_quarantine_once(
 
     assert [o.status for o in outcomes] == ["completed"] * 5
     assert (len(listed), len(looked_up)) == (1, 0)
+
+
+def test_duplicate_groups_racing_write_each_document_once(client: Docbatch, tmp_path: Path) -> None:
+    folder = make_corpus(tmp_path / "corpus", 8)
+    alone_id, alone = batch_ids(client, folder)
+    raced_id, raced = batch_ids(client, folder)
+    for document_id in alone:
+        assert executor_for(client).run(document_id, Stage.EXTRACT).status == "completed"
+    # Two deliveries of overlapping groups, in opposite orders, on two "workers".
+    groups = [raced, list(reversed(raced[2:]))]
+    outcomes: list[list[Any]] = [[], []]
+
+    def deliver(index: int) -> None:
+        executor = StageExecutor(client.repo, client.settings.pipeline_options(),
+                                 owner=f"worker-{index}", fuse_stages=True)  # fmt: skip
+        outcomes[index] = executor.run_many(groups[index], Stage.EXTRACT, owner=f"task-{index}")
+
+    threads = [threading.Thread(target=deliver, args=(index,)) for index in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    statuses = [o.status for found in outcomes for o in found]
+    assert statuses.count("completed") == 8, statuses
+    assert set(statuses) <= {"completed", "skipped"}
+    assert row_counts(client, raced_id) == row_counts(client, alone_id)
+    batch = client.get_batch(raced_id)
+    assert (batch.completed, batch.failed, batch.finalized_count) == (8, 0, 1)

@@ -211,9 +211,10 @@ class Repository(RepositoryReads, RecoveryStore):
 
         def work(connection: Connection) -> dict[str, ClaimResult]:
             now = self.clock()
+            locked = lifecycle.lock_documents(connection, document_ids)
             found: dict[str, ClaimResult] = {}
             for document_id in sorted(set(document_ids)):
-                doc = lifecycle.lock_document(connection, document_id)
+                doc = locked.get(document_id)
                 if doc is None:
                     found[document_id] = ClaimResult(
                         ClaimOutcome.SKIP, document_id, "", stage, 0, "document does not exist"
@@ -326,10 +327,13 @@ class Repository(RepositoryReads, RecoveryStore):
 
         def work(connection: Connection) -> dict[int, Transition]:
             now = self.clock()
+            locked = lifecycle.lock_documents(connection, [step.document_id for step in steps])
             done: dict[int, Transition] = {}
             for index in order:
                 step = steps[index]
-                doc = self._locked(connection, step.document_id)
+                doc = locked.get(step.document_id)
+                if doc is None:
+                    raise NotFoundError(f"document {step.document_id} does not exist")
                 done[index] = lifecycle.complete_stages(
                     connection,
                     doc,
