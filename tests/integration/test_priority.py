@@ -167,7 +167,9 @@ def test_normal_sits_between_high_and_low(cluster: Settings, tmp_path: Path) -> 
     client.close()
 
 
-LOW_DOCS = 150
+LOW_DOCS = 400
+#: Documents per high batch; the test keeps at least two high batches unfinished.
+HIGH_DOCS = 12
 
 
 def test_low_batch_gets_its_share_under_a_stream_of_high_batches(
@@ -183,17 +185,20 @@ def test_low_batch_gets_its_share_under_a_stream_of_high_batches(
     low = _submit(client, make_corpus(tmp_path / "low", LOW_DOCS, seed=6, mix=TXT), "low")
     # distinct bytes per high batch: repeated bytes would be served from the stage cache
     # and make high work far cheaper than low work
-    corpora = (make_corpus(tmp_path / f"high-{i}", 6, seed=100 + i, mix=TXT) for i in count())
+    corpora = (
+        make_corpus(tmp_path / f"high-{i}", HIGH_DOCS, seed=100 + i, mix=TXT) for i in count()
+    )
     highs = [_submit(client, next(corpora), "high"), _submit(client, next(corpora), "high")]
     workers = _workers(local).start()
     started = time.monotonic()
     try:
-        # keep at least one full high batch queued at every moment for 45 s
+        # keep at least one full high batch queued at every moment for 45 s (batches of
+        # 12, topped up every 0.2 s, stay ahead of two workers)
         while time.monotonic() - started < 45:
-            unfinished = sum(6 - client.get_batch(b).done for b in highs)
-            if unfinished < 12:
+            unfinished = sum(HIGH_DOCS - client.get_batch(b).done for b in highs)
+            if unfinished < 2 * HIGH_DOCS:
                 highs.append(_submit(client, next(corpora), "high"))
-            time.sleep(0.3)
+            time.sleep(0.2)
     finally:
         workers.stop(timeout=30)
     high_times = sorted(t for b in highs for t in _finish_times(client, b))

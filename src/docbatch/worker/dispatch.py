@@ -118,18 +118,20 @@ def send_steps(
     priority: Priority | str,
     *,
     per_task: int,
+    queue: str | None = None,
 ) -> int:
-    """Send ``step`` for many documents, ``per_task`` documents per message.
+    """Send ``step`` for many documents, ``per_task`` documents per message (to
+    ``queue`` instead of the step's own, as :func:`send_step` does).
 
     OCR steps always go one document per message: they are slow, and a document that
     kills its worker must not take innocent neighbours down with it. One producer (one
     connection) serves every message.
     """
-    size = 1 if step == "ocr" else per_task
+    size = 1 if step == "ocr" else max(1, per_task)
     sent = 0
     with app.producer_or_acquire() as producer:
         for group in chunked(document_ids, size):
-            send_step(app, step, group, priority, producer=producer)
+            send_step(app, step, group, priority, producer=producer, queue=queue)
             sent += 1
     return sent
 

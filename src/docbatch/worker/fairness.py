@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections import defaultdict
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,7 +36,7 @@ from docbatch.priority import Priority
 from docbatch.settings import Settings
 from docbatch.store.records import DocumentRef
 from docbatch.worker.app import PROMOTED_QUEUE
-from docbatch.worker.dispatch import send_step
+from docbatch.worker.dispatch import send_steps
 
 __all__ = [
     "MAX_PROMOTIONS_PER_PASS",
@@ -76,24 +77,29 @@ def promote_starved(
     """Promote the documents of starving levels (see the module docstring).
 
     ``first_time`` says whether a document's current step has not been promoted yet in
-    this window (see :func:`redis_marker`); without it every pass re-sends. Returns the
-    number of messages sent.
+    this window (see :func:`redis_marker`); without it every pass re-sends. Promoted
+    documents at the same stage go ``docs_per_task`` to a message, like any step, so a
+    promoted message weighs as much as a high one where the broker takes turns between
+    queues (RabbitMQ). Returns the number of documents promoted.
     """
     share = settings.priority_min_share
     if share <= 0:
         return 0
     since = now - timedelta(seconds=settings.priority_share_window_seconds)
     finished = repo.finished_by_priority(since)
-    sent = 0
+    by_stage: dict[str, list[str]] = defaultdict(list)
     for level in STARVABLE:
         quota = promotion_quota(finished, level, share)
         if quota <= 0:
             continue
         for ref in repo.unfinished_by_priority(level, quota):
-            if first_time is not None and not first_time(ref):
-                continue
-            send_step(app, ref.stage.value, [ref.document_id], Priority.HIGH, queue=PROMOTED_QUEUE)
-            sent += 1
+            if first_time is None or first_time(ref):
+                by_stage[ref.stage.value].append(ref.document_id)
+    for stage, ids in by_stage.items():
+        send_steps(
+            app, stage, ids, Priority.HIGH, per_task=settings.docs_per_task, queue=PROMOTED_QUEUE
+        )
+    sent = sum(len(ids) for ids in by_stage.values())
     if sent:
         log.info("promoted %d starving documents to high (finished: %s)", sent, finished)
     return sent
