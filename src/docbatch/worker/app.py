@@ -121,7 +121,12 @@ def create_app(settings: Settings) -> Celery:
         result_backend_transport_options={"visibility_timeout": visibility},
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,
-        worker_cancel_long_running_tasks_on_connection_loss=True,
+        # A task running when the broker connection drops runs to its end: its result
+        # is committed under its claim, and the redelivered copy of its message finds
+        # the claim refused. Celery's cancelling instead was seen to leave a task that
+        # had not yet reported its start holding its pool slot, the worker then taking
+        # no more work (a Redis restarted empty, one CI run in three).
+        worker_cancel_long_running_tasks_on_connection_loss=False,
         worker_max_memory_per_child=settings.worker_memory_limit_mb * 1024,
         worker_send_task_events=settings.task_events,
         task_send_sent_event=False,
