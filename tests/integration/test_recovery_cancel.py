@@ -173,15 +173,22 @@ def test_cancelling_the_original_cancels_documents_reopened_under_its_recovery(
     assert _cancelled_events(database, ids["original"]) == int(original_running)
 
 
-def test_cancelling_a_recovery_batch_cancels_the_recovery_batches_of_its_failures(
-    repo: Repository,
-) -> None:
+def _failed_again(repo: Repository) -> tuple[str, str]:
+    """An original of two documents whose second failed, was recovered by
+    ``recovery-1``, and failed there again: ``(original id, that document's id)``."""
     batch = repo.create_batch("acme", new_documents(2), options={})
     done, again = (d.id for d in repo.batch_documents(batch.id))
     run_document(repo, done)
     fail_document(repo, again, Stage.CHUNK)
     assert _recover(repo, batch.id, "recovery-1") == 1
     fail_document(repo, again, Stage.RESOLVE, start=Stage.CHUNK)  # fails again, further on
+    return batch.id, again
+
+
+def test_cancelling_a_recovery_batch_cancels_the_recovery_batches_of_its_failures(
+    repo: Repository,
+) -> None:
+    original_id, again = _failed_again(repo)
     assert repo.get_batch("recovery-1").state is BatchState.COMPLETED_WITH_FAILURES
     assert _recover(repo, "recovery-1", "recovery-2") == 1
 
@@ -189,7 +196,7 @@ def test_cancelling_a_recovery_batch_cancels_the_recovery_batches_of_its_failure
 
     assert repo.get_document(again).state is DocumentState.CANCELLED
     assert _counters(repo.get_batch("recovery-2")) == ("cancelled", 0, 0, 1, PAGES, 1)
-    original = repo.get_batch(batch.id)
+    original = repo.get_batch(original_id)
     assert _counters(original) == ("completed_with_failures", 1, 0, 1, 2 * PAGES, 1)
     # The recovery in between is corrected as the original is: its failure is cancelled.
     middle = repo.get_batch("recovery-1")
@@ -197,24 +204,19 @@ def test_cancelling_a_recovery_batch_cancels_the_recovery_batches_of_its_failure
 
 
 def test_a_recovery_of_a_recovery_corrects_every_batch_of_the_chain(repo: Repository) -> None:
-    batch = repo.create_batch("acme", new_documents(2), options={})
-    done, again = (d.id for d in repo.batch_documents(batch.id))
-    run_document(repo, done)
-    fail_document(repo, again, Stage.CHUNK)
-    assert _recover(repo, batch.id, "recovery-1") == 1
-    fail_document(repo, again, Stage.RESOLVE, start=Stage.CHUNK)  # fails again, further on
+    original_id, again = _failed_again(repo)
     assert _counters(repo.get_batch("recovery-1")) == ("completed_with_failures", 0, 1, 0,
                                                          PAGES, 1)  # fmt: skip
     assert _recover(repo, "recovery-1", "recovery-2") == 1
     # Re-opened again: its pages leave both batches it was counted in.
     assert repo.get_batch("recovery-1").pages == 0
-    assert repo.get_batch(batch.id).pages == PAGES
+    assert repo.get_batch(original_id).pages == PAGES
 
     _resume(repo, again, Stage.RESOLVE)
 
     assert _counters(repo.get_batch("recovery-2")) == ("completed", 1, 0, 0, PAGES, 1)
     assert _counters(repo.get_batch("recovery-1")) == ("completed", 1, 0, 0, PAGES, 1)
-    assert _counters(repo.get_batch(batch.id)) == ("completed", 2, 0, 0, 2 * PAGES, 1)
+    assert _counters(repo.get_batch(original_id)) == ("completed", 2, 0, 0, 2 * PAGES, 1)
 
 
 def test_cancel_through_the_client_rebuilds_the_progress_of_the_recovery_batch(

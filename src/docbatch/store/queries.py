@@ -89,11 +89,7 @@ def batch_totals(connection: Connection, batch_id: str) -> dict[str, int]:
     ``entities`` counts the distinct canonical entities the batch's mentions resolved to.
     A recovery batch's rows are those of the documents it re-opened.
     """
-    in_batch = (
-        sa.select(DOCUMENTS.c.id)
-        .where(sa.or_(DOCUMENTS.c.batch_id == batch_id, DOCUMENTS.c.recovery_batch_id == batch_id))
-        .scalar_subquery()
-    )
+    documents = sa.select(DOCUMENTS.c.id).where(in_batch(batch_id)).scalar_subquery()
     totals: dict[str, int] = {}
     for name, table in (
         ("pages", PAGES),
@@ -102,11 +98,11 @@ def batch_totals(connection: Connection, batch_id: str) -> dict[str, int]:
         ("relationships", RELATIONSHIPS),
     ):
         totals[name] = connection.execute(
-            sa.select(sa.func.count()).select_from(table).where(table.c.document_id.in_(in_batch))
+            sa.select(sa.func.count()).select_from(table).where(table.c.document_id.in_(documents))
         ).scalar_one()
     totals["entities"] = connection.execute(
         sa.select(sa.func.count(sa.distinct(MENTIONS.c.entity_id))).where(
-            MENTIONS.c.document_id.in_(in_batch)
+            MENTIONS.c.document_id.in_(documents)
         )
     ).scalar_one()
     return totals
