@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Row
 
 from docbatch.errors import NotFoundError
@@ -60,9 +59,19 @@ def insert_ignoring_duplicates(
     """
     if not rows:
         return
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).on_conflict_do_nothing()
-    connection.execute(statement, list(rows))
+    # Past SQLAlchemy's per-row work (a document inserts its entities and aliases by
+    # the dozen), each value converted by its column's type as SQLAlchemy would.
+    dialect = connection.dialect
+    columns = list(rows[0])
+    convert = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
+    values = [
+        tuple(
+            value if fix is None else fix(value)
+            for fix, value in zip(convert, (row[name] for name in columns), strict=True)
+        )
+        for row in rows
+    ]
+    _driver_insert(connection, table, columns, values, " ON CONFLICT DO NOTHING")
 
 
 def bulk_insert(
@@ -77,18 +86,34 @@ def bulk_insert(
     """
     if not rows:
         return
-    quote = connection.dialect.identifier_preparer.quote
-    names = ", ".join(quote(name) for name in columns)
-    target = f"{quote(table.name)} ({names})"
-    dbapi = connection.connection.dbapi_connection
     if connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg":
+        dbapi = connection.connection.dbapi_connection
+        target = _target(connection, table, columns)
         with dbapi.cursor() as cursor, cursor.copy(f"COPY {target} FROM STDIN") as copy:  # type: ignore[union-attr]
             for row in rows:
                 copy.write_row(row)
         return
+    _driver_insert(connection, table, columns, rows)
+
+
+def _target(connection: Connection, table: sa.Table, columns: Sequence[str]) -> str:
+    """``table (column, ...)``, quoted for the connection's dialect."""
+    quote = connection.dialect.identifier_preparer.quote
+    return f"{quote(table.name)} ({', '.join(quote(name) for name in columns)})"
+
+
+def _driver_insert(
+    connection: Connection,
+    table: sa.Table,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    suffix: str = "",
+) -> None:
+    """One ``INSERT`` of stored-form ``rows`` through the driver's ``executemany``."""
     marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     placeholders = ", ".join([marker] * len(columns))
-    connection.exec_driver_sql(f"INSERT INTO {target} VALUES ({placeholders})", list(rows))
+    statement = f"INSERT INTO {_target(connection, table, columns)} VALUES ({placeholders})"
+    connection.exec_driver_sql(statement + suffix, list(rows))
 
 
 def json_text(value: Any) -> str:
