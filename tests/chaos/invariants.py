@@ -53,7 +53,9 @@ def patiently(call: Callable[[], T], attempts: int = 20) -> T:
 
 
 def _scalar_rows(client: Any, query: str, batch_ids: Sequence[str]) -> list[Any]:
-    statement = sa.text(query).bindparams(sa.bindparam("b", expanding=True))
+    # Typed: an empty list (a submitter killed before it created its batch) renders as
+    # an empty subquery that PostgreSQL rejects against a text column unless typed.
+    statement = sa.text(query).bindparams(sa.bindparam("b", expanding=True, type_=sa.String))
     with client.database.engine.connect() as conn:
         return list(conn.execute(statement, {"b": list(batch_ids)}).all())
 
