@@ -1,9 +1,11 @@
-"""Sending a recovery batch's re-opened documents: at their own stage, at its priority.
+"""What the reconciler and the resume paths send, read back from the broker.
 
 A recovery batch resumes each document at the stage it failed at. Whoever sends its
 documents (the submitter, the reconciler after the submitter died before enqueueing,
 ``enqueue`` or ``resume``) must send that stage: a message for another stage is refused
 by the claim and the document is left waiting.
+
+A document whose lease expired is re-sent once per window, not on every pass.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ import pytest
 from docbatch.client import Docbatch
 from docbatch.models import Stage
 from docbatch.recovery import recover
-from docbatch.worker.reconciler import reconcile_once
+from docbatch.worker.reconciler import expired_resend_window, reconcile_once
 from docbatch.worker.runtime import WorkerRuntime
-from tests.integration.test_store_support import original_with_failures
+from tests.integration.test_store_support import new_documents, original_with_failures
 
 pytestmark = pytest.mark.integration
 
@@ -98,3 +100,30 @@ def test_enqueue_and_resume_send_reopened_documents_at_their_stage(
     assert sending[how]() == 2
 
     assert _per_document(_drain(client)) == _expected(failed)
+
+
+def test_an_expired_lease_is_re_sent_once_per_window(client: Docbatch) -> None:
+    batch = client.repo.create_batch("acme", new_documents(2), options={})
+    client.repo.mark_enqueued(batch.id)
+    first, _waiting = (d.id for d in client.repo.batch_documents(batch.id))
+    # A worker claimed the first document, then died: its lease runs out unattended.
+    assert client.repo.claim(first, Stage.EXTRACT, owner="dead", max_attempts=3).claimed
+    _drain(client)
+    runtime = WorkerRuntime(client.settings)
+    after_lease = datetime.now(UTC) + timedelta(seconds=client.settings.lease_seconds + 1)
+
+    passes = [reconcile_once(client.app, runtime, now=after_lease) for _ in range(3)]
+
+    assert [counts["expired"] for counts in passes] == [1, 0, 0]
+    assert _drain(client) == [("extract", (first,), "normal")]
+    # Once the window is over (its marker gone), the document is re-sent again.
+    runtime.get("redis").delete(f"{client.settings.key_prefix}:resent:{first}:extract")
+    assert reconcile_once(client.app, runtime, now=after_lease)["expired"] == 1
+    assert _drain(client) == [("extract", (first,), "normal")]
+
+
+def test_the_re_send_window_never_outlasts_a_lease(client: Docbatch) -> None:
+    settings = client.settings
+    assert expired_resend_window(settings) == max(10.0, 5 * settings.reconcile_interval_seconds)
+    short = settings.model_copy(update={"lease_seconds": 6, "reconcile_interval_seconds": 1.0})
+    assert expired_resend_window(short) == 6

@@ -43,7 +43,6 @@ __all__ = [
     "STARVABLE",
     "promote_starved",
     "promotion_quota",
-    "redis_marker",
 ]
 
 log = logging.getLogger(__name__)
@@ -77,7 +76,7 @@ def promote_starved(
     """Promote the documents of starving levels (see the module docstring).
 
     ``first_time`` says whether a document's current step has not been promoted yet in
-    this window (see :func:`redis_marker`); without it every pass re-sends. Promoted
+    this window (the reconciler's Redis marker); without it every pass re-sends. Promoted
     documents at the same stage go ``docs_per_task`` to a message, like any step, so a
     promoted message weighs as much as a high one where the broker takes turns between
     queues (RabbitMQ). Returns the number of documents promoted.
@@ -103,21 +102,3 @@ def promote_starved(
     if sent:
         log.info("promoted %d starving documents to high (finished: %s)", sent, finished)
     return sent
-
-
-def redis_marker(client: Any, settings: Settings) -> Callable[[DocumentRef], bool]:
-    """A ``first_time`` check for :func:`promote_starved` backed by Redis keys.
-
-    Each (document, stage) gets a key living one window; only its first promotion in a
-    window is sent. Redis errors count as "first time" (a duplicate is harmless).
-    """
-    ttl = max(1, math.ceil(settings.priority_share_window_seconds))
-
-    def first_time(ref: DocumentRef) -> bool:
-        key = f"{settings.key_prefix}:promoted:{ref.document_id}:{ref.stage.value}"
-        try:
-            return bool(client.set(key, "1", nx=True, ex=ttl))
-        except Exception:  # Redis is down: promote anyway, the claim drops duplicates
-            return True
-
-    return first_time

@@ -4,7 +4,8 @@ Messages can vanish (a worker killed after it acknowledged, Redis restarted empt
 submitter killed between committing a batch and enqueueing it). The database knows every
 document that is not yet terminal, so a periodic pass re-sends:
 
-- documents whose lease expired (their worker died or their next step was never sent);
+- documents whose lease expired (their worker died or their next step was never sent),
+  each once per :func:`expired_resend_window`;
 - pending documents of batches never marked enqueued (the submitter died), each at its
   own stage and priority (a recovery batch's documents resume where they failed);
 - pending documents enqueued long ago when the broker queues are empty (lost messages).
@@ -20,17 +21,26 @@ run out. One worker at a time runs the pass (a Redis lock); the others skip it.
 from __future__ import annotations
 
 import logging
+import math
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from celery import Celery
 
 from docbatch.settings import Settings
+from docbatch.store.records import DocumentRef
 from docbatch.worker.dispatch import broker_errors, send_documents, send_step
 from docbatch.worker.retries import send_due_retries
 
-__all__ = ["ReconcilerThread", "broker_queues_empty", "declare_queues", "reconcile_once"]
+__all__ = [
+    "ReconcilerThread",
+    "broker_queues_empty",
+    "declare_queues",
+    "expired_resend_window",
+    "reconcile_once",
+]
 
 log = logging.getLogger(__name__)
 
@@ -85,9 +95,15 @@ def reconcile_once(app: Celery, runtime: Any, *, now: datetime | None = None) ->
         counts["unenqueued"] += send_documents(app, pending, per_task=per_task)
         repo.mark_enqueued(batch.id)
 
+    # One document per message: an expired lease may mean the document killed its
+    # worker, and it must not take neighbours down with it a second time. Each is
+    # re-sent once per window, so documents that no worker takes (all busy, or hung)
+    # are not re-sent on every pass while they wait.
+    resent = _first_in_window(runtime, "resent", expired_resend_window(settings))
     for ref in repo.expired_leases(now, limit=1000):
-        send_step(app, ref.stage.value, [ref.document_id], ref.priority)
-        counts["expired"] += 1
+        if resent(ref):
+            send_step(app, ref.stage.value, [ref.document_id], ref.priority)
+            counts["expired"] += 1
 
     # Retries the retry policy parked in the database (docbatch.retry) and now due.
     counts["retry_due"] = send_due_retries(app, repo, now)
@@ -110,13 +126,45 @@ def reconcile_once(app: Celery, runtime: Any, *, now: datetime | None = None) ->
     return counts
 
 
+def expired_resend_window(settings: Settings) -> float:
+    """Seconds between two re-sends of one document whose lease expired.
+
+    Five reconciler passes (at least 10 s), and never more than a lease: a document
+    claimed again and left to expire once more is re-sent at its next expiry.
+    """
+    return min(float(settings.lease_seconds), max(10.0, 5 * settings.reconcile_interval_seconds))
+
+
 def _promote(app: Celery, runtime: Any, now: datetime) -> int:
     """Run the no-starvation policy; Redis, when there is one, de-duplicates promotions."""
-    from docbatch.worker.fairness import promote_starved, redis_marker
+    from docbatch.worker.fairness import promote_starved
 
+    settings: Settings = runtime.settings
+    first_time = _first_in_window(runtime, "promoted", settings.priority_share_window_seconds)
+    return promote_starved(app, runtime.get("repo"), settings, now, first_time=first_time)
+
+
+def _first_in_window(runtime: Any, kind: str, seconds: float) -> Callable[[DocumentRef], bool]:
+    """Whether a (document, stage) is met for the first time in a window of ``seconds``.
+
+    Backed by one Redis key per (kind, document, stage) living one window (SET NX EX).
+    Without Redis, or when it fails, every call says yes: a duplicate message is
+    harmless (the claim refuses it), a missing one is not.
+    """
     client = runtime.get("redis")
-    marker = redis_marker(client, runtime.settings) if client is not None else None
-    return promote_starved(app, runtime.get("repo"), runtime.settings, now, first_time=marker)
+    if client is None:
+        return lambda ref: True
+    ttl = max(1, math.ceil(seconds))
+    prefix = f"{runtime.settings.key_prefix}:{kind}"
+
+    def first_time(ref: DocumentRef) -> bool:
+        try:
+            key = f"{prefix}:{ref.document_id}:{ref.stage.value}"
+            return bool(client.set(key, "1", nx=True, ex=ttl))
+        except Exception:  # Redis is down: send anyway, the claim drops duplicates
+            return True
+
+    return first_time
 
 
 class ReconcilerThread(threading.Thread):
