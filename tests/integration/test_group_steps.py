@@ -72,13 +72,21 @@ def test_a_group_is_claimed_and_committed_in_one_transaction_each(
     for document_id in alone:
         assert executor.run(document_id, Stage.EXTRACT).status == "completed"
     writes = count_calls(monkeypatch, client.repo, "_write")
+    counted = count_calls(monkeypatch, lifecycle, "count_terminal")
+    started = count_calls(monkeypatch, lifecycle, "_start_batch")
 
     outcomes = executor.run_many(grouped, Stage.EXTRACT)
 
     assert [o.status for o in outcomes] == ["completed"] * 6
     assert [o.document_id for o in outcomes] == grouped
     assert len(writes) == 2  # the claims, then every document's results
+    # The batch is started once and counted once for the whole group.
+    assert (len(started), len(counted)) == (1, 1)
     assert sum(o.batch_finalized for o in outcomes) == 1
+    kinds = [event.kind.value for event in client.repo.events(grouped_id)]
+    assert kinds.count("claimed") == kinds.count("completed") == 6
+    assert kinds.count("stage_completed") == 6 * len(Stage)
+    assert kinds[-1] == "batch_finalized"
     assert row_counts(client, grouped_id) == row_counts(client, alone_id)
     batch = client.get_batch(grouped_id)
     assert (batch.state.value, batch.completed, batch.failed) == ("completed", 6, 0)

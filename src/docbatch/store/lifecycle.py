@@ -47,6 +47,7 @@ from docbatch.store.rows import (
 
 __all__ = [
     "ACTIVE_STATES",
+    "GroupLedger",
     "StaleTransitionError",
     "claim",
     "complete_stages",
@@ -68,6 +69,45 @@ _COUNTER = {
 
 class StaleTransitionError(Exception):
     """Raised inside a transaction to roll back writes whose compare-and-set lost."""
+
+
+@dataclasses.dataclass
+class GroupLedger:
+    """The event rows and batch counter changes of a group's documents, written once.
+
+    A group (one task's documents) is claimed, and later completed, document by document
+    inside one transaction. Their events and batch counters would cost a statement or
+    two each; they are collected here instead and written by :meth:`flush`, after every
+    document row was changed, so the lock order stays documents, then batches (in id
+    order). A document re-opened by a recovery batch is counted by :mod:`reopen` at
+    once, as outside a group.
+    """
+
+    events: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    started: set[str] = dataclasses.field(default_factory=set)
+    #: (batch id, terminal state) -> [documents, pages]
+    terminal: dict[tuple[str, DocumentState], list[int]] = dataclasses.field(default_factory=dict)
+
+    def count(self, batch_id: str, state: DocumentState, pages: int) -> None:
+        """One more document of ``batch_id`` reached ``state``."""
+        counted = self.terminal.setdefault((batch_id, state), [0, 0])
+        counted[0] += 1
+        counted[1] += pages
+
+    def flush(self, connection: Connection, now: datetime) -> set[str]:
+        """Write the events, start the batches, add the counts; returns the batches
+        this flush finalised."""
+        record_events(connection, self.events)
+        for batch_id in sorted(self.started):
+            _start_batch(connection, batch_id, now)
+        finalized = set()
+        for (batch_id, state), (documents, pages) in sorted(
+            self.terminal.items(), key=lambda item: (item[0][0], item[0][1].value)
+        ):
+            if count_terminal(connection, batch_id, state, documents, pages, now=now):
+                finalized.add(batch_id)
+        self.events, self.started, self.terminal = [], set(), {}
+        return finalized
 
 
 def lock_document(connection: Connection, document_id: str) -> DocumentRecord | None:
@@ -132,8 +172,10 @@ def claim(
     lease_seconds: float,
     owner: str,
     max_attempts: int,
+    ledger: GroupLedger | None = None,
 ) -> ClaimResult:
-    """Take the lease on ``doc`` (locked by the caller) to run ``stage``."""
+    """Take the lease on ``doc`` (locked by the caller) to run ``stage``; with
+    ``ledger``, its event and its batch's start are left to the ledger's flush."""
     if not _claimable(doc, stage, owner, now):
         return _claim_refusal(doc, stage)
     if doc.attempts >= max_attempts:
@@ -171,26 +213,16 @@ def claim(
         return ClaimResult(
             ClaimOutcome.SKIP, doc.id, doc.batch_id, stage, doc.attempts, "lost a race"
         )
-    # Only the first claim of a batch matches; later ones read the row and move on.
-    connection.execute(
-        sa.update(BATCHES)
-        .where(
-            BATCHES.c.id == (doc.recovery_batch_id or doc.batch_id),
-            BATCHES.c.state == BatchState.PENDING.value,
-        )
-        .values(state=BatchState.RUNNING.value, started_at=now)
-    )
     attempt = doc.attempts + 1
-    record_event(
-        connection,
-        EventKind.CLAIMED,
-        now,
-        batch_id=doc.batch_id,
-        document_id=doc.id,
-        stage=stage,
-        attempt=attempt,
-        detail={"owner": owner},
+    event = event_values(
+        EventKind.CLAIMED, now, doc.batch_id, doc.id, stage, attempt, detail={"owner": owner}
     )
+    if ledger is not None:
+        ledger.started.add(doc.recovery_batch_id or doc.batch_id)
+        ledger.events.append(event)
+    else:
+        _start_batch(connection, doc.recovery_batch_id or doc.batch_id, now)
+        record_events(connection, [event])
     claimed = dataclasses.replace(
         doc,
         state=DocumentState.PROCESSING,
@@ -203,6 +235,16 @@ def claim(
     return ClaimResult(ClaimOutcome.CLAIMED, doc.id, doc.batch_id, stage, attempt, document=claimed)
 
 
+def _start_batch(connection: Connection, batch_id: str, now: datetime) -> None:
+    """Mark a pending batch running. Only the first claim of a batch matches; later
+    ones read the row and move on."""
+    connection.execute(
+        sa.update(BATCHES)
+        .where(BATCHES.c.id == batch_id, BATCHES.c.state == BatchState.PENDING.value)
+        .values(state=BatchState.RUNNING.value, started_at=now)
+    )
+
+
 def finish_document(
     connection: Connection,
     doc: DocumentRecord,
@@ -212,12 +254,14 @@ def finish_document(
     error: tuple[ErrorCategory, str, str, Stage | None] | None = None,
     expect_stage: Stage | None = None,
     expect_states: tuple[str, ...] = ACTIVE_STATES,
+    ledger: GroupLedger | None = None,
 ) -> Transition:
     """Move ``doc`` from an active state to the terminal ``state``, counted once.
 
     ``error`` is ``(category, code, reason, stage)`` for failures and cancellations.
     The document must be in one of ``expect_states`` and, with ``expect_stage``, still
-    at that stage.
+    at that stage. With ``ledger``, its event and its count are left to the ledger's
+    flush, which says whether the batch was finalised.
     """
     values: dict[str, Any] = {
         "state": state.value,
@@ -251,18 +295,17 @@ def finish_document(
         DocumentState.CANCELLED: EventKind.CANCELLED,
     }[state]
     detail = {} if error is None else {"category": error[0].value, "code": error[1]}
-    record_event(
-        connection,
-        kind,
-        now,
-        batch_id=doc.batch_id,
-        document_id=doc.id,
-        stage=row.stage,
-        attempt=doc.attempts,
+    event = event_values(
+        kind, now, doc.batch_id, doc.id, row.stage, doc.attempts,
         detail=detail | ({"reason": error[2]} if error else {}),
-    )
+    )  # fmt: skip
     if state is DocumentState.FAILED and error is not None and doc.sha256:
         quarantine_store.record_failure(connection, doc.sha256, error, now)
+    if ledger is not None and doc.recovery_batch_id is None:
+        ledger.events.append(event)
+        ledger.count(doc.batch_id, state, row.page_count or 0)
+        return Transition(True, doc.batch_id)
+    record_events(connection, [event])
     if doc.recovery_batch_id is not None:
         # Re-opened by a recovery batch: counted there, and corrected in the original.
         return reopen.count_reopened(connection, doc, state, row.page_count or 0, now)
@@ -329,6 +372,7 @@ def complete_stages(
     lease_seconds: float,
     owner: str | None = None,
     prepared: PreparedStages | None = None,
+    ledger: GroupLedger | None = None,
 ) -> Transition:
     """Write the results of consecutive stages for ``doc`` (locked), then advance it past
     the last one, or complete it after relate. ``prepared`` holds their rows when they
@@ -350,16 +394,17 @@ def complete_stages(
     if owner is not None and doc.lease_owner not in (None, owner):
         return Transition(False, doc.batch_id)
     write_stages(connection, doc, prepared or [(r.stage, r.payload) for r in results], now)
-    record_events(
-        connection,
-        [
-            event_values(
-                EventKind.STAGE_COMPLETED, now, doc.batch_id, doc.id, r.stage, doc.attempts,
-                r.duration_ms,
-            )
-            for r in results
-        ],
-    )  # fmt: skip
+    events = [
+        event_values(
+            EventKind.STAGE_COMPLETED, now, doc.batch_id, doc.id, r.stage, doc.attempts,
+            r.duration_ms,
+        )
+        for r in results
+    ]  # fmt: skip
+    if ledger is not None:
+        ledger.events.extend(events)
+    else:
+        record_events(connection, events)
     if next_stage is None:
         done = finish_document(
             connection,
@@ -368,6 +413,7 @@ def complete_stages(
             now=now,
             expect_stage=first,
             expect_states=(DocumentState.PROCESSING.value,),
+            ledger=ledger,
         )
         if not done:
             raise StaleTransitionError(doc.id)

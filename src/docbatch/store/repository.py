@@ -8,6 +8,7 @@ counted toward its batch exactly once. Methods return frozen records, never ORM 
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -212,6 +213,7 @@ class Repository(RepositoryReads, RecoveryStore):
         def work(connection: Connection) -> dict[str, ClaimResult]:
             now = self.clock()
             locked = lifecycle.lock_documents(connection, document_ids)
+            ledger = lifecycle.GroupLedger()
             found: dict[str, ClaimResult] = {}
             for document_id in sorted(set(document_ids)):
                 doc = locked.get(document_id)
@@ -228,7 +230,9 @@ class Repository(RepositoryReads, RecoveryStore):
                     lease_seconds=lease,
                     owner=owner,
                     max_attempts=max_attempts,
+                    ledger=ledger,
                 )
+            ledger.flush(connection, now)  # claims finish no document through it
             return found
 
         claims = self._write(work)
@@ -328,6 +332,7 @@ class Repository(RepositoryReads, RecoveryStore):
         def work(connection: Connection) -> dict[int, Transition]:
             now = self.clock()
             locked = lifecycle.lock_documents(connection, [step.document_id for step in steps])
+            ledger = lifecycle.GroupLedger()
             done: dict[int, Transition] = {}
             for index in order:
                 step = steps[index]
@@ -342,7 +347,14 @@ class Repository(RepositoryReads, RecoveryStore):
                     lease_seconds=self.lease_seconds,
                     owner=step.owner,
                     prepared=prepared[step.document_id],
+                    ledger=ledger,
                 )
+            finalized = ledger.flush(connection, now)
+            # The last of a batch's documents in the group carries its finalisation.
+            for index in reversed(order):
+                if done[index].batch_id in finalized:
+                    finalized.discard(done[index].batch_id)
+                    done[index] = dataclasses.replace(done[index], batch_finalized=True)
             return done
 
         try:
