@@ -265,8 +265,18 @@ def to_dict(value: Any) -> Any:
         return {str(k): to_dict(v) for k, v in value.items()}
     names = _field_names(type(value))
     if names is not None:
-        return {name: to_dict(getattr(value, name)) for name in names}
+        # Most fields are plain values: kept without a call (a document has hundreds of
+        # mentions, each with ten fields). Enums, bools and nested values go through
+        # to_dict.
+        return {
+            name: field if type(field := getattr(value, name)) in _PLAIN else to_dict(field)
+            for name in names
+        }
     return value
+
+
+#: Types :func:`to_dict` returns as they are (exact types: a str enum is not one).
+_PLAIN = frozenset({str, int, float, type(None)})
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
