@@ -106,8 +106,10 @@ def run(
     with bar if not quiet else _Null():
         if inline:
             from docbatch.client import Docbatch
+            from docbatch.heap import settle_heap
 
             client = Docbatch(settings)
+            settle_heap()
             summary = run_inline(
                 client,
                 sources,

@@ -82,7 +82,20 @@ def register_tasks(app: Celery, settings: Settings) -> WorkerRuntime:
 
     register_warm_task(app, runtime)
     _start_reconciler_with_worker(app, runtime)
+    _settle_heap_in_pool_processes()
     return runtime
+
+
+def _settle_heap_in_pool_processes() -> None:
+    """Tune the garbage collector of each pool process as it starts (see
+    :mod:`docbatch.heap`)."""
+    from celery.signals import worker_process_init
+
+    from docbatch.heap import settle_heap
+
+    worker_process_init.connect(
+        lambda **_: settle_heap(), weak=False, dispatch_uid="docbatch-settle-heap"
+    )
 
 
 def _start_reconciler_with_worker(app: Celery, runtime: WorkerRuntime) -> None:
