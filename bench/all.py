@@ -142,7 +142,11 @@ def _chart(path: Path, out: Path) -> None:
                      f"{baseline['naive_total_s']:.1f} s", 1)]  # fmt: skip
     if overhead:
         for index, (name, row) in enumerate(overhead["variants"].items()):
-            section = "overhead: seconds, one process (vs pure stages)" if index == 0 else ""
+            section = (
+                "overhead: median seconds, one process (% over pure: median of per-round ratios)"
+                if index == 0
+                else ""
+            )
             bars.append(Bar(name, row["seconds"], f"{row['seconds']:.1f} s "
                             f"({row['overhead_pct']:+.0f} %)", 2, section=section))  # fmt: skip
     if peer:

@@ -305,4 +305,5 @@ def _chart(path: Path, result: dict[str, Any]) -> None:
             for name, row in rows.items()]  # fmt: skip
     docs = result["corpus"]["docs"]
     bar_chart(path, f"overhead: {docs} documents, pure stages vs inline vs Celery", bars,
-              note="overhead % relative to pure; issue 3 target <= 20 % for 'celery'")  # fmt: skip
+              note="% over pure: median of per-round ratios; "
+                   "issue 3 target <= 20 % for 'celery'")  # fmt: skip
