@@ -162,8 +162,8 @@ def _paired_pct(found: list[dict[str, Any]], floor: list[dict[str, Any]]) -> flo
     cancels most of the machine's drift between rounds (a VM's speed moves by ±10 % or
     more within minutes); a ratio of medians would not.
     """
-    pcts = sorted(100 * (run["seconds"] - base["seconds"]) / base["seconds"]
-                  for run, base in zip(found, floor, strict=True))  # fmt: skip
+    pcts = [100 * (run["seconds"] - base["seconds"]) / base["seconds"]
+            for run, base in zip(found, floor, strict=True)]  # fmt: skip
     return round(statistics.median(pcts), 1)
 
 

@@ -4,6 +4,9 @@ A recovery batch owns no document rows: it re-opens its original's failed docume
 place. Cancelling it must still stop those documents, and cancelling the original must
 stop the ones re-opened under a recovery batch that is still running. Either way every
 batch's counters stay equal to its documents' states, and each batch finalises once.
+
+Re-opened documents are counted at once, also inside a group commit; their events still
+come in the order they happened.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from docbatch.store import (
     Priority,
     Repository,
 )
+from docbatch.store.records import StageResult, StepResults
 
 from .test_store_support import FakeClock, fail_document, new_documents, payload, run_document
 
@@ -239,3 +243,27 @@ def test_cancel_through_the_client_rebuilds_the_progress_of_the_recovery_batch(
     assert progress.counts["processing"] == progress.counts["pending"] == 0
     assert client.progress.get(original.id).counts["cancelled"] == 2
     client.close()
+
+
+def test_a_group_commit_of_reopened_documents_keeps_their_events_in_order(
+    repo: Repository,
+) -> None:
+    batch = repo.create_batch("acme", new_documents(3), options={})
+    repo.mark_enqueued(batch.id)
+    first, second, third = (d.id for d in repo.batch_documents(batch.id))
+    for document_id in (first, second):
+        fail_document(repo, document_id, Stage.RELATE)
+    run_document(repo, third)
+    _recover(repo, batch.id, "recovery")
+    group = [first, second]
+    assert all(c.claimed for c in repo.claim_many(group, Stage.RELATE, owner="w", max_attempts=3))
+
+    done = repo.complete_many(
+        [StepResults(d, [StageResult(Stage.RELATE, payload(Stage.RELATE))], "w") for d in group]
+    )
+
+    assert all(done) and sum(t.batch_finalized for t in done) == 1
+    for document_id in group:
+        kinds = [e.kind.value for e in repo.events(batch.id) if e.document_id == document_id]
+        assert kinds[-3:] == ["claimed", "stage_completed", "completed"], kinds
+    assert _counters(repo.get_batch("recovery"))[:4] == ("completed", 2, 0, 0)

@@ -73,20 +73,21 @@ class StaleTransitionError(Exception):
 
 @dataclasses.dataclass
 class GroupLedger:
-    """The event rows and batch counter changes of a group's documents, written once.
+    """The event rows and batch counter changes of documents, written together.
 
     A group (one task's documents) is claimed, and later completed, document by document
     inside one transaction. Their events and batch counters would cost a statement or
     two each; they are collected here instead and written by :meth:`flush`, after every
     document row was changed, so the lock order stays documents, then batches (in id
-    order). A document re-opened by a recovery batch is counted by :mod:`reopen` at
-    once, as outside a group.
+    order). A single step uses a ledger of its own, flushed at once.
     """
 
     events: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     started: set[str] = dataclasses.field(default_factory=set)
     #: (batch id, terminal state) -> [documents, pages]
     terminal: dict[tuple[str, DocumentState], list[int]] = dataclasses.field(default_factory=dict)
+    #: The batches the flushes so far finalised.
+    finalized: set[str] = dataclasses.field(default_factory=set)
 
     def count(self, batch_id: str, state: DocumentState, pages: int) -> None:
         """One more document of ``batch_id`` reached ``state``."""
@@ -94,20 +95,17 @@ class GroupLedger:
         counted[0] += 1
         counted[1] += pages
 
-    def flush(self, connection: Connection, now: datetime) -> set[str]:
-        """Write the events, start the batches, add the counts; returns the batches
-        this flush finalised."""
+    def flush(self, connection: Connection, now: datetime) -> None:
+        """Write the events, start the batches, add the counts (see :attr:`finalized`)."""
         record_events(connection, self.events)
         for batch_id in sorted(self.started):
             _start_batch(connection, batch_id, now)
-        finalized = set()
         for (batch_id, state), (documents, pages) in sorted(
             self.terminal.items(), key=lambda item: (item[0][0], item[0][1].value)
         ):
             if count_terminal(connection, batch_id, state, documents, pages, now=now):
-                finalized.add(batch_id)
+                self.finalized.add(batch_id)
         self.events, self.started, self.terminal = [], set(), {}
-        return finalized
 
 
 def lock_document(connection: Connection, document_id: str) -> DocumentRecord | None:
@@ -217,12 +215,12 @@ def claim(
     event = event_values(
         EventKind.CLAIMED, now, doc.batch_id, doc.id, stage, attempt, detail={"owner": owner}
     )
-    if ledger is not None:
-        ledger.started.add(doc.recovery_batch_id or doc.batch_id)
-        ledger.events.append(event)
-    else:
-        _start_batch(connection, doc.recovery_batch_id or doc.batch_id, now)
-        record_events(connection, [event])
+    own = ledger is None
+    ledger = GroupLedger() if ledger is None else ledger
+    ledger.started.add(doc.recovery_batch_id or doc.batch_id)
+    ledger.events.append(event)
+    if own:
+        ledger.flush(connection, now)
     claimed = dataclasses.replace(
         doc,
         state=DocumentState.PROCESSING,
@@ -261,7 +259,7 @@ def finish_document(
     ``error`` is ``(category, code, reason, stage)`` for failures and cancellations.
     The document must be in one of ``expect_states`` and, with ``expect_stage``, still
     at that stage. With ``ledger``, its event and its count are left to the ledger's
-    flush, which says whether the batch was finalised.
+    flush, whose :attr:`GroupLedger.finalized` says whether the batch was finalised.
     """
     values: dict[str, Any] = {
         "state": state.value,
@@ -301,16 +299,19 @@ def finish_document(
     )  # fmt: skip
     if state is DocumentState.FAILED and error is not None and doc.sha256:
         quarantine_store.record_failure(connection, doc.sha256, error, now)
-    if ledger is not None and doc.recovery_batch_id is None:
-        ledger.events.append(event)
-        ledger.count(doc.batch_id, state, row.page_count or 0)
-        return Transition(True, doc.batch_id)
-    record_events(connection, [event])
+    own = ledger is None
+    ledger = GroupLedger() if ledger is None else ledger
+    ledger.events.append(event)
     if doc.recovery_batch_id is not None:
-        # Re-opened by a recovery batch: counted there, and corrected in the original.
+        # Re-opened by a recovery batch: counted there at once, and corrected in the
+        # original, after the events so far (the batch may finalise).
+        ledger.flush(connection, now)
         return reopen.count_reopened(connection, doc, state, row.page_count or 0, now)
-    finalized = count_terminal(connection, doc.batch_id, state, 1, row.page_count or 0, now=now)
-    return Transition(True, doc.batch_id, finalized)
+    ledger.count(doc.batch_id, state, row.page_count or 0)
+    if not own:
+        return Transition(True, doc.batch_id)
+    ledger.flush(connection, now)
+    return Transition(True, doc.batch_id, doc.batch_id in ledger.finalized)
 
 
 def count_terminal(

@@ -349,7 +349,8 @@ class Repository(RepositoryReads, RecoveryStore):
                     prepared=prepared[step.document_id],
                     ledger=ledger,
                 )
-            finalized = ledger.flush(connection, now)
+            ledger.flush(connection, now)
+            finalized = set(ledger.finalized)
             # The last of a batch's documents in the group carries its finalisation.
             for index in reversed(order):
                 if done[index].batch_id in finalized:
