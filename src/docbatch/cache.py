@@ -20,13 +20,13 @@ import json
 import logging
 import time
 import zlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import redis
 
-from docbatch.models import Stage, to_dict
+from docbatch.models import Chunk, EntityType, ExtractedDocument, Mention, Stage, to_dict
 from docbatch.redis_keys import (
     REDIS_OUTAGE_ERRORS,
     OutageLog,
@@ -41,11 +41,16 @@ __all__ = [
     "COMPRESS_THRESHOLD",
     "CacheItem",
     "CacheStats",
+    "ClaimRequest",
+    "HeldClaim",
+    "Lookup",
     "StageCache",
     "decode_value",
     "encode_json",
     "encode_value",
+    "pack_stage",
     "redis_client",
+    "unpack_stage",
 ]
 
 logger = logging.getLogger(__name__)
@@ -59,24 +64,46 @@ _RAW = 0x00
 _ZLIB = 0x01
 
 # Reads one document's entries, counts each hit and miss and refreshes the TTL of the hits
-# (and of the counters, which live as long as the cache they describe): one round trip.
-# KEYS[1] is the counters hash, KEYS[2..] the entries; ARGV[1] the TTL, ARGV[2..] stages.
+# (and of the counters, which live as long as the cache they describe), and may claim the
+# computation of the first entry that missed: one round trip for a document's lookup.
+# KEYS: the counters hash, the n entries, then (only when claiming) their n claim keys.
+# ARGV: the TTL, n, the 1-based index of the first entry that may be claimed (0: claim
+# nothing), the claim's owner, the claim's TTL, then the n stage names.
+# Returns {values, claimed}: claimed is i when the owner holds the claim on entry i (new,
+# or its own from before), -i when another owner holds it, 0 when nothing was claimed.
 _LOOKUP_LUA = """
 local ttl = tonumber(ARGV[1])
+local n = tonumber(ARGV[2])
+local claim_from = tonumber(ARGV[3])
 local values = {}
-for i = 2, #KEYS do
-  local value = redis.call('GET', KEYS[i])
+for i = 1, n do
+  local value = redis.call('GET', KEYS[i + 1])
   if value then
-    redis.call('HINCRBY', KEYS[1], ARGV[i] .. ':hits', 1)
-    redis.call('EXPIRE', KEYS[i], ttl)
-    values[i - 1] = value
+    redis.call('HINCRBY', KEYS[1], ARGV[i + 5] .. ':hits', 1)
+    redis.call('EXPIRE', KEYS[i + 1], ttl)
+    values[i] = value
   else
-    redis.call('HINCRBY', KEYS[1], ARGV[i] .. ':misses', 1)
-    values[i - 1] = false
+    redis.call('HINCRBY', KEYS[1], ARGV[i + 5] .. ':misses', 1)
+    values[i] = false
   end
 end
 redis.call('EXPIRE', KEYS[1], ttl)
-return values
+local claimed = 0
+if claim_from > 0 then
+  for i = claim_from, n do
+    if not values[i] then
+      local claim = KEYS[n + 1 + i]
+      if redis.call('SET', claim, ARGV[4], 'NX', 'EX', tonumber(ARGV[5]))
+          or redis.call('GET', claim) == ARGV[4] then
+        claimed = i
+      else
+        claimed = -i
+      end
+      break
+    end
+  end
+end
+return {values, claimed}
 """
 
 # Deletes a claim only if the caller still owns it, so a worker whose claim expired and was
@@ -131,6 +158,65 @@ def decode_value(data: bytes | str) -> Any:
     return json.loads(body.decode("utf-8"))
 
 
+#: The columns of a cached mention row, in :class:`~docbatch.models.Mention`'s field order.
+_MENTION_COLUMNS = [
+    "type",
+    "text",
+    "normalized",
+    "char_start",
+    "char_end",
+    "chunk_index",
+    "page",
+    "confidence",
+    "extractor",
+    "attributes",
+]
+
+
+def pack_stage(stage: Stage, value: Any) -> Any:
+    """The JSON data the cache holds for one stage's output (see :func:`unpack_stage`)."""
+    if stage is Stage.ENTITIES:
+        return {
+            "columns": _MENTION_COLUMNS,
+            "rows": [
+                [
+                    m.type.value, m.text, m.normalized, m.char_start, m.char_end,
+                    m.chunk_index, m.page, m.confidence, m.extractor, dict(m.attributes),
+                ]
+                for m in value
+            ],
+        }  # fmt: skip
+    return to_dict(value)
+
+
+def unpack_stage(stage: Stage, data: Any) -> Any:
+    """The stage output :func:`pack_stage` packed into ``data``.
+
+    Raises ValueError for data of another shape (written by another version of
+    docbatch): the caller treats it as a miss.
+    """
+    try:
+        if stage is Stage.EXTRACT:
+            return ExtractedDocument.from_dict(data)
+        if stage is Stage.CHUNK:
+            return tuple(Chunk.from_dict(c) for c in data)
+        if stage is Stage.ENTITIES:
+            if isinstance(data, list):  # one object per mention, as docbatch wrote before
+                return tuple(Mention.from_dict(m) for m in data)
+            if data["columns"] != _MENTION_COLUMNS:
+                raise ValueError(f"mention columns {data['columns']!r} are not this version's")
+            return tuple(
+                Mention(
+                    EntityType(row[0]), row[1], row[2], row[3], row[4],
+                    row[5], row[6], row[7], row[8], dict(row[9]),
+                )
+                for row in data["rows"]
+            )  # fmt: skip
+    except (KeyError, IndexError, TypeError, AttributeError) as exc:
+        raise ValueError(f"cached {stage} output has an unknown shape: {exc!r}") from exc
+    raise ValueError(f"stage {stage} is not cached")
+
+
 class CacheItem(NamedTuple):
     """One value to write with :meth:`StageCache.put_many`.
 
@@ -143,6 +229,39 @@ class CacheItem(NamedTuple):
     version: str
     value: Any
     json_ready: bool = False
+
+
+class ClaimRequest(NamedTuple):
+    """Asks :meth:`StageCache.look_up` to claim the computation of the first entry that
+    misses, from stage ``first`` on, for ``owner`` during ``ttl`` seconds."""
+
+    owner: str
+    ttl: int
+    first: Stage
+
+
+class HeldClaim(NamedTuple):
+    """A computation claim ``owner`` holds on one entry; released with
+    :meth:`StageCache.put_many` or :meth:`StageCache.release_claim`."""
+
+    stage: Stage
+    sha256: str
+    version: str
+    owner: str
+
+
+class Lookup(NamedTuple):
+    """What :meth:`StageCache.look_up` found for one document.
+
+    ``found`` maps the stages that hit to their decoded values. ``claimed`` is the claim
+    the caller now holds (it computes that entry), ``contended`` the stage another owner
+    is computing (the caller waits with :meth:`StageCache.wait_for`); both are None when
+    nothing was claimed.
+    """
+
+    found: dict[Stage, Any]
+    claimed: HeldClaim | None = None
+    contended: Stage | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,33 +315,84 @@ class StageCache:
         ``versions`` maps each stage to look up to its configuration version. Stages
         missing from the result are misses; Redis being down makes them all misses.
         """
+        return self.look_up(sha256, versions).found
+
+    def look_up(
+        self, sha256: str, versions: Mapping[Stage, str], claim: ClaimRequest | None = None
+    ) -> Lookup:
+        """:meth:`get_many`, and with ``claim`` the computation claim of the first entry
+        that missed (at ``claim.first`` or after it, in the order of ``versions``), in
+        the same round trip.
+
+        The claim works as :meth:`claim_computation`'s. If Redis is unreachable, the
+        caller gets the claim: everyone computes, nobody waits.
+        """
+        return self.look_up_many([(sha256, claim)], versions)[0]
+
+    def look_up_many(
+        self,
+        requests: Sequence[tuple[str, ClaimRequest | None]],
+        versions: Mapping[Stage, str],
+    ) -> list[Lookup]:
+        """:meth:`look_up` for several documents ``(sha256, claim)``, in one round trip."""
         stages = list(versions)
-        if not stages:
-            return {}
-        keys = [self.key(stage, sha256, versions[stage]) for stage in stages]
+        if not stages or not requests:
+            return [Lookup({}) for _ in requests]
         stats_key = self._keys.cache_stats()
+        calls = []
+        for sha256, claim in requests:
+            keys = [self.key(stage, sha256, versions[stage]) for stage in stages]
+            claim_from, owner, claim_ttl = 0, "", 0
+            if claim is not None and claim.first in versions:
+                claim_from, owner, claim_ttl = stages.index(claim.first) + 1, claim.owner, claim.ttl
+                keys += [self._keys.claim(stage, sha256, versions[stage]) for stage in stages]
+            args = [self._ttl, len(stages), claim_from, owner, claim_ttl, *map(str, stages)]
+            calls.append((keys, args))
 
         def fill(pipe: Any) -> None:
-            pipe.evalsha(
-                self._lookup.sha, len(keys) + 1, stats_key, *keys, self._ttl, *map(str, stages)
-            )
+            for keys, args in calls:
+                pipe.evalsha(self._lookup.sha, 1 + len(keys), stats_key, *keys, *args)
 
         try:
-            (raw,) = execute_with_scripts(self._client, [self._lookup], fill)
+            replies = execute_with_scripts(self._client, [self._lookup], fill)
         except REDIS_OUTAGE_ERRORS as exc:
             self._outage.failed(exc)
-            return {}
+            return [self._outage_lookup(sha256, claim, versions) for sha256, claim in requests]
         self._outage.succeeded()
+        return [
+            self._lookup_result(sha256, claim.owner if claim else "", versions, raw, claimed)
+            for (sha256, claim), (raw, claimed) in zip(requests, replies, strict=True)
+        ]
+
+    def _lookup_result(
+        self, sha256: str, owner: str, versions: Mapping[Stage, str], raw: list[Any], claimed: int
+    ) -> Lookup:
+        stages = list(versions)
         found: dict[Stage, Any] = {}
-        for stage, key, data in zip(stages, keys, raw, strict=True):
+        for stage, data in zip(stages, raw, strict=True):
             if data is None:
                 continue
             try:
                 found[stage] = decode_value(data)
             except ValueError as exc:
                 # A corrupt entry is a miss; the next put overwrites it.
+                key = self.key(stage, sha256, versions[stage])
                 logger.warning("ignoring unreadable cache entry %s: %s", key, exc)
-        return found
+        if claimed > 0:
+            stage = stages[claimed - 1]
+            return Lookup(found, claimed=HeldClaim(stage, sha256, versions[stage], owner))
+        if claimed < 0:
+            return Lookup(found, contended=stages[-claimed - 1])
+        return Lookup(found)
+
+    @staticmethod
+    def _outage_lookup(
+        sha256: str, claim: ClaimRequest | None, versions: Mapping[Stage, str]
+    ) -> Lookup:
+        """A lookup while Redis is unreachable: all misses, and the claim to compute."""
+        if claim is None or claim.first not in versions:
+            return Lookup({})
+        return Lookup({}, HeldClaim(claim.first, sha256, versions[claim.first], claim.owner))
 
     def get(self, stage: Stage, sha256: str, version: str) -> Any | None:
         """The cached output of one stage, or None on a miss."""
@@ -236,31 +406,31 @@ class StageCache:
         self,
         items: Iterable[CacheItem | tuple[Stage, str, str, Any]],
         *,
-        release_owner: str | None = None,
+        release: Iterable[HeldClaim] = (),
     ) -> bool:
         """Cache several stage outputs in one pipeline, each with the cache TTL.
 
-        With ``release_owner``, that owner's computation claims on the same entries are
-        released in the same round trip. Returns False if Redis was unreachable; the
+        The computation claims in ``release`` are released in the same round trip (each
+        only if its owner still holds it). Returns False if Redis was unreachable; the
         values are then simply not cached. Raises ValueError for a value that is None or
         not JSON-encodable.
         """
-        encoded: list[tuple[str, str, bytes]] = []
+        encoded: list[tuple[str, bytes]] = []
         for item in items:
             stage, sha256, version, value, ready = CacheItem(*item)
             if value is None:
                 raise ValueError("None cannot be cached: get() returns None for a miss")
-            claim = self._keys.claim(stage, sha256, version)
             data = encode_json(value) if ready else encode_value(value)
-            encoded.append((self.key(stage, sha256, version), claim, data))
-        if not encoded:
+            encoded.append((self.key(stage, sha256, version), data))
+        claims = [(self._keys.claim(c.stage, c.sha256, c.version), c.owner) for c in release]
+        if not encoded and not claims:
             return True
 
         def fill(pipe: Any) -> None:
-            for key, claim, data in encoded:
+            for key, data in encoded:
                 pipe.set(key, data, ex=self._ttl)
-                if release_owner is not None:
-                    pipe.evalsha(self._release_claim.sha, 1, claim, release_owner)
+            for claim, owner in claims:
+                pipe.evalsha(self._release_claim.sha, 1, claim, owner)
 
         try:
             execute_with_scripts(self._client, [self._release_claim], fill)

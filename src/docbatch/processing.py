@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Protocol
 
-from docbatch.cache import CacheItem
+from docbatch.cache import CacheItem, ClaimRequest, HeldClaim, Lookup, pack_stage, unpack_stage
 from docbatch.errors import DocbatchError, QuarantinedError, category_of
 from docbatch.extraction import Extractor, InProcessExtractor
 from docbatch.faults import poison_point
@@ -32,7 +32,6 @@ from docbatch.models import (
     Mention,
     Resolution,
     Stage,
-    to_dict,
 )
 from docbatch.pipeline.chunk import chunk_document
 from docbatch.pipeline.entities import extract_mentions
@@ -72,6 +71,10 @@ CACHED_STAGES = (Stage.EXTRACT, Stage.CHUNK, Stage.ENTITIES)
 #: document) is committed at once, and a group is committed at least this often, so that
 #: a crash does not throw much work away.
 COMMIT_AFTER_S = 2.0
+#: A group's documents are read before the first is computed, while their bytes add up
+#: to no more than this, so that the whole group is looked up in the cache in one round
+#: trip; the others are read and looked up in their turn.
+GROUP_READ_BYTES = 64 * 1024 * 1024
 
 
 class CacheLike(Protocol):
@@ -79,11 +82,15 @@ class CacheLike(Protocol):
 
     def get_many(self, sha256: str, versions: dict[Stage, str]) -> dict[Stage, Any]: ...
 
-    def put_many(self, items: Iterable[CacheItem], *, release_owner: str | None = None) -> Any: ...
+    def look_up(
+        self, sha256: str, versions: dict[Stage, str], claim: ClaimRequest | None = None
+    ) -> Lookup: ...
 
-    def claim_computation(
-        self, stage: Stage, sha256: str, version: str, owner: str, ttl: int
-    ) -> bool: ...
+    def look_up_many(
+        self, requests: Sequence[tuple[str, ClaimRequest | None]], versions: dict[Stage, str]
+    ) -> list[Lookup]: ...
+
+    def put_many(self, items: Iterable[CacheItem], *, release: Iterable[HeldClaim] = ()) -> Any: ...
 
     def release_claim(self, stage: Stage, sha256: str, version: str, owner: str) -> bool: ...
 
@@ -163,6 +170,7 @@ class _Work:
     owner: str
     sha256: str = ""
     data: bytes | None = None
+    #: The stage outputs found in the cache (or computed by a twin in this group).
     cached: dict[Stage, Any] = field(default_factory=dict)
     extracted: ExtractedDocument | None = None
     chunks: tuple[Chunk, ...] | None = None
@@ -170,11 +178,14 @@ class _Work:
     resolution: Resolution | None = None
     #: The stage being computed (several run in one step when fused or cached).
     stage: Stage | None = None
-    #: Computed values to cache (and computation claims to release) at the next commit.
+    #: Computed values to cache at the next commit.
     cache_writes: list[CacheItem] = field(default_factory=list)
-    #: True once this step holds the computation claim on its content (one claim
-    #: covers every cached stage the step computes; the commit releases it).
-    holds_claim: bool = False
+    #: The computation claim this step holds on its content, taken by the lookup: one
+    #: claim covers every cached stage the step computes. The commit releases it, and so
+    #: does a failure or an OCR hand-off.
+    claim: HeldClaim | None = None
+    #: The stage another worker is computing for the same content (the step waits).
+    contended: Stage | None = None
     #: True once the cache was read for this step.
     looked_up: bool = False
     #: What the documents of one group (one :meth:`StageExecutor.run_many`) share.
@@ -185,7 +196,7 @@ class _Work:
 class _GroupState:
     """What the documents computed in one group share."""
 
-    #: Values computed in this group, by sha256 then stage: a twin in the same group
+    #: Outputs computed in this group, by sha256 then stage: a twin in the same group
     #: uses them before they reach the cache.
     fresh: dict[str, dict[Stage, Any]] = field(default_factory=dict)
     #: The quarantined sha256s, read once for the group (None: too many to hold, so
@@ -292,12 +303,17 @@ class StageExecutor:
             self.progress.documents_started([(doc.batch_id, doc.id) for doc in claimed])
         group: list[_Pending] = []
         shared = _GroupState()
-        for document in claimed:
-            work = _Work(document, owner, sha256=document.sha256 or "", group=shared)
+        works = [_Work(doc, owner, sha256=doc.sha256 or "", group=shared) for doc in claimed]
+        self._look_up_group(works, stage, owner)
+        for work in works:
+            document = work.document
             try:
                 outcome = self._advance(work, stage, allow_ocr, group)
             except Exception as raw:
                 outcome = self._failed(work, stage, raw)
+            except BaseException:
+                self._release_claim(work)
+                raise
             if outcome is not None:
                 outcomes[document.id] = outcome
             if group and self.clock() - group[0].queued_at >= COMMIT_AFTER_S:
@@ -317,6 +333,7 @@ class StageExecutor:
 
     def _failed(self, work: _Work, stage: Stage, raw: BaseException) -> StepOutcome:
         """Record an exception raised in a step: a retry, or the document's failure."""
+        self._release_claim(work)  # twins waiting on it compute for themselves
         exc = self.translate(raw)
         stage = work.stage or stage  # a failure is recorded at the stage that raised
         if not isinstance(exc, (DocbatchError, MemoryError)):
@@ -421,10 +438,12 @@ class StageExecutor:
         """Cache what the steps computed and commit them in one transaction."""
         if self.cache is not None:
             writes = [write for item in items for write in item.work.cache_writes]
-            if writes:
-                self.cache.put_many(writes, release_owner=items[0].work.owner)
+            claims = [item.work.claim for item in items if item.work.claim is not None]
+            if writes or claims:
+                self.cache.put_many(writes, release=claims)
             for item in items:
                 item.work.cache_writes = []
+                item.work.claim = None
         transitions = self.repo.complete_many(
             [
                 StepResults(
@@ -486,23 +505,75 @@ class StageExecutor:
         if work.data is None:
             limit = self.options.extract.max_file_bytes
             work.data, work.sha256 = read_document(work.document.path, limit)
-            self._look_up(work)
+        self._look_up(work)
         return work.data
 
+    def _look_up_group(self, works: Sequence[_Work], stage: Stage, owner: str) -> None:
+        """Look a group's documents up in the cache in one round trip (see
+        :meth:`_look_up`), reading their bytes first when the step starts at extract.
+
+        Documents that cannot be read now (too large for :data:`GROUP_READ_BYTES`, or
+        any error, which their own step meets and records) are looked up in their turn.
+        The claims taken here are held until the group's commit, so a worker computing
+        a twin elsewhere waits for this group's value rather than computing it too.
+        """
+        if self.cache is None or stage not in self.versions or len(works) < 2:
+            return
+        budget = GROUP_READ_BYTES
+        ready: list[_Work] = []
+        for work in works:
+            if stage is Stage.EXTRACT:
+                limit = min(self.options.extract.max_file_bytes, budget)
+                try:
+                    work.data, work.sha256 = read_document(work.document.path, limit)
+                except Exception as exc:  # the document's own step meets it again
+                    log.debug("%s is read in its turn: %s", work.document.id, exc)
+                    continue
+                budget -= len(work.data)
+            if work.sha256:
+                ready.append(work)
+        if not ready:
+            return
+        claim = ClaimRequest(owner, self.lease_seconds, stage)
+        found = self.cache.look_up_many([(work.sha256, claim) for work in ready], self.versions)
+        for work, lookup in zip(ready, found, strict=True):
+            self._found(work, lookup)
+
     def _look_up(self, work: _Work) -> None:
-        """Read the cached stages of the document's content (once per step)."""
+        """Read the cached stages of the document's content (once per step), and claim
+        the computation of the first one this step needs and the cache lacks; then add
+        the outputs that twins computed earlier in the group."""
+        if not work.looked_up and self.cache is not None:
+            first = work.stage if work.stage in self.versions else None
+            claim = ClaimRequest(work.owner, self.lease_seconds, first) if first else None
+            self._found(work, self.cache.look_up(work.sha256, self.versions, claim))
         work.looked_up = True
-        if self.cache is not None:
-            work.cached = self.cache.get_many(work.sha256, self.versions)
-            work.cached.update(work.group.fresh.get(work.sha256, {}))
+        work.cached.update(work.group.fresh.get(work.sha256, {}))
+
+    def _found(self, work: _Work, lookup: Lookup) -> None:
+        """Keep what a cache lookup found for the document, and the claim it took."""
+        work.looked_up = True
+        work.cached = self._unpacked(lookup.found)
+        work.claim, work.contended = lookup.claimed, lookup.contended
+
+    @staticmethod
+    def _unpacked(found: dict[Stage, Any]) -> dict[Stage, Any]:
+        """The stage outputs in cache entries; an entry of an unknown shape is a miss."""
+        outputs: dict[Stage, Any] = {}
+        for stage, data in found.items():
+            try:
+                outputs[stage] = unpack_stage(stage, data)
+            except ValueError as exc:
+                log.warning("ignoring a cached %s output: %s", stage, exc)
+        return outputs
 
     def _extract(self, work: _Work, allow_ocr: bool) -> tuple[Any, bool]:
         data = self._load_bytes(work)
         self._before_extract(work)
         cached = work.cached.get(Stage.EXTRACT)
         if cached is not None:
-            work.extracted = ExtractedDocument.from_dict(cached)
-            return ExtractResult(work.extracted, work.sha256, len(data)), True
+            work.extracted = cached
+            return ExtractResult(cached, work.sha256, len(data)), True
 
         def compute() -> ExtractedDocument | None:
             document, needs_ocr = self.extractor.text_layer(data, self.options.extract)
@@ -527,52 +598,51 @@ class StageExecutor:
         """Compute a cacheable stage once per content and options.
 
         Documents with identical bytes (in one batch or across batches running at once)
-        would compute the same result: the first claims it, the others wait for its
-        cached value. A claim that is released or expires without a value (its worker
-        died, or it handed the document to OCR) lets the waiter compute it itself, so
-        nobody waits forever. Returns the value and whether it came from a twin.
+        would compute the same result: the lookup of the first claims it, the others
+        wait for its cached value. A claim that is released or expires without a value
+        (its worker died, or it handed the document to OCR) lets the waiter compute it
+        itself, so nobody waits forever. Returns the value and whether it came from a
+        twin.
         """
         cache = self.cache
         if cache is None or not work.sha256:
             return compute(), False
         version = self.versions[stage]
-        claimed_here = False
-        if not work.holds_claim:
-            # One claim per step: a twin waits on the first stage this step computes,
-            # and finds the later ones in the cache with it (they are written together).
-            owner, ttl = work.owner, self.lease_seconds
-            if cache.claim_computation(stage, work.sha256, version, owner, ttl):
-                work.holds_claim = claimed_here = True
-            else:
-                shared = cache.wait_for(stage, work.sha256, version, timeout=ttl)
-                if shared is not None:
+        if work.contended is stage:
+            work.contended = None
+            shared = cache.wait_for(stage, work.sha256, version, timeout=self.lease_seconds)
+            if shared is not None:
+                try:
+                    value = unpack_stage(stage, shared)
+                except ValueError as exc:
+                    log.warning("ignoring a cached %s output: %s", stage, exc)
+                else:
                     # The twin cached its later stages with this one: read them too.
-                    work.cached.update(cache.get_many(work.sha256, self.versions))
-                    return _from_cache(stage, shared), True
-        try:
-            value = compute()
-        except BaseException:
-            if claimed_here:
-                cache.release_claim(stage, work.sha256, version, work.owner)
-            raise
+                    found = cache.get_many(work.sha256, self.versions)
+                    work.cached.update(self._unpacked(found))
+                    return value, True
+        value = compute()
         if value is None:  # handed to OCR: another task computes it
-            if claimed_here:
-                cache.release_claim(stage, work.sha256, version, work.owner)
+            self._release_claim(work)
         else:
             # Cached, and the claim released, with the step's commit: one round trip.
-            encoded = to_dict(value)
-            work.cache_writes.append(CacheItem(stage, work.sha256, version, encoded, True))
-            work.group.fresh.setdefault(work.sha256, {})[stage] = encoded
+            packed = pack_stage(stage, value)
+            work.cache_writes.append(CacheItem(stage, work.sha256, version, packed, True))
+            work.group.fresh.setdefault(work.sha256, {})[stage] = value
         return value, False
 
+    def _release_claim(self, work: _Work) -> None:
+        """Release the step's computation claim, if it holds one."""
+        if self.cache is not None and work.claim is not None:
+            self.cache.release_claim(*work.claim)
+        work.claim = None
+
     def _cached_or(self, work: _Work, stage: Stage, compute: Callable[[], Any]) -> tuple[Any, bool]:
-        if not work.looked_up and work.sha256:
+        if work.sha256:
             self._look_up(work)  # a step that starts after extract
-        cached = work.cached.get(stage)
-        if cached is not None:
-            value = _from_cache(stage, cached)
-            cached_hit = True
-        else:
+        value = work.cached.get(stage)
+        cached_hit = value is not None
+        if not cached_hit:
             value, cached_hit = self._compute_once(work, stage, compute)
         if stage is Stage.CHUNK:
             work.chunks = value
@@ -582,31 +652,22 @@ class StageExecutor:
 
     def _extracted(self, work: _Work) -> ExtractedDocument:
         if work.extracted is None:
-            cached = work.cached.get(Stage.EXTRACT)
-            work.extracted = (
-                ExtractedDocument.from_dict(cached)
-                if cached is not None
-                else self.repo.load_extracted(work.document.id)
+            work.extracted = work.cached.get(Stage.EXTRACT) or self.repo.load_extracted(
+                work.document.id
             )
         return work.extracted
 
     def _chunks(self, work: _Work) -> tuple[Chunk, ...]:
         if work.chunks is None:
             cached = work.cached.get(Stage.CHUNK)
-            work.chunks = (
-                _from_cache(Stage.CHUNK, cached)
-                if cached is not None
-                else self.repo.load_chunks(work.document.id)
-            )
+            work.chunks = cached if cached is not None else self.repo.load_chunks(work.document.id)
         return work.chunks
 
     def _mentions(self, work: _Work) -> tuple[Mention, ...]:
         if work.mentions is None:
             cached = work.cached.get(Stage.ENTITIES)
             work.mentions = (
-                _from_cache(Stage.ENTITIES, cached)
-                if cached is not None
-                else self.repo.load_mentions(work.document.id)
+                cached if cached is not None else self.repo.load_mentions(work.document.id)
             )
         return work.mentions
 
@@ -721,13 +782,3 @@ class StageExecutor:
     def _report_finalized(self, batch_id: str) -> None:
         if self.progress:
             self.progress.batch_finalized(batch_id)
-
-
-def _from_cache(stage: Stage, value: Any) -> Any:
-    if stage is Stage.EXTRACT:
-        return ExtractedDocument.from_dict(value)
-    if stage is Stage.CHUNK:
-        return tuple(Chunk.from_dict(c) for c in value)
-    if stage is Stage.ENTITIES:
-        return tuple(Mention.from_dict(m) for m in value)
-    raise ValueError(f"stage {stage} is not cached")

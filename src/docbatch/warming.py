@@ -22,8 +22,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from docbatch.cache import CacheItem
-from docbatch.models import Stage, to_dict
+from docbatch.cache import CacheItem, pack_stage
+from docbatch.models import Stage
 
 __all__ = ["WarmReport", "batch_sha256s", "file_sha256", "manifest_sha256s", "warm"]
 
@@ -148,5 +148,6 @@ def _items(
     if Stage.ENTITIES in stages:
         values[Stage.ENTITIES] = repo.load_mentions(document_id)
     return [
-        CacheItem(stage, sha256, versions[stage], to_dict(value)) for stage, value in values.items()
+        CacheItem(stage, sha256, versions[stage], pack_stage(stage, value), json_ready=True)
+        for stage, value in values.items()
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import pickle
@@ -22,13 +23,17 @@ from docbatch.cache import (
     COMPRESS_THRESHOLD,
     CacheItem,
     CacheStats,
+    ClaimRequest,
+    HeldClaim,
     StageCache,
     decode_value,
     encode_json,
     encode_value,
+    pack_stage,
+    unpack_stage,
 )
 from docbatch.errors import ConfigError, TransientError
-from docbatch.models import Chunk, Stage, to_dict
+from docbatch.models import Chunk, EntityType, ExtractedDocument, Mention, Page, Stage, to_dict
 from docbatch.redis_keys import RedisKeys, redis_client, redis_errors
 
 pytestmark = pytest.mark.integration
@@ -177,6 +182,132 @@ def test_put_many_writes_in_one_pipeline(recorded: tuple[StageCache, list[list[s
     assert recording_cache.get_many(SHA, ALL_STAGES) == {stage: [1, 2, 3] for stage in Stage}
 
 
+def test_put_many_releases_only_the_claims_it_is_given(
+    cache: StageCache,
+    recorded: tuple[StageCache, list[list[str]]],
+    client: redis.Redis,
+    key_prefix: str,
+) -> None:
+    recording_cache, trips = recorded
+    held = HeldClaim(Stage.EXTRACT, SHA, "v1", "worker-1")
+    assert cache.claim_computation(Stage.EXTRACT, SHA, "v1", "worker-1", ttl=30)
+    assert cache.claim_computation(Stage.EXTRACT, "b" * 64, "v1", "worker-2", ttl=30)
+    cache.put(Stage.CHUNK, "c" * 64, "v1", [0])  # loads the release script
+    trips.clear()
+    items = [CacheItem(stage, SHA, "v1", [1]) for stage in (Stage.EXTRACT, Stage.CHUNK)]
+
+    assert recording_cache.put_many(items, release=[held]) is True
+
+    assert trips == [["SET", "SET", "EVALSHA"]]
+    assert client.exists(RedisKeys(key_prefix).claim(Stage.EXTRACT, SHA, "v1")) == 0
+    # Another owner's claim on other bytes is untouched, and so is a claim taken over.
+    assert cache.claim_computation(Stage.EXTRACT, "b" * 64, "v1", "worker-1", ttl=30) is False
+    assert cache.claim_computation(Stage.EXTRACT, SHA, "v1", "worker-3", ttl=30)
+    assert recording_cache.put_many([], release=[held]) is True
+    assert cache.claim_computation(Stage.EXTRACT, SHA, "v1", "worker-1", ttl=30) is False
+
+
+# --- stage outputs ----------------------------------------------------------------------
+
+MENTIONS = (
+    Mention(EntityType.CITATION, "550 U.S. 544", "550 U.S. 544", 10, 22, 0, 1, 0.95,
+            "eyecite", {"volume": "550", "reporter": "U.S.", "page": "544"}),
+    Mention(EntityType.DATE, "May 21, 2007", "2007-05-21", 40, 52, 1, 2, 0.9, "rules"),
+)  # fmt: skip
+
+
+def test_stage_outputs_round_trip_through_their_cache_form() -> None:
+    extracted = ExtractedDocument("application/pdf", (Page(1, "one"), Page(2, "two", ocr=True)))
+    chunks = (Chunk(0, "one", 0, 3, 1, 1),)
+    for stage, value in [(Stage.EXTRACT, extracted), (Stage.CHUNK, chunks),
+                         (Stage.ENTITIES, MENTIONS)]:  # fmt: skip
+        data = decode_value(encode_json(pack_stage(stage, value)))
+        assert unpack_stage(stage, data) == value
+
+
+def test_mentions_are_cached_as_rows_under_one_list_of_columns() -> None:
+    packed = pack_stage(Stage.ENTITIES, MENTIONS)
+    # Every field of the model, in order: a field added to Mention must be added here.
+    assert packed["columns"] == [field.name for field in dataclasses.fields(Mention)]
+    assert packed["rows"][1] == ["date", "May 21, 2007", "2007-05-21", 40, 52, 1, 2, 0.9,
+                                 "rules", {}]  # fmt: skip
+    assert len(encode_json(packed)) < len(encode_json(to_dict(MENTIONS)))
+
+
+def test_mentions_cached_as_objects_by_an_earlier_version_still_read() -> None:
+    assert unpack_stage(Stage.ENTITIES, to_dict(MENTIONS)) == MENTIONS
+
+
+@pytest.mark.parametrize(
+    ("stage", "data"),
+    [
+        (Stage.ENTITIES, {"columns": ["type", "text"], "rows": [["date", "x"]]}),
+        (Stage.ENTITIES, {"rows": []}),
+        (Stage.ENTITIES, {"columns": pack_stage(Stage.ENTITIES, ())["columns"], "rows": [[]]}),
+        (Stage.ENTITIES, [{"type": "no-such-type"}]),
+        (Stage.EXTRACT, {"pages": []}),
+        (Stage.CHUNK, [{"index": 0}]),
+        (Stage.RESOLVE, {}),
+    ],
+)
+def test_cache_data_of_an_unknown_shape_does_not_unpack(stage: Stage, data: Any) -> None:
+    with pytest.raises(ValueError):
+        unpack_stage(stage, data)
+
+
+# --- lookups that claim -----------------------------------------------------------------
+
+TEXT_STAGES = {stage: f"v-{stage}" for stage in (Stage.EXTRACT, Stage.CHUNK, Stage.ENTITIES)}
+
+
+def test_a_lookup_claims_the_first_miss_in_the_same_round_trip(
+    cache: StageCache, recorded: tuple[StageCache, list[list[str]]]
+) -> None:
+    cache.put(Stage.EXTRACT, SHA, TEXT_STAGES[Stage.EXTRACT], {"extract": 1})
+    recording_cache, trips = recorded
+    recording_cache.get_many("b" * 64, TEXT_STAGES)  # loads the script
+    trips.clear()
+
+    found, claimed, contended = recording_cache.look_up(
+        SHA, TEXT_STAGES, ClaimRequest("worker-1", 30, Stage.EXTRACT)
+    )
+
+    assert trips == [["EVALSHA"]]
+    assert found == {Stage.EXTRACT: {"extract": 1}}
+    assert claimed == HeldClaim(Stage.CHUNK, SHA, TEXT_STAGES[Stage.CHUNK], "worker-1")
+    assert contended is None
+    # The claim is a real one: another worker loses it, its owner takes it again.
+    assert not cache.claim_computation(Stage.CHUNK, SHA, TEXT_STAGES[Stage.CHUNK], "w2", 30)
+    again = cache.look_up(SHA, TEXT_STAGES, ClaimRequest("worker-1", 30, Stage.EXTRACT))
+    assert again.claimed == claimed
+
+
+def test_a_lookup_reports_the_stage_another_worker_is_computing(cache: StageCache) -> None:
+    cache.look_up(SHA, TEXT_STAGES, ClaimRequest("worker-1", 30, Stage.EXTRACT))
+
+    found, claimed, contended = cache.look_up(
+        SHA, TEXT_STAGES, ClaimRequest("worker-2", 30, Stage.EXTRACT)
+    )
+
+    assert (found, claimed, contended) == ({}, None, Stage.EXTRACT)
+    assert cache.release_claim(Stage.EXTRACT, SHA, TEXT_STAGES[Stage.EXTRACT], "worker-1")
+    retried = cache.look_up(SHA, TEXT_STAGES, ClaimRequest("worker-2", 30, Stage.EXTRACT))
+    assert retried.claimed == HeldClaim(Stage.EXTRACT, SHA, TEXT_STAGES[Stage.EXTRACT], "worker-2")
+
+
+def test_a_lookup_claims_nothing_before_its_first_stage_or_when_all_hit(
+    cache: StageCache, client: redis.Redis, key_prefix: str
+) -> None:
+    cache.put(Stage.ENTITIES, SHA, TEXT_STAGES[Stage.ENTITIES], [])
+
+    late = cache.look_up(SHA, TEXT_STAGES, ClaimRequest("worker-1", 30, Stage.ENTITIES))
+    unclaimed = cache.look_up(SHA, TEXT_STAGES)
+    after = cache.look_up(SHA, TEXT_STAGES, ClaimRequest("worker-1", 30, Stage.RESOLVE))
+
+    assert [(x.claimed, x.contended) for x in (late, unclaimed, after)] == [(None, None)] * 3
+    assert list(client.scan_iter(match=RedisKeys(key_prefix).claim("*", "*", "*"))) == []
+
+
 def test_json_ready_values_are_stored_as_their_models_are(cache: StageCache) -> None:
     chunks = (Chunk(index=0, text="x" * 2000, char_start=0, char_end=2000, page_start=1,
                     page_end=1),)  # fmt: skip
@@ -285,6 +416,8 @@ def test_redis_down_degrades_to_misses_with_one_warning(
         assert cache.get(Stage.EXTRACT, SHA, "v1") is None
         assert cache.put(Stage.EXTRACT, SHA, "v1", {"a": 1}) is False
         assert cache.claim_computation(Stage.EXTRACT, SHA, "v1", "w1", ttl=10) is True
+        looked = cache.look_up(SHA, TEXT_STAGES, ClaimRequest("w1", 10, Stage.CHUNK))
+        assert looked.claimed == HeldClaim(Stage.CHUNK, SHA, TEXT_STAGES[Stage.CHUNK], "w1")
         assert cache.wait_for(Stage.EXTRACT, SHA, "v1", timeout=5) is None
 
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]

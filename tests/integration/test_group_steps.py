@@ -8,16 +8,19 @@ each document runs alone. Runs on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from bench.pure import text_mentions
 
 from docbatch import processing
-from docbatch.cache import StageCache, redis_client
+from docbatch.cache import CacheItem, HeldClaim, StageCache, pack_stage, redis_client
 from docbatch.client import Docbatch, Sources
 from docbatch.models import Stage
 from docbatch.processing import StageExecutor
@@ -161,6 +164,108 @@ def test_twins_in_one_group_are_computed_once(
     assert len(chunked) == 1
     counts = row_counts(client, batch_id)
     assert counts["pages"] == 4 * 3 and counts["mentions"] % 4 == 0
+
+
+def test_a_cold_group_is_looked_up_and_claimed_at_once_and_leaves_no_claim_behind(
+    client: Docbatch,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    redis_url: str,
+    key_prefix: str,
+) -> None:
+    folder = make_corpus(tmp_path / "corpus", 3)
+    shutil.copy(SAMPLES / "broken.pdf", folder / "broken.pdf")
+    shutil.copy(SAMPLES / "opinion.pdf", folder / "opinion.pdf")
+    batch_id, ids = batch_ids(client, folder)
+    raw = redis_client(redis_url)
+    cache = StageCache(raw, key_prefix, ttl_seconds=600)
+    lookups = count_calls(monkeypatch, cache, "look_up")
+    grouped = count_calls(monkeypatch, cache, "look_up_many")
+    claimed = count_calls(monkeypatch, cache, "claim_computation")
+    released = count_calls(monkeypatch, cache, "release_claim")
+    writes: list[Any] = []
+    put_many = cache.put_many
+    monkeypatch.setattr(
+        cache, "put_many", lambda items, release=(): writes.append(list(release)) or put_many(
+            items, release=release
+        ),
+    )  # fmt: skip
+
+    outcomes = executor_for(client, cache=cache).run_many(ids, Stage.EXTRACT)
+
+    assert sorted(o.status for o in outcomes) == ["completed"] * 4 + ["failed"]
+    # One lookup for the group took every document's computation claim too; the commit
+    # released the four held claims with the four documents' values, the failure its own.
+    assert [len(requests) for requests, _ in grouped] == [5]
+    assert (len(lookups), len(claimed)) == (0, 0)
+    assert [len(release) for release in writes] == [4]
+    assert len(released) == 1
+    assert list(raw.scan_iter(match=f"{key_prefix}:claim:*")) == []
+    assert len(list(raw.scan_iter(match=f"{key_prefix}:cache:*"))) == 4 * 3
+    assert row_counts(client, batch_id)["pages"] > 0
+
+
+def test_a_document_over_the_group_read_budget_is_read_and_looked_up_in_its_turn(
+    client: Docbatch,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    redis_url: str,
+    key_prefix: str,
+) -> None:
+    folder = make_corpus(tmp_path / "corpus", 3)
+    shutil.copy(SAMPLES / "opinion.pdf", folder / "opinion.pdf")
+    _, ids = batch_ids(client, folder)
+    fitting = sum(path.stat().st_size for path in (folder / "000").iterdir())
+    monkeypatch.setattr(processing, "GROUP_READ_BYTES", fitting)  # not opinion.pdf too
+    cache = StageCache(redis_client(redis_url), key_prefix, ttl_seconds=600)
+    grouped = count_calls(monkeypatch, cache, "look_up_many")
+    single = count_calls(monkeypatch, cache, "look_up")
+
+    outcomes = executor_for(client, cache=cache).run_many(ids, Stage.EXTRACT)
+
+    assert [o.status for o in outcomes] == ["completed"] * 4
+    # The group's three, then opinion.pdf alone (look_up goes through look_up_many).
+    assert [len(requests) for requests, _ in grouped] == [3, 1]
+    assert [sha for sha, _, _ in single] == [client.repo.get_document(ids[-1]).sha256]
+
+
+def test_a_twin_computed_by_another_worker_is_waited_for(
+    client: Docbatch,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    redis_url: str,
+    key_prefix: str,
+) -> None:
+    folder = make_corpus(tmp_path / "corpus", 2)
+    shutil.copy(SAMPLES / "opinion.pdf", folder / "opinion.pdf")
+    _, ids = batch_ids(client, folder)
+    cache = StageCache(redis_client(redis_url), key_prefix, ttl_seconds=600)
+    options = client.settings.pipeline_options()
+    data = (SAMPLES / "opinion.pdf").read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    versions = {stage: options.version(stage) for stage in processing.CACHED_STAGES}
+    assert cache.claim_computation(Stage.EXTRACT, sha, versions[Stage.EXTRACT], "elsewhere", 60)
+    outputs = dict(zip(processing.CACHED_STAGES, text_mentions(data, options), strict=True))
+
+    def other_worker_finishes() -> None:
+        time.sleep(0.5)
+        items = [CacheItem(stage, sha, versions[stage], pack_stage(stage, value), True)
+                 for stage, value in outputs.items()]  # fmt: skip
+        cache.put_many(items, release=[HeldClaim(Stage.EXTRACT, sha, versions[Stage.EXTRACT],
+                                                 "elsewhere")])  # fmt: skip
+
+    chunked = count_calls(monkeypatch, processing, "chunk_document")
+    other = threading.Thread(target=other_worker_finishes)
+    other.start()
+    started = time.monotonic()
+    outcomes = executor_for(client, cache=cache).run_many(ids, Stage.EXTRACT)
+    other.join()
+
+    assert [o.status for o in outcomes] == ["completed"] * 3
+    assert time.monotonic() - started >= 0.5
+    assert len(chunked) == 2  # the two corpus documents; the twin's chunks came cached
+    mentions = client.repo.load_mentions(ids[-1])
+    assert mentions == outputs[Stage.ENTITIES]
 
 
 def test_a_group_reads_the_quarantine_once(
