@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from bench.pure import text_mentions
 
 from docbatch import processing
@@ -93,6 +94,53 @@ def test_a_group_is_claimed_and_committed_in_one_transaction_each(
     assert row_counts(client, grouped_id) == row_counts(client, alone_id)
     batch = client.get_batch(grouped_id)
     assert (batch.state.value, batch.completed, batch.failed) == ("completed", 6, 0)
+
+
+def test_a_group_takes_its_leases_in_one_statement(client: Docbatch, tmp_path: Path) -> None:
+    batch_id, ids = batch_ids(client, make_corpus(tmp_path / "corpus", 5))
+    statements: list[tuple[str, bool]] = []
+
+    def before(conn: Any, cursor: Any, sql: str, params: Any, context: Any, many: bool) -> None:
+        if sql.lstrip().upper().startswith("UPDATE DOCUMENTS"):
+            statements.append((sql, many))
+
+    sa.event.listen(client.database.engine, "before_cursor_execute", before)
+    try:
+        claims = client.repo.claim_many(ids, Stage.EXTRACT, owner="t", max_attempts=3)
+    finally:
+        sa.event.remove(client.database.engine, "before_cursor_execute", before)
+
+    assert [c.outcome.value for c in claims] == ["claimed"] * 5
+    assert [many for _, many in statements] == [True]
+    for document_id in ids:
+        doc = client.repo.get_document(document_id)
+        assert (doc.state.value, doc.attempts, doc.lease_owner) == ("processing", 1, "t")
+    kinds = [event.kind.value for event in client.repo.events(batch_id)]
+    assert kinds.count("claimed") == 5
+
+
+def test_a_group_whose_grouped_claim_loses_claims_one_by_one(
+    client: Docbatch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    batch_id, ids = batch_ids(client, make_corpus(tmp_path / "corpus", 3))
+    flush = lifecycle.GroupLedger.flush
+    lost: list[int] = []
+
+    def losing_flush(self: lifecycle.GroupLedger, connection: Any, now: Any) -> None:
+        if len(self.claims) > 1:
+            lost.append(len(self.claims))
+            raise lifecycle.StaleTransitionError("simulated")
+        flush(self, connection, now)
+
+    monkeypatch.setattr(lifecycle.GroupLedger, "flush", losing_flush)
+
+    claims = client.repo.claim_many(ids, Stage.EXTRACT, owner="t", max_attempts=3)
+
+    assert lost == [3]
+    assert [c.outcome.value for c in claims] == ["claimed"] * 3
+    kinds = [event.kind.value for event in client.repo.events(batch_id)]
+    assert kinds.count("claimed") == 3  # the rolled-back group wrote none
+    assert client.get_batch(batch_id).state.value == "running"
 
 
 def test_each_document_of_a_group_keeps_its_own_outcome(client: Docbatch, tmp_path: Path) -> None:

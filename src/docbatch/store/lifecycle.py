@@ -83,6 +83,8 @@ class GroupLedger:
     """
 
     events: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    #: The claims' compare-and-set parameters (see :data:`_CLAIM`), one statement for all.
+    claims: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     started: set[str] = dataclasses.field(default_factory=set)
     #: (batch id, terminal state) -> [documents, pages]
     terminal: dict[tuple[str, DocumentState], list[int]] = dataclasses.field(default_factory=dict)
@@ -96,7 +98,17 @@ class GroupLedger:
         counted[1] += pages
 
     def flush(self, connection: Connection, now: datetime) -> None:
-        """Write the events, start the batches, add the counts (see :attr:`finalized`)."""
+        """Take the leases, write the events, start the batches, add the counts (see
+        :attr:`finalized`).
+
+        Raises :class:`StaleTransitionError` if a claim's compare-and-set matched no row
+        (its document changed although the caller locked it), so the caller's
+        transaction rolls back.
+        """
+        if self.claims:
+            matched = connection.execute(_CLAIM, self.claims).rowcount
+            if matched != len(self.claims):
+                raise StaleTransitionError(f"{len(self.claims) - matched} claims lost a race")
         record_events(connection, self.events)
         for batch_id in sorted(self.started):
             _start_batch(connection, batch_id, now)
@@ -105,7 +117,30 @@ class GroupLedger:
         ):
             if count_terminal(connection, batch_id, state, documents, pages, now=now):
                 self.finalized.add(batch_id)
-        self.events, self.started, self.terminal = [], set(), {}
+        self.events, self.claims, self.started, self.terminal = [], [], set(), {}
+
+
+# A claim's compare-and-set: the document is still in the state, stage and attempt count
+# it was read (and locked) in. Executed once for all the claims a ledger holds.
+_CLAIM = (
+    sa.update(DOCUMENTS)
+    .where(
+        DOCUMENTS.c.id == sa.bindparam("b_id"),
+        DOCUMENTS.c.state == sa.bindparam("b_state"),
+        DOCUMENTS.c.stage == sa.bindparam("b_stage"),
+        DOCUMENTS.c.attempts == sa.bindparam("b_attempts"),
+    )
+    .values(
+        state=DocumentState.PROCESSING.value,
+        attempts=DOCUMENTS.c.attempts + 1,
+        lease_expires_at=sa.bindparam("b_expires", type_=DOCUMENTS.c.lease_expires_at.type),
+        lease_owner=sa.bindparam("b_owner"),
+        started_at=sa.func.coalesce(
+            DOCUMENTS.c.started_at, sa.bindparam("b_now", type_=DOCUMENTS.c.started_at.type)
+        ),
+        updated_at=sa.bindparam("b_now", type_=DOCUMENTS.c.updated_at.type),
+    )
+)
 
 
 def lock_document(connection: Connection, document_id: str) -> DocumentRecord | None:
@@ -190,37 +225,25 @@ def claim(
             outcome, doc.id, doc.batch_id, stage, doc.attempts, reason, finished.batch_finalized
         )
     expires = now + timedelta(seconds=lease_seconds)
-    matched = connection.execute(
-        sa.update(DOCUMENTS)
-        .where(
-            DOCUMENTS.c.id == doc.id,
-            DOCUMENTS.c.state == doc.state.value,
-            DOCUMENTS.c.stage == stage.value,
-            DOCUMENTS.c.attempts == doc.attempts,
-        )
-        .values(
-            state=DocumentState.PROCESSING.value,
-            attempts=DOCUMENTS.c.attempts + 1,
-            lease_expires_at=expires,
-            lease_owner=owner,
-            started_at=sa.func.coalesce(DOCUMENTS.c.started_at, now),
-            updated_at=now,
-        )
-    ).rowcount
-    if matched != 1:
-        return ClaimResult(
-            ClaimOutcome.SKIP, doc.id, doc.batch_id, stage, doc.attempts, "lost a race"
-        )
+    own = ledger is None
+    ledger = GroupLedger() if ledger is None else ledger
+    ledger.claims.append({
+        "b_id": doc.id, "b_state": doc.state.value, "b_stage": stage.value,
+        "b_attempts": doc.attempts, "b_expires": expires, "b_owner": owner, "b_now": now,
+    })  # fmt: skip
     attempt = doc.attempts + 1
     event = event_values(
         EventKind.CLAIMED, now, doc.batch_id, doc.id, stage, attempt, detail={"owner": owner}
     )
-    own = ledger is None
-    ledger = GroupLedger() if ledger is None else ledger
     ledger.started.add(doc.recovery_batch_id or doc.batch_id)
     ledger.events.append(event)
     if own:
-        ledger.flush(connection, now)
+        try:
+            ledger.flush(connection, now)
+        except StaleTransitionError:
+            return ClaimResult(
+                ClaimOutcome.SKIP, doc.id, doc.batch_id, stage, doc.attempts, "lost a race"
+            )
     claimed = dataclasses.replace(
         doc,
         state=DocumentState.PROCESSING,

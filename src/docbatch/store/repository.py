@@ -210,10 +210,10 @@ class Repository(RepositoryReads, RecoveryStore):
         """
         lease = self.lease_seconds if lease_seconds is None else lease_seconds
 
-        def work(connection: Connection) -> dict[str, ClaimResult]:
+        def work(connection: Connection, grouped: bool = True) -> dict[str, ClaimResult]:
             now = self.clock()
             locked = lifecycle.lock_documents(connection, document_ids)
-            ledger = lifecycle.GroupLedger()
+            ledger = lifecycle.GroupLedger() if grouped else None
             found: dict[str, ClaimResult] = {}
             for document_id in sorted(set(document_ids)):
                 doc = locked.get(document_id)
@@ -232,10 +232,16 @@ class Repository(RepositoryReads, RecoveryStore):
                     max_attempts=max_attempts,
                     ledger=ledger,
                 )
-            ledger.flush(connection, now)  # claims finish no document through it
+            if ledger is not None:
+                ledger.flush(connection, now)  # claims finish no document through it
             return found
 
-        claims = self._write(work)
+        try:
+            claims = self._write(work)
+        except lifecycle.StaleTransitionError:
+            # A grouped compare-and-set lost (the rows are locked, so it should not):
+            # again, each claim with its own, so only the loser is refused.
+            claims = self._write(lambda connection: work(connection, grouped=False))
         return [claims[document_id] for document_id in document_ids]
 
     def renew_lease(
