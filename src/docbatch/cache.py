@@ -8,8 +8,10 @@ compressed above :data:`COMPRESS_THRESHOLD` bytes, with a one-byte header saying
 
 The cache is an optimisation: the database keeps every result. Reads and writes that fail
 because Redis is unreachable degrade to a miss (or a skipped write) and log one warning
-per outage; they never fail a task. Inside one batch, :meth:`StageCache.claim_computation`
-and :meth:`StageCache.wait_for` let documents with identical bytes be computed once.
+per outage; they never fail a task. Documents with identical bytes are computed once:
+:meth:`StageCache.look_up_many` reads a group's entries and claims the computation of
+each entry that missed in one round trip, and a worker that finds another's claim waits
+with :meth:`StageCache.wait_for`.
 :func:`~docbatch.redis_keys.redis_client` is re-exported for callers that need only the
 cache.
 """

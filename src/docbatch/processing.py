@@ -304,22 +304,25 @@ class StageExecutor:
         group: list[_Pending] = []
         shared = _GroupState()
         works = [_Work(doc, owner, sha256=doc.sha256 or "", group=shared) for doc in claimed]
-        self._look_up_group(works, stage, owner)
-        for work in works:
-            document = work.document
-            try:
-                outcome = self._advance(work, stage, allow_ocr, group)
-            except Exception as raw:
-                outcome = self._failed(work, stage, raw)
-            except BaseException:
+        try:
+            self._look_up_group(works, stage, owner)
+            for work in works:
+                try:
+                    outcome = self._advance(work, stage, allow_ocr, group)
+                except Exception as raw:
+                    outcome = self._failed(work, stage, raw)
+                if outcome is not None:
+                    outcomes[work.document.id] = outcome
+                if group and self.clock() - group[0].queued_at >= COMMIT_AFTER_S:
+                    outcomes.update(self._commit_group(group))
+                    group = []
+            outcomes.update(self._commit_group(group))
+        except BaseException:
+            # Interrupted (Ctrl-C, a shutdown): twins elsewhere must not wait on the
+            # claims of documents this group will not commit.
+            for work in works:
                 self._release_claim(work)
-                raise
-            if outcome is not None:
-                outcomes[document.id] = outcome
-            if group and self.clock() - group[0].queued_at >= COMMIT_AFTER_S:
-                outcomes.update(self._commit_group(group))
-                group = []
-        outcomes.update(self._commit_group(group))
+            raise
         return [outcomes[document_id] for document_id in document_ids]
 
     def _refused(self, claim: ClaimResult) -> StepOutcome:

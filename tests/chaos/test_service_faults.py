@@ -41,8 +41,10 @@ def test_redis_clients_killed_every_few_seconds(
     cluster: ChaosCluster, size: Size, seed: int
 ) -> None:
     rng = random.Random(seed)
-    # four times the usual batch: long enough for several kills at 1-2 s intervals
-    count = size.small * 4
+    # A batch long enough for several kills: the CI size's 150 documents take about 2 s
+    # on two fast workers, so its kills come every 0.4-0.8 s (1-2 s at the long size).
+    count = size.big
+    interval = rng.uniform(0.4, 0.8) if size.name == "ci" else rng.uniform(1.0, 2.0)
     batch = cluster.start_batch(count, seed)
     admin = cluster.raw_redis
 
@@ -52,7 +54,7 @@ def test_redis_clients_killed_every_few_seconds(
             cluster.fault()
         return killed
 
-    killer = Repeater(kill_clients, rng.uniform(1.0, 2.0))
+    killer = Repeater(kill_clients, interval)
     killer.start()
     try:
         cluster.wait_done(batch.id, count)

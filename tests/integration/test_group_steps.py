@@ -53,6 +53,18 @@ def batch_ids(client: Docbatch, folder: Path) -> tuple[str, list[str]]:
     return batch.id, [ref.document_id for ref in client.repo.unfinished_documents(batch.id)]
 
 
+@pytest.fixture
+def cache(redis_url: str, key_prefix: str) -> StageCache:
+    return StageCache(redis_client(redis_url), key_prefix, ttl_seconds=600)
+
+
+def corpus_and_opinion(client: Docbatch, folder: Path, count: int) -> tuple[str, list[str]]:
+    """A batch of ``count`` generated documents and, last, the sample opinion."""
+    make_corpus(folder, count)
+    shutil.copy(SAMPLES / "opinion.pdf", folder / "opinion.pdf")
+    return batch_ids(client, folder)
+
+
 def count_calls(monkeypatch: pytest.MonkeyPatch, target: Any, name: str) -> list[Any]:
     """Record the arguments of every call of ``target.name`` (still calling it)."""
     calls: list[Any] = []
@@ -192,18 +204,13 @@ def test_a_document_that_cannot_be_stored_fails_alone(
 
 
 def test_twins_in_one_group_are_computed_once(
-    client: Docbatch,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    redis_url: str,
-    key_prefix: str,
+    client: Docbatch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache: StageCache
 ) -> None:
     folder = tmp_path / "twins"
     folder.mkdir()
     for index in range(4):
         shutil.copy(SAMPLES / "opinion.pdf", folder / f"copy-{index}.pdf")
     batch_id, ids = batch_ids(client, folder)
-    cache = StageCache(redis_client(redis_url), key_prefix, ttl_seconds=600)
     chunked = count_calls(monkeypatch, processing, "chunk_document")
 
     outcomes = executor_for(client, cache=cache).run_many(ids, Stage.EXTRACT)
@@ -218,15 +225,14 @@ def test_a_cold_group_is_looked_up_and_claimed_at_once_and_leaves_no_claim_behin
     client: Docbatch,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    cache: StageCache,
     redis_url: str,
     key_prefix: str,
 ) -> None:
-    folder = make_corpus(tmp_path / "corpus", 3)
-    shutil.copy(SAMPLES / "broken.pdf", folder / "broken.pdf")
-    shutil.copy(SAMPLES / "opinion.pdf", folder / "opinion.pdf")
-    batch_id, ids = batch_ids(client, folder)
+    (tmp_path / "corpus").mkdir()
+    shutil.copy(SAMPLES / "broken.pdf", tmp_path / "corpus" / "broken.pdf")
+    batch_id, ids = corpus_and_opinion(client, tmp_path / "corpus", 3)
     raw = redis_client(redis_url)
-    cache = StageCache(raw, key_prefix, ttl_seconds=600)
     lookups = count_calls(monkeypatch, cache, "look_up")
     grouped = count_calls(monkeypatch, cache, "look_up_many")
     claimed = count_calls(monkeypatch, cache, "claim_computation")
@@ -253,19 +259,39 @@ def test_a_cold_group_is_looked_up_and_claimed_at_once_and_leaves_no_claim_behin
     assert row_counts(client, batch_id)["pages"] > 0
 
 
-def test_a_document_over_the_group_read_budget_is_read_and_looked_up_in_its_turn(
+def test_an_interrupted_group_releases_every_claim_it_took(
     client: Docbatch,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    cache: StageCache,
     redis_url: str,
     key_prefix: str,
 ) -> None:
-    folder = make_corpus(tmp_path / "corpus", 3)
-    shutil.copy(SAMPLES / "opinion.pdf", folder / "opinion.pdf")
-    _, ids = batch_ids(client, folder)
-    fitting = sum(path.stat().st_size for path in (folder / "000").iterdir())
+    _, ids = batch_ids(client, make_corpus(tmp_path / "corpus", 4))
+    chunk = processing.chunk_document
+    calls: list[int] = []
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return chunk(*args, **kwargs)
+
+    monkeypatch.setattr(processing, "chunk_document", interrupted)
+
+    with pytest.raises(KeyboardInterrupt):
+        executor_for(client, cache=cache).run_many(ids, Stage.EXTRACT)
+
+    raw = redis_client(redis_url)
+    assert list(raw.scan_iter(match=f"{key_prefix}:claim:*")) == []
+
+
+def test_a_document_over_the_group_read_budget_is_read_and_looked_up_in_its_turn(
+    client: Docbatch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache: StageCache
+) -> None:
+    _, ids = corpus_and_opinion(client, tmp_path / "corpus", 3)
+    fitting = sum(path.stat().st_size for path in (tmp_path / "corpus" / "000").iterdir())
     monkeypatch.setattr(processing, "GROUP_READ_BYTES", fitting)  # not opinion.pdf too
-    cache = StageCache(redis_client(redis_url), key_prefix, ttl_seconds=600)
     grouped = count_calls(monkeypatch, cache, "look_up_many")
     single = count_calls(monkeypatch, cache, "look_up")
 
@@ -278,16 +304,9 @@ def test_a_document_over_the_group_read_budget_is_read_and_looked_up_in_its_turn
 
 
 def test_a_twin_computed_by_another_worker_is_waited_for(
-    client: Docbatch,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    redis_url: str,
-    key_prefix: str,
+    client: Docbatch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache: StageCache
 ) -> None:
-    folder = make_corpus(tmp_path / "corpus", 2)
-    shutil.copy(SAMPLES / "opinion.pdf", folder / "opinion.pdf")
-    _, ids = batch_ids(client, folder)
-    cache = StageCache(redis_client(redis_url), key_prefix, ttl_seconds=600)
+    _, ids = corpus_and_opinion(client, tmp_path / "corpus", 2)
     options = client.settings.pipeline_options()
     data = (SAMPLES / "opinion.pdf").read_bytes()
     sha = hashlib.sha256(data).hexdigest()
