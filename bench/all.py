@@ -1,6 +1,6 @@
 """``python -m bench all``: every scenario at a CI-friendly size, then one summary.
 
-Each scenario runs through the same dispatcher as ``python -m bench SCENARIO``, with the
+Each scenario runs as ``python -m bench SCENARIO`` in an interpreter of its own, with the
 sizes in :data:`PLAN`, writing its own JSON and PNG into ``--out``. Then the headline
 rows of every scenario (each module's ``summarize(result)``) go into
 ``summary.json``, a markdown table ``summary.md`` for the README, and a chart
@@ -16,6 +16,7 @@ import datetime as dt
 import importlib
 import json
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -31,7 +32,7 @@ __all__ = ["PLAN", "add_arguments", "build_summary", "markdown_table", "run"]
 PLAN: dict[str, list[str]] = {
     "stages": ["--docs", "10", "--pages", "5", "--ocr-pages", "1", "--ocr-engines", "auto"],
     "baseline": ["--docs", "200", "--repeat", "3"],
-    "overhead": ["--docs", "100", "--repeat", "3"],
+    "overhead": ["--docs", "100", "--repeat", "7"],
     "sizes": ["--sizes", "100,1000,10000", "--process-max", "100"],
     "warm": ["--docs", "100"],
     "scaling": ["--docs", "400"],
@@ -60,12 +61,14 @@ def run(args: argparse.Namespace) -> int:
         raise SystemExit(f"unknown scenarios {sorted(unknown)}; known: {list(PLAN)}")
     durations: dict[str, float] = {}
     if not args.summary_only:
-        from bench.__main__ import main
-
         for name in chosen:
             print(f"== {name} {' '.join(PLAN[name])}", flush=True)
             started = time.perf_counter()
-            if main([name, *PLAN[name], "--out", str(args.out)]) != 0:
+            # Each scenario in a fresh interpreter, as when it runs alone: the in-process
+            # loops (pure, pure+store, inline) ran about 10 % slower after the scenarios
+            # before them had grown this process, which flattered the overhead figures.
+            command = [sys.executable, "-m", "bench", name, *PLAN[name], "--out", str(args.out)]
+            if subprocess.run(command, cwd=REPO_ROOT, check=False).returncode != 0:
                 print(f"scenario {name} failed", file=sys.stderr)
                 return 1
             durations[name] = round(time.perf_counter() - started, 1)

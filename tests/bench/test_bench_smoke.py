@@ -200,3 +200,29 @@ def test_cli_bench_delegates_to_the_dispatcher(tmp_path: Path) -> None:
     result = runner.invoke(app, ["bench", "all", "--summary-only", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "summary.md").read_text(encoding="utf-8").startswith("Measured ")
+
+
+def test_all_runs_each_scenario_in_a_fresh_interpreter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+
+    from bench import all as bench_all
+
+    monkeypatch.setitem(bench_all.PLAN, "accuracy", ["--docs", "4"])
+    commands: list[list[str]] = []
+    run = subprocess.run
+
+    def recording(command: list[str], **kwargs: Any) -> Any:
+        commands.append(command)
+        return run(command, **kwargs)
+
+    monkeypatch.setattr(bench_all.subprocess, "run", recording)
+
+    assert main(["all", "--only", "accuracy", "--out", str(tmp_path)]) == 0
+
+    scenarios = [command[1:4] for command in commands if command[1:3] == ["-m", "bench"]]
+    assert scenarios == [["-m", "bench", "accuracy"]]
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert {row["scenario"] for row in summary["rows"]} == {"accuracy"}
+    assert set(summary["durations_s"]) == {"accuracy"}
