@@ -208,7 +208,8 @@ def claim(
     ledger: GroupLedger | None = None,
 ) -> ClaimResult:
     """Take the lease on ``doc`` (locked by the caller) to run ``stage``; with
-    ``ledger``, its event and its batch's start are left to the ledger's flush."""
+    ``ledger``, the lease's compare-and-set, its event and its batch's start are left to
+    the ledger's flush (one statement for a group's claims)."""
     if not _claimable(doc, stage, owner, now):
         return _claim_refusal(doc, stage)
     if doc.attempts >= max_attempts:
