@@ -167,7 +167,7 @@ def test_normal_sits_between_high_and_low(cluster: Settings, tmp_path: Path) -> 
     client.close()
 
 
-LOW_DOCS = 400
+LOW_DOCS = 2500  # a quarter of two fast workers for 45 s finishes about 1,100
 #: Documents per high batch; the test keeps at least two high batches unfinished.
 HIGH_DOCS = 12
 
