@@ -92,6 +92,9 @@ class Page:
     ocr: bool = False
     ocr_engine: str | None = None
     ocr_confidence: float | None = None
+    #: OCR read this page with less than the configured confidence (a map, a photo, a
+    #: bad scan): its text is kept, but entity extraction skips it by default.
+    low_confidence: bool = False
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Page:
@@ -101,16 +104,36 @@ class Page:
 
 @dataclass(frozen=True, slots=True)
 class ExtractedDocument:
-    """The output of the extract stage: the detected type and the text of every page."""
+    """The output of the extract stage: the detected type and the text of every page.
+
+    ``warnings`` are short codes for what a reader of the results should know although
+    the document completed: ``no_text`` (every page is blank or unreadable),
+    ``low_confidence_pages`` (some pages are kept out of entity extraction),
+    ``pdf_repaired`` (pdfium read a copy rewritten by a second engine), ``pdf_truncated``
+    (that file was cut short: pages at its end may be missing).
+    """
 
     mime: str
     pages: tuple[Page, ...]
     metadata: Mapping[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
         """The document text: every page's text joined by :data:`PAGE_SEPARATOR`."""
         return PAGE_SEPARATOR.join(page.text for page in self.pages)
+
+    def entity_text(self, skip_low_confidence: bool = True) -> str:
+        """:attr:`text` with every low-confidence page blanked out (same length).
+
+        Each character of such a page becomes a space (line breaks stay), so offsets
+        into this text are offsets into :attr:`text` and no entity is found there.
+        """
+        if not skip_low_confidence or not any(p.low_confidence for p in self.pages):
+            return self.text
+        return PAGE_SEPARATOR.join(
+            _blank(page.text) if page.low_confidence else page.text for page in self.pages
+        )
 
     def page_spans(self) -> list[tuple[int, int, int]]:
         """``(page number, start, end)`` of every page within :attr:`text`."""
@@ -134,6 +157,7 @@ class ExtractedDocument:
             mime=data["mime"],
             pages=tuple(Page.from_dict(p) for p in data["pages"]),
             metadata=dict(data.get("metadata") or {}),
+            warnings=tuple(data.get("warnings") or ()),
         )
 
 
@@ -288,3 +312,8 @@ def _field_names(cls: type) -> tuple[str, ...] | None:
         is_model = dataclasses.is_dataclass(cls)
         _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls)) if is_model else None
     return _FIELD_NAMES[cls]
+
+
+def _blank(text: str) -> str:
+    """``text`` with every character but line breaks replaced by a space."""
+    return "".join("\n" if ch == "\n" else " " for ch in text)

@@ -35,6 +35,7 @@ from docbatch.models import (
 )
 from docbatch.pipeline.chunk import chunk_document
 from docbatch.pipeline.entities import extract_mentions
+from docbatch.pipeline.extract import apply_ocr
 from docbatch.pipeline.options import PipelineOptions
 from docbatch.pipeline.relate import relate
 from docbatch.pipeline.resolve import resolve
@@ -584,9 +585,7 @@ class StageExecutor:
                 if not allow_ocr:
                     return None
                 read = self.extractor.ocr(data, document.mime, needs_ocr, self.options.extract)
-                done = {p.number: p for p in read}
-                pages = tuple(done.get(p.number, p) for p in document.pages)
-                document = ExtractedDocument(document.mime, pages, document.metadata)
+                document = apply_ocr(document, read)
             return document
 
         extracted, shared = self._compute_once(work, Stage.EXTRACT, compute)
@@ -676,8 +675,12 @@ class StageExecutor:
 
     def _entities(self, work: _Work) -> tuple[Mention, ...]:
         extracted = self._extracted(work)
+        options = self.options.entities
         return extract_mentions(
-            extracted.text, self._chunks(work), extracted.page_spans(), self.options.entities
+            extracted.entity_text(options.skip_low_confidence),
+            self._chunks(work),
+            extracted.page_spans(),
+            options,
         )
 
     def _resolve(self, work: _Work) -> Resolution:

@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     ocr_engine: str = "auto"
     ocr_dpi: int = 200
     ocr_languages: str = "eng"
+    #: OCR read with a lower mean confidence (0..1) marks its page ``low_confidence``.
+    ocr_min_confidence: float = Field(default=0.6, ge=0.0, le=1.0)
+    #: Leave low-confidence OCR pages out of entity extraction.
+    entities_skip_low_confidence: bool = True
     tessdata_dir: str | None = None
     chunk_size: int = 1500
     chunk_overlap: int = 200
@@ -149,6 +153,7 @@ class Settings(BaseSettings):
                 ocr_engine=self.ocr_engine,
                 ocr_dpi=self.ocr_dpi,
                 ocr_languages=self.ocr_languages,
+                ocr_min_confidence=self.ocr_min_confidence,
                 tessdata_dir=self.tessdata_dir,
                 max_file_bytes=self.max_file_bytes,
                 max_pages=self.max_pages,
@@ -156,5 +161,8 @@ class Settings(BaseSettings):
                 passwords=self.passwords(),
             ),
             chunk=ChunkOptions(size=self.chunk_size, overlap=self.chunk_overlap),
-            entities=EntityOptions(extractor=self.entity_extractor),
+            entities=EntityOptions(
+                extractor=self.entity_extractor,
+                skip_low_confidence=self.entities_skip_low_confidence,
+            ),
         )

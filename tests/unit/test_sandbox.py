@@ -122,7 +122,7 @@ def test_sandboxed_extraction_equals_in_process_extraction(
     try:
         document, needs_ocr = extractor.text_layer(data, options)
         with pytest.raises(CorruptDocumentError, match=r"^PDF: "):
-            extractor.text_layer(data[: len(data) // 2], options)
+            extractor.text_layer(data[:100], options)  # too little left to repair
         pages = extractor.ocr(data, document.mime, [], options)
     finally:
         extractor.close()

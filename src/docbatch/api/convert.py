@@ -56,6 +56,7 @@ def document_out(doc: Any) -> DocumentOut:
         stage=doc.stage.value,
         page_count=doc.page_count,
         ocr_pages=doc.ocr_pages,
+        warnings=list(doc.warnings),
         attempts=doc.attempts,
         error_category=doc.error_category,
         error_code=doc.error_code,
@@ -70,7 +71,16 @@ def document_detail(repo: Any, doc: Any) -> DocumentDetail:
     """A document with its stored pages, chunks and mentions."""
     pages, offset = [], 0
     for page in repo.document_pages(doc.id):
-        pages.append(PageOut(number=page.number, text=page.text, ocr=page.ocr, start=offset))
+        pages.append(
+            PageOut(
+                number=page.number,
+                text=page.text,
+                ocr=page.ocr,
+                ocr_confidence=page.ocr_confidence,
+                low_confidence=page.low_confidence,
+                start=offset,
+            )
+        )
         offset += len(page.text) + len(PAGE_SEPARATOR)
     chunks = [
         ChunkOut(

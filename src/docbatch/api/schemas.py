@@ -66,6 +66,8 @@ class DocumentOut(BaseModel):
     stage: str
     page_count: int | None
     ocr_pages: int | None
+    #: What the extract stage warned about (``no_text``, ``low_confidence_pages``, ...).
+    warnings: list[str] = []
     attempts: int
     error_category: str | None
     error_code: str | None
@@ -81,6 +83,10 @@ class PageOut(BaseModel):
     number: int
     text: str
     ocr: bool = False
+    #: OCR confidence (0..1) when OCR read the page.
+    ocr_confidence: float | None = None
+    #: OCR read it with low confidence: its text is kept out of entity extraction.
+    low_confidence: bool = False
     #: Where the page starts in the document text (mention offsets are in that text).
     start: int
 

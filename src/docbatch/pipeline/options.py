@@ -23,7 +23,7 @@ __all__ = [
 ]
 
 #: Bumped whenever a change to the code changes a stage's output, to invalidate caches.
-PIPELINE_CODE_VERSION = "1"
+PIPELINE_CODE_VERSION = "2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +38,8 @@ class ExtractOptions:
     min_chars_per_sq_inch: float = 0.5
     #: A page whose text is less than this share printable/word characters is garbage.
     min_printable_ratio: float = 0.85
+    #: OCR read with a lower mean confidence marks its page ``low_confidence``.
+    ocr_min_confidence: float = 0.6
     max_file_bytes: int = 512 * 1024 * 1024
     max_pages: int = 5000
     max_image_pixels: int = 200_000_000
@@ -62,6 +64,8 @@ class EntityOptions:
     types: tuple[str, ...] = ()
     #: Extra settings for pluggable extractors (model name, endpoint URL, ...).
     params: tuple[tuple[str, str], ...] = ()
+    #: Leave pages OCR read with low confidence out of entity extraction.
+    skip_low_confidence: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -212,6 +212,8 @@ class DocumentRecord:
     retries: int = 0
     #: The recovery batch that re-opened this failed document, if any.
     recovery_batch_id: str | None = None
+    #: What the extract stage warned about (``no_text``, ``pdf_repaired``, ...).
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -162,6 +162,7 @@ def _write_pages(
             "ocr": p.ocr,
             "ocr_engine": p.ocr_engine,
             "ocr_confidence": p.ocr_confidence,
+            "low_confidence": p.low_confidence,
         }
         for p in extracted.pages
     ]
@@ -174,6 +175,7 @@ def _write_pages(
             page_count=len(extracted.pages),
             ocr_pages=extracted.ocr_pages,
             extracted_metadata=dict(extracted.metadata),
+            warnings=list(extracted.warnings),
             **identity,
         )
     )
@@ -295,18 +297,24 @@ def read_pages(connection: Connection, document_id: str) -> list[Page]:
     rows = connection.execute(
         sa.select(PAGES).where(PAGES.c.document_id == document_id).order_by(PAGES.c.number)
     )
-    return [Page(r.number, r.text, bool(r.ocr), r.ocr_engine, r.ocr_confidence) for r in rows]
+    return [
+        Page(r.number, r.text, bool(r.ocr), r.ocr_engine, r.ocr_confidence, bool(r.low_confidence))
+        for r in rows
+    ]
 
 
 def read_extracted(connection: Connection, doc: DocumentRecord) -> ExtractedDocument:
     """The extract stage's output rebuilt from the pages and the document row."""
-    extracted_metadata = connection.execute(
-        sa.select(DOCUMENTS.c.extracted_metadata).where(DOCUMENTS.c.id == doc.id)
-    ).scalar_one()
+    extracted_metadata, warnings = connection.execute(
+        sa.select(DOCUMENTS.c.extracted_metadata, DOCUMENTS.c.warnings).where(
+            DOCUMENTS.c.id == doc.id
+        )
+    ).one()
     return ExtractedDocument(
         mime=doc.mime or "application/octet-stream",
         pages=tuple(read_pages(connection, doc.id)),
         metadata=dict(extracted_metadata or {}),
+        warnings=tuple(warnings or ()),
     )
 
 

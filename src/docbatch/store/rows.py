@@ -226,6 +226,7 @@ def document_record(row: Row[Any]) -> DocumentRecord:
         metadata=dict(m["metadata"] or {}),
         state=DocumentState(m["state"]),
         stage=Stage(m["stage"]),
+        warnings=tuple(m.get("warnings") or ()),
         **values,
     )
 

@@ -150,6 +150,8 @@ class DocumentRow(Base):
     # "metadata" is reserved on declarative classes, hence the attribute name.
     meta: Mapped[dict[str, Any]] = mapped_column("metadata")
     extracted_metadata: Mapped[dict[str, Any] | None]
+    #: Warning codes of the extract stage (``no_text``, ...), None before it ran.
+    warnings: Mapped[list[str] | None] = mapped_column(JSONType)
     state: Mapped[str] = mapped_column(sa.String(32))
     stage: Mapped[str] = mapped_column(sa.String(32))
     attempts: Mapped[int] = mapped_column(default=0)
@@ -188,6 +190,7 @@ class PageRow(Base):
     ocr: Mapped[bool] = mapped_column(default=False)
     ocr_engine: Mapped[str | None] = mapped_column(sa.String(50))
     ocr_confidence: Mapped[float | None]
+    low_confidence: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
 
 class ChunkRow(Base):

@@ -70,6 +70,8 @@ def extract_mentions(
     one ``options`` names (tests inject fakes this way). The result is sorted by
     ``(char_start, type)`` and holds no two mentions of the same type and span.
     """
+    if not text.strip():
+        return ()  # a blank document: nothing to find, and eyecite refuses empty text
     engine = extractor if extractor is not None else create_extractor(options)
     wanted = {EntityType(kind) for kind in options.types}
     raw = [m for m in engine.extract(text) if not wanted or m.type in wanted]

@@ -1,0 +1,154 @@
+"""A second opinion for PDFs that pdfium refuses: rewrite them with qpdf or pypdf.
+
+pdfium is strict where other readers are lenient. Real files that pdf.js and poppler open
+can fail in pdfium: a damaged cross-reference table, a page tree with a direct page
+dictionary, an encryption dictionary pdfium rejects, or streams compressed with a filter
+pdfium does not know (``/BrotliDecode``). :func:`repair_pdf` rewrites such a file with a
+second engine so that pdfium can read the result:
+
+1. **qpdf** (through pikepdf) reconstructs damaged cross-reference tables and writes a
+   clean file, decrypted when a password opens it;
+2. **pypdf** parses leniently, decodes ``/BrotliDecode`` streams (with the ``brotli``
+   package) and writes the objects out again.
+
+The result is only ever a copy handed back to pdfium; the original bytes are what the
+document's sha256 names. Nothing here raises for a bad file: the caller keeps pdfium's
+own error when no engine produces a readable copy.
+
+A **truncated** file (no ``%%EOF`` near its end) is repaired only when every page of the
+copy still has its content stream: a cut-off copy whose last pages lost their content
+would otherwise pass for a document with blank pages. Such a file stays corrupt.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+
+__all__ = ["has_unknown_filters", "is_truncated", "repair_pdf"]
+
+log = logging.getLogger(__name__)
+
+_Repairer = Callable[[bytes, Sequence[str]], bytes | None]
+#: Where the end-of-file marker must appear for a file not to count as truncated.
+_EOF_WINDOW = 1024
+
+
+def has_unknown_filters(data: bytes) -> bool:
+    """True when ``data`` names a stream filter pdfium cannot decode.
+
+    pdfium opens such a file but reads its pages as blank; it is rewritten first.
+    """
+    return b"/BrotliDecode" in data
+
+
+def is_truncated(data: bytes) -> bool:
+    """True when ``data`` lacks the ``%%EOF`` marker a complete PDF ends with."""
+    return b"%%EOF" not in data[-_EOF_WINDOW:]
+
+
+def repair_pdf(data: bytes, passwords: Sequence[str] = ()) -> bytes | None:
+    """A rewritten copy of ``data`` that a strict reader is more likely to open, or None.
+
+    ``passwords`` are tried after the empty one on encrypted files; the copy is written
+    without encryption. Each engine's failure is logged at debug level only: a file no
+    engine can read is an ordinary corrupt document, not an event.
+    """
+    engines: list[tuple[str, _Repairer]] = [("qpdf", _with_qpdf), ("pypdf", _with_pypdf)]
+    if has_unknown_filters(data):
+        engines.reverse()  # qpdf copies streams it cannot decode as they are
+    for name, repairer in engines:
+        try:
+            repaired = repairer(data, passwords)
+        except Exception as exc:  # any engine failure means "try the next engine"
+            log.debug("%s could not rewrite the PDF: %s", name, exc)
+            continue
+        if repaired and (not is_truncated(data) or _every_page_has_content(repaired)):
+            return repaired
+    return None
+
+
+def _with_qpdf(data: bytes, passwords: Sequence[str]) -> bytes | None:
+    try:
+        import pikepdf
+    except ImportError:  # pragma: no cover - a dependency; absent only in broken installs
+        return None
+    for password in ("", *passwords):
+        try:
+            with pikepdf.open(io.BytesIO(data), password=password) as pdf:
+                if len(pdf.pages) == 0:
+                    return None
+                out = io.BytesIO()
+                pdf.save(out)
+                return out.getvalue()
+        except pikepdf.PasswordError:
+            continue
+    return None
+
+
+def _every_page_has_content(data: bytes) -> bool:
+    import pikepdf
+
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            return all(page.obj.get("/Contents") is not None for page in pdf.pages)
+    except pikepdf.PdfError:
+        return False
+
+
+def _with_pypdf(data: bytes, passwords: Sequence[str]) -> bytes | None:
+    import pypdf
+    from pypdf.generic import StreamObject
+
+    with _quiet("pypdf"):
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not any(
+            reader.decrypt(p) for p in ("", *passwords)
+        ):  # pragma: no cover - decrypt raises or returns 0 for a wrong password
+            return None
+        if len(reader.pages) == 0:
+            return None
+        writer = pypdf.PdfWriter(clone_from=reader)
+        for reference in writer._objects:
+            stream = reference.get_object() if reference is not None else None
+            if isinstance(stream, StreamObject) and _unknown_to_pdfium(stream):
+                _store_decoded(stream)
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+
+
+def _filters(stream: object) -> list[str]:
+    value = stream.get("/Filter")  # type: ignore[attr-defined]
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return [str(value)]
+
+
+def _unknown_to_pdfium(stream: object) -> bool:
+    return "/BrotliDecode" in _filters(stream)
+
+
+def _store_decoded(stream: object) -> None:
+    """Replace a stream's filtered data by its decoded bytes, with no filter."""
+    decoded = stream.get_data()  # type: ignore[attr-defined]
+    for key in ("/Filter", "/DecodeParms"):
+        if key in stream:  # type: ignore[operator]
+            del stream[key]  # type: ignore[attr-defined]
+    stream._data = decoded  # type: ignore[attr-defined]
+
+
+@contextmanager
+def _quiet(logger_name: str) -> Iterator[None]:
+    """Silence a library's warnings about the damage it is working around."""
+    logger = logging.getLogger(logger_name)
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
