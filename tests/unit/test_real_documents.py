@@ -292,3 +292,16 @@ def test_ocr_languages_must_be_installed(tesseract_options):
     assert find_tessdata(missing) is None  # only installed language data is used
     with pytest.raises(ConfigError, match="eng\\+zzz"):
         get_ocr_engine(missing)
+
+
+def test_a_page_drawn_without_a_text_layer_goes_to_ocr():
+    """Text converted to outlines (vector paths) has no layer: only OCR can read it."""
+    from fpdf import FPDF
+
+    pdf = FPDF(unit="pt", format="letter")
+    pdf.add_page()
+    pdf.set_line_width(2)
+    for row in range(10):  # strokes standing in for outlined glyphs
+        pdf.line(72, 72 + row * 20, 500, 72 + row * 20)
+    layer, needs_ocr = extract_text_layer(bytes(pdf.output()), OPTIONS)
+    assert needs_ocr == (1,) and layer.pages[0].text == ""

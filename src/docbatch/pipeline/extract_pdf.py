@@ -137,23 +137,25 @@ def read_pdf_text_layer(
 def page_needs_ocr(text: str, page: pdfium.PdfPage, options: ExtractOptions) -> bool:
     """True when OCR could add to ``page``'s text layer (``text``, normalised).
 
-    That is when the layer is mostly unreadable characters, or when it is empty or too
-    sparse for the page's area while the page holds something OCR can read (an image or,
-    for an empty layer, vector drawing), or when it is only a short stamp over a
-    page-sized image (a scan). A page with no content objects at all is blank, and a
-    sparse layer on a page with nothing else on it ("hello world") is the whole page:
-    neither is worth an OCR pass.
+    That is when the layer is mostly unreadable characters; when it is empty on a page
+    that draws something (an image, or text as vector outlines or in a font without a
+    Unicode map); when it is too sparse for a page that holds an image; or when it is
+    only a short stamp over a page-sized image (a scan). A page with no content objects
+    at all is blank, and a sparse layer on a page with no image ("hello world") is the
+    whole page: neither is worth an OCR pass.
     """
     visible = printable_count(text)
-    if visible and printable_ratio(text) < options.min_printable_ratio:
+    if not visible:
+        return pdfium_c.FPDFPage_CountObjects(page.raw) > 0
+    if printable_ratio(text) < options.min_printable_ratio:
         return True
     width, height = page.get_size()
     square_inches = (width / 72.0) * (height / 72.0)
     sparse = visible < options.min_chars_per_sq_inch * square_inches
     if not sparse and visible >= STAMP_MAX_CHARS:
         return False
-    coverage, drawn = _image_coverage(page)
-    if sparse and (coverage > 0.0 or (not visible and drawn)):
+    coverage = _image_coverage(page)
+    if sparse and coverage > 0.0:
         return True
     return visible < STAMP_MAX_CHARS and coverage >= IMAGE_COVERAGE
 
@@ -276,23 +278,17 @@ def _read_page(
     return text, ocr
 
 
-def _image_coverage(page: pdfium.PdfPage) -> tuple[float, bool]:
-    """The share of the page its images cover, and whether it holds vector drawing."""
+def _image_coverage(page: pdfium.PdfPage) -> float:
     left, bottom, right, top = page.get_bbox()
     area = max(1.0, (right - left) * (top - bottom))
     covered = 0.0
-    drawn = False
     # Overlapping images count twice; a scan is one image, so the estimate is good enough.
-    for obj in page.get_objects(max_depth=3):
-        if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
-            drawn = True
-        if obj.type != pdfium_c.FPDF_PAGEOBJ_IMAGE:
-            continue
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3):
         x0, y0, x1, y1 = obj.get_bounds()
         w = max(0.0, min(x1, right) - max(x0, left))
         h = max(0.0, min(y1, top) - max(y0, bottom))
         covered += w * h
-    return min(1.0, covered / area), drawn
+    return min(1.0, covered / area)
 
 
 # -- text outside the content stream ----------------------------------------------------
