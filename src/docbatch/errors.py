@@ -185,15 +185,13 @@ class ConfigError(DocbatchError):
 
 
 class MissingDependencyError(ConfigError):
-    """An optional package needed by the chosen engine is not installed."""
+    """A package (Python or system) needed by an engine or a format is not installed."""
 
     code = "missing_dependency"
 
-    def __init__(self, package: str, purpose: str) -> None:
-        super().__init__(
-            f"{purpose} needs the '{package}' package: pip install {package}",
-            code=self.code,
-        )
+    def __init__(self, package: str, purpose: str, *, install: str | None = None) -> None:
+        how = install or f"pip install {package}"
+        super().__init__(f"{purpose} needs the '{package}' package: {how}", code=self.code)
         self.package = package
 
 

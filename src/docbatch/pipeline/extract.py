@@ -25,11 +25,26 @@ from PIL import Image
 from docbatch.errors import DocumentTooLargeError, UnsupportedTypeError
 from docbatch.models import ExtractedDocument, Page
 from docbatch.pipeline.extract_image import image_frames, read_image_layout
+from docbatch.pipeline.extract_legacy import read_doc, read_eml, read_msg, read_rtf, read_wpd
 from docbatch.pipeline.extract_office import read_docx, read_html, read_text
 from docbatch.pipeline.extract_pdf import read_pdf_text_layer, render_pdf_pages
 from docbatch.pipeline.ocr import OcrEngine, get_ocr_engine
 from docbatch.pipeline.options import ExtractOptions
-from docbatch.pipeline.sniff import DOCX, HTML, JPEG, PDF, PNG, TEXT, TIFF, sniff
+from docbatch.pipeline.sniff import (
+    DOC,
+    DOCX,
+    EML,
+    HTML,
+    JPEG,
+    MSG,
+    PDF,
+    PNG,
+    RTF,
+    TEXT,
+    TIFF,
+    WPD,
+    sniff,
+)
 from docbatch.pipeline.textnorm import normalize_text
 
 __all__ = [
@@ -53,7 +68,16 @@ NEW_WORDS_SHARE = 0.5
 _WORD = re.compile(r"\w+")
 
 _Reader = Callable[[bytes, ExtractOptions], ExtractedDocument]
-_SINGLE_PAGE_READERS: dict[str, _Reader] = {DOCX: read_docx, HTML: read_html, TEXT: read_text}
+_SINGLE_PAGE_READERS: dict[str, _Reader] = {
+    DOCX: read_docx,
+    HTML: read_html,
+    TEXT: read_text,
+    DOC: read_doc,
+    WPD: read_wpd,
+    RTF: read_rtf,
+    EML: read_eml,
+    MSG: read_msg,
+}
 _IMAGE_TYPES = frozenset({PNG, JPEG, TIFF})
 
 

@@ -15,14 +15,19 @@ import zipfile
 from docbatch.errors import CorruptDocumentError, EmptyDocumentError, UnsupportedTypeError
 
 __all__ = [
+    "DOC",
     "DOCX",
+    "EML",
     "HTML",
     "JPEG",
+    "MSG",
     "PDF",
     "PNG",
+    "RTF",
     "SUPPORTED_TYPES",
     "TEXT",
     "TIFF",
+    "WPD",
     "detect_encoding",
     "sniff",
 ]
@@ -34,8 +39,13 @@ TEXT = "text/plain"
 PNG = "image/png"
 JPEG = "image/jpeg"
 TIFF = "image/tiff"
+DOC = "application/msword"
+WPD = "application/vnd.wordperfect"
+RTF = "application/rtf"
+EML = "message/rfc822"
+MSG = "application/vnd.ms-outlook"
 #: Every MIME type :func:`sniff` can return.
-SUPPORTED_TYPES = frozenset({PDF, DOCX, HTML, TEXT, PNG, JPEG, TIFF})
+SUPPORTED_TYPES = frozenset({PDF, DOCX, HTML, TEXT, PNG, JPEG, TIFF, DOC, WPD, RTF, EML, MSG})
 
 #: How much of the file the text heuristics look at; enough to judge, cheap on huge files.
 SAMPLE_BYTES = 64 * 1024
@@ -51,11 +61,17 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"MM\x00*", TIFF),
     (b"II+\x00", TIFF),  # BigTIFF
     (b"MM\x00+", TIFF),
+    (b"\xffWPC", WPD),
+    (b"{\\rtf", RTF),
 )
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: Header names that only an e-mail message (not a typed memo) starts with.
+_MAIL_ONLY_HEADERS = frozenset(
+    {"received", "message-id", "mime-version", "return-path", "delivered-to", "x-mailer"}
+)
+_HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9-]*):[ \t]")
 # Binary formats recognised only to give a clear reason for refusing them.
 _KNOWN_UNSUPPORTED: tuple[tuple[bytes, str], ...] = (
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "legacy Microsoft Office (OLE2) files"),
-    (b"{\\rtf", "RTF files"),
     (b"GIF8", "GIF images"),
     (b"\x1f\x8b", "gzip archives"),
     (b"7z\xbc\xaf\x27\x1c", "7-Zip archives"),
@@ -88,6 +104,8 @@ def sniff(data: bytes) -> str:
             return mime
     if data.startswith(b"PK\x03\x04"):
         return _sniff_zip(data)
+    if data.startswith(_OLE2):
+        return _sniff_ole(data)
     for magic, what in _KNOWN_UNSUPPORTED:
         if data.startswith(magic):
             raise UnsupportedTypeError(f"{what} are not supported")
@@ -95,6 +113,8 @@ def sniff(data: bytes) -> str:
     if encoding is None:
         raise UnsupportedTypeError("unrecognised binary data")
     head = data[:SAMPLE_BYTES].decode(encoding, errors="replace")
+    if _looks_like_email(head):
+        return EML
     return HTML if _looks_like_html(head) else TEXT
 
 
@@ -126,6 +146,44 @@ def _sniff_zip(data: bytes) -> str:
     if "word/document.xml" in names:
         return DOCX
     raise UnsupportedTypeError("ZIP archives other than DOCX are not supported")
+
+
+def _sniff_ole(data: bytes) -> str:
+    """Word 97-2003 and Outlook messages among the OLE2 (compound file) formats."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(data) as ole:
+            streams = ["/".join(entry) for entry in ole.listdir()]
+    except (OSError, ValueError, IndexError) as exc:  # olefile's errors for a broken file
+        raise CorruptDocumentError(f"OLE2 compound file cannot be read: {exc}") from exc
+    if "WordDocument" in streams:
+        return DOC
+    if any(name.startswith("__substg1.0_") for name in streams):
+        return MSG
+    raise UnsupportedTypeError(
+        "legacy Microsoft Office files other than Word documents and Outlook messages "
+        "(Excel, PowerPoint) are not supported"
+    )
+
+
+def _looks_like_email(head: str) -> bool:
+    """True when ``head`` opens with an RFC 822 header block that only mail has.
+
+    A typed memo may start with "To:" and "From:" lines; a message also carries a header
+    that no person types (Received, Message-ID, MIME-Version, ...).
+    """
+    names: list[str] = []
+    for line in head.lstrip("\ufeff").splitlines():
+        if not line.strip():
+            break
+        if line[0] in " \t" and names:
+            continue  # a folded header line
+        match = _HEADER_LINE.match(line)
+        if match is None:
+            return False
+        names.append(match[1].lower())
+    return "from" in names and bool(_MAIL_ONLY_HEADERS.intersection(names))
 
 
 def _utf8_or_none(sample: bytes) -> str | None:
