@@ -26,6 +26,7 @@ __all__ = [
     "READ_ONLY",
     "Database",
     "create_engine_for",
+    "include_in_comparison",
     "migrate",
     "migrations_config",
 ]
@@ -193,3 +194,20 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection (call after fork and at shutdown)."""
         self.engine.dispose()
+
+
+#: Search structures that migration 0006 keeps outside the models: the FTS5 table (and
+#: its shadow tables) on SQLite, the generated tsvector column's index on PostgreSQL.
+_SEARCH_OBJECTS = ("pages_fts", "ix_pages_search")
+
+
+def include_in_comparison(
+    obj: object, name: str | None, kind: str, reflected: bool, compare_to: object
+) -> bool:
+    """Alembic's ``include_object`` hook: leave the search structures out of a schema
+    comparison (they are maintained by raw SQL, per dialect)."""
+    if name is None:
+        return True
+    if kind == "column" and name == "search":
+        return getattr(getattr(obj, "table", None), "name", None) != "pages"
+    return not name.startswith(_SEARCH_OBJECTS)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from docbatch.store.db import create_engine_for
+from docbatch.store.db import create_engine_for, include_in_comparison
 from docbatch.store.tables import Base
 
 target_metadata = Base.metadata
@@ -24,6 +24,7 @@ def _run(connection: Connection) -> None:
         # SQLite cannot ALTER most things; batch mode rebuilds tables instead.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_in_comparison,
     )
     with context.begin_transaction():
         context.run_migrations()
