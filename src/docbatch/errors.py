@@ -34,6 +34,7 @@ __all__ = [
     "ManifestError",
     "MissingDependencyError",
     "NotFoundError",
+    "NothingToRecoverError",
     "PermanentError",
     "QuarantinedError",
     "RateLimitError",
@@ -175,6 +176,12 @@ class NotFoundError(PermanentError):
     """A batch, document or project that was asked for does not exist."""
 
     code = "not_found"
+
+
+class NothingToRecoverError(PermanentError):
+    """A recovery matched no failed document; nothing was created or changed."""
+
+    code = "nothing_to_recover"
 
 
 class ConfigError(DocbatchError):

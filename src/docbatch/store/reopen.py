@@ -38,6 +38,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from docbatch.errors import NothingToRecoverError
 from docbatch.models import Stage
 from docbatch.store import lifecycle
 from docbatch.store.records import (
@@ -135,8 +136,9 @@ def create_recovery_batch(
     """Insert the recovery batch and re-open ``documents`` (still failed) into it.
 
     Returns how many documents were re-opened (a document no longer failed, because
-    another recovery took it first, is skipped). With none, the batch is created
-    already completed, as an empty batch is.
+    another recovery took it first, is skipped). With none, raises
+    :class:`~docbatch.errors.NothingToRecoverError`, which rolls the transaction back:
+    no empty recovery batch is left behind.
     """
     project_id = connection.execute(
         sa.select(BATCHES.c.project_id).where(BATCHES.c.id == original_id)
@@ -166,17 +168,9 @@ def create_recovery_batch(
     for stage, ids in by_stage.items():
         for part in chunked(ids, 500):
             reopened += _reopen(connection, list(part), stage, recovery_id, now)
-    done = reopened == 0
-    connection.execute(
-        sa.update(BATCHES)
-        .where(BATCHES.c.id == recovery_id)
-        .values(
-            total=reopened,
-            state=(BatchState.COMPLETED if done else BatchState.PENDING).value,
-            finished_at=now if done else None,
-            finalized_count=1 if done else 0,
-        )
-    )
+    if reopened == 0:
+        raise NothingToRecoverError(f"nothing to recover in batch {original_id}")
+    connection.execute(sa.update(BATCHES).where(BATCHES.c.id == recovery_id).values(total=reopened))
     record_event(
         connection,
         EventKind.BATCH_CREATED,
