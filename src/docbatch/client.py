@@ -185,10 +185,12 @@ class Docbatch:
         return self.repo.get_batch(batch.id)
 
     def resume(self, batch_id: str) -> int:
-        """Re-send every non-terminal document of a batch at its current stage.
+        """Re-send every non-terminal document of a batch at its current step.
 
-        A document a recovery batch re-opened is sent with that batch's priority, also
-        when its original batch is the one resumed.
+        A document handed to OCR is sent to OCR again (:attr:`DocumentRef.step
+        <docbatch.store.records.DocumentRef.step>`), not to extract. A document a
+        recovery batch re-opened is sent with that batch's priority, also when its
+        original batch is the one resumed.
         """
         from docbatch.worker.dispatch import send_step
 
@@ -196,7 +198,7 @@ class Docbatch:
         refs = self.repo.unfinished_documents(batch_id)
         for ref in refs:
             self.repo.release(ref.document_id, ref.stage, owner=None, reason="resumed")
-            send_step(self.app, ref.stage.value, [ref.document_id], ref.priority)
+            send_step(self.app, ref.step, [ref.document_id], ref.priority)
         self.repo.mark_enqueued(batch_id)
         return len(refs)
 

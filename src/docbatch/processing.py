@@ -370,9 +370,10 @@ class StageExecutor:
                     self._store([_Pending(work, pending, current, started)])
                 raise
             if payload is None:
-                # Hand the document to an OCR worker: give the lease up so the OCR
-                # message (another task) can claim the stage.
-                self.repo.release(work.document.id, current, owner=work.owner, reason="needs OCR")
+                # Hand the document to an OCR worker: give the lease (and the attempt)
+                # up so the OCR message (another task) can claim the stage; a re-send
+                # from now on is the OCR step.
+                self.repo.hand_off_to_ocr(work.document.id, owner=work.owner)
                 return StepOutcome(work.document.id, "needs_ocr", next_stage=Stage.EXTRACT)
             elapsed = self.clock() - started
             pending.append(_Done(current, payload, cached, elapsed))

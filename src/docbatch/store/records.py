@@ -90,6 +90,8 @@ class EventKind(enum.StrEnum):
     BATCH_RECOVERED = "batch_recovered"
     #: A failed step parked until ``retry_at`` by the retry policy.
     RETRY_SCHEDULED = "retry_scheduled"
+    #: The extract step gave its lease up for an OCR worker (not an attempt).
+    HANDED_OFF = "handed_off"
 
 
 class ClaimOutcome(enum.StrEnum):
@@ -224,6 +226,14 @@ class DocumentRef:
     stage: Stage
     attempts: int
     priority: Priority
+    #: The extract step handed the document to OCR: re-send it as the OCR step.
+    needs_ocr: bool = False
+
+    @property
+    def step(self) -> str:
+        """The step to send: the stage's name, or ``"ocr"`` for a document handed to
+        OCR at extract (a re-send resumes the step the document was in)."""
+        return "ocr" if self.needs_ocr and self.stage is Stage.EXTRACT else self.stage.value
 
 
 @dataclass(frozen=True, slots=True)

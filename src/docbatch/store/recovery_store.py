@@ -101,7 +101,7 @@ class RecoveryStore:
             rows = connection.execute(
                 sa.select(
                     DOCUMENTS.c.id, DOCUMENTS.c.batch_id, DOCUMENTS.c.stage,
-                    DOCUMENTS.c.attempts, BATCHES.c.priority,
+                    DOCUMENTS.c.attempts, DOCUMENTS.c.needs_ocr, BATCHES.c.priority,
                 )
                 .join(BATCHES, BATCHES.c.id == sa.func.coalesce(
                     DOCUMENTS.c.recovery_batch_id, DOCUMENTS.c.batch_id))
@@ -118,7 +118,7 @@ class RecoveryStore:
             )
             return [
                 DocumentRef(r.id, r.batch_id, DocumentState.PENDING, Stage(r.stage), r.attempts,
-                            Priority(r.priority))
+                            Priority(r.priority), r.needs_ocr)
                 for r in rows
             ]  # fmt: skip
 

@@ -399,6 +399,15 @@ class Repository(RepositoryReads, RecoveryStore):
             lambda c: recovery.reset_for_retry(c, document_id, stage, reason, self.clock(), owner)
         )
 
+    def hand_off_to_ocr(self, document_id: str, *, owner: str | None = None) -> bool:
+        """Release a document processing extract for an OCR worker (not an attempt).
+
+        Later re-sends of the document go to the OCR step (see
+        :func:`docbatch.store.recovery.hand_off_to_ocr`). False if the lease is no longer
+        ``owner``'s.
+        """
+        return self._write(lambda c: recovery.hand_off_to_ocr(c, document_id, owner, self.clock()))
+
     def reset_for_retry(self, document_id: str, stage: Stage, reason: str = "") -> bool:
         """:meth:`release` without an owner check."""
         return self.release(document_id, stage, reason=reason)
