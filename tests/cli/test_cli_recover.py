@@ -79,3 +79,31 @@ def test_recover_that_matches_nothing_says_so_and_creates_no_batch(
     client = Docbatch(settings)
     assert client.get_batch(batch_id).failed == 1
     client.close()
+
+
+@pytest.mark.integration
+def test_cancelled_documents_run_again_with_recover_category_cancelled(
+    settings: Settings, tmp_path: Path
+) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name in ("docket.html", "memo.txt"):
+        shutil.copy(SAMPLES / name, folder / name)
+    client = Docbatch(settings)
+    batch = client.create(Sources.from_args([folder]))
+    client.close()
+    cancelled = runner.invoke(app, ["cancel", batch.id])
+    assert cancelled.exit_code == 0, cancelled.output
+
+    result = runner.invoke(
+        app, ["recover", batch.id, "--category", "cancelled", "--json", "--workers", "1"]
+    )
+
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert (summary["status"], summary["total"], summary["completed"]) == ("completed", 2, 2)
+    client = Docbatch(settings)
+    original = client.get_batch(batch.id)
+    client.close()
+    assert (original.state.value, original.completed, original.cancelled) == ("completed", 2, 0)
+    assert original.finalized_count == 1

@@ -212,8 +212,11 @@ class DocumentRecord:
     retry_at: datetime | None = None
     #: Retries spent by the retry policy (worker crashes count in ``attempts``).
     retries: int = 0
-    #: The recovery batch that re-opened this failed document, if any.
+    #: The recovery batch that re-opened this failed (or cancelled) document, if any.
     recovery_batch_id: str | None = None
+    #: The state it was re-opened from (``failed`` or ``cancelled``), which the batches
+    #: it recovers still count it as until it ends again.
+    reopened_from: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
