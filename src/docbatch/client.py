@@ -69,10 +69,14 @@ class Docbatch:
     @cached_property
     def database(self) -> Any:
         """The SQL database (migrated to the latest schema on first use)."""
-        from docbatch.store.db import Database
+        from docbatch.store.db import Database, SessionLimits
 
         self.settings.state_dir.mkdir(parents=True, exist_ok=True)
-        return Database.open(self.settings.effective_database_url, run_migrations=True)
+        return Database.open(
+            self.settings.effective_database_url,
+            run_migrations=True,
+            limits=SessionLimits.from_settings(self.settings),
+        )
 
     @cached_property
     def repo(self) -> Any:

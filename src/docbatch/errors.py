@@ -25,6 +25,7 @@ from contextlib import contextmanager
 __all__ = [
     "ConfigError",
     "CorruptDocumentError",
+    "DatabaseBusyError",
     "DocbatchError",
     "DocumentTooLargeError",
     "EmptyDocumentError",
@@ -98,6 +99,14 @@ class RateLimitError(TransientError):
 
     category = ErrorCategory.RATE_LIMIT
     code = "rate_limit"
+
+
+class DatabaseBusyError(TransientError):
+    """A database wait ran out: a lock held too long by another session (a frozen
+    worker), a statement over its time limit, or this session ended by the server for
+    idling inside a transaction. The same work succeeds once the holder is gone."""
+
+    code = "database_busy"
 
 
 class PermanentError(DocbatchError):
