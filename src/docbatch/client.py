@@ -69,10 +69,14 @@ class Docbatch:
     @cached_property
     def database(self) -> Any:
         """The SQL database (migrated to the latest schema on first use)."""
-        from docbatch.store.db import Database
+        from docbatch.store.db import Database, SessionLimits
 
         self.settings.state_dir.mkdir(parents=True, exist_ok=True)
-        return Database.open(self.settings.effective_database_url, run_migrations=True)
+        return Database.open(
+            self.settings.effective_database_url,
+            run_migrations=True,
+            limits=SessionLimits.from_settings(self.settings),
+        )
 
     @cached_property
     def repo(self) -> Any:
@@ -185,10 +189,12 @@ class Docbatch:
         return self.repo.get_batch(batch.id)
 
     def resume(self, batch_id: str) -> int:
-        """Re-send every non-terminal document of a batch at its current stage.
+        """Re-send every non-terminal document of a batch at its current step.
 
-        A document a recovery batch re-opened is sent with that batch's priority, also
-        when its original batch is the one resumed.
+        A document handed to OCR is sent to OCR again (:attr:`DocumentRef.step
+        <docbatch.store.records.DocumentRef.step>`), not to extract. A document a
+        recovery batch re-opened is sent with that batch's priority, also when its
+        original batch is the one resumed.
         """
         from docbatch.worker.dispatch import send_step
 
@@ -196,7 +202,7 @@ class Docbatch:
         refs = self.repo.unfinished_documents(batch_id)
         for ref in refs:
             self.repo.release(ref.document_id, ref.stage, owner=None, reason="resumed")
-            send_step(self.app, ref.stage.value, [ref.document_id], ref.priority)
+            send_step(self.app, ref.step, [ref.document_id], ref.priority)
         self.repo.mark_enqueued(batch_id)
         return len(refs)
 

@@ -25,6 +25,7 @@ from contextlib import contextmanager
 __all__ = [
     "ConfigError",
     "CorruptDocumentError",
+    "DatabaseBusyError",
     "DocbatchError",
     "DocumentTooLargeError",
     "EmptyDocumentError",
@@ -34,6 +35,7 @@ __all__ = [
     "ManifestError",
     "MissingDependencyError",
     "NotFoundError",
+    "NothingToRecoverError",
     "PermanentError",
     "QuarantinedError",
     "RateLimitError",
@@ -97,6 +99,14 @@ class RateLimitError(TransientError):
 
     category = ErrorCategory.RATE_LIMIT
     code = "rate_limit"
+
+
+class DatabaseBusyError(TransientError):
+    """A database wait ran out: a lock held too long by another session (a frozen
+    worker), a statement over its time limit, or this session ended by the server for
+    idling inside a transaction. The same work succeeds once the holder is gone."""
+
+    code = "database_busy"
 
 
 class PermanentError(DocbatchError):
@@ -175,6 +185,12 @@ class NotFoundError(PermanentError):
     """A batch, document or project that was asked for does not exist."""
 
     code = "not_found"
+
+
+class NothingToRecoverError(PermanentError):
+    """A recovery matched no failed document; nothing was created or changed."""
+
+    code = "nothing_to_recover"
 
 
 class ConfigError(DocbatchError):

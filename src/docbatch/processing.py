@@ -21,7 +21,7 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 from docbatch.cache import CacheItem, ClaimRequest, HeldClaim, Lookup, pack_stage, unpack_stage
-from docbatch.errors import DocbatchError, QuarantinedError, category_of
+from docbatch.errors import DatabaseBusyError, DocbatchError, QuarantinedError, category_of
 from docbatch.extraction import Extractor, InProcessExtractor
 from docbatch.faults import poison_point
 from docbatch.ingest import read_document
@@ -63,6 +63,9 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+#: Seconds before a step whose claims met a busy database (a lock timeout) is sent again.
+BUSY_RETRY_S = 2.0
 
 #: Stages whose output depends only on the document's bytes and the options, and so
 #: can be served from the content-addressed cache.
@@ -285,13 +288,22 @@ class StageExecutor:
         """
         owner = owner or self.owner
         unique = list(dict.fromkeys(document_ids))
-        claims = self.repo.claim_many(
-            unique,
-            stage,
-            lease_seconds=self.lease_seconds,
-            owner=owner,
-            max_attempts=self.max_attempts,
-        )
+        try:
+            claims = self.repo.claim_many(
+                unique,
+                stage,
+                lease_seconds=self.lease_seconds,
+                owner=owner,
+                max_attempts=self.max_attempts,
+            )
+        except DatabaseBusyError as exc:
+            # Another session (a frozen worker) held a row past the lock timeout: nothing
+            # was claimed and no attempt spent; send the step again shortly.
+            log.warning("claims of %d documents at %s: %s", len(unique), stage, exc)
+            return [
+                StepOutcome(d, "retry", next_stage=stage, retry_in=BUSY_RETRY_S, reason=str(exc))
+                for d in document_ids
+            ]
         outcomes: dict[str, StepOutcome] = {}
         claimed: list[DocumentRecord] = []
         for claim in claims:
@@ -371,9 +383,10 @@ class StageExecutor:
                     self._store([_Pending(work, pending, current, started)])
                 raise
             if payload is None:
-                # Hand the document to an OCR worker: give the lease up so the OCR
-                # message (another task) can claim the stage.
-                self.repo.release(work.document.id, current, owner=work.owner, reason="needs OCR")
+                # Hand the document to an OCR worker: give the lease (and the attempt)
+                # up so the OCR message (another task) can claim the stage; a re-send
+                # from now on is the OCR step.
+                self.repo.hand_off_to_ocr(work.document.id, owner=work.owner)
                 return StepOutcome(work.document.id, "needs_ocr", next_stage=Stage.EXTRACT)
             elapsed = self.clock() - started
             pending.append(_Done(current, payload, cached, elapsed))

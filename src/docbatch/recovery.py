@@ -19,14 +19,22 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from docbatch.errors import ConfigError, ErrorCategory
+from docbatch.errors import ConfigError, ErrorCategory, NothingToRecoverError
 from docbatch.models import Stage
 from docbatch.priority import Priority
 from docbatch.store.records import BatchRecord
 
-__all__ = ["RETRYABLE_CATEGORIES", "analyze", "recover", "selected_categories"]
+__all__ = [
+    "RETRYABLE_CATEGORIES",
+    "RecoveryPlan",
+    "analyze",
+    "plan_recovery",
+    "recover",
+    "selected_categories",
+]
 
 #: Failures a retry can fix: recovered by default.
 RETRYABLE_CATEGORIES = (
@@ -52,6 +60,49 @@ def selected_categories(
     return None if all_ else RETRYABLE_CATEGORIES
 
 
+@dataclass(frozen=True, slots=True)
+class RecoveryPlan:
+    """What a recovery would do, checked before anything is written."""
+
+    batch_id: str
+    documents: list[tuple[str, str | None]]
+    categories: tuple[ErrorCategory, ...] | None
+    from_stage: Stage | None
+    priority: Priority
+
+
+def plan_recovery(
+    client: Any,
+    batch_id: str,
+    *,
+    categories: Iterable[str] | None = None,
+    all_: bool = False,
+    from_stage: Stage | str | None = None,
+    priority: Priority | str = Priority.HIGH,
+) -> RecoveryPlan:
+    """Check a recovery and select its documents; reads only, changes nothing.
+
+    Raises :class:`~docbatch.errors.NotFoundError` for an unknown batch,
+    :class:`~docbatch.errors.ConfigError` for an unknown category, stage or priority and
+    :class:`~docbatch.errors.NothingToRecoverError` when no document matches.
+    """
+    client.get_batch(batch_id)
+    chosen = selected_categories(categories, all_)
+    try:
+        start = None if from_stage is None else Stage(from_stage)
+        level = Priority(priority)
+    except ValueError as exc:
+        raise ConfigError(f"recover: {exc}") from None
+    documents = client.repo.failed_documents(
+        batch_id, None if chosen is None else [c.value for c in chosen]
+    )
+    if not documents:
+        raise NothingToRecoverError(
+            f"nothing to recover in batch {batch_id} (see: docbatch analyze {batch_id})"
+        )
+    return RecoveryPlan(batch_id, documents, chosen, start, level)
+
+
 def recover(
     client: Any,
     batch_id: str,
@@ -66,31 +117,47 @@ def recover(
 
     ``client`` is a :class:`docbatch.client.Docbatch`. ``from_stage`` restarts every
     document at that stage instead of where it failed (never later than where it
-    failed). With nothing to recover the recovery batch is empty and already completed.
+    failed). Everything is checked first (:func:`plan_recovery`, and with ``enqueue`` that
+    a broker is configured): a refused recovery changes nothing, and one that matches no
+    document raises :class:`~docbatch.errors.NothingToRecoverError` instead of creating
+    an empty batch.
     """
+    plan = plan_recovery(
+        client, batch_id, categories=categories, all_=all_, from_stage=from_stage,
+        priority=priority,
+    )  # fmt: skip
+    if enqueue:
+        _require_broker(client.settings, batch_id)
+        client.app  # noqa: B018 - a broken broker setting is reported before any write
     original = client.get_batch(batch_id)
-    chosen = selected_categories(categories, all_)
-    start = None if from_stage is None else Stage(from_stage)
-    documents = client.repo.failed_documents(
-        batch_id, None if chosen is None else [c.value for c in chosen]
-    )
     recovery_id = str(uuid.uuid4())
     options = {
         **dict(original.options),
         "recovery": {
             "of": batch_id,
-            "categories": "all" if chosen is None else [c.value for c in chosen],
-            "from_stage": None if start is None else start.value,
+            "categories": "all" if plan.categories is None else [c.value for c in plan.categories],
+            "from_stage": None if plan.from_stage is None else plan.from_stage.value,
         },
     }
-    reopened = client.repo.create_recovery_batch(
-        recovery_id, batch_id, documents, from_stage=start, priority=Priority(priority),
-        options=options,
+    client.repo.create_recovery_batch(
+        recovery_id, batch_id, plan.documents, from_stage=plan.from_stage,
+        priority=plan.priority, options=options,
     )  # fmt: skip
-    if reopened and enqueue:
+    if enqueue:
         send_recovery(client, recovery_id)
     batch: BatchRecord = client.repo.get_batch(recovery_id)
     return batch
+
+
+def _require_broker(settings: Any, batch_id: str) -> None:
+    """Refuse, before any write, a recovery that no worker could run."""
+    if settings.broker_url or settings.redis_url:
+        return
+    raise ConfigError(
+        "no broker configured to send the recovery to: set DOCBATCH_BROKER_URL, or run "
+        f"`docbatch recover {batch_id}` (with the same options) on this machine, which "
+        "runs it on a private Redis and local workers as `docbatch run` does"
+    )
 
 
 def send_recovery(client: Any, recovery_id: str) -> int:

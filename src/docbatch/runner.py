@@ -23,7 +23,14 @@ from docbatch.retry import RetryPolicy
 from docbatch.settings import Settings
 from docbatch.store.records import BatchRecord, DocumentRef
 
-__all__ = ["EXIT_FAILED_DOCUMENTS", "RunSummary", "run_embedded", "run_inline", "summarize"]
+__all__ = [
+    "EXIT_FAILED_DOCUMENTS",
+    "RunSummary",
+    "recover_embedded",
+    "run_embedded",
+    "run_inline",
+    "summarize",
+]
 
 #: Exit code of ``docbatch run`` when the batch finished with failed documents.
 EXIT_FAILED_DOCUMENTS = 3
@@ -182,6 +189,46 @@ def run_embedded(
             else:
                 client.enqueue(batch.id)
             batch = _wait(client, pool, batch.id, on_progress, poll_seconds)
+            return summarize(client, batch.id, time.monotonic() - started)
+        finally:
+            pool.stop()
+            client.close()
+
+
+def recover_embedded(
+    settings: Settings,
+    batch_id: str,
+    *,
+    workers: int,
+    on_progress: Callable[[Docbatch, BatchRecord], None] | None = None,
+    poll_seconds: float = 0.25,
+    **recover_options: Any,
+) -> RunSummary:
+    """Recover ``batch_id``'s failures on a private Redis and local workers, to the end.
+
+    The embedded counterpart of ``docbatch recover`` (as :func:`run_embedded` is of
+    ``submit``). The recovery is checked before the Redis starts (an unknown batch or
+    category, or no matching document, raises and changes nothing); the summary is
+    the recovery batch's.
+    """
+    from docbatch.recovery import plan_recovery, recover
+
+    started = time.monotonic()
+    reader = Docbatch(settings)
+    try:
+        plan_recovery(reader, batch_id, **recover_options)
+    finally:
+        reader.close()
+    with PrivateRedis(settings.state_dir) as redis_server:
+        local = settings.model_copy(
+            update={"broker_url": redis_server.broker_url, "redis_url": redis_server.url}
+        )
+        client = Docbatch(local)
+        pool = LocalWorkers(local, workers)
+        try:
+            pool.start()
+            recovery = recover(client, batch_id, **recover_options)
+            batch = _wait(client, pool, recovery.id, on_progress, poll_seconds)
             return summarize(client, batch.id, time.monotonic() - started)
         finally:
             pool.stop()

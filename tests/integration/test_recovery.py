@@ -15,7 +15,7 @@ from docbatch import processing
 from docbatch.cli.main import app
 from docbatch.client import Docbatch, Sources
 from docbatch.embedded import PrivateRedis
-from docbatch.errors import TransientError
+from docbatch.errors import NothingToRecoverError, TransientError
 from docbatch.processing import StageExecutor
 from docbatch.recovery import analyze, recover
 from docbatch.retry import RetryPolicy
@@ -132,8 +132,9 @@ def test_recovery_resumes_at_the_failed_stage_and_corrects_the_original_batch(
         assert _events(client, document_id, "reopened") == 1
         assert client.repo.document_relationships(document_id) is not None
         assert client.repo.get_document(document_id).state.value == "completed"
-    # default recovery leaves data failures alone: an empty, already completed batch
-    assert recover(client, batch.id, enqueue=False).total == 0
+    # default recovery leaves data failures alone, and creates no empty batch for that
+    with pytest.raises(NothingToRecoverError):
+        recover(client, batch.id, enqueue=False)
     client.close()
 
 
@@ -193,7 +194,8 @@ def test_recover_through_the_client_runs_on_real_workers(
         with running_workers(local):
             first = wait_finished(client, batch.id)
             assert (first.completed, first.failed) == (7, 1)
-            assert client.recover(batch.id).total == 0  # data failure: not retried by default
+            with pytest.raises(NothingToRecoverError):  # data failure: not retried by default
+                client.recover(batch.id)
             shutil.move(tmp_path / "hidden", victim)
             recovery = client.recover(batch.id, all_=True)
             assert recovery.priority.value == "high"

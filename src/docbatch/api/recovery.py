@@ -12,16 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from docbatch.errors import PermanentError
+from docbatch.errors import NothingToRecoverError
 from docbatch.store.records import BatchRecord
 
 __all__ = ["NothingToRecoverError", "recover_failed"]
-
-
-class NothingToRecoverError(PermanentError):
-    """The batch has no failed document to recover."""
-
-    code = "nothing_to_recover"
 
 
 def recover_failed(
@@ -39,7 +33,7 @@ def recover_failed(
     original = client.get_batch(batch_id)
     if original.failed == 0:
         raise NothingToRecoverError(f"batch {batch_id} has no failed documents to recover")
+    # Checks first (categories, matching documents, a broker) and changes nothing on a
+    # refusal; without a broker the ConfigError names the command that recovers embedded.
     recovery: BatchRecord = client.recover(batch_id, categories=categories, all_=all_)
-    if recovery.total == 0:
-        raise NothingToRecoverError(f"batch {batch_id} has no failed documents to recover")
     return recovery

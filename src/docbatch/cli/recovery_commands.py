@@ -45,24 +45,67 @@ def recover(
     analyze_only: Annotated[
         bool, typer.Option("--analyze", help="Only list the failures; recover nothing.")
     ] = False,
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", help="Local workers when no broker is set.")
+    ] = 0,
     as_json: JsonOpt = False,
 ) -> None:
-    """Re-run a batch's failed documents in a recovery batch (retryable ones by default)."""
+    """Re-run a batch's failed documents in a recovery batch (retryable ones by default).
+
+    With a broker configured the recovery batch is sent to the running workers. In the
+    embedded default (no broker) it runs here, on a private Redis and local workers, as
+    ``docbatch run`` does, and ends with the recovery batch's summary (exit 3 when some
+    document failed again). Nothing is changed when the recovery is refused.
+    """
     if analyze_only:
         analyze(ctx, batch_id, as_json)
         return
-    client = _client(ctx)
-    batch = client.recover(
-        batch_id, categories=category, all_=all_, from_stage=from_stage, priority=priority
-    )
+    from docbatch.errors import NothingToRecoverError
+
+    options: dict[str, Any] = {
+        "categories": category, "all_": all_, "from_stage": from_stage, "priority": priority,
+    }  # fmt: skip
+    settings = ctx.obj
+    try:
+        if not (settings.broker_url or settings.redis_url):
+            _recover_embedded(ctx, batch_id, workers, options, as_json)
+            return
+        client = _client(ctx)
+        batch = client.recover(batch_id, **options)
+        client.close()
+    except NothingToRecoverError as exc:
+        if as_json:
+            out.print_json(json.dumps({"batch_id": None, "parent": batch_id, "total": 0}))
+        else:
+            err.print(str(exc))
+        return
     if as_json:
         out.print_json(json.dumps({"batch_id": batch.id, "parent": batch_id, "total": batch.total}))
-    elif batch.total == 0:
-        err.print(f"nothing to recover in batch {batch_id} (see: docbatch analyze {batch_id})")
     else:
         err.print(f"recovering {batch.total} documents of {batch_id} in batch:")
         out.print(batch.id)
-    client.close()
+
+
+def _recover_embedded(
+    ctx: typer.Context, batch_id: str, workers: int, options: dict[str, Any], as_json: bool
+) -> None:
+    """Run the recovery to its end on a private Redis and local workers."""
+    import os
+
+    from docbatch.cli.render import summary_table
+    from docbatch.runner import recover_embedded
+
+    count = workers or os.cpu_count() or 1
+    if not as_json:
+        err.print(f"recovering the failures of {batch_id} on {count} local workers")
+    summary = recover_embedded(ctx.obj, batch_id, workers=count, **options)
+    if as_json:
+        out.print_json(
+            json.dumps({"batch_id": summary.batch_id, "parent": batch_id, **summary.as_dict()})
+        )
+    else:
+        out.print(summary_table(summary.as_dict()))
+    raise typer.Exit(summary.exit_code)
 
 
 def analyze(ctx: typer.Context, batch_id: BatchArg, as_json: JsonOpt = False) -> None:

@@ -35,6 +35,7 @@ from docbatch.store.rows import (
     EVENTS,
     PROJECTS,
     chunked,
+    event_values,
     in_batch,
     insert_ignoring_duplicates,
     record_event,
@@ -136,6 +137,9 @@ def insert_batch(
     )
 
 
+_CANCEL_REASON = "the batch was cancelled"
+
+
 def cancel_batch(connection: Connection, batch_id: str, now: datetime) -> bool:
     """Cancel the batch and its recovery batches; True if ``batch_id`` itself finalised.
 
@@ -157,15 +161,24 @@ def cancel_batch(connection: Connection, batch_id: str, now: datetime) -> bool:
             state=DocumentState.CANCELLED.value,
             error_category=ErrorCategory.CANCELLED.value,
             error_code="cancelled",
-            error_reason="the batch was cancelled",
+            error_reason=_CANCEL_REASON,
             error_stage=DOCUMENTS.c.stage,
             finished_at=now,
             updated_at=now,
             lease_expires_at=None,
             lease_owner=None,
         )
-        .returning(DOCUMENTS.c.batch_id, DOCUMENTS.c.recovery_batch_id, DOCUMENTS.c.page_count)
+        .returning(
+            DOCUMENTS.c.id,
+            DOCUMENTS.c.batch_id,
+            DOCUMENTS.c.recovery_batch_id,
+            DOCUMENTS.c.page_count,
+            DOCUMENTS.c.stage,
+            DOCUMENTS.c.attempts,
+            DOCUMENTS.c.reopened_from,
+        )
     ).all()
+    _record_cancelled(connection, cancelled, now)
     deltas = _cancel_deltas(connection, cancelled)
     # Recovery batches before the batches they recover, as a re-opened document's
     # terminal transition locks them (see docbatch.store.reopen.count_reopened).
@@ -177,6 +190,22 @@ def cancel_batch(connection: Connection, batch_id: str, now: datetime) -> bool:
         )
         finalized = finalized or (moved and each == batch_id)
     return finalized
+
+
+def _record_cancelled(
+    connection: Connection, cancelled: Sequence[sa.Row[Any]], now: datetime
+) -> None:
+    """One ``cancelled`` event per cancelled document, as a failure records ``failed``."""
+    detail = {"category": "cancelled", "code": "cancelled", "reason": _CANCEL_REASON}
+    events = [
+        event_values(
+            EventKind.CANCELLED, now, row.batch_id, row.id, row.stage, row.attempts,
+            detail=detail,
+        )
+        for row in cancelled
+    ]  # fmt: skip
+    for part in chunked(events, 500):
+        connection.execute(sa.insert(EVENTS), list(part))
 
 
 def lineage(connection: Connection, batch_id: str) -> list[str]:
@@ -209,7 +238,8 @@ def _cancel_deltas(
                 corrected[row.recovery_batch_id] = reopen.recovered_batches(
                     connection, row.batch_id, row.recovery_batch_id
                 )
-            correction = reopen.original_correction(DocumentState.CANCELLED, 1, pages)
+            counted_as = DocumentState(row.reopened_from or DocumentState.FAILED.value)
+            correction = reopen.original_correction(DocumentState.CANCELLED, 1, pages, counted_as)
             for recovered in corrected[row.recovery_batch_id]:
                 deltas.setdefault(recovered, Counter()).update(correction)
     return deltas

@@ -4,8 +4,9 @@ SQLite is set up for several worker processes writing at once: WAL (readers neve
 the writer), a long busy timeout, foreign keys on, and every write transaction opened
 with ``BEGIN IMMEDIATE`` so writers queue for the lock up front instead of failing with
 "database is locked" when a read lock cannot be upgraded. PostgreSQL gets a pre-pinged
-connection pool. Migrations run programmatically with Alembic, serialised between
-processes.
+connection pool and bounded waits (:class:`SessionLimits`): a worker frozen
+mid-transaction (SIGSTOP) must not stall every other worker behind its row locks.
+Migrations run programmatically with Alembic, serialised between processes.
 """
 
 from __future__ import annotations
@@ -22,9 +23,14 @@ from alembic.config import Config
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from docbatch.errors import DatabaseBusyError
+
 __all__ = [
+    "BUSY_SQLSTATES",
     "READ_ONLY",
     "Database",
+    "SessionLimits",
+    "busy_error",
     "create_engine_for",
     "include_in_comparison",
     "migrate",
@@ -38,11 +44,59 @@ _MIGRATION_LOCK_KEY = 0x646F_6362  # "docb"
 #: Execution option for read-only work: on SQLite it opens a deferred transaction, so a
 #: read does not queue behind writers for the write lock.
 READ_ONLY = "docbatch_read_only"
+#: PostgreSQL errors of a wait that ran out: a lock wait over ``lock_timeout``
+#: (55P03), a statement over ``statement_timeout`` (57014), a session ended for idling
+#: in a transaction (25P03). Each is transient: the holder goes, the work succeeds.
+BUSY_SQLSTATES = frozenset({"55P03", "57014", "25P03"})
 
 
-def create_engine_for(url: str, **kwargs: Any) -> Engine:
+@dataclass(frozen=True, slots=True)
+class SessionLimits:
+    """Bounded waits for every PostgreSQL session (milliseconds; 0 = no limit).
+
+    ``lock_timeout_ms``: the longest wait for a lock another session holds.
+    ``idle_in_transaction_ms``: the server ends a session idle inside a transaction
+    this long (a frozen worker), which frees its locks. ``statement_timeout_ms``: the
+    longest statement. SQLite has its own busy timeout and ignores these.
+    """
+
+    lock_timeout_ms: int = 10_000
+    idle_in_transaction_ms: int = 60_000
+    statement_timeout_ms: int = 0
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> SessionLimits:
+        """The limits of :class:`~docbatch.settings.Settings` (``db_*`` fields)."""
+        return cls(
+            lock_timeout_ms=settings.db_lock_timeout_ms,
+            idle_in_transaction_ms=settings.db_idle_in_transaction_timeout_ms,
+            statement_timeout_ms=settings.db_statement_timeout_ms,
+        )
+
+    def options(self) -> str:
+        """The libpq ``options`` string that sets the limits at connection start."""
+        return " ".join(
+            [
+                f"-c lock_timeout={self.lock_timeout_ms}",
+                f"-c idle_in_transaction_session_timeout={self.idle_in_transaction_ms}",
+                f"-c statement_timeout={self.statement_timeout_ms}",
+            ]
+        )
+
+
+def busy_error(exc: BaseException) -> DatabaseBusyError | None:
+    """The :class:`~docbatch.errors.DatabaseBusyError` for a wait that ran out, else None."""
+    orig = getattr(exc, "orig", exc)
+    if getattr(orig, "sqlstate", None) not in BUSY_SQLSTATES:
+        return None
+    detail = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    return DatabaseBusyError(f"database busy: {detail}")
+
+
+def create_engine_for(url: str, *, limits: SessionLimits | None = None, **kwargs: Any) -> Engine:
     """Create an engine for ``url`` configured for concurrent workers.
 
+    On PostgreSQL every connection gets ``limits`` (default :class:`SessionLimits`).
     Extra keyword arguments go to :func:`sqlalchemy.create_engine`.
     """
     parsed = make_url(url)
@@ -55,7 +109,10 @@ def create_engine_for(url: str, **kwargs: Any) -> Engine:
         "pool_recycle": 1800,
     }
     options.update(kwargs)
-    return sa.create_engine(url, **options)
+    connect_args = dict(options.pop("connect_args", {}))
+    given = connect_args.get("options", "")
+    connect_args["options"] = f"{(limits or SessionLimits()).options()} {given}".strip()
+    return sa.create_engine(url, connect_args=connect_args, **options)
 
 
 def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
@@ -164,6 +221,9 @@ def migrate(engine: Engine) -> None:
     """
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
+            # A migration waits for another process's migration, however long it takes.
+            connection.exec_driver_sql("SET LOCAL lock_timeout = 0")
+            connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
             connection.execute(
                 sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY}
             )
@@ -179,9 +239,19 @@ class Database:
     sessions: sessionmaker[Session]
 
     @classmethod
-    def open(cls, url: str, *, run_migrations: bool = True, **engine_kwargs: Any) -> Database:
-        """Create the engine for ``url`` and (by default) bring the schema to head."""
-        engine = create_engine_for(url, **engine_kwargs)
+    def open(
+        cls,
+        url: str,
+        *,
+        run_migrations: bool = True,
+        limits: SessionLimits | None = None,
+        **engine_kwargs: Any,
+    ) -> Database:
+        """Create the engine for ``url`` and (by default) bring the schema to head.
+
+        ``limits`` bound the waits of PostgreSQL sessions (default :class:`SessionLimits`).
+        """
+        engine = create_engine_for(url, limits=limits, **engine_kwargs)
         if run_migrations:
             migrate(engine)
         return cls(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
@@ -196,7 +266,7 @@ class Database:
         self.engine.dispose()
 
 
-#: Search structures that migration 0006 keeps outside the models: the FTS5 table (and
+#: Search structures that migration 0007 keeps outside the models: the FTS5 table (and
 #: its shadow tables) on SQLite, the generated tsvector column's index on PostgreSQL.
 _SEARCH_OBJECTS = ("pages_fts", "ix_pages_search")
 

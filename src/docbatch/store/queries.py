@@ -145,6 +145,7 @@ def unfinished_documents(
             DOCUMENTS.c.state,
             DOCUMENTS.c.stage,
             DOCUMENTS.c.attempts,
+            DOCUMENTS.c.needs_ocr,
             BATCHES.c.priority,
         )
         # A re-opened document runs with its recovery batch's priority.
@@ -165,7 +166,13 @@ def unfinished_documents(
             statement = statement.where(DOCUMENTS.c.id > after)
     return [
         DocumentRef(
-            r.id, batch_id, DocumentState(r.state), Stage(r.stage), r.attempts, Priority(r.priority)
+            r.id,
+            batch_id,
+            DocumentState(r.state),
+            Stage(r.stage),
+            r.attempts,
+            Priority(r.priority),
+            r.needs_ocr,
         )
         for r in connection.execute(statement)
     ]
@@ -249,6 +256,7 @@ def unfinished_by_priority(
             DOCUMENTS.c.state,
             DOCUMENTS.c.stage,
             DOCUMENTS.c.attempts,
+            DOCUMENTS.c.needs_ocr,
         )
         .join(BATCHES, runs_in(BATCHES.c.id))
         .where(
@@ -261,7 +269,13 @@ def unfinished_by_priority(
     )
     return [
         DocumentRef(
-            r.id, r.batch_id, DocumentState(r.state), Stage(r.stage), r.attempts, Priority(priority)
+            r.id,
+            r.batch_id,
+            DocumentState(r.state),
+            Stage(r.stage),
+            r.attempts,
+            Priority(priority),
+            r.needs_ocr,
         )
         for r in rows
     ]

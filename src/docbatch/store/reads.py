@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 from docbatch.errors import NotFoundError
 from docbatch.models import (
@@ -27,7 +28,7 @@ from docbatch.models import (
     Stage,
 )
 from docbatch.store import batches, monitoring, queries, recovery, reopen, results
-from docbatch.store.db import READ_ONLY, Database
+from docbatch.store.db import READ_ONLY, Database, busy_error
 from docbatch.store.records import (
     BatchCounts,
     BatchRecord,
@@ -62,11 +63,21 @@ class RepositoryReads:
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        """A read-only transaction (deferred on SQLite, so it never waits for writers)."""
-        with self.database.engine.connect() as connection:
-            connection = connection.execution_options(**{READ_ONLY: True})
-            with connection.begin():
-                yield connection
+        """A read-only transaction (deferred on SQLite, so it never waits for writers).
+
+        A statement over the PostgreSQL time limit raises
+        :class:`~docbatch.errors.DatabaseBusyError` (transient).
+        """
+        try:
+            with self.database.engine.connect() as connection:
+                connection = connection.execution_options(**{READ_ONLY: True})
+                with connection.begin():
+                    yield connection
+        except DBAPIError as exc:
+            busy = busy_error(exc)
+            if busy is None:
+                raise
+            raise busy from exc
 
     # -- batches ------------------------------------------------------------------------
 

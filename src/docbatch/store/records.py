@@ -90,6 +90,8 @@ class EventKind(enum.StrEnum):
     BATCH_RECOVERED = "batch_recovered"
     #: A failed step parked until ``retry_at`` by the retry policy.
     RETRY_SCHEDULED = "retry_scheduled"
+    #: The extract step gave its lease up for an OCR worker (not an attempt).
+    HANDED_OFF = "handed_off"
 
 
 class ClaimOutcome(enum.StrEnum):
@@ -210,8 +212,11 @@ class DocumentRecord:
     retry_at: datetime | None = None
     #: Retries spent by the retry policy (worker crashes count in ``attempts``).
     retries: int = 0
-    #: The recovery batch that re-opened this failed document, if any.
+    #: The recovery batch that re-opened this failed (or cancelled) document, if any.
     recovery_batch_id: str | None = None
+    #: The state it was re-opened from (``failed`` or ``cancelled``), which the batches
+    #: it recovers still count it as until it ends again.
+    reopened_from: str | None = None
     #: What the extract stage warned about (``no_text``, ``pdf_repaired``, ...).
     warnings: tuple[str, ...] = ()
 
@@ -226,6 +231,14 @@ class DocumentRef:
     stage: Stage
     attempts: int
     priority: Priority
+    #: The extract step handed the document to OCR: re-send it as the OCR step.
+    needs_ocr: bool = False
+
+    @property
+    def step(self) -> str:
+        """The step to send: the stage's name, or ``"ocr"`` for a document handed to
+        OCR at extract (a re-send resumes the step the document was in)."""
+        return "ocr" if self.needs_ocr and self.stage is Stage.EXTRACT else self.stage.value
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,8 @@
 The reconciler asks for documents whose lease expired (killed worker) or that sat
 pending far longer than their batch has been enqueued (lost message, broker restarted
 empty), requeues them with a compare-and-set that refuses live leases, and enqueues them
-again. Attempts stay bounded because every claim counts one.
+again, at the step they were in (a document handed to OCR is re-sent to OCR). Attempts
+stay bounded because every claim counts one; a hand-off to OCR gives its claim back.
 """
 
 from __future__ import annotations
@@ -19,7 +20,14 @@ from docbatch.models import Stage
 from docbatch.store.records import BatchState, DocumentRef, DocumentState, EventKind, Priority
 from docbatch.store.rows import BATCHES, DOCUMENTS, record_event
 
-__all__ = ["expired_leases", "renew_lease", "requeue", "reset_for_retry", "stale_pending"]
+__all__ = [
+    "expired_leases",
+    "hand_off_to_ocr",
+    "renew_lease",
+    "requeue",
+    "reset_for_retry",
+    "stale_pending",
+]
 
 _PENDING = DocumentState.PENDING.value
 _PROCESSING = DocumentState.PROCESSING.value
@@ -112,6 +120,43 @@ def reset_for_retry(
     return True
 
 
+def hand_off_to_ocr(
+    connection: Connection, document_id: str, owner: str | None, now: datetime
+) -> bool:
+    """Give up the extract lease for an OCR worker; the claim is handed back.
+
+    A hand-off is not an attempt (attempts count runs that crashed or failed), so the
+    attempt the extract claim took is returned, and ``needs_ocr`` makes every later
+    re-send of the document (reconciler, resume, parked retry) the OCR step.
+    """
+    row = connection.execute(
+        sa.update(DOCUMENTS)
+        .where(*releasable(document_id, Stage.EXTRACT, owner))
+        .values(
+            state=_PENDING,
+            lease_expires_at=None,
+            lease_owner=None,
+            attempts=sa.case((DOCUMENTS.c.attempts > 0, DOCUMENTS.c.attempts - 1), else_=0),
+            needs_ocr=True,
+            updated_at=now,
+        )
+        .returning(DOCUMENTS.c.batch_id, DOCUMENTS.c.attempts)
+    ).one_or_none()
+    if row is None:
+        return False
+    record_event(
+        connection,
+        EventKind.HANDED_OFF,
+        now,
+        batch_id=row.batch_id,
+        document_id=document_id,
+        stage=Stage.EXTRACT,
+        attempt=row.attempts,
+        detail={"to": "ocr"},
+    )
+    return True
+
+
 def renew_lease(
     connection: Connection,
     document_id: str,
@@ -143,6 +188,7 @@ def _refs(rows: Sequence[sa.Row[Any]]) -> list[DocumentRef]:
             Stage(r.stage),
             r.attempts,
             Priority(r.priority),
+            r.needs_ocr,
         )
         for r in rows
     ]
@@ -155,6 +201,7 @@ def _ref_select() -> sa.Select[Any]:
         DOCUMENTS.c.state,
         DOCUMENTS.c.stage,
         DOCUMENTS.c.attempts,
+        DOCUMENTS.c.needs_ocr,
         BATCHES.c.priority,
     ).join(
         # A re-opened document belongs to its recovery batch while it runs again.

@@ -92,8 +92,9 @@ class RecoveryStore:
         """Parked documents whose ``retry_at`` has passed, un-parked for sending now.
 
         A document is returned by one call only (its ``retry_at`` is cleared in the same
-        transaction). If sending then fails, the document is an ordinary pending one and
-        the reconciler's lost-message rule sends it later.
+        transaction; concurrent calls skip each other's rows rather than wait). If
+        sending then fails, the document is an ordinary pending one and the reconciler's
+        lost-message rule sends it later.
         """
         when = now or self.clock()
 
@@ -101,13 +102,17 @@ class RecoveryStore:
             rows = connection.execute(
                 sa.select(
                     DOCUMENTS.c.id, DOCUMENTS.c.batch_id, DOCUMENTS.c.stage,
-                    DOCUMENTS.c.attempts, BATCHES.c.priority,
+                    DOCUMENTS.c.attempts, DOCUMENTS.c.needs_ocr, BATCHES.c.priority,
                 )
                 .join(BATCHES, BATCHES.c.id == sa.func.coalesce(
                     DOCUMENTS.c.recovery_batch_id, DOCUMENTS.c.batch_id))
                 .where(DOCUMENTS.c.state == _PENDING, DOCUMENTS.c.retry_at <= when)
                 .order_by(DOCUMENTS.c.retry_at)
                 .limit(limit)
+                # Rows another session holds (a frozen one, or a second reconciler) are
+                # left for a later pass instead of waited for (PostgreSQL; ignored on
+                # SQLite, whose write transaction is already exclusive).
+                .with_for_update(of=DOCUMENTS, skip_locked=True)
             ).all()  # fmt: skip
             if not rows:
                 return []
@@ -118,7 +123,7 @@ class RecoveryStore:
             )
             return [
                 DocumentRef(r.id, r.batch_id, DocumentState.PENDING, Stage(r.stage), r.attempts,
-                            Priority(r.priority))
+                            Priority(r.priority), r.needs_ocr)
                 for r in rows
             ]  # fmt: skip
 

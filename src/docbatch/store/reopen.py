@@ -26,6 +26,11 @@ How a recovery is counted (the design :mod:`docbatch.recovery` relies on):
   recovery batch in between is then corrected exactly as the original is (pages
   dropped at re-opening, a failure moved to completed or cancelled at the end), so every
   batch of the chain keeps a true account (:func:`recovered_batches`).
+- Cancelled documents are re-opened the same way when a recovery asks for the
+  ``cancelled`` category. ``reopened_from`` remembers what the batches it recovers count
+  it as (``failed`` or ``cancelled``), and its end moves it from that counter. A cancelled
+  batch with no cancelled document left reads ``completed`` (or
+  ``completed_with_failures``), again without being finalised twice.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from docbatch.errors import ErrorCategory, NothingToRecoverError
 from docbatch.models import Stage
 from docbatch.store import lifecycle
 from docbatch.store.records import (
@@ -61,6 +67,9 @@ __all__ = [
 ]
 
 _FAILED = DocumentState.FAILED.value
+_CANCELLED = DocumentState.CANCELLED.value
+#: Finalised states a recovered batch can move on from (see :func:`_settle`).
+_SETTLED_FROM = (BatchState.COMPLETED_WITH_FAILURES.value, BatchState.CANCELLED.value)
 
 
 def failed_documents(
@@ -69,10 +78,15 @@ def failed_documents(
     """``(document id, failed stage)`` of the batch's failed documents in ``categories``.
 
     A recovery batch's failed documents are those it re-opened that failed again.
-    ``categories`` None means every category.
+    ``categories`` None means every category of failure. Cancelled documents (category
+    ``cancelled``) are included only when ``categories`` names that category: a user
+    re-runs what they cancelled on purpose, not as a side effect of ``--all``.
     """
+    states = [_FAILED]
+    if categories is not None and ErrorCategory.CANCELLED.value in set(categories):
+        states.append(_CANCELLED)
     statement = sa.select(DOCUMENTS.c.id, DOCUMENTS.c.error_stage).where(
-        in_batch(batch_id), DOCUMENTS.c.state == _FAILED
+        in_batch(batch_id), DOCUMENTS.c.state.in_(states)
     )
     if categories is not None:
         statement = statement.where(DOCUMENTS.c.error_category.in_(sorted(set(categories))))
@@ -135,8 +149,9 @@ def create_recovery_batch(
     """Insert the recovery batch and re-open ``documents`` (still failed) into it.
 
     Returns how many documents were re-opened (a document no longer failed, because
-    another recovery took it first, is skipped). With none, the batch is created
-    already completed, as an empty batch is.
+    another recovery took it first, is skipped). With none, raises
+    :class:`~docbatch.errors.NothingToRecoverError`, which rolls the transaction back:
+    no empty recovery batch is left behind.
     """
     project_id = connection.execute(
         sa.select(BATCHES.c.project_id).where(BATCHES.c.id == original_id)
@@ -166,17 +181,9 @@ def create_recovery_batch(
     for stage, ids in by_stage.items():
         for part in chunked(ids, 500):
             reopened += _reopen(connection, list(part), stage, recovery_id, now)
-    done = reopened == 0
-    connection.execute(
-        sa.update(BATCHES)
-        .where(BATCHES.c.id == recovery_id)
-        .values(
-            total=reopened,
-            state=(BatchState.COMPLETED if done else BatchState.PENDING).value,
-            finished_at=now if done else None,
-            finalized_count=1 if done else 0,
-        )
-    )
+    if reopened == 0:
+        raise NothingToRecoverError(f"nothing to recover in batch {original_id}")
+    connection.execute(sa.update(BATCHES).where(BATCHES.c.id == recovery_id).values(total=reopened))
     record_event(
         connection,
         EventKind.BATCH_CREATED,
@@ -200,8 +207,10 @@ def _reopen(
     )
     rows = connection.execute(
         sa.update(DOCUMENTS)
-        .where(DOCUMENTS.c.id.in_(ids), DOCUMENTS.c.state == _FAILED)
+        .where(DOCUMENTS.c.id.in_(ids), DOCUMENTS.c.state.in_((_FAILED, _CANCELLED)))
         .values(
+            # What the batches it recovers count it as until it ends again.
+            reopened_from=DOCUMENTS.c.state,
             state=DocumentState.PENDING.value,
             stage=stage.value,
             attempts=0,
@@ -262,10 +271,10 @@ def count_reopened(
     finalized = lifecycle.count_terminal(
         connection, doc.recovery_batch_id, state, 1, pages, now=now
     )
-    moved = state is DocumentState.COMPLETED
+    counted_as = DocumentState(doc.reopened_from or _FAILED)
     values = {
         BATCHES.c[name]: BATCHES.c[name] + n
-        for name, n in original_correction(state, 1, pages).items()
+        for name, n in original_correction(state, 1, pages, counted_as).items()
     }
     for recovered in recovered_batches(connection, doc.batch_id, doc.recovery_batch_id):
         counts = connection.execute(
@@ -274,8 +283,8 @@ def count_reopened(
             .values(values)
             .returning(BATCHES.c.state, BATCHES.c.failed, BATCHES.c.cancelled)
         ).one_or_none()
-        if moved and counts is not None and counts.failed == 0 and counts.cancelled == 0:
-            _settle(connection, recovered, counts.state, now)
+        if counts is not None and state is not counted_as:
+            _settle(connection, recovered, counts, now)
     return Transition(True, doc.batch_id, finalized)
 
 
@@ -305,28 +314,44 @@ def recovered_batches(connection: Connection, batch_id: str, recovery_batch_id: 
     return [*between, batch_id]
 
 
-def original_correction(state: DocumentState, documents: int, pages: int) -> dict[str, int]:
+def original_correction(
+    state: DocumentState,
+    documents: int,
+    pages: int,
+    counted_as: DocumentState = DocumentState.FAILED,
+) -> dict[str, int]:
     """Counter changes of the original batch when ``documents`` of its re-opened documents
     (``pages`` pages) end ``state``.
 
-    Their pages come back. Each still counted as failed there moves to ``state``'s
-    counter, unless it failed again, so the original's counters stay a true account of
-    its documents.
+    Their pages come back. Each is still counted there as ``counted_as``, the state it
+    was re-opened from (failed, or cancelled); it moves to ``state``'s counter unless it
+    ended that way again, so the original's counters stay a true account of its
+    documents.
     """
     deltas = {"pages": pages}
-    if state is not DocumentState.FAILED:
-        deltas |= {"failed": -documents, state.value: documents}
+    if state is not counted_as:
+        deltas |= {counted_as.value: -documents, state.value: documents}
     return deltas
 
 
-def _settle(connection: Connection, batch_id: str, state: str, now: datetime) -> None:
-    """Every failure of a finalised batch was recovered: say so, without re-finalising."""
-    if state != BatchState.COMPLETED_WITH_FAILURES.value:
+def _settle(connection: Connection, batch_id: str, counts: Any, now: datetime) -> None:
+    """A finalised batch whose failures or cancellations were recovered: its state says
+    so, without re-finalising (``completed`` once none is left, ``completed_with_failures``
+    for a cancelled batch with no cancelled document left but failures)."""
+    if counts.state not in _SETTLED_FROM:
+        return
+    if counts.cancelled:
+        return
+    state = BatchState.COMPLETED if counts.failed == 0 else BatchState.COMPLETED_WITH_FAILURES
+    if state.value == counts.state:
         return
     matched = connection.execute(
         sa.update(BATCHES)
-        .where(BATCHES.c.id == batch_id, BATCHES.c.state == state)
-        .values(state=BatchState.COMPLETED.value)
+        .where(BATCHES.c.id == batch_id, BATCHES.c.state == counts.state)
+        .values(state=state.value)
     ).rowcount
     if matched:
-        record_event(connection, EventKind.BATCH_RECOVERED, now, batch_id=batch_id)
+        record_event(
+            connection, EventKind.BATCH_RECOVERED, now, batch_id=batch_id,
+            detail={"from": counts.state, "to": state.value},
+        )  # fmt: skip

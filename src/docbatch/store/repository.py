@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from docbatch.errors import ErrorCategory, NotFoundError
 from docbatch.models import Stage
 from docbatch.store import batches, lifecycle, recovery
-from docbatch.store.db import Database
+from docbatch.store.db import Database, busy_error
 from docbatch.store.reads import RepositoryReads
 from docbatch.store.records import (
     BatchRecord,
@@ -79,12 +79,21 @@ class Repository(RepositoryReads, RecoveryStore):
     # -- transactions -------------------------------------------------------------------
 
     def _write(self, work: Callable[[Connection], T]) -> T:
-        """Run ``work`` in one write transaction, re-running it after a deadlock."""
+        """Run ``work`` in one write transaction, re-running it after a deadlock.
+
+        A wait that ran out (a lock held by a frozen session, see
+        :class:`~docbatch.store.db.SessionLimits`) raises
+        :class:`~docbatch.errors.DatabaseBusyError`, a transient error, at once: the
+        caller's retry comes later instead of queueing again behind the same holder.
+        """
         for attempt in range(self.retries + 1):
             try:
                 with self.database.engine.begin() as connection:
                     return work(connection)
             except DBAPIError as exc:
+                busy = busy_error(exc)
+                if busy is not None:
+                    raise busy from exc
                 if attempt >= self.retries or not _retryable(exc):
                     raise
                 time.sleep(0.01 * 2**attempt)
@@ -398,6 +407,15 @@ class Repository(RepositoryReads, RecoveryStore):
         return self._write(
             lambda c: recovery.reset_for_retry(c, document_id, stage, reason, self.clock(), owner)
         )
+
+    def hand_off_to_ocr(self, document_id: str, *, owner: str | None = None) -> bool:
+        """Release a document processing extract for an OCR worker (not an attempt).
+
+        Later re-sends of the document go to the OCR step (see
+        :func:`docbatch.store.recovery.hand_off_to_ocr`). False if the lease is no longer
+        ``owner``'s.
+        """
+        return self._write(lambda c: recovery.hand_off_to_ocr(c, document_id, owner, self.clock()))
 
     def reset_for_retry(self, document_id: str, stage: Stage, reason: str = "") -> bool:
         """:meth:`release` without an owner check."""

@@ -215,6 +215,7 @@ _DOCUMENT_FIELDS = [
     "retry_at",
     "retries",
     "recovery_batch_id",
+    "reopened_from",
 ]
 
 

@@ -2,7 +2,7 @@
 
 - :meth:`SearchIndex.search` ranks pages for a :class:`~docbatch.search_query.SearchQuery`
   with SQLite FTS5's bm25 or PostgreSQL's ``ts_rank``, with a highlighted snippet. The
-  index is kept by the database (migration 0006), so it never lags the pages.
+  index is kept by the database (migration 0007), so it never lags the pages.
 - :meth:`SearchIndex.find_entities` matches a name, alias or citation against a
   project's canonical entities (exact keys and aliases first, then rapidfuzz);
   :meth:`SearchIndex.occurrences` lists where an entity is mentioned, with the role a

@@ -171,6 +171,11 @@ class DocumentRow(Base):
     retry_at: Mapped[datetime | None]
     retries: Mapped[int] = mapped_column(default=0, server_default="0")
     recovery_batch_id: Mapped[str | None] = mapped_column(sa.String(36))
+    # Set by the extract step's hand-off to OCR (migration 0005): a document re-sent at
+    # the extract stage is sent as the OCR step. Read only while the stage is extract.
+    needs_ocr: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # The state a recovery re-opened the document from, "failed" or "cancelled" (0005).
+    reopened_from: Mapped[str | None] = mapped_column(sa.String(32))
 
 
 def _document_fk() -> Mapped[str]:

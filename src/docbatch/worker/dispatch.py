@@ -137,7 +137,10 @@ def send_steps(
 
 
 def send_documents(app: Celery, refs: Iterable[DocumentRef], *, per_task: int) -> int:
-    """Send each document's own stage at its own priority; returns the documents sent.
+    """Send each document's own step at its own priority; returns the documents sent.
+
+    A document's step is its stage, or OCR for one the extract step handed to OCR
+    (:attr:`~docbatch.store.records.DocumentRef.step`).
 
     The documents of one batch need not share a step: a recovery batch resumes each
     re-opened document at the stage it failed at, and a re-opened document runs with its
@@ -147,7 +150,7 @@ def send_documents(app: Celery, refs: Iterable[DocumentRef], *, per_task: int) -
     """
     groups: dict[tuple[str, Priority], list[str]] = defaultdict(list)
     for ref in refs:
-        groups[(ref.stage.value, Priority(ref.priority))].append(ref.document_id)
+        groups[(ref.step, Priority(ref.priority))].append(ref.document_id)
     for (step, priority), ids in groups.items():
         send_steps(app, step, ids, priority, per_task=per_task)
     return sum(len(ids) for ids in groups.values())

@@ -93,7 +93,7 @@ def promote_starved(
             continue
         for ref in repo.unfinished_by_priority(level, quota):
             if first_time is None or first_time(ref):
-                by_stage[ref.stage.value].append(ref.document_id)
+                by_stage[ref.step].append(ref.document_id)
     for stage, ids in by_stage.items():
         send_steps(
             app, stage, ids, Priority.HIGH, per_task=settings.docs_per_task, queue=PROMOTED_QUEUE

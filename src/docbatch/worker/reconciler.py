@@ -5,7 +5,8 @@ submitter killed between committing a batch and enqueueing it). The database kno
 document that is not yet terminal, so a periodic pass re-sends:
 
 - documents whose lease expired (their worker died or their next step was never sent),
-  each once per :func:`expired_resend_window`;
+  each once per :func:`expired_resend_window`, at the step they were in (a document
+  handed to OCR goes back to the OCR queue, not through extract's hand-off again);
 - pending documents of batches never marked enqueued (the submitter died), each at its
   own stage and priority (a recovery batch's documents resume where they failed);
 - pending documents enqueued long ago when the broker queues are empty (lost messages).
@@ -102,7 +103,7 @@ def reconcile_once(app: Celery, runtime: Any, *, now: datetime | None = None) ->
     resent = _first_in_window(runtime, "resent", expired_resend_window(settings))
     for ref in repo.expired_leases(now, limit=1000):
         if resent(ref):
-            send_step(app, ref.stage.value, [ref.document_id], ref.priority)
+            send_step(app, ref.step, [ref.document_id], ref.priority)
             counts["expired"] += 1
 
     # Retries the retry policy parked in the database (docbatch.retry) and now due.
@@ -111,7 +112,7 @@ def reconcile_once(app: Celery, runtime: Any, *, now: datetime | None = None) ->
     stale = repo.stale_pending(now - timedelta(seconds=settings.lease_seconds), limit=5000)
     if stale and broker_queues_empty(app):
         for ref in stale:
-            send_step(app, ref.stage.value, [ref.document_id], ref.priority)
+            send_step(app, ref.step, [ref.document_id], ref.priority)
             counts["lost"] += 1
 
     counts["promoted"] = _promote(app, runtime, now)

@@ -24,5 +24,5 @@ def send_due_retries(app: Celery, repo: Any, now: datetime, limit: int = 1000) -
     refs = repo.take_due_retries(now, limit=limit)
     with app.producer_or_acquire() as producer:
         for ref in refs:
-            send_step(app, ref.stage.value, [ref.document_id], ref.priority, producer=producer)
+            send_step(app, ref.step, [ref.document_id], ref.priority, producer=producer)
     return len(refs)

@@ -38,9 +38,13 @@ class WorkerRuntime:
 
     @cached_property
     def database(self) -> Any:
-        from docbatch.store.db import Database
+        from docbatch.store.db import Database, SessionLimits
 
-        return Database.open(self.settings.effective_database_url, run_migrations=False)
+        return Database.open(
+            self.settings.effective_database_url,
+            run_migrations=False,
+            limits=SessionLimits.from_settings(self.settings),
+        )
 
     @cached_property
     def repo(self) -> Any:

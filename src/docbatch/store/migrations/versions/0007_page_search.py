@@ -6,8 +6,8 @@ SQLite: an FTS5 index (``pages_fts``, Porter stemming over Unicode words) over t
 way a page is indexed by the statement that writes it, in its transaction: a page is
 indexed exactly once, and a document re-run from extract replaces its entries.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-05
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | None = "0005"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
