@@ -192,7 +192,7 @@ class Docbatch:
         """
         from docbatch.worker.dispatch import send_step
 
-        self.get_batch(batch_id)
+        batch_id = self.get_batch(batch_id).id
         refs = self.repo.unfinished_documents(batch_id)
         for ref in refs:
             self.repo.release(ref.document_id, ref.stage, owner=None, reason="resumed")
@@ -216,6 +216,7 @@ class Docbatch:
         """
         from docbatch.recovery import recover
 
+        batch_id = self.get_batch(batch_id).id
         return recover(
             self, batch_id, categories=categories, all_=all_, from_stage=from_stage,
             priority=priority,
@@ -254,11 +255,18 @@ class Docbatch:
         return warm(self.repo, cache, versions, digests).as_dict()
 
     def get_batch(self, batch_id: str) -> BatchRecord:
-        """The batch, or :class:`NotFoundError` naming the id."""
-        batch: BatchRecord | None = self.repo.find_batch(batch_id)
-        if batch is None:
+        """The batch whose id is ``batch_id`` or starts with it (the 8 characters the
+        monitor shows will do); :class:`NotFoundError` naming the id when there is none,
+        :class:`~docbatch.errors.AmbiguousIdError` when several match."""
+        batch: BatchRecord | None = self.repo.find_batch(self.repo.resolve_batch_id(batch_id))
+        if batch is None:  # deleted between the two reads
             raise NotFoundError(f"no batch with id {batch_id!r}")
         return batch
+
+    def get_document(self, document_id: str) -> Any:
+        """The document whose id is ``document_id`` or starts with it
+        (a :class:`~docbatch.store.records.DocumentRecord`)."""
+        return self.repo.get_document(self.repo.resolve_document_id(document_id))
 
     def cancel(self, batch_id: str) -> BatchRecord:
         """Cancel every document not yet terminal; running steps finish but commit nothing.
@@ -267,7 +275,7 @@ class Docbatch:
         batch cancels the documents it re-opened (see
         :func:`docbatch.store.batches.cancel_batch`).
         """
-        self.get_batch(batch_id)
+        batch_id = self.get_batch(batch_id).id
         self.repo.cancel_batch(batch_id)
         batch = self.get_batch(batch_id)
         if self.progress is not None:

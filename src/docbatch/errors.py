@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 __all__ = [
+    "AmbiguousIdError",
     "ConfigError",
     "CorruptDocumentError",
     "DocbatchError",
@@ -175,6 +176,12 @@ class NotFoundError(PermanentError):
     """A batch, document or project that was asked for does not exist."""
 
     code = "not_found"
+
+
+class AmbiguousIdError(NotFoundError):
+    """An id prefix starts several batches or documents, so none can be chosen."""
+
+    code = "ambiguous_id"
 
 
 class ConfigError(DocbatchError):

@@ -248,6 +248,7 @@ def export(
     from docbatch.export import export_records
 
     client = _client(ctx)
+    batch = None if batch is None else client.get_batch(batch).id  # a prefix will do
     handle = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
     try:
         count = export_records(

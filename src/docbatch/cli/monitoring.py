@@ -41,13 +41,14 @@ def report(
     from docbatch.report import build_report
 
     client = _client(ctx)
+    batch_id = client.get_batch(batch_id).id  # a prefix will do
     cache = None
     if client.redis is not None:
         try:
             cache = MetricsReader(client.redis, client.settings.key_prefix).batch_cache(batch_id)
         except Exception as exc:  # the report stands on the database alone
             err.print(f"[yellow]cache figures unavailable[/]: {exc}")
-    result = build_report(client.repo, client.get_batch(batch_id).id, cache_counts=cache)
+    result = build_report(client.repo, batch_id, cache_counts=cache)
     if html is not None:
         from docbatch.report_html import render_html
 

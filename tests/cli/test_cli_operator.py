@@ -1,0 +1,96 @@
+"""Operator experience of the command line: short ids, missing state, help, tables.
+
+Batches are created through the Python API (nothing is processed), so these tests run in
+well under a second each on SQLite in the private state folder of ``settings``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner, Result
+
+from docbatch.cli.main import app
+from docbatch.cli.render import status_table, summary_table
+from docbatch.client import Docbatch
+from docbatch.errors import AmbiguousIdError, NotFoundError
+from docbatch.settings import Settings
+from docbatch.store.records import NewDocument
+
+runner = CliRunner()
+FIRST = "0fec37ee-1111-4000-8000-000000000001"
+SECOND = "0fec37ff-2222-4000-8000-000000000002"
+
+
+def invoke(args: list[str], state_dir: Path | None = None) -> Result:
+    env = {"DOCBATCH_STATE_DIR": str(state_dir)} if state_dir is not None else None
+    return runner.invoke(app, args, env=env)
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[Docbatch]:
+    docbatch = Docbatch(settings)
+    yield docbatch
+    docbatch.close()
+
+
+def _batch(client: Docbatch, batch_id: str, doc_id: str) -> None:
+    doc = replace(NewDocument(path=f"/nowhere/{doc_id}.txt", sha256=None, size_bytes=1), id=doc_id)
+    client.repo.create_batch("default", [doc], options={}, batch_id=batch_id)
+
+
+@pytest.fixture
+def two_batches(client: Docbatch) -> None:
+    _batch(client, FIRST, "d0c5a1b2-0000-4000-8000-00000000000a")
+    _batch(client, SECOND, "d0c5a1c3-0000-4000-8000-00000000000b")
+
+
+# -- ids ------------------------------------------------------------------------------
+
+
+def test_status_takes_the_eight_characters_the_monitor_shows(two_batches: None) -> None:
+    result = invoke(["status", FIRST[:8], "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["batch_id"] == FIRST
+
+
+def test_cancel_and_export_take_a_prefix(two_batches: None) -> None:
+    cancelled = invoke(["cancel", SECOND[:8]])
+    assert cancelled.exit_code == 0, cancelled.output
+    expected = f"batch {SECOND}: cancelled (1 documents cancelled)"
+    assert " ".join(cancelled.stdout.split()) == expected
+    exported = invoke(["export", "--batch", FIRST[:8]])
+    assert exported.exit_code == 0, exported.output
+    rows = [json.loads(line) for line in exported.stdout.splitlines() if line.strip()]
+    assert [r["batch_id"] for r in rows] == [FIRST]
+
+
+def test_an_ambiguous_prefix_is_refused_naming_both_batches(two_batches: None) -> None:
+    result = invoke(["status", "0fec37"])
+    assert isinstance(result.exception, AmbiguousIdError)
+    assert FIRST in str(result.exception) and SECOND in str(result.exception)
+
+
+def test_an_unknown_prefix_is_not_found(two_batches: None) -> None:
+    result = invoke(["status", "abcdef12"])
+    assert isinstance(result.exception, NotFoundError)
+    assert str(result.exception) == "no batch with id 'abcdef12'"
+
+
+def test_tables_never_wrap_a_batch_id() -> None:
+    console = Console(width=80, record=True)
+    console.print(summary_table({"batch_id": FIRST, "status": "completed", "failed": 0}))
+    assert FIRST in console.export_text()
+
+    class Status:  # the fields status_table reads, at their narrowest
+        batch_id, priority, state, percent, total = FIRST, "normal", "done", 100.0, 1
+        completed = failed = cancelled = processing = pending = pages = documents_ahead = 0
+        eta_seconds = rate_docs_per_s = wait_seconds = None
+
+    console.print(status_table(Status()))
+    assert f"batch {FIRST} (normal)" in console.export_text()
