@@ -39,7 +39,7 @@ def test_migrate_creates_every_table(database_url: str) -> None:
     migrate(engine)
     engine.dispose()
     assert _tables(database_url) == set(Base.metadata.tables) | {"alembic_version"}
-    assert _revision(database_url) == ["0004"]
+    assert _revision(database_url) == ["0005"]
 
 
 def test_migrate_twice_is_a_no_op(database_url: str) -> None:
@@ -48,7 +48,7 @@ def test_migrate_twice_is_a_no_op(database_url: str) -> None:
     project = repo.ensure_project("kept")
     migrate(database.engine)
     migrate(database.engine)
-    assert _revision(database_url) == ["0004"]
+    assert _revision(database_url) == ["0005"]
     assert repo.ensure_project("kept") == project
     database.dispose()
 
@@ -73,7 +73,7 @@ def test_concurrent_migrations_both_succeed(database_url: str) -> None:
     for thread in threads:
         thread.join()
     assert errors == []
-    assert _revision(database_url) == ["0004"]
+    assert _revision(database_url) == ["0005"]
 
 
 def test_schema_matches_the_models(database_url: str) -> None:
