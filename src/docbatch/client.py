@@ -61,8 +61,12 @@ class Sources:
 class Docbatch:
     """Submit, watch, cancel and export batches; one instance per process is enough."""
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, *, create: bool = True) -> None:
+        """``create=False`` is for commands that only read what a run left: a SQLite
+        database that does not exist is then reported (:class:`NotFoundError`) instead of
+        created empty, so a misspelled state folder is not mistaken for an empty one."""
         self.settings = settings or Settings.from_env()
+        self.create_database = create
 
     # -- resources --------------------------------------------------------------------
 
@@ -71,8 +75,11 @@ class Docbatch:
         """The SQL database (migrated to the latest schema on first use)."""
         from docbatch.store.db import Database
 
+        url = self.settings.effective_database_url
+        if not self.create_database:
+            _require_sqlite_file(url)
         self.settings.state_dir.mkdir(parents=True, exist_ok=True)
-        return Database.open(self.settings.effective_database_url, run_migrations=True)
+        return Database.open(url, run_migrations=True)
 
     @cached_property
     def repo(self) -> Any:
@@ -288,6 +295,22 @@ class Docbatch:
         from docbatch.reporting import batch_status
 
         return batch_status(self.get_batch(batch_id), self.repo, self.progress)
+
+
+def _require_sqlite_file(url: str) -> None:
+    """Raise :class:`NotFoundError` when ``url`` names a SQLite file that does not exist
+    (a server database is the server's to report)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    path = Path(parsed.database)
+    if not path.is_file():
+        raise NotFoundError(
+            f"nothing there: no docbatch database at {path} (check DOCBATCH_STATE_DIR or "
+            "DOCBATCH_DATABASE_URL; docbatch run or submit creates one)"
+        )
 
 
 def _new_document(source: DocumentSource) -> NewDocument:

@@ -7,6 +7,8 @@ well under a second each on SQLite in the private state folder of ``settings``.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -94,3 +96,54 @@ def test_tables_never_wrap_a_batch_id() -> None:
 
     console.print(status_table(Status()))
     assert f"batch {FIRST} (normal)" in console.export_text()
+
+
+# -- exports and missing state --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("what", "first"),
+    [("documents", "id,batch_id,"), ("entities", "id,type,"), ("relationships", "type,source,")],
+)
+def test_a_csv_export_with_no_rows_still_has_its_header(
+    client: Docbatch, what: str, first: str
+) -> None:
+    client.database  # noqa: B018 - an existing, empty database
+    result = invoke(["export", "--format", "csv", "--what", what])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(first)
+    assert len(result.stdout.splitlines()) == 1
+
+
+def test_the_csv_header_names_every_column_of_a_row(two_batches: None) -> None:
+    result = invoke(["export", "--format", "csv", "--batch", FIRST])
+    header, row = result.stdout.splitlines()
+    assert header.split(",")[:7] == ["id", "batch_id", "external_id", "path", "sha256", "mime",
+                                     "state"]  # fmt: skip
+    assert row.startswith("d0c5a1b2-0000-4000-8000-00000000000a," + FIRST)
+
+
+@pytest.mark.parametrize(
+    "args", [["status", "0fec37ee"], ["export"], ["cancel", "0fec37ee"], ["report", "0fec37ee"]]
+)
+def test_reading_a_state_folder_that_does_not_exist_says_so(
+    settings: Settings, tmp_path: Path, args: list[str]
+) -> None:
+    typo = tmp_path / "stat"
+    result = invoke(args, typo)
+    assert isinstance(result.exception, NotFoundError)
+    assert str(result.exception).startswith(f"nothing there: no docbatch database at {typo}")
+    assert not typo.exists()
+
+
+def test_the_script_exits_1_with_one_line_for_a_missing_state_folder(tmp_path: Path) -> None:
+    script = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "docbatch"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCBATCH_")}
+    env.update(DOCBATCH_STATE_DIR=str(tmp_path / "nowhere"), COLUMNS="400")
+    proc = subprocess.run(
+        [str(script), "export"], capture_output=True, text=True, env=env, check=False
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("error: nothing there: no docbatch database at ")
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "nowhere").exists()

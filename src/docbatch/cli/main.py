@@ -54,10 +54,15 @@ def _settings(ctx: typer.Context) -> Settings:
     return settings
 
 
-def _client(ctx: typer.Context) -> Any:
+def _client(ctx: typer.Context, *, create: bool = True) -> Any:
     from docbatch.client import Docbatch
 
-    return Docbatch(_settings(ctx))
+    return Docbatch(_settings(ctx), create=create)
+
+
+def _reader(ctx: typer.Context) -> Any:
+    """A client for commands that read what runs left: a missing database is an error."""
+    return _client(ctx, create=False)
 
 
 def _sources(paths: list[Path] | None, manifest: Path | None, allow_root: list[Path] | None) -> Any:
@@ -190,7 +195,7 @@ def status(
 
     from docbatch.cli.render import status_table
 
-    client = _client(ctx)
+    client = _reader(ctx)
     while True:
         info = client.status(batch_id)
         if as_json:
@@ -205,7 +210,7 @@ def status(
 @app.command()
 def cancel(ctx: typer.Context, batch_id: Annotated[str, typer.Argument(help="Batch id.")]) -> None:
     """Cancel the documents of a batch that have not finished."""
-    batch = _client(ctx).cancel(batch_id)
+    batch = _reader(ctx).cancel(batch_id)
     out.print(f"batch {batch.id}: {batch.state.value} ({batch.cancelled} documents cancelled)")
 
 
@@ -247,7 +252,7 @@ def export(
     """Write results: one record per document, or the project's entity graph."""
     from docbatch.export import export_records
 
-    client = _client(ctx)
+    client = _reader(ctx)
     batch = None if batch is None else client.get_batch(batch).id  # a prefix will do
     handle = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
     try:

@@ -21,10 +21,10 @@ out = Console()
 err = Console(stderr=True)
 
 
-def _client(ctx: typer.Context) -> Any:
+def _client(ctx: typer.Context, *, create: bool = True) -> Any:
     from docbatch.client import Docbatch
 
-    return Docbatch(ctx.obj)
+    return Docbatch(ctx.obj, create=create)
 
 
 def report(
@@ -40,7 +40,7 @@ def report(
     from docbatch.metrics import MetricsReader
     from docbatch.report import build_report
 
-    client = _client(ctx)
+    client = _client(ctx, create=False)  # a report reads a run: nothing to create
     batch_id = client.get_batch(batch_id).id  # a prefix will do
     cache = None
     if client.redis is not None:
