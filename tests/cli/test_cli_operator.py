@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import replace
@@ -147,3 +148,51 @@ def test_the_script_exits_1_with_one_line_for_a_missing_state_folder(tmp_path: P
     assert proc.stderr.startswith("error: nothing there: no docbatch database at ")
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "nowhere").exists()
+
+
+# -- help -----------------------------------------------------------------------------
+
+TYPE_TAG = re.compile(r"<(?:bool|str|int|float|path|list\[\w+\]|[a-z]+)>")
+EVERY_COMMAND = [
+    ["run"], ["status"], ["export"], ["report"], ["monitor"], ["serve"], ["submit"],
+    ["worker"], ["cancel"], ["recover"], ["analyze"], ["warm"], ["quarantine"],
+    ["quarantine", "list"], ["quarantine", "release"], [],
+]  # fmt: skip
+
+
+def help_text(args: list[str]) -> str:
+    result = runner.invoke(app, [*args, "--help"], env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    return " ".join(result.stdout.split())
+
+
+@pytest.mark.parametrize("args", EVERY_COMMAND, ids=lambda a: " ".join(a) or "docbatch")
+def test_help_shows_no_type_tags(args: list[str]) -> None:
+    text = help_text(args)
+    assert "--help" in text
+    assert TYPE_TAG.findall(text) == []
+
+
+def test_the_everyday_commands_come_first_in_named_panels() -> None:
+    text = help_text([])
+    order = ["Everyday", "run", "status", "export", "report", "monitor", "serve",
+             "Distributed workers", "submit", "worker", "cancel",
+             "Failures and cache", "recover", "analyze", "warm", "quarantine",
+             "Development", "bench"]  # fmt: skip
+    positions = [text.index(f" {name} ") for name in order]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize(("command", "option"), [("run", "--workers"), ("worker", "--concurrency")])
+def test_a_zero_default_is_explained(command: str, option: str) -> None:
+    text = help_text([command])
+    assert "[default: 0]" not in text
+    assert f"{option} -{option[2]} N " in text
+    assert "(default 0 = one per CPU)" in text
+
+
+def test_recover_help_says_what_it_needs() -> None:
+    text = help_text(["recover"])
+    assert "Needs: the id (or a 6+ character prefix) of a batch with failed documents" in text
+    assert "DOCBATCH_BROKER_URL" in text and "docbatch worker" in text
+    assert "Usage: docbatch recover [OPTIONS] {BATCH_ID}" in text

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from docbatch.cli.help import PlainGroup, arrange
 from docbatch.cli.monitoring import register as register_monitoring
 from docbatch.cli.recovery_commands import register as register_recovery_commands
 from docbatch.errors import DocbatchError, ManifestError
@@ -29,23 +30,33 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=PlainGroup,
 )
 console = Console(stderr=True)
 out = Console()
-register_recovery_commands(app)  # recover, analyze, quarantine, warm
 
 PathsArg = Annotated[
     list[Path] | None, typer.Argument(help="Files or folders (searched recursively).")
 ]
 ManifestOpt = Annotated[
     Path | None,
-    typer.Option("--manifest", "-m", help='JSON manifest: {"documents": [{"path": ...}]}.'),
+    typer.Option(
+        "--manifest",
+        "-m",
+        metavar="FILE",
+        help='JSON manifest: {"documents": [{"path": ...}]}.',
+    ),
 ]
 AllowRootOpt = Annotated[
-    list[Path] | None, typer.Option("--allow-root", help="Another folder manifest paths may use.")
+    list[Path] | None,
+    typer.Option("--allow-root", metavar="DIR", help="Another folder manifest paths may use."),
 ]
-PriorityOpt = Annotated[str | None, typer.Option("--priority", "-p", help="high, normal or low.")]
-ProjectOpt = Annotated[str | None, typer.Option("--project", help="Project the batch belongs to.")]
+PriorityOpt = Annotated[
+    str | None, typer.Option("--priority", "-p", metavar="LEVEL", help="high, normal or low.")
+]
+ProjectOpt = Annotated[
+    str | None, typer.Option("--project", metavar="NAME", help="Project the batch belongs to.")
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
 
 
@@ -87,12 +98,21 @@ def run(
     allow_root: AllowRootOpt = None,
     priority: PriorityOpt = None,
     project: ProjectOpt = None,
-    workers: Annotated[int, typer.Option("--workers", "-w", help="Local worker processes.")] = 0,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            "-w",
+            metavar="N",
+            show_default=False,
+            help="Local worker processes (default 0 = one per CPU).",
+        ),
+    ] = 0,
     inline: Annotated[
         bool, typer.Option("--inline", help="No Celery: run in this process.")
     ] = False,
     resume: Annotated[
-        str | None, typer.Option("--resume", help="Finish an interrupted batch.")
+        str | None, typer.Option("--resume", metavar="BATCH", help="Finish an interrupted batch.")
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -218,10 +238,21 @@ def cancel(ctx: typer.Context, batch_id: Annotated[str, typer.Argument(help="Bat
 def worker(
     ctx: typer.Context,
     queues: Annotated[
-        str | None, typer.Option("--queues", "-Q", help="Comma-separated queues.")
+        str | None, typer.Option("--queues", "-Q", metavar="QUEUES", help="Comma-separated queues.")
     ] = None,
-    concurrency: Annotated[int, typer.Option("--concurrency", "-c")] = 0,
-    loglevel: Annotated[str, typer.Option("--loglevel", "-l")] = "INFO",
+    concurrency: Annotated[
+        int,
+        typer.Option(
+            "--concurrency",
+            "-c",
+            metavar="N",
+            show_default=False,
+            help="Processes running tasks (default 0 = one per CPU).",
+        ),
+    ] = 0,
+    loglevel: Annotated[
+        str, typer.Option("--loglevel", "-l", metavar="LEVEL", help="DEBUG, INFO, WARNING...")
+    ] = "INFO",
 ) -> None:
     """Run a Celery worker for DOCBATCH_BROKER_URL (all queues unless --queues)."""
     from docbatch.worker.app import create_app, queue_names
@@ -239,13 +270,15 @@ def worker(
 @app.command()
 def export(
     ctx: typer.Context,
-    batch: Annotated[str | None, typer.Option("--batch", help="Only this batch.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="jsonl or csv.")] = "jsonl",
+    batch: Annotated[
+        str | None, typer.Option("--batch", metavar="BATCH", help="Only this batch.")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", metavar="FORMAT", help="jsonl or csv.")] = "jsonl",
     what: Annotated[
-        str, typer.Option("--what", help="documents, entities or relationships.")
+        str, typer.Option("--what", metavar="KIND", help="documents, entities or relationships.")
     ] = "documents",
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File (default stdout).")
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="File (default stdout).")
     ] = None,
     project: ProjectOpt = None,
 ) -> None:
@@ -266,6 +299,7 @@ def export(
 
 
 register_monitoring(app)  # report, monitor, serve
+register_recovery_commands(app)  # recover, analyze, quarantine, warm
 
 
 @app.command(
@@ -286,6 +320,20 @@ def bench(ctx: typer.Context) -> None:
         )
         raise typer.Exit(2) from None
     raise typer.Exit(bench_main(ctx.args))
+
+
+arrange(
+    app,
+    epilogs={
+        "recover": (
+            "Needs: the id (or a 6+ character prefix) of a batch with failed documents "
+            "(docbatch analyze BATCH lists them), the database that batch ran in "
+            "(DOCBATCH_STATE_DIR or DOCBATCH_DATABASE_URL), and a broker "
+            "(DOCBATCH_BROKER_URL) with workers running (docbatch worker) to process the "
+            "new batch; it prints the new batch's id."
+        ),
+    },
+)
 
 
 class _Null:
