@@ -196,3 +196,9 @@ def test_recover_help_says_what_it_needs() -> None:
     assert "Needs: the id (or a 6+ character prefix) of a batch with failed documents" in text
     assert "DOCBATCH_BROKER_URL" in text and "docbatch worker" in text
     assert "Usage: docbatch recover [OPTIONS] {BATCH_ID}" in text
+
+
+def test_the_run_summary_says_its_elapsed_time_is_the_whole_run() -> None:
+    console = Console(width=80, record=True)
+    console.print(summary_table({"batch_id": FIRST, "status": "completed", "elapsed_s": 1.5}))
+    assert "wall time s (whole run)" in console.export_text()

@@ -56,6 +56,10 @@ class BatchProgressBar:
         self.progress.advance(self.task, count)
 
 
+#: Summary keys whose plain name would not say what they measure.
+_SUMMARY_LABELS = {"elapsed_s": "wall time s (whole run)"}
+
+
 def _id_table(title: str) -> Table:
     """A two-column table whose title, which holds a full id, never wraps.
 
@@ -79,7 +83,8 @@ def summary_table(summary: dict[str, Any]) -> Table:
             style = "red"
         if key == "status":
             style = "green" if value == "completed" else "yellow"
-        table.add_row(key.replace("_", " "), f"[{style}]{value}[/]" if style else str(value))
+        label = _SUMMARY_LABELS.get(key, key.replace("_", " "))
+        table.add_row(label, f"[{style}]{value}[/]" if style else str(value))
     return table
 
 
