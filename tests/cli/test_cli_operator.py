@@ -22,6 +22,7 @@ from docbatch.cli.main import app
 from docbatch.cli.render import status_table, summary_table
 from docbatch.client import Docbatch
 from docbatch.errors import AmbiguousIdError, NotFoundError
+from docbatch.models import Stage
 from docbatch.settings import Settings
 from docbatch.store.records import NewDocument
 
@@ -202,3 +203,17 @@ def test_the_run_summary_says_its_elapsed_time_is_the_whole_run() -> None:
     console = Console(width=80, record=True)
     console.print(summary_table({"batch_id": FIRST, "status": "completed", "elapsed_s": 1.5}))
     assert "wall time s (whole run)" in console.export_text()
+
+
+def test_analyze_and_recover_analyze_read_the_failures_of_a_prefix(client: Docbatch) -> None:
+    _batch(client, FIRST, "d0c5a1b2-0000-4000-8000-00000000000a")
+    doc_id = "d0c5a1b2-0000-4000-8000-00000000000a"
+    assert client.repo.claim(doc_id, Stage.EXTRACT, owner="w", max_attempts=3).claimed
+    assert client.repo.fail(doc_id, Stage.EXTRACT, "data", "corrupt", "broken")
+
+    for args in (["analyze", FIRST[:8], "--json"], ["recover", FIRST[:8], "--analyze", "--json"]):
+        result = invoke(args)
+        assert result.exit_code == 0, result.output
+        report = json.loads(result.stdout)
+        assert (report["batch_id"], report["failed"]) == (FIRST, 1), args
+        assert [g["count"] for g in report["groups"]] == [1]

@@ -6,6 +6,7 @@ the same Python API (:class:`docbatch.client.Docbatch`) a program would.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import signal
@@ -321,6 +322,30 @@ def bench(ctx: typer.Context) -> None:
         raise typer.Exit(2) from None
     raise typer.Exit(bench_main(ctx.args))
 
+
+def _full_batch_id(command: Any) -> Any:
+    """``command`` run with its ``batch_id`` argument resolved from a prefix first.
+
+    :func:`docbatch.recovery.analyze` reads the failures by the id it was given, so a
+    prefix found the batch but none of its failures; until it uses the resolved batch's
+    id, ``recover`` and ``analyze`` are given the full id here.
+    """
+
+    @functools.wraps(command)
+    def run(ctx: typer.Context, batch_id: str, **options: Any) -> Any:
+        client = _reader(ctx)
+        try:
+            full = client.get_batch(batch_id).id
+        finally:
+            client.close()
+        return command(ctx=ctx, batch_id=full, **options)
+
+    return run
+
+
+for _info in app.registered_commands:
+    if _info.callback is not None and _info.callback.__name__ in ("recover", "analyze"):
+        _info.callback = _full_batch_id(_info.callback)
 
 arrange(
     app,
