@@ -61,8 +61,12 @@ class Sources:
 class Docbatch:
     """Submit, watch, cancel and export batches; one instance per process is enough."""
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, *, create: bool = True) -> None:
+        """``create=False`` is for commands that only read what a run left: a SQLite
+        database that does not exist is then reported (:class:`NotFoundError`) instead of
+        created empty, so a misspelled state folder is not mistaken for an empty one."""
         self.settings = settings or Settings.from_env()
+        self.create_database = create
 
     # -- resources --------------------------------------------------------------------
 
@@ -71,11 +75,12 @@ class Docbatch:
         """The SQL database (migrated to the latest schema on first use)."""
         from docbatch.store.db import Database, SessionLimits
 
+        url = self.settings.effective_database_url
+        if not self.create_database:
+            _require_sqlite_file(url)
         self.settings.state_dir.mkdir(parents=True, exist_ok=True)
         return Database.open(
-            self.settings.effective_database_url,
-            run_migrations=True,
-            limits=SessionLimits.from_settings(self.settings),
+            url, run_migrations=True, limits=SessionLimits.from_settings(self.settings)
         )
 
     @cached_property
@@ -198,7 +203,7 @@ class Docbatch:
         """
         from docbatch.worker.dispatch import send_step
 
-        self.get_batch(batch_id)
+        batch_id = self.get_batch(batch_id).id
         refs = self.repo.unfinished_documents(batch_id)
         for ref in refs:
             self.repo.release(ref.document_id, ref.stage, owner=None, reason="resumed")
@@ -222,6 +227,7 @@ class Docbatch:
         """
         from docbatch.recovery import recover
 
+        batch_id = self.get_batch(batch_id).id
         return recover(
             self, batch_id, categories=categories, all_=all_, from_stage=from_stage,
             priority=priority,
@@ -260,11 +266,18 @@ class Docbatch:
         return warm(self.repo, cache, versions, digests).as_dict()
 
     def get_batch(self, batch_id: str) -> BatchRecord:
-        """The batch, or :class:`NotFoundError` naming the id."""
-        batch: BatchRecord | None = self.repo.find_batch(batch_id)
-        if batch is None:
+        """The batch whose id is ``batch_id`` or starts with it (the 8 characters the
+        monitor shows will do); :class:`NotFoundError` naming the id when there is none,
+        :class:`~docbatch.errors.AmbiguousIdError` when several match."""
+        batch: BatchRecord | None = self.repo.find_batch(self.repo.resolve_batch_id(batch_id))
+        if batch is None:  # deleted between the two reads
             raise NotFoundError(f"no batch with id {batch_id!r}")
         return batch
+
+    def get_document(self, document_id: str) -> Any:
+        """The document whose id is ``document_id`` or starts with it
+        (a :class:`~docbatch.store.records.DocumentRecord`)."""
+        return self.repo.get_document(self.repo.resolve_document_id(document_id))
 
     def cancel(self, batch_id: str) -> BatchRecord:
         """Cancel every document not yet terminal; running steps finish but commit nothing.
@@ -273,7 +286,7 @@ class Docbatch:
         batch cancels the documents it re-opened (see
         :func:`docbatch.store.batches.cancel_batch`).
         """
-        self.get_batch(batch_id)
+        batch_id = self.get_batch(batch_id).id
         self.repo.cancel_batch(batch_id)
         batch = self.get_batch(batch_id)
         if self.progress is not None:
@@ -286,6 +299,22 @@ class Docbatch:
         from docbatch.reporting import batch_status
 
         return batch_status(self.get_batch(batch_id), self.repo, self.progress)
+
+
+def _require_sqlite_file(url: str) -> None:
+    """Raise :class:`NotFoundError` when ``url`` names a SQLite file that does not exist
+    (a server database is the server's to report)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    path = Path(parsed.database)
+    if not path.is_file():
+        raise NotFoundError(
+            f"nothing there: no docbatch database at {path} (check DOCBATCH_STATE_DIR or "
+            "DOCBATCH_DATABASE_URL; docbatch run or submit creates one)"
+        )
 
 
 def _new_document(source: DocumentSource) -> NewDocument:

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 __all__ = [
+    "AmbiguousIdError",
     "ConfigError",
     "CorruptDocumentError",
     "DatabaseBusyError",
@@ -191,6 +192,12 @@ class NothingToRecoverError(PermanentError):
     """A recovery matched no failed document; nothing was created or changed."""
 
     code = "nothing_to_recover"
+
+
+class AmbiguousIdError(NotFoundError):
+    """An id prefix starts several batches or documents, so none can be chosen."""
+
+    code = "ambiguous_id"
 
 
 class ConfigError(DocbatchError):

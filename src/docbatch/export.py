@@ -21,6 +21,16 @@ __all__ = ["EXPORT_FORMATS", "EXPORT_KINDS", "export_records"]
 EXPORT_FORMATS = ("jsonl", "csv")
 EXPORT_KINDS = ("documents", "entities", "relationships")
 _PAGE = 200
+#: The CSV columns of each kind, written as the header even when no row follows.
+_CSV_COLUMNS = {
+    "documents": (
+        "id", "batch_id", "external_id", "path", "sha256", "mime", "state",
+        "error_category", "error_code", "error_reason", "pages", "ocr_pages", "chunks",
+        "mentions", "text",
+    ),
+    "entities": ("id", "type", "key", "name", "aliases"),
+    "relationships": ("type", "source", "target", "attributes", "weight", "evidence"),
+}  # fmt: skip
 
 
 def _batches(repo: Any, batch_id: str | None, project: str | None) -> list[BatchRecord]:
@@ -151,20 +161,24 @@ def export_records(
         records = _entities(repo, project)
     else:
         records = _relationships(repo, _batches(repo, batch_id, project))
-    return _write(handle, records, fmt)
+    return _write(handle, records, fmt, _CSV_COLUMNS[what])
 
 
-def _write(handle: TextIO, records: Iterator[dict[str, Any]], fmt: str) -> int:
+def _write(
+    handle: TextIO, records: Iterator[dict[str, Any]], fmt: str, columns: tuple[str, ...]
+) -> int:
     count = 0
     writer: csv.DictWriter[str] | None = None
+    if fmt == "csv":
+        # The header goes first whatever follows: an export with no rows is still a
+        # table with its columns, not an empty file.
+        writer = csv.DictWriter(handle, fieldnames=list(columns))
+        writer.writeheader()
     for record in records:
-        if fmt == "jsonl":
+        if writer is None:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         else:
             row = {k: _cell(v) for k, v in record.items()}
-            if writer is None:
-                writer = csv.DictWriter(handle, fieldnames=list(row))
-                writer.writeheader()
             writer.writerow(row)
         count += 1
     return count

@@ -25,6 +25,7 @@ from PIL import Image
 from typer.testing import CliRunner, Result
 
 from docbatch.cli.main import app
+from docbatch.client import Docbatch
 from docbatch.errors import ManifestError, NotFoundError
 from docbatch.settings import Settings
 
@@ -244,6 +245,7 @@ def test_script_with_a_folder_as_manifest_exits_2(settings: Settings, tmp_path: 
 
 
 def test_status_of_an_unknown_batch_is_not_found(settings: Settings) -> None:
+    Docbatch(settings).database.dispose()  # an existing (empty) database
     result = invoke(["status", "no-such-batch", "--json"])
     assert isinstance(result.exception, NotFoundError)
     assert "no-such-batch" in str(result.exception)

@@ -99,7 +99,7 @@ def get_batch(request: Request, batch_id: str) -> BatchDetail:
     """One batch with its progress, rate and ETA."""
     client = _client(request)
     batch = client.get_batch(batch_id)
-    return batch_detail(batch, client.status(batch_id))
+    return batch_detail(batch, client.status(batch.id))
 
 
 @router.get("/batches/{batch_id}/documents", response_model=list[DocumentOut])
@@ -112,7 +112,7 @@ def list_documents(
 ) -> list[DocumentOut]:
     """The batch's documents (optionally of one state), failures with their reasons."""
     client = _client(request)
-    client.get_batch(batch_id)
+    batch_id = client.get_batch(batch_id).id
     documents = client.repo.batch_documents(batch_id, state=state, limit=limit, offset=offset)
     return [document_out(d) for d in documents]
 
@@ -120,8 +120,8 @@ def list_documents(
 @router.get("/documents/{document_id}", response_model=DocumentDetail)
 def get_document(request: Request, document_id: str) -> DocumentDetail:
     """One document with its page text, chunks and entity mentions."""
-    repo = _client(request).repo
-    return document_detail(repo, repo.get_document(document_id))
+    client = _client(request)
+    return document_detail(client.repo, client.get_document(document_id))
 
 
 @router.get(
@@ -132,7 +132,7 @@ def get_document(request: Request, document_id: str) -> DocumentDetail:
 def batch_events(request: Request, batch_id: str) -> StreamingResponse:
     """Server-sent events: ``status`` on every change, ``progress`` per transition, ``end``."""
     client = _client(request)
-    client.get_batch(batch_id)
+    batch_id = client.get_batch(batch_id).id
     return StreamingResponse(
         batch_event_stream(client, batch_id, request.app.state.poll_seconds),
         media_type="text/event-stream",

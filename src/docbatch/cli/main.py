@@ -6,6 +6,7 @@ the same Python API (:class:`docbatch.client.Docbatch`) a program would.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import signal
@@ -16,6 +17,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from docbatch.cli.help import PlainGroup, arrange
 from docbatch.cli.monitoring import register as register_monitoring
 from docbatch.cli.recovery_commands import register as register_recovery_commands
 from docbatch.errors import DocbatchError, ManifestError
@@ -29,23 +31,33 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=PlainGroup,
 )
 console = Console(stderr=True)
 out = Console()
-register_recovery_commands(app)  # recover, analyze, quarantine, warm
 
 PathsArg = Annotated[
     list[Path] | None, typer.Argument(help="Files or folders (searched recursively).")
 ]
 ManifestOpt = Annotated[
     Path | None,
-    typer.Option("--manifest", "-m", help='JSON manifest: {"documents": [{"path": ...}]}.'),
+    typer.Option(
+        "--manifest",
+        "-m",
+        metavar="FILE",
+        help='JSON manifest: {"documents": [{"path": ...}]}.',
+    ),
 ]
 AllowRootOpt = Annotated[
-    list[Path] | None, typer.Option("--allow-root", help="Another folder manifest paths may use.")
+    list[Path] | None,
+    typer.Option("--allow-root", metavar="DIR", help="Another folder manifest paths may use."),
 ]
-PriorityOpt = Annotated[str | None, typer.Option("--priority", "-p", help="high, normal or low.")]
-ProjectOpt = Annotated[str | None, typer.Option("--project", help="Project the batch belongs to.")]
+PriorityOpt = Annotated[
+    str | None, typer.Option("--priority", "-p", metavar="LEVEL", help="high, normal or low.")
+]
+ProjectOpt = Annotated[
+    str | None, typer.Option("--project", metavar="NAME", help="Project the batch belongs to.")
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
 
 
@@ -54,10 +66,15 @@ def _settings(ctx: typer.Context) -> Settings:
     return settings
 
 
-def _client(ctx: typer.Context) -> Any:
+def _client(ctx: typer.Context, *, create: bool = True) -> Any:
     from docbatch.client import Docbatch
 
-    return Docbatch(_settings(ctx))
+    return Docbatch(_settings(ctx), create=create)
+
+
+def _reader(ctx: typer.Context) -> Any:
+    """A client for commands that read what runs left: a missing database is an error."""
+    return _client(ctx, create=False)
 
 
 def _sources(paths: list[Path] | None, manifest: Path | None, allow_root: list[Path] | None) -> Any:
@@ -82,12 +99,21 @@ def run(
     allow_root: AllowRootOpt = None,
     priority: PriorityOpt = None,
     project: ProjectOpt = None,
-    workers: Annotated[int, typer.Option("--workers", "-w", help="Local worker processes.")] = 0,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            "-w",
+            metavar="N",
+            show_default=False,
+            help="Local worker processes (default 0 = one per CPU).",
+        ),
+    ] = 0,
     inline: Annotated[
         bool, typer.Option("--inline", help="No Celery: run in this process.")
     ] = False,
     resume: Annotated[
-        str | None, typer.Option("--resume", help="Finish an interrupted batch.")
+        str | None, typer.Option("--resume", metavar="BATCH", help="Finish an interrupted batch.")
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -190,7 +216,7 @@ def status(
 
     from docbatch.cli.render import status_table
 
-    client = _client(ctx)
+    client = _reader(ctx)
     while True:
         info = client.status(batch_id)
         if as_json:
@@ -205,7 +231,7 @@ def status(
 @app.command()
 def cancel(ctx: typer.Context, batch_id: Annotated[str, typer.Argument(help="Batch id.")]) -> None:
     """Cancel the documents of a batch that have not finished."""
-    batch = _client(ctx).cancel(batch_id)
+    batch = _reader(ctx).cancel(batch_id)
     out.print(f"batch {batch.id}: {batch.state.value} ({batch.cancelled} documents cancelled)")
 
 
@@ -213,10 +239,21 @@ def cancel(ctx: typer.Context, batch_id: Annotated[str, typer.Argument(help="Bat
 def worker(
     ctx: typer.Context,
     queues: Annotated[
-        str | None, typer.Option("--queues", "-Q", help="Comma-separated queues.")
+        str | None, typer.Option("--queues", "-Q", metavar="QUEUES", help="Comma-separated queues.")
     ] = None,
-    concurrency: Annotated[int, typer.Option("--concurrency", "-c")] = 0,
-    loglevel: Annotated[str, typer.Option("--loglevel", "-l")] = "INFO",
+    concurrency: Annotated[
+        int,
+        typer.Option(
+            "--concurrency",
+            "-c",
+            metavar="N",
+            show_default=False,
+            help="Processes running tasks (default 0 = one per CPU).",
+        ),
+    ] = 0,
+    loglevel: Annotated[
+        str, typer.Option("--loglevel", "-l", metavar="LEVEL", help="DEBUG, INFO, WARNING...")
+    ] = "INFO",
 ) -> None:
     """Run a Celery worker for DOCBATCH_BROKER_URL (all queues unless --queues)."""
     from docbatch.worker.app import create_app, queue_names
@@ -234,20 +271,23 @@ def worker(
 @app.command()
 def export(
     ctx: typer.Context,
-    batch: Annotated[str | None, typer.Option("--batch", help="Only this batch.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="jsonl or csv.")] = "jsonl",
+    batch: Annotated[
+        str | None, typer.Option("--batch", metavar="BATCH", help="Only this batch.")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", metavar="FORMAT", help="jsonl or csv.")] = "jsonl",
     what: Annotated[
-        str, typer.Option("--what", help="documents, entities or relationships.")
+        str, typer.Option("--what", metavar="KIND", help="documents, entities or relationships.")
     ] = "documents",
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File (default stdout).")
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="File (default stdout).")
     ] = None,
     project: ProjectOpt = None,
 ) -> None:
     """Write results: one record per document, or the project's entity graph."""
     from docbatch.export import export_records
 
-    client = _client(ctx)
+    client = _reader(ctx)
+    batch = None if batch is None else client.get_batch(batch).id  # a prefix will do
     handle = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
     try:
         count = export_records(
@@ -260,6 +300,7 @@ def export(
 
 
 register_monitoring(app)  # report, monitor, serve
+register_recovery_commands(app)  # recover, analyze, quarantine, warm
 
 
 @app.command(
@@ -280,6 +321,44 @@ def bench(ctx: typer.Context) -> None:
         )
         raise typer.Exit(2) from None
     raise typer.Exit(bench_main(ctx.args))
+
+
+def _full_batch_id(command: Any) -> Any:
+    """``command`` run with its ``batch_id`` argument resolved from a prefix first.
+
+    :func:`docbatch.recovery.analyze` reads the failures by the id it was given, so a
+    prefix found the batch but none of its failures; until it uses the resolved batch's
+    id, ``recover`` and ``analyze`` are given the full id here.
+    """
+
+    @functools.wraps(command)
+    def run(ctx: typer.Context, batch_id: str, **options: Any) -> Any:
+        client = _reader(ctx)
+        try:
+            full = client.get_batch(batch_id).id
+        finally:
+            client.close()
+        return command(ctx=ctx, batch_id=full, **options)
+
+    return run
+
+
+for _info in app.registered_commands:
+    if _info.callback is not None and _info.callback.__name__ in ("recover", "analyze"):
+        _info.callback = _full_batch_id(_info.callback)
+
+arrange(
+    app,
+    epilogs={
+        "recover": (
+            "Needs: the id (or a 6+ character prefix) of a batch with failed documents "
+            "(docbatch analyze BATCH lists them), the database that batch ran in "
+            "(DOCBATCH_STATE_DIR or DOCBATCH_DATABASE_URL), and a broker "
+            "(DOCBATCH_BROKER_URL) with workers running (docbatch worker) to process the "
+            "new batch; it prints the new batch's id."
+        ),
+    },
+)
 
 
 class _Null:

@@ -21,10 +21,10 @@ out = Console()
 err = Console(stderr=True)
 
 
-def _client(ctx: typer.Context) -> Any:
+def _client(ctx: typer.Context, *, create: bool = True) -> Any:
     from docbatch.client import Docbatch
 
-    return Docbatch(ctx.obj)
+    return Docbatch(ctx.obj, create=create)
 
 
 def report(
@@ -40,14 +40,15 @@ def report(
     from docbatch.metrics import MetricsReader
     from docbatch.report import build_report
 
-    client = _client(ctx)
+    client = _client(ctx, create=False)  # a report reads a run: nothing to create
+    batch_id = client.get_batch(batch_id).id  # a prefix will do
     cache = None
     if client.redis is not None:
         try:
             cache = MetricsReader(client.redis, client.settings.key_prefix).batch_cache(batch_id)
         except Exception as exc:  # the report stands on the database alone
             err.print(f"[yellow]cache figures unavailable[/]: {exc}")
-    result = build_report(client.repo, client.get_batch(batch_id).id, cache_counts=cache)
+    result = build_report(client.repo, batch_id, cache_counts=cache)
     if html is not None:
         from docbatch.report_html import render_html
 

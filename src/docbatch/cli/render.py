@@ -56,11 +56,25 @@ class BatchProgressBar:
         self.progress.advance(self.task, count)
 
 
+#: Summary keys whose plain name would not say what they measure.
+_SUMMARY_LABELS = {"elapsed_s": "wall time s (whole run)"}
+
+
+def _id_table(title: str) -> Table:
+    """A two-column table whose title, which holds a full id, never wraps.
+
+    Rich wraps a title at the table's width, which for these narrow tables cut the id in
+    two: a copy-paste then got half an id.
+    """
+    table = Table(title=title, show_header=False, min_width=len(title) + 2)
+    table.add_column("what", style="bold", no_wrap=True)
+    table.add_column("value", justify="right", no_wrap=True)
+    return table
+
+
 def summary_table(summary: dict[str, Any]) -> Table:
     """The end-of-run summary as a two-column table."""
-    table = Table(title=f"batch {summary['batch_id']}", show_header=False)
-    table.add_column("what", style="bold")
-    table.add_column("value", justify="right")
+    table = _id_table(f"batch {summary['batch_id']}")
     for key, value in summary.items():
         if key == "batch_id":
             continue
@@ -69,15 +83,14 @@ def summary_table(summary: dict[str, Any]) -> Table:
             style = "red"
         if key == "status":
             style = "green" if value == "completed" else "yellow"
-        table.add_row(key.replace("_", " "), f"[{style}]{value}[/]" if style else str(value))
+        label = _SUMMARY_LABELS.get(key, key.replace("_", " "))
+        table.add_row(label, f"[{style}]{value}[/]" if style else str(value))
     return table
 
 
 def status_table(status: Any) -> Table:
     """A batch's status (:class:`docbatch.reporting.BatchStatus`) as a table."""
-    table = Table(title=f"batch {status.batch_id} ({status.priority})", show_header=False)
-    table.add_column("what", style="bold")
-    table.add_column("value", justify="right")
+    table = _id_table(f"batch {status.batch_id} ({status.priority})")
     eta = "-" if status.eta_seconds is None else f"{status.eta_seconds:.0f} s"
     rate = "-" if status.rate_docs_per_s is None else f"{status.rate_docs_per_s:.2f} docs/s"
     rows = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 
 from docbatch.report import BatchReport
+from docbatch.report_html import format_duration
 
 __all__ = ["report_tables"]
 
@@ -18,7 +19,8 @@ def _summary(report: BatchReport) -> Table:
         ("documents", f"{report.total}: {report.completed} completed, {report.failed} failed, "
                       f"{report.cancelled} cancelled"),
         ("pages", str(report.pages)),
-        ("elapsed", "-" if report.elapsed_s is None else f"{report.elapsed_s:g} s"),
+        ("processing time", "-" if report.elapsed_s is None  # first claim to last end
+         else format_duration(report.elapsed_s * 1000)),
         ("documents/s", "-" if report.docs_per_s is None else f"{report.docs_per_s:g}"),
         ("pages/s", "-" if report.pages_per_s is None else f"{report.pages_per_s:g}"),
         ("cache hit rate", "unknown" if not cache or cache["hit_rate"] is None

@@ -277,6 +277,7 @@ def finish_document(
     expect_stage: Stage | None = None,
     expect_states: tuple[str, ...] = ACTIVE_STATES,
     ledger: GroupLedger | None = None,
+    final_stage: Stage | None = None,
 ) -> Transition:
     """Move ``doc`` from an active state to the terminal ``state``, counted once.
 
@@ -284,6 +285,8 @@ def finish_document(
     The document must be in one of ``expect_states`` and, with ``expect_stage``, still
     at that stage. With ``ledger``, its event and its count are left to the ledger's
     flush, whose :attr:`GroupLedger.finalized` says whether the batch was finalised.
+    ``final_stage`` is the stage the document ends at (relate for a completed one),
+    when that is not the stage it is at.
     """
     values: dict[str, Any] = {
         "state": state.value,
@@ -300,6 +303,8 @@ def finish_document(
             "error_reason": reason,
             "error_stage": None if stage is None else stage.value,
         }
+    if final_stage is not None:
+        values["stage"] = final_stage.value
     conditions = [DOCUMENTS.c.id == doc.id, DOCUMENTS.c.state.in_(expect_states)]
     if expect_stage is not None:
         conditions.append(DOCUMENTS.c.stage == expect_stage.value)
@@ -439,6 +444,9 @@ def complete_stages(
             expect_stage=first,
             expect_states=(DocumentState.PROCESSING.value,),
             ledger=ledger,
+            # Stages run together (fused, or served from the cache) end the document at
+            # the last of them, not at the first: its stage says how far it got.
+            final_stage=stages[-1],
         )
         if not done:
             raise StaleTransitionError(doc.id)

@@ -29,6 +29,7 @@ from docbatch.models import (
 )
 from docbatch.store import batches, monitoring, queries, recovery, reopen, results
 from docbatch.store.db import READ_ONLY, Database, busy_error
+from docbatch.store.ids import resolve_id
 from docbatch.store.records import (
     BatchCounts,
     BatchRecord,
@@ -86,6 +87,18 @@ class RepositoryReads:
         with self._read() as connection:
             row = connection.execute(batch_select().where(BATCHES.c.id == batch_id)).one_or_none()
         return None if row is None else batch_record(row)
+
+    def resolve_batch_id(self, given: str) -> str:
+        """The full id of the batch whose id is ``given`` or starts with it (at least
+        6 characters); raises :class:`NotFoundError` or
+        :class:`~docbatch.errors.AmbiguousIdError`."""
+        with self._read() as connection:
+            return resolve_id(connection, BATCHES.c.id, given, "batch")
+
+    def resolve_document_id(self, given: str) -> str:
+        """The full id of the document whose id is ``given`` or starts with it."""
+        with self._read() as connection:
+            return resolve_id(connection, DOCUMENTS.c.id, given, "document")
 
     def get_batch(self, batch_id: str) -> BatchRecord:
         """One batch; raises :class:`NotFoundError` if it does not exist."""

@@ -88,9 +88,9 @@ async function renderList() {
     row.appendChild(el("td", batch.name || batch.id.slice(0, 8)));
     row.appendChild(el("td", batch.state, "state-" + batch.state));
     row.appendChild(el("td", batch.priority));
-    const cell = el("td");
+    const cell = el("td", "", "progress");
     cell.appendChild(progressBar(batch, false));
-    cell.appendChild(el("span", Math.round(batch.percent) + " %", "pct"));
+    cell.appendChild(el("span", Math.round(batch.percent) + "\u00a0%", "pct"));
     row.appendChild(cell);
     row.appendChild(el("td", batch.completed + batch.failed + batch.cancelled + "/" + batch.total));
     row.appendChild(el("td", batch.failed, batch.failed ? "state-failed" : ""));
