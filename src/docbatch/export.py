@@ -25,7 +25,7 @@ _PAGE = 200
 _CSV_COLUMNS = {
     "documents": (
         "id", "batch_id", "external_id", "path", "sha256", "mime", "state",
-        "error_category", "error_code", "error_reason", "pages", "ocr_pages", "chunks",
+        "error_category", "error_code", "error_reason", "warnings", "pages", "ocr_pages", "chunks",
         "mentions", "text",
     ),
     "entities": ("id", "type", "key", "name", "aliases"),

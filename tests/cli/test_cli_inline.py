@@ -309,6 +309,7 @@ def test_export_csv_has_a_header_and_one_row_per_document(sample_run: InlineRun)
         "error_category",
         "error_code",
         "error_reason",
+        "warnings",
         "pages",
         "ocr_pages",
         "chunks",

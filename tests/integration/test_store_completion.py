@@ -43,7 +43,7 @@ def test_stages_written_together_complete_the_document_at_relate(repo: Repositor
     assert outcomes[fused] == {stage.value: "done" for stage in Stage.ordered()}
 
 
-def test_migration_0005_moves_completed_documents_to_relate(database_url: str) -> None:
+def test_migration_0008_moves_completed_documents_to_relate(database_url: str) -> None:
     from alembic import command
 
     from docbatch.store.db import migrations_config
@@ -58,7 +58,7 @@ def test_migration_0005_moves_completed_documents_to_relate(database_url: str) -
     try:
         with engine.begin() as connection:  # a row as the old code left it
             connection.execute(sa.text("UPDATE documents SET stage = 'extract'"))
-            command.stamp(migrations_config(connection), "0004")
+            command.stamp(migrations_config(connection), "0007")
         with engine.begin() as connection:
             command.upgrade(migrations_config(connection), "head")
         with engine.connect() as connection:
