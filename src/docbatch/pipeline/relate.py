@@ -6,7 +6,9 @@ function in that list (or in the ``builders`` argument of :func:`relate`).
 
 The builders shipped:
 
-- :func:`co_occurrence_edges` - CO_OCCURS between two entities found in the same chunk;
+- :func:`co_occurrence_edges` - CO_OCCURS between two entities found in the same chunk,
+  only when ``RelateOptions.co_occurs`` is set (they were most of a run's rows, a few
+  hundred per document, and a lawyer learns little from them);
 - :func:`citation_edges` - CITES from the document to every authority it cites;
 - :func:`role_edges` - PARTY_OF from a person or organisation to the document, for
   mentions the extractor gave a ``role`` (plaintiff, defendant, appellant, ...);
@@ -37,12 +39,14 @@ from docbatch.models import (
     RelationType,
     Resolution,
 )
+from docbatch.pipeline.options import RelateOptions
 from docbatch.pipeline.resolve import entity_key
 
 __all__ = [
     "CITED_TYPES",
     "EDGE_BUILDERS",
     "MAX_ENTITIES_PER_CHUNK",
+    "OPTIONAL_EDGE_BUILDERS",
     "PARTY_ROLES",
     "PARTY_TYPES",
     "EdgeBuilder",
@@ -50,6 +54,7 @@ __all__ = [
     "case_party_edges",
     "citation_edges",
     "co_occurrence_edges",
+    "edge_builders",
     "relate",
     "role_edges",
 ]
@@ -225,13 +230,19 @@ def _party_index(context: RelateContext) -> dict[tuple[str, str], set[str]]:
     return index
 
 
-#: The edge builders :func:`relate` runs by default, in no particular order.
+#: The edge builders :func:`relate` always runs, in no particular order.
 EDGE_BUILDERS: tuple[EdgeBuilder, ...] = (
-    co_occurrence_edges,
     citation_edges,
     role_edges,
     case_party_edges,
 )
+#: Builders run only when their :class:`RelateOptions` flag is set.
+OPTIONAL_EDGE_BUILDERS: tuple[EdgeBuilder, ...] = (co_occurrence_edges,)
+
+
+def edge_builders(options: RelateOptions) -> tuple[EdgeBuilder, ...]:
+    """The builders ``options`` asks for: :data:`EDGE_BUILDERS`, plus CO_OCCURS if set."""
+    return EDGE_BUILDERS + ((co_occurrence_edges,) if options.co_occurs else ())
 
 
 def relate(
@@ -239,13 +250,18 @@ def relate(
     resolution: Resolution,
     chunks: Sequence[Chunk],
     *,
-    builders: Sequence[EdgeBuilder] = EDGE_BUILDERS,
+    options: RelateOptions | None = None,
+    builders: Sequence[EdgeBuilder] | None = None,
 ) -> tuple[Relationship, ...]:
-    """Run every edge builder over one document's mentions and return the edges.
+    """Run the edge builders over one document's mentions and return the edges.
 
-    ``resolution.assignments`` must hold one entity id per mention. The result is
-    sorted by type, source, target and attributes, so equal input gives equal output.
+    ``builders`` overrides the ones ``options`` selects (:func:`edge_builders`; by
+    default no CO_OCCURS). ``resolution.assignments`` must hold one entity id per
+    mention. The result is sorted by type, source, target and attributes, so equal
+    input gives equal output.
     """
+    if builders is None:
+        builders = edge_builders(options or RelateOptions())
     if len(resolution.assignments) != len(mentions):
         raise PermanentError(
             f"relate: {len(mentions)} mentions but {len(resolution.assignments)} assignments",
