@@ -279,3 +279,25 @@ def test_a_generated_document_has_at_most_two_edges_per_entity() -> None:
     assert len(edges) <= 2 * len(entities)
     # The opt-in co-occurrences are what made it quadratic.
     assert len(relate(mentions, resolution, chunks, options=CO_OCCURS)) > 5 * len(entities)
+
+
+def test_case_captions_match_only_this_documents_own_forms() -> None:
+    """Aliases an entity gathered from other documents never add edges to this one."""
+    mentions = [
+        mention(T.ORGANIZATION, "Acme Holdings, Inc.", 5, 0),
+        mention(T.CITATION, "1 F.4th 2", 20, 0, {"plaintiff": "Acme Holding, Inc."}),
+    ]
+    alone = resolve(mentions)
+    # Another document of the project added "Acme Holding, Inc." to the same entity.
+    grown = CanonicalEntity(
+        ids(alone)["Acme Holdings, Inc."],
+        T.ORGANIZATION,
+        "acme holdings",
+        "Acme Holdings, Inc.",
+        ("Acme Holding, Inc.", "Acme Holdings, Inc."),
+    )
+    with_project = resolve(mentions, [grown])
+    assert with_project.assignments == alone.assignments
+    edges = relate(mentions, alone, CHUNKS)
+    assert relate(mentions, with_project, CHUNKS) == edges
+    assert edges_of(edges, R.PARTY_OF) == []

@@ -189,9 +189,13 @@ def case_party_edges(context: RelateContext) -> Iterator[Relationship]:
     """PARTY_OF from a person or organisation of this document to a case it is party to.
 
     A citation mention's ``plaintiff``/``defendant`` attributes (its caption, "X v. Y")
-    are compared with the names and aliases of this document's person and organisation
-    entities, casefolded and also as resolve keys ("Acme Holdings" finds "Acme
-    Holdings, Inc."). Weight is the number of citation mentions naming the party.
+    are compared with the forms of this document's person and organisation mentions,
+    casefolded and also as resolve keys ("Acme Holdings" finds "Acme Holdings, Inc.").
+    Weight is the number of citation mentions naming the party.
+
+    Only the document's own text counts, never the aliases its entities gathered from
+    other documents of the project: those grow while a batch runs, so the same bytes
+    would get other edges depending on what was processed before them.
     """
     parties = _party_index(context)
     counts: Counter[tuple[str, str, str]] = Counter()
@@ -217,16 +221,13 @@ def _party_forms(name: str, types: Iterable[EntityType] = PARTY_TYPES) -> set[tu
 
 
 def _party_index(context: RelateContext) -> dict[tuple[str, str], set[str]]:
-    """Lookup form -> ids of this document's person and organisation entities."""
+    """Lookup form -> ids of the entities of this document's party mentions."""
     index: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for entity_id in sorted({e for _, _, e in context.mentions_of(PARTY_TYPES)}):
-        entity = context.entities.get(entity_id)
-        if entity is None:
-            continue
-        for name in {entity.name, *entity.aliases}:
-            for form in _party_forms(name, (entity.type,)):
+    for position, mention, entity_id in context.mentions_of(PARTY_TYPES):
+        kind = context.type_of(position)
+        for name in {mention.text, mention.normalized}:
+            for form in _party_forms(name, (kind,)):
                 index[form].add(entity_id)
-        index[entity.type.value, entity.key].add(entity_id)
     return index
 
 
