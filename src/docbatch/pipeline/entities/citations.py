@@ -2,7 +2,11 @@
 
 Full, short, id. and supra citations are found over the whole document text and then
 resolved (:func:`eyecite.resolve_citations`) so a short form is normalised to the full
-citation it refers to. Two corrections are made on top of eyecite:
+citation it refers to. A short form ("Id.", "id. at 23", "Twombly, supra, at 570",
+"550 U.S. at 556") is only ever a mention *of the authority it resolves to*, with its pin
+cite: of the case, or of the statute when "Id. § 1292(a)(1)" follows a statute. One that
+resolves to nothing is dropped, so "Id." or "supra," never becomes an entity of its own.
+Corrections made on top of eyecite:
 
 - **Years of neighbouring citations.** When a case name is searched backwards from a
   citation, eyecite takes any ``(2001)`` word it passes as a California-style year placed
@@ -35,9 +39,13 @@ __all__ = ["CitationScan", "ParentheticalInfo", "find_citations", "own_parenthet
 
 log = logging.getLogger(__name__)
 
-_PIN = (
-    r"(?:,\s*(?:at\s+)?\*?\d+(?:[-\u2013]\d+)?(?:\s*n\.\s*\d+)?(?:,\s*\*?\d+(?:[-\u2013]\d+)?)*)?"
-)
+_NOTE = r"(?:,?\s*nn?\.\s*\d+(?:[-\u2013]\d+)?)?"  # "n. 5", ", n. 5", "nn. 2-3"
+_PAGES = rf"\*?\d+(?:[-\u2013]\*?\d+)?{_NOTE}"
+_PIN = rf"(?:,\s*(?:at\s+)?{_PAGES}(?:,\s*{_PAGES})*)?"
+#: The pin cite after a short form when eyecite read none ("id. at 281 n.11").
+_SHORT_PIN = re.compile(rf",?\s*at\s+(?P<pin>{_PAGES}(?:,\s*{_PAGES})*)")
+#: The section after an "Id." that refers to a statute ("Id. § 1292(a)(1)").
+_ID_SECTION = re.compile(r"\s*(?P<mark>§§?)\s*(?P<sec>\d+[\w.\-]*(?:\([a-zA-Z0-9]{1,5}\))*)")
 _OWN_PAREN = re.compile(
     _PIN + r"\s*[(\[](?P<court>[^()\[\]]*?)\s*"
     r"(?:(?P<month>[A-Z][a-z]{2,8}\.?)\s+\d{1,2},\s*)?(?P<year>1[6-9]\d\d|20\d\d)[)\]]"
@@ -99,11 +107,17 @@ def find_citations(text: str, *, use_hyperscan: bool = True) -> CitationScan:
         if isinstance(citation, FullLawCitation):
             mentions.append(_law_mention(text, citation))
             continue
+        target = resolved.get(id(citation))
+        if isinstance(target, FullLawCitation):
+            law = _short_law_mention(text, citation, target)
+            if law is not None:
+                mentions.append(law)
+            continue
         if isinstance(citation, FullCaseCitation | ResourceCitation):
             name_start = citation.full_span()[0]
             if name_start < start:
                 names.append((name_start, start))
-        mention = _case_mention(text, citation, resolved.get(id(citation)), fixes.get(index))
+        mention = _case_mention(text, citation, target, fixes.get(index))
         if mention is not None:
             mentions.append(mention)
     return CitationScan(mentions=mentions, case_name_spans=names)
@@ -174,15 +188,19 @@ def _case_mention(
     forms: dict[type, str] = {FullCaseCitation: "full", ShortCaseCitation: "short"}
     forms |= {IdCitation: "id", SupraCitation: "supra"}
     form = forms.get(type(citation))
-    if form is None:
-        return None
-    start, end = citation.span()
     full = citation if form == "full" else target
+    if form is None or not isinstance(full, FullCaseCitation):
+        return None  # a short form that resolves to no case names nothing by itself
+    start, end = citation.span()
     attributes = _citation_attributes(full, citation, fix)
     attributes["form"] = form
-    attributes["resolved"] = "true" if full is not None else "false"
-    normalized = _full_normalized(full) if full is not None else _plain(text[start:end])
-    confidence = 0.95 if form == "full" else (0.85 if full is not None else 0.5)
+    attributes["resolved"] = "true"
+    if form != "full" and "pin_cite" not in attributes:
+        pin = _SHORT_PIN.match(text, end)
+        if pin is not None:
+            attributes["pin_cite"] = _plain(pin["pin"])
+    normalized = _full_normalized(full)
+    confidence = 0.95 if form == "full" else 0.85
     return RawMention(
         type=EntityType.CITATION,
         start=start,
@@ -220,6 +238,39 @@ def _full_normalized(full: Any) -> str:
     reporter = full.corrected_reporter() or groups.get("reporter")
     parts = [groups.get("volume"), reporter, groups.get("page")]
     return " ".join(part for part in parts if part)
+
+
+def _short_law_mention(text: str, citation: Any, full: Any) -> RawMention | None:
+    """ "Id. § 1292(a)(1)" after "28 U.S.C. § 1291": a mention of 28 U.S.C. § 1292(a)(1).
+
+    The section is the one after "Id." (the span grows to hold it), else the full
+    citation's own. Only "Id." can refer to a statute this way.
+    """
+    from eyecite.models import IdCitation
+
+    if not isinstance(citation, IdCitation):
+        return None
+    start, end = citation.span()
+    groups = full.groups
+    reporter = groups.get("reporter") or ""
+    section, mark = groups.get("section") or "", "§"
+    after = _ID_SECTION.match(text, end)
+    if after is not None:
+        section, mark, end = after["sec"].rstrip("."), after["mark"], after.end("sec")
+        end -= len(after["sec"]) - len(section)
+    if not (reporter and section):
+        return None
+    code = " ".join(part for part in (groups.get("title"), reporter) if part)
+    kind = EntityType.REGULATION if "C.F.R" in reporter else EntityType.STATUTE
+    return RawMention(
+        type=kind,
+        start=start,
+        end=end,
+        text=text[start:end],
+        normalized=f"{code} {mark} {section}",
+        confidence=0.85,
+        attributes={"source": "eyecite", "reporter": reporter, "form": "id", "code": code},
+    )
 
 
 def _law_mention(text: str, citation: Any) -> RawMention:
