@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from docbatch.models import EntityType
+from docbatch.pipeline.entities import DefaultExtractor
 from docbatch.pipeline.entities.courts import canonical_court, find_courts
 from docbatch.pipeline.entities.dates import find_dates
 from docbatch.pipeline.entities.money import find_money
@@ -87,6 +89,53 @@ def test_statutes_keep_subsections_and_lists() -> None:
         "15 U.S.C. § 78j(b)", "42 U.S.C. §§ 1981, 1983 et seq.", "28 U.S.C. § 1331",
         "28 U.S.C. § 1332(a)(1)", "Cal. Civ. Code § 1542", "N.Y. Gen. Bus. Law § 349(a)",
     ]  # fmt: skip
+
+
+STATE_CODES = [
+    ("N.C.G.S. § 7A-31(c)", "N.C.G.S. § 7A-31(c)"),
+    ("G.S. § 7A-27(b)", "G.S. § 7A-27(b)"),
+    ("G.S. 7A-31", "G.S. § 7A-31"),
+    ("N.C. Gen. Stat. § 1A-1", "N.C. Gen. Stat. § 1A-1"),
+    ("Cal. Bus. & Prof. Code § 17200 et seq.", "Cal. Bus. & Prof. Code § 17200 et seq."),
+    ("Cal. Code Civ. Proc. § 340", "Cal. Code Civ. Proc. § 340"),
+    ("N.Y. Penal Law § 120.05", "N.Y. Penal Law § 120.05"),
+    ("N.Y. C.P.L.R. 3211(a)(7)", "N.Y. C.P.L.R. § 3211(a)(7)"),
+    ("Tex. Civ. Prac. & Rem. Code Ann. § 16.003", "Tex. Civ. Prac. & Rem. Code Ann. § 16.003"),
+    ("Tex. Ins. Code Ann. § 541.060(a)(1)", "Tex. Ins. Code Ann. § 541.060(a)(1)"),
+    ("Texas Insurance Code § 4001.003(1)", "Texas Insurance Code § 4001.003(1)"),
+    ("Fla. Stat. § 768.79", "Fla. Stat. § 768.79"),
+    ("Fla. Stat. Ann. § 95.11(3)", "Fla. Stat. Ann. § 95.11(3)"),
+    ("Florida Statutes § 768.79", "Florida Statutes § 768.79"),
+    ("Mass. Gen. Laws ch. 93A, § 9", "Mass. Gen. Laws ch. 93A, § 9"),
+    ("Section 537.065, RSMo 2016", "RSMo § 537.065"),
+    ("N.J.S.A. 2A:14-2", "N.J.S.A. § 2A:14-2"),
+    ("O.C.G.A. § 9-11-12", "O.C.G.A. § 9-11-12"),
+    ("735 ILCS 5/2-619", "735 ILCS § 5/2-619"),
+    ("42 Pa. C.S. § 5524", "42 Pa. C.S. § 5524"),
+    ("Del. Code Ann. tit. 10, § 8106", "Del. Code Ann. tit. 10, § 8106"),
+    ("RCW 4.16.080", "RCW § 4.16.080"),
+]
+
+
+@pytest.mark.parametrize(("phrase", "normalized"), STATE_CODES)
+def test_state_code_sections_are_statutes(phrase: str, normalized: str) -> None:
+    text = f"The claim arises under {phrase}; the court agreed."
+    [mention] = find_statutes(text)
+    assert (mention.text, mention.normalized) == (phrase, normalized)
+
+
+def test_north_carolina_review_statute_is_found_every_time() -> None:
+    # A real N.C. opinion cites "N.C.G.S. § 7A-31" 37 times; none used to be found.
+    sentence = "Discretionary review was allowed under N.C.G.S. § 7A-31 on 5 May 2021. "
+    mentions = DefaultExtractor(use_hyperscan=False).extract(sentence * 37)
+    statutes = [m for m in mentions if m.type is EntityType.STATUTE]
+    assert [m.normalized for m in statutes] == ["N.C.G.S. § 7A-31"] * 37
+    assert not [m for m in mentions if m.type in (EntityType.PERSON, EntityType.ORGANIZATION)]
+
+
+def test_code_words_without_a_section_are_no_statute() -> None:
+    text = "G.S. 1990 was a good year; the Texas Insurance Code preempts nothing; § 565.253."
+    assert find_statutes(text) == []
 
 
 def test_dates_in_every_spelling() -> None:
