@@ -74,6 +74,47 @@ def test_own_parenthetical_stops_at_the_next_citation() -> None:
     assert info is not None and (info.court, info.year) == ("2d Cir.", "2021")
 
 
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("Smith v. Jones, 501 U. S. 221, 235, n. 5 (1991). Next.", "1991"),
+        ("Smith v. Jones, 501 U. S. 221, 235 n.5, 240-41 (1991). Next.", "1991"),
+        ("Calvary Chapel v. Mills, 459 F. Supp. 3d 273, 283-\r\n288 (D. Me. 2020).", "2020"),
+    ],
+)
+def test_year_survives_pin_cites_with_notes_and_line_breaks(text: str, year: str) -> None:
+    (mention,) = find_citations(text, use_hyperscan=False).mentions
+    assert mention.attributes["year"] == year
+
+
+def test_one_party_captions_keep_their_name() -> None:
+    text = (
+        "We said so in Crazie Overstock, LLC, 377 N.C. 391, 858 S.E.2d 581 (2021). "
+        "See also In re Gateway Estates, Inc., 12 N.C. 34, 36 (2020)."
+    )
+    scan = find_citations(text, use_hyperscan=False)
+    found = [
+        (m.text, m.attributes.get("party"), m.attributes.get("case_name"), m.attributes["year"])
+        for m in scan.mentions
+    ]
+    assert found == [
+        ("377 N.C. 391", "Crazie Overstock, LLC", "Crazie Overstock, LLC", "2021"),
+        ("858 S.E.2d 581", "Crazie Overstock, LLC", "Crazie Overstock, LLC", "2021"),
+        ("12 N.C. 34", "Gateway Estates, Inc.", "In re Gateway Estates, Inc.", "2020"),
+    ]
+    # The names are the case's, not parties of this document.
+    names = [text[start:end] for start, end in scan.case_name_spans]
+    assert "Crazie Overstock, LLC, " in names
+    assert any(name.endswith("In re Gateway Estates, Inc., ") for name in names)
+
+
+def test_a_parallel_citation_shares_the_case_name() -> None:
+    text = "As held in State v. Crazie Overstock, LLC, 377 N.C. 391, 858 S.E.2d 581 (2021)."
+    mentions = find_citations(text, use_hyperscan=False).mentions
+    names = [(m.attributes.get("plaintiff"), m.attributes.get("defendant")) for m in mentions]
+    assert names == [("State", "Crazie Overstock, LLC")] * 2
+
+
 def test_supra_resolves_to_the_full_citation_by_name() -> None:
     text = (
         "Bell Atlantic Corp. v. Twombly, 550 U.S. 544 (2007). Other words follow here. "

@@ -301,3 +301,15 @@ def test_case_captions_match_only_this_documents_own_forms() -> None:
     edges = relate(mentions, alone, CHUNKS)
     assert relate(mentions, with_project, CHUNKS) == edges
     assert edges_of(edges, R.PARTY_OF) == []
+
+
+def test_a_one_party_caption_links_its_party_to_the_case() -> None:
+    mentions = [
+        mention(T.ORGANIZATION, "Crazie Overstock, LLC", 5, 0),
+        mention(T.CITATION, "377 N.C. 391", 40, 0, {"party": "Crazie Overstock, LLC"}),
+    ]
+    resolution, edges = build(mentions, RelateOptions())
+    by_name = ids(resolution)
+    assert [(e.source, e.target, e.attributes["role"]) for e in edges_of(edges, R.PARTY_OF)] == [
+        (by_name["Crazie Overstock, LLC"], by_name["377 N.C. 391"], "party")
+    ]

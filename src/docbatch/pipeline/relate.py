@@ -81,8 +81,9 @@ MAX_ENTITIES_PER_CHUNK = 50
 #: Two dates, or two amounts, in one chunk say little: a page of a schedule pairs every
 #: date with every other. Date-amount pairs ("paid $5,000 on May 1") are kept.
 _NOISE_TYPES = frozenset({EntityType.DATE, EntityType.MONEY})
-#: The case-caption attributes of a citation mention, and the role each gives a party.
-_CAPTION_ROLES = ("plaintiff", "defendant")
+#: The case-caption attributes of a citation mention, and the role each gives a party
+#: ("party" is the one party of "In re X, LLC" or "X, LLC, 377 N.C. 391").
+_CAPTION_ROLES = ("plaintiff", "defendant", "party")
 _SPACE = re.compile(r"\s+")
 
 
@@ -188,7 +189,8 @@ def _party_role(value: str) -> str | None:
 def case_party_edges(context: RelateContext) -> Iterator[Relationship]:
     """PARTY_OF from a person or organisation of this document to a case it is party to.
 
-    A citation mention's ``plaintiff``/``defendant`` attributes (its caption, "X v. Y")
+    A citation mention's ``plaintiff``/``defendant``/``party`` attributes (its caption,
+    "X v. Y" or "In re X")
     are compared with the forms of this document's person and organisation mentions,
     casefolded and also as resolve keys ("Acme Holdings" finds "Acme Holdings, Inc.").
     Weight is the number of citation mentions naming the party.
