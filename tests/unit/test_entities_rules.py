@@ -205,3 +205,78 @@ def test_surname_alone_refers_back_to_the_full_name() -> None:
     aliases = [m for m in find_parties(text) if m.attributes.get("alias_of")]
     assert [(m.text, m.normalized) for m in aliases] == [("Smith", "John R. Smith")]
     assert aliases[0].start == text.rindex("Smith")
+
+
+def _parties(text: str) -> set[tuple[str, str]]:
+    """(normalized, type) of the people and organisations, surname aliases left out."""
+    return {
+        (m.normalized, m.type.value) for m in find_parties(text) if not m.attributes.get("alias_of")
+    }
+
+
+def test_saint_inside_a_surname() -> None:
+    text = (
+        "No. 21-50498\nVanessa St. Pierre,\nPlaintiff\u2014Appellant,\nversus\nLater "
+        "St. Pierre argued, and Ms. St. Pierre answered. St. Albans Union Church joined."
+    )
+    found = find_parties(text)
+    assert [(m.text, m.normalized, m.attributes.get("role")) for m in found] == [
+        ("Vanessa St. Pierre", "Vanessa St. Pierre", "plaintiff"),
+        ("St. Pierre", "Vanessa St. Pierre", None),
+        ("St. Pierre", "Vanessa St. Pierre", None),
+        ("St. Albans Union Church", "St. Albans Union Church", None),
+    ]
+
+
+def test_institutions_named_after_people_are_not_people() -> None:
+    text = (
+        "Stephen M. Crampton and Thomas More Society on brief for Emmanuel Bible Baptist "
+        "Church, Grace Community Chapel.\nUnited States Court of Appeals\nFor the Eighth "
+        "Circuit\nThomas F. Eagleton Courthouse\n111 South 10th Street"
+    )
+    found = _parties(text)
+    assert ("Stephen M. Crampton", "person") in found
+    assert ("Thomas More Society", "organization") in found
+    people = {name for name, kind in found if kind == "person"}
+    assert people == {"Stephen M. Crampton"}
+
+
+def test_roles_teams_and_forms_are_not_people() -> None:
+    text = (
+        "The Leadership Team met. Plaintiffs filed Profile Forms. The Staff Judge Advocate "
+        "advised the commander."
+    )
+    assert {name for name, kind in _parties(text) if kind == "person"} == set()
+
+
+def test_a_code_named_after_a_state_is_no_organisation() -> None:
+    text = (
+        "St. Pierre argued that it violated the Texas Insurance Code and the Deceptive "
+        "Trade Practices Act, and the Investment Company Act of 1940. Here, the Complaint "
+        "to Confirm Rescission of Insurance Policies was filed."
+    )
+    assert {name for name, kind in _parties(text) if kind == "organization"} == set()
+
+
+def test_organisation_names_with_initials_commas_and_numbers() -> None:
+    text = (
+        "Plaintiff C. R. Bard, Inc. moved. Counsel: Grace, Tisdale & Clifton, P.A.\n"
+        "1 Gift Surplus, LLC operates stores. Franz Hardy and Christine M. Kroupa of Gordon "
+        "Rees Scully Mansukhani, LLP appeared."
+    )
+    organisations = {name for name, kind in _parties(text) if kind == "organization"}
+    assert organisations == {
+        "C. R. Bard, Inc.",
+        "Grace, Tisdale & Clifton, P.A.",
+        "Gift Surplus, LLC",
+        "Gordon Rees Scully Mansukhani, LLP",
+    }
+
+
+def test_a_caption_name_broken_over_lines_is_not_its_last_line() -> None:
+    text = (
+        "Standard Insurance Company; Dearborn National Life \nInsurance Company,\n"
+        "Defendants\u2014Appellees.\nthe Texas Insurance \nCode applies."
+    )
+    organisations = {name for name, kind in _parties(text) if kind == "organization"}
+    assert organisations == {"Standard Insurance Company"}
