@@ -280,3 +280,12 @@ def test_a_caption_name_broken_over_lines_is_not_its_last_line() -> None:
     )
     organisations = {name for name, kind in _parties(text) if kind == "organization"}
     assert organisations == {"Standard Insurance Company"}
+
+
+def test_firm_names_go_on_after_a_line_break_and_heads_end_names() -> None:
+    text = (
+        "Counsel: Kilpatrick Townsend & \nStockton LLP, for amici. The National Council of "
+        "the Churches of Christ in the USA and Calvary Chapel of Bangor filed briefs."
+    )
+    organisations = {name for name, kind in _parties(text) if kind == "organization"}
+    assert organisations == {"Kilpatrick Townsend & Stockton LLP", "Calvary Chapel of Bangor"}

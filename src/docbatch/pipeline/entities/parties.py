@@ -57,15 +57,20 @@ _NOT_A_LAW = (
 )
 _SUFFIX = "|".join(re.escape(s) for s in sorted(ORG_SUFFIXES.values(), key=len, reverse=True))
 _SUFFIX_ANY = rf"(?:{_SUFFIX}|{_SUFFIX.upper()})"
+#: After "&" or "of" a firm's name may go on on the next line ("Kilpatrick Townsend &
+#: <newline> Stockton LLP").
+_JOIN = r"(?:[ ]|[ ]*\n[ ]*)"
 _ORG = re.compile(
-    rf"(?<![\w.])(?:{_INITIALS}|{_FIRM_LIST})?(?:{_WORD}[ ](?:(?:&|of|OF|the|THE)[ ])?){{0,5}}"
+    rf"(?<![\w.])(?:{_INITIALS}|{_FIRM_LIST})?(?:{_WORD}[ ](?:(?:&|of|OF|the|THE){_JOIN})?){{0,5}}"
     rf"{_WORD}(?:,?[ ]{_SUFFIX_ANY}(?![\w]))+{_NOT_A_LAW}"
 )
-#: A head noun must end the name: "Texas Insurance Code" and "Rescission of Insurance
-#: Policies" are no organisations named "... Insurance".
+#: A head noun must end the name: "Texas Insurance Code", "National Council of the
+#: Churches" and "Rescission of Insurance Policies" name no organisation that ends there.
 _ORG_HEAD = re.compile(
     rf"(?<![\w.])(?:{_WORD}[ ](?:(?:&|of)[ ])?){{1,4}}"
-    rf"(?:{'|'.join(h.title() for h in sorted(ORG_HEADS))})(?![\w])(?!\s+[A-Z])"
+    rf"(?:{'|'.join(h.title() for h in sorted(ORG_HEADS))})(?![\w])"
+    rf"(?:[ ]of[ ](?:the[ ])?{_TW}(?:[ ]{_TW}){{0,2}}(?![\w]))?"  # "Calvary Chapel of Bangor"
+    r"(?!\s+(?:of\s+(?:the\s+)?)?[A-Z])"
 )
 _ROLES = {
     "plaintiff": "plaintiff", "defendant": "defendant", "petitioner": "petitioner",
