@@ -78,3 +78,20 @@ def test_same_bytes_same_results_in_any_order(client: Docbatch, tmp_path: Path) 
     party_edges = [r for r in first["relationships"] if r["type"] == "party_of"]
     assert {r["target"] for r in party_edges} == {"<document>"}
     assert len(party_edges) == 2
+
+
+def test_co_occurrence_edges_are_built_only_when_the_setting_asks(
+    settings: Settings, database_url: str, tmp_path: Path
+) -> None:
+    opinion = write(tmp_path, "opinion.txt", OPINION)
+    kinds = {}
+    for co_occurs in (False, True):
+        update = {"database_url": database_url, "relate_co_occurs": co_occurs}
+        client = Docbatch(settings.model_copy(update=update))
+        try:
+            stored = run(client, f"co-occurs-{co_occurs}", opinion)["opinion.txt"]
+        finally:
+            client.close()
+        kinds[co_occurs] = {r["type"] for r in stored["relationships"]}
+    assert kinds[False] == {"cites", "party_of"}
+    assert kinds[True] == {"cites", "party_of", "co_occurs"}
