@@ -704,7 +704,9 @@ class StageExecutor:
 
     def _relate(self, work: _Work) -> Any:
         resolution = work.resolution or self.repo.load_resolution(work.document.id)
-        return relate(self._mentions(work), resolution, self._chunks(work))
+        return relate(
+            self._mentions(work), resolution, self._chunks(work), options=self.options.relate
+        )
 
     # -- failures and reporting -------------------------------------------------------
 

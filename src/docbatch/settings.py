@@ -14,7 +14,13 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from docbatch.pipeline.options import ChunkOptions, EntityOptions, ExtractOptions, PipelineOptions
+from docbatch.pipeline.options import (
+    ChunkOptions,
+    EntityOptions,
+    ExtractOptions,
+    PipelineOptions,
+    RelateOptions,
+)
 
 __all__ = ["Settings", "default_state_dir"]
 
@@ -55,6 +61,8 @@ class Settings(BaseSettings):
     chunk_size: int = 1500
     chunk_overlap: int = 200
     entity_extractor: str = "default"
+    #: Build ``co_occurs`` edges (every two entities sharing a chunk); see RelateOptions.
+    relate_co_occurs: bool = False
     max_file_bytes: int = 512 * 1024 * 1024
     max_pages: int = 5000
     max_image_pixels: int = 200_000_000
@@ -174,4 +182,5 @@ class Settings(BaseSettings):
                 extractor=self.entity_extractor,
                 skip_low_confidence=self.entities_skip_low_confidence,
             ),
+            relate=RelateOptions(co_occurs=self.relate_co_occurs),
         )

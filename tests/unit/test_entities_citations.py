@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from eyecite import get_citations
 
+from docbatch.models import EntityType, Mention
+from docbatch.pipeline.entities import DefaultExtractor
 from docbatch.pipeline.entities.citations import find_citations, own_parenthetical
 from docbatch.pipeline.entities.tokenizer import citation_tokenizer, hyperscan_available
+from docbatch.pipeline.resolve import resolve
 
 COMMA_STRING_CITE = "A v. B, 1 U.S. 1 (2001), C v. D, 2 U.S. 2 (2002)"
 
@@ -69,6 +74,47 @@ def test_own_parenthetical_stops_at_the_next_citation() -> None:
     assert info is not None and (info.court, info.year) == ("2d Cir.", "2021")
 
 
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("Smith v. Jones, 501 U. S. 221, 235, n. 5 (1991). Next.", "1991"),
+        ("Smith v. Jones, 501 U. S. 221, 235 n.5, 240-41 (1991). Next.", "1991"),
+        ("Calvary Chapel v. Mills, 459 F. Supp. 3d 273, 283-\r\n288 (D. Me. 2020).", "2020"),
+    ],
+)
+def test_year_survives_pin_cites_with_notes_and_line_breaks(text: str, year: str) -> None:
+    (mention,) = find_citations(text, use_hyperscan=False).mentions
+    assert mention.attributes["year"] == year
+
+
+def test_one_party_captions_keep_their_name() -> None:
+    text = (
+        "We said so in Crazie Overstock, LLC, 377 N.C. 391, 858 S.E.2d 581 (2021). "
+        "See also In re Gateway Estates, Inc., 12 N.C. 34, 36 (2020)."
+    )
+    scan = find_citations(text, use_hyperscan=False)
+    found = [
+        (m.text, m.attributes.get("party"), m.attributes.get("case_name"), m.attributes["year"])
+        for m in scan.mentions
+    ]
+    assert found == [
+        ("377 N.C. 391", "Crazie Overstock, LLC", "Crazie Overstock, LLC", "2021"),
+        ("858 S.E.2d 581", "Crazie Overstock, LLC", "Crazie Overstock, LLC", "2021"),
+        ("12 N.C. 34", "Gateway Estates, Inc.", "In re Gateway Estates, Inc.", "2020"),
+    ]
+    # The names are the case's, not parties of this document.
+    names = [text[start:end] for start, end in scan.case_name_spans]
+    assert "Crazie Overstock, LLC, " in names
+    assert any(name.endswith("In re Gateway Estates, Inc., ") for name in names)
+
+
+def test_a_parallel_citation_shares_the_case_name() -> None:
+    text = "As held in State v. Crazie Overstock, LLC, 377 N.C. 391, 858 S.E.2d 581 (2021)."
+    mentions = find_citations(text, use_hyperscan=False).mentions
+    names = [(m.attributes.get("plaintiff"), m.attributes.get("defendant")) for m in mentions]
+    assert names == [("State", "Crazie Overstock, LLC")] * 2
+
+
 def test_supra_resolves_to_the_full_citation_by_name() -> None:
     text = (
         "Bell Atlantic Corp. v. Twombly, 550 U.S. 544 (2007). Other words follow here. "
@@ -79,10 +125,50 @@ def test_supra_resolves_to_the_full_citation_by_name() -> None:
     assert (supra.normalized, supra.attributes["pin_cite"]) == ("550 U.S. 544", "570")
 
 
-def test_unresolved_short_form_keeps_its_own_text() -> None:
-    scan = find_citations("As held in 550 U.S. at 556, the rule applies.", use_hyperscan=False)
-    (short,) = scan.mentions
-    assert (short.normalized, short.attributes["resolved"]) == ("550 U.S. at 556", "false")
+def test_unresolved_short_forms_are_dropped() -> None:
+    """ "Id.", "supra," or a short cite with no full citation before it name nothing."""
+    text = (
+        "As held in 550 U.S. at 556, the rule applies. Id. at *4. Id. The answer was no. "
+        "Id.\n22. But as discussed supra, the City was not their agent."
+    )
+    assert find_citations(text, use_hyperscan=False).mentions == []
+
+
+def test_short_forms_are_mentions_of_their_case_with_the_pin_cite() -> None:
+    # The real phrases of a First Circuit order (recap ca1 00117684624).
+    text = (
+        "Calvary Chapel of Bangor v. Mills, 459 F. Supp. 3d 273, 280 (D. Me. 2020). "
+        "See, e.g., id. at 281 n.11 (noting that); id. \nat 277 n.2 (declining). "
+        "See Calvary Chapel, 459 F. Supp. 3d at 288. See id. at 285."
+    )
+    mentions = find_citations(text, use_hyperscan=False).mentions
+    assert [
+        (m.text, m.normalized, m.attributes["form"], m.attributes.get("pin_cite")) for m in mentions
+    ] == [
+        ("459 F. Supp. 3d 273", "459 F. Supp. 3d 273", "full", "280"),
+        ("id.", "459 F. Supp. 3d 273", "id", "281 n.11"),
+        ("id.", "459 F. Supp. 3d 273", "id", "277 n.2"),
+        ("459 F. Supp. 3d at 288", "459 F. Supp. 3d 273", "short", "288"),
+        ("id. at 285", "459 F. Supp. 3d 273", "id", "285"),
+    ]
+
+
+def test_id_after_a_statute_is_a_mention_of_that_statute() -> None:
+    text = (
+        "We have jurisdiction under 28 U.S.C. § 1291. Interlocutory orders granting or "
+        "refusing injunctions are appealable. Id. § 1292(a)(1)."
+    )
+    mentions = find_citations(text, use_hyperscan=False).mentions
+    found = [(m.type, m.text, m.normalized) for m in mentions]
+    assert found == [
+        (EntityType.STATUTE, "28 U.S.C. § 1291", "28 U.S.C. § 1291"),
+        (EntityType.STATUTE, "Id. § 1292(a)(1)", "28 U.S.C. § 1292(a)(1)"),
+    ]
+    bare = find_citations("See 28 U.S.C. § 1291. The parties agree. Id.").mentions
+    assert [(m.type, m.text, m.normalized) for m in bare] == [
+        (EntityType.STATUTE, "28 U.S.C. § 1291", "28 U.S.C. § 1291"),
+        (EntityType.STATUTE, "Id.", "28 U.S.C. § 1291"),
+    ]
 
 
 def test_reporter_is_normalised_to_its_canonical_form() -> None:
@@ -120,3 +206,49 @@ def test_out_of_order_eyecite_results_get_their_own_years() -> None:
     years = [found[k]["year"] for k in ("722 U.S. 715", "278 U.S. 802", "576 F. Supp. 3d 975")]
     assert years == ["2019", "1990", "2012"]
     assert found["576 F. Supp. 3d 975"]["court"] == "S.D.N.Y."
+
+
+SHORT_FORM_NAME = re.compile(r"^(?:id|ibid|supra)\b|\bat\b|^[^\d]*$", re.IGNORECASE)
+
+
+def test_no_entity_is_named_after_a_short_form_or_a_bare_reporter() -> None:
+    text = (
+        "In Chambers v. NASCO, Inc., 501 U. S. 32, 45 (1991), the Court held so. Ibid. "
+        "The Court said more. Id., at 46. See also Chambers, supra, at 50. "
+        "Then 42 U.S.C. § 1983 applies. Ibid. "
+        "Also id. § 1988. Ibid. And in 550 U.S. at 556 it was said. Supra, at 4. Id. at *4."
+    )
+    mentions = tuple(
+        Mention(
+            m.type,
+            m.text,
+            m.normalized,
+            m.start,
+            m.end,
+            0,
+            1,
+            m.confidence,
+            "default",
+            dict(m.attributes),
+        )
+        for m in DefaultExtractor(use_hyperscan=False).extract(text)
+    )
+    entities = resolve(mentions).entities
+    laws = [e for e in entities if e.type in (EntityType.CITATION, EntityType.STATUTE)]
+    assert sorted(e.name for e in laws) == [
+        "42 U.S.C. § 1983", "42 U.S.C. § 1988", "501 U.S. 32",
+    ]  # fmt: skip
+    assert [e.name for e in entities if SHORT_FORM_NAME.search(e.name)] == []
+    # Each short form that resolved is a mention of its authority, with its pin cite.
+    shorts = [
+        (m.text, m.normalized, m.attributes.get("pin_cite"))
+        for m in mentions
+        if m.attributes.get("form") in ("id", "supra", "short")
+    ]
+    assert shorts == [
+        ("Ibid.", "501 U.S. 32", None),
+        ("Id., at 46", "501 U.S. 32", "46"),
+        ("supra, at 50", "501 U.S. 32", "50"),
+        ("Ibid.", "42 U.S.C. § 1983", None),
+        ("id. § 1988", "42 U.S.C. § 1988", None),
+    ]

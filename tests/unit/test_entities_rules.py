@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from docbatch.models import EntityType
+from docbatch.pipeline.entities import DefaultExtractor
 from docbatch.pipeline.entities.courts import canonical_court, find_courts
 from docbatch.pipeline.entities.dates import find_dates
 from docbatch.pipeline.entities.money import find_money
@@ -89,6 +91,53 @@ def test_statutes_keep_subsections_and_lists() -> None:
     ]  # fmt: skip
 
 
+STATE_CODES = [
+    ("N.C.G.S. § 7A-31(c)", "N.C.G.S. § 7A-31(c)"),
+    ("G.S. § 7A-27(b)", "G.S. § 7A-27(b)"),
+    ("G.S. 7A-31", "G.S. § 7A-31"),
+    ("N.C. Gen. Stat. § 1A-1", "N.C. Gen. Stat. § 1A-1"),
+    ("Cal. Bus. & Prof. Code § 17200 et seq.", "Cal. Bus. & Prof. Code § 17200 et seq."),
+    ("Cal. Code Civ. Proc. § 340", "Cal. Code Civ. Proc. § 340"),
+    ("N.Y. Penal Law § 120.05", "N.Y. Penal Law § 120.05"),
+    ("N.Y. C.P.L.R. 3211(a)(7)", "N.Y. C.P.L.R. § 3211(a)(7)"),
+    ("Tex. Civ. Prac. & Rem. Code Ann. § 16.003", "Tex. Civ. Prac. & Rem. Code Ann. § 16.003"),
+    ("Tex. Ins. Code Ann. § 541.060(a)(1)", "Tex. Ins. Code Ann. § 541.060(a)(1)"),
+    ("Texas Insurance Code § 4001.003(1)", "Texas Insurance Code § 4001.003(1)"),
+    ("Fla. Stat. § 768.79", "Fla. Stat. § 768.79"),
+    ("Fla. Stat. Ann. § 95.11(3)", "Fla. Stat. Ann. § 95.11(3)"),
+    ("Florida Statutes § 768.79", "Florida Statutes § 768.79"),
+    ("Mass. Gen. Laws ch. 93A, § 9", "Mass. Gen. Laws ch. 93A, § 9"),
+    ("Section 537.065, RSMo 2016", "RSMo § 537.065"),
+    ("N.J.S.A. 2A:14-2", "N.J.S.A. § 2A:14-2"),
+    ("O.C.G.A. § 9-11-12", "O.C.G.A. § 9-11-12"),
+    ("735 ILCS 5/2-619", "735 ILCS § 5/2-619"),
+    ("42 Pa. C.S. § 5524", "42 Pa. C.S. § 5524"),
+    ("Del. Code Ann. tit. 10, § 8106", "Del. Code Ann. tit. 10, § 8106"),
+    ("RCW 4.16.080", "RCW § 4.16.080"),
+]
+
+
+@pytest.mark.parametrize(("phrase", "normalized"), STATE_CODES)
+def test_state_code_sections_are_statutes(phrase: str, normalized: str) -> None:
+    text = f"The claim arises under {phrase}; the court agreed."
+    [mention] = find_statutes(text)
+    assert (mention.text, mention.normalized) == (phrase, normalized)
+
+
+def test_north_carolina_review_statute_is_found_every_time() -> None:
+    # A real N.C. opinion cites "N.C.G.S. § 7A-31" 37 times; none used to be found.
+    sentence = "Discretionary review was allowed under N.C.G.S. § 7A-31 on 5 May 2021. "
+    mentions = DefaultExtractor(use_hyperscan=False).extract(sentence * 37)
+    statutes = [m for m in mentions if m.type is EntityType.STATUTE]
+    assert [m.normalized for m in statutes] == ["N.C.G.S. § 7A-31"] * 37
+    assert not [m for m in mentions if m.type in (EntityType.PERSON, EntityType.ORGANIZATION)]
+
+
+def test_code_words_without_a_section_are_no_statute() -> None:
+    text = "G.S. 1990 was a good year; the Texas Insurance Code preempts nothing; § 565.253."
+    assert find_statutes(text) == []
+
+
 def test_dates_in_every_spelling() -> None:
     text = (
         "March 14, 2023; 14 March 2023; 2023-03-14; 03/14/2023; Mar. 14, 2023; "
@@ -156,3 +205,87 @@ def test_surname_alone_refers_back_to_the_full_name() -> None:
     aliases = [m for m in find_parties(text) if m.attributes.get("alias_of")]
     assert [(m.text, m.normalized) for m in aliases] == [("Smith", "John R. Smith")]
     assert aliases[0].start == text.rindex("Smith")
+
+
+def _parties(text: str) -> set[tuple[str, str]]:
+    """(normalized, type) of the people and organisations, surname aliases left out."""
+    return {
+        (m.normalized, m.type.value) for m in find_parties(text) if not m.attributes.get("alias_of")
+    }
+
+
+def test_saint_inside_a_surname() -> None:
+    text = (
+        "No. 21-50498\nVanessa St. Pierre,\nPlaintiff\u2014Appellant,\nversus\nLater "
+        "St. Pierre argued, and Ms. St. Pierre answered. St. Albans Union Church joined."
+    )
+    found = find_parties(text)
+    assert [(m.text, m.normalized, m.attributes.get("role")) for m in found] == [
+        ("Vanessa St. Pierre", "Vanessa St. Pierre", "plaintiff"),
+        ("St. Pierre", "Vanessa St. Pierre", None),
+        ("St. Pierre", "Vanessa St. Pierre", None),
+        ("St. Albans Union Church", "St. Albans Union Church", None),
+    ]
+
+
+def test_institutions_named_after_people_are_not_people() -> None:
+    text = (
+        "Stephen M. Crampton and Thomas More Society on brief for Emmanuel Bible Baptist "
+        "Church, Grace Community Chapel.\nUnited States Court of Appeals\nFor the Eighth "
+        "Circuit\nThomas F. Eagleton Courthouse\n111 South 10th Street"
+    )
+    found = _parties(text)
+    assert ("Stephen M. Crampton", "person") in found
+    assert ("Thomas More Society", "organization") in found
+    people = {name for name, kind in found if kind == "person"}
+    assert people == {"Stephen M. Crampton"}
+
+
+def test_roles_teams_and_forms_are_not_people() -> None:
+    text = (
+        "The Leadership Team met. Plaintiffs filed Profile Forms. The Staff Judge Advocate "
+        "advised the commander."
+    )
+    assert {name for name, kind in _parties(text) if kind == "person"} == set()
+
+
+def test_a_code_named_after_a_state_is_no_organisation() -> None:
+    text = (
+        "St. Pierre argued that it violated the Texas Insurance Code and the Deceptive "
+        "Trade Practices Act, and the Investment Company Act of 1940. Here, the Complaint "
+        "to Confirm Rescission of Insurance Policies was filed."
+    )
+    assert {name for name, kind in _parties(text) if kind == "organization"} == set()
+
+
+def test_organisation_names_with_initials_commas_and_numbers() -> None:
+    text = (
+        "Plaintiff C. R. Bard, Inc. moved. Counsel: Grace, Tisdale & Clifton, P.A.\n"
+        "1 Gift Surplus, LLC operates stores. Franz Hardy and Christine M. Kroupa of Gordon "
+        "Rees Scully Mansukhani, LLP appeared."
+    )
+    organisations = {name for name, kind in _parties(text) if kind == "organization"}
+    assert organisations == {
+        "C. R. Bard, Inc.",
+        "Grace, Tisdale & Clifton, P.A.",
+        "Gift Surplus, LLC",
+        "Gordon Rees Scully Mansukhani, LLP",
+    }
+
+
+def test_a_caption_name_broken_over_lines_is_not_its_last_line() -> None:
+    text = (
+        "Standard Insurance Company; Dearborn National Life \nInsurance Company,\n"
+        "Defendants\u2014Appellees.\nthe Texas Insurance \nCode applies."
+    )
+    organisations = {name for name, kind in _parties(text) if kind == "organization"}
+    assert organisations == {"Standard Insurance Company"}
+
+
+def test_firm_names_go_on_after_a_line_break_and_heads_end_names() -> None:
+    text = (
+        "Counsel: Kilpatrick Townsend & \nStockton LLP, for amici. The National Council of "
+        "the Churches of Christ in the USA and Calvary Chapel of Bangor filed briefs."
+    )
+    organisations = {name for name, kind in _parties(text) if kind == "organization"}
+    assert organisations == {"Kilpatrick Townsend & Stockton LLP", "Calvary Chapel of Bangor"}

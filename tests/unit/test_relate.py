@@ -13,12 +13,18 @@ from docbatch.models import (
     CanonicalEntity,
     Chunk,
     EntityType,
+    ExtractedDocument,
     Mention,
+    Page,
     Relationship,
     RelationType,
     Resolution,
+    Stage,
 )
 from docbatch.pipeline import relate as relate_module
+from docbatch.pipeline.chunk import chunk_document
+from docbatch.pipeline.entities import extract_mentions
+from docbatch.pipeline.options import ChunkOptions, EntityOptions, PipelineOptions, RelateOptions
 from docbatch.pipeline.relate import (
     MAX_ENTITIES_PER_CHUNK,
     RelateContext,
@@ -26,6 +32,8 @@ from docbatch.pipeline.relate import (
     relate,
 )
 from docbatch.pipeline.resolve import resolve
+from docbatch.settings import Settings
+from docbatch.synth.prose import generate_prose
 
 T = EntityType
 R = RelationType
@@ -60,9 +68,14 @@ def mention(
     )
 
 
-def build(mentions: list[Mention]) -> tuple[Resolution, tuple[Relationship, ...]]:
+CO_OCCURS = RelateOptions(co_occurs=True)
+
+
+def build(
+    mentions: list[Mention], options: RelateOptions = CO_OCCURS
+) -> tuple[Resolution, tuple[Relationship, ...]]:
     resolution = resolve(mentions)
-    return resolution, relate(mentions, resolution, CHUNKS)
+    return resolution, relate(mentions, resolution, CHUNKS, options=options)
 
 
 def ids(resolution: Resolution) -> dict[str, str]:
@@ -205,13 +218,13 @@ def test_a_new_edge_kind_is_one_function() -> None:
     resolution = resolve(MENTIONS)
     edges = relate(MENTIONS, resolution, CHUNKS, builders=[same_type_edges])
     assert edges == (Relationship(R.CO_OCCURS, "a", "b", len(MENTIONS), ()),)
-    assert co_occurrence_edges in relate_module.EDGE_BUILDERS
+    assert co_occurrence_edges in relate_module.edge_builders(CO_OCCURS)
 
 
 def test_mentions_without_chunks_use_their_chunk_index() -> None:
     mentions = [mention(T.PERSON, "Ann Lee", 0, 4), mention(T.PERSON, "Bo Chan", 0, 4)]
     resolution = resolve(mentions)
-    (edge,) = relate(mentions, resolution, ())
+    (edge,) = relate(mentions, resolution, (), options=CO_OCCURS)
     assert (edge.type, edge.weight, edge.evidence) == (R.CO_OCCURS, 1, (4,))
 
 
@@ -226,3 +239,77 @@ def test_known_entity_names_match_case_captions() -> None:
     resolution = resolve(mentions, [known])
     edges = edges_of(relate(mentions, resolution, CHUNKS), R.PARTY_OF)
     assert [(e.source, e.attributes["role"]) for e in edges] == [(known.id, "plaintiff")]
+
+
+def test_co_occurrence_is_off_by_default() -> None:
+    resolution = resolve(MENTIONS)
+    edges = relate(MENTIONS, resolution, CHUNKS)
+    assert edges_of(edges, R.CO_OCCURS) == []
+    assert edges == relate(MENTIONS, resolution, CHUNKS, options=RelateOptions())
+    # Everything else is what the opt-in run builds, minus its co-occurrences.
+    with_co = relate(MENTIONS, resolution, CHUNKS, options=CO_OCCURS)
+    assert edges == tuple(e for e in with_co if e.type is not R.CO_OCCURS)
+    assert co_occurrence_edges not in relate_module.edge_builders(RelateOptions())
+
+
+def test_co_occurrence_option_is_part_of_the_relate_version_only() -> None:
+    off, on = PipelineOptions(), PipelineOptions(relate=CO_OCCURS)
+    assert off.version(Stage.RELATE) != on.version(Stage.RELATE)
+    for stage in (Stage.EXTRACT, Stage.CHUNK, Stage.ENTITIES, Stage.RESOLVE):
+        assert off.version(stage) == on.version(stage)
+
+
+def test_settings_carry_the_co_occurrence_option(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings().pipeline_options().relate == RelateOptions(co_occurs=False)
+    monkeypatch.setenv("DOCBATCH_RELATE_CO_OCCURS", "true")
+    assert Settings().pipeline_options().relate == RelateOptions(co_occurs=True)
+
+
+def test_a_generated_document_has_at_most_two_edges_per_entity() -> None:
+    """With the defaults a document's edges grow with its entities, not their pairs."""
+    text = "\n\n".join(generate_prose(7, pages=6).pages)
+    document = ExtractedDocument("text/plain", (Page(1, text),))
+    chunks = chunk_document(document, ChunkOptions())
+    mentions = extract_mentions(text, chunks, document.page_spans(), EntityOptions())
+    resolution = resolve(mentions)
+    entities = set(resolution.assignments)
+    edges = relate(mentions, resolution, chunks)
+    assert len(entities) > 50
+    assert {e.type for e in edges} == {R.CITES, R.PARTY_OF}
+    assert len(edges) <= 2 * len(entities)
+    # The opt-in co-occurrences are what made it quadratic.
+    assert len(relate(mentions, resolution, chunks, options=CO_OCCURS)) > 5 * len(entities)
+
+
+def test_case_captions_match_only_this_documents_own_forms() -> None:
+    """Aliases an entity gathered from other documents never add edges to this one."""
+    mentions = [
+        mention(T.ORGANIZATION, "Acme Holdings, Inc.", 5, 0),
+        mention(T.CITATION, "1 F.4th 2", 20, 0, {"plaintiff": "Acme Holding, Inc."}),
+    ]
+    alone = resolve(mentions)
+    # Another document of the project added "Acme Holding, Inc." to the same entity.
+    grown = CanonicalEntity(
+        ids(alone)["Acme Holdings, Inc."],
+        T.ORGANIZATION,
+        "acme holdings",
+        "Acme Holdings, Inc.",
+        ("Acme Holding, Inc.", "Acme Holdings, Inc."),
+    )
+    with_project = resolve(mentions, [grown])
+    assert with_project.assignments == alone.assignments
+    edges = relate(mentions, alone, CHUNKS)
+    assert relate(mentions, with_project, CHUNKS) == edges
+    assert edges_of(edges, R.PARTY_OF) == []
+
+
+def test_a_one_party_caption_links_its_party_to_the_case() -> None:
+    mentions = [
+        mention(T.ORGANIZATION, "Crazie Overstock, LLC", 5, 0),
+        mention(T.CITATION, "377 N.C. 391", 40, 0, {"party": "Crazie Overstock, LLC"}),
+    ]
+    resolution, edges = build(mentions, RelateOptions())
+    by_name = ids(resolution)
+    assert [(e.source, e.target, e.attributes["role"]) for e in edges_of(edges, R.PARTY_OF)] == [
+        (by_name["Crazie Overstock, LLC"], by_name["377 N.C. 391"], "party")
+    ]

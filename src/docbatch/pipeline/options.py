@@ -20,6 +20,7 @@ __all__ = [
     "EntityOptions",
     "ExtractOptions",
     "PipelineOptions",
+    "RelateOptions",
 ]
 
 #: Bumped whenever a change to the code changes a stage's output, to invalidate caches.
@@ -69,12 +70,22 @@ class EntityOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class RelateOptions:
+    """Which kinds of relationship the relate stage builds."""
+
+    #: Also build ``co_occurs`` edges between every two entities of a chunk. Off by
+    #: default: they are most of a run's rows (hundreds per document) and say little.
+    co_occurs: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class PipelineOptions:
     """All options of the pipeline, grouped by stage."""
 
     extract: ExtractOptions = field(default_factory=ExtractOptions)
     chunk: ChunkOptions = field(default_factory=ChunkOptions)
     entities: EntityOptions = field(default_factory=EntityOptions)
+    relate: RelateOptions = field(default_factory=RelateOptions)
 
     def version(self, stage: Stage) -> str:
         """A short hash of everything that shapes ``stage``'s output.
@@ -88,7 +99,7 @@ class PipelineOptions:
             Stage.CHUNK: ("extract", "chunk"),
             Stage.ENTITIES: ("extract", "chunk", "entities"),
             Stage.RESOLVE: ("extract", "chunk", "entities"),
-            Stage.RELATE: ("extract", "chunk", "entities"),
+            Stage.RELATE: ("extract", "chunk", "entities", "relate"),
         }[stage]
         for name in relevant:
             options = dataclasses.asdict(getattr(self, name))

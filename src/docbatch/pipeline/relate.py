@@ -6,7 +6,9 @@ function in that list (or in the ``builders`` argument of :func:`relate`).
 
 The builders shipped:
 
-- :func:`co_occurrence_edges` - CO_OCCURS between two entities found in the same chunk;
+- :func:`co_occurrence_edges` - CO_OCCURS between two entities found in the same chunk,
+  only when ``RelateOptions.co_occurs`` is set (they were most of a run's rows, a few
+  hundred per document, and a lawyer learns little from them);
 - :func:`citation_edges` - CITES from the document to every authority it cites;
 - :func:`role_edges` - PARTY_OF from a person or organisation to the document, for
   mentions the extractor gave a ``role`` (plaintiff, defendant, appellant, ...);
@@ -37,12 +39,14 @@ from docbatch.models import (
     RelationType,
     Resolution,
 )
+from docbatch.pipeline.options import RelateOptions
 from docbatch.pipeline.resolve import entity_key
 
 __all__ = [
     "CITED_TYPES",
     "EDGE_BUILDERS",
     "MAX_ENTITIES_PER_CHUNK",
+    "OPTIONAL_EDGE_BUILDERS",
     "PARTY_ROLES",
     "PARTY_TYPES",
     "EdgeBuilder",
@@ -50,6 +54,7 @@ __all__ = [
     "case_party_edges",
     "citation_edges",
     "co_occurrence_edges",
+    "edge_builders",
     "relate",
     "role_edges",
 ]
@@ -76,8 +81,9 @@ MAX_ENTITIES_PER_CHUNK = 50
 #: Two dates, or two amounts, in one chunk say little: a page of a schedule pairs every
 #: date with every other. Date-amount pairs ("paid $5,000 on May 1") are kept.
 _NOISE_TYPES = frozenset({EntityType.DATE, EntityType.MONEY})
-#: The case-caption attributes of a citation mention, and the role each gives a party.
-_CAPTION_ROLES = ("plaintiff", "defendant")
+#: The case-caption attributes of a citation mention, and the role each gives a party
+#: ("party" is the one party of "In re X, LLC" or "X, LLC, 377 N.C. 391").
+_CAPTION_ROLES = ("plaintiff", "defendant", "party")
 _SPACE = re.compile(r"\s+")
 
 
@@ -183,10 +189,15 @@ def _party_role(value: str) -> str | None:
 def case_party_edges(context: RelateContext) -> Iterator[Relationship]:
     """PARTY_OF from a person or organisation of this document to a case it is party to.
 
-    A citation mention's ``plaintiff``/``defendant`` attributes (its caption, "X v. Y")
-    are compared with the names and aliases of this document's person and organisation
-    entities, casefolded and also as resolve keys ("Acme Holdings" finds "Acme
-    Holdings, Inc."). Weight is the number of citation mentions naming the party.
+    A citation mention's ``plaintiff``/``defendant``/``party`` attributes (its caption,
+    "X v. Y" or "In re X")
+    are compared with the forms of this document's person and organisation mentions,
+    casefolded and also as resolve keys ("Acme Holdings" finds "Acme Holdings, Inc.").
+    Weight is the number of citation mentions naming the party.
+
+    Only the document's own text counts, never the aliases its entities gathered from
+    other documents of the project: those grow while a batch runs, so the same bytes
+    would get other edges depending on what was processed before them.
     """
     parties = _party_index(context)
     counts: Counter[tuple[str, str, str]] = Counter()
@@ -212,26 +223,29 @@ def _party_forms(name: str, types: Iterable[EntityType] = PARTY_TYPES) -> set[tu
 
 
 def _party_index(context: RelateContext) -> dict[tuple[str, str], set[str]]:
-    """Lookup form -> ids of this document's person and organisation entities."""
+    """Lookup form -> ids of the entities of this document's party mentions."""
     index: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for entity_id in sorted({e for _, _, e in context.mentions_of(PARTY_TYPES)}):
-        entity = context.entities.get(entity_id)
-        if entity is None:
-            continue
-        for name in {entity.name, *entity.aliases}:
-            for form in _party_forms(name, (entity.type,)):
+    for position, mention, entity_id in context.mentions_of(PARTY_TYPES):
+        kind = context.type_of(position)
+        for name in {mention.text, mention.normalized}:
+            for form in _party_forms(name, (kind,)):
                 index[form].add(entity_id)
-        index[entity.type.value, entity.key].add(entity_id)
     return index
 
 
-#: The edge builders :func:`relate` runs by default, in no particular order.
+#: The edge builders :func:`relate` always runs, in no particular order.
 EDGE_BUILDERS: tuple[EdgeBuilder, ...] = (
-    co_occurrence_edges,
     citation_edges,
     role_edges,
     case_party_edges,
 )
+#: Builders run only when their :class:`RelateOptions` flag is set.
+OPTIONAL_EDGE_BUILDERS: tuple[EdgeBuilder, ...] = (co_occurrence_edges,)
+
+
+def edge_builders(options: RelateOptions) -> tuple[EdgeBuilder, ...]:
+    """The builders ``options`` asks for: :data:`EDGE_BUILDERS`, plus CO_OCCURS if set."""
+    return EDGE_BUILDERS + ((co_occurrence_edges,) if options.co_occurs else ())
 
 
 def relate(
@@ -239,13 +253,18 @@ def relate(
     resolution: Resolution,
     chunks: Sequence[Chunk],
     *,
-    builders: Sequence[EdgeBuilder] = EDGE_BUILDERS,
+    options: RelateOptions | None = None,
+    builders: Sequence[EdgeBuilder] | None = None,
 ) -> tuple[Relationship, ...]:
-    """Run every edge builder over one document's mentions and return the edges.
+    """Run the edge builders over one document's mentions and return the edges.
 
-    ``resolution.assignments`` must hold one entity id per mention. The result is
-    sorted by type, source, target and attributes, so equal input gives equal output.
+    ``builders`` overrides the ones ``options`` selects (:func:`edge_builders`; by
+    default no CO_OCCURS). ``resolution.assignments`` must hold one entity id per
+    mention. The result is sorted by type, source, target and attributes, so equal
+    input gives equal output.
     """
+    if builders is None:
+        builders = edge_builders(options or RelateOptions())
     if len(resolution.assignments) != len(mentions):
         raise PermanentError(
             f"relate: {len(mentions)} mentions but {len(resolution.assignments)} assignments",

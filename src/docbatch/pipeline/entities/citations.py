@@ -2,7 +2,11 @@
 
 Full, short, id. and supra citations are found over the whole document text and then
 resolved (:func:`eyecite.resolve_citations`) so a short form is normalised to the full
-citation it refers to. Two corrections are made on top of eyecite:
+citation it refers to. A short form ("Id.", "id. at 23", "Twombly, supra, at 570",
+"550 U.S. at 556") is only ever a mention *of the authority it resolves to*, with its pin
+cite: of the case, or of the statute when "Id. § 1292(a)(1)" follows a statute. One that
+resolves to nothing is dropped, so "Id." or "supra," never becomes an entity of its own.
+Corrections made on top of eyecite:
 
 - **Years of neighbouring citations.** When a case name is searched backwards from a
   citation, eyecite takes any ``(2001)`` word it passes as a California-style year placed
@@ -35,9 +39,13 @@ __all__ = ["CitationScan", "ParentheticalInfo", "find_citations", "own_parenthet
 
 log = logging.getLogger(__name__)
 
-_PIN = (
-    r"(?:,\s*(?:at\s+)?\*?\d+(?:[-\u2013]\d+)?(?:\s*n\.\s*\d+)?(?:,\s*\*?\d+(?:[-\u2013]\d+)?)*)?"
-)
+_NOTE = r"(?:,?\s*nn?\.\s*\d+(?:[-\u2013]\d+)?)?"  # "n. 5", ", n. 5", "nn. 2-3"
+_PAGES = rf"\*?\d+(?:[-\u2013]\s*\*?\d+)?{_NOTE}"  # "283-\n288": a range split by a line
+_PIN = rf"(?:,\s*(?:at\s+)?{_PAGES}(?:,\s*{_PAGES})*)?"
+#: The pin cite after a short form when eyecite read none ("id. at 281 n.11").
+_SHORT_PIN = re.compile(rf",?\s*at\s+(?P<pin>{_PAGES}(?:,\s*{_PAGES})*)")
+#: The section after an "Id." that refers to a statute ("Id. § 1292(a)(1)").
+_ID_SECTION = re.compile(r"\s*(?P<mark>§§?)\s*(?P<sec>\d+[\w.\-]*(?:\([a-zA-Z0-9]{1,5}\))*)")
 _OWN_PAREN = re.compile(
     _PIN + r"\s*[(\[](?P<court>[^()\[\]]*?)\s*"
     r"(?:(?P<month>[A-Z][a-z]{2,8}\.?)\s+\d{1,2},\s*)?(?P<year>1[6-9]\d\d|20\d\d)[)\]]"
@@ -46,6 +54,13 @@ _PRE_YEAR = re.compile(r"\((?P<year>1[6-9]\d\d|20\d\d)\)\s*$")
 _PARALLEL_GAP = re.compile(_PIN + r",\s*$")
 _CASE_NAME = re.compile(
     r"(?P<plaintiff>[A-Z][^;()]*?)\s+v\.\s+(?P<defendant>[A-Z][^;()]*?),\s*$",
+)
+_ONE_PARTY = re.compile(
+    r"(?:^|(?<=[\s\"\u201c(]))(?:(?i:see|also|cf\.|accord|in|under|as|and|but|e\.g\.,?)\s+)*"
+    r"(?P<caption>(?:(?:In\s+re|Ex\s+parte|In\s+the\s+Matter\s+of|Matter\s+of)\s+)?"
+    r"(?P<party>[A-Z][\w'\u2019&.-]*(?:\s+(?:[A-Z][\w'\u2019&.-]*|of|the|and|&|de|la))*"
+    r"(?:,?\s+(?:Inc\.|LLC|L\.L\.C\.|Corp\.|Co\.|Ltd\.|L\.P\.|LLP|P\.A\.|P\.C\.|N\.A\.))?))"
+    r",\s*$"
 )
 _SIGNALS = re.compile(r"^(?:(?:see|also|cf\.|accord|and|but|e\.g\.,?|compare|with)\s+)+", re.I)
 
@@ -99,11 +114,20 @@ def find_citations(text: str, *, use_hyperscan: bool = True) -> CitationScan:
         if isinstance(citation, FullLawCitation):
             mentions.append(_law_mention(text, citation))
             continue
+        target = resolved.get(id(citation))
+        if isinstance(target, FullLawCitation):
+            law = _short_law_mention(text, citation, target)
+            if law is not None:
+                mentions.append(law)
+            continue
         if isinstance(citation, FullCaseCitation | ResourceCitation):
             name_start = citation.full_span()[0]
+            found = (fixes.get(index) or {}).get("_name_start")
+            if found is not None:
+                name_start = min(name_start, int(found))
             if name_start < start:
                 names.append((name_start, start))
-        mention = _case_mention(text, citation, resolved.get(id(citation)), fixes.get(index))
+        mention = _case_mention(text, citation, target, fixes.get(index))
         if mention is not None:
             mentions.append(mention)
     return CitationScan(mentions=mentions, case_name_spans=names)
@@ -125,7 +149,9 @@ def _fixed_case_metadata(
     """Year, court and case name of every full case citation, read from its own text.
 
     Walks backwards so a citation followed by a parallel citation ("1 U.S. 1, 2 S. Ct. 3
-    (2001)") can share the parenthetical the parallel citation already found.
+    (2001)") can share the parenthetical the parallel citation already found; then
+    forwards so the parallel citation shares the first one's case name. A fix may hold
+    ``_name_start``, where the case name it found begins (not an attribute).
     """
     from eyecite.models import FullCaseCitation
 
@@ -149,20 +175,60 @@ def _fixed_case_metadata(
         if citation.full_span()[0] < previous_end or not citation.metadata.plaintiff:
             fix.update(_case_name_before(text, previous_end, start))
         fixes[index] = fix
+    _share_names_with_parallels(text, citations, fixes)
     return fixes
 
 
+def _share_names_with_parallels(
+    text: str, citations: Sequence[Any], fixes: dict[int, dict[str, str]]
+) -> None:
+    """ "X v. Y, 1 N.C. 2, 3 S.E.2d 4": the parallel citation is X v. Y too."""
+    for index in sorted(fixes):
+        after = fixes.get(index + 1)
+        if after is None or after.get("plaintiff") or after.get("party"):
+            continue
+        if "plaintiff" not in after and citations[index + 1].metadata.plaintiff:
+            continue  # eyecite's own name for it stands
+        names = _names_of(citations[index], fixes[index])
+        end, following = citations[index].span()[1], citations[index + 1].span()[0]
+        if names and _PARALLEL_GAP.fullmatch(text, end, following) is not None:
+            after.update(names)
+
+
+def _names_of(citation: Any, fix: dict[str, str]) -> dict[str, str]:
+    """The plaintiff/defendant or single party a citation's fix or eyecite gave it."""
+    names = {k: fix[k] for k in ("plaintiff", "defendant", "party", "case_name") if fix.get(k)}
+    if names:
+        return names
+    meta = citation.metadata
+    if meta.plaintiff:
+        return {"plaintiff": meta.plaintiff, "defendant": meta.defendant or ""}
+    return {}
+
+
 def _case_name_before(text: str, floor: int, start: int) -> dict[str, str]:
-    """Plaintiff and defendant of "X v. Y, <citation>", looking back no further than floor."""
+    """The case name of "X v. Y, <citation>" (plaintiff and defendant), or of a caption
+    naming one party ("In re X, LLC, <citation>", "X, LLC, <citation>": ``party``, with
+    the whole caption as ``case_name``), looking back no further than ``floor``."""
     window_start = max(floor, start - 200)
     window = text[window_start:start]
     # Only the last clause can hold this citation's case name.
     clause = re.split(r"(?<!\bv)(?<!\b[A-Z])[.;]\s+(?=[A-Z])|\),\s*", window)[-1]
     match = _CASE_NAME.search(clause)
-    if match is None:
+    if match is not None:
+        plaintiff = _SIGNALS.sub("", match["plaintiff"]).strip()
+        return {"plaintiff": plaintiff, "defendant": match["defendant"].strip()}
+    one = _ONE_PARTY.search(clause)
+    if one is None:
         return {"plaintiff": "", "defendant": ""}
-    plaintiff = _SIGNALS.sub("", match["plaintiff"]).strip()
-    return {"plaintiff": plaintiff, "defendant": match["defendant"].strip()}
+    caption = " ".join(one["caption"].split())
+    return {
+        "plaintiff": "",
+        "defendant": "",
+        "party": " ".join(one["party"].split()),
+        "case_name": caption,
+        "_name_start": str(window_start + len(window) - len(clause) + one.start("caption")),
+    }
 
 
 def _case_mention(
@@ -174,15 +240,19 @@ def _case_mention(
     forms: dict[type, str] = {FullCaseCitation: "full", ShortCaseCitation: "short"}
     forms |= {IdCitation: "id", SupraCitation: "supra"}
     form = forms.get(type(citation))
-    if form is None:
-        return None
-    start, end = citation.span()
     full = citation if form == "full" else target
+    if form is None or not isinstance(full, FullCaseCitation):
+        return None  # a short form that resolves to no case names nothing by itself
+    start, end = citation.span()
     attributes = _citation_attributes(full, citation, fix)
     attributes["form"] = form
-    attributes["resolved"] = "true" if full is not None else "false"
-    normalized = _full_normalized(full) if full is not None else _plain(text[start:end])
-    confidence = 0.95 if form == "full" else (0.85 if full is not None else 0.5)
+    attributes["resolved"] = "true"
+    if form != "full" and "pin_cite" not in attributes:
+        pin = _SHORT_PIN.match(text, end)
+        if pin is not None:
+            attributes["pin_cite"] = _plain(pin["pin"])
+    normalized = _full_normalized(full)
+    confidence = 0.95 if form == "full" else 0.85
     return RawMention(
         type=EntityType.CITATION,
         start=start,
@@ -211,7 +281,7 @@ def _citation_attributes(full: Any, citation: Any, fix: dict[str, str] | None) -
     pin = getattr(citation.metadata, "pin_cite", None)
     if pin:
         attributes["pin_cite"] = re.sub(r"^at\s+", "", pin)
-    return {key: value for key, value in attributes.items() if value}
+    return {key: value for key, value in attributes.items() if value and key[0] != "_"}
 
 
 def _full_normalized(full: Any) -> str:
@@ -220,6 +290,39 @@ def _full_normalized(full: Any) -> str:
     reporter = full.corrected_reporter() or groups.get("reporter")
     parts = [groups.get("volume"), reporter, groups.get("page")]
     return " ".join(part for part in parts if part)
+
+
+def _short_law_mention(text: str, citation: Any, full: Any) -> RawMention | None:
+    """ "Id. § 1292(a)(1)" after "28 U.S.C. § 1291": a mention of 28 U.S.C. § 1292(a)(1).
+
+    The section is the one after "Id." (the span grows to hold it), else the full
+    citation's own. Only "Id." can refer to a statute this way.
+    """
+    from eyecite.models import IdCitation
+
+    if not isinstance(citation, IdCitation):
+        return None
+    start, end = citation.span()
+    groups = full.groups
+    reporter = groups.get("reporter") or ""
+    section, mark = groups.get("section") or "", "§"
+    after = _ID_SECTION.match(text, end)
+    if after is not None:
+        section, mark, end = after["sec"].rstrip("."), after["mark"], after.end("sec")
+        end -= len(after["sec"]) - len(section)
+    if not (reporter and section):
+        return None
+    code = " ".join(part for part in (groups.get("title"), reporter) if part)
+    kind = EntityType.REGULATION if "C.F.R" in reporter else EntityType.STATUTE
+    return RawMention(
+        type=kind,
+        start=start,
+        end=end,
+        text=text[start:end],
+        normalized=f"{code} {mark} {section}",
+        confidence=0.85,
+        attributes={"source": "eyecite", "reporter": reporter, "form": "id", "code": code},
+    )
 
 
 def _law_mention(text: str, citation: Any) -> RawMention:

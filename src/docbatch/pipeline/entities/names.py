@@ -34,6 +34,8 @@ ORG_HEADS: frozenset[str] = frozenset(
         "bank", "trust", "holdings", "group", "partners", "associates", "fund", "foundation",
         "association", "university", "insurance", "bancorp", "capital", "securities",
         "industries", "enterprises", "technologies", "systems", "ventures", "laboratories",
+        "society", "church", "chapel", "institute", "center", "council", "committee",
+        "coalition", "alliance", "league", "hospital", "college",
     }
 )  # fmt: skip
 
@@ -69,6 +71,13 @@ NOT_NAME_WORDS: frozenset[str] = frozenset(
         "memorandum", "judgment", "agreement", "contract", "company", "bank", "trust",
         "holdings", "capital", "group", "inc", "llc", "corp", "ltd", "law", "laws", "statute",
         "regulation", "constitution", "clause", "count", "claim", "claims", "case", "no",
+        # institutions named after people ("Thomas More Society", "Thomas F. Eagleton
+        # Courthouse") and roles, groups and papers ("Staff Judge Advocate", "Leadership
+        # Team", "Profile Forms") that have a name's shape
+        "society", "courthouse", "building", "chapel", "community", "institute", "center",
+        "hospital", "school", "college", "library", "museum", "council", "committee",
+        "coalition", "alliance", "league", "advocate", "advocates", "team", "leadership",
+        "staff", "form", "forms", "profile", "office", "clerk", "counsel", "board",
     }
 )  # fmt: skip
 

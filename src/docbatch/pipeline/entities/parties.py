@@ -36,22 +36,41 @@ __all__ = ["find_parties"]
 
 _TW = r"(?:Mc|Mac|O['\u2019]|D['\u2019])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
 _CW = r"(?:MC|MAC|O['\u2019])?[A-Z]{2,}(?:-[A-Z]{2,})?"
+#: A surname may start with "St." or "Ste." ("Vanessa St. Pierre").
+_SURNAME = rf"(?:Ste?\.[ ])?{_TW}"
+_CAPS_SURNAME = rf"(?:STE?\.[ ])?{_CW}"
 _INIT = r"[A-Z]\."
 _GEN = r"(?:,?\s(?:Jr\.|Sr\.|JR\.|SR\.|II|III|IV)(?![\w]))?"
 _PERSON = (
-    rf"(?:{_TW}(?:[ ](?:{_INIT}|{_TW})){{0,2}}[ ]{_TW}{_GEN}"
-    rf"|{_CW}(?:[ ](?:{_INIT}|{_CW})){{0,2}}[ ]{_CW}{_GEN})"
+    rf"(?:{_TW}(?:[ ](?:{_INIT}|{_TW})){{0,2}}[ ]{_SURNAME}{_GEN}"
+    rf"|{_CW}(?:[ ](?:{_INIT}|{_CW})){{0,2}}[ ]{_CAPS_SURNAME}{_GEN})"
 )
-_WORD = r"(?:[A-Z][A-Za-z'\u2019\-]*|[A-Z]{2,}|\d+[A-Za-z]*)"
+_WORD = r"(?:Ste?\.(?=[ ][A-Z])|[A-Z][A-Za-z'\u2019\-]*|[A-Z]{2,}|\d+[A-Za-z]*)"
+#: Initials that open a company name ("C. R. Bard, Inc.", "J. Crew Group, Inc.").
+_INITIALS = r"(?:[A-Z]\.[ ]){1,3}"
+#: "Grace, Tisdale & Clifton, P.A.": names before the "&" of a firm, joined by commas.
+_FIRM_LIST = rf"(?:(?:{_WORD},[ ]){{1,4}}(?={_WORD}[ ]&[ ]))"
+#: "Texas Insurance Code", "Investment Company Act": a law, not the organisation.
+_NOT_A_LAW = (
+    r"(?!\s+(?:Code|Act|Acts|Law|Laws|Rule|Rules|Statute|Statutes|Regulation|Regulations"
+    r"|Clause|Amendment)(?![\w]))"
+)
 _SUFFIX = "|".join(re.escape(s) for s in sorted(ORG_SUFFIXES.values(), key=len, reverse=True))
 _SUFFIX_ANY = rf"(?:{_SUFFIX}|{_SUFFIX.upper()})"
+#: After "&" or "of" a firm's name may go on on the next line ("Kilpatrick Townsend &
+#: <newline> Stockton LLP").
+_JOIN = r"(?:[ ]|[ ]*\n[ ]*)"
 _ORG = re.compile(
-    rf"(?<![\w.])(?:{_WORD}[ ](?:(?:&|of|OF|the|THE)[ ])?){{0,5}}{_WORD}"
-    rf"(?:,?[ ]{_SUFFIX_ANY}(?![\w]))+"
+    rf"(?<![\w.])(?:{_INITIALS}|{_FIRM_LIST})?(?:{_WORD}[ ](?:(?:&|of|OF|the|THE){_JOIN})?){{0,5}}"
+    rf"{_WORD}(?:,?[ ]{_SUFFIX_ANY}(?![\w]))+{_NOT_A_LAW}"
 )
+#: A head noun must end the name: "Texas Insurance Code", "National Council of the
+#: Churches" and "Rescission of Insurance Policies" name no organisation that ends there.
 _ORG_HEAD = re.compile(
     rf"(?<![\w.])(?:{_WORD}[ ](?:(?:&|of)[ ])?){{1,4}}"
     rf"(?:{'|'.join(h.title() for h in sorted(ORG_HEADS))})(?![\w])"
+    rf"(?:[ ]of[ ](?:the[ ])?{_TW}(?:[ ]{_TW}){{0,2}}(?![\w]))?"  # "Calvary Chapel of Bangor"
+    r"(?!\s+(?:of\s+(?:the\s+)?)?[A-Z])"
 )
 _ROLES = {
     "plaintiff": "plaintiff", "defendant": "defendant", "petitioner": "petitioner",
@@ -66,18 +85,20 @@ _CUE_BEFORE = re.compile(rf"\b{_ROLE_WORD}[ ]+(?=[A-Z])")
 _CAPTION = re.compile(
     r"(?m)^(?P<names>[^\n]{3,200}?),[ \t]*(?:\n[ \t]*)?"
     r"(?P<role>(?i:plaintiff|defendant|petitioner|respondent|appellant|appellee|intervenor"
-    r"|debtor|movant))(?i:s)?[,.]?[ \t]*$"
+    r"|debtor|movant))(?i:s)?(?:[\u2014\u2013-](?i:appellants?|appellees?|petitioners?"
+    r"|respondents?))?[,.]?[ \t]*$"
 )
 #: One name in a caption's list: "A", "B and C", "A; B".
 _CAPTION_PART = re.compile(r"(?:(?:and|AND)[ ]+|;[ ]*)?(?P<p>[^ ;].*?)(?=[ ]+(?:and|AND)[ ]+|;|$)")
 _TITLE = re.compile(
     r"\b(?P<title>(?:Chief |Magistrate |District |Circuit )?Judge|Justice|Hon\.|Honorable|"
-    rf"Mr\.|Ms\.|Mrs\.|Dr\.)[ ]+(?P<name>{_PERSON}|{_TW})"
+    rf"Mr\.|Ms\.|Mrs\.|Dr\.)[ ]+(?P<name>{_PERSON}|{_SURNAME})"
 )
 _JUDGE_AFTER = re.compile(
     rf"(?P<name>{_PERSON}),[ ]+(?:United[ ]States[ ](?:District|Magistrate|Circuit|Bankruptcy)"
     r"[ ]Judge|U\.S\.(?:D|M)\.J\.|(?:Senior[ ])?(?:Circuit|District)[ ]Judge|C?J\.)"
 )
+_CUED_PERSON = re.compile(rf"{_PERSON}|{_SURNAME}(?![\w.])")
 _BARE_PERSON = re.compile(rf"(?<![\w.])(?P<name>{_PERSON})(?![\w])")
 
 
@@ -92,7 +113,35 @@ def find_parties(text: str, excluded: Sequence[tuple[int, int]] = ()) -> list[Ra
     names = _Spans(excluded)
     kept = [m for m in _best(found) if not names.overlaps(m.start, m.end)]
     kept += _surname_aliases(text, kept, excluded)
-    return _best(kept)
+    return _full_names_for_surnames(_best(kept))
+
+
+def _full_names_for_surnames(people: list[RawMention]) -> list[RawMention]:
+    """ "Ms. St. Pierre" after "Vanessa St. Pierre": the titled surname is her too."""
+    full: dict[str, str] = {}
+    for mention in people:
+        words = mention.normalized.split()
+        if mention.type is EntityType.PERSON and len(words) > 1 and mention.confidence >= 0.7:
+            full.setdefault(_surname(words), mention.normalized)
+    result = []
+    for mention in people:
+        name = full.get(mention.normalized)
+        if mention.type is EntityType.PERSON and name is not None and name != mention.normalized:
+            attributes = {**mention.attributes, "alias_of": name}
+            mention = RawMention(
+                mention.type, mention.start, mention.end, mention.text, name,
+                mention.confidence, attributes,
+            )  # fmt: skip
+        result.append(mention)
+    return result
+
+
+def _surname(words: Sequence[str]) -> str:
+    """The last name of a name's words, with its "St." ("St. Pierre", not "Pierre")."""
+    surname = words[-1].rstrip(",")
+    if len(words) > 2 and words[-2].lower() in ("st.", "ste."):
+        surname = f"{words[-2]} {surname}"
+    return surname
 
 
 def _caption_parties(text: str) -> list[RawMention]:
@@ -118,7 +167,7 @@ def _cued_parties(text: str) -> list[RawMention]:
         if org is not None:
             found.append(_org_mention(text, org.start(), org.end(), 0.95, role))
             continue
-        person = re.compile(rf"{_PERSON}|{_TW}(?![\w.])").match(text, cue.end())
+        person = _CUED_PERSON.match(text, cue.end())
         if person is not None and _plausible_person(person[0]):
             confidence = 0.9 if " " in person[0] else 0.7
             found.append(_person(text, person.start(), person.end(), confidence, role))
@@ -145,6 +194,7 @@ def _organisations(text: str) -> list[RawMention]:
     for pattern, confidence in ((_ORG, 0.85), (_ORG_HEAD, 0.65)):
         for match in pattern.finditer(text):
             start, end = _trim_leading(text, match.start(), match.end())
+            start = _after_person_of(text, start, end)
             if _has_name_words(text[start:end]):
                 found.append(_org_mention(text, start, end, confidence, ""))
     return found
@@ -174,7 +224,7 @@ def _surname_aliases(
     for mention in people:
         words = mention.normalized.split()
         if mention.type is EntityType.PERSON and mention.confidence >= 0.7 and len(words) > 1:
-            by_surname.setdefault(words[-1].rstrip(","), mention.normalized)
+            by_surname.setdefault(_surname(words), mention.normalized)
     found: list[RawMention] = []
     taken = _Spans([(m.start, m.end) for m in people] + list(excluded))
     for surname, full in by_surname.items():
@@ -198,6 +248,9 @@ def _classify(text: str, start: int, end: int, confidence: float, role: str) -> 
     """An organisation or a person for the whole of text[start:end], if it is one."""
     piece = text[start:end]
     if _ORG.fullmatch(piece) or _ORG_HEAD.fullmatch(piece):
+        # "Insurance Company," alone is the last line of a name broken over two lines.
+        if not _has_name_words(piece):
+            return None
         return _org_mention(text, start, end, confidence, role)
     if re.fullmatch(_PERSON, piece) and _plausible_person(piece):
         return _person(text, start, end, confidence, role)
@@ -208,9 +261,25 @@ def _trim_leading(text: str, start: int, end: int) -> tuple[int, int]:
     """Drop leading cue or sentence words ("The", "Plaintiff", "See") from a span."""
     while True:
         match = re.match(r"(\S+)[ ]+", text[start:end])
-        if match is None or match[1].lower() not in LEADING_NOISE:
+        # A bare number opens a numbered paragraph ("1 Gift Surplus, LLC operates ...").
+        if match is None or not (match[1].lower() in LEADING_NOISE or match[1].isdigit()):
             return start, end
         start += match.end()
+
+
+def _after_person_of(text: str, start: int, end: int) -> int:
+    """Where the organisation starts in "<person> of <firm>" ("Christine M. Kroupa of
+    Gordon Rees Scully Mansukhani, LLP"): after the "of", when what comes before it is
+    one surname after an initial or a given name. "Bank of America, N.A." stays whole."""
+    match = re.match(rf"(?P<initials>{_INITIALS})?(?P<surname>{_TW})[ ]of[ ]", text[start:end])
+    if match is None:
+        return start
+    before = text[max(0, start - 30) : start]
+    given = re.search(r"(?:^|[ ])(?P<w>[A-Z][a-z]+|[A-Z]\.)[ ]$", before)
+    after_name = given is not None and (
+        given["w"].endswith(".") or given["w"].lower() in GIVEN_NAMES
+    )
+    return start + match.end() if match["initials"] or after_name else start
 
 
 def _has_name_words(name: str) -> bool:

@@ -43,7 +43,7 @@ _COURT_RULE = re.compile(
     rf"(?P<num2>\d{{1,4}}(?:\.\d+)?{_SUBSECTIONS})"
 )
 
-_SECTION_NO = r"\d+[A-Za-z]*(?:[.\-]\d+[A-Za-z]*)*" + _SUBSECTIONS
+_SECTION_NO = r"\d+[A-Za-z]*(?:[.\-:/]\d+[A-Za-z]*)*" + _SUBSECTIONS
 # A following number is another section only when no code name follows it
 # ("§ 1331, 28 U.S.C. § 1332" is two citations).
 _SECTIONS = rf"{_SECTION_NO}(?:\s*(?:,|-|\u2013|to|and)\s*{_SECTION_NO}(?![\w(])(?!\s+[A-Z]))*"
@@ -53,14 +53,49 @@ _REGULATION = re.compile(
     rf"(?P<sec>{_SECTIONS})"
     r"|\b(?P<vol>\d{1,3})\s+Fed\.\s?Reg\.\s+(?P<page>\d[\d,]*)"
 )
-_STATE_CODE = (
+_STATES = (
+    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia"
+    "|Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland"
+    "|Massachusetts|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada"
+    "|New Hampshire|New Jersey|New Mexico|New York|North Carolina|North Dakota|Ohio|Oklahoma"
+    "|Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah"
+    "|Vermont|Virginia|Washington|West Virginia|Wisconsin|Wyoming"
+)
+#: "Cal. Civ. Code", "N.Y. Gen. Bus. Law", "Tex. Civ. Prac. & Rem. Code Ann.", "Fla. Stat.",
+#: "Mass. Gen. Laws ch. 93A,", "Del. Code Ann. tit. 10,", "Cal. Code Civ. Proc.".
+_ABBREVIATED_STATE_CODE = (
     r"(?:[A-Z][a-z]{1,5}\.|[A-Z]\.[A-Z]\.|N\.\s?Y\.|Ohio|Iowa|Utah|Idaho|Alaska)"
     r"(?:\s+(?:[A-Z][A-Za-z]*\.?|&)){0,5}?\s+(?:Code|Law|Laws|Stat\.|Rev\.\s+Stat\.|Comp\.\s+Laws)"
-    r"(?:\s+Ann\.)?(?:\s+(?:tit\.|ch\.)\s+\w+,)?"
+    r"(?:\s+[A-Z][a-z]{1,6}\.){0,2}(?:\s+Ann\.)?(?:\s+(?:tit\.|ch\.)\s+\w+,)?"
+)
+#: "Texas Insurance Code", "Florida Statutes", "New York General Business Law".
+_SPELLED_STATE_CODE = (
+    rf"(?:{_STATES})(?:\s+(?:[A-Z][a-z]+|&|and|of)){{0,5}}?"
+    r"\s+(?:Code|Statutes|Laws?|Revised\s+Statutes)(?:\s+Annotated)?,?"
+)
+#: Codes cited by their initials; they may go without "§" ("N.J.S.A. 2A:14-2").
+_INITIALS_CODE = (
+    r"N\.\s?C\.\s?G\.\s?S\.|G\.\s?S\.|O\.\s?C\.\s?G\.\s?A\.|N\.\s?J\.\s?S\.\s?A\."
+    r"|K\.\s?S\.\s?A\.|A\.\s?R\.\s?S\.|C\.\s?R\.\s?S\.|M\.\s?C\.\s?L\.|R\.\s?S\.\s?Mo\."
+    r"|La\.\s?R\.\s?S\.|N\.\s?Y\.\s?C\.\s?P\.\s?L\.\s?R\.|RSMo|RCW|ORS|MCL|NRS|CPLR|\d{1,3}\s+ILCS"
+    r"|\d{1,2}\s+Pa\.\s?(?:C\.\s?S\.|Cons\.\s+Stat\.)(?:\s+Ann\.)?"
+)
+_STATE_CODE = rf"{_ABBREVIATED_STATE_CODE}|{_SPELLED_STATE_CODE}"
+#: A section written without "§" after initials needs a separator or a subsection
+#: ("7A-31", "2A:14-2", "5/2-619", "3211(a)(7)"), so "G.S. 1990" is no statute.
+_BARE_SECTION = (
+    r"\d+[A-Za-z]*(?:(?:[.\-:/]\d+[A-Za-z]*)+(?:\([a-zA-Z0-9]{1,5}\))*|(?:\([a-zA-Z0-9]{1,5}\))+)"
 )
 _STATUTE = re.compile(
     rf"(?:\b(?P<title>\d{{1,3}})\s+U\.\s?S\.\s?C\.(?:\s?A\.)?|(?<![\w.])(?P<code>{_STATE_CODE}))"
     rf"\s*{_SECTION_MARK}\s*(?P<sec>{_SECTIONS})(?P<seq>\s+et\s+seq\.)?"
+    rf"|(?<![\w.])(?P<initials>{_INITIALS_CODE})\s*(?:{_SECTION_MARK.replace('mark', 'imark')}\s*"
+    rf"(?P<isec>{_SECTIONS})|(?P<bare>{_BARE_SECTION}))"
+)
+#: Missouri puts its code after the section: "Section 537.065, RSMo 2016".
+_CODE_AFTER = re.compile(
+    rf"(?<![\w.])(?P<mark>§§?|[Ss]ections?)\s*(?P<sec>{_SECTION_NO}),?\s+"
+    r"(?P<code>RSMo|R\.\s?S\.\s?Mo\.)(?:\s+(?:Supp\.\s+|Cum\.\s+Supp\.\s+)?(?:19|20)\d\d)?"
 )
 
 
@@ -112,11 +147,18 @@ def find_regulations(text: str) -> list[RawMention]:
 
 
 def find_statutes(text: str) -> list[RawMention]:
-    """U.S. Code and simple state-code sections ("15 U.S.C. § 78j(b)", "§§", "et seq.")."""
+    """U.S. Code and state-code sections ("15 U.S.C. § 78j(b)", "N.C.G.S. § 7A-31",
+    "Tex. Ins. Code Ann. § 541.060", "Texas Insurance Code § 4001.003(1)", "et seq.")."""
     found = []
     for match in _STATUTE.finditer(text):
-        code = f"{match['title']} U.S.C." if match["title"] else " ".join(match["code"].split())
-        normalized = f"{code} {_mark(match['mark'], match['sec'])} {_sections(match['sec'])}"
+        if match["initials"]:
+            code = " ".join(match["initials"].split())
+            sections = match["isec"] or match["bare"]
+            mark = _mark(match["imark"], sections)
+        else:
+            code = f"{match['title']} U.S.C." if match["title"] else " ".join(match["code"].split())
+            sections, mark = match["sec"], _mark(match["mark"], match["sec"])
+        normalized = f"{code} {mark} {_sections(sections)}"
         code = code.rstrip(",")
         if match["seq"]:
             normalized += " et seq."
@@ -124,6 +166,13 @@ def find_statutes(text: str) -> list[RawMention]:
         found.append(
             _mention(EntityType.STATUTE, text, match, normalized, confidence, {"code": code})
         )
+    taken = [(m.start, m.end) for m in found]
+    for match in _CODE_AFTER.finditer(text):
+        if any(match.start() < end and start < match.end() for start, end in taken):
+            continue
+        code = "RSMo"
+        normalized = f"{code} {_mark(match['mark'], match['sec'])} {_sections(match['sec'])}"
+        found.append(_mention(EntityType.STATUTE, text, match, normalized, 0.8, {"code": code}))
     return found
 
 
