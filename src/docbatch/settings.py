@@ -109,6 +109,8 @@ class Settings(BaseSettings):
     # API
     api_token: SecretStr | None = None
     api_max_upload_bytes: int = 256 * 1024 * 1024
+    #: Host names (besides the bound address) a request's ``Host`` header may carry.
+    api_allowed_hosts: list[str] = Field(default_factory=list)
 
     @field_validator("state_dir")
     @classmethod

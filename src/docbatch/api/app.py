@@ -10,6 +10,7 @@ middleware: the dashboard is served from the same origin. The OpenAPI schema is 
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,6 +22,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from docbatch.api.auth import bearer_guard
+from docbatch.api.guard import CSRF_COOKIE, RequestGuard, allowed_hosts
 from docbatch.api.recovery import NothingToRecoverError
 from docbatch.api.routes import router
 from docbatch.api.system import build_collector, health_router, metrics_router
@@ -60,8 +62,13 @@ def create_app(
     client: Any = None,
     poll_seconds: float = 1.0,
     sample_seconds: float = 15.0,
+    bind_host: str = "127.0.0.1",
 ) -> FastAPI:
     """The API for ``settings``; ``client`` defaults to a new :class:`Docbatch`.
+
+    ``bind_host`` is the address the server listens on: with
+    ``settings.api_allowed_hosts`` it decides which ``Host`` headers are accepted
+    (:mod:`docbatch.api.guard`).
 
     ``sample_seconds`` (0 = off) is how often queue depths are recorded into the
     metrics time series while the app runs and Redis is configured.
@@ -91,6 +98,13 @@ def create_app(
         redoc_url=None,
         lifespan=lifespan,
     )
+    csrf_token = secrets.token_urlsafe(32)
+    app.add_middleware(
+        RequestGuard,
+        hosts=allowed_hosts(bind_host, settings.api_allowed_hosts),
+        csrf_token=csrf_token,
+    )
+    app.state.csrf_token = csrf_token
     app.state.client = client
     app.state.poll_seconds = poll_seconds
     app.state.collector = build_collector(client)
@@ -121,4 +135,10 @@ def _static(app: FastAPI, require_token: bool) -> None:
         if not page.is_file():
             raise HTTPException(404, "dashboard not installed")
         headers = {"X-Docbatch-Auth": "required" if require_token else "none"}
-        return FileResponse(str(page), media_type="text/html", headers=headers)
+        response = FileResponse(str(page), media_type="text/html", headers=headers)
+        # Read by the dashboard's script and echoed in CSRF_HEADER; SameSite keeps it
+        # off cross-site requests, the Host check off rebound names.
+        response.set_cookie(
+            CSRF_COOKIE, app.state.csrf_token, samesite="strict", httponly=False, path="/"
+        )
+        return response
