@@ -15,8 +15,10 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from docbatch.store.records import BatchRecord
+from docbatch.terminal_text import safe_markup, safe_text
 
 __all__ = ["BatchProgressBar", "failures_table", "status_table", "summary_table"]
 
@@ -58,7 +60,7 @@ class BatchProgressBar:
 
 def summary_table(summary: dict[str, Any]) -> Table:
     """The end-of-run summary as a two-column table."""
-    table = Table(title=f"batch {summary['batch_id']}", show_header=False)
+    table = Table(title=f"batch {safe_markup(summary['batch_id'])}", show_header=False)
     table.add_column("what", style="bold")
     table.add_column("value", justify="right")
     for key, value in summary.items():
@@ -69,13 +71,14 @@ def summary_table(summary: dict[str, Any]) -> Table:
             style = "red"
         if key == "status":
             style = "green" if value == "completed" else "yellow"
-        table.add_row(key.replace("_", " "), f"[{style}]{value}[/]" if style else str(value))
+        table.add_row(key.replace("_", " "), safe_text(value, style))
     return table
 
 
 def status_table(status: Any) -> Table:
     """A batch's status (:class:`docbatch.reporting.BatchStatus`) as a table."""
-    table = Table(title=f"batch {status.batch_id} ({status.priority})", show_header=False)
+    title = f"batch {safe_markup(status.batch_id)} ({safe_markup(status.priority)})"
+    table = Table(title=title, show_header=False)
     table.add_column("what", style="bold")
     table.add_column("value", justify="right")
     eta = "-" if status.eta_seconds is None else f"{status.eta_seconds:.0f} s"
@@ -84,7 +87,7 @@ def status_table(status: Any) -> Table:
         ("state", status.state),
         ("progress", f"{status.percent:.1f} % of {status.total}"),
         ("completed", str(status.completed)),
-        ("failed", f"[red]{status.failed}[/]" if status.failed else "0"),
+        ("failed", safe_text(status.failed, "red" if status.failed else "")),
         ("cancelled", str(status.cancelled)),
         ("processing", str(status.processing)),
         ("pending", str(status.pending)),
@@ -96,7 +99,7 @@ def status_table(status: Any) -> Table:
         ("waited", "-" if status.wait_seconds is None else f"{status.wait_seconds:.0f} s"),
     ]
     for key, value in rows:
-        table.add_row(key, value)
+        table.add_row(key, value if isinstance(value, Text) else safe_text(value))
     return table
 
 
@@ -109,6 +112,9 @@ def failures_table(documents: list[Any]) -> Table:
     table.add_column("reason", overflow="fold")
     for doc in documents:
         table.add_row(
-            doc.path, doc.error_stage or "", doc.error_category or "", doc.error_reason or ""
+            safe_text(doc.path),
+            safe_text(doc.error_stage),
+            safe_text(doc.error_category),
+            safe_text(doc.error_reason),
         )
     return table
