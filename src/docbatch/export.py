@@ -1,6 +1,7 @@
 """Writing results out: one record per document, or the project's entity graph.
 
-Formats are JSON Lines (nested, complete) and CSV (flat, one row per record). Records are
+Formats are JSON Lines (nested, complete) and CSV (flat, one row per record; a text cell
+that a spreadsheet would run as a formula is prefixed with a single quote). Records are
 read page by page from the database, so an export of a million documents runs in bounded
 memory.
 """
@@ -168,7 +169,14 @@ def _write(handle: TextIO, records: Iterator[dict[str, Any]], fmt: str) -> int:
     return count
 
 
+#: What makes a spreadsheet read a cell as a formula (OWASP "CSV injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any) -> Any:
     if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
+        value = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        # A leading quote makes spreadsheets show the text instead of evaluating it.
+        return "'" + value
     return value
