@@ -52,12 +52,14 @@ def read_docx(data: bytes, options: ExtractOptions) -> ExtractedDocument:
     _check_unpacked_size(data, options.max_file_bytes)
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import LxmlError
 
     errors: dict[type[BaseException], type[DocbatchError]] = {
         PackageNotFoundError: CorruptDocumentError,
         zipfile.BadZipFile: CorruptDocumentError,
         KeyError: CorruptDocumentError,
-        ValueError: CorruptDocumentError,  # lxml's XMLSyntaxError is a ValueError
+        ValueError: CorruptDocumentError,
+        LxmlError: CorruptDocumentError,  # XMLSyntaxError is a SyntaxError, not a ValueError
     }
     with translate_errors(errors, "DOCX"):
         document = Document(io.BytesIO(data))
