@@ -133,7 +133,7 @@ def test_upload_saves_files_under_the_state_folder(client: Docbatch) -> None:
     assert response.status_code == 201
     assert response.json()["total"] == 2
     assert response.json()["project"] == "uploads"
-    saved = sorted(p.name for p in (client.settings.state_dir / "uploads").glob("*/*"))
+    saved = sorted(p.name for p in (client.settings.state_dir / "uploads").glob("*/[!.]*"))
     assert saved == ["0000-memo.txt", "0001-x.txt"]
 
 

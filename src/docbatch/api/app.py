@@ -26,6 +26,7 @@ from docbatch.api.guard import CSRF_COOKIE, RequestGuard, allowed_hosts
 from docbatch.api.recovery import NothingToRecoverError
 from docbatch.api.routes import router
 from docbatch.api.system import build_collector, health_router, metrics_router
+from docbatch.api.uploads import sweeper
 from docbatch.errors import ConfigError, DocbatchError, ManifestError, NotFoundError
 from docbatch.settings import Settings
 
@@ -63,12 +64,14 @@ def create_app(
     poll_seconds: float = 1.0,
     sample_seconds: float = 15.0,
     bind_host: str = "127.0.0.1",
+    sweep_seconds: float = 10.0,
 ) -> FastAPI:
     """The API for ``settings``; ``client`` defaults to a new :class:`Docbatch`.
 
     ``bind_host`` is the address the server listens on: with
     ``settings.api_allowed_hosts`` it decides which ``Host`` headers are accepted
-    (:mod:`docbatch.api.guard`).
+    (:mod:`docbatch.api.guard`). ``sweep_seconds`` (0 = off) is how often uploaded files
+    of terminal documents are deleted (:mod:`docbatch.api.uploads`).
 
     ``sample_seconds`` (0 = off) is how often queue depths are recorded into the
     metrics time series while the app runs and Redis is configured.
@@ -86,6 +89,9 @@ def create_app(
         if sample_seconds > 0 and has_redis:
             args = (client, sample_seconds, stop)
             threading.Thread(target=_sampler, args=args, daemon=True).start()
+        if sweep_seconds > 0 and settings.api_upload_retention == "terminal":
+            uploads = (client.repo, settings.state_dir / "uploads", sweep_seconds, stop)
+            threading.Thread(target=sweeper, args=uploads, daemon=True).start()
         yield
         stop.set()
 
@@ -93,7 +99,7 @@ def create_app(
         title="docbatch",
         summary="Batches of legal documents into structured data.",
         version="0.1.0",
-        openapi_url="/api/openapi.json",
+        openapi_url=None,  # served below, behind the token like the rest of /api
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
@@ -111,6 +117,11 @@ def create_app(
     app.include_router(router, dependencies=[guard])
     app.include_router(metrics_router, dependencies=[guard])
     app.include_router(health_router)
+
+    @app.get("/api/openapi.json", include_in_schema=False, dependencies=[guard])
+    def openapi() -> JSONResponse:
+        return JSONResponse(app.openapi())
+
     _static(app, require_token)
 
     @app.exception_handler(DocbatchError)

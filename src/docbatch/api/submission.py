@@ -37,6 +37,8 @@ def check_paths(paths: list[str], roots: list[Path]) -> list[Path]:
     resolved_roots = [root.expanduser().resolve() for root in roots]
     checked = []
     for raw in paths:
+        if "\x00" in raw:
+            raise HTTPException(status.HTTP_400_BAD_REQUEST, f"path contains a NUL byte: {raw!r}")
         path = Path(raw)
         if not path.is_absolute():
             raise HTTPException(status.HTTP_400_BAD_REQUEST, f"path must be absolute: {raw}")
