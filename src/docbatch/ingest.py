@@ -235,8 +235,12 @@ def load_manifest(
         raise ManifestError(f"cannot read manifest {manifest_path}: {exc.strerror}") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ManifestError(f"{manifest_path} is not valid JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise ManifestError(f"{manifest_path} nests too deeply to be a manifest") from exc
     try:
         manifest = Manifest.model_validate(raw)
+    except RecursionError as exc:
+        raise ManifestError(f"{manifest_path} nests too deeply to be a manifest") from exc
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc']) or 'manifest'}: {err['msg']}"

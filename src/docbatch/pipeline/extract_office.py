@@ -122,17 +122,43 @@ def _decode(data: bytes) -> str:
 
 
 def _check_unpacked_size(data: bytes, limit: int) -> None:
+    """Refuse a DOCX whose members inflate past ``limit`` bytes in all, or past their
+    declared sizes, before python-docx reads them.
+
+    The declared sizes alone are no bound: ``ZipFile.read`` inflates a whole member in
+    one call and only then cuts it to the declared size. Each member is inflated here in
+    :data:`_UNZIP_CHUNK` pieces, counting as it goes, so a bomb stops at the cap; a
+    member that passed is known (CRC included) to hold just its declared bytes.
+    """
+    total = 0
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            # zipfile never inflates a member past its declared size, so the declared
-            # sizes are a safe bound on what parsing will read.
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+            declared = sum(info.file_size for info in archive.infolist())
+            if declared > limit:
+                raise DocumentTooLargeError(
+                    f"DOCX unpacks to {declared} bytes, more than the limit of {limit}"
+                )
+            for info in archive.infolist():
+                total += _inflated_size(archive, info, limit - total)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError) as exc:
         raise CorruptDocumentError(f"DOCX: ZIP container cannot be read: {exc}") from exc
-    if unpacked > limit:
-        raise DocumentTooLargeError(
-            f"DOCX unpacks to {unpacked} bytes, more than the limit of {limit}"
-        )
+
+
+#: How much of a member is inflated at a time while checking sizes.
+_UNZIP_CHUNK = 1 << 16
+
+
+def _inflated_size(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> int:
+    size = 0
+    with archive.open(info) as member:
+        while chunk := member.read(_UNZIP_CHUNK):
+            size += len(chunk)
+            if size > info.file_size or size > budget:
+                raise DocumentTooLargeError(
+                    f"DOCX member {info.filename!r} inflates past its declared size or "
+                    "the unpacked-size limit"
+                )
+    return size
 
 
 def _body_blocks(document: Any) -> Iterator[str]:
