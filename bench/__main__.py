@@ -26,6 +26,7 @@ SCENARIOS: dict[str, tuple[str, str]] = {
     "accuracy": ("bench.accuracy", "entity precision / recall / F1 per type vs ground truth"),
     "memory": ("bench.memory", "peak RSS of the submitter and of the workers"),
     "peer": ("bench.peer", "a plain pdfminer.six + eyecite script vs docbatch"),
+    "depth": ("bench.depth", "HTML extraction time against nesting depth: linear or not"),
     "all": ("bench.all", "every scenario at a CI-friendly size, plus summary.md / .json / .png"),
 }
 
