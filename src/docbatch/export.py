@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from docbatch.errors import ConfigError
+from docbatch.errors import ConfigError, public_reason
 from docbatch.models import EntityType, to_dict
 from docbatch.store.records import BatchRecord, DocumentRecord
 
@@ -50,7 +50,7 @@ def document_record(repo: Any, doc: DocumentRecord) -> dict[str, Any]:
             "category": doc.error_category,
             "code": doc.error_code,
             "stage": doc.error_stage,
-            "reason": doc.error_reason,
+            "reason": None if doc.error_reason is None else public_reason(doc.error_reason),
         }
     mentions = []
     for mention, entity_id in repo.document_mentions(doc.id):

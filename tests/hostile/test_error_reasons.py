@@ -81,3 +81,26 @@ def test_public_reason_drops_traces_and_server_paths() -> None:
     assert public_reason(raw) == "internal error (OSError): cannot open 0001-x.pdf"
     kept = "see https://example.org/a/b and 12/05/2026, ratio 1/2"
     assert public_reason(kept) == kept
+
+
+def test_reasons_stored_before_the_fix_are_cleaned_on_the_way_out(
+    settings: Settings, tmp_path: Path
+) -> None:
+    from docbatch.api.convert import document_out
+    from docbatch.errors import ErrorCategory
+    from docbatch.export import document_record
+
+    client = Docbatch(settings.model_copy(update={"sandbox": False}))
+    try:
+        (tmp_path / "in").mkdir()
+        (tmp_path / "in" / "a.txt").write_text("The court held.")
+        batch = client.create(Sources.from_args([tmp_path / "in"]))
+        [doc] = client.repo.batch_documents(batch.id)
+        old = f'ValueError: bad\nTraceback (most recent call last):\n  File "{tmp_path}/x.py"'
+        client.repo.fail(doc.id, None, ErrorCategory.PERMANENT, "ParserBugError", old)
+        [doc] = client.repo.batch_documents(batch.id)
+
+        assert document_out(doc).error_reason == "ValueError: bad"
+        assert document_record(client.repo, doc)["error"]["reason"] == "ValueError: bad"
+    finally:
+        client.close()
