@@ -81,20 +81,6 @@ def create_app(
     guard = Depends(bearer_guard(_token(settings), require_token))
     client = client or Docbatch(settings)
     client.repo  # noqa: B018 - build shared resources before requests race to build them
-    has_redis = client.redis is not None
-
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        stop = threading.Event()
-        if sample_seconds > 0 and has_redis:
-            args = (client, sample_seconds, stop)
-            threading.Thread(target=_sampler, args=args, daemon=True).start()
-        if sweep_seconds > 0 and settings.api_upload_retention == "terminal":
-            uploads = (client.repo, settings.state_dir / "uploads", sweep_seconds, stop)
-            threading.Thread(target=sweeper, args=uploads, daemon=True).start()
-        yield
-        stop.set()
-
     app = FastAPI(
         title="docbatch",
         summary="Batches of legal documents into structured data.",
@@ -102,15 +88,14 @@ def create_app(
         openapi_url=None,  # served below, behind the token like the rest of /api
         docs_url=None,
         redoc_url=None,
-        lifespan=lifespan,
+        lifespan=_lifespan(client, settings, sample_seconds, sweep_seconds),
     )
-    csrf_token = secrets.token_urlsafe(32)
+    app.state.csrf_token = secrets.token_urlsafe(32)
     app.add_middleware(
         RequestGuard,
         hosts=allowed_hosts(bind_host, settings.api_allowed_hosts),
-        csrf_token=csrf_token,
+        csrf_token=app.state.csrf_token,
     )
-    app.state.csrf_token = csrf_token
     app.state.client = client
     app.state.poll_seconds = poll_seconds
     app.state.collector = build_collector(client)
@@ -129,6 +114,25 @@ def create_app(
         return JSONResponse({"detail": str(exc)}, status_code=_error_status(exc))
 
     return app
+
+
+def _lifespan(client: Any, settings: Settings, sample_seconds: float, sweep_seconds: float) -> Any:
+    """Start the queue-depth sampler and the upload sweep for the app's lifetime."""
+    has_redis = client.redis is not None
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        stop = threading.Event()
+        if sample_seconds > 0 and has_redis:
+            args = (client, sample_seconds, stop)
+            threading.Thread(target=_sampler, args=args, daemon=True).start()
+        if sweep_seconds > 0 and settings.api_upload_retention == "terminal":
+            uploads = (client.repo, settings.state_dir / "uploads", sweep_seconds, stop)
+            threading.Thread(target=sweeper, args=uploads, daemon=True).start()
+        yield
+        stop.set()
+
+    return lifespan
 
 
 def _token(settings: Settings) -> str | None:
