@@ -27,6 +27,7 @@ SCENARIOS: dict[str, tuple[str, str]] = {
     "memory": ("bench.memory", "peak RSS of the submitter and of the workers"),
     "peer": ("bench.peer", "a plain pdfminer.six + eyecite script vs docbatch"),
     "realworld": ("bench.realworld", "real court filings and pdf.js's test PDFs, embedded"),
+    "depth": ("bench.depth", "HTML extraction time against nesting depth: linear or not"),
     "all": ("bench.all", "every scenario at a CI-friendly size, plus summary.md / .json / .png"),
 }
 

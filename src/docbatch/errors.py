@@ -19,6 +19,7 @@ this tree at the boundary (see :func:`translate_errors`), chained with ``raise .
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -46,6 +47,7 @@ __all__ = [
     "UnsupportedTypeError",
     "WorkerLostError",
     "category_of",
+    "public_reason",
     "translate_errors",
 ]
 
@@ -216,6 +218,21 @@ class MissingDependencyError(ConfigError):
         how = install or f"pip install {package}"
         super().__init__(f"{purpose} needs the '{package}' package: {how}", code=self.code)
         self.package = package
+
+
+_TRACEBACK = re.compile(r"\s*Traceback \(most recent call last\):.*", re.DOTALL)
+# An absolute POSIX path of two or more parts, not part of a URL or a longer word.
+_SERVER_PATH = re.compile(r"(?<![\w.:/~-])(?:/[^\s/'\"<>|:]+){2,}/?")
+
+
+def public_reason(reason: str) -> str:
+    """``reason`` as it may be stored and shown: no traceback and no server paths.
+
+    Everything from a ``Traceback`` on is dropped (the log has it) and an absolute path
+    is cut to its last part, so API clients and exports learn the file's name only.
+    """
+    reason = _TRACEBACK.sub("", reason)
+    return _SERVER_PATH.sub(lambda m: m.group().rstrip("/").rsplit("/", 1)[-1], reason)
 
 
 def category_of(exc: BaseException) -> ErrorCategory:

@@ -1,6 +1,7 @@
 """Writing results out: one record per document, or the project's entity graph.
 
-Formats are JSON Lines (nested, complete) and CSV (flat, one row per record). Records are
+Formats are JSON Lines (nested, complete) and CSV (flat, one row per record; a text cell
+that a spreadsheet would run as a formula is prefixed with a single quote). Records are
 read page by page from the database, so an export of a million documents runs in bounded
 memory.
 """
@@ -12,7 +13,7 @@ import json
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from docbatch.errors import ConfigError
+from docbatch.errors import ConfigError, public_reason
 from docbatch.models import EntityType, to_dict
 from docbatch.store.records import BatchRecord, DocumentRecord
 
@@ -59,7 +60,7 @@ def document_record(repo: Any, doc: DocumentRecord) -> dict[str, Any]:
             "category": doc.error_category,
             "code": doc.error_code,
             "stage": doc.error_stage,
-            "reason": doc.error_reason,
+            "reason": None if doc.error_reason is None else public_reason(doc.error_reason),
         }
     mentions = []
     for mention, entity_id in repo.document_mentions(doc.id):
@@ -184,7 +185,14 @@ def _write(
     return count
 
 
+#: What makes a spreadsheet read a cell as a formula (OWASP "CSV injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any) -> Any:
     if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
+        value = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        # A leading quote makes spreadsheets show the text instead of evaluating it.
+        return "'" + value
     return value

@@ -9,6 +9,7 @@ limit applied before the bytes are read.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -22,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from docbatch.errors import (
     CorruptDocumentError,
+    DocbatchError,
     DocumentTooLargeError,
     EmptyDocumentError,
     ManifestError,
@@ -233,8 +235,12 @@ def load_manifest(
         raise ManifestError(f"cannot read manifest {manifest_path}: {exc.strerror}") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ManifestError(f"{manifest_path} is not valid JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise ManifestError(f"{manifest_path} nests too deeply to be a manifest") from exc
     try:
         manifest = Manifest.model_validate(raw)
+    except RecursionError as exc:
+        raise ManifestError(f"{manifest_path} nests too deeply to be a manifest") from exc
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc']) or 'manifest'}: {err['msg']}"
@@ -257,26 +263,74 @@ def load_manifest(
 def read_document(path: str | Path, max_bytes: int) -> tuple[bytes, str]:
     """Read a document's bytes and their sha256, refusing files over ``max_bytes``.
 
-    A missing or unreadable file is a :class:`CorruptDocumentError` (it cannot get
-    better by retrying) unless the error looks like a passing I/O fault.
+    ``path`` is the real path checked against the allowed roots at submission. The file
+    is opened without following a symlink in its last component, and the opened file's
+    own real path must still be ``path``: a link or folder swapped in after submission
+    is refused (``changed_after_submission``), never read. A missing or unreadable file
+    is a :class:`CorruptDocumentError` (it cannot get better by retrying) unless the
+    error looks like a passing I/O fault.
     """
     file = Path(path)
     try:
-        size = file.stat().st_size
-        if size > max_bytes:
-            raise DocumentTooLargeError(
-                f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes"
-            )
-        if size == 0:
-            raise EmptyDocumentError("file is empty (0 bytes)")
-        with file.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
+        fd = os.open(file, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError as exc:
-        raise CorruptDocumentError(f"file no longer exists: {file}") from exc
-    except (IsADirectoryError, PermissionError) as exc:
-        raise CorruptDocumentError(f"cannot read {file}: {exc.strerror}") from exc
+        raise CorruptDocumentError(f"file no longer exists: {file.name}") from exc
     except OSError as exc:
-        raise TransientError(f"I/O error reading {file}: {exc}") from exc
+        raise _open_error(file, exc) from exc
+    try:
+        _check_opened(fd, file)
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            size = os.fstat(fd).st_size
+            if size > max_bytes:
+                raise DocumentTooLargeError(
+                    f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes"
+                )
+            if size == 0:
+                raise EmptyDocumentError("file is empty (0 bytes)")
+            data = handle.read(max_bytes + 1)
+        except OSError as exc:
+            raise TransientError(f"I/O error reading {file.name}: {exc.strerror}") from exc
     if len(data) > max_bytes:
         raise DocumentTooLargeError(f"file grew over the limit of {max_bytes:,} bytes")
     return data, hashlib.sha256(data).hexdigest()
+
+
+def _open_error(file: Path, exc: OSError) -> DocbatchError:
+    """The document error for a failed ``open`` of ``file``."""
+    if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a symlink
+        return CorruptDocumentError(
+            f"{file.name} became a symbolic link after submission; not read",
+            code="changed_after_submission",
+        )
+    if isinstance(exc, (IsADirectoryError, PermissionError)):
+        return CorruptDocumentError(f"cannot read {file.name}: {exc.strerror}")
+    return TransientError(f"I/O error reading {file.name}: {exc.strerror}")
+
+
+def _check_opened(fd: int, file: Path) -> None:
+    """Refuse the open file unless it is a regular file whose real path is ``file``."""
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        raise CorruptDocumentError(f"cannot read {file.name}: not a regular file")
+    if _real_path_of(fd, file) != os.path.abspath(file):
+        raise CorruptDocumentError(
+            f"{file.name} resolves outside the path allowed at submission; not read",
+            code="changed_after_submission",
+        )
+
+
+def _real_path_of(fd: int, file: Path) -> str:
+    """The real path of the open ``fd``: from ``/proc`` on Linux, else by resolving
+    ``file`` and checking it names the same inode."""
+    try:
+        return os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        pass
+    real = os.path.realpath(file)
+    opened, named = os.fstat(fd), os.stat(real)
+    same = (opened.st_dev, opened.st_ino) == (named.st_dev, named.st_ino)
+    return real if same else ""

@@ -24,6 +24,8 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
+from docbatch.terminal_text import safe_text
+
 __all__ = [
     "BatchLine",
     "MonitorSnapshot",
@@ -106,12 +108,12 @@ def _batches_table(batches: list[BatchLine]) -> Table:
     for name in ("batch", "state", "prio", "progress", "done", "failed", "rate/s", "eta"):
         table.add_column(name, no_wrap=name != "batch")
     for line in batches:
-        label = line.name or line.batch_id[:8]
+        label = safe_text(line.name or line.batch_id[:8])
         style = "red" if line.failed else "green"
         table.add_row(
             label,
-            line.state,
-            line.priority,
+            safe_text(line.state),
+            safe_text(line.priority),
             Group(ProgressBar(total=max(line.total, 1), completed=line.done, width=20,
                               complete_style=style),
                   Text(f"{line.percent:.0f}%")),
@@ -146,7 +148,7 @@ def _workers_table(workers: list[WorkerLine] | None) -> Table:
     elif not workers:
         table.add_row("(none online)", "")
     for worker in workers or []:
-        table.add_row(worker.name, ", ".join(worker.tasks) or "idle")
+        table.add_row(safe_text(worker.name), safe_text(", ".join(worker.tasks) or "idle"))
     return table
 
 
@@ -156,10 +158,10 @@ def _errors_table(errors: list[dict[str, Any]]) -> Table:
         table.add_column(name, overflow="fold")
     for error in errors:
         table.add_row(
-            str(error.get("path") or ""),
-            str(error.get("error_stage") or ""),
-            str(error.get("error_category") or ""),
-            Text(str(error.get("error_reason") or ""), style="red"),
+            safe_text(error.get("path") or ""),
+            safe_text(error.get("error_stage") or ""),
+            safe_text(error.get("error_category") or ""),
+            safe_text(error.get("error_reason") or "", style="red"),
         )
     return table
 
@@ -180,7 +182,7 @@ def render(snapshot: MonitorSnapshot) -> RenderableType:
     if snapshot.errors:
         parts.append(_errors_table(snapshot.errors))
     if snapshot.notes:
-        parts.append(Text("unavailable: " + "; ".join(snapshot.notes), style="yellow"))
+        parts.append(safe_text("unavailable: " + "; ".join(snapshot.notes), style="yellow"))
     return Group(*parts)
 
 

@@ -21,7 +21,13 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 from docbatch.cache import CacheItem, ClaimRequest, HeldClaim, Lookup, pack_stage, unpack_stage
-from docbatch.errors import DatabaseBusyError, DocbatchError, QuarantinedError, category_of
+from docbatch.errors import (
+    DatabaseBusyError,
+    DocbatchError,
+    QuarantinedError,
+    category_of,
+    public_reason,
+)
 from docbatch.extraction import Extractor, InProcessExtractor
 from docbatch.faults import poison_point
 from docbatch.ingest import read_document
@@ -719,6 +725,8 @@ class StageExecutor:
         reason = str(exc) or type(exc).__name__
         if not isinstance(exc, DocbatchError):
             reason = f"internal error ({type(exc).__name__}): {reason}"
+        # Stored reasons reach the API and exports: the trace and paths stay in the log.
+        reason = public_reason(reason)
         if self.retry_policy.rule(category).kind is not RetryKind.NEVER:
             reason = f"{decision.reason}: {reason}"
         if work.sha256 and not work.document.sha256:

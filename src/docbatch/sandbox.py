@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 import os
 import resource
 import selectors
@@ -49,6 +50,8 @@ from docbatch.errors import (
     PermanentError,
     StageTimeoutError,
 )
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "Operation",
@@ -89,7 +92,15 @@ class ParserCrashedError(InputError):
 
 
 class ParserBugError(RuntimeError):
-    """The parser raised an exception that is not a docbatch error: a bug to fix."""
+    """The parser raised an exception that is not a docbatch error: a bug to fix.
+
+    The message is the exception's type and message; the child's traceback is in
+    ``trace`` and in the log, never in the message (it becomes a stored reason).
+    """
+
+    def __init__(self, message: str, trace: str = "") -> None:
+        super().__init__(message)
+        self.trace = trace
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,7 +262,8 @@ class Sandbox:
             raise ParserMemoryError(f"parser exceeded {self.limits.memory_mb} MB")
         failure = message["error"]
         if failure.get("bug"):
-            raise ParserBugError(f"{failure['type']}: {failure['message']}\n{failure['trace']}")
+            log.error("parser bug in the sandbox child:\n%s", failure["trace"])
+            raise ParserBugError(f"{failure['type']}: {failure['message']}", failure["trace"])
         raise _rebuild_error(failure)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -130,6 +131,10 @@ class Settings(BaseSettings):
     # API
     api_token: SecretStr | None = None
     api_max_upload_bytes: int = 256 * 1024 * 1024
+    #: ``terminal``: delete an uploaded file once its document is terminal; ``keep``: never.
+    api_upload_retention: Literal["terminal", "keep"] = "terminal"
+    #: Host names (besides the bound address) a request's ``Host`` header may carry.
+    api_allowed_hosts: list[str] = Field(default_factory=list)
 
     @field_validator("state_dir")
     @classmethod

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from docbatch.api.app import create_app
 from docbatch.api.auth import is_loopback
+from docbatch.api.guard import CSRF_HEADER
 from docbatch.client import Docbatch
 from docbatch.errors import ConfigError
 from docbatch.settings import Settings
@@ -22,7 +23,8 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 def api(client: Docbatch, *, require_token: bool = False) -> TestClient:
     app = create_app(client.settings, require_token=require_token, client=client, poll_seconds=0.2,
                      sample_seconds=0)  # fmt: skip
-    return TestClient(app)
+    # As the dashboard calls it: on the bound address, echoing the CSRF cookie's token.
+    return TestClient(app, base_url="http://127.0.0.1", headers={CSRF_HEADER: app.state.csrf_token})
 
 
 @pytest.fixture
@@ -131,7 +133,7 @@ def test_upload_saves_files_under_the_state_folder(client: Docbatch) -> None:
     assert response.status_code == 201
     assert response.json()["total"] == 2
     assert response.json()["project"] == "uploads"
-    saved = sorted(p.name for p in (client.settings.state_dir / "uploads").glob("*/*"))
+    saved = sorted(p.name for p in (client.settings.state_dir / "uploads").glob("*/[!.]*"))
     assert saved == ["0000-memo.txt", "0001-x.txt"]
 
 

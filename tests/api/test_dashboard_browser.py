@@ -21,7 +21,7 @@ import pytest
 import uvicorn
 
 from docbatch.api.app import create_app
-from docbatch.client import Docbatch
+from docbatch.client import Docbatch, Sources
 from tests.api.cdp import Browser, find_chromium
 from tests.api.conftest import TOKEN
 from tests.api.support import ROOT, copy_samples
@@ -47,11 +47,13 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def server(client: Docbatch) -> Iterator[str]:
-    """The API with its dashboard on a free loopback port, token required."""
+@pytest.fixture(params=[True])
+def server(client: Docbatch, request: pytest.FixtureRequest) -> Iterator[str]:
+    """The API with its dashboard on a free loopback port, token required unless the
+    test asks for loopback mode (``indirect`` parameter False)."""
     port = _free_port()
-    app = create_app(client.settings, require_token=True, client=client, sample_seconds=1)
+    app = create_app(client.settings, require_token=request.param, client=client,
+                     sample_seconds=1)  # fmt: skip
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     instance = uvicorn.Server(config)
     thread = threading.Thread(target=instance.run, daemon=True)
@@ -124,3 +126,19 @@ def test_dashboard_submits_watches_opens_and_recovers(
         (ROOT / "docs").mkdir(exist_ok=True)
         (ROOT / "docs" / "dashboard.png").write_bytes(shot.read_bytes())
         (ROOT / "docs" / "dashboard-document.png").write_bytes(document_shot.read_bytes())
+
+
+@pytest.mark.parametrize("server", [False], indirect=True)
+def test_dashboard_without_token_changes_state_through_its_csrf_cookie(
+    client: Docbatch, docs_root: Path, server: str, browser: Browser
+) -> None:
+    """Loopback mode: no Authorization header, so the cancel POST passes the CSRF check
+    only with the token the page's cookie carries."""
+    batch = client.create(Sources.from_args([copy_samples(docs_root / "csrf", ("memo.txt",))]))
+    browser.goto(f"{server}/#/batch/{batch.id}")
+    browser.wait("!document.getElementById('batch-view').hidden && "
+                 "!document.getElementById('cancel').disabled")  # fmt: skip
+    _click(browser, "#cancel")
+    browser.wait("document.getElementById('action-status').textContent === 'cancelled'")
+
+    assert client.get_batch(batch.id).state.value == "cancelled"

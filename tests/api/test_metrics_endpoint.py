@@ -43,7 +43,7 @@ def test_metrics_counters_match_the_database_after_a_batch(
     process_inline(client, create_batch(client, folder))
     app = create_app(client.settings, require_token=False, client=client, sample_seconds=0)
 
-    response = TestClient(app).get("/metrics")
+    response = TestClient(app, base_url="http://127.0.0.1").get("/metrics")
     samples = _samples(response.text)
     db = _database_figures(client)
 

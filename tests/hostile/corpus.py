@@ -176,6 +176,46 @@ def zip_bomb_docx() -> bytes:
     return local + name + body + central + name + end
 
 
+def zip_of(members: list[tuple[str, bytes, int, int]]) -> bytes:
+    """A ZIP of ``(name, raw deflate body, crc, declared size)`` members, as given."""
+    local_part, central_part = b"", b""
+    for name, body, crc, size in members:
+        encoded = name.encode()
+        offset = len(local_part)
+        local_part += struct.pack(
+            "<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 8, 0, 0, crc, len(body), size,
+            len(encoded), 0,
+        ) + encoded + body  # fmt: skip
+        central_part += struct.pack(
+            "<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, 8, 0, 0, crc, len(body), size,
+            len(encoded), 0, 0, 0, 0, 0, offset,
+        ) + encoded  # fmt: skip
+    count = len(members)
+    end = struct.pack(
+        "<4sHHHHIIH", b"PK\x05\x06", 0, 0, count, count, len(central_part), len(local_part), 0
+    )
+    return local_part + central_part + end
+
+
+def lying_bomb_docx(size: int, declared: int = 1000) -> bytes:
+    """A real DOCX whose word/document.xml declares ``declared`` bytes but inflates to
+    ``size``: the declared sizes pass any check of them."""
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(documents.docx(["The court held."])))
+    members = []
+    for info in source.infolist():
+        data = source.read(info)
+        if info.filename == "word/document.xml":
+            members.append((info.filename, deflate_bomb(size, raw=True), 0, declared))
+            continue
+        compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+        body = compressor.compress(data) + compressor.flush()
+        members.append((info.filename, body, zlib.crc32(data), len(data)))
+    return zip_of(members)
+
+
 def big_attribute_html(size: int = 50 << 20) -> bytes:
     """An HTML page with one 50 MB attribute between two paragraphs of real text."""
     return (

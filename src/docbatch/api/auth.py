@@ -15,7 +15,11 @@ from fastapi import HTTPException, Request, status
 
 from docbatch.errors import ConfigError
 
-__all__ = ["bearer_guard", "is_loopback"]
+__all__ = ["MIN_TOKEN_LENGTH", "bearer_guard", "is_loopback"]
+
+#: Shorter tokens are refused at start: guessable, and a constant-time compare does not
+#: help against a search over a small space.
+MIN_TOKEN_LENGTH = 16
 
 
 def is_loopback(host: str) -> bool:
@@ -32,11 +36,17 @@ def bearer_guard(token: str | None, required: bool) -> Callable[[Request], None]
     """A FastAPI dependency rejecting requests without ``Authorization: Bearer <token>``.
 
     Without ``required`` it lets every request through. ``required`` without a token is a
-    configuration error (refusing to start beats serving unauthenticated).
+    configuration error (refusing to start beats serving unauthenticated), and so is a
+    token shorter than :data:`MIN_TOKEN_LENGTH` characters.
     """
     if required and not token:
         raise ConfigError(
             "the API requires a token when it is not bound to loopback: set DOCBATCH_API_TOKEN"
+        )
+    if token is not None and len(token) < MIN_TOKEN_LENGTH:
+        raise ConfigError(
+            f"DOCBATCH_API_TOKEN is {len(token)} characters; use at least {MIN_TOKEN_LENGTH} "
+            "(for example: python -c 'import secrets; print(secrets.token_urlsafe(32))')"
         )
     expected = (token or "").encode("utf-8")
 

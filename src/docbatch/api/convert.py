@@ -13,6 +13,7 @@ from docbatch.api.schemas import (
     MentionOut,
     PageOut,
 )
+from docbatch.errors import public_reason
 from docbatch.models import PAGE_SEPARATOR
 
 __all__ = ["batch_detail", "batch_out", "document_detail", "document_out"]
@@ -60,7 +61,8 @@ def document_out(doc: Any) -> DocumentOut:
         attempts=doc.attempts,
         error_category=doc.error_category,
         error_code=doc.error_code,
-        error_reason=doc.error_reason,
+        # Rows failed before reasons were cleaned may still hold a trace or server paths.
+        error_reason=None if doc.error_reason is None else public_reason(doc.error_reason),
         error_stage=doc.error_stage,
         started_at=doc.started_at,
         finished_at=doc.finished_at,

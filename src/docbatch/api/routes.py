@@ -18,6 +18,7 @@ from docbatch.api.events import batch_event_stream
 from docbatch.api.recovery import recover_failed
 from docbatch.api.schemas import BatchDetail, BatchOut, DocumentDetail, DocumentOut, SubmitPaths
 from docbatch.api.submission import check_paths, read_upload
+from docbatch.api.uploads import record_upload
 from docbatch.store.records import BatchState, DocumentState
 
 __all__ = ["router"]
@@ -63,9 +64,11 @@ async def submit_batch(request: Request) -> BatchOut:
     from docbatch.client import Sources
 
     client = _client(request)
+    folder = None
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
         form = await read_upload(request, client.settings)
-        sources, options = Sources.from_args([form.folder]), form.fields
+        folder, options = form.folder, form.fields
+        sources = await run_in_threadpool(Sources.from_args, [folder])
     else:
         try:
             body = SubmitPaths.model_validate_json(await request.body())
@@ -81,6 +84,8 @@ async def submit_batch(request: Request) -> BatchOut:
         project=options.get("project") or None,
         name=options.get("name") or None,
     )
+    if folder is not None:
+        record_upload(folder, batch.id)  # from now on the sweep may delete its files
     return batch_out(batch)
 
 

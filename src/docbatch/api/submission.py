@@ -4,25 +4,27 @@ Server paths must lie inside :attr:`Settings.allowed_roots` (resolved, so ``..``
 symlinks cannot leave them); path submission is disabled while that list is empty.
 Uploads arrive as ``multipart/form-data`` (one or more ``files`` parts plus optional
 ``priority``, ``project`` and ``name`` fields), are capped at
-:attr:`Settings.api_max_upload_bytes` while they are read, and are saved under
-``state_dir/uploads/<id>/``. The multipart body is parsed with the standard library's
-email parser, so no extra dependency is needed.
+:attr:`Settings.api_max_upload_bytes` while they stream to disk, and are saved under
+``state_dir/uploads/<id>/``. The body is parsed with python-multipart in a worker
+thread, never on the event loop and never held in memory.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 import uuid
-from email import policy
-from email.parser import BytesParser
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO
 
 from fastapi import HTTPException, Request, status
+from starlette.concurrency import run_in_threadpool
 
 from docbatch.settings import Settings
 
-__all__ = ["UploadForm", "check_paths", "read_upload"]
+__all__ = ["MAX_FIELD_BYTES", "MAX_PARTS", "UploadForm", "check_paths", "read_upload", "save_parts"]
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -37,6 +39,8 @@ def check_paths(paths: list[str], roots: list[Path]) -> list[Path]:
     resolved_roots = [root.expanduser().resolve() for root in roots]
     checked = []
     for raw in paths:
+        if "\x00" in raw:
+            raise HTTPException(status.HTTP_400_BAD_REQUEST, f"path contains a NUL byte: {raw!r}")
         path = Path(raw)
         if not path.is_absolute():
             raise HTTPException(status.HTTP_400_BAD_REQUEST, f"path must be absolute: {raw}")
@@ -60,44 +64,147 @@ class UploadForm:
         self.fields = fields
 
 
-async def _read_capped(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise HTTPException(413, f"upload exceeds {limit} bytes")
-    body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
-        if len(body) > limit:
-            raise HTTPException(413, f"upload exceeds {limit} bytes")
-    return bytes(body)
-
-
-def _parts(content_type: str, body: bytes) -> list[Any]:
-    header = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1")
-    message = BytesParser(policy=policy.HTTP).parsebytes(header + body)
-    if not message.is_multipart():
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, "expected multipart/form-data")
-    return list(message.iter_parts())
+#: Caps on one upload's parts, besides its size: form fields are small and few.
+MAX_PARTS = 10_000
+MAX_FIELD_BYTES = 64 * 1024
+_CHUNK = 1 << 16
 
 
 async def read_upload(request: Request, settings: Settings) -> UploadForm:
-    """Save the uploaded files of a multipart request; 400 when it carries none."""
-    body = await _read_capped(request, settings.api_max_upload_bytes)
+    """Save the uploaded files of a multipart request; 400 when it carries none.
+
+    The body is streamed to a spool file under ``state_dir`` with the size cap applied
+    as it arrives (413 past it), then parsed in a worker thread, each file part written
+    straight to its own file: memory stays flat whatever the upload's size and the event
+    loop never parses.
+    """
+    limit = settings.api_max_upload_bytes
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise HTTPException(413, f"upload exceeds {limit} bytes")
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
     folder = settings.state_dir / "uploads" / uuid.uuid4().hex
-    files: list[Path] = []
-    fields: dict[str, str] = {}
-    for part in _parts(request.headers.get("content-type", ""), body):
-        name = part.get_param("name", header="content-disposition")
-        filename = part.get_filename()
-        payload = part.get_payload(decode=True) or b""
-        if filename:
-            folder.mkdir(parents=True, exist_ok=True)
-            safe = _SAFE_NAME.sub("_", Path(filename).name).lstrip(".") or "upload"
-            target = folder / f"{len(files):04d}-{safe}"
-            target.write_bytes(payload)
-            files.append(target)
-        elif isinstance(name, str):
-            fields[name] = payload.decode("utf-8", errors="replace").strip()
+    spool: Path | None = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            dir=settings.state_dir, prefix=".upload-", delete=False
+        ) as out:
+            spool = Path(out.name)
+            size = 0
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise HTTPException(413, f"upload exceeds {limit} bytes")
+                await run_in_threadpool(out.write, chunk)
+        content_type = request.headers.get("content-type", "")
+        files, fields = await run_in_threadpool(save_parts, spool, content_type, folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    finally:
+        if spool is not None:
+            spool.unlink(missing_ok=True)
     if not files:
+        shutil.rmtree(folder, ignore_errors=True)
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "no file in the upload (field 'files')")
     return UploadForm(folder, files, fields)
+
+
+def save_parts(body: Path, content_type: str, folder: Path) -> tuple[list[Path], dict[str, str]]:
+    """Parse the multipart ``body`` file: file parts saved in ``folder``, fields returned.
+
+    Blocking; the API calls it in a worker thread.
+    """
+    from python_multipart.multipart import MultipartParseError, MultipartParser
+    from python_multipart.multipart import parse_options_header as parse_header
+
+    kind, params = parse_header(content_type)
+    if kind != b"multipart/form-data" or not params.get(b"boundary"):
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, "expected multipart/form-data")
+    writer = _PartWriter(folder)
+    try:
+        parser = MultipartParser(params[b"boundary"], callbacks=writer.callbacks())  # type: ignore[arg-type]
+        with body.open("rb") as source:
+            while chunk := source.read(_CHUNK):
+                parser.write(chunk)
+        parser.finalize()
+    except MultipartParseError as exc:
+        raise HTTPException(
+            status.HTTP_400_BAD_REQUEST, f"malformed multipart body: {exc}"
+        ) from exc
+    finally:
+        writer.close()
+    return writer.files, writer.fields
+
+
+class _PartWriter:
+    """python-multipart callbacks writing file parts to disk and collecting fields."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.files: list[Path] = []
+        self.fields: dict[str, str] = {}
+        self._header = [bytearray(), bytearray()]
+        self._headers: dict[bytes, bytes] = {}
+        self._name = ""
+        self._value: bytearray | None = None
+        self._file: IO[bytes] | None = None
+        self._parts = 0
+
+    def callbacks(self) -> dict[str, Callable[..., None]]:
+        """The callbacks :class:`MultipartParser` calls."""
+        return {
+            "on_part_begin": self._begin,
+            "on_header_field": lambda data, start, end: self._header[0].extend(data[start:end]),
+            "on_header_value": lambda data, start, end: self._header[1].extend(data[start:end]),
+            "on_header_end": self._header_end,
+            "on_headers_finished": self._headers_finished,
+            "on_part_data": self._data,
+            "on_part_end": self._end,
+        }
+
+    def _begin(self) -> None:
+        self._parts += 1
+        if self._parts > MAX_PARTS:
+            raise HTTPException(status.HTTP_400_BAD_REQUEST, f"more than {MAX_PARTS} parts")
+        self._headers, self._value, self._file = {}, None, None
+
+    def _header_end(self) -> None:
+        self._headers[bytes(self._header[0]).lower()] = bytes(self._header[1])
+        self._header = [bytearray(), bytearray()]
+
+    def _headers_finished(self) -> None:
+        from python_multipart.multipart import parse_options_header as parse_header
+
+        _, options = parse_header(self._headers.get(b"content-disposition", b""))
+        self._name = options.get(b"name", b"").decode("utf-8", "replace")
+        filename = options.get(b"filename")
+        if filename is None:
+            self._value = bytearray()
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        raw = Path(filename.decode("utf-8", "replace")).name
+        safe = _SAFE_NAME.sub("_", raw).lstrip(".") or "upload"
+        target = self.folder / f"{len(self.files):04d}-{safe}"
+        self._file = target.open("wb")
+        self.files.append(target)
+
+    def _data(self, data: bytes, start: int, end: int) -> None:
+        if self._file is not None:
+            self._file.write(data[start:end])
+        elif self._value is not None:
+            self._value.extend(data[start:end])
+            if len(self._value) > MAX_FIELD_BYTES:
+                raise HTTPException(status.HTTP_400_BAD_REQUEST, "a form field is too long")
+
+    def _end(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        elif self._value is not None and self._name:
+            self.fields[self._name] = self._value.decode("utf-8", errors="replace").strip()
+
+    def close(self) -> None:
+        """Close a file part left open by a body that ended early."""
+        if self._file is not None:
+            self._file.close()

@@ -22,6 +22,7 @@ from docbatch.cli.monitoring import register as register_monitoring
 from docbatch.cli.recovery_commands import register as register_recovery_commands
 from docbatch.errors import DocbatchError, ManifestError
 from docbatch.settings import Settings
+from docbatch.terminal_text import safe_markup
 
 __all__ = ["app", "main"]
 
@@ -381,7 +382,7 @@ def main() -> None:
     try:
         app()
     except DocbatchError as exc:
-        console.print(f"[red]error:[/] {exc}")
+        console.print(f"[red]error:[/] {safe_markup(exc)}")
         sys.exit(2 if isinstance(exc, ManifestError) else 1)
     except KeyboardInterrupt:
         console.print("[yellow]interrupted[/]; resume with: docbatch run --resume BATCH_ID")

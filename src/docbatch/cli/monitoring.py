@@ -102,7 +102,8 @@ def serve(
             f"refusing to serve on {host} without a token: set DOCBATCH_API_TOKEN "
             "(or bind to 127.0.0.1)"
         )
-    app = create_app(settings, require_token=not loopback or settings.api_token is not None)
+    require_token = not loopback or settings.api_token is not None
+    app = create_app(settings, require_token=require_token, bind_host=host)
     err.print(f"docbatch API and dashboard on http://{host}:{port}/")
     uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
 

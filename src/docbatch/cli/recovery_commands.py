@@ -15,6 +15,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from docbatch.terminal_text import safe_markup, safe_text
+
 __all__ = ["register"]
 
 out = Console()
@@ -118,15 +120,16 @@ def analyze(ctx: typer.Context, batch_id: BatchArg, as_json: JsonOpt = False) ->
     if as_json:
         out.print_json(json.dumps(report))
         return
-    table = Table(title=f"failures of {batch_id}: {report['failed']} of {report['total']}")
+    title = f"failures of {safe_markup(batch_id)}: {report['failed']} of {report['total']}"
+    table = Table(title=title)
     for column in ("category", "code", "stage", "count", "retried by default", "example"):
         table.add_column(column)
     for group in report["groups"]:
         example = group["examples"][0] if group["examples"] else {"path": "", "reason": ""}
         table.add_row(
-            group["category"], group["code"], group["stage"], str(group["count"]),
-            "yes" if group["retryable"] else "no (use --all)",
-            f"{Path(example['path']).name}: {example['reason'][:80]}",
+            safe_text(group["category"]), safe_text(group["code"]), safe_text(group["stage"]),
+            str(group["count"]), "yes" if group["retryable"] else "no (use --all)",
+            safe_text(f"{Path(example['path']).name}: {example['reason'][:80]}"),
         )  # fmt: skip
     out.print(table)
 
@@ -162,8 +165,9 @@ def quarantine_list(
         table.add_column(column)
     for r in rows:
         error = f"{r['category']}/{r['code']}"
-        table.add_row(r["sha256"], r["stage"], error, str(r["count"]), r["last_seen"][:19],
-                      str(r["reason"])[:60])  # fmt: skip
+        table.add_row(safe_text(r["sha256"]), safe_text(r["stage"]), safe_text(error),
+                      str(r["count"]), r["last_seen"][:19],
+                      safe_text(str(r["reason"])[:60]))  # fmt: skip
     out.print(table)
 
 

@@ -15,8 +15,10 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from docbatch.store.records import BatchRecord
+from docbatch.terminal_text import safe_markup, safe_text
 
 __all__ = ["BatchProgressBar", "failures_table", "status_table", "summary_table"]
 
@@ -74,7 +76,7 @@ def _id_table(title: str) -> Table:
 
 def summary_table(summary: dict[str, Any]) -> Table:
     """The end-of-run summary as a two-column table."""
-    table = _id_table(f"batch {summary['batch_id']}")
+    table = _id_table(f"batch {safe_markup(summary['batch_id'])}")
     for key, value in summary.items():
         if key == "batch_id":
             continue
@@ -84,20 +86,21 @@ def summary_table(summary: dict[str, Any]) -> Table:
         if key == "status":
             style = "green" if value == "completed" else "yellow"
         label = _SUMMARY_LABELS.get(key, key.replace("_", " "))
-        table.add_row(label, f"[{style}]{value}[/]" if style else str(value))
+        table.add_row(label, safe_text(value, style))
     return table
 
 
 def status_table(status: Any) -> Table:
     """A batch's status (:class:`docbatch.reporting.BatchStatus`) as a table."""
-    table = _id_table(f"batch {status.batch_id} ({status.priority})")
+    title = f"batch {safe_markup(status.batch_id)} ({safe_markup(status.priority)})"
+    table = _id_table(title)
     eta = "-" if status.eta_seconds is None else f"{status.eta_seconds:.0f} s"
     rate = "-" if status.rate_docs_per_s is None else f"{status.rate_docs_per_s:.2f} docs/s"
     rows = [
         ("state", status.state),
         ("progress", f"{status.percent:.1f} % of {status.total}"),
         ("completed", str(status.completed)),
-        ("failed", f"[red]{status.failed}[/]" if status.failed else "0"),
+        ("failed", safe_text(status.failed, "red" if status.failed else "")),
         ("cancelled", str(status.cancelled)),
         ("processing", str(status.processing)),
         ("pending", str(status.pending)),
@@ -109,7 +112,7 @@ def status_table(status: Any) -> Table:
         ("waited", "-" if status.wait_seconds is None else f"{status.wait_seconds:.0f} s"),
     ]
     for key, value in rows:
-        table.add_row(key, value)
+        table.add_row(key, value if isinstance(value, Text) else safe_text(value))
     return table
 
 
@@ -122,6 +125,9 @@ def failures_table(documents: list[Any]) -> Table:
     table.add_column("reason", overflow="fold")
     for doc in documents:
         table.add_row(
-            doc.path, doc.error_stage or "", doc.error_category or "", doc.error_reason or ""
+            safe_text(doc.path),
+            safe_text(doc.error_stage),
+            safe_text(doc.error_category),
+            safe_text(doc.error_reason),
         )
     return table

@@ -6,12 +6,14 @@ from rich.table import Table
 
 from docbatch.report import BatchReport
 from docbatch.report_html import format_duration
+from docbatch.terminal_text import safe_markup, safe_text
 
 __all__ = ["report_tables"]
 
 
 def _summary(report: BatchReport) -> Table:
-    table = Table(title=f"batch {report.batch_id} ({report.state})", show_header=False)
+    title = f"batch {safe_markup(report.batch_id)} ({safe_markup(report.state)})"
+    table = Table(title=title, show_header=False)
     table.add_column("what", style="bold")
     table.add_column("value", justify="right")
     cache = report.cache
@@ -28,7 +30,7 @@ def _summary(report: BatchReport) -> Table:
         ("OCR share", f"{report.ocr['share']:.1%} of pages ({report.ocr['ocr_documents']} docs)"),
     ]  # fmt: skip
     for key, value in rows:
-        table.add_row(key, value)
+        table.add_row(key, safe_text(value))
     return table
 
 
@@ -37,7 +39,7 @@ def _stages(report: BatchReport) -> Table:
     for name in ("stage", "count", "p50", "p95", "max", "mean"):
         table.add_column(name, justify="left" if name == "stage" else "right")
     for s in report.stages:
-        table.add_row(s.stage, str(s.count), f"{s.p50_ms:g}", f"{s.p95_ms:g}",
+        table.add_row(safe_text(s.stage), str(s.count), f"{s.p50_ms:g}", f"{s.p95_ms:g}",
                       f"{s.max_ms:g}", f"{s.mean_ms:g}")  # fmt: skip
     return table
 
@@ -48,7 +50,12 @@ def _failures(report: BatchReport) -> Table:
         table.add_column(name, overflow="fold")
     for group in report.failures:
         path, reason = group["examples"][0] if group["examples"] else ("", "")
-        table.add_row(group["category"], group["code"], str(group["count"]), f"{path}: {reason}")
+        table.add_row(
+            safe_text(group["category"]),
+            safe_text(group["code"]),
+            str(group["count"]),
+            safe_text(f"{path}: {reason}"),
+        )
     return table
 
 
@@ -58,7 +65,7 @@ def _slowest(report: BatchReport) -> Table:
     table.add_column("state")
     table.add_column("total ms", justify="right")
     for doc in report.slowest:
-        table.add_row(doc["path"], doc["state"], str(doc["total_ms"]))
+        table.add_row(safe_text(doc["path"]), safe_text(doc["state"]), str(doc["total_ms"]))
     return table
 
 

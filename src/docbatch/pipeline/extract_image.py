@@ -37,14 +37,7 @@ def read_image_layout(
 ) -> tuple[ExtractedDocument, tuple[int, ...]]:
     """One empty page per frame, every one of them listed for OCR."""
     with _open(data) as image:
-        count = getattr(image, "n_frames", 1)
-        if count > options.max_pages:
-            raise DocumentTooLargeError(
-                f"image has {count} frames, more than the limit of {options.max_pages}"
-            )
-        for index in range(count):
-            _seek(image, index)
-            _check_pixels(image, index + 1, options.max_image_pixels)
+        count = _checked_frames(image, options)
     pages = tuple(Page(number=n, text="") for n in range(1, count + 1))
     return ExtractedDocument(mime=mime, pages=pages), tuple(range(1, count + 1))
 
@@ -77,13 +70,36 @@ def _open(data: bytes) -> Image.Image:
         raise CorruptDocumentError(f"image cannot be read: {exc}") from exc
 
 
-def _seek(image: Image.Image, index: int) -> None:
+def _checked_frames(image: Image.Image, options: ExtractOptions) -> int:
+    """Count the frames one by one, checking each, and stop past ``options.max_pages``.
+
+    Not ``n_frames``: for a TIFF it walks every frame first (and Pillow's loop check
+    makes that quadratic), so 100,000 frames took minutes to be refused.
+    """
+    count = 0
+    while count == 0 or _seek(image, count, end_ok=True):
+        count += 1
+        if count > options.max_pages:
+            raise DocumentTooLargeError(
+                f"image has more than {options.max_pages} frames, the limit"
+            )
+        _check_pixels(image, count, options.max_image_pixels)
+    return count
+
+
+def _seek(image: Image.Image, index: int, *, end_ok: bool = False) -> bool:
+    """Go to frame ``index``; False past the last frame when ``end_ok``, else corrupt."""
     try:
         image.seek(index)
+    except EOFError as exc:
+        if end_ok:
+            return False
+        raise CorruptDocumentError(f"image frame {index + 1} cannot be read: {exc}") from exc
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise DocumentTooLargeError(f"image frame {index + 1}: {exc}") from exc
-    except (EOFError, OSError, ValueError, SyntaxError) as exc:
+    except (OSError, ValueError, SyntaxError) as exc:
         raise CorruptDocumentError(f"image frame {index + 1} cannot be read: {exc}") from exc
+    return True
 
 
 def _check_pixels(image: Image.Image, number: int, limit: int) -> None:

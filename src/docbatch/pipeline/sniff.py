@@ -97,6 +97,10 @@ def sniff(data: bytes) -> str:
     """
     if not data:
         raise EmptyDocumentError("the file is empty")
+    # A ZIP signature at offset 0 wins over "%PDF-" further in: a DOCX holding that text
+    # in its first KiB is still a DOCX (pdfium would not open it either).
+    if data.startswith(b"PK\x03\x04"):
+        return _sniff_zip(data)
     if b"%PDF-" in data[:_PDF_HEADER_WINDOW]:
         return PDF
     for magic, mime in _MAGIC:

@@ -20,10 +20,19 @@ function message(text) {
   $("message").hidden = !text;
 }
 
+// The same-origin CSRF token the page's response set as a cookie; the server refuses
+// a state change that is not JSON, has no Authorization header and lacks this header.
+function csrfToken() {
+  const match = document.cookie.match(/(?:^|;\s*)docbatch_csrf=([^;]*)/);
+  return match ? decodeURIComponent(match[1]) : "";
+}
+
 function authHeaders() {
   const token = sessionStorage.getItem(TOKEN_KEY);
   $("logout").hidden = !token;
-  return token ? { Authorization: "Bearer " + token } : {};
+  const headers = { "X-Docbatch-CSRF": csrfToken() };
+  if (token) headers.Authorization = "Bearer " + token;
+  return headers;
 }
 
 async function api(path, options = {}) {
