@@ -13,7 +13,7 @@ from tests.api.support import copy_samples, create_batch
 
 def api(client: Docbatch) -> TestClient:
     app = create_app(client.settings, require_token=False, client=client, sample_seconds=0)
-    return TestClient(app)
+    return TestClient(app, base_url="http://127.0.0.1")
 
 
 def test_batch_and_document_paths_take_a_prefix(client: Docbatch, docs_root: Path) -> None:

@@ -97,19 +97,18 @@ def sniff(data: bytes) -> str:
     """
     if not data:
         raise EmptyDocumentError("the file is empty")
-    # A ZIP signature at offset 0 wins over "%PDF-" further in: a DOCX holding that text
-    # in its first KiB is still a DOCX (pdfium would not open it either).
+    # A container signature at offset 0 (ZIP, OLE2) wins over "%PDF-" further in: a
+    # DOCX or .doc holding that text in its first KiB is still a DOCX or a .doc (pdfium
+    # would not open it either).
     if data.startswith(b"PK\x03\x04"):
         return _sniff_zip(data)
+    if data.startswith(_OLE2):
+        return _sniff_ole(data)
     if b"%PDF-" in data[:_PDF_HEADER_WINDOW]:
         return PDF
     for magic, mime in _MAGIC:
         if data.startswith(magic):
             return mime
-    if data.startswith(b"PK\x03\x04"):
-        return _sniff_zip(data)
-    if data.startswith(_OLE2):
-        return _sniff_ole(data)
     for magic, what in _KNOWN_UNSUPPORTED:
         if data.startswith(magic):
             raise UnsupportedTypeError(f"{what} are not supported")
