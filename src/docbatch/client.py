@@ -105,6 +105,13 @@ class Docbatch:
         return redis_client(url) if url else None
 
     @cached_property
+    def search_index(self) -> Any:
+        """Full-text search, entity look-up and the citation graph over the database."""
+        from docbatch.store.search import SearchIndex
+
+        return SearchIndex(self.database)
+
+    @cached_property
     def app(self) -> Any:
         """The Celery app (needs a broker URL)."""
         from docbatch.worker.app import create_app

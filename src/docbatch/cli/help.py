@@ -19,6 +19,7 @@ __all__ = ["PANELS", "PlainCommand", "PlainGroup", "arrange"]
 #: Panels in the order ``docbatch --help`` shows them, each with its commands in order.
 PANELS: dict[str, tuple[str, ...]] = {
     "Everyday": ("run", "status", "export", "report", "monitor", "serve"),
+    "Find things in the results": ("search", "entity", "cites"),
     "Distributed workers": ("submit", "worker", "cancel"),
     "Failures and cache": ("recover", "analyze", "quarantine", "warm"),
     "Development": ("bench",),

@@ -20,6 +20,7 @@ from rich.console import Console
 from docbatch.cli.help import PlainGroup, arrange
 from docbatch.cli.monitoring import register as register_monitoring
 from docbatch.cli.recovery_commands import register as register_recovery_commands
+from docbatch.cli.search_commands import register as register_search_commands
 from docbatch.errors import DocbatchError, ManifestError
 from docbatch.settings import Settings
 from docbatch.terminal_text import safe_markup
@@ -302,6 +303,7 @@ def export(
 
 register_monitoring(app)  # report, monitor, serve
 register_recovery_commands(app)  # recover, analyze, quarantine, warm
+register_search_commands(app)  # search, entity, cites
 
 
 @app.command(

@@ -23,6 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from docbatch.errors import NotFoundError
 from docbatch.models import EntityType
 from docbatch.search_query import SearchQuery
 from docbatch.store.db import Database
@@ -121,6 +122,17 @@ class SearchIndex:
     def _read(self) -> Iterator[Connection]:
         with self.database.engine.connect() as connection:
             yield connection
+
+    def project_id(self, name: str) -> int:
+        """The id of the project called ``name``; :class:`NotFoundError` if there is none."""
+        projects = Base.metadata.tables["projects"]
+        with self._read() as connection:
+            found = connection.execute(
+                sa.select(projects.c.id).where(projects.c.name == name)
+            ).scalar_one_or_none()
+        if found is None:
+            raise NotFoundError(f"no project called {name!r}")
+        return int(found)
 
     # -- full text --------------------------------------------------------------------
 
