@@ -25,6 +25,7 @@ from docbatch.api.auth import bearer_guard
 from docbatch.api.guard import CSRF_COOKIE, RequestGuard, allowed_hosts
 from docbatch.api.recovery import NothingToRecoverError
 from docbatch.api.routes import router
+from docbatch.api.search import search_router
 from docbatch.api.system import build_collector, health_router, metrics_router
 from docbatch.api.uploads import sweeper
 from docbatch.errors import ConfigError, DocbatchError, ManifestError, NotFoundError
@@ -100,6 +101,7 @@ def create_app(
     app.state.poll_seconds = poll_seconds
     app.state.collector = build_collector(client)
     app.include_router(router, dependencies=[guard])
+    app.include_router(search_router, dependencies=[guard])
     app.include_router(metrics_router, dependencies=[guard])
     app.include_router(health_router)
 
