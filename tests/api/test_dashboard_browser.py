@@ -24,7 +24,7 @@ from docbatch.api.app import create_app
 from docbatch.client import Docbatch, Sources
 from tests.api.cdp import Browser, find_chromium
 from tests.api.conftest import TOKEN
-from tests.api.support import ROOT, copy_samples
+from tests.api.support import ROOT, copy_samples, process_inline
 from tests.conftest import in_ci
 from tests.integration.engine_support import engine_settings, running_workers, wait_finished
 
@@ -142,3 +142,37 @@ def test_dashboard_without_token_changes_state_through_its_csrf_cookie(
     browser.wait("document.getElementById('action-status').textContent === 'cancelled'")
 
     assert client.get_batch(batch.id).state.value == "cancelled"
+
+
+@pytest.mark.parametrize("server", [False], indirect=True)
+def test_dashboard_searches_opens_the_hit_and_looks_up_an_entity(
+    client: Docbatch, docs_root: Path, server: str, browser: Browser, tmp_path: Path
+) -> None:
+    """The search box lists ranked pages with their hits marked; a hit opens its document
+    with the search terms highlighted; the entity button shows where a party appears."""
+    folder = docs_root / "search"
+    folder.mkdir()
+    (folder / "order.txt").write_text(
+        "Plaintiff Margaret Holloway opposes. The motion to dismiss is denied.", encoding="utf-8"
+    )
+    (folder / "memo.txt").write_text("A memo about nothing in particular.", encoding="utf-8")
+    batch = client.create(Sources.from_args([folder]))
+    process_inline(client, batch.id)
+    browser.goto(server + "/")
+    browser.wait("!document.getElementById('list-view').hidden")
+    browser.js("document.getElementById('search-q').value = 'dismiss';"
+               "document.getElementById('search-form').requestSubmit()")  # fmt: skip
+    browser.wait("document.querySelectorAll('#hits .hit-row').length === 1")
+    assert browser.js("document.querySelector('#hits mark.hit').textContent") == "dismiss"
+    assert "order.txt" in browser.js("document.querySelector('#hits a').textContent")
+    _click(browser, "#hits a")
+    browser.wait("!document.getElementById('document-view').hidden && "
+                 "document.querySelectorAll('#pages mark.hit').length === 1")  # fmt: skip
+    browser.screenshot(tmp_path / "search.png")
+    browser.js("document.getElementById('search-q').value = 'Margaret Holloway';"
+               "document.getElementById('entity-lookup').click()")  # fmt: skip
+    browser.wait("document.querySelectorAll('#entities section.entity').length > 0")
+    title = browser.js("document.querySelector('#entities h3').textContent")
+    assert title.startswith("Margaret Holloway (person")
+    cells = browser.js("[...document.querySelectorAll('#entities td')].map(c => c.textContent)")
+    assert "plaintiff" in cells

@@ -5,7 +5,7 @@
 
 const TOKEN_KEY = "docbatch.token";
 const TERMINAL = new Set(["completed", "completed_with_failures", "cancelled"]);
-const views = ["token-view", "list-view", "batch-view", "document-view"];
+const views = ["token-view", "list-view", "batch-view", "document-view", "search-view", "entity-view"];
 let timer = null;
 let stream = null;
 
@@ -278,7 +278,95 @@ function highlighted(page, mentions) {
   return pre;
 }
 
-async function renderDocument(documentId) {
+// ---- search and entities -------------------------------------------------------------
+
+function snippetNode(parts) {
+  const span = el("span", null, "snippet");
+  for (const part of parts) {
+    span.appendChild(part.hit ? el("mark", part.text, "hit") : document.createTextNode(part.text));
+  }
+  return span;
+}
+
+async function renderSearch(query) {
+  show("search-view");
+  $("search-q").value = query;
+  $("search-title").textContent = `pages matching ${query}`;
+  const result = await api("/api/search?limit=50&q=" + encodeURIComponent(query));
+  const list = $("hits");
+  list.replaceChildren();
+  if (!result.hits.length) list.appendChild(el("li", "no page matches", "muted"));
+  for (const hit of result.hits) {
+    const item = el("li", null, "hit-row");
+    const link = el("a", `${hit.path} · page ${hit.page}`);
+    link.href = `#/document/${hit.document_id}/${encodeURIComponent(query)}`;
+    item.appendChild(link);
+    item.appendChild(el("br"));
+    item.appendChild(snippetNode(hit.snippet));
+    list.appendChild(item);
+  }
+}
+
+async function renderEntity(name) {
+  show("entity-view");
+  $("entity-title").textContent = `entities matching ${name}`;
+  const found = await api("/api/entities?name=" + encodeURIComponent(name));
+  const box = $("entities");
+  box.replaceChildren();
+  if (!found.length) box.appendChild(el("p", "no entity matches", "muted"));
+  for (const entity of found) {
+    const section = el("section", null, "entity");
+    section.appendChild(el("h3", `${entity.name} (${entity.type}, match ${Math.round(entity.score)})`));
+    if (entity.aliases.length) section.appendChild(el("p", "also: " + entity.aliases.join(", "), "muted"));
+    const table = el("table");
+    const head = el("tr");
+    for (const title of ["document", "page", "as", "text", "times"]) head.appendChild(el("th", title));
+    table.appendChild(head);
+    for (const where of entity.occurrences) {
+      const row = el("tr");
+      const cell = el("td");
+      const link = el("a", where.path);
+      link.href = `#/document/${where.document_id}/${encodeURIComponent(where.text)}`;
+      cell.appendChild(link);
+      row.appendChild(cell);
+      for (const value of [where.page, where.role || "-", where.text, where.count]) {
+        row.appendChild(el("td", String(value)));
+      }
+      table.appendChild(row);
+    }
+    section.appendChild(table);
+    const edges = el("ul", null, "edges");
+    for (const edge of entity.relationships) {
+      edges.appendChild(el("li",
+        `${edge.source.name} —${edge.type}→ ${edge.target.name} (${edge.documents} documents)`));
+    }
+    section.appendChild(edges);
+    box.appendChild(section);
+  }
+}
+
+function queryWords(query) {
+  return query.toLowerCase().split(/[^\p{L}\p{N}*]+/u)
+    .filter((w) => w && !["and", "or", "not"].includes(w))
+    .map((w) => w.replace(/\*+$/, ""));
+}
+
+function searchHighlighted(page, words) {
+  const pre = el("pre");
+  if (!words.length) { pre.textContent = page.text; return pre; }
+  const escaped = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const pattern = new RegExp(`\\b(?:${escaped.join("|")})\\p{L}*`, "giu");
+  let cursor = 0;
+  for (const match of page.text.matchAll(pattern)) {
+    pre.appendChild(document.createTextNode(page.text.slice(cursor, match.index)));
+    pre.appendChild(el("mark", match[0], "hit"));
+    cursor = match.index + match[0].length;
+  }
+  pre.appendChild(document.createTextNode(page.text.slice(cursor)));
+  return pre;
+}
+
+async function renderDocument(documentId, query) {
   show("document-view");
   const doc = await api("/api/documents/" + documentId);
   $("doc-back").href = "#/batch/" + doc.batch_id;
@@ -296,9 +384,11 @@ async function renderDocument(documentId) {
   for (const page of doc.pages) {
     const box = el("section", null, "page");
     box.appendChild(el("h3", `page ${page.number}${page.ocr ? " (OCR)" : ""}`));
-    box.appendChild(highlighted(page, doc.mentions));
+    box.appendChild(query ? searchHighlighted(page, queryWords(query)) : highlighted(page, doc.mentions));
     pages.appendChild(box);
   }
+  const first = pages.querySelector("mark.hit");
+  if (first) first.scrollIntoView({ block: "center" });
 }
 
 // ---- routing -----------------------------------------------------------------------
@@ -306,12 +396,16 @@ async function renderDocument(documentId) {
 async function route() {
   stopLive();
   message("");
-  const [, kind, id] = location.hash.split("/");
+  const [, kind, id, extra] = location.hash.split("/");
   try {
     if (kind === "batch" && id) {
       await renderBatch(id);
     } else if (kind === "document" && id) {
-      await renderDocument(id);
+      await renderDocument(id, extra ? decodeURIComponent(extra) : "");
+    } else if (kind === "search" && id) {
+      await renderSearch(decodeURIComponent(id));
+    } else if (kind === "entity" && id) {
+      await renderEntity(decodeURIComponent(id));
     } else {
       show("list-view");
       await renderList();
@@ -330,6 +424,15 @@ $("token-form").addEventListener("submit", (event) => {
 });
 $("logout").addEventListener("click", () => { sessionStorage.removeItem(TOKEN_KEY); route(); });
 $("submit-form").addEventListener("submit", submitBatch);
+$("search-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const query = $("search-q").value.trim();
+  if (query) location.hash = "#/search/" + encodeURIComponent(query);
+});
+$("entity-lookup").addEventListener("click", () => {
+  const name = $("search-q").value.trim();
+  if (name) location.hash = "#/entity/" + encodeURIComponent(name);
+});
 $("recover").addEventListener("click", () => batchAction("recover"));
 $("cancel").addEventListener("click", () => batchAction("cancel"));
 $("doc-filter").addEventListener("change", () => {
