@@ -28,6 +28,7 @@ SCENARIOS: dict[str, tuple[str, str]] = {
     "peer": ("bench.peer", "a plain pdfminer.six + eyecite script vs docbatch"),
     "realworld": ("bench.realworld", "real court filings and pdf.js's test PDFs, embedded"),
     "depth": ("bench.depth", "HTML extraction time against nesting depth: linear or not"),
+    "search": ("bench.search", "full-text index cost per run and query latency on 10,000 pages"),
     "all": ("bench.all", "every scenario at a CI-friendly size, plus summary.md / .json / .png"),
 }
 

@@ -39,6 +39,8 @@ PLAN: dict[str, list[str]] = {
     "accuracy": ["--docs", "60"],
     "memory": ["--sizes", "10000,100000", "--sample-seconds", "20"],
     "peer": ["--docs", "60"],
+    "search": ["--docs", "60", "--pages", "10000"],
+    "realworld": [],
 }
 PUBLISHED_CHART = REPO_ROOT / "docs" / "bench-summary.png"
 

@@ -22,6 +22,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from docbatch.cli.main import app
+from tests.conftest import in_ci
 
 pytestmark = pytest.mark.integration
 
@@ -45,6 +46,18 @@ TINY: dict[str, list[str]] = {
     "accuracy": ["--docs", "6", "--max-pages", "1", "--mix", "pdf=1,docx=1,html=1,txt=1"],
     "memory": ["--sizes", "20,200", "--sample-seconds", "3", "--workers", "1"],
     "peer": ["--docs", "3", "--max-pages", "1", "--warmup", "0", "--workers", "1"],
+    "search": [
+        "--docs",
+        "3",
+        "--max-pages",
+        "1",
+        "--pages",
+        "40",
+        "--rounds",
+        "1",
+        "--repeat",
+        "2",
+    ],
 }
 
 
@@ -226,3 +239,18 @@ def test_all_runs_each_scenario_in_a_fresh_interpreter(
     summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
     assert {row["scenario"] for row in summary["rows"]} == {"accuracy"}
     assert set(summary["durations_s"]) == {"accuracy"}
+
+
+def test_search_reports_index_cost_and_latency(results: dict[str, dict[str, Any]]) -> None:
+    from bench.search import QUERIES
+
+    for name, row in results["search"]["databases"].items():
+        if "skipped" in row:
+            assert name == "postgresql" and not in_ci()
+            continue
+        assert len(row["runs_indexed_s"]) == len(row["runs_unindexed_s"]) == 1
+        assert -100 < row["index_share_pct"] < 100
+        assert row["pages"] == 40 and row["queries"] == len(QUERIES) * 2 * 2
+        assert 0 < row["median_ms"] <= row["p95_ms"] <= row["max_ms"]
+        assert row["hits_per_query"]["motion"] > 0  # every generated page has a motion
+        assert row["hits_per_query"]['"summary judgment"'] == 0

@@ -143,6 +143,8 @@ class SearchIndex:
         sqlite = self.database.dialect == "sqlite"
         statement = _sqlite_search(query) if sqlite else _postgres_search(query)
         statement = _filtered(statement, filters).limit(limit).offset(offset)
+        if not sqlite:
+            statement = _with_postgres_snippets(statement, query)
         with self._read() as connection:
             rows = connection.execute(statement).all()
         return [
@@ -384,9 +386,10 @@ def _sqlite_search(query: SearchQuery) -> sa.Select[Any]:
 
 
 def _postgres_search(query: SearchQuery) -> sa.Select[Any]:
+    """Rank the matching pages first, then make snippets for the ranked ones only:
+    ``ts_headline`` parses a page's whole text, so it must not run for every match."""
     tsquery = sa.func.to_tsquery("english", query.tsquery())
     search: sa.ColumnElement[Any] = sa.literal_column("pages.search")
-    options = f"StartSel={HIT_START}, StopSel={HIT_END}, MaxWords=35, MinWords=15, MaxFragments=2"
     return (
         sa.select(
             PAGES.c.document_id,
@@ -394,12 +397,27 @@ def _postgres_search(query: SearchQuery) -> sa.Select[Any]:
             DOCUMENTS.c.batch_id,
             PAGES.c.number,
             sa.func.ts_rank(search, tsquery).label("rank"),
-            sa.func.ts_headline("english", PAGES.c.text, tsquery, options).label("snippet"),
+            sa.literal_column("pages.text").label("text"),
         )
         .join(DOCUMENTS, DOCUMENTS.c.id == PAGES.c.document_id)
         .where(search.op("@@")(tsquery))
         .order_by(sa.desc("rank"), DOCUMENTS.c.path, PAGES.c.number)
     )
+
+
+def _with_postgres_snippets(ranked: sa.Select[Any], query: SearchQuery) -> sa.Select[Any]:
+    """The ranked (filtered, limited) rows with a highlighted snippet each."""
+    inner = ranked.subquery("ranked")
+    tsquery = sa.func.to_tsquery("english", query.tsquery())
+    options = f"StartSel={HIT_START}, StopSel={HIT_END}, MaxWords=35, MinWords=15, MaxFragments=2"
+    return sa.select(
+        inner.c.document_id,
+        inner.c.path,
+        inner.c.batch_id,
+        inner.c.number,
+        inner.c.rank,
+        sa.func.ts_headline("english", inner.c.text, tsquery, options).label("snippet"),
+    ).order_by(sa.desc(inner.c.rank), inner.c.path, inner.c.number)
 
 
 def _filtered(statement: sa.Select[Any], filters: SearchFilters) -> sa.Select[Any]:

@@ -43,7 +43,11 @@ _SQLITE_DOWN = (
 _POSTGRES_UP = (
     "ALTER TABLE pages ADD COLUMN IF NOT EXISTS search tsvector "
     "GENERATED ALWAYS AS (to_tsvector('english', text)) STORED",
-    "CREATE INDEX IF NOT EXISTS ix_pages_search ON pages USING gin (search)",
+    # fastupdate off: with it on, new entries wait in a pending list that every query
+    # scans, and the planner (rightly) prefers a sequential scan until a vacuum merges
+    # it: measured, 20 ms instead of 0.03 ms on 10,000 pages right after a batch.
+    "CREATE INDEX IF NOT EXISTS ix_pages_search ON pages USING gin (search) "
+    "WITH (fastupdate = off)",
 )
 _POSTGRES_DOWN = (
     "DROP INDEX IF EXISTS ix_pages_search",
