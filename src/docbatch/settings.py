@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     ocr_min_confidence: float = Field(default=0.6, ge=0.0, le=1.0)
     #: Leave low-confidence OCR pages out of entity extraction.
     entities_skip_low_confidence: bool = True
+    #: A longer document text fails the entities stage as ``too_large``.
+    entities_max_chars: int = Field(default=10_000_000, ge=1000)
     tessdata_dir: str | None = None
     chunk_size: int = 1500
     chunk_overlap: int = 200
@@ -186,6 +188,7 @@ class Settings(BaseSettings):
             entities=EntityOptions(
                 extractor=self.entity_extractor,
                 skip_low_confidence=self.entities_skip_low_confidence,
+                max_chars=self.entities_max_chars,
             ),
             relate=RelateOptions(co_occurs=self.relate_co_occurs),
         )

@@ -67,6 +67,9 @@ class EntityOptions:
     params: tuple[tuple[str, str], ...] = ()
     #: Leave pages OCR read with low confidence out of entity extraction.
     skip_low_confidence: bool = True
+    #: A document text longer than this fails the entities stage as ``too_large`` (the
+    #: stage reads about 100,000 characters a second on one core).
+    max_chars: int = 10_000_000
 
 
 @dataclass(frozen=True, slots=True)

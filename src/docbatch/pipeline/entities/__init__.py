@@ -11,9 +11,11 @@ endpoint; ``"default+spacy"`` runs several.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import logging
 from collections.abc import Sequence
 
+from docbatch.errors import DocumentTooLargeError
 from docbatch.models import Chunk, EntityType, Mention
 from docbatch.pipeline.entities.base import (
     CompositeExtractor,
@@ -23,6 +25,7 @@ from docbatch.pipeline.entities.base import (
     available_extractors,
     create_extractor,
     register_extractor,
+    windows,
 )
 from docbatch.pipeline.entities.default import DefaultExtractor, create_default
 from docbatch.pipeline.entities.plugins import (
@@ -34,6 +37,8 @@ from docbatch.pipeline.entities.plugins import (
 from docbatch.pipeline.options import EntityOptions
 
 __all__ = [
+    "CONTEXT_CHARS",
+    "WINDOW_CHARS",
     "CompositeExtractor",
     "DefaultExtractor",
     "EntityExtractor",
@@ -43,12 +48,22 @@ __all__ = [
     "SpacyExtractor",
     "available_extractors",
     "create_extractor",
+    "extract_in_windows",
     "extract_mentions",
     "place_mentions",
     "register_extractor",
 ]
 
 log = logging.getLogger(__name__)
+
+#: Text longer than this is read in windows of about this many characters (cut at a
+#: paragraph, line or word break): eyecite looks for references to each citation in all
+#: the text after it, so one pass over a long text grows with its square.
+WINDOW_CHARS = 100_000
+#: Each window is read with up to this many characters before it, so a short form
+#: ("Id. at 5", "550 U.S. at 570") near its start still finds its antecedent; mentions
+#: that start in this context belong to the window before.
+CONTEXT_CHARS = 10_000
 
 register_extractor("default", create_default)
 register_extractor("spacy", create_spacy)
@@ -72,10 +87,42 @@ def extract_mentions(
     """
     if not text.strip():
         return ()  # a blank document: nothing to find, and eyecite refuses empty text
+    if len(text) > options.max_chars:
+        raise DocumentTooLargeError(
+            f"text has {len(text):,} characters, more than the entities stage's limit of "
+            f"{options.max_chars:,} (DOCBATCH_ENTITIES_MAX_CHARS)"
+        )
     engine = extractor if extractor is not None else create_extractor(options)
     wanted = {EntityType(kind) for kind in options.types}
-    raw = [m for m in engine.extract(text) if not wanted or m.type in wanted]
+    raw = [m for m in extract_in_windows(engine, text) if not wanted or m.type in wanted]
     return place_mentions(text, raw, chunks, page_spans, engine.name)
+
+
+def extract_in_windows(
+    engine: EntityExtractor,
+    text: str,
+    window: int = WINDOW_CHARS,
+    context: int = CONTEXT_CHARS,
+) -> list[RawMention]:
+    """``engine.extract(text)``, in windows when the text is long, so time grows linearly.
+
+    A text of at most ``window`` characters is read in one pass, exactly as before. A
+    longer one is cut at breaks into windows of about ``window`` characters; each is read
+    with the ``context`` characters before it, and keeps only the mentions that start in
+    the window itself, shifted to offsets in ``text``.
+    """
+    if len(text) <= window:
+        return list(engine.extract(text))
+    found: list[RawMention] = []
+    for offset, piece in windows(text, window):
+        begin = max(0, offset - context)
+        for mention in engine.extract(text[begin : offset + len(piece)]):
+            if mention.start + begin < offset:
+                continue  # in the context: the window before reported it
+            found.append(
+                dataclasses.replace(mention, start=mention.start + begin, end=mention.end + begin)
+            )
+    return found
 
 
 def place_mentions(

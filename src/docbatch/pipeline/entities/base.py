@@ -9,7 +9,7 @@ a ``kind`` to a factory, and ``"a+b"`` composes several kinds into one extractor
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -25,6 +25,7 @@ __all__ = [
     "available_extractors",
     "create_extractor",
     "register_extractor",
+    "windows",
 ]
 
 
@@ -115,3 +116,19 @@ def create_extractor(options: EntityOptions) -> EntityExtractor:
 
 def _choices() -> str:
     return ", ".join(available_extractors())
+
+
+def windows(text: str, size: int) -> Iterator[tuple[int, str]]:
+    """Split ``text`` into ``(offset, piece)`` of at most ``size`` characters, at a
+    paragraph, line or word break where possible, so long documents fit a model's limit."""
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + size)
+        if end < len(text):
+            for separator in ("\n\n", "\n", " "):
+                cut = text.rfind(separator, start + size // 2, end)
+                if cut >= 0:
+                    end = cut + len(separator)
+                    break
+        yield start, text[start:end]
+        start = end

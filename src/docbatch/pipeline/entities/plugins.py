@@ -15,7 +15,7 @@ import os
 import re
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from docbatch.errors import (
@@ -25,12 +25,12 @@ from docbatch.errors import (
     TransientError,
 )
 from docbatch.models import EntityType
-from docbatch.pipeline.entities.base import RawMention
+from docbatch.pipeline.entities.base import RawMention, windows
 from docbatch.pipeline.entities.dates import find_dates
 from docbatch.pipeline.entities.money import find_money
 from docbatch.pipeline.entities.names import display_name
 
-__all__ = ["LLMExtractor", "SpacyExtractor", "create_llm", "create_spacy", "windows"]
+__all__ = ["LLMExtractor", "SpacyExtractor", "create_llm", "create_spacy"]
 
 log = logging.getLogger(__name__)
 
@@ -54,22 +54,6 @@ LLM_TYPES: dict[str, EntityType] = {t.value: t for t in EntityType} | {
 }
 
 PostFunction = Callable[[str, bytes, Mapping[str, str], float], bytes]
-
-
-def windows(text: str, size: int) -> Iterator[tuple[int, str]]:
-    """Split ``text`` into ``(offset, piece)`` of at most ``size`` characters, at a
-    paragraph, line or word break where possible, so long documents fit a model's limit."""
-    start = 0
-    while start < len(text):
-        end = min(len(text), start + size)
-        if end < len(text):
-            for separator in ("\n\n", "\n", " "):
-                cut = text.rfind(separator, start + size // 2, end)
-                if cut >= 0:
-                    end = cut + len(separator)
-                    break
-        yield start, text[start:end]
-        start = end
 
 
 def _normalise(kind: EntityType, value: str) -> tuple[str, dict[str, str]]:
