@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -171,28 +172,19 @@ def run_embedded(
     exception propagates: the batch stays in the database, resumable.
     """
     started = time.monotonic()
-    with PrivateRedis(settings.state_dir) as redis_server:
-        local = settings.model_copy(
-            update={"broker_url": redis_server.broker_url, "redis_url": redis_server.url}
-        )
-        client = Docbatch(local)
-        pool = LocalWorkers(local, workers)
-        try:
-            if resume is not None:
-                batch = client.get_batch(resume)
-            else:
-                assert sources is not None
-                batch = client.create(sources, **submit_options)
-            pool.start()
-            if resume is not None:
-                client.resume(batch.id)
-            else:
-                client.enqueue(batch.id)
-            batch = _wait(client, pool, batch.id, on_progress, poll_seconds)
-            return summarize(client, batch.id, time.monotonic() - started)
-        finally:
-            pool.stop()
-            client.close()
+    with _embedded(settings, workers) as (client, pool):
+        if resume is not None:
+            batch = client.get_batch(resume)
+        else:
+            assert sources is not None
+            batch = client.create(sources, **submit_options)
+        pool.start()
+        if resume is not None:
+            client.resume(batch.id)
+        else:
+            client.enqueue(batch.id)
+        batch = _wait(client, pool, batch.id, on_progress, poll_seconds)
+        return summarize(client, batch.id, time.monotonic() - started)
 
 
 def recover_embedded(
@@ -219,6 +211,17 @@ def recover_embedded(
         plan_recovery(reader, batch_id, **recover_options)
     finally:
         reader.close()
+    with _embedded(settings, workers) as (client, pool):
+        pool.start()
+        recovery = recover(client, batch_id, **recover_options)
+        batch = _wait(client, pool, recovery.id, on_progress, poll_seconds)
+        return summarize(client, batch.id, time.monotonic() - started)
+
+
+@contextmanager
+def _embedded(settings: Settings, workers: int) -> Iterator[tuple[Docbatch, LocalWorkers]]:
+    """A client on a private Redis for ``settings``' state folder, and a (not yet
+    started) pool of local workers; both stopped on exit, the Redis last."""
     with PrivateRedis(settings.state_dir) as redis_server:
         local = settings.model_copy(
             update={"broker_url": redis_server.broker_url, "redis_url": redis_server.url}
@@ -226,10 +229,7 @@ def recover_embedded(
         client = Docbatch(local)
         pool = LocalWorkers(local, workers)
         try:
-            pool.start()
-            recovery = recover(client, batch_id, **recover_options)
-            batch = _wait(client, pool, recovery.id, on_progress, poll_seconds)
-            return summarize(client, batch.id, time.monotonic() - started)
+            yield client, pool
         finally:
             pool.stop()
             client.close()

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from docbatch.models import EntityType
 from docbatch.search_query import parse_query
-from docbatch.store.search import HIT_END, HIT_START, SearchFilters
+from docbatch.store.search import HIT_END, HIT_START, Citation, Occurrence, SearchFilters
 
 __all__ = ["search_router", "snippet_parts"]
 
@@ -51,17 +51,6 @@ class SearchOut(BaseModel):
     hits: list[HitOut]
 
 
-class OccurrenceOut(BaseModel):
-    """Where an entity is mentioned, and as what."""
-
-    document_id: str
-    path: str
-    page: int
-    text: str
-    role: str | None
-    count: int
-
-
 class EntityOut(BaseModel):
     """A canonical entity a name matched, its occurrences and relationships."""
 
@@ -70,21 +59,8 @@ class EntityOut(BaseModel):
     name: str
     score: float
     aliases: list[str]
-    occurrences: list[OccurrenceOut]
+    occurrences: list[Occurrence]
     relationships: list[dict[str, Any]]
-
-
-class CitationOut(BaseModel):
-    """One citing mention."""
-
-    document_id: str
-    path: str
-    page: int
-    text: str
-    pin_cite: str | None
-    form: str | None
-    entity_id: str
-    entity_name: str
 
 
 def snippet_parts(snippet: str) -> list[SnippetPart]:
@@ -145,21 +121,21 @@ def entities(
             name=m.name,
             score=m.score,
             aliases=list(m.aliases),
-            occurrences=[OccurrenceOut(**asdict(o)) for o in index.occurrences(project_id, m.id)],
+            occurrences=index.occurrences(project_id, m.id),
             relationships=index.relationships(project_id, m.id),
         )
         for m in index.find_entities(project_id, name, types, limit=limit)
     ]
 
 
-@search_router.get("/citations", response_model=list[CitationOut])
-def citing(request: Request, citation: str, project: str = "default") -> list[CitationOut]:
+@search_router.get("/citations", response_model=list[Citation])
+def citing(request: Request, citation: str, project: str = "default") -> list[Citation]:
     """The mentions citing an authority (a case citation, statute, regulation or rule)."""
     index = _client(request).search_index
     project_id = index.project_id(project)
     matches = index.find_entities(project_id, citation, _AUTHORITIES, limit=3)
     exact = [m for m in matches if m.score == 100.0] or matches[:1]
-    return [CitationOut(**asdict(c)) for c in index.citing(project_id, [m.id for m in exact])]
+    return index.citing(project_id, [m.id for m in exact])
 
 
 @search_router.get("/citations/top", response_model=list[dict[str, Any]])
@@ -176,9 +152,9 @@ def most_cited(
     return index.most_cited(index.project_id(project), batch_id=batch_id, limit=limit)
 
 
-@search_router.get("/documents/{document_id}/citations", response_model=list[CitationOut])
-def document_citations(request: Request, document_id: str) -> list[CitationOut]:
+@search_router.get("/documents/{document_id}/citations", response_model=list[Citation])
+def document_citations(request: Request, document_id: str) -> list[Citation]:
     """What one document cites, in order."""
     client = _client(request)
     found = client.search_index.cited_by_document(client.repo.resolve_document_id(document_id))
-    return [CitationOut(**asdict(c)) for c in found]
+    return found
