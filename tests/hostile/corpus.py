@@ -233,9 +233,17 @@ def random_bytes(size: int = 64 * 1024, seed: int = 8) -> bytes:
 CASES: tuple[HostileCase, ...] = (
     HostileCase("zero-bytes.pdf", lambda: b"", "failed", "data", "empty", "empty"),
     HostileCase("random-bytes.pdf", random_bytes, "failed", "data", "unsupported_type", "binary"),
+    # Cut after its pages: qpdf rebuilds the file and every page is read (pdf_truncated).
+    HostileCase(
+        "truncated-after-its-pages.pdf",
+        lambda: documents.truncated_pdf(PDF_PAGES * 3, keep=0.6),
+        "completed",
+        phrase="contract was void",
+    ),
+    # Cut inside its first page: nothing to rebuild from.
     HostileCase(
         "truncated.pdf",
-        lambda: documents.truncated_pdf(PDF_PAGES * 3, keep=0.6),
+        lambda: documents.truncated_pdf(PDF_PAGES * 3, keep=0.1),
         "failed",
         "data",
         "corrupt",

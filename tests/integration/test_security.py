@@ -111,7 +111,8 @@ def test_passwords_in_urls_never_reach_logs_or_command_output(
     )
     Docbatch(local).close()  # creates the schema
     corpus = make_corpus(tmp_path / "corpus", 3)
-    (corpus / "broken.pdf").write_bytes(documents.truncated_pdf(["Some text. " * 50]))
+    broken = documents.truncated_pdf(["Some text. " * 50], keep=0.1)  # no page survives
+    (corpus / "broken.pdf").write_bytes(broken)
     env = {**os.environ, **settings_env(local), "DOCBATCH_ALLOW_ROOT_WORKER": "1"}
     cli = [sys.executable, "-m", "docbatch.cli.main"]
     submitted = _run([*cli, "submit", str(corpus)], env)

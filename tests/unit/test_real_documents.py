@@ -221,6 +221,19 @@ def test_a_truncated_pdf_whose_pages_lost_their_content_stays_corrupt():
     assert "Success" not in str(info.value)
 
 
+def test_a_truncated_pdf_that_lost_whole_pages_stays_corrupt():
+    data = documents.truncated_pdf(OPINION_PAGES * 3, keep=0.6)  # 9 pages declared
+    with pytest.raises(CorruptDocumentError, match="could not repair it either"):
+        extract(data, OPTIONS)
+
+
+def test_a_truncated_pdf_whose_pages_all_survive_is_read_with_a_warning():
+    data = documents.truncated_pdf(["Some text. " * 50], keep=0.5)  # its one page is whole
+    document = extract(data, OPTIONS, FixedEngine(""))
+    assert document.text.startswith("Some text.")
+    assert document.warnings == (REPAIRED_WARNING, TRUNCATED_WARNING)
+
+
 def test_pdfium_success_is_never_a_reason():
     import pypdfium2 as pdfium
 

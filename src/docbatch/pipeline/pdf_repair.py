@@ -15,15 +15,17 @@ The result is only ever a copy handed back to pdfium; the original bytes are wha
 document's sha256 names. Nothing here raises for a bad file: the caller keeps pdfium's
 own error when no engine produces a readable copy.
 
-A **truncated** file (no ``%%EOF`` near its end) is repaired only when every page of the
-copy still has its content stream: a cut-off copy whose last pages lost their content
-would otherwise pass for a document with blank pages. Such a file stays corrupt.
+A **truncated** file (no ``%%EOF`` near its end) is repaired only when the copy holds as
+many pages as the file's page tree declares, each with its content stream: a cut-off
+copy whose last pages were lost, or lost their content, would otherwise pass for a
+shorter document or one with blank pages. Such a file stays corrupt.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
@@ -34,6 +36,8 @@ log = logging.getLogger(__name__)
 _Repairer = Callable[[bytes, Sequence[str]], bytes | None]
 #: Where the end-of-file marker must appear for a file not to count as truncated.
 _EOF_WINDOW = 1024
+_PAGES_NODE = re.compile(rb"/Type\s*/Pages\b")
+_COUNT = re.compile(rb"/Count\s+(\d{1,7})\b")
 
 
 def has_unknown_filters(data: bytes) -> bool:
@@ -65,7 +69,7 @@ def repair_pdf(data: bytes, passwords: Sequence[str] = ()) -> bytes | None:
         except Exception as exc:  # any engine failure means "try the next engine"
             log.debug("%s could not rewrite the PDF: %s", name, exc)
             continue
-        if repaired and (not is_truncated(data) or _every_page_has_content(repaired)):
+        if repaired and (not is_truncated(data) or _nothing_lost(data, repaired)):
             return repaired
     return None
 
@@ -88,14 +92,30 @@ def _with_qpdf(data: bytes, passwords: Sequence[str]) -> bytes | None:
     return None
 
 
-def _every_page_has_content(data: bytes) -> bool:
+def _nothing_lost(original: bytes, repaired: bytes) -> bool:
+    """True when ``repaired`` has every page ``original`` declares, each with content."""
     import pikepdf
 
     try:
-        with pikepdf.open(io.BytesIO(data)) as pdf:
-            return all(page.obj.get("/Contents") is not None for page in pdf.pages)
+        with pikepdf.open(io.BytesIO(repaired)) as pdf:
+            pages = len(pdf.pages)
+            contents = all(page.obj.get("/Contents") is not None for page in pdf.pages)
     except pikepdf.PdfError:
         return False
+    return contents and pages >= _declared_pages(original)
+
+
+def _declared_pages(data: bytes) -> int:
+    """The largest ``/Count`` of a page tree node readable in ``data`` (0 if none).
+
+    Page tree nodes inside compressed object streams are not seen; the check is then
+    only that every page found has its content.
+    """
+    counts = [0]
+    for node in _PAGES_NODE.finditer(data):
+        window = data[max(0, node.start() - 400) : node.end() + 400]
+        counts.extend(int(found) for found in _COUNT.findall(window))
+    return max(counts)
 
 
 def _with_pypdf(data: bytes, passwords: Sequence[str]) -> bytes | None:
