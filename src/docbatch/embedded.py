@@ -26,12 +26,21 @@ from docbatch.errors import ConfigError, TransientError
 from docbatch.settings import Settings
 
 __all__ = [
+    "EMBEDDED_FILE",
     "LocalWorkers",
     "PrivateRedis",
     "WorkerProcess",
+    "announce_embedded",
+    "discover_embedded",
     "find_redis_server",
     "stop_process_group",
+    "withdraw_embedded",
 ]
+
+#: The file in the state folder that names a running embedded run's private Redis, so
+#: ``docbatch monitor`` (run in another terminal) can read its progress, metrics,
+#: queues and workers.
+EMBEDDED_FILE = "embedded.json"
 
 
 def find_redis_server() -> str:
@@ -257,3 +266,55 @@ def stop_process_group(process: subprocess.Popen[bytes], timeout: float) -> None
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+
+
+def announce_embedded(settings: Settings, redis_server: PrivateRedis) -> Path:
+    """Write :data:`EMBEDDED_FILE` for a run on ``redis_server``; returns its path.
+
+    The file holds the Redis and broker URLs and this process's id; it is readable by
+    its owner only (the socket itself is, too).
+    """
+    path = settings.state_dir / EMBEDDED_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    record = {"redis_url": redis_server.url, "broker_url": redis_server.broker_url,
+              "pid": os.getpid()}  # fmt: skip
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(record), encoding="utf-8")
+    os.chmod(temporary, 0o600)
+    temporary.replace(path)
+    return path
+
+
+def withdraw_embedded(path: Path, redis_server: PrivateRedis) -> None:
+    """Remove :data:`EMBEDDED_FILE` if it still names ``redis_server`` (another run in
+    the same state folder may have replaced it)."""
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if record.get("redis_url") == redis_server.url:
+        path.unlink(missing_ok=True)
+
+
+def discover_embedded(settings: Settings) -> Settings | None:
+    """``settings`` pointed at the private Redis of an embedded run in progress in the
+    same state folder, or None when there is none (or it has ended)."""
+    try:
+        record = json.loads((settings.state_dir / EMBEDDED_FILE).read_text(encoding="utf-8"))
+        pid, redis_url, broker_url = int(record["pid"]), record["redis_url"], record["broker_url"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    socket = Path(str(redis_url).removeprefix("unix://"))
+    if not socket.exists() or not _alive(pid):
+        return None
+    return settings.model_copy(update={"redis_url": redis_url, "broker_url": broker_url})
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -15,7 +15,12 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from docbatch.client import Docbatch, Sources
-from docbatch.embedded import LocalWorkers, PrivateRedis
+from docbatch.embedded import (
+    LocalWorkers,
+    PrivateRedis,
+    announce_embedded,
+    withdraw_embedded,
+)
 from docbatch.errors import TransientError
 from docbatch.extraction import build_extractor
 from docbatch.models import Stage
@@ -221,16 +226,20 @@ def recover_embedded(
 @contextmanager
 def _embedded(settings: Settings, workers: int) -> Iterator[tuple[Docbatch, LocalWorkers]]:
     """A client on a private Redis for ``settings``' state folder, and a (not yet
-    started) pool of local workers; both stopped on exit, the Redis last."""
+    started) pool of local workers; both stopped on exit, the Redis last. The Redis is
+    announced in the state folder while it runs (see
+    :func:`docbatch.embedded.discover_embedded`), for ``docbatch monitor``."""
     with PrivateRedis(settings.state_dir) as redis_server:
         local = settings.model_copy(
             update={"broker_url": redis_server.broker_url, "redis_url": redis_server.url}
         )
         client = Docbatch(local)
         pool = LocalWorkers(local, workers)
+        announced = announce_embedded(settings, redis_server)
         try:
             yield client, pool
         finally:
+            withdraw_embedded(announced, redis_server)
             pool.stop()
             client.close()
 

@@ -68,9 +68,15 @@ def monitor(
     once: Annotated[bool, typer.Option("--once", help="Print one frame and exit.")] = False,
 ) -> None:
     """Live dashboard: batches, throughput, queue depths, workers, latest errors (q quits)."""
+    from docbatch.client import Docbatch
+    from docbatch.embedded import discover_embedded
     from docbatch.monitor import collect_snapshot, render, run_monitor
 
-    client = _client(ctx)
+    settings = ctx.obj
+    if settings.redis_url is None and settings.broker_url is None:
+        # The embedded default: watch the run in progress in this state folder, if any.
+        settings = discover_embedded(settings) or settings
+    client = Docbatch(settings)
     try:
         if once:
             out.print(render(collect_snapshot(client)))
