@@ -10,11 +10,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from docbatch.client import Docbatch
 from docbatch.models import Stage
 from docbatch.recovery import recover
 from docbatch.store.records import NewDocument, Priority
+from docbatch.store.tables import Base
 from tests.integration.test_store_support import original_with_failures, payload
 
 pytestmark = pytest.mark.integration
@@ -48,3 +50,20 @@ def test_reopened_documents_count_at_their_recovery_batch_priority(
 
     totals = repo.batch_totals(recovery.id)
     assert totals["mentions"] > 0 and totals["relationships"] > 0
+
+
+def test_recovery_batches_are_numbered_with_their_source_and_size(broker_client: Docbatch) -> None:
+    repo = broker_client.repo
+    original, failed = original_with_failures(repo)
+    first = recover(broker_client, original, enqueue=False)
+    assert first.name == f"recovery #1 of {original[:8]}: 2 documents"
+    [document_id, *_] = failed
+    documents = Base.metadata.tables["documents"]
+    with repo.database.engine.begin() as connection:  # it fails again under the recovery
+        connection.execute(
+            sa.update(documents)
+            .where(documents.c.id == document_id)
+            .values(state="failed", error_category="transient")
+        )
+    second = recover(broker_client, original, enqueue=False)
+    assert second.name == f"recovery #2 of {original[:8]}: 1 document"

@@ -153,14 +153,19 @@ def create_recovery_batch(
     :class:`~docbatch.errors.NothingToRecoverError`, which rolls the transaction back:
     no empty recovery batch is left behind.
     """
-    project_id = connection.execute(
-        sa.select(BATCHES.c.project_id).where(BATCHES.c.id == original_id)
+    project_id, original_name = connection.execute(
+        sa.select(BATCHES.c.project_id, BATCHES.c.name).where(BATCHES.c.id == original_id)
+    ).one()
+    earlier = connection.execute(
+        sa.select(sa.func.count()).where(BATCHES.c.parent_batch_id == original_id)
     ).scalar_one()
+    source = original_id[:8] + (f" ({original_name})" if original_name else "")
+    name = f"recovery #{earlier + 1} of {source}"
     connection.execute(
         sa.insert(BATCHES).values(
             id=recovery_id,
             project_id=project_id,
-            name=f"recovery of {original_id}"[:200],
+            name=name[:200],
             state=BatchState.PENDING.value,
             priority=priority.value,
             total=0,
@@ -183,7 +188,11 @@ def create_recovery_batch(
             reopened += _reopen(connection, list(part), stage, recovery_id, now)
     if reopened == 0:
         raise NothingToRecoverError(f"nothing to recover in batch {original_id}")
-    connection.execute(sa.update(BATCHES).where(BATCHES.c.id == recovery_id).values(total=reopened))
+    # Named with its number, its source and its size, so recoveries can be told apart.
+    named = f"{name}: {reopened} document{'s' if reopened != 1 else ''}"[:200]
+    connection.execute(
+        sa.update(BATCHES).where(BATCHES.c.id == recovery_id).values(total=reopened, name=named)
+    )
     record_event(
         connection,
         EventKind.BATCH_CREATED,
