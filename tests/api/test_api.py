@@ -147,6 +147,20 @@ def test_upload_over_the_size_limit_is_refused(client: Docbatch) -> None:
     assert not (client.settings.state_dir / "uploads").exists()
 
 
+def test_without_a_broker_nothing_is_stored_or_created(client: Docbatch) -> None:
+    client = Docbatch(client.settings.model_copy(update={"broker_url": None, "redis_url": None}))
+    files = [("files", ("memo.txt", b"A memo.", "text/plain"))]
+    try:
+        response = api(client).post("/api/batches", files=files)
+        assert response.status_code == 400
+        assert "no broker configured" in response.json()["detail"]
+        assert "docbatch run" in response.json()["detail"]
+        assert not (client.settings.state_dir / "uploads").exists()
+        assert client.repo.list_batches(limit=10) == []
+    finally:
+        client.close()
+
+
 # -- reading batches and documents -------------------------------------------------------
 
 

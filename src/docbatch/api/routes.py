@@ -64,6 +64,9 @@ async def submit_batch(request: Request) -> BatchOut:
     from docbatch.client import Sources
 
     client = _client(request)
+    # Without a broker nothing could run what is submitted: refuse before storing an
+    # upload or creating a batch (the embedded `docbatch run` starts its own broker).
+    await run_in_threadpool(lambda: client.app)
     folder = None
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
         form = await read_upload(request, client.settings)
