@@ -232,6 +232,9 @@ class BatchStatus:
     stages: dict[str, Any] = field(default_factory=dict)
     documents_ahead: int = 0
     wait_seconds: float | None = None
+    #: Failed (or cancelled) documents a recovery batch is running again: counted in
+    #: ``failed`` until they end, and in ``pending``/``processing`` meanwhile.
+    recovering: int = 0
 
     @property
     def finished(self) -> bool:
@@ -276,6 +279,7 @@ def batch_status(batch: BatchRecord, repo: Any, progress: RedisProgressSink | No
         stages=stages,
         documents_ahead=0 if batch.state.terminal else repo.documents_ahead(batch.id),
         wait_seconds=_wait_seconds(batch),
+        recovering=counts.recovering,
     )
 
 

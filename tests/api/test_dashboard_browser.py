@@ -22,6 +22,8 @@ import uvicorn
 
 from docbatch.api.app import create_app
 from docbatch.client import Docbatch, Sources
+from docbatch.report import build_report
+from docbatch.report_html import render_html
 from tests.api.cdp import Browser, find_chromium
 from tests.api.conftest import TOKEN
 from tests.api.support import ROOT, copy_samples, process_inline
@@ -97,6 +99,12 @@ def test_dashboard_submits_watches_opens_and_recovers(
         assert wait_finished(client, batch_id).failed == 1
         summary = browser.js("document.getElementById('batch-summary').textContent")
         assert "4 completed" in summary and "1 failed" in summary
+        # A completed document's stage is its last stage, never the one it stopped at.
+        stages = browser.js(
+            "[...document.querySelectorAll('#documents tr[data-state=completed]')]"
+            ".map(row => row.children[2].textContent)"
+        )
+        assert stages == ["relate"] * 4
         shot, document_shot = tmp_path / "dashboard.png", tmp_path / "dashboard-document.png"
         time.sleep(0.6)  # let the progress bar's width transition end
         browser.screenshot(shot)
@@ -117,15 +125,49 @@ def test_dashboard_submits_watches_opens_and_recovers(
             " && location.hash.slice(8)"
         )
         recovery = wait_finished(client, recovery_id)
+        # The batch list names the recovery by number, source and size.
+        browser.goto(server + "/#/")
+        names = browser.wait(
+            "[...document.querySelectorAll('#batches tbody tr')].length >= 2 &&"
+            "[...document.querySelectorAll('#batches tbody tr')]"
+            ".map(row => row.children[0].textContent)"
+        )
+        assert f"recovery #1 of {batch_id[:8]}: 1 document" in names
 
     assert (recovery.parent_batch_id, recovery.priority.value, recovery.total) == (
         batch_id, "high", 1
     )  # fmt: skip
+    _check_report_in_browser(client, batch_id, browser, tmp_path)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     if os.environ.get("DOCBATCH_TEST_WRITE_SCREENSHOT") == "1":
         (ROOT / "docs").mkdir(exist_ok=True)
         (ROOT / "docs" / "dashboard.png").write_bytes(shot.read_bytes())
         (ROOT / "docs" / "dashboard-document.png").write_bytes(document_shot.read_bytes())
+
+
+def _check_report_in_browser(
+    client: Docbatch, batch_id: str, browser: Browser, tmp_path: Path
+) -> None:
+    """The HTML report as a browser draws it: each chart holds its own legend, the
+    latency chart one entry per bar (p50, p95, max), and axis labels in plain units."""
+    page = tmp_path / "report.html"
+    page.write_text(render_html(build_report(client.repo, batch_id)), encoding="utf-8")
+    browser.goto(page.as_uri())
+    charts = browser.wait(
+        "document.querySelectorAll('figure svg').length === 2 &&"
+        "[...document.querySelectorAll('figure svg')].map(svg => ({"
+        " label: svg.getAttribute('aria-label'),"
+        " legend: [...svg.querySelectorAll('g.legend text')].map(t => t.textContent),"
+        " ticks: [...svg.querySelectorAll('text')].map(t => t.textContent),"
+        " visible: [...svg.querySelectorAll('g.legend')].every(g => {"
+        "   const box = g.getBBox();"
+        "   return box.x >= 0 && box.x + box.width <= svg.width.baseVal.value;"
+        " })}))"
+    )
+    legends = {chart["label"]: chart["legend"] for chart in charts}
+    assert sorted(legends.values()) == [["completed", "failed"], ["p50", "p95", "max"]]
+    assert all(chart["visible"] for chart in charts)
+    assert not any("e+" in tick for chart in charts for tick in chart["ticks"])
 
 
 @pytest.mark.parametrize("server", [False], indirect=True)

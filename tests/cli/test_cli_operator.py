@@ -94,6 +94,7 @@ def test_tables_never_wrap_a_batch_id() -> None:
     class Status:  # the fields status_table reads, at their narrowest
         batch_id, priority, state, percent, total = FIRST, "normal", "done", 100.0, 1
         completed = failed = cancelled = processing = pending = pages = documents_ahead = 0
+        recovering = 0
         eta_seconds = rate_docs_per_s = wait_seconds = None
 
     console.print(status_table(Status()))

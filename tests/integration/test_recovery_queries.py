@@ -11,7 +11,9 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from rich.console import Console
 
+from docbatch.cli.render import status_table
 from docbatch.client import Docbatch
 from docbatch.models import Stage
 from docbatch.recovery import recover
@@ -67,3 +69,34 @@ def test_recovery_batches_are_numbered_with_their_source_and_size(broker_client:
         )
     second = recover(broker_client, original, enqueue=False)
     assert second.name == f"recovery #2 of {original[:8]}: 1 document"
+
+
+def test_original_batch_status_says_which_failures_are_being_recovered(
+    broker_client: Docbatch,
+) -> None:
+    repo = broker_client.repo
+    original, failed = original_with_failures(repo)
+    before = broker_client.status(original)
+    assert before.failed == 2 and before.recovering == 0
+
+    recovery = recover(broker_client, original, enqueue=False)
+    during = broker_client.status(original)
+    # Its counters still count the failures (finalised once), the rows read pending, and
+    # the status says why: a recovery batch is running them again.
+    assert (during.failed, during.pending, during.recovering) == (2, 2, 2)
+    assert broker_client.status(recovery.id).recovering == 0  # they are its own work
+    line = render_text(status_table(during))
+    assert "2 (2 being recovered)" in line
+
+    for document_id, stage in failed.items():
+        for each in Stage.ordered()[Stage.ordered().index(stage) :]:
+            assert repo.claim(document_id, each, owner="w", max_attempts=3).claimed
+            assert repo.complete_stage(document_id, each, payload(each), next_stage=each.next())
+    after = broker_client.status(original)
+    assert (after.failed, after.completed - before.completed, after.recovering) == (0, 2, 0)
+
+
+def render_text(table: object) -> str:
+    console = Console(width=120, record=True)
+    console.print(table)
+    return console.export_text()

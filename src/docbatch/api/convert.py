@@ -41,6 +41,7 @@ def batch_detail(batch: Any, status: Any) -> BatchDetail:
         **batch_out(batch).model_dump(),
         pending=status.pending,
         processing=status.processing,
+        recovering=status.recovering,
         rate_docs_per_s=status.rate_docs_per_s,
         eta_seconds=status.eta_seconds,
         stages=status.stages,

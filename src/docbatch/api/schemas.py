@@ -51,6 +51,8 @@ class BatchDetail(BatchOut):
 
     pending: int
     processing: int
+    #: Failed documents a recovery batch is running again (still counted in ``failed``).
+    recovering: int = 0
     rate_docs_per_s: float | None
     eta_seconds: float | None
     stages: dict[str, Any]

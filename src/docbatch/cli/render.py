@@ -100,7 +100,7 @@ def status_table(status: Any) -> Table:
         ("state", status.state),
         ("progress", f"{status.percent:.1f} % of {status.total}"),
         ("completed", str(status.completed)),
-        ("failed", safe_text(status.failed, "red" if status.failed else "")),
+        ("failed", _failed_text(status.failed, status.recovering)),
         ("cancelled", str(status.cancelled)),
         ("processing", str(status.processing)),
         ("pending", str(status.pending)),
@@ -114,6 +114,14 @@ def status_table(status: Any) -> Table:
     for key, value in rows:
         table.add_row(key, value if isinstance(value, Text) else safe_text(value))
     return table
+
+
+def _failed_text(failed: int, recovering: int) -> Text:
+    """``failed``, with how many of them a recovery batch is running again."""
+    text = safe_text(failed, "red" if failed else "")
+    if recovering:
+        text.append(f" ({recovering} being recovered)", style="yellow")
+    return text
 
 
 def failures_table(documents: list[Any]) -> Table:

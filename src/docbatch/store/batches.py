@@ -285,28 +285,45 @@ def _cancel_one(
 
 
 def batch_counts(connection: Connection, batch_id: str) -> BatchCounts:
-    """Document counts of a batch recomputed from the documents (GROUP BY state, stage)."""
+    """Document counts of a batch recomputed from the documents (GROUP BY state, stage).
+
+    A document that a later recovery batch re-opened still belongs to this batch and
+    reads pending here; it is also counted in ``recovering``, so a reader can tell it
+    from one this batch has yet to run.
+    """
+    reopened = sa.case(
+        (
+            sa.and_(
+                DOCUMENTS.c.recovery_batch_id.is_not(None),
+                DOCUMENTS.c.recovery_batch_id != batch_id,
+            ),
+            1,
+        ),
+        else_=0,
+    ).label("reopened")
     rows = connection.execute(
         sa.select(
             DOCUMENTS.c.state,
             DOCUMENTS.c.stage,
+            reopened,
             sa.func.count(),
             sa.func.coalesce(sa.func.sum(DOCUMENTS.c.page_count), 0),
         )
         .where(in_batch(batch_id))
-        .group_by(DOCUMENTS.c.state, DOCUMENTS.c.stage)
+        .group_by(DOCUMENTS.c.state, DOCUMENTS.c.stage, reopened)
     ).all()
     states: Counter[DocumentState] = Counter()
-    stages: dict[tuple[DocumentState, Stage], int] = {}
-    pages = 0
-    for state_value, stage_value, count, page_sum in rows:
+    stages: Counter[tuple[DocumentState, Stage]] = Counter()
+    pages = recovering = 0
+    for state_value, stage_value, by_recovery, count, page_sum in rows:
         state = DocumentState(state_value)
         states[state] += count
         if state.terminal:
             pages += int(page_sum)
         else:
-            stages[(state, Stage(stage_value))] = count
-    return BatchCounts(states=dict(states), stages=stages, pages=pages)
+            stages[(state, Stage(stage_value))] += count
+            recovering += count if by_recovery else 0
+    return BatchCounts(states=dict(states), stages=dict(stages), pages=pages, recovering=recovering)
 
 
 def stage_durations(connection: Connection, batch_id: str) -> dict[Stage, StageDuration]:

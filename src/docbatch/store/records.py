@@ -322,6 +322,9 @@ class BatchCounts:
     #: Non-terminal documents per (state, stage).
     stages: Mapping[tuple[DocumentState, Stage], int]
     pages: int
+    #: Unfinished documents that a later recovery batch re-opened: the batch's own
+    #: counters still count them as failed (or cancelled) until they end again.
+    recovering: int = 0
 
     @property
     def total(self) -> int:

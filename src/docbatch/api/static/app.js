@@ -155,10 +155,13 @@ function showBatch(batch) {
   const rate = batch.rate_docs_per_s == null ? "-" : batch.rate_docs_per_s + " docs/s";
   $("batch-summary").textContent =
     `${batch.state} · ${Math.round(batch.percent)} % · ${batch.completed} completed · ` +
-    `${batch.failed} failed · ${batch.cancelled} cancelled of ${batch.total} · ` +
+    `${batch.failed} failed` +
+    (batch.recovering ? ` (${batch.recovering} being recovered)` : "") +
+    ` · ${batch.cancelled} cancelled of ${batch.total} · ` +
     `${batch.pages} pages · rate ${rate} · ETA ${eta}`;
   $("batch-summary").dataset.percent = Math.round(batch.percent);
-  $("recover").disabled = !(batch.failed > 0 && TERMINAL.has(batch.state));
+  // Failures a recovery batch is already running again are not offered twice.
+  $("recover").disabled = !(batch.failed - (batch.recovering || 0) > 0 && TERMINAL.has(batch.state));
   $("cancel").disabled = TERMINAL.has(batch.state);
 }
 
@@ -373,8 +376,9 @@ async function renderDocument(documentId, query) {
   $("doc-title").textContent = doc.path;
   $("doc-title").dataset.state = doc.state;
   $("doc-summary").textContent =
-    `${doc.state} at ${doc.stage} · ${doc.page_count ?? "?"} pages (${doc.ocr_pages ?? 0} OCR) · ` +
-    `${doc.chunks.length} chunks · ${doc.mentions.length} entities · attempts ${doc.attempts}`;
+    `${doc.state} at ${doc.stage} · ${count(doc.page_count ?? "?", "page")} ` +
+    `(${doc.ocr_pages ?? 0} OCR) · ${count(doc.chunks.length, "chunk")} · ` +
+    `${count(doc.mentions.length, "entity", "entities")} · attempts ${doc.attempts}`;
   $("doc-error").textContent = doc.error_reason
     ? `failed in ${doc.error_stage}: ${doc.error_category}/${doc.error_code}: ${doc.error_reason}` : "";
   const types = [...new Set(doc.mentions.map((m) => m.type))].sort();
@@ -392,6 +396,11 @@ async function renderDocument(documentId, query) {
 }
 
 // ---- routing -----------------------------------------------------------------------
+
+// "1 chunk", "3 chunks": a count with its noun in the right number.
+function count(n, one, many = one + "s") {
+  return `${n} ${n === 1 ? one : many}`;
+}
 
 async function route() {
   stopLive();
