@@ -36,6 +36,7 @@ from docbatch.pipeline.extract_pdf import (
     REPAIRED_WARNING,
     TRUNCATED_WARNING,
     _reason,
+    read_pdf_text_layer,
 )
 from docbatch.pipeline.ocr import OcrResult, find_tessdata, get_ocr_engine
 from docbatch.pipeline.options import ChunkOptions, EntityOptions, ExtractOptions
@@ -268,6 +269,14 @@ def test_brotli_compressed_streams_are_decoded_not_read_as_blank():
 def test_the_empty_user_password_is_always_tried():
     data = documents.encrypted_pdf(["Sealed but readable."], user_password="")
     assert extract(data, OPTIONS).text == "Sealed but readable."
+
+
+def test_a_short_revision_4_rc4_key_opens_with_the_empty_password_as_in_acrobat():
+    # pdfium and qpdf reject the file; a 48-bit key is also one cryptography's RC4 refuses.
+    data = (REAL / "rc4-48-bit-revision-4.pdf").read_bytes()
+    document, _ = read_pdf_text_layer(data, ExtractOptions())
+    assert document.pages[0].text.startswith("This PDF demonstrates an unusual")
+    assert REPAIRED_WARNING in document.warnings
 
 
 def test_a_pdf_needing_a_password_fails_as_encrypted_and_names_the_empty_one():

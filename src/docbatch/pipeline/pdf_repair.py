@@ -9,7 +9,8 @@ second engine so that pdfium can read the result:
 1. **qpdf** (through pikepdf) reconstructs damaged cross-reference tables and writes a
    clean file, decrypted when a password opens it;
 2. **pypdf** parses leniently, decodes ``/BrotliDecode`` streams (with the ``brotli``
-   package) and writes the objects out again.
+   package) and writes the objects out again. It also opens RC4 files that qpdf refuses:
+   any key length the format allows, and Acrobat's zero-padded short keys of revision 4.
 
 The result is only ever a copy handed back to pdfium; the original bytes are what the
 document's sha256 names. Nothing here raises for a bad file: the caller keeps pdfium's
@@ -26,6 +27,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
@@ -38,6 +40,8 @@ _Repairer = Callable[[bytes, Sequence[str]], bytes | None]
 _EOF_WINDOW = 1024
 _PAGES_NODE = re.compile(rb"/Type\s*/Pages\b")
 _COUNT = re.compile(rb"/Count\s+(\d{1,7})\b")
+#: Held while pypdf's RC4 functions are swapped (see :func:`_any_rc4_key_length`).
+_RC4_SWAP = threading.Lock()
 
 
 def has_unknown_filters(data: bytes) -> bool:
@@ -122,12 +126,15 @@ def _with_pypdf(data: bytes, passwords: Sequence[str]) -> bytes | None:
     import pypdf
     from pypdf.generic import StreamObject
 
-    with _quiet("pypdf"):
+    with _quiet("pypdf"), _any_rc4_key_length():
         reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not any(
             reader.decrypt(p) for p in ("", *passwords)
         ):  # pragma: no cover - decrypt raises or returns 0 for a wrong password
             return None
+    with _quiet("pypdf"):
+        if reader.is_encrypted:
+            _pad_short_revision_4_key(reader)
         if len(reader.pages) == 0:
             return None
         writer = pypdf.PdfWriter(clone_from=reader)
@@ -138,6 +145,43 @@ def _with_pypdf(data: bytes, passwords: Sequence[str]) -> bytes | None:
         out = io.BytesIO()
         writer.write(out)
         return out.getvalue()
+
+
+@contextmanager
+def _any_rc4_key_length() -> Iterator[None]:
+    """pypdf's password checks with an RC4 that takes any key length.
+
+    pypdf's default RC4 (from ``cryptography``) refuses key lengths such as 48 bits that
+    the PDF format allows (40 to 128 bits in steps of 8) and that real files use. Its
+    pure-Python RC4 gives the same results for every length; it is swapped in only while
+    a password is checked (a few short strings), under a lock.
+    """
+    from pypdf import _encryption
+    from pypdf._crypt_providers import _fallback
+
+    with _RC4_SWAP:
+        saved = _encryption.rc4_decrypt, _encryption.rc4_encrypt
+        _encryption.rc4_decrypt = _fallback.rc4_decrypt
+        _encryption.rc4_encrypt = _fallback.rc4_encrypt
+        try:
+            yield
+        finally:
+            _encryption.rc4_decrypt, _encryption.rc4_encrypt = saved
+
+
+def _pad_short_revision_4_key(reader: object) -> None:
+    """Extend a revision-4 file key shorter than 16 bytes with zero bytes, as Acrobat does.
+
+    Files with ``/V 4 /R 4`` and a key under 128 bits (InDesign writes them) decrypt in
+    Acrobat and pdf.js only with the key padded to 16 bytes; the format does not say so
+    (pdf.js issue 19484). Without the padding every stream decrypts to noise.
+    """
+    encryption = getattr(reader, "_encryption", None)
+    key = getattr(encryption, "_key", None)
+    if encryption is None or not key or getattr(encryption, "V", 0) != 4 or len(key) >= 16:
+        return
+    encryption._key = key + bytes(16 - len(key))
+    encryption.Length = 128
 
 
 def _filters(stream: object) -> list[str]:
