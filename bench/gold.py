@@ -144,13 +144,15 @@ def measure_real(
 def _table(
     tp: Counter[str], predicted: Counter[str], expected: Counter[str], kinds: set[str]
 ) -> dict[str, dict[str, Any]]:
-    return {
-        kind: {
-            "true_positives": tp[kind], "predicted": predicted[kind], "expected": expected[kind],
+    table = {}
+    for kind in sorted(kinds | set(predicted)):
+        counts = {"true_positives": tp[kind], "predicted": predicted[kind]}
+        table[kind] = {
+            **counts,
+            "expected": expected[kind],
             **prf(tp[kind], predicted[kind], expected[kind]),
-        }  # fmt: skip
-        for kind in sorted(kinds | set(predicted))
-    }
+        }
+    return table
 
 
 def prf(tp: int, predicted: int, expected: int) -> dict[str, float]:
@@ -230,7 +232,7 @@ def _score_relations(
         gold = document.relations.get(kind, ())
         if kind == "party_of":
             roles = {people.get(match_key(name), name): _roles(role) for name, role in gold}
-            named = set()
+            named: set[tuple[str, ...]] = set()
             for name, role in predicted[kind]:
                 party = people.get(match_key(name), "\0" + name)
                 named.add((party, "ok") if role in roles.get(party, ()) else (party, role))
