@@ -6,7 +6,9 @@ It runs every finder over the whole text and settles their overlaps:
   text (eyecite drops subsections and cuts C.F.R. sections short);
 - a date inside a citation's own parenthetical is citation metadata, not a date;
 - a case number inside a citation ("No. 12-cv-1, 2001 WL 12345") stays a case number;
-- people and organisations are never reported inside a cited case's name.
+- people and organisations are never reported inside a cited case's name;
+- then :func:`~docbatch.pipeline.entities.roles.mark_roles` marks judges, counsel, the
+  filing date and the document's court for the relate stage.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from docbatch.pipeline.entities.courts import find_courts
 from docbatch.pipeline.entities.dates import find_dates
 from docbatch.pipeline.entities.money import find_money
 from docbatch.pipeline.entities.parties import find_parties
+from docbatch.pipeline.entities.roles import mark_roles
 from docbatch.pipeline.entities.patterns import (
     find_case_numbers,
     find_court_rules,
@@ -57,7 +60,7 @@ class DefaultExtractor:
         citations = [m for m in scan.mentions if m.type is EntityType.CITATION]
         parentheticals = _citation_parentheticals(text, citations)
         dates = [m for m in find_dates(text) if not _overlaps(m, parentheticals)]
-        return [
+        found = [
             *citations,
             *laws,
             *eyecite_laws,
@@ -68,6 +71,7 @@ class DefaultExtractor:
             *find_money(text),
             *find_parties(text, scan.case_name_spans),
         ]
+        return mark_roles(text, found)
 
 
 def _citation_parentheticals(text: str, citations: list[RawMention]) -> list[tuple[int, int]]:

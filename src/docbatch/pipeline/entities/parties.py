@@ -55,6 +55,11 @@ _NOT_A_LAW = (
     r"(?!\s+(?:Code|Act|Acts|Law|Laws|Rule|Rules|Statute|Statutes|Regulation|Regulations"
     r"|Clause|Amendment)(?![\w]))"
 )
+#: "Berkshire Life Insurance Company of America", "Insurance Company of North America".
+_OF_PLACE = (
+    r"(?:[ ](?:of|OF)[ ](?:the[ ]|THE[ ])?(?:America|AMERICA|North[ ]America|NORTH[ ]AMERICA"
+    r"|United[ ]States|UNITED[ ]STATES|New[ ]York|NEW[ ]YORK|[A-Z][a-z]+|[A-Z]{3,})(?![ ]?[\w&]))?"
+)
 _SUFFIX = "|".join(re.escape(s) for s in sorted(ORG_SUFFIXES.values(), key=len, reverse=True))
 _SUFFIX_ANY = rf"(?:{_SUFFIX}|{_SUFFIX.upper()})"
 #: After "&" or "of" a firm's name may go on on the next line ("Kilpatrick Townsend &
@@ -62,7 +67,7 @@ _SUFFIX_ANY = rf"(?:{_SUFFIX}|{_SUFFIX.upper()})"
 _JOIN = r"(?:[ ]|[ ]*\n[ ]*)"
 _ORG = re.compile(
     rf"(?<![\w.])(?:{_INITIALS}|{_FIRM_LIST})?(?:{_WORD}[ ](?:(?:&|of|OF|the|THE){_JOIN})?){{0,5}}"
-    rf"{_WORD}(?:,?[ ]{_SUFFIX_ANY}(?![\w]))+{_NOT_A_LAW}"
+    rf"{_WORD}(?:,?[ ]{_SUFFIX_ANY}(?![\w]))+{_OF_PLACE}{_NOT_A_LAW}"
 )
 #: A head noun must end the name: "Texas Insurance Code", "National Council of the
 #: Churches" and "Rescission of Insurance Policies" name no organisation that ends there.
@@ -70,7 +75,8 @@ _ORG_HEAD = re.compile(
     rf"(?<![\w.])(?:{_WORD}[ ](?:(?:&|of)[ ])?){{1,4}}"
     rf"(?:{'|'.join(h.title() for h in sorted(ORG_HEADS))})(?![\w])"
     rf"(?:[ ]of[ ](?:the[ ])?{_TW}(?:[ ]{_TW}){{0,2}}(?![\w]))?"  # "Calvary Chapel of Bangor"
-    r"(?!\s+(?:of\s+(?:the\s+)?)?[A-Z])"
+    # a capital after it on the same line goes on with the name; the next line does not
+    r"(?![ \t]+(?:of[ \t]+(?:the[ \t]+)?)?[A-Z])"
 )
 _ROLES = {
     "plaintiff": "plaintiff", "defendant": "defendant", "petitioner": "petitioner",
@@ -82,11 +88,23 @@ _ROLE_WORD = (
     r"|Debtor|Movant)s?"
 )
 _CUE_BEFORE = re.compile(rf"\b{_ROLE_WORD}[ ]+(?=[A-Z])")
+#: A caption's right-hand column, cut into the text line by line: ") No. 21-1",
+#: "] Appeal from ...".
+_COLUMN = r"(?:[ \t]*[)\]][^\n]*)?"
+_CAPTION_ROLE = (
+    r"(?i:plaintiff|defendant|petitioner|respondent|appellant|appellee|intervenor|debtor|movant)"
+)
 _CAPTION = re.compile(
-    r"(?m)^(?P<names>[^\n]{3,200}?),[ \t]*(?:\n[ \t]*)?"
-    r"(?P<role>(?i:plaintiff|defendant|petitioner|respondent|appellant|appellee|intervenor"
-    r"|debtor|movant))(?i:s)?(?:[\u2014\u2013-](?i:appellants?|appellees?|petitioners?"
-    r"|respondents?))?[,.]?[ \t]*$"
+    rf"^[ \t]*(?P<names>[^\n)\]]{{3,200}}?),{_COLUMN}[ \t]*\n"
+    rf"(?:[ \t]*[)\]][ \t]*\n)*[ \t]*"
+    rf"(?P<role>{_CAPTION_ROLE})(?i:s)?(?:[ ]*[\u2014\u2013-][ ]*(?P<second>(?i:appellant|appellee"
+    r"|petitioner|respondent))(?i:s)?)?"
+    r"(?:[ ]*\((?P<below>(?i:plaintiff|defendant))s?[ ](?i:below)\))?[,.]?"
+    rf"{_COLUMN}[ \t]*$"
+    rf"|^(?P<names2>[^\n]{{3,200}}?),[ \t]*(?P<role2>{_CAPTION_ROLE})(?i:s)?"
+    r"(?:[\u2014\u2013-](?P<second2>(?i:appellant|appellee|petitioner|respondent))(?i:s)?)?"
+    r"[,.]?[ \t]*$",
+    re.MULTILINE,
 )
 #: One name in a caption's list: "A", "B and C", "A; B".
 _CAPTION_PART = re.compile(r"(?:(?:and|AND)[ ]+|;[ ]*)?(?P<p>[^ ;].*?)(?=[ ]+(?:and|AND)[ ]+|;|$)")
@@ -97,6 +115,13 @@ _TITLE = re.compile(
 _JUDGE_AFTER = re.compile(
     rf"(?P<name>{_PERSON}),[ ]+(?:United[ ]States[ ](?:District|Magistrate|Circuit|Bankruptcy)"
     r"[ ]Judge|U\.S\.(?:D|M)\.J\.|(?:Senior[ ])?(?:Circuit|District)[ ]Judge|C?J\.)"
+)
+#: A government as a party of a caption: "STATE OF INDIANA", "United States of America",
+#: "Commonwealth of Pennsylvania", "People of the State of New York".
+_GOVERNMENT = re.compile(
+    r"(?i:(?:the[ ])?(?:state|commonwealth|people[ ]of[ ]the[ ]state|city|county|town|village)"
+    r"[ ]of[ ](?:[A-Z][a-z]+|[A-Z]+)(?:[ ](?:[A-Z][a-z]+|[A-Z]+)){0,2}"
+    r"|united[ ]states(?:[ ]of[ ]america)?)"
 )
 _CUED_PERSON = re.compile(rf"{_PERSON}|{_SURNAME}(?![\w.])")
 _BARE_PERSON = re.compile(rf"(?<![\w.])(?P<name>{_PERSON})(?![\w])")
@@ -145,17 +170,34 @@ def _surname(words: Sequence[str]) -> str:
 
 
 def _caption_parties(text: str) -> list[RawMention]:
-    """Names on caption lines ending in ", Plaintiff," / ", Defendants."."""
+    """Names on caption lines ending in ", Plaintiff," / ", Defendants." (also with the role
+    on the next line, a ")" column beside it, "Appellant (Defendant Below)")."""
     found: list[RawMention] = []
     for match in _CAPTION.finditer(text):
-        role = _ROLES[match["role"].lower().rstrip("s")]
-        start = match.start("names")
-        for part in _CAPTION_PART.finditer(match["names"]):
+        group = "names" if match["names"] is not None else "names2"
+        words = [match[g] for g in ("role", "role2", "second", "second2", "below") if match[g]]
+        roles = [_ROLES[w.lower().rstrip("s")] for w in words]
+        # "Appellant (Defendant Below)": the role here is the first; the other is kept too
+        role, other = roles[0], next((r for r in roles[1:] if r != roles[0]), "")
+        start = match.start(group)
+        for part in _CAPTION_PART.finditer(match[group]):
             begin, end = start + part.start("p"), start + part.end("p")
+            begin, end = _strip_et_al(text, begin, end)
             mention = _classify(text, begin, end, 0.95, role)
+            if mention is not None and other:
+                mention = RawMention(
+                    mention.type, mention.start, mention.end, mention.text, mention.normalized,
+                    mention.confidence, {**mention.attributes, "appeal_role": other},
+                )  # fmt: skip
             if mention is not None:
                 found.append(mention)
     return found
+
+
+def _strip_et_al(text: str, start: int, end: int) -> tuple[int, int]:
+    """ "MICHAEL TOFAUTE, et al." is Michael Tofaute."""
+    match = re.search(r",?[ ]+(?:et[ ]+al\.?|ET[ ]+AL\.?)$", text[start:end])
+    return (start, start + match.start()) if match else (start, end)
 
 
 def _cued_parties(text: str) -> list[RawMention]:
@@ -247,6 +289,8 @@ def _surname_aliases(
 def _classify(text: str, start: int, end: int, confidence: float, role: str) -> RawMention | None:
     """An organisation or a person for the whole of text[start:end], if it is one."""
     piece = text[start:end]
+    if _GOVERNMENT.fullmatch(piece):
+        return _org_mention(text, start, end, confidence, role)
     if _ORG.fullmatch(piece) or _ORG_HEAD.fullmatch(piece):
         # "Insurance Company," alone is the last line of a name broken over two lines.
         if not _has_name_words(piece):

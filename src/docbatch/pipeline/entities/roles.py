@@ -1,0 +1,340 @@
+"""The parts people, courts and dates play in a filing: judges, counsel, the filing date
+and the court of the document.
+
+:func:`mark_roles` reads the patterns real filings use and returns the mentions with
+attributes the relate stage turns into typed edges:
+
+- a person's ``role`` is ``"judge"`` for "Before Barksdale, Stewart, and Dennis, Circuit
+  Judges", "Dickson, Justice.", "Shepard, C.J., and Sullivan and Boehm, JJ., concur.",
+  "James M. Dowd, Judge", "DC Judge: Failla" and "The Honorable Gene R. Duffin"; judges
+  named only by surname there become person mentions;
+- ``counsel_for`` holds the client, as written ("Appellant", "Haitao Xiang"), of an
+  attorney or firm in a signature block ("/s/ Name ... Counsel for X", "Attorney for
+  Appellant"), under an "ATTORNEYS FOR APPELLEE" column heading, or after "through its
+  attorneys, A and B of Firm";
+- a date's ``filed`` is ``"true"`` after "Filed:", "Date Filed:", "FILED", "Dated:" or
+  "Date:", or on a line of its own in the document's heading;
+- a court's ``heading`` is ``"true"`` for the court that heads the document ("UNITED
+  STATES COURT OF APPEALS FOR THE FIFTH CIRCUIT"), or, with no such heading, the court of
+  an ECF stamp.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterator, Sequence
+
+from docbatch.models import EntityType
+from docbatch.pipeline.entities.base import RawMention
+from docbatch.pipeline.entities.names import NOT_NAME_WORDS, ORG_SUFFIXES, display_name
+
+__all__ = ["HEADING_CHARS", "mark_roles"]
+
+#: A document's heading (its court, caption and date) is within this many characters.
+HEADING_CHARS = 2500
+
+_WORD = r"(?:[A-Z][a-z]+(?:[-'\u2019][A-Z][a-z]+)?|[A-Z]{2,}(?:[-'\u2019][A-Z]{2,})?)"
+_NAME = (
+    rf"(?:(?:{_WORD}|[A-Z]\.)[ ]){{0,3}}(?:Ste?\.[ ])?{_WORD}"
+    r"(?:,?[ ](?:Jr\.|Sr\.|JR\.|SR\.|II|III|IV)(?![\w]))?"
+)
+_ONE_TITLE = (
+    r"(?:Chief[ ]Justice|Justice|Chief[ ]Judge|(?:Senior[ ])?(?:Circuit|District|Magistrate"
+    r"|Bankruptcy)[ ]Judge|Judge|C\.[ ]?J\.|P\.[ ]?J\.|J\.)"
+)
+_TITLES = r"(?:JJ\.|(?:Senior[ ])?(?:Circuit[ ]|District[ ])?Judges|Justices)"
+_SINGLE_JUDGE = re.compile(rf"(?<![\w.,])(?P<name>{_NAME}),[ ]{_ONE_TITLE}(?![\w])")
+_JUDGE_LIST = re.compile(
+    rf"(?<![\w.])(?P<names>{_NAME}(?:,[ ]{_NAME})*,?[ ](?:and|AND)[ ]{_NAME}),[ ]{_TITLES}(?![\w])"
+)
+_JUDGE_LABEL = re.compile(rf"\b(?:DC|District|Trial)[ ]Judge:[ ]*(?P<name>{_NAME})")
+_JUDGE_TITLES = frozenset({"judge", "justice", "hon.", "honorable", "chief judge"})
+
+_CLIENT = r"(?P<client>[^\n]{2,120})"
+_COUNSEL_CUE = re.compile(rf"(?i:\b(?:attorneys?|counsel))[ ]+(?i:for)[ ]+{_CLIENT}")
+_THROUGH = re.compile(
+    r"\bthrough[ ]+(?:its|his|her|their)[ ]+(?:undersigned[ ]+)?(?:attorneys?|counsel),?[ ]+"
+    r"(?P<list>[^;:()\n]{3,200}?)(?=,[ ]+(?:states|alleges|submits|files|moves|hereby)|[;:(]|$)",
+    re.MULTILINE,
+)
+_LIST_NAME = re.compile(rf"(?<![\w.])(?P<name>{_NAME})(?![\w])")
+_ROLE_WORDS = re.compile(
+    r"(?i)^(?:the[ ]+)?(?:plaintiff|defendant|petitioner|respondent|appellant|appellee"
+    r"|intervenor|debtor|movant|amicus|cross-appellant|cross-appellee)s?(?:\(s\))?"
+    r"(?:[ ]*[-\u2013\u2014][ ]*(?:appellant|appellee|petitioner|respondent)s?)?$"
+)
+#: A line of prose (five words or more, ending a sentence) ends a signature block.
+_PROSE = re.compile(r"(?:\S+[ ]+){4,}\S*[.:]\s*$")
+
+_FILED_CUE = re.compile(
+    r"(?:Date[ ]Filed|Filed|FILED|Dated|DATED|Date|DATE|Decided|DECIDED|Entered|ENTERED)"
+    r"[ \t]*:?[ \t]*$"
+)
+_ECF_STAMP = re.compile(r"(?m)^[ \t]*(?:Case|Appellate Case|USCA\d*[ ]Case)\b[^\n]*Filed")
+
+
+def mark_roles(text: str, mentions: Sequence[RawMention]) -> list[RawMention]:
+    """``mentions`` with judge, counsel, filing-date and document-court attributes, plus
+    person mentions for judges named only by surname in a judge cue."""
+    people = [m for m in mentions if m.type in (EntityType.PERSON, EntityType.ORGANIZATION)]
+    others = [m for m in mentions if m not in people]
+    people = _judges(text, people)
+    people = _counsel(text, people)
+    others = [_date_role(text, m) if m.type is EntityType.DATE else m for m in others]
+    return [*_heading_court(text, others), *people]
+
+
+def _with(mention: RawMention, **attributes: str) -> RawMention:
+    return dataclasses.replace(mention, attributes={**mention.attributes, **attributes})
+
+
+# --- judges -------------------------------------------------------------------------------
+
+
+def _judge_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of the names a judge cue names."""
+    for match in _SINGLE_JUDGE.finditer(text):
+        yield _trim(text, *match.span("name"))
+    for match in _JUDGE_LIST.finditer(text):
+        offset = match.start("names")
+        for name in _LIST_NAME.finditer(match["names"]):
+            yield _trim(text, offset + name.start(), offset + name.end())
+    for match in _JUDGE_LABEL.finditer(text):
+        yield match.span("name")
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop a leading "Before", "The", "Honorable" from a judge's name."""
+    while True:
+        match = re.match(r"(Before|BEFORE|The|THE|Honorable|HONORABLE|Hon\.|and|AND)[ :]+", text[start:end])
+        if match is None:
+            return start, end
+        start += match.end()
+
+
+def _judges(text: str, people: list[RawMention]) -> list[RawMention]:
+    result = list(people)
+    for start, end in _judge_spans(text):
+        name = text[start:end]
+        words = [w.strip(",.").lower() for w in name.split()]
+        if not words or any(w in NOT_NAME_WORDS or w in ORG_SUFFIXES for w in words):
+            continue
+        clash = [i for i, m in enumerate(result) if m.start < end and start < m.end]
+        if not clash:
+            result.append(
+                RawMention(EntityType.PERSON, start, end, name, display_name(name), 0.85,
+                           {"role": "judge"})
+            )  # fmt: skip
+        for index in clash:
+            if result[index].type is EntityType.PERSON and not result[index].attributes.get("role"):
+                result[index] = _with(result[index], role="judge")
+    return [
+        _with(m, role="judge")
+        if m.type is EntityType.PERSON and not m.attributes.get("role")
+        and m.attributes.get("title", "").lower() in _JUDGE_TITLES
+        else m
+        for m in result
+    ]  # fmt: skip
+
+
+# --- counsel ------------------------------------------------------------------------------
+
+
+def _counsel(text: str, people: list[RawMention]) -> list[RawMention]:
+    """Give attorneys and firms a ``counsel_for`` attribute (the client, as written)."""
+    clients: dict[int, str] = {}
+    added: list[RawMention] = []
+    lines = _Lines(text)
+    for cue in _COUNSEL_CUE.finditer(text):
+        client = _client(text, cue, people)
+        if client is None:
+            continue
+        people = _give_role(people, client, cue["client"])
+        line = lines.number(cue.start())
+        if line < 12 and lines.is_heading_cell(cue.start()):
+            members = lines.column_below(line, cue.start(), people)
+        else:
+            members = lines.block_above(line, cue.start(), people)
+        for index in members:
+            if _names_client(people[index], client):
+                continue
+            clients.setdefault(index, client)
+    for match in _THROUGH.finditer(text):
+        client_index = _party_before(people, match.start())
+        if client_index is None:
+            continue
+        client = people[client_index].text
+        start, end = match.span("list")
+        found = [i for i, m in enumerate(people) if start <= m.start and m.end <= end]
+        for index in found:
+            clients.setdefault(index, client)
+        added += _listed_attorneys(text, start, end, people, client)
+    result = [_with(m, counsel_for=clients[i]) if i in clients else m for i, m in enumerate(people)]
+    return result + added
+
+
+def _client(text: str, cue: re.Match[str], people: Sequence[RawMention]) -> str | None:
+    """The client of a counsel cue: a name, or a role word ("Appellant") - then the party
+    named alone on the next line when there is one ("Attorney for Appellant\\nAcme")."""
+    client = re.split(r"[,;.]|[ ]{2,}|\t", cue["client"].strip())[0].strip()
+    client = re.sub(r"(?i)^(?:the|all)[ ]+", "", client)
+    if not client or client[0].islower():
+        return None
+    if _ROLE_WORDS.match(client):
+        following = text.find("\n", cue.end())
+        if following >= 0:
+            line_end = text.find("\n", following + 1)
+            line_end = len(text) if line_end < 0 else line_end
+            line = text[following + 1 : line_end].strip(" \t,")
+            if any(m.text.strip(" ,") == line for m in people if following < m.start < line_end):
+                return line
+    return client
+
+
+def _give_role(people: list[RawMention], client: str, cue: str) -> list[RawMention]:
+    """ "Attorney for Appellant" over a party named on the next line: that party is the
+    appellant, when nothing else gave it a role."""
+    role = _ROLE_WORDS.match(re.split(r"[,;.]|[ ]{2,}|\t", cue.strip())[0].strip())
+    if role is None or _ROLE_WORDS.match(client):
+        return people
+    word = re.sub(r"(?i)^the[ ]+|\(s\)$", "", role[0]).lower().split("-")[0].rstrip("s")
+    return [
+        _with(m, role=word) if _names_client(m, client) and not m.attributes.get("role") else m
+        for m in people
+    ]
+
+
+def _names_client(mention: RawMention, client: str) -> bool:
+    return mention.text.strip(" ,").casefold() == client.casefold()
+
+
+def _party_before(people: Sequence[RawMention], offset: int) -> int | None:
+    """The last person or organisation mention ending within 200 characters before."""
+    best = None
+    for index, mention in enumerate(people):
+        if offset - 200 <= mention.end <= offset and (
+            best is None or mention.end > people[best].end
+        ):
+            best = index
+    return best
+
+
+def _listed_attorneys(
+    text: str, start: int, end: int, people: Sequence[RawMention], client: str
+) -> list[RawMention]:
+    """Name-shaped pieces of "A and B of Firm" that no mention covers yet: attorneys."""
+    found = []
+    cut = re.search(r"[ ]of[ ]", text[start:end])
+    stop = start + cut.start() if cut else end
+    for match in _LIST_NAME.finditer(text, start, stop):
+        name = match["name"]
+        words = [w.strip(",.").lower() for w in name.split()]
+        if len(words) < 2 or any(w in NOT_NAME_WORDS or w in ORG_SUFFIXES for w in words):
+            continue
+        if any(m.start < match.end() and match.start() < m.end for m in people):
+            continue
+        found.append(
+            RawMention(EntityType.PERSON, match.start(), match.end(), name, display_name(name),
+                       0.85, {"counsel_for": client})
+        )  # fmt: skip
+    return found
+
+
+class _Lines:
+    """Line numbers and tab-expanded columns of a text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def number(self, offset: int) -> int:
+        import bisect
+
+        return bisect.bisect_right(self.starts, offset) - 1
+
+    def column(self, offset: int) -> int:
+        line_start = self.starts[self.number(offset)]
+        return len(self.text[line_start:offset].expandtabs(8))
+
+    def line(self, number: int) -> str:
+        end = self.starts[number + 1] - 1 if number + 1 < len(self.starts) else len(self.text)
+        return self.text[self.starts[number] : end]
+
+    def is_heading_cell(self, offset: int) -> bool:
+        """True when only counsel cues share the line: "ATTORNEY FOR X<tab>ATTORNEYS FOR Y"."""
+        rest = _COUNSEL_CUE.sub("", self.line(self.number(offset)))
+        return not rest.strip()
+
+    def column_below(self, line: int, offset: int, people: Sequence[RawMention]) -> list[int]:
+        """Mentions under the heading cell at ``offset``, down to the next blank line run."""
+        heading = self.line(line)
+        cells = sorted(self.column(self.starts[line] + m.start()) for m in re.finditer(
+            r"(?i)(?:attorneys?|counsel)[ ]+for", heading))  # fmt: skip
+        left = self.column(offset)
+        right = min((c for c in cells if c > left), default=10**6)
+        last = line
+        while last + 1 < len(self.starts) and not re.match(r"\s*(?:_{5,}|-{5,}|IN THE\b|In the\b)",
+                                                            self.line(last + 1)):  # fmt: skip
+            last += 1
+            if last - line > 12:
+                break
+        members = []
+        for index, mention in enumerate(people):
+            number = self.number(mention.start)
+            if line < number <= last:
+                column = self.column(mention.start)
+                if left - 4 <= column < right - 4 or (left == min(cells) and column < right - 4):
+                    members.append(index)
+        return members
+
+    def block_above(self, line: int, offset: int, people: Sequence[RawMention]) -> list[int]:
+        """Mentions of the signature block that ends at ``offset``: up the lines to the
+        first line of prose (at most 12 lines), plus the cue's own line before it."""
+        first = line
+        while first > 0 and line - first < 12 and not _PROSE.search(self.line(first - 1)):
+            first -= 1
+        begin = self.starts[first]
+        return [i for i, m in enumerate(people) if begin <= m.start and m.end <= offset]
+
+
+# --- dates and courts ---------------------------------------------------------------------
+
+
+def _date_role(text: str, mention: RawMention) -> RawMention:
+    """Mark a date the document was filed, decided or signed on."""
+    line_start = text.rfind("\n", 0, mention.start) + 1
+    line_end = text.find("\n", mention.end)
+    line_end = len(text) if line_end < 0 else line_end
+    before = text[line_start : mention.start]
+    alone = not before.strip() and not text[mention.end : line_end].strip()
+    if _FILED_CUE.search(before) or (alone and mention.start < HEADING_CHARS):
+        return _with(mention, filed="true")
+    return mention
+
+
+def _heading_court(text: str, mentions: list[RawMention]) -> list[RawMention]:
+    """Mark the court that heads the document (or, with none, the court of an ECF stamp)."""
+    courts = sorted(
+        (i for i, m in enumerate(mentions) if m.type is EntityType.COURT),
+        key=lambda i: mentions[i].start,
+    )
+    for index in courts:
+        mention = mentions[index]
+        if mention.start >= HEADING_CHARS:
+            break
+        line_start = text.rfind("\n", 0, mention.start) + 1
+        before = text[line_start : mention.start].strip()
+        above = text[max(0, line_start - 60) : line_start].lower()
+        if re.fullmatch(r"(?i)(?:in[ ]the)?", before) and "appeal from" not in above:
+            result = list(mentions)
+            result[index] = _with(mention, heading="true")
+            return result
+    for index in courts:
+        mention = mentions[index]
+        line_start = text.rfind("\n", 0, mention.start) + 1
+        if _ECF_STAMP.match(text, line_start):
+            result = list(mentions)
+            result[index] = _with(mention, heading="true")
+            return result
+    return mentions
