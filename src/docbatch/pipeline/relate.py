@@ -281,6 +281,8 @@ def counsel_edges(context: RelateContext) -> Iterator[Relationship]:
         if not client:
             continue
         named = set().union(*(parties.get(form, ()) for form in _party_forms(client)))
+        if not named:  # "Counsel for Haitao Xiang" where the text calls him "Dr. Xiang"
+            named = parties.get(("", client.split()[-1].casefold()), set()) if client else set()
         if not named:
             words = re.split(r"[\s\-\u2013\u2014]+", re.sub(r"\(s\)", "", client))
             named = set().union(*(roles.get(_party_role(w) or "", ()) for w in words))

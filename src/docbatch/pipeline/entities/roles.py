@@ -27,6 +27,7 @@ from collections.abc import Iterator, Sequence
 
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
+from docbatch.pipeline.entities.blocks import counsel_names
 from docbatch.pipeline.entities.names import NOT_NAME_WORDS, ORG_SUFFIXES, display_name
 
 __all__ = ["HEADING_CHARS", "mark_roles"]
@@ -51,10 +52,11 @@ _JUDGE_LIST = re.compile(
 _JUDGE_LABEL = re.compile(rf"\b(?:DC|District|Trial)[ ]Judge:[ ]*(?P<name>{_NAME})")
 _JUDGE_TITLES = frozenset({"judge", "justice", "hon.", "honorable", "chief judge"})
 
-_CLIENT = r"(?P<client>[^\n]{2,120})"
-_COUNSEL_CUE = re.compile(rf"(?i:\b(?:attorneys?|counsel))[ ]+(?i:for)[ ]+{_CLIENT}")
+#: A client ends at the line's end or at a column gap ("ATTORNEY FOR APPELLANT<tab>...").
+_CLIENT = r"(?P<client>[^\n\t]{2,120}?)(?=\t|[ ]{2,}|[ ]*$)"
+_COUNSEL_CUE = re.compile(rf"(?i:\b(?:attorneys?|counsel))[ ]+(?i:for)[ ]+{_CLIENT}", re.MULTILINE)
 _THROUGH = re.compile(
-    r"\bthrough[ ]+(?:its|his|her|their)[ ]+(?:undersigned[ ]+)?(?:attorneys?|counsel),?[ ]+"
+    r"\bthrough\s+(?:its|his|her|their)\s+(?:undersigned\s+)?(?:attorneys?|counsel),?\s+"
     r"(?P<list>[^;:()\n]{3,200}?)(?=,[ ]+(?:states|alleges|submits|files|moves|hereby)|[;:(]|$)",
     re.MULTILINE,
 )
@@ -107,7 +109,9 @@ def _judge_spans(text: str) -> Iterator[tuple[int, int]]:
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Drop a leading "Before", "The", "Honorable" from a judge's name."""
     while True:
-        match = re.match(r"(Before|BEFORE|The|THE|Honorable|HONORABLE|Hon\.|and|AND)[ :]+", text[start:end])
+        match = re.match(
+            r"(Before|BEFORE|The|THE|Honorable|HONORABLE|Hon\.|and|AND)[ :]+", text[start:end]
+        )
         if match is None:
             return start, end
         start += match.end()
@@ -153,6 +157,12 @@ def _counsel(text: str, people: list[RawMention]) -> list[RawMention]:
         people = _give_role(people, client, cue["client"])
         line = lines.number(cue.start())
         if line < 12 and lines.is_heading_cell(cue.start()):
+            begin, end = lines.starts[min(line + 1, len(lines.starts) - 1)], lines.block_end(line)
+            taken = [(m.start, m.end) for m in people]
+            people += [
+                m for m in counsel_names(text, begin, end)
+                if not any(m.start < e and s < m.end for s, e in taken)
+            ]  # fmt: skip
             members = lines.column_below(line, cue.start(), people)
         else:
             members = lines.block_above(line, cue.start(), people)
@@ -179,7 +189,7 @@ def _client(text: str, cue: re.Match[str], people: Sequence[RawMention]) -> str 
     named alone on the next line when there is one ("Attorney for Appellant\\nAcme")."""
     client = re.split(r"[,;.]|[ ]{2,}|\t", cue["client"].strip())[0].strip()
     client = re.sub(r"(?i)^(?:the|all)[ ]+", "", client)
-    if not client or client[0].islower():
+    if not re.match(r"[A-Z]", client):
         return None
     if _ROLE_WORDS.match(client):
         following = text.find("\n", cue.end())
@@ -273,12 +283,7 @@ class _Lines:
             r"(?i)(?:attorneys?|counsel)[ ]+for", heading))  # fmt: skip
         left = self.column(offset)
         right = min((c for c in cells if c > left), default=10**6)
-        last = line
-        while last + 1 < len(self.starts) and not re.match(r"\s*(?:_{5,}|-{5,}|IN THE\b|In the\b)",
-                                                            self.line(last + 1)):  # fmt: skip
-            last += 1
-            if last - line > 12:
-                break
+        last = self.number(self.block_end(line))
         members = []
         for index, mention in enumerate(people):
             number = self.number(mention.start)
@@ -287,6 +292,16 @@ class _Lines:
                 if left - 4 <= column < right - 4 or (left == min(cells) and column < right - 4):
                     members.append(index)
         return members
+
+    def block_end(self, line: int) -> int:
+        """Where the block under a heading line ends: at a rule or "IN THE", at most 12
+        lines down."""
+        last = line
+        while last + 1 < len(self.starts) and last - line < 12:
+            if re.match(r"\s*(?:_{5,}|-{5,}|IN THE\b|In the\b)", self.line(last + 1)):
+                break
+            last += 1
+        return self.starts[last] + len(self.line(last))
 
     def block_above(self, line: int, offset: int, people: Sequence[RawMention]) -> list[int]:
         """Mentions of the signature block that ends at ``offset``: up the lines to the
