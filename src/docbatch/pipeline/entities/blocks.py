@@ -25,11 +25,20 @@ from collections.abc import Iterator
 
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
-from docbatch.pipeline.entities.names import NOT_NAME_WORDS, ORG_SUFFIXES, display_name
+from docbatch.pipeline.entities.names import (
+    NOT_NAME_WORDS,
+    ORG_HEADS,
+    ORG_SUFFIXES,
+    display_name,
+)
 
-__all__ = ["AGENCY", "block_parties", "counsel_names", "reference_parties"]
+__all__ = ["AGENCY", "block_parties", "counsel_block", "counsel_names", "reference_parties"]
 
-_CAP = r"(?:[A-Z][a-z]+(?:[-'\u2019][A-Z][a-z]+)?|[A-Z]{2,}(?:[-'\u2019][A-Z]{2,})?)"
+#: A capitalised word, accents included ("Angélica", "ANGÉLICA").
+_CAP = (
+    r"(?:[A-Z\u00c0-\u00de][a-z\u00df-\u00ff]+(?:[-'\u2019][A-Z][a-z\u00df-\u00ff]+)?"
+    r"|[A-Z\u00c0-\u00de]{2,}(?:[-'\u2019][A-Z\u00c0-\u00de]{2,})?)"
+)
 _INITIAL = r"[A-Z]\."
 #: "R. Bruce Carlson", "Maia Simone Fisher", "Dennis James Keenan, III".
 _NAME = re.compile(
@@ -56,6 +65,12 @@ AGENCY = re.compile(
     r"(?!(?i:the[ ]clerk))(?:the[ ]|THE[ ])?"
     rf"(?:{_POSSESSIVE}|{_CAP})(?:(?:[ ]|(?<=['\u2019])[ ]*\n[ ]*)(?:and|&|AND|{_POSSESSIVE}"
     rf"|{_CAP})){{0,4}})(?![ ][A-Z])(?![\w'\u2019])"
+)
+#: "U.S. Immigration and Customs Enforcement", "United States Postal Service".
+FEDERAL_AGENCY = re.compile(
+    r"(?<![\w.])(?:U\.S\.|United[ ]States)[ ](?:(?:and|&|[A-Z][a-z]+)[ ]){1,4}"
+    r"(?:Service|Enforcement|Agency|Administration|Protection|Bureau|Commission|Department"
+    r"|Office|Patrol|Marshals)(?![\w])"
 )
 #: Words that make a line a title or an address, not a name.
 _NOT_IN_NAMES = frozenset(
@@ -104,6 +119,63 @@ def counsel_names(text: str, start: int, end: int) -> list[RawMention]:
     return found
 
 
+#: Words that make a run of capitals in a counsel block an organisation.
+_ORG_WORDS = frozenset(
+    {"foundation", "committee", "union", "office", "defender", "clinic", "project", "council",
+     "center", "centre", "aid", "legal", "services", "society", "association", "institute",
+     "department", "attorney", "firm", "group", "partners", "associates"}
+) | frozenset(ORG_SUFFIXES) | frozenset(ORG_HEADS)  # fmt: skip
+_CAPS_LINE = re.compile(
+    r"[ \t]*(?P<words>[A-Z\u00c0-\u00de][A-Z\u00c0-\u00de'\u2019&,. -]*?)[ \t]*\d*[ \t]*$"
+)
+
+
+def counsel_block(text: str, start: int, end: int) -> list[RawMention]:
+    """People and organisations of a counsel block (the lines above "Counsel for X"):
+    a name line followed by an e-mail address, a "Bar No." or "Esq.", and runs of lines in
+    capitals naming an office or firm ("AMERICAN CIVIL LIBERTIES / UNION FOUNDATION OF /
+    NORTHERN CALIFORNIA")."""
+    found: list[RawMention] = []
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]*", text[start:end])]
+    lines = [(start + a, start + b) for a, b in lines if b > a]
+    run: list[tuple[int, int]] = []
+    for index, (begin, stop) in enumerate(lines):
+        piece = text[begin:stop].strip().rstrip("*").strip()
+        following = (
+            text[lines[index + 1][0] : lines[index + 1][1]] if index + 1 < len(lines) else ""
+        )
+        if (
+            _NAME.fullmatch(piece) and _plausible(piece)
+            and ("@" in following or re.search(r"Bar[ ]No|Esq\.", text[begin:stop] + following))
+        ):  # fmt: skip
+            first = begin + text[begin:stop].index(piece)
+            found.append(_mention(EntityType.PERSON, text, first, first + len(piece), 0.8))
+            run = []
+            continue
+        caps = _CAPS_LINE.fullmatch(text, begin, stop)
+        if caps is not None and "@" not in piece:
+            run.append(caps.span("words"))
+            ends_run = caps["words"] != text[begin:stop].strip()  # a number ended it
+        else:
+            ends_run = True
+        if ends_run and run:
+            found += _caps_organisation(text, run)
+            run = []
+    if run:
+        found += _caps_organisation(text, run)
+    return found
+
+
+def _caps_organisation(text: str, run: list[tuple[int, int]]) -> list[RawMention]:
+    words = " ".join(text[a:b] for a, b in run).split()
+    if len(words) < 2 or not any(w.strip(",.").lower() in _ORG_WORDS for w in words):
+        return []
+    if words[-1].lower() in ("of", "for", "and", "&", "the"):
+        return []
+    start, end = run[0][0], run[-1][1]
+    return [_mention(EntityType.ORGANIZATION, text, start, end, 0.75)]
+
+
 def _copy_list(text: str) -> Iterator[RawMention]:
     """ "cc: R. Bruce Carlson" and the names alone on the lines that follow."""
     for cue in _CC.finditer(text):
@@ -131,6 +203,8 @@ def _agencies(text: str) -> Iterator[RawMention]:
     for match in AGENCY.finditer(text):
         start, end = match.span("agency")
         yield _mention(EntityType.ORGANIZATION, text, start, end, 0.8)
+    for match in FEDERAL_AGENCY.finditer(text):
+        yield _mention(EntityType.ORGANIZATION, text, match.start(), match.end(), 0.8)
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:

@@ -64,6 +64,12 @@ _CIRCUIT_NAME = re.compile(
     rf"(?P<n>{'|'.join(_ORDINALS)}|D\.C\.|Federal)\s+Circuit\b",
     re.IGNORECASE,
 )
+#: A federal district named alone in prose: "filed in the Central District of California",
+#: "a matter before the District of Minnesota" (not "the District of Columbia").
+_BARE_DISTRICT = re.compile(
+    r"(?<=\bthe\s)(?:(?P<dir>Northern|Southern|Eastern|Western|Central|Middle)\s+)?District\s+of\s+"
+    rf"(?!Columbia)(?P<state>{_NAME_ALT})\b"
+)
 _DISTRICT_NAME = re.compile(
     r"\bUnited\s+States\s+District\s+Court\s*(?:,\s*|for\s+the\s+)?"
     rf"(?:(?P<dir>{'|'.join(_DIRECTIONS)})\s+)?District\s+of\s+(?P<state>{_NAME_ALT})\b",
@@ -175,6 +181,13 @@ def find_courts(text: str) -> list[RawMention]:
         state = _STATE_NAME[" ".join(match["state"].lower().split())]
         value = _district(direction, state)
         found.append(_mention(text, match.start(), match.end(), value, 0.9))
+    taken = [(m.start, m.end) for m in found]
+    for match in _BARE_DISTRICT.finditer(text):
+        if any(start <= match.start() < end for start, end in taken):
+            continue
+        direction = _DIRECTIONS.get((match["dir"] or "").lower(), "D.")
+        value = _district(direction, _STATE_NAME[" ".join(match["state"].lower().split())])
+        found.append(_mention(text, match.start(), match.end(), value, 0.8))
     for match in _USDC.finditer(text):
         value = _district("D.", _STATE_NAME[match["state"].lower()])
         found.append(_mention(text, match.start(), match.end(), value, 0.85))

@@ -214,12 +214,11 @@ def _caption_parties(text: str) -> list[RawMention]:
         roles = [_ROLES[w.lower().rstrip("s")] for w in words]
         # "Appellant (Defendant Below)": the role here is the first; the other is kept too
         role, other = roles[0], next((r for r in roles[1:] if r != roles[0]), "")
-        start = _caption_start(text, match.start(group))
-        for part in _CAPTION_PART.finditer(text[start : match.end(group)]):
-            begin, end = start + part.start("p"), start + part.end("p")
-            begin, end = _strip_et_al(text, begin, end)
-            begin, end = _strip_description(text, begin, end)
-            mention = _classify(text, begin, end, 0.95, role)
+        start = match.start(group)
+        if _caption_mentions(text, start, match.end(group), role)[-1:] == [None]:
+            # the last name is no name alone: it broke over the lines above
+            start = _caption_start(text, start)
+        for mention in _caption_mentions(text, start, match.end(group), role):
             if mention is not None and other:
                 mention = RawMention(
                     mention.type, mention.start, mention.end, mention.text, mention.normalized,
@@ -227,6 +226,17 @@ def _caption_parties(text: str) -> list[RawMention]:
                 )  # fmt: skip
             if mention is not None:
                 found.append(mention)
+    return found
+
+
+def _caption_mentions(text: str, start: int, end: int, role: str) -> list[RawMention | None]:
+    """The names of a caption's list ("A, B and C; D"), each classified (None: no name)."""
+    found = []
+    for part in _CAPTION_PART.finditer(text[start:end]):
+        begin, stop = start + part.start("p"), start + part.end("p")
+        begin, stop = _strip_et_al(text, begin, stop)
+        begin, stop = _strip_description(text, begin, stop)
+        found.append(_classify(text, begin, stop, 0.95, role))
     return found
 
 

@@ -24,7 +24,7 @@ _NUMBER = (
 _LABELLED_NUMBER = re.compile(
     r"(?<![\w.])(?:(?P<label>Case|Civil\s+Action|Civ\.\s+A\.|Criminal\s+Action|Crim\.\s+A\."
     r"|Docket|Dkt\.|Index|Appeal|Misc\.|Cause|Originating\s+Case|District\s+Case"
-    r"|(?:DC\s+)?Docket)\s+)?(?:Nos?\.|(?<=\s)(?:Number|#))[ \t]*:?[ \t]*"
+    r"|(?:DC\s+)?Docket)\s+)?(?:Nos?\.|(?<=Case[ ])Number|(?<=Docket[ ])#)[ \t]*:?[ \t]*"
     rf"(?P<num>{_NUMBER}|\d{{3,}}(?=\s*[,.;)]?\s))"
 )
 #: An ECF header names the case: "Case: 14-1326 Document: 3", "Case 17-3510, Document 1-1".
@@ -71,7 +71,7 @@ _CIRCUIT_RULE = re.compile(
     r"\b(?P<circuit>1st|2d|2nd|3d|3rd|[4-9]th|1[01]th|D\.C\.|Fed\.|First|Second|Third|Fourth"
     r"|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Eleventh|Federal)\s+Cir(?:cuit|\.)\s+"
     r"(?:(?P<local>L\.\s?A\.\s?R\.|LAR|Local\s+Appellate\s+Rules?|I\.\s?O\.\s?P\.)|R\.|Rules?)\s*"
-    r"(?P<misc>Misc\.\s+)?(?P<num>\d{1,4}(?:\.\d+)*(?:\([a-z0-9]{1,4}\))*)"
+    r"(?P<misc>Misc\.\s+)?(?P<num>\d{1,4}(?:[.-]\d+)*(?:\([a-z0-9]{1,4}\))*)"
 )
 _SECTION_NO = r"\d+[A-Za-z]*(?:[.\-:/]\d+[A-Za-z]*)*" + _SUBSECTIONS
 # A following number is another section only when no code name follows it
@@ -143,6 +143,8 @@ def find_case_numbers(text: str) -> list[RawMention]:
             text, max(0, match.start() - 20), match.start()
         ):
             continue
+        if (match["label"] or "").startswith(("Docket", "Dkt")) and len(match["num"]) < 5:
+            continue  # "Docket No. 477" is an entry on a docket, not a case
         label = " ".join((match["label"] or "No.").split())
         number = " ".join(match["num"].split())
         confidence = 0.95 if match["label"] else 0.8

@@ -27,7 +27,7 @@ from collections.abc import Iterator, Sequence
 
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
-from docbatch.pipeline.entities.blocks import counsel_names
+from docbatch.pipeline.entities.blocks import counsel_block, counsel_names
 from docbatch.pipeline.entities.names import NOT_NAME_WORDS, ORG_SUFFIXES, display_name
 
 __all__ = ["HEADING_CHARS", "mark_roles"]
@@ -73,6 +73,13 @@ _FILED_CUE = re.compile(
     r"(?:Date[ ]Filed|Filed|FILED|Dated|DATED|Date|DATE|Decided|DECIDED|Entered|ENTERED)"
     r"[ \t]*:?[ \t]*$"
 )
+#: "Case: 20-16276, 08/05/2020, ID: 11778722" and "Case 17-3510, Document 1-1, 10/31/2017":
+#: the ECF header's date is the filing date.
+_ECF_DATE_BEFORE = re.compile(
+    r"(?:Case:?|Appellate[ ]Case:?)[ ]+[\w:-]+,(?:[ ]+Document[ ][\w-]+,)?[ ]*$"
+)
+#: "August 5, 2020 Respectfully Submitted,": the date of the signature.
+_SIGNED_AFTER = re.compile(r"[ \t]*(?:Respectfully[ ]+[Ss]ubmitted|Sincerely)")
 _ECF_STAMP = re.compile(r"(?m)^[ \t]*(?:Case|Appellate Case|USCA\d*[ ]Case)\b[^\n]*Filed")
 
 
@@ -165,6 +172,12 @@ def _counsel(text: str, people: list[RawMention]) -> list[RawMention]:
             ]  # fmt: skip
             members = lines.column_below(line, cue.start(), people)
         else:
+            begin = lines.block_start(line)
+            taken = [(m.start, m.end) for m in people]
+            people += [
+                m for m in counsel_block(text, begin, lines.starts[line])
+                if not any(m.start < e and s < m.end for s, e in taken)
+            ]  # fmt: skip
             members = lines.block_above(line, cue.start(), people)
         for index in members:
             if _names_client(people[index], client):
@@ -303,13 +316,20 @@ class _Lines:
             last += 1
         return self.starts[last] + len(self.line(last))
 
-    def block_above(self, line: int, offset: int, people: Sequence[RawMention]) -> list[int]:
-        """Mentions of the signature block that ends at ``offset``: up the lines to the
-        first line of prose (at most 12 lines), plus the cue's own line before it."""
+    def block_start(self, line: int) -> int:
+        """Where the signature block ending on ``line`` starts: up the lines to the first
+        line of prose or the line of another counsel cue (at most 60 lines)."""
         first = line
-        while first > 0 and line - first < 12 and not _PROSE.search(self.line(first - 1)):
+        while first > 0 and line - first < 60:
+            above = self.line(first - 1)
+            if _PROSE.search(above) or _COUNSEL_CUE.search(above):
+                break
             first -= 1
-        begin = self.starts[first]
+        return self.starts[first]
+
+    def block_above(self, line: int, offset: int, people: Sequence[RawMention]) -> list[int]:
+        """Mentions of the signature block that ends at ``offset``."""
+        begin = self.block_start(line)
         return [i for i, m in enumerate(people) if begin <= m.start and m.end <= offset]
 
 
@@ -323,7 +343,13 @@ def _date_role(text: str, mention: RawMention) -> RawMention:
     line_end = len(text) if line_end < 0 else line_end
     before = text[line_start : mention.start]
     alone = not before.strip() and not text[mention.end : line_end].strip()
-    if _FILED_CUE.search(before) or (alone and mention.start < HEADING_CHARS):
+    after = text[mention.end : line_end]
+    if (
+        _FILED_CUE.search(before)
+        or (alone and mention.start < HEADING_CHARS)
+        or _ECF_DATE_BEFORE.search(before)
+        or (not before.strip() and _SIGNED_AFTER.match(after))
+    ):
         return _with(mention, filed="true")
     return mention
 
