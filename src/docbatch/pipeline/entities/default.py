@@ -13,6 +13,7 @@ It runs every finder over the whole text and settles their overlaps:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 from docbatch.models import EntityType
@@ -49,7 +50,13 @@ class DefaultExtractor:
 
     def extract(self, text: str) -> list[RawMention]:
         """Every mention the default rules find in ``text``."""
-        scan = find_citations(text, use_hyperscan=self.use_hyperscan)
+        # A line break inside a citation ("499 F.2d\n125") hides it from eyecite; a space
+        # in its place keeps every offset, and the mentions keep the document's own text.
+        scan = find_citations(text.replace("\n", " "), use_hyperscan=self.use_hyperscan)
+        scan = dataclasses.replace(
+            scan,
+            mentions=[dataclasses.replace(m, text=text[m.start : m.end]) for m in scan.mentions],
+        )
         laws = find_statutes(text) + find_regulations(text)
         law_spans = [(m.start, m.end) for m in laws]
         eyecite_laws = [
