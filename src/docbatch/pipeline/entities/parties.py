@@ -106,7 +106,7 @@ _CAPTION_ROLE = (
 _CAPTION = re.compile(
     rf"^[ \t]*(?P<names>[^\n)\]]{{3,200}}?),?{_COLUMN}[ \t]*\n"
     rf"(?:[ \t]*[)\]][ \t]*\n)*[ \t]*"
-    rf"(?P<role>{_CAPTION_ROLE})(?i:s)?(?:[ ]*[\u2014\u2013-][ ]*(?P<second>(?i:appellant|appellee"
+    rf"(?P<role>{_CAPTION_ROLE})(?i:s)?(?:[ ]*[\u2014\u2013,-][ ]*(?P<second>(?i:appellant|appellee"
     r"|petitioner|respondent))(?i:s)?)?"
     r"(?:[ ]*\((?P<below>(?i:plaintiff|defendant))s?[ ](?i:below)\))?[,.]?"
     rf"{_COLUMN}[ \t]*$"
@@ -215,7 +215,9 @@ def _caption_parties(text: str) -> list[RawMention]:
         # "Appellant (Defendant Below)": the role here is the first; the other is kept too
         role, other = roles[0], next((r for r in roles[1:] if r != roles[0]), "")
         start = match.start(group)
-        if _caption_mentions(text, start, match.end(group), role)[-1:] == [None]:
+        if _caption_mentions(text, start, match.end(group), role)[-1:] == [None] or re.search(
+            r"(?:^|[ ])[a-z]+[ \t]*\n[ \t]*$", text[max(0, start - 80) : start]
+        ):
             # the last name is no name alone: it broke over the lines above
             start = _caption_start(text, start)
         for mention in _caption_mentions(text, start, match.end(group), role):
@@ -368,7 +370,12 @@ def _classify(text: str, start: int, end: int, confidence: float, role: str) -> 
     piece = " ".join(text[start:end].split())  # a name may break over lines
     if _GOVERNMENT.fullmatch(piece) or AGENCY.fullmatch(piece):
         return _org_mention(text, start, end, confidence, role)
-    if _ORG.fullmatch(piece) or _ORG_HEAD.fullmatch(piece):
+    # "CALVARY CHAPEL OF BANGOR": head nouns are matched in title case
+    if (
+        _ORG.fullmatch(piece)
+        or _ORG_HEAD.fullmatch(piece)
+        or _ORG_HEAD.fullmatch(display_name(piece))
+    ):
         # "Insurance Company," alone is the last line of a name broken over two lines.
         if not _has_name_words(piece):
             return None

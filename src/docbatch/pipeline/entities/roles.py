@@ -26,6 +26,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from docbatch.models import EntityType
+from docbatch.pipeline.entities.appearances import find_appearances
 from docbatch.pipeline.entities.base import RawMention
 from docbatch.pipeline.entities.blocks import counsel_block, counsel_names
 from docbatch.pipeline.entities.names import NOT_NAME_WORDS, ORG_SUFFIXES, display_name
@@ -104,6 +105,8 @@ def _with(mention: RawMention, **attributes: str) -> RawMention:
 def _judge_spans(text: str) -> Iterator[tuple[int, int]]:
     """Spans of the names a judge cue names."""
     for match in _SINGLE_JUDGE.finditer(text):
+        if text[max(0, match.start() - 1) : match.start()] == "(":
+            continue  # "(Roberts, C.J., concurring)": a judge of the case cited
         yield _trim(text, *match.span("name"))
     for match in _JUDGE_LIST.finditer(text):
         offset = match.start("names")
@@ -154,6 +157,7 @@ def _judges(text: str, people: list[RawMention]) -> list[RawMention]:
 
 def _counsel(text: str, people: list[RawMention]) -> list[RawMention]:
     """Give attorneys and firms a ``counsel_for`` attribute (the client, as written)."""
+    people = _appearances(text, people)
     clients: dict[int, str] = {}
     added: list[RawMention] = []
     lines = _Lines(text)
@@ -195,6 +199,34 @@ def _counsel(text: str, people: list[RawMention]) -> list[RawMention]:
         added += _listed_attorneys(text, start, end, people, client)
     result = [_with(m, counsel_for=clients[i]) if i in clients else m for i, m in enumerate(people)]
     return result + added
+
+
+def _appearances(text: str, people: list[RawMention]) -> list[RawMention]:
+    """Counsel and amici of appearance paragraphs ("X, with whom Y was on brief, for
+    appellant."): listed names replace the pieces of them found before, and counsel for a
+    party get its role as their client."""
+    for appearance in find_appearances(text):
+        items = [*appearance.counsel, *appearance.amici]
+        people = [m for m in people if not any(_inside(m, i) for i in items)]
+        client = (appearance.role or "").capitalize()
+        for item in items:
+            overlapping = [
+                i for i, m in enumerate(people) if m.start < item.end and item.start < m.end
+            ]
+            if not overlapping:
+                people.append(item)
+                overlapping = [len(people) - 1]
+            if client and item in appearance.counsel:
+                for index in overlapping:
+                    if "counsel_for" not in people[index].attributes:
+                        people[index] = _with(people[index], counsel_for=client)
+    return people
+
+
+def _inside(mention: RawMention, item: RawMention) -> bool:
+    """``mention`` is a piece of ``item`` (inside it, and not all of it)."""
+    inner = item.start <= mention.start and mention.end <= item.end
+    return inner and (mention.start, mention.end) != (item.start, item.end)
 
 
 def _client(text: str, cue: re.Match[str], people: Sequence[RawMention]) -> str | None:
