@@ -65,6 +65,15 @@ def run(args: argparse.Namespace) -> int:
     print(f"{'overall':<14} {_line(result['overall']):<28} {_line(real.get('overall'))}")
     for kind, row in real["relations"].items():
         print(f"{kind:<14} {'':<28} {_line(row)}")
+    if "party_roles" in real:
+        roles = real["party_roles"]
+        print(
+            f"{'party roles':<14} {'':<28} {roles['right']}/{roles['found']} right "
+            f"({roles['accuracy']:.3f}); {roles['found']}/{roles['parties']} parties given one"
+        )
+        print(
+            f"{'rows/entity':<14} {'':<28} at most {real['rows_per_entity_max']:.2f} per document"
+        )
     print(f"results written to {path}")
     return 0
 

@@ -14,7 +14,9 @@ Scoring counts distinct entities per document, summed over documents per type (m
 average). A predicted value is a true positive when it names a gold entity of its type;
 several predicted values naming one gold entity (a name and its short form) count once,
 and a predicted value naming none is a false positive. Names are compared casefolded,
-without periods and commas, with single spaces (``match_key``).
+without periods and commas, with single spaces (``match_key``). Party roles are also
+scored as the share of the gold parties given a role whose role is right, and the result
+says the most relationship rows any document has per distinct entity.
 """
 
 from __future__ import annotations
@@ -111,6 +113,7 @@ def measure_real(
     rpredicted: Counter[str] = Counter()
     rexpected: Counter[str] = Counter()
     per_document = {}
+    roles: Counter[str] = Counter()
     for document in documents:
         result = process_file(document.path, options)
         counts = _score_entities(document, result)
@@ -123,6 +126,10 @@ def measure_real(
             rtp[kind] += t
             rpredicted[kind] += p
             rexpected[kind] += e
+        found, right = _party_roles(document, result)
+        roles["parties"] += len(document.relations.get("party_of", ()))
+        roles["found"] += found
+        roles["right"] += right
         per_document[document.name] = {
             "relationship_rows": len(result.relationships),
             "distinct_entities": len(result.resolution.entities),
@@ -137,6 +144,17 @@ def measure_real(
             sum(expected.values()),
         ),
         "relations": _table(rtp, rpredicted, rexpected, set(RELATIONS)),
+        "party_roles": {
+            **roles,
+            "accuracy": round(roles["right"] / roles["found"], 4) if roles["found"] else 0.0,
+        },
+        "rows_per_entity_max": max(
+            (
+                d["relationship_rows"] / max(1, d["distinct_entities"])
+                for d in per_document.values()
+            ),
+            default=0.0,
+        ),
         "per_document": per_document,
     }
 
@@ -246,6 +264,21 @@ def _score_relations(
             hits = named & gold_keys
         counts[kind] = (len(hits), len(named), len(gold))
     return counts
+
+
+def _party_roles(document: GoldDocument, result: DocumentResult) -> tuple[int, int]:
+    """Of the gold parties given any party role: how many, and how many with a right one."""
+    people = document.entity_index(["person", "organization"])
+    predicted: dict[str, set[str]] = {}
+    for name, role in predicted_relations(result)["party_of"]:
+        predicted.setdefault(people.get(match_key(name), ""), set()).add(role)
+    found = right = 0
+    for name, role in document.relations.get("party_of", ()):
+        roles = predicted.get(people.get(match_key(name), name))
+        if roles:
+            found += 1
+            right += bool(roles & _roles(role))
+    return found, right
 
 
 def _roles(role: str) -> frozenset[str]:

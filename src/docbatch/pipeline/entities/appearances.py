@@ -28,8 +28,8 @@ _FOR_AMICI = re.compile(
     r"\s+on\s+brief,?\s+for\s+(?P<amici>[\s\S]{3,1500}?),?\s+amic(?:us|i)\s+curiae\."
 )
 _COUNSEL_SPLIT = re.compile(
-    r",\s+(?:and\s+)?(?!Jr\.|Sr\.|JR\.|III\b|II\b|IV\b)|\s+and\s+|\s+with\s+whom\s+"
-    r"|,?\s+(?:were\s+|was\s+)?on\s+brief,?"
+    r",?\s+with\s+whom\s+|,?\s+(?:were\s+|was\s+)?on\s+brief,?"
+    r"|,\s+(?:and\s+)?(?!Jr\.|Sr\.|JR\.|III\b|II\b|IV\b)|\s+and\s+"
 )
 _LIST_SPLIT = re.compile(r",\s+(?:and\s+)?(?!Jr\.|Sr\.|Inc\.|LLC|LLP)")
 _CONNECTORS = frozenset({"of", "the", "for", "and", "in", "&", "de", "la", "del", "on"})
@@ -89,6 +89,10 @@ def _items(
     for separator in pieces:
         stop = separator.start() if separator is not None else end
         mention = _item(text, position, stop, organisations_only)
+        if mention is None and position == start and "\n" in text[position:stop].strip():
+            # the paragraph began on an earlier line that ended without a period
+            last_line = text.rfind("\n", position, stop - 1) + 1
+            mention = _item(text, last_line, stop, organisations_only)
         if mention is not None:
             found.append(mention)
         position = separator.end() if separator is not None else end

@@ -184,8 +184,8 @@ def _counsel(text: str, people: list[RawMention]) -> list[RawMention]:
             ]  # fmt: skip
             members = lines.block_above(line, cue.start(), people)
         for index in members:
-            if _names_client(people[index], client):
-                continue
+            if _names_client(people[index], client) or people[index].attributes.get("role"):
+                continue  # a party or a judge in the block is nobody's counsel
             clients.setdefault(index, client)
     for match in _THROUGH.finditer(text):
         client_index = _party_before(people, match.start())
