@@ -87,8 +87,9 @@ _ECF_STAMP = re.compile(r"(?m)^[ \t]*(?:Case|Appellate Case|USCA\d*[ ]Case)\b[^\
 def mark_roles(text: str, mentions: Sequence[RawMention]) -> list[RawMention]:
     """``mentions`` with judge, counsel, filing-date and document-court attributes, plus
     person mentions for judges named only by surname in a judge cue."""
-    people = [m for m in mentions if m.type in (EntityType.PERSON, EntityType.ORGANIZATION)]
-    others = [m for m in mentions if m not in people]
+    party_types = (EntityType.PERSON, EntityType.ORGANIZATION)
+    people = [m for m in mentions if m.type in party_types]
+    others = [m for m in mentions if m.type not in party_types]
     people = _judges(text, people)
     people = _counsel(text, people)
     others = [_date_role(text, m) if m.type is EntityType.DATE else m for m in others]
