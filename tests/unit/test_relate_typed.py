@@ -80,3 +80,22 @@ def test_the_filing_date_comes_from_the_stamp_not_from_the_story() -> None:
 def test_an_unknown_client_gives_no_counsel_edge() -> None:
     text = CAPTION + "Respectfully submitted.\n/s/ Jane Q. Roe\nCounsel for Intervenor\n"
     assert not {edge for edge in _edges(text) if edge[0] == "counsel_for"}
+
+
+def test_a_notice_of_appeal_filed_by_a_party_makes_it_the_appellant() -> None:
+    text = (
+        "DOCKETING NOTICE\nA notice of appeal filed by National Widget Workers Association in "
+        "the above referenced case was docketed today as 17-3510.\n"
+    )
+    parties = {(s, t) for kind, s, t in _edges(text) if kind == "party_of"}
+    assert parties == {("National Widget Workers Association", "document")}
+    result = process_document(text.encode(), PipelineOptions())
+    roles = {e.attributes.get("role") for e in result.relationships if e.type.value == "party_of"}
+    assert roles == {"appellant"}
+
+
+def test_an_agency_name_broken_before_its_last_word_is_whole() -> None:
+    text = "The United States Department of Health and Human\nServices declared an emergency.\n"
+    result = process_document(text.encode(), PipelineOptions())
+    organisations = {m.normalized for m in result.mentions if m.type.value == "organization"}
+    assert organisations == {"United States Department of Health and Human Services"}

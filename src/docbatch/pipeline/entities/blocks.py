@@ -57,6 +57,11 @@ _FIRM = re.compile(
     rf"(?:[ ]{_CAP})?)(?=[ \t]*$|\t|[ ]{{3}})"
 )
 #: "Office of the Clerk" and "Office of the Solicitor" are parts of a court or department.
+#: Last words of an agency's name that may start a new line ("Health and Human\nServices").
+_AGENCY_ENDS = (
+    "Services|SERVICES|Affairs|AFFAIRS|Security|SECURITY|Development|DEVELOPMENT|Resources"
+    "|RESOURCES|Protection|PROTECTION|Enforcement|ENFORCEMENT|Programs|PROGRAMS"
+)
 #: "Office of the Clerk" is a part of the court, not an organisation of its own.
 _POSSESSIVE = r"[A-Z]{2,}['\u2019]S?|[A-Z][a-z]+['\u2019]s?"
 AGENCY = re.compile(
@@ -64,7 +69,7 @@ AGENCY = re.compile(
     r"(?i:department|bureau|commission|administration|office)[ ](?i:of)[ ]"
     r"(?!(?i:the[ ]clerk))(?:the[ ]|THE[ ])?"
     rf"(?:{_POSSESSIVE}|{_CAP})(?:(?:[ ]|(?<=['\u2019])[ ]*\n[ ]*)(?:and|&|AND|{_POSSESSIVE}"
-    rf"|{_CAP})){{0,4}})(?![ ][A-Z])(?![\w'\u2019])"
+    rf"|{_CAP})|[ ]*\n[ ]*(?:{_AGENCY_ENDS})){{0,4}})(?![ ][A-Z])(?![\w'\u2019])"
 )
 #: "U.S. Immigration and Customs Enforcement", "United States Postal Service".
 FEDERAL_AGENCY = re.compile(

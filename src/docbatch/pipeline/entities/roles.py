@@ -91,6 +91,7 @@ def mark_roles(text: str, mentions: Sequence[RawMention]) -> list[RawMention]:
     people = [m for m in mentions if m.type in party_types]
     others = [m for m in mentions if m.type not in party_types]
     people = _judges(text, people)
+    people = _appellants(text, people)
     people = _counsel(text, people)
     others = [_date_role(text, m) if m.type is EntityType.DATE else m for m in others]
     return [*_heading_court(text, others), *people]
@@ -151,6 +152,26 @@ def _judges(text: str, people: list[RawMention]) -> list[RawMention]:
         else m
         for m in result
     ]  # fmt: skip
+
+
+#: "A notice of appeal filed by X", "the petition for review filed by X".
+_FILED_BY = re.compile(
+    r"(?i:(?P<what>notice\s+of\s+appeal|appeal|petition\s+for\s+review|petition)"
+    r"\s+(?:was\s+)?filed\s+by)\s+"
+)
+
+
+def _appellants(text: str, people: list[RawMention]) -> list[RawMention]:
+    """ "A notice of appeal filed by X": X appeals; "a petition for review filed by X": X
+    petitions. Only for a party nothing else gave a role."""
+    starts = {m.start: i for i, m in enumerate(people)}
+    for cue in _FILED_BY.finditer(text):
+        index = starts.get(cue.end())
+        if index is None or people[index].attributes.get("role"):
+            continue
+        role = "petitioner" if "review" in cue["what"].lower() else "appellant"
+        people[index] = _with(people[index], role=role)
+    return people
 
 
 # --- counsel ------------------------------------------------------------------------------
