@@ -99,3 +99,22 @@ def test_an_agency_name_broken_before_its_last_word_is_whole() -> None:
     result = process_document(text.encode(), PipelineOptions())
     organisations = {m.normalized for m in result.mentions if m.type.value == "organization"}
     assert organisations == {"United States Department of Health and Human Services"}
+
+
+def test_an_appearance_naming_the_client_after_its_role() -> None:
+    text = (
+        "Charles R. Goodwin ) Docket No. 2017-03-1235\nv. State File No. 80097-2017\n"
+        "Acme Freight Services, Inc., et al.\n\n"
+        "Daniel I. Hall and Brian Rife, Bristol, Tennessee, for the employer-appellant, Acme\n"
+        "Freight Services, Inc.\n"
+    )
+    result = process_document(text.encode(), PipelineOptions())
+    numbers = {m.normalized for m in result.mentions if m.type.value == "case_number"}
+    assert numbers == {"2017-03-1235", "80097-2017"}
+    counsel = {(s, t) for kind, s, t in _edges(text) if kind == "counsel_for"}
+    assert counsel == {
+        ("Daniel I. Hall", "Acme Freight Services, Inc."),
+        ("Brian Rife", "Acme Freight Services, Inc."),
+    }
+    roles = {e.attributes.get("role") for e in result.relationships if e.type.value == "party_of"}
+    assert roles == {"appellant"}

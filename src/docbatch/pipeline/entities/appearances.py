@@ -23,7 +23,12 @@ _ROLE = (
     r"(?P<role>(?:plaintiffs?|defendants?)(?:[- ](?:appellants?|appellees?))?|appellants?"
     r"|appellees?|petitioners?|respondents?|intervenors?)"
 )
-_FOR_PARTY = re.compile(rf",?\s+for\s+{_ROLE}\.", re.IGNORECASE)
+#: "..., for appellant." and "..., for the employer-appellant, Acme Services, Inc."
+_FOR_PARTY = re.compile(
+    rf",?\s+for\s+(?:the\s+)?(?:[a-z]+-)?{_ROLE}"
+    r"(?:,[ \t]+(?P<client>[A-Z][^\n]{2,120}?(?:\n[^\n]{1,120}?)?))?\.[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
 _FOR_AMICI = re.compile(
     r"\s+on\s+brief,?\s+for\s+(?P<amici>[\s\S]{3,1500}?),?\s+amic(?:us|i)\s+curiae\."
 )
@@ -45,13 +50,15 @@ _PERSON = re.compile(
 @dataclass(frozen=True)
 class Appearance:
     """One appearance paragraph: its span, the client role (None for amici), the counsel
-    and the amici it names."""
+    and the amici it names, and the client's name when the paragraph gives it."""
 
     start: int
     end: int
     role: str | None
     counsel: tuple[RawMention, ...]
     amici: tuple[RawMention, ...]
+    #: The party named after the role ("for the employer-appellant, Acme, Inc."), if any.
+    client: str = ""
 
 
 def find_appearances(text: str) -> list[Appearance]:
@@ -62,7 +69,8 @@ def find_appearances(text: str) -> list[Appearance]:
         counsel = _items(text, start, match.start(), _COUNSEL_SPLIT)
         if counsel:
             role = match["role"].lower().split("-")[-1].split()[-1].rstrip("s")
-            found.append(Appearance(start, match.end(), role, tuple(counsel), ()))
+            client = match["client"] or ""
+            found.append(Appearance(start, match.end(), role, tuple(counsel), (), client))
     for match in _FOR_AMICI.finditer(text):
         start = _paragraph_start(text, match.start())
         counsel = _items(text, start, match.start(), _COUNSEL_SPLIT)

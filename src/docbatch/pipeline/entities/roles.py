@@ -230,7 +230,9 @@ def _appearances(text: str, people: list[RawMention]) -> list[RawMention]:
     for appearance in find_appearances(text):
         items = [*appearance.counsel, *appearance.amici]
         people = [m for m in people if not any(_inside(m, i) for i in items)]
-        client = (appearance.role or "").capitalize()
+        client = appearance.client or (appearance.role or "").capitalize()
+        if appearance.client and appearance.role:
+            people = _give_role(people, appearance.client, appearance.role)
         for item in items:
             overlapping = [
                 i for i, m in enumerate(people) if m.start < item.end and item.start < m.end
@@ -283,7 +285,10 @@ def _give_role(people: list[RawMention], client: str, cue: str) -> list[RawMenti
 
 
 def _names_client(mention: RawMention, client: str) -> bool:
-    return mention.text.strip(" ,").casefold() == client.casefold()
+    def plain(value: str) -> str:
+        return " ".join(value.split()).strip(" ,.").casefold()
+
+    return plain(mention.text) == plain(client)
 
 
 def _party_before(people: Sequence[RawMention], offset: int) -> int | None:
