@@ -7,6 +7,10 @@ with the truth of that document: a true positive is a pair in both. Counts are s
 over documents per type (micro average). Types the generator never plants are reported
 with their prediction counts but left out of the overall figures, since the truth
 cannot say whether those predictions are right.
+
+Next to the synthetic figures it scores the real-document gold set (:mod:`bench.gold`:
+real court filings annotated by hand), per entity type and per relation, unless
+``--no-real`` is given. The real figures are the ones to believe.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import Any
 
 from bench import write_results
 from bench.charts import Bar, bar_chart
+from bench.gold import GOLD_DIR, load_gold, measure_real
 from bench.harness import TEXT_MIX, add_common_arguments, make_corpus, summary_row
 from bench.pure import text_mentions
 from docbatch.pipeline.options import PipelineOptions
@@ -37,24 +42,48 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--mix", type=parse_mix, default=dict(MIX), help="formats, e.g. pdf=0.9,scan=0.1"
     )
+    parser.add_argument(
+        "--no-real", dest="real", action="store_false", help="skip the real-document gold set"
+    )
+    parser.add_argument("--gold", type=Path, default=GOLD_DIR, help="gold-set folder")
     add_common_arguments(parser, docs=100, max_pages=3)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the scenario; write ``accuracy.json`` and ``accuracy.png``."""
     result = measure(args.docs, args.max_pages, args.mix, args.seed)
+    if args.real:
+        started = time.perf_counter()
+        result["real"] = measure_real(load_gold(args.gold))
+        result["real"]["seconds"] = round(time.perf_counter() - started, 3)
     path = write_results(args.out, "accuracy", result)
     _chart(args.out / "accuracy.png", result)
-    for kind, row in result["types"].items():
-        if row["in_truth"]:
-            print(f"{kind:<14} P {row['precision']:.3f}  R {row['recall']:.3f}  F1 {row['f1']:.3f}")
-        else:
-            print(f"{kind:<14} {row['predicted']} predicted, not in ground truth")
-    overall = result["overall"]
-    print(f"{'overall':<14} P {overall['precision']:.3f}  R {overall['recall']:.3f}  "
-          f"F1 {overall['f1']:.3f}")  # fmt: skip
+    real = result.get("real", {"types": {}, "relations": {}})
+    print(f"{'':<14} {'synthetic':<28} real ({real.get('documents', 0)} documents)")
+    for kind in sorted(set(result["types"]) | set(real["types"])):
+        print(f"{kind:<14} {_line(result['types'].get(kind)):<28} {_line(real['types'].get(kind))}")
+    print(f"{'overall':<14} {_line(result['overall']):<28} {_line(real.get('overall'))}")
+    for kind, row in real["relations"].items():
+        print(f"{kind:<14} {'':<28} {_line(row)}")
+    if "party_roles" in real:
+        roles = real["party_roles"]
+        print(
+            f"{'party roles':<14} {'':<28} {roles['right']}/{roles['found']} right "
+            f"({roles['accuracy']:.3f}); {roles['found']}/{roles['parties']} parties given one"
+        )
+        print(
+            f"{'rows/entity':<14} {'':<28} at most {real['rows_per_entity_max']:.2f} per document"
+        )
     print(f"results written to {path}")
     return 0
+
+
+def _line(row: dict[str, Any] | None) -> str:
+    if row is None:
+        return "-"
+    if not row.get("in_truth", True) or not row.get("expected", 1):
+        return f"{row['predicted']} predicted, none annotated"
+    return f"P {row['precision']:.3f} R {row['recall']:.3f} F1 {row['f1']:.3f}"
 
 
 def measure(docs: int, max_pages: int, mix: dict[str, float], seed: int) -> dict[str, Any]:
@@ -132,16 +161,37 @@ def summarize(result: dict[str, Any]) -> list[dict[str, Any]]:
             rows.append(summary_row(f"entity F1, {kind}",
                                     f"{row['f1']:.3f} (P {row['precision']:.3f}, "
                                     f"R {row['recall']:.3f})"))  # fmt: skip
+    real = result.get("real")
+    if real:
+        for kind, row in [("all types (micro)", real["overall"]), *real["types"].items(),
+                          *real["relations"].items()]:  # fmt: skip
+            if row.get("expected", 1):
+                rows.append(summary_row(f"real gold set F1, {kind}",
+                                        f"{row['f1']:.3f} (P {row['precision']:.3f}, "
+                                        f"R {row['recall']:.3f})"))  # fmt: skip
     return rows
 
 
 def _chart(path: Path, result: dict[str, Any]) -> None:
     bars = [
         Bar(kind, row["f1"], f"F1 {row['f1']:.3f} (P {row['precision']:.2f} R {row['recall']:.2f})",
-            index, section="F1 per entity type" if index == 0 else "")
+            index, section="synthetic corpus: F1 per entity type" if index == 0 else "")
         for index, (kind, row) in enumerate(
             (k, r) for k, r in result["types"].items() if r["in_truth"]
         )
     ]  # fmt: skip
-    note = f"overall F1 {result['overall']['f1']:.3f}; {result['corpus']['docs']} documents"
-    bar_chart(path, "accuracy: entities vs the generated ground truth", bars, note=note)
+    real = result.get("real")
+    if real:
+        rows = [(k, r) for k, r in [*real["types"].items(), *real["relations"].items()]
+                if r["expected"]]  # fmt: skip
+        heading = f"real gold set ({real['documents']} filings)"
+        bars += [
+            Bar(kind, row["f1"], f"F1 {row['f1']:.3f} (P {row['precision']:.2f} "
+                f"R {row['recall']:.2f})", 1, section=heading if index == 0 else "")
+            for index, (kind, row) in enumerate(rows)
+        ]  # fmt: skip
+    note = f"synthetic F1 {result['overall']['f1']:.3f}; {result['corpus']['docs']} documents"
+    if real:
+        note += f"; real F1 {real['overall']['f1']:.3f}"
+    title = "accuracy: generated documents vs real filings (hand gold set)"
+    bar_chart(path, title, bars, note=note)

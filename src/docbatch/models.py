@@ -81,6 +81,14 @@ class RelationType(enum.StrEnum):
     CO_OCCURS = "co_occurs"
     CITES = "cites"
     PARTY_OF = "party_of"
+    #: An attorney or law firm -> the party it represents.
+    COUNSEL_FOR = "counsel_for"
+    #: A judge -> the document (the panel, the author, the judge below).
+    JUDGE_OF = "judge_of"
+    #: The document -> the court whose docket it is on.
+    DECIDED_BY = "decided_by"
+    #: The document -> the date it was filed, decided or signed.
+    FILED_ON = "filed_on"
 
 
 @dataclass(frozen=True, slots=True)

@@ -273,13 +273,16 @@ def test_organisation_names_with_initials_commas_and_numbers() -> None:
     }
 
 
-def test_a_caption_name_broken_over_lines_is_not_its_last_line() -> None:
+def test_a_caption_name_broken_over_lines_is_read_whole_not_as_its_last_line() -> None:
     text = (
         "Standard Insurance Company; Dearborn National Life \nInsurance Company,\n"
         "Defendants\u2014Appellees.\nthe Texas Insurance \nCode applies."
     )
     organisations = {name for name, kind in _parties(text) if kind == "organization"}
-    assert organisations == {"Standard Insurance Company"}
+    assert organisations == {
+        "Standard Insurance Company",
+        "Dearborn National Life Insurance Company",
+    }
 
 
 def test_firm_names_go_on_after_a_line_break_and_heads_end_names() -> None:

@@ -13,7 +13,16 @@ The builders shipped:
 - :func:`role_edges` - PARTY_OF from a person or organisation to the document, for
   mentions the extractor gave a ``role`` (plaintiff, defendant, appellant, ...);
 - :func:`case_party_edges` - PARTY_OF from a person or organisation of this document to
-  a cited case whose caption names it ("Acme Holdings, Inc. v. Smith").
+  a cited case whose caption names it ("Acme Holdings, Inc. v. Smith");
+- :func:`judge_edges` - JUDGE_OF from a judge (a person mention with the role "judge")
+  to the document;
+- :func:`counsel_edges` - COUNSEL_FOR from an attorney or firm to the party its
+  ``counsel_for`` attribute names, by name or by role ("Attorney for Appellant");
+- :func:`filing_edges` - FILED_ON from the document to the dates marked ``filed`` and
+  DECIDED_BY to the court marked ``heading``.
+
+The attributes these builders read are set by
+:func:`docbatch.pipeline.entities.roles.mark_roles`.
 
 A mention belongs to every chunk whose span contains it (chunks overlap), and to the chunk
 its ``chunk_index`` names. Evidence is always the sorted chunk indexes behind an edge.
@@ -54,7 +63,10 @@ __all__ = [
     "case_party_edges",
     "citation_edges",
     "co_occurrence_edges",
+    "counsel_edges",
     "edge_builders",
+    "filing_edges",
+    "judge_edges",
     "relate",
     "role_edges",
 ]
@@ -233,11 +245,81 @@ def _party_index(context: RelateContext) -> dict[tuple[str, str], set[str]]:
     return index
 
 
+def judge_edges(context: RelateContext) -> Iterator[Relationship]:
+    """JUDGE_OF from every person a judge cue names to the document."""
+    counts: Counter[str] = Counter()
+    evidence: dict[str, set[int]] = defaultdict(set)
+    for position, mention, entity in context.mentions_of(frozenset({EntityType.PERSON})):
+        if mention.attributes.get("role") == "judge":
+            counts[entity] += 1
+            evidence[entity].update(context.chunks_of[position])
+    for entity, count in counts.items():
+        yield Relationship(
+            RelationType.JUDGE_OF, entity, DOCUMENT_NODE, count, tuple(sorted(evidence[entity]))
+        )
+
+
+def counsel_edges(context: RelateContext) -> Iterator[Relationship]:
+    """COUNSEL_FOR from an attorney or firm to its client, found in this document.
+
+    The client is the ``counsel_for`` attribute: a party's name (matched like
+    :func:`case_party_edges` matches captions) or a role ("Appellant", "Plaintiffs"),
+    which names every party of the document given that role. A client found nowhere in
+    the document gives no edge.
+    """
+    parties = _party_index(context)
+    roles: dict[str, set[str]] = defaultdict(set)
+    for _, mention, entity in context.mentions_of(PARTY_TYPES):
+        for key in ("role", "appeal_role"):
+            role = _party_role(mention.attributes.get(key, ""))
+            if role is not None:
+                roles[role].add(entity)
+    counts: Counter[tuple[str, str]] = Counter()
+    evidence: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for position, mention, counsel in context.mentions_of(PARTY_TYPES):
+        client = mention.attributes.get("counsel_for", "")
+        if not client:
+            continue
+        named = set().union(*(parties.get(form, ()) for form in _party_forms(client)))
+        if not named:  # "Counsel for Haitao Xiang" where the text calls him "Dr. Xiang"
+            named = parties.get(("", client.split()[-1].casefold()), set()) if client else set()
+        if not named:
+            words = re.split(r"[\s\-\u2013\u2014]+", re.sub(r"\(s\)", "", client))
+            named = set().union(*(roles.get(_party_role(w) or "", ()) for w in words))
+        for party in named - {counsel}:
+            counts[counsel, party] += 1
+            evidence[counsel, party].update(context.chunks_of[position])
+    for (counsel, party), count in counts.items():
+        chunks = tuple(sorted(evidence[counsel, party]))
+        yield Relationship(RelationType.COUNSEL_FOR, counsel, party, count, chunks)
+
+
+def filing_edges(context: RelateContext) -> Iterator[Relationship]:
+    """FILED_ON to every date marked ``filed``; DECIDED_BY to the court marked ``heading``."""
+    counts: Counter[tuple[RelationType, str]] = Counter()
+    evidence: dict[tuple[RelationType, str], set[int]] = defaultdict(set)
+    for position, mention in enumerate(context.mentions):
+        if mention.type is EntityType.DATE and mention.attributes.get("filed") == "true":
+            key = (RelationType.FILED_ON, context.assignments[position])
+        elif mention.type is EntityType.COURT and mention.attributes.get("heading") == "true":
+            key = (RelationType.DECIDED_BY, context.assignments[position])
+        else:
+            continue
+        counts[key] += 1
+        evidence[key].update(context.chunks_of[position])
+    for (kind, entity), count in counts.items():
+        chunks = tuple(sorted(evidence[kind, entity]))
+        yield Relationship(kind, DOCUMENT_NODE, entity, count, chunks)
+
+
 #: The edge builders :func:`relate` always runs, in no particular order.
 EDGE_BUILDERS: tuple[EdgeBuilder, ...] = (
     citation_edges,
     role_edges,
     case_party_edges,
+    judge_edges,
+    counsel_edges,
+    filing_edges,
 )
 #: Builders run only when their :class:`RelateOptions` flag is set.
 OPTIONAL_EDGE_BUILDERS: tuple[EdgeBuilder, ...] = (co_occurrence_edges,)

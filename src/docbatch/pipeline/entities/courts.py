@@ -64,11 +64,66 @@ _CIRCUIT_NAME = re.compile(
     rf"(?P<n>{'|'.join(_ORDINALS)}|D\.C\.|Federal)\s+Circuit\b",
     re.IGNORECASE,
 )
+#: A federal district named alone in prose: "filed in the Central District of California",
+#: "a matter before the District of Minnesota" (not "the District of Columbia").
+_BARE_DISTRICT = re.compile(
+    r"(?<=\bthe\s)(?:(?P<dir>Northern|Southern|Eastern|Western|Central|Middle)\s+)?District\s+of\s+"
+    rf"(?!Columbia)(?P<state>{_NAME_ALT})\b"
+)
 _DISTRICT_NAME = re.compile(
     r"\bUnited\s+States\s+District\s+Court\s*(?:,\s*|for\s+the\s+)?"
     rf"(?:(?P<dir>{'|'.join(_DIRECTIONS)})\s+)?District\s+of\s+(?P<state>{_NAME_ALT})\b",
     re.IGNORECASE,
 )
+
+
+#: States with one federal district, so "USDC Colorado" in an ECF stamp is "D. Colo.".
+_ONE_DISTRICT = frozenset(
+    {"Alaska", "Arizona", "Colorado", "Connecticut", "Delaware", "District of Columbia",
+     "Hawaii", "Idaho", "Kansas", "Maine", "Maryland", "Massachusetts", "Minnesota",
+     "Montana", "Nebraska", "Nevada", "New Hampshire", "New Jersey", "New Mexico",
+     "North Dakota", "Oregon", "Puerto Rico", "Rhode Island", "South Carolina",
+     "South Dakota", "Utah", "Vermont", "Wyoming"}
+)  # fmt: skip
+_USDC = re.compile(
+    rf"\bUSDC\s+(?P<state>{'|'.join(sorted(_ONE_DISTRICT, key=len, reverse=True))})\b"
+)
+#: "SDNY", "EDNY", "NDCA" in dockets and notices.
+_RUN_TOGETHER = re.compile(r"(?<![\w.])(?P<dir>[NSEWCM])D(?P<state>NY|CA|TX|IL|PA|FL)(?![\w])")
+_RUN_TOGETHER_STATES = {"NY": "New York", "CA": "California", "TX": "Texas", "IL": "Illinois",
+                        "PA": "Pennsylvania", "FL": "Florida"}  # fmt: skip
+#: State courts by name: "Indiana Supreme Court", "SUPREME COURT OF INDIANA", "Missouri
+#: Court of Appeals", "the United States Supreme Court".
+_STATE_SUPREME = re.compile(
+    rf"\b(?:(?P<s1>{_NAME_ALT}|United\s+States)\s+Supreme\s+Court"
+    rf"|Supreme\s+Court\s+of\s+(?:the\s+)?(?P<s2>{_NAME_ALT}|United\s+States))\b",
+    re.IGNORECASE,
+)
+_STATE_APPEALS = re.compile(
+    rf"\b(?:(?P<s1>{_NAME_ALT})\s+Court\s+of\s+Appeals|Court\s+of\s+Appeals\s+of\s+"
+    rf"(?P<s2>{_NAME_ALT}))\b",
+    re.IGNORECASE,
+)
+#: "ELKHART CIRCUIT COURT", "Circuit Court of St. Charles County".
+_LOCAL_COURT = re.compile(
+    r"\b(?:(?P<place>(?:St\.\s)?[A-Z][a-z]+|(?:ST\.\s)?[A-Z]{3,})\s+(?P<kind>Circuit|CIRCUIT|Superior"
+    r"|SUPERIOR|District|DISTRICT)\s+(?:Court|COURT)"
+    r"|(?P<kind2>Circuit|Superior|District)\s+Court\s+of\s+(?P<county>(?:St\.\s)?[A-Z][a-z]+"
+    r"(?:\s[A-Z][a-z]+)?)\s+County)\b"
+)
+_NOT_PLACES = frozenset(
+    {"the", "united", "states", "federal", "state", "this", "said", "county", "our", "a",
+     "appellate", "trial", "lower", "us", "u", "first", "second", "third", "fourth", "fifth",
+     "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "judicial", "any", "each"}
+)  # fmt: skip
+#: A state court in a citation's parenthetical: "(Mo. banc 2010)", "(Mo. App. E.D. 2007)",
+#: "(Tex. App.\u2014El Paso 1989)", "(Ind. 1996)".
+_STATE_PARENTHETICAL = re.compile(
+    rf"\((?P<state>{_STATE_ALT})(?P<app>\s+(?:Ct\.\s+)?App\.)?(?:\s+banc)?"
+    r"(?:\s*(?:[NSEWCM]\.\s?D\.|[\u2014\u2013-][^()\d\n]{2,30}?))?\s+(?:1[6-9]|20)\d\d\)"
+)
+#: Bluebook's names of the intermediate appellate courts that are not "<State> Ct. App.".
+_APPEALS_ABBR = {"Tex.": "Tex. App."}
 
 
 def canonical_court(value: str) -> str | None:
@@ -111,7 +166,8 @@ def _district(direction: str, state: str) -> str:
 
 
 def find_courts(text: str) -> list[RawMention]:
-    """Every court abbreviation, circuit name and district-court heading in ``text``."""
+    """Every court abbreviation, circuit name and district-court heading in ``text``, and
+    state courts by name or in a citation's parenthetical ("(Mo. App. E.D. 2007)")."""
     found: list[RawMention] = []
     for match in _CIRCUIT.finditer(text):
         found.append(_mention(text, match.start(), match.end(), _circuit(match["n"]), 0.9))
@@ -125,6 +181,51 @@ def find_courts(text: str) -> list[RawMention]:
         state = _STATE_NAME[" ".join(match["state"].lower().split())]
         value = _district(direction, state)
         found.append(_mention(text, match.start(), match.end(), value, 0.9))
+    taken = [(m.start, m.end) for m in found]
+    for match in _BARE_DISTRICT.finditer(text):
+        if any(start <= match.start() < end for start, end in taken):
+            continue
+        direction = _DIRECTIONS.get((match["dir"] or "").lower(), "D.")
+        value = _district(direction, _STATE_NAME[" ".join(match["state"].lower().split())])
+        found.append(_mention(text, match.start(), match.end(), value, 0.8))
+    for match in _USDC.finditer(text):
+        value = _district("D.", _STATE_NAME[match["state"].lower()])
+        found.append(_mention(text, match.start(), match.end(), value, 0.85))
+    for match in _RUN_TOGETHER.finditer(text):
+        state = _STATE_NAME[_RUN_TOGETHER_STATES[match["state"]].lower()]
+        found.append(
+            _mention(text, match.start(), match.end(), _district(f"{match['dir']}.D.", state), 0.8)
+        )
+    return found + _state_courts(text)
+
+
+def _state_courts(text: str) -> list[RawMention]:
+    """State courts by name and in citation parentheticals, and local trial courts."""
+    found: list[RawMention] = []
+    for match in _STATE_SUPREME.finditer(text):
+        state = " ".join((match["s1"] or match["s2"]).split()).lower()
+        value = "U.S." if state == "united states" else _STATE_NAME[state]
+        found.append(_mention(text, match.start(), match.end(), value, 0.85))
+    for match in _STATE_APPEALS.finditer(text):
+        abbr = _STATE_NAME[" ".join((match["s1"] or match["s2"]).split()).lower()]
+        value = _APPEALS_ABBR.get(abbr, f"{abbr} Ct. App.")
+        found.append(_mention(text, match.start(), match.end(), value, 0.85))
+    for match in _LOCAL_COURT.finditer(text):
+        place = match["place"] or match["county"]
+        if place.lower() in _NOT_PLACES or place.lower() in _STATE_NAME:
+            continue
+        kind = {"circuit": "Cir. Ct.", "superior": "Super. Ct.", "district": "Dist. Ct."}[
+            (match["kind"] or match["kind2"]).lower()
+        ]
+        county = " Cnty." if match["county"] else ""
+        place = " ".join(w.capitalize() if w.isupper() else w for w in place.split())
+        found.append(_mention(text, match.start(), match.end(), f"{place}{county} {kind}", 0.8))
+    for match in _STATE_PARENTHETICAL.finditer(text):
+        abbr = _STATE_ABBR[re.sub(r"\s", "", match["state"]).lower()]
+        value = _APPEALS_ABBR.get(abbr, f"{abbr} Ct. App.") if match["app"] else abbr
+        start = match.start("state")
+        end = match.end("app") if match["app"] else match.end("state")
+        found.append(_mention(text, start, end, value, 0.8))
     return found
 
 

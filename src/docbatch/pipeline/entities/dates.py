@@ -1,7 +1,8 @@
 """Calendar dates in the usual legal spellings, normalised to ISO 8601.
 
 Recognised: "March 14, 2023", "Mar. 14, 2023", "14 March 2023", "the 14th day of March,
-2023", "2023-03-14" and "03/14/2023" (US month-first order). A bare year is never a date,
+2023", "2023-03-14" and "03/14/2023" (US month-first order), and an ECF stamp's
+"Filed 04/16/21". A bare year is never a date,
 so citation years ("(2007)") and reporter numbers are left alone; the default extractor
 also drops dates inside a citation's own parenthetical (a decision date is citation
 metadata).
@@ -33,6 +34,8 @@ _DATE = re.compile(
             rf"{_YEAR.format(g='y2')}\b",
             r"(?<![\w/-])(?P<y3>1[6-9]\d\d|20\d\d)-(?P<m3>[01]\d)-(?P<d3>[0-3]\d)(?![\w/-])",
             r"(?<![\w/.-])(?P<m4>[01]?\d)/(?P<d4>[0-3]?\d)/(?P<y4>1[6-9]\d\d|20\d\d)(?![\w/])",
+            # an ECF stamp's two-digit year: "Filed 04/16/21"
+            r"(?<=Filed[ ])(?P<m5>[01]\d)/(?P<d5>[0-3]\d)/(?P<y5>\d\d)(?![\w/])",
         )
     ),
     re.IGNORECASE,
@@ -80,12 +83,15 @@ def _to_date(match: re.Match[str]) -> dt.date | None:
         ("m2", "d2", "y2"),
         ("m3", "d3", "y3"),
         ("m4", "d4", "y4"),
+        ("m5", "d5", "y5"),
     ):
         if match[year_group]:
             raw_month = match[month_group]
             month = int(raw_month) if raw_month.isdigit() else parse_month(raw_month)
+            year = int(match[year_group])
+            year += 2000 if year < 100 else 0  # ECF began in the 2000s
             try:
-                return dt.date(int(match[year_group]), month or 0, int(match[day_group]))
+                return dt.date(year, month or 0, int(match[day_group]))
             except ValueError:
                 return None
     return None

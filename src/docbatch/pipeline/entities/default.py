@@ -6,11 +6,14 @@ It runs every finder over the whole text and settles their overlaps:
   text (eyecite drops subsections and cuts C.F.R. sections short);
 - a date inside a citation's own parenthetical is citation metadata, not a date;
 - a case number inside a citation ("No. 12-cv-1, 2001 WL 12345") stays a case number;
-- people and organisations are never reported inside a cited case's name.
+- people and organisations are never reported inside a cited case's name;
+- then :func:`~docbatch.pipeline.entities.roles.mark_roles` marks judges, counsel, the
+  filing date and the document's court for the relate stage.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 from docbatch.models import EntityType
@@ -26,6 +29,7 @@ from docbatch.pipeline.entities.patterns import (
     find_regulations,
     find_statutes,
 )
+from docbatch.pipeline.entities.roles import mark_roles
 
 __all__ = ["DefaultExtractor", "create_default"]
 
@@ -46,7 +50,13 @@ class DefaultExtractor:
 
     def extract(self, text: str) -> list[RawMention]:
         """Every mention the default rules find in ``text``."""
-        scan = find_citations(text, use_hyperscan=self.use_hyperscan)
+        # A line break inside a citation ("499 F.2d\n125") hides it from eyecite; a space
+        # in its place keeps every offset, and the mentions keep the document's own text.
+        scan = find_citations(text.replace("\n", " "), use_hyperscan=self.use_hyperscan)
+        scan = dataclasses.replace(
+            scan,
+            mentions=[dataclasses.replace(m, text=text[m.start : m.end]) for m in scan.mentions],
+        )
         laws = find_statutes(text) + find_regulations(text)
         law_spans = [(m.start, m.end) for m in laws]
         eyecite_laws = [
@@ -57,7 +67,7 @@ class DefaultExtractor:
         citations = [m for m in scan.mentions if m.type is EntityType.CITATION]
         parentheticals = _citation_parentheticals(text, citations)
         dates = [m for m in find_dates(text) if not _overlaps(m, parentheticals)]
-        return [
+        found = [
             *citations,
             *laws,
             *eyecite_laws,
@@ -68,6 +78,7 @@ class DefaultExtractor:
             *find_money(text),
             *find_parties(text, scan.case_name_spans),
         ]
+        return mark_roles(text, found)
 
 
 def _citation_parentheticals(text: str, citations: list[RawMention]) -> list[tuple[int, int]]:

@@ -22,7 +22,7 @@ __all__ = [
 ORG_SUFFIXES: dict[str, str] = {
     key.lower(): key
     for key in (
-        "Inc.", "LLC", "L.L.C.", "Corp.", "Corporation", "Co.", "Company", "Ltd.", "Limited",
+        "Inc.", "Inc", "LLC", "L.L.C.", "Corp.", "Corporation", "Co.", "Company", "Ltd.", "Limited",
         "L.P.", "LP", "LLP", "L.L.P.", "N.A.", "P.C.", "PLC", "plc", "GmbH", "S.A.", "AG",
         "P.A.", "PLLC", "N.V.", "B.V.", "S.p.A.",
     )
@@ -78,6 +78,8 @@ NOT_NAME_WORDS: frozenset[str] = frozenset(
         "hospital", "school", "college", "library", "museum", "council", "committee",
         "coalition", "alliance", "league", "advocate", "advocates", "team", "leadership",
         "staff", "form", "forms", "profile", "office", "clerk", "counsel", "board",
+        # "Appellee (Plaintiff Below)"
+        "below",
     }
 )  # fmt: skip
 

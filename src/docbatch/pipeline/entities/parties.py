@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
+from docbatch.pipeline.entities.blocks import AGENCY, block_parties, reference_parties
 from docbatch.pipeline.entities.names import (
     GIVEN_NAMES,
     LEADING_NOISE,
@@ -55,6 +56,11 @@ _NOT_A_LAW = (
     r"(?!\s+(?:Code|Act|Acts|Law|Laws|Rule|Rules|Statute|Statutes|Regulation|Regulations"
     r"|Clause|Amendment)(?![\w]))"
 )
+#: "Berkshire Life Insurance Company of America", "Insurance Company of North America".
+_OF_PLACE = (
+    r"(?:[ ](?:of|OF)[ ](?:the[ ]|THE[ ])?(?:America|AMERICA|North[ ]America|NORTH[ ]AMERICA"
+    r"|United[ ]States|UNITED[ ]STATES|New[ ]York|NEW[ ]YORK|[A-Z][a-z]+|[A-Z]{3,})(?![ ]?[\w&]))?"
+)
 _SUFFIX = "|".join(re.escape(s) for s in sorted(ORG_SUFFIXES.values(), key=len, reverse=True))
 _SUFFIX_ANY = rf"(?:{_SUFFIX}|{_SUFFIX.upper()})"
 #: After "&" or "of" a firm's name may go on on the next line ("Kilpatrick Townsend &
@@ -62,7 +68,13 @@ _SUFFIX_ANY = rf"(?:{_SUFFIX}|{_SUFFIX.upper()})"
 _JOIN = r"(?:[ ]|[ ]*\n[ ]*)"
 _ORG = re.compile(
     rf"(?<![\w.])(?:{_INITIALS}|{_FIRM_LIST})?(?:{_WORD}[ ](?:(?:&|of|OF|the|THE){_JOIN})?){{0,5}}"
-    rf"{_WORD}(?:,?[ ]{_SUFFIX_ANY}(?![\w]))+{_NOT_A_LAW}"
+    rf"{_WORD}(?:,?[ ]{_SUFFIX_ANY}(?![\w]))+{_OF_PLACE}{_NOT_A_LAW}"
+)
+#: Words that carry a name on over a line break.
+_CONTINUATION = "|".join(
+    [re.escape(s) for s in ORG_SUFFIXES.values()]
+    + [h.title() for h in sorted(ORG_HEADS)]
+    + ["Code", "Act", "Law", "Laws", "Rules?", "Statutes?", "of", "&"]
 )
 #: A head noun must end the name: "Texas Insurance Code", "National Council of the
 #: Churches" and "Rescission of Insurance Policies" name no organisation that ends there.
@@ -70,7 +82,10 @@ _ORG_HEAD = re.compile(
     rf"(?<![\w.])(?:{_WORD}[ ](?:(?:&|of)[ ])?){{1,4}}"
     rf"(?:{'|'.join(h.title() for h in sorted(ORG_HEADS))})(?![\w])"
     rf"(?:[ ]of[ ](?:the[ ])?{_TW}(?:[ ]{_TW}){{0,2}}(?![\w]))?"  # "Calvary Chapel of Bangor"
-    r"(?!\s+(?:of\s+(?:the\s+)?)?[A-Z])"
+    # a capital after it on the same line goes on with the name; on the next line only a
+    # word that goes on a name does ("Standard Insurance\nCompany", "Texas Insurance\nCode")
+    r"(?![ \t]+(?:of[ \t]+(?:the[ \t]+)?)?[A-Z])"
+    rf"(?![ \t]*\n[ \t]*(?:{_CONTINUATION})(?![\w]))"
 )
 _ROLES = {
     "plaintiff": "plaintiff", "defendant": "defendant", "petitioner": "petitioner",
@@ -82,14 +97,28 @@ _ROLE_WORD = (
     r"|Debtor|Movant)s?"
 )
 _CUE_BEFORE = re.compile(rf"\b{_ROLE_WORD}[ ]+(?=[A-Z])")
+#: A caption's right-hand column, cut into the text line by line: ") No. 21-1",
+#: "] Appeal from ...".
+_COLUMN = r"(?:[ \t]*[)\]][^\n]*)?"
+_CAPTION_ROLE = (
+    r"(?i:plaintiff|defendant|petitioner|respondent|appellant|appellee|intervenor|debtor|movant)"
+)
 _CAPTION = re.compile(
-    r"(?m)^(?P<names>[^\n]{3,200}?),[ \t]*(?:\n[ \t]*)?"
-    r"(?P<role>(?i:plaintiff|defendant|petitioner|respondent|appellant|appellee|intervenor"
-    r"|debtor|movant))(?i:s)?(?:[\u2014\u2013-](?i:appellants?|appellees?|petitioners?"
-    r"|respondents?))?[,.]?[ \t]*$"
+    rf"^[ \t]*(?P<names>[^\n)\]]{{3,200}}?),?{_COLUMN}[ \t]*\n"
+    rf"(?:[ \t]*[)\]][ \t]*\n)*[ \t]*"
+    rf"(?P<role>{_CAPTION_ROLE})(?i:s)?(?:[ ]*[\u2014\u2013,-][ ]*(?P<second>(?i:appellant|appellee"
+    r"|petitioner|respondent))(?i:s)?)?"
+    r"(?:[ ]*\((?P<below>(?i:plaintiff|defendant))s?[ ](?i:below)\))?[,.]?"
+    rf"{_COLUMN}[ \t]*$"
+    rf"|^(?P<names2>[^\n]{{3,200}}?),[ \t]*(?P<role2>{_CAPTION_ROLE})(?i:s)?"
+    r"(?:[\u2014\u2013-](?P<second2>(?i:appellant|appellee|petitioner|respondent))(?i:s)?)?"
+    r"[,.]?[ \t]*$",
+    re.MULTILINE,
 )
 #: One name in a caption's list: "A", "B and C", "A; B".
-_CAPTION_PART = re.compile(r"(?:(?:and|AND)[ ]+|;[ ]*)?(?P<p>[^ ;].*?)(?=[ ]+(?:and|AND)[ ]+|;|$)")
+_CAPTION_PART = re.compile(
+    r"(?:(?:and|AND)[ ]+|;\s*)?(?P<p>[^\s;][^;]*?)(?=[ ]+(?:and|AND)[ ]+|;|$)"
+)
 _TITLE = re.compile(
     r"\b(?P<title>(?:Chief |Magistrate |District |Circuit )?Judge|Justice|Hon\.|Honorable|"
     rf"Mr\.|Ms\.|Mrs\.|Dr\.)[ ]+(?P<name>{_PERSON}|{_SURNAME})"
@@ -97,6 +126,13 @@ _TITLE = re.compile(
 _JUDGE_AFTER = re.compile(
     rf"(?P<name>{_PERSON}),[ ]+(?:United[ ]States[ ](?:District|Magistrate|Circuit|Bankruptcy)"
     r"[ ]Judge|U\.S\.(?:D|M)\.J\.|(?:Senior[ ])?(?:Circuit|District)[ ]Judge|C?J\.)"
+)
+#: A government as a party of a caption: "STATE OF INDIANA", "United States of America",
+#: "Commonwealth of Pennsylvania", "People of the State of New York".
+_GOVERNMENT = re.compile(
+    r"(?i:(?:the[ ])?(?:state|commonwealth|people[ ]of[ ]the[ ]state|city|county|town|village)"
+    r"[ ]of[ ](?:[A-Z][a-z]+|[A-Z]+)(?:[ ](?:[A-Z][a-z]+|[A-Z]+)){0,2}"
+    r"|united[ ]states(?:[ ]of[ ]america)?)"
 )
 _CUED_PERSON = re.compile(rf"{_PERSON}|{_SURNAME}(?![\w.])")
 _BARE_PERSON = re.compile(rf"(?<![\w.])(?P<name>{_PERSON})(?![\w])")
@@ -110,10 +146,34 @@ def find_parties(text: str, excluded: Sequence[tuple[int, int]] = ()) -> list[Ra
     found += _titled_people(text)
     found += _organisations(text)
     found += _bare_people(text)
+    found += block_parties(text)
     names = _Spans(excluded)
     kept = [m for m in _best(found) if not names.overlaps(m.start, m.end)]
+    taken = _Spans([(m.start, m.end) for m in kept])
+    # this case's own parties, even where the citation finder saw a cited case's name
+    kept += [m for m in reference_parties(text) if not taken.overlaps(m.start, m.end)]
     kept += _surname_aliases(text, kept, excluded)
-    return _full_names_for_surnames(_best(kept))
+    return _full_names_for_cut_organisations(_full_names_for_surnames(_best(kept)))
+
+
+def _full_names_for_cut_organisations(found: list[RawMention]) -> list[RawMention]:
+    """ "Shake Operations Inc" (a line broke "Steak N / Shake") is the "Steak N Shake
+    Operations Inc" found elsewhere: an organisation whose name ends another one's is it."""
+    names = {m.normalized for m in found if m.type is EntityType.ORGANIZATION}
+    result = []
+    for mention in found:
+        if mention.type is EntityType.ORGANIZATION:
+            longer = sorted(
+                (n for n in names if n.endswith(" " + mention.normalized)), key=len
+            )  # fmt: skip
+            if longer:
+                attributes = {**mention.attributes, "alias_of": longer[0]}
+                mention = RawMention(
+                    mention.type, mention.start, mention.end, mention.text, longer[0],
+                    mention.confidence, attributes,
+                )  # fmt: skip
+        result.append(mention)
+    return result
 
 
 def _full_names_for_surnames(people: list[RawMention]) -> list[RawMention]:
@@ -145,17 +205,78 @@ def _surname(words: Sequence[str]) -> str:
 
 
 def _caption_parties(text: str) -> list[RawMention]:
-    """Names on caption lines ending in ", Plaintiff," / ", Defendants."."""
+    """Names on caption lines ending in ", Plaintiff," / ", Defendants." (also with the role
+    on the next line, a ")" column beside it, "Appellant (Defendant Below)")."""
     found: list[RawMention] = []
     for match in _CAPTION.finditer(text):
-        role = _ROLES[match["role"].lower().rstrip("s")]
-        start = match.start("names")
-        for part in _CAPTION_PART.finditer(match["names"]):
-            begin, end = start + part.start("p"), start + part.end("p")
-            mention = _classify(text, begin, end, 0.95, role)
+        group = "names" if match["names"] is not None else "names2"
+        words = [match[g] for g in ("role", "role2", "second", "second2", "below") if match[g]]
+        roles = [_ROLES[w.lower().rstrip("s")] for w in words]
+        # "Appellant (Defendant Below)": the role here is the first; the other is kept too
+        role, other = roles[0], next((r for r in roles[1:] if r != roles[0]), "")
+        start = match.start(group)
+        if _caption_mentions(text, start, match.end(group), role)[-1:] == [None] or re.search(
+            r"(?:^|[ ])[a-z]+[ \t]*\n[ \t]*$", text[max(0, start - 80) : start]
+        ):
+            # the last name is no name alone: it broke over the lines above
+            start = _caption_start(text, start)
+        for mention in _caption_mentions(text, start, match.end(group), role):
+            if mention is not None and other:
+                mention = RawMention(
+                    mention.type, mention.start, mention.end, mention.text, mention.normalized,
+                    mention.confidence, {**mention.attributes, "appeal_role": other},
+                )  # fmt: skip
             if mention is not None:
                 found.append(mention)
     return found
+
+
+def _caption_mentions(text: str, start: int, end: int, role: str) -> list[RawMention | None]:
+    """The names of a caption's list ("A, B and C; D"), each classified (None: no name)."""
+    found = []
+    for part in _CAPTION_PART.finditer(text[start:end]):
+        begin, stop = start + part.start("p"), start + part.end("p")
+        begin, stop = _strip_et_al(text, begin, stop)
+        begin, stop = _strip_description(text, begin, stop)
+        found.append(_classify(text, begin, stop, 0.95, role))
+    return found
+
+
+def _caption_start(text: str, start: int) -> int:
+    """Where a caption's names begin: up to two lines above the role's line when the
+    names broke over them ("Standard Insurance Company; Dearborn National Life /
+    Insurance Company, / Defendants")."""
+    for _ in range(2):
+        if start == 0:
+            break
+        above_start = text.rfind("\n", 0, start - 1) + 1
+        above = text[above_start : start - 1].strip()
+        if (
+            not re.fullmatch(r"[A-Za-z][A-Za-z ,;&.'\u2019-]*", above)
+            or above.endswith((",", ".", ":"))
+            or re.fullmatch(r"(?i)v\.?|vs\.?|versus|and", above)
+        ):
+            break
+        start = above_start + len(text[above_start:start]) - len(text[above_start:start].lstrip())
+    return start
+
+
+def _strip_description(text: str, start: int, end: int) -> tuple[int, int]:
+    """ "LINDA HILL, survivor of Cecil Hunt" is Linda Hill; "DIRECTOR, OFFICE OF ..." is
+    the office."""
+    piece = text[start:end]
+    tail = re.search(r",[ ]+(?=[a-z])", piece)
+    if tail:
+        end = start + tail.start()
+    head = re.match(r"(?:DIRECTOR|Director|SECRETARY|Secretary|COMMISSIONER|Commissioner),[ ]+",
+                    text[start:end])  # fmt: skip
+    return (start + head.end(), end) if head else (start, end)
+
+
+def _strip_et_al(text: str, start: int, end: int) -> tuple[int, int]:
+    """ "MICHAEL TOFAUTE, et al." is Michael Tofaute."""
+    match = re.search(r",?[ ]+(?:et[ ]+al\.?|ET[ ]+AL\.?)$", text[start:end])
+    return (start, start + match.start()) if match else (start, end)
 
 
 def _cued_parties(text: str) -> list[RawMention]:
@@ -246,8 +367,15 @@ def _surname_aliases(
 
 def _classify(text: str, start: int, end: int, confidence: float, role: str) -> RawMention | None:
     """An organisation or a person for the whole of text[start:end], if it is one."""
-    piece = text[start:end]
-    if _ORG.fullmatch(piece) or _ORG_HEAD.fullmatch(piece):
+    piece = " ".join(text[start:end].split())  # a name may break over lines
+    if _GOVERNMENT.fullmatch(piece) or AGENCY.fullmatch(piece):
+        return _org_mention(text, start, end, confidence, role)
+    # "CALVARY CHAPEL OF BANGOR": head nouns are matched in title case
+    if (
+        _ORG.fullmatch(piece)
+        or _ORG_HEAD.fullmatch(piece)
+        or _ORG_HEAD.fullmatch(display_name(piece))
+    ):
         # "Insurance Company," alone is the last line of a name broken over two lines.
         if not _has_name_words(piece):
             return None

@@ -15,14 +15,27 @@ from docbatch.pipeline.entities.base import RawMention
 __all__ = ["find_case_numbers", "find_court_rules", "find_regulations", "find_statutes"]
 
 _NUMBER = (
-    r"(?:\d{1,2}:)?\d{2,4}-[A-Za-z]{1,4}-\d{2,6}(?:-[A-Z]{1,5})*"  # 1:23-cv-04567-JMF
-    r"|\d{2,4}-\d{1,7}(?:-[A-Z]{1,5})?"  # 21-1234
+    r"(?:\d{1,2}[:-])?\d{2,4}-[A-Za-z]{1,4}-\d{2,6}(?:-[A-Z]{1,5})*"  # 1:23-cv-04567-JMF, 2-15-cv-1
+    r"|\d{2}[A-Z]\d{2}(?:-[A-Z0-9]{2,6}){2,3}"  # Indiana: 49S00-0308-DP-392
+    r"|\d{4}-[A-Z]{2}\d{4,6}|[A-Z]{2}\d{5,7}"  # Missouri: 1711-CC00064, ED108783
+    r"|\d{2,4}-\d{1,7}(?:-\d{2,7})?(?:-[A-Z]{1,5})?"  # 21-1234, 2017-03-1235
+    r"|\d{5,6}-(?:19|20)\d\d"  # a state file number: 80097-2017
     r"|[A-Z]{1,3}\s?\d{2}-\d{2,6}"  # CV 12-3456
 )
 _LABELLED_NUMBER = re.compile(
     r"(?<![\w.])(?:(?P<label>Case|Civil\s+Action|Civ\.\s+A\.|Criminal\s+Action|Crim\.\s+A\."
-    r"|Docket|Dkt\.|Index|Appeal|Misc\.)\s+)?Nos?\.\s*"
+    r"|Docket|Dkt\.|Index|Appeal|Misc\.|Cause|Originating\s+Case|District\s+Case"
+    r"|(?:DC\s+)?Docket)\s+)?(?:Nos?\.|(?<=Case[ ])Number|(?<=Docket[ ])#)[ \t]*:?[ \t]*"
     rf"(?P<num>{_NUMBER}|\d{{3,}}(?=\s*[,.;)]?\s))"
+)
+#: An ECF header names the case: "Case: 14-1326 Document: 3", "Case 17-3510, Document 1-1".
+_ECF_CASE = re.compile(
+    rf"(?<![\w.])(?:Appellate\s+)?Case:?[ ]+(?P<num>{_NUMBER})(?=,?[ ]+Doc(?:ument|\.)?\b)"
+)
+#: "Georgia Bar No. 462110", "Direct Dial No. 513-564-7036": numbers, not cases.
+_NOT_A_CASE = re.compile(
+    r"(?i:\b(?:bar|dial|phone|tel\.?|telephone|fax|registration|entry|account|serial|policy"
+    r"|claim|patent|page|room|suite|document|id)\s*)$"
 )
 #: A federal docket number is unmistakable even without "No.".
 _BARE_FEDERAL = re.compile(
@@ -36,13 +49,31 @@ _RULE_NAMES = {"civil procedure": "civ", "criminal procedure": "crim", "evidence
                "appellate procedure": "app", "bankruptcy procedure": "bankr"}  # fmt: skip
 _SUBSECTIONS = r"(?:\([a-zA-Z0-9]{1,5}\))*"
 _COURT_RULE = re.compile(
-    r"\bFed\.\s?R\.\s?(?P<set>Civ|Crim|App|Evid|Bankr)\.(?:\s?P\.)?\s*"
+    r"\b(?i:Fed)\.\s?(?i:R)\.\s?(?P<set>(?i:Civ|Crim|App|Evid|Bankr))\.(?:\s?(?i:P)\.?)?\s*"
     rf"(?P<num>\d{{1,4}}(?:\.\d+)?{_SUBSECTIONS})"
     r"|\bFederal\s+Rules?\s+of\s+(?P<name>Civil\s+Procedure|Criminal\s+Procedure"
     r"|Appellate\s+Procedure|Evidence|Bankruptcy\s+Procedure)\s+"
     rf"(?P<num2>\d{{1,4}}(?:\.\d+)?{_SUBSECTIONS})"
+    r"|\b(?P<abbr>FRAP|FRCP|FRCrP|FRE|FRBP)\s+(?:Rule\s+)?"
+    rf"(?P<num3>\d{{1,4}}(?:\.\d+)?{_SUBSECTIONS})"
 )
-
+_MORE_RULES = re.compile(
+    rf"(?:,[ ]*|\s+(?:or|and)\s+)(?P<num>\d{{1,4}}(?:\.\d+)?{_SUBSECTIONS})"
+    r"(?=[\s,.;)]|$)(?!\s+(?:[A-Z0-9]|U\.|C\.))"
+)
+_ABBREVIATED_RULES = {"frap": "app", "frcp": "civ", "frcrp": "crim", "fre": "evid", "frbp": "bankr"}
+_CIRCUITS = {"first": "1st", "second": "2d", "third": "3d", "fourth": "4th", "fifth": "5th",
+             "sixth": "6th", "seventh": "7th", "eighth": "8th", "ninth": "9th", "tenth": "10th",
+             "eleventh": "11th", "federal": "Fed.", "fed.": "Fed.", "2nd": "2d", "3rd": "3d",
+             "d.c.": "D.C."}  # fmt: skip
+#: Circuit rules: "5th Cir. R. 47.5", "Fifth Circuit Rule 47.5.4", "3d Cir. L.A.R. 113",
+#: "3rd Circuit LAR Misc. 107.2", "Federal Circuit Rule 47.3".
+_CIRCUIT_RULE = re.compile(
+    r"\b(?P<circuit>1st|2d|2nd|3d|3rd|[4-9]th|1[01]th|D\.C\.|Fed\.|First|Second|Third|Fourth"
+    r"|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Eleventh|Federal)\s+Cir(?:cuit|\.)\s+"
+    r"(?:(?P<local>L\.\s?A\.\s?R\.|LAR|Local\s+Appellate\s+Rules?|I\.\s?O\.\s?P\.)|R\.|Rules?)\s*"
+    r"(?P<misc>Misc\.\s+)?(?P<num>\d{1,4}(?:[.-]\d+)*(?:\([a-z0-9]{1,4}\))*)"
+)
 _SECTION_NO = r"\d+[A-Za-z]*(?:[.\-:/]\d+[A-Za-z]*)*" + _SUBSECTIONS
 # A following number is another section only when no code name follows it
 # ("§ 1331, 28 U.S.C. § 1332" is two citations).
@@ -64,14 +95,17 @@ _STATES = (
 #: "Cal. Civ. Code", "N.Y. Gen. Bus. Law", "Tex. Civ. Prac. & Rem. Code Ann.", "Fla. Stat.",
 #: "Mass. Gen. Laws ch. 93A,", "Del. Code Ann. tit. 10,", "Cal. Code Civ. Proc.".
 _ABBREVIATED_STATE_CODE = (
-    r"(?:[A-Z][a-z]{1,5}\.|[A-Z]\.[A-Z]\.|N\.\s?Y\.|Ohio|Iowa|Utah|Idaho|Alaska)"
-    r"(?:\s+(?:[A-Z][A-Za-z]*\.?|&)){0,5}?\s+(?:Code|Law|Laws|Stat\.|Rev\.\s+Stat\.|Comp\.\s+Laws)"
-    r"(?:\s+[A-Z][a-z]{1,6}\.){0,2}(?:\s+Ann\.)?(?:\s+(?:tit\.|ch\.)\s+\w+,)?"
+    r"(?:[A-Z][a-z]{1,5}\.|[A-Z]\.[A-Z]\.|N\.\s?Y\.|Ohio|Iowa|Utah|Idaho|Alaska"
+    r"|(?:TEX|CAL|FLA|ILL|IND|MASS|MICH|MINN|MO|N\.Y\.|OHIO|PA|VA|WASH|WIS|GA|ALA|ARIZ|COLO"
+    r"|CONN|KAN|KY|LA|MD|NEV|N\.J\.|OKLA|OR|TENN)\.?)"
+    r"(?:\s+(?:[A-Z][A-Za-z]*\.?|&)){0,5}?\s+(?:Code|CODE|Law|LAW|Laws|LAWS|Stat\.|STAT\."
+    r"|Rev\.\s+Stat\.|REV\.\s+STAT\.|Comp\.\s+Laws)"
+    r"(?:\s+[A-Z][a-z]{1,6}\.){0,2}(?:\s+(?:Ann|ANN)\.)?(?:\s+(?:tit\.|ch\.)\s+\w+,)?"
 )
 #: "Texas Insurance Code", "Florida Statutes", "New York General Business Law".
 _SPELLED_STATE_CODE = (
     rf"(?:{_STATES})(?:\s+(?:[A-Z][a-z]+|&|and|of)){{0,5}}?"
-    r"\s+(?:Code|Statutes|Laws?|Revised\s+Statutes)(?:\s+Annotated)?,?"
+    r"\s+(?:[Cc]ode|Statutes|Laws?|Revised\s+Statutes)(?:\s+Annotated)?,?"
 )
 #: Codes cited by their initials; they may go without "§" ("N.J.S.A. 2A:14-2").
 _INITIALS_CODE = (
@@ -106,6 +140,12 @@ def find_case_numbers(text: str) -> list[RawMention]:
     for match in _LABELLED_NUMBER.finditer(text):
         if _PUBLIC_LAW.search(text, max(0, match.start() - 8), match.start()):
             continue  # "Pub. L. No. 111-203" is a statute, not a case
+        if not match["label"] and _NOT_A_CASE.search(
+            text, max(0, match.start() - 20), match.start()
+        ):
+            continue
+        if (match["label"] or "").startswith(("Docket", "Dkt")) and len(match["num"]) < 5:
+            continue  # "Docket No. 477" is an entry on a docket, not a case
         label = " ".join((match["label"] or "No.").split())
         number = " ".join(match["num"].split())
         confidence = 0.95 if match["label"] else 0.8
@@ -113,6 +153,11 @@ def find_case_numbers(text: str) -> list[RawMention]:
             _mention(EntityType.CASE_NUMBER, text, match, number, confidence, {"label": label})
         )
         taken.append(match.span())
+    for match in _ECF_CASE.finditer(text):
+        if not any(s <= match.start("num") < e for s, e in taken):
+            found.append(_mention(EntityType.CASE_NUMBER, text, match, match["num"], 0.85,
+                                  {"label": "Case"}))  # fmt: skip
+            taken.append(match.span())
     for match in _BARE_FEDERAL.finditer(text):
         if not any(s <= match.start() < e for s, e in taken):
             found.append(_mention(EntityType.CASE_NUMBER, text, match, match[0], 0.85))
@@ -120,16 +165,39 @@ def find_case_numbers(text: str) -> list[RawMention]:
 
 
 def find_court_rules(text: str) -> list[RawMention]:
-    """Federal rules ("Fed. R. Civ. P. 12(b)(6)", "Federal Rule of Evidence 702")."""
+    """Federal rules ("Fed. R. Civ. P. 12(b)(6)", "Federal Rule of Evidence 702", "FRAP
+    28(j)") and circuit rules ("5th Cir. R. 47.5", "3d Cir. L.A.R. 113")."""
     found = []
     for match in _COURT_RULE.finditer(text):
         if match["set"]:
             key, number = match["set"].lower(), match["num"]
+        elif match["abbr"]:
+            key, number = _ABBREVIATED_RULES[match["abbr"].lower()], match["num3"]
         else:
             key, number = _RULE_NAMES[" ".join(match["name"].lower().split())], match["num2"]
         normalized = f"Fed. R. {_RULE_SETS[key]} {number}"
         attributes = {"rule_set": key, "rule": number}
         found.append(_mention(EntityType.COURT_RULE, text, match, normalized, 0.95, attributes))
+        position = match.end()
+        # "FRAP 12(a), 32(a)", "Fed. R. Civ. P. 12(b) and 56": one rule set, several rules
+        while (more := _MORE_RULES.match(text, position)) is not None:
+            number = more["num"]
+            normalized = f"Fed. R. {_RULE_SETS[key]} {number}"
+            start, end = more.span("num")
+            found.append(
+                RawMention(EntityType.COURT_RULE, start, end, text[start:end], normalized, 0.9,
+                           {"rule_set": key, "rule": number})
+            )  # fmt: skip
+            position = more.end()
+    for match in _CIRCUIT_RULE.finditer(text):
+        circuit = _CIRCUITS.get(match["circuit"].lower(), match["circuit"])
+        kind = "L.A.R." if match["local"] and "o" not in match["local"].lower() else "R."
+        if match["local"] and "o" in match["local"].lower():
+            kind = "I.O.P."
+        misc = "Misc. " if match["misc"] else ""
+        normalized = f"{circuit} Cir. {kind} {misc}{match['num']}"
+        attributes = {"rule_set": f"{circuit} Cir.", "rule": match["num"]}
+        found.append(_mention(EntityType.COURT_RULE, text, match, normalized, 0.9, attributes))
     return found
 
 

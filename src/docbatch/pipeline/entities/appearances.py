@@ -1,0 +1,140 @@
+"""Appearance paragraphs of an appellate opinion: who argued and who was on brief, for whom.
+
+"Roger K. Gannam, with whom Mathew D. Staver, ... and Liberty Counsel were on brief, for
+appellant." and "Stephen M. Crampton and Thomas More Society on brief for Emmanuel Bible
+Baptist Church, Grace Community Chapel, ..., amici curiae." name counsel (people and
+firms) and, for amici, a list of organisations. :func:`find_appearances` reads each such
+paragraph into its counsel, its client (a role such as "appellant", or none for amici) and
+the amici it names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from docbatch.models import EntityType
+from docbatch.pipeline.entities.base import RawMention
+from docbatch.pipeline.entities.names import GIVEN_NAMES, NOT_NAME_WORDS, display_name
+
+__all__ = ["Appearance", "find_appearances"]
+
+_ROLE = (
+    r"(?P<role>(?:plaintiffs?|defendants?)(?:[- ](?:appellants?|appellees?))?|appellants?"
+    r"|appellees?|petitioners?|respondents?|intervenors?)"
+)
+#: "..., for appellant." and "..., for the employer-appellant, Acme Services, Inc."
+_FOR_PARTY = re.compile(
+    rf",?\s+for\s+(?:the\s+)?(?:[a-z]+-)?{_ROLE}"
+    r"(?:,[ \t]+(?P<client>[A-Z][^\n]{2,120}?(?:\n[^\n]{1,120}?)?))?\.[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_FOR_AMICI = re.compile(
+    r"\s+on\s+brief,?\s+for\s+(?P<amici>[\s\S]{3,1500}?),?\s+amic(?:us|i)\s+curiae\."
+)
+_COUNSEL_SPLIT = re.compile(
+    r",?\s+with\s+whom\s+|,?\s+(?:were\s+|was\s+)?on\s+brief,?"
+    r"|,\s+(?:and\s+)?(?!Jr\.|Sr\.|JR\.|III\b|II\b|IV\b)|\s+and\s+"
+)
+_LIST_SPLIT = re.compile(r",\s+(?:and\s+)?(?!Jr\.|Sr\.|Inc\.|LLC|LLP)")
+_CONNECTORS = frozenset({"of", "the", "for", "and", "in", "&", "de", "la", "del", "on"})
+_TITLES = frozenset(
+    {"attorney", "attorneys", "general", "deputy", "assistant", "solicitor", "counsel,"}
+)
+_PERSON = re.compile(
+    r"(?:[A-Z]\.[ ])?[A-Z][a-z'\u2019]+(?:[- ][A-Z][a-z'\u2019]+)*(?:[ ][A-Z]\.)*"
+    r"(?:[ ][A-Z][a-z'\u2019]+(?:-[A-Z][a-z'\u2019]+)?)(?:,?[ ](?:Jr\.|Sr\.|II|III|IV))?"
+)
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """One appearance paragraph: its span, the client role (None for amici), the counsel
+    and the amici it names, and the client's name when the paragraph gives it."""
+
+    start: int
+    end: int
+    role: str | None
+    counsel: tuple[RawMention, ...]
+    amici: tuple[RawMention, ...]
+    #: The party named after the role ("for the employer-appellant, Acme, Inc."), if any.
+    client: str = ""
+
+
+def find_appearances(text: str) -> list[Appearance]:
+    """Every appearance paragraph of ``text``."""
+    found = []
+    for match in _FOR_PARTY.finditer(text):
+        start = _paragraph_start(text, match.start())
+        counsel = _items(text, start, match.start(), _COUNSEL_SPLIT)
+        if counsel:
+            role = match["role"].lower().split("-")[-1].split()[-1].rstrip("s")
+            client = match["client"] or ""
+            found.append(Appearance(start, match.end(), role, tuple(counsel), (), client))
+    for match in _FOR_AMICI.finditer(text):
+        start = _paragraph_start(text, match.start())
+        counsel = _items(text, start, match.start(), _COUNSEL_SPLIT)
+        amici = _items(text, *match.span("amici"), _LIST_SPLIT, organisations_only=True)
+        if counsel or amici:
+            found.append(Appearance(start, match.end(), None, tuple(counsel), tuple(amici)))
+    return found
+
+
+def _paragraph_start(text: str, offset: int) -> int:
+    """After the last line that ends a sentence before ``offset`` (at most 1,500 back)."""
+    floor = max(0, offset - 1500)
+    ends = list(re.finditer(r"[.:;][ \t]*\n", text[floor:offset]))
+    return floor + ends[-1].end() if ends else floor
+
+
+def _items(
+    text: str, start: int, end: int, split: re.Pattern[str], *, organisations_only: bool = False
+) -> list[RawMention]:
+    """The names of a list, each a person ("Roger K. Gannam") or an organisation."""
+    found = []
+    position = start
+    pieces = [*split.finditer(text, start, end), None]
+    for separator in pieces:
+        stop = separator.start() if separator is not None else end
+        mention = _item(text, position, stop, organisations_only)
+        if mention is None and position == start and "\n" in text[position:stop].strip():
+            # the paragraph began on an earlier line that ended without a period
+            last_line = text.rfind("\n", position, stop - 1) + 1
+            mention = _item(text, last_line, stop, organisations_only)
+        if mention is not None:
+            found.append(mention)
+        position = separator.end() if separator is not None else end
+    return found
+
+
+def _item(text: str, start: int, end: int, organisations_only: bool) -> RawMention | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1] in " \t\n,":
+        end -= 1
+    flat = " ".join(text[start:end].split())
+    words = flat.split()
+    if not words or any(w.lower() in _TITLES for w in words):
+        return None
+    if not organisations_only and _is_person(flat):
+        return _mention(EntityType.PERSON, text, start, end)
+    capitalised = all(w[0].isupper() or w.lower() in _CONNECTORS for w in words)
+    if capitalised and len(words) >= 2 and words[-1].lower() not in _CONNECTORS:
+        return _mention(EntityType.ORGANIZATION, text, start, end)
+    return None
+
+
+def _is_person(name: str) -> bool:
+    """A name with an initial ("Roger K. Gannam") or a known given name; "Bernstein Shur"
+    and "Cozen O'Connor", firms, have neither."""
+    if not _PERSON.fullmatch(name):
+        return False
+    words = [w.strip(",.").lower() for w in name.split()]
+    if any(w in NOT_NAME_WORDS for w in words):
+        return False
+    return bool(re.search(r"(?:^|[ ])[A-Z]\.", name)) or words[0] in GIVEN_NAMES
+
+
+def _mention(kind: EntityType, text: str, start: int, end: int) -> RawMention:
+    raw = text[start:end]
+    return RawMention(kind, start, end, raw, display_name(raw), 0.85)

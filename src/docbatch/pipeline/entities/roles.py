@@ -1,0 +1,440 @@
+"""The parts people, courts and dates play in a filing: judges, counsel, the filing date
+and the court of the document.
+
+:func:`mark_roles` reads the patterns real filings use and returns the mentions with
+attributes the relate stage turns into typed edges:
+
+- a person's ``role`` is ``"judge"`` for "Before Barksdale, Stewart, and Dennis, Circuit
+  Judges", "Dickson, Justice.", "Shepard, C.J., and Sullivan and Boehm, JJ., concur.",
+  "James M. Dowd, Judge", "DC Judge: Failla" and "The Honorable Gene R. Duffin"; judges
+  named only by surname there become person mentions;
+- ``counsel_for`` holds the client, as written ("Appellant", "Haitao Xiang"), of an
+  attorney or firm in a signature block ("/s/ Name ... Counsel for X", "Attorney for
+  Appellant"), under an "ATTORNEYS FOR APPELLEE" column heading, or after "through its
+  attorneys, A and B of Firm";
+- a date's ``filed`` is ``"true"`` after "Filed:", "Date Filed:", "FILED", "Dated:" or
+  "Date:", or on a line of its own in the document's heading;
+- a court's ``heading`` is ``"true"`` for the court that heads the document ("UNITED
+  STATES COURT OF APPEALS FOR THE FIFTH CIRCUIT"), or, with no such heading, the court of
+  an ECF stamp.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterator, Sequence
+
+from docbatch.models import EntityType
+from docbatch.pipeline.entities.appearances import find_appearances
+from docbatch.pipeline.entities.base import RawMention
+from docbatch.pipeline.entities.blocks import counsel_block, counsel_names
+from docbatch.pipeline.entities.names import NOT_NAME_WORDS, ORG_SUFFIXES, display_name
+
+__all__ = ["HEADING_CHARS", "mark_roles"]
+
+#: A document's heading (its court, caption and date) is within this many characters.
+HEADING_CHARS = 2500
+
+_WORD = r"(?:[A-Z][a-z]+(?:[-'\u2019][A-Z][a-z]+)?|[A-Z]{2,}(?:[-'\u2019][A-Z]{2,})?)"
+_NAME = (
+    rf"(?:(?:{_WORD}|[A-Z]\.)[ ]){{0,3}}(?:Ste?\.[ ])?{_WORD}"
+    r"(?:,?[ ](?:Jr\.|Sr\.|JR\.|SR\.|II|III|IV)(?![\w]))?"
+)
+_ONE_TITLE = (
+    r"(?:Chief[ ]Justice|Justice|Chief[ ]Judge|(?:Senior[ ])?(?:Circuit|District|Magistrate"
+    r"|Bankruptcy)[ ]Judge|Judge|C\.[ ]?J\.|P\.[ ]?J\.|J\.)"
+)
+_TITLES = r"(?:JJ\.|(?:Senior[ ])?(?:Circuit[ ]|District[ ])?Judges|Justices)"
+_SINGLE_JUDGE = re.compile(rf"(?<![\w.,])(?P<name>{_NAME}),[ ]{_ONE_TITLE}(?![\w])")
+_JUDGE_LIST = re.compile(
+    rf"(?<![\w.])(?P<names>{_NAME}(?:,[ ]{_NAME})*,?[ ](?:and|AND)[ ]{_NAME}),[ ]{_TITLES}(?![\w])"
+)
+_JUDGE_LABEL = re.compile(rf"\b(?:DC|District|Trial)[ ]Judge:[ ]*(?P<name>{_NAME})")
+_JUDGE_TITLES = frozenset({"judge", "justice", "hon.", "honorable", "chief judge"})
+
+#: A client ends at the line's end or at a column gap ("ATTORNEY FOR APPELLANT<tab>...").
+_CLIENT = r"(?P<client>[^\n\t]{2,120}?)(?=\t|[ ]{2,}|[ ]*$)"
+_COUNSEL_CUE = re.compile(rf"(?i:\b(?:attorneys?|counsel))[ ]+(?i:for)[ ]+{_CLIENT}", re.MULTILINE)
+_THROUGH = re.compile(
+    r"\bthrough\s+(?:its|his|her|their)\s+(?:undersigned\s+)?(?:attorneys?|counsel),?\s+"
+    r"(?P<list>[^;:()\n]{3,200}?)(?=,[ ]+(?:states|alleges|submits|files|moves|hereby)|[;:(]|$)",
+    re.MULTILINE,
+)
+_LIST_NAME = re.compile(rf"(?<![\w.])(?P<name>{_NAME})(?![\w])")
+_ROLE_WORDS = re.compile(
+    r"(?i)^(?:the[ ]+)?(?:plaintiff|defendant|petitioner|respondent|appellant|appellee"
+    r"|intervenor|debtor|movant|amicus|cross-appellant|cross-appellee)s?(?:\(s\))?"
+    r"(?:[ ]*[-\u2013\u2014][ ]*(?:appellant|appellee|petitioner|respondent)s?)?$"
+)
+#: A line of prose (five words or more, ending a sentence) ends a signature block.
+_PROSE = re.compile(r"(?:\S+[ ]+){4,}\S*[.:]\s*$")
+
+_FILED_CUE = re.compile(
+    r"(?:Date[ ]Filed|Filed|FILED|Dated|DATED|Date|DATE|Decided|DECIDED|Entered|ENTERED)"
+    r"[ \t]*:?[ \t]*$"
+)
+#: "Case: 20-16276, 08/05/2020, ID: 11778722" and "Case 17-3510, Document 1-1, 10/31/2017":
+#: the ECF header's date is the filing date.
+_ECF_DATE_BEFORE = re.compile(
+    r"(?:Case:?|Appellate[ ]Case:?)[ ]+[\w:-]+,(?:[ ]+Document[ ][\w-]+,)?[ ]*$"
+)
+#: "August 5, 2020 Respectfully Submitted,": the date of the signature.
+_SIGNED_AFTER = re.compile(r"[ \t]*(?:Respectfully[ ]+[Ss]ubmitted|Sincerely)")
+_ECF_STAMP = re.compile(r"(?m)^[ \t]*(?:Case|Appellate Case|USCA\d*[ ]Case)\b[^\n]*Filed")
+
+
+def mark_roles(text: str, mentions: Sequence[RawMention]) -> list[RawMention]:
+    """``mentions`` with judge, counsel, filing-date and document-court attributes, plus
+    person mentions for judges named only by surname in a judge cue."""
+    party_types = (EntityType.PERSON, EntityType.ORGANIZATION)
+    people = [m for m in mentions if m.type in party_types]
+    others = [m for m in mentions if m.type not in party_types]
+    people = _judges(text, people)
+    people = _appellants(text, people)
+    people = _counsel(text, people)
+    others = [_date_role(text, m) if m.type is EntityType.DATE else m for m in others]
+    return [*_heading_court(text, others), *people]
+
+
+def _with(mention: RawMention, **attributes: str) -> RawMention:
+    return dataclasses.replace(mention, attributes={**mention.attributes, **attributes})
+
+
+# --- judges -------------------------------------------------------------------------------
+
+
+def _judge_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of the names a judge cue names."""
+    for match in _SINGLE_JUDGE.finditer(text):
+        if text[max(0, match.start() - 1) : match.start()] == "(":
+            continue  # "(Roberts, C.J., concurring)": a judge of the case cited
+        yield _trim(text, *match.span("name"))
+    for match in _JUDGE_LIST.finditer(text):
+        offset = match.start("names")
+        for name in _LIST_NAME.finditer(match["names"]):
+            yield _trim(text, offset + name.start(), offset + name.end())
+    for match in _JUDGE_LABEL.finditer(text):
+        yield match.span("name")
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop a leading "Before", "The", "Honorable" from a judge's name."""
+    while True:
+        match = re.match(
+            r"(Before|BEFORE|The|THE|Honorable|HONORABLE|Hon\.|and|AND)[ :]+", text[start:end]
+        )
+        if match is None:
+            return start, end
+        start += match.end()
+
+
+def _judges(text: str, people: list[RawMention]) -> list[RawMention]:
+    result = list(people)
+    for start, end in _judge_spans(text):
+        name = text[start:end]
+        words = [w.strip(",.").lower() for w in name.split()]
+        if not words or any(w in NOT_NAME_WORDS or w in ORG_SUFFIXES for w in words):
+            continue
+        clash = [i for i, m in enumerate(result) if m.start < end and start < m.end]
+        if not clash:
+            result.append(
+                RawMention(EntityType.PERSON, start, end, name, display_name(name), 0.85,
+                           {"role": "judge"})
+            )  # fmt: skip
+        for index in clash:
+            if result[index].type is EntityType.PERSON and not result[index].attributes.get("role"):
+                result[index] = _with(result[index], role="judge")
+    return [
+        _with(m, role="judge")
+        if m.type is EntityType.PERSON and not m.attributes.get("role")
+        and m.attributes.get("title", "").lower() in _JUDGE_TITLES
+        else m
+        for m in result
+    ]  # fmt: skip
+
+
+#: "A notice of appeal filed by X", "the petition for review filed by X".
+_FILED_BY = re.compile(
+    r"(?i:(?P<what>notice\s+of\s+appeal|appeal|petition\s+for\s+review|petition)"
+    r"\s+(?:was\s+)?filed\s+by)\s+"
+)
+
+
+def _appellants(text: str, people: list[RawMention]) -> list[RawMention]:
+    """ "A notice of appeal filed by X": X appeals; "a petition for review filed by X": X
+    petitions. Only for a party nothing else gave a role."""
+    starts = {m.start: i for i, m in enumerate(people)}
+    for cue in _FILED_BY.finditer(text):
+        index = starts.get(cue.end())
+        if index is None or people[index].attributes.get("role"):
+            continue
+        role = "petitioner" if "review" in cue["what"].lower() else "appellant"
+        people[index] = _with(people[index], role=role)
+    return people
+
+
+# --- counsel ------------------------------------------------------------------------------
+
+
+def _counsel(text: str, people: list[RawMention]) -> list[RawMention]:
+    """Give attorneys and firms a ``counsel_for`` attribute (the client, as written)."""
+    people = _appearances(text, people)
+    clients: dict[int, str] = {}
+    added: list[RawMention] = []
+    lines = _Lines(text)
+    for cue in _COUNSEL_CUE.finditer(text):
+        client = _client(text, cue, people)
+        if client is None:
+            continue
+        people = _give_role(people, client, cue["client"])
+        line = lines.number(cue.start())
+        if line < 12 and lines.is_heading_cell(cue.start()):
+            begin, end = lines.starts[min(line + 1, len(lines.starts) - 1)], lines.block_end(line)
+            taken = [(m.start, m.end) for m in people]
+            people += [
+                m for m in counsel_names(text, begin, end)
+                if not any(m.start < e and s < m.end for s, e in taken)
+            ]  # fmt: skip
+            members = lines.column_below(line, cue.start(), people)
+        else:
+            begin = lines.block_start(line)
+            taken = [(m.start, m.end) for m in people]
+            people += [
+                m for m in counsel_block(text, begin, lines.starts[line])
+                if not any(m.start < e and s < m.end for s, e in taken)
+            ]  # fmt: skip
+            members = lines.block_above(line, cue.start(), people)
+        for index in members:
+            if _names_client(people[index], client) or people[index].attributes.get("role"):
+                continue  # a party or a judge in the block is nobody's counsel
+            clients.setdefault(index, client)
+    for match in _THROUGH.finditer(text):
+        client_index = _party_before(people, match.start())
+        if client_index is None:
+            continue
+        client = people[client_index].text
+        start, end = match.span("list")
+        found = [i for i, m in enumerate(people) if start <= m.start and m.end <= end]
+        for index in found:
+            clients.setdefault(index, client)
+        added += _listed_attorneys(text, start, end, people, client)
+    result = [_with(m, counsel_for=clients[i]) if i in clients else m for i, m in enumerate(people)]
+    return result + added
+
+
+def _appearances(text: str, people: list[RawMention]) -> list[RawMention]:
+    """Counsel and amici of appearance paragraphs ("X, with whom Y was on brief, for
+    appellant."): listed names replace the pieces of them found before, and counsel for a
+    party get its role as their client."""
+    for appearance in find_appearances(text):
+        items = [*appearance.counsel, *appearance.amici]
+        people = [m for m in people if not any(_inside(m, i) for i in items)]
+        client = appearance.client or (appearance.role or "").capitalize()
+        if appearance.client and appearance.role:
+            people = _give_role(people, appearance.client, appearance.role)
+        for item in items:
+            overlapping = [
+                i for i, m in enumerate(people) if m.start < item.end and item.start < m.end
+            ]
+            if not overlapping:
+                people.append(item)
+                overlapping = [len(people) - 1]
+            if client and item in appearance.counsel:
+                for index in overlapping:
+                    if "counsel_for" not in people[index].attributes:
+                        people[index] = _with(people[index], counsel_for=client)
+    return people
+
+
+def _inside(mention: RawMention, item: RawMention) -> bool:
+    """``mention`` is a piece of ``item`` (inside it, and not all of it)."""
+    inner = item.start <= mention.start and mention.end <= item.end
+    return inner and (mention.start, mention.end) != (item.start, item.end)
+
+
+def _client(text: str, cue: re.Match[str], people: Sequence[RawMention]) -> str | None:
+    """The client of a counsel cue: a name, or a role word ("Appellant") - then the party
+    named alone on the next line when there is one ("Attorney for Appellant\\nAcme")."""
+    client = re.split(r"[,;.]|[ ]{2,}|\t", cue["client"].strip())[0].strip()
+    client = re.sub(r"(?i)^(?:the|all)[ ]+", "", client)
+    if not re.match(r"[A-Z]", client):
+        return None
+    if _ROLE_WORDS.match(client):
+        following = text.find("\n", cue.end())
+        if following >= 0:
+            line_end = text.find("\n", following + 1)
+            line_end = len(text) if line_end < 0 else line_end
+            line = text[following + 1 : line_end].strip(" \t,")
+            if any(m.text.strip(" ,") == line for m in people if following < m.start < line_end):
+                return line
+    return client
+
+
+def _give_role(people: list[RawMention], client: str, cue: str) -> list[RawMention]:
+    """ "Attorney for Appellant" over a party named on the next line: that party is the
+    appellant, when nothing else gave it a role."""
+    role = _ROLE_WORDS.match(re.split(r"[,;.]|[ ]{2,}|\t", cue.strip())[0].strip())
+    if role is None or _ROLE_WORDS.match(client):
+        return people
+    word = re.sub(r"(?i)^the[ ]+|\(s\)$", "", role[0]).lower().split("-")[0].rstrip("s")
+    return [
+        _with(m, role=word) if _names_client(m, client) and not m.attributes.get("role") else m
+        for m in people
+    ]
+
+
+def _names_client(mention: RawMention, client: str) -> bool:
+    def plain(value: str) -> str:
+        return " ".join(value.split()).strip(" ,.").casefold()
+
+    return plain(mention.text) == plain(client)
+
+
+def _party_before(people: Sequence[RawMention], offset: int) -> int | None:
+    """The last person or organisation mention ending within 200 characters before."""
+    best = None
+    for index, mention in enumerate(people):
+        if offset - 200 <= mention.end <= offset and (
+            best is None or mention.end > people[best].end
+        ):
+            best = index
+    return best
+
+
+def _listed_attorneys(
+    text: str, start: int, end: int, people: Sequence[RawMention], client: str
+) -> list[RawMention]:
+    """Name-shaped pieces of "A and B of Firm" that no mention covers yet: attorneys."""
+    found = []
+    cut = re.search(r"[ ]of[ ]", text[start:end])
+    stop = start + cut.start() if cut else end
+    for match in _LIST_NAME.finditer(text, start, stop):
+        name = match["name"]
+        words = [w.strip(",.").lower() for w in name.split()]
+        if len(words) < 2 or any(w in NOT_NAME_WORDS or w in ORG_SUFFIXES for w in words):
+            continue
+        if any(m.start < match.end() and match.start() < m.end for m in people):
+            continue
+        found.append(
+            RawMention(EntityType.PERSON, match.start(), match.end(), name, display_name(name),
+                       0.85, {"counsel_for": client})
+        )  # fmt: skip
+    return found
+
+
+class _Lines:
+    """Line numbers and tab-expanded columns of a text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def number(self, offset: int) -> int:
+        import bisect
+
+        return bisect.bisect_right(self.starts, offset) - 1
+
+    def column(self, offset: int) -> int:
+        line_start = self.starts[self.number(offset)]
+        return len(self.text[line_start:offset].expandtabs(8))
+
+    def line(self, number: int) -> str:
+        end = self.starts[number + 1] - 1 if number + 1 < len(self.starts) else len(self.text)
+        return self.text[self.starts[number] : end]
+
+    def is_heading_cell(self, offset: int) -> bool:
+        """True when only counsel cues share the line: "ATTORNEY FOR X<tab>ATTORNEYS FOR Y"."""
+        rest = _COUNSEL_CUE.sub("", self.line(self.number(offset)))
+        return not rest.strip()
+
+    def column_below(self, line: int, offset: int, people: Sequence[RawMention]) -> list[int]:
+        """Mentions under the heading cell at ``offset``, down to the next blank line run."""
+        heading = self.line(line)
+        cells = sorted(self.column(self.starts[line] + m.start()) for m in re.finditer(
+            r"(?i)(?:attorneys?|counsel)[ ]+for", heading))  # fmt: skip
+        left = self.column(offset)
+        right = min((c for c in cells if c > left), default=10**6)
+        last = self.number(self.block_end(line))
+        members = []
+        for index, mention in enumerate(people):
+            number = self.number(mention.start)
+            if line < number <= last:
+                column = self.column(mention.start)
+                if left - 4 <= column < right - 4 or (left == min(cells) and column < right - 4):
+                    members.append(index)
+        return members
+
+    def block_end(self, line: int) -> int:
+        """Where the block under a heading line ends: at a rule or "IN THE", at most 12
+        lines down."""
+        last = line
+        while last + 1 < len(self.starts) and last - line < 12:
+            if re.match(r"\s*(?:_{5,}|-{5,}|IN THE\b|In the\b)", self.line(last + 1)):
+                break
+            last += 1
+        return self.starts[last] + len(self.line(last))
+
+    def block_start(self, line: int) -> int:
+        """Where the signature block ending on ``line`` starts: up the lines to the first
+        line of prose or the line of another counsel cue (at most 60 lines)."""
+        first = line
+        while first > 0 and line - first < 60:
+            above = self.line(first - 1)
+            if _PROSE.search(above) or _COUNSEL_CUE.search(above):
+                break
+            first -= 1
+        return self.starts[first]
+
+    def block_above(self, line: int, offset: int, people: Sequence[RawMention]) -> list[int]:
+        """Mentions of the signature block that ends at ``offset``."""
+        begin = self.block_start(line)
+        return [i for i, m in enumerate(people) if begin <= m.start and m.end <= offset]
+
+
+# --- dates and courts ---------------------------------------------------------------------
+
+
+def _date_role(text: str, mention: RawMention) -> RawMention:
+    """Mark a date the document was filed, decided or signed on."""
+    line_start = text.rfind("\n", 0, mention.start) + 1
+    line_end = text.find("\n", mention.end)
+    line_end = len(text) if line_end < 0 else line_end
+    before = text[line_start : mention.start]
+    alone = not before.strip() and not text[mention.end : line_end].strip()
+    after = text[mention.end : line_end]
+    if (
+        _FILED_CUE.search(before)
+        or (alone and mention.start < HEADING_CHARS)
+        or _ECF_DATE_BEFORE.search(before)
+        or (not before.strip() and _SIGNED_AFTER.match(after))
+    ):
+        return _with(mention, filed="true")
+    return mention
+
+
+def _heading_court(text: str, mentions: list[RawMention]) -> list[RawMention]:
+    """Mark the court that heads the document (or, with none, the court of an ECF stamp)."""
+    courts = sorted(
+        (i for i, m in enumerate(mentions) if m.type is EntityType.COURT),
+        key=lambda i: mentions[i].start,
+    )
+    for index in courts:
+        mention = mentions[index]
+        if mention.start >= HEADING_CHARS:
+            break
+        line_start = text.rfind("\n", 0, mention.start) + 1
+        before = text[line_start : mention.start].strip()
+        above = text[max(0, line_start - 60) : line_start].lower()
+        if re.fullmatch(r"(?i)(?:in[ ]the)?", before) and "appeal from" not in above:
+            result = list(mentions)
+            result[index] = _with(mention, heading="true")
+            return result
+    for index in courts:
+        mention = mentions[index]
+        line_start = text.rfind("\n", 0, mention.start) + 1
+        if _ECF_STAMP.match(text, line_start):
+            result = list(mentions)
+            result[index] = _with(mention, heading="true")
+            return result
+    return mentions
