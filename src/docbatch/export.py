@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterator
 from typing import Any, TextIO
 
 from docbatch.errors import ConfigError, public_reason
-from docbatch.models import EntityType, to_dict
+from docbatch.models import EntityType, Mention, Relationship, to_dict
 from docbatch.store.records import BatchRecord, DocumentRecord
 
 __all__ = ["EXPORT_FORMATS", "EXPORT_KINDS", "export_records"]
@@ -30,7 +31,10 @@ _CSV_COLUMNS = {
         "mentions", "text",
     ),
     "entities": ("id", "type", "key", "name", "aliases"),
-    "relationships": ("type", "source", "target", "attributes", "weight", "evidence"),
+    "relationships": (
+        "type", "source_type", "source_name", "target_type", "target_name", "attributes",
+        "weight", "evidence", "source", "target",
+    ),
 }  # fmt: skip
 
 
@@ -115,27 +119,176 @@ def _entities(repo: Any, project: str | None) -> Iterator[dict[str, Any]]:
 
 
 def _relationships(repo: Any, batches: list[BatchRecord]) -> Iterator[dict[str, Any]]:
-    """Edges merged over documents: weights summed, evidence as (document, chunk)."""
+    """Edges merged over documents, each end with its type and name, weights summed.
+
+    Each piece of evidence names the document (id and path), the chunk, its page and the
+    sentence of the chunk where the edge's entity is mentioned, so a reader can check an
+    edge without joining tables by hand.
+    """
+    from docbatch.store.search import SearchIndex
+
+    index = SearchIndex(repo.database)
     merged: dict[tuple[str, str, str, str], dict[str, Any]] = {}
     for doc in _documents(repo, batches):
-        for rel in repo.document_relationships(doc.id):
+        relationships = repo.document_relationships(doc.id)
+        if not relationships:
+            continue
+        names = index.names(
+            doc.project_id, {e for r in relationships for e in (r.source, r.target)}
+        )
+        evidence = _Evidence(repo, doc)
+        for rel in relationships:
             attrs = json.dumps(dict(rel.attributes), sort_keys=True)
             key = (rel.type.value, rel.source, rel.target, attrs)
-            edge = merged.setdefault(
-                key,
-                {
+            edge = merged.get(key)
+            if edge is None:
+                source_type, source_name = names.get(rel.source, ("", ""))
+                target_type, target_name = names.get(rel.target, ("", ""))
+                edge = merged[key] = {
                     "type": rel.type.value,
-                    "source": rel.source,
-                    "target": rel.target,
+                    "source_type": source_type,
+                    "source_name": source_name,
+                    "target_type": target_type,
+                    "target_name": target_name,
                     "attributes": dict(rel.attributes),
                     "weight": 0,
                     "evidence": [],
-                },
-            )
+                    "source": rel.source,
+                    "target": rel.target,
+                }
             edge["weight"] += rel.weight
-            edge["evidence"].extend({"document_id": doc.id, "chunk": c} for c in rel.evidence)
+            edge["evidence"].extend(evidence.of(rel, chunk) for chunk in rel.evidence)
     for key in sorted(merged):
         yield merged[key]
+
+
+#: The longest sentence an evidence item quotes (characters).
+_SENTENCE_MAX = 300
+#: A candidate sentence end: punctuation and a space before a capital, or a blank line.
+_SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+(?=[A-Z(\"\u201c])|\n\s*\n")
+_LAST_WORD = re.compile(r"(\S+)\s*$")
+#: Words a legal text ends with a period without ending its sentence ("Corp. v. Twombly").
+_ABBREVIATIONS = frozenset(
+    [
+        "v",
+        "vs",
+        "corp",
+        "inc",
+        "co",
+        "ltd",
+        "llc",
+        "no",
+        "nos",
+        "fed",
+        "civ",
+        "crim",
+        "app",
+        "cir",
+        "supp",
+        "stat",
+        "art",
+        "sec",
+        "ch",
+        "id",
+        "cf",
+        "e.g",
+        "i.e",
+        "mr",
+        "ms",
+        "mrs",
+        "dr",
+        "jr",
+        "sr",
+        "st",
+        "hon",
+        "j",
+        "jj",
+        "ct",
+        "dist",
+        "rev",
+        "ann",
+        "gen",
+        "amend",
+        "cl",
+        "para",
+        "pt",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "aug",
+        "sept",
+        "sep",
+        "oct",
+        "nov",
+        "dec",
+    ]
+)
+
+
+def _ends_sentence(text: str, boundary: re.Match[str]) -> bool:
+    """False when the period before ``boundary`` closes an abbreviation or an initial."""
+    if "\n" in boundary.group() and not boundary.group().strip(" \t"):
+        return True
+    found = _LAST_WORD.search(text, 0, boundary.start())
+    word = found.group(1) if found else ""
+    if not word.endswith("."):
+        return True
+    bare = word.rstrip(".").lstrip('("\u201c').lower()
+    # "U.S." and "F.3d." hold periods inside; "J." is an initial.
+    return not (bare in _ABBREVIATIONS or len(bare) <= 1 or "." in bare)
+
+
+def _sentence_ends(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    return (m for m in _SENTENCE_END.finditer(text, start, end) if _ends_sentence(text, m))
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence of ``text`` holding ``text[start:end]``, cut to a readable length."""
+    left = 0
+    for match in _sentence_ends(text, 0, max(start, 0)):
+        left = match.end()
+    found = next(_sentence_ends(text, max(end, start), len(text)), None)
+    right = found.start() if found else len(text)
+    if right - left > _SENTENCE_MAX:  # no sentence break near: a window around the words
+        half = max(0, (_SENTENCE_MAX - (end - start)) // 2)
+        left, right = max(left, start - half), min(right, end + half)
+    return " ".join(text[left:right].split())
+
+
+class _Evidence:
+    """The evidence items of one document's edges: chunk, page and the sentence quoted."""
+
+    def __init__(self, repo: Any, doc: DocumentRecord) -> None:
+        self.doc = doc
+        self.chunks = {chunk.index: chunk for chunk in repo.document_chunks(doc.id)}
+        self.mentions: dict[tuple[str, int], Mention] = {}
+        for mention, entity_id in repo.document_mentions(doc.id):
+            if entity_id is not None:
+                self.mentions.setdefault((entity_id, mention.chunk_index), mention)
+
+    def of(self, rel: Relationship, chunk_index: int) -> dict[str, Any]:
+        """The evidence item of ``rel`` in chunk ``chunk_index``."""
+        item: dict[str, Any] = {
+            "document_id": self.doc.id,
+            "path": self.doc.path,
+            "chunk": chunk_index,
+        }
+        chunk = self.chunks.get(chunk_index)
+        mention = self.mentions.get((rel.source, chunk_index)) or self.mentions.get(
+            (rel.target, chunk_index)
+        )
+        if chunk is None:
+            return item
+        if mention is None:  # an edge of the whole chunk: its first page
+            return item | {"page": chunk.page_start}
+        start = mention.char_start - chunk.char_start
+        end = mention.char_end - chunk.char_start
+        return item | {
+            "page": mention.page,
+            "mention": mention.text,
+            "sentence": sentence_around(chunk.text, start, end),
+        }
 
 
 def export_records(

@@ -366,6 +366,34 @@ def test_export_relationships_has_cites_edges(
         assert edge["evidence"] and all(ev["document_id"] == opinion for ev in edge["evidence"])
 
 
+def test_export_relationships_names_both_ends_and_quotes_the_evidence(
+    sample_run: InlineRun, documents: dict[str, dict[str, Any]]
+) -> None:
+    result = invoke(["export", "--what", "relationships"], sample_run.state_dir)
+    edges = jsonl(result.stdout)
+    opinion = documents["opinion.pdf"]
+    [twombly] = [
+        e
+        for e in edges
+        if (e["type"], e["source_name"], e["target_name"])
+        == ("cites", opinion["path"], "550 U.S. 544")
+    ]
+    assert twombly["source_type"] == "document"
+    assert twombly["target_type"] == "citation"
+    [first, *_] = twombly["evidence"]
+    assert first["path"] == opinion["path"] and first["page"] == 2
+    # The sentence that holds the citation, not the whole chunk.
+    assert first["sentence"].startswith("Bell Atlantic Corp. v. Twombly, 550 U.S. 544")
+    assert "(2007)" in first["sentence"]
+    assert len(first["sentence"]) < 200
+    judge = next(e for e in edges if e["type"] == "judge_of")
+    assert (judge["source_type"], judge["source_name"]) == ("person", "Jesse M. Furman")
+
+    table = invoke(["export", "--what", "relationships", "--format", "csv"], sample_run.state_dir)
+    header = table.stdout.splitlines()[0].split(",")
+    assert header[:5] == ["type", "source_type", "source_name", "target_type", "target_name"]
+
+
 # -- status and cancel --------------------------------------------------------------
 
 

@@ -106,7 +106,11 @@ def test_tables_never_wrap_a_batch_id() -> None:
 
 @pytest.mark.parametrize(
     ("what", "first"),
-    [("documents", "id,batch_id,"), ("entities", "id,type,"), ("relationships", "type,source,")],
+    [
+        ("documents", "id,batch_id,"),
+        ("entities", "id,type,"),
+        ("relationships", "type,source_type,source_name,"),
+    ],
 )
 def test_a_csv_export_with_no_rows_still_has_its_header(
     client: Docbatch, what: str, first: str

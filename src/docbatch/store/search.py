@@ -14,7 +14,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -241,11 +241,7 @@ class SearchIndex:
         with self._read() as connection:
             rows = connection.execute(statement).all()
         ends = {end for r in rows for end in (r.source, r.target)}
-        named: dict[str, tuple[str, str]] = {
-            key: (str(kind), name)
-            for key, (kind, name) in self._entities(project_id, sorted(ends)).items()
-        }
-        named |= self._document_names(sorted(ends - set(named)))
+        named = self.names(project_id, ends)
         return [
             {
                 "type": r.type,
@@ -348,6 +344,16 @@ class SearchIndex:
                 if row.entity_id in names:
                     names[row.entity_id].append(row.alias)
         return {eid: tuple(dict.fromkeys(forms)) for eid, forms in names.items()}
+
+    def names(self, project_id: int, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """``{id: (type, name)}`` of graph nodes: canonical entities of the project, and
+        documents (type ``document``, named by their path). Unknown ids are left out."""
+        wanted = sorted(set(ids))
+        named = {
+            key: (kind.value, name)
+            for key, (kind, name) in self._entities(project_id, wanted).items()
+        }
+        return named | self._document_names([key for key in wanted if key not in named])
 
     def _entities(self, project_id: int, ids: Sequence[str]) -> dict[str, tuple[EntityType, str]]:
         if not ids:
