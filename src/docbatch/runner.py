@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docbatch.client import Docbatch, Sources
 from docbatch.embedded import (
@@ -22,12 +22,12 @@ from docbatch.embedded import (
     withdraw_embedded,
 )
 from docbatch.errors import TransientError
-from docbatch.extraction import build_extractor
 from docbatch.models import Stage
-from docbatch.processing import StageExecutor, StepOutcome
-from docbatch.retry import RetryPolicy
 from docbatch.settings import Settings
 from docbatch.store.records import BatchRecord, DocumentRef
+
+if TYPE_CHECKING:  # the stages load only where they run: --inline, not embedded
+    from docbatch.processing import StageExecutor, StepOutcome
 
 __all__ = [
     "EXIT_FAILED_DOCUMENTS",
@@ -99,6 +99,10 @@ def run_inline(
 
     ``on_step(document_id, status)`` is called after each document step (for progress).
     """
+    from docbatch.extraction import build_extractor
+    from docbatch.processing import StageExecutor
+    from docbatch.retry import RetryPolicy
+
     started = time.monotonic()
     if resume is not None:
         batch = client.get_batch(resume)
@@ -172,6 +176,8 @@ def run_embedded(
 ) -> RunSummary:
     """Start a private Redis and local workers, run one batch to its end, stop both.
 
+    The workers start first and boot while the batch is committed here (their start is
+    most of an embedded run's wait for its first document).
     ``on_progress(client, batch)`` is called on every poll with the fresh batch record.
     On KeyboardInterrupt the workers get a warm shutdown, the Redis is stopped and the
     exception propagates: the batch stays in the database, resumable.
@@ -183,7 +189,6 @@ def run_embedded(
         else:
             assert sources is not None
             batch = client.create(sources, **submit_options)
-        pool.start()
         if resume is not None:
             client.resume(batch.id)
         else:
@@ -217,7 +222,6 @@ def recover_embedded(
     finally:
         reader.close()
     with _embedded(settings, workers) as (client, pool):
-        pool.start()
         recovery = recover(client, batch_id, **recover_options)
         batch = _wait(client, pool, recovery.id, on_progress, poll_seconds)
         return summarize(client, batch.id, time.monotonic() - started)
@@ -225,18 +229,19 @@ def recover_embedded(
 
 @contextmanager
 def _embedded(settings: Settings, workers: int) -> Iterator[tuple[Docbatch, LocalWorkers]]:
-    """A client on a private Redis for ``settings``' state folder, and a (not yet
-    started) pool of local workers; both stopped on exit, the Redis last. The Redis is
-    announced in the state folder while it runs (see
-    :func:`docbatch.embedded.discover_embedded`), for ``docbatch monitor``."""
+    """A client on a private Redis for ``settings``' state folder, and a started pool of
+    local workers; both stopped on exit, the Redis last. The Redis is announced in the
+    state folder while it runs (see :func:`docbatch.embedded.discover_embedded`), for
+    ``docbatch monitor``."""
     with PrivateRedis(settings.state_dir) as redis_server:
         local = settings.model_copy(
             update={"broker_url": redis_server.broker_url, "redis_url": redis_server.url}
         )
-        client = Docbatch(local)
         pool = LocalWorkers(local, workers)
+        client = Docbatch(local)
         announced = announce_embedded(settings, redis_server)
         try:
+            pool.start()
             yield client, pool
         finally:
             withdraw_embedded(announced, redis_server)
