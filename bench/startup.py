@@ -53,46 +53,63 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--samples", type=Path, default=REPO_ROOT / "samples", help="the folder case"
     )
+    parser.add_argument(
+        "--before", type=Path, default=None, metavar="SRC",
+        help="also run the code in SRC (a src/ folder of another commit) in the same rounds",
+    )  # fmt: skip
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "bench" / "results")
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the scenario; write ``startup.json`` and ``startup.png``."""
-    result = measure(args.rounds, args.workers, args.document, args.samples)
+    result = measure(args.rounds, args.workers, args.document, args.samples, args.before)
     path = write_results(args.out, "startup", result)
     _chart(args.out / "startup.png", result)
     for case, figures in result["cases"].items():
         for metric in ("first_claim_s", "first_done_s", "total_s"):
             inline, embedded = figures["inline"][metric], figures["embedded"][metric]
             ratio = figures["ratio"][metric]
+            before = "".join(
+                f"  {mode} {figures[mode][metric]:6.2f} s"
+                for mode in figures
+                if mode.endswith("@before")
+            )
             print(f"{case:8} {metric:14} inline {inline:6.2f} s  embedded {embedded:6.2f} s  "
-                  f"ratio {ratio:.2f}")  # fmt: skip
+                  f"ratio {ratio:.2f}{before}")  # fmt: skip
     print(f"results written to {path}")
     return 0
 
 
-def measure(rounds: int, workers: int, document: Path, samples: Path) -> dict[str, Any]:
-    """Every case ``rounds`` times, alternating the modes' order; medians and ratios."""
+def measure(
+    rounds: int, workers: int, document: Path, samples: Path, before: Path | None = None
+) -> dict[str, Any]:
+    """Every case ``rounds`` times, alternating the modes' order; medians and ratios.
+
+    With ``before`` (another commit's ``src/`` folder), its inline and embedded runs
+    (``inline@before``, ``embedded@before``) take turns in the same rounds.
+    """
+    modes = [*MODES, *((f"{m}@before" for m in MODES) if before else ())]
     runs: dict[str, dict[str, list[dict[str, float]]]] = {
-        "document": {mode: [] for mode in MODES},
-        "samples": {mode: [] for mode in MODES},
+        "document": {mode: [] for mode in modes},
+        "samples": {mode: [] for mode in modes},
     }
     with tempfile.TemporaryDirectory(prefix="docbatch-startup-") as tmp:
         root = Path(tmp)
-        for mode in MODES:  # the one-document case runs where a database already is
-            _command(root / f"document-{mode}", mode, workers, document)
+        for mode in modes:  # the one-document case runs where a database already is
+            _command(root / f"document-{mode}", mode, workers, document, before)
         for index in range(rounds):
-            order = MODES if index % 2 == 0 else MODES[::-1]
+            order = modes if index % 2 == 0 else modes[::-1]
             for mode in order:
                 runs["document"][mode].append(
-                    _command(root / f"document-{mode}", mode, workers, document)
+                    _command(root / f"document-{mode}", mode, workers, document, before)
                 )
             for mode in order:
                 state = root / f"samples-{mode}-{index}"
-                runs["samples"][mode].append(_command(state, mode, workers, samples))
+                runs["samples"][mode].append(_command(state, mode, workers, samples, before))
                 shutil.rmtree(state, ignore_errors=True)
     return {
         "params": {
+            "before": str(before) if before else None,
             "rounds": rounds,
             "workers": workers,
             "document": str(document),
@@ -103,11 +120,15 @@ def measure(rounds: int, workers: int, document: Path, samples: Path) -> dict[st
     }
 
 
-def _command(state: Path, mode: str, workers: int, path: Path) -> dict[str, float]:
+def _command(
+    state: Path, mode: str, workers: int, path: Path, before: Path | None = None
+) -> dict[str, float]:
     """Run ``docbatch run`` once in ``state``; the times from its start, in seconds."""
     command = [sys.executable, "-m", "docbatch.cli.main", "run", str(path), "--json"]
-    command += ["--inline"] if mode == "inline" else ["--workers", str(workers)]
+    command += ["--inline"] if mode.startswith("inline") else ["--workers", str(workers)]
     env = {**os.environ, "DOCBATCH_STATE_DIR": str(state)}
+    if mode.endswith("@before") and before is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(before), env.get("PYTHONPATH")]))
     for name in ("DOCBATCH_DATABASE_URL", "DOCBATCH_BROKER_URL", "DOCBATCH_REDIS_URL"):
         env.pop(name, None)
     started_wall = time.time()
@@ -149,16 +170,27 @@ def _epoch(value: str) -> float:
 
 
 def _figures(by_mode: dict[str, list[dict[str, float]]]) -> dict[str, Any]:
-    metrics = by_mode["inline"][0].keys()
+    metrics = list(by_mode["inline"][0].keys())
     figures: dict[str, Any] = {
         mode: {m: round(statistics.median(r[m] for r in runs), 3) for m in metrics}
         for mode, runs in by_mode.items()
     }
-    pairs = list(zip(by_mode["inline"], by_mode["embedded"], strict=True))
-    figures["ratio"] = {
-        m: round(statistics.median(e[m] / i[m] for i, e in pairs), 3) for m in metrics
-    }
+    figures["ratio"] = _ratios(by_mode["embedded"], by_mode["inline"], metrics)
+    if "embedded@before" in by_mode:
+        figures["ratio@before"] = _ratios(by_mode["embedded@before"], by_mode["inline@before"],
+                                          metrics)  # fmt: skip
+        figures["embedded_now_over_before"] = _ratios(
+            by_mode["embedded"], by_mode["embedded@before"], metrics
+        )
     return figures
+
+
+def _ratios(
+    top: list[dict[str, float]], bottom: list[dict[str, float]], metrics: list[str]
+) -> dict[str, float]:
+    """The median over rounds of each round's ``top / bottom``, per metric."""
+    pairs = list(zip(top, bottom, strict=True))
+    return {m: round(statistics.median(t[m] / b[m] for t, b in pairs), 3) for m in metrics}
 
 
 def summarize(result: dict[str, Any]) -> list[dict[str, Any]]:
