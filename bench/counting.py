@@ -7,7 +7,8 @@ process of a worker started with ``-A bench.counted_worker:app``):
   ``COPY``: statements by kind, rows written per table (an INSERT's parameter sets, an
   UPDATE's or DELETE's rowcount, a COPY's rows), the bytes of the written values,
   transactions committed and rolled back, and the time write transactions hold the
-  database (on SQLite, the one write lock: ``BEGIN IMMEDIATE`` to ``COMMIT``);
+  database (on SQLite, the one write lock: first statement to ``COMMIT``) and, when the
+  begin hooks show it, waited for it first;
 - **Redis**, by wrapping redis-py's ``send_packed_command``: one call is one round trip
   (a pipeline or a script sends once), with the bytes sent; Celery's Redis transport
   uses redis-py too, so broker traffic is counted here as well;
@@ -124,7 +125,12 @@ def _hook_sql() -> None:
     @sa.event.listens_for(Engine, "before_cursor_execute")
     def _before(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
                 executemany: bool) -> None:  # fmt: skip
-        conn.info["bench_started"] = time.perf_counter()
+        now = time.perf_counter()
+        conn.info["bench_started"] = now
+        if conn.info.pop("bench_pending", False):
+            # The transaction's first statement: on SQLite the write lock is held by now
+            # (BEGIN IMMEDIATE ran in the begin hooks), so the wait for it is over.
+            conn.info["bench_first"] = now
 
     @sa.event.listens_for(Engine, "after_cursor_execute")
     def _after(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
@@ -151,14 +157,19 @@ def _hook_sql() -> None:
     @sa.event.listens_for(Engine, "begin")
     def _begin(conn: Any) -> None:
         conn.info["bench_begun"] = time.perf_counter()
+        conn.info["bench_pending"] = True
         conn.info["bench_read_only"] = bool(conn.get_execution_options().get("docbatch_read_only"))
 
     def _end(conn: Any, name: str) -> None:
-        held = time.perf_counter() - conn.info.pop("bench_begun", time.perf_counter())
+        now = time.perf_counter()
+        begun = conn.info.pop("bench_begun", now)
+        first = conn.info.pop("bench_first", now)
+        conn.info.pop("bench_pending", None)
         read_only = conn.info.pop("bench_read_only", False)
         values: dict[str, float] = {f"sql.{name}": 1}
         if not read_only:
-            values |= {"sql.write_transactions": 1, "sql.write_held_seconds": held}
+            values |= {"sql.write_transactions": 1, "sql.write_held_seconds": now - first,
+                       "sql.write_wait_seconds": first - begun}  # fmt: skip
         _add(**values)
 
     sa.event.listen(Engine, "commit", lambda conn: _end(conn, "commits"))

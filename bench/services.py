@@ -304,6 +304,7 @@ def table(result: dict[str, Any]) -> str:
     lines = [f"{'per document':34}" + "".join(f"{b:>14}" for b in backends)]
     keys = [*PER_DOCUMENT, ("database_bytes", "database growth, bytes"),
             ("sql.write_held_seconds", "write transactions held, s"),
+            ("sql.write_wait_seconds", "waited to begin them, s"),
             ("worker_cpu_s", "worker CPU, s"), ("redis_cpu_s", "Redis CPU, s"),
             ("pg_cpu_s", "PostgreSQL server CPU, s")]  # fmt: skip
     for key, label in keys:
