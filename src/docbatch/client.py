@@ -254,7 +254,7 @@ class Docbatch:
         """
         from docbatch.cache import StageCache
         from docbatch.errors import ConfigError
-        from docbatch.processing import CACHED_STAGES
+        from docbatch.models import CACHED_STAGES
         from docbatch.warming import batch_sha256s, manifest_sha256s, warm
 
         if (batch_id is None) == (manifest is None):
@@ -341,7 +341,7 @@ def _new_document(source: DocumentSource) -> NewDocument:
 def _options_summary(settings: Settings) -> dict[str, Any]:
     """What the batch was run with; ``versions`` lets cache warming reuse only results
     computed under the same options."""
-    from docbatch.processing import CACHED_STAGES
+    from docbatch.models import CACHED_STAGES
 
     options = settings.pipeline_options()
     return {

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
+    "CACHED_STAGES",
     "DOCUMENT_NODE",
     "PAGE_SEPARATOR",
     "CanonicalEntity",
@@ -58,6 +59,11 @@ class Stage(enum.StrEnum):
         order = Stage.ordered()
         index = order.index(self)
         return order[index + 1] if index + 1 < len(order) else None
+
+
+#: Stages whose output depends only on the document's bytes and the options, and so
+#: can be served from the content-addressed cache.
+CACHED_STAGES = (Stage.EXTRACT, Stage.CHUNK, Stage.ENTITIES)
 
 
 class EntityType(enum.StrEnum):

@@ -33,6 +33,7 @@ from docbatch.faults import poison_point
 from docbatch.ingest import read_document
 from docbatch.known_entities import KnownEntityIndex
 from docbatch.models import (
+    CACHED_STAGES,
     Chunk,
     ExtractedDocument,
     Mention,
@@ -73,9 +74,6 @@ log = logging.getLogger(__name__)
 #: Seconds before a step whose claims met a busy database (a lock timeout) is sent again.
 BUSY_RETRY_S = 2.0
 
-#: Stages whose output depends only on the document's bytes and the options, and so
-#: can be served from the content-addressed cache.
-CACHED_STAGES = (Stage.EXTRACT, Stage.CHUNK, Stage.ENTITIES)
 #: Stages run in one step are committed together, and the steps of a group of documents
 #: (one task) in one transaction; a stage that took longer than this (OCR, a huge
 #: document) is committed at once, and a group is committed at least this often, so that

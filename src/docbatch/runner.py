@@ -7,12 +7,14 @@ runs the steps. The result is a :class:`RunSummary`, printed as a table or as JS
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docbatch.client import Docbatch, Sources
 from docbatch.embedded import (
@@ -22,15 +24,16 @@ from docbatch.embedded import (
     withdraw_embedded,
 )
 from docbatch.errors import TransientError
-from docbatch.extraction import build_extractor
 from docbatch.models import Stage
-from docbatch.processing import StageExecutor, StepOutcome
-from docbatch.retry import RetryPolicy
 from docbatch.settings import Settings
 from docbatch.store.records import BatchRecord, DocumentRef
 
+if TYPE_CHECKING:  # the stages load only where they run: --inline, not embedded
+    from docbatch.processing import StageExecutor, StepOutcome
+
 __all__ = [
     "EXIT_FAILED_DOCUMENTS",
+    "FirstGroup",
     "RunSummary",
     "recover_embedded",
     "run_embedded",
@@ -99,6 +102,10 @@ def run_inline(
 
     ``on_step(document_id, status)`` is called after each document step (for progress).
     """
+    from docbatch.extraction import build_extractor
+    from docbatch.processing import StageExecutor
+    from docbatch.retry import RetryPolicy
+
     started = time.monotonic()
     if resume is not None:
         batch = client.get_batch(resume)
@@ -172,6 +179,8 @@ def run_embedded(
 ) -> RunSummary:
     """Start a private Redis and local workers, run one batch to its end, stop both.
 
+    The workers start first and boot while the batch is committed here (their start is
+    most of an embedded run's wait for its first document).
     ``on_progress(client, batch)`` is called on every poll with the fresh batch record.
     On KeyboardInterrupt the workers get a warm shutdown, the Redis is stopped and the
     exception propagates: the batch stays in the database, resumable.
@@ -183,13 +192,72 @@ def run_embedded(
         else:
             assert sources is not None
             batch = client.create(sources, **submit_options)
-        pool.start()
+        first: FirstGroup | None = None
         if resume is not None:
             client.resume(batch.id)
         else:
+            first = FirstGroup(client, batch)
             client.enqueue(batch.id)
-        batch = _wait(client, pool, batch.id, on_progress, poll_seconds)
+            first.start()
+        try:
+            batch = _wait(client, pool, batch.id, on_progress, poll_seconds, first)
+        finally:
+            if first is not None:
+                first.finish()  # its commits and hand-offs land before the workers stop
         return summarize(client, batch.id, time.monotonic() - started)
+
+
+class FirstGroup(threading.Thread):
+    """A new batch's first documents (one task's worth), run by ``docbatch run`` itself
+    while its local workers boot (about two seconds at least, most of an embedded run's
+    wait for its first document).
+
+    The group runs the workers' own step (:func:`docbatch.worker.tasks.run_step`): it
+    claims the documents, commits their stages, and sends what follows (an OCR hand-off,
+    a retry) to the workers. The message that also carries these documents finds them
+    claimed or done when a worker takes it, and is skipped as a duplicate delivery.
+    """
+
+    def __init__(self, client: Docbatch, batch: BatchRecord) -> None:
+        super().__init__(name="docbatch-first-group", daemon=True)
+        self.client = client
+        self.batch = batch
+        self.document_ids = [
+            ref.document_id
+            for ref in client.repo.pending_documents(batch.id)[: client.settings.docs_per_task]
+            if ref.step == Stage.EXTRACT.value
+        ]
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        """Run the group's step; an error is kept for :meth:`finish` to raise."""
+        if not self.document_ids:
+            return
+        from docbatch.worker.runtime import WorkerRuntime
+        from docbatch.worker.tasks import run_step
+
+        runtime = WorkerRuntime(self.client.settings)
+        try:
+            run_step(
+                self.client.app,
+                runtime,
+                Stage.EXTRACT.value,
+                self.document_ids,
+                self.batch.priority,
+                ocr=False,
+                owner=f"run:{os.getpid()}",
+            )
+        except BaseException as exc:  # raised again by finish(), in the main thread
+            self.error = exc
+        finally:
+            runtime.close()
+
+    def finish(self) -> None:
+        """Wait for the group to end; raise what it raised."""
+        if self.ident is not None:
+            self.join()
+        if self.error is not None:
+            raise self.error
 
 
 def recover_embedded(
@@ -217,7 +285,6 @@ def recover_embedded(
     finally:
         reader.close()
     with _embedded(settings, workers) as (client, pool):
-        pool.start()
         recovery = recover(client, batch_id, **recover_options)
         batch = _wait(client, pool, recovery.id, on_progress, poll_seconds)
         return summarize(client, batch.id, time.monotonic() - started)
@@ -225,18 +292,19 @@ def recover_embedded(
 
 @contextmanager
 def _embedded(settings: Settings, workers: int) -> Iterator[tuple[Docbatch, LocalWorkers]]:
-    """A client on a private Redis for ``settings``' state folder, and a (not yet
-    started) pool of local workers; both stopped on exit, the Redis last. The Redis is
-    announced in the state folder while it runs (see
-    :func:`docbatch.embedded.discover_embedded`), for ``docbatch monitor``."""
+    """A client on a private Redis for ``settings``' state folder, and a started pool of
+    local workers; both stopped on exit, the Redis last. The Redis is announced in the
+    state folder while it runs (see :func:`docbatch.embedded.discover_embedded`), for
+    ``docbatch monitor``."""
     with PrivateRedis(settings.state_dir) as redis_server:
         local = settings.model_copy(
             update={"broker_url": redis_server.broker_url, "redis_url": redis_server.url}
         )
-        client = Docbatch(local)
         pool = LocalWorkers(local, workers)
+        client = Docbatch(local)
         announced = announce_embedded(settings, redis_server)
         try:
+            pool.start()
             yield client, pool
         finally:
             withdraw_embedded(announced, redis_server)
@@ -250,6 +318,7 @@ def _wait(
     batch_id: str,
     on_progress: Callable[[Docbatch, BatchRecord], None] | None,
     poll_seconds: float,
+    first: FirstGroup | None = None,
 ) -> BatchRecord:
     while True:
         batch = client.get_batch(batch_id)
@@ -257,6 +326,8 @@ def _wait(
             on_progress(client, batch)
         if batch.state.terminal:
             return batch
+        if first is not None and first.error is not None:
+            first.finish()
         if not pool.alive():
             raise TransientError(
                 f"the local worker stopped unexpectedly; see {pool.log_path}. "

@@ -169,3 +169,24 @@ def test_upgrade_to_0004_keeps_aliases_and_cascades_from_the_project(database_ur
         assert [k["referred_table"] for k in keys] == ["entities"]
     finally:
         engine.dispose()
+
+
+def test_head_revision_read_from_the_files_is_alembics_head() -> None:
+    from docbatch.store.db import head_revision
+
+    assert head_revision() == HEAD
+
+
+def test_schema_at_head_only_once_migrated(database_url: str) -> None:
+    from docbatch.store.db import schema_at_head
+
+    engine = create_engine_for(database_url)
+    try:
+        assert not schema_at_head(engine)  # a new database: no version table yet
+        migrate(engine)
+        assert schema_at_head(engine)
+        with engine.begin() as connection:
+            connection.execute(sa.text("UPDATE alembic_version SET version_num = '0001'"))
+        assert not schema_at_head(engine)  # behind: Database.open must migrate it
+    finally:
+        engine.dispose()

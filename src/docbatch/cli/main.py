@@ -262,7 +262,10 @@ def worker(
     from docbatch.worker.privileges import refuse_root
 
     refuse_root(_settings(ctx))  # before anything connects: a clear message, exit 1
+    from docbatch.worker.preload import preload
+
     celery_app = create_app(_settings(ctx))
+    preload(_settings(ctx).pipeline_options())  # before the pool forks: warm processes
     every = ",".join(queue_names(_settings(ctx)))
     argv = ["worker", "--queues", queues or every, "--loglevel", loglevel]
     if concurrency:

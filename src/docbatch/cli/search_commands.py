@@ -19,7 +19,6 @@ from rich.text import Text
 
 from docbatch.models import EntityType
 from docbatch.search_query import parse_query
-from docbatch.store.search import HIT_END, HIT_START, SearchFilters
 from docbatch.terminal_text import clean, safe_markup, safe_text
 
 __all__ = ["highlighted", "register"]
@@ -60,6 +59,8 @@ def search(
     as_json: JsonOpt = False,
 ) -> None:
     """Full-text search over page text, best pages first, with highlighted snippets."""
+    from docbatch.store.search import SearchFilters
+
     client = _reader(ctx)
     parsed = parse_query(query)
     filters = SearchFilters(
@@ -176,11 +177,15 @@ _AUTHORITY_TYPES = (
 
 def plain(snippet: str) -> str:
     """A snippet with its hit markers as ``[`` and ``]``."""
+    from docbatch.store.search import HIT_END, HIT_START
+
     return clean(snippet.replace(HIT_START, "[").replace(HIT_END, "]"))
 
 
 def highlighted(snippet: str) -> Text:
     """A snippet as Rich text, its hits in bold yellow, everything else printed as is."""
+    from docbatch.store.search import HIT_END, HIT_START
+
     text = Text()
     for index, part in enumerate(snippet.replace(HIT_END, HIT_START).split(HIT_START)):
         text.append(clean(part), style="bold yellow" if index % 2 else "")

@@ -7,7 +7,11 @@ from __future__ import annotations
 
 from docbatch.settings import Settings
 from docbatch.worker.app import create_app
+from docbatch.worker.preload import preload
 from docbatch.worker.privileges import connect_root_guard
 
-app = create_app(Settings.from_env())
+_settings = Settings.from_env()
+app = create_app(_settings)
 connect_root_guard()
+# Before Celery forks the pool: every pool process starts with the stages loaded.
+preload(_settings.pipeline_options())

@@ -31,6 +31,17 @@ class WorkerRuntime:
                 self.__dict__.pop(name, None)
             self._pid = os.getpid()
 
+    def close(self) -> None:
+        """Stop what was built: the parser sandboxes' children, pooled connections."""
+        extractor = self.__dict__.pop("extractor", None)
+        if extractor is not None and hasattr(extractor, "close"):
+            extractor.close()
+        database = self.__dict__.get("database")
+        if database is not None:
+            database.dispose()
+        for name in ("database", "repo", "redis", "cache", "progress", "executor"):
+            self.__dict__.pop(name, None)
+
     def get(self, name: str) -> Any:
         """The resource ``name`` for this process (``repo``, ``executor``, ...)."""
         self._check_fork()

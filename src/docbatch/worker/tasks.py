@@ -20,7 +20,7 @@ from docbatch.worker.dispatch import FANOUT_TASK, STEP_TASK, send_documents, sen
 from docbatch.worker.runtime import WorkerRuntime
 from docbatch.worker.warm import register_warm_task
 
-__all__ = ["register_tasks"]
+__all__ = ["register_tasks", "run_step"]
 
 log = logging.getLogger(__name__)
 
@@ -41,31 +41,7 @@ def register_tasks(app: Celery, settings: Settings) -> WorkerRuntime:
             for document_id in document_ids:
                 send_step(app, "ocr" if ocr else stage, [document_id], priority)
             return {"split": len(document_ids)}
-        executor = runtime.get("executor")
-        follow: dict[str, list[str]] = defaultdict(list)
-        counts: dict[str, int] = defaultdict(int)
-        outcomes = executor.run_many(
-            document_ids, Stage(stage), allow_ocr=ocr, owner=self.request.id
-        )
-        for document_id, outcome in zip(document_ids, outcomes, strict=True):
-            counts[outcome.status] += 1
-            if outcome.status == "advanced" and outcome.next_stage is not None:
-                follow[outcome.next_stage.value].append(document_id)
-            elif outcome.status == "needs_ocr":
-                follow["ocr"].append(document_id)
-            elif outcome.status == "retry":
-                send_step(
-                    app,
-                    "ocr" if ocr else stage,
-                    [document_id],
-                    priority,
-                    countdown=outcome.retry_in,
-                )
-        for next_step, ids in follow.items():
-            per_task = 1 if next_step == "ocr" else len(ids)
-            for start in range(0, len(ids), per_task):
-                send_step(app, next_step, ids[start : start + per_task], priority)
-        return dict(counts)
+        return run_step(app, runtime, stage, document_ids, priority, ocr=ocr, owner=self.request.id)
 
     @app.task(name=FANOUT_TASK, bind=True, shared=False)
     def fanout(self: Any, batch_id: str, after: str | None, upto: str) -> dict[str, int]:
@@ -84,6 +60,45 @@ def register_tasks(app: Celery, settings: Settings) -> WorkerRuntime:
     _start_reconciler_with_worker(app, runtime)
     _settle_heap_in_pool_processes()
     return runtime
+
+
+def run_step(
+    app: Celery,
+    runtime: WorkerRuntime,
+    stage: str,
+    document_ids: list[str],
+    priority: str,
+    *,
+    ocr: bool,
+    owner: str,
+) -> dict[str, int]:
+    """Run ``stage`` for each document under one claim ``owner`` and send each one's
+    next step; the counts of the outcomes. The body of the ``docbatch.step`` task, also
+    run by ``docbatch run`` itself for a batch's first documents (see
+    :func:`docbatch.runner.run_embedded`)."""
+    executor = runtime.get("executor")
+    follow: dict[str, list[str]] = defaultdict(list)
+    counts: dict[str, int] = defaultdict(int)
+    outcomes = executor.run_many(document_ids, Stage(stage), allow_ocr=ocr, owner=owner)
+    for document_id, outcome in zip(document_ids, outcomes, strict=True):
+        counts[outcome.status] += 1
+        if outcome.status == "advanced" and outcome.next_stage is not None:
+            follow[outcome.next_stage.value].append(document_id)
+        elif outcome.status == "needs_ocr":
+            follow["ocr"].append(document_id)
+        elif outcome.status == "retry":
+            send_step(
+                app,
+                "ocr" if ocr else stage,
+                [document_id],
+                priority,
+                countdown=outcome.retry_in,
+            )
+    for next_step, ids in follow.items():
+        per_task = 1 if next_step == "ocr" else len(ids)
+        for start in range(0, len(ids), per_task):
+            send_step(app, next_step, ids[start : start + per_task], priority)
+    return dict(counts)
 
 
 def _settle_heap_in_pool_processes() -> None:
