@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from docbatch.errors import ErrorCategory
+from docbatch.faults import freeze_point
 from docbatch.models import Stage
 from docbatch.store import quarantine_store, reopen
 from docbatch.store.records import (
@@ -425,6 +426,7 @@ def complete_stages(
         return Transition(False, doc.batch_id)
     if owner is not None and doc.lease_owner not in (None, owner):
         return Transition(False, doc.batch_id)
+    freeze_point()  # the chaos suite's worker frozen mid-transaction; no-op otherwise
     write_stages(connection, doc, prepared or [(r.stage, r.payload) for r in results], now)
     events = [
         event_values(
