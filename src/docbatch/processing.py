@@ -32,6 +32,7 @@ from docbatch.extraction import Extractor, InProcessExtractor
 from docbatch.faults import poison_point
 from docbatch.ingest import read_document
 from docbatch.known_entities import KnownEntityIndex
+from docbatch.leases import LeaseHeartbeat, heartbeat_interval
 from docbatch.models import (
     CACHED_STAGES,
     Chunk,
@@ -232,7 +233,7 @@ class StageExecutor:
         options: PipelineOptions,
         *,
         owner: str,
-        lease_seconds: int = 900,
+        lease_seconds: int = 60,
         max_attempts: int = 3,
         cache: CacheLike | None = None,
         progress: ProgressSink | None = None,
@@ -318,11 +319,32 @@ class StageExecutor:
         if stage is Stage.EXTRACT and self.progress and claimed:
             # Counted once: the progress script ignores a transition already applied.
             self.progress.documents_started([(doc.batch_id, doc.id) for doc in claimed])
-        group: list[_Pending] = []
         shared = _GroupState()
         works = [_Work(doc, owner, sha256=doc.sha256 or "", group=shared) for doc in claimed]
+        # The claims stay alive while the group runs, however long (an OCR job); the
+        # heartbeat stops with the group, whatever ends it.
+        with self._heartbeat(owner, [doc.id for doc in claimed]) as heartbeat:
+            outcomes.update(self._run_claimed(works, stage, allow_ocr, heartbeat))
+        return [outcomes[document_id] for document_id in document_ids]
+
+    def _heartbeat(self, owner: str, document_ids: Sequence[str]) -> LeaseHeartbeat:
+        """The heartbeat that renews ``owner``'s leases on ``document_ids`` (not started)."""
+
+        def renew(ids: Sequence[str], holder: str) -> Sequence[str]:
+            return self.repo.renew_leases(ids, owner=holder, lease_seconds=self.lease_seconds)
+
+        return LeaseHeartbeat(
+            renew, owner, document_ids, interval=heartbeat_interval(self.lease_seconds)
+        )
+
+    def _run_claimed(
+        self, works: Sequence[_Work], stage: Stage, allow_ocr: bool, heartbeat: LeaseHeartbeat
+    ) -> dict[str, StepOutcome]:
+        """Compute and commit the claimed documents of a group; their outcomes."""
+        outcomes: dict[str, StepOutcome] = {}
+        group: list[_Pending] = []
         try:
-            self._look_up_group(works, stage, owner)
+            self._look_up_group(works, stage, heartbeat.owner)
             for work in works:
                 try:
                     outcome = self._advance(work, stage, allow_ocr, group)
@@ -333,6 +355,7 @@ class StageExecutor:
                 if group and self.clock() - group[0].queued_at >= COMMIT_AFTER_S:
                     outcomes.update(self._commit_group(group))
                     group = []
+                heartbeat.drop(outcomes)  # their steps ended: nothing left to hold
             outcomes.update(self._commit_group(group))
         except BaseException:
             # Interrupted (Ctrl-C, a shutdown): twins elsewhere must not wait on the
@@ -340,7 +363,7 @@ class StageExecutor:
             for work in works:
                 self._release_claim(work)
             raise
-        return [outcomes[document_id] for document_id in document_ids]
+        return outcomes
 
     def _refused(self, claim: ClaimResult) -> StepOutcome:
         """The outcome of a claim that was not granted (failed for good, or skipped)."""
@@ -384,7 +407,7 @@ class StageExecutor:
             except Exception:
                 # Keep the stages already done; the failure is recorded at this one.
                 if pending:
-                    self._store([_Pending(work, pending, current, started)])
+                    self._store([_Pending(work, pending, current, started)], hold=True)
                 raise
             if payload is None:
                 # Hand the document to an OCR worker: give the lease (and the attempt)
@@ -402,7 +425,8 @@ class StageExecutor:
             if not go_on:
                 group.append(_Pending(work, pending, following, self.clock()))
                 return None
-            (transition,) = self._store([_Pending(work, pending, following, started)])
+            # Committed now, and this step goes on with the next stage: it keeps the lease.
+            (transition,) = self._store([_Pending(work, pending, following, started)], hold=True)
             if not transition:
                 return StepOutcome(work.document.id, "skipped", reason="stage already committed")
             pending = []
@@ -449,14 +473,15 @@ class StageExecutor:
             outcomes[document_id] = outcome
         return outcomes
 
-    def _store(self, items: Sequence[_Pending]) -> list[Transition]:
+    def _store(self, items: Sequence[_Pending], *, hold: bool = False) -> list[Transition]:
         """Cache what the steps computed, commit them in one transaction, report them."""
-        transitions = self._write(items)
+        transitions = self._write(items, hold=hold)
         self._report_stored(items, transitions)
         return transitions
 
-    def _write(self, items: Sequence[_Pending]) -> list[Transition]:
-        """Cache what the steps computed and commit them in one transaction."""
+    def _write(self, items: Sequence[_Pending], *, hold: bool = False) -> list[Transition]:
+        """Cache what the steps computed and commit them in one transaction; with
+        ``hold`` the steps go on, so their documents' leases stay theirs."""
         if self.cache is not None:
             writes = [write for item in items for write in item.work.cache_writes]
             claims = [item.work.claim for item in items if item.work.claim is not None]
@@ -471,6 +496,7 @@ class StageExecutor:
                     item.work.document.id,
                     [StageResult(d.stage, d.payload, int(d.seconds * 1000)) for d in item.done],
                     owner=item.work.owner,
+                    hold=hold,
                 )
                 for item in items
             ]

@@ -81,7 +81,10 @@ class Settings(BaseSettings):
     priority_share_window_seconds: float = Field(default=60.0, gt=0.0)
     cache_ttl_seconds: int = 7 * 24 * 3600
     progress_ttl_seconds: int = 30 * 24 * 3600
-    lease_seconds: int = 900
+    #: How long a claim holds a document without a heartbeat. A running step renews
+    #: its claims every third of this (docbatch.leases), so a long OCR job keeps its
+    #: documents; those of a worker that died are re-sent about a lease later.
+    lease_seconds: int = Field(default=60, ge=1)
     max_attempts: int = 3
     reconcile_interval_seconds: float = 30.0
     stage_soft_time_limit: int = 300

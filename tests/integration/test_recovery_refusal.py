@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from typer.testing import CliRunner
 
 from docbatch.api.recovery import recover_failed
+from docbatch.cli.main import app as cli
 from docbatch.client import Docbatch, Sources
-from docbatch.errors import ConfigError, NothingToRecoverError
+from docbatch.errors import ConfigError, NotFoundError, NothingToRecoverError
 from docbatch.processing import StageExecutor
 from docbatch.recovery import recover
 from docbatch.settings import Settings
@@ -134,4 +136,36 @@ def test_a_recovery_whose_documents_were_taken_first_leaves_no_empty_batch(
             options={},
         )  # fmt: skip
 
+    assert _snapshot(client) == before
+
+
+def test_a_recover_of_an_unknown_batch_changes_no_row(client: Docbatch, tmp_path: Path) -> None:
+    _batch_with_a_data_failure(client, tmp_path)
+    before = _snapshot(client)
+
+    with pytest.raises(NotFoundError):
+        recover(client, "0f0f0f0f-0000-4000-8000-000000000000", all_=True, enqueue=False)
+
+    assert _snapshot(client) == before
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [["--category", "no_such_category"], ["--all", "--from-stage", "nowhere"],
+     ["--all", "--priority", "urgent"], []],
+    ids=["category", "stage", "priority", "nothing-matches"],
+)  # fmt: skip
+def test_the_cli_recover_refused_changes_no_row(
+    client: Docbatch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, arguments: list[str]
+) -> None:
+    batch_id, _ = _batch_with_a_data_failure(client, tmp_path)
+    before = _snapshot(client)
+    monkeypatch.setenv("DOCBATCH_DATABASE_URL", client.settings.effective_database_url)
+
+    result = CliRunner().invoke(cli, ["recover", batch_id, *arguments])
+
+    if arguments:
+        assert result.exit_code not in (0, None), result.output
+    else:  # not an error: said so, and exits 0
+        assert "nothing to recover" in result.output
     assert _snapshot(client) == before

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from docbatch.errors import ErrorCategory
+from docbatch.faults import freeze_point
 from docbatch.models import Stage
 from docbatch.store import quarantine_store, reopen
 from docbatch.store.records import (
@@ -401,6 +402,7 @@ def complete_stages(
     now: datetime,
     lease_seconds: float,
     owner: str | None = None,
+    hold: bool = False,
     prepared: PreparedStages | None = None,
     ledger: GroupLedger | None = None,
 ) -> Transition:
@@ -410,7 +412,8 @@ def complete_stages(
 
     The document must be processing the first of them. With ``owner``, a lease another
     owner has taken over (after this one expired) makes the completion stale: the new
-    owner's run is the one that counts.
+    owner's run is the one that counts. With ``hold`` (the same step runs the next stage)
+    the advanced document's lease stays ``owner``'s.
 
     Raises :class:`StaleTransitionError` after writing if the compare-and-set matched no
     row, so the caller's transaction rolls the writes back.
@@ -423,6 +426,7 @@ def complete_stages(
         return Transition(False, doc.batch_id)
     if owner is not None and doc.lease_owner not in (None, owner):
         return Transition(False, doc.batch_id)
+    freeze_point()  # the chaos suite's worker frozen mid-transaction; no-op otherwise
     write_stages(connection, doc, prepared or [(r.stage, r.payload) for r in results], now)
     events = [
         event_values(
@@ -460,10 +464,12 @@ def complete_stages(
         )
         .values(
             stage=next_stage.value,
-            # The lease stays (the reconciler still watches the hand-off) but has no
-            # owner, so the next stage's task may claim it whoever runs it.
+            # The lease stays (the reconciler still watches the hand-off). It has no
+            # owner, so the next stage's task may claim it whoever runs it, unless this
+            # step goes on itself: then it stays this step's, renewed by its heartbeat,
+            # and no other message takes the document from under it.
             lease_expires_at=now + timedelta(seconds=lease_seconds),
-            lease_owner=None,
+            lease_owner=owner if hold else None,
             # max_attempts bounds the claims of one stage, not of the whole pipeline.
             attempts=0,
             updated_at=now,

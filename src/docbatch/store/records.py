@@ -274,6 +274,9 @@ class StepResults:
     results: Sequence[StageResult]
     #: The lease holder; None skips the owner check.
     owner: str | None = None
+    #: The same step goes on with the next stage: the lease stays ``owner``'s (and its
+    #: heartbeat keeps it alive) instead of being left for the next stage's message.
+    hold: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ __all__ = [
     "expired_leases",
     "hand_off_to_ocr",
     "renew_lease",
+    "renew_leases",
     "requeue",
     "reset_for_retry",
     "stale_pending",
@@ -165,18 +166,51 @@ def renew_lease(
     lease_seconds: float,
     now: datetime,
 ) -> bool:
-    """Extend the lease ``owner`` holds on ``document_id`` at ``stage``."""
-    result = connection.execute(
+    """Extend the live lease ``owner`` holds on ``document_id`` at ``stage``."""
+    renewed = renew_leases(connection, [document_id], owner, lease_seconds, now, stage=stage)
+    return renewed == [document_id]
+
+
+def renew_leases(
+    connection: Connection,
+    document_ids: Sequence[str],
+    owner: str,
+    lease_seconds: float,
+    now: datetime,
+    *,
+    stage: Stage | None = None,
+) -> list[str]:
+    """Extend the leases ``owner`` still holds on ``document_ids``; the ids renewed.
+
+    A compare-and-set: the document is processing (at ``stage``, when given) under
+    ``owner``'s lease, and that lease has not run out. A lease that expired is never
+    revived (the reconciler may already have re-sent the document), nor is one another
+    owner took over. On PostgreSQL a row locked by another transaction (this worker's
+    own commit of the document, or a frozen session) is skipped rather than waited for:
+    the next heartbeat tries it again.
+    """
+    if not document_ids:
+        return []
+    conditions = [
+        DOCUMENTS.c.id.in_(sorted(set(document_ids))),
+        DOCUMENTS.c.state == _PROCESSING,
+        DOCUMENTS.c.lease_owner == owner,
+        DOCUMENTS.c.lease_expires_at > now,
+    ]
+    if stage is not None:
+        conditions.append(DOCUMENTS.c.stage == stage.value)
+    select = sa.select(DOCUMENTS.c.id).where(*conditions).order_by(DOCUMENTS.c.id)
+    if connection.dialect.name == "postgresql":
+        select = select.with_for_update(skip_locked=True)
+    held = [row.id for row in connection.execute(select)]
+    if not held:
+        return []
+    connection.execute(
         sa.update(DOCUMENTS)
-        .where(
-            DOCUMENTS.c.id == document_id,
-            DOCUMENTS.c.state == _PROCESSING,
-            DOCUMENTS.c.stage == stage.value,
-            DOCUMENTS.c.lease_owner == owner,
-        )
+        .where(DOCUMENTS.c.id.in_(held), DOCUMENTS.c.lease_owner == owner)
         .values(lease_expires_at=now + timedelta(seconds=lease_seconds), updated_at=now)
     )
-    return result.rowcount == 1
+    return held
 
 
 def _refs(rows: Sequence[sa.Row[Any]]) -> list[DocumentRef]:

@@ -68,7 +68,7 @@ class Repository(RepositoryReads, RecoveryStore):
         database: Database,
         *,
         clock: Callable[[], datetime] = utcnow,
-        lease_seconds: float = 900,
+        lease_seconds: float = 60,
         retries: int = 5,
     ) -> None:
         self.database = database
@@ -262,6 +262,17 @@ class Repository(RepositoryReads, RecoveryStore):
             lambda c: recovery.renew_lease(c, document_id, stage, owner, lease, self.clock())
         )
 
+    def renew_leases(
+        self, document_ids: Sequence[str], *, owner: str, lease_seconds: float | None = None
+    ) -> list[str]:
+        """Extend the live leases ``owner`` holds on ``document_ids`` (a heartbeat); the
+        ids renewed. An expired or taken-over lease is left alone (see
+        :func:`docbatch.store.recovery.renew_leases`)."""
+        lease = self.lease_seconds if lease_seconds is None else lease_seconds
+        return self._write(
+            lambda c: recovery.renew_leases(c, document_ids, owner, lease, self.clock())
+        )
+
     def complete_stage(
         self,
         document_id: str,
@@ -297,12 +308,14 @@ class Repository(RepositoryReads, RecoveryStore):
         *,
         lease_seconds: float | None = None,
         owner: str | None = None,
+        hold: bool = False,
     ) -> Transition:
         """Write the results of consecutive stages in one transaction and advance the
         document past the last one (or complete it after relate).
 
         Falsy, with nothing written, when the document is no longer processing the
         first of them (or, with ``owner``, when another owner has taken its lease over).
+        With ``hold`` the lease stays ``owner``'s: the caller goes on with the next stage.
         """
         lease = self.lease_seconds if lease_seconds is None else lease_seconds
         # Rows built before the transaction: SQLite's write lock covers the writes only.
@@ -317,6 +330,7 @@ class Repository(RepositoryReads, RecoveryStore):
                 now=self.clock(),
                 lease_seconds=lease,
                 owner=owner,
+                hold=hold,
                 prepared=prepared,
             )
 
@@ -335,7 +349,11 @@ class Repository(RepositoryReads, RecoveryStore):
         """
         if len(steps) == 1:
             (step,) = steps
-            return [self.complete_stages(step.document_id, step.results, owner=step.owner)]
+            return [
+                self.complete_stages(
+                    step.document_id, step.results, owner=step.owner, hold=step.hold
+                )
+            ]
         prepared = {
             step.document_id: prepare_stages(
                 step.document_id, [(r.stage, r.payload) for r in step.results]
@@ -361,6 +379,7 @@ class Repository(RepositoryReads, RecoveryStore):
                     now=now,
                     lease_seconds=self.lease_seconds,
                     owner=step.owner,
+                    hold=step.hold,
                     prepared=prepared[step.document_id],
                     ledger=ledger,
                 )
@@ -376,7 +395,10 @@ class Repository(RepositoryReads, RecoveryStore):
         try:
             done = self._write(work)
         except lifecycle.StaleTransitionError:
-            return [self.complete_stages(s.document_id, s.results, owner=s.owner) for s in steps]
+            return [
+                self.complete_stages(s.document_id, s.results, owner=s.owner, hold=s.hold)
+                for s in steps
+            ]
         return [done[index] for index in range(len(steps))]
 
     def fail(
