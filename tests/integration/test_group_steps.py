@@ -370,7 +370,8 @@ def test_duplicate_groups_racing_write_each_document_once(client: Docbatch, tmp_
         thread.join(timeout=120)
 
     statuses = [o.status for found in outcomes for o in found]
-    assert statuses.count("completed") == 8, statuses
+    reasons = [(o.document_id[:8], o.status, o.reason) for found in outcomes for o in found]
+    assert statuses.count("completed") == 8, reasons
     assert set(statuses) <= {"completed", "skipped"}
     assert row_counts(client, raced_id) == row_counts(client, alone_id)
     batch = client.get_batch(raced_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from eyecite import get_citations
@@ -190,8 +191,21 @@ def test_hyperscan_and_default_tokenizers_agree() -> None:
     fast = find_citations(text, use_hyperscan=True).mentions
     slow = find_citations(text, use_hyperscan=False).mentions
     assert fast == slow
-    assert type(citation_tokenizer(True)).__name__ == "HyperscanTokenizer"
+    assert type(citation_tokenizer(True)._tokenizer).__name__ == "HyperscanTokenizer"
     assert citation_tokenizer(True) is citation_tokenizer(True)
+
+
+@pytest.mark.skipif(not hyperscan_available(), reason="hyperscan is not installed")
+def test_threads_share_the_hyperscan_tokenizer_without_a_scratch_error() -> None:
+    # One Hyperscan scratch space per database: two threads scanning at once used to
+    # fail a document with "ScratchInUseError: error code -10".
+    from docbatch.synth.prose import OPINION_PAGES
+
+    text = "\n\n".join(OPINION_PAGES * 20)
+    expected = find_citations(text).mentions
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        found = list(pool.map(lambda _: find_citations(text).mentions, range(12)))
+    assert all(mentions == expected for mentions in found)
 
 
 def test_out_of_order_eyecite_results_get_their_own_years() -> None:

@@ -5,6 +5,11 @@ and also written to a per-user cache folder; a later process loads it in ≈ 0.2
 eyecite loads whatever database bytes it finds in that folder, so the folder must be
 private: it is created with mode 0700 and ignored when another user owns it or others
 can write to it.
+
+A Hyperscan database scans with one scratch space, which two threads may not use at once
+(``ScratchInUseError``): the process-wide tokenizer is therefore used by one thread at a
+time (:class:`_OneThreadAtATime`). Threads run steps side by side in ``docbatch run``
+while its workers start, in a thread-pool worker, and in the tests.
 """
 
 from __future__ import annotations
@@ -65,7 +70,26 @@ def _build(hyperscan: bool) -> Any:
     except Exception as exc:  # hyperscan raises its own error types; any means "no"
         log.warning("Hyperscan tokenizer unavailable (%s); using eyecite's default", exc)
         return default_tokenizer
-    return tokenizer
+    return _OneThreadAtATime(tokenizer)
+
+
+class _OneThreadAtATime:
+    """A tokenizer whose :meth:`tokenize` runs in one thread at a time.
+
+    eyecite only calls ``tokenize``; every other attribute is the wrapped tokenizer's.
+    The scan is a small part of a document's entities stage, so the wait is short.
+    """
+
+    def __init__(self, tokenizer: Any) -> None:
+        self._tokenizer = tokenizer
+        self._lock = threading.Lock()
+
+    def tokenize(self, text: str) -> Any:
+        with self._lock:
+            return self._tokenizer.tokenize(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._tokenizer, name)
 
 
 def _private_dir(path: Path) -> str | None:
