@@ -25,7 +25,8 @@ _PAGE = 200
 #: The CSV columns of each kind, written as the header even when no row follows.
 _CSV_COLUMNS = {
     "documents": (
-        "id", "batch_id", "external_id", "path", "sha256", "mime", "state",
+        "id", "batch_id", "external_id", "path", "parent_id", "container_path", "sha256", "mime",
+        "state",
         "error_category", "error_code", "error_reason", "warnings", "pages", "ocr_pages", "chunks",
         "mentions", "text",
     ),
@@ -72,6 +73,10 @@ def document_record(repo: Any, doc: DocumentRecord) -> dict[str, Any]:
         "batch_id": doc.batch_id,
         "external_id": doc.external_id,
         "path": doc.path,
+        # A container's member: the container's id and where the member sits inside it
+        # (``production.zip!/folder/letter.docx``); None for a submitted file.
+        "parent_id": doc.parent_id,
+        "container_path": doc.container_path,
         "sha256": doc.sha256,
         "mime": doc.mime,
         "state": doc.state.value,
@@ -91,6 +96,8 @@ def _flat_document(record: dict[str, Any]) -> dict[str, Any]:
         "batch_id": record["batch_id"],
         "external_id": record["external_id"],
         "path": record["path"],
+        "parent_id": record["parent_id"],
+        "container_path": record["container_path"],
         "sha256": record["sha256"],
         "mime": record["mime"],
         "state": record["state"],

@@ -49,6 +49,9 @@ def register_tasks(app: Celery, settings: Settings) -> WorkerRuntime:
         )
         for document_id, outcome in zip(document_ids, outcomes, strict=True):
             counts[outcome.status] += 1
+            # A container's members, stored with its extract result: sent like the
+            # batch's other documents (a lost message is re-sent by the reconciler).
+            follow[Stage.EXTRACT.value].extend(outcome.children)
             if outcome.status == "advanced" and outcome.next_stage is not None:
                 follow[outcome.next_stage.value].append(document_id)
             elif outcome.status == "needs_ocr":
@@ -62,7 +65,7 @@ def register_tasks(app: Celery, settings: Settings) -> WorkerRuntime:
                     countdown=outcome.retry_in,
                 )
         for next_step, ids in follow.items():
-            per_task = 1 if next_step == "ocr" else len(ids)
+            per_task = 1 if next_step == "ocr" else min(len(ids), settings.docs_per_task) or 1
             for start in range(0, len(ids), per_task):
                 send_step(app, next_step, ids[start : start + per_task], priority)
         return dict(counts)
