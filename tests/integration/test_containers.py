@@ -22,7 +22,7 @@ from docbatch.export import export_records
 from docbatch.runner import run_inline
 from docbatch.settings import Settings
 from docbatch.store.records import DocumentRecord
-from tests.unit.container_files import bomb_zip, many_members_zip, text_pdf
+from tests.unit.container_files import bomb_zip, flag_encrypted, many_members_zip, text_pdf
 
 pytestmark = pytest.mark.integration
 
@@ -119,6 +119,11 @@ def test_hostile_zips_fail_inside_the_caps_and_the_batch_completes(
         archive.writestr("/abs/y.txt", "absolute\n")
     (folder / "slip.zip").write_bytes(slip.getvalue())
     (folder / "many.zip").write_bytes(many_members_zip(100_000))
+    locked = io.BytesIO()
+    with zipfile.ZipFile(locked, "w") as archive:
+        archive.writestr("secret.txt", "hidden\n")
+        archive.writestr("open.txt", "visible\n")
+    (folder / "locked.zip").write_bytes(flag_encrypted(locked.getvalue(), "secret.txt"))
     (folder / "memo.txt").write_bytes((SAMPLES / "memo.txt").read_bytes())
     before = _tree(tmp_path.parent)
 
@@ -126,7 +131,7 @@ def test_hostile_zips_fail_inside_the_caps_and_the_batch_completes(
 
     docs = {d.container_path or Path(d.path).name: d for d in _documents(client, summary.batch_id)}
     # The containers and the plain file complete; the bomb's member fails as too large.
-    for name in ("bomb.zip", "slip.zip", "many.zip", "memo.txt"):
+    for name in ("bomb.zip", "slip.zip", "many.zip", "locked.zip", "memo.txt"):
         assert docs[name].state.value == "completed", name
     assert "container_members_skipped" in docs["bomb.zip"].warnings
     bomb = docs["bomb.zip!/zeros.bin"]
@@ -135,11 +140,15 @@ def test_hostile_zips_fail_inside_the_caps_and_the_batch_completes(
     assert docs["slip.zip!/../../etc/x"].state.value == "completed"
     assert docs["slip.zip!//abs/y.txt"].state.value == "completed"
     assert "escaped" in client.repo.document_pages(docs["slip.zip!/../../etc/x"].id)[0].text
+    # An encrypted member fails as encrypted, alone.
+    secret, visible = docs["locked.zip!/secret.txt"], docs["locked.zip!/open.txt"]
+    assert (secret.state.value, secret.error_code) == ("failed", "encrypted")
+    assert visible.state.value == "completed"
     # 100,000 members: over the cap, none expanded, the container says so.
     assert "container_too_many_members" in docs["many.zip"].warnings
     assert not [d for d in docs.values() if d.parent_id == docs["many.zip"].id]
     assert (summary.status, summary.total, summary.failed) == (
-        "completed_with_failures", 7, 1,
+        "completed_with_failures", 10, 2,
     )  # fmt: skip
     # Nothing written outside the state folder (but the SQLite test database's files).
     added = _tree(tmp_path.parent) - before

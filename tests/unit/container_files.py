@@ -5,15 +5,25 @@
 - :func:`lying_zip`: a member whose headers declare 1 KB but whose stream inflates to
   10 MB;
 - :func:`many_members_zip`: ``count`` empty stored members, written record by record;
+- :func:`flag_encrypted`: a ZIP with one member marked encrypted;
 - :func:`text_pdf`: a one-page PDF with a text layer.
 """
 
 from __future__ import annotations
 
+import io
 import struct
+import zipfile
 import zlib
 
-__all__ = ["bomb_zip", "lying_zip", "many_members_zip", "text_pdf", "zip_with_records"]
+__all__ = [
+    "bomb_zip",
+    "flag_encrypted",
+    "lying_zip",
+    "many_members_zip",
+    "text_pdf",
+    "zip_with_records",
+]
 
 TEN_GB = 10 * 1024**3
 _ZEROS = 10 * 1024 * 1024
@@ -79,6 +89,18 @@ def many_members_zip(count: int) -> bytes:
     empty_crc = zlib.crc32(b"")
     records = [(f"m{i:06d}.txt".encode(), b"", 0, empty_crc, 0, 0) for i in range(count)]
     return zip_with_records(records)
+
+
+def flag_encrypted(data: bytes, name: str) -> bytes:
+    """``data`` with the encryption bit set on member ``name`` (zipfile cannot write it)."""
+    patched = bytearray(data)
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(name)
+    patched[info.header_offset + 6] |= 0x1  # the local header's flags
+    central = data.index(b"PK\x01\x02")
+    while data[central + 46 : central + 46 + len(name)] != name.encode():
+        central = data.index(b"PK\x01\x02", central + 4)
+    patched[central + 8] |= 0x1  # the central directory's flags
+    return bytes(patched)
 
 
 def text_pdf(text: str) -> bytes:
