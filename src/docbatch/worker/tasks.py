@@ -101,6 +101,18 @@ def _settle_heap_in_pool_processes() -> None:
     )
 
 
+def _import_reconciler_modules() -> None:
+    """Import what a reconciler pass imports lazily, here in the main process's main
+    thread: a pool process forked while the reconciler thread held a module's import lock
+    would inherit the lock held, and wait on it forever when it imports that module."""
+    import docbatch.cache
+    import docbatch.reporting
+    import docbatch.store.repository
+    import docbatch.worker.fairness
+    import docbatch.worker.reconciler
+    import docbatch.worker.retries  # noqa: F401
+
+
 def _start_reconciler_with_worker(app: Celery, runtime: WorkerRuntime) -> None:
     """Run the reconciler thread in the worker's main process while it is up."""
     from celery.signals import worker_ready, worker_shutdown
@@ -115,6 +127,7 @@ def _start_reconciler_with_worker(app: Celery, runtime: WorkerRuntime) -> None:
             or runtime.settings.reconcile_interval_seconds <= 0
         ):
             return
+        _import_reconciler_modules()
         thread = ReconcilerThread(app, runtime, runtime.settings.reconcile_interval_seconds)
         threads.append(thread)
         thread.start()
