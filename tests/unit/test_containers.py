@@ -20,7 +20,7 @@ from docbatch.pipeline.containers import (
     read_zip,
 )
 from docbatch.pipeline.options import ContainerOptions, ExtractOptions, PipelineOptions
-from docbatch.pipeline.sniff import EML, PDF, ZIP
+from docbatch.pipeline.sniff import EML, MSG, PDF, ZIP
 from tests.unit.container_files import bomb_zip, flag_encrypted, lying_zip, many_members_zip
 
 LIMITS = ContainerOptions()
@@ -177,3 +177,28 @@ def test_a_failed_member_raises_its_error_when_read() -> None:
     )
     with pytest.raises(EncryptedDocumentError, match="encrypted"):
         read_member(object(), record, 1000)  # type: ignore[arg-type]
+
+
+def test_outlook_attachments_are_members(monkeypatch: pytest.MonkeyPatch) -> None:
+    """extract-msg's attachments as members (no .msg writer exists: its object is faked)."""
+    from types import SimpleNamespace
+
+    import extract_msg
+
+    closed = []
+    fake = SimpleNamespace(
+        attachments=[
+            SimpleNamespace(longFilename="motion.pdf", name="MOTION~1.PDF", data=b"%PDF-1.4"),
+            SimpleNamespace(longFilename=None, name="note.txt", data=b"x" * 3000),
+            SimpleNamespace(longFilename="fwd.msg", name=None, data=object()),
+        ],
+        close=lambda: closed.append(True),
+    )
+    monkeypatch.setattr(extract_msg, "openMsg", lambda data: fake)
+    found = expand(b"", MSG, ContainerOptions(max_total_bytes=2000), EXTRACT)
+    assert [(m.name, m.code) for m in found.members] == [
+        ("motion.pdf", ""),
+        ("note.txt", "too_large"),  # past the container's total
+        ("fwd.msg", "unsupported_type"),
+    ]
+    assert found.warnings == (SKIPPED_WARNING,) and closed == [True]
