@@ -25,10 +25,11 @@ _PAGE = 200
 #: The CSV columns of each kind, written as the header even when no row follows.
 _CSV_COLUMNS = {
     "documents": (
-        "id", "batch_id", "external_id", "path", "parent_id", "container_path", "sha256", "mime",
-        "state",
+        "id", "batch_id", "external_id", "path", "sha256", "mime", "state",
         "error_category", "error_code", "error_reason", "warnings", "pages", "ocr_pages", "chunks",
         "mentions", "text",
+        # Last, so that the columns before keep their places (a container's member).
+        "parent_id", "container_path",
     ),
     "entities": ("id", "type", "key", "name", "aliases"),
     "relationships": ("type", "source", "target", "attributes", "weight", "evidence"),
@@ -96,8 +97,6 @@ def _flat_document(record: dict[str, Any]) -> dict[str, Any]:
         "batch_id": record["batch_id"],
         "external_id": record["external_id"],
         "path": record["path"],
-        "parent_id": record["parent_id"],
-        "container_path": record["container_path"],
         "sha256": record["sha256"],
         "mime": record["mime"],
         "state": record["state"],
@@ -110,6 +109,8 @@ def _flat_document(record: dict[str, Any]) -> dict[str, Any]:
         "chunks": len(record["chunks"]),
         "mentions": len(record["mentions"]),
         "text": "\n\n".join(p["text"] for p in record["pages"]),
+        "parent_id": record["parent_id"],
+        "container_path": record["container_path"],
     }
 
 
