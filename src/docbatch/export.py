@@ -29,6 +29,8 @@ _CSV_COLUMNS = {
         "id", "batch_id", "external_id", "path", "sha256", "mime", "state",
         "error_category", "error_code", "error_reason", "warnings", "pages", "ocr_pages", "chunks",
         "mentions", "text",
+        # Last, so that the columns before keep their places (a container's member).
+        "parent_id", "container_path",
     ),
     "entities": ("id", "type", "key", "name", "aliases"),
     "relationships": (
@@ -76,6 +78,10 @@ def document_record(repo: Any, doc: DocumentRecord) -> dict[str, Any]:
         "batch_id": doc.batch_id,
         "external_id": doc.external_id,
         "path": doc.path,
+        # A container's member: the container's id and where the member sits inside it
+        # (``production.zip!/folder/letter.docx``); None for a submitted file.
+        "parent_id": doc.parent_id,
+        "container_path": doc.container_path,
         "sha256": doc.sha256,
         "mime": doc.mime,
         "state": doc.state.value,
@@ -107,6 +113,8 @@ def _flat_document(record: dict[str, Any]) -> dict[str, Any]:
         "chunks": len(record["chunks"]),
         "mentions": len(record["mentions"]),
         "text": "\n\n".join(p["text"] for p in record["pages"]),
+        "parent_id": record["parent_id"],
+        "container_path": record["container_path"],
     }
 
 

@@ -16,11 +16,12 @@ import logging
 import time
 import traceback
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any, Protocol
 
 from docbatch.cache import CacheItem, ClaimRequest, HeldClaim, Lookup, pack_stage, unpack_stage
+from docbatch.containers import children_of, read_member
 from docbatch.errors import (
     DatabaseBusyError,
     DocbatchError,
@@ -122,6 +123,8 @@ class ProgressSink(Protocol):
 
     def documents_started(self, documents: Sequence[tuple[str, str]]) -> None: ...
 
+    def documents_added(self, batch_id: str, container_id: str, count: int) -> None: ...
+
     def stages_finished_many(self, reports: Sequence[StageReport]) -> None: ...
 
     def batch_finalized(self, batch_id: str) -> None: ...
@@ -151,6 +154,9 @@ class StepOutcome:
     stage again after ``retry_in`` seconds, a short delay), ``scheduled`` (a longer retry
     parked in the database until ``retry_in`` seconds from now: the reconciler sends it,
     the caller sends nothing), ``skipped`` (duplicate or stale delivery).
+
+    ``children`` names the documents this step found in a container and stored (pending,
+    at extract): the caller sends them like the batch's other documents.
     """
 
     document_id: str
@@ -159,6 +165,7 @@ class StepOutcome:
     retry_in: float = 0.0
     reason: str = ""
     batch_finalized: bool = False
+    children: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +206,8 @@ class _Work:
     looked_up: bool = False
     #: What the documents of one group (one :meth:`StageExecutor.run_many`) share.
     group: _GroupState = field(default_factory=lambda: _GroupState())
+    #: The child documents (a container's members) this step stored.
+    children: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -363,6 +372,10 @@ class StageExecutor:
             for work in works:
                 self._release_claim(work)
             raise
+        for work in works:
+            if work.children:  # a container: its children are sent whatever it did next
+                found = outcomes[work.document.id]
+                outcomes[work.document.id] = replace(found, children=tuple(work.children))
         return outcomes
 
     def _refused(self, claim: ClaimResult) -> StepOutcome:
@@ -511,6 +524,8 @@ class StageExecutor:
                 continue
             work = item.work
             for d in item.done:
+                if isinstance(d.payload, ExtractResult) and d.payload.children:
+                    self._report_children(work, d.payload)
                 if d.stage is Stage.RESOLVE:
                     self.known_entities.remember(work.document.project_id, d.payload.entities)
             completed_pages = ocr_pages = None
@@ -549,10 +564,18 @@ class StageExecutor:
         return self._relate(work), False
 
     def _load_bytes(self, work: _Work) -> bytes:
-        if work.data is None:
-            limit = self.options.extract.max_file_bytes
-            work.data, work.sha256 = read_document(work.document.path, limit)
+        data = work.data
+        if data is None:
+            data = self._read_bytes(work, self.options.extract.max_file_bytes)
         self._look_up(work)
+        return data
+
+    def _read_bytes(self, work: _Work, limit: int) -> bytes:
+        """Read the document's bytes: its file, or a container member's stored bytes."""
+        if work.document.parent_id is None:
+            work.data, work.sha256 = read_document(work.document.path, limit)
+        else:
+            work.data, work.sha256 = read_member(self.repo, work.document, limit)
         return work.data
 
     def _look_up_group(self, works: Sequence[_Work], stage: Stage, owner: str) -> None:
@@ -572,11 +595,10 @@ class StageExecutor:
             if stage is Stage.EXTRACT:
                 limit = min(self.options.extract.max_file_bytes, budget)
                 try:
-                    work.data, work.sha256 = read_document(work.document.path, limit)
+                    budget -= len(self._read_bytes(work, limit))
                 except Exception as exc:  # the document's own step meets it again
                     log.debug("%s is read in its turn: %s", work.document.id, exc)
                     continue
-                budget -= len(work.data)
             if work.sha256:
                 ready.append(work)
         if not ready:
@@ -620,7 +642,7 @@ class StageExecutor:
         cached = work.cached.get(Stage.EXTRACT)
         if cached is not None:
             work.extracted = cached
-            return ExtractResult(cached, work.sha256, len(data)), True
+            return self._extract_result(work, data, cached), True
 
         def compute() -> ExtractedDocument | None:
             document, needs_ocr = self.extractor.text_layer(data, self.options.extract)
@@ -635,7 +657,15 @@ class StageExecutor:
         if extracted is None:
             return None, False
         work.extracted = extracted
-        return ExtractResult(extracted, work.sha256, len(data)), shared
+        return self._extract_result(work, data, extracted), shared
+
+    def _extract_result(
+        self, work: _Work, data: bytes, extracted: ExtractedDocument
+    ) -> ExtractResult:
+        """The extract payload; a container's members go with it as child documents,
+        stored by the same commit (so never lost, never counted twice)."""
+        document, children = children_of(work.document, data, extracted, self.options)
+        return ExtractResult(document, work.sha256, len(data), children)
 
     def _compute_once(
         self, work: _Work, stage: Stage, compute: Callable[[], Any]
@@ -831,6 +861,13 @@ class StageExecutor:
                 pages,
                 ocr_pages,
             )
+
+    def _report_children(self, work: _Work, result: ExtractResult) -> None:
+        """Remember the children a commit stored, and count them in the batch's progress."""
+        work.children.extend(child.id for child in result.children)
+        if self.progress:
+            batch_id = work.document.recovery_batch_id or work.document.batch_id
+            self.progress.documents_added(batch_id, work.document.id, len(result.children))
 
     def _report_finalized(self, batch_id: str) -> None:
         if self.progress:

@@ -5,7 +5,7 @@
 --          last_terminal_at, finished_at
 -- KEYS[2]  the batch's document hash: s:<document> = recorded state,
 --          m:<stage>:<document> = recorded outcome of that stage
--- ARGV[1]  the operation: "init" or "transition"; ARGV[2] the TTL in seconds.
+-- ARGV[1]  the operation: "init", "transition" or "grow"; ARGV[2] the TTL in seconds.
 --
 -- Why a document hash: a redelivered task calls "transition" again. A transition counts
 -- only if the document's recorded state equals its old state (compare-and-set), and a
@@ -132,8 +132,30 @@ local function transition()
   return 'applied'
 end
 
+-- ARGV: op, ttl, container document, count. A container's children join the batch as
+-- pending documents: counted once per container (c:<document> in the document hash), so
+-- a repeated report changes nothing. Returns 1 if counted, 0 if already counted or the
+-- hash is missing (the rebuild reads the total from the database).
+local function grow()
+  if redis.call('EXISTS', KEYS[1]) == 0 then
+    return 0
+  end
+  local doc, count = ARGV[3], num(ARGV[4])
+  if redis.call('HSETNX', KEYS[2], 'c:' .. doc, count) == 0 then
+    return 0
+  end
+  redis.call('HINCRBY', KEYS[1], 'total', count)
+  redis.call('HINCRBY', KEYS[1], 'state:pending', count)
+  redis.call('HDEL', KEYS[1], 'finished_at')
+  redis.call('EXPIRE', KEYS[1], ttl)
+  redis.call('EXPIRE', KEYS[2], ttl)
+  return 1
+end
+
 if op == 'init' then
   return init()
+elseif op == 'grow' then
+  return grow()
 elseif op == 'transition' then
   return transition()
 end

@@ -259,6 +259,17 @@ class ProgressTracker:
             created = self._run(batch_id, "init", total, priority, repr(_epoch(created_at)))
         return bool(created)
 
+    def add_documents(self, batch_id: str, container_id: str, count: int) -> bool:
+        """Count ``count`` documents found in the container ``container_id`` as pending.
+
+        Counted once per container however often it is reported; True if counted now.
+        """
+        if count < 0:
+            raise ValueError("count must not be negative")
+        with redis_errors(f"growing progress of batch {batch_id}"):
+            added = self._run(batch_id, "grow", container_id, count)
+        return bool(added)
+
     def transition(
         self,
         batch_id: str,

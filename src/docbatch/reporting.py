@@ -75,6 +75,13 @@ class RedisProgressSink:
         self._apply([(batch, document, [("pending", "processing", None, 0)])
                      for batch, document in documents])  # fmt: skip
 
+    def documents_added(self, batch_id: str, container_id: str, count: int) -> None:
+        """A container's ``count`` children joined the batch (counted once per container)."""
+        try:
+            self.tracker.add_documents(batch_id, container_id, count)
+        except TransientError as exc:
+            log.warning("progress of batch %s not grown (rebuilt later): %s", batch_id, exc)
+
     def stages_finished(
         self,
         batch_id: str,
@@ -189,8 +196,11 @@ class RedisProgressSink:
         )
 
     def ensure(self, batch: BatchRecord, repo: Any) -> bool:
-        """Rebuild the hash if it is missing; True when it was rebuilt."""
-        if self.tracker.get_batch_progress(batch.id) is not None:
+        """Rebuild the hash if it is missing, or if its total is not the database's (a
+        container's children stored by a worker that died before it reported them);
+        True when it was rebuilt."""
+        found = self.tracker.get_batch_progress(batch.id)
+        if found is not None and found.total == batch.total:
             return False
         self.rebuild(batch, repo)
         return True

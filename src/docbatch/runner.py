@@ -43,6 +43,8 @@ __all__ = [
 
 #: Exit code of ``docbatch run`` when the batch finished with failed documents.
 EXIT_FAILED_DOCUMENTS = 3
+#: Children of containers are run this many at a time (one claim and commit each).
+_CHILD_GROUP = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,17 +148,29 @@ def _run_group(executor: StageExecutor, refs: Sequence[DocumentRef]) -> list[tup
     for ref in refs:
         by_stage[ref.stage].append(ref.document_id)
     finished = []
+    children: list[str] = []
     for stage, ids in by_stage.items():
         for outcome in executor.run_many(ids, stage, allow_ocr=True):
+            children.extend(outcome.children)
             status = outcome.status
             if status in ("retry", "scheduled", "advanced"):
-                status = _run_document(executor, outcome)
+                status = _run_document(executor, outcome, children)
+            finished.append((outcome.document_id, status))
+    # A container's members, found on the way: run like the batch's other documents.
+    while children:
+        group, children = children[:_CHILD_GROUP], children[_CHILD_GROUP:]
+        for outcome in executor.run_many(group, Stage.EXTRACT, allow_ocr=True):
+            children.extend(outcome.children)
+            status = outcome.status
+            if status in ("retry", "scheduled", "advanced"):
+                status = _run_document(executor, outcome, children)
             finished.append((outcome.document_id, status))
     return finished
 
 
-def _run_document(executor: StageExecutor, outcome: StepOutcome) -> str:
-    """Run one document on from ``outcome`` through every stage left; its final status."""
+def _run_document(executor: StageExecutor, outcome: StepOutcome, children: list[str]) -> str:
+    """Run one document on from ``outcome`` through every stage left; its final status.
+    The children a container's steps find are added to ``children``."""
     while True:
         if outcome.status in ("retry", "scheduled"):
             time.sleep(outcome.retry_in)
@@ -165,6 +179,7 @@ def _run_document(executor: StageExecutor, outcome: StepOutcome) -> str:
         stage = outcome.next_stage
         assert stage is not None
         outcome = executor.run(outcome.document_id, stage, allow_ocr=True)
+        children.extend(outcome.children)
 
 
 def run_embedded(

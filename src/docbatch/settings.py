@@ -17,6 +17,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from docbatch.pipeline.options import (
     ChunkOptions,
+    ContainerOptions,
     EntityOptions,
     ExtractOptions,
     PipelineOptions,
@@ -70,6 +71,11 @@ class Settings(BaseSettings):
     max_pages: int = 5000
     max_image_pixels: int = 200_000_000
     pdf_passwords: SecretStr | None = None
+    #: Containers (ZIP, e-mail, PDF attachments): nesting depth and caps (ContainerOptions).
+    container_max_depth: int = Field(default=3, ge=0)
+    container_max_members: int = Field(default=10_000, ge=0)
+    container_max_bytes: int = Field(default=1024 * 1024 * 1024, ge=0)
+    container_max_ratio: float = Field(default=200.0, gt=1.0)
 
     # batches and workers
     allowed_roots: list[Path] = Field(default_factory=list)
@@ -194,4 +200,10 @@ class Settings(BaseSettings):
                 max_chars=self.entities_max_chars,
             ),
             relate=RelateOptions(co_occurs=self.relate_co_occurs),
+            containers=ContainerOptions(
+                max_depth=self.container_max_depth,
+                max_members=self.container_max_members,
+                max_total_bytes=self.container_max_bytes,
+                max_ratio=self.container_max_ratio,
+            ),
         )

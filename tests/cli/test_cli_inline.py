@@ -315,8 +315,11 @@ def test_export_csv_has_a_header_and_one_row_per_document(sample_run: InlineRun)
         "chunks",
         "mentions",
         "text",
+        "parent_id",
+        "container_path",
     ]
     by_name = {Path(r["path"]).name: r for r in rows}
+    assert {(r["parent_id"], r["container_path"]) for r in rows} == {("", "")}  # no container
     assert {r["batch_id"] for r in rows} == {sample_run.summary["batch_id"]}
     assert (by_name["broken.pdf"]["state"], by_name["broken.pdf"]["error_code"]) == (
         "failed",

@@ -419,3 +419,20 @@ def test_counts_over_many_transitions_match_a_model(tracker: ProgressTracker) ->
             assert result in (DUPLICATE, STALE)
     counts = Counter(model.values())
     assert progress_of(tracker, "b1").counts == {s: counts.get(s, 0) for s in states}
+
+
+def test_a_containers_children_grow_the_total_once(tracker: ProgressTracker) -> None:
+    tracker.init_batch("b1", 1, "normal", T0)
+    tracker.transition("b1", "zip", "pending", "processing", now=T0 + 1)
+    assert tracker.add_documents("b1", "zip", 3) is True
+    assert tracker.add_documents("b1", "zip", 3) is False  # a redelivered report
+    progress = progress_of(tracker, "b1")
+    assert (progress.total, progress.terminal) == (4, 0)
+    tracker.transition("b1", "zip", "processing", "completed", now=T0 + 2)
+    assert progress_of(tracker, "b1").finished_at is None  # the children are not done
+    for child in ("c1", "c2", "c3"):
+        tracker.transition("b1", child, "pending", "processing", now=T0 + 3)
+        tracker.transition("b1", child, "processing", "completed", now=T0 + 4)
+    progress = progress_of(tracker, "b1")
+    assert (progress.total, progress.terminal, progress.finished_at) == (4, 4, T0 + 4)
+    assert tracker.add_documents("missing", "zip", 2) is False

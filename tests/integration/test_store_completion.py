@@ -60,7 +60,8 @@ def test_migration_0008_moves_completed_documents_to_relate(database_url: str) -
             connection.execute(sa.text("UPDATE documents SET stage = 'extract'"))
             command.stamp(migrations_config(connection), "0007")
         with engine.begin() as connection:
-            command.upgrade(migrations_config(connection), "head")
+            # To 0008 only: later revisions change a schema this database already has.
+            command.upgrade(migrations_config(connection), "0008")
         with engine.connect() as connection:
             rows = connection.execute(sa.text("SELECT id, state, stage FROM documents")).all()
     finally:

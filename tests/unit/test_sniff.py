@@ -108,12 +108,11 @@ def test_random_bytes_are_unsupported():
         sniff(data)
 
 
-def test_zip_without_word_document_is_unsupported():
+def test_zip_without_word_document_is_a_container():
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("data/records.csv", "a,b\n1,2\n")
-    with pytest.raises(UnsupportedTypeError, match="ZIP"):
-        sniff(out.getvalue())
+    assert sniff(out.getvalue()) == "application/zip"
 
 
 def test_broken_zip_is_corrupt():

@@ -67,6 +67,8 @@ def document_out(doc: Any) -> DocumentOut:
         error_stage=doc.error_stage,
         started_at=doc.started_at,
         finished_at=doc.finished_at,
+        parent_id=doc.parent_id,
+        container_path=doc.container_path,
     )
 
 

@@ -77,6 +77,9 @@ class DocumentOut(BaseModel):
     error_stage: str | None
     started_at: datetime | None
     finished_at: datetime | None
+    #: A container's member: the container's id and the member's path inside it.
+    parent_id: str | None = None
+    container_path: str | None = None
 
 
 class PageOut(BaseModel):

@@ -24,6 +24,7 @@ from PIL import Image
 
 from docbatch.errors import DocumentTooLargeError, UnsupportedTypeError
 from docbatch.models import ExtractedDocument, Page
+from docbatch.pipeline.containers import read_zip
 from docbatch.pipeline.extract_image import image_frames, read_image_layout
 from docbatch.pipeline.extract_legacy import read_doc, read_eml, read_msg, read_rtf, read_wpd
 from docbatch.pipeline.extract_office import read_docx, read_html, read_text
@@ -43,6 +44,7 @@ from docbatch.pipeline.sniff import (
     TEXT,
     TIFF,
     WPD,
+    ZIP,
     sniff,
 )
 from docbatch.pipeline.textnorm import normalize_text
@@ -77,6 +79,7 @@ _SINGLE_PAGE_READERS: dict[str, _Reader] = {
     RTF: read_rtf,
     EML: read_eml,
     MSG: read_msg,
+    ZIP: read_zip,
 }
 _IMAGE_TYPES = frozenset({PNG, JPEG, TIFF})
 

@@ -17,6 +17,7 @@ from docbatch.models import Stage
 __all__ = [
     "PIPELINE_CODE_VERSION",
     "ChunkOptions",
+    "ContainerOptions",
     "EntityOptions",
     "ExtractOptions",
     "PipelineOptions",
@@ -82,6 +83,26 @@ class RelateOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class ContainerOptions:
+    """How containers (ZIP, e-mail, PDF attachments) become child documents: the caps.
+
+    Not part of any stage's version: they decide which members become documents, not
+    what a document's stages produce.
+    """
+
+    #: Containers nested deeper than this are not expanded (a submitted file is depth 0).
+    max_depth: int = 3
+    #: A container with more members than this expands none of them.
+    max_members: int = 10_000
+    #: All the members of one container inflate to at most this many bytes.
+    max_total_bytes: int = 1024 * 1024 * 1024
+    #: A member inflating to more than this many times its compressed size is a bomb...
+    max_ratio: float = 200.0
+    #: ... once it is past this size (small, very repetitive files are common).
+    ratio_floor_bytes: int = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
 class PipelineOptions:
     """All options of the pipeline, grouped by stage."""
 
@@ -89,6 +110,7 @@ class PipelineOptions:
     chunk: ChunkOptions = field(default_factory=ChunkOptions)
     entities: EntityOptions = field(default_factory=EntityOptions)
     relate: RelateOptions = field(default_factory=RelateOptions)
+    containers: ContainerOptions = field(default_factory=ContainerOptions)
 
     def version(self, stage: Stage) -> str:
         """A short hash of everything that shapes ``stage``'s output.

@@ -1,7 +1,8 @@
 """Detect a document's type from its bytes, never from its file name.
 
-:func:`sniff` looks at magic numbers first (PDF, PNG, JPEG, TIFF, ZIP-based DOCX), then
-decides whether the bytes are text at all and, if so, whether that text is HTML.
+:func:`sniff` looks at magic numbers first (PDF, PNG, JPEG, TIFF, ZIP-based DOCX, any
+other ZIP file as a container), then decides whether the bytes are text at all and, if
+so, whether that text is HTML.
 :func:`detect_encoding` is the same text heuristic, reused by the plain-text extractor.
 """
 
@@ -28,6 +29,7 @@ __all__ = [
     "TEXT",
     "TIFF",
     "WPD",
+    "ZIP",
     "detect_encoding",
     "sniff",
 ]
@@ -44,8 +46,9 @@ WPD = "application/vnd.wordperfect"
 RTF = "application/rtf"
 EML = "message/rfc822"
 MSG = "application/vnd.ms-outlook"
+ZIP = "application/zip"
 #: Every MIME type :func:`sniff` can return.
-SUPPORTED_TYPES = frozenset({PDF, DOCX, HTML, TEXT, PNG, JPEG, TIFF, DOC, WPD, RTF, EML, MSG})
+SUPPORTED_TYPES = frozenset({PDF, DOCX, HTML, TEXT, PNG, JPEG, TIFF, DOC, WPD, RTF, EML, MSG, ZIP})
 
 #: How much of the file the text heuristics look at; enough to judge, cheap on huge files.
 SAMPLE_BYTES = 64 * 1024
@@ -148,7 +151,8 @@ def _sniff_zip(data: bytes) -> str:
         raise CorruptDocumentError(f"ZIP container cannot be read: {exc}") from exc
     if "word/document.xml" in names:
         return DOCX
-    raise UnsupportedTypeError("ZIP archives other than DOCX are not supported")
+    # Any other ZIP is a container: its members become documents of their own.
+    return ZIP
 
 
 def _sniff_ole(data: bytes) -> str:

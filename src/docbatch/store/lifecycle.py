@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection
 from docbatch.errors import ErrorCategory
 from docbatch.faults import freeze_point
 from docbatch.models import Stage
-from docbatch.store import quarantine_store, reopen
+from docbatch.store import children, quarantine_store, reopen
 from docbatch.store.records import (
     BatchState,
     ClaimOutcome,
@@ -32,6 +32,7 @@ from docbatch.store.records import (
     DocumentRecord,
     DocumentState,
     EventKind,
+    ExtractResult,
     StageResult,
     Transition,
 )
@@ -428,6 +429,11 @@ def complete_stages(
         return Transition(False, doc.batch_id)
     freeze_point()  # the chaos suite's worker frozen mid-transaction; no-op otherwise
     write_stages(connection, doc, prepared or [(r.stage, r.payload) for r in results], now)
+    for result in results:
+        if isinstance(result.payload, ExtractResult) and result.payload.children:
+            # With the container's result, before any terminal count: the batch's total
+            # includes the children before it can finalise.
+            children.add_children(connection, doc, result.payload.children, now)
     events = [
         event_values(
             EventKind.STAGE_COMPLETED, now, doc.batch_id, doc.id, r.stage, doc.attempts,

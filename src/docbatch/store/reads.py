@@ -27,7 +27,7 @@ from docbatch.models import (
     Resolution,
     Stage,
 )
-from docbatch.store import batches, monitoring, queries, recovery, reopen, results
+from docbatch.store import batches, children, monitoring, queries, recovery, reopen, results
 from docbatch.store.db import READ_ONLY, Database, busy_error
 from docbatch.store.ids import resolve_id
 from docbatch.store.records import (
@@ -315,6 +315,11 @@ class RepositoryReads:
         """The relationships the relate stage stored (the document node is its id)."""
         with self._read() as connection:
             return results.read_relationships(connection, document_id)
+
+    def load_blob(self, sha256: str) -> bytes:
+        """The stored bytes of a container's member (see :mod:`docbatch.store.children`)."""
+        with self._read() as connection:
+            return children.read_blob(connection, sha256)
 
     def load_extracted(self, document_id: str) -> ExtractedDocument:
         """The extract stage's output, as the chunk stage reads it."""

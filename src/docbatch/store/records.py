@@ -21,6 +21,7 @@ __all__ = [
     "BatchCounts",
     "BatchRecord",
     "BatchState",
+    "ChildDocument",
     "ClaimOutcome",
     "ClaimResult",
     "DocumentRecord",
@@ -119,6 +120,26 @@ class ExtractResult:
     document: ExtractedDocument
     sha256: str
     size_bytes: int
+    #: A container's members, stored as documents of its batch with this result.
+    children: tuple[ChildDocument, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ChildDocument:
+    """A container's member, to become a document of the container's batch.
+
+    ``data`` (stored content-addressed by ``sha256``) is None for a member that cannot be
+    read; its document then fails with ``code`` and ``reason`` at its extract stage.
+    """
+
+    id: str
+    container_path: str
+    depth: int
+    sha256: str | None
+    size_bytes: int
+    data: bytes | None = None
+    code: str = ""
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +240,12 @@ class DocumentRecord:
     reopened_from: str | None = None
     #: What the extract stage warned about (``no_text``, ``pdf_repaired``, ...).
     warnings: tuple[str, ...] = ()
+    #: The container this document is a member of (None for a submitted file).
+    parent_id: str | None = None
+    #: Where it sits inside its container: ``production.zip!/folder/letter.docx``.
+    container_path: str | None = None
+    #: Containers between it and the submitted file (0 for a submitted file).
+    depth: int = 0
 
 
 @dataclass(frozen=True, slots=True)

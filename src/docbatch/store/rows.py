@@ -228,6 +228,9 @@ def document_record(row: Row[Any]) -> DocumentRecord:
         state=DocumentState(m["state"]),
         stage=Stage(m["stage"]),
         warnings=tuple(m.get("warnings") or ()),
+        parent_id=m.get("parent_id"),
+        container_path=m.get("container_path"),
+        depth=m.get("depth") or 0,
         **values,
     )
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 __all__ = [
     "Base",
     "BatchRow",
+    "BlobRow",
     "ChunkRow",
     "DocumentRow",
     "EntityAliasRow",
@@ -135,6 +136,7 @@ class DocumentRow(Base):
         sa.Index(None, "sha256"),
         sa.Index(None, "state", "retry_at"),
         sa.Index(None, "recovery_batch_id"),
+        sa.Index(None, "parent_id"),
     )
 
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
@@ -176,6 +178,11 @@ class DocumentRow(Base):
     needs_ocr: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # The state a recovery re-opened the document from, "failed" or "cancelled" (0005).
     reopened_from: Mapped[str | None] = mapped_column(sa.String(32))
+    # Containers (migration 0009): the container this document came out of (no FK, like
+    # recovery_batch_id), its path inside it, and how many containers deep it is.
+    parent_id: Mapped[str | None] = mapped_column(sa.String(36))
+    container_path: Mapped[str | None] = mapped_column(sa.Text)
+    depth: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 def _document_fk() -> Mapped[str]:
@@ -320,3 +327,17 @@ class QuarantineRow(Base):
     last_seen: Mapped[datetime]
     released: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     released_at: Mapped[datetime | None]
+
+
+class BlobRow(Base):
+    """The bytes of a child document (a container's member), by their sha256.
+
+    Content-addressed: a member's name never becomes a file name, and the same member
+    in two containers is stored once.
+    """
+
+    __tablename__ = "blobs"
+
+    sha256: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    size_bytes: Mapped[int] = mapped_column(sa.BigInteger)
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary)

@@ -82,6 +82,9 @@ def run_step(
     outcomes = executor.run_many(document_ids, Stage(stage), allow_ocr=ocr, owner=owner)
     for document_id, outcome in zip(document_ids, outcomes, strict=True):
         counts[outcome.status] += 1
+        # A container's members, stored with its extract result: sent like the batch's
+        # other documents (a lost message is re-sent by the reconciler).
+        follow[Stage.EXTRACT.value].extend(outcome.children)
         if outcome.status == "advanced" and outcome.next_stage is not None:
             follow[outcome.next_stage.value].append(document_id)
         elif outcome.status == "needs_ocr":
@@ -95,7 +98,7 @@ def run_step(
                 countdown=outcome.retry_in,
             )
     for next_step, ids in follow.items():
-        per_task = 1 if next_step == "ocr" else len(ids)
+        per_task = 1 if next_step == "ocr" else min(len(ids), runtime.settings.docs_per_task) or 1
         for start in range(0, len(ids), per_task):
             send_step(app, next_step, ids[start : start + per_task], priority)
     return dict(counts)
@@ -113,6 +116,18 @@ def _settle_heap_in_pool_processes() -> None:
     )
 
 
+def _import_reconciler_modules() -> None:
+    """Import what a reconciler pass imports lazily, here in the main process's main
+    thread: a pool process forked while the reconciler thread held a module's import lock
+    would inherit the lock held, and wait on it forever when it imports that module."""
+    import docbatch.cache
+    import docbatch.reporting
+    import docbatch.store.repository
+    import docbatch.worker.fairness
+    import docbatch.worker.reconciler
+    import docbatch.worker.retries  # noqa: F401
+
+
 def _start_reconciler_with_worker(app: Celery, runtime: WorkerRuntime) -> None:
     """Run the reconciler thread in the worker's main process while it is up."""
     from celery.signals import worker_ready, worker_shutdown
@@ -127,6 +142,7 @@ def _start_reconciler_with_worker(app: Celery, runtime: WorkerRuntime) -> None:
             or runtime.settings.reconcile_interval_seconds <= 0
         ):
             return
+        _import_reconciler_modules()
         thread = ReconcilerThread(app, runtime, runtime.settings.reconcile_interval_seconds)
         threads.append(thread)
         thread.start()
