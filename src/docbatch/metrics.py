@@ -77,12 +77,12 @@ def latency_bucket(seconds: float) -> int:
 
 def totals_key(keys: RedisKeys) -> str:
     """The hash of running totals (counters for Prometheus)."""
-    return f"{keys.prefix}:metrics:totals"
+    return keys.metrics_totals()
 
 
 def batch_cache_key(keys: RedisKeys, batch_id: str) -> str:
     """The hash of one batch's cache hits and misses (``{stage}:hit|miss``)."""
-    return f"{keys.progress(batch_id)}:cache"
+    return keys.batch_cache(batch_id)
 
 
 class MetricsRecorder:
@@ -358,11 +358,11 @@ def _step_labels() -> dict[int, str]:
 def _redis_depths(
     broker_url: str, prefix: str, names: Mapping[str, str]
 ) -> dict[tuple[str, str], int]:
-    from docbatch.redis_keys import redis_client
+    from docbatch.redis_keys import redis_client, redis_py_url
 
-    url = broker_url.replace("redis+socket://", "unix://", 1)
+    url = redis_py_url(broker_url)
     client = redis_client(url, retries=0, socket_timeout=2.0, connect_timeout=2.0)
-    base = f"{prefix}:broker:"
+    base = RedisKeys(prefix).broker()
     keys = [
         (label, priority, base + (queue if step == 0 else f"{queue}:{step}"))
         for queue, label in names.items()
