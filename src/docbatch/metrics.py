@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from docbatch.models import TERMINAL_DOCUMENT_STATES
 from docbatch.redis_keys import REDIS_OUTAGE_ERRORS, OutageLog, RedisKeys, as_text
 
 __all__ = [
@@ -60,7 +61,6 @@ TOTALS_TTL_SECONDS = 90 * 24 * 3600
 LATENCY_BOUNDS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0)
 #: The series families (hash names) a bucket can belong to.
 FAMILIES = ("documents", "stages", "cache", "queues")
-_TERMINAL = ("completed", "failed", "cancelled")
 _READ_BATCH = 500
 
 
@@ -154,7 +154,7 @@ class MetricsRecorder:
         for finished, batch_id, document in entries:
             if document is not None:
                 state, pages, ocr_pages = document
-                if state not in _TERMINAL:
+                if state not in TERMINAL_DOCUMENT_STATES:
                     raise ValueError(f"not a terminal state: {state!r}")
                 documents.update({state: 1, "pages": pages, "ocr_pages": ocr_pages})
             for stage, seconds, cached in finished:
