@@ -28,8 +28,8 @@ from bench.charts import Bar, bar_chart
 from bench.gold import GOLD_DIR, load_gold, measure_real
 from bench.harness import TEXT_MIX, add_common_arguments, make_corpus, summary_row
 from bench.pure import text_mentions
+from bench.synth.corpus import parse_mix
 from docbatch.pipeline.options import PipelineOptions
-from docbatch.synth.corpus import parse_mix
 
 __all__ = ["MIX", "add_arguments", "measure", "run", "score", "summarize"]
 

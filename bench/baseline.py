@@ -33,8 +33,8 @@ from bench.harness import (
     python_path,
 )
 from bench.naive import QUEUE, create_naive_app, create_results_table, send_batch
+from bench.synth.corpus import CorpusManifest
 from docbatch.embedded import PrivateRedis, WorkerProcess
-from docbatch.synth.corpus import CorpusManifest
 
 __all__ = ["add_arguments", "measure", "run", "run_naive", "summarize"]
 

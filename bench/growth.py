@@ -16,8 +16,8 @@ from typing import Any
 
 from bench import write_results
 from bench.harness import summary_row
+from bench.synth.prose import generate_prose
 from docbatch.pipeline.entities import DefaultExtractor, extract_in_windows
-from docbatch.synth.prose import generate_prose
 
 __all__ = ["add_arguments", "run", "summarize"]
 

@@ -23,10 +23,10 @@ from types import TracebackType
 from typing import Any
 
 from bench import DEFAULT_OUT
+from bench.synth.corpus import CorpusManifest, generate_corpus
 from docbatch.client import Docbatch, Sources
 from docbatch.embedded import PrivateRedis, WorkerProcess, settings_env
 from docbatch.settings import Settings
-from docbatch.synth.corpus import CorpusManifest, generate_corpus
 
 __all__ = [
     "REPO_ROOT",

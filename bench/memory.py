@@ -25,7 +25,7 @@ from typing import Any
 from bench import write_results
 from bench.charts import Bar, bar_chart
 from bench.harness import Cluster, add_common_arguments, make_corpus, summary_row
-from docbatch.synth.corpus import CorpusManifest
+from bench.synth.corpus import CorpusManifest
 
 __all__ = ["add_arguments", "measure", "run", "sample_workers", "submit_in_child", "summarize"]
 

@@ -52,6 +52,7 @@ from bench.harness import (
 )
 from bench.harness import manifest_sources as sources_of
 from bench.pure import process_document, process_file
+from bench.synth.corpus import CorpusManifest
 from docbatch.client import Docbatch
 from docbatch.heap import settle_heap
 from docbatch.ingest import read_document
@@ -59,7 +60,6 @@ from docbatch.models import Stage
 from docbatch.runner import run_inline
 from docbatch.store.records import ExtractResult
 from docbatch.store.results import write_stages
-from docbatch.synth.corpus import CorpusManifest
 
 __all__ = ["CELERY_VARIANTS", "add_arguments", "measure", "run", "summarize"]
 

@@ -32,9 +32,9 @@ from bench.harness import (
     manifest_sources,
     summary_row,
 )
+from bench.synth.corpus import CorpusManifest
 from docbatch.client import Docbatch
 from docbatch.runner import run_inline
-from docbatch.synth.corpus import CorpusManifest
 
 __all__ = ["UNSTRUCTURED_FINDING", "add_arguments", "measure", "peer_script", "run", "summarize"]
 

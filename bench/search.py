@@ -36,13 +36,13 @@ from bench.harness import (
     postgres_unreachable,
     summary_row,
 )
+from bench.synth.corpus import CorpusManifest
+from bench.synth.prose import generate_prose
 from docbatch.client import Docbatch
 from docbatch.runner import run_inline
 from docbatch.search_query import parse_query
 from docbatch.store.search import SearchFilters, SearchIndex
 from docbatch.store.tables import Base
-from docbatch.synth.corpus import CorpusManifest
-from docbatch.synth.prose import generate_prose
 
 __all__ = ["QUERIES", "add_arguments", "run", "summarize"]
 

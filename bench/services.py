@@ -48,7 +48,7 @@ from bench.harness import (
     postgres_unreachable,
     summary_row,
 )
-from docbatch.synth.corpus import CorpusManifest
+from bench.synth.corpus import CorpusManifest
 
 __all__ = ["add_arguments", "measure", "model", "run", "summarize"]
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bench import DEFAULT_OUT, write_results
+from bench.synth.corpus import build_document, generate_corpus
 from docbatch.errors import DocbatchError
 from docbatch.models import Chunk, ExtractedDocument, Mention, Resolution
 from docbatch.pipeline.chunk import chunk_document
@@ -32,7 +33,6 @@ from docbatch.pipeline.options import ChunkOptions, EntityOptions, ExtractOption
 from docbatch.pipeline.relate import relate
 from docbatch.pipeline.resolve import resolve
 from docbatch.pipeline.sniff import PDF
-from docbatch.synth.corpus import build_document, generate_corpus
 
 __all__ = ["StageResult", "add_arguments", "measure_ocr", "measure_stages", "run"]
 

@@ -29,8 +29,8 @@ from bench.harness import (
     make_corpus,
     summary_row,
 )
+from bench.synth.corpus import CorpusManifest
 from docbatch.cache import StageCache
-from docbatch.synth.corpus import CorpusManifest
 
 __all__ = ["add_arguments", "cache_counts", "measure", "run", "summarize"]
 

@@ -3,7 +3,7 @@
 The samples are what the README's Quick start processes: one document of every supported
 format, each carrying entities the pipeline extracts (courts, case numbers, citations,
 dates, money, parties), plus ``broken.pdf``, a truncated PDF that fails with a reason.
-Every file is built by :mod:`docbatch.synth.documents` from the text below, with fixed
+Every file is built by :mod:`bench.synth.documents` from the text below, with fixed
 dates and seeds, so running this script again gives byte-identical files (as long as
 pypdfium2 and Pillow render the scanned pages the same way).
 
@@ -17,8 +17,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from docbatch.synth import documents
-from docbatch.synth.prose import OPINION_PAGES
+# The generator lives in the checkout's bench/ package, not in the installed docbatch.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.synth import documents
+from bench.synth.prose import OPINION_PAGES
 
 __all__ = ["SAMPLES", "main", "write_samples"]
 

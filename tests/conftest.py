@@ -7,9 +7,12 @@ so CI can never pass by skipping.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import shutil
 import socket
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -83,15 +86,86 @@ def postgres_server() -> str:
     return POSTGRES_ADMIN_URL
 
 
-@pytest.fixture
-def postgres_url(postgres_server: str) -> Iterator[str]:
-    """A URL to a fresh, empty PostgreSQL database that is dropped after the test."""
+def migrations_fingerprint() -> str:
+    """A short hash of the migration scripts: it names the template databases, so a new
+    or changed migration gets a new template instead of a stale one."""
+    from docbatch.store.db import MIGRATIONS_DIR
+
+    digest = hashlib.sha256()
+    for path in sorted(MIGRATIONS_DIR.rglob("*.py")):
+        digest.update(path.relative_to(MIGRATIONS_DIR).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _needs_empty_database(request: pytest.FixtureRequest) -> bool:
+    return request.node.get_closest_marker("empty_database") is not None
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server: str) -> str:
+    """The name of a migrated PostgreSQL database that test databases are cloned from.
+
+    Named by :func:`migrations_fingerprint`, built once (an advisory lock serialises
+    sessions and xdist workers that find it missing) and kept for later sessions.
+    """
     import sqlalchemy as sa
 
+    name = f"docbatch_template_{migrations_fingerprint()}"
+    admin = sa.create_engine(postgres_server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": _TEMPLATE_LOCK_KEY})
+            try:
+                exists = conn.execute(
+                    sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+                ).first()
+                if exists is None:
+                    _build_postgres_template(conn, postgres_server, name)
+            finally:
+                conn.execute(
+                    sa.text("SELECT pg_advisory_unlock(:key)"), {"key": _TEMPLATE_LOCK_KEY}
+                )
+    finally:
+        admin.dispose()
+    return name
+
+
+#: The advisory lock held while a template database is looked for and built.
+_TEMPLATE_LOCK_KEY = 0x6462_746D  # "dbtm"
+
+
+def _build_postgres_template(conn: Any, server: str, name: str) -> None:
+    """Migrate a new database under a temporary name, then rename it to ``name``: a
+    session interrupted midway leaves no half-migrated template behind."""
+    import sqlalchemy as sa
+
+    from docbatch.store.db import Database
+
+    building = f"{name}_building"
+    conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{building}" WITH (FORCE)'))
+    conn.execute(sa.text(f'CREATE DATABASE "{building}"'))
+    Database.open(server.rsplit("/", 1)[0] + f"/{building}").dispose()
+    conn.execute(sa.text(f'ALTER DATABASE "{building}" RENAME TO "{name}"'))
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A URL to a fresh PostgreSQL database that is dropped after the test.
+
+    The database is already migrated to head (a clone of :func:`postgres_template`);
+    a test marked ``empty_database`` gets an empty one.
+    """
+    import sqlalchemy as sa
+
+    template = (
+        "" if _needs_empty_database(request) else request.getfixturevalue("postgres_template")
+    )
     name = f"docbatch_test_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(postgres_server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        clone = f' TEMPLATE "{template}"' if template else ""
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"{clone}'))
     url = postgres_server.rsplit("/", 1)[0] + f"/{name}"
     try:
         yield url
@@ -102,11 +176,35 @@ def postgres_url(postgres_server: str) -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file that test databases are copied from (one per session, or
+    per xdist worker: ``tmp_path_factory`` is)."""
+    from docbatch.store.db import Database
+
+    path = tmp_path_factory.mktemp("template") / f"template-{migrations_fingerprint()}.db"
+    Database.open(f"sqlite:///{path}").dispose()
+    # Everything into the main file, so that a copy of that one file is complete.
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
+    return path
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Parametrises a storage test over SQLite and PostgreSQL."""
+    """Parametrises a storage test over SQLite and PostgreSQL.
+
+    Either database is already migrated to head; a test marked ``empty_database`` gets
+    an empty one.
+    """
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'test.db'}"
+        path = tmp_path / "test.db"
+        if not _needs_empty_database(request):
+            shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
     return str(request.getfixturevalue("postgres_url"))
 
 

@@ -203,8 +203,6 @@ def unpack_stage(stage: Stage, data: Any) -> Any:
         if stage is Stage.CHUNK:
             return tuple(Chunk.from_dict(c) for c in data)
         if stage is Stage.ENTITIES:
-            if isinstance(data, list):  # one object per mention, as docbatch wrote before
-                return tuple(Mention.from_dict(m) for m in data)
             if data["columns"] != _MENTION_COLUMNS:
                 raise ValueError(f"mention columns {data['columns']!r} are not this version's")
             return tuple(

@@ -93,15 +93,9 @@ class Docbatch:
     @cached_property
     def redis(self) -> Any:
         """A Redis client, or None when no Redis is configured."""
-        from docbatch.cache import redis_client
+        from docbatch.redis_keys import redis_client, redis_url_for
 
-        url = self.settings.redis_url
-        if (
-            url is None
-            and self.settings.broker_url
-            and self.settings.broker_url.startswith("redis")
-        ):
-            url = self.settings.broker_url
+        url = redis_url_for(self.settings)
         return redis_client(url) if url else None
 
     @cached_property

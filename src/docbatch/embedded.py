@@ -75,9 +75,7 @@ def find_redis_server() -> str:
 class PrivateRedis:
     """A Redis server on a unix socket in a private temporary folder."""
 
-    def __init__(self, parent: Path | None = None) -> None:
-        if parent is not None:
-            parent.mkdir(parents=True, exist_ok=True)
+    def __init__(self) -> None:
         # Unix socket paths are limited to ~100 bytes, so the folder lives in /tmp.
         self.folder = Path(tempfile.mkdtemp(prefix="docbatch-redis-"))
         os.chmod(self.folder, 0o700)

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from docbatch.models import TERMINAL_DOCUMENT_STATES
 from docbatch.redis_keys import REDIS_OUTAGE_ERRORS, OutageLog, RedisKeys, as_text
 
 __all__ = [
@@ -60,7 +61,6 @@ TOTALS_TTL_SECONDS = 90 * 24 * 3600
 LATENCY_BOUNDS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0)
 #: The series families (hash names) a bucket can belong to.
 FAMILIES = ("documents", "stages", "cache", "queues")
-_TERMINAL = ("completed", "failed", "cancelled")
 _READ_BATCH = 500
 
 
@@ -77,12 +77,12 @@ def latency_bucket(seconds: float) -> int:
 
 def totals_key(keys: RedisKeys) -> str:
     """The hash of running totals (counters for Prometheus)."""
-    return f"{keys.prefix}:metrics:totals"
+    return keys.metrics_totals()
 
 
 def batch_cache_key(keys: RedisKeys, batch_id: str) -> str:
     """The hash of one batch's cache hits and misses (``{stage}:hit|miss``)."""
-    return f"{keys.progress(batch_id)}:cache"
+    return keys.batch_cache(batch_id)
 
 
 class MetricsRecorder:
@@ -154,7 +154,7 @@ class MetricsRecorder:
         for finished, batch_id, document in entries:
             if document is not None:
                 state, pages, ocr_pages = document
-                if state not in _TERMINAL:
+                if state not in TERMINAL_DOCUMENT_STATES:
                     raise ValueError(f"not a terminal state: {state!r}")
                 documents.update({state: 1, "pages": pages, "ocr_pages": ocr_pages})
             for stage, seconds, cached in finished:
@@ -358,11 +358,11 @@ def _step_labels() -> dict[int, str]:
 def _redis_depths(
     broker_url: str, prefix: str, names: Mapping[str, str]
 ) -> dict[tuple[str, str], int]:
-    from docbatch.redis_keys import redis_client
+    from docbatch.redis_keys import redis_client, redis_py_url
 
-    url = broker_url.replace("redis+socket://", "unix://", 1)
+    url = redis_py_url(broker_url)
     client = redis_client(url, retries=0, socket_timeout=2.0, connect_timeout=2.0)
-    base = f"{prefix}:broker:"
+    base = RedisKeys(prefix).broker()
     keys = [
         (label, priority, base + (queue if step == 0 else f"{queue}:{step}"))
         for queue, label in names.items()

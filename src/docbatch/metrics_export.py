@@ -24,7 +24,7 @@ from prometheus_client.core import (
 from prometheus_client.registry import Collector
 
 from docbatch.metrics import LATENCY_BOUNDS, MetricsReader
-from docbatch.models import Stage
+from docbatch.models import TERMINAL_DOCUMENT_STATES, Stage
 
 __all__ = ["ClusterCollector", "render_metrics"]
 
@@ -79,8 +79,8 @@ class ClusterCollector(Collector):
         documents = CounterMetricFamily(
             "docbatch_documents", "Documents that reached a terminal state", labels=["state"]
         )
-        for state in ("completed", "failed", "cancelled"):
-            documents.add_metric([state], getattr(totals, state))
+        for state in TERMINAL_DOCUMENT_STATES:
+            documents.add_metric([state.value], getattr(totals, state.value))
         pages = CounterMetricFamily("docbatch_pages", "Pages of terminal documents")
         pages.add_metric([], totals.pages)
         in_flight = GaugeMetricFamily(

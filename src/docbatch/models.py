@@ -3,7 +3,8 @@
 Nothing here knows about Celery, SQL or Redis: a stage takes these values and returns
 these values, so it can run in a test, in this process, or inside a worker alike.
 Every value converts to and from JSON-ready dicts (:func:`to_dict`, ``from_dict``) so the
-stage cache and the task messages carry JSON only.
+stage cache and the task messages carry JSON only. :class:`DocumentState` is here too:
+the store, the Redis progress counters and the metrics all count documents in it.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ __all__ = [
     "CACHED_STAGES",
     "DOCUMENT_NODE",
     "PAGE_SEPARATOR",
+    "TERMINAL_DOCUMENT_STATES",
     "CanonicalEntity",
     "Chunk",
+    "DocumentState",
     "EntityType",
     "ExtractedDocument",
     "Mention",
@@ -64,6 +67,28 @@ class Stage(enum.StrEnum):
 #: Stages whose output depends only on the document's bytes and the options, and so
 #: can be served from the content-addressed cache.
 CACHED_STAGES = (Stage.EXTRACT, Stage.CHUNK, Stage.ENTITIES)
+
+
+class DocumentState(enum.StrEnum):
+    """Where a document is in its life; the last three are terminal."""
+
+    PENDING = "pending"
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def terminal(self) -> bool:
+        """True once the document has reached its one terminal state."""
+        return self not in (DocumentState.PENDING, DocumentState.PROCESSING)
+
+
+#: The states a document does not leave on its own, in this order (completed, failed,
+#: cancelled); a batch is finished when every document is in one of them.
+TERMINAL_DOCUMENT_STATES: tuple[DocumentState, ...] = tuple(
+    state for state in DocumentState if state.terminal
+)
 
 
 class EntityType(enum.StrEnum):

@@ -29,7 +29,7 @@ from typing import Any
 import redis
 from redis.typing import EncodableT, FieldT
 
-from docbatch.models import Stage
+from docbatch.models import TERMINAL_DOCUMENT_STATES, DocumentState, Stage
 from docbatch.redis_keys import RedisKeys, as_text, execute_with_scripts, redis_errors
 
 __all__ = [
@@ -42,18 +42,11 @@ __all__ = [
 ]
 
 
-class DocState(enum.StrEnum):
-    """The states a document is counted in."""
-
-    PENDING = "pending"
-    PROCESSING = "processing"
-    COMPLETED = "completed"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
+#: The states a document is counted in: the one :class:`~docbatch.models.DocumentState`.
+DocState = DocumentState
 
 #: States a document does not leave on its own; a batch is finished when all are in one.
-TERMINAL_STATES = frozenset({DocState.COMPLETED, DocState.FAILED, DocState.CANCELLED})
+TERMINAL_STATES = TERMINAL_DOCUMENT_STATES
 
 
 class StageOutcome(enum.StrEnum):

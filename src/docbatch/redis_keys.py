@@ -3,6 +3,8 @@
 Redis is cache and transport only; the SQL database is the system of record. This module
 holds what every Redis user in docbatch shares:
 
+- :func:`redis_url_for` says which Redis a deployment uses (the ``redis_url`` setting, else
+  a Redis broker's), in redis-py's spelling (:func:`redis_py_url`).
 - :func:`redis_client` builds a client from a URL (``redis://``, ``rediss://`` for TLS,
   ``unix://`` sockets, credentials in the URL) with timeouts, health checks and retries
   with exponential backoff.
@@ -21,7 +23,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import redis
 from redis.backoff import ExponentialBackoff
@@ -29,14 +31,20 @@ from redis.retry import Retry
 
 from docbatch.errors import ConfigError, TransientError, translate_errors
 
+if TYPE_CHECKING:
+    from docbatch.settings import Settings
+
 __all__ = [
     "REDIS_OUTAGE_ERRORS",
     "OutageLog",
     "RedisKeys",
     "as_text",
     "execute_with_scripts",
+    "is_redis_url",
     "redis_client",
     "redis_errors",
+    "redis_py_url",
+    "redis_url_for",
 ]
 
 #: The redis-py errors that mean "Redis is not reachable right now" (BusyLoadingError, a
@@ -45,6 +53,11 @@ REDIS_OUTAGE_ERRORS: tuple[type[Exception], ...] = (
     redis.exceptions.ConnectionError,
     redis.exceptions.TimeoutError,
 )
+
+#: URL schemes of a Redis server: redis-py's, and Celery's ``redis+socket://`` for a unix
+#: socket (the same as redis-py's ``unix://``).
+_REDIS_SCHEMES = ("redis://", "rediss://", "unix://", "redis+socket://")
+_CELERY_SOCKET_SCHEME = "redis+socket://"
 
 _PREFIX_PATTERN = re.compile(r"^[A-Za-z0-9_.\-{}]+(?::[A-Za-z0-9_.\-{}]+)*$")
 
@@ -71,6 +84,31 @@ def execute_with_scripts(
             for script in scripts:
                 client.script_load(script.script)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def is_redis_url(url: str) -> bool:
+    """True for a URL of a Redis server, in redis-py's or Celery's spelling."""
+    return url.startswith(_REDIS_SCHEMES)
+
+
+def redis_py_url(url: str) -> str:
+    """``url`` as redis-py spells it: Celery's ``redis+socket://`` becomes ``unix://``."""
+    if url.startswith(_CELERY_SOCKET_SCHEME):
+        return "unix://" + url.removeprefix(_CELERY_SOCKET_SCHEME)
+    return url
+
+
+def redis_url_for(settings: Settings) -> str | None:
+    """The Redis a deployment uses for its cache, progress, events and locks, or None.
+
+    The ``redis_url`` setting when it is set, else the broker's URL when the broker is a
+    Redis, in redis-py's spelling (:func:`redis_py_url`); None without either.
+    """
+    if settings.redis_url:
+        return redis_py_url(settings.redis_url)
+    if settings.broker_url and is_redis_url(settings.broker_url):
+        return redis_py_url(settings.broker_url)
+    return None
 
 
 def redis_client(
@@ -162,7 +200,8 @@ class RedisKeys:
     """Builds every Redis key docbatch uses from one prefix.
 
     Keys are ``{prefix}:{family}:...``; the families are ``cache``, ``claim``,
-    ``stats``, ``progress``, ``events`` (pub/sub channels) and ``metrics``.
+    ``stats``, ``progress``, ``events`` (pub/sub channels), ``metrics``, ``lock``,
+    ``broker`` (Celery's Redis transport) and the reconciler's once-per-window marks.
     """
 
     prefix: str
@@ -204,3 +243,24 @@ class RedisKeys:
     def metrics(self, name: str, minute: int) -> str:
         """The per-minute bucket of a metric time series (``minute`` = epoch // 60)."""
         return f"{self.prefix}:metrics:{name}:{minute}"
+
+    def metrics_totals(self) -> str:
+        """The hash of running metric totals (counters for Prometheus)."""
+        return f"{self.prefix}:metrics:totals"
+
+    def batch_cache(self, batch_id: str) -> str:
+        """The hash of one batch's cache hits and misses (``{stage}:hit|miss``)."""
+        return f"{self.progress(batch_id)}:cache"
+
+    def broker(self) -> str:
+        """The prefix of every key of Celery's Redis transport (its ``global_keyprefix``)."""
+        return f"{self.prefix}:broker:"
+
+    def window_mark(self, kind: str, document_id: str, stage: str) -> str:
+        """The reconciler's mark that a (document, stage) was met in the current window
+        for ``kind`` of action (``promoted``)."""
+        return f"{self.prefix}:{kind}:{document_id}:{stage}"
+
+    def reconcile_lock(self) -> str:
+        """The lock one worker holds while it runs a reconciler pass."""
+        return f"{self.prefix}:lock:reconcile"

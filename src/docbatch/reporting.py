@@ -18,6 +18,7 @@ from typing import Any
 
 from docbatch.errors import TransientError
 from docbatch.metrics import MetricsRecorder
+from docbatch.models import TERMINAL_DOCUMENT_STATES
 from docbatch.processing import CACHED_STAGES, StageReport
 from docbatch.progress import BatchProgress, ProgressTracker, TransitionResult
 from docbatch.settings import Settings
@@ -26,8 +27,6 @@ from docbatch.store.records import BatchRecord
 __all__ = ["BatchStatus", "RedisProgressSink", "batch_status"]
 
 log = logging.getLogger(__name__)
-
-_TERMINAL = frozenset({"completed", "failed", "cancelled"})
 
 
 class RedisProgressSink:
@@ -67,7 +66,7 @@ class RedisProgressSink:
         ((result,),) = self._apply(
             [(batch_id, document_id, [(old, new, None if starting else stage, pages)])]
         )
-        if new in _TERMINAL and result is not TransitionResult.DUPLICATE:
+        if new in TERMINAL_DOCUMENT_STATES and result is not TransitionResult.DUPLICATE:
             self._record_terminal(document_id, new, pages, ocr_pages)
 
     def documents_started(self, documents: Sequence[tuple[str, str]]) -> None:
@@ -167,7 +166,7 @@ class RedisProgressSink:
             batch_id
             for (batch_id, _, steps), found in zip(items, results, strict=True)
             if TransitionResult.MISSING in found
-            or any(result is TransitionResult.STALE and new in _TERMINAL
+            or any(result is TransitionResult.STALE and new in TERMINAL_DOCUMENT_STATES
                    for result, (_, new, _, _) in zip(found, steps, strict=True))
         }  # fmt: skip
         for batch_id in sorted(damaged) if self.repo is not None else ():

@@ -311,7 +311,7 @@ def _embedded(settings: Settings, workers: int) -> Iterator[tuple[Docbatch, Loca
     local workers; both stopped on exit, the Redis last. The Redis is announced in the
     state folder while it runs (see :func:`docbatch.embedded.discover_embedded`), for
     ``docbatch monitor``."""
-    with PrivateRedis(settings.state_dir) as redis_server:
+    with PrivateRedis() as redis_server:
         local = settings.model_copy(
             update={"broker_url": redis_server.broker_url, "redis_url": redis_server.url}
         )

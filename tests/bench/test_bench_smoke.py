@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bench.__main__ import main
-from bench.all import build_summary, markdown_table
-from bench.scaling import amdahl
 from PIL import Image
 from typer.testing import CliRunner
 
+from bench.__main__ import main
+from bench.all import build_summary, markdown_table
+from bench.scaling import amdahl
 from docbatch.cli.main import app
 from tests.conftest import in_ci
 

@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from bench.__main__ import main
 from bench.realworld import unexpected_failures
 

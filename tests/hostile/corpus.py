@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from docbatch.synth import documents
+from bench.synth import documents
 
 #: The password of ``encrypted-known.pdf``; the batch is configured with it.
 KNOWN_PASSWORD = "hostile-known-pw"

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from bench.synth import documents
 from docbatch.client import Docbatch, Sources
 from docbatch.errors import public_reason
 from docbatch.runner import run_inline
 from docbatch.sandbox import ParserBugError, Sandbox, SandboxLimits
 from docbatch.settings import Settings
-from docbatch.synth import documents
 
 
 def malformed_docx() -> bytes:

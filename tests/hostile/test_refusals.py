@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from PIL import TiffImagePlugin
 
+from bench.synth import documents
 from docbatch.errors import CorruptDocumentError, DocumentTooLargeError, ManifestError
 from docbatch.ingest import load_manifest
 from docbatch.pipeline.extract_image import read_image_layout
 from docbatch.pipeline.extract_office import read_docx
 from docbatch.pipeline.options import ExtractOptions
 from docbatch.pipeline.sniff import DOCX, TIFF, sniff
-from docbatch.synth import documents
 from tests.hostile.corpus import lying_bomb_docx
 
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import psutil
 
+from bench.synth.corpus import generate_corpus
 from docbatch.client import Docbatch
 from docbatch.embedded import LocalWorkers
 from docbatch.settings import Settings
 from docbatch.store.records import BatchRecord
-from docbatch.synth.corpus import generate_corpus
 
 TEXT_MIX = {"pdf": 0.8, "docx": 0.07, "html": 0.07, "txt": 0.06}
 

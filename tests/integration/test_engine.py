@@ -223,9 +223,9 @@ def test_resubmitting_the_same_folder_is_served_from_the_stage_cache(
 def test_identical_bytes_in_one_batch_are_computed_once(
     settings: Settings, private_redis: PrivateRedis, tmp_path: Path
 ) -> None:
+    from bench.synth.documents import text_pdf
+    from bench.synth.prose import OPINION_PAGES
     from docbatch.metrics import MetricsReader
-    from docbatch.synth.documents import text_pdf
-    from docbatch.synth.prose import OPINION_PAGES
 
     folder = tmp_path / "twins"
     folder.mkdir()

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from bench.pure import text_mentions
 
+from bench.pure import text_mentions
 from docbatch import processing
 from docbatch.cache import CacheItem, HeldClaim, StageCache, pack_stage, redis_client
 from docbatch.client import Docbatch, Sources

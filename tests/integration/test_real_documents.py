@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from bench.synth import documents
 from docbatch.client import Docbatch, Sources
 from docbatch.export import export_records
 from docbatch.runner import run_inline
 from docbatch.settings import Settings
-from docbatch.synth import documents
 
 pytestmark = pytest.mark.integration
 

@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 import redis
 
+from bench.synth import documents
 from docbatch.client import Docbatch, Sources
 from docbatch.embedded import PrivateRedis, settings_env
 from docbatch.errors import ConfigError
 from docbatch.settings import Settings
-from docbatch.synth import documents
 from docbatch.worker.privileges import ROOT_REFUSAL, refuse_root
 from tests.integration.engine_support import (
     engine_settings,

@@ -26,7 +26,8 @@ def _head() -> str:
 
 HEAD = _head()
 
-pytestmark = pytest.mark.integration
+# These tests migrate the database themselves, from nothing or from an old revision.
+pytestmark = [pytest.mark.integration, pytest.mark.empty_database]
 
 
 def _tables(url: str) -> set[str]:

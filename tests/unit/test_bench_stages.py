@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from bench.__main__ import main
 from bench.stages import STAGES
 

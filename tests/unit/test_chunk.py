@@ -9,11 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bench.synth.prose import OPINION_PAGES, generate_prose
 from docbatch.errors import ConfigError
 from docbatch.models import Chunk, ExtractedDocument, Page
 from docbatch.pipeline.chunk import chunk_document, max_chunk_length, sentence_ends
 from docbatch.pipeline.options import ChunkOptions
-from docbatch.synth.prose import OPINION_PAGES, generate_prose
 
 TWOMBLY = "Bell Atlantic Corp. v. Twombly, 550 U.S. 544, 570 (2007)."
 

@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from docbatch.ingest import load_manifest
-from docbatch.pipeline.extract import extract_text_layer
-from docbatch.pipeline.options import ExtractOptions
-from docbatch.synth.corpus import (
+from bench.synth.corpus import (
     MAX_PAGES,
     build_document,
     generate_corpus,
     main,
     parse_mix,
 )
+from docbatch.ingest import load_manifest
+from docbatch.pipeline.extract import extract_text_layer
+from docbatch.pipeline.options import ExtractOptions
 
 ALL_FORMATS = {"pdf": 0.4, "scan": 0.1, "docx": 0.2, "html": 0.2, "txt": 0.1}
 

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bench.synth.prose import EXPECTED_ENTITIES, OPINION_PAGES, generate_prose
 from docbatch.models import Chunk, EntityType, ExtractedDocument, Page, to_dict
 from docbatch.pipeline.entities import (
     DefaultExtractor,
@@ -15,7 +16,6 @@ from docbatch.pipeline.entities import (
     place_mentions,
 )
 from docbatch.pipeline.options import EntityOptions
-from docbatch.synth.prose import EXPECTED_ENTITIES, OPINION_PAGES, generate_prose
 
 NOT_PEOPLE_OR_ORGS = {
     "The Court", "Court", "Plaintiff", "Defendant", "Defendants", "Second Circuit", "Rule",

@@ -185,7 +185,7 @@ def test_case_names_are_reported_as_spans_to_exclude() -> None:
 
 @pytest.mark.skipif(not hyperscan_available(), reason="hyperscan is not installed")
 def test_hyperscan_and_default_tokenizers_agree() -> None:
-    from docbatch.synth.prose import OPINION_PAGES
+    from bench.synth.prose import OPINION_PAGES
 
     text = "\n\n".join(OPINION_PAGES) + " " + COMMA_STRING_CITE
     fast = find_citations(text, use_hyperscan=True).mentions

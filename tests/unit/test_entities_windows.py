@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bench.synth.prose import generate_prose
 from docbatch.errors import DocumentTooLargeError
 from docbatch.models import EntityType
 from docbatch.pipeline.entities import (
@@ -13,7 +14,6 @@ from docbatch.pipeline.entities import (
     extract_mentions,
 )
 from docbatch.pipeline.options import EntityOptions
-from docbatch.synth.prose import generate_prose
 
 
 def spans(mentions: list[RawMention]) -> set[tuple[EntityType, int, int, str]]:

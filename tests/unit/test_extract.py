@@ -15,6 +15,8 @@ import threading
 import pytest
 from PIL import Image
 
+from bench.synth import documents
+from bench.synth.prose import OPINION_PAGES
 from docbatch.errors import (
     CorruptDocumentError,
     DocumentTooLargeError,
@@ -28,8 +30,6 @@ from docbatch.pipeline.ocr import OcrResult
 from docbatch.pipeline.options import ExtractOptions
 from docbatch.pipeline.sniff import DOCX, HTML, PDF, TEXT, TIFF
 from docbatch.pipeline.textnorm import normalize_text, printable_ratio
-from docbatch.synth import documents
-from docbatch.synth.prose import OPINION_PAGES
 
 OPTIONS = ExtractOptions()
 DOCX_PARAGRAPHS = (

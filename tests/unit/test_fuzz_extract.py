@@ -18,11 +18,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bench.synth import documents
 from docbatch.errors import DocbatchError
 from docbatch.extraction import SandboxedExtractor
 from docbatch.pipeline.options import ExtractOptions
 from docbatch.sandbox import SandboxLimits
-from docbatch.synth import documents
 
 SENTENCE = "Smith v. Jones, 12 F.3d 345 (9th Cir. 1994) held the contract void. "
 TEXT_PDF = documents.text_pdf([SENTENCE * 20, SENTENCE * 10])

@@ -15,6 +15,8 @@ import pytest
 from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
+from bench.synth import documents
+from bench.synth.prose import OPINION_PAGES
 from docbatch.errors import ConfigError, MissingDependencyError
 from docbatch.pipeline.extract import extract
 from docbatch.pipeline.ocr import (
@@ -27,8 +29,6 @@ from docbatch.pipeline.ocr import (
     join_boxes_in_reading_order,
 )
 from docbatch.pipeline.options import ExtractOptions
-from docbatch.synth import documents
-from docbatch.synth.prose import OPINION_PAGES
 from tests.conftest import in_ci
 
 TESSERACT = ExtractOptions(ocr_engine="tesseract")

@@ -19,6 +19,8 @@ from hypothesis import strategies as st
 from PIL import Image
 from pypdf.generic import NameObject, StreamObject
 
+from bench.synth import documents
+from bench.synth.prose import OPINION_PAGES
 from docbatch.errors import ConfigError, CorruptDocumentError, EncryptedDocumentError
 from docbatch.models import Page
 from docbatch.pipeline.chunk import chunk_document
@@ -40,8 +42,6 @@ from docbatch.pipeline.extract_pdf import (
 )
 from docbatch.pipeline.ocr import OcrResult, find_tessdata, get_ocr_engine
 from docbatch.pipeline.options import ChunkOptions, EntityOptions, ExtractOptions
-from docbatch.synth import documents
-from docbatch.synth.prose import OPINION_PAGES
 
 from ..conftest import in_ci
 

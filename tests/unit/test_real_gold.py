@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from bench.gold import GOLD_DIR, load_gold, match_key, measure_real
 
 #: type -> (precision floor, recall floor) on the real gold set.

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 
 import pytest
 
+from bench.synth.prose import generate_prose
 from docbatch.errors import PermanentError
 from docbatch.models import (
     DOCUMENT_NODE,
@@ -33,7 +34,6 @@ from docbatch.pipeline.relate import (
 )
 from docbatch.pipeline.resolve import resolve
 from docbatch.settings import Settings
-from docbatch.synth.prose import generate_prose
 
 T = EntityType
 R = RelationType

@@ -4,7 +4,6 @@ document's court, end to end (text -> mentions -> entities -> edges)."""
 from __future__ import annotations
 
 from bench.pure import process_document
-
 from docbatch.models import DOCUMENT_NODE, RelationType
 from docbatch.pipeline.options import PipelineOptions
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.synth import documents
 from docbatch.errors import CorruptDocumentError, ErrorCategory, StageTimeoutError
 from docbatch.extraction import SandboxedExtractor, build_extractor
 from docbatch.pipeline.options import ExtractOptions
@@ -23,7 +24,6 @@ from docbatch.sandbox import (
     SandboxLimits,
 )
 from docbatch.settings import Settings
-from docbatch.synth import documents
 
 OPS = "tests.hostile.misbehaving_ops:OPERATIONS"
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.synth import documents
 from docbatch.errors import (
     CorruptDocumentError,
     DocbatchError,
@@ -28,7 +29,6 @@ from docbatch.pipeline.sniff import (
     detect_encoding,
     sniff,
 )
-from docbatch.synth import documents
 
 
 def _jpeg() -> bytes:

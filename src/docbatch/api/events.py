@@ -16,7 +16,7 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
-from docbatch.redis_keys import REDIS_OUTAGE_ERRORS, RedisKeys, as_text
+from docbatch.redis_keys import REDIS_OUTAGE_ERRORS, RedisKeys, as_text, redis_url_for
 
 __all__ = ["batch_event_stream", "sse"]
 
@@ -30,12 +30,12 @@ def sse(event: str, data: Any) -> str:
 
 async def _subscribe(client: Any, batch_id: str) -> Any:
     """An async pub/sub subscribed to the batch's channel, or None without Redis."""
-    url = client.settings.redis_url or client.settings.broker_url
-    if not url or not url.startswith(("redis", "unix")):
+    url = redis_url_for(client.settings)
+    if url is None:
         return None
     import redis.asyncio
 
-    connection = redis.asyncio.Redis.from_url(url.replace("redis+socket://", "unix://", 1))
+    connection = redis.asyncio.Redis.from_url(url)
     pubsub = connection.pubsub()
     try:
         await pubsub.subscribe(RedisKeys(client.settings.key_prefix).events(batch_id))

@@ -6,6 +6,7 @@ the same Python API (:class:`docbatch.client.Docbatch`) a program would.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -131,7 +132,7 @@ def run(
     quiet = as_json or not console.is_terminal
     total = len(sources.documents) if sources else 0
     bar = BatchProgressBar(console, total)
-    with bar if not quiet else _Null():
+    with bar if not quiet else contextlib.nullcontext():
         if inline:
             from docbatch.client import Docbatch
             from docbatch.heap import settle_heap
@@ -365,14 +366,6 @@ arrange(
         ),
     },
 )
-
-
-class _Null:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: Any) -> None:
-        return None
 
 
 def _terminate(signum: int, frame: Any) -> None:

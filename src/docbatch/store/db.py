@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.orm import Session, sessionmaker
 
 from docbatch.errors import DatabaseBusyError
 
@@ -271,11 +270,10 @@ def schema_at_head(engine: Engine) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Database:
-    """The engine and session factory of one process; build it once with :meth:`open`."""
+    """The engine of one process; build it once with :meth:`open`."""
 
     url: str
     engine: Engine
-    sessions: sessionmaker[Session]
 
     @classmethod
     def open(
@@ -293,7 +291,7 @@ class Database:
         engine = create_engine_for(url, limits=limits, **engine_kwargs)
         if run_migrations and not schema_at_head(engine):
             migrate(engine)
-        return cls(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
+        return cls(url=url, engine=engine)
 
     @property
     def dialect(self) -> str:

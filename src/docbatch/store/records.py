@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from docbatch.models import Chunk, ExtractedDocument, Mention, Stage
+from docbatch.models import (  # the one DocumentState enum, re-exported for the store
+    Chunk,
+    DocumentState,
+    ExtractedDocument,
+    Mention,
+    Stage,
+)
 from docbatch.priority import Priority  # the one Priority enum, re-exported for the store
 
 __all__ = [
@@ -54,21 +60,6 @@ class BatchState(enum.StrEnum):
     def terminal(self) -> bool:
         """True once the batch has finalised."""
         return self not in (BatchState.PENDING, BatchState.RUNNING)
-
-
-class DocumentState(enum.StrEnum):
-    """Where a document is in its life; the last three are terminal."""
-
-    PENDING = "pending"
-    PROCESSING = "processing"
-    COMPLETED = "completed"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-    @property
-    def terminal(self) -> bool:
-        """True once the document has reached its one terminal state."""
-        return self not in (DocumentState.PENDING, DocumentState.PROCESSING)
 
 
 class EventKind(enum.StrEnum):

@@ -19,6 +19,7 @@ from docbatch.priority import (
     broker_kind,
     broker_priority,
 )
+from docbatch.redis_keys import RedisKeys
 from docbatch.settings import Settings
 
 __all__ = ["PROMOTED_QUEUE", "QUEUES", "STAGE_QUEUES", "create_app", "queue_for", "queue_names"]
@@ -79,7 +80,7 @@ def _transport_options(settings: Settings, broker_url: str, visibility: int) -> 
                 "queue_order_strategy": "priority",
                 # Every broker key under our prefix: several deployments (and the tests)
                 # can share one Redis without seeing each other's queues.
-                "global_keyprefix": f"{settings.key_prefix}:broker:",
+                "global_keyprefix": RedisKeys(settings.key_prefix).broker(),
             }
         )
     return options

@@ -30,6 +30,7 @@ from typing import Any
 
 from celery import Celery
 
+from docbatch.redis_keys import RedisKeys
 from docbatch.settings import Settings
 from docbatch.store.records import DocumentRef
 from docbatch.worker.dispatch import broker_errors, send_documents, send_step
@@ -156,11 +157,11 @@ def _first_in_window(runtime: Any, kind: str, seconds: float) -> Callable[[Docum
     if client is None:
         return lambda ref: True
     ttl = max(1, math.ceil(seconds))
-    prefix = f"{runtime.settings.key_prefix}:{kind}"
+    keys = RedisKeys(runtime.settings.key_prefix)
 
     def first_time(ref: DocumentRef) -> bool:
         try:
-            key = f"{prefix}:{ref.document_id}:{ref.stage.value}"
+            key = keys.window_mark(kind, ref.document_id, ref.stage.value)
             return bool(client.set(key, "1", nx=True, ex=ttl))
         except Exception:  # Redis is down: send anyway, the claim drops duplicates
             return True
@@ -195,7 +196,7 @@ class ReconcilerThread(threading.Thread):
         client = self.runtime.get("redis")
         if client is None:
             return True
-        key = f"{self.runtime.settings.key_prefix}:lock:reconcile"
+        key = RedisKeys(self.runtime.settings.key_prefix).reconcile_lock()
         ttl = max(1, int(self.interval * 0.9))
         try:
             return bool(client.set(key, "1", nx=True, ex=ttl))

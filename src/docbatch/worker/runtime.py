@@ -65,10 +65,10 @@ class WorkerRuntime:
 
     @cached_property
     def redis(self) -> Any:
-        from docbatch.cache import redis_client
+        from docbatch.redis_keys import redis_client, redis_url_for
 
-        url = self.settings.redis_url or self.settings.broker_url
-        return redis_client(url) if url and url.startswith(("redis", "unix")) else None
+        url = redis_url_for(self.settings)
+        return redis_client(url) if url else None
 
     @cached_property
     def cache(self) -> Any:

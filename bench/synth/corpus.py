@@ -1,7 +1,7 @@
 """A synthetic corpus on disk: many documents of mixed formats, their ground truth and a manifest.
 
 :func:`generate_corpus` writes ``count`` documents of legal prose
-(:func:`~docbatch.synth.prose.generate_prose`) into ``folder``, as text PDFs, scanned PDFs,
+(:func:`~bench.synth.prose.generate_prose`) into ``folder``, as text PDFs, scanned PDFs,
 DOCX, HTML and plain text in the shares ``mix`` asks for, named ``NNN/doc-NNNNNN.ext``
 (1,000 files per subfolder). Beside them it writes:
 
@@ -21,7 +21,7 @@ Text PDFs are the bulk of the cost. fpdf2's ``multi_cell`` line breaking costs a
 20 ms a page, so the text PDFs here wrap lines with the Helvetica metrics and place each
 line with ``FPDF.text``, which is about 60 times faster and reads back the same words.
 
-Run ``python -m docbatch.synth.corpus OUT --count N --seed S [--mix pdf=0.7,...]``.
+Run ``python -m bench.synth.corpus OUT --count N --seed S [--mix pdf=0.7,...]``.
 """
 
 from __future__ import annotations
@@ -41,8 +41,8 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.fonts import CORE_FONTS_CHARWIDTHS
 
-from docbatch.synth import documents
-from docbatch.synth.prose import generate_prose
+from bench.synth import documents
+from bench.synth.prose import generate_prose
 
 __all__ = [
     "DEFAULT_MIX",
@@ -235,7 +235,7 @@ def generate_corpus(
 
 
 def fast_text_pdf(pages: Sequence[str], title: str = "docbatch synthetic document") -> bytes:
-    """A text PDF like :func:`docbatch.synth.documents.text_pdf`, built much faster.
+    """A text PDF like :func:`bench.synth.documents.text_pdf`, built much faster.
 
     Lines are wrapped to the margins with the Helvetica widths and placed one by one;
     text must be Latin-1 (the core font's encoding) and each page must fit on one page.
@@ -354,10 +354,8 @@ def _run(tasks: Iterator[_Task], workers: int) -> Iterator[tuple[CorpusDocument,
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """The ``python -m docbatch.synth.corpus`` command line."""
-    parser = argparse.ArgumentParser(
-        prog="python -m docbatch.synth.corpus", description=main.__doc__
-    )
+    """The ``python -m bench.synth.corpus`` command line."""
+    parser = argparse.ArgumentParser(prog="python -m bench.synth.corpus", description=main.__doc__)
     parser.add_argument("out", type=Path, help="folder to write the corpus into")
     parser.add_argument("--count", type=int, required=True, help="number of documents")
     parser.add_argument("--seed", type=int, default=0)
