@@ -199,7 +199,7 @@ def test_hyperscan_and_default_tokenizers_agree() -> None:
 def test_threads_share_the_hyperscan_tokenizer_without_a_scratch_error() -> None:
     # One Hyperscan scratch space per database: two threads scanning at once used to
     # fail a document with "ScratchInUseError: error code -10".
-    from docbatch.synth.prose import OPINION_PAGES
+    from bench.synth.prose import OPINION_PAGES
 
     text = "\n\n".join(OPINION_PAGES * 20)
     expected = find_citations(text).mentions
