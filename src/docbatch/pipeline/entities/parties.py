@@ -20,6 +20,7 @@ import bisect
 import itertools
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
@@ -151,9 +152,23 @@ def find_parties(text: str, excluded: Sequence[tuple[int, int]] = ()) -> list[Ra
     kept = [m for m in _best(found) if not names.overlaps(m.start, m.end)]
     taken = _Spans([(m.start, m.end) for m in kept])
     # this case's own parties, even where the citation finder saw a cited case's name
-    kept += [m for m in reference_parties(text) if not taken.overlaps(m.start, m.end)]
+    references = reference_parties(text)
+    kept = [_with_reference_role(m, references) for m in kept]
+    kept += [m for m in references if not taken.overlaps(m.start, m.end)]
     kept += _surname_aliases(text, kept, excluded)
     return _full_names_for_cut_organisations(_full_names_for_surnames(_best(kept)))
+
+
+def _with_reference_role(mention: RawMention, references: Sequence[RawMention]) -> RawMention:
+    """A party found on a "Re:" line by another rule takes the role the line gives it."""
+    if mention.attributes.get("role"):
+        return mention
+    for reference in references:
+        if reference.start < mention.end and mention.start < reference.end:
+            return replace(
+                mention, attributes={**mention.attributes, "role": reference.attributes["role"]}
+            )
+    return mention
 
 
 def _full_names_for_cut_organisations(found: list[RawMention]) -> list[RawMention]:
@@ -250,15 +265,24 @@ def _caption_start(text: str, start: int) -> int:
         if start == 0:
             break
         above_start = text.rfind("\n", 0, start - 1) + 1
-        above = text[above_start : start - 1].strip()
+        # a bracketed caption's column is no part of the name ("SYSTEM, ]")
+        above = re.sub(r"[ \t]*[)\]][ \t]*$", "", text[above_start : start - 1]).strip()
         if (
             not re.fullmatch(r"[A-Za-z][A-Za-z ,;&.'\u2019-]*", above)
-            or above.endswith((",", ".", ":"))
+            or (above.endswith((",", ".", ":")) and not _suffix_line(text, start))
             or re.fullmatch(r"(?i)v\.?|vs\.?|versus|and", above)
         ):
             break
         start = above_start + len(text[above_start:start]) - len(text[above_start:start].lstrip())
     return start
+
+
+def _suffix_line(text: str, start: int) -> bool:
+    """Whether the line from ``start`` holds only a company suffix ("INC., ]"): the end of
+    a name whose words are on the line above ("FEDEX GROUND PACKAGE SYSTEM,")."""
+    end = text.find("\n", start)
+    line = re.sub(r"[)\]].*$", "", text[start : end if end >= 0 else len(text)])
+    return line.strip().rstrip(",").lower() in ORG_SUFFIXES
 
 
 def _strip_description(text: str, start: int, end: int) -> tuple[int, int]:
@@ -367,7 +391,7 @@ def _surname_aliases(
 
 def _classify(text: str, start: int, end: int, confidence: float, role: str) -> RawMention | None:
     """An organisation or a person for the whole of text[start:end], if it is one."""
-    piece = " ".join(text[start:end].split())  # a name may break over lines
+    piece = _without_column(text[start:end])  # a name may break over lines
     if _GOVERNMENT.fullmatch(piece) or AGENCY.fullmatch(piece):
         return _org_mention(text, start, end, confidence, role)
     # "CALVARY CHAPEL OF BANGOR": head nouns are matched in title case
@@ -437,8 +461,19 @@ def _org_mention(text: str, start: int, end: int, confidence: float, role: str) 
     raw = text[start:end]
     attributes = {"role": role} if role else {}
     return RawMention(
-        EntityType.ORGANIZATION, start, end, raw, display_name(raw), confidence, attributes
-    )
+        EntityType.ORGANIZATION, start, end, raw, display_name(_without_column(raw)),
+        confidence, attributes,
+    )  # fmt: skip
+
+
+#: The right-hand column of a bracketed caption at a line's end ("SYSTEM, ]").
+_COLUMN_BREAK = re.compile(r"[ \t]*[)\]][ \t]*\n")
+
+
+def _without_column(raw: str) -> str:
+    """A name broken over the lines of a bracketed caption, without the column between
+    ("FEDEX GROUND PACKAGE SYSTEM, ]\nINC." is "FEDEX GROUND PACKAGE SYSTEM, INC.")."""
+    return " ".join(_COLUMN_BREAK.sub(" ", raw).split())
 
 
 class _Spans:
