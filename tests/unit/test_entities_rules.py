@@ -134,8 +134,20 @@ def test_north_carolina_review_statute_is_found_every_time() -> None:
 
 
 def test_code_words_without_a_section_are_no_statute() -> None:
-    text = "G.S. 1990 was a good year; the Texas Insurance Code preempts nothing; § 565.253."
+    text = "G.S. 1990 was a good year; the Texas Insurance Code preempts nothing; § 1983."
     assert find_statutes(text) == []
+
+
+def test_a_state_section_alone_is_a_statute_but_not_a_regulation() -> None:
+    text = "invasion of privacy in violation of § 565.253; see 17 C.F.R. § 240.10b-5."
+    assert [m.normalized for m in find_statutes(text)] == ["§ 565.253"]
+
+
+def test_a_state_opinion_cites_its_own_rules_by_number() -> None:
+    opinion = "In the Missouri Court of Appeals\nEastern District\nher Rule 24.035 motion"
+    assert [m.normalized for m in find_court_rules(opinion)] == ["Mo. Sup. Ct. R. 24.035"]
+    federal = "United States Court of Appeals\nFor the Seventh Circuit\nher Rule 24.035 motion"
+    assert find_court_rules(federal) == []
 
 
 def test_dates_in_every_spelling() -> None:
