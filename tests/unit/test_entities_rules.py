@@ -304,3 +304,14 @@ def test_firm_names_go_on_after_a_line_break_and_heads_end_names() -> None:
     )
     organisations = {name for name, kind in _parties(text) if kind == "organization"}
     assert organisations == {"Kilpatrick Townsend & Stockton LLP", "Calvary Chapel of Bangor"}
+
+
+def test_a_body_defined_with_its_acronym_is_an_organisation() -> None:
+    text = (
+        "The Naval Discharge Review Board (NDRB) and the Board for Correction of Naval "
+        "Records (BCNR) applied the Post-Traumatic Stress Disorder (PTSD) guidance."
+    )
+    names = [m.normalized for m in find_parties(text) if m.type is EntityType.ORGANIZATION]
+    assert "Naval Discharge Review Board" in names
+    assert "Board for Correction of Naval Records" in names
+    assert not any("Stress" in name for name in names)

@@ -342,6 +342,36 @@ def _organisations(text: str) -> list[RawMention]:
             start = _after_person_of(text, start, end)
             if _has_name_words(text[start:end]):
                 found.append(_org_mention(text, start, end, confidence, ""))
+    return found + _defined_bodies(text)
+
+
+#: Head nouns of public bodies, boards and services ("Naval Discharge Review Board").
+_BODY_HEADS = r"Board|Service|Command|Agency|Commission|Bureau|Administration|Authority|Activity"
+#: A body named with the acronym it is known by: "Naval Discharge Review Board (NDRB)",
+#: "Board for Correction of Naval Records (BCNR)".
+_DEFINED_BODY = re.compile(
+    r"(?<![\w.])(?P<name>[A-Z][a-z]+(?:[ ](?:(?:of|for|the|and)[ ])?[A-Z][a-z]+){1,6})"
+    r"[ ]\((?P<acronym>[A-Z]{2,6})\)"
+)
+
+
+def _defined_bodies(text: str) -> list[RawMention]:
+    """Bodies whose acronym is defined after their name and spells its capitalised words,
+    when a word of the name is a body's head noun ("Service", "Board", "Command")."""
+    found = []
+    for match in _DEFINED_BODY.finditer(text):
+        words = match["name"].split()
+        initials = "".join(w[0] for w in words if w[0].isupper())
+        acronym = match["acronym"]
+        # the acronym spells the last len(acronym) capitalised words of the name
+        if not initials.endswith(acronym) or not re.search(
+            rf"\b(?:{_BODY_HEADS})\b", match["name"]
+        ):
+            continue
+        capitals = [i for i, w in enumerate(words) if w[0].isupper()]
+        first = capitals[len(capitals) - len(acronym)]
+        start = match.start("name") + len(" ".join(words[:first])) + (1 if first else 0)
+        found.append(_org_mention(text, start, match.end("name"), 0.8, ""))
     return found
 
 
