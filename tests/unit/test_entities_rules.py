@@ -315,3 +315,15 @@ def test_a_body_defined_with_its_acronym_is_an_organisation() -> None:
     assert "Naval Discharge Review Board" in names
     assert "Board for Correction of Naval Records" in names
     assert not any("Stress" in name for name in names)
+
+
+def test_compact_dates_only_in_labelled_fields() -> None:
+    text = (
+        "Date of Discharge:  20070817\tHighest Rank/Rate:  Sgt\n"
+        "Active:\t 20011206 - 20061004\n"
+        "- 20070516:\tArticle 92\n"
+        "Invoice 20070817 was paid; account 20071399.\n"
+    )
+    assert [m.normalized for m in find_dates(text)] == [
+        "2007-08-17", "2001-12-06", "2006-10-04", "2007-05-16",
+    ]  # fmt: skip
