@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from bench.gold import GOLD_DIR, load_gold, match_key, measure_real
 
-#: type -> (precision floor, recall floor) on the real gold set. Organisation, statute
-#: and filed_on recall sit lower since the Naval Discharge Review Board decision
+#: type -> (precision floor, recall floor) on the real gold set. Organisation and statute
+#: recall sit lower since the Naval Discharge Review Board decision
 #: joined the set (measured blind; a statute in words, agencies named without an
-#: acronym); on the fifteen court filings statute and filed_on recall are 1.000 and
-#: organisation recall 0.929.
+#: acronym); on the fifteen court filings statute recall is 1.000 and organisation
+#: recall 0.929.
 ENTITY_FLOORS = {
     "case_number": (0.97, 0.90),
     "citation": (0.97, 0.97),
@@ -34,7 +34,7 @@ RELATION_FLOORS = {
     "party_of": (0.97, 0.96),
     "counsel_for": (0.91, 0.89),
     "judge_of": (0.97, 0.96),
-    "filed_on": (0.97, 0.91),
+    "filed_on": (0.97, 0.97),
     "decided_by": (0.97, 0.90),
 }
 
