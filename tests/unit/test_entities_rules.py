@@ -327,3 +327,9 @@ def test_compact_dates_only_in_labelled_fields() -> None:
     assert [m.normalized for m in find_dates(text)] == [
         "2007-08-17", "2001-12-06", "2006-10-04", "2007-05-16",
     ]  # fmt: skip
+
+
+def test_a_government_given_a_defined_term_is_an_organisation() -> None:
+    text = "In June 2009, the City of El Paso (the \u201cCity\u201d) solicited offers."
+    names = [m.normalized for m in find_parties(text) if m.type is EntityType.ORGANIZATION]
+    assert names == ["City of El Paso"]

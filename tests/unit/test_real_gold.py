@@ -17,7 +17,7 @@ from bench.gold import GOLD_DIR, load_gold, match_key, measure_real
 #: recall sit lower since the Naval Discharge Review Board decision
 #: joined the set (measured blind; a statute in words, agencies named without an
 #: acronym); on the fifteen court filings statute recall is 1.000 and organisation
-#: recall 0.929.
+#: recall 0.943.
 ENTITY_FLOORS = {
     "case_number": (0.97, 0.90),
     "citation": (0.97, 0.97),
@@ -25,7 +25,7 @@ ENTITY_FLOORS = {
     "court_rule": (0.97, 0.95),
     "date": (0.97, 0.97),
     "money": (0.97, 0.95),
-    "organization": (0.94, 0.82),
+    "organization": (0.94, 0.83),
     "person": (0.97, 0.95),
     "statute": (0.97, 0.79),
 }

@@ -342,7 +342,22 @@ def _organisations(text: str) -> list[RawMention]:
             start = _after_person_of(text, start, end)
             if _has_name_words(text[start:end]):
                 found.append(_org_mention(text, start, end, confidence, ""))
-    return found + _defined_bodies(text)
+    return found + _defined_bodies(text) + _defined_governments(text)
+
+
+#: A government given a defined term: "the City of El Paso (the \u201cCity\u201d)".
+_DEFINED_GOVERNMENT = re.compile(
+    r"(?<![\w.])(?P<name>(?:City|County|State|Town|Village|Commonwealth)[ ]of[ ]"
+    r"[A-Z][a-z]+(?:[ ][A-Z][a-z]+){0,2})[ ]\((?:the[ ])?[\u201c\"]"
+)
+
+
+def _defined_governments(text: str) -> list[RawMention]:
+    """A city, county or state the document defines as a term is a party-like body."""
+    return [
+        _org_mention(text, *match.span("name"), 0.8, "")
+        for match in _DEFINED_GOVERNMENT.finditer(text)
+    ]
 
 
 #: Head nouns of public bodies, boards and services ("Naval Discharge Review Board").
