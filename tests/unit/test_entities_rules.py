@@ -134,8 +134,20 @@ def test_north_carolina_review_statute_is_found_every_time() -> None:
 
 
 def test_code_words_without_a_section_are_no_statute() -> None:
-    text = "G.S. 1990 was a good year; the Texas Insurance Code preempts nothing; § 565.253."
+    text = "G.S. 1990 was a good year; the Texas Insurance Code preempts nothing; § 1983."
     assert find_statutes(text) == []
+
+
+def test_a_state_section_alone_is_a_statute_but_not_a_regulation() -> None:
+    text = "invasion of privacy in violation of § 565.253; see 17 C.F.R. § 240.10b-5."
+    assert [m.normalized for m in find_statutes(text)] == ["§ 565.253"]
+
+
+def test_a_state_opinion_cites_its_own_rules_by_number() -> None:
+    opinion = "In the Missouri Court of Appeals\nEastern District\nher Rule 24.035 motion"
+    assert [m.normalized for m in find_court_rules(opinion)] == ["Mo. Sup. Ct. R. 24.035"]
+    federal = "United States Court of Appeals\nFor the Seventh Circuit\nher Rule 24.035 motion"
+    assert find_court_rules(federal) == []
 
 
 def test_dates_in_every_spelling() -> None:
@@ -292,3 +304,32 @@ def test_firm_names_go_on_after_a_line_break_and_heads_end_names() -> None:
     )
     organisations = {name for name, kind in _parties(text) if kind == "organization"}
     assert organisations == {"Kilpatrick Townsend & Stockton LLP", "Calvary Chapel of Bangor"}
+
+
+def test_a_body_defined_with_its_acronym_is_an_organisation() -> None:
+    text = (
+        "The Naval Discharge Review Board (NDRB) and the Board for Correction of Naval "
+        "Records (BCNR) applied the Post-Traumatic Stress Disorder (PTSD) guidance."
+    )
+    names = [m.normalized for m in find_parties(text) if m.type is EntityType.ORGANIZATION]
+    assert "Naval Discharge Review Board" in names
+    assert "Board for Correction of Naval Records" in names
+    assert not any("Stress" in name for name in names)
+
+
+def test_compact_dates_only_in_labelled_fields() -> None:
+    text = (
+        "Date of Discharge:  20070817\tHighest Rank/Rate:  Sgt\n"
+        "Active:\t 20011206 - 20061004\n"
+        "- 20070516:\tArticle 92\n"
+        "Invoice 20070817 was paid; account 20071399.\n"
+    )
+    assert [m.normalized for m in find_dates(text)] == [
+        "2007-08-17", "2001-12-06", "2006-10-04", "2007-05-16",
+    ]  # fmt: skip
+
+
+def test_a_government_given_a_defined_term_is_an_organisation() -> None:
+    text = "In June 2009, the City of El Paso (the \u201cCity\u201d) solicited offers."
+    names = [m.normalized for m in find_parties(text) if m.type is EntityType.ORGANIZATION]
+    assert names == ["City of El Paso"]

@@ -14,23 +14,27 @@ import pytest
 
 from bench.gold import GOLD_DIR, load_gold, match_key, measure_real
 
-#: type -> (precision floor, recall floor) on the real gold set.
+#: type -> (precision floor, recall floor) on the real gold set. Organisation and statute
+#: recall sit lower since the Naval Discharge Review Board decision
+#: joined the set (measured blind; a statute in words, agencies named without an
+#: acronym); on the fifteen court filings statute recall is 1.000 and organisation
+#: recall 0.943.
 ENTITY_FLOORS = {
     "case_number": (0.97, 0.90),
     "citation": (0.97, 0.97),
-    "court": (0.97, 0.84),
-    "court_rule": (0.97, 0.84),
+    "court": (0.97, 0.88),
+    "court_rule": (0.97, 0.95),
     "date": (0.97, 0.97),
     "money": (0.97, 0.95),
-    "organization": (0.91, 0.87),
-    "person": (0.97, 0.90),
-    "statute": (0.97, 0.85),
+    "organization": (0.94, 0.83),
+    "person": (0.97, 0.95),
+    "statute": (0.97, 0.79),
 }
 #: relation -> (precision floor, recall floor).
 RELATION_FLOORS = {
-    "party_of": (0.97, 0.77),
+    "party_of": (0.97, 0.96),
     "counsel_for": (0.91, 0.89),
-    "judge_of": (0.97, 0.85),
+    "judge_of": (0.97, 0.96),
     "filed_on": (0.97, 0.97),
     "decided_by": (0.97, 0.90),
 }
@@ -65,8 +69,8 @@ def test_relation_holds_its_floor_on_real_filings(measured: dict[str, Any], kind
 
 def test_parties_given_a_role_get_the_right_one(measured: dict[str, Any]) -> None:
     roles = measured["party_roles"]
-    assert roles["found"] >= 0.77 * roles["parties"]
-    assert roles["right"] >= 0.9 * roles["found"], roles
+    assert roles["found"] >= 0.96 * roles["parties"], roles
+    assert roles["right"] >= 0.96 * roles["found"], roles
 
 
 def test_relationship_rows_stay_under_twice_the_entities(measured: dict[str, Any]) -> None:

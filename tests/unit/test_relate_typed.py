@@ -117,3 +117,13 @@ def test_an_appearance_naming_the_client_after_its_role() -> None:
     }
     roles = {e.attributes.get("role") for e in result.relationships if e.type.value == "party_of"}
     assert roles == {"appellant"}
+
+
+def test_a_letters_panel_note_names_the_judges_without_commas() -> None:
+    text = (
+        "Re: United States v. Haitao Xiang, No. 22-1801\n"
+        " (Arg. & Sub. \u2013 Jan. 12, 2023\u2014Smith Wollman\n and Loken).\n"
+        "Dear Mr. Gans,\n"
+    )
+    judges = {source for kind, source, _ in _edges(text) if kind == "judge_of"}
+    assert judges == {"Smith", "Wollman", "Loken"}

@@ -15,7 +15,13 @@ from dataclasses import dataclass
 
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
-from docbatch.pipeline.entities.names import GIVEN_NAMES, NOT_NAME_WORDS, display_name
+from docbatch.pipeline.entities.names import (
+    GIVEN_NAMES,
+    NOT_NAME_WORDS,
+    ORG_HEADS,
+    ORG_SUFFIXES,
+    display_name,
+)
 
 __all__ = ["Appearance", "find_appearances"]
 
@@ -74,10 +80,48 @@ def find_appearances(text: str) -> list[Appearance]:
     for match in _FOR_AMICI.finditer(text):
         start = _paragraph_start(text, match.start())
         counsel = _items(text, start, match.start(), _COUNSEL_SPLIT)
-        amici = _items(text, *match.span("amici"), _LIST_SPLIT, organisations_only=True)
+        amici = _amici(text, *match.span("amici"))
         if counsel or amici:
             found.append(Appearance(start, match.end(), None, tuple(counsel), tuple(amici)))
     return found
+
+
+#: Nouns that end a part of a larger body: "Maine Conference, United Church of Christ" is
+#: one amicus, not two.
+_SUBUNITS = frozenset({"conference", "diocese", "synod", "presbytery", "chapter", "district"})
+#: An amicus named like a person: two capitalised words ("Adrienne Bennett").
+_AMICUS_PERSON = re.compile(
+    r"[A-Z][a-z'\u2019]+(?:-[A-Z][a-z'\u2019]+)?[ ][A-Z][a-z'\u2019]+(?:-[A-Z][a-z'\u2019]+)?"
+)
+
+
+def _amici(text: str, start: int, end: int) -> list[RawMention]:
+    """The amici of a list: organisations, a regional body joined to the body it is part
+    of, and a person named alone ("on brief for Adrienne Bennett, amicus curiae")."""
+    items = _items(text, start, end, _LIST_SPLIT, organisations_only=True)
+    joined: list[RawMention] = []
+    for item in items:
+        previous = joined[-1] if joined else None
+        if (
+            previous is not None
+            and previous.normalized.split()[-1].lower() in _SUBUNITS
+            and re.fullmatch(r",\s+", text[previous.end : item.start])
+        ):
+            joined[-1] = _mention(EntityType.ORGANIZATION, text, previous.start, item.end)
+            continue
+        joined.append(item)
+    if len(joined) == 1 and _amicus_person(joined[0].normalized):
+        only = joined[0]
+        return [_mention(EntityType.PERSON, text, only.start, only.end)]
+    return joined
+
+
+def _amicus_person(name: str) -> bool:
+    """Two capitalised words, none of them a word of organisation names."""
+    words = name.lower().split()
+    return bool(_AMICUS_PERSON.fullmatch(name)) and not any(
+        w in NOT_NAME_WORDS or w in ORG_HEADS or w in ORG_SUFFIXES or w in _SUBUNITS for w in words
+    )
 
 
 def _paragraph_start(text: str, offset: int) -> int:

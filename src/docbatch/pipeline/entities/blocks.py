@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
@@ -50,6 +51,8 @@ _REFERENCE = re.compile(
     r"(?P<first>[^\n]{3,120}?)[ \t]+(?:v\.?|vs\.?|versus)[ \t]+(?P<second>[^\n]{3,120}?)"
     r"(?:,?[ \t]+et[ \t]+al\.?)?(?:,[ \t]*No\.[^\n]*)?[ \t]*$"
 )
+#: A petition for review of an agency's order: its caption is petitioner v. respondent.
+_PETITION = re.compile(r"(?i:petition[ ]for[ ]review)|^[ \t]*Petitioners?:?[ \t]*$", re.MULTILINE)
 _CC = re.compile(r"(?m)^[ \t]*(?:cc|CC|Copies[ ]to)[ \t]*:[ \t]*")
 _HONORIFIC = re.compile(r"^(?:Mr\.|Ms\.|Mrs\.|Dr\.|Hon\.)[ ]+")
 _FIRM = re.compile(
@@ -101,15 +104,21 @@ def _signatures(text: str) -> Iterator[RawMention]:
 
 
 def reference_parties(text: str) -> list[RawMention]:
-    """The parties a "Re:" line names: this case's caption in a letter or notice."""
+    """The parties a "Re:" line names: this case's caption in a letter or notice.
+
+    A caption names its parties in a fixed order, so the line gives their roles even
+    without role words: petitioner and respondent where the document is about a petition
+    for review (an agency's decision), otherwise plaintiff and defendant (a court of
+    appeals keeps the order of the case below)."""
+    roles = ("petitioner", "respondent") if _PETITION.search(text) else ("plaintiff", "defendant")
     found: list[RawMention] = []
     for match in _REFERENCE.finditer(text):
-        for group in ("first", "second"):
+        for group, role in zip(("first", "second"), roles, strict=True):
             start, end = match.span(group)
             start, end = _strip(text, start, end)
             mention = _name_or_org(text, start, end, 0.9)
             if mention is not None:
-                found.append(mention)
+                found.append(replace(mention, attributes={**mention.attributes, "role": role}))
     return found
 
 

@@ -108,7 +108,8 @@ _STATE_APPEALS = re.compile(
 _LOCAL_COURT = re.compile(
     r"\b(?:(?P<place>(?:St\.\s)?[A-Z][a-z]+|(?:ST\.\s)?[A-Z]{3,})\s+(?P<kind>Circuit|CIRCUIT|Superior"
     r"|SUPERIOR|District|DISTRICT)\s+(?:Court|COURT)"
-    r"|(?P<kind2>Circuit|Superior|District)\s+Court\s+of\s+(?P<county>(?:St\.\s)?[A-Z][a-z]+"
+    # a caption's ")" column may stand between the lines of the name
+    r"|(?P<kind2>Circuit|Superior|District)\s+Court\s+of(?:\s+[)\]])?\s+(?P<county>(?:St\.\s)?[A-Z][a-z]+"
     r"(?:\s[A-Z][a-z]+)?)\s+County)\b"
 )
 _NOT_PLACES = frozenset(

@@ -42,6 +42,18 @@ _DATE = re.compile(
 )
 
 
+#: A form's compact date, "20070817": eight digits that read as a date, valid only on a
+#: line that labels a date ("Date of Discharge:  20070817", "Application Received:",
+#: "Active: 20011206 - 20061004") or as a list entry ("- 20070516: Article 92").
+_COMPACT = re.compile(
+    r"(?<![\w./-])(?P<y>19\d\d|20\d\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?![\w/])"
+)
+_COMPACT_LABEL = re.compile(
+    r"(?i:\b(?:date|received|dated|filed|active|inactive|enlistment|discharge)\b[^\n:]{0,40}:)"
+    r"[ \t]*(?:\d{8}[ \t]*-[ \t]*)?$|^[ \t]*-[ \t]*$"
+)
+
+
 def parse_month(name: str) -> int | None:
     """1-12 for a month name or abbreviation ("Mar.", "Sept", "march"), else None."""
     key = name.rstrip(".").lower()
@@ -74,6 +86,26 @@ def find_dates(text: str) -> list[RawMention]:
                 {"year": str(value.year), "month": str(value.month), "day": str(value.day)},
             )
         )
+    return found + _compact_dates(text)
+
+
+def _compact_dates(text: str) -> list[RawMention]:
+    """Compact dates of a form's labelled fields (see ``_COMPACT``)."""
+    found = []
+    for match in _COMPACT.finditer(text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if not _COMPACT_LABEL.search(text[line_start : match.start()]):
+            continue
+        try:
+            value = dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
+        except ValueError:
+            continue
+        start, end = match.span()
+        attributes = {"year": str(value.year), "month": str(value.month), "day": str(value.day)}
+        found.append(
+            RawMention(EntityType.DATE, start, end, text[start:end], value.isoformat(), 0.8,
+                       attributes)
+        )  # fmt: skip
     return found
 
 

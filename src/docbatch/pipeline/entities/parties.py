@@ -20,6 +20,7 @@ import bisect
 import itertools
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
@@ -151,9 +152,23 @@ def find_parties(text: str, excluded: Sequence[tuple[int, int]] = ()) -> list[Ra
     kept = [m for m in _best(found) if not names.overlaps(m.start, m.end)]
     taken = _Spans([(m.start, m.end) for m in kept])
     # this case's own parties, even where the citation finder saw a cited case's name
-    kept += [m for m in reference_parties(text) if not taken.overlaps(m.start, m.end)]
+    references = reference_parties(text)
+    kept = [_with_reference_role(m, references) for m in kept]
+    kept += [m for m in references if not taken.overlaps(m.start, m.end)]
     kept += _surname_aliases(text, kept, excluded)
     return _full_names_for_cut_organisations(_full_names_for_surnames(_best(kept)))
+
+
+def _with_reference_role(mention: RawMention, references: Sequence[RawMention]) -> RawMention:
+    """A party found on a "Re:" line by another rule takes the role the line gives it."""
+    if mention.attributes.get("role"):
+        return mention
+    for reference in references:
+        if reference.start < mention.end and mention.start < reference.end:
+            return replace(
+                mention, attributes={**mention.attributes, "role": reference.attributes["role"]}
+            )
+    return mention
 
 
 def _full_names_for_cut_organisations(found: list[RawMention]) -> list[RawMention]:
@@ -250,15 +265,24 @@ def _caption_start(text: str, start: int) -> int:
         if start == 0:
             break
         above_start = text.rfind("\n", 0, start - 1) + 1
-        above = text[above_start : start - 1].strip()
+        # a bracketed caption's column is no part of the name ("SYSTEM, ]")
+        above = re.sub(r"[ \t]*[)\]][ \t]*$", "", text[above_start : start - 1]).strip()
         if (
             not re.fullmatch(r"[A-Za-z][A-Za-z ,;&.'\u2019-]*", above)
-            or above.endswith((",", ".", ":"))
+            or (above.endswith((",", ".", ":")) and not _suffix_line(text, start))
             or re.fullmatch(r"(?i)v\.?|vs\.?|versus|and", above)
         ):
             break
         start = above_start + len(text[above_start:start]) - len(text[above_start:start].lstrip())
     return start
+
+
+def _suffix_line(text: str, start: int) -> bool:
+    """Whether the line from ``start`` holds only a company suffix ("INC., ]"): the end of
+    a name whose words are on the line above ("FEDEX GROUND PACKAGE SYSTEM,")."""
+    end = text.find("\n", start)
+    line = re.sub(r"[)\]].*$", "", text[start : end if end >= 0 else len(text)])
+    return line.strip().rstrip(",").lower() in ORG_SUFFIXES
 
 
 def _strip_description(text: str, start: int, end: int) -> tuple[int, int]:
@@ -318,6 +342,51 @@ def _organisations(text: str) -> list[RawMention]:
             start = _after_person_of(text, start, end)
             if _has_name_words(text[start:end]):
                 found.append(_org_mention(text, start, end, confidence, ""))
+    return found + _defined_bodies(text) + _defined_governments(text)
+
+
+#: A government given a defined term: "the City of El Paso (the \u201cCity\u201d)".
+_DEFINED_GOVERNMENT = re.compile(
+    r"(?<![\w.])(?P<name>(?:City|County|State|Town|Village|Commonwealth)[ ]of[ ]"
+    r"[A-Z][a-z]+(?:[ ][A-Z][a-z]+){0,2})[ ]\((?:the[ ])?[\u201c\"]"
+)
+
+
+def _defined_governments(text: str) -> list[RawMention]:
+    """A city, county or state the document defines as a term is a party-like body."""
+    return [
+        _org_mention(text, *match.span("name"), 0.8, "")
+        for match in _DEFINED_GOVERNMENT.finditer(text)
+    ]
+
+
+#: Head nouns of public bodies, boards and services ("Naval Discharge Review Board").
+_BODY_HEADS = r"Board|Service|Command|Agency|Commission|Bureau|Administration|Authority|Activity"
+#: A body named with the acronym it is known by: "Naval Discharge Review Board (NDRB)",
+#: "Board for Correction of Naval Records (BCNR)".
+_DEFINED_BODY = re.compile(
+    r"(?<![\w.])(?P<name>[A-Z][a-z]+(?:[ ](?:(?:of|for|the|and)[ ])?[A-Z][a-z]+){1,6})"
+    r"[ ]\((?P<acronym>[A-Z]{2,6})\)"
+)
+
+
+def _defined_bodies(text: str) -> list[RawMention]:
+    """Bodies whose acronym is defined after their name and spells its capitalised words,
+    when a word of the name is a body's head noun ("Service", "Board", "Command")."""
+    found = []
+    for match in _DEFINED_BODY.finditer(text):
+        words = match["name"].split()
+        initials = "".join(w[0] for w in words if w[0].isupper())
+        acronym = match["acronym"]
+        # the acronym spells the last len(acronym) capitalised words of the name
+        if not initials.endswith(acronym) or not re.search(
+            rf"\b(?:{_BODY_HEADS})\b", match["name"]
+        ):
+            continue
+        capitals = [i for i, w in enumerate(words) if w[0].isupper()]
+        first = capitals[len(capitals) - len(acronym)]
+        start = match.start("name") + len(" ".join(words[:first])) + (1 if first else 0)
+        found.append(_org_mention(text, start, match.end("name"), 0.8, ""))
     return found
 
 
@@ -367,7 +436,7 @@ def _surname_aliases(
 
 def _classify(text: str, start: int, end: int, confidence: float, role: str) -> RawMention | None:
     """An organisation or a person for the whole of text[start:end], if it is one."""
-    piece = " ".join(text[start:end].split())  # a name may break over lines
+    piece = _without_column(text[start:end])  # a name may break over lines
     if _GOVERNMENT.fullmatch(piece) or AGENCY.fullmatch(piece):
         return _org_mention(text, start, end, confidence, role)
     # "CALVARY CHAPEL OF BANGOR": head nouns are matched in title case
@@ -437,8 +506,19 @@ def _org_mention(text: str, start: int, end: int, confidence: float, role: str) 
     raw = text[start:end]
     attributes = {"role": role} if role else {}
     return RawMention(
-        EntityType.ORGANIZATION, start, end, raw, display_name(raw), confidence, attributes
-    )
+        EntityType.ORGANIZATION, start, end, raw, display_name(_without_column(raw)),
+        confidence, attributes,
+    )  # fmt: skip
+
+
+#: The right-hand column of a bracketed caption at a line's end ("SYSTEM, ]").
+_COLUMN_BREAK = re.compile(r"[ \t]*[)\]][ \t]*\n")
+
+
+def _without_column(raw: str) -> str:
+    """A name broken over the lines of a bracketed caption, without the column between
+    ("FEDEX GROUND PACKAGE SYSTEM, ]\nINC." is "FEDEX GROUND PACKAGE SYSTEM, INC.")."""
+    return " ".join(_COLUMN_BREAK.sub(" ", raw).split())
 
 
 class _Spans:

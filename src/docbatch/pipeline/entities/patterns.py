@@ -11,6 +11,7 @@ import re
 
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
+from docbatch.pipeline.entities.courts import STATES
 
 __all__ = ["find_case_numbers", "find_court_rules", "find_regulations", "find_statutes"]
 
@@ -132,6 +133,28 @@ _CODE_AFTER = re.compile(
     r"(?P<code>RSMo|R\.\s?S\.\s?Mo\.)(?:\s+(?:Supp\.\s+|Cum\.\s+Supp\.\s+)?(?:19|20)\d\d)?"
 )
 
+#: A state opinion cites its own code by section alone once the code is plain: "in
+#: violation of § 565.253". Only a chapter.section number (a dot) is read this way; a bare
+#: "§ 1983" is too often a short form of a federal section named before.
+_BARE_STATE_SECTION = re.compile(
+    r"(?<![\w.])(?<!C\.F\.R\.[ ])(?<!CFR[ ])§[ \t]*"
+    r"(?P<sec>\d{1,4}\.\d{1,4}(?:\([a-zA-Z0-9]{1,5}\))*)"
+    r"(?![\w\-]|\.\w)"
+    r"(?!,?\s+(?:RSMo|R\.\s?S\.\s?Mo\.))"
+)
+#: A state court's rules cited as "Rule 24.035" (a number with a dot: no federal rule has
+#: one); the state is the document's own (see :func:`find_court_rules`).
+_STATE_RULE = re.compile(
+    r"(?<![\w.])(?<!Cir\.\s)(?<!Circuit\s)Rules?\s+(?P<num>\d{1,3}\.\d{1,4}"
+    rf"{_SUBSECTIONS})(?![\w\-]|\.\w)"
+)
+_STATE_BY_NAME = {name.lower(): abbr for name, abbr in STATES}
+#: A state court heading an opinion: "MISSOURI COURT OF APPEALS", "Supreme Court of Indiana".
+_OWN_STATE_COURT = re.compile(
+    r"(?i:(?P<s1>[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?)[ ]+(?:Court[ ]+of[ ]+Appeals|Supreme[ ]+Court)"
+    r"|Supreme[ ]+Court[ ]+of[ ]+(?P<s2>[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?))"
+)
+
 
 def find_case_numbers(text: str) -> list[RawMention]:
     """Case and docket numbers ("Case No. 1:23-cv-04567-JMF" → "1:23-cv-04567-JMF")."""
@@ -198,7 +221,30 @@ def find_court_rules(text: str) -> list[RawMention]:
         normalized = f"{circuit} Cir. {kind} {misc}{match['num']}"
         attributes = {"rule_set": f"{circuit} Cir.", "rule": match["num"]}
         found.append(_mention(EntityType.COURT_RULE, text, match, normalized, 0.9, attributes))
+    state = _own_state(text)
+    if state:
+        for match in _STATE_RULE.finditer(text):
+            normalized = f"{state} Sup. Ct. R. {match['num']}"
+            attributes = {"rule_set": f"{state} Sup. Ct.", "rule": match["num"]}
+            found.append(_mention(EntityType.COURT_RULE, text, match, normalized, 0.75, attributes))
     return found
+
+
+def _own_state(text: str) -> str:
+    """The Bluebook abbreviation of the state whose court heads the document ("Mo."), if
+    the first page names one state court and no federal one."""
+    head = text[:3000]
+    if re.search(
+        r"(?i)united[ ]states[ ]court|circuit[ ]court[ ]of[ ]appeals|district[ ]court", head
+    ):
+        return ""
+    for match in _OWN_STATE_COURT.finditer(head):
+        words = (match["s1"] or match["s2"]).lower().split()
+        # "the Missouri Court of Appeals", "New York Court of Appeals"
+        abbr = _STATE_BY_NAME.get(" ".join(words)) or _STATE_BY_NAME.get(words[-1])
+        if abbr:
+            return abbr
+    return ""
 
 
 def find_regulations(text: str) -> list[RawMention]:
@@ -241,6 +287,12 @@ def find_statutes(text: str) -> list[RawMention]:
         code = "RSMo"
         normalized = f"{code} {_mark(match['mark'], match['sec'])} {_sections(match['sec'])}"
         found.append(_mention(EntityType.STATUTE, text, match, normalized, 0.8, {"code": code}))
+    taken = [(m.start, m.end) for m in found]
+    for match in _BARE_STATE_SECTION.finditer(text):
+        if any(match.start() < end and start < match.end() for start, end in taken):
+            continue
+        normalized = f"§ {_sections(match['sec'])}"
+        found.append(_mention(EntityType.STATUTE, text, match, normalized, 0.7, {"code": ""}))
     return found
 
 

@@ -50,6 +50,12 @@ _SINGLE_JUDGE = re.compile(rf"(?<![\w.,])(?P<name>{_NAME}),[ ]{_ONE_TITLE}(?![\w
 _JUDGE_LIST = re.compile(
     rf"(?<![\w.])(?P<names>{_NAME}(?:,[ ]{_NAME})*,?[ ](?:and|AND)[ ]{_NAME}),[ ]{_TITLES}(?![\w])"
 )
+#: A letter's note of the panel that heard the case: "(Arg. & Sub. \u2013 Jan. 12, 2023—Smith
+#: Wollman and Loken)", surnames often without commas and broken over lines.
+_PANEL_NOTE = re.compile(
+    r"\((?:Arg(?:ued)?\.?|Sub(?:mitted)?\.?)[^()\n]{0,40}?(?:\n[^()\n]{0,40}?)?[\u2014\u2013]"
+    r"(?P<names>[A-Z][a-z]+(?:,?\s+(?:and\s+)?[A-Z][a-z]+){1,4})\)"
+)
 _JUDGE_LABEL = re.compile(rf"\b(?:DC|District|Trial)[ ]Judge:[ ]*(?P<name>{_NAME})")
 _JUDGE_TITLES = frozenset({"judge", "justice", "hon.", "honorable", "chief judge"})
 
@@ -116,6 +122,10 @@ def _judge_spans(text: str) -> Iterator[tuple[int, int]]:
             yield _trim(text, offset + name.start(), offset + name.end())
     for match in _JUDGE_LABEL.finditer(text):
         yield match.span("name")
+    for match in _PANEL_NOTE.finditer(text):
+        offset = match.start("names")
+        for name in re.finditer(r"[A-Z][a-z]+", match["names"]):
+            yield offset + name.start(), offset + name.end()
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
