@@ -60,6 +60,7 @@ def test_status_table_prints_safely() -> None:
         batch_id="b1", priority="high", state=HOSTILE, percent=50.0, total=2,
         completed=1, failed=1, cancelled=0, processing=0, pending=0, pages=3,
         rate_docs_per_s=None, eta_seconds=None, documents_ahead=0, wait_seconds=None,
+        recovering=1,
     )  # fmt: skip
     assert_safe(printed(status_table(status)))
 

@@ -17,9 +17,9 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, PendingRollbackError
 
-from docbatch.errors import ErrorCategory, NotFoundError
+from docbatch.errors import DatabaseBusyError, ErrorCategory, NotFoundError
 from docbatch.models import Stage
 from docbatch.store import batches, lifecycle, recovery
 from docbatch.store.db import Database, busy_error
@@ -48,6 +48,11 @@ __all__ = ["Repository"]
 T = TypeVar("T")
 #: PostgreSQL deadlock and serialisation failures: the transaction is safe to re-run.
 _RETRY_SQLSTATES = {"40P01", "40001"}
+
+
+def _first_line(exc: DBAPIError) -> str:
+    text = str(exc.orig).strip()
+    return text.splitlines()[0] if text else type(exc.orig).__name__
 
 
 def _retryable(exc: DBAPIError) -> bool:
@@ -84,14 +89,21 @@ class Repository(RepositoryReads, RecoveryStore):
         A wait that ran out (a lock held by a frozen session, see
         :class:`~docbatch.store.db.SessionLimits`) raises
         :class:`~docbatch.errors.DatabaseBusyError`, a transient error, at once: the
-        caller's retry comes later instead of queueing again behind the same holder.
+        caller's retry comes later instead of queueing again behind the same holder. So
+        does a session the server ended under the transaction (an idle-in-transaction
+        timeout can surface as a lost connection, or as SQLAlchemy's "invalid
+        transaction" once the connection was invalidated): nothing of it committed.
         """
         for attempt in range(self.retries + 1):
             try:
                 with self.database.engine.begin() as connection:
                     return work(connection)
+            except PendingRollbackError as exc:
+                raise DatabaseBusyError(f"database session ended mid-transaction: {exc}") from exc
             except DBAPIError as exc:
                 busy = busy_error(exc)
+                if busy is None and exc.connection_invalidated:
+                    busy = DatabaseBusyError(f"database session ended: {_first_line(exc)}")
                 if busy is not None:
                     raise busy from exc
                 if attempt >= self.retries or not _retryable(exc):
