@@ -25,7 +25,9 @@ from docbatch.errors import (
 )
 from docbatch.models import ExtractedDocument
 from docbatch.pipeline.containers import DEPTH_WARNING, expand
+from docbatch.pipeline.extract_pdf import ATTACHMENTS_KEY
 from docbatch.pipeline.options import PipelineOptions
+from docbatch.pipeline.sniff import PDF
 from docbatch.store.records import ChildDocument, DocumentRecord
 
 __all__ = ["child_id", "children_of", "read_member"]
@@ -53,6 +55,8 @@ def children_of(
     A document that is no container has none. A container at the configured depth is
     not expanded and gets the warning ``container_too_deep``.
     """
+    if extracted.mime == PDF and ATTACHMENTS_KEY not in extracted.metadata:
+        return extracted, ()  # pdfium, which read the text, found no embedded file
     limits = options.containers
     expansion = expand(data, extracted.mime, limits, options.extract)
     warnings = list(expansion.warnings)

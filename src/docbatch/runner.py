@@ -143,23 +143,23 @@ def run_inline(
 
 def _run_group(executor: StageExecutor, refs: Sequence[DocumentRef]) -> list[tuple[str, str]]:
     """Run a group of documents through every stage left, as a worker runs one task's
-    documents (claimed together, committed together); ``(document id, final status)``."""
+    documents (claimed together, committed together); ``(document id, final status)``.
+
+    A container's members, found on the way, run after them like the batch's other
+    documents, :data:`_CHILD_GROUP` at a time.
+    """
     by_stage: dict[Stage, list[str]] = defaultdict(list)
     for ref in refs:
         by_stage[ref.stage].append(ref.document_id)
+    groups = list(by_stage.items())
     finished = []
     children: list[str] = []
-    for stage, ids in by_stage.items():
+    while groups or children:
+        if not groups:
+            groups.append((Stage.EXTRACT, children[:_CHILD_GROUP]))
+            children = children[_CHILD_GROUP:]
+        stage, ids = groups.pop(0)
         for outcome in executor.run_many(ids, stage, allow_ocr=True):
-            children.extend(outcome.children)
-            status = outcome.status
-            if status in ("retry", "scheduled", "advanced"):
-                status = _run_document(executor, outcome, children)
-            finished.append((outcome.document_id, status))
-    # A container's members, found on the way: run like the batch's other documents.
-    while children:
-        group, children = children[:_CHILD_GROUP], children[_CHILD_GROUP:]
-        for outcome in executor.run_many(group, Stage.EXTRACT, allow_ocr=True):
             children.extend(outcome.children)
             status = outcome.status
             if status in ("retry", "scheduled", "advanced"):
@@ -239,7 +239,7 @@ class FirstGroup(threading.Thread):
         self.batch = batch
         self.document_ids = [
             ref.document_id
-            for ref in client.repo.pending_documents(batch.id)[: client.settings.docs_per_task]
+            for ref in client.repo.pending_documents(batch.id, limit=client.settings.docs_per_task)
             if ref.step == Stage.EXTRACT.value
         ]
         self.error: BaseException | None = None

@@ -135,6 +135,27 @@ def test_a_pdf_embedded_file_is_a_member() -> None:
     assert (member.name, member.data, member.code) == ("exhibit.txt", b"Exhibit text " * 50, "")
 
 
+def test_a_pdf_is_opened_for_members_only_when_pdfium_counts_an_embedded_file() -> None:
+    from docbatch.pipeline.extract_pdf import ATTACHMENTS_KEY, read_pdf_text_layer
+
+    def pdf_bytes(attach: bool) -> bytes:
+        pdf = pikepdf.new()
+        pdf.add_blank_page()
+        if attach:
+            pdf.attachments["exhibit.txt"] = pikepdf.AttachedFileSpec(pdf, b"Exhibit " * 50)
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
+
+    options = PipelineOptions()
+    for attach, expected in ((True, ("exhibit.txt",)), (False, ())):
+        data = pdf_bytes(attach)
+        extracted, _ = read_pdf_text_layer(data, options.extract)
+        assert (ATTACHMENTS_KEY in extracted.metadata) is attach
+        _, children = children_of(_record(0), data, extracted, options)  # type: ignore[arg-type]
+        assert tuple(c.container_path.split("!/")[-1] for c in children) == expected
+
+
 def _record(depth: int, container_path: str | None = None) -> object:
     from datetime import UTC, datetime
 

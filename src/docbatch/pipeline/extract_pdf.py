@@ -384,8 +384,17 @@ def _render(page: pdfium.PdfPage, options: ExtractOptions) -> Image.Image:
         page.close()
 
 
+#: The metadata key giving how many files a PDF embeds (absent when none): the container
+#: step opens the file a second time for its members only when there are some.
+ATTACHMENTS_KEY = "attachments"
+
+
 def _metadata(document: pdfium.PdfDocument) -> dict[str, str]:
     raw = document.get_metadata_dict(skip_empty=True)
-    return {
+    metadata = {
         ours: str(raw[theirs]).strip() for theirs, ours in _METADATA_KEYS.items() if theirs in raw
     }
+    attachments = pdfium_c.FPDFDoc_GetAttachmentCount(document.raw)
+    if attachments > 0:
+        metadata[ATTACHMENTS_KEY] = str(attachments)
+    return metadata

@@ -132,8 +132,10 @@ def unfinished_documents(
     states: Iterable[DocumentState] = (DocumentState.PENDING, DocumentState.PROCESSING),
     *,
     id_range: tuple[str | None, str] | None = None,
+    limit: int | None = None,
 ) -> list[DocumentRef]:
-    """References to the batch's documents in ``states`` (by default every unfinished one).
+    """References to the batch's documents in ``states`` (by default every unfinished one),
+    the first ``limit`` of them when given.
 
     Each carries the document's own stage and the priority it runs with: a re-opened
     document's is its recovery batch's. ``id_range`` ``(after, upto)`` keeps the
@@ -164,6 +166,8 @@ def unfinished_documents(
         statement = statement.where(DOCUMENTS.c.id <= upto)
         if after is not None:
             statement = statement.where(DOCUMENTS.c.id > after)
+    if limit is not None:
+        statement = statement.limit(limit)
     return [
         DocumentRef(
             r.id,

@@ -239,17 +239,21 @@ class RepositoryReads:
             return queries.document_ids(connection, batch_id, [DocumentState.PENDING])
 
     def pending_documents(
-        self, batch_id: str, id_range: tuple[str | None, str] | None = None
+        self,
+        batch_id: str,
+        id_range: tuple[str | None, str] | None = None,
+        *,
+        limit: int | None = None,
     ) -> list[DocumentRef]:
         """The batch's pending documents, each with its own stage and priority (what to
         send when enqueueing: a recovery batch's documents wait at their failed stage).
 
         ``id_range`` ``(after, upto]`` limits them to one fan-out slice (see
-        :func:`docbatch.worker.dispatch.send_fanout`).
+        :func:`docbatch.worker.dispatch.send_fanout`); ``limit`` to the first ones.
         """
         with self._read() as connection:
             return queries.unfinished_documents(
-                connection, batch_id, [DocumentState.PENDING], id_range=id_range
+                connection, batch_id, [DocumentState.PENDING], id_range=id_range, limit=limit
             )
 
     def id_slices(self, batch_id: str, size: int) -> list[tuple[str | None, str]]:
