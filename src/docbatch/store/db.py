@@ -11,6 +11,7 @@ Migrations run programmatically with Alembic, serialised between processes.
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 import time
@@ -240,9 +241,11 @@ def migrate(engine: Engine) -> None:
 _REVISION = re.compile(r'^(down_)?revision\b[^=]*=\s*[\'"]?([\w-]+|None)', re.MULTILINE)
 
 
+@functools.cache
 def head_revision() -> str | None:
-    """The newest migration's revision, read from the version files without Alembic;
-    None unless the history is one line with a single head."""
+    """The newest migration's revision, read from the version files without Alembic
+    (once per process: they do not change while it runs); None unless the history is
+    one line with a single head."""
     revisions, parents = set(), set()
     for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
         found = dict((bool(m[0]), m[1]) for m in _REVISION.findall(path.read_text("utf-8")))

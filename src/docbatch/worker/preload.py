@@ -19,8 +19,13 @@ from docbatch.pipeline.options import PipelineOptions
 __all__ = ["PRELOAD_MODULES", "preload"]
 
 #: The modules a task imports on its first run (the executor, the parser sandbox's
-#: client, the cache and progress sides, and the stages).
+#: client, the cache and progress sides, and the stages), and those the reconciler
+#: thread imports lazily: imported in the main thread before the pool forks, so no pool
+#: process inherits an import lock that thread held.
 PRELOAD_MODULES = (
+    "docbatch.worker.fairness",
+    "docbatch.worker.reconciler",
+    "docbatch.worker.retries",
     "docbatch.processing",
     "docbatch.extraction",
     "docbatch.cache",

@@ -120,12 +120,9 @@ def _import_reconciler_modules() -> None:
     """Import what a reconciler pass imports lazily, here in the main process's main
     thread: a pool process forked while the reconciler thread held a module's import lock
     would inherit the lock held, and wait on it forever when it imports that module."""
-    import docbatch.cache
-    import docbatch.reporting
-    import docbatch.store.repository
-    import docbatch.worker.fairness
-    import docbatch.worker.reconciler
-    import docbatch.worker.retries  # noqa: F401
+    from docbatch.worker.preload import preload
+
+    preload(run_stages=False)
 
 
 def _start_reconciler_with_worker(app: Celery, runtime: WorkerRuntime) -> None:
