@@ -133,8 +133,12 @@ def fresh_postgres_database(server_url: str = POSTGRES_SERVER_URL) -> Iterator[s
 
 
 def manifest_sources(corpus: CorpusManifest) -> Sources:
-    """The corpus's documents, validated from its manifest (not truth or manifest files)."""
-    return Sources.from_args(manifest=corpus.manifest_path)
+    """The corpus's documents, validated from its manifest (not truth or manifest files).
+
+    The corpus folder is an allowed root: a manifest written elsewhere for a folder of
+    real documents (``bench services --corpus``) may name them.
+    """
+    return Sources.from_args(manifest=corpus.manifest_path, allow_roots=[corpus.folder])
 
 
 def bench_settings(state_dir: Path, **changes: Any) -> Settings:
