@@ -25,6 +25,7 @@ from docbatch.containers import children_of, read_member
 from docbatch.errors import (
     DatabaseBusyError,
     DocbatchError,
+    NotFoundError,
     QuarantinedError,
     category_of,
     public_reason,
@@ -39,6 +40,7 @@ from docbatch.models import (
     Chunk,
     ExtractedDocument,
     Mention,
+    Page,
     Resolution,
     Stage,
 )
@@ -49,6 +51,7 @@ from docbatch.pipeline.options import PipelineOptions
 from docbatch.pipeline.relate import relate
 from docbatch.pipeline.resolve import resolve
 from docbatch.quarantine import quarantine_reason
+from docbatch.ranged_ocr import RangedOcr, RangeSender
 from docbatch.retry import RetryDecision, RetryKind, RetryPolicy
 from docbatch.store.records import (
     ClaimOutcome,
@@ -252,6 +255,8 @@ class StageExecutor:
         extractor: Extractor | None = None,
         retry_policy: RetryPolicy | None = None,
         quarantine_threshold: int = 0,
+        ocr_range_pages: int = 0,
+        range_sender: Callable[[DocumentRecord, Sequence[int]], None] | None = None,
     ) -> None:
         self.repo = repo
         self.options = options
@@ -270,6 +275,10 @@ class StageExecutor:
         self.retry_policy = retry_policy or RetryPolicy()
         self.quarantine_threshold = quarantine_threshold
         self.versions = {stage: options.version(stage) for stage in CACHED_STAGES}
+        # Big scans are OCR'd in ranges of this many pages (0: in one go), and
+        # ``range_sender`` asks other workers to read ranges (None: no one else can).
+        self.ocr_range_pages = ocr_range_pages
+        self.range_sender = range_sender
 
     # -- the step ---------------------------------------------------------------------
 
@@ -649,8 +658,7 @@ class StageExecutor:
             if needs_ocr:
                 if not allow_ocr:
                     return None
-                read = self.extractor.ocr(data, document.mime, needs_ocr, self.options.extract)
-                document = apply_ocr(document, read)
+                document = apply_ocr(document, self._ocr(work, data, document.mime, needs_ocr))
             return document
 
         extracted, shared = self._compute_once(work, Stage.EXTRACT, compute)
@@ -665,7 +673,57 @@ class StageExecutor:
         """The extract payload; a container's members go with it as child documents,
         stored by the same commit (so never lost, never counted twice)."""
         document, children = children_of(work.document, data, extracted, self.options)
-        return ExtractResult(document, work.sha256, len(data), children)
+        # Read in ranges (here, or by an earlier run whose ranges are kept): the commit
+        # deletes them.
+        ranged = 0 < self.ocr_range_pages < (extracted.ocr_pages or 0)
+        return ExtractResult(document, work.sha256, len(data), children, ocr_ranges=ranged)
+
+    # -- OCR of big scans in page ranges (see docbatch.ranged_ocr) ----------------------
+
+    def _ranged(self, owner: str, document: DocumentRecord | None = None) -> RangedOcr:
+        sender: RangeSender | None = None
+        if self.range_sender is not None and document is not None:
+            send = self.range_sender
+            sender = lambda _document_id, numbers: send(document, numbers)  # noqa: E731
+        return RangedOcr(
+            self.repo.ocr_ranges,
+            self.extractor,
+            owner,
+            self.lease_seconds,
+            self.ocr_range_pages,
+            sender,
+        )
+
+    def _ocr(self, work: _Work, data: bytes, mime: str, pages: Sequence[int]) -> tuple[Page, ...]:
+        """OCR ``pages``: in one go, or a big scan in ranges that other workers share."""
+        ranged = self._ranged(work.owner, work.document)
+        if not work.sha256 or not ranged.wanted(pages):
+            return self.extractor.ocr(data, mime, pages, self.options.extract)
+        version = self.versions[Stage.EXTRACT]
+        return ranged.read(
+            work.document.id, data, work.sha256, version, mime, pages, self.options.extract
+        )
+
+    def run_ocr_range(self, document_id: str, number: int, *, owner: str | None = None) -> str:
+        """Help read range ``number`` of a big scan another worker is OCR'ing; what
+        happened (see :meth:`docbatch.ranged_ocr.RangedOcr.help_with`)."""
+        owner = owner or self.owner
+        try:
+            document = self.repo.get_document(document_id)
+        except NotFoundError:
+            return "skipped"  # deleted since
+        if document.state is not DocumentState.PROCESSING or document.stage is not Stage.EXTRACT:
+            return "skipped"  # its OCR ended (or has not started again yet)
+        work = _Work(document, owner)
+
+        def load() -> tuple[bytes, str]:
+            data = self._read_bytes(work, self.options.extract.max_file_bytes)
+            return data, work.sha256
+
+        version = self.versions[Stage.EXTRACT]
+        return self._ranged(owner).help_with(
+            document_id, number, load, version, self.options.extract
+        )
 
     def _compute_once(
         self, work: _Work, stage: Stage, compute: Callable[[], Any]

@@ -22,6 +22,7 @@ from docbatch.models import TERMINAL_DOCUMENT_STATES
 from docbatch.processing import CACHED_STAGES, StageReport
 from docbatch.progress import BatchProgress, ProgressTracker, TransitionResult
 from docbatch.settings import Settings
+from docbatch.store.ocr_ranges import RangeProgress
 from docbatch.store.records import BatchRecord
 
 __all__ = ["BatchStatus", "RedisProgressSink", "batch_status"]
@@ -244,6 +245,10 @@ class BatchStatus:
     #: Failed (or cancelled) documents a recovery batch is running again: counted in
     #: ``failed`` until they end, and in ``pending``/``processing`` meanwhile.
     recovering: int = 0
+    #: Big scans being OCR'd in page ranges now, and their pages read so far of all.
+    ocr_scans: int = 0
+    ocr_pages_done: int = 0
+    ocr_pages_total: int = 0
 
     @property
     def finished(self) -> bool:
@@ -268,6 +273,7 @@ def batch_status(batch: BatchRecord, repo: Any, progress: RedisProgressSink | No
     rate = live.rate if live is not None else _rate_from_db(batch)
     remaining = batch.total - done
     eta = remaining / rate if rate and remaining > 0 else (0.0 if remaining == 0 else None)
+    ocr = _ranged_ocr(batch, repo, states)
     stages = (
         dict(live.stages)
         if live is not None
@@ -289,7 +295,18 @@ def batch_status(batch: BatchRecord, repo: Any, progress: RedisProgressSink | No
         documents_ahead=0 if batch.state.terminal else repo.documents_ahead(batch.id),
         wait_seconds=_wait_seconds(batch),
         recovering=counts.recovering,
+        ocr_scans=ocr.documents,
+        ocr_pages_done=ocr.pages_done,
+        ocr_pages_total=ocr.pages_total,
     )
+
+
+def _ranged_ocr(batch: BatchRecord, repo: Any, states: dict[str, int]) -> RangeProgress:
+    """The pages read so far of the big scans the batch is OCR'ing in ranges."""
+    if batch.state.terminal or not states.get("processing"):
+        return RangeProgress(0, 0, 0)
+    found: RangeProgress = repo.ocr_ranges.progress(batch.id)
+    return found
 
 
 def _wait_seconds(batch: BatchRecord) -> float:

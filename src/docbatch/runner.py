@@ -124,6 +124,9 @@ def run_inline(
         retry_policy=RetryPolicy.from_json(client.settings.retry_policy),
         quarantine_threshold=client.settings.quarantine_threshold,
         extractor=build_extractor(client.settings),
+        # Nobody else reads ranges here, but the ranges read are kept: a big scan
+        # interrupted by Ctrl-C resumes where it stopped.
+        ocr_range_pages=client.settings.ocr_range_pages,
     )
     try:
         refs = client.repo.unfinished_documents(batch.id)

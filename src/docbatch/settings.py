@@ -99,6 +99,9 @@ class Settings(BaseSettings):
     ocr_time_limit: int = 1900
     worker_memory_limit_mb: int = 4096
     docs_per_task: int = 8
+    #: A scan with more pages to OCR than this is read in ranges of this many pages that
+    #: every worker shares (docbatch.ranged_ocr); 0 reads each scan in one go.
+    ocr_range_pages: int = Field(default=16, ge=0)
     #: A batch of more documents than this is enqueued as fan-out messages of this many
     #: documents each, which workers expand into steps (docbatch.worker.dispatch.
     #: send_fanout): the submitter of 100,000 documents sends 100 messages, not 12,500.

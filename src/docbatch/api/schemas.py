@@ -53,6 +53,10 @@ class BatchDetail(BatchOut):
     processing: int
     #: Failed documents a recovery batch is running again (still counted in ``failed``).
     recovering: int = 0
+    #: Big scans being OCR'd in page ranges now, and their pages read so far of all.
+    ocr_scans: int = 0
+    ocr_pages_done: int = 0
+    ocr_pages_total: int = 0
     rate_docs_per_s: float | None
     eta_seconds: float | None
     stages: dict[str, Any]

@@ -152,10 +152,11 @@ def run(
             count = workers or os.cpu_count() or 1
             seen: list[str] = []
 
-            def show(_client: Any, batch: Any) -> None:
+            def show(client: Any, batch: Any) -> None:
                 if not seen:
                     seen.append(batch.id)
-                bar.update(batch)
+                ocr = None if quiet else client.repo.ocr_ranges.progress(batch.id)
+                bar.update(batch, ocr=ocr)
 
             try:
                 summary = run_embedded(

@@ -17,6 +17,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from docbatch.store.ocr_ranges import RangeProgress
 from docbatch.store.records import BatchRecord
 from docbatch.terminal_text import safe_markup, safe_text
 
@@ -46,11 +47,19 @@ class BatchProgressBar:
     def __exit__(self, *exc: Any) -> None:
         self.progress.stop()
 
-    def update(self, batch: BatchRecord, stages: dict[str, int] | None = None) -> None:
-        """Show the batch's counters (and documents per stage when known)."""
+    def update(
+        self,
+        batch: BatchRecord,
+        stages: dict[str, int] | None = None,
+        ocr: RangeProgress | None = None,
+    ) -> None:
+        """Show the batch's counters (and documents per stage when known, and the pages
+        read of big scans being OCR'd in ranges)."""
         detail = f"[green]{batch.completed} ok[/] [red]{batch.failed} failed[/] {batch.pages} pages"
         if stages:
             detail += " | " + " ".join(f"{k}:{v}" for k, v in stages.items() if v)
+        if ocr is not None and ocr.pages_total:
+            detail += f" | OCR {ocr.pages_done}/{ocr.pages_total} pages"
         self.progress.update(self.task, completed=batch.done, total=batch.total, detail=detail)
 
     def advance(self, count: int = 1) -> None:
@@ -105,6 +114,7 @@ def status_table(status: Any) -> Table:
         ("processing", str(status.processing)),
         ("pending", str(status.pending)),
         ("pages", str(status.pages)),
+        *_ranged_ocr_rows(status),
         ("rate", rate),
         ("eta", eta),
         ("priority", status.priority),
@@ -114,6 +124,20 @@ def status_table(status: Any) -> Table:
     for key, value in rows:
         table.add_row(key, value if isinstance(value, Text) else safe_text(value))
     return table
+
+
+def _ranged_ocr_rows(status: Any) -> list[tuple[str, str]]:
+    """``OCR of big scans: 48 / 96 pages (1 scan)`` while big scans are read in ranges."""
+    if not getattr(status, "ocr_pages_total", 0):
+        return []
+    scans = status.ocr_scans
+    return [
+        (
+            "OCR of big scans",
+            f"{status.ocr_pages_done} / {status.ocr_pages_total} pages "
+            f"({scans} scan{'' if scans == 1 else 's'})",
+        )
+    ]
 
 
 def _failed_text(failed: int, recovering: int) -> Text:

@@ -113,6 +113,8 @@ class ExtractResult:
     size_bytes: int
     #: A container's members, stored as documents of its batch with this result.
     children: tuple[ChildDocument, ...] = ()
+    #: True when OCR was read in page ranges: the commit deletes the ranges.
+    ocr_ranges: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from docbatch.errors import DatabaseBusyError, ErrorCategory, NotFoundError
 from docbatch.models import Stage
 from docbatch.store import batches, lifecycle, recovery
 from docbatch.store.db import Database, busy_error
+from docbatch.store.ocr_ranges import OcrRangeStore
 from docbatch.store.reads import RepositoryReads
 from docbatch.store.records import (
     BatchRecord,
@@ -80,6 +81,8 @@ class Repository(RepositoryReads, RecoveryStore):
         self.clock = clock
         self.lease_seconds = lease_seconds
         self.retries = retries
+        #: The page ranges of big scans being OCR'd by several workers.
+        self.ocr_ranges = OcrRangeStore(self._write, lambda: self.clock())
 
     # -- transactions -------------------------------------------------------------------
 

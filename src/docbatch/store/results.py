@@ -29,6 +29,7 @@ from docbatch.models import (
     Resolution,
     Stage,
 )
+from docbatch.store.ocr_ranges import delete_for
 from docbatch.store.records import DocumentRecord, ExtractResult
 from docbatch.store.rows import (
     DOCUMENTS,
@@ -152,6 +153,8 @@ def _write_pages(
     if isinstance(payload, ExtractResult):
         identity = {"sha256": payload.sha256, "size_bytes": payload.size_bytes}
         extracted = payload.document
+        if payload.ocr_ranges:  # read in ranges: they are in these pages now
+            delete_for(connection, doc.id)
     else:
         extracted = payload
     rows = [

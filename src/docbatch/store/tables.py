@@ -27,6 +27,7 @@ __all__ = [
     "EntityRow",
     "EventRow",
     "MentionRow",
+    "OcrRangeRow",
     "PageRow",
     "ProjectRow",
     "QuarantineRow",
@@ -341,3 +342,28 @@ class BlobRow(Base):
     sha256: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     size_bytes: Mapped[int] = mapped_column(sa.BigInteger)
     data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+
+
+class OcrRangeRow(Base):
+    """One page range of a big scan, OCR'd by any worker (see :mod:`docbatch.store.ocr_ranges`).
+
+    ``pages`` are the range's 1-based page numbers; ``result`` is what OCR read on them
+    (one page dict each), written once. ``sha256`` and ``version`` are the bytes and the
+    extract options the range was planned for: a plan for other bytes or options is
+    never used. ``owner`` and ``lease_expires_at`` are the claim of the worker reading
+    it; ``attempts`` counts claims that ended without a result.
+    """
+
+    __tablename__ = "ocr_ranges"
+
+    document_id: Mapped[str] = _document_fk()
+    number: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    pages: Mapped[list[int]] = mapped_column(JSONType)
+    page_count: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    version: Mapped[str] = mapped_column(sa.String(64))
+    owner: Mapped[str | None] = mapped_column(sa.String(200))
+    lease_expires_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    result: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONType)
+    finished_at: Mapped[datetime | None]

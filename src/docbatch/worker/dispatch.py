@@ -23,12 +23,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FANOUT_TASK",
+    "RANGE_TASK",
     "STEP_TASK",
     "broker_errors",
     "chunked",
     "queue_prefix",
     "send_documents",
     "send_fanout",
+    "send_ranges",
     "send_step",
     "send_steps",
 ]
@@ -37,6 +39,20 @@ __all__ = [
 STEP_TASK = "docbatch.step"
 #: The task that sends the steps of one slice of a large batch (see :func:`send_fanout`).
 FANOUT_TASK = "docbatch.fanout"
+#: The task that reads one page range of a big scan (see :mod:`docbatch.ranged_ocr`).
+RANGE_TASK = "docbatch.ocr_range"
+
+
+def time_limits(app: Celery, step: str) -> dict[str, float]:
+    """The time limits of a message running ``step``: OCR's own (a scan of hundreds of
+    pages takes minutes), the app's defaults for the other stages."""
+    settings = getattr(app.conf, "docbatch_settings", None)
+    if step != "ocr" or settings is None:
+        return {}
+    return {
+        "soft_time_limit": settings.ocr_soft_time_limit,
+        "time_limit": settings.ocr_time_limit,
+    }
 
 
 def chunked(items: Sequence[str], size: int) -> Iterable[list[str]]:
@@ -108,7 +124,28 @@ def send_step(
             priority=broker_priority(priority, app.conf.broker_url),
             countdown=countdown,
             producer=producer,
+            **time_limits(app, step),
         )
+
+
+def send_ranges(
+    app: Celery, document_id: str, numbers: Sequence[int], priority: Priority | str
+) -> None:
+    """Send one message per page range of a big scan, to the OCR queue: any worker
+    that takes one reads that range (see :mod:`docbatch.ranged_ocr`)."""
+    prefix = queue_prefix(app)
+    with app.producer_or_acquire() as producer, broker_errors():
+        for number in numbers:
+            app.send_task(
+                RANGE_TASK,
+                kwargs={"document_id": document_id, "number": int(number)},
+                argsrepr="()",
+                kwargsrepr=f"{{document: {document_id}, range: {number}}}",
+                queue=queue_for("ocr", prefix),
+                priority=broker_priority(priority, app.conf.broker_url),
+                producer=producer,
+                **time_limits(app, "ocr"),
+            )
 
 
 def send_steps(

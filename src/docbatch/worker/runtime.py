@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
@@ -24,6 +25,8 @@ class WorkerRuntime:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._pid = os.getpid()
+        #: Sends the page ranges of a big scan to the other workers (set by the tasks).
+        self.range_sender: Callable[..., None] | None = None
 
     def _check_fork(self) -> None:
         if os.getpid() != self._pid:
@@ -104,6 +107,8 @@ class WorkerRuntime:
             retry_policy=RetryPolicy.from_json(self.settings.retry_policy),
             quarantine_threshold=self.settings.quarantine_threshold,
             fuse_stages=self.settings.fuse_stages,
+            ocr_range_pages=self.settings.ocr_range_pages,
+            range_sender=self.range_sender,
         )
 
     @cached_property

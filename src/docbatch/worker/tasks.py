@@ -10,15 +10,26 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from celery import Celery
 
 from docbatch.models import Stage
 from docbatch.settings import Settings
-from docbatch.worker.dispatch import FANOUT_TASK, STEP_TASK, send_documents, send_step
+from docbatch.worker.dispatch import (
+    FANOUT_TASK,
+    RANGE_TASK,
+    STEP_TASK,
+    send_documents,
+    send_ranges,
+    send_step,
+)
 from docbatch.worker.runtime import WorkerRuntime
 from docbatch.worker.warm import register_warm_task
+
+if TYPE_CHECKING:
+    from docbatch.store.records import DocumentRecord
 
 __all__ = ["register_tasks", "run_step"]
 
@@ -29,6 +40,13 @@ def register_tasks(app: Celery, settings: Settings) -> WorkerRuntime:
     """Register docbatch's tasks on ``app``; returns the runtime they share."""
     runtime = WorkerRuntime(settings)
     app.conf.docbatch_runtime = runtime
+
+    def ask_for_help(document: DocumentRecord, numbers: Sequence[int]) -> None:
+        """Send the page ranges of a big scan this worker is OCR'ing to every worker."""
+        batch = runtime.get("repo").get_batch(document.recovery_batch_id or document.batch_id)
+        send_ranges(app, document.id, numbers, batch.priority)
+
+    runtime.range_sender = ask_for_help
 
     @app.task(name=STEP_TASK, bind=True, shared=False)
     def step(
@@ -42,6 +60,12 @@ def register_tasks(app: Celery, settings: Settings) -> WorkerRuntime:
                 send_step(app, "ocr" if ocr else stage, [document_id], priority)
             return {"split": len(document_ids)}
         return run_step(app, runtime, stage, document_ids, priority, ocr=ocr, owner=self.request.id)
+
+    @app.task(name=RANGE_TASK, bind=True, shared=False)
+    def ocr_range(self: Any, document_id: str, number: int) -> dict[str, int]:
+        """Read one page range of a big scan another worker is OCR'ing."""
+        status = runtime.get("executor").run_ocr_range(document_id, number, owner=self.request.id)
+        return {status: 1}
 
     @app.task(name=FANOUT_TASK, bind=True, shared=False)
     def fanout(self: Any, batch_id: str, after: str | None, upto: str) -> dict[str, int]:

@@ -158,7 +158,10 @@ function showBatch(batch) {
     `${batch.failed} failed` +
     (batch.recovering ? ` (${batch.recovering} being recovered)` : "") +
     ` · ${batch.cancelled} cancelled of ${batch.total} · ` +
-    `${batch.pages} pages · rate ${rate} · ETA ${eta}`;
+    `${batch.pages} pages · rate ${rate} · ETA ${eta}` +
+    (batch.ocr_pages_total
+      ? ` · OCR of big scans ${batch.ocr_pages_done} / ${batch.ocr_pages_total} pages`
+      : "");
   $("batch-summary").dataset.percent = Math.round(batch.percent);
   // Failures a recovery batch is already running again are not offered twice.
   $("recover").disabled = !(batch.failed - (batch.recovering || 0) > 0 && TERMINAL.has(batch.state));

@@ -1,0 +1,159 @@
+"""OCR of a big scan in page ranges, read by every worker at once.
+
+OCR goes one document per message, so a 400-page scan would keep one worker busy for
+many minutes while the others idle. A scan with more pages to OCR than
+``DOCBATCH_OCR_RANGE_PAGES`` (16 by default) is read in ranges of that many pages:
+
+- the worker running the document's OCR step (the *coordinator*) plans the ranges in the
+  database (:class:`~docbatch.store.ocr_ranges.OcrRangeStore`), sends one
+  ``docbatch.ocr_range`` message per range still missing, and then reads ranges itself,
+  claiming each one first, until none is left to claim;
+- any other worker that takes a range message claims that range, reads it and stores
+  what it read (:func:`read_one_range`);
+- when every range is stored the coordinator merges them into the text layer and the
+  document's extract stage completes through its own claim, exactly once, in the
+  transaction that deletes the ranges.
+
+Each range is claimed with a lease renewed while it is read, and written once, so a
+duplicated or redelivered range message writes nothing, and a range whose worker died is
+taken again (by the coordinator, when no one else does) once its lease runs out. If the
+coordinator dies, the document's own lease runs out, the reconciler re-sends its OCR step,
+and the next coordinator finds the ranges already read and reads only the missing ones.
+
+Without a broker (``docbatch run --inline``) nobody else can help: the coordinator reads
+every range itself, which costs nothing over reading the pages in one go.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from docbatch.extraction import Extractor
+from docbatch.leases import LeaseHeartbeat, heartbeat_interval
+from docbatch.models import Page, to_dict
+from docbatch.pipeline.options import ExtractOptions
+from docbatch.pipeline.sniff import sniff
+from docbatch.store.ocr_ranges import ClaimedRange, OcrRangeStore, plan_ranges, range_key
+
+__all__ = ["POLL_S", "RangeSender", "RangedOcr"]
+
+log = logging.getLogger(__name__)
+
+#: Seconds between two looks at the ranges other workers are reading.
+POLL_S = 0.25
+
+#: Sends ``docbatch.ocr_range`` messages: ``(document id, range numbers)``.
+RangeSender = Callable[[str, Sequence[int]], None]
+
+
+@dataclass
+class RangedOcr:
+    """Reads a scan's pages in ranges (see the module's docstring)."""
+
+    store: OcrRangeStore
+    extractor: Extractor
+    owner: str
+    lease_seconds: float
+    range_pages: int
+    sender: RangeSender | None = None
+    poll_seconds: float = POLL_S
+    sleep: Callable[[float], None] = time.sleep
+
+    def wanted(self, pages: Sequence[int]) -> bool:
+        """True when ``pages`` (to OCR) are more than one range."""
+        return self.range_pages > 0 and len(pages) > self.range_pages
+
+    def read(
+        self,
+        document_id: str,
+        data: bytes,
+        sha256: str,
+        version: str,
+        mime: str,
+        pages: Sequence[int],
+        options: ExtractOptions,
+    ) -> tuple[Page, ...]:
+        """OCR ``pages`` of the document's bytes in ranges; every page read, in order.
+
+        Ranges read earlier for the same bytes and options are kept. An error reading a
+        range here raises, as OCR in one go would (the range's claim is given back).
+        """
+        plan = plan_ranges(pages, self.range_pages)
+        states = self.store.plan(document_id, plan, sha256, version)
+        missing = [state.number for state in states if not state.done]
+        if self.sender is not None and len(missing) > 1:
+            try:
+                # The first range is this worker's own: the others may go to anyone.
+                self.sender(document_id, missing[1:])
+            except Exception as exc:  # no help then: this worker reads them all
+                log.warning("could not send the OCR ranges of %s: %s", document_id, exc)
+        while True:
+            claimed = self.store.claim(document_id, None, self.owner, self.lease_seconds)
+            if claimed is not None:
+                self._read_claimed(claimed, data, mime, options)
+                continue
+            found = self.store.results(document_id)
+            if found is not None:
+                return tuple(Page.from_dict(page) for page in found)
+            self.sleep(self.poll_seconds)  # others are reading the rest
+
+    def help_with(
+        self,
+        document_id: str,
+        number: int,
+        load: Callable[[], tuple[bytes, str]],
+        version: str,
+        options: ExtractOptions,
+    ) -> str:
+        """A helper's part: claim range ``number`` of the document, read it, store it.
+
+        ``load`` returns the document's bytes and their sha256; ``version`` is this
+        worker's extract options' version. Returns what happened: ``read``, ``skipped``
+        (already read or being read: a duplicate message), ``stale`` (the ranges were
+        planned for other bytes or options) or ``failed`` (the claim is given back with
+        an attempt counted; only the coordinator takes such a range again, and meets
+        its error itself).
+        """
+        claimed = self.store.claim(
+            document_id, number, self.owner, self.lease_seconds, fresh_only=True
+        )
+        if claimed is None:
+            return "skipped"
+        try:
+            data, sha256 = load()
+        except Exception as exc:
+            self.store.release(document_id, number, self.owner, failed=True)
+            log.warning("OCR range %d of %s: cannot read it: %s", number, document_id, exc)
+            return "failed"
+        if sha256 != claimed.sha256 or version != claimed.version:
+            self.store.release(document_id, number, self.owner, failed=False)
+            return "stale"
+        try:
+            self._read_claimed(claimed, data, sniff(data), options)
+        except Exception as exc:
+            log.warning("OCR range %d of %s failed here: %s", number, document_id, exc)
+            return "failed"
+        return "read"
+
+    def _read_claimed(
+        self, claimed: ClaimedRange, data: bytes, mime: str, options: ExtractOptions
+    ) -> None:
+        """Read one claimed range and store it (or give the claim back, and raise)."""
+        key = range_key(claimed.document_id, claimed.number)
+
+        def renew(keys: Sequence[str], holder: str) -> Sequence[str]:
+            return self.store.renew(keys, holder, self.lease_seconds)
+
+        heartbeat = LeaseHeartbeat(
+            renew, self.owner, [key], interval=heartbeat_interval(self.lease_seconds)
+        )
+        try:
+            with heartbeat:
+                read = self.extractor.ocr(data, mime, claimed.pages, options)
+        except BaseException:
+            self.store.release(claimed.document_id, claimed.number, self.owner, failed=True)
+            raise
+        self.store.store(claimed.document_id, claimed.number, [to_dict(page) for page in read])
