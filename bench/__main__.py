@@ -30,6 +30,7 @@ SCENARIOS: dict[str, tuple[str, str]] = {
     "depth": ("bench.depth", "HTML extraction time against nesting depth: linear or not"),
     "search": ("bench.search", "full-text index cost per run and query latency on 10,000 pages"),
     "startup": ("bench.startup", "docbatch run's start: first document, embedded vs inline"),
+    "bigscan": ("bench.bigscan", "a 96-page scan on 1 worker vs 2: OCR page ranges shared"),
     "services": ("bench.services", "per-document costs on the database and Redis, and a model"),
     "growth": ("bench.growth", "entities stage time against text length: linear or not"),
     "all": ("bench.all", "every scenario at a CI-friendly size, plus summary.md / .json / .png"),

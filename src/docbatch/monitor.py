@@ -207,6 +207,9 @@ def _workers(app: Any, timeout: float) -> list[WorkerLine]:
         labels = []
         for task in tasks:
             kwargs = task.get("kwargs") or {}
+            if "number" in kwargs:  # a page range of a big scan (docbatch.ocr_range)
+                labels.append(f"ocr range {kwargs['number']}")
+                continue
             count = len(kwargs.get("document_ids") or [])
             labels.append(f"{kwargs.get('stage', task.get('name', '?'))} x{count}")
         lines.append(WorkerLine(name, labels))

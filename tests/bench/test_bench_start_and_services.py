@@ -1,4 +1,5 @@
-"""Smoke runs of ``bench startup`` and ``bench services`` at tiny sizes, and the model.
+"""Smoke runs of ``bench startup``, ``bench services`` and ``bench bigscan`` at tiny
+sizes, and the model.
 
 As in ``test_bench_smoke.py``: real private Redis servers, real workers and the real
 command line; checks on the JSON's shape and counts, never on timing thresholds.
@@ -72,3 +73,17 @@ def test_the_model_names_the_service_that_feeds_fewest_cores() -> None:
     sqlite = model({"worker_cpu_s": 0.020, "sql.write_held_seconds": 0.010}, postgres=False)
     assert sqlite["database"]["worker_cores_fed"] == 2.0
     assert sqlite["redis"]["worker_cores_fed"] is None and sqlite["limit"]["worker_cores"] == 2.0
+
+
+def test_bigscan_runs_one_scan_on_one_and_two_workers(tmp_path: Path) -> None:
+    result = _run(
+        tmp_path, "bigscan", "--pages", "4", "--range-pages", "2", "--rounds", "1",
+        "--dpi", "100",
+    )  # fmt: skip
+    assert set(result["cases"]) == {"1 worker", "2 workers", "2 workers, no ranges"}
+    for figures in result["cases"].values():
+        assert 0 < figures["document_s"] < figures["total_s"]
+    one, two = result["runs"]["1 worker"][0], result["runs"]["2 workers"][0]
+    assert result["ratios"]["2 workers / 1 worker"] == pytest.approx(
+        two["document_s"] / one["document_s"], rel=1e-2
+    )
