@@ -44,6 +44,7 @@ from docbatch.models import (
     Resolution,
     Stage,
 )
+from docbatch.outcomes import StageReport, StepOutcome, StepStatus
 from docbatch.pipeline.chunk import chunk_document
 from docbatch.pipeline.entities import extract_mentions
 from docbatch.pipeline.extract import apply_ocr
@@ -131,44 +132,6 @@ class ProgressSink(Protocol):
     def stages_finished_many(self, reports: Sequence[StageReport]) -> None: ...
 
     def batch_finalized(self, batch_id: str) -> None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class StageReport:
-    """The stages one step finished for one document, for a :class:`ProgressSink`.
-
-    ``finished`` holds ``(stage, seconds, cached)``; with ``completed_pages`` the last
-    of them completed the document.
-    """
-
-    batch_id: str
-    document_id: str
-    finished: tuple[tuple[str, float, bool], ...]
-    completed_pages: int | None = None
-    ocr_pages: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class StepOutcome:
-    """What happened to one document in one step, and what the caller does next.
-
-    ``status`` is one of: ``advanced`` (send ``next_stage``), ``needs_ocr`` (send the
-    extract stage to the OCR queue), ``completed``, ``failed``, ``retry`` (send the same
-    stage again after ``retry_in`` seconds, a short delay), ``scheduled`` (a longer retry
-    parked in the database until ``retry_in`` seconds from now: the reconciler sends it,
-    the caller sends nothing), ``skipped`` (duplicate or stale delivery).
-
-    ``children`` names the documents this step found in a container and stored (pending,
-    at extract): the caller sends them like the batch's other documents.
-    """
-
-    document_id: str
-    status: str
-    next_stage: Stage | None = None
-    retry_in: float = 0.0
-    reason: str = ""
-    batch_finalized: bool = False
-    children: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,7 +287,9 @@ class StageExecutor:
             # was claimed and no attempt spent; send the step again shortly.
             log.warning("claims of %d documents at %s: %s", len(unique), stage, exc)
             return [
-                StepOutcome(d, "retry", next_stage=stage, retry_in=BUSY_RETRY_S, reason=str(exc))
+                StepOutcome(
+                    d, StepStatus.RETRY, next_stage=stage, retry_in=BUSY_RETRY_S, reason=str(exc)
+                )
                 for d in document_ids
             ]
         outcomes: dict[str, StepOutcome] = {}
@@ -390,11 +355,13 @@ class StageExecutor:
     def _refused(self, claim: ClaimResult) -> StepOutcome:
         """The outcome of a claim that was not granted (failed for good, or skipped)."""
         if claim.outcome is ClaimOutcome.FAILED:
-            self._report_terminal(claim.batch_id, claim.document_id, "failed", claim.stage, 0)
+            self._report_terminal(
+                claim.batch_id, claim.document_id, DocumentState.FAILED.value, claim.stage, 0
+            )
             if claim.batch_finalized:
                 self._report_finalized(claim.batch_id)
-            return StepOutcome(claim.document_id, "failed", reason=claim.reason)
-        return StepOutcome(claim.document_id, "skipped", reason=claim.reason)
+            return StepOutcome(claim.document_id, StepStatus.FAILED, reason=claim.reason)
+        return StepOutcome(claim.document_id, StepStatus.SKIPPED, reason=claim.reason)
 
     def _failed(self, work: _Work, stage: Stage, raw: BaseException) -> StepOutcome:
         """Record an exception raised in a step: a retry, or the document's failure."""
@@ -436,7 +403,7 @@ class StageExecutor:
                 # up so the OCR message (another task) can claim the stage; a re-send
                 # from now on is the OCR step.
                 self.repo.hand_off_to_ocr(work.document.id, owner=work.owner)
-                return StepOutcome(work.document.id, "needs_ocr", next_stage=Stage.EXTRACT)
+                return StepOutcome(work.document.id, StepStatus.NEEDS_OCR, next_stage=Stage.EXTRACT)
             elapsed = self.clock() - started
             pending.append(_Done(current, payload, cached, elapsed))
             following = current.next()
@@ -450,7 +417,9 @@ class StageExecutor:
             # Committed now, and this step goes on with the next stage: it keeps the lease.
             (transition,) = self._store([_Pending(work, pending, following, started)], hold=True)
             if not transition:
-                return StepOutcome(work.document.id, "skipped", reason="stage already committed")
+                return StepOutcome(
+                    work.document.id, StepStatus.SKIPPED, reason="stage already committed"
+                )
             pending = []
             current = following
         raise AssertionError("unreachable")  # pragma: no cover
@@ -483,15 +452,17 @@ class StageExecutor:
         for item, transition in stored:
             document_id = item.work.document.id
             if not transition:
-                outcome = StepOutcome(document_id, "skipped", reason="stage already committed")
+                outcome = StepOutcome(
+                    document_id, StepStatus.SKIPPED, reason="stage already committed"
+                )
             elif item.following is None:
                 if transition.batch_finalized:
                     self._report_finalized(item.work.document.batch_id)
                 outcome = StepOutcome(
-                    document_id, "completed", batch_finalized=transition.batch_finalized
+                    document_id, StepStatus.COMPLETED, batch_finalized=transition.batch_finalized
                 )
             else:
-                outcome = StepOutcome(document_id, "advanced", next_stage=item.following)
+                outcome = StepOutcome(document_id, StepStatus.ADVANCED, next_stage=item.following)
             outcomes[document_id] = outcome
         return outcomes
 
@@ -845,12 +816,14 @@ class StageExecutor:
             self.repo.record_sha256(work.document.id, work.sha256)  # counted for quarantine
         transition = self.repo.fail(work.document.id, stage, category, code, reason[:2000])
         if transition:
-            self._report_terminal(work.document.batch_id, work.document.id, "failed", stage, 0)
+            self._report_terminal(
+                work.document.batch_id, work.document.id, DocumentState.FAILED.value, stage, 0
+            )
             if transition.batch_finalized:
                 self._report_finalized(work.document.batch_id)
         return StepOutcome(
             work.document.id,
-            "failed",
+            StepStatus.FAILED,
             reason=reason,
             batch_finalized=bool(transition.batch_finalized),
         )
@@ -864,14 +837,16 @@ class StageExecutor:
             work.document.id, stage, owner=work.owner, reason=str(exc), retry_at=due
         )
         if not released:
-            return StepOutcome(work.document.id, "skipped", reason="lease lost before retry")
+            return StepOutcome(
+                work.document.id, StepStatus.SKIPPED, reason="lease lost before retry"
+            )
         log.warning(
             "%s error in %s of %s (retry in %.1fs): %s",
             category_of(exc), stage, work.document.id, decision.delay, exc,
         )  # fmt: skip
         return StepOutcome(
             work.document.id,
-            "retry" if due is None else "scheduled",
+            StepStatus.RETRY if due is None else StepStatus.SCHEDULED,
             next_stage=stage,
             retry_in=decision.delay,
             reason=str(exc),

@@ -25,11 +25,13 @@ from docbatch.embedded import (
 )
 from docbatch.errors import TransientError
 from docbatch.models import Stage
+from docbatch.outcomes import next_step
 from docbatch.settings import Settings
 from docbatch.store.records import BatchRecord, DocumentRef
 
 if TYPE_CHECKING:  # the stages load only where they run: --inline, not embedded
-    from docbatch.processing import StageExecutor, StepOutcome
+    from docbatch.outcomes import StepOutcome
+    from docbatch.processing import StageExecutor
 
 __all__ = [
     "EXIT_FAILED_DOCUMENTS",
@@ -164,10 +166,7 @@ def _run_group(executor: StageExecutor, refs: Sequence[DocumentRef]) -> list[tup
         stage, ids = groups.pop(0)
         for outcome in executor.run_many(ids, stage, allow_ocr=True):
             children.extend(outcome.children)
-            status = outcome.status
-            if status in ("retry", "scheduled", "advanced"):
-                status = _run_document(executor, outcome, children)
-            finished.append((outcome.document_id, status))
+            finished.append((outcome.document_id, _run_document(executor, outcome, children)))
     return finished
 
 
@@ -175,13 +174,11 @@ def _run_document(executor: StageExecutor, outcome: StepOutcome, children: list[
     """Run one document on from ``outcome`` through every stage left; its final status.
     The children a container's steps find are added to ``children``."""
     while True:
-        if outcome.status in ("retry", "scheduled"):
-            time.sleep(outcome.retry_in)
-        elif outcome.status != "advanced" or outcome.next_stage is None:
-            return outcome.status
-        stage = outcome.next_stage
-        assert stage is not None
-        outcome = executor.run(outcome.document_id, stage, allow_ocr=True)
+        then = next_step(outcome, ocr=True)
+        if then.stage is None:
+            return outcome.status.value
+        time.sleep(then.delay or 0.0)  # a retry waits here, parked or not: nobody else runs it
+        outcome = executor.run(outcome.document_id, then.stage, allow_ocr=True)
         children.extend(outcome.children)
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from celery import Celery
 
 from docbatch.models import Stage
+from docbatch.outcomes import next_step
 from docbatch.settings import Settings
 from docbatch.worker.dispatch import (
     FANOUT_TASK,
@@ -109,22 +110,17 @@ def run_step(
         # A container's members, stored with its extract result: sent like the batch's
         # other documents (a lost message is re-sent by the reconciler).
         follow[Stage.EXTRACT.value].extend(outcome.children)
-        if outcome.status == "advanced" and outcome.next_stage is not None:
-            follow[outcome.next_stage.value].append(document_id)
-        elif outcome.status == "needs_ocr":
-            follow["ocr"].append(document_id)
-        elif outcome.status == "retry":
-            send_step(
-                app,
-                "ocr" if ocr else stage,
-                [document_id],
-                priority,
-                countdown=outcome.retry_in,
-            )
-    for next_step, ids in follow.items():
-        per_task = 1 if next_step == "ocr" else min(len(ids), runtime.settings.docs_per_task) or 1
+        then = next_step(outcome, ocr=ocr)
+        if then.stage is None or then.parked:
+            continue
+        if then.delay is not None:  # a retry: alone, after its delay
+            send_step(app, then.name, [document_id], priority, countdown=then.delay)
+        else:
+            follow[then.name].append(document_id)
+    for name, ids in follow.items():
+        per_task = 1 if name == "ocr" else min(len(ids), runtime.settings.docs_per_task) or 1
         for start in range(0, len(ids), per_task):
-            send_step(app, next_step, ids[start : start + per_task], priority)
+            send_step(app, name, ids[start : start + per_task], priority)
     return dict(counts)
 
 
