@@ -183,5 +183,5 @@ def _chart(path: Path, result: dict[str, Any]) -> None:
         path,
         f"A {pages}-page scan: seconds from its first claim to done",
         bars,
-        note=f"2 workers / 1 worker: {ratio:.2f}x (target ≤ {TARGET_RATIO}x)",
+        note=f"2 workers / 1 worker: {ratio:.2f}x (target: at most {TARGET_RATIO}x)",
     )

@@ -256,7 +256,7 @@ class LocalWorkers(WorkerProcess):
     configured by ``settings`` and consuming every docbatch queue unless ``queues``."""
 
     def __init__(self, settings: Settings, concurrency: int, *, queues: str | None = None) -> None:
-        from docbatch.worker.app import queue_names
+        from docbatch.queues import queue_names
 
         self.settings = settings
         super().__init__(

@@ -330,7 +330,7 @@ def queue_depths(
     (RabbitMQ does not report a queue's messages per priority).
     """
     from docbatch.priority import broker_kind
-    from docbatch.worker.app import QUEUES
+    from docbatch.queues import QUEUES
 
     names = {f"{queue_prefix}{name}": name for name in (queues or QUEUES)}
     if broker_kind(broker_url) == "amqp":

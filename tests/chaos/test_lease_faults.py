@@ -25,8 +25,8 @@ import sqlalchemy as sa
 
 from docbatch.embedded import LocalWorkers
 from docbatch.faults import FREEZE_ONCE_ENV
+from docbatch.queues import queue_names
 from docbatch.settings import Settings
-from docbatch.worker.app import queue_names
 from tests.chaos.harness import ChaosCluster, Size
 from tests.integration.engine_support import make_corpus
 

@@ -26,7 +26,7 @@ from docbatch.client import Docbatch, Sources
 from docbatch.models import Stage
 from docbatch.processing import StageExecutor
 from docbatch.settings import Settings
-from docbatch.store import lifecycle
+from docbatch.store import counters, lifecycle
 
 from .engine_support import make_corpus, row_counts
 
@@ -88,7 +88,7 @@ def test_a_group_is_claimed_and_committed_in_one_transaction_each(
     for document_id in alone:
         assert executor.run(document_id, Stage.EXTRACT).status == "completed"
     writes = count_calls(monkeypatch, client.repo, "_write")
-    counted = count_calls(monkeypatch, lifecycle, "count_terminal")
+    counted = count_calls(monkeypatch, counters, "count_terminal")
     started = count_calls(monkeypatch, lifecycle, "_start_batch")
 
     outcomes = executor.run_many(grouped, Stage.EXTRACT)

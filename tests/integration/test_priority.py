@@ -29,8 +29,9 @@ from kombu import Connection
 from docbatch.client import Docbatch, Sources
 from docbatch.embedded import LocalWorkers
 from docbatch.errors import ConfigError
+from docbatch.queues import queue_for, queue_names
 from docbatch.settings import Settings
-from docbatch.worker.app import create_app, queue_for, queue_names
+from docbatch.worker.app import create_app
 from docbatch.worker.dispatch import STEP_TASK, send_step
 from tests.integration.engine_support import engine_settings, make_corpus, wait_finished
 

@@ -14,9 +14,10 @@ from docbatch.priority import (
     broker_kind,
     broker_priority,
 )
+from docbatch.queues import queue_for, queue_names
 from docbatch.settings import Settings
 from docbatch.store.records import Priority as StorePriority
-from docbatch.worker.app import create_app, queue_for, queue_names
+from docbatch.worker.app import create_app
 from docbatch.worker.fairness import MAX_PROMOTIONS_PER_PASS, promotion_quota
 
 REDIS = "redis://127.0.0.1:6379/0"

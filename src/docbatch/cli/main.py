@@ -260,7 +260,8 @@ def worker(
     ] = "INFO",
 ) -> None:
     """Run a Celery worker for DOCBATCH_BROKER_URL (all queues unless --queues)."""
-    from docbatch.worker.app import create_app, queue_names
+    from docbatch.queues import queue_names
+    from docbatch.worker.app import create_app
     from docbatch.worker.privileges import refuse_root
 
     refuse_root(_settings(ctx))  # before anything connects: a clear message, exit 1

@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection
 from docbatch.errors import ErrorCategory
 from docbatch.faults import freeze_point
 from docbatch.models import Stage
-from docbatch.store import children, quarantine_store, reopen
+from docbatch.store import children, counters, quarantine_store, reopen
 from docbatch.store.records import (
     BatchState,
     ClaimOutcome,
@@ -43,7 +43,6 @@ from docbatch.store.rows import (
     chunked,
     document_record,
     event_values,
-    record_event,
     record_events,
 )
 
@@ -53,7 +52,6 @@ __all__ = [
     "StaleTransitionError",
     "claim",
     "complete_stages",
-    "count_terminal",
     "fail",
     "finish_document",
     "lock_document",
@@ -61,12 +59,6 @@ __all__ = [
 ]
 
 ACTIVE_STATES = (DocumentState.PENDING.value, DocumentState.PROCESSING.value)
-_ACTIVE_BATCH = (BatchState.PENDING.value, BatchState.RUNNING.value)
-_COUNTER = {
-    DocumentState.COMPLETED: "completed",
-    DocumentState.FAILED: "failed",
-    DocumentState.CANCELLED: "cancelled",
-}
 
 
 class StaleTransitionError(Exception):
@@ -117,7 +109,7 @@ class GroupLedger:
         for (batch_id, state), (documents, pages) in sorted(
             self.terminal.items(), key=lambda item: (item[0][0], item[0][1].value)
         ):
-            if count_terminal(connection, batch_id, state, documents, pages, now=now):
+            if counters.count_terminal(connection, batch_id, state, documents, pages, now=now):
                 self.finalized.add(batch_id)
         self.events, self.claims, self.started, self.terminal = [], [], set(), {}
 
@@ -343,56 +335,6 @@ def finish_document(
         return Transition(True, doc.batch_id)
     ledger.flush(connection, now)
     return Transition(True, doc.batch_id, doc.batch_id in ledger.finalized)
-
-
-def count_terminal(
-    connection: Connection,
-    batch_id: str,
-    state: DocumentState,
-    documents: int,
-    pages: int,
-    *,
-    now: datetime,
-) -> bool:
-    """Add terminal documents to the batch counters; finalise it if all are terminal.
-
-    Returns True when this call finalised the batch.
-    """
-    column = BATCHES.c[_COUNTER[state]]
-    counts = connection.execute(
-        sa.update(BATCHES)
-        .where(BATCHES.c.id == batch_id)
-        .values({column: column + documents, BATCHES.c.pages: BATCHES.c.pages + pages})
-        .returning(BATCHES.c.total, BATCHES.c.completed, BATCHES.c.failed, BATCHES.c.cancelled)
-    ).one()
-    if counts.completed + counts.failed + counts.cancelled < counts.total:
-        return False
-    clean = counts.failed == 0 and counts.cancelled == 0
-    final = BatchState.COMPLETED if clean else BatchState.COMPLETED_WITH_FAILURES
-    matched = connection.execute(
-        sa.update(BATCHES)
-        .where(BATCHES.c.id == batch_id, BATCHES.c.state.in_(_ACTIVE_BATCH))
-        .values(
-            state=final.value,
-            finished_at=now,
-            finalized_count=BATCHES.c.finalized_count + 1,
-        )
-    ).rowcount
-    if matched != 1:
-        return False
-    record_event(
-        connection,
-        EventKind.BATCH_FINALIZED,
-        now,
-        batch_id=batch_id,
-        detail={
-            "state": final.value,
-            "completed": counts.completed,
-            "failed": counts.failed,
-            "cancelled": counts.cancelled,
-        },
-    )
-    return True
 
 
 def complete_stages(

@@ -9,7 +9,7 @@ How a recovery is counted (the design :mod:`docbatch.recovery` relies on):
   untouched, so nothing earlier is recomputed.
 - The recovery batch's ``total`` is the number of documents re-opened; each one's next
   terminal transition counts toward the recovery batch, which finalises exactly once by
-  the usual compare-and-set on its state (:func:`docbatch.store.lifecycle.count_terminal`).
+  the usual compare-and-set on its state (:func:`docbatch.store.counters.count_terminal`).
 - The original batch was finalised once, when its documents first became terminal, and
   is never finalised again. Its counters stay a true account of its documents: a
   re-opened document still counts as failed there until it **completes** (or is
@@ -45,7 +45,7 @@ from sqlalchemy.engine import Connection
 
 from docbatch.errors import ErrorCategory, NothingToRecoverError
 from docbatch.models import Stage
-from docbatch.store import lifecycle
+from docbatch.store import counters
 from docbatch.store.records import (
     BatchState,
     DocumentRecord,
@@ -277,9 +277,7 @@ def count_reopened(
     The returned transition's ``batch_finalized`` is about the recovery batch.
     """
     assert doc.recovery_batch_id is not None
-    finalized = lifecycle.count_terminal(
-        connection, doc.recovery_batch_id, state, 1, pages, now=now
-    )
+    finalized = counters.count_terminal(connection, doc.recovery_batch_id, state, 1, pages, now=now)
     counted_as = DocumentState(doc.reopened_from or _FAILED)
     values = {
         BATCHES.c[name]: BATCHES.c[name] + n

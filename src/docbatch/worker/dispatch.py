@@ -16,7 +16,7 @@ from celery import Celery
 
 from docbatch.errors import ConfigError
 from docbatch.priority import RABBITMQ_MAX_PRIORITY, Priority, broker_priority
-from docbatch.worker.app import queue_for
+from docbatch.queues import queue_for
 
 if TYPE_CHECKING:
     from docbatch.store.records import DocumentRef
@@ -103,7 +103,7 @@ def send_step(
 
     ``priority`` is the batch's; the message carries it so that every step that follows
     (next stages, OCR hand-offs, retries) is sent with the same priority. ``queue`` (a
-    name of :data:`~docbatch.worker.app.QUEUES`) overrides the step's own queue.
+    name of :data:`~docbatch.queues.QUEUES`) overrides the step's own queue.
     """
     prefix = queue_prefix(app)
     kwargs = {

@@ -33,9 +33,9 @@ from typing import Any
 from celery import Celery
 
 from docbatch.priority import Priority
+from docbatch.queues import PROMOTED_QUEUE
 from docbatch.settings import Settings
 from docbatch.store.records import DocumentRef
-from docbatch.worker.app import PROMOTED_QUEUE
 from docbatch.worker.dispatch import send_steps
 
 __all__ = [
