@@ -266,6 +266,7 @@ def test_the_ocr_step_gets_ocr_time_limits(settings: Settings) -> None:
 def test_status_shows_the_pages_read_of_big_scans(repo: Repository) -> None:
     from rich.console import Console
 
+    from docbatch.api.convert import batch_detail
     from docbatch.cli.render import status_table
     from docbatch.reporting import batch_status
 
@@ -282,3 +283,5 @@ def test_status_shows_the_pages_read_of_big_scans(repo: Repository) -> None:
     shown = console.export_text()
     assert "OCR of big scans" in shown
     assert "16 / 40 pages (1 scan)" in shown
+    detail = batch_detail(repo.get_batch(doc.batch_id), status)  # the API's batch
+    assert (detail.ocr_scans, detail.ocr_pages_done, detail.ocr_pages_total) == (1, 16, 40)
