@@ -248,7 +248,6 @@ class Docbatch:
         """
         from docbatch.cache import StageCache
         from docbatch.errors import ConfigError
-        from docbatch.models import CACHED_STAGES
         from docbatch.warming import batch_sha256s, manifest_sha256s, warm
 
         if (batch_id is None) == (manifest is None):
@@ -257,8 +256,7 @@ class Docbatch:
             raise ConfigError("cache warming needs Redis: set DOCBATCH_REDIS_URL")
         settings = self.settings
         cache = StageCache(self.redis, settings.key_prefix, settings.cache_ttl_seconds)
-        options = settings.pipeline_options()
-        versions = {stage: options.version(stage) for stage in CACHED_STAGES}
+        versions = settings.pipeline_options().versions()
         if batch_id is not None:
             digests = batch_sha256s(self.repo, self.get_batch(batch_id).id)
         else:
@@ -335,11 +333,9 @@ def _new_document(source: DocumentSource) -> NewDocument:
 def _options_summary(settings: Settings) -> dict[str, Any]:
     """What the batch was run with; ``versions`` lets cache warming reuse only results
     computed under the same options."""
-    from docbatch.models import CACHED_STAGES
-
     options = settings.pipeline_options()
     return {
-        "versions": {stage.value: options.version(stage) for stage in CACHED_STAGES},
+        "versions": {stage.value: version for stage, version in options.versions().items()},
         "ocr_engine": options.extract.ocr_engine,
         "chunk_size": options.chunk.size,
         "chunk_overlap": options.chunk.overlap,

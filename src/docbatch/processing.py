@@ -18,7 +18,7 @@ import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from docbatch.cache import CacheItem, ClaimRequest, HeldClaim, Lookup, pack_stage, unpack_stage
 from docbatch.containers import children_of, read_member
@@ -65,6 +65,9 @@ from docbatch.store.records import (
     Transition,
 )
 from docbatch.store.repository import Repository
+
+if TYPE_CHECKING:
+    from docbatch.settings import Settings
 
 __all__ = [
     "CACHED_STAGES",
@@ -237,11 +240,44 @@ class StageExecutor:
         # Error recovery (docbatch.retry, docbatch.quarantine); 0 turns quarantine off.
         self.retry_policy = retry_policy or RetryPolicy()
         self.quarantine_threshold = quarantine_threshold
-        self.versions = {stage: options.version(stage) for stage in CACHED_STAGES}
+        self.versions = options.versions()
         # Big scans are OCR'd in ranges of this many pages (0: in one go), and
         # ``range_sender`` asks other workers to read ranges (None: no one else can).
         self.ocr_range_pages = ocr_range_pages
         self.range_sender = range_sender
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        repo: Repository,
+        *,
+        owner: str,
+        extractor: Extractor,
+        cache: CacheLike | None = None,
+        progress: ProgressSink | None = None,
+        translate: Callable[[BaseException], BaseException] | None = None,
+        range_sender: Callable[[DocumentRecord, Sequence[int]], None] | None = None,
+        fuse_stages: bool | None = None,
+    ) -> StageExecutor:
+        """The executor ``settings`` describe (workers and ``--inline`` alike);
+        ``fuse_stages`` overrides the setting (``--inline`` always fuses)."""
+        return cls(
+            repo,
+            settings.pipeline_options(),
+            owner=owner,
+            lease_seconds=settings.lease_seconds,
+            max_attempts=settings.max_attempts,
+            cache=cache,
+            progress=progress,
+            fuse_stages=settings.fuse_stages if fuse_stages is None else fuse_stages,
+            translate=translate,
+            extractor=extractor,
+            retry_policy=RetryPolicy.from_json(settings.retry_policy),
+            quarantine_threshold=settings.quarantine_threshold,
+            ocr_range_pages=settings.ocr_range_pages,
+            range_sender=range_sender,
+        )
 
     # -- the step ---------------------------------------------------------------------
 

@@ -108,7 +108,6 @@ def run_inline(
     """
     from docbatch.extraction import build_extractor
     from docbatch.processing import StageExecutor
-    from docbatch.retry import RetryPolicy
 
     started = time.monotonic()
     if resume is not None:
@@ -116,19 +115,14 @@ def run_inline(
     else:
         assert sources is not None
         batch = client.create(sources, **submit_options)
-    executor = StageExecutor(
+    # No cache, no progress hash and nobody to share a big scan's page ranges with (the
+    # ranges read are kept, though: a scan interrupted by Ctrl-C resumes where it stopped).
+    executor = StageExecutor.from_settings(
+        client.settings,
         client.repo,
-        client.settings.pipeline_options(),
         owner="inline",
-        lease_seconds=client.settings.lease_seconds,
-        max_attempts=client.settings.max_attempts,
-        fuse_stages=True,
-        retry_policy=RetryPolicy.from_json(client.settings.retry_policy),
-        quarantine_threshold=client.settings.quarantine_threshold,
         extractor=build_extractor(client.settings),
-        # Nobody else reads ranges here, but the ranges read are kept: a big scan
-        # interrupted by Ctrl-C resumes where it stopped.
-        ocr_range_pages=client.settings.ocr_range_pages,
+        fuse_stages=True,
     )
     try:
         refs = client.repo.unfinished_documents(batch.id)

@@ -12,7 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from docbatch.models import Stage
+from docbatch.models import CACHED_STAGES, Stage
 
 __all__ = [
     "PIPELINE_CODE_VERSION",
@@ -111,6 +111,10 @@ class PipelineOptions:
     entities: EntityOptions = field(default_factory=EntityOptions)
     relate: RelateOptions = field(default_factory=RelateOptions)
     containers: ContainerOptions = field(default_factory=ContainerOptions)
+
+    def versions(self) -> dict[Stage, str]:
+        """:meth:`version` of every stage whose output is cached (the cache keys')."""
+        return {stage: self.version(stage) for stage in CACHED_STAGES}
 
     def version(self, stage: Stage) -> str:
         """A short hash of everything that shapes ``stage``'s output.

@@ -92,22 +92,15 @@ class WorkerRuntime:
     @cached_property
     def executor(self) -> Any:
         from docbatch.processing import StageExecutor
-        from docbatch.retry import RetryPolicy
 
-        return StageExecutor(
+        return StageExecutor.from_settings(
+            self.settings,
             self.repo,
-            self.settings.pipeline_options(),
             owner=f"{socket.gethostname()}:{os.getpid()}",
-            lease_seconds=self.settings.lease_seconds,
-            max_attempts=self.settings.max_attempts,
+            extractor=self.extractor,
             cache=self.cache,
             progress=self.progress,
             translate=_translate_celery_errors,
-            extractor=self.extractor,
-            retry_policy=RetryPolicy.from_json(self.settings.retry_policy),
-            quarantine_threshold=self.settings.quarantine_threshold,
-            fuse_stages=self.settings.fuse_stages,
-            ocr_range_pages=self.settings.ocr_range_pages,
             range_sender=self.range_sender,
         )
 

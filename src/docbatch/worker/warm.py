@@ -27,15 +27,13 @@ def register_warm_task(app: Celery, runtime: Any) -> None:
     @app.task(name=WARM_TASK, shared=False)
     def warm_task(batch_id: str | None = None, manifest: str | None = None) -> dict[str, int]:
         """Warm the stage cache for a batch or a manifest; returns the report."""
-        from docbatch.processing import CACHED_STAGES
         from docbatch.warming import batch_sha256s, manifest_sha256s, warm
 
         repo, cache = runtime.get("repo"), runtime.get("cache")
         if cache is None:
             log.warning("cache warming skipped: this worker has no Redis cache")
             return {"documents": 0, "matched": 0, "entries": 0, "missing": 0}
-        options = runtime.settings.pipeline_options()
-        versions = {stage: options.version(stage) for stage in CACHED_STAGES}
+        versions = runtime.settings.pipeline_options().versions()
         roots = runtime.settings.allowed_roots
         if batch_id:
             digests = batch_sha256s(repo, batch_id)
