@@ -52,7 +52,7 @@ from docbatch.pipeline.options import PipelineOptions
 from docbatch.pipeline.relate import relate
 from docbatch.pipeline.resolve import resolve
 from docbatch.quarantine import quarantine_reason
-from docbatch.ranged_ocr import RangedOcr, RangeSender
+from docbatch.ranged_ocr import ClaimLostError, RangedOcr, RangeSender
 from docbatch.retry import RetryDecision, RetryKind, RetryPolicy
 from docbatch.store.records import (
     ClaimOutcome,
@@ -429,6 +429,9 @@ class StageExecutor:
             started = self.clock()
             try:
                 payload, cached = self._compute(work, current, allow_ocr)
+            except ClaimLostError as exc:  # cancelled, or re-sent: nothing to write
+                self._release_claim(work)
+                return StepOutcome(work.document.id, StepStatus.SKIPPED, reason=str(exc))
             except Exception:
                 # Keep the stages already done; the failure is recorded at this one.
                 if pending:
@@ -688,10 +691,15 @@ class StageExecutor:
     # -- OCR of big scans in page ranges (see docbatch.ranged_ocr) ----------------------
 
     def _ranged(self, owner: str, document: DocumentRecord | None = None) -> RangedOcr:
+        """The page-range reader for ``owner``; with ``document``, as the coordinator
+        of its OCR step (it asks others for help and stops if the claim is lost)."""
         sender: RangeSender | None = None
-        if self.range_sender is not None and document is not None:
-            send = self.range_sender
-            sender = lambda _document_id, numbers: send(document, numbers)  # noqa: E731
+        still_ours: Callable[[], bool] | None = None
+        if document is not None:
+            if self.range_sender is not None:
+                send = self.range_sender
+                sender = lambda _document_id, numbers: send(document, numbers)  # noqa: E731
+            still_ours = lambda: self.repo.holds_claim(document.id, owner)  # noqa: E731
         return RangedOcr(
             self.repo.ocr_ranges,
             self.extractor,
@@ -699,6 +707,7 @@ class StageExecutor:
             self.lease_seconds,
             self.ocr_range_pages,
             sender,
+            still_ours,
         )
 
     def _ocr(self, work: _Work, data: bytes, mime: str, pages: Sequence[int]) -> tuple[Page, ...]:

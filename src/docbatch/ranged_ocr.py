@@ -38,7 +38,7 @@ from docbatch.pipeline.options import ExtractOptions
 from docbatch.pipeline.sniff import sniff
 from docbatch.store.ocr_ranges import ClaimedRange, OcrRangeStore, plan_ranges, range_key
 
-__all__ = ["POLL_S", "RangeSender", "RangedOcr"]
+__all__ = ["POLL_S", "ClaimLostError", "RangeSender", "RangedOcr"]
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,11 @@ POLL_S = 0.25
 
 #: Sends ``docbatch.ocr_range`` messages: ``(document id, range numbers)``.
 RangeSender = Callable[[str, Sequence[int]], None]
+
+
+class ClaimLostError(Exception):
+    """The document's claim was lost while its ranges were read (the batch was
+    cancelled, or the step re-sent elsewhere): reading the rest would be wasted."""
 
 
 @dataclass
@@ -59,6 +64,8 @@ class RangedOcr:
     lease_seconds: float
     range_pages: int
     sender: RangeSender | None = None
+    #: False once the coordinator's claim on the document is lost: it stops reading.
+    still_ours: Callable[[], bool] | None = None
     poll_seconds: float = POLL_S
     sleep: Callable[[float], None] = time.sleep
 
@@ -79,7 +86,9 @@ class RangedOcr:
         """OCR ``pages`` of the document's bytes in ranges; every page read, in order.
 
         Ranges read earlier for the same bytes and options are kept. An error reading a
-        range here raises, as OCR in one go would (the range's claim is given back).
+        range here raises, as OCR in one go would (the range's claim is given back), and
+        :class:`ClaimLostError` stops the reading once the document is no longer this
+        step's (see :attr:`still_ours`, asked before each range and while waiting).
         """
         plan = plan_ranges(pages, self.range_pages)
         states = self.store.plan(document_id, plan, sha256, version)
@@ -91,6 +100,8 @@ class RangedOcr:
             except Exception as exc:  # no help then: this worker reads them all
                 log.warning("could not send the OCR ranges of %s: %s", document_id, exc)
         while True:
+            if self.still_ours is not None and not self.still_ours():
+                raise ClaimLostError(f"{document_id} is no longer claimed by {self.owner}")
             claimed = self.store.claim(document_id, None, self.owner, self.lease_seconds)
             if claimed is not None:
                 self._read_claimed(claimed, data, mime, options)

@@ -177,6 +177,23 @@ def test_a_step_stopped_midway_keeps_its_ranges_and_reads_only_the_rest(
     assert _ranges_left(repo, doc.id) == 0
 
 
+def test_cancelling_the_batch_stops_reading_the_ranges(repo: Repository) -> None:
+    doc = _document(repo)
+
+    class CancelledMidway(ScanExtractor):
+        def ocr(self, data: bytes, mime: str, pages: Sequence[int], options: Any) -> Any:
+            if 17 in pages:  # while the second range is read, the user cancels
+                repo.cancel_batch(doc.batch_id)
+            return super().ocr(data, mime, pages, options)
+
+    scan = CancelledMidway()
+    outcome = _executor(repo, scan, "coordinator").run(doc.id, Stage.EXTRACT)
+
+    assert outcome.status == "skipped"
+    assert scan.calls == plan_ranges(range(1, 33), RANGE), "the third range is not read"
+    assert repo.get_document(doc.id).state.value == "cancelled"
+
+
 def test_a_duplicate_range_message_writes_nothing(repo: Repository) -> None:
     doc = _document(repo)
     ranges = repo.ocr_ranges

@@ -271,6 +271,19 @@ class RepositoryReads:
         with self._read() as connection:
             return load_document(connection, document_id)
 
+    def holds_claim(self, document_id: str, owner: str) -> bool:
+        """True while the document is processing under ``owner``'s claim."""
+        with self._read() as connection:
+            row = connection.execute(
+                sa.select(DOCUMENTS.c.state, DOCUMENTS.c.lease_owner).where(
+                    DOCUMENTS.c.id == document_id
+                )
+            ).one_or_none()
+        return row is not None and (row.state, row.lease_owner) == (
+            DocumentState.PROCESSING.value,
+            owner,
+        )
+
     def expired_leases(self, now: datetime, limit: int = 1000) -> list[DocumentRef]:
         """Processing documents whose lease ended before ``now``."""
         with self._read() as connection:
