@@ -2,7 +2,7 @@
 
 ``celery -A bench.variants:app worker`` is docbatch's own app (same tasks, same settings
 from ``DOCBATCH_*``); ``BENCH_VARIANT`` (comma-separated) changes the executor each worker
-process builds, without touching :mod:`docbatch.processing`:
+process builds, without touching :mod:`docbatch.engine.executor`:
 
 - ``perstage``: ``fuse_stages=False``, so each stage of a document is a task of its own
   (the default runs every text stage of a document in one task);
@@ -26,7 +26,7 @@ VARIANTS = ("perstage", "nocache")
 
 
 def apply_variant(executor: Any, variant: str) -> Any:
-    """Change a :class:`~docbatch.processing.StageExecutor` as ``variant`` says."""
+    """Change a :class:`~docbatch.engine.executor.StageExecutor` as ``variant`` says."""
     flags = {flag.strip() for flag in variant.split(",") if flag.strip()}
     unknown = flags - set(VARIANTS)
     if unknown:

@@ -1,6 +1,6 @@
 """Where the extract stage's parsers run: in this process, or isolated in a sandbox child.
 
-:class:`~docbatch.processing.StageExecutor` calls an :class:`Extractor` for the two steps
+:class:`~docbatch.engine.executor.StageExecutor` calls an :class:`Extractor` for the two steps
 of the extract stage (the text layer, then OCR). :class:`InProcessExtractor` calls
 :mod:`docbatch.pipeline.extract` directly; :class:`SandboxedExtractor` runs the same
 functions in :class:`~docbatch.sandbox.Sandbox` children, one for the text layer and one

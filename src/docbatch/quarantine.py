@@ -14,11 +14,45 @@ lets the bytes run again (their counts restart at zero).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from docbatch.errors import QuarantinedError
 from docbatch.store.quarantine_store import QuarantineEntry
 
-__all__ = ["QuarantineEntry", "list_quarantined", "quarantine_reason", "release"]
+if TYPE_CHECKING:
+    from docbatch.engine.step import DocumentStep
+    from docbatch.store.repository import Repository
+
+__all__ = ["QuarantineEntry", "QuarantineGate", "list_quarantined", "quarantine_reason", "release"]
+
+
+class QuarantineGate:
+    """Fails a step at once when its bytes are quarantined (``threshold`` 0: never)."""
+
+    def __init__(self, repo: Repository, threshold: int) -> None:
+        self.repo = repo
+        self.threshold = threshold
+
+    def check(self, work: DocumentStep) -> None:
+        """Raise :class:`QuarantinedError` if the step's bytes (their sha256 is known)
+        are quarantined."""
+        if work.document.attempts > 1 and not work.document.sha256:
+            # An earlier run of this step ended without an answer (a killed worker): keep
+            # the bytes' identity so a worker_lost failure counts toward quarantine.
+            self.repo.record_sha256(work.document.id, work.sha256)
+        if self.threshold > 0 and self._may_be_quarantined(work):
+            entries = self.repo.quarantine_entries(work.sha256, self.threshold)
+            if entries:
+                raise QuarantinedError(quarantine_reason(entries[0]))
+
+    def _may_be_quarantined(self, work: DocumentStep) -> bool:
+        """False when the group's list of quarantined content (read once) lacks the
+        document's: one query per group instead of one per document."""
+        group = work.group
+        if not group.quarantine_read:
+            group.quarantined = self.repo.quarantined_sha256s(self.threshold)
+            group.quarantine_read = True
+        return group.quarantined is None or work.sha256 in group.quarantined
 
 
 def quarantine_reason(entry: QuarantineEntry) -> str:

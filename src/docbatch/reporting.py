@@ -16,10 +16,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from docbatch.engine.outcomes import StageReport
 from docbatch.errors import TransientError
 from docbatch.metrics import MetricsRecorder
-from docbatch.models import TERMINAL_DOCUMENT_STATES
-from docbatch.processing import CACHED_STAGES, StageReport
+from docbatch.models import CACHED_STAGES, TERMINAL_DOCUMENT_STATES
 from docbatch.progress import BatchProgress, ProgressTracker, TransitionResult
 from docbatch.settings import Settings
 from docbatch.store.ocr_ranges import RangeProgress

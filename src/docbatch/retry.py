@@ -19,7 +19,7 @@ others         never
 out keep the default's value.
 
 How a delay is carried out is the executor's business (see
-:mod:`docbatch.processing`): a delay up to :data:`DIRECT_RETRY_MAX_SECONDS` is sent to
+:mod:`docbatch.engine.executor`): a delay up to :data:`DIRECT_RETRY_MAX_SECONDS` is sent to
 the broker with a short countdown; a longer one is recorded as ``documents.retry_at`` and
 the reconciler sends the step once it is due, so no message waits for minutes inside a
 broker (the Redis transport would redeliver it after its visibility timeout).

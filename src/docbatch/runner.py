@@ -1,7 +1,7 @@
 """Running a batch to its end: in this process (``--inline``) or on embedded workers.
 
 Both paths store everything through the same repository and the same
-:class:`~docbatch.processing.StageExecutor` the Celery tasks use; they differ only in who
+:class:`~docbatch.engine.executor.StageExecutor` the Celery tasks use; they differ only in who
 runs the steps. The result is a :class:`RunSummary`, printed as a table or as JSON.
 """
 
@@ -23,15 +23,15 @@ from docbatch.embedded import (
     announce_embedded,
     withdraw_embedded,
 )
+from docbatch.engine.outcomes import next_step
 from docbatch.errors import TransientError
 from docbatch.models import Stage
-from docbatch.outcomes import next_step
 from docbatch.settings import Settings
 from docbatch.store.records import BatchRecord, DocumentRef
 
 if TYPE_CHECKING:  # the stages load only where they run: --inline, not embedded
-    from docbatch.outcomes import StepOutcome
-    from docbatch.processing import StageExecutor
+    from docbatch.engine.executor import StageExecutor
+    from docbatch.engine.outcomes import StepOutcome
 
 __all__ = [
     "EXIT_FAILED_DOCUMENTS",
@@ -106,8 +106,8 @@ def run_inline(
 
     ``on_step(document_id, status)`` is called after each document step (for progress).
     """
+    from docbatch.engine.executor import StageExecutor
     from docbatch.extraction import build_extractor
-    from docbatch.processing import StageExecutor
 
     started = time.monotonic()
     if resume is not None:

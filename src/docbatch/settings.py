@@ -88,7 +88,7 @@ class Settings(BaseSettings):
     cache_ttl_seconds: int = 7 * 24 * 3600
     progress_ttl_seconds: int = 30 * 24 * 3600
     #: How long a claim holds a document without a heartbeat. A running step renews
-    #: its claims every third of this (docbatch.leases), so a long OCR job keeps its
+    #: its claims every third of this (docbatch.engine.leases), so a long OCR job keeps its
     #: documents; those of a worker that died are re-sent about a lease later.
     lease_seconds: int = Field(default=60, ge=1)
     max_attempts: int = 3
@@ -100,7 +100,7 @@ class Settings(BaseSettings):
     worker_memory_limit_mb: int = 4096
     docs_per_task: int = 8
     #: A scan with more pages to OCR than this is read in ranges of this many pages that
-    #: every worker shares (docbatch.ranged_ocr); 0 reads each scan in one go.
+    #: every worker shares (docbatch.engine.ranged_ocr); 0 reads each scan in one go.
     ocr_range_pages: int = Field(default=16, ge=0)
     #: A batch of more documents than this is enqueued as fan-out messages of this many
     #: documents each, which workers expand into steps (docbatch.worker.dispatch.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from docbatch.cache import StageCache
 from docbatch.client import Docbatch, Sources
-from docbatch.processing import StageExecutor
+from docbatch.engine.executor import StageExecutor
 from docbatch.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -20,11 +20,11 @@ import pytest
 import sqlalchemy as sa
 
 from bench.pure import text_mentions
-from docbatch import processing
 from docbatch.cache import CacheItem, HeldClaim, StageCache, pack_stage, redis_client
 from docbatch.client import Docbatch, Sources
-from docbatch.models import Stage
-from docbatch.processing import StageExecutor
+from docbatch.engine import dedup, stages
+from docbatch.engine.executor import StageExecutor
+from docbatch.models import CACHED_STAGES, Stage
 from docbatch.settings import Settings
 from docbatch.store import counters, lifecycle
 
@@ -211,7 +211,7 @@ def test_twins_in_one_group_are_computed_once(
     for index in range(4):
         shutil.copy(SAMPLES / "opinion.pdf", folder / f"copy-{index}.pdf")
     batch_id, ids = batch_ids(client, folder)
-    chunked = count_calls(monkeypatch, processing, "chunk_document")
+    chunked = count_calls(monkeypatch, stages, "chunk_document")
 
     outcomes = executor_for(client, cache=cache).run_many(ids, Stage.EXTRACT)
 
@@ -268,7 +268,7 @@ def test_an_interrupted_group_releases_every_claim_it_took(
     key_prefix: str,
 ) -> None:
     _, ids = batch_ids(client, make_corpus(tmp_path / "corpus", 4))
-    chunk = processing.chunk_document
+    chunk = stages.chunk_document
     calls: list[int] = []
 
     def interrupted(*args: Any, **kwargs: Any) -> Any:
@@ -277,7 +277,7 @@ def test_an_interrupted_group_releases_every_claim_it_took(
             raise KeyboardInterrupt
         return chunk(*args, **kwargs)
 
-    monkeypatch.setattr(processing, "chunk_document", interrupted)
+    monkeypatch.setattr(stages, "chunk_document", interrupted)
 
     with pytest.raises(KeyboardInterrupt):
         executor_for(client, cache=cache).run_many(ids, Stage.EXTRACT)
@@ -291,7 +291,7 @@ def test_a_document_over_the_group_read_budget_is_read_and_looked_up_in_its_turn
 ) -> None:
     _, ids = corpus_and_opinion(client, tmp_path / "corpus", 3)
     fitting = sum(path.stat().st_size for path in (tmp_path / "corpus" / "000").iterdir())
-    monkeypatch.setattr(processing, "GROUP_READ_BYTES", fitting)  # not opinion.pdf too
+    monkeypatch.setattr(dedup, "GROUP_READ_BYTES", fitting)  # not opinion.pdf too
     grouped = count_calls(monkeypatch, cache, "look_up_many")
     single = count_calls(monkeypatch, cache, "look_up")
 
@@ -310,9 +310,9 @@ def test_a_twin_computed_by_another_worker_is_waited_for(
     options = client.settings.pipeline_options()
     data = (SAMPLES / "opinion.pdf").read_bytes()
     sha = hashlib.sha256(data).hexdigest()
-    versions = {stage: options.version(stage) for stage in processing.CACHED_STAGES}
+    versions = {stage: options.version(stage) for stage in CACHED_STAGES}
     assert cache.claim_computation(Stage.EXTRACT, sha, versions[Stage.EXTRACT], "elsewhere", 60)
-    outputs = dict(zip(processing.CACHED_STAGES, text_mentions(data, options), strict=True))
+    outputs = dict(zip(CACHED_STAGES, text_mentions(data, options), strict=True))
 
     def other_worker_finishes() -> None:
         time.sleep(0.5)
@@ -321,7 +321,7 @@ def test_a_twin_computed_by_another_worker_is_waited_for(
         cache.put_many(items, release=[HeldClaim(Stage.EXTRACT, sha, versions[Stage.EXTRACT],
                                                  "elsewhere")])  # fmt: skip
 
-    chunked = count_calls(monkeypatch, processing, "chunk_document")
+    chunked = count_calls(monkeypatch, stages, "chunk_document")
     other = threading.Thread(target=other_worker_finishes)
     other.start()
     started = time.monotonic()

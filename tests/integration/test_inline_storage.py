@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 from docbatch.client import Docbatch, Sources
+from docbatch.engine.executor import COMMIT_AFTER_S, StageExecutor
 from docbatch.errors import PermanentError
 from docbatch.models import PAGE_SEPARATOR, EntityType, Stage, to_dict
 from docbatch.pipeline.chunk import max_chunk_length
-from docbatch.processing import COMMIT_AFTER_S, StageExecutor
 from docbatch.runner import run_inline
 from docbatch.settings import Settings
 
@@ -206,7 +206,7 @@ def test_a_failure_in_a_fused_step_keeps_the_stages_before_it(
     def broken_relate(*args: Any, **kwargs: Any) -> Any:
         raise PermanentError("relate broke", code="test_relate")
 
-    monkeypatch.setattr("docbatch.processing.relate", broken_relate)
+    monkeypatch.setattr("docbatch.engine.stages.relate", broken_relate)
     batch = client.create(Sources.from_args([OPINION]))
     [doc] = client.repo.batch_documents(batch.id)
     executor = StageExecutor(

@@ -18,10 +18,12 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from docbatch import processing
+from docbatch.engine import executor as processing
+from docbatch.engine import stages
+from docbatch.engine.executor import StageExecutor
+from docbatch.engine.outcomes import StepOutcome
 from docbatch.extraction import InProcessExtractor
 from docbatch.models import Stage
-from docbatch.processing import StageExecutor, StepOutcome
 from docbatch.settings import Settings
 from docbatch.store import Database, NewDocument, Repository
 from docbatch.store.records import ClaimOutcome
@@ -129,13 +131,13 @@ def test_a_step_going_on_after_a_slow_stage_keeps_its_claim(
     # extract takes over COMMIT_AFTER_S, so it is committed at once; the same step goes
     # on with a chunk stage that outlives the lease twice over.
     document_id = _document(repo)
-    chunk = processing.chunk_document
+    chunk = stages.chunk_document
 
     def slow_chunk(*args: Any, **kwargs: Any) -> Any:
         time.sleep(4 * LEASE)
         return chunk(*args, **kwargs)
 
-    monkeypatch.setattr(processing, "chunk_document", slow_chunk)
+    monkeypatch.setattr(stages, "chunk_document", slow_chunk)
     executor = _executor(repo, SlowExtractor(seconds=processing.COMMIT_AFTER_S + 0.2))
 
     thread, result = _in_thread(lambda: executor.run(document_id, Stage.EXTRACT))

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from docbatch.engine.outcomes import StageReport
 from docbatch.metrics import (
     BUCKET_TTL_SECONDS,
     LATENCY_BOUNDS,
@@ -19,7 +20,6 @@ from docbatch.metrics import (
     sum_buckets,
 )
 from docbatch.metrics_export import ClusterCollector, render_metrics
-from docbatch.processing import StageReport
 from docbatch.redis_keys import redis_client
 from docbatch.reporting import RedisProgressSink
 from docbatch.settings import Settings

@@ -17,8 +17,8 @@ import pytest
 import sqlalchemy as sa
 
 from docbatch.client import Docbatch, Sources
+from docbatch.engine.executor import StageExecutor
 from docbatch.models import Stage
-from docbatch.processing import StageExecutor
 from docbatch.worker.reconciler import reconcile_once
 from docbatch.worker.runtime import WorkerRuntime
 

@@ -21,10 +21,10 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from docbatch.engine.executor import StageExecutor
 from docbatch.extraction import InProcessExtractor
 from docbatch.models import ExtractedDocument, Page, Stage
 from docbatch.pipeline.sniff import PDF
-from docbatch.processing import StageExecutor
 from docbatch.settings import Settings
 from docbatch.store import Database, NewDocument, Repository
 from docbatch.store.ocr_ranges import plan_ranges, range_key

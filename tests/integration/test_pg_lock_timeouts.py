@@ -21,9 +21,9 @@ import pytest
 import sqlalchemy as sa
 
 from docbatch.client import Docbatch
+from docbatch.engine.executor import BUSY_RETRY_S, StageExecutor
 from docbatch.errors import DatabaseBusyError, ErrorCategory, category_of
 from docbatch.models import Stage
-from docbatch.processing import BUSY_RETRY_S, StageExecutor
 from docbatch.settings import Settings
 from docbatch.store import lifecycle
 from docbatch.store.db import Database, SessionLimits

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from docbatch.cli.main import app
 from docbatch.client import Docbatch, Sources
-from docbatch.processing import StageExecutor
+from docbatch.engine.executor import StageExecutor
 from docbatch.quarantine import list_quarantined
 from docbatch.settings import Settings
 from tests.integration.engine_support import make_corpus

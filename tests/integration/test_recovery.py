@@ -11,12 +11,12 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
-from docbatch import processing
 from docbatch.cli.main import app
 from docbatch.client import Docbatch, Sources
 from docbatch.embedded import PrivateRedis
+from docbatch.engine import stages
+from docbatch.engine.executor import StageExecutor
 from docbatch.errors import NothingToRecoverError, TransientError
-from docbatch.processing import StageExecutor
 from docbatch.recovery import analyze, recover
 from docbatch.retry import RetryPolicy
 from docbatch.settings import Settings
@@ -73,7 +73,7 @@ def _events(client: Docbatch, document_id: str, kind: str, stage: str | None = N
 
 def _fail_entities_calls(monkeypatch: pytest.MonkeyPatch, failures: int) -> None:
     """The entities stage fails (transiently) on its first ``failures`` calls."""
-    real = processing.extract_mentions
+    real = stages.extract_mentions
     calls = {"n": 0}
 
     def flaky(*args: Any, **kwargs: Any) -> Any:
@@ -82,7 +82,7 @@ def _fail_entities_calls(monkeypatch: pytest.MonkeyPatch, failures: int) -> None
             raise TransientError("entity service unavailable")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(processing, "extract_mentions", flaky)
+    monkeypatch.setattr(stages, "extract_mentions", flaky)
 
 
 def test_recovery_resumes_at_the_failed_stage_and_corrects_the_original_batch(

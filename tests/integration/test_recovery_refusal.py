@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 from docbatch.api.recovery import recover_failed
 from docbatch.cli.main import app as cli
 from docbatch.client import Docbatch, Sources
+from docbatch.engine.executor import StageExecutor
 from docbatch.errors import ConfigError, NotFoundError, NothingToRecoverError
-from docbatch.processing import StageExecutor
 from docbatch.recovery import recover
 from docbatch.settings import Settings
 from docbatch.store.records import Priority

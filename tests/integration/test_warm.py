@@ -14,8 +14,7 @@ from docbatch.cache import StageCache
 from docbatch.cli.main import app
 from docbatch.client import Docbatch, Sources
 from docbatch.embedded import PrivateRedis
-from docbatch.models import Stage
-from docbatch.processing import CACHED_STAGES
+from docbatch.models import CACHED_STAGES, Stage
 from docbatch.settings import Settings
 from docbatch.worker.warm import send_warm
 from tests.integration.engine_support import (

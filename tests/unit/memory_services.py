@@ -3,7 +3,7 @@
 :class:`MemoryStageCache` behaves as :class:`docbatch.cache.StageCache` does against
 Redis (entries encoded as JSON and decoded on read, a claim per entry that misses, the
 first owner wins until its claim is released or expires, the same owner wins again), and
-:class:`MemoryProgress` records what a :class:`~docbatch.processing.ProgressSink` is told.
+:class:`MemoryProgress` records what a :class:`~docbatch.engine.step.ProgressSink` is told.
 With them, and SQLite in a temporary folder, the executor's tests run with no server
 (as dramatiq's ``StubBroker`` lets its users test without a broker).
 """
@@ -26,14 +26,14 @@ from docbatch.cache import (
     encode_json,
     encode_value,
 )
+from docbatch.engine.outcomes import StageReport
 from docbatch.models import Stage
-from docbatch.processing import StageReport
 
 _Key = tuple[Stage, str, str]
 
 
 class MemoryStageCache:
-    """The stage cache in a dict: what :class:`~docbatch.processing.CacheLike` needs."""
+    """The stage cache in a dict: what :class:`~docbatch.engine.step.CacheLike` needs."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock

@@ -21,9 +21,9 @@ import pytest
 
 from docbatch.cache import CacheItem, HeldClaim, pack_stage
 from docbatch.client import Docbatch, Sources
+from docbatch.engine.executor import StageExecutor
 from docbatch.extraction import InProcessExtractor
 from docbatch.models import ExtractedDocument, Stage
-from docbatch.processing import StageExecutor
 from docbatch.settings import Settings
 
 from .memory_services import MemoryProgress, MemoryStageCache

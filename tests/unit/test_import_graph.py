@@ -85,7 +85,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def test_the_package_has_no_import_cycle() -> None:
     graph = import_graph()
-    assert "docbatch.store.repository" in graph.get("docbatch.processing", set())
+    assert "docbatch.store.repository" in graph.get("docbatch.engine.executor", set())
     assert cycles(graph) == []
 
 

@@ -1,12 +1,12 @@
 """One mapping from a step's outcome to the document's next step, for workers and
-``--inline`` alike (``docbatch.outcomes.next_step``)."""
+``--inline`` alike (``docbatch.engine.outcomes.next_step``)."""
 
 from __future__ import annotations
 
 import pytest
 
+from docbatch.engine.outcomes import NextStep, StepOutcome, StepStatus, next_step
 from docbatch.models import Stage
-from docbatch.outcomes import NextStep, StepOutcome, StepStatus, next_step
 
 
 @pytest.mark.parametrize(

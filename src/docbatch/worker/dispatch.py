@@ -39,7 +39,7 @@ __all__ = [
 STEP_TASK = "docbatch.step"
 #: The task that sends the steps of one slice of a large batch (see :func:`send_fanout`).
 FANOUT_TASK = "docbatch.fanout"
-#: The task that reads one page range of a big scan (see :mod:`docbatch.ranged_ocr`).
+#: The task that reads one page range of a big scan (see :mod:`docbatch.engine.ranged_ocr`).
 RANGE_TASK = "docbatch.ocr_range"
 
 
@@ -132,7 +132,7 @@ def send_ranges(
     app: Celery, document_id: str, numbers: Sequence[int], priority: Priority | str
 ) -> None:
     """Send one message per page range of a big scan, to the OCR queue: any worker
-    that takes one reads that range (see :mod:`docbatch.ranged_ocr`)."""
+    that takes one reads that range (see :mod:`docbatch.engine.ranged_ocr`)."""
     prefix = queue_prefix(app)
     with app.producer_or_acquire() as producer, broker_errors():
         for number in numbers:

@@ -26,7 +26,7 @@ PRELOAD_MODULES = (
     "docbatch.worker.fairness",
     "docbatch.worker.reconciler",
     "docbatch.worker.retries",
-    "docbatch.processing",
+    "docbatch.engine.executor",
     "docbatch.extraction",
     "docbatch.cache",
     "docbatch.reporting",

@@ -91,7 +91,7 @@ class WorkerRuntime:
 
     @cached_property
     def executor(self) -> Any:
-        from docbatch.processing import StageExecutor
+        from docbatch.engine.executor import StageExecutor
 
         return StageExecutor.from_settings(
             self.settings,

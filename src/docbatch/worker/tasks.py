@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from celery import Celery
 
+from docbatch.engine.outcomes import next_step
 from docbatch.models import Stage
-from docbatch.outcomes import next_step
 from docbatch.settings import Settings
 from docbatch.worker.dispatch import (
     FANOUT_TASK,

@@ -30,15 +30,22 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from docbatch.engine.leases import LeaseHeartbeat, heartbeat_interval
+from docbatch.engine.step import DocumentStep
+from docbatch.errors import NotFoundError
 from docbatch.extraction import Extractor
-from docbatch.leases import LeaseHeartbeat, heartbeat_interval
-from docbatch.models import Page, to_dict
+from docbatch.models import Page, Stage, to_dict
 from docbatch.pipeline.options import ExtractOptions
 from docbatch.pipeline.sniff import sniff
 from docbatch.store.ocr_ranges import ClaimedRange, OcrRangeStore, plan_ranges, range_key
+from docbatch.store.records import DocumentRecord, DocumentState
 
-__all__ = ["POLL_S", "ClaimLostError", "RangeSender", "RangedOcr"]
+if TYPE_CHECKING:
+    from docbatch.store.repository import Repository
+
+__all__ = ["POLL_S", "ClaimLostError", "PageRanges", "RangeSender", "RangedOcr"]
 
 log = logging.getLogger(__name__)
 
@@ -168,3 +175,76 @@ class RangedOcr:
             self.store.release(claimed.document_id, claimed.number, self.owner, failed=True)
             raise
         self.store.store(claimed.document_id, claimed.number, [to_dict(page) for page in read])
+
+
+@dataclass
+class PageRanges:
+    """An executor's page-range readers: the coordinator of a document's OCR step, and
+    a helper for a range message. ``sender`` asks other workers for help (None: nobody
+    else can; the coordinator reads every range)."""
+
+    repo: Repository
+    extractor: Extractor
+    lease_seconds: float
+    range_pages: int
+    sender: Callable[[DocumentRecord, Sequence[int]], None] | None = None
+
+    def ocr(
+        self,
+        work: DocumentStep,
+        data: bytes,
+        mime: str,
+        pages: Sequence[int],
+        version: str,
+        options: ExtractOptions,
+    ) -> tuple[Page, ...]:
+        """OCR ``pages`` of the step's document: in one go, or in ranges when there are
+        more than one range's worth (and the bytes' sha256 is known)."""
+        reader = self._reader(work.owner, work.document)
+        if not work.sha256 or not reader.wanted(pages):
+            return self.extractor.ocr(data, mime, pages, options)
+        return reader.read(work.document.id, data, work.sha256, version, mime, pages, options)
+
+    def help(
+        self,
+        document_id: str,
+        number: int,
+        owner: str,
+        read_bytes: Callable[[DocumentStep, int], bytes],
+        version: str,
+        options: ExtractOptions,
+    ) -> str:
+        """Read range ``number`` of a document another worker is OCR'ing (see
+        :meth:`RangedOcr.help_with`); ``skipped`` when its OCR step is not running."""
+        try:
+            document = self.repo.get_document(document_id)
+        except NotFoundError:
+            return "skipped"  # deleted since
+        if document.state is not DocumentState.PROCESSING or document.stage is not Stage.EXTRACT:
+            return "skipped"  # its OCR ended (or has not started again yet)
+        work = DocumentStep(document, owner)
+
+        def load() -> tuple[bytes, str]:
+            return read_bytes(work, options.max_file_bytes), work.sha256
+
+        return self._reader(owner).help_with(document_id, number, load, version, options)
+
+    def _reader(self, owner: str, document: DocumentRecord | None = None) -> RangedOcr:
+        """The reader for ``owner``; with ``document``, as the coordinator of its OCR
+        step (it asks others for help, and stops if the claim is lost)."""
+        sender: RangeSender | None = None
+        still_ours: Callable[[], bool] | None = None
+        if document is not None:
+            if self.sender is not None:
+                send = self.sender
+                sender = lambda _document_id, numbers: send(document, numbers)  # noqa: E731
+            still_ours = lambda: self.repo.holds_claim(document.id, owner)  # noqa: E731
+        return RangedOcr(
+            self.repo.ocr_ranges,
+            self.extractor,
+            owner,
+            self.lease_seconds,
+            self.range_pages,
+            sender,
+            still_ours,
+        )

@@ -1,6 +1,6 @@
 """What one step did to a document, and what its caller runs next.
 
-:class:`~docbatch.processing.StageExecutor` returns a :class:`StepOutcome` per document.
+:class:`~docbatch.engine.executor.StageExecutor` returns a :class:`StepOutcome` per document.
 The Celery task (:func:`docbatch.worker.tasks.run_step`) and the in-process runner
 (:mod:`docbatch.runner`) both turn it into the document's next step with
 :func:`next_step`, so the two cannot disagree on what a status means.
