@@ -88,12 +88,26 @@ def _with_qpdf(data: bytes, passwords: Sequence[str]) -> bytes | None:
             with pikepdf.open(io.BytesIO(data), password=password) as pdf:
                 if len(pdf.pages) == 0:
                     return None
+                _make_indirect(pdf, ("/Root", "/Info"))
                 out = io.BytesIO()
                 pdf.save(out)
                 return out.getvalue()
         except pikepdf.PasswordError:
             continue
     return None
+
+
+def _make_indirect(pdf: object, keys: Sequence[str]) -> None:
+    """Write trailer entries given inline (``/Root << ... >>``) as objects.
+
+    qpdf reads a catalog written into the trailer and keeps it there when it saves;
+    pdfium refuses a trailer whose ``/Root`` is not a reference.
+    """
+    trailer = pdf.trailer  # type: ignore[attr-defined]
+    for key in keys:
+        value = trailer.get(key)
+        if value is not None and not value.is_indirect:
+            trailer[key] = pdf.make_indirect(value)  # type: ignore[attr-defined]
 
 
 def _nothing_lost(original: bytes, repaired: bytes) -> bool:
