@@ -38,11 +38,9 @@ _WS = rb"[\x00\t\n\x0c\r ]"
 #: An object header, ``N G obj``; the spaces are bounded so that no search backtracks far.
 _OBJ = rb"(?<![0-9])([0-9]{1,7})%s{1,32}([0-9]{1,5})%s{1,32}obj(?![A-Za-z0-9])" % (_WS, _WS)
 _HEADER = re.compile(_OBJ)
-#: What ends an object's body: its ``endobj``, its ``stream`` keyword or the next thing.
-_BODY_END = re.compile(
-    rb"endobj|(?<![/A-Za-z])stream(?![A-Za-z])|(?<![A-Za-z])(?:trailer|startxref|xref)"
-    rb"(?![A-Za-z])|" + _OBJ
-)
+#: The words that can end an object's body, found fast and then checked (see _body_end).
+_KEYWORD = re.compile(rb"obj|stream|trailer|xref")
+_LETTER = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _ENDOBJ = re.compile(_WS + rb"*endobj")
 _ENDSTREAM = re.compile(_WS + rb"*endstream")
 _LENGTH = re.compile(
@@ -56,6 +54,12 @@ _LENGTH = re.compile(
 )
 _OBJECT_STREAM = re.compile(rb"/Type" + _WS + rb"*/ObjStm(?![A-Za-z])")
 _CATALOG = re.compile(rb"/Type" + _WS + rb"*/Catalog(?![A-Za-z])")
+#: A page's ``/Contents``: one reference or an array of them (only digits, spaces and R,
+#: so that a failed match stops at once).
+_CONTENTS = re.compile(
+    rb"/Contents%s*(\[[0-9R\x00\t\n\x0c\r ]{0,4096}\]|[0-9]{1,7}%s+[0-9]{1,5}%s+R)"
+    % (_WS, _WS, _WS)
+)
 _TRAILER = re.compile(rb"(?<![A-Za-z])trailer" + _WS + rb"*<<")
 _REF = re.compile(rb"([0-9]{1,7})" + _WS + rb"+([0-9]{1,5})" + _WS + rb"+R(?![A-Za-z0-9])")
 _SKIP = re.compile(rb"(?:" + _WS + rb"+|%[^\r\n]*)*")
@@ -76,14 +80,16 @@ class _Object:
 def rebuild_pdf(data: bytes) -> bytes | None:
     """``data`` rebuilt from the objects a scan finds, with a fresh xref, or None.
 
-    None when no complete object or no catalog is found, when the file uses object
-    streams, or when it holds more objects than :data:`MAX_OBJECTS`.
+    None when no complete object or no catalog is found, when a page's ``/Contents``
+    names a stream the scan did not find (cut off or unreadable: the page would pass for
+    a blank one), when the file uses object streams, or when it holds more objects than
+    :data:`MAX_OBJECTS`.
     """
     objects = _scan_objects(data)
     if not objects or any(_OBJECT_STREAM.search(o.body[:4096]) for o in objects.values()):
         return None
     trailer = _trailer(data, objects) or _catalog_trailer(objects)
-    if trailer is None:
+    if trailer is None or _lost_contents(objects, trailer):
         return None
     return _write(objects, trailer)
 
@@ -97,16 +103,16 @@ def _scan_objects(data: bytes) -> dict[int, _Object] | None:
     position, last_endstream = 0, data.rfind(b"endstream")
     while (header := _HEADER.search(data, position)) is not None:
         num, gen = int(header.group(1)), int(header.group(2))
-        end = _BODY_END.search(data, header.end())
+        end = _body_end(data, header.end())
         if end is None:
             break  # the last object runs into the end of the file: cut short
-        if not end.group().endswith(b"stream"):
-            body = data[header.end() : end.start()].strip()
-            position = end.end() if end.group() == b"endobj" else end.start()
-        elif (found := _stream(data, header.end(), end, last_endstream)) is not None:
+        stop, after, kind = end
+        if kind != b"stream":
+            body, position = data[header.end() : stop].strip(), after
+        elif (found := _stream(data, header.end(), stop, after, last_endstream)) is not None:
             body, position = found
         else:  # a stream cut short, or not a stream: left out
-            position = end.end()
+            position = after
             continue
         if body and 0 < num <= MAX_OBJECT_NUMBER:
             objects[num] = _Object(gen, body)
@@ -115,18 +121,45 @@ def _scan_objects(data: bytes) -> dict[int, _Object] | None:
     return objects
 
 
+def _body_end(data: bytes, start: int) -> tuple[int, int, bytes] | None:
+    """Where the body that begins at ``start`` stops, where the scan goes on, and why.
+
+    The reason is ``endobj``, ``stream`` (its keyword: the data follows) or ``next``: a
+    missing ``endobj``, the body stops where the next object header, ``trailer`` or
+    ``xref`` begins. None when the body runs into the end of the file.
+    """
+    position = start
+    while (hit := _KEYWORD.search(data, position)) is not None:
+        word, at, position = hit.group(), hit.start(), hit.end()
+        if data[position : position + 1] and data[position] in _LETTER:
+            continue  # a longer word ("object", "streams")
+        before = data[at - 1] if at else 0
+        if word == b"obj":
+            if data[at - 3 : at] == b"end":
+                return at - 3, position, b"endobj"
+            header = _HEADER.search(data, max(start, at - 80), position)
+            if header is not None and header.end() == position:
+                return header.start(), header.start(), b"next"
+        elif before in _LETTER or before == ord("/"):
+            continue  # "endstream", "startxref", a name
+        elif word == b"stream":
+            return at, position, b"stream"
+        else:
+            return at, at, b"next"
+    return None
+
+
 def _stream(
-    data: bytes, start: int, keyword: re.Match[bytes], last_endstream: int
+    data: bytes, start: int, keyword: int, begin: int, last_endstream: int
 ) -> tuple[bytes, int] | None:
     """A stream object's body with a true ``/Length``, and where the scan goes on.
 
     A direct ``/Length`` is trusted when ``endstream`` follows where it says; otherwise
     the data runs to the next ``endstream``, less the end of line before it.
     """
-    head = data[start : keyword.start()].strip()
+    head = data[start:keyword].strip()
     if not (head.startswith(b"<<") and head.endswith(b">>")):
         return None
-    begin = keyword.end()
     if data.startswith(b"\r\n", begin):
         begin += 2
     elif data.startswith((b"\n", b"\r"), begin):
@@ -177,6 +210,17 @@ def _catalog_trailer(objects: dict[int, _Object]) -> dict[bytes, bytes] | None:
         if _CATALOG.search(objects[num].body) and b"/Pages" in objects[num].body:
             return {b"/Root": b"%d %d R" % (num, objects[num].gen)}
     return None
+
+
+def _lost_contents(objects: dict[int, _Object], trailer: dict[bytes, bytes]) -> bool:
+    """True when a ``/Contents`` entry refers to an object the scan did not keep."""
+    bodies = [o.body[:65536] if o.body.startswith(b"<<") else b"" for o in objects.values()]
+    for body in (*bodies, *trailer.values()):
+        for contents in _CONTENTS.finditer(body):
+            for ref in _REF.finditer(contents.group(1)):
+                if int(ref.group(1)) not in objects:
+                    return True
+    return False
 
 
 def _is_catalog(value: bytes, objects: dict[int, _Object]) -> bool:
