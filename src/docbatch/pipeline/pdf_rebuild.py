@@ -10,11 +10,12 @@ the last ``/Type /Catalog`` object), moves an inline catalog or ``/Info`` dictio
 numbered object and writes the whole again with a fresh cross-reference table.
 
 Only what is in the file is kept. A stream with no ``endstream`` and an object that runs
-into the end of the file are left out, not guessed at (see ``is_truncated`` in
-:mod:`docbatch.pipeline.pdf_repair` for how a copy that lost pages is refused), and a
-file that keeps objects in compressed object streams is not rebuilt: those objects would
-be lost. Every search moves forward through the file, so the work is linear in its size,
-and the counts of objects and trailers looked at are capped.
+into the end of the file are left out, not guessed at; a file in which a page's
+``/Contents`` names such a stream is not rebuilt (the page would read as blank), nor one
+that keeps objects in compressed object streams (those objects would be lost). See
+``is_truncated`` in :mod:`docbatch.pipeline.pdf_repair` for how a copy of a file cut
+short that lost pages is refused. Every search moves forward through the file, so the
+work is linear in its size, and the counts of objects and trailers looked at are capped.
 """
 
 from __future__ import annotations
