@@ -279,6 +279,15 @@ def test_a_short_revision_4_rc4_key_opens_with_the_empty_password_as_in_acrobat(
     assert REPAIRED_WARNING in document.warnings
 
 
+def test_a_pdf_with_no_xref_and_its_catalog_in_the_trailer_reads_as_in_pdf_js():
+    # pdfium, qpdf and pypdf refuse it; pdf.js draws "Adobe tweet" in a fallback font.
+    data = (REAL / "catalog-in-trailer-no-xref.pdf").read_bytes()
+    document, needs_ocr = read_pdf_text_layer(data, ExtractOptions())
+    assert [page.text for page in document.pages] == ["Adobe tweet"]
+    assert needs_ocr == ()
+    assert document.warnings == (REPAIRED_WARNING, TRUNCATED_WARNING)  # no %%EOF
+
+
 def test_a_pdf_needing_a_password_fails_as_encrypted_and_names_the_empty_one():
     data = documents.encrypted_pdf(["Secret."], user_password="s3cret")
     with pytest.raises(EncryptedDocumentError, match="neither the empty password"):

@@ -8,7 +8,7 @@ layer by less text. Text outside the content stream, filled form fields and free
 annotations, is appended to its page as marked lines (:data:`FORM_PREFIX`,
 :data:`ANNOTATION_PREFIX`).
 
-A file pdfium refuses (a damaged cross-reference table, an unknown stream filter, an
+A file pdfium refuses (a damaged or missing cross-reference table, an unknown stream filter, an
 encryption dictionary it rejects) is rewritten by a second engine
 (:func:`docbatch.pipeline.pdf_repair.repair_pdf`) before it is declared corrupt or
 encrypted. pdfium is not thread-safe, not even across documents, so every call into it
@@ -78,7 +78,7 @@ _METADATA_KEYS = {
     "Creator": "creator",
     "Producer": "producer",
 }
-_NOT_REPAIRED = "qpdf and pypdf could not repair it either"
+_NOT_REPAIRED = "qpdf, pypdf and a scan of its objects could not repair it either"
 #: Form field types whose value is text a reader typed or chose.
 _TEXT_FIELDS = frozenset(
     {

@@ -1,4 +1,4 @@
-"""A second opinion for PDFs that pdfium refuses: rewrite them with qpdf or pypdf.
+"""A second opinion for PDFs that pdfium refuses: rewrite them with qpdf, pypdf or a scan.
 
 pdfium is strict where other readers are lenient. Real files that pdf.js and poppler open
 can fail in pdfium: a damaged cross-reference table, a page tree with a direct page
@@ -11,6 +11,9 @@ second engine so that pdfium can read the result:
 2. **pypdf** parses leniently, decodes ``/BrotliDecode`` streams (with the ``brotli``
    package) and writes the objects out again. It also opens RC4 files that qpdf refuses:
    any key length the format allows, and Acrobat's zero-padded short keys of revision 4.
+3. **a scan** of the bytes (:mod:`docbatch.pipeline.pdf_rebuild`) rebuilds files with no
+   cross-reference data that both refuse, such as a catalog written inline in the
+   trailer, as pdf.js does when it indexes a file's objects.
 
 The result is only ever a copy handed back to pdfium; the original bytes are what the
 document's sha256 names. Nothing here raises for a bad file: the caller keeps pdfium's
@@ -67,13 +70,15 @@ def repair_pdf(data: bytes, passwords: Sequence[str] = ()) -> bytes | None:
     engines: list[tuple[str, _Repairer]] = [("qpdf", _with_qpdf), ("pypdf", _with_pypdf)]
     if has_unknown_filters(data):
         engines.reverse()  # qpdf copies streams it cannot decode as they are
+    else:  # the scan copies streams as they are too: last, and not for unknown filters
+        engines.append(("scan", _with_scan))
     for name, repairer in engines:
         try:
             repaired = repairer(data, passwords)
         except Exception as exc:  # any engine failure means "try the next engine"
             log.debug("%s could not rewrite the PDF: %s", name, exc)
             continue
-        if repaired and (not is_truncated(data) or _nothing_lost(data, repaired)):
+        if repaired and (not is_truncated(data) or _nothing_lost(data, repaired, passwords)):
             return repaired
     return None
 
@@ -88,6 +93,7 @@ def _with_qpdf(data: bytes, passwords: Sequence[str]) -> bytes | None:
             with pikepdf.open(io.BytesIO(data), password=password) as pdf:
                 if len(pdf.pages) == 0:
                     return None
+                _make_indirect(pdf, ("/Root", "/Info"))
                 out = io.BytesIO()
                 pdf.save(out)
                 return out.getvalue()
@@ -96,17 +102,55 @@ def _with_qpdf(data: bytes, passwords: Sequence[str]) -> bytes | None:
     return None
 
 
-def _nothing_lost(original: bytes, repaired: bytes) -> bool:
-    """True when ``repaired`` has every page ``original`` declares, each with content."""
+def _make_indirect(pdf: object, keys: Sequence[str]) -> None:
+    """Write trailer entries given inline (``/Root << ... >>``) as objects.
+
+    qpdf reads a catalog written into the trailer and keeps it there when it saves;
+    pdfium refuses a trailer whose ``/Root`` is not a reference.
+    """
+    trailer = pdf.trailer  # type: ignore[attr-defined]
+    for key in keys:
+        value = trailer.get(key)
+        if value is not None and not value.is_indirect:
+            trailer[key] = pdf.make_indirect(value)  # type: ignore[attr-defined]
+
+
+def _with_scan(data: bytes, passwords: Sequence[str]) -> bytes | None:
+    """The file rebuilt from its objects; still encrypted, so pdfium gets the passwords."""
+    from docbatch.pipeline.pdf_rebuild import rebuild_pdf
+
+    return rebuild_pdf(data)
+
+
+def _nothing_lost(original: bytes, repaired: bytes, passwords: Sequence[str]) -> bool:
+    """True when ``repaired`` has every page ``original`` declares, each with content.
+
+    The scan's copy is still encrypted, hence the passwords. A page whose content stream
+    was cut off (a reference to nothing) has no content.
+    """
     import pikepdf
 
-    try:
-        with pikepdf.open(io.BytesIO(repaired)) as pdf:
-            pages = len(pdf.pages)
-            contents = all(page.obj.get("/Contents") is not None for page in pdf.pages)
-    except pikepdf.PdfError:
-        return False
-    return contents and pages >= _declared_pages(original)
+    for password in ("", *passwords):
+        try:
+            with pikepdf.open(io.BytesIO(repaired), password=password) as pdf:
+                pages = len(pdf.pages)
+                contents = all(_has_content(page.obj) for page in pdf.pages)
+        except pikepdf.PasswordError:
+            continue
+        except pikepdf.PdfError:
+            return False
+        return contents and pages >= _declared_pages(original)
+    return False
+
+
+def _has_content(page: object) -> bool:
+    """True when a page's ``/Contents`` is a stream, or an array of streams."""
+    import pikepdf
+
+    contents = page.get("/Contents")  # type: ignore[attr-defined]
+    if isinstance(contents, pikepdf.Array):
+        return len(contents) > 0 and all(isinstance(part, pikepdf.Stream) for part in contents)
+    return isinstance(contents, pikepdf.Stream)
 
 
 def _declared_pages(data: bytes) -> int:
