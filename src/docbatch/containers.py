@@ -1,7 +1,8 @@
 """Containers as documents: a container's members become child documents of its batch.
 
 The extract step of a ZIP file, an e-mail or a PDF calls :func:`children_of` with the
-bytes it read: the members (:func:`docbatch.pipeline.containers.expand`) become
+bytes it read: the members, read by the step's :class:`~docbatch.extraction.Extractor`
+(in the sandbox child for workers, see :mod:`docbatch.expansion`), become
 :class:`~docbatch.store.records.ChildDocument` values that the step's commit stores with
 the container's own result (:mod:`docbatch.store.children`). A child's extract step reads
 its bytes back with :func:`read_member`, from the database by their sha256: a member's
@@ -23,8 +24,9 @@ from docbatch.errors import (
     InputError,
     UnsupportedTypeError,
 )
+from docbatch.extraction import Extractor, InProcessExtractor
 from docbatch.models import ExtractedDocument
-from docbatch.pipeline.containers import DEPTH_WARNING, expand
+from docbatch.pipeline.containers import CONTAINER_TYPES, DEPTH_WARNING
 from docbatch.pipeline.extract_pdf import ATTACHMENTS_KEY
 from docbatch.pipeline.options import PipelineOptions
 from docbatch.pipeline.sniff import PDF
@@ -48,20 +50,31 @@ def child_id(container_id: str, index: int) -> str:
 
 
 def children_of(
-    document: DocumentRecord, data: bytes, extracted: ExtractedDocument, options: PipelineOptions
+    document: DocumentRecord,
+    data: bytes,
+    extracted: ExtractedDocument,
+    options: PipelineOptions,
+    extractor: Extractor | None = None,
 ) -> tuple[ExtractedDocument, tuple[ChildDocument, ...]]:
     """The container's extract output with its warnings, and its members as children.
 
-    A document that is no container has none. A container at the configured depth is
-    not expanded and gets the warning ``container_too_deep``.
+    The members are read by ``extractor`` (in this process when None). A document that
+    is no container has none, and costs no call: a PDF is opened for members only when
+    pdfium counted an embedded file. A container at the configured depth is not expanded
+    and gets the warning ``container_too_deep``.
     """
+    if extracted.mime not in CONTAINER_TYPES:
+        return extracted, ()
     if extracted.mime == PDF and ATTACHMENTS_KEY not in extracted.metadata:
         return extracted, ()  # pdfium, which read the text, found no embedded file
     limits = options.containers
-    expansion = expand(data, extracted.mime, limits, options.extract)
+    too_deep = document.depth >= limits.max_depth
+    expansion = (extractor or InProcessExtractor()).expand(
+        data, extracted.mime, limits, options.extract, keep_bytes=not too_deep
+    )
     warnings = list(expansion.warnings)
     members = expansion.members
-    if members and document.depth >= limits.max_depth:
+    if members and too_deep:
         members, warnings = (), [*warnings, DEPTH_WARNING]
     if warnings:
         kept = [w for w in extracted.warnings if w not in warnings]

@@ -6,7 +6,8 @@ Python interpreter (``python -m docbatch.sandbox``, the equivalent of a ``spawn`
 that caps its own address space with ``RLIMIT_AS``, disables core dumps and then serves
 calls from a fixed table of operations. Nothing is pickled across the boundary: a request
 is one JSON line plus the document's raw bytes on the child's stdin, and a reply is one
-JSON line on its stdout. No temporary file is written.
+JSON line on its stdout. The sandbox itself writes no file (container expansion has its
+operation write members into a folder the caller made: :mod:`docbatch.expansion`).
 
 What can go wrong in the child, and what the caller sees:
 

@@ -3,7 +3,8 @@
 A production ZIP holding a PDF, a DOCX and an e-mail with a PDF attachment is five
 documents of one batch, each with its parent and its path inside the container. Hostile
 ZIP files (a bomb, zip-slip names, 100,000 members) are built here at run time, cheaply,
-and fail inside the caps while the rest of the batch completes.
+and fail inside the caps while the rest of the batch completes. Each test runs with the
+parsers and the expansion in this process and in the sandbox child.
 """
 
 from __future__ import annotations
@@ -29,9 +30,13 @@ pytestmark = pytest.mark.integration
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
 
-@pytest.fixture
-def client(settings: Settings, database_url: str) -> Iterator[Docbatch]:
-    client = Docbatch(settings.model_copy(update={"database_url": database_url, "sandbox": False}))
+@pytest.fixture(params=[False, True], ids=["in-process", "sandbox"])
+def client(
+    settings: Settings, database_url: str, request: pytest.FixtureRequest
+) -> Iterator[Docbatch]:
+    """A client expanding containers in this process, or in the sandbox child."""
+    update = {"database_url": database_url, "sandbox": request.param}
+    client = Docbatch(settings.model_copy(update=update))
     yield client
     client.close()
 

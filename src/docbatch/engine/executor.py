@@ -448,7 +448,9 @@ class StageExecutor:
     ) -> ExtractResult:
         """The extract payload; a container's members go with it as child documents,
         stored by the same commit (so never lost, never counted twice)."""
-        document, children = children_of(work.document, data, extracted, self.options)
+        document, children = children_of(
+            work.document, data, extracted, self.options, self.extractor
+        )
         # Read in ranges (here, or by an earlier run whose ranges are kept): the commit
         # deletes them.
         ranged = 0 < self.ocr_range_pages < (extracted.ocr_pages or 0)

@@ -9,8 +9,10 @@ extract stage: a listing of its members.
 Every read is capped (:class:`ContainerOptions`): the number of members, the bytes one
 member and all of them inflate to, and the compression ratio. Sizes are checked as
 declared before anything is inflated, and again while inflating, in slices, so a ZIP
-bomb or a lying header costs one slice of memory at most. Everything here is pure:
-bytes and options in, values out.
+bomb or a lying header costs one slice of memory at most. Each member is handed to an
+optional ``keep`` function as soon as it is read, so a caller can move its bytes out
+(the sandbox child writes them to a file) and hold one member at a time. Everything here
+is pure: bytes and options in, values out.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
@@ -39,7 +41,9 @@ __all__ = [
     "SKIPPED_WARNING",
     "TOO_MANY_WARNING",
     "Expansion",
+    "Keep",
     "Member",
+    "display_name",
     "expand",
     "read_zip",
 ]
@@ -84,14 +88,23 @@ class Expansion:
     warnings: tuple[str, ...] = ()
 
 
-class _Budget:
-    """The caps of one expansion, and what is left of them."""
+#: What :func:`expand` does with each member as soon as it is read (see ``keep``).
+Keep = Callable[[Member], Member]
 
-    def __init__(self, options: ContainerOptions, member_bytes: int) -> None:
+
+def _as_is(member: Member) -> Member:
+    return member
+
+
+class _Budget:
+    """The caps of one expansion, what is left of them, and where members go."""
+
+    def __init__(self, options: ContainerOptions, member_bytes: int, keep: Keep) -> None:
         self.options = options
         self.member_bytes = member_bytes
         self.left = options.max_total_bytes
         self.skipped = False
+        self.keep = keep
 
     def refusal(self, declared: int, compressed: int | None) -> str:
         """Why a member of ``declared`` bytes (``compressed`` on disk) is not inflated."""
@@ -132,18 +145,25 @@ class _CapError(Exception):
     """A member went past a cap while it was inflated."""
 
 
-def expand(data: bytes, mime: str, options: ContainerOptions, extract: ExtractOptions) -> Expansion:
+def expand(
+    data: bytes,
+    mime: str,
+    options: ContainerOptions,
+    extract: ExtractOptions,
+    keep: Keep = _as_is,
+) -> Expansion:
     """The members of the container ``data`` (of type ``mime``), within the caps.
 
     Not a container type: no members. More members than ``options.max_members``: none,
     with the warning :data:`TOO_MANY_WARNING`. A member over a cap, encrypted or
     unreadable is a :class:`Member` with its error code; the container gets
-    :data:`SKIPPED_WARNING`.
+    :data:`SKIPPED_WARNING`. Each member passes through ``keep`` as soon as it is read,
+    in order, and what ``keep`` returns is what the expansion holds.
     """
     reader = _READERS.get(mime)
     if reader is None:
         return Expansion()
-    budget = _Budget(options, min(extract.max_file_bytes, options.max_total_bytes))
+    budget = _Budget(options, min(extract.max_file_bytes, options.max_total_bytes), keep)
     members = reader(data, budget, extract)
     if members is None:
         return Expansion((), (TOO_MANY_WARNING,))
@@ -158,14 +178,14 @@ def read_zip(data: bytes, options: ExtractOptions) -> ExtractedDocument:
             infos = [info for info in archive.infolist() if not info.is_dir()]
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
         raise CorruptDocumentError(f"ZIP container cannot be read: {exc}") from exc
-    lines = [f"{_clean(i.filename)} ({i.file_size} bytes)" for i in infos[:LISTING_LINES]]
+    lines = [f"{display_name(i.filename)} ({i.file_size} bytes)" for i in infos[:LISTING_LINES]]
     if len(infos) > LISTING_LINES:
         lines.append(f"... and {len(infos) - LISTING_LINES} more members")
     metadata = {"members": str(len(infos))}
     return ExtractedDocument(ZIP, (Page(1, "\n".join(lines)),), metadata)
 
 
-def _clean(name: str) -> str:
+def display_name(name: str) -> str:
     """A member name as display text: no control characters, no terminal escapes."""
     return _CONTROL.sub("?", name)[:500] or "(unnamed)"
 
@@ -184,7 +204,7 @@ def _zip_members(data: bytes, budget: _Budget, extract: ExtractOptions) -> list[
         infos = [info for info in archive.infolist() if not info.is_dir()]
         if len(infos) > budget.options.max_members:
             return None
-        return [_zip_member(archive, info, budget) for info in infos]
+        return [budget.keep(_zip_member(archive, info, budget)) for info in infos]
 
 
 def _declared_count(data: bytes) -> int:
@@ -202,7 +222,7 @@ def _declared_count(data: bytes) -> int:
 
 
 def _zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget) -> Member:
-    name = _clean(info.filename)
+    name = display_name(info.filename)
     if info.flag_bits & 0x1:
         return Member(name, code="encrypted", reason="the ZIP member is encrypted")
     refusal = budget.refusal(info.file_size, info.compress_size)
@@ -236,11 +256,11 @@ def _eml_members(data: bytes, budget: _Budget, extract: ExtractOptions) -> list[
     parts = list(message.iter_attachments())
     if len(parts) > budget.options.max_members:
         return None
-    return [_eml_member(part, index, budget) for index, part in enumerate(parts, 1)]
+    return [budget.keep(_eml_member(part, i, budget)) for i, part in enumerate(parts, 1)]
 
 
 def _eml_member(part: Any, index: int, budget: _Budget) -> Member:
-    name = _clean(part.get_filename() or f"attachment-{index}")
+    name = display_name(part.get_filename() or f"attachment-{index}")
     try:
         if part.get_content_type() == "message/rfc822":
             payload = part.get_payload()
@@ -276,13 +296,13 @@ def _msg_members(data: bytes, budget: _Budget, extract: ExtractOptions) -> list[
         members = []
         for index, attachment in enumerate(attachments, 1):
             raw = getattr(attachment, "longFilename", None) or getattr(attachment, "name", None)
-            name = _clean(str(raw or f"attachment-{index}"))
+            name = display_name(str(raw or f"attachment-{index}"))
             body = getattr(attachment, "data", None)
             if isinstance(body, bytes):
-                members.append(_sized(name, body, budget))
+                members.append(budget.keep(_sized(name, body, budget)))
             else:
                 reason = "an attached Outlook item that is not a file is not expanded"
-                members.append(Member(name, code="unsupported_type", reason=reason))
+                members.append(budget.keep(Member(name, code="unsupported_type", reason=reason)))
         return members
     finally:
         message.close()
@@ -313,13 +333,13 @@ def _pdf_members(data: bytes, budget: _Budget, extract: ExtractOptions) -> list[
             return []
         if len(files) > budget.options.max_members:
             return None
-        return [_pdf_member(str(name), spec, budget) for name, spec in files]
+        return [budget.keep(_pdf_member(str(name), spec, budget)) for name, spec in files]
 
 
 def _pdf_member(raw_name: str, spec: Any, budget: _Budget) -> Member:
     import pikepdf
 
-    name = _clean(str(getattr(spec, "filename", "") or raw_name))
+    name = display_name(str(getattr(spec, "filename", "") or raw_name))
     try:
         stream = spec.get_file().obj
         raw = stream.read_raw_bytes()
