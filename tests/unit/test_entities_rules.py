@@ -80,15 +80,30 @@ def test_regulations_keep_the_full_section() -> None:
     ]
 
 
-def test_statutes_keep_subsections_and_lists() -> None:
+def test_statutes_keep_subsections_and_split_lists() -> None:
     text = (
         "15 U.S.C. § 78j(b), 42 U.S.C. §§ 1981, 1983 et seq.; 28 U.S.C. § 1331, "
         "28 U.S.C.  §  1332(a)(1). Cal. Civ. Code § 1542; N.Y. Gen. Bus. Law § 349(a)."
     )
     assert [m.normalized for m in find_statutes(text)] == [
-        "15 U.S.C. § 78j(b)", "42 U.S.C. §§ 1981, 1983 et seq.", "28 U.S.C. § 1331",
+        "15 U.S.C. § 78j(b)", "42 U.S.C. § 1981", "42 U.S.C. § 1983 et seq.", "28 U.S.C. § 1331",
         "28 U.S.C. § 1332(a)(1)", "Cal. Civ. Code § 1542", "N.Y. Gen. Bus. Law § 349(a)",
     ]  # fmt: skip
+
+
+def test_listed_sections_are_one_provision_each_and_no_bare_state_section() -> None:
+    text = "38 U.S.C. §§ 1155, 5107(b); 38 C.F.R. §§ 3.102, 4.1-4.10, 4.130, Diagnostic Code"
+    assert [m.normalized for m in find_statutes(text)] == [
+        "38 U.S.C. § 1155", "38 U.S.C. § 5107(b)",
+    ]  # fmt: skip
+    found = find_regulations(text)
+    assert [m.normalized for m in found] == [
+        "38 C.F.R. § 3.102", "38 C.F.R. § 4.1-4.10", "38 C.F.R. § 4.130",
+    ]  # fmt: skip
+    assert [text[m.start : m.end] for m in found] == ["38 C.F.R. §§ 3.102", "4.1-4.10", "4.130"]
+    assert [m.normalized for m in find_statutes("42 U.S.C. §§ 2000cc-2000cc-5.")] == [
+        "42 U.S.C. §§ 2000cc-2000cc-5"
+    ]
 
 
 STATE_CODES = [

@@ -103,7 +103,10 @@ def find_citations(text: str, *, use_hyperscan: bool = True) -> CitationScan:
     tokenizer = citation_tokenizer(use_hyperscan)
     # eyecite can return a citation after a later one (when a case name ran back into
     # the previous citation); resolution and our fixes both need text order.
-    citations = sorted(eyecite.get_citations(text, tokenizer=tokenizer), key=lambda c: c.span())
+    citations = sorted(
+        (c for c in eyecite.get_citations(text, tokenizer=tokenizer) if not _page_marker(text, c)),
+        key=lambda c: c.span(),
+    )
     resolved = _resolved_targets(eyecite.resolve_citations(citations))
     starts = [c.span()[0] for c in citations]
     fixes = _fixed_case_metadata(text, citations, starts)
@@ -131,6 +134,15 @@ def find_citations(text: str, *, use_hyperscan: bool = True) -> CitationScan:
         if mention is not None:
             mentions.append(mention)
     return CitationScan(mentions=mentions, case_name_spans=names)
+
+
+def _page_marker(text: str, citation: Any) -> bool:
+    """A reporter's page break printed in the text ("[590 F.Supp.3d 855]") is where the
+    document itself continues in print, not a case it cites."""
+    start, end = citation.span()
+    return text[max(0, start - 2) : start].strip().endswith("[") and text[end : end + 2].strip(
+        " "
+    ).startswith("]")
 
 
 def _resolved_targets(resolutions: Any) -> dict[int, Any]:

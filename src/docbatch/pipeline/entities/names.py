@@ -49,6 +49,8 @@ LEADING_NOISE: frozenset[str] = frozenset(
         "meanwhile", "thus", "here", "because", "although", "when", "after", "before",
         "since", "moreover", "accordingly", "nor", "neither", "both", "each", "where",
         "while", "whether", "if", "as", "at", "judge", "justice", "mr.", "ms.", "mrs.", "dr.",
+        "intervenor", "intervenors", "defendant-intervenor", "defendant-intervenors",
+        "plaintiff-intervenor", "plaintiff-intervenors",
     }
 )  # fmt: skip
 

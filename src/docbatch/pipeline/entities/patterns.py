@@ -17,6 +17,7 @@ __all__ = ["find_case_numbers", "find_court_rules", "find_regulations", "find_st
 
 _NUMBER = (
     r"(?:\d{1,2}[:-])?\d{2,4}-[A-Za-z]{1,4}-\d{2,6}(?:-[A-Z]{1,5})*"  # 1:23-cv-04567-JMF, 2-15-cv-1
+    r"|(?:\d{1,2}:)?\d{2}(?:cv|CV|cr|CR|mc|MC)\d{3,6}"  # no hyphens: 1:20CV457, 94cv00385
     r"|\d{2}[A-Z]\d{2}(?:-[A-Z0-9]{2,6}){2,3}"  # Indiana: 49S00-0308-DP-392
     r"|\d{4}-[A-Z]{2}\d{4,6}|[A-Z]{2}\d{5,7}"  # Missouri: 1711-CC00064, ED108783
     r"|\d{2,4}-\d{1,7}(?:-\d{2,7})?(?:-[A-Z]{1,5})?"  # 21-1234, 2017-03-1235
@@ -41,6 +42,7 @@ _NOT_A_CASE = re.compile(
 #: A federal docket number is unmistakable even without "No.".
 _BARE_FEDERAL = re.compile(
     r"(?<![\w:-])\d{1,2}:\d{2}-(?:cv|cr|mc|md|bk|mj|ap)-\d{3,6}(?:-[A-Z]{2,5})*\b"
+    r"|(?<![\w:-])\d{1,2}:\d{2}(?:cv|CV|cr|CR)\d{3,6}\b"  # "1:20CV457"
 )
 _PUBLIC_LAW = re.compile(r"(?:Pub\.\s?L\.|L\.)\s*$")
 
@@ -137,7 +139,7 @@ _CODE_AFTER = re.compile(
 #: violation of § 565.253". Only a chapter.section number (a dot) is read this way; a bare
 #: "§ 1983" is too often a short form of a federal section named before.
 _BARE_STATE_SECTION = re.compile(
-    r"(?<![\w.])(?<!C\.F\.R\.[ ])(?<!CFR[ ])§[ \t]*"
+    r"(?<![\w.§])(?<!C\.F\.R\.[ ])(?<!CFR[ ])§[ \t]*"
     r"(?P<sec>\d{1,4}\.\d{1,4}(?:\([a-zA-Z0-9]{1,5}\))*)"
     r"(?![\w\-]|\.\w)"
     r"(?!,?\s+(?:RSMo|R\.\s?S\.\s?Mo\.))"
@@ -254,8 +256,14 @@ def find_regulations(text: str) -> list[RawMention]:
         if match["vol"]:
             normalized = f"{match['vol']} Fed. Reg. {match['page']}"
         else:
-            mark = "pt." if match["part"] else _mark(match["mark"], match["sec"])
-            normalized = f"{match['title']} C.F.R. {mark} {_sections(match['sec'])}"
+            if not match["part"]:
+                spans = _listed_sections(match, "sec")
+                mark = _mark(match["mark"], match["sec"])
+                code = f"{match['title']} C.F.R."
+                found += [_listed(EntityType.REGULATION, match, code, spans, index, mark, 0.95, {})
+                          for index in range(len(spans))]  # fmt: skip
+                continue
+            normalized = f"{match['title']} C.F.R. pt. {_sections(match['sec'])}"
         found.append(_mention(EntityType.REGULATION, text, match, normalized, 0.95))
     return found
 
@@ -267,19 +275,15 @@ def find_statutes(text: str) -> list[RawMention]:
     for match in _STATUTE.finditer(text):
         if match["initials"]:
             code = " ".join(match["initials"].split())
-            sections = match["isec"] or match["bare"]
-            mark = _mark(match["imark"], sections)
+            group = "isec" if match["isec"] else "bare"
         else:
             code = f"{match['title']} U.S.C." if match["title"] else " ".join(match["code"].split())
-            sections, mark = match["sec"], _mark(match["mark"], match["sec"])
-        normalized = f"{code} {mark} {_sections(sections)}"
-        code = code.rstrip(",")
-        if match["seq"]:
-            normalized += " et seq."
+            group = "sec"
         confidence = 0.95 if match["title"] else 0.8
-        found.append(
-            _mention(EntityType.STATUTE, text, match, normalized, confidence, {"code": code})
-        )
+        spans = _listed_sections(match, group)
+        mark = _mark(match["imark"] if match["initials"] else match["mark"], match[group])
+        found += [_listed(EntityType.STATUTE, match, code, spans, index, mark, confidence,
+                          {"code": code.rstrip(",")}) for index in range(len(spans))]  # fmt: skip
     taken = [(m.start, m.end) for m in found]
     for match in _CODE_AFTER.finditer(text):
         if any(match.start() < end and start < match.end() for start, end in taken):
@@ -294,6 +298,42 @@ def find_statutes(text: str) -> list[RawMention]:
         normalized = f"§ {_sections(match['sec'])}"
         found.append(_mention(EntityType.STATUTE, text, match, normalized, 0.7, {"code": ""}))
     return found
+
+
+#: One section of a list ("§§ 1155, 5107(b)"); a range ("§§ 4.1-4.10") stays whole.
+_LISTED_SECTION = re.compile(rf"{_SECTION_NO}(?:\s*(?:-|\u2013|to)\s*{_SECTION_NO})?")
+
+
+def _listed_sections(match: re.Match[str], group: str) -> list[tuple[int, int]]:
+    """The spans of the sections a citation lists, each its own provision: a lawyer looks
+    up "§ 5107(b)", not "§§ 1155, 5107(b)"."""
+    offset = match.start(group)
+    return [(offset + part.start(), offset + part.end())
+            for part in _LISTED_SECTION.finditer(match[group])]  # fmt: skip
+
+
+def _listed(
+    kind: EntityType,
+    match: re.Match[str],
+    code: str,
+    spans: list[tuple[int, int]],
+    index: int,
+    mark: str,
+    confidence: float,
+    attributes: dict[str, str],
+) -> RawMention:
+    """The ``index``-th section of a list as its own mention; the first keeps the code before
+    it in its span, the last any "et seq." after it. A lone section keeps the mark written."""
+    text = match.string
+    first, last = index == 0, index == len(spans) - 1
+    start = match.start() if first else spans[index][0]
+    seq = "seq" in match.re.groupindex and bool(match["seq"])
+    end = match.end() if last and seq else spans[index][1]
+    mark = mark if len(spans) == 1 else "§"
+    normalized = f"{code} {mark} {_sections(text[spans[index][0] : spans[index][1]])}"
+    if last and seq:
+        normalized += " et seq."
+    return RawMention(kind, start, end, text[start:end], normalized, confidence, attributes)
 
 
 def _mark(mark: str | None, sections: str) -> str:

@@ -36,19 +36,28 @@ __all__ = ["HEADING_CHARS", "mark_roles"]
 #: A document's heading (its court, caption and date) is within this many characters.
 HEADING_CHARS = 2500
 
-_WORD = r"(?:[A-Z][a-z]+(?:[-'\u2019][A-Z][a-z]+)?|[A-Z]{2,}(?:[-'\u2019][A-Z]{2,})?)"
+_WORD = (
+    r"(?:[A-Z]['\u2019](?=[A-Z]))?"  # "O'Connor", "O'CONNOR"
+    r"(?:[A-Z][a-z]+(?:[-'\u2019][A-Z][a-z]+)?|[A-Z]{2,}(?:[-'\u2019][A-Z]{2,})?)"
+)
 _NAME = (
     rf"(?:(?:{_WORD}|[A-Z]\.)[ ]){{0,3}}(?:Ste?\.[ ])?{_WORD}"
     r"(?:,?[ ](?:Jr\.|Sr\.|JR\.|SR\.|II|III|IV)(?![\w]))?"
 )
 _ONE_TITLE = (
     r"(?:Chief[ ]Justice|Justice|Chief[ ]Judge|(?:Senior[ ])?(?:Circuit|District|Magistrate"
-    r"|Bankruptcy)[ ]Judge|Judge|C\.[ ]?J\.|P\.[ ]?J\.|J\.)"
+    r"|Bankruptcy)[ ]Judge|Judge|C\.[ ]?J\.|P\.[ ]?J\.|J\.|{boards}[ ]Judge|Board[ ]Member)"
+).format(boards=r"(?:(?:Appellate[ ])?Immigration|Administrative[ ]Law|Veterans[ ]Law)")
+#: The titles after a panel list; an agency's board ("PAULEY, GUENDELSBERGER, and KENDALL
+#: CLARK, Board Members"; "WILSON and GORMAN, Appellate Immigration Judges") as a court's.
+_TITLES = (
+    r"(?:JJ\.|(?:Senior[ ])?(?:Circuit[ ]|District[ ])?Judges|Justices|Board[ ]Members"
+    r"|(?:(?:Appellate[ ])?Immigration|Administrative[ ]Law|Veterans[ ]Law)[ ]Judges)"
 )
-_TITLES = r"(?:JJ\.|(?:Senior[ ])?(?:Circuit[ ]|District[ ])?Judges|Justices)"
 _SINGLE_JUDGE = re.compile(rf"(?<![\w.,])(?P<name>{_NAME}),[ ]{_ONE_TITLE}(?![\w])")
 _JUDGE_LIST = re.compile(
-    rf"(?<![\w.])(?P<names>{_NAME}(?:,[ ]{_NAME})*,?[ ](?:and|AND)[ ]{_NAME}),[ ]{_TITLES}(?![\w])"
+    rf"(?<![\w.])(?P<names>{_NAME}(?:,[ ]{_NAME})*,?[ ](?:and|AND)[ ]{_NAME}),[ \t]*\n?[ \t]*"
+    rf"{_TITLES}(?![\w])"
 )
 #: A letter's note of the panel that heard the case: "(Arg. & Sub. \u2013 Jan. 12, 2023—Smith
 #: Wollman and Loken)", surnames often without commas and broken over lines.
