@@ -3,7 +3,8 @@
 A container's children are stored by the commit of its extract step, with the batch's
 total, so a worker killed before that commit leaves nothing (the step runs again and
 stores them once) and one killed after it leaves pending children that the reconciler
-sends. Each ZIP here holds a whole generated corpus, so its expansion (inflating,
+sends. It runs with the parser sandbox off and on (expansion then runs in the sandbox
+child, see docbatch.expansion). Each ZIP here holds a whole generated corpus, so its expansion (inflating,
 hashing, inserting rows and blobs) is long enough for the kills to land inside it.
 """
 
@@ -52,10 +53,14 @@ def _expanding(cluster: ChaosCluster, batch_id: str) -> bool:
         )
 
 
+@pytest.mark.parametrize("sandbox", [False, True], ids=["in-process", "sandboxed"])
 def test_killing_workers_while_they_expand_containers_loses_and_duplicates_no_child(
-    cluster: ChaosCluster, size: Size, seed: int
+    cluster: ChaosCluster, size: Size, seed: int, sandbox: bool
 ) -> None:
     rng = random.Random(seed)
+    # Sandboxed, the members come back from the parser child as files in a scratch
+    # folder; the kills then also land while the child writes or the parent reads them.
+    cluster.configure(sandbox=sandbox)
     folder, members = _containers(cluster, size, seed)
     cluster.start_workers()
     batch = cluster.submit(folder)
@@ -66,6 +71,8 @@ def test_killing_workers_while_they_expand_containers_loses_and_duplicates_no_ch
             time.sleep(rng.uniform(0.0, 0.2))
             kills += cluster.kill_children() > 0
             time.sleep(1.0)  # the pool restarts; the container's lease then expires
+        elif cluster.client.get_batch(batch.id).state.terminal:
+            break  # every container expanded: no kill can land inside one any more
         else:
             time.sleep(0.02)
     assert kills >= 1, "no kill landed while a container was being expanded"
