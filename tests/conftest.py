@@ -33,6 +33,20 @@ RABBITMQ_TEST_URL = os.environ.get(
 GOLDEN_DIR = Path(__file__).parent / "golden"
 
 
+#: Test folders whose tests measure time or inject timed faults: marked ``serial``, they
+#: run after the parallel part of ``.ci/run``, alone on the machine.
+SERIAL_FOLDERS = ("chaos", "bench")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests of :data:`SERIAL_FOLDERS` ``serial``."""
+    root = Path(__file__).parent
+    for item in items:
+        relative = Path(str(item.path)).relative_to(root) if root in item.path.parents else None
+        if relative is not None and relative.parts[0] in SERIAL_FOLDERS:
+            item.add_marker(pytest.mark.serial)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--regen-golden",

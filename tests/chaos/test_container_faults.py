@@ -4,8 +4,9 @@ A container's children are stored by the commit of its extract step, with the ba
 total, so a worker killed before that commit leaves nothing (the step runs again and
 stores them once) and one killed after it leaves pending children that the reconciler
 sends. It runs with the parser sandbox off and on (expansion then runs in the sandbox
-child, see docbatch.expansion). Each ZIP here holds a whole generated corpus, so its expansion (inflating,
-hashing, inserting rows and blobs) is long enough for the kills to land inside it.
+child, see docbatch.expansion). Each ZIP here holds a whole generated corpus, so its
+expansion (inflating, hashing, inserting rows and blobs) is long enough for the kills to
+land inside it.
 """
 
 from __future__ import annotations
