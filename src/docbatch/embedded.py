@@ -317,17 +317,9 @@ def discover_embedded(settings: Settings) -> Settings | None:
         pid, redis_url, broker_url = int(record["pid"]), record["redis_url"], record["broker_url"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    import psutil  # only here: the embedded start does not pay for it
+
     socket = Path(str(redis_url).removeprefix("unix://"))
-    if not socket.exists() or not _alive(pid):
+    if not socket.exists() or not psutil.pid_exists(pid):
         return None
     return settings.model_copy(update={"redis_url": redis_url, "broker_url": broker_url})
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -27,6 +27,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import psutil
+
 from docbatch.errors import ResourceError
 from docbatch.pipeline.containers import (
     SKIPPED_WARNING,
@@ -225,20 +227,8 @@ def sweep_scratch(root: Path) -> int:
     for name in names:
         owner, _, rest = name.rpartition("-")
         found_host, _, pid = owner.rpartition("-")
-        if found_host != host or not pid.isdigit() or not rest or _alive(int(pid)):
+        if found_host != host or not pid.isdigit() or not rest or psutil.pid_exists(int(pid)):
             continue
         shutil.rmtree(root / name, ignore_errors=True)
         removed += 1
     return removed
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -216,10 +216,8 @@ class OcrRangeStore:
                 done = connection.execute(
                     sa.update(OCR_RANGES)
                     .where(
-                        OCR_RANGES.c.document_id == document_id,
-                        OCR_RANGES.c.number == number,
+                        *_unread(document_id, number),
                         OCR_RANGES.c.owner == owner,
-                        OCR_RANGES.c.result.is_(None),
                         OCR_RANGES.c.lease_expires_at > now,
                     )
                     .values(lease_expires_at=now + timedelta(seconds=lease_seconds))
@@ -237,11 +235,7 @@ class OcrRangeStore:
         def work(connection: Connection) -> bool:
             done = connection.execute(
                 sa.update(OCR_RANGES)
-                .where(
-                    OCR_RANGES.c.document_id == document_id,
-                    OCR_RANGES.c.number == number,
-                    OCR_RANGES.c.result.is_(None),
-                )
+                .where(*_unread(document_id, number))
                 .values(result=result, finished_at=self.clock(), owner=None, lease_expires_at=None)
             )
             return bool(done.rowcount)
@@ -254,12 +248,7 @@ class OcrRangeStore:
         def work(connection: Connection) -> bool:
             done = connection.execute(
                 sa.update(OCR_RANGES)
-                .where(
-                    OCR_RANGES.c.document_id == document_id,
-                    OCR_RANGES.c.number == number,
-                    OCR_RANGES.c.owner == owner,
-                    OCR_RANGES.c.result.is_(None),
-                )
+                .where(*_unread(document_id, number), OCR_RANGES.c.owner == owner)
                 .values(
                     owner=None,
                     lease_expires_at=None,
@@ -316,6 +305,15 @@ class OcrRangeStore:
                 .order_by(OCR_RANGES.c.number)
             )
         )
+
+
+def _unread(document_id: str, number: int) -> list[Any]:
+    """WHERE conditions: range ``number`` of the document, not read yet."""
+    return [
+        OCR_RANGES.c.document_id == document_id,
+        OCR_RANGES.c.number == number,
+        OCR_RANGES.c.result.is_(None),
+    ]
 
 
 def _state(row: Any, now: datetime) -> RangeState:
