@@ -117,7 +117,7 @@ def test_an_expired_lease_is_re_sent_once_per_window(client: Docbatch) -> None:
     assert [counts["expired"] for counts in passes] == [1, 0, 0]
     assert _drain(client) == [("extract", (first,), "normal")]
     # Once the window is over (its marker gone), the document is re-sent again.
-    runtime.get("redis").delete(f"{client.settings.key_prefix}:resent:{first}:extract")
+    runtime.redis.delete(f"{client.settings.key_prefix}:resent:{first}:extract")
     assert reconcile_once(client.app, runtime, now=after_lease)["expired"] == 1
     assert _drain(client) == [("extract", (first,), "normal")]
 
