@@ -50,7 +50,7 @@ def _check(probe: Callable[[], object]) -> str:
 @health_router.get("/healthz", response_model=Health, responses={503: {"model": Health}})
 def healthz(request: Request) -> JSONResponse:
     """Database and Redis reachability; 503 when a configured one is down."""
-    client = request.app.state.client
+    client: Docbatch = request.app.state.client
 
     def database() -> None:
         with client.database.engine.connect() as connection:
