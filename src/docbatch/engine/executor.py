@@ -406,7 +406,7 @@ class StageExecutor:
     # -- computing one stage ----------------------------------------------------------
 
     def _compute(self, work: DocumentStep, stage: Stage, allow_ocr: bool) -> tuple[Any, bool]:
-        """The stage's result for :meth:`Repository.complete_stage`, and if it was cached.
+        """The stage's result for :meth:`Repository.complete_many`, and if it was cached.
 
         Returns ``(None, False)`` when extraction needs OCR that this step may not run.
         """
