@@ -38,7 +38,9 @@ def apply_variant(executor: Any, variant: str) -> Any:
     return executor
 
 
-_build_executor = WorkerRuntime.executor.func
+# The runtime's public ``executor`` property returns the cached ``_executor``: wrap its
+# builder, so the fork check stays the runtime's own.
+_build_executor = WorkerRuntime._executor.func
 
 
 def _variant_executor(self: WorkerRuntime) -> Any:
@@ -46,7 +48,7 @@ def _variant_executor(self: WorkerRuntime) -> Any:
 
 
 _patched = cached_property(_variant_executor)
-_patched.__set_name__(WorkerRuntime, "executor")
-WorkerRuntime.executor = _patched  # type: ignore[method-assign,assignment]
+_patched.__set_name__(WorkerRuntime, "_executor")
+WorkerRuntime._executor = _patched  # type: ignore[method-assign,assignment]
 
 app = create_app(Settings.from_env())

@@ -324,8 +324,10 @@ class StageCache:
         that missed (at ``claim.first`` or after it, in the order of ``versions``), in
         the same round trip.
 
-        The claim works as :meth:`claim_computation`'s. If Redis is unreachable, the
-        caller gets the claim: everyone computes, nobody waits.
+        The first owner to claim an entry holds it for ``claim.ttl`` seconds (SET NX
+        EX); the same owner claiming again (a redelivered task) holds it again, another
+        one is told the stage is contended and waits with :meth:`wait_for`. If Redis is
+        unreachable, the caller gets the claim: everyone computes, nobody waits.
         """
         return self.look_up_many([(sha256, claim)], versions)[0]
 
@@ -394,14 +396,6 @@ class StageCache:
             return Lookup({})
         return Lookup({}, HeldClaim(claim.first, sha256, versions[claim.first], claim.owner))
 
-    def get(self, stage: Stage, sha256: str, version: str) -> Any | None:
-        """The cached output of one stage, or None on a miss."""
-        return self.get_many(sha256, {stage: version}).get(stage)
-
-    def put(self, stage: Stage, sha256: str, version: str, value: Any) -> bool:
-        """Cache one stage output; False if Redis was unreachable (nothing is lost)."""
-        return self.put_many([CacheItem(stage, sha256, version, value)])
-
     def put_many(
         self,
         items: Iterable[CacheItem | tuple[Stage, str, str, Any]],
@@ -453,24 +447,6 @@ class StageCache:
             if stage_name in _STAGE_NAMES and kind in ("hits", "misses"):
                 counts.setdefault(Stage(stage_name), {})[kind] = int(value)
         return {stage: CacheStats(**figures) for stage, figures in counts.items()}
-
-    def claim_computation(
-        self, stage: Stage, sha256: str, version: str, owner: str, ttl: int
-    ) -> bool:
-        """Claim the right to compute one entry; True if ``owner`` should compute it.
-
-        The first caller wins for ``ttl`` seconds (SET NX EX); the same owner claiming
-        again (a redelivered task) wins again. Losers call :meth:`wait_for`. If Redis is
-        unreachable everyone computes: duplicate work, never a stall.
-        """
-        key = self._keys.claim(stage, sha256, version)
-        try:
-            if self._client.set(key, owner, nx=True, ex=ttl):
-                return True
-            return bool(self._client.get(key) == owner.encode())
-        except REDIS_OUTAGE_ERRORS as exc:
-            self._outage.failed(exc)
-            return True
 
     def release_claim(self, stage: Stage, sha256: str, version: str, owner: str) -> bool:
         """Give up a claim (the computation failed) so waiters stop waiting at once.

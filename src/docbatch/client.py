@@ -14,13 +14,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docbatch.errors import ConfigError, NotFoundError
 from docbatch.ingest import DocumentSource, collect_sources, load_manifest
 from docbatch.priority import Priority
 from docbatch.settings import Settings
 from docbatch.store.records import BatchRecord, NewDocument
+
+if TYPE_CHECKING:
+    from celery import Celery
+    from redis import Redis
+
+    from docbatch.reporting import BatchStatus, RedisProgressSink
+    from docbatch.store.db import Database
+    from docbatch.store.records import DocumentRecord
+    from docbatch.store.repository import Repository
+    from docbatch.store.search import SearchIndex
 
 __all__ = ["Docbatch", "Sources"]
 
@@ -71,7 +81,7 @@ class Docbatch:
     # -- resources --------------------------------------------------------------------
 
     @cached_property
-    def database(self) -> Any:
+    def database(self) -> Database:
         """The SQL database (migrated to the latest schema on first use)."""
         from docbatch.store.db import Database, SessionLimits
 
@@ -84,14 +94,14 @@ class Docbatch:
         )
 
     @cached_property
-    def repo(self) -> Any:
+    def repo(self) -> Repository:
         """The repository over :attr:`database`."""
         from docbatch.store.repository import Repository
 
         return Repository(self.database, lease_seconds=self.settings.lease_seconds)
 
     @cached_property
-    def redis(self) -> Any:
+    def redis(self) -> Redis | None:
         """A Redis client, or None when no Redis is configured."""
         from docbatch.redis_keys import redis_client, redis_url_for
 
@@ -99,21 +109,21 @@ class Docbatch:
         return redis_client(url) if url else None
 
     @cached_property
-    def search_index(self) -> Any:
+    def search_index(self) -> SearchIndex:
         """Full-text search, entity look-up and the citation graph over the database."""
         from docbatch.store.search import SearchIndex
 
         return SearchIndex(self.database)
 
     @cached_property
-    def app(self) -> Any:
+    def app(self) -> Celery:
         """The Celery app (needs a broker URL)."""
         from docbatch.worker.app import create_app
 
         return create_app(self.settings)
 
     @cached_property
-    def progress(self) -> Any:
+    def progress(self) -> RedisProgressSink | None:
         """The Redis progress tracker, or None without Redis."""
         from docbatch.reporting import RedisProgressSink
 
@@ -273,7 +283,7 @@ class Docbatch:
             raise NotFoundError(f"no batch with id {batch_id!r}")
         return batch
 
-    def get_document(self, document_id: str) -> Any:
+    def get_document(self, document_id: str) -> DocumentRecord:
         """The document whose id is ``document_id`` or starts with it
         (a :class:`~docbatch.store.records.DocumentRecord`)."""
         return self.repo.get_document(self.repo.resolve_document_id(document_id))
@@ -293,7 +303,7 @@ class Docbatch:
                 self.progress.rebuild(related, self.repo)
         return batch
 
-    def status(self, batch_id: str) -> Any:
+    def status(self, batch_id: str) -> BatchStatus:
         """Progress of a batch: from Redis when available, else from the database."""
         from docbatch.reporting import batch_status
 

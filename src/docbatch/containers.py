@@ -15,7 +15,7 @@ import hashlib
 import uuid
 from dataclasses import replace
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING
 
 from docbatch.errors import (
     CorruptDocumentError,
@@ -31,6 +31,9 @@ from docbatch.pipeline.extract_pdf import ATTACHMENTS_KEY
 from docbatch.pipeline.options import PipelineOptions
 from docbatch.pipeline.sniff import PDF
 from docbatch.store.records import ChildDocument, DocumentRecord
+
+if TYPE_CHECKING:
+    from docbatch.store.repository import Repository
 
 __all__ = ["child_id", "children_of", "read_member"]
 
@@ -96,7 +99,7 @@ def children_of(
     return extracted, children
 
 
-def read_member(repo: Any, document: DocumentRecord, max_bytes: int) -> tuple[bytes, str]:
+def read_member(repo: Repository, document: DocumentRecord, max_bytes: int) -> tuple[bytes, str]:
     """A child document's bytes and their sha256, read back from the database.
 
     A member the container could not give (encrypted, over a cap, corrupt) raises its

@@ -12,11 +12,14 @@ import csv
 import json
 import re
 from collections.abc import Iterator
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from docbatch.errors import ConfigError, public_reason
 from docbatch.models import EntityType, Mention, Relationship, to_dict
 from docbatch.store.records import BatchRecord, DocumentRecord
+
+if TYPE_CHECKING:
+    from docbatch.store.repository import Repository
 
 __all__ = ["EXPORT_FORMATS", "EXPORT_KINDS", "export_records"]
 
@@ -40,14 +43,14 @@ _CSV_COLUMNS = {
 }  # fmt: skip
 
 
-def _batches(repo: Any, batch_id: str | None, project: str | None) -> list[BatchRecord]:
+def _batches(repo: Repository, batch_id: str | None, project: str | None) -> list[BatchRecord]:
     if batch_id is not None:
         return [repo.get_batch(batch_id)]
-    batches: list[BatchRecord] = repo.list_batches(limit=1_000_000, project=project)
+    batches = repo.list_batches(limit=1_000_000, project=project)
     return sorted(batches, key=lambda b: (b.created_at, b.id))
 
 
-def _documents(repo: Any, batches: list[BatchRecord]) -> Iterator[DocumentRecord]:
+def _documents(repo: Repository, batches: list[BatchRecord]) -> Iterator[DocumentRecord]:
     for batch in batches:
         offset = 0
         while True:
@@ -58,7 +61,7 @@ def _documents(repo: Any, batches: list[BatchRecord]) -> Iterator[DocumentRecord
             offset += _PAGE
 
 
-def document_record(repo: Any, doc: DocumentRecord) -> dict[str, Any]:
+def document_record(repo: Repository, doc: DocumentRecord) -> dict[str, Any]:
     """Everything stored about one document, JSON-ready."""
     error = None
     if doc.error_category:
@@ -118,7 +121,7 @@ def _flat_document(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _entities(repo: Any, project: str | None) -> Iterator[dict[str, Any]]:
+def _entities(repo: Repository, project: str | None) -> Iterator[dict[str, Any]]:
     project_id = repo.ensure_project(project or "default")
     for entity in repo.project_entities(project_id, list(EntityType)):
         item = to_dict(entity)
@@ -126,7 +129,7 @@ def _entities(repo: Any, project: str | None) -> Iterator[dict[str, Any]]:
         yield item
 
 
-def _relationships(repo: Any, batches: list[BatchRecord]) -> Iterator[dict[str, Any]]:
+def _relationships(repo: Repository, batches: list[BatchRecord]) -> Iterator[dict[str, Any]]:
     """Edges merged over documents, each end with its type and name, weights summed.
 
     Each piece of evidence names the document (id and path), the chunk, its page and the
@@ -267,7 +270,7 @@ def sentence_around(text: str, start: int, end: int) -> str:
 class _Evidence:
     """The evidence items of one document's edges: chunk, page and the sentence quoted."""
 
-    def __init__(self, repo: Any, doc: DocumentRecord) -> None:
+    def __init__(self, repo: Repository, doc: DocumentRecord) -> None:
         self.doc = doc
         self.chunks = {chunk.index: chunk for chunk in repo.document_chunks(doc.id)}
         self.mentions: dict[tuple[str, int], Mention] = {}
@@ -300,7 +303,7 @@ class _Evidence:
 
 
 def export_records(
-    repo: Any,
+    repo: Repository,
     handle: TextIO,
     *,
     what: str = "documents",

@@ -27,10 +27,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from docbatch.models import CanonicalEntity, Mention
 from docbatch.pipeline.resolve import DEFAULT_THRESHOLDS
+
+if TYPE_CHECKING:
+    from docbatch.store.repository import Repository
 
 __all__ = ["KnownEntityIndex"]
 
@@ -52,7 +55,7 @@ class KnownEntityIndex:
 
     def __init__(
         self,
-        repo: Any,
+        repo: Repository,
         clock: Callable[[], datetime] = _utcnow,
         refresh_seconds: float = REFRESH_SECONDS,
     ) -> None:

@@ -32,10 +32,15 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docbatch.models import TERMINAL_DOCUMENT_STATES
 from docbatch.redis_keys import REDIS_OUTAGE_ERRORS, OutageLog, RedisKeys, as_text
+
+if TYPE_CHECKING:
+    import redis
+
+    from docbatch.settings import Settings
 
 __all__ = [
     "BUCKET_TTL_SECONDS",
@@ -90,7 +95,7 @@ class MetricsRecorder:
 
     def __init__(
         self,
-        client: Any,
+        client: redis.Redis,
         prefix: str,
         *,
         ttl: int = BUCKET_TTL_SECONDS,
@@ -273,7 +278,7 @@ def latency_quantile(fields: Mapping[str, int], stage: str, q: float) -> float |
 class MetricsReader:
     """Range queries over the per-minute buckets and the running totals."""
 
-    def __init__(self, client: Any, prefix: str) -> None:
+    def __init__(self, client: redis.Redis, prefix: str) -> None:
         self._client = client
         self._keys = RedisKeys(prefix)
 
@@ -338,7 +343,7 @@ def queue_depths(
     return _redis_depths(broker_url, prefix, names)
 
 
-def settings_queue_depths(settings: Any) -> dict[tuple[str, str], int]:
+def settings_queue_depths(settings: Settings) -> dict[tuple[str, str], int]:
     """:func:`queue_depths` of the broker configured in ``settings`` (empty without one)."""
     url = settings.broker_url or settings.redis_url
     if not url:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import (
@@ -25,6 +25,9 @@ from prometheus_client.registry import Collector
 
 from docbatch.metrics import LATENCY_BOUNDS, MetricsReader
 from docbatch.models import TERMINAL_DOCUMENT_STATES, Stage
+
+if TYPE_CHECKING:
+    from docbatch.store.repository import Repository
 
 __all__ = ["ClusterCollector", "render_metrics"]
 
@@ -42,7 +45,7 @@ class ClusterCollector(Collector):
 
     def __init__(
         self,
-        repo: Any | None,
+        repo: Repository | None,
         reader: MetricsReader | None,
         depths: QueueDepths | None = None,
     ) -> None:
@@ -88,8 +91,8 @@ class ClusterCollector(Collector):
         )
         in_flight.add_metric([], totals.in_flight)
         batches = GaugeMetricFamily("docbatch_batches", "Batches per state", labels=["state"])
-        for state, count in sorted(totals.batches.items()):
-            batches.add_metric([state], count)
+        for batch_state, count in sorted(totals.batches.items()):
+            batches.add_metric([batch_state], count)
         return [documents, pages, in_flight, batches]
 
     def _redis(self) -> list[Metric]:

@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, Group, RenderableType
 from rich.live import Live
@@ -25,6 +25,13 @@ from rich.table import Table
 from rich.text import Text
 
 from docbatch.terminal_text import safe_text
+
+if TYPE_CHECKING:
+    from celery import Celery
+
+    from docbatch.client import Docbatch
+    from docbatch.reporting import RedisProgressSink
+    from docbatch.store.records import BatchRecord
 
 __all__ = [
     "BatchLine",
@@ -186,7 +193,7 @@ def render(snapshot: MonitorSnapshot) -> RenderableType:
     return Group(*parts)
 
 
-def _batch_line(batch: Any, progress: Any) -> BatchLine:
+def _batch_line(batch: BatchRecord, progress: RedisProgressSink | None) -> BatchLine:
     live = progress.get(batch.id) if progress is not None else None
     return BatchLine(
         batch_id=batch.id,
@@ -199,7 +206,7 @@ def _batch_line(batch: Any, progress: Any) -> BatchLine:
     )
 
 
-def _workers(app: Any, timeout: float) -> list[WorkerLine]:
+def _workers(app: Celery, timeout: float) -> list[WorkerLine]:
     """Ask every worker for its active tasks (Celery remote control)."""
     active = app.control.inspect(timeout=timeout).active() or {}
     lines = []
@@ -226,7 +233,7 @@ def _noted(notes: list[str], what: str) -> Iterator[None]:
 
 
 def collect_snapshot(
-    client: Any, *, recent: int = 5, minutes: int = 30, inspect_timeout: float | None = 1.0
+    client: Docbatch, *, recent: int = 5, minutes: int = 30, inspect_timeout: float | None = 1.0
 ) -> MonitorSnapshot:
     """Read one frame: active and ``recent`` finished batches, metrics, queues, workers.
 

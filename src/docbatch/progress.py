@@ -263,41 +263,6 @@ class ProgressTracker:
             added = self._run(batch_id, "grow", container_id, count)
         return bool(added)
 
-    def transition(
-        self,
-        batch_id: str,
-        document_id: str,
-        old_state: DocState | str,
-        new_state: DocState | str,
-        *,
-        stage: Stage | str | None = None,
-        pages: int = 0,
-        now: float | datetime | None = None,
-    ) -> TransitionResult:
-        """Count one document moving from ``old_state`` to ``new_state``, exactly once.
-
-        ``stage`` names the stage the document just finished (outcome ``done``), failed
-        in (``failed``) or was cancelled in; ``old_state == new_state == processing``
-        with a stage records progress between stages. ``pages`` is added to the pages
-        count when the transition is applied. ``now`` defaults to the current time.
-        """
-        (result,) = self.transitions(
-            batch_id, document_id, [(old_state, new_state, stage, pages)], now=now
-        )
-        return result
-
-    def transitions(
-        self,
-        batch_id: str,
-        document_id: str,
-        steps: Sequence[tuple[DocState | str, DocState | str, Stage | str | None, int]],
-        *,
-        now: float | datetime | None = None,
-    ) -> list[TransitionResult]:
-        """:meth:`transition` for several ``(old, new, stage, pages)`` steps of one
-        document, in order, in one round trip."""
-        return self.transitions_many([(batch_id, document_id, steps)], now=now)[0]
-
     def transitions_many(
         self,
         items: Sequence[
@@ -310,8 +275,15 @@ class ProgressTracker:
         *,
         now: float | datetime | None = None,
     ) -> list[list[TransitionResult]]:
-        """:meth:`transitions` for several ``(batch_id, document_id, steps)`` items (the
-        documents of one task), in one round trip."""
+        """Count document transitions, each exactly once, in one round trip: for each
+        ``(batch_id, document_id, steps)`` item (the documents of one task), its
+        ``(old, new, stage, pages)`` steps in order; the result of each step.
+
+        ``stage`` names the stage the document just finished (outcome ``done``), failed
+        in (``failed``) or was cancelled in; ``old == new == processing`` with a stage
+        records progress between stages. ``pages`` is added to the pages count when the
+        transition is applied. ``now`` defaults to the current time.
+        """
         at = repr(time.time() if now is None else _epoch(now))
         calls: list[tuple[list[str], list[EncodableT]]] = []
         for batch_id, document_id, steps in items:

@@ -14,7 +14,7 @@ lets the bytes run again (their counts restart at zero).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from docbatch.errors import QuarantinedError
 from docbatch.store.quarantine_store import QuarantineEntry
@@ -65,14 +65,12 @@ def quarantine_reason(entry: QuarantineEntry) -> str:
 
 
 def list_quarantined(
-    repo: Any, threshold: int, *, include_all: bool = False
+    repo: Repository, threshold: int, *, include_all: bool = False
 ) -> list[QuarantineEntry]:
     """Entries quarantining documents now (every failure record with ``include_all``)."""
-    entries: list[QuarantineEntry] = repo.list_quarantine(threshold, include_all=include_all)
-    return entries
+    return repo.list_quarantine(threshold, include_all=include_all)
 
 
-def release(repo: Any, sha256: str) -> int:
+def release(repo: Repository, sha256: str) -> int:
     """Let ``sha256`` run again; returns how many entries were released (0: none held)."""
-    released: int = repo.release_quarantine(sha256.strip().lower())
-    return released
+    return repo.release_quarantine(sha256.strip().lower())

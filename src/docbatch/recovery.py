@@ -20,12 +20,16 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docbatch.errors import ConfigError, ErrorCategory, NothingToRecoverError
 from docbatch.models import Stage
 from docbatch.priority import Priority
 from docbatch.store.records import BatchRecord
+
+if TYPE_CHECKING:
+    from docbatch.client import Docbatch
+    from docbatch.settings import Settings
 
 __all__ = [
     "RETRYABLE_CATEGORIES",
@@ -72,7 +76,7 @@ class RecoveryPlan:
 
 
 def plan_recovery(
-    client: Any,
+    client: Docbatch,
     batch_id: str,
     *,
     categories: Iterable[str] | None = None,
@@ -104,7 +108,7 @@ def plan_recovery(
 
 
 def recover(
-    client: Any,
+    client: Docbatch,
     batch_id: str,
     *,
     categories: Iterable[str] | None = None,
@@ -145,11 +149,10 @@ def recover(
     )  # fmt: skip
     if enqueue:
         send_recovery(client, recovery_id)
-    batch: BatchRecord = client.repo.get_batch(recovery_id)
-    return batch
+    return client.repo.get_batch(recovery_id)
 
 
-def _require_broker(settings: Any, batch_id: str) -> None:
+def _require_broker(settings: Settings, batch_id: str) -> None:
     """Refuse, before any write, a recovery that no worker could run."""
     if settings.broker_url or settings.redis_url:
         return
@@ -160,7 +163,7 @@ def _require_broker(settings: Any, batch_id: str) -> None:
     )
 
 
-def send_recovery(client: Any, recovery_id: str) -> int:
+def send_recovery(client: Docbatch, recovery_id: str) -> int:
     """Send each unfinished document of a recovery batch at its own stage; idempotent."""
     from docbatch.worker.dispatch import send_documents
 
@@ -173,7 +176,7 @@ def send_recovery(client: Any, recovery_id: str) -> int:
     return sent
 
 
-def analyze(client: Any, batch_id: str, examples: int = 3) -> dict[str, Any]:
+def analyze(client: Docbatch, batch_id: str, examples: int = 3) -> dict[str, Any]:
     """A batch's failures by category, code and stage, with counts and examples.
 
     Each group says whether :func:`recover` retries it by default (``retryable``).

@@ -13,9 +13,12 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docbatch.models import Stage
+
+if TYPE_CHECKING:
+    from docbatch.store.repository import Repository
 
 __all__ = [
     "BatchReport",
@@ -157,7 +160,11 @@ def _ocr_summary(totals: dict[str, int]) -> dict[str, Any]:
 
 
 def build_report(
-    repo: Any, batch_id: str, *, cache_counts: dict[str, int] | None = None, slowest: int = 10
+    repo: Repository,
+    batch_id: str,
+    *,
+    cache_counts: dict[str, int] | None = None,
+    slowest: int = 10,
 ) -> BatchReport:
     """The report of ``batch_id`` read from ``repo``; ``cache_counts`` from Redis if known."""
     batch = repo.get_batch(batch_id)

@@ -14,7 +14,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docbatch.engine.outcomes import StageReport
 from docbatch.errors import TransientError
@@ -25,6 +25,11 @@ from docbatch.settings import Settings
 from docbatch.store.ocr_ranges import RangeProgress
 from docbatch.store.records import BatchRecord
 
+if TYPE_CHECKING:
+    import redis
+
+    from docbatch.store.repository import Repository
+
 __all__ = ["BatchStatus", "RedisProgressSink", "batch_status"]
 
 log = logging.getLogger(__name__)
@@ -33,7 +38,9 @@ log = logging.getLogger(__name__)
 class RedisProgressSink:
     """Reports transitions to the Redis progress hash; never raises into the caller."""
 
-    def __init__(self, client: Any, settings: Settings, repo: Any = None) -> None:
+    def __init__(
+        self, client: redis.Redis, settings: Settings, repo: Repository | None = None
+    ) -> None:
         self.tracker = ProgressTracker(client, settings.key_prefix, settings.progress_ttl_seconds)
         self.repo = repo
         self.metrics = MetricsRecorder(
@@ -170,14 +177,17 @@ class RedisProgressSink:
             or any(result is TransitionResult.STALE and new in TERMINAL_DOCUMENT_STATES
                    for result, (_, new, _, _) in zip(found, steps, strict=True))
         }  # fmt: skip
-        for batch_id in sorted(damaged) if self.repo is not None else ():
+        repo = self.repo
+        if repo is None:  # no database to rebuild from
+            return results
+        for batch_id in sorted(damaged):
             try:
-                self.rebuild(self.repo.get_batch(batch_id), self.repo)
+                self.rebuild(repo.get_batch(batch_id), repo)
             except TransientError as exc:
                 log.warning("progress rebuild for batch %s failed: %s", batch_id, exc)
         return results
 
-    def rebuild(self, batch: BatchRecord, repo: Any) -> BatchProgress:
+    def rebuild(self, batch: BatchRecord, repo: Repository) -> BatchProgress:
         """Recreate the batch's hash from the database."""
         counts = repo.batch_counts(batch.id)
         doc_states, doc_stages = repo.document_states(batch.id)
@@ -195,7 +205,7 @@ class RedisProgressSink:
             last_terminal_at=batch.finished_at,
         )
 
-    def ensure(self, batch: BatchRecord, repo: Any) -> bool:
+    def ensure(self, batch: BatchRecord, repo: Repository) -> bool:
         """Rebuild the hash if it is missing, or if its total is not the database's (a
         container's children stored by a worker that died before it reported them);
         True when it was rebuilt."""
@@ -264,7 +274,9 @@ class BatchStatus:
         return data
 
 
-def batch_status(batch: BatchRecord, repo: Any, progress: RedisProgressSink | None) -> BatchStatus:
+def batch_status(
+    batch: BatchRecord, repo: Repository, progress: RedisProgressSink | None
+) -> BatchStatus:
     """The status of ``batch``; works without Redis (rate then comes from timestamps)."""
     counts = repo.batch_counts(batch.id)
     states = {state.value: n for state, n in counts.states.items()}
@@ -301,12 +313,11 @@ def batch_status(batch: BatchRecord, repo: Any, progress: RedisProgressSink | No
     )
 
 
-def _ranged_ocr(batch: BatchRecord, repo: Any, states: dict[str, int]) -> RangeProgress:
+def _ranged_ocr(batch: BatchRecord, repo: Repository, states: dict[str, int]) -> RangeProgress:
     """The pages read so far of the big scans the batch is OCR'ing in ranges."""
     if batch.state.terminal or not states.get("processing"):
         return RangeProgress(0, 0, 0)
-    found: RangeProgress = repo.ocr_ranges.progress(batch.id)
-    return found
+    return repo.ocr_ranges.progress(batch.id)
 
 
 def _wait_seconds(batch: BatchRecord) -> float:

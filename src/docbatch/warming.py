@@ -20,10 +20,13 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from docbatch.cache import CacheItem, pack_stage
+from docbatch.cache import CacheItem, StageCache, pack_stage
 from docbatch.models import Stage
+
+if TYPE_CHECKING:
+    from docbatch.store.repository import Repository
 
 __all__ = ["WarmReport", "batch_sha256s", "file_sha256", "manifest_sha256s", "warm"]
 
@@ -64,7 +67,7 @@ def file_sha256(path: str | Path) -> str | None:
     return digest.hexdigest()
 
 
-def batch_sha256s(repo: Any, batch_id: str) -> list[str]:
+def batch_sha256s(repo: Repository, batch_id: str) -> list[str]:
     """The sha256 of every document of a batch: stored, or computed from the file."""
     found: list[str] = []
     offset = 0
@@ -89,7 +92,7 @@ def manifest_sha256s(manifest: str | Path, allow_roots: Sequence[Path] = ()) -> 
 
 
 def warm(
-    repo: Any, cache: Any, versions: Mapping[Stage, str], sha256s: Iterable[str]
+    repo: Repository, cache: StageCache, versions: Mapping[Stage, str], sha256s: Iterable[str]
 ) -> WarmReport:
     """Write the stored results of ``sha256s`` into ``cache`` for the current ``versions``.
 
@@ -134,7 +137,7 @@ def _usable_stages(recorded: Mapping[str, str], versions: Mapping[Stage, str]) -
 
 
 def _items(
-    repo: Any,
+    repo: Repository,
     sha256: str,
     document_id: str,
     stages: Sequence[Stage],

@@ -9,6 +9,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
+from docbatch.faults import POISON_MARKER_ENV
 from tests.chaos.harness import ChaosCluster, Size
 from tests.chaos.invariants import check
 
@@ -50,7 +51,7 @@ def test_sigkill_of_the_worker_main_process_then_restart(
 def test_a_poison_document_fails_with_worker_lost_and_is_quarantined_next_time(
     cluster: ChaosCluster, monkeypatch: pytest.MonkeyPatch, seed: int
 ) -> None:
-    monkeypatch.setenv("DOCBATCH_TEST_POISON_MARKER", "POISON-PILL")
+    monkeypatch.setenv(POISON_MARKER_ENV, "POISON-PILL")
     cluster.configure(quarantine_threshold=1)
     corpus = cluster.corpus(20, seed)
     pdf = sorted(p for p in corpus.rglob("*.pdf"))[0]

@@ -25,6 +25,7 @@ from docbatch.errors import AmbiguousIdError, NotFoundError
 from docbatch.models import Stage
 from docbatch.settings import Settings
 from docbatch.store.records import NewDocument
+from tests.integration.test_store_support import claim_stage
 
 runner = CliRunner()
 FIRST = "0fec37ee-1111-4000-8000-000000000001"
@@ -213,7 +214,7 @@ def test_the_run_summary_says_its_elapsed_time_is_the_whole_run() -> None:
 def test_analyze_and_recover_analyze_read_the_failures_of_a_prefix(client: Docbatch) -> None:
     _batch(client, FIRST, "d0c5a1b2-0000-4000-8000-00000000000a")
     doc_id = "d0c5a1b2-0000-4000-8000-00000000000a"
-    assert client.repo.claim(doc_id, Stage.EXTRACT, owner="w", max_attempts=3).claimed
+    assert claim_stage(client.repo, doc_id, Stage.EXTRACT, owner="w", max_attempts=3).claimed
     assert client.repo.fail(doc_id, Stage.EXTRACT, "data", "corrupt", "broken")
 
     for args in (["analyze", FIRST[:8], "--json"], ["recover", FIRST[:8], "--analyze", "--json"]):

@@ -35,6 +35,7 @@ from docbatch.embedded import PrivateRedis
 from docbatch.errors import ConfigError, TransientError
 from docbatch.models import Chunk, EntityType, ExtractedDocument, Mention, Page, Stage, to_dict
 from docbatch.redis_keys import RedisKeys, redis_client, redis_errors
+from tests.integration.cache_support import claim, get, put
 
 pytestmark = pytest.mark.integration
 
@@ -190,21 +191,22 @@ def test_put_many_releases_only_the_claims_it_is_given(
 ) -> None:
     recording_cache, trips = recorded
     held = HeldClaim(Stage.EXTRACT, SHA, "v1", "worker-1")
-    assert cache.claim_computation(Stage.EXTRACT, SHA, "v1", "worker-1", ttl=30)
-    assert cache.claim_computation(Stage.EXTRACT, "b" * 64, "v1", "worker-2", ttl=30)
-    cache.put(Stage.CHUNK, "c" * 64, "v1", [0])  # loads the release script
+    assert claim(cache, Stage.EXTRACT, SHA, "v1", "worker-1", ttl=30)
+    assert claim(cache, Stage.EXTRACT, "b" * 64, "v1", "worker-2", ttl=30)
+    put(cache, Stage.CHUNK, "c" * 64, "v1", [0])  # loads the release script
     trips.clear()
     items = [CacheItem(stage, SHA, "v1", [1]) for stage in (Stage.EXTRACT, Stage.CHUNK)]
 
     assert recording_cache.put_many(items, release=[held]) is True
 
     assert trips == [["SET", "SET", "EVALSHA"]]
-    assert client.exists(RedisKeys(key_prefix).claim(Stage.EXTRACT, SHA, "v1")) == 0
+    claim_key = RedisKeys(key_prefix).claim(Stage.EXTRACT, SHA, "v1")
+    assert client.exists(claim_key) == 0
     # Another owner's claim on other bytes is untouched, and so is a claim taken over.
-    assert cache.claim_computation(Stage.EXTRACT, "b" * 64, "v1", "worker-1", ttl=30) is False
-    assert cache.claim_computation(Stage.EXTRACT, SHA, "v1", "worker-3", ttl=30)
+    assert claim(cache, Stage.EXTRACT, "b" * 64, "v1", "worker-1", ttl=30) is False
+    assert client.set(claim_key, "worker-3", nx=True, ex=30)  # the entry is cached now
     assert recording_cache.put_many([], release=[held]) is True
-    assert cache.claim_computation(Stage.EXTRACT, SHA, "v1", "worker-1", ttl=30) is False
+    assert client.get(claim_key) == b"worker-3"
 
 
 # --- stage outputs ----------------------------------------------------------------------
@@ -266,7 +268,7 @@ TEXT_STAGES = {stage: f"v-{stage}" for stage in (Stage.EXTRACT, Stage.CHUNK, Sta
 def test_a_lookup_claims_the_first_miss_in_the_same_round_trip(
     cache: StageCache, recorded: tuple[StageCache, list[list[str]]]
 ) -> None:
-    cache.put(Stage.EXTRACT, SHA, TEXT_STAGES[Stage.EXTRACT], {"extract": 1})
+    put(cache, Stage.EXTRACT, SHA, TEXT_STAGES[Stage.EXTRACT], {"extract": 1})
     recording_cache, trips = recorded
     recording_cache.get_many("b" * 64, TEXT_STAGES)  # loads the script
     trips.clear()
@@ -280,7 +282,7 @@ def test_a_lookup_claims_the_first_miss_in_the_same_round_trip(
     assert claimed == HeldClaim(Stage.CHUNK, SHA, TEXT_STAGES[Stage.CHUNK], "worker-1")
     assert contended is None
     # The claim is a real one: another worker loses it, its owner takes it again.
-    assert not cache.claim_computation(Stage.CHUNK, SHA, TEXT_STAGES[Stage.CHUNK], "w2", 30)
+    assert not claim(cache, Stage.CHUNK, SHA, TEXT_STAGES[Stage.CHUNK], "w2", 30)
     again = cache.look_up(SHA, TEXT_STAGES, ClaimRequest("worker-1", 30, Stage.EXTRACT))
     assert again.claimed == claimed
 
@@ -301,7 +303,7 @@ def test_a_lookup_reports_the_stage_another_worker_is_computing(cache: StageCach
 def test_a_lookup_claims_nothing_before_its_first_stage_or_when_all_hit(
     cache: StageCache, client: redis.Redis, key_prefix: str
 ) -> None:
-    cache.put(Stage.ENTITIES, SHA, TEXT_STAGES[Stage.ENTITIES], [])
+    put(cache, Stage.ENTITIES, SHA, TEXT_STAGES[Stage.ENTITIES], [])
 
     late = cache.look_up(SHA, TEXT_STAGES, ClaimRequest("worker-1", 30, Stage.ENTITIES))
     unclaimed = cache.look_up(SHA, TEXT_STAGES)
@@ -315,10 +317,10 @@ def test_json_ready_values_are_stored_as_their_models_are(cache: StageCache) -> 
     chunks = (Chunk(index=0, text="x" * 2000, char_start=0, char_end=2000, page_start=1,
                     page_end=1),)  # fmt: skip
     cache.put_many([CacheItem(Stage.CHUNK, SHA, "v1", chunks)])
-    as_model = cache.get(Stage.CHUNK, SHA, "v1")
+    as_model = get(cache, Stage.CHUNK, SHA, "v1")
     cache.put_many([CacheItem(Stage.CHUNK, SHA, "v1", to_dict(chunks), json_ready=True)])
 
-    assert cache.get(Stage.CHUNK, SHA, "v1") == as_model == to_dict(chunks)
+    assert get(cache, Stage.CHUNK, SHA, "v1") == as_model == to_dict(chunks)
     assert encode_json(to_dict(chunks)) == encode_value(chunks)
 
 
@@ -332,8 +334,8 @@ def test_stored_values_are_json_never_pickle(
     monkeypatch.setattr(pickle, "loads", no_pickle)
     small = {"pages": [{"number": 1, "text": "short"}]}
     large = {"pages": [{"number": n, "text": "The court held " * 40} for n in range(10)]}
-    cache.put(Stage.EXTRACT, SHA, "v1", small)
-    cache.put(Stage.CHUNK, SHA, "v1", large)
+    put(cache, Stage.EXTRACT, SHA, "v1", small)
+    put(cache, Stage.CHUNK, SHA, "v1", large)
 
     raw_small = client.get(cache.key(Stage.EXTRACT, SHA, "v1"))
     raw_large = client.get(cache.key(Stage.CHUNK, SHA, "v1"))
@@ -342,7 +344,7 @@ def test_stored_values_are_json_never_pickle(
     assert raw_small[0] == 0x00 and json.loads(raw_small[1:]) == small
     assert raw_large[0] == 0x01 and json.loads(zlib.decompress(raw_large[1:])) == large
     assert len(raw_large) < len(json.dumps(large)) / 4
-    assert cache.get(Stage.CHUNK, SHA, "v1") == large
+    assert get(cache, Stage.CHUNK, SHA, "v1") == large
 
 
 def test_every_key_written_has_a_ttl(
@@ -351,7 +353,7 @@ def test_every_key_written_has_a_ttl(
     cache.put_many([(stage, SHA, "v1", {"n": 1}) for stage in Stage])
     cache.get_many(SHA, dict.fromkeys(Stage, "v1"))
     cache.get_many("b" * 64, dict.fromkeys(Stage, "v1"))
-    cache.claim_computation(Stage.EXTRACT, "c" * 64, "v1", owner="w1", ttl=30)
+    claim(cache, Stage.EXTRACT, "c" * 64, "v1", owner="w1", ttl=30)
 
     keys = list(client.scan_iter(match=f"{key_prefix}:*"))
 
@@ -360,27 +362,27 @@ def test_every_key_written_has_a_ttl(
 
 
 def test_a_hit_refreshes_the_entry_ttl(cache: StageCache, client: redis.Redis) -> None:
-    cache.put(Stage.ENTITIES, SHA, "v1", ["x"])
+    put(cache, Stage.ENTITIES, SHA, "v1", ["x"])
     key = cache.key(Stage.ENTITIES, SHA, "v1")
     client.expire(key, 5)
 
-    assert cache.get(Stage.ENTITIES, SHA, "v1") == ["x"]
+    assert get(cache, Stage.ENTITIES, SHA, "v1") == ["x"]
 
     assert client.ttl(key) > 500
 
 
 def test_another_config_version_is_a_miss(cache: StageCache) -> None:
-    cache.put(Stage.CHUNK, SHA, "v1", ["chunk"])
+    put(cache, Stage.CHUNK, SHA, "v1", ["chunk"])
 
-    assert cache.get(Stage.CHUNK, SHA, "v2") is None
-    assert cache.get(Stage.CHUNK, SHA, "v1") == ["chunk"]
+    assert get(cache, Stage.CHUNK, SHA, "v2") is None
+    assert get(cache, Stage.CHUNK, SHA, "v1") == ["chunk"]
 
 
 def test_hits_and_misses_are_counted_per_stage(cache: StageCache) -> None:
-    cache.put(Stage.EXTRACT, SHA, "v1", {"ok": True})
+    put(cache, Stage.EXTRACT, SHA, "v1", {"ok": True})
 
     cache.get_many(SHA, {Stage.EXTRACT: "v1", Stage.CHUNK: "v1"})
-    cache.get(Stage.EXTRACT, SHA, "v1")
+    get(cache, Stage.EXTRACT, SHA, "v1")
 
     assert cache.stats() == {
         Stage.EXTRACT: CacheStats(hits=2, misses=0),
@@ -395,14 +397,14 @@ def test_an_unreadable_entry_is_a_miss(
     client.set(cache.key(Stage.RELATE, SHA, "v1"), b"\x09garbage", ex=60)
 
     with caplog.at_level(logging.WARNING, logger="docbatch.cache"):
-        assert cache.get(Stage.RELATE, SHA, "v1") is None
+        assert get(cache, Stage.RELATE, SHA, "v1") is None
 
     assert "unreadable cache entry" in caplog.text
 
 
 def test_none_cannot_be_cached(cache: StageCache) -> None:
     with pytest.raises(ValueError):
-        cache.put(Stage.EXTRACT, SHA, "v1", None)
+        put(cache, Stage.EXTRACT, SHA, "v1", None)
 
 
 # --- Redis down -------------------------------------------------------------------------
@@ -416,9 +418,9 @@ def test_redis_down_degrades_to_misses_with_one_warning(
 
     with caplog.at_level(logging.INFO, logger="docbatch.cache"):
         assert cache.get_many(SHA, ALL_STAGES) == {}
-        assert cache.get(Stage.EXTRACT, SHA, "v1") is None
-        assert cache.put(Stage.EXTRACT, SHA, "v1", {"a": 1}) is False
-        assert cache.claim_computation(Stage.EXTRACT, SHA, "v1", "w1", ttl=10) is True
+        assert get(cache, Stage.EXTRACT, SHA, "v1") is None
+        assert put(cache, Stage.EXTRACT, SHA, "v1", {"a": 1}) is False
+        assert claim(cache, Stage.EXTRACT, SHA, "v1", "w1", ttl=10) is True
         looked = cache.look_up(SHA, TEXT_STAGES, ClaimRequest("w1", 10, Stage.CHUNK))
         assert looked.claimed == HeldClaim(Stage.CHUNK, SHA, TEXT_STAGES[Stage.CHUNK], "w1")
         assert cache.wait_for(Stage.EXTRACT, SHA, "v1", timeout=5) is None
@@ -441,20 +443,20 @@ def test_redis_errors_become_transient_errors_chained() -> None:
 
 
 def test_the_first_claim_wins_and_its_owner_may_claim_again(cache: StageCache) -> None:
-    assert cache.claim_computation(Stage.EXTRACT, SHA, "v1", "worker-1", ttl=30) is True
-    assert cache.claim_computation(Stage.EXTRACT, SHA, "v1", "worker-2", ttl=30) is False
-    assert cache.claim_computation(Stage.EXTRACT, SHA, "v1", "worker-1", ttl=30) is True
+    assert claim(cache, Stage.EXTRACT, SHA, "v1", "worker-1", ttl=30) is True
+    assert claim(cache, Stage.EXTRACT, SHA, "v1", "worker-2", ttl=30) is False
+    assert claim(cache, Stage.EXTRACT, SHA, "v1", "worker-1", ttl=30) is True
     assert cache.release_claim(Stage.EXTRACT, SHA, "v1", "worker-2") is False
     assert cache.release_claim(Stage.EXTRACT, SHA, "v1", "worker-1") is True
-    assert cache.claim_computation(Stage.EXTRACT, SHA, "v1", "worker-2", ttl=30) is True
+    assert claim(cache, Stage.EXTRACT, SHA, "v1", "worker-2", ttl=30) is True
 
 
 def test_a_waiter_gets_the_value_the_owner_computes(cache: StageCache) -> None:
-    assert cache.claim_computation(Stage.EXTRACT, SHA, "v1", "owner", ttl=30)
+    assert claim(cache, Stage.EXTRACT, SHA, "v1", "owner", ttl=30)
 
     def compute() -> None:
         time.sleep(0.3)
-        cache.put(Stage.EXTRACT, SHA, "v1", {"pages": 3})
+        put(cache, Stage.EXTRACT, SHA, "v1", {"pages": 3})
 
     thread = threading.Thread(target=compute)
     thread.start()
@@ -465,7 +467,7 @@ def test_a_waiter_gets_the_value_the_owner_computes(cache: StageCache) -> None:
 
 
 def test_a_waiter_stops_when_the_claim_is_released(cache: StageCache) -> None:
-    assert cache.claim_computation(Stage.EXTRACT, SHA, "v1", "owner", ttl=30)
+    assert claim(cache, Stage.EXTRACT, SHA, "v1", "owner", ttl=30)
     timer = threading.Timer(0.2, cache.release_claim, (Stage.EXTRACT, SHA, "v1", "owner"))
     timer.start()
 
@@ -478,7 +480,7 @@ def test_a_waiter_stops_when_the_claim_is_released(cache: StageCache) -> None:
 
 
 def test_a_waiter_gives_up_at_the_timeout(cache: StageCache) -> None:
-    assert cache.claim_computation(Stage.EXTRACT, SHA, "v1", "stuck-owner", ttl=30)
+    assert claim(cache, Stage.EXTRACT, SHA, "v1", "stuck-owner", ttl=30)
 
     started = time.monotonic()
     value = cache.wait_for(Stage.EXTRACT, SHA, "v1", timeout=0.5, max_delay=0.1)
@@ -502,8 +504,8 @@ def test_client_connects_over_a_unix_socket(key_prefix: str) -> None:
         client = redis_client(server.url)
         try:
             cache = StageCache(client, key_prefix, ttl_seconds=60)
-            assert cache.put(Stage.EXTRACT, SHA, "v1", {"via": "unix"}) is True
-            assert cache.get(Stage.EXTRACT, SHA, "v1") == {"via": "unix"}
+            assert put(cache, Stage.EXTRACT, SHA, "v1", {"via": "unix"}) is True
+            assert get(cache, Stage.EXTRACT, SHA, "v1") == {"via": "unix"}
         finally:
             client.close()
 
@@ -552,5 +554,5 @@ def test_to_dict_output_is_what_the_cache_returns(cache: StageCache) -> None:
         Chunk(index=i, text="t", char_start=i, char_end=i + 1, page_start=1, page_end=1)
         for i in range(3)
     ]
-    cache.put(Stage.CHUNK, SHA, "v1", chunks)
-    assert cache.get(Stage.CHUNK, SHA, "v1") == to_dict(chunks)
+    put(cache, Stage.CHUNK, SHA, "v1", chunks)
+    assert get(cache, Stage.CHUNK, SHA, "v1") == to_dict(chunks)

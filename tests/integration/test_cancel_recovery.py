@@ -16,7 +16,7 @@ from docbatch.store import Database, DocumentState, Priority, Repository
 from docbatch.store.rows import EVENTS
 
 from .test_recovery_cancel import _assert_counters_match_documents, _counters, _resume
-from .test_store_support import FakeClock, fail_document, new_documents, run_document
+from .test_store_support import FakeClock, claim_stage, fail_document, new_documents, run_document
 
 pytestmark = pytest.mark.integration
 
@@ -47,7 +47,7 @@ def _cancelled_batch(repo: Repository) -> tuple[str, dict[str, str]]:
     done, failed, running, waiting = (d.id for d in repo.batch_documents(batch.id))
     run_document(repo, done)
     fail_document(repo, failed, Stage.ENTITIES)
-    assert repo.claim(running, Stage.EXTRACT, owner="w", max_attempts=3).claimed
+    assert claim_stage(repo, running, Stage.EXTRACT, owner="w", max_attempts=3).claimed
     assert repo.cancel_batch(batch.id)
     names = {"done": done, "failed": failed, "running": running, "waiting": waiting}
     return batch.id, names

@@ -28,6 +28,7 @@ from docbatch.models import CACHED_STAGES, Stage
 from docbatch.settings import Settings
 from docbatch.store import counters, lifecycle
 
+from .cache_support import claim
 from .engine_support import make_corpus, row_counts
 
 pytestmark = pytest.mark.integration
@@ -235,7 +236,6 @@ def test_a_cold_group_is_looked_up_and_claimed_at_once_and_leaves_no_claim_behin
     raw = redis_client(redis_url)
     lookups = count_calls(monkeypatch, cache, "look_up")
     grouped = count_calls(monkeypatch, cache, "look_up_many")
-    claimed = count_calls(monkeypatch, cache, "claim_computation")
     released = count_calls(monkeypatch, cache, "release_claim")
     writes: list[Any] = []
     put_many = cache.put_many
@@ -251,7 +251,7 @@ def test_a_cold_group_is_looked_up_and_claimed_at_once_and_leaves_no_claim_behin
     # One lookup for the group took every document's computation claim too; the commit
     # released the four held claims with the four documents' values, the failure its own.
     assert [len(requests) for requests, _ in grouped] == [5]
-    assert (len(lookups), len(claimed)) == (0, 0)
+    assert len(lookups) == 0  # the only claims are the group lookup's
     assert [len(release) for release in writes] == [4]
     assert len(released) == 1
     assert list(raw.scan_iter(match=f"{key_prefix}:claim:*")) == []
@@ -311,7 +311,7 @@ def test_a_twin_computed_by_another_worker_is_waited_for(
     data = (SAMPLES / "opinion.pdf").read_bytes()
     sha = hashlib.sha256(data).hexdigest()
     versions = {stage: options.version(stage) for stage in CACHED_STAGES}
-    assert cache.claim_computation(Stage.EXTRACT, sha, versions[Stage.EXTRACT], "elsewhere", 60)
+    assert claim(cache, Stage.EXTRACT, sha, versions[Stage.EXTRACT], "elsewhere", 60)
     outputs = dict(zip(CACHED_STAGES, text_mentions(data, options), strict=True))
 
     def other_worker_finishes() -> None:

@@ -10,6 +10,7 @@ from docbatch.pipeline.resolve import resolve
 from docbatch.store import Repository
 from docbatch.store.db import Database
 from docbatch.store.records import NewDocument
+from tests.integration.test_store_support import claim_stage, complete_stage
 
 
 def _mention(kind: EntityType, text: str) -> Mention:
@@ -44,14 +45,16 @@ def _store(
     from docbatch.models import Chunk, ExtractedDocument, Page, Stage
     from docbatch.store.records import ExtractResult
 
-    repo.claim(doc.id, Stage.EXTRACT, owner="t", max_attempts=3)
+    claim_stage(repo, doc.id, Stage.EXTRACT, owner="t", max_attempts=3)
     extracted = ExtractedDocument("text/plain", (Page(1, "x"),))
-    repo.complete_stage(
-        doc.id, Stage.EXTRACT, ExtractResult(extracted, "0" * 64, 1), next_stage=Stage.CHUNK
+    complete_stage(
+        repo, doc.id, Stage.EXTRACT, ExtractResult(extracted, "0" * 64, 1), next_stage=Stage.CHUNK
     )
-    repo.complete_stage(doc.id, Stage.CHUNK, [Chunk(0, "x", 0, 1, 1, 1)], next_stage=Stage.ENTITIES)
-    repo.complete_stage(doc.id, Stage.ENTITIES, mentions, next_stage=Stage.RESOLVE)
-    repo.complete_stage(doc.id, Stage.RESOLVE, resolution, next_stage=Stage.RELATE)
+    complete_stage(
+        repo, doc.id, Stage.CHUNK, [Chunk(0, "x", 0, 1, 1, 1)], next_stage=Stage.ENTITIES
+    )
+    complete_stage(repo, doc.id, Stage.ENTITIES, mentions, next_stage=Stage.RESOLVE)
+    complete_stage(repo, doc.id, Stage.RESOLVE, resolution, next_stage=Stage.RELATE)
     assert batch.id
     return resolution
 

@@ -27,6 +27,7 @@ from docbatch.models import Stage
 from docbatch.settings import Settings
 from docbatch.store import Database, NewDocument, Repository
 from docbatch.store.records import ClaimOutcome
+from tests.integration.test_store_support import claim_stage
 
 pytestmark = pytest.mark.integration
 
@@ -115,7 +116,7 @@ def test_a_step_longer_than_its_lease_keeps_its_claim(repo: Repository) -> None:
     thread, result = _in_thread(lambda: executor.run(document_id, Stage.EXTRACT))
     time.sleep(3 * LEASE)  # twice the lease: without a heartbeat it has expired
     expired = [ref.document_id for ref in repo.expired_leases()]
-    thief = repo.claim(document_id, Stage.EXTRACT, owner="reconciler-resend", max_attempts=3)
+    thief = claim_stage(repo, document_id, Stage.EXTRACT, owner="reconciler-resend", max_attempts=3)
     thread.join(30)
 
     assert expired == []
@@ -147,7 +148,7 @@ def test_a_step_going_on_after_a_slow_stage_keeps_its_claim(
         time.sleep(0.05)
     time.sleep(2.5 * LEASE)
     during = repo.get_document(document_id)
-    thief = repo.claim(document_id, Stage.CHUNK, owner="promoted-copy", max_attempts=3)
+    thief = claim_stage(repo, document_id, Stage.CHUNK, owner="promoted-copy", max_attempts=3)
     thread.join(30)
 
     assert (during.stage, during.lease_owner) == (Stage.CHUNK, "live-worker")
@@ -159,13 +160,13 @@ def test_a_step_going_on_after_a_slow_stage_keeps_its_claim(
 def test_a_heartbeat_never_revives_an_expired_or_taken_claim(repo: Repository) -> None:
     first, second = _document(repo), _document(repo)
     for document_id in (first, second):
-        assert repo.claim(document_id, Stage.EXTRACT, owner="a", max_attempts=3).claimed
+        assert claim_stage(repo, document_id, Stage.EXTRACT, owner="a", max_attempts=3).claimed
     with repo.database.engine.begin() as conn:
         conn.execute(
             sa.text("UPDATE documents SET lease_expires_at = :t WHERE id = :d"),
             {"t": repo.clock() - timedelta(seconds=1), "d": first},
         )
-    assert repo.claim(second, Stage.EXTRACT, owner="b", max_attempts=3).outcome is (
+    assert claim_stage(repo, second, Stage.EXTRACT, owner="b", max_attempts=3).outcome is (
         ClaimOutcome.BUSY
     )
 
@@ -177,7 +178,7 @@ def test_a_heartbeat_never_revives_an_expired_or_taken_claim(repo: Repository) -
             sa.text("UPDATE documents SET lease_expires_at = :t WHERE id = :d"),
             {"t": repo.clock() - timedelta(seconds=1), "d": second},
         )
-    assert repo.claim(second, Stage.EXTRACT, owner="b", max_attempts=3).claimed
+    assert claim_stage(repo, second, Stage.EXTRACT, owner="b", max_attempts=3).claimed
     assert repo.renew_leases([first, second], owner="a", lease_seconds=60) == []
     assert repo.get_document(second).lease_owner == "b"
 

@@ -21,6 +21,7 @@ from docbatch.engine.executor import StageExecutor
 from docbatch.models import Stage
 from docbatch.worker.reconciler import reconcile_once
 from docbatch.worker.runtime import WorkerRuntime
+from tests.integration.test_store_support import claim_stage
 
 pytestmark = pytest.mark.integration
 
@@ -112,8 +113,8 @@ def test_a_crash_during_ocr_is_re_sent_to_ocr_and_costs_one_attempt(
     _batch, document_id = _handed_off_scan(client, tmp_path)
     _drain(client)
     # The OCR worker claims the document, then is SIGKILLed: its lease runs out.
-    ocr_claim = client.repo.claim(
-        document_id, Stage.EXTRACT, owner="ocr-task", max_attempts=MAX_ATTEMPTS
+    ocr_claim = claim_stage(
+        client.repo, document_id, Stage.EXTRACT, owner="ocr-task", max_attempts=MAX_ATTEMPTS
     )
     assert (ocr_claim.claimed, ocr_claim.attempts) == (True, 1)
     _lease_runs_out(client, document_id)
@@ -136,8 +137,8 @@ def test_a_crash_during_ocr_is_re_sent_to_ocr_and_costs_one_attempt(
 def test_resume_sends_a_handed_off_document_to_ocr(client: Docbatch, tmp_path: Path) -> None:
     batch_id, document_id = _handed_off_scan(client, tmp_path)
     # Ctrl-C while the OCR worker held the document (the lease is still live).
-    assert client.repo.claim(
-        document_id, Stage.EXTRACT, owner="ocr-task", max_attempts=MAX_ATTEMPTS
+    assert claim_stage(
+        client.repo, document_id, Stage.EXTRACT, owner="ocr-task", max_attempts=MAX_ATTEMPTS
     ).claimed
     _drain(client)
 

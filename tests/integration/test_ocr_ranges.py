@@ -29,6 +29,7 @@ from docbatch.settings import Settings
 from docbatch.store import Database, NewDocument, Repository
 from docbatch.store.ocr_ranges import plan_ranges, range_key
 from docbatch.store.records import DocumentRecord
+from tests.integration.test_store_support import claim_stage
 
 pytestmark = pytest.mark.integration
 
@@ -197,7 +198,7 @@ def test_cancelling_the_batch_stops_reading_the_ranges(repo: Repository) -> None
 def test_a_duplicate_range_message_writes_nothing(repo: Repository) -> None:
     doc = _document(repo)
     ranges = repo.ocr_ranges
-    claim = repo.claim(doc.id, Stage.EXTRACT, owner="coordinator", max_attempts=3)
+    claim = claim_stage(repo, doc.id, Stage.EXTRACT, owner="coordinator", max_attempts=3)
     assert claim.claimed
     sha = "a" * 64
     version = Settings().pipeline_options().version(Stage.EXTRACT)
@@ -257,7 +258,7 @@ def test_a_failed_range_is_left_to_the_coordinator(repo: Repository) -> None:
 def test_progress_counts_the_pages_read_of_big_scans(repo: Repository) -> None:
     doc = _document(repo)
     ranges = repo.ocr_ranges
-    assert repo.claim(doc.id, Stage.EXTRACT, owner="w", max_attempts=3).claimed
+    assert claim_stage(repo, doc.id, Stage.EXTRACT, owner="w", max_attempts=3).claimed
     ranges.plan(doc.id, plan_ranges(range(1, PAGES + 1), RANGE), "e" * 64, "v1")
     ranges.store(doc.id, 2, [{"number": n, "text": ""} for n in range(33, 41)])
 
@@ -288,7 +289,7 @@ def test_status_shows_the_pages_read_of_big_scans(repo: Repository) -> None:
     from docbatch.reporting import batch_status
 
     doc = _document(repo)
-    assert repo.claim(doc.id, Stage.EXTRACT, owner="w", max_attempts=3).claimed
+    assert claim_stage(repo, doc.id, Stage.EXTRACT, owner="w", max_attempts=3).claimed
     repo.ocr_ranges.plan(doc.id, plan_ranges(range(1, PAGES + 1), RANGE), "e" * 64, "v1")
     repo.ocr_ranges.store(doc.id, 0, [{"number": n, "text": ""} for n in range(1, 17)])
 

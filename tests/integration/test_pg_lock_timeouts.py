@@ -28,7 +28,7 @@ from docbatch.settings import Settings
 from docbatch.store import lifecycle
 from docbatch.store.db import Database, SessionLimits
 from docbatch.store.repository import Repository
-from tests.integration.test_store_support import new_documents
+from tests.integration.test_store_support import claim_stage, new_documents
 
 pytestmark = pytest.mark.integration
 
@@ -139,7 +139,7 @@ def test_a_claim_behind_a_frozen_worker_fails_fast_as_transient(
     frozen(document_id)
 
     thread, outcome = _in_thread(
-        lambda: repo.claim(document_id, Stage.EXTRACT, owner="w2", max_attempts=3)
+        lambda: claim_stage(repo, document_id, Stage.EXTRACT, owner="w2", max_attempts=3)
     )
     thread.join(HANG)
 
@@ -175,7 +175,7 @@ def test_due_retries_skip_the_rows_a_frozen_worker_holds(
     first, second = (d.id for d in repo.batch_documents(batch.id))
     due = repo.clock() - timedelta(seconds=1)
     for document_id in (first, second):
-        assert repo.claim(document_id, Stage.EXTRACT, owner="w", max_attempts=3).claimed
+        assert claim_stage(repo, document_id, Stage.EXTRACT, owner="w", max_attempts=3).claimed
         assert repo.schedule_retry(
             document_id, Stage.EXTRACT, owner="w", reason="flaky", retry_at=due
         )
@@ -204,7 +204,7 @@ def test_the_server_ends_a_frozen_transaction_and_frees_its_locks(postgres_url: 
         frozen_thread, frozen_outcome = _in_thread(lambda: stopped._write(frozen_mid_transaction))
         time.sleep(0.2)
         thread, claim = _in_thread(
-            lambda: other.claim(document_id, Stage.EXTRACT, owner="w2", max_attempts=3)
+            lambda: claim_stage(other, document_id, Stage.EXTRACT, owner="w2", max_attempts=3)
         )
         thread.join(HANG)
         frozen_thread.join(HANG)

@@ -10,6 +10,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -45,6 +46,24 @@ def tracker(client: redis.Redis, key_prefix: str) -> ProgressTracker:
     return ProgressTracker(client, key_prefix, ttl_seconds=TTL)
 
 
+def transition(
+    tracker: ProgressTracker,
+    batch_id: str,
+    document_id: str,
+    old_state: DocState | str,
+    new_state: DocState | str,
+    *,
+    stage: Stage | str | None = None,
+    pages: int = 0,
+    now: float | datetime | None = None,
+) -> TransitionResult:
+    """Count one document transition, as workers do (a group of one step)."""
+    ((result,),) = tracker.transitions_many(
+        [(batch_id, document_id, [(old_state, new_state, stage, pages)])], now=now
+    )
+    return result
+
+
 def progress_of(tracker: ProgressTracker, batch_id: str) -> BatchProgress:
     progress = tracker.get_batch_progress(batch_id)
     assert progress is not None
@@ -64,7 +83,7 @@ def run_document(
     steps.append((DocState.PROCESSING, outcome, last_stage, 0))
     for old, new, stage, pages in steps:
         for _ in range(repeat):
-            tracker.transition(batch_id, doc, old, new, stage=stage, pages=pages)
+            transition(tracker, batch_id, doc, old, new, stage=stage, pages=pages)
 
 
 def run_documents_in_process(redis_url: str, prefix: str, batch_id: str, docs: list[str]) -> int:
@@ -90,7 +109,7 @@ def expected_counts(total: int, failed: int) -> dict[str, int]:
 
 def test_init_is_idempotent(tracker: ProgressTracker) -> None:
     assert tracker.init_batch("b1", 3, "high", T0) is True
-    assert tracker.transition("b1", "d1", "pending", "processing", now=T0 + 1) == APPLIED
+    assert transition(tracker, "b1", "d1", "pending", "processing", now=T0 + 1) == APPLIED
 
     assert tracker.init_batch("b1", 3, "high", T0) is False
 
@@ -108,12 +127,12 @@ def test_init_is_idempotent(tracker: ProgressTracker) -> None:
 def test_a_repeated_transition_counts_once(tracker: ProgressTracker) -> None:
     tracker.init_batch("b1", 2, "normal", T0)
     results = [
-        tracker.transition("b1", "d1", "pending", "processing", now=T0 + 1),
-        tracker.transition("b1", "d1", "pending", "processing", now=T0 + 1),
-        tracker.transition("b1", "d1", "processing", "processing", stage="extract", pages=5),
-        tracker.transition("b1", "d1", "processing", "processing", stage="extract", pages=5),
-        tracker.transition("b1", "d1", "processing", "completed", stage="relate"),
-        tracker.transition("b1", "d1", "processing", "completed", stage="relate"),
+        transition(tracker, "b1", "d1", "pending", "processing", now=T0 + 1),
+        transition(tracker, "b1", "d1", "pending", "processing", now=T0 + 1),
+        transition(tracker, "b1", "d1", "processing", "processing", stage="extract", pages=5),
+        transition(tracker, "b1", "d1", "processing", "processing", stage="extract", pages=5),
+        transition(tracker, "b1", "d1", "processing", "completed", stage="relate"),
+        transition(tracker, "b1", "d1", "processing", "completed", stage="relate"),
     ]
 
     assert results == [APPLIED, DUPLICATE, APPLIED, DUPLICATE, APPLIED, DUPLICATE]
@@ -127,12 +146,12 @@ def test_a_repeated_transition_counts_once(tracker: ProgressTracker) -> None:
 
 def test_a_transition_from_another_state_is_ignored(tracker: ProgressTracker) -> None:
     tracker.init_batch("b1", 1, "normal", T0)
-    tracker.transition("b1", "d1", "pending", "processing")
-    tracker.transition("b1", "d1", "processing", "completed")
+    transition(tracker, "b1", "d1", "pending", "processing")
+    transition(tracker, "b1", "d1", "processing", "completed")
 
     # A late redelivery of an earlier step must not move the document back.
-    assert tracker.transition("b1", "d1", "pending", "processing") == STALE
-    assert tracker.transition("b1", "d1", "processing", "failed", stage="extract") == STALE
+    assert transition(tracker, "b1", "d1", "pending", "processing") == STALE
+    assert transition(tracker, "b1", "d1", "processing", "failed", stage="extract") == STALE
 
     progress = progress_of(tracker, "b1")
     assert progress.counts["completed"] == 1
@@ -142,11 +161,11 @@ def test_a_transition_from_another_state_is_ignored(tracker: ProgressTracker) ->
 
 def test_a_retried_stage_moves_its_outcome(tracker: ProgressTracker) -> None:
     tracker.init_batch("b1", 1, "normal", T0)
-    tracker.transition("b1", "d1", "pending", "processing")
-    tracker.transition("b1", "d1", "processing", "failed", stage="extract")
-    tracker.transition("b1", "d1", "failed", "pending")  # recovery
-    tracker.transition("b1", "d1", "pending", "processing")
-    tracker.transition("b1", "d1", "processing", "processing", stage="extract")
+    transition(tracker, "b1", "d1", "pending", "processing")
+    transition(tracker, "b1", "d1", "processing", "failed", stage="extract")
+    transition(tracker, "b1", "d1", "failed", "pending")  # recovery
+    transition(tracker, "b1", "d1", "pending", "processing")
+    transition(tracker, "b1", "d1", "processing", "processing", stage="extract")
 
     assert progress_of(tracker, "b1").stages == {"extract": {"failed": 0, "done": 1}}
 
@@ -156,26 +175,26 @@ def test_finished_at_is_set_exactly_when_every_document_is_terminal(
 ) -> None:
     tracker.init_batch("b1", 3, "normal", T0)
     for i, end in enumerate(["completed", "failed", "cancelled"]):
-        tracker.transition("b1", f"d{i}", "pending", "processing", now=T0 + 1)
+        transition(tracker, "b1", f"d{i}", "pending", "processing", now=T0 + 1)
         assert progress_of(tracker, "b1").finished_at is None
-        tracker.transition("b1", f"d{i}", "processing", end, now=T0 + 10 + i)
+        transition(tracker, "b1", f"d{i}", "processing", end, now=T0 + 10 + i)
         progress = progress_of(tracker, "b1")
         assert progress.finished is (i == 2)
         assert progress.finished_at == (T0 + 12 if i == 2 else None)
 
     # Recovering a failed document reopens the batch; finishing it again closes it.
-    tracker.transition("b1", "d1", "failed", "pending", now=T0 + 20)
+    transition(tracker, "b1", "d1", "failed", "pending", now=T0 + 20)
     assert progress_of(tracker, "b1").finished_at is None
-    tracker.transition("b1", "d1", "pending", "completed", now=T0 + 30)
+    transition(tracker, "b1", "d1", "pending", "completed", now=T0 + 30)
     assert progress_of(tracker, "b1").finished_at == T0 + 30
 
 
 def test_percent_rate_and_eta(tracker: ProgressTracker) -> None:
     tracker.init_batch("b1", 20, "low", T0)
     for i in range(20):
-        tracker.transition("b1", f"d{i}", "pending", "processing", now=T0 + 100)
+        transition(tracker, "b1", f"d{i}", "pending", "processing", now=T0 + 100)
     for i in range(10):
-        tracker.transition("b1", f"d{i}", "processing", "completed", now=T0 + 101 + i)
+        transition(tracker, "b1", f"d{i}", "processing", "completed", now=T0 + 101 + i)
 
     progress = progress_of(tracker, "b1")
 
@@ -190,7 +209,7 @@ def test_percent_rate_and_eta(tracker: ProgressTracker) -> None:
 
 def test_progress_before_any_document_ends_has_no_eta(tracker: ProgressTracker) -> None:
     tracker.init_batch("b1", 4, "normal", T0)
-    tracker.transition("b1", "d1", "pending", "processing", now=T0 + 1)
+    transition(tracker, "b1", "d1", "pending", "processing", now=T0 + 1)
 
     progress = progress_of(tracker, "b1")
 
@@ -205,7 +224,7 @@ def test_an_empty_batch_is_finished_at_creation(tracker: ProgressTracker) -> Non
 
 def test_unknown_batch_has_no_progress(tracker: ProgressTracker) -> None:
     assert tracker.get_batch_progress("nope") is None
-    assert tracker.transition("nope", "d1", "pending", "processing") == MISSING
+    assert transition(tracker, "nope", "d1", "pending", "processing") == MISSING
 
 
 def test_concurrent_redelivered_transitions_from_threads_count_exactly(
@@ -286,7 +305,7 @@ def test_rebuild_restores_counts_and_exactly_once(
     keys = RedisKeys(key_prefix)
     client.delete(keys.progress("b1"), keys.progress_docs("b1"))  # Redis restarted empty
     assert tracker.get_batch_progress("b1") is None
-    assert tracker.transition("b1", "d2", "pending", "processing") == MISSING
+    assert transition(tracker, "b1", "d2", "pending", "processing") == MISSING
 
     # What the database says: d1 completed, d2 processing (extract done), d3 pending.
     rebuilt = tracker.rebuild(
@@ -314,8 +333,8 @@ def test_rebuild_restores_counts_and_exactly_once(
         "cancelled": 0,
     }
     # Redelivered reports of work the database already had change nothing ...
-    assert tracker.transition("b1", "d1", "processing", "completed", stage="relate") == DUPLICATE
-    assert tracker.transition("b1", "d2", "processing", "processing", stage="extract") == DUPLICATE
+    assert transition(tracker, "b1", "d1", "processing", "completed", stage="relate") == DUPLICATE
+    assert transition(tracker, "b1", "d2", "processing", "processing", stage="extract") == DUPLICATE
     # ... and new work counts.
     run_document(tracker, "b1", "d2", DocState.COMPLETED, repeat=2)
     run_document(tracker, "b1", "d3", DocState.COMPLETED, repeat=2)
@@ -344,9 +363,9 @@ def test_applied_transitions_are_published_as_json_events(
     pubsub.subscribe(RedisKeys(key_prefix).events("b1"))
     pubsub.get_message(timeout=1.0)  # the subscription confirmation
 
-    tracker.transition("b1", "d1", "pending", "processing", now=T0 + 1)
-    tracker.transition("b1", "d1", "pending", "processing", now=T0 + 1)  # duplicate: silent
-    tracker.transition("b1", "d1", "processing", "completed", stage="relate", now=T0 + 2)
+    transition(tracker, "b1", "d1", "pending", "processing", now=T0 + 1)
+    transition(tracker, "b1", "d1", "pending", "processing", now=T0 + 1)  # duplicate: silent
+    transition(tracker, "b1", "d1", "processing", "completed", stage="relate", now=T0 + 2)
 
     events: list[dict[str, Any]] = []
     deadline = time.monotonic() + 5
@@ -375,12 +394,12 @@ def test_script_is_reloaded_after_the_server_forgets_it(key_prefix: str) -> None
         try:
             tracker = ProgressTracker(client, key_prefix, ttl_seconds=TTL)
             tracker.init_batch("b1", 2, "normal", T0)
-            assert tracker.transition("b1", "d1", "pending", "processing") == APPLIED
+            assert transition(tracker, "b1", "d1", "pending", "processing") == APPLIED
 
             client.script_flush()
             assert client.script_exists(tracker._script.sha) == [False]
 
-            assert tracker.transition("b1", "d2", "pending", "processing") == APPLIED
+            assert transition(tracker, "b1", "d2", "pending", "processing") == APPLIED
             assert progress_of(tracker, "b1").counts["processing"] == 2
         finally:
             client.close()
@@ -394,7 +413,7 @@ def test_redis_down_raises_a_transient_error(key_prefix: str) -> None:
     tracker = ProgressTracker(client, key_prefix, ttl_seconds=TTL)
 
     with pytest.raises(TransientError) as info:
-        tracker.transition("b1", "d1", "pending", "processing")
+        transition(tracker, "b1", "d1", "pending", "processing")
     assert isinstance(info.value.__cause__, redis.exceptions.ConnectionError)
     with pytest.raises(TransientError):
         tracker.get_batch_progress("b1")
@@ -411,7 +430,7 @@ def test_counts_over_many_transitions_match_a_model(tracker: ProgressTracker) ->
         doc, old, new = rng.choice(docs), rng.choice(states), rng.choice(states)
         if rng.random() < 0.5:
             old = model[doc]  # half the reports are right about the current state
-        result = tracker.transition("b1", doc, old, new)
+        result = transition(tracker, "b1", doc, old, new)
         if model[doc] == old and old != new:
             assert result == APPLIED
             model[doc] = new
@@ -423,16 +442,16 @@ def test_counts_over_many_transitions_match_a_model(tracker: ProgressTracker) ->
 
 def test_a_containers_children_grow_the_total_once(tracker: ProgressTracker) -> None:
     tracker.init_batch("b1", 1, "normal", T0)
-    tracker.transition("b1", "zip", "pending", "processing", now=T0 + 1)
+    transition(tracker, "b1", "zip", "pending", "processing", now=T0 + 1)
     assert tracker.add_documents("b1", "zip", 3) is True
     assert tracker.add_documents("b1", "zip", 3) is False  # a redelivered report
     progress = progress_of(tracker, "b1")
     assert (progress.total, progress.terminal) == (4, 0)
-    tracker.transition("b1", "zip", "processing", "completed", now=T0 + 2)
+    transition(tracker, "b1", "zip", "processing", "completed", now=T0 + 2)
     assert progress_of(tracker, "b1").finished_at is None  # the children are not done
     for child in ("c1", "c2", "c3"):
-        tracker.transition("b1", child, "pending", "processing", now=T0 + 3)
-        tracker.transition("b1", child, "processing", "completed", now=T0 + 4)
+        transition(tracker, "b1", child, "pending", "processing", now=T0 + 3)
+        transition(tracker, "b1", child, "processing", "completed", now=T0 + 4)
     progress = progress_of(tracker, "b1")
     assert (progress.total, progress.terminal, progress.finished_at) == (4, 4, T0 + 4)
     assert tracker.add_documents("missing", "zip", 2) is False

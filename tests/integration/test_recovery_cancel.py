@@ -28,7 +28,15 @@ from docbatch.store import (
 )
 from docbatch.store.records import StageResult, StepResults
 
-from .test_store_support import FakeClock, fail_document, new_documents, payload, run_document
+from .test_store_support import (
+    FakeClock,
+    claim_stage,
+    complete_stage,
+    fail_document,
+    new_documents,
+    payload,
+    run_document,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -43,8 +51,8 @@ def repo(database: Database) -> Repository:
 def _resume(repo: Repository, document_id: str, stage: Stage) -> None:
     """Run a re-opened document from ``stage`` to the end."""
     for each in Stage.ordered()[Stage.ordered().index(stage) :]:
-        assert repo.claim(document_id, each, owner="test", max_attempts=3).claimed
-        assert repo.complete_stage(document_id, each, payload(each), next_stage=each.next())
+        assert claim_stage(repo, document_id, each, owner="test", max_attempts=3).claimed
+        assert complete_stage(repo, document_id, each, payload(each), next_stage=each.next())
 
 
 def _recover(repo: Repository, original: str, recovery_id: str) -> int:
@@ -112,7 +120,7 @@ def _recovery_under_way(repo: Repository, *, original_running: bool) -> dict[str
     fail_document(repo, names["waiting"], Stage.RELATE)
     assert _recover(repo, batch.id, "recovery-1") == 3
     _resume(repo, names["recovered"], Stage.EXTRACT)
-    assert repo.claim(names["running"], Stage.ENTITIES, owner="w", max_attempts=3).claimed
+    assert claim_stage(repo, names["running"], Stage.ENTITIES, owner="w", max_attempts=3).claimed
     return {"original": batch.id, "recovery": "recovery-1", **names}
 
 
@@ -130,11 +138,11 @@ def test_cancelling_a_recovery_batch_cancels_the_documents_it_reopened(
         assert (doc.state, doc.error_category) == (DocumentState.CANCELLED, "cancelled")
     assert repo.get_document(ids["recovered"]).state is DocumentState.COMPLETED
     # A step still running commits nothing; a message still queued finds its claim refused.
-    stale = repo.complete_stage(
-        ids["running"], Stage.ENTITIES, payload(Stage.ENTITIES), next_stage=Stage.RESOLVE
+    stale = complete_stage(
+        repo, ids["running"], Stage.ENTITIES, payload(Stage.ENTITIES), next_stage=Stage.RESOLVE
     )
     assert not stale
-    waiting = repo.claim(ids["waiting"], Stage.RELATE, owner="w", max_attempts=3)
+    waiting = claim_stage(repo, ids["waiting"], Stage.RELATE, owner="w", max_attempts=3)
     assert waiting.outcome is ClaimOutcome.SKIP
     recovery = repo.get_batch(ids["recovery"])
     assert _counters(recovery) == ("cancelled", 1, 0, 2, 3 * PAGES, 1)

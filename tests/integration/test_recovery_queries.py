@@ -19,7 +19,12 @@ from docbatch.models import Stage
 from docbatch.recovery import recover
 from docbatch.store.records import NewDocument, Priority
 from docbatch.store.tables import Base
-from tests.integration.test_store_support import original_with_failures, payload
+from tests.integration.test_store_support import (
+    claim_stage,
+    complete_stage,
+    original_with_failures,
+    payload,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -44,8 +49,8 @@ def test_reopened_documents_count_at_their_recovery_batch_priority(
     before = repo.finished_by_priority(since)
     for document_id, stage in failed.items():
         for each in Stage.ordered()[Stage.ordered().index(stage) :]:
-            assert repo.claim(document_id, each, owner="w", max_attempts=3).claimed
-            assert repo.complete_stage(document_id, each, payload(each), next_stage=each.next())
+            assert claim_stage(repo, document_id, each, owner="w", max_attempts=3).claimed
+            assert complete_stage(repo, document_id, each, payload(each), next_stage=each.next())
     after = repo.finished_by_priority(since)
     assert after.get(Priority.HIGH, 0) - before.get(Priority.HIGH, 0) == 2
     assert after.get(Priority.NORMAL, 0) == before.get(Priority.NORMAL, 0)
@@ -90,8 +95,8 @@ def test_original_batch_status_says_which_failures_are_being_recovered(
 
     for document_id, stage in failed.items():
         for each in Stage.ordered()[Stage.ordered().index(stage) :]:
-            assert repo.claim(document_id, each, owner="w", max_attempts=3).claimed
-            assert repo.complete_stage(document_id, each, payload(each), next_stage=each.next())
+            assert claim_stage(repo, document_id, each, owner="w", max_attempts=3).claimed
+            assert complete_stage(repo, document_id, each, payload(each), next_stage=each.next())
     after = broker_client.status(original)
     assert (after.failed, after.completed - before.completed, after.recovering) == (0, 2, 0)
 

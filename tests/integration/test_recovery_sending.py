@@ -20,7 +20,7 @@ from docbatch.models import Stage
 from docbatch.recovery import recover
 from docbatch.worker.reconciler import expired_resend_window, reconcile_once
 from docbatch.worker.runtime import WorkerRuntime
-from tests.integration.test_store_support import new_documents, original_with_failures
+from tests.integration.test_store_support import claim_stage, new_documents, original_with_failures
 
 pytestmark = pytest.mark.integration
 
@@ -80,7 +80,9 @@ def test_reconciler_sends_a_never_enqueued_recovery_batch_at_each_failed_stage(
     assert _per_document(_drain(client)) == _expected(failed)
     assert client.get_batch(recovery.id).enqueued_at is not None
     for document_id in failed:
-        claim = client.repo.claim(document_id, failed[document_id], owner="w", max_attempts=3)
+        claim = claim_stage(
+            client.repo, document_id, failed[document_id], owner="w", max_attempts=3
+        )
         assert claim.claimed, claim
 
 
@@ -107,7 +109,7 @@ def test_an_expired_lease_is_re_sent_once_per_window(client: Docbatch) -> None:
     client.repo.mark_enqueued(batch.id)
     first, _waiting = (d.id for d in client.repo.batch_documents(batch.id))
     # A worker claimed the first document, then died: its lease runs out unattended.
-    assert client.repo.claim(first, Stage.EXTRACT, owner="dead", max_attempts=3).claimed
+    assert claim_stage(client.repo, first, Stage.EXTRACT, owner="dead", max_attempts=3).claimed
     _drain(client)
     runtime = WorkerRuntime(client.settings)
     after_lease = datetime.now(UTC) + timedelta(seconds=client.settings.lease_seconds + 1)
@@ -117,7 +119,7 @@ def test_an_expired_lease_is_re_sent_once_per_window(client: Docbatch) -> None:
     assert [counts["expired"] for counts in passes] == [1, 0, 0]
     assert _drain(client) == [("extract", (first,), "normal")]
     # Once the window is over (its marker gone), the document is re-sent again.
-    runtime.get("redis").delete(f"{client.settings.key_prefix}:resent:{first}:extract")
+    runtime.redis.delete(f"{client.settings.key_prefix}:resent:{first}:extract")
     assert reconcile_once(client.app, runtime, now=after_lease)["expired"] == 1
     assert _drain(client) == [("extract", (first,), "normal")]
 

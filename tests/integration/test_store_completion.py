@@ -11,7 +11,7 @@ from docbatch.models import Stage
 from docbatch.store import Database, DocumentState, Repository, create_engine_for
 from docbatch.store.records import StageResult, StepResults
 
-from .test_store_support import new_documents, payload, run_document
+from .test_store_support import claim_stage, new_documents, payload, run_document
 
 pytestmark = pytest.mark.integration
 
@@ -31,7 +31,7 @@ def test_stages_written_together_complete_the_document_at_relate(repo: Repositor
     batch = repo.create_batch("acme", new_documents(2), options={})
     fused, grouped = repo.pending_document_ids(batch.id)
     for doc_id in (fused, grouped):
-        assert repo.claim(doc_id, Stage.EXTRACT, owner="w", max_attempts=3).claimed
+        assert claim_stage(repo, doc_id, Stage.EXTRACT, owner="w", max_attempts=3).claimed
 
     assert repo.complete_stages(fused, _every_stage(), owner="w")
     assert all(repo.complete_many([StepResults(grouped, _every_stage(), "w")]))

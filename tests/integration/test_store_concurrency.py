@@ -16,6 +16,8 @@ from docbatch.store import BatchState, Database, DocumentState, Repository
 
 from .test_store_support import (
     EXPECTED_ROWS,
+    claim_stage,
+    complete_stage,
     new_documents,
     payload,
     race_documents,
@@ -83,14 +85,14 @@ def test_simultaneous_completions_of_one_stage_write_once(database_url: str) -> 
     repo = Repository(database)
     batch = repo.create_batch("acme", new_documents(1), options={})
     doc_id = repo.batch_documents(batch.id)[0].id
-    assert repo.claim(doc_id, Stage.EXTRACT, owner="a", max_attempts=3).claimed
+    assert claim_stage(repo, doc_id, Stage.EXTRACT, owner="a", max_attempts=3).claimed
     barrier = threading.Barrier(WORKERS)
 
     def complete(_: int) -> bool:
         barrier.wait()
         return bool(
-            repo.complete_stage(
-                doc_id, Stage.EXTRACT, payload(Stage.EXTRACT), next_stage=Stage.CHUNK
+            complete_stage(
+                repo, doc_id, Stage.EXTRACT, payload(Stage.EXTRACT), next_stage=Stage.CHUNK
             )
         )
 
@@ -109,9 +111,9 @@ def test_concurrent_resolution_of_one_entity_does_not_fail(database_url: str) ->
     doc_ids = [d.id for d in repo.batch_documents(batch.id)]
     for doc_id in doc_ids:
         for stage in Stage.ordered()[:3]:
-            assert repo.claim(doc_id, stage, owner="w", max_attempts=3).claimed
-            assert repo.complete_stage(doc_id, stage, payload(stage), next_stage=stage.next())
-        assert repo.claim(doc_id, Stage.RESOLVE, owner="w", max_attempts=3).claimed
+            assert claim_stage(repo, doc_id, stage, owner="w", max_attempts=3).claimed
+            assert complete_stage(repo, doc_id, stage, payload(stage), next_stage=stage.next())
+        assert claim_stage(repo, doc_id, Stage.RESOLVE, owner="w", max_attempts=3).claimed
 
     def resolve(doc_id: str, round_no: int, alias: str, barrier: threading.Barrier) -> bool:
         entity = CanonicalEntity(
@@ -119,7 +121,8 @@ def test_concurrent_resolution_of_one_entity_does_not_fail(database_url: str) ->
         )
         barrier.wait()
         return bool(
-            repo.complete_stage(
+            complete_stage(
+                repo,
                 doc_id,
                 Stage.RESOLVE,
                 Resolution((entity,), (entity.id,) * 3),

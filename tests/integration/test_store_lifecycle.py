@@ -6,17 +6,15 @@ import time
 
 import pytest
 
-from docbatch.errors import ErrorCategory, ManifestError, NotFoundError
+from docbatch.errors import ErrorCategory, ManifestError
 from docbatch.models import DOCUMENT_NODE, Stage
 from docbatch.store import (
     BatchState,
     ClaimOutcome,
     Database,
     DocumentState,
-    EntitiesInput,
     EventKind,
     Priority,
-    RelateInput,
     Repository,
 )
 
@@ -25,6 +23,8 @@ from .test_store_support import (
     EXPECTED_ROWS,
     SHARED_ENTITY,
     FakeClock,
+    claim_stage,
+    complete_stage,
     new_documents,
     payload,
     row_counts,
@@ -46,7 +46,7 @@ def repo(database: Database, clock: FakeClock) -> Repository:
 
 
 def _claim(repo: Repository, doc_id: str, stage: Stage, owner: str = "w1", attempts: int = 3):
-    return repo.claim(doc_id, stage, owner=owner, max_attempts=attempts)
+    return claim_stage(repo, doc_id, stage, owner=owner, max_attempts=attempts)
 
 
 def test_create_batch_commits_every_document(repo: Repository, database: Database) -> None:
@@ -110,20 +110,18 @@ def test_document_runs_through_all_five_stages(repo: Repository, database: Datab
 
 
 def test_stage_inputs_are_rebuilt_from_earlier_stages(repo: Repository) -> None:
+    """What each stage reads back (as the executor does) is what the stage before wrote."""
     batch = repo.create_batch("acme", new_documents(1), options={})
     doc_id = repo.batch_documents(batch.id)[0].id
-    assert repo.load_stage_inputs(doc_id, Stage.EXTRACT).id == doc_id
+    assert repo.get_document(doc_id).id == doc_id
     run_document(repo, doc_id)
-    assert repo.load_stage_inputs(doc_id, Stage.CHUNK) == payload(Stage.EXTRACT)
-    entities_input = repo.load_stage_inputs(doc_id, Stage.ENTITIES)
-    assert isinstance(entities_input, EntitiesInput)
-    assert entities_input.text == payload(Stage.EXTRACT).text
-    assert entities_input.page_spans == tuple(payload(Stage.EXTRACT).page_spans())
-    assert list(entities_input.chunks) == payload(Stage.CHUNK)
-    assert list(repo.load_stage_inputs(doc_id, Stage.RESOLVE)) == payload(Stage.ENTITIES)
-    relate = repo.load_stage_inputs(doc_id, Stage.RELATE)
-    assert isinstance(relate, RelateInput)
-    assert relate.entity_ids == payload(Stage.RESOLVE).assignments
+    extracted = repo.load_extracted(doc_id)
+    assert extracted == payload(Stage.EXTRACT)
+    assert extracted.text == payload(Stage.EXTRACT).text
+    assert tuple(extracted.page_spans()) == tuple(payload(Stage.EXTRACT).page_spans())
+    assert list(repo.load_chunks(doc_id)) == payload(Stage.CHUNK)
+    assert list(repo.load_mentions(doc_id)) == payload(Stage.ENTITIES)
+    assert repo.load_resolution(doc_id).assignments == payload(Stage.RESOLVE).assignments
 
 
 def test_project_entities_returns_candidates_with_aliases(repo: Repository) -> None:
@@ -143,11 +141,11 @@ def test_completing_a_stage_twice_writes_one_set_of_rows(
     batch = repo.create_batch("acme", new_documents(1), options={})
     doc_id = repo.batch_documents(batch.id)[0].id
     assert _claim(repo, doc_id, Stage.EXTRACT).claimed
-    first = repo.complete_stage(
-        doc_id, Stage.EXTRACT, payload(Stage.EXTRACT), next_stage=Stage.CHUNK
+    first = complete_stage(
+        repo, doc_id, Stage.EXTRACT, payload(Stage.EXTRACT), next_stage=Stage.CHUNK
     )
-    again = repo.complete_stage(
-        doc_id, Stage.EXTRACT, payload(Stage.EXTRACT), next_stage=Stage.CHUNK
+    again = complete_stage(
+        repo, doc_id, Stage.EXTRACT, payload(Stage.EXTRACT), next_stage=Stage.CHUNK
     )
     assert (bool(first), bool(again)) == (True, False)
     assert row_counts(database, doc_id)["pages"] == 2
@@ -160,14 +158,14 @@ def test_rerun_after_requeue_replaces_rows(
     batch = repo.create_batch("acme", new_documents(1), options={})
     doc_id = repo.batch_documents(batch.id)[0].id
     assert _claim(repo, doc_id, Stage.EXTRACT).claimed
-    assert repo.complete_stage(
-        doc_id, Stage.EXTRACT, payload(Stage.EXTRACT), next_stage=Stage.CHUNK
+    assert complete_stage(
+        repo, doc_id, Stage.EXTRACT, payload(Stage.EXTRACT), next_stage=Stage.CHUNK
     )
     clock.advance(61)
     assert repo.requeue(doc_id, Stage.EXTRACT)
     assert _claim(repo, doc_id, Stage.EXTRACT).claimed
-    assert repo.complete_stage(
-        doc_id, Stage.EXTRACT, payload(Stage.EXTRACT), next_stage=Stage.CHUNK
+    assert complete_stage(
+        repo, doc_id, Stage.EXTRACT, payload(Stage.EXTRACT), next_stage=Stage.CHUNK
     )
     assert row_counts(database, doc_id)["pages"] == 2
 
@@ -176,13 +174,13 @@ def test_stale_stage_completion_writes_nothing(repo: Repository, database: Datab
     batch = repo.create_batch("acme", new_documents(1), options={})
     doc_id = repo.batch_documents(batch.id)[0].id
     # Not claimed yet: the document is pending, so no stage may complete.
-    assert not repo.complete_stage(
-        doc_id, Stage.EXTRACT, payload(Stage.EXTRACT), next_stage=Stage.CHUNK
+    assert not complete_stage(
+        repo, doc_id, Stage.EXTRACT, payload(Stage.EXTRACT), next_stage=Stage.CHUNK
     )
     assert _claim(repo, doc_id, Stage.EXTRACT).claimed
     # A later stage than the one being processed.
-    assert not repo.complete_stage(
-        doc_id, Stage.CHUNK, payload(Stage.CHUNK), next_stage=Stage.ENTITIES
+    assert not complete_stage(
+        repo, doc_id, Stage.CHUNK, payload(Stage.CHUNK), next_stage=Stage.ENTITIES
     )
     assert row_counts(database, doc_id) == {t: 0 for t in EXPECTED_ROWS}
     doc = repo.get_document(doc_id)
@@ -196,10 +194,10 @@ def test_final_stage_of_a_cancelled_document_rolls_back(
     doc_id = repo.batch_documents(batch.id)[0].id
     for stage in Stage.ordered()[:-1]:
         assert _claim(repo, doc_id, stage).claimed
-        assert repo.complete_stage(doc_id, stage, payload(stage), next_stage=stage.next())
+        assert complete_stage(repo, doc_id, stage, payload(stage), next_stage=stage.next())
     assert _claim(repo, doc_id, Stage.RELATE).claimed
     assert repo.cancel_batch(batch.id)
-    late = repo.complete_stage(doc_id, Stage.RELATE, payload(Stage.RELATE), next_stage=None)
+    late = complete_stage(repo, doc_id, Stage.RELATE, payload(Stage.RELATE), next_stage=None)
     assert not late and not late.batch_finalized
     assert row_counts(database, doc_id)["relationships"] == 0
     final = repo.get_batch(batch.id)
@@ -219,8 +217,10 @@ def test_claims_skip_duplicates_and_refuse_live_leases(repo: Repository, clock: 
     assert _claim(repo, doc_id, Stage.EXTRACT, owner="b").attempts == 3
     assert repo.renew_lease(doc_id, Stage.EXTRACT, owner="b")
     assert not repo.renew_lease(doc_id, Stage.EXTRACT, owner="a")
-    with pytest.raises(NotFoundError):
-        _claim(repo, "missing", Stage.EXTRACT)
+    # A document that does not exist is refused, not raised: one bad id of a group
+    # must not cost the others their step.
+    missing = _claim(repo, "missing", Stage.EXTRACT)
+    assert (missing.outcome, missing.document_id) == (ClaimOutcome.SKIP, "missing")
 
 
 def test_exhausted_attempts_fail_as_worker_lost_once(repo: Repository, clock: FakeClock) -> None:
@@ -255,8 +255,8 @@ def test_fail_is_counted_once_and_respects_the_stage(repo: Repository) -> None:
     failed = repo.fail(first, Stage.EXTRACT, ErrorCategory.DATA, "corrupt", "bad xref")
     assert failed and not failed.batch_finalized
     assert not repo.fail(first, Stage.EXTRACT, ErrorCategory.DATA, "corrupt", "twice")
-    assert not repo.complete_stage(
-        first, Stage.EXTRACT, payload(Stage.EXTRACT), next_stage=Stage.CHUNK
+    assert not complete_stage(
+        repo, first, Stage.EXTRACT, payload(Stage.EXTRACT), next_stage=Stage.CHUNK
     )
     assert run_document(repo, second) == [True] * 5
     final = repo.get_batch(batch.id)
@@ -273,8 +273,8 @@ def test_cancel_batch_counts_active_documents_once(repo: Repository) -> None:
     done, running, waiting = (d.id for d in repo.batch_documents(batch.id))
     run_document(repo, done)
     assert _claim(repo, running, Stage.EXTRACT).claimed
-    assert repo.complete_stage(
-        running, Stage.EXTRACT, payload(Stage.EXTRACT), next_stage=Stage.CHUNK
+    assert complete_stage(
+        repo, running, Stage.EXTRACT, payload(Stage.EXTRACT), next_stage=Stage.CHUNK
     )
     cancelled = repo.cancel_batch(batch.id)
     assert cancelled and cancelled.batch_finalized
@@ -342,7 +342,8 @@ def test_stage_durations_and_events(repo: Repository) -> None:
     for doc in repo.batch_documents(batch.id):
         for stage, ms in zip(Stage.ordered(), (100, 20, 30, 40, 50), strict=True):
             assert _claim(repo, doc.id, stage).claimed
-            assert repo.complete_stage(
+            assert complete_stage(
+                repo,
                 doc.id,
                 stage,
                 payload(stage),

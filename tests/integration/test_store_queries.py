@@ -13,6 +13,8 @@ from .test_store_support import (
     COURT_ENTITY,
     SHARED_ENTITY,
     FakeClock,
+    claim_stage,
+    complete_stage,
     new_documents,
     payload,
     run_document,
@@ -35,8 +37,8 @@ def repo(database_url: str, clock: FakeClock) -> Iterator[Repository]:
 
 def _advance(repo: Repository, doc_id: str, stages: int, owner: str = "w") -> None:
     for stage in Stage.ordered()[:stages]:
-        assert repo.claim(doc_id, stage, owner=owner, max_attempts=3).claimed
-        assert repo.complete_stage(doc_id, stage, payload(stage), next_stage=stage.next())
+        assert claim_stage(repo, doc_id, stage, owner=owner, max_attempts=3).claimed
+        assert complete_stage(repo, doc_id, stage, payload(stage), next_stage=stage.next())
 
 
 def _mixed_batch(repo: Repository) -> tuple[str, list[str]]:
@@ -44,7 +46,7 @@ def _mixed_batch(repo: Repository) -> tuple[str, list[str]]:
     batch = repo.create_batch("acme", new_documents(4), options={})
     ids = repo.pending_document_ids(batch.id)
     run_document(repo, ids[0])
-    assert repo.claim(ids[1], Stage.EXTRACT, owner="w", max_attempts=3).claimed
+    assert claim_stage(repo, ids[1], Stage.EXTRACT, owner="w", max_attempts=3).claimed
     assert repo.fail(ids[1], Stage.EXTRACT, "data", "corrupt", "broken")
     _advance(repo, ids[2], 2)
     return batch.id, ids
@@ -133,11 +135,11 @@ def test_create_batch_accepts_a_project_id(repo: Repository) -> None:
 def test_owner_checks_on_release_and_completion(repo: Repository, clock: FakeClock) -> None:
     batch = repo.create_batch("acme", new_documents(1), options={})
     doc_id = repo.pending_document_ids(batch.id)[0]
-    assert repo.claim(doc_id, Stage.EXTRACT, owner="slow", max_attempts=3).claimed
+    assert claim_stage(repo, doc_id, Stage.EXTRACT, owner="slow", max_attempts=3).claimed
     clock.advance(61)
-    assert repo.claim(doc_id, Stage.EXTRACT, owner="fast", max_attempts=3).claimed
-    stale = repo.complete_stage(
-        doc_id, Stage.EXTRACT, payload(Stage.EXTRACT), next_stage=Stage.CHUNK, owner="slow"
+    assert claim_stage(repo, doc_id, Stage.EXTRACT, owner="fast", max_attempts=3).claimed
+    stale = complete_stage(
+        repo, doc_id, Stage.EXTRACT, payload(Stage.EXTRACT), next_stage=Stage.CHUNK, owner="slow"
     )
     assert not stale
     assert not repo.release(doc_id, Stage.EXTRACT, owner="slow", reason="x")

@@ -27,6 +27,7 @@ from docbatch.models import (
     Stage,
 )
 from docbatch.store import Database, NewDocument, Repository
+from docbatch.store.records import ClaimResult, StageResult, Transition
 
 #: The entity every sample document resolves to, so documents share it.
 SHARED_ENTITY = CanonicalEntity(
@@ -113,14 +114,55 @@ def _mention(
     return Mention(kind, surface, normalized, start, start + len(surface), chunk, page, 0.9, "test")
 
 
+def claim_stage(
+    repo: Repository,
+    document_id: str,
+    stage: Stage,
+    *,
+    owner: str,
+    max_attempts: int,
+    lease_seconds: float | None = None,
+) -> ClaimResult:
+    """Claim one document's ``stage`` the way workers do: a group of one
+    (:meth:`Repository.claim_many`)."""
+    (result,) = repo.claim_many(
+        [document_id], stage, owner=owner, max_attempts=max_attempts, lease_seconds=lease_seconds
+    )
+    return result
+
+
+def complete_stage(
+    repo: Repository,
+    document_id: str,
+    stage: Stage,
+    payload: Any,
+    *,
+    next_stage: Stage | None,
+    duration_ms: int | None = None,
+    lease_seconds: float | None = None,
+    owner: str | None = None,
+) -> Transition:
+    """Write one stage's results and advance the document
+    (:meth:`Repository.complete_stages` with one result); ``next_stage`` must be
+    ``stage.next()``, which keeps the tests' stage walks honest."""
+    if next_stage is not stage.next():
+        raise ValueError(f"stage {stage.value} is followed by {stage.next()}, not {next_stage}")
+    return repo.complete_stages(
+        document_id,
+        [StageResult(stage, payload, duration_ms)],
+        lease_seconds=lease_seconds,
+        owner=owner,
+    )
+
+
 def run_document(repo: Repository, document_id: str, owner: str = "worker") -> list[bool]:
     """Claim and complete every stage of one document; the completion results."""
     done = []
     for stage in Stage.ordered():
-        claim = repo.claim(document_id, stage, owner=owner, max_attempts=3)
+        claim = claim_stage(repo, document_id, stage, owner=owner, max_attempts=3)
         assert claim.claimed, claim
         done.append(
-            bool(repo.complete_stage(document_id, stage, payload(stage), next_stage=stage.next()))
+            bool(complete_stage(repo, document_id, stage, payload(stage), next_stage=stage.next()))
         )
     return done
 
@@ -131,11 +173,11 @@ def fail_document(
     """Run the document's stages from ``start`` and fail it (transiently) at ``failed``."""
     order = Stage.ordered()
     for stage in order[order.index(start) :]:
-        assert repo.claim(document_id, stage, owner="worker", max_attempts=3).claimed
+        assert claim_stage(repo, document_id, stage, owner="worker", max_attempts=3).claimed
         if stage is failed:
             assert repo.fail(document_id, stage, ErrorCategory.TRANSIENT, "busy", "try later")
             return
-        assert repo.complete_stage(document_id, stage, payload(stage), next_stage=stage.next())
+        assert complete_stage(repo, document_id, stage, payload(stage), next_stage=stage.next())
 
 
 def original_with_failures(repo: Repository) -> tuple[str, dict[str, Stage]]:
@@ -182,9 +224,9 @@ def race_documents(url: str, document_ids: list[str], owner: str) -> dict[str, A
     try:
         for document_id in document_ids:
             for stage in Stage.ordered():
-                repo.claim(document_id, stage, owner=owner, max_attempts=1000)
-                result = repo.complete_stage(
-                    document_id, stage, payload(stage), next_stage=stage.next()
+                claim_stage(repo, document_id, stage, owner=owner, max_attempts=1000)
+                result = complete_stage(
+                    repo, document_id, stage, payload(stage), next_stage=stage.next()
                 )
                 if result:
                     wins[f"{document_id}:{stage.value}"] += 1

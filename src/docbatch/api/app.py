@@ -12,10 +12,10 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse
@@ -31,6 +31,9 @@ from docbatch.api.uploads import sweeper
 from docbatch.errors import ConfigError, DocbatchError, ManifestError, NotFoundError
 from docbatch.settings import Settings
 
+if TYPE_CHECKING:
+    from docbatch.client import Docbatch
+
 __all__ = ["create_app"]
 
 log = logging.getLogger(__name__)
@@ -45,10 +48,12 @@ def _error_status(exc: DocbatchError) -> int:
     return 500
 
 
-def _sampler(client: Any, interval: float, stop: threading.Event) -> None:
+def _sampler(client: Docbatch, interval: float, stop: threading.Event) -> None:
     """Record queue depths into the metrics time series every ``interval`` seconds."""
     from docbatch.metrics import MetricsRecorder, settings_queue_depths
 
+    if client.redis is None:  # started only with Redis (see _lifespan)
+        return
     recorder = MetricsRecorder(client.redis, client.settings.key_prefix)
     while not stop.wait(interval):
         try:
@@ -61,7 +66,7 @@ def create_app(
     settings: Settings,
     *,
     require_token: bool,
-    client: Any = None,
+    client: Docbatch | None = None,
     poll_seconds: float = 1.0,
     sample_seconds: float = 15.0,
     bind_host: str = "127.0.0.1",
@@ -118,7 +123,9 @@ def create_app(
     return app
 
 
-def _lifespan(client: Any, settings: Settings, sample_seconds: float, sweep_seconds: float) -> Any:
+def _lifespan(
+    client: Docbatch, settings: Settings, sample_seconds: float, sweep_seconds: float
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     """Start the queue-depth sampler and the upload sweep for the app's lifetime."""
     has_redis = client.redis is not None
 

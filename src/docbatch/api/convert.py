@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from docbatch.api.schemas import (
     BatchDetail,
@@ -16,10 +16,15 @@ from docbatch.api.schemas import (
 from docbatch.errors import public_reason
 from docbatch.models import PAGE_SEPARATOR
 
+if TYPE_CHECKING:
+    from docbatch.reporting import BatchStatus
+    from docbatch.store.records import BatchRecord, DocumentRecord
+    from docbatch.store.repository import Repository
+
 __all__ = ["batch_detail", "batch_out", "document_detail", "document_out"]
 
 
-def batch_out(batch: Any) -> BatchOut:
+def batch_out(batch: BatchRecord) -> BatchOut:
     """A :class:`~docbatch.store.records.BatchRecord` as :class:`BatchOut`."""
     return BatchOut(
         id=batch.id,
@@ -35,7 +40,7 @@ def batch_out(batch: Any) -> BatchOut:
     )
 
 
-def batch_detail(batch: Any, status: Any) -> BatchDetail:
+def batch_detail(batch: BatchRecord, status: BatchStatus) -> BatchDetail:
     """A batch with its :class:`~docbatch.reporting.BatchStatus`."""
     return BatchDetail(
         **batch_out(batch).model_dump(),
@@ -51,7 +56,7 @@ def batch_detail(batch: Any, status: Any) -> BatchDetail:
     )
 
 
-def document_out(doc: Any) -> DocumentOut:
+def document_out(doc: DocumentRecord) -> DocumentOut:
     """A :class:`~docbatch.store.records.DocumentRecord` as :class:`DocumentOut`."""
     return DocumentOut(
         id=doc.id,
@@ -75,7 +80,7 @@ def document_out(doc: Any) -> DocumentOut:
     )
 
 
-def document_detail(repo: Any, doc: Any) -> DocumentDetail:
+def document_detail(repo: Repository, doc: DocumentRecord) -> DocumentDetail:
     """A document with its stored pages, chunks and mentions."""
     pages, offset = [], 0
     for page in repo.document_pages(doc.id):

@@ -12,11 +12,16 @@ import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.concurrency import run_in_threadpool
 
 from docbatch.redis_keys import REDIS_OUTAGE_ERRORS, RedisKeys, as_text, redis_url_for
+
+if TYPE_CHECKING:
+    from redis.asyncio.client import PubSub
+
+    from docbatch.client import Docbatch
 
 __all__ = ["batch_event_stream", "sse"]
 
@@ -28,7 +33,7 @@ def sse(event: str, data: Any) -> str:
     return f"event: {event}\ndata: {json.dumps(data, default=str)}\n\n"
 
 
-async def _subscribe(client: Any, batch_id: str) -> Any:
+async def _subscribe(client: Docbatch, batch_id: str) -> PubSub | None:
     """An async pub/sub subscribed to the batch's channel, or None without Redis."""
     url = redis_url_for(client.settings)
     if url is None:
@@ -46,7 +51,7 @@ async def _subscribe(client: Any, batch_id: str) -> Any:
     return pubsub
 
 
-async def _messages(pubsub: Any, wait: float) -> list[Any]:
+async def _messages(pubsub: PubSub | None, wait: float) -> list[Any]:
     """Messages received within ``wait`` seconds (sleeps when there is no pub/sub)."""
     if pubsub is None:
         await asyncio.sleep(wait)
@@ -60,7 +65,9 @@ async def _messages(pubsub: Any, wait: float) -> list[Any]:
     return received
 
 
-async def batch_event_stream(client: Any, batch_id: str, poll: float = 1.0) -> AsyncIterator[str]:
+async def batch_event_stream(
+    client: Docbatch, batch_id: str, poll: float = 1.0
+) -> AsyncIterator[str]:
     """The event stream of one batch, ending after the batch finished."""
     pubsub = await _subscribe(client, batch_id)
     last: dict[str, Any] | None = None
@@ -86,7 +93,7 @@ async def batch_event_stream(client: Any, batch_id: str, poll: float = 1.0) -> A
         await _close(pubsub)
 
 
-async def _close(pubsub: Any) -> None:
+async def _close(pubsub: PubSub | None) -> None:
     if pubsub is None:
         return
     try:

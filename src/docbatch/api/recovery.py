@@ -10,16 +10,19 @@ includes data failures unless told otherwise.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from docbatch.errors import NothingToRecoverError
 from docbatch.store.records import BatchRecord
+
+if TYPE_CHECKING:
+    from docbatch.client import Docbatch
 
 __all__ = ["NothingToRecoverError", "recover_failed"]
 
 
 def recover_failed(
-    client: Any,
+    client: Docbatch,
     batch_id: str,
     *,
     all_: bool = True,
@@ -35,5 +38,4 @@ def recover_failed(
         raise NothingToRecoverError(f"batch {batch_id} has no failed documents to recover")
     # Checks first (categories, matching documents, a broker) and changes nothing on a
     # refusal; without a broker the ConfigError names the command that recovers embedded.
-    recovery: BatchRecord = client.recover(batch_id, categories=categories, all_=all_)
-    return recovery
+    return client.recover(batch_id, categories=categories, all_=all_)

@@ -6,7 +6,7 @@ Sync endpoints run in FastAPI's thread pool, so database calls never block the l
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Query, Request, status
 from fastapi.exceptions import RequestValidationError
@@ -21,12 +21,15 @@ from docbatch.api.submission import check_paths, read_upload
 from docbatch.api.uploads import record_upload
 from docbatch.store.records import BatchState, DocumentState
 
+if TYPE_CHECKING:
+    from docbatch.client import Docbatch
+
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api")
 
 
-def _client(request: Request) -> Any:
+def _client(request: Request) -> Docbatch:
     return request.app.state.client
 
 

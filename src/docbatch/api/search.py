@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
@@ -17,6 +17,9 @@ from pydantic import BaseModel
 from docbatch.models import EntityType
 from docbatch.search_query import parse_query
 from docbatch.store.search import HIT_END, HIT_START, Citation, Occurrence, SearchFilters
+
+if TYPE_CHECKING:
+    from docbatch.client import Docbatch
 
 __all__ = ["search_router", "snippet_parts"]
 
@@ -69,7 +72,7 @@ def snippet_parts(snippet: str) -> list[SnippetPart]:
     return [SnippetPart(text=p, hit=bool(i % 2)) for i, p in enumerate(pieces) if p]
 
 
-def _client(request: Request) -> Any:
+def _client(request: Request) -> Docbatch:
     return request.app.state.client
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Request, Response
@@ -13,13 +14,16 @@ from docbatch.api.schemas import Health
 from docbatch.metrics import MetricsReader, settings_queue_depths
 from docbatch.metrics_export import ClusterCollector, render_metrics
 
+if TYPE_CHECKING:
+    from docbatch.client import Docbatch
+
 __all__ = ["build_collector", "health_router", "metrics_router"]
 
 metrics_router = APIRouter()
 health_router = APIRouter()
 
 
-def build_collector(client: Any) -> ClusterCollector:
+def build_collector(client: Docbatch) -> ClusterCollector:
     """The cluster-wide collector over the client's database, Redis and broker."""
     settings = client.settings
     reader = MetricsReader(client.redis, settings.key_prefix) if client.redis else None
@@ -35,7 +39,7 @@ def metrics(request: Request) -> Response:
     return Response(body, media_type=CONTENT_TYPE_LATEST)
 
 
-def _check(probe: Any) -> str:
+def _check(probe: Callable[[], object]) -> str:
     try:
         probe()
     except Exception as exc:  # reported, not raised: this is the health check
@@ -46,7 +50,7 @@ def _check(probe: Any) -> str:
 @health_router.get("/healthz", response_model=Health, responses={503: {"model": Health}})
 def healthz(request: Request) -> JSONResponse:
     """Database and Redis reachability; 503 when a configured one is down."""
-    client = request.app.state.client
+    client: Docbatch = request.app.state.client
 
     def database() -> None:
         with client.database.engine.connect() as connection:

@@ -13,7 +13,10 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from docbatch.store.repository import Repository
 
 __all__ = ["MARKER", "RETENTION_POLICIES", "record_upload", "sweep_uploads", "sweeper"]
 
@@ -30,7 +33,7 @@ def record_upload(folder: Path, batch_id: str) -> None:
     (folder / MARKER).write_text(batch_id, encoding="utf-8")
 
 
-def sweep_uploads(repo: Any, uploads: Path) -> int:
+def sweep_uploads(repo: Repository, uploads: Path) -> int:
     """Delete the uploaded files of terminal documents below ``uploads``; returns how many.
 
     A folder without a marker is an upload still being submitted and is left alone.
@@ -46,7 +49,7 @@ def sweep_uploads(repo: Any, uploads: Path) -> int:
     return deleted
 
 
-def _sweep_folder(repo: Any, folder: Path, batch_id: str) -> int:
+def _sweep_folder(repo: Repository, folder: Path, batch_id: str) -> int:
     deleted, unfinished, offset = 0, 0, 0
     while True:
         page = repo.batch_documents(batch_id, limit=_PAGE, offset=offset)
@@ -71,7 +74,7 @@ def _sweep_folder(repo: Any, folder: Path, batch_id: str) -> int:
     return deleted
 
 
-def sweeper(repo: Any, uploads: Path, interval: float, stop: threading.Event) -> None:
+def sweeper(repo: Repository, uploads: Path, interval: float, stop: threading.Event) -> None:
     """Run :func:`sweep_uploads` every ``interval`` seconds until ``stop`` is set."""
     while not stop.wait(interval):
         try:

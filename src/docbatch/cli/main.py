@@ -13,7 +13,7 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -25,6 +25,10 @@ from docbatch.cli.search_commands import register as register_search_commands
 from docbatch.errors import DocbatchError, ManifestError
 from docbatch.settings import Settings
 from docbatch.terminal_text import safe_markup
+
+if TYPE_CHECKING:
+    from docbatch.client import Docbatch, Sources
+    from docbatch.store.records import BatchRecord
 
 __all__ = ["app", "main"]
 
@@ -69,18 +73,20 @@ def _settings(ctx: typer.Context) -> Settings:
     return settings
 
 
-def _client(ctx: typer.Context, *, create: bool = True) -> Any:
+def _client(ctx: typer.Context, *, create: bool = True) -> Docbatch:
     from docbatch.client import Docbatch
 
     return Docbatch(_settings(ctx), create=create)
 
 
-def _reader(ctx: typer.Context) -> Any:
+def _reader(ctx: typer.Context) -> Docbatch:
     """A client for commands that read what runs left: a missing database is an error."""
     return _client(ctx, create=False)
 
 
-def _sources(paths: list[Path] | None, manifest: Path | None, allow_root: list[Path] | None) -> Any:
+def _sources(
+    paths: list[Path] | None, manifest: Path | None, allow_root: list[Path] | None
+) -> Sources:
     from docbatch.client import Sources
 
     if not paths and manifest is None:
@@ -152,7 +158,7 @@ def run(
             count = workers or os.cpu_count() or 1
             seen: list[str] = []
 
-            def show(client: Any, batch: Any) -> None:
+            def show(client: Docbatch, batch: BatchRecord) -> None:
                 if not seen:
                     seen.append(batch.id)
                 ocr = None if quiet else client.repo.ocr_ranges.progress(batch.id)
@@ -182,9 +188,11 @@ def run(
         if summary.failed:
             from docbatch.cli.render import failures_table
             from docbatch.client import Docbatch
+            from docbatch.models import DocumentState
 
             reader = Docbatch(settings)
-            out.print(failures_table(reader.repo.batch_documents(summary.batch_id, state="failed")))
+            failed = reader.repo.batch_documents(summary.batch_id, state=DocumentState.FAILED)
+            out.print(failures_table(failed))
             reader.close()
     raise typer.Exit(summary.exit_code)
 

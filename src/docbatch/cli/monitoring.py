@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from docbatch.errors import ConfigError
+
+if TYPE_CHECKING:
+    from docbatch.client import Docbatch
 
 __all__ = ["register"]
 
@@ -21,7 +24,7 @@ out = Console()
 err = Console(stderr=True)
 
 
-def _client(ctx: typer.Context, *, create: bool = True) -> Any:
+def _client(ctx: typer.Context, *, create: bool = True) -> Docbatch:
     from docbatch.client import Docbatch
 
     return Docbatch(ctx.obj, create=create)

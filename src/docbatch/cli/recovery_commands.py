@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from docbatch.terminal_text import safe_markup, safe_text
+
+if TYPE_CHECKING:
+    from docbatch.client import Docbatch
 
 __all__ = ["register"]
 
@@ -25,7 +28,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object on 
 BatchArg = Annotated[str, typer.Argument(help="Batch id.")]
 
 
-def _client(ctx: typer.Context) -> Any:
+def _client(ctx: typer.Context) -> Docbatch:
     from docbatch.client import Docbatch
 
     return Docbatch(ctx.obj)

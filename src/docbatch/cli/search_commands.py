@@ -10,7 +10,7 @@ import json
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -21,6 +21,9 @@ from docbatch.models import EntityType
 from docbatch.search_query import parse_query
 from docbatch.terminal_text import clean, safe_markup, safe_text
 
+if TYPE_CHECKING:
+    from docbatch.client import Docbatch
+
 __all__ = ["highlighted", "register"]
 
 out = Console()
@@ -30,7 +33,7 @@ ProjectOpt = Annotated[str, typer.Option("--project", metavar="NAME", help="Proj
 LimitOpt = Annotated[int, typer.Option("--limit", metavar="N", help="At most this many results.")]
 
 
-def _reader(ctx: typer.Context) -> Any:
+def _reader(ctx: typer.Context) -> Docbatch:
     from docbatch.client import Docbatch
 
     return Docbatch(ctx.obj, create=False)

@@ -14,7 +14,7 @@ from docbatch.engine.dedup import CacheDedup
 from docbatch.engine.inputs import StageInputs
 from docbatch.engine.step import DocumentStep
 from docbatch.known_entities import KnownEntityIndex
-from docbatch.models import Mention, Resolution, Stage
+from docbatch.models import Mention, Relationship, Resolution, Stage
 from docbatch.pipeline.chunk import chunk_document
 from docbatch.pipeline.entities import extract_mentions
 from docbatch.pipeline.options import PipelineOptions
@@ -77,7 +77,7 @@ class TextStages:
         work.resolution = resolve(mentions, known)
         return work.resolution
 
-    def _relate(self, work: DocumentStep) -> Any:
+    def _relate(self, work: DocumentStep) -> tuple[Relationship, ...]:
         return relate(
             self.inputs.mentions(work),
             self.inputs.resolution(work),

@@ -24,6 +24,9 @@ from sqlalchemy.engine import Connection, Engine, make_url
 
 from docbatch.errors import DatabaseBusyError
 
+if TYPE_CHECKING:
+    from docbatch.settings import Settings
+
 if TYPE_CHECKING:  # Alembic is imported only when a migration runs (0.3 s at start).
     from alembic.config import Config
 
@@ -69,7 +72,7 @@ class SessionLimits:
     statement_timeout_ms: int = 0
 
     @classmethod
-    def from_settings(cls, settings: Any) -> SessionLimits:
+    def from_settings(cls, settings: Settings) -> SessionLimits:
         """The limits of :class:`~docbatch.settings.Settings` (``db_*`` fields)."""
         return cls(
             lock_timeout_ms=settings.db_lock_timeout_ms,

@@ -21,8 +21,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from docbatch import faults
 from docbatch.errors import ErrorCategory
-from docbatch.faults import freeze_point
 from docbatch.models import Stage
 from docbatch.store import children, counters, quarantine_store, reopen
 from docbatch.store.records import (
@@ -369,7 +369,8 @@ def complete_stages(
         return Transition(False, doc.batch_id)
     if owner is not None and doc.lease_owner not in (None, owner):
         return Transition(False, doc.batch_id)
-    freeze_point()  # the chaos suite's worker frozen mid-transaction; no-op otherwise
+    if faults.freeze_point is not None:  # the chaos suite's worker frozen mid-transaction
+        faults.freeze_point()
     write_stages(connection, doc, prepared or [(r.stage, r.payload) for r in results], now)
     for result in results:
         if isinstance(result.payload, ExtractResult) and result.payload.children:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -37,10 +36,8 @@ from docbatch.store.records import (
     DocumentRecord,
     DocumentRef,
     DocumentState,
-    EntitiesInput,
     EventRecord,
     Priority,
-    RelateInput,
     StageDuration,
 )
 from docbatch.store.rows import (
@@ -355,27 +352,6 @@ class RepositoryReads:
         """The resolve stage's output, rebuilt from mentions and canonical entities."""
         with self._read() as connection:
             return results.read_resolution(connection, load_document(connection, document_id))
-
-    def load_stage_inputs(self, document_id: str, stage: Stage) -> Any:
-        """What ``stage`` needs from the stages before it, as models.
-
-        extract: the DocumentRecord; chunk: the ExtractedDocument; entities:
-        EntitiesInput; resolve: tuple of Mention; relate: RelateInput.
-        """
-        with self._read() as connection:
-            doc = load_document(connection, document_id)
-            if stage is Stage.EXTRACT:
-                return doc
-            extracted = results.read_extracted(connection, doc)
-            if stage is Stage.CHUNK:
-                return extracted
-            chunks = tuple(results.read_chunks(connection, document_id))
-            if stage is Stage.ENTITIES:
-                return EntitiesInput(extracted.text, chunks, tuple(extracted.page_spans()))
-            mentions = results.read_mentions(connection, document_id)
-            if stage is Stage.RESOLVE:
-                return tuple(m for m, _ in mentions)
-            return RelateInput(chunks, tuple(m for m, _ in mentions), tuple(e for _, e in mentions))
 
     def project_entities(
         self,

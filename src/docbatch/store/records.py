@@ -15,10 +15,8 @@ from datetime import datetime
 from typing import Any
 
 from docbatch.models import (  # the one DocumentState enum, re-exported for the store
-    Chunk,
     DocumentState,
     ExtractedDocument,
-    Mention,
     Stage,
 )
 from docbatch.priority import Priority  # the one Priority enum, re-exported for the store
@@ -33,13 +31,11 @@ __all__ = [
     "DocumentRecord",
     "DocumentRef",
     "DocumentState",
-    "EntitiesInput",
     "EventKind",
     "EventRecord",
     "ExtractResult",
     "NewDocument",
     "Priority",
-    "RelateInput",
     "StageDuration",
     "StageResult",
     "StepResults",
@@ -87,7 +83,7 @@ class EventKind(enum.StrEnum):
 
 
 class ClaimOutcome(enum.StrEnum):
-    """What :meth:`Repository.claim` decided."""
+    """What :meth:`Repository.claim_many` decided for one document."""
 
     #: The caller holds the lease and must run the stage.
     CLAIMED = "claimed"
@@ -317,24 +313,6 @@ class ClaimResult:
     def claimed(self) -> bool:
         """True when the caller must run the stage."""
         return self.outcome is ClaimOutcome.CLAIMED
-
-
-@dataclass(frozen=True, slots=True)
-class EntitiesInput:
-    """What the entities stage reads: the text, its chunks and the page spans."""
-
-    text: str
-    chunks: tuple[Chunk, ...]
-    page_spans: tuple[tuple[int, int, int], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class RelateInput:
-    """What the relate stage reads: chunks, mentions and each mention's entity id."""
-
-    chunks: tuple[Chunk, ...]
-    mentions: tuple[Mention, ...]
-    entity_ids: tuple[str | None, ...]
 
 
 @dataclass(frozen=True, slots=True)

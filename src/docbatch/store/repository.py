@@ -187,36 +187,6 @@ class Repository(RepositoryReads, RecoveryStore):
 
     # -- the document state machine -----------------------------------------------------
 
-    def claim(
-        self,
-        document_id: str,
-        stage: Stage,
-        *,
-        owner: str,
-        max_attempts: int,
-        lease_seconds: float | None = None,
-    ) -> ClaimResult:
-        """Take the lease to run ``stage`` on the document (see :class:`ClaimOutcome`).
-
-        Pass the broker's task id as ``owner``: a redelivery of the same message may then
-        take over its own live lease, while a duplicate message is refused as BUSY.
-        """
-        lease = self.lease_seconds if lease_seconds is None else lease_seconds
-
-        def work(connection: Connection) -> ClaimResult:
-            doc = self._locked(connection, document_id)
-            return lifecycle.claim(
-                connection,
-                doc,
-                stage,
-                now=self.clock(),
-                lease_seconds=lease,
-                owner=owner,
-                max_attempts=max_attempts,
-            )
-
-        return self._write(work)
-
     def claim_many(
         self,
         document_ids: Sequence[str],
@@ -226,8 +196,11 @@ class Repository(RepositoryReads, RecoveryStore):
         max_attempts: int,
         lease_seconds: float | None = None,
     ) -> list[ClaimResult]:
-        """:meth:`claim` for several documents in one transaction, in the given order.
+        """Take the lease to run ``stage`` on each document (see :class:`ClaimOutcome`),
+        in one transaction; the results in the given order.
 
+        Pass the broker's task id as ``owner``: a redelivery of the same message may then
+        take over its own live lease, while a duplicate message is refused as BUSY.
         Rows are locked in id order (no deadlock between overlapping groups on
         PostgreSQL). A document that does not exist is refused (SKIP), not raised: one
         bad id must not cost the others their step.
@@ -286,34 +259,6 @@ class Repository(RepositoryReads, RecoveryStore):
         lease = self.lease_seconds if lease_seconds is None else lease_seconds
         return self._write(
             lambda c: recovery.renew_leases(c, document_ids, owner, lease, self.clock())
-        )
-
-    def complete_stage(
-        self,
-        document_id: str,
-        stage: Stage,
-        payload: Any,
-        *,
-        next_stage: Stage | None,
-        duration_ms: int | None = None,
-        lease_seconds: float | None = None,
-        owner: str | None = None,
-    ) -> Transition:
-        """Write ``stage``'s results and advance the document, or complete it.
-
-        ``payload`` is the stage's output: ExtractedDocument (extract), chunks (chunk),
-        mentions (entities), Resolution (resolve), relationships (relate); ``next_stage``
-        is ``stage.next()``. Falsy, with nothing written, when the document is no longer
-        processing ``stage`` (or, with ``owner``, when another owner has taken its lease
-        over).
-        """
-        if next_stage is not stage.next():
-            raise ValueError(f"stage {stage.value} is followed by {stage.next()}, not {next_stage}")
-        return self.complete_stages(
-            document_id,
-            [StageResult(stage, payload, duration_ms)],
-            lease_seconds=lease_seconds,
-            owner=owner,
         )
 
     def complete_stages(

@@ -28,7 +28,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from celery import Celery
 
@@ -37,6 +37,9 @@ from docbatch.queues import PROMOTED_QUEUE
 from docbatch.settings import Settings
 from docbatch.store.records import DocumentRef
 from docbatch.worker.dispatch import send_steps
+
+if TYPE_CHECKING:
+    from docbatch.store.repository import Repository
 
 __all__ = [
     "MAX_PROMOTIONS_PER_PASS",
@@ -67,7 +70,7 @@ def promotion_quota(finished: Mapping[Priority, int], level: Priority, share: fl
 
 def promote_starved(
     app: Celery,
-    repo: Any,
+    repo: Repository,
     settings: Settings,
     now: datetime,
     *,

@@ -26,7 +26,7 @@ import math
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from celery import Celery
 
@@ -35,6 +35,9 @@ from docbatch.settings import Settings
 from docbatch.store.records import DocumentRef
 from docbatch.worker.dispatch import broker_errors, send_documents, send_step
 from docbatch.worker.retries import send_due_retries
+
+if TYPE_CHECKING:
+    from docbatch.worker.runtime import WorkerRuntime
 
 __all__ = [
     "ReconcilerThread",
@@ -81,11 +84,13 @@ def declare_queues(app: Celery) -> None:
             queue.bind(channel).declare()
 
 
-def reconcile_once(app: Celery, runtime: Any, *, now: datetime | None = None) -> dict[str, int]:
+def reconcile_once(
+    app: Celery, runtime: WorkerRuntime, *, now: datetime | None = None
+) -> dict[str, int]:
     """One reconciliation pass; returns how many documents each rule re-sent."""
     settings: Settings = runtime.settings
     declare_queues(app)
-    repo = runtime.get("repo")
+    repo = runtime.repo
     now = now or datetime.now(UTC)
     counts = {"unenqueued": 0, "expired": 0, "lost": 0, "promoted": 0, "progress_rebuilt": 0}
     per_task = settings.docs_per_task
@@ -118,7 +123,7 @@ def reconcile_once(app: Celery, runtime: Any, *, now: datetime | None = None) ->
 
     counts["promoted"] = _promote(app, runtime, now)
 
-    progress = runtime.get("progress")
+    progress = runtime.progress
     if progress is not None:
         for batch in repo.list_batches(limit=200, active_only=True):
             if progress.ensure(batch, repo):
@@ -137,23 +142,25 @@ def expired_resend_window(settings: Settings) -> float:
     return min(float(settings.lease_seconds), max(10.0, 5 * settings.reconcile_interval_seconds))
 
 
-def _promote(app: Celery, runtime: Any, now: datetime) -> int:
+def _promote(app: Celery, runtime: WorkerRuntime, now: datetime) -> int:
     """Run the no-starvation policy; Redis, when there is one, de-duplicates promotions."""
     from docbatch.worker.fairness import promote_starved
 
     settings: Settings = runtime.settings
     first_time = _first_in_window(runtime, "promoted", settings.priority_share_window_seconds)
-    return promote_starved(app, runtime.get("repo"), settings, now, first_time=first_time)
+    return promote_starved(app, runtime.repo, settings, now, first_time=first_time)
 
 
-def _first_in_window(runtime: Any, kind: str, seconds: float) -> Callable[[DocumentRef], bool]:
+def _first_in_window(
+    runtime: WorkerRuntime, kind: str, seconds: float
+) -> Callable[[DocumentRef], bool]:
     """Whether a (document, stage) is met for the first time in a window of ``seconds``.
 
     Backed by one Redis key per (kind, document, stage) living one window (SET NX EX).
     Without Redis, or when it fails, every call says yes: a duplicate message is
     harmless (the claim refuses it), a missing one is not.
     """
-    client = runtime.get("redis")
+    client = runtime.redis
     if client is None:
         return lambda ref: True
     ttl = max(1, math.ceil(seconds))
@@ -176,7 +183,7 @@ class ReconcilerThread(threading.Thread):
     is idempotent) keeps them from running the same pass at the same moment.
     """
 
-    def __init__(self, app: Celery, runtime: Any, interval: float) -> None:
+    def __init__(self, app: Celery, runtime: WorkerRuntime, interval: float) -> None:
         super().__init__(name="docbatch-reconciler", daemon=True)
         self.app = app
         self.runtime = runtime
@@ -193,7 +200,7 @@ class ReconcilerThread(threading.Thread):
                 log.exception("reconciler pass failed; will try again")
 
     def _acquire(self) -> bool:
-        client = self.runtime.get("redis")
+        client = self.runtime.redis
         if client is None:
             return True
         key = RedisKeys(self.runtime.settings.key_prefix).reconcile_lock()

@@ -10,16 +10,19 @@ anything else. Each reconciler pass sends the documents whose time has come.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from celery import Celery
 
 from docbatch.worker.dispatch import send_step
 
+if TYPE_CHECKING:
+    from docbatch.store.repository import Repository
+
 __all__ = ["send_due_retries"]
 
 
-def send_due_retries(app: Celery, repo: Any, now: datetime, limit: int = 1000) -> int:
+def send_due_retries(app: Celery, repo: Repository, now: datetime, limit: int = 1000) -> int:
     """Send every parked retry due at ``now``; returns how many were sent."""
     refs = repo.take_due_retries(now, limit=limit)
     with app.producer_or_acquire() as producer:

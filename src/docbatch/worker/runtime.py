@@ -9,49 +9,105 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING
 
 from docbatch.errors import StageTimeoutError
 from docbatch.settings import Settings
 
+if TYPE_CHECKING:
+    from redis import Redis
+
+    from docbatch.cache import StageCache
+    from docbatch.engine.executor import StageExecutor
+    from docbatch.extraction import Extractor
+    from docbatch.reporting import RedisProgressSink
+    from docbatch.store.db import Database
+    from docbatch.store.records import DocumentRecord
+    from docbatch.store.repository import Repository
+
 __all__ = ["WorkerRuntime"]
+
+#: The resources built per process, in the order :meth:`WorkerRuntime.close` drops them
+#: (each is the cached property ``_<name>`` behind the public property ``<name>``).
+_RESOURCES = ("database", "repo", "redis", "cache", "progress", "executor", "extractor")
 
 
 class WorkerRuntime:
-    """Lazily built, fork-safe resources for the tasks of one worker process."""
+    """Lazily built, fork-safe resources for the tasks of one worker process.
+
+    Each resource is a property that first checks the process: in a forked child it
+    drops what the parent built and builds its own.
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._pid = os.getpid()
         #: Sends the page ranges of a big scan to the other workers (set by the tasks).
-        self.range_sender: Callable[..., None] | None = None
+        self.range_sender: Callable[[DocumentRecord, Sequence[int]], None] | None = None
 
     def _check_fork(self) -> None:
         if os.getpid() != self._pid:
-            for name in ("database", "repo", "redis", "cache", "progress", "executor", "extractor"):
-                self.__dict__.pop(name, None)
+            for name in _RESOURCES:
+                self.__dict__.pop(f"_{name}", None)
             self._pid = os.getpid()
 
     def close(self) -> None:
         """Stop what was built: the parser sandboxes' children, pooled connections."""
-        extractor = self.__dict__.pop("extractor", None)
+        extractor = self.__dict__.pop("_extractor", None)
         if extractor is not None and hasattr(extractor, "close"):
             extractor.close()
-        database = self.__dict__.get("database")
+        database = self.__dict__.get("_database")
         if database is not None:
             database.dispose()
-        for name in ("database", "repo", "redis", "cache", "progress", "executor"):
-            self.__dict__.pop(name, None)
+        for name in _RESOURCES:
+            self.__dict__.pop(f"_{name}", None)
 
-    def get(self, name: str) -> Any:
-        """The resource ``name`` for this process (``repo``, ``executor``, ...)."""
+    @property
+    def database(self) -> Database:
+        """This process's database engine (not migrated: the client does that)."""
         self._check_fork()
-        return getattr(self, name)
+        return self._database
+
+    @property
+    def repo(self) -> Repository:
+        """The repository over :attr:`database`."""
+        self._check_fork()
+        return self._repo
+
+    @property
+    def redis(self) -> Redis | None:
+        """A Redis client, or None when no Redis is configured."""
+        self._check_fork()
+        return self._redis
+
+    @property
+    def cache(self) -> StageCache | None:
+        """The stage cache, or None without Redis."""
+        self._check_fork()
+        return self._cache
+
+    @property
+    def progress(self) -> RedisProgressSink | None:
+        """The Redis progress sink, or None without Redis."""
+        self._check_fork()
+        return self._progress
+
+    @property
+    def executor(self) -> StageExecutor:
+        """The stage executor the tasks run."""
+        self._check_fork()
+        return self._executor
+
+    @property
+    def extractor(self) -> Extractor:
+        """Where the parsers run (a capped child process when sandboxed)."""
+        self._check_fork()
+        return self._extractor
 
     @cached_property
-    def database(self) -> Any:
+    def _database(self) -> Database:
         from docbatch.store.db import Database, SessionLimits
 
         return Database.open(
@@ -61,20 +117,20 @@ class WorkerRuntime:
         )
 
     @cached_property
-    def repo(self) -> Any:
+    def _repo(self) -> Repository:
         from docbatch.store.repository import Repository
 
         return Repository(self.database, lease_seconds=self.settings.lease_seconds)
 
     @cached_property
-    def redis(self) -> Any:
+    def _redis(self) -> Redis | None:
         from docbatch.redis_keys import redis_client, redis_url_for
 
         url = redis_url_for(self.settings)
         return redis_client(url) if url else None
 
     @cached_property
-    def cache(self) -> Any:
+    def _cache(self) -> StageCache | None:
         from docbatch.cache import StageCache
 
         if self.redis is None:
@@ -82,7 +138,7 @@ class WorkerRuntime:
         return StageCache(self.redis, self.settings.key_prefix, self.settings.cache_ttl_seconds)
 
     @cached_property
-    def progress(self) -> Any:
+    def _progress(self) -> RedisProgressSink | None:
         from docbatch.reporting import RedisProgressSink
 
         if self.redis is None:
@@ -90,7 +146,7 @@ class WorkerRuntime:
         return RedisProgressSink(self.redis, self.settings, self.repo)
 
     @cached_property
-    def executor(self) -> Any:
+    def _executor(self) -> StageExecutor:
         from docbatch.engine.executor import StageExecutor
 
         return StageExecutor.from_settings(
@@ -105,7 +161,7 @@ class WorkerRuntime:
         )
 
     @cached_property
-    def extractor(self) -> Any:
+    def _extractor(self) -> Extractor:
         from docbatch.extraction import build_extractor
 
         return build_extractor(self.settings)

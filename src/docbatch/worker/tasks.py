@@ -44,7 +44,7 @@ def register_tasks(app: Celery, settings: Settings) -> WorkerRuntime:
 
     def ask_for_help(document: DocumentRecord, numbers: Sequence[int]) -> None:
         """Send the page ranges of a big scan this worker is OCR'ing to every worker."""
-        batch = runtime.get("repo").get_batch(document.recovery_batch_id or document.batch_id)
+        batch = runtime.repo.get_batch(document.recovery_batch_id or document.batch_id)
         send_ranges(app, document.id, numbers, batch.priority)
 
     runtime.range_sender = ask_for_help
@@ -65,13 +65,13 @@ def register_tasks(app: Celery, settings: Settings) -> WorkerRuntime:
     @app.task(name=RANGE_TASK, bind=True, shared=False)
     def ocr_range(self: Any, document_id: str, number: int) -> dict[str, int]:
         """Read one page range of a big scan another worker is OCR'ing."""
-        status = runtime.get("executor").run_ocr_range(document_id, number, owner=self.request.id)
+        status = runtime.executor.run_ocr_range(document_id, number, owner=self.request.id)
         return {status: 1}
 
     @app.task(name=FANOUT_TASK, bind=True, shared=False)
     def fanout(self: Any, batch_id: str, after: str | None, upto: str) -> dict[str, int]:
         """Send the steps of the pending documents in one slice of a batch."""
-        refs = runtime.get("repo").pending_documents(batch_id, id_range=(after, upto))
+        refs = runtime.repo.pending_documents(batch_id, id_range=(after, upto))
         return {"sent": send_documents(app, refs, per_task=settings.docs_per_task)}
 
     @app.task(name="docbatch.reconcile", bind=True, shared=False)
@@ -101,7 +101,7 @@ def run_step(
     next step; the counts of the outcomes. The body of the ``docbatch.step`` task, also
     run by ``docbatch run`` itself for a batch's first documents (see
     :func:`docbatch.runner.run_embedded`)."""
-    executor = runtime.get("executor")
+    executor = runtime.executor
     follow: dict[str, list[str]] = defaultdict(list)
     counts: dict[str, int] = defaultdict(int)
     outcomes = executor.run_many(document_ids, Stage(stage), allow_ocr=ocr, owner=owner)

@@ -7,11 +7,14 @@ in pipelines) and returns its report; it never waits on another task's result.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 from celery import Celery
 
 from docbatch.worker.dispatch import queue_prefix
+
+if TYPE_CHECKING:
+    from docbatch.worker.runtime import WorkerRuntime
 
 __all__ = ["WARM_TASK", "register_warm_task", "send_warm"]
 
@@ -21,7 +24,7 @@ log = logging.getLogger(__name__)
 WARM_TASK = "docbatch.warm"
 
 
-def register_warm_task(app: Celery, runtime: Any) -> None:
+def register_warm_task(app: Celery, runtime: WorkerRuntime) -> None:
     """Register ``docbatch.warm`` on ``app``; it uses the worker's ``runtime`` resources."""
 
     @app.task(name=WARM_TASK, shared=False)
@@ -29,7 +32,7 @@ def register_warm_task(app: Celery, runtime: Any) -> None:
         """Warm the stage cache for a batch or a manifest; returns the report."""
         from docbatch.warming import batch_sha256s, manifest_sha256s, warm
 
-        repo, cache = runtime.get("repo"), runtime.get("cache")
+        repo, cache = runtime.repo, runtime.cache
         if cache is None:
             log.warning("cache warming skipped: this worker has no Redis cache")
             return {"documents": 0, "matched": 0, "entries": 0, "missing": 0}
