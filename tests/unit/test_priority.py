@@ -95,6 +95,17 @@ def test_redis_transport_options_keep_priority_order() -> None:
     assert options["global_keyprefix"] == "kp:broker:"
 
 
+def test_redis_transport_retries_a_reset_command_and_bounds_every_wait() -> None:
+    options = create_app(Settings(broker_url=REDIS)).conf.broker_transport_options
+    # redis-py sends a command cut by a reset (an ack) once more on a new connection
+    assert options["retry_on_timeout"] is True
+    # and no command waits on a silent connection for ever
+    assert 0 < options["socket_timeout"] <= 30
+    assert 0 < options["health_check_interval"] <= 25
+    amqp = create_app(Settings(broker_url="amqp://guest@localhost//"))
+    assert "retry_on_timeout" not in amqp.conf.broker_transport_options
+
+
 def test_task_events_are_off_unless_asked_for() -> None:
     assert create_app(Settings(broker_url=REDIS)).conf.worker_send_task_events is False
     app = create_app(Settings(broker_url=REDIS, task_events=True))

@@ -70,6 +70,15 @@ def _broker_url(settings: Settings) -> str:
     return url
 
 
+#: Redis broker: the longest wait for one command's reply (a publish, an ack), and for a
+#: connection. Without it a command sent on a half-open connection (a network that went
+#: silent) blocks the worker's event loop for as long as the silence lasts.
+REDIS_SOCKET_TIMEOUT = 15.0
+#: Redis broker: seconds between kombu's checks that the consumer's BRPOP connection still
+#: answers (a stale one is dropped after 1 s + this), and idle connections' PING.
+REDIS_HEALTH_CHECK_INTERVAL = 10
+
+
 def _transport_options(settings: Settings, broker_url: str, visibility: int) -> dict[str, object]:
     options: dict[str, object] = {"visibility_timeout": visibility}
     if broker_kind(broker_url) == "redis":
@@ -81,6 +90,19 @@ def _transport_options(settings: Settings, broker_url: str, visibility: int) -> 
                 # Every broker key under our prefix: several deployments (and the tests)
                 # can share one Redis without seeing each other's queues.
                 "global_keyprefix": RedisKeys(settings.key_prefix).broker(),
+                # redis-py then sends a command again, once, on a new connection when
+                # its connection was reset or timed out. Without it an ack cut by a
+                # reset fails ("Couldn't ack", which Celery only logs): the message stays
+                # in the transport's unacked hash until the visibility timeout (an hour),
+                # and its prefetch slot stays taken on a channel that may live on, so a
+                # worker whose slots all leak this way consumes nothing more. An ack, a
+                # reject and a restore are idempotent; a publish sent twice is a
+                # duplicate message, which the claims refuse.
+                "retry_on_timeout": True,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+                "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+                "socket_keepalive": True,
+                "health_check_interval": REDIS_HEALTH_CHECK_INTERVAL,
             }
         )
     return options
