@@ -21,6 +21,7 @@ from docbatch.priority import (
 )
 from docbatch.redis_keys import RedisKeys
 from docbatch.settings import Settings
+from docbatch.worker.acks import BrokerSafeTask
 
 __all__ = ["PROMOTED_QUEUE", "QUEUES", "STAGE_QUEUES", "create_app", "queue_for", "queue_names"]
 
@@ -90,15 +91,10 @@ def _transport_options(settings: Settings, broker_url: str, visibility: int) -> 
                 # Every broker key under our prefix: several deployments (and the tests)
                 # can share one Redis without seeing each other's queues.
                 "global_keyprefix": RedisKeys(settings.key_prefix).broker(),
-                # redis-py then sends a command again, once, on a new connection when
-                # its connection was reset or timed out. Without it an ack cut by a
-                # reset fails ("Couldn't ack", which Celery only logs): the message stays
-                # in the transport's unacked hash until the visibility timeout (an hour),
-                # and its prefetch slot stays taken on a channel that may live on, so a
-                # worker whose slots all leak this way consumes nothing more. An ack, a
-                # reject and a restore are idempotent; a publish sent twice is a
-                # duplicate message, which the claims refuse.
-                "retry_on_timeout": True,
+                # No "retry_on_timeout": redis-py would then also reconnect the pub/sub
+                # read of the worker's control channel after a reset and block on it
+                # with no timeout, stalling the worker. Acks and rejects are sent again
+                # by docbatch.worker.acks instead.
                 "socket_timeout": REDIS_SOCKET_TIMEOUT,
                 "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
                 "socket_keepalive": True,
@@ -116,7 +112,8 @@ def create_app(settings: Settings) -> Celery:
     longest = max(settings.stage_time_limit, settings.ocr_time_limit)
     visibility = max(3600, 2 * longest)
     transport = _transport_options(settings, broker_url, visibility)
-    app = Celery("docbatch", broker=broker_url, set_as_current=False)
+    # Its requests send an ack or a reject again when a connection reset cuts it.
+    app = Celery("docbatch", broker=broker_url, set_as_current=False, task_cls=BrokerSafeTask)
     app.conf.update(
         accept_content=["json"],
         result_accept_content=["json"],
