@@ -90,7 +90,16 @@ def test_redis_behind_a_slow_then_silent_then_resetting_network(
             cluster.wait_done(batch.id, count)
         finally:
             cluster.faults += resetter.stop()
-        outcome = cluster.finish("redis behind a faulty network", [batch.id])
+        # A reset that cuts the reply to the transport's bookkeeping of a delivery (kombu
+        # records the message in its unacked hash, then raises before it tracks it)
+        # leaves that message in the hash until the visibility timeout, where neither
+        # Celery nor the channel's restore-at-close knows of it (about 1 run in 5). Its
+        # documents are re-sent by the reconciler, and the checker still fails on such a
+        # message for an unfinished document, on any message left in a queue, and on
+        # anything unfinished 120 s after the last fault (a stalled consumer).
+        outcome = cluster.finish(
+            "redis behind a faulty network", [batch.id], allow_orphaned_unacked=True
+        )
     finally:
         proxy.stop()
     assert outcome.violations == []
