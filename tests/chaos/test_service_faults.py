@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.chaos.faultproxy import FaultProxy
 from tests.chaos.harness import ChaosCluster, Repeater, Size
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -63,6 +64,47 @@ def test_redis_clients_killed_every_few_seconds(
     outcome = cluster.finish("redis clients killed", [batch.id])
     assert outcome.violations == []
     assert kills >= 2, "the clients were killed more than once while the batch ran"
+    assert cluster.client.get_batch(batch.id).completed == count
+
+
+def test_redis_behind_a_slow_then_silent_then_resetting_network(
+    cluster: ChaosCluster, size: Size, seed: int
+) -> None:
+    """The workers reach Redis through a fault proxy: latency throughout, a blackhole
+    (silence, then every connection reset) a quarter of the way in, then every
+    connection reset every 1.5-2.5 s until the end."""
+    rng = random.Random(seed)
+    proxy = FaultProxy(cluster.server.socket).start()
+    try:
+        proxy.set_latency(rng.uniform(0.002, 0.01))
+        cluster.configure(broker_url=proxy.url, redis_url=proxy.url)
+        count = size.big
+        batch = cluster.start_batch(count, seed)
+        cluster.wait_done(batch.id, count // 4)
+        cut = proxy.blackhole(rng.uniform(2.0, 4.0))
+        cluster.fault()
+        left_after_blackhole = count - cluster.done(batch.id)
+        resetter = Repeater(proxy.reset_all, rng.uniform(1.5, 2.5))
+        resetter.start()
+        try:
+            cluster.wait_done(batch.id, count)
+        finally:
+            cluster.faults += resetter.stop()
+        # A reset that cuts the reply to the transport's bookkeeping of a delivery (kombu
+        # records the message in its unacked hash, then raises before it tracks it)
+        # leaves that message in the hash until the visibility timeout, where neither
+        # Celery nor the channel's restore-at-close knows of it (about 1 run in 5). Its
+        # documents are re-sent by the reconciler, and the checker still fails on such a
+        # message for an unfinished document, on any message left in a queue, and on
+        # anything unfinished 120 s after the last fault (a stalled consumer).
+        outcome = cluster.finish(
+            "redis behind a faulty network", [batch.id], allow_orphaned_unacked=True
+        )
+    finally:
+        proxy.stop()
+    assert outcome.violations == []
+    assert cut > 0 and left_after_blackhole > 0, "the blackhole hit a running batch"
+    assert proxy.accepted > cut, "the workers reconnected through the proxy"
     assert cluster.client.get_batch(batch.id).completed == count
 
 

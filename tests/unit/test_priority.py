@@ -17,6 +17,7 @@ from docbatch.priority import (
 from docbatch.queues import queue_for, queue_names
 from docbatch.settings import Settings
 from docbatch.store.records import Priority as StorePriority
+from docbatch.worker.acks import BrokerSafeRequest
 from docbatch.worker.app import create_app
 from docbatch.worker.fairness import MAX_PROMOTIONS_PER_PASS, promotion_quota
 
@@ -94,6 +95,20 @@ def test_redis_transport_options_keep_priority_order() -> None:
     assert options["queue_order_strategy"] == "priority"
     assert options["sep"] == ":"
     assert options["global_keyprefix"] == "kp:broker:"
+
+
+def test_redis_transport_bounds_every_wait_without_redis_py_retries() -> None:
+    app = create_app(Settings(broker_url=REDIS))
+    options = app.conf.broker_transport_options
+    # no command waits on a silent connection for ever
+    assert 0 < options["socket_timeout"] <= 30
+    assert 0 < options["health_check_interval"] <= 25
+    # redis-py's retry would reconnect the control channel's pub/sub read after a reset
+    # and block on it with no timeout: acks are sent again by the request instead
+    assert "retry_on_timeout" not in options
+    assert app.tasks["docbatch.step"].Request is BrokerSafeRequest
+    amqp = create_app(Settings(broker_url="amqp://guest@localhost//"))
+    assert "socket_timeout" not in amqp.conf.broker_transport_options
 
 
 def test_task_events_are_off_unless_asked_for() -> None:

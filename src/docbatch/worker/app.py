@@ -22,6 +22,7 @@ from docbatch.priority import (
 from docbatch.queues import queue_names
 from docbatch.redis_keys import RedisKeys
 from docbatch.settings import Settings
+from docbatch.worker.acks import BrokerSafeTask
 
 __all__ = ["create_app"]
 
@@ -38,6 +39,15 @@ def _broker_url(settings: Settings) -> str:
     return url
 
 
+#: Redis broker: the longest wait for one command's reply (a publish, an ack), and for a
+#: connection. Without it a command sent on a half-open connection (a network that went
+#: silent) blocks the worker's event loop for as long as the silence lasts.
+REDIS_SOCKET_TIMEOUT = 15.0
+#: Redis broker: seconds between kombu's checks that the consumer's BRPOP connection still
+#: answers (a stale one is dropped after 1 s + this), and idle connections' PING.
+REDIS_HEALTH_CHECK_INTERVAL = 10
+
+
 def _transport_options(settings: Settings, broker_url: str, visibility: int) -> dict[str, object]:
     options: dict[str, object] = {"visibility_timeout": visibility}
     if broker_kind(broker_url) == "redis":
@@ -49,6 +59,14 @@ def _transport_options(settings: Settings, broker_url: str, visibility: int) -> 
                 # Every broker key under our prefix: several deployments (and the tests)
                 # can share one Redis without seeing each other's queues.
                 "global_keyprefix": RedisKeys(settings.key_prefix).broker(),
+                # No "retry_on_timeout": redis-py would then also reconnect the pub/sub
+                # read of the worker's control channel after a reset and block on it
+                # with no timeout, stalling the worker. Acks and rejects are sent again
+                # by docbatch.worker.acks instead.
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+                "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+                "socket_keepalive": True,
+                "health_check_interval": REDIS_HEALTH_CHECK_INTERVAL,
             }
         )
     return options
@@ -62,7 +80,8 @@ def create_app(settings: Settings) -> Celery:
     longest = max(settings.stage_time_limit, settings.ocr_time_limit)
     visibility = max(3600, 2 * longest)
     transport = _transport_options(settings, broker_url, visibility)
-    app = Celery("docbatch", broker=broker_url, set_as_current=False)
+    # Its requests send an ack or a reject again when a connection reset cuts it.
+    app = Celery("docbatch", broker=broker_url, set_as_current=False, task_cls=BrokerSafeTask)
     app.conf.update(
         accept_content=["json"],
         result_accept_content=["json"],
