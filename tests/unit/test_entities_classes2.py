@@ -3,6 +3,7 @@ set's open list, each as a rule test over a made-up example of the class."""
 
 from __future__ import annotations
 
+from docbatch.pipeline.entities.courts import find_courts
 from docbatch.pipeline.entities.patterns import find_statutes
 
 
@@ -31,3 +32,16 @@ def test_kentucky_revised_statutes_cited_by_initials_without_a_section_sign() ->
     assert _statutes("See KRS 12.345(2)(b) and KRS 67.890.") == [
         "KRS § 12.345(2)(b)", "KRS § 67.890",
     ]  # fmt: skip
+
+
+def _courts(text: str) -> list[str]:
+    return [m.normalized for m in find_courts(text)]
+
+
+def test_a_district_court_heading_with_the_district_abbreviated_and_the_state_spelled() -> None:
+    assert _courts("No. 7:19CV12\nUnited States District Court, W.D. Virginia.\n") == ["W.D. Va."]
+    assert _courts("United States District Court, S.D. Ohio, Eastern Division") == ["S.D. Ohio"]
+
+
+def test_a_us_district_court_named_with_a_dash_before_its_district() -> None:
+    assert _courts("Court: U.S. District Court \u2014 Northern District of Texas") == ["N.D. Tex."]
