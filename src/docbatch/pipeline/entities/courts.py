@@ -190,6 +190,8 @@ def find_courts(text: str) -> list[RawMention]:
         value = _district(direction, state)
         found.append(_mention(text, match.start(), match.end(), value, 0.9))
     for match in _DISTRICT_ABBR_NAME.finditer(text):
+        if any(match.start() < m.end and m.start < match.end() for m in found):
+            continue  # "S.D. Ohio": the abbreviation is the name
         state = _STATE_NAME[" ".join(match["state"].lower().split())]
         value = _district(match["dir"], state)
         found.append(_mention(text, match.start(), match.end(), value, 0.9))
