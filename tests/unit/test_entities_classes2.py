@@ -3,7 +3,9 @@ set's open list, each as a rule test over a made-up example of the class."""
 
 from __future__ import annotations
 
+from docbatch.models import EntityType
 from docbatch.pipeline.entities.courts import find_courts
+from docbatch.pipeline.entities.parties import find_parties
 from docbatch.pipeline.entities.patterns import find_statutes
 
 
@@ -45,3 +47,56 @@ def test_a_district_court_heading_with_the_district_abbreviated_and_the_state_sp
 
 def test_a_us_district_court_named_with_a_dash_before_its_district() -> None:
     assert _courts("Court: U.S. District Court \u2014 Northern District of Texas") == ["N.D. Tex."]
+
+
+def _parties(text: str) -> set[tuple[str, str, str]]:
+    """(type, name, role) of every person and organisation found in ``text``."""
+    return {(m.type.value, m.normalized, m.attributes.get("role", "")) for m in find_parties(text)}
+
+
+def test_a_long_caption_of_officials_in_capitals_with_their_capacities() -> None:
+    text = (
+        "JANE Q. DOE, Plaintiff,\nv.\nMARK LANE, in his official capacity as Chair of the "
+        "Ohio State Board of Pharmacy; PETER ROE IV, KIM T. WU, and OLGA MCBRIDE, in their "
+        "official capacities as Members of the Ohio State Board of Pharmacy; and ANNA LEE, in "
+        "her official capacity as Franklin County Prosecutor, Defendants.\n"
+    )
+    found = _parties(text)
+    people = {(name, role) for kind, name, role in found if kind == "person"}
+    assert people == {
+        ("Jane Q. Doe", "plaintiff"), ("Mark Lane", "defendant"), ("Peter Roe IV", "defendant"),
+        ("Kim T. Wu", "defendant"), ("Olga McBride", "defendant"), ("Anna Lee", "defendant"),
+    }  # fmt: skip
+    assert ("organization", "Ohio State Board of Pharmacy", "") in found
+
+
+def test_a_caption_party_named_after_its_state_is_an_organisation() -> None:
+    text = "FAIR VOTE OREGON, the Union of Farmers of Oregon, and Mary Q. Poe, Plaintiffs,\n"
+    assert _parties(text) >= {
+        ("organization", "Fair Vote Oregon", "plaintiff"),
+        ("organization", "Union of Farmers of Oregon", "plaintiff"),
+        ("person", "Mary Q. Poe", "plaintiff"),
+    }
+
+
+def test_a_respondent_named_with_a_surname_in_capitals() -> None:
+    found = _parties("Matter of Rosa Maria DELGADO-RUIZ, Respondent\nDecided May 1, 2019\n")
+    assert ("person", "Rosa Maria DELGADO-RUIZ", "respondent") in found
+
+
+def test_public_bodies_keep_the_place_they_serve() -> None:
+    text = (
+        "Tom Poe, Oregon Department of Justice, Salem, OR, argued. The Lane County Board of "
+        "Elections and the Oregon Senate disagreed; the General Assembly did not."
+    )
+    orgs = {name for kind, name, _ in _parties(text) if kind == "organization"}
+    assert orgs == {
+        "Oregon Department of Justice", "Lane County Board of Elections", "Oregon Senate",
+        "General Assembly",
+    }  # fmt: skip
+
+
+def test_a_letterhead_of_agencies_is_cut_where_the_next_starts() -> None:
+    text = "U.S. Department of Labor Executive Office for Labor Review Board of Labor Appeals"
+    orgs = {m.normalized for m in find_parties(text) if m.type is EntityType.ORGANIZATION}
+    assert "U.S. Department of Labor" in orgs

@@ -25,6 +25,12 @@ from dataclasses import replace
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
 from docbatch.pipeline.entities.blocks import AGENCY, block_parties, reference_parties
+from docbatch.pipeline.entities.bodies import (
+    BODY_WORDS,
+    cut_at_next_body,
+    find_public_bodies,
+    names_a_place,
+)
 from docbatch.pipeline.entities.names import (
     GIVEN_NAMES,
     LEADING_NOISE,
@@ -44,8 +50,10 @@ _CAPS_SURNAME = rf"(?:STE?\.[ ])?{_CW}"
 _INIT = r"[A-Z]\."
 _GEN = r"(?:,?\s(?:Jr\.|Sr\.|JR\.|SR\.|II|III|IV)(?![\w]))?"
 _PERSON = (
-    rf"(?:{_TW}(?:[ ](?:{_INIT}|{_TW})){{0,2}}[ ]{_SURNAME}{_GEN}"
-    rf"|{_CW}(?:[ ](?:{_INIT}|{_CW})){{0,2}}[ ]{_CAPS_SURNAME}{_GEN})"
+    rf"(?:(?:{_INIT}[ ])?{_TW}(?:[ ](?:{_INIT}|{_TW})){{0,2}}[ ]{_SURNAME}{_GEN}"
+    rf"|(?:{_INIT}[ ])?{_CW}(?:[ ](?:{_INIT}|{_CW})){{0,2}}[ ]{_CAPS_SURNAME}{_GEN}"
+    # a surname in capitals after given names in title case: "Matter of Enrique ALDAY-DOMINGUEZ"
+    rf"|{_TW}(?:[ ](?:{_INIT}|{_TW})){{0,2}}[ ]{_CAPS_SURNAME}{_GEN})"
 )
 _WORD = r"(?:Ste?\.(?=[ ][A-Z])|[A-Z][A-Za-z'\u2019\-]*|[A-Z]{2,}|\d+[A-Za-z]*)"
 #: Initials that open a company name ("C. R. Bard, Inc.", "J. Crew Group, Inc.").
@@ -82,7 +90,8 @@ _CONTINUATION = "|".join(
 _ORG_HEAD = re.compile(
     rf"(?<![\w.])(?:{_WORD}[ ](?:(?:&|of)[ ])?){{1,4}}"
     rf"(?:{'|'.join(h.title() for h in sorted(ORG_HEADS))})(?![\w])"
-    rf"(?:[ ]of[ ](?:the[ ])?{_TW}(?:[ ]{_TW}){{0,2}}(?![\w]))?"  # "Calvary Chapel of Bangor"
+    # "Calvary Chapel of Bangor", "University of Texas at Austin"
+    rf"(?:[ ]of[ ](?:the[ ])?{_TW}(?:[ ]{_TW}){{0,2}}(?:[ ]at[ ]{_TW}(?:[ ]{_TW})?)?(?![\w]))?"
     # a capital after it on the same line goes on with the name; on the next line only a
     # word that goes on a name does ("Standard Insurance\nCompany", "Texas Insurance\nCode")
     r"(?![ \t]+(?:of[ \t]+(?:the[ \t]+)?)?[A-Z])"
@@ -111,8 +120,9 @@ _CAPTION = re.compile(
     r"|petitioner|respondent))(?i:s)?)?"
     r"(?:[ ]*\((?P<below>(?i:plaintiff|defendant))s?[ ](?i:below)\))?[,.]?"
     rf"{_COLUMN}[ \t]*$"
-    rf"|^(?P<names2>[^\n]{{3,200}}?),[ \t]*(?P<role2>{_CAPTION_ROLE})(?i:s)?"
-    r"(?:[\u2014\u2013-](?P<second2>(?i:appellant|appellee|petitioner|respondent))(?i:s)?)?"
+    rf"|^(?P<names2>[^\n]{{3,3000}}?),[ \t]*(?P<role2>{_CAPTION_ROLE})(?i:s)?"
+    r"(?:[\u2014\u2013-](?P<second2>(?i:appellant|appellee|petitioner|respondent|intervenor))"
+    r"(?i:s)?)?"
     r"[,.]?[ \t]*$",
     re.MULTILINE,
 )
@@ -148,6 +158,8 @@ def find_parties(text: str, excluded: Sequence[tuple[int, int]] = ()) -> list[Ra
     found += _organisations(text)
     found += _bare_people(text)
     found += block_parties(text)
+    found += find_public_bodies(text)
+    found = [cut_at_next_body(text, m) for m in found]
     names = _Spans(excluded)
     kept = [m for m in _best(found) if not names.overlaps(m.start, m.end)]
     taken = _Spans([(m.start, m.end) for m in kept])
@@ -250,11 +262,39 @@ def _caption_mentions(text: str, start: int, end: int, role: str) -> list[RawMen
     """The names of a caption's list ("A, B and C; D"), each classified (None: no name)."""
     found = []
     for part in _CAPTION_PART.finditer(text[start:end]):
-        begin, stop = start + part.start("p"), start + part.end("p")
-        begin, stop = _strip_et_al(text, begin, stop)
-        begin, stop = _strip_description(text, begin, stop)
-        found.append(_classify(text, begin, stop, 0.95, role))
+        for begin, stop in _caption_items(text, start + part.start("p"), start + part.end("p")):
+            begin, stop = _strip_et_al(text, begin, stop)
+            begin, stop = _strip_description(text, begin, stop)
+            found.append(_classify(text, begin, stop, 0.95, role))
     return found
+
+
+#: Where a caption's comma list goes on to its next name: a capital or "the" and a capital
+#: ("DEMOCRACY NORTH CAROLINA, the League of Women Voters ..., John P. Clark, ..."), not a
+#: suffix ("ACME, INC.", "JEFF CARMON, III") nor a description ("in his official capacity").
+_NEXT_ITEM = re.compile(
+    rf",[ ]+(?:and[ ]+)?(?:(?:the|The)[ ]+)?(?=[A-Z])(?!(?:{_SUFFIX_ANY}|Jr\.|Sr\.|JR\.|SR\.|II"
+    r"|III|IV|Esq\.)(?![\w]))"
+)
+_MATTER_OF = re.compile(r"(?:In[ ]the[ ]Matter[ ]of|(?i:matter[ ]of)|In[ ]re)[ ]+")
+_LEAD_WORD = re.compile(r"(?:(?:and|AND)[ ]+)?(?:(?:the|The)[ ]+)?")
+
+
+def _caption_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The names of one part of a caption's list, split at its commas ("A, in his official
+    capacity as X, B, C"), without "Matter of" and a leading "the"."""
+    items, begin = [], start
+    for cut in _NEXT_ITEM.finditer(text, start, end):
+        items.append((begin, cut.start()))
+        begin = cut.end()
+    items.append((begin, end))
+    result = []
+    for begin, stop in items:
+        while stop > begin and text[stop - 1] in " ,":
+            stop -= 1
+        lead = _MATTER_OF.match(text, begin, stop) or _LEAD_WORD.match(text, begin, stop)
+        result.append((lead.end() if lead else begin, stop))
+    return result
 
 
 def _caption_start(text: str, start: int) -> int:
@@ -438,6 +478,14 @@ def _classify(text: str, start: int, end: int, confidence: float, role: str) -> 
     """An organisation or a person for the whole of text[start:end], if it is one."""
     piece = _without_column(text[start:end])  # a name may break over lines
     if _GOVERNMENT.fullmatch(piece) or AGENCY.fullmatch(piece):
+        return _org_mention(text, start, end, confidence, role)
+    words = [w.strip(",.").lower() for w in piece.split()]
+    if len(words) > 1 and (
+        names_a_place(piece)
+        or words[-1] in BODY_WORDS
+        or (any(w in BODY_WORDS for w in words) and "of" in words)
+    ):
+        # "DEMOCRACY NORTH CAROLINA", "The NORTH CAROLINA STATE BOARD OF ELECTIONS"
         return _org_mention(text, start, end, confidence, role)
     # "CALVARY CHAPEL OF BANGOR": head nouns are matched in title case
     if (
