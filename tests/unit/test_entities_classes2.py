@@ -100,3 +100,34 @@ def test_a_letterhead_of_agencies_is_cut_where_the_next_starts() -> None:
     text = "U.S. Department of Labor Executive Office for Labor Review Board of Labor Appeals"
     orgs = {m.normalized for m in find_parties(text) if m.type is EntityType.ORGANIZATION}
     assert "U.S. Department of Labor" in orgs
+
+
+def test_signature_lines_in_capitals_with_the_office_beside_or_below() -> None:
+    text = (
+        "I hope this answers your question.\n\nSincerely,\n\nMARY Q. POE Attorney General.\n\n"
+        "J. ALAN ROE, III Chief, Opinions Division.\n\nTOM LEE, ATTORNEY GENERAL.\n\n"
+        "CONCLUSIONS OF LAW\n\n" + "Some text.\n" * 8 + "K. WILSON\n\nAdministrative Law Judge\n"
+    )
+    people = {(m.normalized, m.attributes.get("role", "")) for m in find_parties(text)
+              if m.type is EntityType.PERSON}  # fmt: skip
+    assert people == {
+        ("Mary Q. Poe", ""), ("J. Alan Roe, III", ""), ("Tom Lee", ""), ("K. Wilson", "judge"),
+    }  # fmt: skip
+
+
+def test_an_office_after_a_name_is_not_part_of_it_and_an_office_before_one_is_a_cue() -> None:
+    names = {m.normalized for m in find_parties(
+        "Requested by: Hon. Mary Jo Poe Secretary of State. Under then-Attorney General "
+        "Tim Roe, the office changed; Timothy K. Lane General Counsel wrote."
+    )}  # fmt: skip
+    assert names == {"Mary Jo Poe", "Tim Roe", "Timothy K. Lane"}
+
+
+def test_a_word_hyphenated_over_a_line_break_is_one_word_of_the_name() -> None:
+    found = find_parties("sued by appellee Conti-\nnental Surety Insurance Co. for the sum")
+    assert [m.normalized for m in found] == ["Continental Surety Insurance Co."]
+
+
+def test_an_institution_named_after_a_person_makes_no_person() -> None:
+    text = "at the Walter Reed Army Medical \nCenter in D.C. The Walter Reed project failed."
+    assert [m for m in find_parties(text) if m.type is EntityType.PERSON] == []

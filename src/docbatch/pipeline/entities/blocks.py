@@ -93,7 +93,41 @@ _SIGNATURE = re.compile(rf"(?<![\w/])/?s/[ \t]*(?P<name>{_NAME.pattern}|{_CAP})(
 
 def block_parties(text: str) -> list[RawMention]:
     """Names in copy lists, signatures, firm lines and government departments."""
-    return [*_copy_list(text), *_signatures(text), *_firms(text), *_agencies(text)]
+    return [
+        *_copy_list(text), *_signatures(text), *_signed_lines(text), *_firms(text),
+        *_agencies(text),
+    ]  # fmt: skip
+
+
+#: An office held by the signer of a letter, opinion or decision.
+_OFFICE = (
+    r"(?i:(?:Assistant[ ]|Deputy[ ]|Chief[ ]Deputy[ ])?Attorney[ ]General|Chief|Director"
+    r"|Secretary|Commissioner|General[ ]Counsel|Counsel|Clerk|Chair(?:man|person)?|President"
+    r"|(?:[A-Z][a-z]+[ ]){0,3}Judge|Board[ ]Member|Member|Solicitor[ ]General)"
+)
+#: A signature line in capitals, alone or with the office after it: "STEVE MARSHALL
+#: Attorney General.", "G. WARD BEESON, III Chief, Opinions Division.", "ANDY BESHEAR,
+#: ATTORNEY GENERAL.", and "M. HYLAND" over a "Veterans Law Judge" line.
+_SIGNED_LINE = re.compile(
+    r"(?m)^[ 	]*(?P<name>(?:[A-Z]\.[ ])?[A-Z]{2,}(?:[-'\u2019][A-Z]{2,})?"
+    r"(?:[ ](?:[A-Z]\.|[A-Z]{2,}(?:[-'\u2019][A-Z]{2,})?)){0,3}(?:,?[ ](?:JR\.|SR\.|II|III|IV))?)"
+    rf"(?:,?[ ]+(?P<office>{_OFFICE})\b[^\n]*|[ \t]*\n(?:[ \t]*\n){{0,3}}[ \t]*"
+    rf"(?P<below>{_OFFICE})[ \t]*$)"
+)
+
+
+def _signed_lines(text: str) -> Iterator[RawMention]:
+    for match in _SIGNED_LINE.finditer(text):
+        start, end = match.span("name")
+        name = match["name"]
+        if (name.count(" ") == 0 and "." not in name) or not _plausible(name):
+            continue  # one word alone ("ORDER") is no signature
+        office = match["office"] or match["below"]
+        # a court's letterhead names its chief judge ("ROBERT A. KATZMANN / CHIEF JUDGE"),
+        # who is no judge of the letter; a signature at the end is the decision's judge
+        letterhead = text.count("\n", 0, start) < 10
+        role = {"role": "judge"} if office.lower().endswith("judge") and not letterhead else {}
+        yield replace(_mention(EntityType.PERSON, text, start, end, 0.8), attributes=role)
 
 
 def _signatures(text: str) -> Iterator[RawMention]:

@@ -121,6 +121,7 @@ def display_name(value: str) -> str:
     >>> display_name("ACME HOLDINGS, INC.")
     'Acme Holdings, Inc.'
     """
+    value = re.sub(r"(?<=[a-z])-[ \t]*\n[ \t]*(?=[a-z])", "", value)  # "Interna-\ntional"
     value = " ".join(value.split()).strip(" ,;")
     if not is_shouting(value):
         return value

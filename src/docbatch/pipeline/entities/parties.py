@@ -55,7 +55,11 @@ _PERSON = (
     # a surname in capitals after given names in title case: "Matter of Enrique ALDAY-DOMINGUEZ"
     rf"|{_TW}(?:[ ](?:{_INIT}|{_TW})){{0,2}}[ ]{_CAPS_SURNAME}{_GEN})"
 )
-_WORD = r"(?:Ste?\.(?=[ ][A-Z])|[A-Z][A-Za-z'\u2019\-]*|[A-Z]{2,}|\d+[A-Za-z]*)"
+#: A word may be hyphenated over a line break ("Interna-\ntional").
+_WORD = (
+    r"(?:Ste?\.(?=[ ][A-Z])|[A-Z][A-Za-z'\u2019\-]*(?:(?<=[a-z]-)[ \t]*\n[ \t]*[a-z]+)?"
+    r"|[A-Z]{2,}|\d+[A-Za-z]*)"
+)
 #: Initials that open a company name ("C. R. Bard, Inc.", "J. Crew Group, Inc.").
 _INITIALS = r"(?:[A-Z]\.[ ]){1,3}"
 #: "Grace, Tisdale & Clifton, P.A.": names before the "&" of a firm, joined by commas.
@@ -145,6 +149,12 @@ _GOVERNMENT = re.compile(
     r"[ ]of[ ](?:[A-Z][a-z]+|[A-Z]+)(?:[ ](?:[A-Z][a-z]+|[A-Z]+)){0,2}"
     r"|united[ ]states(?:[ ]of[ ]america)?)"
 )
+#: A public office before a full name: "then-Secretary of State Trey Grayson", "Attorney
+#: General Jeff Jackson".
+_OFFICE_BEFORE = re.compile(
+    r"\b(?P<title>Secretary[ ]of[ ]State|Attorney[ ]General|(?:Lieutenant[ ])?Governor|Senator"
+    rf"|Representative|Mayor|Speaker)[ ]+(?P<name>{_PERSON})(?![\w])"
+)
 _CUED_PERSON = re.compile(rf"{_PERSON}|{_SURNAME}(?![\w.])")
 _BARE_PERSON = re.compile(rf"(?<![\w.])(?P<name>{_PERSON})(?![\w])")
 
@@ -168,7 +178,29 @@ def find_parties(text: str, excluded: Sequence[tuple[int, int]] = ()) -> list[Ra
     kept = [_with_reference_role(m, references) for m in kept]
     kept += [m for m in references if not taken.overlaps(m.start, m.end)]
     kept += _surname_aliases(text, kept, excluded)
-    return _full_names_for_cut_organisations(_full_names_for_surnames(_best(kept)))
+    kept = _without_namesakes(text, _best(kept))
+    return _full_names_for_cut_organisations(_full_names_for_surnames(kept))
+
+
+def _without_namesakes(text: str, found: list[RawMention]) -> list[RawMention]:
+    """ "Walter Reed" where the text names the "Walter Reed Army Medical Center": a name
+    that the text also uses to begin an institution's name (words ending in a head noun such
+    as "Center", "Hospital", "Society", maybe over a line break) is no person when only its
+    shape made it one (no cue, role or title)."""
+    heads = "|".join(h.title() for h in sorted(ORG_HEADS))
+    kept = []
+    for mention in found:
+        if (
+            mention.type is EntityType.PERSON
+            and mention.confidence <= 0.7
+            and not (mention.attributes.get("role") or mention.attributes.get("title"))
+        ):
+            name = r"[ ]".join(re.escape(w) for w in mention.text.split())
+            pattern = rf"(?<![\w.]){name}(?:[ ]+[A-Z][a-z]+){{0,3}}[ ]*\n?[ ]*(?:{heads})(?![\w])"
+            if re.search(pattern, text):
+                continue
+        kept.append(mention)
+    return kept
 
 
 def _with_reference_role(mention: RawMention, references: Sequence[RawMention]) -> RawMention:
@@ -366,6 +398,10 @@ def _titled_people(text: str) -> list[RawMention]:
         if _plausible_person(match["name"]):
             start, end = match.span("name")
             found.append(_person(text, start, end, 0.9, "", title=match["title"]))
+    for match in _OFFICE_BEFORE.finditer(text):
+        if _plausible_person(match["name"]):
+            start, end = match.span("name")
+            found.append(_person(text, start, end, 0.85, "", title=match["title"]))
     for match in _JUDGE_AFTER.finditer(text):
         start, end = _trim_leading(text, *match.span("name"))
         if end > start and _plausible_person(text[start:end]):
@@ -546,8 +582,26 @@ def _person(
     text: str, start: int, end: int, confidence: float, role: str, title: str = ""
 ) -> RawMention:
     attributes = {key: value for key, value in (("role", role), ("title", title)) if value}
+    end = _without_office(text, start, end)
     raw = text[start:end]
     return RawMention(EntityType.PERSON, start, end, raw, display_name(raw), confidence, attributes)
+
+
+#: Words of an office that follow a name without a comma ("Hon. Alison Grimes Secretary of
+#: State", "Timothy K. Moore General Counsel"): never the end of the name.
+_OFFICE_WORDS = frozenset(
+    {"secretary", "general", "attorney", "counsel", "chief", "director", "commissioner",
+     "governor", "senator", "speaker", "president", "chair", "chairman", "member", "clerk",
+     "solicitor", "deputy", "assistant", "executive", "investigator", "treasurer", "auditor"}
+)  # fmt: skip
+
+
+def _without_office(text: str, start: int, end: int) -> int:
+    """Where a person's name ends when office words follow it in the same span."""
+    words = list(re.finditer(r"\S+", text[start:end]))
+    while len(words) > 2 and words[-1][0].strip(",.").lower() in _OFFICE_WORDS:
+        words.pop()
+    return start + words[-1].end() if words else end
 
 
 def _org_mention(text: str, start: int, end: int, confidence: float, role: str) -> RawMention:
@@ -566,6 +620,7 @@ _COLUMN_BREAK = re.compile(r"[ \t]*[)\]][ \t]*\n")
 def _without_column(raw: str) -> str:
     """A name broken over the lines of a bracketed caption, without the column between
     ("FEDEX GROUND PACKAGE SYSTEM, ]\nINC." is "FEDEX GROUND PACKAGE SYSTEM, INC.")."""
+    raw = re.sub(r"(?<=[a-z])-[ \t]*\n[ \t]*(?=[a-z])", "", raw)  # "Interna-\ntional"
     return " ".join(_COLUMN_BREAK.sub(" ", raw).split())
 
 
