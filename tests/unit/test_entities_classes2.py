@@ -131,3 +131,24 @@ def test_a_word_hyphenated_over_a_line_break_is_one_word_of_the_name() -> None:
 def test_an_institution_named_after_a_person_makes_no_person() -> None:
     text = "at the Walter Reed Army Medical \nCenter in D.C. The Walter Reed project failed."
     assert [m for m in find_parties(text) if m.type is EntityType.PERSON] == []
+
+
+def test_a_reporters_comma_run_counsel_list_with_firms_and_cities() -> None:
+    from docbatch.pipeline.entities.appearances import find_appearances
+
+    text = (
+        "Mary Q. Poe, Dana Kowalczyk, Smith Jones Brown and Lee, LLP, Boston, MA, "
+        "Pat R. Doe, Ohio Legal Aid Society, Columbus, OH, for Plaintiffs.\n"
+    )
+    (appearance,) = find_appearances(text)
+    assert [(m.type.value, m.normalized) for m in appearance.counsel] == [
+        ("person", "Mary Q. Poe"), ("person", "Dana Kowalczyk"),
+        ("organization", "Smith Jones Brown and Lee, LLP"), ("person", "Pat R. Doe"),
+        ("organization", "Ohio Legal Aid Society"),
+    ]  # fmt: skip
+
+
+def test_a_firm_after_an_attorneys_surname_in_a_list_does_not_take_the_surname() -> None:
+    orgs = [m.normalized for m in find_parties("Nora Lee, Peter A. Patton, Baker & Ross, PLLC, ")
+            if m.type is EntityType.ORGANIZATION]  # fmt: skip
+    assert orgs == ["Baker & Ross, PLLC"]

@@ -416,6 +416,7 @@ def _organisations(text: str) -> list[RawMention]:
         for match in pattern.finditer(text):
             start, end = _trim_leading(text, match.start(), match.end())
             start = _after_person_of(text, start, end)
+            start = _after_listed_surname(text, start, end)
             if _has_name_words(text[start:end]):
                 found.append(_org_mention(text, start, end, confidence, ""))
     return found + _defined_bodies(text) + _defined_governments(text)
@@ -561,6 +562,19 @@ def _after_person_of(text: str, start: int, end: int) -> int:
         given["w"].endswith(".") or given["w"].lower() in GIVEN_NAMES
     )
     return start + match.end() if match["initials"] or after_name else start
+
+
+def _after_listed_surname(text: str, start: int, end: int) -> int:
+    """Where a firm starts in a comma-run counsel list: "Peter A. Patterson, Cooper & Kirk,
+    PLLC" is the firm after the surname of the person before it (an initial or a given name
+    stands before that surname)."""
+    match = re.match(rf"{_TW},[ ]", text[start:end])
+    if match is None or "&" not in text[start + match.end() : end]:
+        return start
+    before = re.search(r"(?:^|[ ])(?P<w>[A-Z][a-z]+|[A-Z]\.)[ ]$", text[max(0, start - 30) : start])
+    if before is not None and (before["w"].endswith(".") or before["w"].lower() in GIVEN_NAMES):
+        return start + match.end()
+    return start
 
 
 def _has_name_words(name: str) -> bool:
