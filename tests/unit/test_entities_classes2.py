@@ -152,3 +152,36 @@ def test_a_firm_after_an_attorneys_surname_in_a_list_does_not_take_the_surname()
     orgs = [m.normalized for m in find_parties("Nora Lee, Peter A. Patton, Baker & Ross, PLLC, ")
             if m.type is EntityType.ORGANIZATION]  # fmt: skip
     assert orgs == ["Baker & Ross, PLLC"]
+
+
+def test_a_slip_opinions_own_blank_page_cite_and_a_footnote_number_are_no_pages() -> None:
+    from docbatch.pipeline.entities.default import DefaultExtractor
+
+    text = (
+        "Cite as: 581 U. S. ____ (2017)\nSee Doe v. Roe, 410 U.S.\n"
+        "7 We note the point.\nand Poe v. Lee, 512 U.S. 88 (1994)."
+    )
+    found = [m.normalized for m in DefaultExtractor().extract(text) if m.type.value == "citation"]
+    assert found == ["512 U.S. 88"]
+
+
+def test_a_typeset_docket_number_with_an_en_dash() -> None:
+    from docbatch.pipeline.entities.patterns import find_case_numbers
+
+    assert [m.normalized for m in find_case_numbers("No. 14\u2013981. Argued")] == ["14-981"]
+
+
+def test_an_inline_supreme_court_caption_gives_both_sides_their_roles() -> None:
+    text = "  JANE Q. ROE, PETITIONER v. BOARD OF REGENTS\n     OF OHIO STATE UNIVERSITY ET AL.\n"
+    assert _parties(text) >= {
+        ("person", "Jane Q. Roe", "petitioner"),
+        ("organization", "Board of Regents of Ohio State University", "respondent"),
+    }
+
+
+def test_a_docket_headers_court_label_heads_the_document() -> None:
+    from docbatch.pipeline.entities.default import DefaultExtractor
+
+    found = DefaultExtractor().extract("Court: U.S. District Court \u2014 District of Maine\n")
+    courts = [m for m in found if m.type.value == "court"]
+    assert [(m.normalized, m.attributes.get("heading")) for m in courts] == [("D. Me.", "true")]

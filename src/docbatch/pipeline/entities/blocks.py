@@ -69,7 +69,9 @@ _AGENCY_ENDS = (
 _POSSESSIVE = r"[A-Z]{2,}['\u2019]S?|[A-Z][a-z]+['\u2019]s?"
 AGENCY = re.compile(
     r"(?<![\w.])(?P<agency>(?:(?:U\.S\.|United[ ]States|UNITED[ ]STATES)[ ])?"
-    r"(?i:department|bureau|commission|administration|office)[ ](?i:of)[ ]"
+    # a name's head is capitalised: "the office of the county superintendent" is prose
+    r"(?:Department|DEPARTMENT|Bureau|BUREAU|Commission|COMMISSION|Administration"
+    r"|ADMINISTRATION|Office|OFFICE)[ ](?i:of)[ ]"
     r"(?!(?i:the[ ]clerk))(?:the[ ]|THE[ ])?"
     rf"(?:{_POSSESSIVE}|{_CAP})(?:(?:[ ]|(?<=['\u2019])[ ]*\n[ ]*)(?:and|&|AND|{_POSSESSIVE}"
     rf"|{_CAP})|[ ]*\n[ ]*(?:{_AGENCY_ENDS})){{0,4}})(?![ ][A-Z])(?![\w'\u2019])"
@@ -250,6 +252,8 @@ def _firms(text: str) -> Iterator[RawMention]:
 def _agencies(text: str) -> Iterator[RawMention]:
     for match in AGENCY.finditer(text):
         start, end = match.span("agency")
+        if match["agency"].split()[-1].lower() == "court":
+            continue  # "Office of Probate Court": a part of a court
         yield _mention(EntityType.ORGANIZATION, text, start, end, 0.8)
     for match in FEDERAL_AGENCY.finditer(text):
         yield _mention(EntityType.ORGANIZATION, text, match.start(), match.end(), 0.8)

@@ -46,9 +46,10 @@ _LEGISLATURE = r"Senate|House[ ]of[ ]Representatives|General[ ]Assembly|Legislat
 #: What a body does: "of Elections", "of Immigration Appeals", "of the Attorney General";
 #: a word that starts the next body of a letterhead ("... of Justice Executive Office")
 #: ends it.
+_TAIL_WORD = rf"{_CAP}(?:['\u2019]s?)?"  # "Board of Veterans' Appeals"
 _TAIL = (
-    rf"[ ]of[ ](?!Directors\b|Trustees\b|the[ ]Clerk\b)(?:the[ ])?{_CAP}"
-    rf"(?:[ ](?:and[ ])?(?!{_CAP}[ ](?:{_HEAD})\b){_CAP}){{0,2}}"
+    rf"[ ]of[ ](?!Directors\b|Trustees\b|the[ ]Clerk\b)(?:the[ ])?{_TAIL_WORD}"
+    rf"(?:[ ](?:and[ ])?(?!{_CAP}[ ](?:{_HEAD})\b)(?!Court\b){_TAIL_WORD}){{0,2}}"
 )
 _BODY = re.compile(
     rf"(?<![\w.])(?:(?:{_SEAT})[ ](?:{_CAP}[ ]){{0,2}}(?:(?:{_HEAD})(?:{_TAIL})?|{_LEGISLATURE})"
@@ -70,6 +71,8 @@ def find_public_bodies(text: str) -> list[RawMention]:
     found = []
     for match in _BODY.finditer(text):
         raw = match[0]
+        if re.search(r"\bCourt\b", text[match.end() : match.end() + 7]):
+            continue  # "Chilton County Office of Probate Court": a court's office
         found.append(
             RawMention(EntityType.ORGANIZATION, match.start(), match.end(), raw,
                        display_name(raw), 0.75)

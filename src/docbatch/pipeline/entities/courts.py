@@ -79,7 +79,7 @@ _DISTRICT_NAME = re.compile(
 #: A heading that abbreviates the district but spells the state: "United States District
 #: Court, E.D. North Carolina", "District Court, M.D. North Carolina.".
 _DISTRICT_ABBR_NAME = re.compile(
-    r"\bDistrict\s+Court,?\s+(?P<dir>[NSEWCM]\.\s?D\.|D\.)\s?"
+    r"(?:\bUnited\s+States\s+|(?<![\w.])U\.\s?S\.\s+|\b)District\s+Court,?\s+(?P<dir>[NSEWCM]\.\s?D\.|D\.)\s?"
     rf"(?P<state>{_NAME_ALT})(?![\w])"
 )
 

@@ -106,7 +106,15 @@ GIVEN_NAMES: frozenset[str] = frozenset(
     }
 )  # fmt: skip
 
-_CONNECTORS = {"and": "and", "of": "of", "the": "the", "de": "de", "&": "&"}
+_CONNECTORS = {
+    "and": "and",
+    "of": "of",
+    "the": "the",
+    "de": "de",
+    "&": "&",
+    "at": "at",
+    "for": "for",
+}
 
 
 def is_shouting(value: str) -> bool:

@@ -163,6 +163,7 @@ def find_parties(text: str, excluded: Sequence[tuple[int, int]] = ()) -> list[Ra
     """People and organisations in ``text``, outside the ``excluded`` spans."""
     found: list[RawMention] = []
     found += _caption_parties(text)
+    found += _inline_caption_parties(text)
     found += _cued_parties(text)
     found += _titled_people(text)
     found += _organisations(text)
@@ -285,6 +286,31 @@ def _caption_parties(text: str) -> list[RawMention]:
                     mention.type, mention.start, mention.end, mention.text, mention.normalized,
                     mention.confidence, {**mention.attributes, "appeal_role": other},
                 )  # fmt: skip
+            if mention is not None:
+                found.append(mention)
+    return found
+
+
+#: A Supreme Court caption gives the first party's role inline: "ABIGAIL NOEL FISHER,
+#: PETITIONER v. UNIVERSITY / OF TEXAS AT AUSTIN ET AL." (the other side's name may go on
+#: to a second line in capitals).
+_INLINE_CAPTION = re.compile(
+    r"^[ \t]*(?P<first>[A-Z][A-Z .,'\u2019&-]{2,150}?),[ ]+(?P<role>PETITIONERS?|APPELLANTS?)"
+    r"[ ]+v\.[ ]+(?P<second>[A-Z][A-Z .,'\u2019&-]{1,150}?(?:[ \t]*\n[ \t]*[A-Z][A-Z .,'\u2019&-]"
+    r"{1,150}?)?)[ \t]*$",
+    re.MULTILINE,
+)
+_OTHER_SIDE = {"petitioner": "respondent", "appellant": "appellee"}
+
+
+def _inline_caption_parties(text: str) -> list[RawMention]:
+    """Both parties of an inline caption, the second with the role opposite the first's."""
+    found = []
+    for match in _INLINE_CAPTION.finditer(text):
+        role = match["role"].lower().rstrip("s")
+        for group, side in (("first", role), ("second", _OTHER_SIDE[role])):
+            begin, stop = _strip_et_al(text, *match.span(group))
+            mention = _classify(text, begin, stop, 0.95, side)
             if mention is not None:
                 found.append(mention)
     return found

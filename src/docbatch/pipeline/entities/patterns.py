@@ -20,7 +20,7 @@ _NUMBER = (
     r"|(?:\d{1,2}:)?\d{2}(?:cv|CV|cr|CR|mc|MC)\d{3,6}"  # no hyphens: 1:20CV457, 94cv00385
     r"|\d{2}[A-Z]\d{2}(?:-[A-Z0-9]{2,6}){2,3}"  # Indiana: 49S00-0308-DP-392
     r"|\d{4}-[A-Z]{2}\d{4,6}|[A-Z]{2}\d{5,7}"  # Missouri: 1711-CC00064, ED108783
-    r"|\d{2,4}-\d{1,7}(?:-\d{2,7})?(?:-[A-Z]{1,5})?"  # 21-1234, 2017-03-1235
+    r"|\d{2,4}[-\u2013]\d{1,7}(?:-\d{2,7})?(?:-[A-Z]{1,5})?"  # 21-1234, 2017-03-1235, 11\u2013345
     r"|\d{5,6}-(?:19|20)\d\d"  # a state file number: 80097-2017
     r"|[A-Z]{1,3}\s?\d{2}-\d{2,6}"  # CV 12-3456
 )
@@ -184,7 +184,7 @@ def find_case_numbers(text: str) -> list[RawMention]:
         if (match["label"] or "").startswith(("Docket", "Dkt")) and len(match["num"]) < 5:
             continue  # "Docket No. 477" is an entry on a docket, not a case
         label = " ".join((match["label"] or "No.").split())
-        number = " ".join(match["num"].split())
+        number = " ".join(match["num"].split()).replace("\u2013", "-")  # typeset "11\u2013345"
         confidence = 0.95 if match["label"] else 0.8
         found.append(
             _mention(EntityType.CASE_NUMBER, text, match, number, confidence, {"label": label})
