@@ -127,3 +127,13 @@ def test_a_letters_panel_note_names_the_judges_without_commas() -> None:
     )
     judges = {source for kind, source, _ in _edges(text) if kind == "judge_of"}
     assert judges == {"Smith", "Wollman", "Loken"}
+
+
+def test_counsel_for_a_role_of_several_parties_go_to_the_lead_party() -> None:
+    text = (
+        "ALPHA GROWERS UNION, Jane Q. Doe, and Mark T. Lane, Plaintiffs,\nv.\n"
+        "Acme Insurance Company, Defendant.\n\n"
+        "Peter A. Roe, Roe & Doe LLP, Washington, DC, for Plaintiffs.\n"
+    )
+    counsel = {(s, t) for kind, s, t in _edges(text) if kind == "counsel_for"}
+    assert counsel and {t for _, t in counsel} == {"Alpha Growers Union"}

@@ -264,16 +264,18 @@ def counsel_edges(context: RelateContext) -> Iterator[Relationship]:
 
     The client is the ``counsel_for`` attribute: a party's name (matched like
     :func:`case_party_edges` matches captions) or a role ("Appellant", "Plaintiffs"),
-    which names every party of the document given that role. A client found nowhere in
-    the document gives no edge.
+    which names the first party of the document given that role (the lead party). A client
+    found nowhere in the document gives no edge.
     """
     parties = _party_index(context)
-    roles: dict[str, set[str]] = defaultdict(set)
+    # a role stands for the first party given it, as a caption's lead party stands for
+    # "et al.": counsel "for Plaintiffs" of eight plaintiffs is one edge, not eight
+    roles: dict[str, set[str]] = {}
     for _, mention, entity in context.mentions_of(PARTY_TYPES):
         for key in ("role", "appeal_role"):
             role = _party_role(mention.attributes.get(key, ""))
             if role is not None:
-                roles[role].add(entity)
+                roles.setdefault(role, {entity})
     counts: Counter[tuple[str, str]] = Counter()
     evidence: dict[tuple[str, str], set[int]] = defaultdict(set)
     for position, mention, counsel in context.mentions_of(PARTY_TYPES):

@@ -40,8 +40,11 @@ _FOR_AMICI = re.compile(
 )
 _COUNSEL_SPLIT = re.compile(
     r",?\s+with\s+whom\s+|,?\s+(?:were\s+|was\s+)?on\s+brief,?"
-    r"|,\s+(?:and\s+)?(?!Jr\.|Sr\.|JR\.|III\b|II\b|IV\b)|\s+and\s+"
+    r"|,\s+(?:and\s+)?(?!Jr\.|Sr\.|JR\.|III\b|II\b|IV\b"
+    r"|(?:Inc\.?|LLC|LLP|L\.L\.P\.|PLLC|P\.C\.|P\.A\.|Ltd\.|Co\.|Corp\.)(?![\w]))|\s+and\s+"
 )
+#: A two-letter postal code after a city in a reporter's counsel list ("Boston, MA").
+_POSTAL = re.compile(r"[A-Z]{2}")
 _LIST_SPLIT = re.compile(r",\s+(?:and\s+)?(?!Jr\.|Sr\.|Inc\.|LLC|LLP)")
 _CONNECTORS = frozenset({"of", "the", "for", "and", "in", "&", "de", "la", "del", "on"})
 _TITLES = frozenset(
@@ -135,20 +138,73 @@ def _items(
     text: str, start: int, end: int, split: re.Pattern[str], *, organisations_only: bool = False
 ) -> list[RawMention]:
     """The names of a list, each a person ("Roger K. Gannam") or an organisation."""
-    found = []
+    found: list[RawMention] = []
+    separators = [*split.finditer(text, start, end), None]
+    spans = []
     position = start
-    pieces = [*split.finditer(text, start, end), None]
-    for separator in pieces:
-        stop = separator.start() if separator is not None else end
+    for separator in separators:
+        spans.append((position, separator.start() if separator is not None else end))
+        position = separator.end() if separator is not None else end
+    spans = _firms_with_and(text, spans)
+    cities = _cities(text, spans)
+    for index, (position, stop) in enumerate(spans):
+        if index in cities:
+            continue
         mention = _item(text, position, stop, organisations_only)
         if mention is None and position == start and "\n" in text[position:stop].strip():
             # the paragraph began on an earlier line that ended without a period
             last_line = text.rfind("\n", position, stop - 1) + 1
             mention = _item(text, last_line, stop, organisations_only)
-        if mention is not None:
-            found.append(mention)
-        position = separator.end() if separator is not None else end
+        if mention is None:
+            continue
+        if cities and index + 1 not in cities:
+            # in a list with addresses the firm is the item before its city; another
+            # name-shaped item is a person ("Stephanie Lin", "Allison Jean Riggs")
+            mention = _listed_person(text, mention)
+        found.append(mention)
     return found
+
+
+def _firms_with_and(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """ "Wilmer Cutler Pickering Hale and Dorr, LLP" is one firm: a piece that ends in a
+    legal suffix takes in the piece before it when only "and" stands between them."""
+    merged: list[tuple[int, int]] = []
+    for start, stop in spans:
+        last = text[start:stop].strip(" \t\n,").split()[-1:]
+        if (
+            merged and last and last[0].lower() in ORG_SUFFIXES
+            and re.fullmatch(r"\s+and\s+", text[merged[-1][1] : start])
+            and not re.search(r"(?:^|[ ])[A-Z]\.[ ]", text[merged[-1][0] : merged[-1][1]])
+        ):  # fmt: skip
+            merged[-1] = (merged[-1][0], stop)
+        else:
+            merged.append((start, stop))
+    return merged
+
+
+def _cities(text: str, spans: list[tuple[int, int]]) -> set[int]:
+    """Indexes of the city and postal code pieces of a list ("Washington, DC")."""
+    cities: set[int] = set()
+    for index, (start, stop) in enumerate(spans):
+        if index and _POSTAL.fullmatch(text[start:stop].strip(" \t\n,.")):
+            cities |= {index - 1, index}
+    return cities
+
+
+def _listed_person(text: str, mention: RawMention) -> RawMention:
+    """A two- to four-word capitalised name with no word of an organisation is a person."""
+    words = [w.strip(",.").lower() for w in mention.normalized.split()]
+    if mention.type is EntityType.ORGANIZATION and 2 <= len(words) <= 4 and not any(
+        w in ORG_HEADS or w in ORG_SUFFIXES or w in NOT_NAME_WORDS or w in _CONNECTORS
+        or w in _ORG_WORDS for w in words
+    ):  # fmt: skip
+        return _mention(EntityType.PERSON, text, mention.start, mention.end)
+    return mention
+
+
+#: Words of organisation names that are not head nouns ("Southern Coalition For Social
+#: Justice", "Fair Elections Center").
+_ORG_WORDS = frozenset({"justice", "elections", "rights", "legal", "law", "liberties"})
 
 
 def _item(text: str, start: int, end: int, organisations_only: bool) -> RawMention | None:

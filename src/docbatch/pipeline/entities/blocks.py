@@ -69,7 +69,9 @@ _AGENCY_ENDS = (
 _POSSESSIVE = r"[A-Z]{2,}['\u2019]S?|[A-Z][a-z]+['\u2019]s?"
 AGENCY = re.compile(
     r"(?<![\w.])(?P<agency>(?:(?:U\.S\.|United[ ]States|UNITED[ ]STATES)[ ])?"
-    r"(?i:department|bureau|commission|administration|office)[ ](?i:of)[ ]"
+    # a name's head is capitalised: "the office of the county superintendent" is prose
+    r"(?:Department|DEPARTMENT|Bureau|BUREAU|Commission|COMMISSION|Administration"
+    r"|ADMINISTRATION|Office|OFFICE)[ ](?i:of)[ ]"
     r"(?!(?i:the[ ]clerk))(?:the[ ]|THE[ ])?"
     rf"(?:{_POSSESSIVE}|{_CAP})(?:(?:[ ]|(?<=['\u2019])[ ]*\n[ ]*)(?:and|&|AND|{_POSSESSIVE}"
     rf"|{_CAP})|[ ]*\n[ ]*(?:{_AGENCY_ENDS})){{0,4}})(?![ ][A-Z])(?![\w'\u2019])"
@@ -93,7 +95,41 @@ _SIGNATURE = re.compile(rf"(?<![\w/])/?s/[ \t]*(?P<name>{_NAME.pattern}|{_CAP})(
 
 def block_parties(text: str) -> list[RawMention]:
     """Names in copy lists, signatures, firm lines and government departments."""
-    return [*_copy_list(text), *_signatures(text), *_firms(text), *_agencies(text)]
+    return [
+        *_copy_list(text), *_signatures(text), *_signed_lines(text), *_firms(text),
+        *_agencies(text),
+    ]  # fmt: skip
+
+
+#: An office held by the signer of a letter, opinion or decision.
+_OFFICE = (
+    r"(?i:(?:Assistant[ ]|Deputy[ ]|Chief[ ]Deputy[ ])?Attorney[ ]General|Chief|Director"
+    r"|Secretary|Commissioner|General[ ]Counsel|Counsel|Clerk|Chair(?:man|person)?|President"
+    r"|(?:[A-Z][a-z]+[ ]){0,3}Judge|Board[ ]Member|Member|Solicitor[ ]General)"
+)
+#: A signature line in capitals, alone or with the office after it: "STEVE MARSHALL
+#: Attorney General.", "G. WARD BEESON, III Chief, Opinions Division.", "ANDY BESHEAR,
+#: ATTORNEY GENERAL.", and "M. HYLAND" over a "Veterans Law Judge" line.
+_SIGNED_LINE = re.compile(
+    r"(?m)^[ 	]*(?P<name>(?:[A-Z]\.[ ])?[A-Z]{2,}(?:[-'\u2019][A-Z]{2,})?"
+    r"(?:[ ](?:[A-Z]\.|[A-Z]{2,}(?:[-'\u2019][A-Z]{2,})?)){0,3}(?:,?[ ](?:JR\.|SR\.|II|III|IV))?)"
+    rf"(?:,?[ ]+(?P<office>{_OFFICE})\b[^\n]*|[ \t]*\n(?:[ \t]*\n){{0,3}}[ \t]*"
+    rf"(?P<below>{_OFFICE})[ \t]*$)"
+)
+
+
+def _signed_lines(text: str) -> Iterator[RawMention]:
+    for match in _SIGNED_LINE.finditer(text):
+        start, end = match.span("name")
+        name = match["name"]
+        if (name.count(" ") == 0 and "." not in name) or not _plausible(name):
+            continue  # one word alone ("ORDER") is no signature
+        office = match["office"] or match["below"]
+        # a court's letterhead names its chief judge ("ROBERT A. KATZMANN / CHIEF JUDGE"),
+        # who is no judge of the letter; a signature at the end is the decision's judge
+        letterhead = text.count("\n", 0, start) < 10
+        role = {"role": "judge"} if office.lower().endswith("judge") and not letterhead else {}
+        yield replace(_mention(EntityType.PERSON, text, start, end, 0.8), attributes=role)
 
 
 def _signatures(text: str) -> Iterator[RawMention]:
@@ -216,6 +252,8 @@ def _firms(text: str) -> Iterator[RawMention]:
 def _agencies(text: str) -> Iterator[RawMention]:
     for match in AGENCY.finditer(text):
         start, end = match.span("agency")
+        if match["agency"].split()[-1].lower() == "court":
+            continue  # "Office of Probate Court": a part of a court
         yield _mention(EntityType.ORGANIZATION, text, start, end, 0.8)
     for match in FEDERAL_AGENCY.finditer(text):
         yield _mention(EntityType.ORGANIZATION, text, match.start(), match.end(), 0.8)

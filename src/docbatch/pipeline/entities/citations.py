@@ -104,7 +104,11 @@ def find_citations(text: str, *, use_hyperscan: bool = True) -> CitationScan:
     # eyecite can return a citation after a later one (when a case name ran back into
     # the previous citation); resolution and our fixes both need text order.
     citations = sorted(
-        (c for c in eyecite.get_citations(text, tokenizer=tokenizer) if not _page_marker(text, c)),
+        (
+            c
+            for c in eyecite.get_citations(text, tokenizer=tokenizer)
+            if not _page_marker(text, c) and not _blank_page(c)
+        ),
         key=lambda c: c.span(),
     )
     resolved = _resolved_targets(eyecite.resolve_citations(citations))
@@ -134,6 +138,15 @@ def find_citations(text: str, *, use_hyperscan: bool = True) -> CitationScan:
         if mention is not None:
             mentions.append(mention)
     return CitationScan(mentions=mentions, case_name_spans=names)
+
+
+def _blank_page(citation: Any) -> bool:
+    """ "570 U. S. ____ (2013)": a slip opinion's own cite before its page is known names no
+    case to look up."""
+    from eyecite.models import FullCaseCitation
+
+    page = (citation.groups or {}).get("page")
+    return isinstance(citation, FullCaseCitation) and not (page and page[0].isdigit())
 
 
 def _page_marker(text: str, citation: Any) -> bool:

@@ -71,9 +71,16 @@ _BARE_DISTRICT = re.compile(
     rf"(?!Columbia)(?P<state>{_NAME_ALT})\b"
 )
 _DISTRICT_NAME = re.compile(
-    r"\bUnited\s+States\s+District\s+Court\s*(?:,\s*|for\s+the\s+)?"
+    r"(?:\bUnited\s+States|(?<![\w.])U\.\s?S\.)\s+District\s+Court\s*"
+    r"(?:,\s*|for\s+the\s+|[\u2014\u2013-]\s*)?"
     rf"(?:(?P<dir>{'|'.join(_DIRECTIONS)})\s+)?District\s+of\s+(?P<state>{_NAME_ALT})\b",
     re.IGNORECASE,
+)
+#: A heading that abbreviates the district but spells the state: "United States District
+#: Court, E.D. North Carolina", "District Court, M.D. North Carolina.".
+_DISTRICT_ABBR_NAME = re.compile(
+    r"(?:\bUnited\s+States\s+|(?<![\w.])U\.\s?S\.\s+|\b)District\s+Court,?\s+(?P<dir>[NSEWCM]\.\s?D\.|D\.)\s?"
+    rf"(?P<state>{_NAME_ALT})(?![\w])"
 )
 
 
@@ -181,6 +188,12 @@ def find_courts(text: str) -> list[RawMention]:
         direction = _DIRECTIONS.get((match["dir"] or "").lower(), "D.")
         state = _STATE_NAME[" ".join(match["state"].lower().split())]
         value = _district(direction, state)
+        found.append(_mention(text, match.start(), match.end(), value, 0.9))
+    for match in _DISTRICT_ABBR_NAME.finditer(text):
+        if any(match.start() < m.end and m.start < match.end() for m in found):
+            continue  # "S.D. Ohio": the abbreviation is the name
+        state = _STATE_NAME[" ".join(match["state"].lower().split())]
+        value = _district(match["dir"], state)
         found.append(_mention(text, match.start(), match.end(), value, 0.9))
     taken = [(m.start, m.end) for m in found]
     for match in _BARE_DISTRICT.finditer(text):

@@ -14,6 +14,7 @@ It runs every finder over the whole text and settles their overlaps:
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 
 from docbatch.models import EntityType
@@ -64,7 +65,10 @@ class DefaultExtractor:
             for m in scan.mentions
             if m.type is not EntityType.CITATION and not _overlaps(m, law_spans)
         ]
-        citations = [m for m in scan.mentions if m.type is EntityType.CITATION]
+        citations = [
+            m for m in scan.mentions
+            if m.type is EntityType.CITATION and not _footnote_page(text, m)
+        ]  # fmt: skip
         parentheticals = _citation_parentheticals(text, citations)
         dates = [m for m in find_dates(text) if not _overlaps(m, parentheticals)]
         found = [
@@ -79,6 +83,20 @@ class DefaultExtractor:
             *find_parties(text, scan.case_name_spans),
         ]
         return mark_roles(text, found)
+
+
+#: A page that opens a line and is followed by a sentence: "352 U.S." ends a page and
+#: "4 There is no support ..." is footnote 4 below it, not the page cited.
+_FOOTNOTE_AFTER = re.compile(r"\n[ \t]*\d{1,3}[ \t]+[A-Z][a-z]")
+
+
+def _footnote_page(text: str, mention: RawMention) -> bool:
+    page = mention.attributes.get("page", "")
+    if mention.attributes.get("form") != "full" or not page:
+        return False
+    start = mention.end - len(page)
+    newline = text.rfind("\n", mention.start, start)
+    return newline >= 0 and _FOOTNOTE_AFTER.match(text, newline, mention.end + 4) is not None
 
 
 def _citation_parentheticals(text: str, citations: list[RawMention]) -> list[tuple[int, int]]:

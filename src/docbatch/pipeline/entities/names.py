@@ -106,7 +106,15 @@ GIVEN_NAMES: frozenset[str] = frozenset(
     }
 )  # fmt: skip
 
-_CONNECTORS = {"and": "and", "of": "of", "the": "the", "de": "de", "&": "&"}
+_CONNECTORS = {
+    "and": "and",
+    "of": "of",
+    "the": "the",
+    "de": "de",
+    "&": "&",
+    "at": "at",
+    "for": "for",
+}
 
 
 def is_shouting(value: str) -> bool:
@@ -121,6 +129,7 @@ def display_name(value: str) -> str:
     >>> display_name("ACME HOLDINGS, INC.")
     'Acme Holdings, Inc.'
     """
+    value = re.sub(r"(?<=[a-z])-[ \t]*\n[ \t]*(?=[a-z])", "", value)  # "Interna-\ntional"
     value = " ".join(value.split()).strip(" ,;")
     if not is_shouting(value):
         return value
@@ -132,6 +141,8 @@ def display_name(value: str) -> str:
             core = ORG_SUFFIXES[core.lower()]
         elif index and core.lower() in _CONNECTORS:
             core = _CONNECTORS[core.lower()]
+        elif re.fullmatch(r"I{1,3}|IV|VI{0,3}", core) and index:  # "Eggers IV"
+            pass
         elif not re.fullmatch(r"(?:[A-Z]\.)+", core):  # initials stay as they are
             core = _title_word(core)
         words.append(core + tail)
@@ -141,4 +152,6 @@ def display_name(value: str) -> str:
 def _title_word(word: str) -> str:
     """ "SMITH" → "Smith", "O'BRIEN" → "O'Brien", "SMITH-JONES" → "Smith-Jones"."""
     parts = re.split(r"([-'\u2019])", word.lower())
+    # "MCCALL" is "McCall"
+    parts = [f"Mc{p[2:].title()}" if p.startswith("mc") and len(p) > 3 else p for p in parts]
     return "".join(part[:1].upper() + part[1:] for part in parts)

@@ -24,102 +24,37 @@ from dataclasses import replace
 
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
-from docbatch.pipeline.entities.blocks import AGENCY, block_parties, reference_parties
+from docbatch.pipeline.entities.blocks import block_parties, reference_parties
+from docbatch.pipeline.entities.bodies import (
+    cut_at_next_body,
+    find_public_bodies,
+)
+from docbatch.pipeline.entities.captions import _ROLES, caption_parties
 from docbatch.pipeline.entities.names import (
     GIVEN_NAMES,
-    LEADING_NOISE,
-    NOT_NAME_WORDS,
     ORG_HEADS,
-    ORG_SUFFIXES,
-    display_name,
+)
+from docbatch.pipeline.entities.shapes import (
+    _INIT,
+    _INITIALS,
+    _ORG,
+    _ORG_HEAD,
+    _PERSON,
+    _SURNAME,
+    _TW,
+    _has_name_words,
+    _org_mention,
+    _person,
+    _plausible_person,
+    _trim_leading,
 )
 
 __all__ = ["find_parties"]
-
-_TW = r"(?:Mc|Mac|O['\u2019]|D['\u2019])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
-_CW = r"(?:MC|MAC|O['\u2019])?[A-Z]{2,}(?:-[A-Z]{2,})?"
-#: A surname may start with "St." or "Ste." ("Vanessa St. Pierre").
-_SURNAME = rf"(?:Ste?\.[ ])?{_TW}"
-_CAPS_SURNAME = rf"(?:STE?\.[ ])?{_CW}"
-_INIT = r"[A-Z]\."
-_GEN = r"(?:,?\s(?:Jr\.|Sr\.|JR\.|SR\.|II|III|IV)(?![\w]))?"
-_PERSON = (
-    rf"(?:{_TW}(?:[ ](?:{_INIT}|{_TW})){{0,2}}[ ]{_SURNAME}{_GEN}"
-    rf"|{_CW}(?:[ ](?:{_INIT}|{_CW})){{0,2}}[ ]{_CAPS_SURNAME}{_GEN})"
-)
-_WORD = r"(?:Ste?\.(?=[ ][A-Z])|[A-Z][A-Za-z'\u2019\-]*|[A-Z]{2,}|\d+[A-Za-z]*)"
-#: Initials that open a company name ("C. R. Bard, Inc.", "J. Crew Group, Inc.").
-_INITIALS = r"(?:[A-Z]\.[ ]){1,3}"
-#: "Grace, Tisdale & Clifton, P.A.": names before the "&" of a firm, joined by commas.
-_FIRM_LIST = rf"(?:(?:{_WORD},[ ]){{1,4}}(?={_WORD}[ ]&[ ]))"
-#: "Texas Insurance Code", "Investment Company Act": a law, not the organisation.
-_NOT_A_LAW = (
-    r"(?!\s+(?:Code|Act|Acts|Law|Laws|Rule|Rules|Statute|Statutes|Regulation|Regulations"
-    r"|Clause|Amendment)(?![\w]))"
-)
-#: "Berkshire Life Insurance Company of America", "Insurance Company of North America".
-_OF_PLACE = (
-    r"(?:[ ](?:of|OF)[ ](?:the[ ]|THE[ ])?(?:America|AMERICA|North[ ]America|NORTH[ ]AMERICA"
-    r"|United[ ]States|UNITED[ ]STATES|New[ ]York|NEW[ ]YORK|[A-Z][a-z]+|[A-Z]{3,})(?![ ]?[\w&]))?"
-)
-_SUFFIX = "|".join(re.escape(s) for s in sorted(ORG_SUFFIXES.values(), key=len, reverse=True))
-_SUFFIX_ANY = rf"(?:{_SUFFIX}|{_SUFFIX.upper()})"
-#: After "&" or "of" a firm's name may go on on the next line ("Kilpatrick Townsend &
-#: <newline> Stockton LLP").
-_JOIN = r"(?:[ ]|[ ]*\n[ ]*)"
-_ORG = re.compile(
-    rf"(?<![\w.])(?:{_INITIALS}|{_FIRM_LIST})?(?:{_WORD}[ ](?:(?:&|of|OF|the|THE){_JOIN})?){{0,5}}"
-    rf"{_WORD}(?:,?[ ]{_SUFFIX_ANY}(?![\w]))+{_OF_PLACE}{_NOT_A_LAW}"
-)
-#: Words that carry a name on over a line break.
-_CONTINUATION = "|".join(
-    [re.escape(s) for s in ORG_SUFFIXES.values()]
-    + [h.title() for h in sorted(ORG_HEADS)]
-    + ["Code", "Act", "Law", "Laws", "Rules?", "Statutes?", "of", "&"]
-)
-#: A head noun must end the name: "Texas Insurance Code", "National Council of the
-#: Churches" and "Rescission of Insurance Policies" name no organisation that ends there.
-_ORG_HEAD = re.compile(
-    rf"(?<![\w.])(?:{_WORD}[ ](?:(?:&|of)[ ])?){{1,4}}"
-    rf"(?:{'|'.join(h.title() for h in sorted(ORG_HEADS))})(?![\w])"
-    rf"(?:[ ]of[ ](?:the[ ])?{_TW}(?:[ ]{_TW}){{0,2}}(?![\w]))?"  # "Calvary Chapel of Bangor"
-    # a capital after it on the same line goes on with the name; on the next line only a
-    # word that goes on a name does ("Standard Insurance\nCompany", "Texas Insurance\nCode")
-    r"(?![ \t]+(?:of[ \t]+(?:the[ \t]+)?)?[A-Z])"
-    rf"(?![ \t]*\n[ \t]*(?:{_CONTINUATION})(?![\w]))"
-)
-_ROLES = {
-    "plaintiff": "plaintiff", "defendant": "defendant", "petitioner": "petitioner",
-    "respondent": "respondent", "appellant": "appellant", "appellee": "appellee",
-    "intervenor": "intervenor", "debtor": "debtor", "movant": "movant",
-}  # fmt: skip
 _ROLE_WORD = (
     r"(?P<role>Plaintiff|Defendant|Petitioner|Respondent|Appellant|Appellee|Intervenor"
     r"|Debtor|Movant)s?"
 )
 _CUE_BEFORE = re.compile(rf"\b{_ROLE_WORD}[ ]+(?=[A-Z])")
-#: A caption's right-hand column, cut into the text line by line: ") No. 21-1",
-#: "] Appeal from ...".
-_COLUMN = r"(?:[ \t]*[)\]][^\n]*)?"
-_CAPTION_ROLE = (
-    r"(?i:plaintiff|defendant|petitioner|respondent|appellant|appellee|intervenor|debtor|movant)"
-)
-_CAPTION = re.compile(
-    rf"^[ \t]*(?P<names>[^\n)\]]{{3,200}}?),?{_COLUMN}[ \t]*\n"
-    rf"(?:[ \t]*[)\]][ \t]*\n)*[ \t]*"
-    rf"(?P<role>{_CAPTION_ROLE})(?i:s)?(?:[ ]*[\u2014\u2013,-][ ]*(?P<second>(?i:appellant|appellee"
-    r"|petitioner|respondent))(?i:s)?)?"
-    r"(?:[ ]*\((?P<below>(?i:plaintiff|defendant))s?[ ](?i:below)\))?[,.]?"
-    rf"{_COLUMN}[ \t]*$"
-    rf"|^(?P<names2>[^\n]{{3,200}}?),[ \t]*(?P<role2>{_CAPTION_ROLE})(?i:s)?"
-    r"(?:[\u2014\u2013-](?P<second2>(?i:appellant|appellee|petitioner|respondent))(?i:s)?)?"
-    r"[,.]?[ \t]*$",
-    re.MULTILINE,
-)
-#: One name in a caption's list: "A", "B and C", "A; B".
-_CAPTION_PART = re.compile(
-    r"(?:(?:and|AND)[ ]+|;\s*)?(?P<p>[^\s;][^;]*?)(?=[ ]+(?:and|AND)[ ]+|;|$)"
-)
 _TITLE = re.compile(
     r"\b(?P<title>(?:Chief |Magistrate |District |Circuit )?Judge|Justice|Hon\.|Honorable|"
     rf"Mr\.|Ms\.|Mrs\.|Dr\.)[ ]+(?P<name>{_PERSON}|{_SURNAME})"
@@ -128,12 +63,11 @@ _JUDGE_AFTER = re.compile(
     rf"(?P<name>{_PERSON}),[ ]+(?:United[ ]States[ ](?:District|Magistrate|Circuit|Bankruptcy)"
     r"[ ]Judge|U\.S\.(?:D|M)\.J\.|(?:Senior[ ])?(?:Circuit|District)[ ]Judge|C?J\.)"
 )
-#: A government as a party of a caption: "STATE OF INDIANA", "United States of America",
-#: "Commonwealth of Pennsylvania", "People of the State of New York".
-_GOVERNMENT = re.compile(
-    r"(?i:(?:the[ ])?(?:state|commonwealth|people[ ]of[ ]the[ ]state|city|county|town|village)"
-    r"[ ]of[ ](?:[A-Z][a-z]+|[A-Z]+)(?:[ ](?:[A-Z][a-z]+|[A-Z]+)){0,2}"
-    r"|united[ ]states(?:[ ]of[ ]america)?)"
+#: A public office before a full name: "then-Secretary of State Trey Grayson", "Attorney
+#: General Jeff Jackson".
+_OFFICE_BEFORE = re.compile(
+    r"\b(?P<title>Secretary[ ]of[ ]State|Attorney[ ]General|(?:Lieutenant[ ])?Governor|Senator"
+    rf"|Representative|Mayor|Speaker)[ ]+(?P<name>{_PERSON})(?![\w])"
 )
 _CUED_PERSON = re.compile(rf"{_PERSON}|{_SURNAME}(?![\w.])")
 _BARE_PERSON = re.compile(rf"(?<![\w.])(?P<name>{_PERSON})(?![\w])")
@@ -142,12 +76,14 @@ _BARE_PERSON = re.compile(rf"(?<![\w.])(?P<name>{_PERSON})(?![\w])")
 def find_parties(text: str, excluded: Sequence[tuple[int, int]] = ()) -> list[RawMention]:
     """People and organisations in ``text``, outside the ``excluded`` spans."""
     found: list[RawMention] = []
-    found += _caption_parties(text)
+    found += caption_parties(text)
     found += _cued_parties(text)
     found += _titled_people(text)
     found += _organisations(text)
     found += _bare_people(text)
     found += block_parties(text)
+    found += find_public_bodies(text)
+    found = [cut_at_next_body(text, m) for m in found]
     names = _Spans(excluded)
     kept = [m for m in _best(found) if not names.overlaps(m.start, m.end)]
     taken = _Spans([(m.start, m.end) for m in kept])
@@ -156,7 +92,29 @@ def find_parties(text: str, excluded: Sequence[tuple[int, int]] = ()) -> list[Ra
     kept = [_with_reference_role(m, references) for m in kept]
     kept += [m for m in references if not taken.overlaps(m.start, m.end)]
     kept += _surname_aliases(text, kept, excluded)
-    return _full_names_for_cut_organisations(_full_names_for_surnames(_best(kept)))
+    kept = _without_namesakes(text, _best(kept))
+    return _full_names_for_cut_organisations(_full_names_for_surnames(kept))
+
+
+def _without_namesakes(text: str, found: list[RawMention]) -> list[RawMention]:
+    """ "Walter Reed" where the text names the "Walter Reed Army Medical Center": a name
+    that the text also uses to begin an institution's name (words ending in a head noun such
+    as "Center", "Hospital", "Society", maybe over a line break) is no person when only its
+    shape made it one (no cue, role or title)."""
+    heads = "|".join(h.title() for h in sorted(ORG_HEADS))
+    kept = []
+    for mention in found:
+        if (
+            mention.type is EntityType.PERSON
+            and mention.confidence <= 0.7
+            and not (mention.attributes.get("role") or mention.attributes.get("title"))
+        ):
+            name = r"[ ]".join(re.escape(w) for w in mention.text.split())
+            pattern = rf"(?<![\w.]){name}(?:[ ]+[A-Z][a-z]+){{0,3}}[ ]*\n?[ ]*(?:{heads})(?![\w])"
+            if re.search(pattern, text):
+                continue
+        kept.append(mention)
+    return kept
 
 
 def _with_reference_role(mention: RawMention, references: Sequence[RawMention]) -> RawMention:
@@ -219,90 +177,6 @@ def _surname(words: Sequence[str]) -> str:
     return surname
 
 
-def _caption_parties(text: str) -> list[RawMention]:
-    """Names on caption lines ending in ", Plaintiff," / ", Defendants." (also with the role
-    on the next line, a ")" column beside it, "Appellant (Defendant Below)")."""
-    found: list[RawMention] = []
-    for match in _CAPTION.finditer(text):
-        group = "names" if match["names"] is not None else "names2"
-        words = [match[g] for g in ("role", "role2", "second", "second2", "below") if match[g]]
-        roles = [_ROLES[w.lower().rstrip("s")] for w in words]
-        # "Appellant (Defendant Below)": the role here is the first; the other is kept too
-        role, other = roles[0], next((r for r in roles[1:] if r != roles[0]), "")
-        start = match.start(group)
-        if _caption_mentions(text, start, match.end(group), role)[-1:] == [None] or re.search(
-            r"(?:^|[ ])[a-z]+[ \t]*\n[ \t]*$", text[max(0, start - 80) : start]
-        ):
-            # the last name is no name alone: it broke over the lines above
-            start = _caption_start(text, start)
-        for mention in _caption_mentions(text, start, match.end(group), role):
-            if mention is not None and other:
-                mention = RawMention(
-                    mention.type, mention.start, mention.end, mention.text, mention.normalized,
-                    mention.confidence, {**mention.attributes, "appeal_role": other},
-                )  # fmt: skip
-            if mention is not None:
-                found.append(mention)
-    return found
-
-
-def _caption_mentions(text: str, start: int, end: int, role: str) -> list[RawMention | None]:
-    """The names of a caption's list ("A, B and C; D"), each classified (None: no name)."""
-    found = []
-    for part in _CAPTION_PART.finditer(text[start:end]):
-        begin, stop = start + part.start("p"), start + part.end("p")
-        begin, stop = _strip_et_al(text, begin, stop)
-        begin, stop = _strip_description(text, begin, stop)
-        found.append(_classify(text, begin, stop, 0.95, role))
-    return found
-
-
-def _caption_start(text: str, start: int) -> int:
-    """Where a caption's names begin: up to two lines above the role's line when the
-    names broke over them ("Standard Insurance Company; Dearborn National Life /
-    Insurance Company, / Defendants")."""
-    for _ in range(2):
-        if start == 0:
-            break
-        above_start = text.rfind("\n", 0, start - 1) + 1
-        # a bracketed caption's column is no part of the name ("SYSTEM, ]")
-        above = re.sub(r"[ \t]*[)\]][ \t]*$", "", text[above_start : start - 1]).strip()
-        if (
-            not re.fullmatch(r"[A-Za-z][A-Za-z ,;&.'\u2019-]*", above)
-            or (above.endswith((",", ".", ":")) and not _suffix_line(text, start))
-            or re.fullmatch(r"(?i)v\.?|vs\.?|versus|and", above)
-        ):
-            break
-        start = above_start + len(text[above_start:start]) - len(text[above_start:start].lstrip())
-    return start
-
-
-def _suffix_line(text: str, start: int) -> bool:
-    """Whether the line from ``start`` holds only a company suffix ("INC., ]"): the end of
-    a name whose words are on the line above ("FEDEX GROUND PACKAGE SYSTEM,")."""
-    end = text.find("\n", start)
-    line = re.sub(r"[)\]].*$", "", text[start : end if end >= 0 else len(text)])
-    return line.strip().rstrip(",").lower() in ORG_SUFFIXES
-
-
-def _strip_description(text: str, start: int, end: int) -> tuple[int, int]:
-    """ "LINDA HILL, survivor of Cecil Hunt" is Linda Hill; "DIRECTOR, OFFICE OF ..." is
-    the office."""
-    piece = text[start:end]
-    tail = re.search(r",[ ]+(?=[a-z])", piece)
-    if tail:
-        end = start + tail.start()
-    head = re.match(r"(?:DIRECTOR|Director|SECRETARY|Secretary|COMMISSIONER|Commissioner),[ ]+",
-                    text[start:end])  # fmt: skip
-    return (start + head.end(), end) if head else (start, end)
-
-
-def _strip_et_al(text: str, start: int, end: int) -> tuple[int, int]:
-    """ "MICHAEL TOFAUTE, et al." is Michael Tofaute."""
-    match = re.search(r",?[ ]+(?:et[ ]+al\.?|ET[ ]+AL\.?)$", text[start:end])
-    return (start, start + match.start()) if match else (start, end)
-
-
 def _cued_parties(text: str) -> list[RawMention]:
     """ "Plaintiff Acme Holdings, Inc.", "Defendant John R. Smith"."""
     found: list[RawMention] = []
@@ -326,6 +200,10 @@ def _titled_people(text: str) -> list[RawMention]:
         if _plausible_person(match["name"]):
             start, end = match.span("name")
             found.append(_person(text, start, end, 0.9, "", title=match["title"]))
+    for match in _OFFICE_BEFORE.finditer(text):
+        if _plausible_person(match["name"]):
+            start, end = match.span("name")
+            found.append(_person(text, start, end, 0.85, "", title=match["title"]))
     for match in _JUDGE_AFTER.finditer(text):
         start, end = _trim_leading(text, *match.span("name"))
         if end > start and _plausible_person(text[start:end]):
@@ -340,6 +218,7 @@ def _organisations(text: str) -> list[RawMention]:
         for match in pattern.finditer(text):
             start, end = _trim_leading(text, match.start(), match.end())
             start = _after_person_of(text, start, end)
+            start = _after_listed_surname(text, start, end)
             if _has_name_words(text[start:end]):
                 found.append(_org_mention(text, start, end, confidence, ""))
     return found + _defined_bodies(text) + _defined_governments(text)
@@ -434,36 +313,6 @@ def _surname_aliases(
     return found
 
 
-def _classify(text: str, start: int, end: int, confidence: float, role: str) -> RawMention | None:
-    """An organisation or a person for the whole of text[start:end], if it is one."""
-    piece = _without_column(text[start:end])  # a name may break over lines
-    if _GOVERNMENT.fullmatch(piece) or AGENCY.fullmatch(piece):
-        return _org_mention(text, start, end, confidence, role)
-    # "CALVARY CHAPEL OF BANGOR": head nouns are matched in title case
-    if (
-        _ORG.fullmatch(piece)
-        or _ORG_HEAD.fullmatch(piece)
-        or _ORG_HEAD.fullmatch(display_name(piece))
-    ):
-        # "Insurance Company," alone is the last line of a name broken over two lines.
-        if not _has_name_words(piece):
-            return None
-        return _org_mention(text, start, end, confidence, role)
-    if re.fullmatch(_PERSON, piece) and _plausible_person(piece):
-        return _person(text, start, end, confidence, role)
-    return None
-
-
-def _trim_leading(text: str, start: int, end: int) -> tuple[int, int]:
-    """Drop leading cue or sentence words ("The", "Plaintiff", "See") from a span."""
-    while True:
-        match = re.match(r"(\S+)[ ]+", text[start:end])
-        # A bare number opens a numbered paragraph ("1 Gift Surplus, LLC operates ...").
-        if match is None or not (match[1].lower() in LEADING_NOISE or match[1].isdigit()):
-            return start, end
-        start += match.end()
-
-
 def _after_person_of(text: str, start: int, end: int) -> int:
     """Where the organisation starts in "<person> of <firm>" ("Christine M. Kroupa of
     Gordon Rees Scully Mansukhani, LLP"): after the "of", when what comes before it is
@@ -479,46 +328,17 @@ def _after_person_of(text: str, start: int, end: int) -> int:
     return start + match.end() if match["initials"] or after_name else start
 
 
-def _has_name_words(name: str) -> bool:
-    """An organisation needs a distinctive word besides its suffix and head noun."""
-    words = [w.strip(",").lower() for w in name.split()]
-    return any(
-        w not in ORG_SUFFIXES and w not in ORG_HEADS and w not in NOT_NAME_WORDS
-        and w not in LEADING_NOISE and w not in {"&", "and", "of", "the"}
-        for w in words
-    )  # fmt: skip
-
-
-def _plausible_person(name: str) -> bool:
-    words = [w.strip(",.").lower() for w in name.split()]
-    return bool(words) and not any(w in NOT_NAME_WORDS or w in ORG_SUFFIXES for w in words)
-
-
-def _person(
-    text: str, start: int, end: int, confidence: float, role: str, title: str = ""
-) -> RawMention:
-    attributes = {key: value for key, value in (("role", role), ("title", title)) if value}
-    raw = text[start:end]
-    return RawMention(EntityType.PERSON, start, end, raw, display_name(raw), confidence, attributes)
-
-
-def _org_mention(text: str, start: int, end: int, confidence: float, role: str) -> RawMention:
-    raw = text[start:end]
-    attributes = {"role": role} if role else {}
-    return RawMention(
-        EntityType.ORGANIZATION, start, end, raw, display_name(_without_column(raw)),
-        confidence, attributes,
-    )  # fmt: skip
-
-
-#: The right-hand column of a bracketed caption at a line's end ("SYSTEM, ]").
-_COLUMN_BREAK = re.compile(r"[ \t]*[)\]][ \t]*\n")
-
-
-def _without_column(raw: str) -> str:
-    """A name broken over the lines of a bracketed caption, without the column between
-    ("FEDEX GROUND PACKAGE SYSTEM, ]\nINC." is "FEDEX GROUND PACKAGE SYSTEM, INC.")."""
-    return " ".join(_COLUMN_BREAK.sub(" ", raw).split())
+def _after_listed_surname(text: str, start: int, end: int) -> int:
+    """Where a firm starts in a comma-run counsel list: "Peter A. Patterson, Cooper & Kirk,
+    PLLC" is the firm after the surname of the person before it (an initial or a given name
+    stands before that surname)."""
+    match = re.match(rf"{_TW},[ ]", text[start:end])
+    if match is None or "&" not in text[start + match.end() : end]:
+        return start
+    before = re.search(r"(?:^|[ ])(?P<w>[A-Z][a-z]+|[A-Z]\.)[ ]$", text[max(0, start - 30) : start])
+    if before is not None and (before["w"].endswith(".") or before["w"].lower() in GIVEN_NAMES):
+        return start + match.end()
+    return start
 
 
 class _Spans:

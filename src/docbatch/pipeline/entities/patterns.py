@@ -20,7 +20,7 @@ _NUMBER = (
     r"|(?:\d{1,2}:)?\d{2}(?:cv|CV|cr|CR|mc|MC)\d{3,6}"  # no hyphens: 1:20CV457, 94cv00385
     r"|\d{2}[A-Z]\d{2}(?:-[A-Z0-9]{2,6}){2,3}"  # Indiana: 49S00-0308-DP-392
     r"|\d{4}-[A-Z]{2}\d{4,6}|[A-Z]{2}\d{5,7}"  # Missouri: 1711-CC00064, ED108783
-    r"|\d{2,4}-\d{1,7}(?:-\d{2,7})?(?:-[A-Z]{1,5})?"  # 21-1234, 2017-03-1235
+    r"|\d{2,4}[-\u2013]\d{1,7}(?:-\d{2,7})?(?:-[A-Z]{1,5})?"  # 21-1234, 2017-03-1235, 11\u2013345
     r"|\d{5,6}-(?:19|20)\d\d"  # a state file number: 80097-2017
     r"|[A-Z]{1,3}\s?\d{2}-\d{2,6}"  # CV 12-3456
 )
@@ -114,7 +114,8 @@ _SPELLED_STATE_CODE = (
 _INITIALS_CODE = (
     r"N\.\s?C\.\s?G\.\s?S\.|G\.\s?S\.|O\.\s?C\.\s?G\.\s?A\.|N\.\s?J\.\s?S\.\s?A\."
     r"|K\.\s?S\.\s?A\.|A\.\s?R\.\s?S\.|C\.\s?R\.\s?S\.|M\.\s?C\.\s?L\.|R\.\s?S\.\s?Mo\."
-    r"|La\.\s?R\.\s?S\.|N\.\s?Y\.\s?C\.\s?P\.\s?L\.\s?R\.|RSMo|RCW|ORS|MCL|NRS|CPLR|\d{1,3}\s+ILCS"
+    r"|La\.\s?R\.\s?S\.|N\.\s?Y\.\s?C\.\s?P\.\s?L\.\s?R\.|RSMo|RCW|ORS|MCL|NRS|KRS|CPLR"
+    r"|\d{1,3}\s+ILCS"
     r"|\d{1,2}\s+Pa\.\s?(?:C\.\s?S\.|Cons\.\s+Stat\.)(?:\s+Ann\.)?"
 )
 _STATE_CODE = rf"{_ABBREVIATED_STATE_CODE}|{_SPELLED_STATE_CODE}"
@@ -134,6 +135,17 @@ _CODE_AFTER = re.compile(
     rf"(?<![\w.])(?P<mark>§§?|[Ss]ections?)\s*(?P<sec>{_SECTION_NO}),?\s+"
     r"(?P<code>RSMo|R\.\s?S\.\s?Mo\.)(?:\s+(?:Supp\.\s+|Cum\.\s+Supp\.\s+)?(?:19|20)\d\d)?"
 )
+
+#: A section written in words: "section 484 of the California Penal Code", "section
+#: 17-13-5 of the Code of Alabama", "section 924(c) of title 18, United States Code".
+_SECTION_OF_CODE = re.compile(
+    rf"(?<![\w.])(?P<mark>[Ss]ections?|§§?)\s*(?P<sec>{_SECTION_NO})\s+of\s+(?:the\s+)?"
+    rf"(?:(?P<state>{_STATES})\s+(?P<name>(?:[A-Z][a-z]+\s+){{0,3}})Code"
+    rf"|Code\s+of\s+(?P<state2>{_STATES})"
+    r"|title\s+(?P<title>\d{1,3}),?\s+United\s+States\s+Code)(?![\w])"
+)
+_STATE_ABBREVIATION = dict(STATES)
+
 
 #: A state opinion cites its own code by section alone once the code is plain: "in
 #: violation of § 565.253". Only a chapter.section number (a dot) is read this way; a bare
@@ -172,7 +184,7 @@ def find_case_numbers(text: str) -> list[RawMention]:
         if (match["label"] or "").startswith(("Docket", "Dkt")) and len(match["num"]) < 5:
             continue  # "Docket No. 477" is an entry on a docket, not a case
         label = " ".join((match["label"] or "No.").split())
-        number = " ".join(match["num"].split())
+        number = " ".join(match["num"].split()).replace("\u2013", "-")  # typeset "11\u2013345"
         confidence = 0.95 if match["label"] else 0.8
         found.append(
             _mention(EntityType.CASE_NUMBER, text, match, number, confidence, {"label": label})
@@ -291,12 +303,31 @@ def find_statutes(text: str) -> list[RawMention]:
         code = "RSMo"
         normalized = f"{code} {_mark(match['mark'], match['sec'])} {_sections(match['sec'])}"
         found.append(_mention(EntityType.STATUTE, text, match, normalized, 0.8, {"code": code}))
+    found += _sections_in_words(text, [(m.start, m.end) for m in found])
     taken = [(m.start, m.end) for m in found]
     for match in _BARE_STATE_SECTION.finditer(text):
         if any(match.start() < end and start < match.end() for start, end in taken):
             continue
         normalized = f"§ {_sections(match['sec'])}"
         found.append(_mention(EntityType.STATUTE, text, match, normalized, 0.7, {"code": ""}))
+    return found
+
+
+def _sections_in_words(text: str, taken: list[tuple[int, int]]) -> list[RawMention]:
+    """Sections named in words, normalised as their code is cited ("Cal. Penal Code § 484",
+    "Ala. Code § 17-13-5", "18 U.S.C. § 924(c)")."""
+    found = []
+    for match in _SECTION_OF_CODE.finditer(text):
+        if any(match.start() < end and start < match.end() for start, end in taken):
+            continue
+        if match["title"]:
+            code = f"{match['title']} U.S.C."
+        else:
+            state = " ".join((match["state"] or match["state2"]).split())
+            name = " ".join((match["name"] or "").split())
+            code = " ".join(filter(None, (_STATE_ABBREVIATION[state], name, "Code")))
+        normalized = f"{code} {_mark(match['mark'], match['sec'])} {_sections(match['sec'])}"
+        found.append(_mention(EntityType.STATUTE, text, match, normalized, 0.8, {"code": code}))
     return found
 
 

@@ -445,7 +445,8 @@ def _heading_court(text: str, mentions: list[RawMention]) -> list[RawMention]:
         line_start = text.rfind("\n", 0, mention.start) + 1
         before = text[line_start : mention.start].strip()
         above = text[max(0, line_start - 60) : line_start].lower()
-        if re.fullmatch(r"(?i)(?:in[ ]the)?", before) and "appeal from" not in above:
+        # "Court: U.S. District Court ..." is a docket header's label of this court
+        if re.fullmatch(r"(?i)(?:in[ ]the|court:)?", before) and "appeal from" not in above:
             result = list(mentions)
             result[index] = _with(mention, heading="true")
             return result

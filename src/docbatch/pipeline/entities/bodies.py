@@ -1,0 +1,94 @@
+"""Public bodies named with their state, county or city: boards, departments, legislatures.
+
+Government bodies are usually named after the place they serve: "North Carolina State
+Board of Elections", "Wake County Board of Elections", "North Carolina Department of
+Justice", "the Kentucky General Assembly", "Division of Elections". A name's place is part
+of it: "Department of Justice" alone is another body. A name in a caption that holds a
+state's name ("DEMOCRACY NORTH CAROLINA") is an organisation, not a person.
+"""
+
+from __future__ import annotations
+
+import re
+
+from docbatch.models import EntityType
+from docbatch.pipeline.entities.base import RawMention
+from docbatch.pipeline.entities.courts import STATES
+from docbatch.pipeline.entities.names import display_name
+
+__all__ = ["BODY_WORDS", "cut_at_next_body", "find_public_bodies", "names_a_place"]
+
+#: States whose name is also a common given name or surname ("Virginia Smith", "George
+#: Washington") say nothing about a name on their own.
+_NAME_LIKE_STATES = frozenset({"Georgia", "Virginia", "Washington", "Montana", "Nevada"})
+_PLACES = [name for name, _ in STATES if name not in _NAME_LIKE_STATES]
+_PLACE = "|".join(re.escape(p) for p in sorted(_PLACES, key=len, reverse=True))
+_PLACE_WORDS = re.compile(rf"\b(?:{_PLACE})\b")
+
+#: Head nouns of public bodies and of the organisations a caption names.
+BODY_WORDS = frozenset(
+    {"board", "commission", "department", "division", "committee", "council", "party",
+     "senate", "assembly", "legislature", "office", "agency", "bureau", "authority",
+     "association", "foundation", "university", "college", "league", "union", "center",
+     "coalition", "institute", "society"}
+)  # fmt: skip
+
+_CAP = r"[A-Z][a-z]+"
+#: "Wake County", "City of Raleigh", "North Carolina", "U.S.".
+_SEAT = (
+    rf"(?:(?:{_PLACE})(?:[ ]State)?|{_CAP}[ ](?:County|Parish)|(?:City|County|Town)[ ]of[ ]{_CAP}"
+    r"|U\.S\.|United[ ]States)"
+)
+_HEAD = r"Board|Commission|Department|Division|Bureau|Agency|Authority|Office"
+_LEGISLATURE = r"Senate|House[ ]of[ ]Representatives|General[ ]Assembly|Legislature"
+#: "<seat> [Cap ...] Board of Elections", "Board of Elections", "<seat> Senate",
+#: "General Assembly"; the "of" part names what the body does.
+#: What a body does: "of Elections", "of Immigration Appeals", "of the Attorney General";
+#: a word that starts the next body of a letterhead ("... of Justice Executive Office")
+#: ends it.
+_TAIL_WORD = rf"{_CAP}(?:['\u2019]s?)?"  # "Board of Veterans' Appeals"
+_TAIL = (
+    rf"[ ]of[ ](?!Directors\b|Trustees\b|the[ ]Clerk\b)(?:the[ ])?{_TAIL_WORD}"
+    rf"(?:[ ](?:and[ ])?(?!{_CAP}[ ](?:{_HEAD})\b)(?!Court\b){_TAIL_WORD}){{0,2}}"
+)
+_BODY = re.compile(
+    rf"(?<![\w.])(?:(?:{_SEAT})[ ](?:{_CAP}[ ]){{0,2}}(?:(?:{_HEAD})(?:{_TAIL})?|{_LEGISLATURE})"
+    rf"|(?:State[ ])?(?:{_HEAD}){_TAIL}|General[ ]Assembly)(?![\w])"
+)
+#: Inside a letterhead's run of names, where the next body starts: "U.S. Department of
+#: Justice | Executive Office for Immigration Review".
+_NEXT_BODY = re.compile(rf"[ ](?={_CAP}[ ](?:{_HEAD})[ ](?:of|for)[ ])")
+
+
+def names_a_place(name: str) -> bool:
+    """Whether ``name`` (any case) holds a state's name: "DEMOCRACY NORTH CAROLINA"."""
+    return _PLACE_WORDS.search(display_name(name)) is not None
+
+
+def find_public_bodies(text: str) -> list[RawMention]:
+    """Bodies named after their place or by their function: "Wake County Board of
+    Elections", "State Board of Elections", "North Carolina Senate", "General Assembly"."""
+    found = []
+    for match in _BODY.finditer(text):
+        raw = match[0]
+        if re.search(r"\bCourt\b", text[match.end() : match.end() + 7]):
+            continue  # "Chilton County Office of Probate Court": a court's office
+        found.append(
+            RawMention(EntityType.ORGANIZATION, match.start(), match.end(), raw,
+                       display_name(raw), 0.75)
+        )  # fmt: skip
+    return found
+
+
+def cut_at_next_body(text: str, mention: RawMention) -> RawMention:
+    """An organisation that runs into the next body of a letterhead, cut where that one
+    starts ("U.S. Department of Justice Executive Office" is "U.S. Department of Justice")."""
+    if mention.type is not EntityType.ORGANIZATION:
+        return mention
+    for cut in _NEXT_BODY.finditer(text, mention.start + 1, min(len(text), mention.end + 40)):
+        before = text[mention.start : cut.start()]
+        if mention.start < cut.start() < mention.end and re.search(rf"\b(?:{_HEAD})\b", before):
+            raw = text[mention.start : cut.start()]
+            return RawMention(mention.type, mention.start, cut.start(), raw, display_name(raw),
+                              mention.confidence, dict(mention.attributes))  # fmt: skip
+    return mention

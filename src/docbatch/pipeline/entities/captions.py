@@ -1,0 +1,237 @@
+"""Caption parties: the names a caption lists with their roles.
+
+"ACME HOLDINGS, INC., Plaintiff," (the role also on the next line, beside a ")" column),
+a comma list of parties with their capacities ("MARK LANE, in his official capacity as
+..., PETER ROE IV, ... Defendants."), "Matter of X, Respondent" and a Supreme Court
+caption with the role inline ("X, PETITIONER v. Y ET AL."). Each name is classified as a
+person or an organisation with the shapes of :mod:`~docbatch.pipeline.entities.shapes`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from docbatch.pipeline.entities.base import RawMention
+from docbatch.pipeline.entities.blocks import AGENCY
+from docbatch.pipeline.entities.bodies import BODY_WORDS, names_a_place
+from docbatch.pipeline.entities.names import ORG_SUFFIXES, display_name
+from docbatch.pipeline.entities.shapes import (
+    _ORG,
+    _ORG_HEAD,
+    _PERSON,
+    _SUFFIX_ANY,
+    _has_name_words,
+    _org_mention,
+    _person,
+    _plausible_person,
+    _without_column,
+)
+
+__all__ = ["caption_parties"]
+
+
+def caption_parties(text: str) -> list[RawMention]:
+    """The parties of every caption of ``text``, each with the role the caption gives."""
+    return _caption_parties(text) + _inline_caption_parties(text)
+
+
+_ROLES = {
+    "plaintiff": "plaintiff", "defendant": "defendant", "petitioner": "petitioner",
+    "respondent": "respondent", "appellant": "appellant", "appellee": "appellee",
+    "intervenor": "intervenor", "debtor": "debtor", "movant": "movant",
+}  # fmt: skip
+#: A caption's right-hand column, cut into the text line by line: ") No. 21-1",
+#: "] Appeal from ...".
+_COLUMN = r"(?:[ \t]*[)\]][^\n]*)?"
+_CAPTION_ROLE = (
+    r"(?i:plaintiff|defendant|petitioner|respondent|appellant|appellee|intervenor|debtor|movant)"
+)
+_CAPTION = re.compile(
+    rf"^[ \t]*(?P<names>[^\n)\]]{{3,200}}?),?{_COLUMN}[ \t]*\n"
+    rf"(?:[ \t]*[)\]][ \t]*\n)*[ \t]*"
+    rf"(?P<role>{_CAPTION_ROLE})(?i:s)?(?:[ ]*[\u2014\u2013,-][ ]*(?P<second>(?i:appellant|appellee"
+    r"|petitioner|respondent))(?i:s)?)?"
+    r"(?:[ ]*\((?P<below>(?i:plaintiff|defendant))s?[ ](?i:below)\))?[,.]?"
+    rf"{_COLUMN}[ \t]*$"
+    rf"|^(?P<names2>[^\n]{{3,3000}}?),[ \t]*(?P<role2>{_CAPTION_ROLE})(?i:s)?"
+    r"(?:[\u2014\u2013-](?P<second2>(?i:appellant|appellee|petitioner|respondent|intervenor))"
+    r"(?i:s)?)?"
+    r"[,.]?[ \t]*$",
+    re.MULTILINE,
+)
+#: One name in a caption's list: "A", "B and C", "A; B".
+_CAPTION_PART = re.compile(
+    r"(?:(?:and|AND)[ ]+|;\s*)?(?P<p>[^\s;][^;]*?)(?=[ ]+(?:and|AND)[ ]+|;|$)"
+)
+#: A government as a party of a caption: "STATE OF INDIANA", "United States of America",
+#: "Commonwealth of Pennsylvania", "People of the State of New York".
+_GOVERNMENT = re.compile(
+    r"(?i:(?:the[ ])?(?:state|commonwealth|people[ ]of[ ]the[ ]state|city|county|town|village)"
+    r"[ ]of[ ](?:[A-Z][a-z]+|[A-Z]+)(?:[ ](?:[A-Z][a-z]+|[A-Z]+)){0,2}"
+    r"|united[ ]states(?:[ ]of[ ]america)?)"
+)
+
+
+def _caption_parties(text: str) -> list[RawMention]:
+    """Names on caption lines ending in ", Plaintiff," / ", Defendants." (also with the role
+    on the next line, a ")" column beside it, "Appellant (Defendant Below)")."""
+    found: list[RawMention] = []
+    for match in _CAPTION.finditer(text):
+        group = "names" if match["names"] is not None else "names2"
+        words = [match[g] for g in ("role", "role2", "second", "second2", "below") if match[g]]
+        roles = [_ROLES[w.lower().rstrip("s")] for w in words]
+        # "Appellant (Defendant Below)": the role here is the first; the other is kept too
+        role, other = roles[0], next((r for r in roles[1:] if r != roles[0]), "")
+        start = match.start(group)
+        if _caption_mentions(text, start, match.end(group), role)[-1:] == [None] or re.search(
+            r"(?:^|[ ])[a-z]+[ \t]*\n[ \t]*$", text[max(0, start - 80) : start]
+        ):
+            # the last name is no name alone: it broke over the lines above
+            start = _caption_start(text, start)
+        for mention in _caption_mentions(text, start, match.end(group), role):
+            if mention is not None and other:
+                mention = RawMention(
+                    mention.type, mention.start, mention.end, mention.text, mention.normalized,
+                    mention.confidence, {**mention.attributes, "appeal_role": other},
+                )  # fmt: skip
+            if mention is not None:
+                found.append(mention)
+    return found
+
+
+#: A Supreme Court caption gives the first party's role inline: "ABIGAIL NOEL FISHER,
+#: PETITIONER v. UNIVERSITY / OF TEXAS AT AUSTIN ET AL." (the other side's name may go on
+#: to a second line in capitals).
+_INLINE_CAPTION = re.compile(
+    r"^[ \t]*(?P<first>[A-Z][A-Z .,'\u2019&-]{2,150}?),[ ]+(?P<role>PETITIONERS?|APPELLANTS?)"
+    r"[ ]+v\.[ ]+(?P<second>[A-Z][A-Z .,'\u2019&-]{1,150}?(?:[ \t]*\n[ \t]*[A-Z][A-Z .,'\u2019&-]"
+    r"{1,150}?)?)[ \t]*$",
+    re.MULTILINE,
+)
+_OTHER_SIDE = {"petitioner": "respondent", "appellant": "appellee"}
+
+
+def _inline_caption_parties(text: str) -> list[RawMention]:
+    """Both parties of an inline caption, the second with the role opposite the first's."""
+    found = []
+    for match in _INLINE_CAPTION.finditer(text):
+        role = match["role"].lower().rstrip("s")
+        for group, side in (("first", role), ("second", _OTHER_SIDE[role])):
+            begin, stop = _strip_et_al(text, *match.span(group))
+            mention = _classify(text, begin, stop, 0.95, side)
+            if mention is not None:
+                found.append(mention)
+    return found
+
+
+def _caption_mentions(text: str, start: int, end: int, role: str) -> list[RawMention | None]:
+    """The names of a caption's list ("A, B and C; D"), each classified (None: no name)."""
+    found = []
+    for part in _CAPTION_PART.finditer(text[start:end]):
+        for begin, stop in _caption_items(text, start + part.start("p"), start + part.end("p")):
+            begin, stop = _strip_et_al(text, begin, stop)
+            begin, stop = _strip_description(text, begin, stop)
+            found.append(_classify(text, begin, stop, 0.95, role))
+    return found
+
+
+#: Where a caption's comma list goes on to its next name: a capital or "the" and a capital
+#: ("DEMOCRACY NORTH CAROLINA, the League of Women Voters ..., John P. Clark, ..."), not a
+#: suffix ("ACME, INC.", "JEFF CARMON, III") nor a description ("in his official capacity").
+_NEXT_ITEM = re.compile(
+    rf",[ ]+(?:and[ ]+)?(?:(?:the|The)[ ]+)?(?=[A-Z])(?!(?:{_SUFFIX_ANY}|Jr\.|Sr\.|JR\.|SR\.|II"
+    r"|III|IV|Esq\.)(?![\w]))"
+)
+_MATTER_OF = re.compile(r"(?:In[ ]the[ ]Matter[ ]of|(?i:matter[ ]of)|In[ ]re)[ ]+")
+_LEAD_WORD = re.compile(r"(?:(?:and|AND)[ ]+)?(?:(?:the|The)[ ]+)?")
+
+
+def _caption_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The names of one part of a caption's list, split at its commas ("A, in his official
+    capacity as X, B, C"), without "Matter of" and a leading "the"."""
+    items, begin = [], start
+    for cut in _NEXT_ITEM.finditer(text, start, end):
+        items.append((begin, cut.start()))
+        begin = cut.end()
+    items.append((begin, end))
+    result = []
+    for begin, stop in items:
+        while stop > begin and text[stop - 1] in " ,":
+            stop -= 1
+        lead = _MATTER_OF.match(text, begin, stop) or _LEAD_WORD.match(text, begin, stop)
+        result.append((lead.end() if lead else begin, stop))
+    return result
+
+
+def _caption_start(text: str, start: int) -> int:
+    """Where a caption's names begin: up to two lines above the role's line when the
+    names broke over them ("Standard Insurance Company; Dearborn National Life /
+    Insurance Company, / Defendants")."""
+    for _ in range(2):
+        if start == 0:
+            break
+        above_start = text.rfind("\n", 0, start - 1) + 1
+        # a bracketed caption's column is no part of the name ("SYSTEM, ]")
+        above = re.sub(r"[ \t]*[)\]][ \t]*$", "", text[above_start : start - 1]).strip()
+        if (
+            not re.fullmatch(r"[A-Za-z][A-Za-z ,;&.'\u2019-]*", above)
+            or (above.endswith((",", ".", ":")) and not _suffix_line(text, start))
+            or re.fullmatch(r"(?i)v\.?|vs\.?|versus|and", above)
+        ):
+            break
+        start = above_start + len(text[above_start:start]) - len(text[above_start:start].lstrip())
+    return start
+
+
+def _suffix_line(text: str, start: int) -> bool:
+    """Whether the line from ``start`` holds only a company suffix ("INC., ]"): the end of
+    a name whose words are on the line above ("FEDEX GROUND PACKAGE SYSTEM,")."""
+    end = text.find("\n", start)
+    line = re.sub(r"[)\]].*$", "", text[start : end if end >= 0 else len(text)])
+    return line.strip().rstrip(",").lower() in ORG_SUFFIXES
+
+
+def _strip_description(text: str, start: int, end: int) -> tuple[int, int]:
+    """ "LINDA HILL, survivor of Cecil Hunt" is Linda Hill; "DIRECTOR, OFFICE OF ..." is
+    the office."""
+    piece = text[start:end]
+    tail = re.search(r",[ ]+(?=[a-z])", piece)
+    if tail:
+        end = start + tail.start()
+    head = re.match(r"(?:DIRECTOR|Director|SECRETARY|Secretary|COMMISSIONER|Commissioner),[ ]+",
+                    text[start:end])  # fmt: skip
+    return (start + head.end(), end) if head else (start, end)
+
+
+def _strip_et_al(text: str, start: int, end: int) -> tuple[int, int]:
+    """ "MICHAEL TOFAUTE, et al." is Michael Tofaute."""
+    match = re.search(r",?[ ]+(?:et[ ]+al\.?|ET[ ]+AL\.?)$", text[start:end])
+    return (start, start + match.start()) if match else (start, end)
+
+
+def _classify(text: str, start: int, end: int, confidence: float, role: str) -> RawMention | None:
+    """An organisation or a person for the whole of text[start:end], if it is one."""
+    piece = _without_column(text[start:end])  # a name may break over lines
+    if _GOVERNMENT.fullmatch(piece) or AGENCY.fullmatch(piece):
+        return _org_mention(text, start, end, confidence, role)
+    words = [w.strip(",.").lower() for w in piece.split()]
+    if len(words) > 1 and (
+        names_a_place(piece)
+        or words[-1] in BODY_WORDS
+        or (any(w in BODY_WORDS for w in words) and "of" in words)
+    ):
+        # "DEMOCRACY NORTH CAROLINA", "The NORTH CAROLINA STATE BOARD OF ELECTIONS"
+        return _org_mention(text, start, end, confidence, role)
+    # "CALVARY CHAPEL OF BANGOR": head nouns are matched in title case
+    if (
+        _ORG.fullmatch(piece)
+        or _ORG_HEAD.fullmatch(piece)
+        or _ORG_HEAD.fullmatch(display_name(piece))
+    ):
+        # "Insurance Company," alone is the last line of a name broken over two lines.
+        if not _has_name_words(piece):
+            return None
+        return _org_mention(text, start, end, confidence, role)
+    if re.fullmatch(_PERSON, piece) and _plausible_person(piece):
+        return _person(text, start, end, confidence, role)
+    return None

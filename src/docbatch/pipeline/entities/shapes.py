@@ -1,0 +1,156 @@
+"""The shapes of names: the patterns that make a span a person or an organisation, and
+the mention builders the party finders share.
+
+A person is "First M. Last" (also in capitals, led by an initial, or with a surname in
+capitals after given names); an organisation ends in a legal suffix ("Inc.", "LLP") or a
+head noun ("Bank", "Society"). The finders of :mod:`~docbatch.pipeline.entities.parties`
+and :mod:`~docbatch.pipeline.entities.captions` use these.
+"""
+
+from __future__ import annotations
+
+import re
+
+from docbatch.models import EntityType
+from docbatch.pipeline.entities.base import RawMention
+from docbatch.pipeline.entities.names import (
+    LEADING_NOISE,
+    NOT_NAME_WORDS,
+    ORG_HEADS,
+    ORG_SUFFIXES,
+    display_name,
+)
+
+#: Private shapes shared by the party finders; nothing here is public API.
+__all__: list[str] = []
+
+_TW = r"(?:Mc|Mac|O['\u2019]|D['\u2019])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+_CW = r"(?:MC|MAC|O['\u2019])?[A-Z]{2,}(?:-[A-Z]{2,})?"
+#: A surname may start with "St." or "Ste." ("Vanessa St. Pierre").
+_SURNAME = rf"(?:Ste?\.[ ])?{_TW}"
+_CAPS_SURNAME = rf"(?:STE?\.[ ])?{_CW}"
+_INIT = r"[A-Z]\."
+_GEN = r"(?:,?\s(?:Jr\.|Sr\.|JR\.|SR\.|II|III|IV)(?![\w]))?"
+_PERSON = (
+    rf"(?:(?:{_INIT}[ ])?{_TW}(?:[ ](?:{_INIT}|{_TW})){{0,2}}[ ]{_SURNAME}{_GEN}"
+    rf"|(?:{_INIT}[ ])?{_CW}(?:[ ](?:{_INIT}|{_CW})){{0,2}}[ ]{_CAPS_SURNAME}{_GEN}"
+    # a surname in capitals after given names in title case: "Matter of Enrique ALDAY-DOMINGUEZ"
+    rf"|{_TW}(?:[ ](?:{_INIT}|{_TW})){{0,2}}[ ]{_CAPS_SURNAME}{_GEN})"
+)
+#: A word may be hyphenated over a line break ("Interna-\ntional").
+_WORD = (
+    r"(?:Ste?\.(?=[ ][A-Z])|[A-Z][A-Za-z'\u2019\-]*(?:(?<=[a-z]-)[ \t]*\n[ \t]*[a-z]+)?"
+    r"|[A-Z]{2,}|\d+[A-Za-z]*)"
+)
+#: Initials that open a company name ("C. R. Bard, Inc.", "J. Crew Group, Inc.").
+_INITIALS = r"(?:[A-Z]\.[ ]){1,3}"
+#: "Grace, Tisdale & Clifton, P.A.": names before the "&" of a firm, joined by commas.
+_FIRM_LIST = rf"(?:(?:{_WORD},[ ]){{1,4}}(?={_WORD}[ ]&[ ]))"
+#: "Texas Insurance Code", "Investment Company Act": a law, not the organisation.
+_NOT_A_LAW = (
+    r"(?!\s+(?:Code|Act|Acts|Law|Laws|Rule|Rules|Statute|Statutes|Regulation|Regulations"
+    r"|Clause|Amendment)(?![\w]))"
+)
+#: "Berkshire Life Insurance Company of America", "Insurance Company of North America".
+_OF_PLACE = (
+    r"(?:[ ](?:of|OF)[ ](?:the[ ]|THE[ ])?(?:America|AMERICA|North[ ]America|NORTH[ ]AMERICA"
+    r"|United[ ]States|UNITED[ ]STATES|New[ ]York|NEW[ ]YORK|[A-Z][a-z]+|[A-Z]{3,})(?![ ]?[\w&]))?"
+)
+_SUFFIX = "|".join(re.escape(s) for s in sorted(ORG_SUFFIXES.values(), key=len, reverse=True))
+_SUFFIX_ANY = rf"(?:{_SUFFIX}|{_SUFFIX.upper()})"
+#: After "&" or "of" a firm's name may go on on the next line ("Kilpatrick Townsend &
+#: <newline> Stockton LLP").
+_JOIN = r"(?:[ ]|[ ]*\n[ ]*)"
+_ORG = re.compile(
+    rf"(?<![\w.])(?:{_INITIALS}|{_FIRM_LIST})?(?:{_WORD}[ ](?:(?:&|of|OF|the|THE){_JOIN})?){{0,5}}"
+    rf"{_WORD}(?:,?[ ]{_SUFFIX_ANY}(?![\w]))+{_OF_PLACE}{_NOT_A_LAW}"
+)
+#: Words that carry a name on over a line break.
+_CONTINUATION = "|".join(
+    [re.escape(s) for s in ORG_SUFFIXES.values()]
+    + [h.title() for h in sorted(ORG_HEADS)]
+    + ["Code", "Act", "Law", "Laws", "Rules?", "Statutes?", "of", "&"]
+)
+#: A head noun must end the name: "Texas Insurance Code", "National Council of the
+#: Churches" and "Rescission of Insurance Policies" name no organisation that ends there.
+_ORG_HEAD = re.compile(
+    rf"(?<![\w.])(?:{_WORD}[ ](?:(?:&|of)[ ])?){{1,4}}"
+    rf"(?:{'|'.join(h.title() for h in sorted(ORG_HEADS))})(?![\w])"
+    # "Calvary Chapel of Bangor", "University of Texas at Austin"
+    rf"(?:[ ]of[ ](?:the[ ])?{_TW}(?:[ ]{_TW}){{0,2}}(?:[ ]at[ ]{_TW}(?:[ ]{_TW})?)?(?![\w]))?"
+    # a capital after it on the same line goes on with the name; on the next line only a
+    # word that goes on a name does ("Standard Insurance\nCompany", "Texas Insurance\nCode")
+    r"(?![ \t]+(?:of[ \t]+(?:the[ \t]+)?)?[A-Z])"
+    rf"(?![ \t]*\n[ \t]*(?:{_CONTINUATION})(?![\w]))"
+)
+
+
+def _trim_leading(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop leading cue or sentence words ("The", "Plaintiff", "See") from a span."""
+    while True:
+        match = re.match(r"(\S+)[ ]+", text[start:end])
+        # A bare number opens a numbered paragraph ("1 Gift Surplus, LLC operates ...").
+        if match is None or not (match[1].lower() in LEADING_NOISE or match[1].isdigit()):
+            return start, end
+        start += match.end()
+
+
+def _has_name_words(name: str) -> bool:
+    """An organisation needs a distinctive word besides its suffix and head noun."""
+    words = [w.strip(",").lower() for w in name.split()]
+    return any(
+        w not in ORG_SUFFIXES and w not in ORG_HEADS and w not in NOT_NAME_WORDS
+        and w not in LEADING_NOISE and w not in {"&", "and", "of", "the"}
+        for w in words
+    )  # fmt: skip
+
+
+def _plausible_person(name: str) -> bool:
+    words = [w.strip(",.").lower() for w in name.split()]
+    return bool(words) and not any(w in NOT_NAME_WORDS or w in ORG_SUFFIXES for w in words)
+
+
+def _person(
+    text: str, start: int, end: int, confidence: float, role: str, title: str = ""
+) -> RawMention:
+    attributes = {key: value for key, value in (("role", role), ("title", title)) if value}
+    end = _without_office(text, start, end)
+    raw = text[start:end]
+    return RawMention(EntityType.PERSON, start, end, raw, display_name(raw), confidence, attributes)
+
+
+#: Words of an office that follow a name without a comma ("Hon. Alison Grimes Secretary of
+#: State", "Timothy K. Moore General Counsel"): never the end of the name.
+_OFFICE_WORDS = frozenset(
+    {"secretary", "general", "attorney", "counsel", "chief", "director", "commissioner",
+     "governor", "senator", "speaker", "president", "chair", "chairman", "member", "clerk",
+     "solicitor", "deputy", "assistant", "executive", "investigator", "treasurer", "auditor"}
+)  # fmt: skip
+
+
+def _without_office(text: str, start: int, end: int) -> int:
+    """Where a person's name ends when office words follow it in the same span."""
+    words = list(re.finditer(r"\S+", text[start:end]))
+    while len(words) > 2 and words[-1][0].strip(",.").lower() in _OFFICE_WORDS:
+        words.pop()
+    return start + words[-1].end() if words else end
+
+
+def _org_mention(text: str, start: int, end: int, confidence: float, role: str) -> RawMention:
+    raw = text[start:end]
+    attributes = {"role": role} if role else {}
+    return RawMention(
+        EntityType.ORGANIZATION, start, end, raw, display_name(_without_column(raw)),
+        confidence, attributes,
+    )  # fmt: skip
+
+
+#: The right-hand column of a bracketed caption at a line's end ("SYSTEM, ]").
+_COLUMN_BREAK = re.compile(r"[ \t]*[)\]][ \t]*\n")
+
+
+def _without_column(raw: str) -> str:
+    """A name broken over the lines of a bracketed caption, without the column between
+    ("FEDEX GROUND PACKAGE SYSTEM, ]\nINC." is "FEDEX GROUND PACKAGE SYSTEM, INC.")."""
+    raw = re.sub(r"(?<=[a-z])-[ \t]*\n[ \t]*(?=[a-z])", "", raw)  # "Interna-\ntional"
+    return " ".join(_COLUMN_BREAK.sub(" ", raw).split())
