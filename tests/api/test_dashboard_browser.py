@@ -100,6 +100,10 @@ def test_dashboard_submits_watches_opens_and_recovers(
         summary = browser.js("document.getElementById('batch-summary').textContent")
         assert "4 completed" in summary and "1 failed" in summary
         # A completed document's stage is its last stage, never the one it stopped at.
+        # (The table is redrawn on its own poll: wait for the redraw after the end.)
+        browser.wait(
+            "document.querySelectorAll('#documents tr[data-state=completed]').length === 4"
+        )
         stages = browser.js(
             "[...document.querySelectorAll('#documents tr[data-state=completed]')]"
             ".map(row => row.children[2].textContent)"
