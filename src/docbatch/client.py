@@ -103,7 +103,7 @@ class Docbatch:
     @cached_property
     def redis(self) -> Redis | None:
         """A Redis client, or None when no Redis is configured."""
-        from docbatch.redis_keys import redis_client, redis_url_for
+        from docbatch.redis_client import redis_client, redis_url_for
 
         url = redis_url_for(self.settings)
         return redis_client(url) if url else None

@@ -30,7 +30,8 @@ import redis
 from redis.typing import EncodableT, FieldT
 
 from docbatch.models import TERMINAL_DOCUMENT_STATES, DocumentState, Stage
-from docbatch.redis_keys import RedisKeys, as_text, execute_with_scripts, redis_errors
+from docbatch.redis_client import as_text, execute_with_scripts, redis_errors
+from docbatch.redis_keys import RedisKeys
 
 __all__ = [
     "TERMINAL_STATES",
@@ -218,7 +219,7 @@ class BatchProgress:
 class ProgressTracker:
     """Batch progress hashes under ``{prefix}:progress:``, every key with a TTL.
 
-    ``client`` should come from :func:`~docbatch.redis_keys.redis_client`, ``prefix`` is
+    ``client`` should come from :func:`~docbatch.redis_client.redis_client`, ``prefix`` is
     ``settings.key_prefix`` and ``ttl_seconds`` ``settings.progress_ttl_seconds``. Every
     method raises :class:`~docbatch.errors.TransientError` when Redis is unreachable.
     """

@@ -22,7 +22,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docbatch.cache import CacheItem, StageCache, pack_stage
+from docbatch.cache import CacheItem, StageCache
+from docbatch.cache_codec import pack_stage
 from docbatch.models import Stage
 
 if TYPE_CHECKING:

@@ -18,13 +18,9 @@ import redis
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docbatch.cache import (
+from docbatch.cache import CacheItem, CacheStats, ClaimRequest, HeldClaim, StageCache
+from docbatch.cache_codec import (
     COMPRESS_THRESHOLD,
-    CacheItem,
-    CacheStats,
-    ClaimRequest,
-    HeldClaim,
-    StageCache,
     decode_value,
     encode_json,
     encode_value,
@@ -34,7 +30,8 @@ from docbatch.cache import (
 from docbatch.embedded import PrivateRedis
 from docbatch.errors import ConfigError, TransientError
 from docbatch.models import Chunk, EntityType, ExtractedDocument, Mention, Page, Stage, to_dict
-from docbatch.redis_keys import RedisKeys, redis_client, redis_errors
+from docbatch.redis_client import redis_client, redis_errors
+from docbatch.redis_keys import RedisKeys
 from tests.integration.cache_support import claim, get, put
 
 pytestmark = pytest.mark.integration

@@ -20,7 +20,7 @@ from docbatch.metrics import (
     sum_buckets,
 )
 from docbatch.metrics_export import ClusterCollector, render_metrics
-from docbatch.redis_keys import redis_client
+from docbatch.redis_client import redis_client
 from docbatch.reporting import RedisProgressSink
 from docbatch.settings import Settings
 

@@ -20,7 +20,8 @@ from docbatch.embedded import PrivateRedis
 from docbatch.errors import TransientError
 from docbatch.models import Stage
 from docbatch.progress import BatchProgress, DocState, ProgressTracker, TransitionResult
-from docbatch.redis_keys import RedisKeys, redis_client
+from docbatch.redis_client import redis_client
+from docbatch.redis_keys import RedisKeys
 
 pytestmark = pytest.mark.integration
 

@@ -17,15 +17,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from docbatch.cache import (
-    CacheItem,
-    ClaimRequest,
-    HeldClaim,
-    Lookup,
-    decode_value,
-    encode_json,
-    encode_value,
-)
+from docbatch.cache import CacheItem, ClaimRequest, HeldClaim, Lookup
+from docbatch.cache_codec import decode_value, encode_json, encode_value
 from docbatch.engine.outcomes import StageReport
 from docbatch.models import Stage
 

@@ -19,7 +19,8 @@ from typing import Any
 
 import pytest
 
-from docbatch.cache import CacheItem, HeldClaim, pack_stage
+from docbatch.cache import CacheItem, HeldClaim
+from docbatch.cache_codec import pack_stage
 from docbatch.client import Docbatch, Sources
 from docbatch.engine.executor import StageExecutor
 from docbatch.extraction import InProcessExtractor

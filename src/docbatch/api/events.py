@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.concurrency import run_in_threadpool
 
-from docbatch.redis_keys import REDIS_OUTAGE_ERRORS, RedisKeys, as_text, redis_url_for
+from docbatch.redis_client import REDIS_OUTAGE_ERRORS, as_text, redis_url_for
+from docbatch.redis_keys import RedisKeys
 
 if TYPE_CHECKING:
     from redis.asyncio.client import PubSub

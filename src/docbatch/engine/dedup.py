@@ -14,7 +14,8 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from docbatch.cache import CacheItem, ClaimRequest, Lookup, pack_stage, unpack_stage
+from docbatch.cache import CacheItem, ClaimRequest, Lookup
+from docbatch.cache_codec import pack_stage, unpack_stage
 from docbatch.engine.step import CacheLike, DocumentStep
 from docbatch.models import Stage
 

@@ -124,7 +124,7 @@ class WorkerRuntime:
 
     @cached_property
     def _redis(self) -> Redis | None:
-        from docbatch.redis_keys import redis_client, redis_url_for
+        from docbatch.redis_client import redis_client, redis_url_for
 
         url = redis_url_for(self.settings)
         return redis_client(url) if url else None
