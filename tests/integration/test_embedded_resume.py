@@ -36,7 +36,15 @@ def _done(db: Path) -> int:
 
 def test_interrupted_run_resumes_to_exact_completion(settings: Settings, tmp_path: Path) -> None:
     corpus = make_corpus(tmp_path / "corpus", 60)
-    env = {**os.environ, "DOCBATCH_STATE_DIR": str(settings.state_dir), "COLUMNS": "300"}
+    # Two documents per message: the first five finish well before the sixtieth, so the
+    # Ctrl-C below lands mid-batch even on a slow machine (32 per message once let a
+    # loaded machine finish the batch between the poll and the signal).
+    env = {
+        **os.environ,
+        "DOCBATCH_STATE_DIR": str(settings.state_dir),
+        "COLUMNS": "300",
+        "DOCBATCH_DOCS_PER_TASK": "2",
+    }
     command = [sys.executable, "-m", "docbatch.cli.main", "run", str(corpus), "--workers", "1"]
     run = subprocess.Popen(
         command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
