@@ -24,17 +24,15 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
+from docbatch.reporting import BatchSummary, batch_summary
 from docbatch.terminal_text import safe_text
 
 if TYPE_CHECKING:
     from celery import Celery
 
     from docbatch.client import Docbatch
-    from docbatch.reporting import RedisProgressSink
-    from docbatch.store.records import BatchRecord
 
 __all__ = [
-    "BatchLine",
     "MonitorSnapshot",
     "WorkerLine",
     "collect_snapshot",
@@ -46,24 +44,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _SPARKS = "▁▂▃▄▅▆▇█"
-
-
-@dataclass(frozen=True, slots=True)
-class BatchLine:
-    """One batch row: counters from the database, rate and ETA when known."""
-
-    batch_id: str
-    name: str | None
-    state: str
-    priority: str
-    total: int
-    completed: int
-    failed: int
-    cancelled: int
-    done: int
-    percent: float
-    rate: float | None = None
-    eta_seconds: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +59,7 @@ class MonitorSnapshot:
     """Everything one frame of the dashboard shows."""
 
     taken_at: float
-    batches: list[BatchLine]
+    batches: list[BatchSummary]
     #: Documents finished per minute, oldest first (from the metrics time series).
     throughput: list[int] = field(default_factory=list)
     #: ``{(queue, priority): depth}``.
@@ -110,7 +90,7 @@ def _eta(seconds: float | None) -> str:
     )
 
 
-def _batches_table(batches: list[BatchLine]) -> Table:
+def _batches_table(batches: list[BatchSummary]) -> Table:
     table = Table(title="batches", expand=True)
     for name in ("batch", "state", "prio", "progress", "done", "failed", "rate/s", "eta"):
         table.add_column(name, no_wrap=name != "batch")
@@ -126,8 +106,8 @@ def _batches_table(batches: list[BatchLine]) -> Table:
                   Text(f"{line.percent:.0f}%")),
             f"{line.done}/{line.total}",
             Text(str(line.failed), style="red" if line.failed else ""),
-            "-" if line.rate is None else f"{line.rate:.2f}",
-            _eta(line.eta_seconds),
+            "-" if line.rate_docs_per_s is None else f"{line.rate_docs_per_s:.2f}",
+            _eta(None if line.finished else line.eta_seconds),
         )  # fmt: skip
     if not batches:
         table.add_row("(no batches)", "", "", "", "", "", "", "")
@@ -193,19 +173,6 @@ def render(snapshot: MonitorSnapshot) -> RenderableType:
     return Group(*parts)
 
 
-def _batch_line(batch: BatchRecord, progress: RedisProgressSink | None) -> BatchLine:
-    live = progress.get(batch.id) if progress is not None else None
-    return BatchLine(
-        batch_id=batch.id,
-        name=batch.name,
-        **batch.counters(),
-        done=batch.done,
-        percent=batch.percent,
-        rate=live.rate if live is not None else None,
-        eta_seconds=live.eta_seconds if live is not None and not batch.state.terminal else None,
-    )
-
-
 def _workers(app: Celery, timeout: float) -> list[WorkerLine]:
     """Ask every worker for its active tasks (Celery remote control)."""
     active = app.control.inspect(timeout=timeout).active() or {}
@@ -245,7 +212,7 @@ def collect_snapshot(
     repo, settings = client.repo, client.settings
     active = repo.list_batches(limit=20, active_only=True)
     shown = active + [b for b in repo.list_batches(limit=recent) if b.state.terminal]
-    batches = [_batch_line(b, client.progress) for b in shown]
+    batches = [batch_summary(b, client.progress) for b in shown]
     throughput: list[int] = []
     queues: dict[tuple[str, str], int] = {}
     workers: list[WorkerLine] | None = None

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from docbatch.store.repository import Repository
 
-__all__ = ["BatchStatus", "RedisProgressSink", "batch_status"]
+__all__ = ["BatchStatus", "BatchSummary", "RedisProgressSink", "batch_status", "batch_summary"]
 
 log = logging.getLogger(__name__)
 
@@ -223,25 +223,29 @@ class RedisProgressSink:
             return None
 
 
-@dataclass(frozen=True)
-class BatchStatus:
-    """A batch's status: exact counters from the database, rate and stages from Redis.
+@dataclass(frozen=True, kw_only=True)
+class BatchSummary:
+    """The figures every view of a batch shows: its counters from the database, and its
+    rate and ETA (from the Redis progress hash when there is one, else from the batch's
+    timestamps). ``docbatch monitor`` shows one per batch; :class:`BatchStatus` adds the
+    detail that ``docbatch status``, the API and the dashboard show.
 
-    ``documents_ahead`` counts the unfinished documents the brokers serve before this
-    batch's (higher priority, or same priority and submitted earlier); ``wait_seconds``
-    is how long the batch waited from creation to its first started document (so far,
-    while it has not started).
+    The other batch types say where figures come from, not how they are shown:
+    :class:`~docbatch.store.records.BatchRecord` is the database row,
+    :class:`~docbatch.progress.BatchProgress` the live Redis counters,
+    :class:`~docbatch.runner.RunSummary` what ``docbatch run`` produced (result totals),
+    and the API's schemas (:mod:`docbatch.api.schemas`) are the HTTP contract built from
+    these.
     """
 
     batch_id: str
+    name: str | None = None
     state: str
     priority: str
     total: int
     completed: int
     failed: int
     cancelled: int
-    pending: int
-    processing: int
     pages: int
     percent: float
     rate_docs_per_s: float | None
@@ -249,16 +253,11 @@ class BatchStatus:
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
-    stages: dict[str, Any] = field(default_factory=dict)
-    documents_ahead: int = 0
-    wait_seconds: float | None = None
-    #: Failed (or cancelled) documents a recovery batch is running again: counted in
-    #: ``failed`` until they end, and in ``pending``/``processing`` meanwhile.
-    recovering: int = 0
-    #: Big scans being OCR'd in page ranges now, and their pages read so far of all.
-    ocr_scans: int = 0
-    ocr_pages_done: int = 0
-    ocr_pages_total: int = 0
+
+    @property
+    def done(self) -> int:
+        """Documents in a terminal state."""
+        return self.completed + self.failed + self.cancelled
 
     @property
     def finished(self) -> bool:
@@ -274,6 +273,56 @@ class BatchStatus:
         return data
 
 
+@dataclass(frozen=True, kw_only=True)
+class BatchStatus(BatchSummary):
+    """A batch's status: its :class:`BatchSummary`, its documents per state and stage,
+    and what it waits for.
+
+    ``documents_ahead`` counts the unfinished documents the brokers serve before this
+    batch's (higher priority, or same priority and submitted earlier); ``wait_seconds``
+    is how long the batch waited from creation to its first started document (so far,
+    while it has not started).
+    """
+
+    pending: int
+    processing: int
+    stages: dict[str, Any] = field(default_factory=dict)
+    documents_ahead: int = 0
+    wait_seconds: float | None = None
+    #: Failed (or cancelled) documents a recovery batch is running again: counted in
+    #: ``failed`` until they end, and in ``pending``/``processing`` meanwhile.
+    recovering: int = 0
+    #: Big scans being OCR'd in page ranges now, and their pages read so far of all.
+    ocr_scans: int = 0
+    ocr_pages_done: int = 0
+    ocr_pages_total: int = 0
+
+
+def batch_summary(batch: BatchRecord, progress: RedisProgressSink | None) -> BatchSummary:
+    """The summary of ``batch``; works without Redis (rate then comes from timestamps)."""
+    live = progress.get(batch.id) if progress is not None else None
+    return BatchSummary(**_summary_fields(batch, live))
+
+
+def _summary_fields(batch: BatchRecord, live: BatchProgress | None) -> dict[str, Any]:
+    """The :class:`BatchSummary` fields: the one place a batch's rate and ETA are worked out."""
+    rate = live.rate if live is not None else _rate_from_db(batch)
+    remaining = batch.total - batch.done
+    eta = remaining / rate if rate and remaining > 0 else (0.0 if remaining == 0 else None)
+    return {
+        "batch_id": batch.id,
+        "name": batch.name,
+        **batch.counters(),
+        "pages": batch.pages,
+        "percent": batch.percent,
+        "rate_docs_per_s": round(rate, 3) if rate else None,
+        "eta_seconds": round(eta, 1) if eta is not None else None,
+        "created_at": batch.created_at,
+        "started_at": batch.started_at,
+        "finished_at": batch.finished_at,
+    }
+
+
 def batch_status(
     batch: BatchRecord, repo: Repository, progress: RedisProgressSink | None
 ) -> BatchStatus:
@@ -281,10 +330,6 @@ def batch_status(
     counts = repo.batch_counts(batch.id)
     states = {state.value: n for state, n in counts.states.items()}
     live = progress.get(batch.id) if progress is not None else None
-    done = batch.done
-    rate = live.rate if live is not None else _rate_from_db(batch)
-    remaining = batch.total - done
-    eta = remaining / rate if rate and remaining > 0 else (0.0 if remaining == 0 else None)
     ocr = _ranged_ocr(batch, repo, states)
     stages = (
         dict(live.stages)
@@ -292,17 +337,9 @@ def batch_status(
         else {f"{state.value}:{stage.value}": n for (state, stage), n in counts.stages.items()}
     )
     return BatchStatus(
-        batch_id=batch.id,
-        **batch.counters(),
+        **_summary_fields(batch, live),
         pending=states.get("pending", 0),
         processing=states.get("processing", 0),
-        pages=batch.pages,
-        percent=batch.percent,
-        rate_docs_per_s=round(rate, 3) if rate else None,
-        eta_seconds=round(eta, 1) if eta is not None else None,
-        created_at=batch.created_at,
-        started_at=batch.started_at,
-        finished_at=batch.finished_at,
         stages=stages,
         documents_ahead=0 if batch.state.terminal else repo.documents_ahead(batch.id),
         wait_seconds=_wait_seconds(batch),

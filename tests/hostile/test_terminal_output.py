@@ -17,8 +17,9 @@ from rich.console import Console
 
 from docbatch.cli.render import failures_table, status_table, summary_table
 from docbatch.cli.report_render import report_tables
-from docbatch.monitor import BatchLine, MonitorSnapshot, WorkerLine, render
+from docbatch.monitor import MonitorSnapshot, WorkerLine, render
 from docbatch.report import BatchReport
+from docbatch.reporting import BatchSummary
 from docbatch.terminal_text import clean
 
 HOSTILE = "evil\x1b]0;pwned\x07\x1b[2J[bold red]markup[/] \u202eexe.txt\x9b31m"
@@ -80,9 +81,10 @@ def test_report_tables_print_safely() -> None:
 
 
 def test_monitor_prints_safely() -> None:
-    line = BatchLine(
+    line = BatchSummary(
         batch_id="b1", name=HOSTILE, state="running", priority="high", total=1, completed=0,
-        failed=1, cancelled=0, done=1, percent=100.0,
+        failed=1, cancelled=0, pages=0, percent=100.0, rate_docs_per_s=None,
+        eta_seconds=None, created_at=datetime.now(UTC), started_at=None, finished_at=None,
     )  # fmt: skip
     error = {"path": HOSTILE, "error_stage": "extract", "error_category": "data",
              "error_reason": HOSTILE}  # fmt: skip

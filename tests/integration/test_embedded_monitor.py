@@ -37,7 +37,7 @@ def test_monitor_sees_an_embedded_run_in_the_same_state_folder(
         finally:
             client.close()
         [line] = [b for b in snapshot.batches if not b.state.endswith("ed")] or snapshot.batches
-        assert line.rate is not None and line.rate > 0
+        assert line.rate_docs_per_s is not None and line.rate_docs_per_s > 0
         assert line.eta_seconds is not None
         assert sum(snapshot.throughput) > 0
         assert snapshot.workers and snapshot.workers[0].name.startswith("embedded-")
@@ -54,7 +54,9 @@ def test_monitor_sees_an_embedded_run_in_the_same_state_folder(
 def _busy(snapshot):
     """The snapshot once some documents are done and the batch still runs, else None."""
     running = [b for b in snapshot.batches if b.state in ("running", "pending")]
-    busy = running and running[0].done >= 3 and running[0].rate and sum(snapshot.throughput)
+    busy = (
+        running and running[0].done >= 3 and running[0].rate_docs_per_s and sum(snapshot.throughput)
+    )
     if busy and snapshot.workers:
         return snapshot
     return None
