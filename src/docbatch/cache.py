@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import redis
@@ -33,15 +32,12 @@ from docbatch.models import Stage
 from docbatch.redis_client import (
     REDIS_OUTAGE_ERRORS,
     OutageLog,
-    as_text,
     execute_with_scripts,
-    redis_errors,
 )
 from docbatch.redis_keys import RedisKeys
 
 __all__ = [
     "CacheItem",
-    "CacheStats",
     "ClaimRequest",
     "HeldClaim",
     "Lookup",
@@ -50,14 +46,12 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-_STAGE_NAMES = frozenset(stage.value for stage in Stage)
-
-# Reads one document's entries, counts each hit and miss and refreshes the TTL of the hits
-# (and of the counters, which live as long as the cache they describe), and may claim the
+# Reads one document's entries, refreshes the TTL of the hits, and may claim the
 # computation of the first entry that missed: one round trip for a document's lookup.
-# KEYS: the counters hash, the n entries, then (only when claiming) their n claim keys.
+# (Hits and misses are counted by the metrics recorder, per stage and per batch.)
+# KEYS: the n entries, then (only when claiming) their n claim keys.
 # ARGV: the TTL, n, the 1-based index of the first entry that may be claimed (0: claim
-# nothing), the claim's owner, the claim's TTL, then the n stage names.
+# nothing), the claim's owner, the claim's TTL.
 # Returns {values, claimed}: claimed is i when the owner holds the claim on entry i (new,
 # or its own from before), -i when another owner holds it, 0 when nothing was claimed.
 _LOOKUP_LUA = """
@@ -66,22 +60,19 @@ local n = tonumber(ARGV[2])
 local claim_from = tonumber(ARGV[3])
 local values = {}
 for i = 1, n do
-  local value = redis.call('GET', KEYS[i + 1])
+  local value = redis.call('GET', KEYS[i])
   if value then
-    redis.call('HINCRBY', KEYS[1], ARGV[i + 5] .. ':hits', 1)
-    redis.call('EXPIRE', KEYS[i + 1], ttl)
+    redis.call('EXPIRE', KEYS[i], ttl)
     values[i] = value
   else
-    redis.call('HINCRBY', KEYS[1], ARGV[i + 5] .. ':misses', 1)
     values[i] = false
   end
 end
-redis.call('EXPIRE', KEYS[1], ttl)
 local claimed = 0
 if claim_from > 0 then
   for i = claim_from, n do
     if not values[i] then
-      local claim = KEYS[n + 1 + i]
+      local claim = KEYS[n + i]
       if redis.call('SET', claim, ARGV[4], 'NX', 'EX', tonumber(ARGV[5]))
           or redis.call('GET', claim) == ARGV[4] then
         claimed = i
@@ -152,20 +143,6 @@ class Lookup(NamedTuple):
     contended: Stage | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class CacheStats:
-    """Hit and miss counts of one stage."""
-
-    hits: int = 0
-    misses: int = 0
-
-    @property
-    def hit_ratio(self) -> float | None:
-        """Hits over lookups, or None before the first lookup."""
-        lookups = self.hits + self.misses
-        return self.hits / lookups if lookups else None
-
-
 class StageCache:
     """The stage cache: JSON values under content-addressed keys, every key with a TTL.
 
@@ -228,7 +205,6 @@ class StageCache:
         stages = list(versions)
         if not stages or not requests:
             return [Lookup({}) for _ in requests]
-        stats_key = self._keys.cache_stats()
         calls = []
         for sha256, claim in requests:
             keys = [self.key(stage, sha256, versions[stage]) for stage in stages]
@@ -236,12 +212,12 @@ class StageCache:
             if claim is not None and claim.first in versions:
                 claim_from, owner, claim_ttl = stages.index(claim.first) + 1, claim.owner, claim.ttl
                 keys += [self._keys.claim(stage, sha256, versions[stage]) for stage in stages]
-            args = [self._ttl, len(stages), claim_from, owner, claim_ttl, *map(str, stages)]
+            args = [self._ttl, len(stages), claim_from, owner, claim_ttl]
             calls.append((keys, args))
 
         def fill(pipe: Any) -> None:
             for keys, args in calls:
-                pipe.evalsha(self._lookup.sha, 1 + len(keys), stats_key, *keys, *args)
+                pipe.evalsha(self._lookup.sha, len(keys), *keys, *args)
 
         try:
             replies = execute_with_scripts(self._client, [self._lookup], fill)
@@ -321,20 +297,6 @@ class StageCache:
             return False
         self._outage.succeeded()
         return True
-
-    def stats(self) -> dict[Stage, CacheStats]:
-        """Hit and miss counts per stage since the counters were created.
-
-        Raises :class:`~docbatch.errors.TransientError` if Redis is unreachable.
-        """
-        with redis_errors("reading cache statistics"):
-            raw = self._client.hgetall(self._keys.cache_stats())
-        counts: dict[Stage, dict[str, int]] = {}
-        for field, value in raw.items():
-            stage_name, _, kind = as_text(field).partition(":")
-            if stage_name in _STAGE_NAMES and kind in ("hits", "misses"):
-                counts.setdefault(Stage(stage_name), {})[kind] = int(value)
-        return {stage: CacheStats(**figures) for stage, figures in counts.items()}
 
     def release_claim(self, stage: Stage, sha256: str, version: str, owner: str) -> bool:
         """Give up a claim (the computation failed) so waiters stop waiting at once.

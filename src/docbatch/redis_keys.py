@@ -22,7 +22,7 @@ class RedisKeys:
     """Builds every Redis key docbatch uses from one prefix.
 
     Keys are ``{prefix}:{family}:...``; the families are ``cache``, ``claim``,
-    ``stats``, ``progress``, ``events`` (pub/sub channels), ``metrics``, ``lock``,
+    ``progress``, ``events`` (pub/sub channels), ``metrics``, ``lock``,
     ``broker`` (Celery's Redis transport) and the reconciler's once-per-window marks.
     """
 
@@ -45,10 +45,6 @@ class RedisKeys:
     def claim(self, stage: str, sha256: str, version: str) -> str:
         """The lock saying one worker is computing this cache entry."""
         return f"{self.prefix}:claim:{stage}:{sha256}:{version}"
-
-    def cache_stats(self) -> str:
-        """The hash of cache hit and miss counters per stage."""
-        return f"{self.prefix}:stats:cache"
 
     def progress(self, batch_id: str) -> str:
         """The progress hash of a batch."""

@@ -18,7 +18,7 @@ import redis
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docbatch.cache import CacheItem, CacheStats, ClaimRequest, HeldClaim, StageCache
+from docbatch.cache import CacheItem, ClaimRequest, HeldClaim, StageCache
 from docbatch.cache_codec import (
     COMPRESS_THRESHOLD,
     decode_value,
@@ -163,10 +163,7 @@ def test_get_many_reads_and_counts_every_stage_in_one_round_trip(
 
     assert found == {stage: {"stage": str(stage)} for stage in list(Stage)[:3]}
     assert trips == [["EVALSHA"]]
-    stats = recording_cache.stats()
-    assert [stats[stage].hits for stage in list(Stage)[:3]] == [2, 2, 2]
-    assert [stats[stage].misses for stage in list(Stage)[3:]] == [2] * (len(Stage) - 3)
-    # Hits had their TTL refreshed; so had the counters.
+    # Hits had their TTL refreshed.
     assert 0 < client.ttl(cache.key(Stage.EXTRACT, SHA, ALL_STAGES[Stage.EXTRACT])) <= 600
 
 
@@ -354,7 +351,7 @@ def test_every_key_written_has_a_ttl(
 
     keys = list(client.scan_iter(match=f"{key_prefix}:*"))
 
-    assert len(keys) == len(Stage) + 2  # entries, the stats hash, the claim
+    assert len(keys) == len(Stage) + 1  # the entries and the claim
     assert all(0 < client.ttl(key) <= 600 for key in keys)
 
 
@@ -373,19 +370,6 @@ def test_another_config_version_is_a_miss(cache: StageCache) -> None:
 
     assert get(cache, Stage.CHUNK, SHA, "v2") is None
     assert get(cache, Stage.CHUNK, SHA, "v1") == ["chunk"]
-
-
-def test_hits_and_misses_are_counted_per_stage(cache: StageCache) -> None:
-    put(cache, Stage.EXTRACT, SHA, "v1", {"ok": True})
-
-    cache.get_many(SHA, {Stage.EXTRACT: "v1", Stage.CHUNK: "v1"})
-    get(cache, Stage.EXTRACT, SHA, "v1")
-
-    assert cache.stats() == {
-        Stage.EXTRACT: CacheStats(hits=2, misses=0),
-        Stage.CHUNK: CacheStats(hits=0, misses=1),
-    }
-    assert cache.stats()[Stage.EXTRACT].hit_ratio == 1.0
 
 
 def test_an_unreadable_entry_is_a_miss(
@@ -425,8 +409,6 @@ def test_redis_down_degrades_to_misses_with_one_warning(
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1
     assert "unreachable" in warnings[0].getMessage()
-    with pytest.raises(TransientError):
-        cache.stats()
 
 
 def test_redis_errors_become_transient_errors_chained() -> None:
@@ -529,7 +511,6 @@ def test_every_key_starts_with_the_prefix() -> None:
     built = [
         keys.cache(Stage.EXTRACT, SHA, "v1"),
         keys.claim(Stage.EXTRACT, SHA, "v1"),
-        keys.cache_stats(),
         keys.progress("b1"),
         keys.progress_docs("b1"),
         keys.events("b1"),
