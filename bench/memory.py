@@ -126,7 +126,7 @@ def sample_workers(cluster: Cluster, seconds: float, every: float = 0.25) -> dic
     finished = False
     while time.monotonic() - started < seconds:
         total = 0
-        for pid in cluster.worker.pids():
+        for pid in _worker_pids(cluster.worker.process):
             try:
                 rss = psutil.Process(pid).memory_info().rss
             except psutil.NoSuchProcess:
@@ -190,3 +190,16 @@ def _chart(path: Path, result: dict[str, Any]) -> None:
         bars.append(Bar(f"worker process {index + 1}", rss, f"{rss:.0f} MB", 1))
     bar_chart(path, "memory: submitter and worker processes", bars,
               note="documents are one-page text files")  # fmt: skip
+
+
+def _worker_pids(process: Any) -> list[int]:
+    """The worker's main process and its pool children (none once it has exited)."""
+    import psutil
+
+    if process is None or process.poll() is not None:
+        return []
+    try:
+        main = psutil.Process(process.pid)
+        return [main.pid, *(child.pid for child in main.children(recursive=True))]
+    except psutil.NoSuchProcess:
+        return []

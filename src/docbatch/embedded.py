@@ -235,15 +235,6 @@ class WorkerProcess:
         """True while the worker's main process runs."""
         return self.process is not None and self.process.poll() is None
 
-    def pids(self) -> list[int]:
-        """The main process and its pool children."""
-        import psutil
-
-        if self.process is None or not self.alive():
-            return []
-        main = psutil.Process(self.process.pid)
-        return [main.pid, *(child.pid for child in main.children(recursive=True))]
-
     def stop(self, timeout: float = 30.0) -> None:
         """Warm shutdown (running tasks finish), then a kill after ``timeout``."""
         if self.process is not None:
