@@ -34,20 +34,11 @@ from docbatch.redis_client import as_text, execute_with_scripts, redis_errors
 from docbatch.redis_keys import RedisKeys
 
 __all__ = [
-    "TERMINAL_STATES",
     "BatchProgress",
-    "DocState",
     "ProgressTracker",
     "StageOutcome",
     "TransitionResult",
 ]
-
-
-#: The states a document is counted in: the one :class:`~docbatch.models.DocumentState`.
-DocState = DocumentState
-
-#: States a document does not leave on its own; a batch is finished when all are in one.
-TERMINAL_STATES = TERMINAL_DOCUMENT_STATES
 
 
 class StageOutcome(enum.StrEnum):
@@ -87,10 +78,10 @@ def _script_source() -> str:
     return resources.files("docbatch").joinpath("progress.lua").read_text("utf-8")
 
 
-def _outcome(new_state: DocState) -> StageOutcome:
-    if new_state is DocState.FAILED:
+def _outcome(new_state: DocumentState) -> StageOutcome:
+    if new_state is DocumentState.FAILED:
         return StageOutcome.FAILED
-    if new_state is DocState.CANCELLED:
+    if new_state is DocumentState.CANCELLED:
         return StageOutcome.CANCELLED
     return StageOutcome.DONE
 
@@ -103,7 +94,7 @@ class BatchProgress:
     total: int
     priority: str
     created_at: float | None
-    #: Documents per state; every :class:`DocState` is present.
+    #: Documents per state; every :class:`DocumentState` is present.
     counts: Mapping[str, int]
     #: ``{stage: {outcome: documents}}`` for the stages that have outcomes.
     stages: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
@@ -116,7 +107,7 @@ class BatchProgress:
     @property
     def terminal(self) -> int:
         """Documents in a terminal state (completed, failed or cancelled)."""
-        return sum(self.counts.get(state, 0) for state in TERMINAL_STATES)
+        return sum(self.counts.get(state, 0) for state in TERMINAL_DOCUMENT_STATES)
 
     @property
     def finished(self) -> bool:
@@ -169,7 +160,7 @@ class BatchProgress:
     def from_hash(cls, batch_id: str, raw: Mapping[bytes | str, bytes | str]) -> BatchProgress:
         """Parse the progress hash as returned by HGETALL."""
         values = {as_text(k): as_text(v) for k, v in raw.items()}
-        counts = {state.value: int(values.get(f"state:{state}", 0)) for state in DocState}
+        counts = {state.value: int(values.get(f"state:{state}", 0)) for state in DocumentState}
         stages: dict[str, dict[str, int]] = {}
         for name, value in values.items():
             kind, _, rest = name.partition(":")
@@ -270,7 +261,7 @@ class ProgressTracker:
             tuple[
                 str,
                 str,
-                Sequence[tuple[DocState | str, DocState | str, Stage | str | None, int]],
+                Sequence[tuple[DocumentState | str, DocumentState | str, Stage | str | None, int]],
             ]
         ],
         *,
@@ -292,10 +283,10 @@ class ProgressTracker:
             for old_state, new_state, stage, pages in steps:
                 if pages < 0:
                     raise ValueError("pages must not be negative")
-                new = DocState(new_state)
+                new = DocumentState(new_state)
                 calls.append((keys, [
                     "transition", self._ttl, self._keys.events(batch_id), batch_id, document_id,
-                    DocState(old_state).value, new.value,
+                    DocumentState(old_state).value, new.value,
                     Stage(stage).value if stage is not None else "", _outcome(new).value, pages,
                     at,
                 ]))  # fmt: skip
@@ -386,11 +377,11 @@ def _snapshot(
     last_terminal_at: float | datetime | None,
 ) -> BatchProgress:
     """Validate database figures for :meth:`ProgressTracker.rebuild` into a snapshot."""
-    counts = {state.value: 0 for state in DocState}
+    counts = {state.value: 0 for state in DocumentState}
     for state, count in state_counts.items():
         if count < 0:
             raise ValueError(f"negative count for state {state!r}")
-        counts[DocState(state).value] += count
+        counts[DocumentState(state).value] += count
     if sum(counts.values()) != total:
         raise ValueError(f"state counts add up to {sum(counts.values())}, not {total}")
     stages = {
@@ -399,7 +390,7 @@ def _snapshot(
     }
     started = _epoch(started_at) if started_at is not None else None
     last = _epoch(last_terminal_at) if last_terminal_at is not None else None
-    terminal = sum(counts[state] for state in TERMINAL_STATES)
+    terminal = sum(counts[state] for state in TERMINAL_DOCUMENT_STATES)
     # The database knows when the last document ended only if the caller passed it; the
     # rebuild time is the best remaining guess for a finished batch.
     finished = (last if last is not None else time.time()) if terminal >= total else None
@@ -421,7 +412,7 @@ def _doc_fields(
     doc_states: Mapping[str, str], doc_stages: Mapping[str, Mapping[str, str]]
 ) -> dict[str, str]:
     """The document hash fields (see progress.lua) for the given states and outcomes."""
-    fields = {f"s:{doc}": DocState(state).value for doc, state in doc_states.items()}
+    fields = {f"s:{doc}": DocumentState(state).value for doc, state in doc_states.items()}
     for doc, outcomes in doc_stages.items():
         for stage, outcome in outcomes.items():
             fields[f"m:{Stage(stage)}:{doc}"] = StageOutcome(outcome).value

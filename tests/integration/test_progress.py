@@ -18,8 +18,8 @@ import redis
 
 from docbatch.embedded import PrivateRedis
 from docbatch.errors import TransientError
-from docbatch.models import Stage
-from docbatch.progress import BatchProgress, DocState, ProgressTracker, TransitionResult
+from docbatch.models import DocumentState, Stage
+from docbatch.progress import BatchProgress, ProgressTracker, TransitionResult
 from docbatch.redis_client import redis_client
 from docbatch.redis_keys import RedisKeys
 
@@ -51,8 +51,8 @@ def transition(
     tracker: ProgressTracker,
     batch_id: str,
     document_id: str,
-    old_state: DocState | str,
-    new_state: DocState | str,
+    old_state: DocumentState | str,
+    new_state: DocumentState | str,
     *,
     stage: Stage | str | None = None,
     pages: int = 0,
@@ -72,16 +72,16 @@ def progress_of(tracker: ProgressTracker, batch_id: str) -> BatchProgress:
 
 
 def run_document(
-    tracker: ProgressTracker, batch_id: str, doc: str, outcome: DocState, repeat: int
+    tracker: ProgressTracker, batch_id: str, doc: str, outcome: DocumentState, repeat: int
 ) -> None:
     """Report a document's whole life, each transition ``repeat`` times (redelivery)."""
-    steps: list[tuple[DocState, DocState, Stage | None, int]] = [
-        (DocState.PENDING, DocState.PROCESSING, None, 0),
-        (DocState.PROCESSING, DocState.PROCESSING, Stage.EXTRACT, 2),
-        (DocState.PROCESSING, DocState.PROCESSING, Stage.CHUNK, 0),
+    steps: list[tuple[DocumentState, DocumentState, Stage | None, int]] = [
+        (DocumentState.PENDING, DocumentState.PROCESSING, None, 0),
+        (DocumentState.PROCESSING, DocumentState.PROCESSING, Stage.EXTRACT, 2),
+        (DocumentState.PROCESSING, DocumentState.PROCESSING, Stage.CHUNK, 0),
     ]
-    last_stage = Stage.RELATE if outcome is DocState.COMPLETED else Stage.ENTITIES
-    steps.append((DocState.PROCESSING, outcome, last_stage, 0))
+    last_stage = Stage.RELATE if outcome is DocumentState.COMPLETED else Stage.ENTITIES
+    steps.append((DocumentState.PROCESSING, outcome, last_stage, 0))
     for old, new, stage, pages in steps:
         for _ in range(repeat):
             transition(tracker, batch_id, doc, old, new, stage=stage, pages=pages)
@@ -92,7 +92,7 @@ def run_documents_in_process(redis_url: str, prefix: str, batch_id: str, docs: l
     client = redis_client(redis_url)
     tracker = ProgressTracker(client, prefix, ttl_seconds=TTL)
     for doc in docs:
-        outcome = DocState.FAILED if int(doc) % 5 == 0 else DocState.COMPLETED
+        outcome = DocumentState.FAILED if int(doc) % 5 == 0 else DocumentState.COMPLETED
         run_document(tracker, batch_id, doc, outcome, repeat=2)
     client.close()
     return len(docs)
@@ -233,7 +233,10 @@ def test_concurrent_redelivered_transitions_from_threads_count_exactly(
 ) -> None:
     total = 200
     tracker.init_batch("b1", total, "normal", T0)
-    outcomes = {str(i): DocState.FAILED if i % 7 == 0 else DocState.COMPLETED for i in range(total)}
+    outcomes = {
+        str(i): DocumentState.FAILED if i % 7 == 0 else DocumentState.COMPLETED
+        for i in range(total)
+    }
     # Every document is reported by two threads at once, each repeating every step.
     work = [doc for doc in outcomes for _ in range(2)]
     random.Random(1).shuffle(work)
@@ -242,7 +245,7 @@ def test_concurrent_redelivered_transitions_from_threads_count_exactly(
         list(pool.map(lambda d: run_document(tracker, "b1", d, outcomes[d], 2), work))
 
     progress = progress_of(tracker, "b1")
-    failed = sum(1 for o in outcomes.values() if o is DocState.FAILED)
+    failed = sum(1 for o in outcomes.values() if o is DocumentState.FAILED)
     assert progress.counts == expected_counts(total, failed)
     assert progress.stages == {
         "extract": {"done": total},
@@ -282,7 +285,7 @@ def test_every_key_written_has_a_ttl(
 ) -> None:
     tracker.init_batch("b1", 5, "normal", T0)
     for i in range(5):
-        run_document(tracker, "b1", f"d{i}", DocState.COMPLETED, repeat=1)
+        run_document(tracker, "b1", f"d{i}", DocumentState.COMPLETED, repeat=1)
     tracker.rebuild(
         "b2",
         total=1,
@@ -302,7 +305,7 @@ def test_rebuild_restores_counts_and_exactly_once(
     tracker: ProgressTracker, client: redis.Redis, key_prefix: str
 ) -> None:
     tracker.init_batch("b1", 3, "high", T0)
-    run_document(tracker, "b1", "d1", DocState.COMPLETED, repeat=1)
+    run_document(tracker, "b1", "d1", DocumentState.COMPLETED, repeat=1)
     keys = RedisKeys(key_prefix)
     client.delete(keys.progress("b1"), keys.progress_docs("b1"))  # Redis restarted empty
     assert tracker.get_batch_progress("b1") is None
@@ -337,8 +340,8 @@ def test_rebuild_restores_counts_and_exactly_once(
     assert transition(tracker, "b1", "d1", "processing", "completed", stage="relate") == DUPLICATE
     assert transition(tracker, "b1", "d2", "processing", "processing", stage="extract") == DUPLICATE
     # ... and new work counts.
-    run_document(tracker, "b1", "d2", DocState.COMPLETED, repeat=2)
-    run_document(tracker, "b1", "d3", DocState.COMPLETED, repeat=2)
+    run_document(tracker, "b1", "d2", DocumentState.COMPLETED, repeat=2)
+    run_document(tracker, "b1", "d3", DocumentState.COMPLETED, repeat=2)
     progress = progress_of(tracker, "b1")
     assert progress.counts == expected_counts(3, failed=0)
     assert progress.stages["extract"] == {"done": 3}
@@ -426,7 +429,7 @@ def test_counts_over_many_transitions_match_a_model(tracker: ProgressTracker) ->
     docs = [f"d{i}" for i in range(30)]
     tracker.init_batch("b1", len(docs), "normal", T0)
     model = dict.fromkeys(docs, "pending")
-    states = [state.value for state in DocState]
+    states = [state.value for state in DocumentState]
     for _ in range(500):
         doc, old, new = rng.choice(docs), rng.choice(states), rng.choice(states)
         if rng.random() < 0.5:
