@@ -81,16 +81,6 @@ def latency_bucket(seconds: float) -> int:
     return bisect.bisect_left(LATENCY_BOUNDS, seconds)
 
 
-def totals_key(keys: RedisKeys) -> str:
-    """The hash of running totals (counters for Prometheus)."""
-    return keys.metrics_totals()
-
-
-def batch_cache_key(keys: RedisKeys, batch_id: str) -> str:
-    """The hash of one batch's cache hits and misses (``{stage}:hit|miss``)."""
-    return keys.batch_cache(batch_id)
-
-
 class MetricsRecorder:
     """Adds observations to the current minute's buckets; never raises."""
 
@@ -184,7 +174,7 @@ class MetricsRecorder:
             if cache:
                 self._add(pipe, "cache", minute, cache)
             for batch_id, counts in batch_cache.items():
-                key = batch_cache_key(self._keys, batch_id)
+                key = self._keys.batch_cache(batch_id)
                 for name, amount in counts.items():
                     pipe.hincrby(key, name, amount)
                 pipe.expire(key, self._batch_ttl)
@@ -217,9 +207,9 @@ class MetricsRecorder:
             pipe.hincrby(key, name, amount)
         pipe.expire(key, self._ttl)
         for name, amount in running.items():
-            pipe.hincrby(totals_key(self._keys), name, amount)
+            pipe.hincrby(self._keys.metrics_totals(), name, amount)
         if running:
-            pipe.expire(totals_key(self._keys), TOTALS_TTL_SECONDS)
+            pipe.expire(self._keys.metrics_totals(), TOTALS_TTL_SECONDS)
 
     def _run(self, work: Callable[[Any], object]) -> None:
         try:
@@ -308,11 +298,11 @@ class MetricsReader:
 
     def totals(self) -> dict[str, int]:
         """The running totals: ``{family:field: value}``."""
-        return _ints(self._client.hgetall(totals_key(self._keys)))
+        return _ints(self._client.hgetall(self._keys.metrics_totals()))
 
     def batch_cache(self, batch_id: str) -> dict[str, int]:
         """One batch's cache lookups: ``{"{stage}:hit"|"{stage}:miss": count}``."""
-        return _ints(self._client.hgetall(batch_cache_key(self._keys, batch_id)))
+        return _ints(self._client.hgetall(self._keys.batch_cache(batch_id)))
 
 
 def _ints(raw: Mapping[bytes | str, bytes | str]) -> dict[str, int]:
