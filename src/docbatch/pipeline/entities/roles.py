@@ -29,6 +29,7 @@ from docbatch.models import EntityType
 from docbatch.pipeline.entities.appearances import find_appearances
 from docbatch.pipeline.entities.base import RawMention
 from docbatch.pipeline.entities.blocks import counsel_block, counsel_names
+from docbatch.pipeline.entities.dockets import docket_parties
 from docbatch.pipeline.entities.names import NOT_NAME_WORDS, ORG_SUFFIXES, display_name
 
 __all__ = ["HEADING_CHARS", "mark_roles"]
@@ -66,6 +67,12 @@ _PANEL_NOTE = re.compile(
     r"(?P<names>[A-Z][a-z]+(?:,?\s+(?:and\s+)?[A-Z][a-z]+){1,4})\)"
 )
 _JUDGE_LABEL = re.compile(rf"\b(?:DC|District|Trial)[ ]Judge:[ ]*(?P<name>{_NAME})")
+#: A docket report's "Assigned to: Judge Gregory M. Sleet" and "Referred to: ...".
+_ASSIGNED = re.compile(
+    rf"(?m)^[ \t]*(?:Assigned|Referred)[ ]to:[ \t]*(?:(?:Chief[ ])?(?:Senior[ ])?"
+    rf"(?:District[ ]|Magistrate[ ]|Bankruptcy[ ])?Judge[ ]|Hon\.[ ]|Honorable[ ])?"
+    rf"(?P<name>{_NAME})"
+)
 _JUDGE_TITLES = frozenset({"judge", "justice", "hon.", "honorable", "chief judge"})
 
 #: A client ends at the line's end or at a column gap ("ATTORNEY FOR APPELLANT<tab>...").
@@ -105,6 +112,7 @@ def mark_roles(text: str, mentions: Sequence[RawMention]) -> list[RawMention]:
     party_types = (EntityType.PERSON, EntityType.ORGANIZATION)
     people = [m for m in mentions if m.type in party_types]
     others = [m for m in mentions if m.type not in party_types]
+    people = docket_parties(text, people)
     people = _judges(text, people)
     people = _appellants(text, people)
     people = _counsel(text, people)
@@ -130,6 +138,8 @@ def _judge_spans(text: str) -> Iterator[tuple[int, int]]:
         for name in _LIST_NAME.finditer(match["names"]):
             yield _trim(text, offset + name.start(), offset + name.end())
     for match in _JUDGE_LABEL.finditer(text):
+        yield match.span("name")
+    for match in _ASSIGNED.finditer(text):
         yield match.span("name")
     for match in _PANEL_NOTE.finditer(text):
         offset = match.start("names")
