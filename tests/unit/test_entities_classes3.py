@@ -76,3 +76,96 @@ def test_a_caption_with_plaintiff_under_a_name_is_not_a_docket_table() -> None:
     text = "JANE Q. ROE,\nPlaintiff\nZENITH CORP.,\nDefendant\nCOMPLAINT\n"
     edges, _ = _result(text)
     assert not {s for kind, s, _ in edges if kind == "counsel_for"}
+
+
+STATE_APPEAL = (
+    "Tobias R. Wendell, Marta K. Wendell             Supreme Court\n"
+    "and Quarry Stone Works, Inc.\n"
+    "                                                On Appeal from\n"
+    "      v.                                        Lamoille Superior Court\n\n"
+    "Osgood Pell                                     May Term, 2009\n\n\n"
+    "  Ruth A. Kimball of Kimball & Thorne, Middlebury, for\n"
+    "    Plaintiffs-Appellants/ Counterclaim Defendants/Appellants.\n\n"
+    "  Harlan J. Voss of Voss, Pratt, Ellery & Chen, Rutland,\n"
+    "    for  Defendant-Appellee.\n\n\n"
+    "  PRESENT:  Amestoy, C.J., Dooley and Skoglund, JJ.\n\n"
+    "       1.  Plaintiffs Tobias R. Wendell and Marta K. Wendell appeal from a judgment\n"
+    "  for defendant Osgood Pell, who owns the lot beside theirs.\n"
+)
+
+
+def test_counsel_of_a_firm_and_its_city_for_parties_named_by_several_roles() -> None:
+    edges, entities = _result(STATE_APPEAL)
+    counsel = {(s, t) for kind, s, t in edges if kind == "counsel_for"}
+    assert counsel == {
+        ("Ruth A. Kimball", "Tobias R. Wendell"),
+        ("Kimball & Thorne", "Tobias R. Wendell"),
+        ("Harlan J. Voss", "Osgood Pell"),
+        ("Voss, Pratt, Ellery & Chen", "Osgood Pell"),
+    }
+    assert ("organization", "Voss, Pratt, Ellery & Chen") in entities
+
+
+def test_a_full_name_after_a_role_word_in_prose_is_that_party() -> None:
+    edges, _ = _result(STATE_APPEAL)
+    assert ("party_of", "Osgood Pell", "document:defendant") in edges
+
+
+def test_a_surname_with_a_capital_inside_is_one_word() -> None:
+    _, entities = _result(
+        "Plaintiff Danica L. DeWitt sued, and defendant Hugh T. McAllister answered.\n"
+    )
+    people = {name for kind, name in entities if kind == "person"}
+    assert {"Danica L. DeWitt", "Hugh T. McAllister"} <= people
+    assert not any(name.endswith((" De", " Mc")) for name in people)
+
+
+WRIT_OF_ERROR = (
+    "141 U.S. 22\n\n"
+    "HALLORAN, Collector, et al.\nv.\nBRIGHTWATER et al.\n\n"
+    "March 2, 1891.\n\n"
+    "Enoch Tull, for plaintiffs in error.\n\n"
+    "R. T. Meeker and W. O. Sallis, for defendants in error.\n\n"
+    "Mr. Justice GRAYSON, after stating the facts, delivered the opinion of the court.\n\n"
+    "The judgment is affirmed.\n"
+)
+
+
+def test_a_writ_of_error_caption_and_its_counsel_for_plaintiff_and_defendant_in_error() -> None:
+    edges, _ = _result(WRIT_OF_ERROR)
+    parties = {(s, t) for kind, s, t in edges if kind == "party_of"}
+    assert parties == {
+        ("Halloran", "document:plaintiff in error"),
+        ("Brightwater", "document:defendant in error"),
+    }
+    counsel = {(s, t) for kind, s, t in edges if kind == "counsel_for"}
+    assert counsel == {
+        ("Enoch Tull", "Halloran"),
+        ("R. T. Meeker", "Brightwater"),
+        ("W. O. Sallis", "Brightwater"),
+    }
+
+
+def test_an_old_report_gives_its_author_and_its_date_line() -> None:
+    edges, _ = _result(WRIT_OF_ERROR)
+    assert {s for kind, s, _ in edges if kind == "judge_of"} == {"Grayson"}
+    assert {t for kind, _, t in edges if kind == "filed_on"} == {"1891-03-02"}
+
+
+def test_counsel_who_argued_the_cause_for_a_side_named_with_its_cross_role() -> None:
+    text = (
+        "UNITED STATES COURT OF APPEALS\nFOR THE FOURTH CIRCUIT\n\nNo. 98-1234\n\n"
+        "      Harbor Lights Supply Co., Inc., et al.,\n\n"
+        "                  Appellants/Cross-Appellees\n\n"
+        "                          v.\n\n"
+        "      Keystone Surety Company,\n\n"
+        "                  Appellee/Cross-Appellant\n\n\n"
+        "     Dana M. Whitcomb argued the cause and filed the briefs for \n"
+        "appellants/cross-appellees.\n\n"
+        "     Before:  Ames, Chief Judge, and Boyle, Circuit Judge.\n"
+    )
+    edges, _ = _result(text)
+    assert {(s, t) for kind, s, t in edges if kind == "counsel_for"} == {
+        ("Dana M. Whitcomb", "Harbor Lights Supply Co., Inc.")
+    }
+    assert ("party_of", "Keystone Surety Company", "document:appellee") in edges

@@ -68,6 +68,12 @@ _PANEL_NOTE = re.compile(
 )
 _JUDGE_LABEL = re.compile(rf"\b(?:DC|District|Trial)[ ]Judge:[ ]*(?P<name>{_NAME})")
 #: A docket report's "Assigned to: Judge Gregory M. Sleet" and "Referred to: ...".
+#: An old report's author line: "Mr. Justice BREWER, after stating the facts as above,
+#: delivered the opinion of the court." (never a justice named in another sentence).
+_DELIVERED = re.compile(
+    r"\b(?:Mr\.|MR\.)[ ](?:Chief[ ]Justice|CHIEF[ ]JUSTICE|Justice|JUSTICE)[ ]"
+    r"(?P<name>[A-Z][A-Za-z'\u2019-]+)(?=[^.]{0,120}?\bdelivered[ ]the[ ]opinion)"
+)
 _ASSIGNED = re.compile(
     rf"(?m)^[ \t]*(?:Assigned|Referred)[ ]to:[ \t]*(?:(?:Chief[ ])?(?:Senior[ ])?"
     rf"(?:District[ ]|Magistrate[ ]|Bankruptcy[ ])?Judge[ ]|Hon\.[ ]|Honorable[ ])?"
@@ -140,6 +146,8 @@ def _judge_spans(text: str) -> Iterator[tuple[int, int]]:
     for match in _JUDGE_LABEL.finditer(text):
         yield match.span("name")
     for match in _ASSIGNED.finditer(text):
+        yield match.span("name")
+    for match in _DELIVERED.finditer(text):
         yield match.span("name")
     for match in _PANEL_NOTE.finditer(text):
         offset = match.start("names")
@@ -259,7 +267,7 @@ def _appearances(text: str, people: list[RawMention]) -> list[RawMention]:
     for appearance in find_appearances(text):
         items = [*appearance.counsel, *appearance.amici]
         people = [m for m in people if not any(_inside(m, i) for i in items)]
-        client = appearance.client or (appearance.role or "").capitalize()
+        client = appearance.client or (appearance.role_text or appearance.role or "").capitalize()
         if appearance.client and appearance.role:
             people = _give_role(people, appearance.client, appearance.role)
         for item in items:
@@ -430,7 +438,8 @@ def _date_role(text: str, mention: RawMention) -> RawMention:
     line_end = text.find("\n", mention.end)
     line_end = len(text) if line_end < 0 else line_end
     before = text[line_start : mention.start]
-    alone = not before.strip() and not text[mention.end : line_end].strip()
+    # "January 26, 1891." on its own line, as old reports print a decision's date
+    alone = not before.strip() and text[mention.end : line_end].strip() in ("", ".")
     after = text[mention.end : line_end]
     if (
         _FILED_CUE.search(before)

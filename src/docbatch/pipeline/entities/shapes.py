@@ -24,7 +24,9 @@ from docbatch.pipeline.entities.names import (
 #: Private shapes shared by the party finders; nothing here is public API.
 __all__: list[str] = []
 
-_TW = r"(?:Mc|Mac|O['\u2019]|D['\u2019])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+#: A word of a name in title case; a surname may have a capital inside ("McDonald",
+#: "DeGraff", "LaRue", "DiNapoli").
+_TW = r"(?:Mc|Mac|O['\u2019]|D['\u2019]|De|Di|Da|Du|La|Le)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
 _CW = r"(?:MC|MAC|O['\u2019])?[A-Z]{2,}(?:-[A-Z]{2,})?"
 #: A surname may start with "St." or "Ste." ("Vanessa St. Pierre").
 _SURNAME = rf"(?:Ste?\.[ ])?{_TW}"
