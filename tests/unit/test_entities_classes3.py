@@ -169,3 +169,28 @@ def test_counsel_who_argued_the_cause_for_a_side_named_with_its_cross_role() -> 
         ("Dana M. Whitcomb", "Harbor Lights Supply Co., Inc.")
     }
     assert ("party_of", "Keystone Surety Company", "document:appellee") in edges
+
+
+def test_a_two_digit_year_and_a_clerks_day_month_year_are_dates() -> None:
+    from docbatch.pipeline.entities.dates import find_dates
+
+    text = "served on 12/30/08; EMAIL 3/14/95 bounced; [Filed 31-Aug-2007]; page 1/2 of 3"
+    assert [m.normalized for m in find_dates(text)] == ["2008-12-30", "1995-03-14", "2007-08-31"]
+
+
+def test_a_clerks_filed_stamp_after_a_citation_is_the_filing_date_not_its_parenthetical() -> None:
+    text = "Roe v. Doe (2006-266)\n\n2007 VT 95\n\n[Filed 31-Aug-2007]\n\nNo. 2006-266\n"
+    edges, _ = _result(text)
+    assert {t for kind, _, t in edges if kind == "filed_on"} == {"2007-08-31"}
+
+
+def test_a_docket_entrys_entered_stamp_is_not_the_filing_date() -> None:
+    edges, _ = _result(DOCKET)
+    assert {t for kind, _, t in edges if kind == "filed_on"} == {"2011-02-14"}
+
+
+def test_a_docket_cause_is_its_us_code_section() -> None:
+    from docbatch.pipeline.entities.patterns import find_statutes
+
+    text = "Cause: 28:2201 Declaratory Judgment\nCause: 42:1983 Civil Rights Act\nat 10:30 am"
+    assert [m.normalized for m in find_statutes(text)] == ["28 U.S.C. § 2201", "42 U.S.C. § 1983"]

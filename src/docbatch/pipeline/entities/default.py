@@ -107,9 +107,11 @@ def _citation_parentheticals(text: str, citations: list[RawMention]) -> list[tup
         if mention.attributes.get("form") != "full":
             continue
         limit = next((s for s in starts if s > mention.start), len(text))
-        if own_parenthetical(text, mention.end, limit) is not None:
-            close = text.find(")", mention.end, limit)
-            spans.append((mention.end, close + 1 if close >= 0 else limit))
+        parenthetical = own_parenthetical(text, mention.end, limit)
+        if parenthetical is not None:
+            # up to its own closing bracket: "2007 VT 95 [Filed 31-Aug-2007]" is a clerk's
+            # stamp in square brackets, and what follows it is no parenthetical
+            spans.append((mention.end, parenthetical.end))
     return spans
 
 

@@ -150,6 +150,12 @@ _STATE_ABBREVIATION = dict(STATES)
 #: A state opinion cites its own code by section alone once the code is plain: "in
 #: violation of § 565.253". Only a chapter.section number (a dot) is read this way; a bare
 #: "§ 1983" is too often a short form of a federal section named before.
+#: A docket report's cause of action, title and section of the U.S. Code after a colon:
+#: "Cause: 28:2201 Declaratory Judgment", "Cause: 42:1983 Civil Rights Act".
+_DOCKET_CAUSE = re.compile(
+    r"\bCause:[ \t]*(?P<cite>(?P<title>[1-5]?\d):(?P<sec>\d{1,5}[a-z]{0,2}))(?=[ \t(]|$)",
+    re.MULTILINE,
+)
 _BARE_STATE_SECTION = re.compile(
     r"(?<![\w.§])(?<!C\.F\.R\.[ ])(?<!CFR[ ])§[ \t]*"
     r"(?P<sec>\d{1,4}\.\d{1,4}(?:\([a-zA-Z0-9]{1,5}\))*)"
@@ -304,6 +310,13 @@ def find_statutes(text: str) -> list[RawMention]:
         normalized = f"{code} {_mark(match['mark'], match['sec'])} {_sections(match['sec'])}"
         found.append(_mention(EntityType.STATUTE, text, match, normalized, 0.8, {"code": code}))
     found += _sections_in_words(text, [(m.start, m.end) for m in found])
+    for match in _DOCKET_CAUSE.finditer(text):
+        start, end = match.span("cite")
+        found.append(
+            RawMention(EntityType.STATUTE, start, end, text[start:end],
+                       f"{match['title']} U.S.C. § {match['sec']}", 0.85,
+                       {"code": f"{match['title']} U.S.C."})
+        )  # fmt: skip
     taken = [(m.start, m.end) for m in found]
     for match in _BARE_STATE_SECTION.finditer(text):
         if any(match.start() < end and start < match.end() for start, end in taken):

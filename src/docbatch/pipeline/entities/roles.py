@@ -102,6 +102,7 @@ _FILED_CUE = re.compile(
     r"(?:Date[ ]Filed|Filed|FILED|Dated|DATED|Date|DATE|Decided|DECIDED|Entered|ENTERED)"
     r"[ \t]*:?[ \t]*$"
 )
+_ENTRY_STAMP = re.compile(r"\((?:Entered|ENTERED)[ \t]*:?[ \t]*$")
 #: "Case: 20-16276, 08/05/2020, ID: 11778722" and "Case 17-3510, Document 1-1, 10/31/2017":
 #: the ECF header's date is the filing date.
 _ECF_DATE_BEFORE = re.compile(
@@ -441,6 +442,8 @@ def _date_role(text: str, mention: RawMention) -> RawMention:
     # "January 26, 1891." on its own line, as old reports print a decision's date
     alone = not before.strip() and text[mention.end : line_end].strip() in ("", ".")
     after = text[mention.end : line_end]
+    if _ENTRY_STAMP.search(before):
+        return mention  # "(Entered: 01/09/2009)": when one docket entry was entered
     if (
         _FILED_CUE.search(before)
         or (alone and mention.start < HEADING_CHARS)
