@@ -194,3 +194,43 @@ def test_a_docket_cause_is_its_us_code_section() -> None:
 
     text = "Cause: 28:2201 Declaratory Judgment\nCause: 42:1983 Civil Rights Act\nat 10:30 am"
     assert [m.normalized for m in find_statutes(text)] == ["28 U.S.C. § 2201", "42 U.S.C. § 1983"]
+
+
+def _rules(text: str) -> list[str]:
+    from docbatch.pipeline.entities.patterns import find_court_rules
+
+    return [m.normalized for m in find_court_rules(text)]
+
+
+def test_a_states_rules_cited_by_their_initials() -> None:
+    text = (
+        "under V.R.A.P.\n  40; see V.R.E. 804(b)(4)(C) and V.R.C.P. 26(b)(4); M.R. Civ. P. 56(h)."
+    )
+    assert _rules(text) == [
+        "Vt. R. App. P. 40", "Vt. R. Evid. 804(b)(4)(C)", "Vt. R. Civ. P. 26(b)(4)",
+        "Me. R. Civ. P. 56(h)",
+    ]  # fmt: skip
+
+
+def test_a_bare_rule_in_a_document_citing_one_federal_rule_set_is_a_rule_of_that_set() -> None:
+    text = (
+        "moved under Federal Rule of Civil Procedure 12(b)(1). Under Rule 12(b)(6) and Rule 8, "
+        "not Local Rule 7.1, Circuit Rule 3 or Rule 24.035."
+    )
+    assert _rules(text) == [
+        "Fed. R. Civ. P. 12(b)(1)", "Fed. R. Civ. P. 12(b)(6)", "Fed. R. Civ. P. 8",
+    ]  # fmt: skip
+    assert _rules("Under Rule 12(b)(6) the motion fails.") == []
+
+
+def test_a_supreme_court_named_alone_in_a_captions_column_decides_the_document() -> None:
+    text = (
+        "NOTICE: Readers are requested to notify the Reporter of Decisions, Vermont Supreme\n"
+        "Court, of any errors.\n\n"
+        "  Tobias R. Wendell                        Supreme Court\n\n"
+        "      v.                                   On Appeal from\n"
+        "                                           Lamoille Superior Court\n"
+        "  Osgood Pell\n"
+    )
+    edges, _ = _result(text)
+    assert {t for kind, _, t in edges if kind == "decided_by"} == {"Vt."}

@@ -162,6 +162,18 @@ _BARE_STATE_SECTION = re.compile(
     r"(?![\w\-]|\.\w)"
     r"(?!,?\s+(?:RSMo|R\.\s?S\.\s?Mo\.))"
 )
+#: A state's rules by their initials, as Vermont and Maine cite them: "V.R.A.P. 40",
+#: "V.R.E. 804(b)(4)(C)", "V.R.C.P. 26(b)(4)", "M.R. Civ. P. 56(h)".
+_STATE_INITIAL_RULE = re.compile(
+    r"(?<![\w.])(?P<state>[VM])\.[ ]?R\.[ ]?"
+    r"(?P<set>A\.[ ]?P\.|C\.[ ]?P\.|Cr\.[ ]?P\.|E\.|Civ\.[ ]?P\.|Crim\.[ ]?P\.|App\.[ ]?P\.|Evid\.)"
+    r"[ \t\n]+(?P<num>\d+(?:\.\d+)?(?:\([a-zA-Z0-9]{1,4}\))*)"
+)
+_INITIAL_STATES = {"V": "Vt.", "M": "Me."}
+_INITIAL_SETS = {
+    "a.p.": "App. P.", "app.p.": "App. P.", "c.p.": "Civ. P.", "civ.p.": "Civ. P.",
+    "cr.p.": "Crim. P.", "crim.p.": "Crim. P.", "e.": "Evid.", "evid.": "Evid.",
+}  # fmt: skip
 #: A state court's rules cited as "Rule 24.035" (a number with a dot: no federal rule has
 #: one); the state is the document's own (see :func:`find_court_rules`).
 _STATE_RULE = re.compile(
@@ -207,6 +219,36 @@ def find_case_numbers(text: str) -> list[RawMention]:
     return found
 
 
+#: "Rule 12(b)(6)" alone: not a local, circuit or state court's rule ("Local Rule 7.1",
+#: "Circuit Rule 3"), nor a number with a dot (a state's rule).
+_BARE_RULE = re.compile(
+    r"(?<!Local[ ])(?<!Circuit[ ])(?<!Court[ ])(?<!Supreme[ ])(?<!Appellate[ ])"
+    r"(?<!Bankruptcy[ ])(?<!District[ ])(?<!Supplemental[ ])(?<!Admiralty[ ])(?<!Uniform[ ])"
+    r"(?<!Model[ ])(?<!State[ ])(?<![\w.])"
+    rf"Rules?[ ]+(?P<num>\d{{1,3}}{_SUBSECTIONS})(?![\w]|\.\d)"
+)
+
+
+def _bare_federal_rules(text: str, found: list[RawMention]) -> list[RawMention]:
+    """ "Rule 12(b)(6)" in a document that cites one federal rule set only, by its full
+    name or abbreviation elsewhere: a rule of that set."""
+    sets = {m.attributes["rule_set"] for m in found if m.normalized.startswith("Fed. R.")}
+    if len(sets) != 1:
+        return []
+    key = next(iter(sets))
+    taken = [(m.start, m.end) for m in found]
+    bare = []
+    for match in _BARE_RULE.finditer(text):
+        if any(match.start() < end and start < match.end() for start, end in taken):
+            continue
+        number = match["num"]
+        bare.append(
+            _mention(EntityType.COURT_RULE, text, match, f"Fed. R. {_RULE_SETS[key]} {number}",
+                     0.8, {"rule_set": key, "rule": number})
+        )  # fmt: skip
+    return bare
+
+
 def find_court_rules(text: str) -> list[RawMention]:
     """Federal rules ("Fed. R. Civ. P. 12(b)(6)", "Federal Rule of Evidence 702", "FRAP
     28(j)") and circuit rules ("5th Cir. R. 47.5", "3d Cir. L.A.R. 113")."""
@@ -241,6 +283,13 @@ def find_court_rules(text: str) -> list[RawMention]:
         normalized = f"{circuit} Cir. {kind} {misc}{match['num']}"
         attributes = {"rule_set": f"{circuit} Cir.", "rule": match["num"]}
         found.append(_mention(EntityType.COURT_RULE, text, match, normalized, 0.9, attributes))
+    found += _bare_federal_rules(text, found)
+    for match in _STATE_INITIAL_RULE.finditer(text):
+        state = _INITIAL_STATES[match["state"]]
+        rule_set = _INITIAL_SETS[match["set"].replace(" ", "").lower()]
+        normalized = f"{state} R. {rule_set} {match['num']}"
+        attributes = {"rule_set": f"{state} R. {rule_set}", "rule": match["num"]}
+        found.append(_mention(EntityType.COURT_RULE, text, match, normalized, 0.85, attributes))
     state = _own_state(text)
     if state:
         for match in _STATE_RULE.finditer(text):

@@ -102,6 +102,9 @@ _FILED_CUE = re.compile(
     r"(?:Date[ ]Filed|Filed|FILED|Dated|DATED|Date|DATE|Decided|DECIDED|Entered|ENTERED)"
     r"[ \t]*:?[ \t]*$"
 )
+_COLUMN_COURT = re.compile(
+    r"(?m)\S(?:[ ]{4,}|\t+)(?P<court>Supreme[ ]Court|Court[ ]of[ ]Appeals|Appellate[ ]Court)[ \t]*$"
+)
 _ENTRY_STAMP = re.compile(r"\((?:Entered|ENTERED)[ \t]*:?[ \t]*$")
 #: "Case: 20-16276, 08/05/2020, ID: 11778722" and "Case 17-3510, Document 1-1, 10/31/2017":
 #: the ECF header's date is the filing date.
@@ -469,6 +472,17 @@ def _heading_court(text: str, mentions: list[RawMention]) -> list[RawMention]:
         above = text[max(0, line_start - 60) : line_start].lower()
         # "Court: U.S. District Court ..." is a docket header's label of this court
         if re.fullmatch(r"(?i)(?:in[ ]the|court:)?", before) and "appeal from" not in above:
+            result = list(mentions)
+            result[index] = _with(mention, heading="true")
+            return result
+    # a two-column caption with "Supreme Court" alone in its right column: the supreme
+    # court the heading names in full ("Vermont Supreme Court" in its notice)
+    column = _COLUMN_COURT.search(text, 0, HEADING_CHARS)
+    cell = column["court"].lower() if column else None
+    for index in courts if cell else ():
+        mention = mentions[index]
+        named = " ".join(mention.text.split()).lower()
+        if mention.start < HEADING_CHARS and cell and named.endswith(cell):
             result = list(mentions)
             result[index] = _with(mention, heading="true")
             return result
