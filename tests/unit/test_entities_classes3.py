@@ -234,3 +234,24 @@ def test_a_supreme_court_named_alone_in_a_captions_column_decides_the_document()
     )
     edges, _ = _result(text)
     assert {t for kind, _, t in edges if kind == "decided_by"} == {"Vt."}
+
+
+def test_the_honorable_addressee_of_a_letter_opinion_is_no_judge() -> None:
+    text = (
+        "March 3, 2019\n\nHonorable Priscilla T. Oakes\nMarengo County Probate Judge\n"
+        "Post Office Box 480\nLinden, Alabama 36748\n\nDear Judge Oakes:\n\n"
+        "This opinion of the Attorney General is issued in response to your request.\n"
+    )
+    edges, _ = _result(text)
+    assert not {s for kind, s, _ in edges if kind == "judge_of"}
+
+
+def test_a_justice_broken_from_the_title_over_a_line_and_one_who_took_no_part() -> None:
+    text = (
+        "SUPREME COURT OF THE UNITED STATES\n\n"
+        "   LANGLEY, J., delivered the opinion of the Court, in which ORTEGA,\n"
+        "C. J., and PRUITT, J., joined. MARSH, J., took no part in the consideration\n"
+        "or decision of the case.\n"
+    )
+    edges, _ = _result(text)
+    assert {s for kind, s, _ in edges if kind == "judge_of"} == {"Langley", "Ortega", "Pruitt"}

@@ -55,7 +55,17 @@ _TITLES = (
     r"(?:JJ\.|(?:Senior[ ])?(?:Circuit[ ]|District[ ])?Judges|Justices|Board[ ]Members"
     r"|(?:(?:Appellate[ ])?Immigration|Administrative[ ]Law|Veterans[ ]Law)[ ]Judges)"
 )
-_SINGLE_JUDGE = re.compile(rf"(?<![\w.,])(?P<name>{_NAME}),[ ]{_ONE_TITLE}(?![\w])")
+#: "Dickson, Justice", also broken over a line ("ROBERTS,\nC. J.").
+_SINGLE_JUDGE = re.compile(
+    rf"(?<![\w.,])(?P<name>{_NAME}),(?:[ ]|[ \t]*\n[ \t]*){_ONE_TITLE}(?![\w])"
+)
+#: A justice who "took no part in the consideration or decision of the case".
+_NO_PART = re.compile(r"(?:,[ ]*)?(?:J\.,[ ]+)?took[ ]+no[ ]+part\b")
+#: A letter's salutation ("Dear Judge Armstead:"): the document is a letter, and the
+#: "Honorable" it is addressed to is no judge of it.
+_SALUTATION = re.compile(r"(?m)^[ \t]*Dear[ ][^\n]{2,60}:[ \t]*$")
+#: An opinion given on request ("Requested by: Hon. X"): a letter as well.
+_REQUESTED = re.compile(r"(?m)^[ \t]*Requested[ ]by:")
 _JUDGE_LIST = re.compile(
     rf"(?<![\w.])(?P<names>{_NAME}(?:,[ ]{_NAME})*,?[ ](?:and|AND)[ ]{_NAME}),[ \t]*\n?[ \t]*"
     rf"{_TITLES}(?![\w])"
@@ -173,6 +183,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 def _judges(text: str, people: list[RawMention]) -> list[RawMention]:
     result = list(people)
     for start, end in _judge_spans(text):
+        if _NO_PART.match(text, end, end + 40) or _NO_PART.match(text, end + 1, end + 40):
+            continue  # "KAGAN, J., took no part in the consideration or decision"
         name = text[start:end]
         words = [w.strip(",.").lower() for w in name.split()]
         if not words or any(w in NOT_NAME_WORDS or w in ORG_SUFFIXES for w in words):
@@ -186,10 +198,14 @@ def _judges(text: str, people: list[RawMention]) -> list[RawMention]:
         for index in clash:
             if result[index].type is EntityType.PERSON and not result[index].attributes.get("role"):
                 result[index] = _with(result[index], role="judge")
+    letter = _SALUTATION.search(text) is not None or _REQUESTED.search(text) is not None
+    titles = _JUDGE_TITLES - {"hon.", "honorable"} if letter else _JUDGE_TITLES
+    greeted = [match.span() for match in _SALUTATION.finditer(text)]
     return [
         _with(m, role="judge")
         if m.type is EntityType.PERSON and not m.attributes.get("role")
-        and m.attributes.get("title", "").lower() in _JUDGE_TITLES
+        and m.attributes.get("title", "").lower() in titles
+        and not any(start <= m.start < end for start, end in greeted)
         else m
         for m in result
     ]  # fmt: skip
