@@ -255,3 +255,13 @@ def test_a_justice_broken_from_the_title_over_a_line_and_one_who_took_no_part() 
     )
     edges, _ = _result(text)
     assert {s for kind, s, _ in edges if kind == "judge_of"} == {"Langley", "Ortega", "Pruitt"}
+
+
+def test_a_person_named_by_initials_only_before_the_surname() -> None:
+    _, entities = _result(
+        "The court let R. T. McAllen, one of the counsel, testify. Stiles v. Hill, 62 Tex. "
+        "429, 2 S. W. Rep. 578; see 40 D. C. Code 12.\n"
+    )
+    people = {name for kind, name in entities if kind == "person"}
+    assert "R. T. McAllen" in people
+    assert not any(name.startswith(("S. W.", "D. C.")) for name in people)
