@@ -253,8 +253,9 @@ def test_a_justice_broken_from_the_title_over_a_line_and_one_who_took_no_part() 
         "C. J., and PRUITT, J., joined. MARSH, J., took no part in the consideration\n"
         "or decision of the case.\n"
     )
-    edges, _ = _result(text)
+    edges, entities = _result(text)
     assert {s for kind, s, _ in edges if kind == "judge_of"} == {"Langley", "Ortega", "Pruitt"}
+    assert ("person", "Marsh") in entities  # a justice still, named
 
 
 def test_a_person_named_by_initials_only_before_the_surname() -> None:

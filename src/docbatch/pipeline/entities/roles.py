@@ -183,8 +183,9 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 def _judges(text: str, people: list[RawMention]) -> list[RawMention]:
     result = list(people)
     for start, end in _judge_spans(text):
-        if _NO_PART.match(text, end, end + 40) or _NO_PART.match(text, end + 1, end + 40):
-            continue  # "KAGAN, J., took no part in the consideration or decision"
+        # "KAGAN, J., took no part in the consideration or decision": a justice, not a judge
+        # of this case
+        no_part = bool(_NO_PART.match(text, end, end + 40) or _NO_PART.match(text, end + 1))
         name = text[start:end]
         words = [w.strip(",.").lower() for w in name.split()]
         if not words or any(w in NOT_NAME_WORDS or w in ORG_SUFFIXES for w in words):
@@ -193,8 +194,10 @@ def _judges(text: str, people: list[RawMention]) -> list[RawMention]:
         if not clash:
             result.append(
                 RawMention(EntityType.PERSON, start, end, name, display_name(name), 0.85,
-                           {"role": "judge"})
+                           {} if no_part else {"role": "judge"})
             )  # fmt: skip
+        if no_part:
+            continue
         for index in clash:
             if result[index].type is EntityType.PERSON and not result[index].attributes.get("role"):
                 result[index] = _with(result[index], role="judge")
