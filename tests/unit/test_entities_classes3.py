@@ -266,3 +266,19 @@ def test_a_person_named_by_initials_only_before_the_surname() -> None:
     people = {name for kind, name in entities if kind == "person"}
     assert "R. T. McAllen" in people
     assert not any(name.startswith(("S. W.", "D. C.")) for name in people)
+
+
+def test_sections_written_s_and_ss_after_the_us_code() -> None:
+    from docbatch.pipeline.entities.patterns import find_statutes
+
+    text = "40 U.S.C. ss 270a-270f (1994); the Act, 40 U.S.C. s 270b, which; 5 U.S.C. so 3"
+    assert [m.normalized for m in find_statutes(text)] == [
+        "40 U.S.C. §§ 270a-270f", "40 U.S.C. § 270b",
+    ]  # fmt: skip
+
+
+def test_two_days_of_one_month_are_two_dates() -> None:
+    from docbatch.pipeline.entities.dates import find_dates
+
+    found = {m.normalized for m in find_dates("a bench trial on April 25 and 26, 1996.")}
+    assert found == {"1996-04-25", "1996-04-26"}

@@ -2,7 +2,8 @@
 
 Recognised: "March 14, 2023", "Mar. 14, 2023", "14 March 2023", "the 14th day of March,
 2023", "2023-03-14", "03/14/2023" (US month-first order), a two-digit year ("Filed
-04/16/21", "served on 12/30/08") and a clerk's "31-Aug-2007". A bare year is never a date,
+04/16/21", "served on 12/30/08"), a clerk's "31-Aug-2007" and two days of one month
+("April 25 and 26, 1996"). A bare year is never a date,
 so citation years ("(2007)") and reporter numbers are left alone; the default extractor
 also drops dates inside a citation's own parenthetical (a decision date is citation
 metadata).
@@ -89,7 +90,40 @@ def find_dates(text: str) -> list[RawMention]:
                 {"year": str(value.year), "month": str(value.month), "day": str(value.day)},
             )
         )
-    return found + _compact_dates(text)
+    return found + _compact_dates(text) + _paired_days(text)
+
+
+#: Two days of one month: "April 25 and 26, 1996" (the first has no year of its own).
+_PAIRED_DAYS = re.compile(
+    rf"\b{_MONTH.format(g='m')}\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?=\s+(?:and|&)\s+[0-3]?\d"
+    rf"(?:st|nd|rd|th)?,?\s+{_YEAR.format(g='y')}\b)"
+)
+
+
+def _paired_days(text: str) -> list[RawMention]:
+    """Both days of "April 25 and 26, 1996", each a date of its own."""
+    found = []
+    for match in _PAIRED_DAYS.finditer(text):
+        month = parse_month(match["m"])
+        tail = re.match(r"\s+(?:and|&)\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})",
+                        text[match.end() :])  # fmt: skip
+        if month is None or tail is None:
+            continue
+        second_start = match.end() + tail.start("d")
+        for start, end, day in (
+            (match.start(), match.end(), match["d"]),
+            (second_start, match.end() + tail.end(), tail["d"]),
+        ):
+            try:
+                value = dt.date(int(tail["y"]), month, int(day))
+            except ValueError:
+                break
+            attributes = {"year": str(value.year), "month": str(value.month), "day": str(value.day)}
+            found.append(
+                RawMention(EntityType.DATE, start, end, text[start:end], value.isoformat(), 0.85,
+                           attributes)
+            )  # fmt: skip
+    return found
 
 
 def _compact_dates(text: str) -> list[RawMention]:

@@ -126,7 +126,8 @@ _BARE_SECTION = (
 )
 _STATUTE = re.compile(
     rf"(?:\b(?P<title>\d{{1,3}})\s+U\.\s?S\.\s?C\.(?:\s?A\.)?|(?<![\w.])(?P<code>{_STATE_CODE}))"
-    rf"\s*{_SECTION_MARK}\s*(?P<sec>{_SECTIONS})(?P<seq>\s+et\s+seq\.)?"
+    # "40 U.S.C. ss 270a-270f": "s" and "ss" for "§" and "§§", as old electronic texts wrote them
+    rf"\s*(?:{_SECTION_MARK}|(?P<ascii>ss?)(?=\s+\d))\s*(?P<sec>{_SECTIONS})(?P<seq>\s+et\s+seq\.)?"
     rf"|(?<![\w.])(?P<initials>{_INITIALS_CODE})\s*(?:{_SECTION_MARK.replace('mark', 'imark')}\s*"
     rf"(?P<isec>{_SECTIONS})|(?P<bare>{_BARE_SECTION}))"
 )
@@ -348,7 +349,10 @@ def find_statutes(text: str) -> list[RawMention]:
             group = "sec"
         confidence = 0.95 if match["title"] else 0.8
         spans = _listed_sections(match, group)
-        mark = _mark(match["imark"] if match["initials"] else match["mark"], match[group])
+        written = match["imark"] if match["initials"] else match["mark"]
+        if match["ascii"]:
+            written = "§" * len(match["ascii"])
+        mark = _mark(written, match[group])
         found += [_listed(EntityType.STATUTE, match, code, spans, index, mark, confidence,
                           {"code": code.rstrip(",")}) for index in range(len(spans))]  # fmt: skip
     taken = [(m.start, m.end) for m in found]
