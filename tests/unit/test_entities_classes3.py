@@ -282,3 +282,15 @@ def test_two_days_of_one_month_are_two_dates() -> None:
 
     found = {m.normalized for m in find_dates("a bench trial on April 25 and 26, 1996.")}
     assert found == {"1996-04-25", "1996-04-26"}
+
+
+def test_opinions_and_dockets_cited_by_number_and_the_date_of_such_a_citation() -> None:
+    text = (
+        "In 1992 we reversed. OAG 92-73. See State v. Party, No. S-14054, slip op. (Alaska "
+        "Oct. 29, 2010). Roe v. Doe, Case No. 1:21-cv-00101 (Filed March 3, 2021).\n"
+    )
+    _, entities = _result(text)
+    assert {n for kind, n in entities if kind == "case_number"} == {
+        "OAG 92-73", "S-14054", "1:21-cv-00101",
+    }  # fmt: skip
+    assert {n for kind, n in entities if kind == "date"} == {"2021-03-03"}

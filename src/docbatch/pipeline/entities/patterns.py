@@ -22,6 +22,7 @@ _NUMBER = (
     r"|\d{4}-[A-Z]{2}\d{4,6}|[A-Z]{2}\d{5,7}"  # Missouri: 1711-CC00064, ED108783
     r"|\d{2,4}[-\u2013]\d{1,7}(?:-\d{2,7})?(?:-[A-Z]{1,5})?"  # 21-1234, 2017-03-1235, 11\u2013345
     r"|\d{5,6}-(?:19|20)\d\d"  # a state file number: 80097-2017
+    r"|(?<=No\.[ ])[A-Z]-\d{4,6}"  # a state supreme court's docket: "No. S-14054"
     r"|[A-Z]{1,3}\s?\d{2}-\d{2,6}"  # CV 12-3456
 )
 _LABELLED_NUMBER = re.compile(
@@ -30,6 +31,8 @@ _LABELLED_NUMBER = re.compile(
     r"|(?:DC\s+)?Docket)\s+)?(?:Nos?\.|(?<=Case[ ])Number|(?<=Docket[ ])#)[ \t]*:?[ \t]*"
     rf"(?P<num>{_NUMBER}|\d{{3,}}(?=\s*[,.;)]?\s))"
 )
+#: An Attorney General's opinion cited by its series number: "OAG 92-73", "AGO 2015-059".
+_OPINION_SERIES = re.compile(r"(?<![\w.])(?P<series>OAG|AGO)[ ]+(?P<num>\d{2,4}-\d{1,4})(?![\w-])")
 #: An ECF header names the case: "Case: 14-1326 Document: 3", "Case 17-3510, Document 1-1".
 _ECF_CASE = re.compile(
     rf"(?<![\w.])(?:Appellate\s+)?Case:?[ ]+(?P<num>{_NUMBER})(?=,?[ ]+Doc(?:ument|\.)?\b)"
@@ -213,6 +216,11 @@ def find_case_numbers(text: str) -> list[RawMention]:
         if not any(s <= match.start("num") < e for s, e in taken):
             found.append(_mention(EntityType.CASE_NUMBER, text, match, match["num"], 0.85,
                                   {"label": "Case"}))  # fmt: skip
+            taken.append(match.span())
+    for match in _OPINION_SERIES.finditer(text):
+        if not any(s < match.end() and match.start() < e for s, e in taken):
+            found.append(_mention(EntityType.CASE_NUMBER, text, match, match[0], 0.85,
+                                  {"label": match["series"]}))  # fmt: skip
             taken.append(match.span())
     for match in _BARE_FEDERAL.finditer(text):
         if not any(s <= match.start() < e for s, e in taken):
