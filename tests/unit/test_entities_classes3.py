@@ -37,9 +37,12 @@ DOCKET = (
     "V.\nDefendant\nOrrin Bartholomew Quill\n"
     "Defendant\nQuill Holdings, Inc. \trepresented by\tDesmond P. Achterberg\n"
     "State of Oregon Office of\nLegal Counsel\n1162 Court Street\nSalem, OR 97301\n"
-    "ATTORNEY TO BE NOTICED\n\n"
+    "ATTORNEY TO BE NOTICED\n"
+    "Defendant\nHarbor Pumps and Supply, LLC.\nTERMINATED: 03/01/2011\n\n"
     "Date Filed\t#\tDocket Text\n"
     "02/14/2011\t1 \tCOMPLAINT against all defendants (Entered: 02/15/2011)\n"
+    "02/20/2011\t2 \tSUMMONS served on Harbor Pumps and Supply, LLC on 2/18/11 (Entered: "
+    "02/20/2011)\n"
 )
 
 
@@ -50,6 +53,7 @@ def test_a_docket_party_table_gives_parties_their_roles() -> None:
         ("Northwind Mutual Insurance Company", "document:plaintiff"),
         ("Orrin Bartholomew Quill", "document:defendant"),
         ("Quill Holdings, Inc.", "document:defendant"),
+        ("Harbor Pumps and Supply, LLC.", "document:defendant"),
     }
 
 
@@ -65,6 +69,13 @@ def test_a_docket_party_table_makes_each_listed_attorney_and_firm_counsel_for_it
     # an office on two lines is one organisation, and not counsel; designations are no one
     assert ("organization", "State of Oregon Office of Legal Counsel") in entities
     assert not any("Attorney" in name for kind, name in entities if kind == "person")
+
+
+def test_a_docket_party_named_again_in_an_entry_is_the_same_organisation() -> None:
+    _, entities = _result(DOCKET)
+    organisations = {name for kind, name in entities if kind == "organization"}
+    assert "Harbor Pumps and Supply, LLC." in organisations
+    assert not any(name.startswith("Supply") for name in organisations)
 
 
 def test_a_docket_assigned_judge_is_a_judge_of_the_document() -> None:
@@ -294,3 +305,13 @@ def test_opinions_and_dockets_cited_by_number_and_the_date_of_such_a_citation() 
         "OAG 92-73", "S-14054", "1:21-cv-00101",
     }  # fmt: skip
     assert {n for kind, n in entities if kind == "date"} == {"2021-03-03"}
+
+
+def test_a_treatises_section_is_no_statute() -> None:
+    from docbatch.pipeline.entities.patterns import find_statutes
+
+    text = (
+        "see 14 R. Powell, Powell on Real Property, § 34.12, at 34-134; Restatement (Second) "
+        "of Torts § 158.1; but in violation of § 565.253"
+    )
+    assert [m.normalized for m in find_statutes(text)] == ["§ 565.253"]

@@ -99,8 +99,31 @@ def docket_parties(text: str, people: Sequence[RawMention]) -> list[RawMention]:
             found.extend(_counsel_rows(text, row, party_mention.text))
     if not found:
         return list(people)
+    found += _named_again(text, found, covered)
     kept = [m for m in people if not any(m.start < e and s < m.end for s, e in covered)]
     return kept + found
+
+
+def _named_again(
+    text: str, found: list[RawMention], covered: list[tuple[int, int]]
+) -> list[RawMention]:
+    """The table's organisations where the docket entries name them again ("served on
+    Communications Equipment and Service, LLC on 12/30/08"): the whole name, which the
+    entries' own reading may cut ("Service, LLC"). Their spans join ``covered``."""
+    again = []
+    for party in found:
+        if party.type is not EntityType.ORGANIZATION or "role" not in party.attributes:
+            continue
+        last = party.text.split()[-1].lower()
+        # "Service, LLC." ends a sentence of the table; "Medicines Inc." keeps its period
+        name = party.text if last in ORG_SUFFIXES else party.text.rstrip(".")
+        for match in re.finditer(re.escape(name), text):
+            span = match.span()
+            if any(s < span[1] and span[0] < e for s, e in covered):
+                continue
+            covered.append(span)
+            again.append(_mention(EntityType.ORGANIZATION, text, *span))
+    return again
 
 
 def _lines(text: str) -> list[_Line]:

@@ -160,6 +160,11 @@ _DOCKET_CAUSE = re.compile(
     r"\bCause:[ \t]*(?P<cite>(?P<title>[1-5]?\d):(?P<sec>\d{1,5}[a-z]{0,2}))(?=[ \t(]|$)",
     re.MULTILINE,
 )
+#: A treatise before a bare section: "14 R. Powell, Powell on Real Property, § 34.12",
+#: "Restatement (Second) of Torts § 158".
+_TREATISE_BEFORE = re.compile(
+    r"(?:\b[A-Z][a-z]+[ ]on[ ](?:[A-Z][a-z]+[ ]?){1,4}|Restatement\b[^,;§]{0,40}),?[ \t\n]*$"
+)
 _BARE_STATE_SECTION = re.compile(
     r"(?<![\w.§])(?<!C\.F\.R\.[ ])(?<!CFR[ ])§[ \t]*"
     r"(?P<sec>\d{1,4}\.\d{1,4}(?:\([a-zA-Z0-9]{1,5}\))*)"
@@ -382,6 +387,8 @@ def find_statutes(text: str) -> list[RawMention]:
     for match in _BARE_STATE_SECTION.finditer(text):
         if any(match.start() < end and start < match.end() for start, end in taken):
             continue
+        if _TREATISE_BEFORE.search(text, max(0, match.start() - 80), match.start()):
+            continue  # "Powell on Real Property, § 34.12": a treatise's section
         normalized = f"§ {_sections(match['sec'])}"
         found.append(_mention(EntityType.STATUTE, text, match, normalized, 0.7, {"code": ""}))
     return found
