@@ -160,6 +160,29 @@ _DOCKET_CAUSE = re.compile(
     r"\bCause:[ \t]*(?P<cite>(?P<title>[1-5]?\d):(?P<sec>\d{1,5}[a-z]{0,2}))(?=[ \t(]|$)",
     re.MULTILINE,
 )
+#: Another subsection of the same section written alone: "KRS 117.265(2), (3)".
+_MORE_SUBSECTION = re.compile(r",[ ]*(?:and[ ]+)?\((?P<sub>[a-zA-Z0-9]{1,4})\)(?=[\s.;,)]|$)")
+
+
+def _further_subsections(text: str, found: list[RawMention]) -> list[RawMention]:
+    """ "(3)" after "KRS 117.265(2)," is KRS 117.265(3): each subsection its own provision."""
+    more = []
+    for mention in found:
+        base = re.match(r"(?P<base>.*?)\([a-zA-Z0-9]{1,4}\)$", mention.normalized)
+        if base is None:
+            continue
+        position = mention.end
+        while (match := _MORE_SUBSECTION.match(text, position)) is not None:
+            start, end = match.start() + match[0].index("("), match.end()
+            normalized = f"{base['base']}({match['sub']})"
+            more.append(
+                RawMention(EntityType.STATUTE, start, end, text[start:end], normalized, 0.8,
+                           dict(mention.attributes))
+            )  # fmt: skip
+            position = end
+    return more
+
+
 #: A treatise before a bare section: "14 R. Powell, Powell on Real Property, § 34.12",
 #: "Restatement (Second) of Torts § 158".
 _TREATISE_BEFORE = re.compile(
@@ -376,6 +399,7 @@ def find_statutes(text: str) -> list[RawMention]:
         normalized = f"{code} {_mark(match['mark'], match['sec'])} {_sections(match['sec'])}"
         found.append(_mention(EntityType.STATUTE, text, match, normalized, 0.8, {"code": code}))
     found += _sections_in_words(text, [(m.start, m.end) for m in found])
+    found += _further_subsections(text, found)
     for match in _DOCKET_CAUSE.finditer(text):
         start, end = match.span("cite")
         found.append(
