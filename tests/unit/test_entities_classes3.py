@@ -325,3 +325,19 @@ def test_a_further_subsection_written_alone_is_its_own_provision() -> None:
         "15 U.S.C. § 78j(b)", "15 U.S.C. § 78j(c)", "KRS § 117.235", "KRS § 117.265(2)",
         "KRS § 117.265(3)",
     ]  # fmt: skip
+
+
+def test_for_and_on_behalf_of_label_lines_name_counsel_for_a_role_or_a_named_party() -> None:
+    text = (
+        "Cite as 29 I&N Dec. 101 (BIA 2023)\nMatter of Ramon Q. ESTRELLA, Respondent\n"
+        "Decided May 2, 2023\n"
+        "FOR RESPONDENT: Philippa R. Okafor, Esquire, Newark, New Jersey\n"
+        "FOR THE DEPARTMENT OF HOMELAND SECURITY: Dmitri L. Varga, Senior Attorney\n"
+        "BEFORE: Board Panel: WILSON and GORMAN, Appellate Immigration Judges.\n"
+        "The Department of Homeland Security has appealed.\n"
+    )
+    edges, _ = _result(text)
+    assert {(s, t.casefold()) for kind, s, t in edges if kind == "counsel_for"} == {
+        ("Philippa R. Okafor", "ramon q. estrella"),
+        ("Dmitri L. Varga", "department of homeland security"),
+    }

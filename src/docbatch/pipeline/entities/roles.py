@@ -94,6 +94,12 @@ _JUDGE_TITLES = frozenset({"judge", "justice", "hon.", "honorable", "chief judge
 #: A client ends at the line's end or at a column gap ("ATTORNEY FOR APPELLANT<tab>...").
 _CLIENT = r"(?P<client>[^\n\t]{2,120}?)(?=\t|[ ]{2,}|[ ]*$)"
 _COUNSEL_CUE = re.compile(rf"(?i:\b(?:attorneys?|counsel))[ ]+(?i:for)[ ]+{_CLIENT}", re.MULTILINE)
+#: An appearance line of an agency's decision: "FOR RESPONDENT: Timothy R. Block, Esquire",
+#: "FOR THE DEPARTMENT OF HOMELAND SECURITY: Kyle T. Simpson", "ON BEHALF OF PETITIONER: X".
+_FOR_LABEL = re.compile(
+    r"(?m)^[ \t]*(?:FOR|ON[ ]BEHALF[ ]OF|For|On[ ]behalf[ ]of)[ ]+(?:THE[ ]+|the[ ]+)?"
+    r"(?P<client>[A-Z][A-Za-z ,.'\u2019&-]{2,80}?)[ \t]*:[ \t]*(?P<names>[^\n]{3,200})$"
+)
 _THROUGH = re.compile(
     r"\bthrough\s+(?:its|his|her|their)\s+(?:undersigned\s+)?(?:attorneys?|counsel),?\s+"
     r"(?P<list>[^;:()\n]{3,200}?)(?=,[ ]+(?:states|alleges|submits|files|moves|hereby)|[;:(]|$)",
@@ -269,6 +275,11 @@ def _counsel(text: str, people: list[RawMention]) -> list[RawMention]:
             if _names_client(people[index], client) or people[index].attributes.get("role"):
                 continue  # a party or a judge in the block is nobody's counsel
             clients.setdefault(index, client)
+    for match in _FOR_LABEL.finditer(text):
+        start, end = match.span("names")
+        listed = [i for i, m in enumerate(people) if start <= m.start and m.end <= end]
+        if listed and not people[listed[0]].attributes.get("role"):
+            clients.setdefault(listed[0], " ".join(match["client"].split()))
     for match in _THROUGH.finditer(text):
         client_index = _party_before(people, match.start())
         if client_index is None:
