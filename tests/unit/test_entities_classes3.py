@@ -341,3 +341,21 @@ def test_for_and_on_behalf_of_label_lines_name_counsel_for_a_role_or_a_named_par
         ("Philippa R. Okafor", "ramon q. estrella"),
         ("Dmitri L. Varga", "department of homeland security"),
     }
+
+
+def test_counsel_for_a_named_list_of_parties_after_their_role() -> None:
+    text = (
+        "UNITED STATES DISTRICT COURT FOR THE MIDDLE DISTRICT OF GEORGIA\n\n"
+        "ACME HOLDINGS, INC., Plaintiff,\nv.\nBEACON COUNTY BOARD OF ELECTIONS, et al., "
+        "Defendants.\n\n"
+        "Lena P. Ortiz, Cole & Vance LLP, Atlanta, GA, for Plaintiff.\n\n"
+        "Marcus J. Webb, Georgia Department of Law, Atlanta, GA, for Defendants Beacon County "
+        "Board of Elections, Ruth Ames, Harold Dunne.\n\n"
+        "Ivy T. Salas, Salas & Kent, PLLC, Macon, GA, for Defendant-Intervenors Georgia "
+        "Farm Alliance, Southern Growers League.\n"
+    )
+    edges, _ = _result(text)
+    counsel = {(s, t) for kind, s, t in edges if kind == "counsel_for"}
+    assert ("Marcus J. Webb", "Beacon County Board of Elections") in counsel
+    assert ("Ivy T. Salas", "Georgia Farm Alliance") in counsel
+    assert ("Salas & Kent, PLLC", "Georgia Farm Alliance") in counsel

@@ -27,16 +27,19 @@ __all__ = ["Appearance", "find_appearances"]
 
 _ROLE = (
     r"(?P<role>(?:plaintiffs?|defendants?)[ ]in[ ]error"
-    r"|(?:plaintiffs?|defendants?)(?:[- ](?:appellants?|appellees?))?|appellants?"
+    r"|(?:plaintiffs?|defendants?)(?:[- ](?:appellants?|appellees?|intervenors?))?|appellants?"
     r"|appellees?|petitioners?|respondents?|intervenors?)"
 )
 #: "..., for appellant.", "..., for the employer-appellant, Acme Services, Inc.", "...,
+#: for Defendant-Intervenors Republican National Committee, National Republican ...", "...,
 #: for plaintiff in error." and "for Plaintiffs-Appellants/ Counterclaim Defendants/
 #: Appellants." (the parts after a slash are the same parties' other roles)
 _FOR_PARTY = re.compile(
     rf",?\s+for\s+(?:the\s+)?(?:(?!plaintiff|defendant)[a-z]+-)?{_ROLE}"
     r"(?:[ ]*/[ ]*[a-z][a-z -]{0,40}?)*"
-    r"(?:,[ \t]+(?P<client>[A-Z][^\n]{2,120}?(?:\n[^\n]{1,120}?)?))?\.[ \t]*$",
+    r"(?:,?[ \t]+(?!(?:counterclaim|cross|third|plaintiff|defendant|appellant|appellee"
+    r"|petitioner|respondent|intervenor)s?\b)(?P<client>(?-i:[A-Z])[^\n]{2,400}?"
+    r"(?:\n[^\n]{1,200}?)?))?\.[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
 #: "William B. Towle of Ward & Babb, South Burlington": attorneys of a firm, and its city.
@@ -98,7 +101,9 @@ def find_appearances(text: str) -> list[Appearance]:
                 role = re.sub(r"(?i)s?[ ]in[ ]error$", " in error", written).lower()
             else:
                 role = written.lower().split("-")[-1].split()[-1].rstrip("s")
-            client = match["client"] or ""
+            # "for Defendants North Carolina State Board of Elections, Damon Circosta, ...":
+            # the first party named stands for them all, as a caption's lead party does
+            client = _LIST_SPLIT.split(match["client"] or "")[0].strip()
             found.append(Appearance(start, match.end(), role, tuple(counsel), (), client, written))
     for match in _FOR_AMICI.finditer(text):
         start = _paragraph_start(text, match.start())
