@@ -58,6 +58,11 @@ _COUNSEL_SPLIT = re.compile(
 )
 #: A two-letter postal code after a city in a reporter's counsel list ("Boston, MA").
 _POSTAL = re.compile(r"[A-Z]{2}")
+#: Between the parties of a client list; never before a legal form or a generation
+#: ("Acme Freight Services, Inc", whose period ended the paragraph).
+_CLIENT_SPLIT = re.compile(
+    r",\s+(?:and\s+)?(?!(?:Jr|Sr|Inc|LLC|LLP|Ltd|Co|Corp|PLLC|L\.L\.C|P\.A|P\.C|II|III|IV)\b)"
+)
 _LIST_SPLIT = re.compile(r",\s+(?:and\s+)?(?!Jr\.|Sr\.|Inc\.|LLC|LLP)")
 _CONNECTORS = frozenset({"of", "the", "for", "and", "in", "&", "de", "la", "del", "on"})
 _TITLES = frozenset(
@@ -103,7 +108,7 @@ def find_appearances(text: str) -> list[Appearance]:
                 role = written.lower().split("-")[-1].split()[-1].rstrip("s")
             # "for Defendants North Carolina State Board of Elections, Damon Circosta, ...":
             # the first party named stands for them all, as a caption's lead party does
-            client = _LIST_SPLIT.split(match["client"] or "")[0].strip()
+            client = _CLIENT_SPLIT.split(match["client"] or "")[0].strip()
             found.append(Appearance(start, match.end(), role, tuple(counsel), (), client, written))
     for match in _FOR_AMICI.finditer(text):
         start = _paragraph_start(text, match.start())
