@@ -84,7 +84,8 @@ PARTY_ROLES = frozenset(
         "plaintiff", "defendant", "petitioner", "respondent", "appellant", "appellee",
         "intervenor", "debtor", "movant", "claimant", "creditor", "relator",
         "cross-appellant", "cross-appellee", "counterclaimant", "counter-defendant",
-        "third-party plaintiff", "third-party defendant",
+        "third-party plaintiff", "third-party defendant", "plaintiff in error",
+        "defendant in error",
     }
 )  # fmt: skip
 #: At most this many entities of a chunk (the most mentioned, then the first seen) are
@@ -195,6 +196,8 @@ def _party_role(value: str) -> str | None:
     role = _SPACE.sub(" ", value).strip().casefold()
     if role.endswith("s") and role[:-1] in PARTY_ROLES:
         role = role[:-1]  # "Plaintiffs"
+    elif role.endswith("s in error"):
+        role = role[: -len("s in error")] + " in error"  # "Plaintiffs in error"
     return role if role in PARTY_ROLES else None
 
 
@@ -285,6 +288,8 @@ def counsel_edges(context: RelateContext) -> Iterator[Relationship]:
         named = set().union(*(parties.get(form, ()) for form in _party_forms(client)))
         if not named:  # "Counsel for Haitao Xiang" where the text calls him "Dr. Xiang"
             named = parties.get(("", client.split()[-1].casefold()), set()) if client else set()
+        if not named:  # "Plaintiff in error": the whole role before its words
+            named = roles.get(_party_role(client) or "", set())
         if not named:
             words = re.split(r"[\s\-\u2013\u2014]+", re.sub(r"\(s\)", "", client))
             named = set().union(*(roles.get(_party_role(w) or "", ()) for w in words))

@@ -26,33 +26,53 @@ from docbatch.pipeline.entities.names import (
 __all__ = ["Appearance", "find_appearances"]
 
 _ROLE = (
-    r"(?P<role>(?:plaintiffs?|defendants?)(?:[- ](?:appellants?|appellees?))?|appellants?"
+    r"(?P<role>(?:plaintiffs?|defendants?)[ ]in[ ]error"
+    r"|(?:plaintiffs?|defendants?)(?:[- ](?:appellants?|appellees?|intervenors?))?|appellants?"
     r"|appellees?|petitioners?|respondents?|intervenors?)"
 )
-#: "..., for appellant." and "..., for the employer-appellant, Acme Services, Inc."
+#: "..., for appellant.", "..., for the employer-appellant, Acme Services, Inc.", "...,
+#: for Defendant-Intervenors Republican National Committee, National Republican ...", "...,
+#: for plaintiff in error." and "for Plaintiffs-Appellants/ Counterclaim Defendants/
+#: Appellants." (the parts after a slash are the same parties' other roles)
 _FOR_PARTY = re.compile(
-    rf",?\s+for\s+(?:the\s+)?(?:[a-z]+-)?{_ROLE}"
-    r"(?:,[ \t]+(?P<client>[A-Z][^\n]{2,120}?(?:\n[^\n]{1,120}?)?))?\.[ \t]*$",
+    rf",?\s+for\s+(?:the\s+)?(?:(?!plaintiff|defendant)[a-z]+-)?{_ROLE}"
+    r"(?:[ ]*/[ ]*[a-z][a-z -]{0,40}?)*"
+    r"(?:,?[ \t]+(?!(?:counterclaim|cross|third|plaintiff|defendant|appellant|appellee"
+    r"|petitioner|respondent|intervenor)s?\b)(?P<client>(?-i:[A-Z])[^\n]{2,400}?"
+    r"(?:\n[^\n]{1,200}?)?))?\.[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
+)
+#: "William B. Towle of Ward & Babb, South Burlington": attorneys of a firm, and its city.
+_OF_FIRM = re.compile(
+    r"\s*(?P<people>[A-Z][^\n]*?)\s+of\s+(?P<firm>[A-Z][\s\S]*?),\s+"
+    r"(?P<city>[A-Z][a-z]+(?:[ ][A-Z][a-z]+){0,2})\s*"
 )
 _FOR_AMICI = re.compile(
     r"\s+on\s+brief,?\s+for\s+(?P<amici>[\s\S]{3,1500}?),?\s+amic(?:us|i)\s+curiae\."
 )
 _COUNSEL_SPLIT = re.compile(
     r",?\s+with\s+whom\s+|,?\s+(?:were\s+|was\s+)?on\s+brief,?"
+    r"|\s+argued\s+the\s+cause(?:\s+and\s+filed\s+the\s+briefs?)?"
     r"|,\s+(?:and\s+)?(?!Jr\.|Sr\.|JR\.|III\b|II\b|IV\b"
     r"|(?:Inc\.?|LLC|LLP|L\.L\.P\.|PLLC|P\.C\.|P\.A\.|Ltd\.|Co\.|Corp\.)(?![\w]))|\s+and\s+"
 )
 #: A two-letter postal code after a city in a reporter's counsel list ("Boston, MA").
 _POSTAL = re.compile(r"[A-Z]{2}")
+#: Between the parties of a client list; never before a legal form or a generation
+#: ("Acme Freight Services, Inc", whose period ended the paragraph).
+_CLIENT_SPLIT = re.compile(
+    r",\s+(?:and\s+)?(?!(?:Jr|Sr|Inc|LLC|LLP|Ltd|Co|Corp|PLLC|L\.L\.C|P\.A|P\.C|II|III|IV)\b)"
+)
 _LIST_SPLIT = re.compile(r",\s+(?:and\s+)?(?!Jr\.|Sr\.|Inc\.|LLC|LLP)")
 _CONNECTORS = frozenset({"of", "the", "for", "and", "in", "&", "de", "la", "del", "on"})
 _TITLES = frozenset(
     {"attorney", "attorneys", "general", "deputy", "assistant", "solicitor", "counsel,"}
 )
 _PERSON = re.compile(
-    r"(?:[A-Z]\.[ ])?[A-Z][a-z'\u2019]+(?:[- ][A-Z][a-z'\u2019]+)*(?:[ ][A-Z]\.)*"
-    r"(?:[ ][A-Z][a-z'\u2019]+(?:-[A-Z][a-z'\u2019]+)?)(?:,?[ ](?:Jr\.|Sr\.|II|III|IV))?"
+    r"(?:(?:[A-Z]\.[ ])?[A-Z][a-z'\u2019]+(?:[- ][A-Z][a-z'\u2019]+)*(?:[ ][A-Z]\.)*"
+    r"(?:[ ][A-Z][a-z'\u2019]+(?:-[A-Z][a-z'\u2019]+)?)"
+    r"|(?:[A-Z]\.[ ]?){2,3}[A-Z][a-z'\u2019]+(?:-[A-Z][a-z'\u2019]+)?)"  # "J. S. Hogg"
+    r"(?:,?[ ](?:Jr\.|Sr\.|II|III|IV))?"
 )
 
 
@@ -68,6 +88,8 @@ class Appearance:
     amici: tuple[RawMention, ...]
     #: The party named after the role ("for the employer-appellant, Acme, Inc."), if any.
     client: str = ""
+    #: The role as written ("Plaintiffs-Appellants", "plaintiff in error").
+    role_text: str = ""
 
 
 def find_appearances(text: str) -> list[Appearance]:
@@ -75,11 +97,19 @@ def find_appearances(text: str) -> list[Appearance]:
     found = []
     for match in _FOR_PARTY.finditer(text):
         start = _paragraph_start(text, match.start())
-        counsel = _items(text, start, match.start(), _COUNSEL_SPLIT)
+        counsel = _of_firm(text, start, match.start()) or _items(
+            text, start, match.start(), _COUNSEL_SPLIT
+        )
         if counsel:
-            role = match["role"].lower().split("-")[-1].split()[-1].rstrip("s")
-            client = match["client"] or ""
-            found.append(Appearance(start, match.end(), role, tuple(counsel), (), client))
+            written = " ".join(match["role"].split())
+            if " in error" in written.lower():
+                role = re.sub(r"(?i)s?[ ]in[ ]error$", " in error", written).lower()
+            else:
+                role = written.lower().split("-")[-1].split()[-1].rstrip("s")
+            # "for Defendants North Carolina State Board of Elections, Damon Circosta, ...":
+            # the first party named stands for them all, as a caption's lead party does
+            client = _CLIENT_SPLIT.split(match["client"] or "")[0].strip()
+            found.append(Appearance(start, match.end(), role, tuple(counsel), (), client, written))
     for match in _FOR_AMICI.finditer(text):
         start = _paragraph_start(text, match.start())
         counsel = _items(text, start, match.start(), _COUNSEL_SPLIT)
@@ -87,6 +117,19 @@ def find_appearances(text: str) -> list[Appearance]:
         if counsel or amici:
             found.append(Appearance(start, match.end(), None, tuple(counsel), tuple(amici)))
     return found
+
+
+def _of_firm(text: str, start: int, end: int) -> list[RawMention]:
+    """ "A and B of Firm, City": the attorneys (people) and their firm; none when the
+    paragraph is not of that shape."""
+    match = _OF_FIRM.fullmatch(text, start, end)
+    if match is None:
+        return []
+    people = _items(text, *match.span("people"), _COUNSEL_SPLIT)
+    if not people or any(m.type is not EntityType.PERSON for m in people):
+        return []
+    firm_start, firm_end = match.span("firm")
+    return [*people, _mention(EntityType.ORGANIZATION, text, firm_start, firm_end)]
 
 
 #: Nouns that end a part of a larger body: "Maine Conference, United Church of Christ" is
@@ -128,9 +171,10 @@ def _amicus_person(name: str) -> bool:
 
 
 def _paragraph_start(text: str, offset: int) -> int:
-    """After the last line that ends a sentence before ``offset`` (at most 1,500 back)."""
+    """After the last line that ends a sentence, or the last blank line, before ``offset``
+    (at most 1,500 back)."""
     floor = max(0, offset - 1500)
-    ends = list(re.finditer(r"[.:;][ \t]*\n", text[floor:offset]))
+    ends = list(re.finditer(r"[.:;][ \t]*\n|\n[ \t]*\n", text[floor:offset]))
     return floor + ends[-1].end() if ends else floor
 
 

@@ -14,7 +14,7 @@ import re
 from docbatch.pipeline.entities.base import RawMention
 from docbatch.pipeline.entities.blocks import AGENCY
 from docbatch.pipeline.entities.bodies import BODY_WORDS, names_a_place
-from docbatch.pipeline.entities.names import ORG_SUFFIXES, display_name
+from docbatch.pipeline.entities.names import NOT_NAME_WORDS, ORG_SUFFIXES, display_name
 from docbatch.pipeline.entities.shapes import (
     _ORG,
     _ORG_HEAD,
@@ -32,7 +32,7 @@ __all__ = ["caption_parties"]
 
 def caption_parties(text: str) -> list[RawMention]:
     """The parties of every caption of ``text``, each with the role the caption gives."""
-    return _caption_parties(text) + _inline_caption_parties(text)
+    return _caption_parties(text) + _inline_caption_parties(text) + _in_error_parties(text)
 
 
 _ROLES = {
@@ -48,9 +48,11 @@ _CAPTION_ROLE = (
 )
 _CAPTION = re.compile(
     rf"^[ \t]*(?P<names>[^\n)\]]{{3,200}}?),?{_COLUMN}[ \t]*\n"
-    rf"(?:[ \t]*[)\]][ \t]*\n)*[ \t]*"
+    rf"(?:[ \t]*(?:[)\]][ \t]*)?\n)*[ \t]*"
     rf"(?P<role>{_CAPTION_ROLE})(?i:s)?(?:[ ]*[\u2014\u2013,-][ ]*(?P<second>(?i:appellant|appellee"
     r"|petitioner|respondent))(?i:s)?)?"
+    # "Appellants/Cross-Appellees"
+    r"(?:[ ]*/[ ]*(?i:cross-)?(?i:appellant|appellee|petitioner|respondent)s?)?"
     r"(?:[ ]*\((?P<below>(?i:plaintiff|defendant))s?[ ](?i:below)\))?[,.]?"
     rf"{_COLUMN}[ \t]*$"
     rf"|^(?P<names2>[^\n]{{3,3000}}?),[ \t]*(?P<role2>{_CAPTION_ROLE})(?i:s)?"
@@ -121,6 +123,38 @@ def _inline_caption_parties(text: str) -> list[RawMention]:
             mention = _classify(text, begin, stop, 0.95, side)
             if mention is not None:
                 found.append(mention)
+    return found
+
+
+#: An old reporter's caption of two sides in capitals, each maybe with an office and "et
+#: al.": "REAGAN, United States Marshal, et al.\nv.\nAIKEN et al."
+_SIDE = r"[A-Z][A-Z'\u2019&.-]+(?:[ ][A-Z][A-Z'\u2019&.-]+){0,6}"
+_STACKED_CAPTION = re.compile(
+    rf"^[ \t]*(?P<first>{_SIDE})(?:,[^\n]*|[ ]+et[ ]al\.?)?[ \t]*\n"
+    r"[ \t]*(?:v\.|vs\.|V\.|VS\.)[ \t]*\n"
+    rf"[ \t]*(?P<second>{_SIDE})(?:,[^\n]*|[ ]+et[ ]al\.?)?[ \t]*$",
+    re.MULTILINE,
+)
+_IN_ERROR = re.compile(r"(?i)\bfor[ ]+(?:the[ ]+)?plaintiffs?[ ]+in[ ]+error\b")
+
+
+def _in_error_parties(text: str) -> list[RawMention]:
+    """A writ of error's caption: its first side is the plaintiff in error, its second the
+    defendant in error (read only when counsel appear "for plaintiff in error")."""
+    if _IN_ERROR.search(text) is None:
+        return []
+    match = _STACKED_CAPTION.search(text, 0, 2500)
+    if match is None:
+        return []
+    found = []
+    for group, role in (("first", "plaintiff in error"), ("second", "defendant in error")):
+        start, end = match.span(group)
+        mention = _classify(text, start, end, 0.9, role)
+        alone = " " not in text[start:end] and text[start:end].lower() not in NOT_NAME_WORDS
+        if mention is None and alone:
+            mention = _person(text, start, end, 0.85, role)  # a surname alone
+        if mention is not None:
+            found.append(mention)
     return found
 
 

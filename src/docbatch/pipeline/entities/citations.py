@@ -50,6 +50,8 @@ _OWN_PAREN = re.compile(
     _PIN + r"\s*[(\[](?P<court>[^()\[\]]*?)\s*"
     r"(?:(?P<month>[A-Z][a-z]{2,8}\.?)\s+\d{1,2},\s*)?(?P<year>1[6-9]\d\d|20\d\d)[)\]]"
 )
+#: A clerk's stamp after a citation ("2007 VT 95 [Filed 31-Aug-2007]"): no parenthetical.
+_STAMP = re.compile(r"(?i)(?:filed|decided|dated|entered|argued|submitted)\b")
 _PRE_YEAR = re.compile(r"\((?P<year>1[6-9]\d\d|20\d\d)\)\s*$")
 _PARALLEL_GAP = re.compile(_PIN + r",\s*$")
 _CASE_NAME = re.compile(
@@ -71,6 +73,8 @@ class ParentheticalInfo:
 
     court: str
     year: str
+    #: Where the parenthetical ends (after its closing bracket).
+    end: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,9 +93,9 @@ def own_parenthetical(text: str, end: int, limit: int) -> ParentheticalInfo | No
     never borrows its neighbour's year.
     """
     match = _OWN_PAREN.match(text, end, limit)
-    if match is None:
+    if match is None or _STAMP.match(match["court"]):
         return None
-    return ParentheticalInfo(court=match["court"].strip(" ,"), year=match["year"])
+    return ParentheticalInfo(court=match["court"].strip(" ,"), year=match["year"], end=match.end())
 
 
 def find_citations(text: str, *, use_hyperscan: bool = True) -> CitationScan:

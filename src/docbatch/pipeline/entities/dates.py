@@ -1,8 +1,9 @@
 """Calendar dates in the usual legal spellings, normalised to ISO 8601.
 
 Recognised: "March 14, 2023", "Mar. 14, 2023", "14 March 2023", "the 14th day of March,
-2023", "2023-03-14" and "03/14/2023" (US month-first order), and an ECF stamp's
-"Filed 04/16/21". A bare year is never a date,
+2023", "2023-03-14", "03/14/2023" (US month-first order), a two-digit year ("Filed
+04/16/21", "served on 12/30/08"), a clerk's "31-Aug-2007" and two days of one month
+("April 25 and 26, 1996"). A bare year is never a date,
 so citation years ("(2007)") and reporter numbers are left alone; the default extractor
 also drops dates inside a citation's own parenthetical (a decision date is citation
 metadata).
@@ -34,8 +35,11 @@ _DATE = re.compile(
             rf"{_YEAR.format(g='y2')}\b",
             r"(?<![\w/-])(?P<y3>1[6-9]\d\d|20\d\d)-(?P<m3>[01]\d)-(?P<d3>[0-3]\d)(?![\w/-])",
             r"(?<![\w/.-])(?P<m4>[01]?\d)/(?P<d4>[0-3]?\d)/(?P<y4>1[6-9]\d\d|20\d\d)(?![\w/])",
-            # an ECF stamp's two-digit year: "Filed 04/16/21"
-            r"(?<=Filed[ ])(?P<m5>[01]\d)/(?P<d5>[0-3]\d)/(?P<y5>\d\d)(?![\w/])",
+            # a two-digit year, as ECF stamps and docket entries write it: "Filed 04/16/21",
+            # "served on 12/30/08"
+            r"(?<![\w/.:-])(?P<m5>[01]?\d)/(?P<d5>[0-3]?\d)/(?P<y5>\d\d)(?![\w/.-])",
+            # a clerk's stamp with the month's abbreviation: "[Filed 31-Aug-2007]"
+            rf"(?<![\w/-])(?P<d6>[0-3]?\d)-{_MONTH.format(g='m6')}-{_YEAR.format(g='y6')}(?![\w-])",
         )
     ),
     re.IGNORECASE,
@@ -82,11 +86,44 @@ def find_dates(text: str) -> list[RawMention]:
                 end,
                 text[start:end],
                 value.isoformat(),
-                0.95 if (match["m1"] or match["m2"] or match["y3"]) else 0.8,
+                0.95 if (match["m1"] or match["m2"] or match["y3"] or match["m6"]) else 0.8,
                 {"year": str(value.year), "month": str(value.month), "day": str(value.day)},
             )
         )
-    return found + _compact_dates(text)
+    return found + _compact_dates(text) + _paired_days(text)
+
+
+#: Two days of one month: "April 25 and 26, 1996" (the first has no year of its own).
+_PAIRED_DAYS = re.compile(
+    rf"\b{_MONTH.format(g='m')}\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?=\s+(?:and|&)\s+[0-3]?\d"
+    rf"(?:st|nd|rd|th)?,?\s+{_YEAR.format(g='y')}\b)"
+)
+
+
+def _paired_days(text: str) -> list[RawMention]:
+    """Both days of "April 25 and 26, 1996", each a date of its own."""
+    found = []
+    for match in _PAIRED_DAYS.finditer(text):
+        month = parse_month(match["m"])
+        tail = re.match(r"\s+(?:and|&)\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})",
+                        text[match.end() :])  # fmt: skip
+        if month is None or tail is None:
+            continue
+        second_start = match.end() + tail.start("d")
+        for start, end, day in (
+            (match.start(), match.end(), match["d"]),
+            (second_start, match.end() + tail.end(), tail["d"]),
+        ):
+            try:
+                value = dt.date(int(tail["y"]), month, int(day))
+            except ValueError:
+                break
+            attributes = {"year": str(value.year), "month": str(value.month), "day": str(value.day)}
+            found.append(
+                RawMention(EntityType.DATE, start, end, text[start:end], value.isoformat(), 0.85,
+                           attributes)
+            )  # fmt: skip
+    return found
 
 
 def _compact_dates(text: str) -> list[RawMention]:
@@ -116,12 +153,14 @@ def _to_date(match: re.Match[str]) -> dt.date | None:
         ("m3", "d3", "y3"),
         ("m4", "d4", "y4"),
         ("m5", "d5", "y5"),
+        ("m6", "d6", "y6"),
     ):
         if match[year_group]:
             raw_month = match[month_group]
             month = int(raw_month) if raw_month.isdigit() else parse_month(raw_month)
             year = int(match[year_group])
-            year += 2000 if year < 100 else 0  # ECF began in the 2000s
+            if year < 100:  # "04/16/21" is 2021 and "3/14/95" 1995
+                year += 2000 if year < 70 else 1900
             try:
                 return dt.date(year, month or 0, int(match[day_group]))
             except ValueError:

@@ -69,14 +69,16 @@ class DefaultExtractor:
             m for m in scan.mentions
             if m.type is EntityType.CITATION and not _footnote_page(text, m)
         ]  # fmt: skip
+        case_numbers = find_case_numbers(text)
         parentheticals = _citation_parentheticals(text, citations)
+        parentheticals += _docket_parentheticals(text, case_numbers)
         dates = [m for m in find_dates(text) if not _overlaps(m, parentheticals)]
         found = [
             *citations,
             *laws,
             *eyecite_laws,
             *find_courts(text),
-            *find_case_numbers(text),
+            *case_numbers,
             *find_court_rules(text),
             *dates,
             *find_money(text),
@@ -107,9 +109,29 @@ def _citation_parentheticals(text: str, citations: list[RawMention]) -> list[tup
         if mention.attributes.get("form") != "full":
             continue
         limit = next((s for s in starts if s > mention.start), len(text))
-        if own_parenthetical(text, mention.end, limit) is not None:
-            close = text.find(")", mention.end, limit)
-            spans.append((mention.end, close + 1 if close >= 0 else limit))
+        parenthetical = own_parenthetical(text, mention.end, limit)
+        if parenthetical is not None:
+            # up to its own closing bracket: "2007 VT 95 [Filed 31-Aug-2007]" is a clerk's
+            # stamp in square brackets, and what follows it is no parenthetical
+            spans.append((mention.end, parenthetical.end))
+    return spans
+
+
+#: A case cited by its docket number has its court and date after it: "No. S-14054, slip
+#: op. (Alaska Oct. 29, 2010)".
+_DOCKET_PARENTHETICAL = re.compile(
+    r"(?:,\s*slip\s+op\.)?(?:,?\s*at\s+\d+)?,?\s*"
+    r"\((?!(?:Filed|Entered|Decided|Dated)\b)[A-Z][^()\n]{0,40}?(?:1[6-9]|20)\d\d\)"
+)
+
+
+def _docket_parentheticals(text: str, numbers: list[RawMention]) -> list[tuple[int, int]]:
+    """Spans of the "(court date)" after each case number cited by number."""
+    spans = []
+    for mention in numbers:
+        match = _DOCKET_PARENTHETICAL.match(text, mention.end)
+        if match is not None:
+            spans.append(match.span())
     return spans
 
 

@@ -51,8 +51,8 @@ from docbatch.pipeline.entities.shapes import (
 
 __all__ = ["find_parties"]
 _ROLE_WORD = (
-    r"(?P<role>Plaintiff|Defendant|Petitioner|Respondent|Appellant|Appellee|Intervenor"
-    r"|Debtor|Movant)s?"
+    r"(?P<role>[Pp]laintiff|[Dd]efendant|[Pp]etitioner|[Rr]espondent|[Aa]ppellant|[Aa]ppellee"
+    r"|[Ii]ntervenor|[Dd]ebtor|[Mm]ovant)s?"
 )
 _CUE_BEFORE = re.compile(rf"\b{_ROLE_WORD}[ ]+(?=[A-Z])")
 _TITLE = re.compile(
@@ -187,6 +187,12 @@ def _cued_parties(text: str) -> list[RawMention]:
             found.append(_org_mention(text, org.start(), org.end(), 0.95, role))
             continue
         person = _CUED_PERSON.match(text, cue.end())
+        if cue["role"].islower() and (
+            person is None or " " not in person[0] or re.match(r"\s+[A-Z]", text[person.end() :])
+        ):
+            # in prose ("defendant Norman Burnett, who") only a full name that ends there is
+            # a party; "appellants Ideal Electronic\nSecurity Co." runs on into a company
+            continue
         if person is not None and _plausible_person(person[0]):
             confidence = 0.9 if " " in person[0] else 0.7
             found.append(_person(text, person.start(), person.end(), confidence, role))

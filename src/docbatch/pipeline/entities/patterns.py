@@ -22,6 +22,7 @@ _NUMBER = (
     r"|\d{4}-[A-Z]{2}\d{4,6}|[A-Z]{2}\d{5,7}"  # Missouri: 1711-CC00064, ED108783
     r"|\d{2,4}[-\u2013]\d{1,7}(?:-\d{2,7})?(?:-[A-Z]{1,5})?"  # 21-1234, 2017-03-1235, 11\u2013345
     r"|\d{5,6}-(?:19|20)\d\d"  # a state file number: 80097-2017
+    r"|(?<=No\.[ ])[A-Z]-\d{4,6}"  # a state supreme court's docket: "No. S-14054"
     r"|[A-Z]{1,3}\s?\d{2}-\d{2,6}"  # CV 12-3456
 )
 _LABELLED_NUMBER = re.compile(
@@ -30,6 +31,8 @@ _LABELLED_NUMBER = re.compile(
     r"|(?:DC\s+)?Docket)\s+)?(?:Nos?\.|(?<=Case[ ])Number|(?<=Docket[ ])#)[ \t]*:?[ \t]*"
     rf"(?P<num>{_NUMBER}|\d{{3,}}(?=\s*[,.;)]?\s))"
 )
+#: An Attorney General's opinion cited by its series number: "OAG 92-73", "AGO 2015-059".
+_OPINION_SERIES = re.compile(r"(?<![\w.])(?P<series>OAG|AGO)[ ]+(?P<num>\d{2,4}-\d{1,4})(?![\w-])")
 #: An ECF header names the case: "Case: 14-1326 Document: 3", "Case 17-3510, Document 1-1".
 _ECF_CASE = re.compile(
     rf"(?<![\w.])(?:Appellate\s+)?Case:?[ ]+(?P<num>{_NUMBER})(?=,?[ ]+Doc(?:ument|\.)?\b)"
@@ -126,7 +129,8 @@ _BARE_SECTION = (
 )
 _STATUTE = re.compile(
     rf"(?:\b(?P<title>\d{{1,3}})\s+U\.\s?S\.\s?C\.(?:\s?A\.)?|(?<![\w.])(?P<code>{_STATE_CODE}))"
-    rf"\s*{_SECTION_MARK}\s*(?P<sec>{_SECTIONS})(?P<seq>\s+et\s+seq\.)?"
+    # "40 U.S.C. ss 270a-270f": "s" and "ss" for "§" and "§§", as old electronic texts wrote them
+    rf"\s*(?:{_SECTION_MARK}|(?P<ascii>ss?)(?=\s+\d))\s*(?P<sec>{_SECTIONS})(?P<seq>\s+et\s+seq\.)?"
     rf"|(?<![\w.])(?P<initials>{_INITIALS_CODE})\s*(?:{_SECTION_MARK.replace('mark', 'imark')}\s*"
     rf"(?P<isec>{_SECTIONS})|(?P<bare>{_BARE_SECTION}))"
 )
@@ -150,12 +154,58 @@ _STATE_ABBREVIATION = dict(STATES)
 #: A state opinion cites its own code by section alone once the code is plain: "in
 #: violation of § 565.253". Only a chapter.section number (a dot) is read this way; a bare
 #: "§ 1983" is too often a short form of a federal section named before.
+#: A docket report's cause of action, title and section of the U.S. Code after a colon:
+#: "Cause: 28:2201 Declaratory Judgment", "Cause: 42:1983 Civil Rights Act".
+_DOCKET_CAUSE = re.compile(
+    r"\bCause:[ \t]*(?P<cite>(?P<title>[1-5]?\d):(?P<sec>\d{1,5}[a-z]{0,2}))(?=[ \t(]|$)",
+    re.MULTILINE,
+)
+#: Another subsection of the same section written alone: "KRS 117.265(2), (3)".
+_MORE_SUBSECTION = re.compile(r",[ ]*(?:and[ ]+)?\((?P<sub>[a-zA-Z0-9]{1,4})\)(?=[\s.;,)]|$)")
+
+
+def _further_subsections(text: str, found: list[RawMention]) -> list[RawMention]:
+    """ "(3)" after "KRS 117.265(2)," is KRS 117.265(3): each subsection its own provision."""
+    more = []
+    for mention in found:
+        base = re.match(r"(?P<base>.*?)\([a-zA-Z0-9]{1,4}\)$", mention.normalized)
+        if base is None:
+            continue
+        position = mention.end
+        while (match := _MORE_SUBSECTION.match(text, position)) is not None:
+            start, end = match.start() + match[0].index("("), match.end()
+            normalized = f"{base['base']}({match['sub']})"
+            more.append(
+                RawMention(EntityType.STATUTE, start, end, text[start:end], normalized, 0.8,
+                           dict(mention.attributes))
+            )  # fmt: skip
+            position = end
+    return more
+
+
+#: A treatise before a bare section: "14 R. Powell, Powell on Real Property, § 34.12",
+#: "Restatement (Second) of Torts § 158".
+_TREATISE_BEFORE = re.compile(
+    r"(?:\b[A-Z][a-z]+[ ]on[ ](?:[A-Z][a-z]+[ ]?){1,4}|Restatement\b[^,;§]{0,40}),?[ \t\n]*$"
+)
 _BARE_STATE_SECTION = re.compile(
     r"(?<![\w.§])(?<!C\.F\.R\.[ ])(?<!CFR[ ])§[ \t]*"
     r"(?P<sec>\d{1,4}\.\d{1,4}(?:\([a-zA-Z0-9]{1,5}\))*)"
     r"(?![\w\-]|\.\w)"
     r"(?!,?\s+(?:RSMo|R\.\s?S\.\s?Mo\.))"
 )
+#: A state's rules by their initials, as Vermont and Maine cite them: "V.R.A.P. 40",
+#: "V.R.E. 804(b)(4)(C)", "V.R.C.P. 26(b)(4)", "M.R. Civ. P. 56(h)".
+_STATE_INITIAL_RULE = re.compile(
+    r"(?<![\w.])(?P<state>[VM])\.[ ]?R\.[ ]?"
+    r"(?P<set>A\.[ ]?P\.|C\.[ ]?P\.|Cr\.[ ]?P\.|E\.|Civ\.[ ]?P\.|Crim\.[ ]?P\.|App\.[ ]?P\.|Evid\.)"
+    r"[ \t\n]+(?P<num>\d+(?:\.\d+)?(?:\([a-zA-Z0-9]{1,4}\))*)"
+)
+_INITIAL_STATES = {"V": "Vt.", "M": "Me."}
+_INITIAL_SETS = {
+    "a.p.": "App. P.", "app.p.": "App. P.", "c.p.": "Civ. P.", "civ.p.": "Civ. P.",
+    "cr.p.": "Crim. P.", "crim.p.": "Crim. P.", "e.": "Evid.", "evid.": "Evid.",
+}  # fmt: skip
 #: A state court's rules cited as "Rule 24.035" (a number with a dot: no federal rule has
 #: one); the state is the document's own (see :func:`find_court_rules`).
 _STATE_RULE = re.compile(
@@ -195,10 +245,45 @@ def find_case_numbers(text: str) -> list[RawMention]:
             found.append(_mention(EntityType.CASE_NUMBER, text, match, match["num"], 0.85,
                                   {"label": "Case"}))  # fmt: skip
             taken.append(match.span())
+    for match in _OPINION_SERIES.finditer(text):
+        if not any(s < match.end() and match.start() < e for s, e in taken):
+            found.append(_mention(EntityType.CASE_NUMBER, text, match, match[0], 0.85,
+                                  {"label": match["series"]}))  # fmt: skip
+            taken.append(match.span())
     for match in _BARE_FEDERAL.finditer(text):
         if not any(s <= match.start() < e for s, e in taken):
             found.append(_mention(EntityType.CASE_NUMBER, text, match, match[0], 0.85))
     return found
+
+
+#: "Rule 12(b)(6)" alone: not a local, circuit or state court's rule ("Local Rule 7.1",
+#: "Circuit Rule 3"), nor a number with a dot (a state's rule).
+_BARE_RULE = re.compile(
+    r"(?<!Local[ ])(?<!Circuit[ ])(?<!Court[ ])(?<!Supreme[ ])(?<!Appellate[ ])"
+    r"(?<!Bankruptcy[ ])(?<!District[ ])(?<!Supplemental[ ])(?<!Admiralty[ ])(?<!Uniform[ ])"
+    r"(?<!Model[ ])(?<!State[ ])(?<![\w.])"
+    rf"Rules?[ ]+(?P<num>\d{{1,3}}{_SUBSECTIONS})(?![\w]|\.\d)"
+)
+
+
+def _bare_federal_rules(text: str, found: list[RawMention]) -> list[RawMention]:
+    """ "Rule 12(b)(6)" in a document that cites one federal rule set only, by its full
+    name or abbreviation elsewhere: a rule of that set."""
+    sets = {m.attributes["rule_set"] for m in found if m.normalized.startswith("Fed. R.")}
+    if len(sets) != 1:
+        return []
+    key = next(iter(sets))
+    taken = [(m.start, m.end) for m in found]
+    bare = []
+    for match in _BARE_RULE.finditer(text):
+        if any(match.start() < end and start < match.end() for start, end in taken):
+            continue
+        number = match["num"]
+        bare.append(
+            _mention(EntityType.COURT_RULE, text, match, f"Fed. R. {_RULE_SETS[key]} {number}",
+                     0.8, {"rule_set": key, "rule": number})
+        )  # fmt: skip
+    return bare
 
 
 def find_court_rules(text: str) -> list[RawMention]:
@@ -235,6 +320,13 @@ def find_court_rules(text: str) -> list[RawMention]:
         normalized = f"{circuit} Cir. {kind} {misc}{match['num']}"
         attributes = {"rule_set": f"{circuit} Cir.", "rule": match["num"]}
         found.append(_mention(EntityType.COURT_RULE, text, match, normalized, 0.9, attributes))
+    found += _bare_federal_rules(text, found)
+    for match in _STATE_INITIAL_RULE.finditer(text):
+        state = _INITIAL_STATES[match["state"]]
+        rule_set = _INITIAL_SETS[match["set"].replace(" ", "").lower()]
+        normalized = f"{state} R. {rule_set} {match['num']}"
+        attributes = {"rule_set": f"{state} R. {rule_set}", "rule": match["num"]}
+        found.append(_mention(EntityType.COURT_RULE, text, match, normalized, 0.85, attributes))
     state = _own_state(text)
     if state:
         for match in _STATE_RULE.finditer(text):
@@ -293,7 +385,10 @@ def find_statutes(text: str) -> list[RawMention]:
             group = "sec"
         confidence = 0.95 if match["title"] else 0.8
         spans = _listed_sections(match, group)
-        mark = _mark(match["imark"] if match["initials"] else match["mark"], match[group])
+        written = match["imark"] if match["initials"] else match["mark"]
+        if match["ascii"]:
+            written = "§" * len(match["ascii"])
+        mark = _mark(written, match[group])
         found += [_listed(EntityType.STATUTE, match, code, spans, index, mark, confidence,
                           {"code": code.rstrip(",")}) for index in range(len(spans))]  # fmt: skip
     taken = [(m.start, m.end) for m in found]
@@ -304,10 +399,20 @@ def find_statutes(text: str) -> list[RawMention]:
         normalized = f"{code} {_mark(match['mark'], match['sec'])} {_sections(match['sec'])}"
         found.append(_mention(EntityType.STATUTE, text, match, normalized, 0.8, {"code": code}))
     found += _sections_in_words(text, [(m.start, m.end) for m in found])
+    found += _further_subsections(text, found)
+    for match in _DOCKET_CAUSE.finditer(text):
+        start, end = match.span("cite")
+        found.append(
+            RawMention(EntityType.STATUTE, start, end, text[start:end],
+                       f"{match['title']} U.S.C. § {match['sec']}", 0.85,
+                       {"code": f"{match['title']} U.S.C."})
+        )  # fmt: skip
     taken = [(m.start, m.end) for m in found]
     for match in _BARE_STATE_SECTION.finditer(text):
         if any(match.start() < end and start < match.end() for start, end in taken):
             continue
+        if _TREATISE_BEFORE.search(text, max(0, match.start() - 80), match.start()):
+            continue  # "Powell on Real Property, § 34.12": a treatise's section
         normalized = f"§ {_sections(match['sec'])}"
         found.append(_mention(EntityType.STATUTE, text, match, normalized, 0.7, {"code": ""}))
     return found

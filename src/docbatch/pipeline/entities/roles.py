@@ -29,6 +29,7 @@ from docbatch.models import EntityType
 from docbatch.pipeline.entities.appearances import find_appearances
 from docbatch.pipeline.entities.base import RawMention
 from docbatch.pipeline.entities.blocks import counsel_block, counsel_names
+from docbatch.pipeline.entities.dockets import docket_parties
 from docbatch.pipeline.entities.names import NOT_NAME_WORDS, ORG_SUFFIXES, display_name
 
 __all__ = ["HEADING_CHARS", "mark_roles"]
@@ -54,7 +55,17 @@ _TITLES = (
     r"(?:JJ\.|(?:Senior[ ])?(?:Circuit[ ]|District[ ])?Judges|Justices|Board[ ]Members"
     r"|(?:(?:Appellate[ ])?Immigration|Administrative[ ]Law|Veterans[ ]Law)[ ]Judges)"
 )
-_SINGLE_JUDGE = re.compile(rf"(?<![\w.,])(?P<name>{_NAME}),[ ]{_ONE_TITLE}(?![\w])")
+#: "Dickson, Justice", also broken over a line ("ROBERTS,\nC. J.").
+_SINGLE_JUDGE = re.compile(
+    rf"(?<![\w.,])(?P<name>{_NAME}),(?:[ ]|[ \t]*\n[ \t]*){_ONE_TITLE}(?![\w])"
+)
+#: A justice who "took no part in the consideration or decision of the case".
+_NO_PART = re.compile(r"(?:,[ ]*)?(?:J\.,[ ]+)?took[ ]+no[ ]+part\b")
+#: A letter's salutation ("Dear Judge Armstead:"): the document is a letter, and the
+#: "Honorable" it is addressed to is no judge of it.
+_SALUTATION = re.compile(r"(?m)^[ \t]*Dear[ ][^\n]{2,60}:[ \t]*$")
+#: An opinion given on request ("Requested by: Hon. X"): a letter as well.
+_REQUESTED = re.compile(r"(?m)^[ \t]*Requested[ ]by:")
 _JUDGE_LIST = re.compile(
     rf"(?<![\w.])(?P<names>{_NAME}(?:,[ ]{_NAME})*,?[ ](?:and|AND)[ ]{_NAME}),[ \t]*\n?[ \t]*"
     rf"{_TITLES}(?![\w])"
@@ -66,11 +77,29 @@ _PANEL_NOTE = re.compile(
     r"(?P<names>[A-Z][a-z]+(?:,?\s+(?:and\s+)?[A-Z][a-z]+){1,4})\)"
 )
 _JUDGE_LABEL = re.compile(rf"\b(?:DC|District|Trial)[ ]Judge:[ ]*(?P<name>{_NAME})")
+#: A docket report's "Assigned to: Judge Gregory M. Sleet" and "Referred to: ...".
+#: An old report's author line: "Mr. Justice BREWER, after stating the facts as above,
+#: delivered the opinion of the court." (never a justice named in another sentence).
+_DELIVERED = re.compile(
+    r"\b(?:Mr\.|MR\.)[ ](?:Chief[ ]Justice|CHIEF[ ]JUSTICE|Justice|JUSTICE)[ ]"
+    r"(?P<name>[A-Z][A-Za-z'\u2019-]+)(?=[^.]{0,120}?\bdelivered[ ]the[ ]opinion)"
+)
+_ASSIGNED = re.compile(
+    rf"(?m)^[ \t]*(?:Assigned|Referred)[ ]to:[ \t]*(?:(?:Chief[ ])?(?:Senior[ ])?"
+    rf"(?:District[ ]|Magistrate[ ]|Bankruptcy[ ])?Judge[ ]|Hon\.[ ]|Honorable[ ])?"
+    rf"(?P<name>{_NAME})"
+)
 _JUDGE_TITLES = frozenset({"judge", "justice", "hon.", "honorable", "chief judge"})
 
 #: A client ends at the line's end or at a column gap ("ATTORNEY FOR APPELLANT<tab>...").
 _CLIENT = r"(?P<client>[^\n\t]{2,120}?)(?=\t|[ ]{2,}|[ ]*$)"
 _COUNSEL_CUE = re.compile(rf"(?i:\b(?:attorneys?|counsel))[ ]+(?i:for)[ ]+{_CLIENT}", re.MULTILINE)
+#: An appearance line of an agency's decision: "FOR RESPONDENT: Timothy R. Block, Esquire",
+#: "FOR THE DEPARTMENT OF HOMELAND SECURITY: Kyle T. Simpson", "ON BEHALF OF PETITIONER: X".
+_FOR_LABEL = re.compile(
+    r"(?m)^[ \t]*(?:FOR|ON[ ]BEHALF[ ]OF|For|On[ ]behalf[ ]of)[ ]+(?:THE[ ]+|the[ ]+)?"
+    r"(?P<client>[A-Z][A-Za-z ,.'\u2019&-]{2,80}?)[ \t]*:[ \t]*(?P<names>[^\n]{3,200})$"
+)
 _THROUGH = re.compile(
     r"\bthrough\s+(?:its|his|her|their)\s+(?:undersigned\s+)?(?:attorneys?|counsel),?\s+"
     r"(?P<list>[^;:()\n]{3,200}?)(?=,[ ]+(?:states|alleges|submits|files|moves|hereby)|[;:(]|$)",
@@ -89,6 +118,10 @@ _FILED_CUE = re.compile(
     r"(?:Date[ ]Filed|Filed|FILED|Dated|DATED|Date|DATE|Decided|DECIDED|Entered|ENTERED)"
     r"[ \t]*:?[ \t]*$"
 )
+_COLUMN_COURT = re.compile(
+    r"(?m)\S(?:[ ]{4,}|\t+)(?P<court>Supreme[ ]Court|Court[ ]of[ ]Appeals|Appellate[ ]Court)[ \t]*$"
+)
+_ENTRY_STAMP = re.compile(r"\((?:Entered|ENTERED)[ \t]*:?[ \t]*$")
 #: "Case: 20-16276, 08/05/2020, ID: 11778722" and "Case 17-3510, Document 1-1, 10/31/2017":
 #: the ECF header's date is the filing date.
 _ECF_DATE_BEFORE = re.compile(
@@ -105,6 +138,7 @@ def mark_roles(text: str, mentions: Sequence[RawMention]) -> list[RawMention]:
     party_types = (EntityType.PERSON, EntityType.ORGANIZATION)
     people = [m for m in mentions if m.type in party_types]
     others = [m for m in mentions if m.type not in party_types]
+    people = docket_parties(text, people)
     people = _judges(text, people)
     people = _appellants(text, people)
     people = _counsel(text, people)
@@ -131,6 +165,10 @@ def _judge_spans(text: str) -> Iterator[tuple[int, int]]:
             yield _trim(text, offset + name.start(), offset + name.end())
     for match in _JUDGE_LABEL.finditer(text):
         yield match.span("name")
+    for match in _ASSIGNED.finditer(text):
+        yield match.span("name")
+    for match in _DELIVERED.finditer(text):
+        yield match.span("name")
     for match in _PANEL_NOTE.finditer(text):
         offset = match.start("names")
         for name in re.finditer(r"[A-Z][a-z]+", match["names"]):
@@ -151,6 +189,9 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 def _judges(text: str, people: list[RawMention]) -> list[RawMention]:
     result = list(people)
     for start, end in _judge_spans(text):
+        # "KAGAN, J., took no part in the consideration or decision": a justice, not a judge
+        # of this case
+        no_part = bool(_NO_PART.match(text, end, end + 40) or _NO_PART.match(text, end + 1))
         name = text[start:end]
         words = [w.strip(",.").lower() for w in name.split()]
         if not words or any(w in NOT_NAME_WORDS or w in ORG_SUFFIXES for w in words):
@@ -159,15 +200,21 @@ def _judges(text: str, people: list[RawMention]) -> list[RawMention]:
         if not clash:
             result.append(
                 RawMention(EntityType.PERSON, start, end, name, display_name(name), 0.85,
-                           {"role": "judge"})
+                           {} if no_part else {"role": "judge"})
             )  # fmt: skip
+        if no_part:
+            continue
         for index in clash:
             if result[index].type is EntityType.PERSON and not result[index].attributes.get("role"):
                 result[index] = _with(result[index], role="judge")
+    letter = _SALUTATION.search(text) is not None or _REQUESTED.search(text) is not None
+    titles = _JUDGE_TITLES - {"hon.", "honorable"} if letter else _JUDGE_TITLES
+    greeted = [match.span() for match in _SALUTATION.finditer(text)]
     return [
         _with(m, role="judge")
         if m.type is EntityType.PERSON and not m.attributes.get("role")
-        and m.attributes.get("title", "").lower() in _JUDGE_TITLES
+        and m.attributes.get("title", "").lower() in titles
+        and not any(start <= m.start < end for start, end in greeted)
         else m
         for m in result
     ]  # fmt: skip
@@ -228,6 +275,11 @@ def _counsel(text: str, people: list[RawMention]) -> list[RawMention]:
             if _names_client(people[index], client) or people[index].attributes.get("role"):
                 continue  # a party or a judge in the block is nobody's counsel
             clients.setdefault(index, client)
+    for match in _FOR_LABEL.finditer(text):
+        start, end = match.span("names")
+        listed = [i for i, m in enumerate(people) if start <= m.start and m.end <= end]
+        if listed and not people[listed[0]].attributes.get("role"):
+            clients.setdefault(listed[0], " ".join(match["client"].split()))
     for match in _THROUGH.finditer(text):
         client_index = _party_before(people, match.start())
         if client_index is None:
@@ -249,7 +301,7 @@ def _appearances(text: str, people: list[RawMention]) -> list[RawMention]:
     for appearance in find_appearances(text):
         items = [*appearance.counsel, *appearance.amici]
         people = [m for m in people if not any(_inside(m, i) for i in items)]
-        client = appearance.client or (appearance.role or "").capitalize()
+        client = appearance.client or (appearance.role_text or appearance.role or "").capitalize()
         if appearance.client and appearance.role:
             people = _give_role(people, appearance.client, appearance.role)
         for item in items:
@@ -420,8 +472,11 @@ def _date_role(text: str, mention: RawMention) -> RawMention:
     line_end = text.find("\n", mention.end)
     line_end = len(text) if line_end < 0 else line_end
     before = text[line_start : mention.start]
-    alone = not before.strip() and not text[mention.end : line_end].strip()
+    # "January 26, 1891." on its own line, as old reports print a decision's date
+    alone = not before.strip() and text[mention.end : line_end].strip() in ("", ".")
     after = text[mention.end : line_end]
+    if _ENTRY_STAMP.search(before):
+        return mention  # "(Entered: 01/09/2009)": when one docket entry was entered
     if (
         _FILED_CUE.search(before)
         or (alone and mention.start < HEADING_CHARS)
@@ -447,6 +502,17 @@ def _heading_court(text: str, mentions: list[RawMention]) -> list[RawMention]:
         above = text[max(0, line_start - 60) : line_start].lower()
         # "Court: U.S. District Court ..." is a docket header's label of this court
         if re.fullmatch(r"(?i)(?:in[ ]the|court:)?", before) and "appeal from" not in above:
+            result = list(mentions)
+            result[index] = _with(mention, heading="true")
+            return result
+    # a two-column caption with "Supreme Court" alone in its right column: the supreme
+    # court the heading names in full ("Vermont Supreme Court" in its notice)
+    column = _COLUMN_COURT.search(text, 0, HEADING_CHARS)
+    cell = column["court"].lower() if column else None
+    for index in courts if cell else ():
+        mention = mentions[index]
+        named = " ".join(mention.text.split()).lower()
+        if mention.start < HEADING_CHARS and cell and named.endswith(cell):
             result = list(mentions)
             result[index] = _with(mention, heading="true")
             return result

@@ -24,18 +24,24 @@ from docbatch.pipeline.entities.names import (
 #: Private shapes shared by the party finders; nothing here is public API.
 __all__: list[str] = []
 
-_TW = r"(?:Mc|Mac|O['\u2019]|D['\u2019])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+#: A word of a name in title case; a surname may have a capital inside ("McDonald",
+#: "DeGraff", "LaRue", "DiNapoli").
+_TW = r"(?:Mc|Mac|O['\u2019]|D['\u2019]|De|Di|Da|Du|La|Le)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
 _CW = r"(?:MC|MAC|O['\u2019])?[A-Z]{2,}(?:-[A-Z]{2,})?"
 #: A surname may start with "St." or "Ste." ("Vanessa St. Pierre").
 _SURNAME = rf"(?:Ste?\.[ ])?{_TW}"
 _CAPS_SURNAME = rf"(?:STE?\.[ ])?{_CW}"
 _INIT = r"[A-Z]\."
+_PLACE_INITIALS = r"(?:U\.[ ]S\.|D\.[ ]C\.|N\.[ ]Y\.|[NS]\.[ ][EW]\.|L\.[ ]A\.|S\.[ ]F\.)"
 _GEN = r"(?:,?\s(?:Jr\.|Sr\.|JR\.|SR\.|II|III|IV)(?![\w]))?"
 _PERSON = (
     rf"(?:(?:{_INIT}[ ])?{_TW}(?:[ ](?:{_INIT}|{_TW})){{0,2}}[ ]{_SURNAME}{_GEN}"
     rf"|(?:{_INIT}[ ])?{_CW}(?:[ ](?:{_INIT}|{_CW})){{0,2}}[ ]{_CAPS_SURNAME}{_GEN}"
     # a surname in capitals after given names in title case: "Matter of Enrique ALDAY-DOMINGUEZ"
-    rf"|{_TW}(?:[ ](?:{_INIT}|{_TW})){{0,2}}[ ]{_CAPS_SURNAME}{_GEN})"
+    rf"|{_TW}(?:[ ](?:{_INIT}|{_TW})){{0,2}}[ ]{_CAPS_SURNAME}{_GEN}"
+    # initials only before the surname, as old reports name counsel: "H. D. McDonald" (not a
+    # reporter's or a place's initials: "S. W. Rep.", "D. C. Code")
+    rf"|(?!{_PLACE_INITIALS}){_INIT}[ ]{_INIT}(?:[ ]{_INIT})?[ ]{_SURNAME}{_GEN})"
 )
 #: A word may be hyphenated over a line break ("Interna-\ntional").
 _WORD = (

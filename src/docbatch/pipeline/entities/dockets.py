@@ -1,0 +1,234 @@
+"""The party table of a court's docket report: who the parties are and who represents them.
+
+A CM/ECF docket report lists each party under a heading line of its role, and the
+party's attorneys in a column headed "represented by"::
+
+    Plaintiff
+    Acme Insurance Company <tab>represented by<tab>Jane Q. Roe
+    Roe & Doe LLP
+    1 Main Street
+    Anchorage, AK 99503
+    LEAD ATTORNEY
+    ATTORNEY TO BE NOTICED
+    John Smith
+    (See above for address)
+    PRO HAC VICE
+    V.
+    Defendant
+    Zenith Corp.
+
+:func:`docket_parties` reads such a table into mentions: each party with its ``role``,
+each attorney (a person, named on the line after the previous attorney's designations)
+with ``counsel_for`` the party, and each attorney's firm (the lines between the name and
+the address) as an organisation, ``counsel_for`` the party when it is a law firm. The
+table is read only in a text that has a "represented by" column, so a complaint's caption
+("Plaintiff," under a name) is never taken for one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from docbatch.models import EntityType
+from docbatch.pipeline.entities.base import RawMention
+from docbatch.pipeline.entities.names import ORG_HEADS, ORG_SUFFIXES, display_name
+
+__all__ = ["docket_parties"]
+
+_ROLE_HEADING = re.compile(
+    r"(?P<role>Plaintiff|Defendant|Petitioner|Respondent|Appellant|Appellee|Intervenor"
+    r"|Intervenor[ ]Plaintiff|Intervenor[ ]Defendant|Movant|Debtor|Creditor|Claimant"
+    r"|Counter[ -]Claimant|Counter[ -]Defendant|Cross[ -]Claimant|Cross[ -]Defendant"
+    r"|Third[ -]Party[ ]Plaintiff|Third[ -]Party[ ]Defendant|Interested[ ]Party|Trustee)s?"
+)
+_REPRESENTED = re.compile(r"[^\S\n]*\brepresented[^\S\n]+by\b[^\S\n]*")
+#: The lines under an attorney's name that say how they appear, not who they are.
+_DESIGNATION = re.compile(
+    r"(?:LEAD[ ]ATTORNEY|ATTORNEY[ ]TO[ ]BE[ ]NOTICED|PRO[ ]HAC[ ]VICE|TERMINATED:.*"
+    r"|Designation:.*|Bar[ ]Status:.*|PRO[ ]SE|NOTICING[ ]ATTORNEY|Government[ ]Attorney"
+    r"|CJA[ ]Appointment|Retained|Public[ ]Defender[ ]or[ ]Community[ ]Defender[ ]Appointment)"
+)
+#: Where the firm's name ends: a street number, a box, a phone, an e-mail, a city line.
+_ADDRESS = re.compile(
+    r"(?:\d|P\.?[ ]?O\.?[ ]Box|Suite\b|Email:|Fax:|Phone:|\(\d{3}\)|\(See[ ]above"
+    r"|Tel(?:ephone)?:|UNDELIVERABLE|[A-Z][A-Za-z .]+,[ ]+[A-Z]{2}[ ]+\d{5})"
+)
+#: A line that ends the party table: the next side ("V."), the entries' header, a rule.
+_TABLE_END = re.compile(r"(?:[Vv]\.?|Date[ ]Filed\b.*|_{5,}.*|-{5,}.*)")
+_NAME_LINE = re.compile(r"[A-Z][\w.'\u2019-]*(?:[ ]+[\w.'\u2019&,-]+){0,8}")
+_FIRM_WORDS = frozenset({"law", "attorneys", "lawyers", "&"})
+#: Words of a public office where an attorney works, which is not their client's firm.
+_OFFICE_WORDS = frozenset(
+    {"office", "department", "division", "agency", "state", "county", "city", "united"}
+)
+
+
+@dataclass(frozen=True)
+class _Line:
+    start: int
+    end: int
+    text: str
+
+
+def docket_parties(text: str, people: Sequence[RawMention]) -> list[RawMention]:
+    """``people`` with the parties, attorneys and firms of a docket's party table: the
+    mentions inside the table are replaced by the table's own."""
+    if _REPRESENTED.search(text) is None:
+        return list(people)
+    lines = _lines(text)
+    found: list[RawMention] = []
+    covered: list[tuple[int, int]] = []
+    for index, line in enumerate(lines):
+        heading = _ROLE_HEADING.fullmatch(line.text)
+        if heading is None or index + 1 >= len(lines):
+            continue
+        role = heading["role"].lower().replace(" ", "-")
+        party, counsel = _party_rows(lines, index + 1)
+        if party is None:
+            continue
+        name = _strip_mention(text, party.start, party.end)
+        if name is None or not _NAME_LINE.fullmatch(text[name[0] : name[1]]):
+            continue
+        party_mention = _named(text, *name, role=role)
+        found.append(party_mention)
+        covered.append((party.start, party.end))
+        for row in counsel:
+            covered.append((row.start, row.end))
+            found.extend(_counsel_rows(text, row, party_mention.text))
+    if not found:
+        return list(people)
+    found += _named_again(text, found, covered)
+    kept = [m for m in people if not any(m.start < e and s < m.end for s, e in covered)]
+    return kept + found
+
+
+def _named_again(
+    text: str, found: list[RawMention], covered: list[tuple[int, int]]
+) -> list[RawMention]:
+    """The table's organisations where the docket entries name them again ("served on
+    Communications Equipment and Service, LLC on 12/30/08"): the whole name, which the
+    entries' own reading may cut ("Service, LLC"). Their spans join ``covered``."""
+    again = []
+    for party in found:
+        if party.type is not EntityType.ORGANIZATION or "role" not in party.attributes:
+            continue
+        last = party.text.split()[-1].lower()
+        # "Service, LLC." ends a sentence of the table; "Medicines Inc." keeps its period
+        name = party.text if last in ORG_SUFFIXES else party.text.rstrip(".")
+        for match in re.finditer(re.escape(name), text):
+            span = match.span()
+            if any(s < span[1] and span[0] < e for s, e in covered):
+                continue
+            covered.append(span)
+            again.append(_mention(EntityType.ORGANIZATION, text, *span))
+    return again
+
+
+def _lines(text: str) -> list[_Line]:
+    """Every line, stripped, with the offsets of its stripped text."""
+    lines = []
+    position = 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        start = position + (len(raw) - len(raw.lstrip()))
+        lines.append(_Line(start, start + len(stripped), stripped))
+        position += len(raw) + 1
+    return lines
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One attorney of the table: the lines from their name to their last designation."""
+
+    start: int
+    end: int
+    name: tuple[int, int]
+    firm: tuple[int, int] | None
+
+
+def _party_rows(lines: list[_Line], first: int) -> tuple[_Line | None, list[_Row]]:
+    """The party's line and its attorneys' rows, from the line after the role heading."""
+    line = lines[first]
+    if not line.text or _ROLE_HEADING.fullmatch(line.text) or _TABLE_END.fullmatch(line.text):
+        return None, []
+    split = _REPRESENTED.search(line.text)
+    if split is None:
+        return line, []
+    party = _Line(line.start, line.start + split.start(), line.text[: split.start()])
+    attorney = line.start + split.end()
+    rows: list[_Row] = []
+    names: list[tuple[int, int]] = [(attorney, line.end)]
+    body: list[_Line] = []
+    for below in lines[first + 1 :]:
+        ends = (
+            not below.text
+            or _ROLE_HEADING.fullmatch(below.text)
+            or _TABLE_END.fullmatch(below.text)
+        )
+        if ends:
+            break
+        if (
+            body
+            and _DESIGNATION.fullmatch(body[-1].text)
+            and not _DESIGNATION.fullmatch(below.text)
+        ):
+            rows.append(_row(names[-1], body))
+            names.append((below.start, below.end))
+            body = []
+            continue
+        body.append(below)
+    rows.append(_row(names[-1], body))
+    return party, rows
+
+
+def _row(name: tuple[int, int], body: list[_Line]) -> _Row:
+    firm_lines: list[_Line] = []
+    for line in body:
+        if _ADDRESS.match(line.text) or _DESIGNATION.fullmatch(line.text):
+            break
+        firm_lines.append(line)
+    firm = (firm_lines[0].start, firm_lines[-1].end) if firm_lines else None
+    end = body[-1].end if body else name[1]
+    return _Row(name[0], end, name, firm)
+
+
+def _counsel_rows(text: str, row: _Row, client: str) -> list[RawMention]:
+    """The attorney of a row (a person, counsel for ``client``) and their firm."""
+    found = []
+    name = _strip_mention(text, *row.name)
+    if name is not None and _NAME_LINE.fullmatch(text[name[0] : name[1]]):
+        found.append(_mention(EntityType.PERSON, text, *name, counsel_for=client))
+    if row.firm is not None:
+        firm = _strip_mention(text, *row.firm)
+        if firm is not None:
+            words = {w.strip(",.").lower() for w in text[firm[0] : firm[1]].split()}
+            if words & _OFFICE_WORDS:
+                found.append(_mention(EntityType.ORGANIZATION, text, *firm))
+            elif words & set(ORG_SUFFIXES) or words & _FIRM_WORDS:
+                found.append(_mention(EntityType.ORGANIZATION, text, *firm, counsel_for=client))
+            elif words & ORG_HEADS:
+                found.append(_mention(EntityType.ORGANIZATION, text, *firm))
+    return found
+
+
+def _strip_mention(text: str, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and text[start] in " \t\n,":
+        start += 1
+    while end > start and text[end - 1] in " \t\n,":
+        end -= 1
+    return (start, end) if end - start >= 3 else None
+
+
+def _named(text: str, start: int, end: int, *, role: str) -> RawMention:
+    """A party named on its line: an organisation when a word says so, else a person."""
+    words = {w.strip(",.").lower() for w in text[start:end].split()}
+    organisation = bool(words & set(ORG_SUFFIXES) or words & ORG_HEADS) or len(words) > 4
+    kind = EntityType.ORGANIZATION if organisation else EntityType.PERSON
+    return _mention(kind, text, start, end, role=role)
+
+
+def _mention(kind: EntityType, text: str, start: int, end: int, **attributes: str) -> RawMention:
+    raw = text[start:end]
+    return RawMention(kind, start, end, raw, display_name(" ".join(raw.split())), 0.9, attributes)
