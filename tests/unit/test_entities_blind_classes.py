@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.citations import find_citations
+from docbatch.pipeline.entities.judges import _judge_spans
 from docbatch.pipeline.entities.patterns import find_case_numbers
-from docbatch.pipeline.entities.roles import _judge_spans
 
 
 def test_a_printed_page_break_is_not_a_citation() -> None:

@@ -9,6 +9,7 @@ a ``kind`` to a factory, and ``"a+b"`` composes several kinds into one extractor
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
@@ -26,6 +27,7 @@ __all__ = [
     "create_extractor",
     "register_extractor",
     "windows",
+    "with_attributes",
 ]
 
 
@@ -132,3 +134,8 @@ def windows(text: str, size: int) -> Iterator[tuple[int, str]]:
                     break
         yield start, text[start:end]
         start = end
+
+
+def with_attributes(mention: RawMention, **attributes: str) -> RawMention:
+    """``mention`` with ``attributes`` added to (or replacing some of) its own."""
+    return dataclasses.replace(mention, attributes={**mention.attributes, **attributes})

@@ -21,75 +21,21 @@ attributes the relate stage turns into typed edges:
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.appearances import find_appearances
-from docbatch.pipeline.entities.base import RawMention
+from docbatch.pipeline.entities.base import RawMention, with_attributes
 from docbatch.pipeline.entities.blocks import counsel_block, counsel_names
 from docbatch.pipeline.entities.dockets import docket_parties
+from docbatch.pipeline.entities.judges import LIST_NAME, mark_judges
 from docbatch.pipeline.entities.names import NOT_NAME_WORDS, ORG_SUFFIXES, display_name
 
 __all__ = ["HEADING_CHARS", "mark_roles"]
 
 #: A document's heading (its court, caption and date) is within this many characters.
 HEADING_CHARS = 2500
-
-_WORD = (
-    r"(?:[A-Z]['\u2019](?=[A-Z]))?"  # "O'Connor", "O'CONNOR"
-    r"(?:[A-Z][a-z]+(?:[-'\u2019][A-Z][a-z]+)?|[A-Z]{2,}(?:[-'\u2019][A-Z]{2,})?)"
-)
-_NAME = (
-    rf"(?:(?:{_WORD}|[A-Z]\.)[ ]){{0,3}}(?:Ste?\.[ ])?{_WORD}"
-    r"(?:,?[ ](?:Jr\.|Sr\.|JR\.|SR\.|II|III|IV)(?![\w]))?"
-)
-_ONE_TITLE = (
-    r"(?:Chief[ ]Justice|Justice|Chief[ ]Judge|(?:Senior[ ])?(?:Circuit|District|Magistrate"
-    r"|Bankruptcy)[ ]Judge|Judge|C\.[ ]?J\.|P\.[ ]?J\.|J\.|{boards}[ ]Judge|Board[ ]Member)"
-).format(boards=r"(?:(?:Appellate[ ])?Immigration|Administrative[ ]Law|Veterans[ ]Law)")
-#: The titles after a panel list; an agency's board ("PAULEY, GUENDELSBERGER, and KENDALL
-#: CLARK, Board Members"; "WILSON and GORMAN, Appellate Immigration Judges") as a court's.
-_TITLES = (
-    r"(?:JJ\.|(?:Senior[ ])?(?:Circuit[ ]|District[ ])?Judges|Justices|Board[ ]Members"
-    r"|(?:(?:Appellate[ ])?Immigration|Administrative[ ]Law|Veterans[ ]Law)[ ]Judges)"
-)
-#: "Dickson, Justice", also broken over a line ("ROBERTS,\nC. J.").
-_SINGLE_JUDGE = re.compile(
-    rf"(?<![\w.,])(?P<name>{_NAME}),(?:[ ]|[ \t]*\n[ \t]*){_ONE_TITLE}(?![\w])"
-)
-#: A justice who "took no part in the consideration or decision of the case".
-_NO_PART = re.compile(r"(?:,[ ]*)?(?:J\.,[ ]+)?took[ ]+no[ ]+part\b")
-#: A letter's salutation ("Dear Judge Armstead:"): the document is a letter, and the
-#: "Honorable" it is addressed to is no judge of it.
-_SALUTATION = re.compile(r"(?m)^[ \t]*Dear[ ][^\n]{2,60}:[ \t]*$")
-#: An opinion given on request ("Requested by: Hon. X"): a letter as well.
-_REQUESTED = re.compile(r"(?m)^[ \t]*Requested[ ]by:")
-_JUDGE_LIST = re.compile(
-    rf"(?<![\w.])(?P<names>{_NAME}(?:,[ ]{_NAME})*,?[ ](?:and|AND)[ ]{_NAME}),[ \t]*\n?[ \t]*"
-    rf"{_TITLES}(?![\w])"
-)
-#: A letter's note of the panel that heard the case: "(Arg. & Sub. \u2013 Jan. 12, 2023—Smith
-#: Wollman and Loken)", surnames often without commas and broken over lines.
-_PANEL_NOTE = re.compile(
-    r"\((?:Arg(?:ued)?\.?|Sub(?:mitted)?\.?)[^()\n]{0,40}?(?:\n[^()\n]{0,40}?)?[\u2014\u2013]"
-    r"(?P<names>[A-Z][a-z]+(?:,?\s+(?:and\s+)?[A-Z][a-z]+){1,4})\)"
-)
-_JUDGE_LABEL = re.compile(rf"\b(?:DC|District|Trial)[ ]Judge:[ ]*(?P<name>{_NAME})")
-#: A docket report's "Assigned to: Judge Gregory M. Sleet" and "Referred to: ...".
-#: An old report's author line: "Mr. Justice BREWER, after stating the facts as above,
-#: delivered the opinion of the court." (never a justice named in another sentence).
-_DELIVERED = re.compile(
-    r"\b(?:Mr\.|MR\.)[ ](?:Chief[ ]Justice|CHIEF[ ]JUSTICE|Justice|JUSTICE)[ ]"
-    r"(?P<name>[A-Z][A-Za-z'\u2019-]+)(?=[^.]{0,120}?\bdelivered[ ]the[ ]opinion)"
-)
-_ASSIGNED = re.compile(
-    rf"(?m)^[ \t]*(?:Assigned|Referred)[ ]to:[ \t]*(?:(?:Chief[ ])?(?:Senior[ ])?"
-    rf"(?:District[ ]|Magistrate[ ]|Bankruptcy[ ])?Judge[ ]|Hon\.[ ]|Honorable[ ])?"
-    rf"(?P<name>{_NAME})"
-)
-_JUDGE_TITLES = frozenset({"judge", "justice", "hon.", "honorable", "chief judge"})
 
 #: A client ends at the line's end or at a column gap ("ATTORNEY FOR APPELLANT<tab>...").
 _CLIENT = r"(?P<client>[^\n\t]{2,120}?)(?=\t|[ ]{2,}|[ ]*$)"
@@ -105,7 +51,6 @@ _THROUGH = re.compile(
     r"(?P<list>[^;:()\n]{3,200}?)(?=,[ ]+(?:states|alleges|submits|files|moves|hereby)|[;:(]|$)",
     re.MULTILINE,
 )
-_LIST_NAME = re.compile(rf"(?<![\w.])(?P<name>{_NAME})(?![\w])")
 _ROLE_WORDS = re.compile(
     r"(?i)^(?:the[ ]+)?(?:plaintiff|defendant|petitioner|respondent|appellant|appellee"
     r"|intervenor|debtor|movant|amicus|cross-appellant|cross-appellee)s?(?:\(s\))?"
@@ -139,85 +84,11 @@ def mark_roles(text: str, mentions: Sequence[RawMention]) -> list[RawMention]:
     people = [m for m in mentions if m.type in party_types]
     others = [m for m in mentions if m.type not in party_types]
     people = docket_parties(text, people)
-    people = _judges(text, people)
+    people = mark_judges(text, people)
     people = _appellants(text, people)
     people = _counsel(text, people)
     others = [_date_role(text, m) if m.type is EntityType.DATE else m for m in others]
     return [*_heading_court(text, others), *people]
-
-
-def _with(mention: RawMention, **attributes: str) -> RawMention:
-    return dataclasses.replace(mention, attributes={**mention.attributes, **attributes})
-
-
-# --- judges -------------------------------------------------------------------------------
-
-
-def _judge_spans(text: str) -> Iterator[tuple[int, int]]:
-    """Spans of the names a judge cue names."""
-    for match in _SINGLE_JUDGE.finditer(text):
-        if text[max(0, match.start() - 1) : match.start()] == "(":
-            continue  # "(Roberts, C.J., concurring)": a judge of the case cited
-        yield _trim(text, *match.span("name"))
-    for match in _JUDGE_LIST.finditer(text):
-        offset = match.start("names")
-        for name in _LIST_NAME.finditer(match["names"]):
-            yield _trim(text, offset + name.start(), offset + name.end())
-    for match in _JUDGE_LABEL.finditer(text):
-        yield match.span("name")
-    for match in _ASSIGNED.finditer(text):
-        yield match.span("name")
-    for match in _DELIVERED.finditer(text):
-        yield match.span("name")
-    for match in _PANEL_NOTE.finditer(text):
-        offset = match.start("names")
-        for name in re.finditer(r"[A-Z][a-z]+", match["names"]):
-            yield offset + name.start(), offset + name.end()
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Drop a leading "Before", "The", "Honorable" from a judge's name."""
-    while True:
-        match = re.match(
-            r"(Before|BEFORE|The|THE|Honorable|HONORABLE|Hon\.|and|AND)[ :]+", text[start:end]
-        )
-        if match is None:
-            return start, end
-        start += match.end()
-
-
-def _judges(text: str, people: list[RawMention]) -> list[RawMention]:
-    result = list(people)
-    for start, end in _judge_spans(text):
-        # "KAGAN, J., took no part in the consideration or decision": a justice, not a judge
-        # of this case
-        no_part = bool(_NO_PART.match(text, end, end + 40) or _NO_PART.match(text, end + 1))
-        name = text[start:end]
-        words = [w.strip(",.").lower() for w in name.split()]
-        if not words or any(w in NOT_NAME_WORDS or w in ORG_SUFFIXES for w in words):
-            continue
-        clash = [i for i, m in enumerate(result) if m.start < end and start < m.end]
-        if not clash:
-            result.append(
-                RawMention(EntityType.PERSON, start, end, name, display_name(name), 0.85,
-                           {} if no_part else {"role": "judge"})
-            )  # fmt: skip
-        if no_part:
-            continue
-        for index in clash:
-            if result[index].type is EntityType.PERSON and not result[index].attributes.get("role"):
-                result[index] = _with(result[index], role="judge")
-    letter = _SALUTATION.search(text) is not None or _REQUESTED.search(text) is not None
-    titles = _JUDGE_TITLES - {"hon.", "honorable"} if letter else _JUDGE_TITLES
-    greeted = [match.span() for match in _SALUTATION.finditer(text)]
-    return [
-        _with(m, role="judge")
-        if m.type is EntityType.PERSON and not m.attributes.get("role")
-        and m.attributes.get("title", "").lower() in titles
-        and not any(start <= m.start < end for start, end in greeted)
-        else m
-        for m in result
-    ]  # fmt: skip
 
 
 #: "A notice of appeal filed by X", "the petition for review filed by X".
@@ -236,7 +107,7 @@ def _appellants(text: str, people: list[RawMention]) -> list[RawMention]:
         if index is None or people[index].attributes.get("role"):
             continue
         role = "petitioner" if "review" in cue["what"].lower() else "appellant"
-        people[index] = _with(people[index], role=role)
+        people[index] = with_attributes(people[index], role=role)
     return people
 
 
@@ -290,7 +161,10 @@ def _counsel(text: str, people: list[RawMention]) -> list[RawMention]:
         for index in found:
             clients.setdefault(index, client)
         added += _listed_attorneys(text, start, end, people, client)
-    result = [_with(m, counsel_for=clients[i]) if i in clients else m for i, m in enumerate(people)]
+    result = [
+        with_attributes(m, counsel_for=clients[i]) if i in clients else m
+        for i, m in enumerate(people)
+    ]
     return result + added
 
 
@@ -314,7 +188,7 @@ def _appearances(text: str, people: list[RawMention]) -> list[RawMention]:
             if client and item in appearance.counsel:
                 for index in overlapping:
                     if "counsel_for" not in people[index].attributes:
-                        people[index] = _with(people[index], counsel_for=client)
+                        people[index] = with_attributes(people[index], counsel_for=client)
     return people
 
 
@@ -350,7 +224,9 @@ def _give_role(people: list[RawMention], client: str, cue: str) -> list[RawMenti
         return people
     word = re.sub(r"(?i)^the[ ]+|\(s\)$", "", role[0]).lower().split("-")[0].rstrip("s")
     return [
-        _with(m, role=word) if _names_client(m, client) and not m.attributes.get("role") else m
+        with_attributes(m, role=word)
+        if _names_client(m, client) and not m.attributes.get("role")
+        else m
         for m in people
     ]
 
@@ -380,7 +256,7 @@ def _listed_attorneys(
     found = []
     cut = re.search(r"[ ]of[ ]", text[start:end])
     stop = start + cut.start() if cut else end
-    for match in _LIST_NAME.finditer(text, start, stop):
+    for match in LIST_NAME.finditer(text, start, stop):
         name = match["name"]
         words = [w.strip(",.").lower() for w in name.split()]
         if len(words) < 2 or any(w in NOT_NAME_WORDS or w in ORG_SUFFIXES for w in words):
@@ -483,7 +359,7 @@ def _date_role(text: str, mention: RawMention) -> RawMention:
         or _ECF_DATE_BEFORE.search(before)
         or (not before.strip() and _SIGNED_AFTER.match(after))
     ):
-        return _with(mention, filed="true")
+        return with_attributes(mention, filed="true")
     return mention
 
 
@@ -503,7 +379,7 @@ def _heading_court(text: str, mentions: list[RawMention]) -> list[RawMention]:
         # "Court: U.S. District Court ..." is a docket header's label of this court
         if re.fullmatch(r"(?i)(?:in[ ]the|court:)?", before) and "appeal from" not in above:
             result = list(mentions)
-            result[index] = _with(mention, heading="true")
+            result[index] = with_attributes(mention, heading="true")
             return result
     # a two-column caption with "Supreme Court" alone in its right column: the supreme
     # court the heading names in full ("Vermont Supreme Court" in its notice)
@@ -514,13 +390,13 @@ def _heading_court(text: str, mentions: list[RawMention]) -> list[RawMention]:
         named = " ".join(mention.text.split()).lower()
         if mention.start < HEADING_CHARS and cell and named.endswith(cell):
             result = list(mentions)
-            result[index] = _with(mention, heading="true")
+            result[index] = with_attributes(mention, heading="true")
             return result
     for index in courts:
         mention = mentions[index]
         line_start = text.rfind("\n", 0, mention.start) + 1
         if _ECF_STAMP.match(text, line_start):
             result = list(mentions)
-            result[index] = _with(mention, heading="true")
+            result[index] = with_attributes(mention, heading="true")
             return result
     return mentions

@@ -1,0 +1,145 @@
+"""The judges of a filing: who a judge cue names, and who only looks like a judge.
+
+:func:`mark_judges` gives a person the ``role`` ``"judge"`` for "Before Barksdale,
+Stewart, and Dennis, Circuit Judges", "Dickson, Justice.", "Shepard, C.J., and Sullivan
+and Boehm, JJ., concur.", "James M. Dowd, Judge", "DC Judge: Failla", "Assigned to: Judge
+X", "Mr. Justice X ... delivered the opinion" and a judge's title; judges named only by
+surname there become person mentions. A justice who "took no part" is no judge of the
+case, and a letter's "Honorable" addressee is none either.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from docbatch.models import EntityType
+from docbatch.pipeline.entities.base import RawMention, with_attributes
+from docbatch.pipeline.entities.names import NOT_NAME_WORDS, ORG_SUFFIXES, display_name
+
+__all__ = ["LIST_NAME", "mark_judges"]
+
+_WORD = (
+    r"(?:[A-Z]['\u2019](?=[A-Z]))?"  # "O'Connor", "O'CONNOR"
+    r"(?:[A-Z][a-z]+(?:[-'\u2019][A-Z][a-z]+)?|[A-Z]{2,}(?:[-'\u2019][A-Z]{2,})?)"
+)
+_NAME = (
+    rf"(?:(?:{_WORD}|[A-Z]\.)[ ]){{0,3}}(?:Ste?\.[ ])?{_WORD}"
+    r"(?:,?[ ](?:Jr\.|Sr\.|JR\.|SR\.|II|III|IV)(?![\w]))?"
+)
+_ONE_TITLE = (
+    r"(?:Chief[ ]Justice|Justice|Chief[ ]Judge|(?:Senior[ ])?(?:Circuit|District|Magistrate"
+    r"|Bankruptcy)[ ]Judge|Judge|C\.[ ]?J\.|P\.[ ]?J\.|J\.|{boards}[ ]Judge|Board[ ]Member)"
+).format(boards=r"(?:(?:Appellate[ ])?Immigration|Administrative[ ]Law|Veterans[ ]Law)")
+#: The titles after a panel list; an agency's board ("PAULEY, GUENDELSBERGER, and KENDALL
+#: CLARK, Board Members"; "WILSON and GORMAN, Appellate Immigration Judges") as a court's.
+_TITLES = (
+    r"(?:JJ\.|(?:Senior[ ])?(?:Circuit[ ]|District[ ])?Judges|Justices|Board[ ]Members"
+    r"|(?:(?:Appellate[ ])?Immigration|Administrative[ ]Law|Veterans[ ]Law)[ ]Judges)"
+)
+#: "Dickson, Justice", also broken over a line ("ROBERTS,\nC. J.").
+_SINGLE_JUDGE = re.compile(
+    rf"(?<![\w.,])(?P<name>{_NAME}),(?:[ ]|[ \t]*\n[ \t]*){_ONE_TITLE}(?![\w])"
+)
+#: A justice who "took no part in the consideration or decision of the case".
+_NO_PART = re.compile(r"(?:,[ ]*)?(?:J\.,[ ]+)?took[ ]+no[ ]+part\b")
+#: A letter's salutation ("Dear Judge Armstead:"): the document is a letter, and the
+#: "Honorable" it is addressed to is no judge of it.
+_SALUTATION = re.compile(r"(?m)^[ \t]*Dear[ ][^\n]{2,60}:[ \t]*$")
+#: An opinion given on request ("Requested by: Hon. X"): a letter as well.
+_REQUESTED = re.compile(r"(?m)^[ \t]*Requested[ ]by:")
+_JUDGE_LIST = re.compile(
+    rf"(?<![\w.])(?P<names>{_NAME}(?:,[ ]{_NAME})*,?[ ](?:and|AND)[ ]{_NAME}),[ \t]*\n?[ \t]*"
+    rf"{_TITLES}(?![\w])"
+)
+#: A letter's note of the panel that heard the case: "(Arg. & Sub. \u2013 Jan. 12, 2023—Smith
+#: Wollman and Loken)", surnames often without commas and broken over lines.
+_PANEL_NOTE = re.compile(
+    r"\((?:Arg(?:ued)?\.?|Sub(?:mitted)?\.?)[^()\n]{0,40}?(?:\n[^()\n]{0,40}?)?[\u2014\u2013]"
+    r"(?P<names>[A-Z][a-z]+(?:,?\s+(?:and\s+)?[A-Z][a-z]+){1,4})\)"
+)
+_JUDGE_LABEL = re.compile(rf"\b(?:DC|District|Trial)[ ]Judge:[ ]*(?P<name>{_NAME})")
+#: A docket report's "Assigned to: Judge Gregory M. Sleet" and "Referred to: ...".
+#: An old report's author line: "Mr. Justice BREWER, after stating the facts as above,
+#: delivered the opinion of the court." (never a justice named in another sentence).
+_DELIVERED = re.compile(
+    r"\b(?:Mr\.|MR\.)[ ](?:Chief[ ]Justice|CHIEF[ ]JUSTICE|Justice|JUSTICE)[ ]"
+    r"(?P<name>[A-Z][A-Za-z'\u2019-]+)(?=[^.]{0,120}?\bdelivered[ ]the[ ]opinion)"
+)
+_ASSIGNED = re.compile(
+    rf"(?m)^[ \t]*(?:Assigned|Referred)[ ]to:[ \t]*(?:(?:Chief[ ])?(?:Senior[ ])?"
+    rf"(?:District[ ]|Magistrate[ ]|Bankruptcy[ ])?Judge[ ]|Hon\.[ ]|Honorable[ ])?"
+    rf"(?P<name>{_NAME})"
+)
+_JUDGE_TITLES = frozenset({"judge", "justice", "hon.", "honorable", "chief judge"})
+#: A name in a list of names ("Barksdale, Stewart, and Dennis").
+LIST_NAME = re.compile(rf"(?<![\w.])(?P<name>{_NAME})(?![\w])")
+
+
+def _judge_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of the names a judge cue names."""
+    for match in _SINGLE_JUDGE.finditer(text):
+        if text[max(0, match.start() - 1) : match.start()] == "(":
+            continue  # "(Roberts, C.J., concurring)": a judge of the case cited
+        yield _trim(text, *match.span("name"))
+    for match in _JUDGE_LIST.finditer(text):
+        offset = match.start("names")
+        for name in LIST_NAME.finditer(match["names"]):
+            yield _trim(text, offset + name.start(), offset + name.end())
+    for match in _JUDGE_LABEL.finditer(text):
+        yield match.span("name")
+    for match in _ASSIGNED.finditer(text):
+        yield match.span("name")
+    for match in _DELIVERED.finditer(text):
+        yield match.span("name")
+    for match in _PANEL_NOTE.finditer(text):
+        offset = match.start("names")
+        for name in re.finditer(r"[A-Z][a-z]+", match["names"]):
+            yield offset + name.start(), offset + name.end()
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop a leading "Before", "The", "Honorable" from a judge's name."""
+    while True:
+        match = re.match(
+            r"(Before|BEFORE|The|THE|Honorable|HONORABLE|Hon\.|and|AND)[ :]+", text[start:end]
+        )
+        if match is None:
+            return start, end
+        start += match.end()
+
+
+def mark_judges(text: str, people: list[RawMention]) -> list[RawMention]:
+    """``people`` with the judges of the document marked (``role`` ``"judge"``), plus
+    person mentions for judges named only by surname in a judge cue."""
+    result = list(people)
+    for start, end in _judge_spans(text):
+        # "KAGAN, J., took no part in the consideration or decision": a justice, not a judge
+        # of this case
+        no_part = bool(_NO_PART.match(text, end, end + 40) or _NO_PART.match(text, end + 1))
+        name = text[start:end]
+        words = [w.strip(",.").lower() for w in name.split()]
+        if not words or any(w in NOT_NAME_WORDS or w in ORG_SUFFIXES for w in words):
+            continue
+        clash = [i for i, m in enumerate(result) if m.start < end and start < m.end]
+        if not clash:
+            result.append(
+                RawMention(EntityType.PERSON, start, end, name, display_name(name), 0.85,
+                           {} if no_part else {"role": "judge"})
+            )  # fmt: skip
+        if no_part:
+            continue
+        for index in clash:
+            if result[index].type is EntityType.PERSON and not result[index].attributes.get("role"):
+                result[index] = with_attributes(result[index], role="judge")
+    letter = _SALUTATION.search(text) is not None or _REQUESTED.search(text) is not None
+    titles = _JUDGE_TITLES - {"hon.", "honorable"} if letter else _JUDGE_TITLES
+    greeted = [match.span() for match in _SALUTATION.finditer(text)]
+    return [
+        with_attributes(m, role="judge")
+        if m.type is EntityType.PERSON and not m.attributes.get("role")
+        and m.attributes.get("title", "").lower() in titles
+        and not any(start <= m.start < end for start, end in greeted)
+        else m
+        for m in result
+    ]  # fmt: skip
