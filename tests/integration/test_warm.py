@@ -79,7 +79,7 @@ def test_warming_from_the_database_gives_full_cache_hits_on_resubmission(
         for stage in CACHED_STAGES:
             assert (stats[stage].hits, stats[stage].misses) == (DOCS, 0), stage
         assert second.completed == DOCS and second.finalized_count == 1
-        assert client.repo.document_chunks(client.repo.batch_documents(second.id)[0].id)
+        assert client.repo.results.chunks(client.repo.documents.of_batch(second.id)[0].id)
         assert Stage.RESOLVE not in stats
         raw.close()
         client.close()

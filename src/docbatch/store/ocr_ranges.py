@@ -104,7 +104,7 @@ class Writer(Protocol):
 class OcrRangeStore:
     """The ``ocr_ranges`` table, each method one transaction run by ``write``.
 
-    ``write`` runs a function in a write transaction (:meth:`Repository._write`, which
+    ``write`` runs a function in a write transaction (:meth:`Repository.write`, which
     maps a busy database to a transient error); ``clock`` is the repository's.
     """
 

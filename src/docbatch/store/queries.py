@@ -6,6 +6,7 @@ Redis can be rebuilt exactly from the database.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -14,17 +15,29 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from docbatch.models import Stage
-from docbatch.store.records import BatchState, DocumentRef, DocumentState, Priority
-from docbatch.store.results import CHUNKS, MENTIONS, PAGES, RELATIONSHIPS
-from docbatch.store.rows import BATCHES, DOCUMENTS, in_batch
+from docbatch.store.records import (
+    BatchCounts,
+    BatchState,
+    DocumentRef,
+    DocumentState,
+    EventKind,
+    EventRecord,
+    Priority,
+    StageDuration,
+)
+from docbatch.store.result_writes import CHUNKS, MENTIONS, PAGES, RELATIONSHIPS
+from docbatch.store.rows import BATCHES, DOCUMENTS, EVENTS, in_batch
 
 __all__ = [
     "ACTIVE_BATCH_STATES",
+    "batch_counts",
     "batch_totals",
     "document_ids",
     "document_states",
     "documents_ahead",
     "finished_by_priority",
+    "read_events",
+    "stage_durations",
     "stage_outcome_counts",
     "stage_outcomes",
     "unfinished_by_priority",
@@ -313,3 +326,94 @@ def documents_ahead(connection: Connection, batch_id: str) -> int:
         )
     ).scalar_one()
     return int(count)
+
+
+def batch_counts(connection: Connection, batch_id: str) -> BatchCounts:
+    """Document counts of a batch recomputed from the documents (GROUP BY state, stage).
+
+    A document that a later recovery batch re-opened still belongs to this batch and
+    reads pending here; it is also counted in ``recovering``, so a reader can tell it
+    from one this batch has yet to run.
+    """
+    reopened = sa.case(
+        (
+            sa.and_(
+                DOCUMENTS.c.recovery_batch_id.is_not(None),
+                DOCUMENTS.c.recovery_batch_id != batch_id,
+            ),
+            1,
+        ),
+        else_=0,
+    ).label("reopened")
+    rows = connection.execute(
+        sa.select(
+            DOCUMENTS.c.state,
+            DOCUMENTS.c.stage,
+            reopened,
+            sa.func.count(),
+            sa.func.coalesce(sa.func.sum(DOCUMENTS.c.page_count), 0),
+        )
+        .where(in_batch(batch_id))
+        .group_by(DOCUMENTS.c.state, DOCUMENTS.c.stage, reopened)
+    ).all()
+    states: Counter[DocumentState] = Counter()
+    stages: Counter[tuple[DocumentState, Stage]] = Counter()
+    pages = recovering = 0
+    for state_value, stage_value, by_recovery, count, page_sum in rows:
+        state = DocumentState(state_value)
+        states[state] += count
+        if state.terminal:
+            pages += int(page_sum)
+        else:
+            stages[(state, Stage(stage_value))] += count
+            recovering += count if by_recovery else 0
+    return BatchCounts(states=dict(states), stages=dict(stages), pages=pages, recovering=recovering)
+
+
+def stage_durations(connection: Connection, batch_id: str) -> dict[Stage, StageDuration]:
+    """Count, total, mean and max duration of each stage over the batch, from events."""
+    duration = EVENTS.c.duration_ms
+    rows = connection.execute(
+        sa.select(
+            EVENTS.c.stage,
+            sa.func.count(),
+            sa.func.coalesce(sa.func.sum(duration), 0),
+            sa.func.coalesce(sa.func.max(duration), 0),
+        )
+        .where(
+            EVENTS.c.batch_id == batch_id,
+            EVENTS.c.kind == EventKind.STAGE_COMPLETED.value,
+            duration.is_not(None),
+        )
+        .group_by(EVENTS.c.stage)
+    ).all()
+    return {
+        Stage(stage): StageDuration(int(n), int(total), int(total) / n, int(longest))
+        for stage, n, total, longest in rows
+    }
+
+
+def read_events(
+    connection: Connection, batch_id: str, since_id: int, limit: int
+) -> list[EventRecord]:
+    """Events of a batch with ids above ``since_id``, oldest first."""
+    rows = connection.execute(
+        sa.select(EVENTS)
+        .where(EVENTS.c.batch_id == batch_id, EVENTS.c.id > since_id)
+        .order_by(EVENTS.c.id)
+        .limit(limit)
+    )
+    return [
+        EventRecord(
+            id=r.id,
+            at=r.at,
+            kind=EventKind(r.kind),
+            batch_id=r.batch_id,
+            document_id=r.document_id,
+            stage=None if r.stage is None else Stage(r.stage),
+            attempt=r.attempt,
+            duration_ms=r.duration_ms,
+            detail=dict(r.detail or {}),
+        )
+        for r in rows
+    ]
