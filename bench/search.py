@@ -41,8 +41,8 @@ from bench.synth.prose import generate_prose
 from docbatch.client import Docbatch
 from docbatch.runner import run_inline
 from docbatch.search_query import parse_query
+from docbatch.store.schema import Base
 from docbatch.store.search import SearchFilters, SearchIndex
-from docbatch.store.tables import Base
 
 __all__ = ["QUERIES", "add_arguments", "run", "summarize"]
 

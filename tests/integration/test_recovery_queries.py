@@ -18,7 +18,7 @@ from docbatch.client import Docbatch
 from docbatch.models import Stage
 from docbatch.recovery import recover
 from docbatch.store.records import NewDocument, Priority
-from docbatch.store.tables import Base
+from docbatch.store.schema import Base
 from tests.integration.test_store_support import (
     claim_stage,
     complete_stage,

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from docbatch.store import Database, Repository, create_engine_for, migrate
 from docbatch.store.db import include_in_comparison
-from docbatch.store.tables import Base
+from docbatch.store.schema import Base
 
 
 def _head() -> str:

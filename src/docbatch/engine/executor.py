@@ -110,7 +110,7 @@ class StageExecutor:
         self.known_entities = KnownEntityIndex(repo.results)
         # Where parsers run: in a capped sandbox child for workers, else in this process.
         self.extractor: Extractor = extractor or InProcessExtractor()
-        # Error recovery (docbatch.retry, docbatch.quarantine); 0 turns quarantine off.
+        # Failure handling (docbatch.retry, docbatch.quarantine); 0 turns quarantine off.
         self.retry_policy = retry_policy or RetryPolicy()
         self.quarantine_threshold = quarantine_threshold
         self.versions = options.versions()

@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection
 
 from docbatch.store.records import DocumentState
 from docbatch.store.rows import DOCUMENTS
-from docbatch.store.tables import OcrRangeRow
+from docbatch.store.schema import OcrRangeRow
 
 __all__ = [
     "OCR_RANGES",

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 from docbatch.errors import ErrorCategory
 from docbatch.models import Stage
-from docbatch.store.tables import QuarantineRow
+from docbatch.store.schema import QuarantineRow
 from docbatch.store.transactions import Transactor
 
 __all__ = [

@@ -28,7 +28,7 @@ from docbatch.store.quarantine import QuarantineStore
 from docbatch.store.recovery import RecoveryStore
 from docbatch.store.results import ResultStore
 from docbatch.store.retries import RetryStore
-from docbatch.store.tables import utcnow
+from docbatch.store.schema import utcnow
 from docbatch.store.transactions import read_transaction, write_transaction
 from docbatch.store.warming import WarmingStore
 

@@ -34,7 +34,7 @@ from docbatch.store.rows import (
     insert_ignoring_duplicates,
     json_text,
 )
-from docbatch.store.tables import (
+from docbatch.store.schema import (
     ChunkRow,
     EntityAliasRow,
     EntityRow,
