@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 from docbatch.errors import ErrorCategory, ManifestError, NotFoundError
 from docbatch.models import Stage
-from docbatch.store import queries, recovery
+from docbatch.store import batch_queries, recovery
 from docbatch.store.ids import resolve_id
 from docbatch.store.lifecycle import ACTIVE_STATES
 from docbatch.store.records import (
@@ -401,7 +401,7 @@ class BatchStore:
         if project is not None:
             statement = statement.where(PROJECTS.c.name == project)
         if active_only:
-            statement = statement.where(BATCHES.c.state.in_(queries.ACTIVE_BATCH_STATES))
+            statement = statement.where(BATCHES.c.state.in_(batch_queries.ACTIVE_BATCH_STATES))
         with self._tx.read() as connection:
             return [batch_record(r) for r in connection.execute(statement.limit(limit))]
 
@@ -410,7 +410,7 @@ class BatchStore:
 
         Their submitter died between committing and enqueueing; the reconciler sends them.
         """
-        statement = batch_select().where(queries.unenqueued_condition(older_than))
+        statement = batch_select().where(batch_queries.unenqueued_condition(older_than))
         with self._tx.read() as connection:
             rows = connection.execute(statement.order_by(BATCHES.c.created_at))
             return [batch_record(r) for r in rows]
@@ -428,29 +428,29 @@ class BatchStore:
     def counts(self, batch_id: str) -> BatchCounts:
         """Document counts recomputed from the documents, to rebuild progress."""
         with self._tx.read() as connection:
-            return queries.batch_counts(connection, batch_id)
+            return batch_queries.batch_counts(connection, batch_id)
 
     def document_states(self, batch_id: str) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
         """``({document: state}, {document: {stage: outcome}})`` for progress rebuilds."""
         with self._tx.read() as connection:
-            return queries.document_states(connection, batch_id)
+            return batch_queries.document_states(connection, batch_id)
 
     def stage_outcome_counts(self, batch_id: str) -> dict[str, dict[str, int]]:
         """``{stage: {outcome: documents}}`` (done, failed, cancelled) over the batch."""
         with self._tx.read() as connection:
-            return queries.stage_outcome_counts(connection, batch_id)
+            return batch_queries.stage_outcome_counts(connection, batch_id)
 
     def totals(self, batch_id: str) -> dict[str, int]:
         """Stored pages, chunks, mentions, relationships and distinct entities."""
         with self._tx.read() as connection:
-            return queries.batch_totals(connection, batch_id)
+            return batch_queries.batch_totals(connection, batch_id)
 
     def stage_durations(self, batch_id: str) -> dict[Stage, StageDuration]:
         """Per-stage timings of a batch, from the event log."""
         with self._tx.read() as connection:
-            return queries.stage_durations(connection, batch_id)
+            return batch_queries.stage_durations(connection, batch_id)
 
     def events(self, batch_id: str, since_id: int = 0, limit: int = 1000) -> list[EventRecord]:
         """Events of a batch after ``since_id``, oldest first."""
         with self._tx.read() as connection:
-            return queries.read_events(connection, batch_id, since_id, limit)
+            return batch_queries.read_events(connection, batch_id, since_id, limit)

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 
 from docbatch.errors import ErrorCategory, NotFoundError
 from docbatch.models import Stage
-from docbatch.store import leases, lifecycle, queries
+from docbatch.store import document_queries, leases, lifecycle
 from docbatch.store.ids import resolve_id
 from docbatch.store.records import (
     ClaimOutcome,
@@ -296,7 +296,7 @@ class DocumentStore:
     def pending_ids(self, batch_id: str) -> list[str]:
         """Ids of the batch's pending documents (what to enqueue)."""
         with self._tx.read() as connection:
-            return queries.document_ids(connection, batch_id, [DocumentState.PENDING])
+            return document_queries.document_ids(connection, batch_id, [DocumentState.PENDING])
 
     def pending(
         self,
@@ -312,36 +312,36 @@ class DocumentStore:
         :func:`docbatch.worker.dispatch.send_fanout`); ``limit`` to the first ones.
         """
         with self._tx.read() as connection:
-            return queries.unfinished_documents(
+            return document_queries.unfinished_documents(
                 connection, batch_id, [DocumentState.PENDING], id_range=id_range, limit=limit
             )
 
     def id_slices(self, batch_id: str, size: int) -> list[tuple[str | None, str]]:
         """The batch's document ids cut into ranges ``(after, upto]`` of ``size`` each."""
         with self._tx.read() as connection:
-            return queries.id_slices(connection, batch_id, size)
+            return document_queries.id_slices(connection, batch_id, size)
 
     def unfinished(self, batch_id: str) -> list[DocumentRef]:
         """The batch's pending and processing documents, with stage and priority."""
         with self._tx.read() as connection:
-            return queries.unfinished_documents(connection, batch_id)
+            return document_queries.unfinished_documents(connection, batch_id)
 
     # -- priorities (see docbatch.worker.fairness) --------------------------------------
 
     def finished_by_priority(self, since: datetime) -> dict[Priority, int]:
         """Documents completed or failed since ``since``, per priority of their batch."""
         with self._tx.read() as connection:
-            return queries.finished_by_priority(connection, since)
+            return document_queries.finished_by_priority(connection, since)
 
     def unfinished_by_priority(self, priority: Priority, limit: int) -> list[DocumentRef]:
         """The oldest unfinished documents of active batches of ``priority``."""
         with self._tx.read() as connection:
-            return queries.unfinished_by_priority(connection, priority, limit)
+            return document_queries.unfinished_by_priority(connection, priority, limit)
 
     def documents_ahead(self, batch_id: str) -> int:
         """Unfinished documents of batches the brokers serve before this one."""
         with self._tx.read() as connection:
-            return queries.documents_ahead(connection, batch_id)
+            return document_queries.documents_ahead(connection, batch_id)
 
 
 def _locked(connection: Connection, document_id: str) -> DocumentRecord:
