@@ -59,7 +59,7 @@ from docbatch.ingest import read_document
 from docbatch.models import Stage
 from docbatch.runner import run_inline
 from docbatch.store.records import ExtractResult
-from docbatch.store.results import write_stages
+from docbatch.store.result_writes import write_stages
 
 __all__ = ["CELERY_VARIANTS", "add_arguments", "measure", "run", "summarize"]
 
@@ -190,8 +190,8 @@ def _pure_store(root: Path, corpus: CorpusManifest) -> float:
     try:
         options = client.settings.pipeline_options()
         batch = client.create(sources_of(corpus))
-        documents = [client.repo.get_document(ref.document_id)
-                     for ref in client.repo.unfinished_documents(batch.id)]  # fmt: skip
+        documents = [client.repo.documents.get(ref.document_id)
+                     for ref in client.repo.documents.unfinished(batch.id)]  # fmt: skip
         known: dict[str, Any] = {}
         engine = client.repo.database.engine
         started = time.perf_counter()
@@ -217,9 +217,13 @@ def _inline(root: Path, corpus: CorpusManifest) -> dict[str, Any]:
     try:
         repo = client.repo
         spent: dict[str, float] = defaultdict(float)
-        for method in ("claim_many", "complete_many", "get_document", "project_entities",
-                       "entity_alias_counts", "quarantined_sha256s"):  # fmt: skip
-            setattr(repo, method, _timed(getattr(repo, method), method, spent))
+        for store, method in (("documents", "claim"), ("documents", "complete"),
+                              ("documents", "get"), ("results", "project_entities"),
+                              ("results", "entity_alias_counts"),
+                              ("quarantine", "active_sha256s")):  # fmt: skip
+            target = getattr(repo, store)
+            name = f"{store}.{method}"
+            setattr(target, method, _timed(getattr(target, method), name, spent))
         started = time.perf_counter()
         summary = run_inline(client, sources_of(corpus))
         seconds = time.perf_counter() - started
@@ -260,7 +264,7 @@ def _findings(rows: dict[str, dict[str, Any]]) -> list[str]:
     found.append(
         f"state machine, events and parser sandbox: inline takes {inline - stored:+.2f} s over "
         f"pure+store; {db:.2f} s of inline is inside repository calls, "
-        f"{repo.get('complete_many', 0.0):.2f} s of it committing stage results"
+        f"{repo.get('documents.complete', 0.0):.2f} s of it committing stage results"
     )
     if "celery" in seconds:
         found.append(f"celery end to end vs inline: {seconds['celery'] - inline:+.2f} s")

@@ -77,7 +77,7 @@ def measure(folder: Path, workers: int, timeout: float) -> dict[str, Any]:
         client.enqueue(batch.id)
         wait_terminal(client, batch.id, timeout)
         seconds = time.perf_counter() - started
-        documents = client.repo.batch_documents(batch.id, limit=len(files) + 1)
+        documents = client.repo.documents.of_batch(batch.id, limit=len(files) + 1)
         rows = [_document_row(client.repo, doc) for doc in documents]
     row = _figures(rows, seconds)
     expected = folder / "EXPECTED.json"
@@ -122,7 +122,7 @@ def _failure(row: dict[str, Any], facts: dict[str, Any]) -> dict[str, Any]:
 
 
 def _document_row(repo: Any, doc: Any) -> dict[str, Any]:
-    pages = repo.document_pages(doc.id) if doc.state.value == "completed" else []
+    pages = repo.results.pages(doc.id) if doc.state.value == "completed" else []
     return {
         "name": Path(doc.path).name,
         "state": doc.state.value,

@@ -41,8 +41,8 @@ from bench.synth.prose import generate_prose
 from docbatch.client import Docbatch
 from docbatch.runner import run_inline
 from docbatch.search_query import parse_query
+from docbatch.store.schema import Base
 from docbatch.store.search import SearchFilters, SearchIndex
-from docbatch.store.tables import Base
 
 __all__ = ["QUERIES", "add_arguments", "run", "summarize"]
 
@@ -188,7 +188,7 @@ def _latencies(state: Path, args: argparse.Namespace, dialect: str | None) -> di
 def _fill(client: Docbatch, pages: int, seed: int) -> str:
     """``pages`` pages of prose in documents of 10 pages, written as the engine writes."""
     repo = client.repo
-    project = repo.ensure_project("bench-search")
+    project = repo.batches.ensure_project("bench-search")
     batch_id = str(uuid.uuid4())
     tables = Base.metadata.tables
     now = sa.func.now() if client.database.dialect != "sqlite" else sa.func.current_timestamp()

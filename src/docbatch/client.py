@@ -157,9 +157,9 @@ class Docbatch:
         fallback = Priority.HIGH if parent_batch_id else self.settings.default_priority
         level = Priority(priority or sources.priority or fallback)
         docs = [_new_document(source) for source in sources.documents]
-        project_id = self.repo.ensure_project(project or sources.project or "default")
+        project_id = self.repo.batches.ensure_project(project or sources.project or "default")
         options = {"pipeline": _options_summary(self.settings)}
-        batch: BatchRecord = self.repo.create_batch(
+        batch: BatchRecord = self.repo.batches.create(
             project_id,
             docs,
             priority=level.value,
@@ -181,18 +181,18 @@ class Docbatch:
         """
         from docbatch.worker.dispatch import send_documents, send_fanout
 
-        batch = self.repo.get_batch(batch_id)
+        batch = self.repo.batches.get(batch_id)
         if self.progress is not None:
             self.progress.init(batch)
         size = self.settings.fanout_size
         if 0 < size < batch.total:
-            slices = self.repo.id_slices(batch_id, size)
+            slices = self.repo.documents.id_slices(batch_id, size)
             send_fanout(self.app, batch_id, slices, batch.priority)
             sent = batch.total
         else:
-            pending = self.repo.pending_documents(batch_id)
+            pending = self.repo.documents.pending(batch_id)
             sent = send_documents(self.app, pending, per_task=self.settings.docs_per_task)
-        self.repo.mark_enqueued(batch_id)
+        self.repo.batches.mark_enqueued(batch_id)
         return sent
 
     def submit(self, sources: Sources | Sequence[str | Path], **kwargs: Any) -> BatchRecord:
@@ -202,7 +202,7 @@ class Docbatch:
         self.app  # noqa: B018 - a missing broker is reported before anything is committed
         batch = self.create(sources, **kwargs)
         self.enqueue(batch.id)
-        return self.repo.get_batch(batch.id)
+        return self.repo.batches.get(batch.id)
 
     def resume(self, batch_id: str) -> int:
         """Re-send every non-terminal document of a batch at its current step.
@@ -215,11 +215,11 @@ class Docbatch:
         from docbatch.worker.dispatch import send_step
 
         batch_id = self.get_batch(batch_id).id
-        refs = self.repo.unfinished_documents(batch_id)
+        refs = self.repo.documents.unfinished(batch_id)
         for ref in refs:
-            self.repo.release(ref.document_id, ref.stage, owner=None, reason="resumed")
+            self.repo.documents.release(ref.document_id, ref.stage, owner=None, reason="resumed")
             send_step(self.app, ref.step, [ref.document_id], ref.priority)
-        self.repo.mark_enqueued(batch_id)
+        self.repo.batches.mark_enqueued(batch_id)
         return len(refs)
 
     def recover(
@@ -278,7 +278,7 @@ class Docbatch:
         """The batch whose id is ``batch_id`` or starts with it (the 8 characters the
         monitor shows will do); :class:`NotFoundError` naming the id when there is none,
         :class:`~docbatch.errors.AmbiguousIdError` when several match."""
-        batch: BatchRecord | None = self.repo.find_batch(self.repo.resolve_batch_id(batch_id))
+        batch: BatchRecord | None = self.repo.batches.find(self.repo.batches.resolve_id(batch_id))
         if batch is None:  # deleted between the two reads
             raise NotFoundError(f"no batch with id {batch_id!r}")
         return batch
@@ -286,7 +286,7 @@ class Docbatch:
     def get_document(self, document_id: str) -> DocumentRecord:
         """The document whose id is ``document_id`` or starts with it
         (a :class:`~docbatch.store.records.DocumentRecord`)."""
-        return self.repo.get_document(self.repo.resolve_document_id(document_id))
+        return self.repo.documents.get(self.repo.documents.resolve_id(document_id))
 
     def cancel(self, batch_id: str) -> BatchRecord:
         """Cancel every document not yet terminal; running steps finish but commit nothing.
@@ -296,10 +296,10 @@ class Docbatch:
         :func:`docbatch.store.batches.cancel_batch`).
         """
         batch_id = self.get_batch(batch_id).id
-        self.repo.cancel_batch(batch_id)
+        self.repo.batches.cancel(batch_id)
         batch = self.get_batch(batch_id)
         if self.progress is not None:
-            for related in self.repo.related_batches(batch_id):
+            for related in self.repo.batches.related(batch_id):
                 self.progress.rebuild(related, self.repo)
         return batch
 

@@ -115,5 +115,5 @@ def read_member(repo: Repository, document: DocumentRecord, max_bytes: int) -> t
         raise DocumentTooLargeError(
             f"member is {document.size_bytes} bytes, more than the limit of {max_bytes}"
         )
-    data: bytes = repo.load_blob(document.sha256)
+    data: bytes = repo.results.blob(document.sha256)
     return data, document.sha256

@@ -45,8 +45,8 @@ _CSV_COLUMNS = {
 
 def _batches(repo: Repository, batch_id: str | None, project: str | None) -> list[BatchRecord]:
     if batch_id is not None:
-        return [repo.get_batch(batch_id)]
-    batches = repo.list_batches(limit=1_000_000, project=project)
+        return [repo.batches.get(batch_id)]
+    batches = repo.batches.newest(limit=1_000_000, project=project)
     return sorted(batches, key=lambda b: (b.created_at, b.id))
 
 
@@ -54,7 +54,7 @@ def _documents(repo: Repository, batches: list[BatchRecord]) -> Iterator[Documen
     for batch in batches:
         offset = 0
         while True:
-            page = repo.batch_documents(batch.id, limit=_PAGE, offset=offset)
+            page = repo.documents.of_batch(batch.id, limit=_PAGE, offset=offset)
             yield from page
             if len(page) < _PAGE:
                 break
@@ -72,7 +72,7 @@ def document_record(repo: Repository, doc: DocumentRecord) -> dict[str, Any]:
             "reason": None if doc.error_reason is None else public_reason(doc.error_reason),
         }
     mentions = []
-    for mention, entity_id in repo.document_mentions(doc.id):
+    for mention, entity_id in repo.results.mentions(doc.id):
         item = to_dict(mention)
         item["entity_id"] = entity_id
         mentions.append(item)
@@ -91,8 +91,8 @@ def document_record(repo: Repository, doc: DocumentRecord) -> dict[str, Any]:
         "error": error,
         "metadata": dict(doc.metadata),
         "warnings": list(doc.warnings),
-        "pages": to_dict(repo.document_pages(doc.id)),
-        "chunks": to_dict(repo.document_chunks(doc.id)),
+        "pages": to_dict(repo.results.pages(doc.id)),
+        "chunks": to_dict(repo.results.chunks(doc.id)),
         "mentions": mentions,
     }
 
@@ -122,8 +122,8 @@ def _flat_document(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _entities(repo: Repository, project: str | None) -> Iterator[dict[str, Any]]:
-    project_id = repo.ensure_project(project or "default")
-    for entity in repo.project_entities(project_id, list(EntityType)):
+    project_id = repo.batches.ensure_project(project or "default")
+    for entity in repo.results.project_entities(project_id, list(EntityType)):
         item = to_dict(entity)
         item["aliases"] = list(entity.aliases)
         yield item
@@ -141,7 +141,7 @@ def _relationships(repo: Repository, batches: list[BatchRecord]) -> Iterator[dic
     index = SearchIndex(repo.database)
     merged: dict[tuple[str, str, str, str], dict[str, Any]] = {}
     for doc in _documents(repo, batches):
-        relationships = repo.document_relationships(doc.id)
+        relationships = repo.results.relationships(doc.id)
         if not relationships:
             continue
         names = index.names(
@@ -272,9 +272,9 @@ class _Evidence:
 
     def __init__(self, repo: Repository, doc: DocumentRecord) -> None:
         self.doc = doc
-        self.chunks = {chunk.index: chunk for chunk in repo.document_chunks(doc.id)}
+        self.chunks = {chunk.index: chunk for chunk in repo.results.chunks(doc.id)}
         self.mentions: dict[tuple[str, int], Mention] = {}
-        for mention, entity_id in repo.document_mentions(doc.id):
+        for mention, entity_id in repo.results.mentions(doc.id):
             if entity_id is not None:
                 self.mentions.setdefault((entity_id, mention.chunk_index), mention)
 

@@ -33,7 +33,7 @@ from docbatch.models import CanonicalEntity, Mention
 from docbatch.pipeline.resolve import DEFAULT_THRESHOLDS
 
 if TYPE_CHECKING:
-    from docbatch.store.repository import Repository
+    from docbatch.store.results import ResultStore
 
 __all__ = ["KnownEntityIndex"]
 
@@ -55,11 +55,11 @@ class KnownEntityIndex:
 
     def __init__(
         self,
-        repo: Repository,
+        results: ResultStore,
         clock: Callable[[], datetime] = _utcnow,
         refresh_seconds: float = REFRESH_SECONDS,
     ) -> None:
-        self.repo = repo
+        self.results = results
         self.clock = clock
         self.refresh_seconds = refresh_seconds
         self._fuzzy: dict[int, dict[str, CanonicalEntity]] = {}
@@ -98,16 +98,16 @@ class KnownEntityIndex:
         if pool is not None and since is not None:
             if (now - since).total_seconds() < self.refresh_seconds:
                 return pool
-            counts = self.repo.entity_alias_counts(project_id, list(FUZZY_TYPES), since - SKEW)
+            counts = self.results.entity_alias_counts(project_id, list(FUZZY_TYPES), since - SKEW)
             changed = [
                 entity_id
                 for entity_id, count in counts.items()
                 if entity_id not in pool or len(pool[entity_id].aliases) != count
             ]
-            new = self.repo.project_entities(project_id, list(FUZZY_TYPES), ids=changed)
+            new = self.results.project_entities(project_id, list(FUZZY_TYPES), ids=changed)
         else:
             pool = self._fuzzy.setdefault(project_id, {})
-            new = self.repo.project_entities(project_id, list(FUZZY_TYPES))
+            new = self.results.project_entities(project_id, list(FUZZY_TYPES))
         for entity in new:
             pool[entity.id] = entity
         self._watermark[project_id] = now

@@ -78,7 +78,7 @@ class ClusterCollector(Collector):
 
     def _database(self) -> list[Metric]:
         assert self.repo is not None
-        totals = self.repo.cluster_totals()
+        totals = self.repo.monitoring.cluster_totals()
         documents = CounterMetricFamily(
             "docbatch_documents", "Documents that reached a terminal state", labels=["state"]
         )

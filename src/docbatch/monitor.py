@@ -210,8 +210,8 @@ def collect_snapshot(
 
     notes: list[str] = []
     repo, settings = client.repo, client.settings
-    active = repo.list_batches(limit=20, active_only=True)
-    shown = active + [b for b in repo.list_batches(limit=recent) if b.state.terminal]
+    active = repo.batches.newest(limit=20, active_only=True)
+    shown = active + [b for b in repo.batches.newest(limit=recent) if b.state.terminal]
     batches = [batch_summary(b, client.progress) for b in shown]
     throughput: list[int] = []
     queues: dict[tuple[str, str], int] = {}
@@ -226,7 +226,9 @@ def collect_snapshot(
     if inspect_timeout is not None and (settings.broker_url or settings.redis_url):
         with _noted(notes, "workers"):
             workers = _workers(client.app, inspect_timeout)
-    errors = repo.recent_failures(limit=5, batch_ids=[b.id for b in shown]) if shown else []
+    errors = (
+        repo.monitoring.recent_failures(limit=5, batch_ids=[b.id for b in shown]) if shown else []
+    )
     return MonitorSnapshot(time.time(), batches, throughput, queues, workers, errors, notes)
 
 

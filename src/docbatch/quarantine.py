@@ -6,7 +6,7 @@ batches fail it at once with the category ``quarantined`` and a reason naming th
 earlier failure, instead of running it again (a document that kills its worker would
 otherwise cost a crash per attempt in every batch). Only failures that say something
 about the bytes count (data, permanent, timeout, worker_lost); see
-:mod:`docbatch.store.quarantine_store`.
+:mod:`docbatch.store.quarantine`.
 
 ``docbatch quarantine list`` shows the entries; ``docbatch quarantine release SHA256``
 lets the bytes run again (their counts restart at zero).
@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from docbatch.errors import QuarantinedError
-from docbatch.store.quarantine_store import QuarantineEntry
+from docbatch.store.quarantine import QuarantineEntry
 
 if TYPE_CHECKING:
     from docbatch.engine.step import DocumentStep
@@ -39,9 +39,9 @@ class QuarantineGate:
         if work.document.attempts > 1 and not work.document.sha256:
             # An earlier run of this step ended without an answer (a killed worker): keep
             # the bytes' identity so a worker_lost failure counts toward quarantine.
-            self.repo.record_sha256(work.document.id, work.sha256)
+            self.repo.warming.record_sha256(work.document.id, work.sha256)
         if self.threshold > 0 and self._may_be_quarantined(work):
-            entries = self.repo.quarantine_entries(work.sha256, self.threshold)
+            entries = self.repo.quarantine.active(work.sha256, self.threshold)
             if entries:
                 raise QuarantinedError(quarantine_reason(entries[0]))
 
@@ -50,7 +50,7 @@ class QuarantineGate:
         document's: one query per group instead of one per document."""
         group = work.group
         if not group.quarantine_read:
-            group.quarantined = self.repo.quarantined_sha256s(self.threshold)
+            group.quarantined = self.repo.quarantine.active_sha256s(self.threshold)
             group.quarantine_read = True
         return group.quarantined is None or work.sha256 in group.quarantined
 
@@ -68,9 +68,9 @@ def list_quarantined(
     repo: Repository, threshold: int, *, include_all: bool = False
 ) -> list[QuarantineEntry]:
     """Entries quarantining documents now (every failure record with ``include_all``)."""
-    return repo.list_quarantine(threshold, include_all=include_all)
+    return repo.quarantine.entries(threshold, include_all=include_all)
 
 
 def release(repo: Repository, sha256: str) -> int:
     """Let ``sha256`` run again; returns how many entries were released (0: none held)."""
-    return repo.release_quarantine(sha256.strip().lower())
+    return repo.quarantine.release(sha256.strip().lower())

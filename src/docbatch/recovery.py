@@ -8,7 +8,7 @@ each document from the stage it failed at, so stages it had finished are not com
 again: their rows stay in the database and the next stage reads them from there (or from
 the stage cache).
 
-Counting (see :mod:`docbatch.store.reopen`): documents are re-opened in place and count
+Counting (see :mod:`docbatch.store.recovery`): documents are re-opened in place and count
 toward the recovery batch, which finalises once; the original batch, finalised once
 already, is corrected as its documents complete (failed - 1, completed + 1) and reads
 ``completed`` once every failure is recovered, without being finalised again.
@@ -97,7 +97,7 @@ def plan_recovery(
         level = Priority(priority)
     except ValueError as exc:
         raise ConfigError(f"recover: {exc}") from None
-    documents = client.repo.failed_documents(
+    documents = client.repo.recovery.failed_documents(
         batch_id, None if chosen is None else [c.value for c in chosen]
     )
     if not documents:
@@ -143,13 +143,13 @@ def recover(
             "from_stage": None if plan.from_stage is None else plan.from_stage.value,
         },
     }
-    client.repo.create_recovery_batch(
+    client.repo.recovery.create_batch(
         recovery_id, batch_id, plan.documents, from_stage=plan.from_stage,
         priority=plan.priority, options=options,
     )  # fmt: skip
     if enqueue:
         send_recovery(client, recovery_id)
-    return client.repo.get_batch(recovery_id)
+    return client.repo.batches.get(recovery_id)
 
 
 def _require_broker(settings: Settings, batch_id: str) -> None:
@@ -167,12 +167,12 @@ def send_recovery(client: Docbatch, recovery_id: str) -> int:
     """Send each unfinished document of a recovery batch at its own stage; idempotent."""
     from docbatch.worker.dispatch import send_documents
 
-    batch = client.repo.get_batch(recovery_id)
+    batch = client.repo.batches.get(recovery_id)
     if client.progress is not None:
         client.progress.init(batch)
-    refs = client.repo.unfinished_documents(recovery_id)
+    refs = client.repo.documents.unfinished(recovery_id)
     sent = send_documents(client.app, refs, per_task=client.settings.docs_per_task)
-    client.repo.mark_enqueued(recovery_id)
+    client.repo.batches.mark_enqueued(recovery_id)
     return sent
 
 
@@ -182,7 +182,7 @@ def analyze(client: Docbatch, batch_id: str, examples: int = 3) -> dict[str, Any
     Each group says whether :func:`recover` retries it by default (``retryable``).
     """
     batch = client.get_batch(batch_id)
-    groups = client.repo.failure_examples(batch_id, examples)
+    groups = client.repo.recovery.failure_examples(batch_id, examples)
     retryable = {c.value for c in RETRYABLE_CATEGORIES}
     for group in groups:
         group["retryable"] = group["category"] in retryable

@@ -167,8 +167,8 @@ def build_report(
     slowest: int = 10,
 ) -> BatchReport:
     """The report of ``batch_id`` read from ``repo``; ``cache_counts`` from Redis if known."""
-    batch = repo.get_batch(batch_id)
-    events = repo.terminal_events(batch_id)
+    batch = repo.batches.get(batch_id)
+    events = repo.monitoring.terminal_events(batch_id)
     start = batch.started_at or batch.created_at
     end = batch.finished_at or (events[-1].at if events else start)
     elapsed = (end - start).total_seconds() if events else None
@@ -185,11 +185,11 @@ def build_report(
         elapsed_s=round(elapsed, 3) if elapsed is not None else None,
         docs_per_s=rate(batch.completed + batch.failed),
         pages_per_s=rate(batch.pages),
-        stages=stage_stats(repo.stage_duration_values(batch_id)),
+        stages=stage_stats(repo.monitoring.stage_duration_values(batch_id)),
         cache=_cache_summary(cache_counts),
-        ocr=_ocr_summary(repo.ocr_totals(batch_id)),
-        failures=[asdict(group) for group in repo.failure_groups(batch_id)],
-        slowest=[asdict(doc) for doc in repo.slowest_documents(batch_id, slowest)],
+        ocr=_ocr_summary(repo.monitoring.ocr_totals(batch_id)),
+        failures=[asdict(group) for group in repo.monitoring.failure_groups(batch_id)],
+        slowest=[asdict(doc) for doc in repo.monitoring.slowest_documents(batch_id, slowest)],
         throughput=series,
         interval_s=interval,
     )

@@ -138,7 +138,7 @@ class RedisProgressSink:
         if self.repo is None:
             return 0
         try:
-            return self.repo.get_document(document_id).ocr_pages or 0
+            return self.repo.documents.get(document_id).ocr_pages or 0
         except Exception as exc:  # metrics must never fail a document
             log.warning("metrics: OCR pages of %s unknown: %s", document_id, exc)
             return 0
@@ -182,22 +182,22 @@ class RedisProgressSink:
             return results
         for batch_id in sorted(damaged):
             try:
-                self.rebuild(repo.get_batch(batch_id), repo)
+                self.rebuild(repo.batches.get(batch_id), repo)
             except TransientError as exc:
                 log.warning("progress rebuild for batch %s failed: %s", batch_id, exc)
         return results
 
     def rebuild(self, batch: BatchRecord, repo: Repository) -> BatchProgress:
         """Recreate the batch's hash from the database."""
-        counts = repo.batch_counts(batch.id)
-        doc_states, doc_stages = repo.document_states(batch.id)
+        counts = repo.batches.counts(batch.id)
+        doc_states, doc_stages = repo.batches.document_states(batch.id)
         return self.tracker.rebuild(
             batch.id,
             total=batch.total,
             priority=batch.priority.value,
             created_at=batch.created_at,
             state_counts={state.value: n for state, n in counts.states.items()},
-            stage_counts=repo.stage_outcome_counts(batch.id),
+            stage_counts=repo.batches.stage_outcome_counts(batch.id),
             doc_states=doc_states,
             doc_stages=doc_stages,
             pages=counts.pages,
@@ -327,7 +327,7 @@ def batch_status(
     batch: BatchRecord, repo: Repository, progress: RedisProgressSink | None
 ) -> BatchStatus:
     """The status of ``batch``; works without Redis (rate then comes from timestamps)."""
-    counts = repo.batch_counts(batch.id)
+    counts = repo.batches.counts(batch.id)
     states = {state.value: n for state, n in counts.states.items()}
     live = progress.get(batch.id) if progress is not None else None
     ocr = _ranged_ocr(batch, repo, states)
@@ -341,7 +341,7 @@ def batch_status(
         pending=states.get("pending", 0),
         processing=states.get("processing", 0),
         stages=stages,
-        documents_ahead=0 if batch.state.terminal else repo.documents_ahead(batch.id),
+        documents_ahead=0 if batch.state.terminal else repo.documents.documents_ahead(batch.id),
         wait_seconds=_wait_seconds(batch),
         recovering=counts.recovering,
         ocr_scans=ocr.documents,

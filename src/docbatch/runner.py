@@ -78,7 +78,7 @@ class RunSummary:
 def summarize(client: Docbatch, batch_id: str, elapsed: float) -> RunSummary:
     """Read the summary of a batch from the database."""
     batch: BatchRecord = client.get_batch(batch_id)
-    totals = client.repo.batch_totals(batch_id)
+    totals = client.repo.batches.totals(batch_id)
     return RunSummary(
         batch_id=batch.id,
         status=batch.state.value,
@@ -125,7 +125,7 @@ def run_inline(
         fuse_stages=True,
     )
     try:
-        refs = client.repo.unfinished_documents(batch.id)
+        refs = client.repo.documents.unfinished(batch.id)
         for start in range(0, len(refs), client.settings.docs_per_task):
             for document_id, status in _run_group(
                 executor, refs[start : start + client.settings.docs_per_task]
@@ -136,7 +136,7 @@ def run_inline(
         close = getattr(executor.extractor, "close", None)
         if close is not None:
             close()  # stop the parser sandboxes' children
-    client.repo.mark_enqueued(batch.id)
+    client.repo.batches.mark_enqueued(batch.id)
     return summarize(client, batch.id, time.monotonic() - started)
 
 
@@ -233,7 +233,7 @@ class FirstGroup(threading.Thread):
         self.batch = batch
         self.document_ids = [
             ref.document_id
-            for ref in client.repo.pending_documents(batch.id, limit=client.settings.docs_per_task)
+            for ref in client.repo.documents.pending(batch.id, limit=client.settings.docs_per_task)
             if ref.step == Stage.EXTRACT.value
         ]
         self.error: BaseException | None = None

@@ -73,7 +73,7 @@ def batch_sha256s(repo: Repository, batch_id: str) -> list[str]:
     found: list[str] = []
     offset = 0
     while True:
-        docs = repo.batch_documents(batch_id, limit=1000, offset=offset)
+        docs = repo.documents.of_batch(batch_id, limit=1000, offset=offset)
         if not docs:
             break
         for doc in docs:
@@ -102,7 +102,7 @@ def warm(
     ``{stage: options version}`` of the cached stages.
     """
     wanted = sorted(set(sha256s))
-    sources = _pick_sources(repo.completed_by_sha256(wanted), versions)
+    sources = _pick_sources(repo.warming.completed_by_sha256(wanted), versions)
     entries = 0
     picked = sorted(sources.items())
     for start in range(0, len(picked), _SLICE):
@@ -146,11 +146,11 @@ def _items(
 ) -> list[CacheItem]:
     values: dict[Stage, Any] = {}
     if Stage.EXTRACT in stages:
-        values[Stage.EXTRACT] = repo.load_extracted(document_id)
+        values[Stage.EXTRACT] = repo.results.load_extracted(document_id)
     if Stage.CHUNK in stages:
-        values[Stage.CHUNK] = repo.load_chunks(document_id)
+        values[Stage.CHUNK] = repo.results.load_chunks(document_id)
     if Stage.ENTITIES in stages:
-        values[Stage.ENTITIES] = repo.load_mentions(document_id)
+        values[Stage.ENTITIES] = repo.results.load_mentions(document_id)
     return [
         CacheItem(stage, sha256, versions[stage], pack_stage(stage, value), json_ready=True)
         for stage, value in values.items()

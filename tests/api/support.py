@@ -53,7 +53,7 @@ def process_inline(client: Docbatch, batch_id: str, limit: int | None = None) ->
         cache=StageCache(client.redis, settings.key_prefix, settings.cache_ttl_seconds),
         progress=client.progress,
     )
-    for ref in client.repo.unfinished_documents(batch_id)[:limit]:
+    for ref in client.repo.documents.unfinished(batch_id)[:limit]:
         stage = ref.stage
         while True:
             outcome = executor.run(ref.document_id, stage, allow_ocr=True)

@@ -156,7 +156,7 @@ def test_without_a_broker_nothing_is_stored_or_created(client: Docbatch) -> None
         assert "no broker configured" in response.json()["detail"]
         assert "docbatch run" in response.json()["detail"]
         assert not (client.settings.state_dir / "uploads").exists()
-        assert client.repo.list_batches(limit=10) == []
+        assert client.repo.batches.newest(limit=10) == []
     finally:
         client.close()
 

@@ -70,7 +70,7 @@ def _upload(api: TestClient) -> tuple[str, Path]:
     response = api.post("/api/batches", files=[("files", ("memo.txt", MEMO, "text/plain"))])
     assert response.status_code == 201
     batch_id = response.json()["id"]
-    [doc] = api.app.state.client.repo.batch_documents(batch_id)  # type: ignore[attr-defined]
+    [doc] = api.app.state.client.repo.documents.of_batch(batch_id)  # type: ignore[attr-defined]
     return batch_id, Path(doc.path)
 
 
@@ -85,7 +85,7 @@ def test_uploaded_files_are_deleted_once_their_document_is_terminal(client: Docb
 
     assert not saved.exists()
     assert list(uploads.iterdir()) == []  # the folder and its marker are gone too
-    [doc] = client.repo.batch_documents(batch_id)
+    [doc] = client.repo.documents.of_batch(batch_id)
     assert doc.state.value == "completed"
 
 

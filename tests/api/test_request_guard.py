@@ -54,7 +54,7 @@ def test_a_text_plain_post_is_refused(client: Docbatch, docs_root: Path) -> None
     )
 
     assert response.status_code == 403
-    assert client.repo.list_batches(limit=5) == []
+    assert client.repo.batches.newest(limit=5) == []
 
 
 def test_a_cross_origin_post_is_refused(client: Docbatch, docs_root: Path) -> None:
@@ -67,7 +67,7 @@ def test_a_cross_origin_post_is_refused(client: Docbatch, docs_root: Path) -> No
     ):
         response = http.post("/api/batches", json={"paths": [str(folder)]}, headers=headers)
         assert response.status_code == 403, headers
-    assert client.repo.list_batches(limit=5) == []
+    assert client.repo.batches.newest(limit=5) == []
 
 
 def test_an_upload_or_cancel_without_the_csrf_token_is_refused(client: Docbatch) -> None:
@@ -78,7 +78,7 @@ def test_an_upload_or_cancel_without_the_csrf_token_is_refused(client: Docbatch)
     assert http.post("/api/batches/nope/cancel").status_code == 403
     wrong = {CSRF_HEADER: "guessed"}
     assert http.post("/api/batches", files=files, headers=wrong).status_code == 403
-    assert client.repo.list_batches(limit=5) == []
+    assert client.repo.batches.newest(limit=5) == []
 
 
 def test_the_dashboard_token_from_its_cookie_allows_uploads(client: Docbatch) -> None:

@@ -50,7 +50,7 @@ def test_a_large_upload_does_not_multiply_memory(client: Docbatch) -> None:
         tracemalloc.stop()
 
     assert response.status_code == 201, response.text
-    [doc] = client.repo.batch_documents(response.json()["id"])
+    [doc] = client.repo.documents.of_batch(response.json()["id"])
     assert Path(doc.path).read_bytes() == payload
     assert response.json()["priority"] == "low"
     # Measured: 8 MB here against 230 MB when the body was buffered and email-parsed.

@@ -157,7 +157,7 @@ def test_overhead_compares_pure_inline_and_celery(results: dict[str, dict[str, A
         assert math.isfinite(row["orchestration_pct"])
     inline = result["variants"]["inline"]
     assert inline["rows"]["pages"] == 3 and inline["rows"]["mentions"] > 0
-    assert set(inline["repository_seconds"]) >= {"claim_many", "complete_many"}
+    assert set(inline["repository_seconds"]) >= {"documents.claim", "documents.complete"}
     assert result["variants"]["celery"]["timing"]["completed"] == 3
     assert len(result["findings"]) >= 3
 

@@ -63,7 +63,7 @@ def _scalar_rows(client: Any, query: str, batch_ids: Sequence[str]) -> list[Any]
 def _batch_violations(client: Any, batch_id: str) -> list[str]:
     found = []
     batch = client.get_batch(batch_id)
-    counts = client.repo.batch_counts(batch_id)
+    counts = client.repo.batches.counts(batch_id)
     active = sum(n for state, n in counts.states.items() if not state.terminal)
     if active:
         found.append(f"batch {batch_id}: {active} documents not terminal ({batch.state.value})")
@@ -173,7 +173,7 @@ def check(
         # they name is terminal (their redelivery is refused by the claim).
         left.pop(f"{prefix}:broker:unacked", None)
         for document_id in orphaned_unacked_documents(redis_client, prefix):
-            if not client.repo.get_document(document_id).state.terminal:
+            if not client.repo.documents.get(document_id).state.terminal:
                 findings.violations.append(f"unacked message holds active {document_id}")
     if left:
         findings.violations.append(f"broker not empty: {left}")

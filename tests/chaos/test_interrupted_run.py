@@ -80,8 +80,8 @@ def test_sigint_during_ocr_then_resume_completes_every_document(
         assert resumed.returncode == 0, resumed.stderr[-2000:]
         summary = json.loads(resumed.stdout)
         batch = client.get_batch(batch_id)
-        victim = client.repo.get_document(held[0])
-        failed = client.repo.batch_documents(batch_id, state="failed")
+        victim = client.repo.documents.get(held[0])
+        failed = client.repo.documents.of_batch(batch_id, state="failed")
     finally:
         client.close()
 

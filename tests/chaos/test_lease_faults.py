@@ -81,7 +81,7 @@ def test_sigkill_of_the_process_running_ocr_completes_the_document(
         os.kill(ocr_process.pid, signal.SIGKILL)
         cluster.fault()
         victim = held[0]
-        killed_during_ocr = cluster.client.repo.get_document(victim).state.value == "processing"
+        killed_during_ocr = cluster.client.repo.documents.get(victim).state.value == "processing"
         outcome = cluster.finish(
             "sigkill of the process running ocr", [batch.id], allow_orphaned_unacked=True
         )
@@ -92,7 +92,7 @@ def test_sigkill_of_the_process_running_ocr_completes_the_document(
     assert outcome.violations == []
     final = cluster.client.get_batch(batch.id)
     assert (final.completed, final.failed) == (10, 0)
-    doc = cluster.client.repo.get_document(victim)
+    doc = cluster.client.repo.documents.get(victim)
     assert (doc.state.value, doc.error_category) == ("completed", None)
     assert (doc.ocr_pages or 0) > 0
     ocr_claims = _scalar(

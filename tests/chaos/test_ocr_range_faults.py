@@ -89,7 +89,7 @@ def test_a_worker_killed_mid_scan_leaves_the_scan_completed_once(
     corpus = _big_scan(tmp_path / "scans")
     cluster.start_workers(2)
     batch = cluster.submit(corpus)
-    (doc,) = cluster.client.repo.batch_documents(batch.id)
+    (doc,) = cluster.client.repo.documents.of_batch(batch.id)
     deadline = time.monotonic() + 120
     # Wait until both processes read ranges (and one range is stored), then kill one.
     while (pid := _victim(cluster, doc.id, role)) is None:
@@ -102,9 +102,9 @@ def test_a_worker_killed_mid_scan_leaves_the_scan_completed_once(
     )
 
     assert outcome.violations == []
-    doc = cluster.client.repo.get_document(doc.id)
+    doc = cluster.client.repo.documents.get(doc.id)
     assert (doc.state.value, doc.page_count, doc.ocr_pages) == ("completed", PAGES, PAGES)
-    texts = [page.text for page in cluster.client.repo.load_extracted(doc.id).pages]
+    texts = [page.text for page in cluster.client.repo.results.load_extracted(doc.id).pages]
     assert all("Deposition" in text for text in texts), texts
     assert _scalar(cluster, "SELECT count(*) FROM ocr_ranges") == 0
     extract_claims, extract_done = (

@@ -211,7 +211,7 @@ def test_submitter_killed_leaves_a_batch_complete_or_absent(
     rng = random.Random(seed)
     corpus = cluster.corpus(size.small, seed)
     cluster.start_workers()
-    known = {b.id for b in cluster.client.repo.list_batches(limit=1000)}
+    known = {b.id for b in cluster.client.repo.batches.newest(limit=1000)}
     process = _submitter(cluster, mode, corpus)
     assert process.stdout is not None
     first = process.stdout.readline().strip()
@@ -220,7 +220,7 @@ def test_submitter_killed_leaves_a_batch_complete_or_absent(
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     cluster.fault()
-    created = [b.id for b in cluster.client.repo.list_batches(limit=1000) if b.id not in known]
+    created = [b.id for b in cluster.client.repo.batches.newest(limit=1000) if b.id not in known]
     if mode == "before-enqueue":
         assert created == [first]
     assert len(created) <= 1

@@ -67,7 +67,7 @@ def test_a_poison_document_fails_with_worker_lost_and_is_quarantined_next_time(
     assert outcome.violations == []
     batch = cluster.client.get_batch(first.id)
     assert (batch.completed, batch.failed) == (20, 1)
-    doc = next(d for d in cluster.client.repo.batch_documents(first.id, state="failed"))
+    doc = next(d for d in cluster.client.repo.documents.of_batch(first.id, state="failed"))
     assert doc.path == str(poison)
     max_attempts = cluster.settings.max_attempts
     assert (doc.error_category, doc.error_stage, doc.attempts) == (
@@ -81,7 +81,7 @@ def test_a_poison_document_fails_with_worker_lost_and_is_quarantined_next_time(
         "poison document, quarantined", [second.id], allow_orphaned_unacked=True
     )
     assert outcome.violations == []
-    again = next(d for d in cluster.client.repo.batch_documents(second.id, state="failed"))
+    again = next(d for d in cluster.client.repo.documents.of_batch(second.id, state="failed"))
     assert (again.error_category, again.attempts) == ("quarantined", 1)
     assert _claims(cluster, again.id) == 1, "quarantined bytes are not run (no crash)"
 

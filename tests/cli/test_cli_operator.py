@@ -46,7 +46,7 @@ def client(settings: Settings) -> Iterator[Docbatch]:
 
 def _batch(client: Docbatch, batch_id: str, doc_id: str) -> None:
     doc = replace(NewDocument(path=f"/nowhere/{doc_id}.txt", sha256=None, size_bytes=1), id=doc_id)
-    client.repo.create_batch("default", [doc], options={}, batch_id=batch_id)
+    client.repo.batches.create("default", [doc], options={}, batch_id=batch_id)
 
 
 @pytest.fixture
@@ -215,7 +215,7 @@ def test_analyze_and_recover_analyze_read_the_failures_of_a_prefix(client: Docba
     _batch(client, FIRST, "d0c5a1b2-0000-4000-8000-00000000000a")
     doc_id = "d0c5a1b2-0000-4000-8000-00000000000a"
     assert claim_stage(client.repo, doc_id, Stage.EXTRACT, owner="w", max_attempts=3).claimed
-    assert client.repo.fail(doc_id, Stage.EXTRACT, "data", "corrupt", "broken")
+    assert client.repo.documents.fail(doc_id, Stage.EXTRACT, "data", "corrupt", "broken")
 
     for args in (["analyze", FIRST[:8], "--json"], ["recover", FIRST[:8], "--analyze", "--json"]):
         result = invoke(args)

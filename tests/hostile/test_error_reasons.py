@@ -52,7 +52,7 @@ def test_malformed_docx_xml_is_corrupt_with_a_clean_reason(
 
     summary = run_inline(client, Sources.from_args([folder]))
 
-    [doc] = client.repo.batch_documents(summary.batch_id)
+    [doc] = client.repo.documents.of_batch(summary.batch_id)
     assert (doc.error_category, doc.error_code) == ("data", "corrupt")
     reason = doc.error_reason or ""
     assert reason.startswith("DOCX: ")
@@ -95,10 +95,10 @@ def test_reasons_stored_before_the_fix_are_cleaned_on_the_way_out(
         (tmp_path / "in").mkdir()
         (tmp_path / "in" / "a.txt").write_text("The court held.")
         batch = client.create(Sources.from_args([tmp_path / "in"]))
-        [doc] = client.repo.batch_documents(batch.id)
+        [doc] = client.repo.documents.of_batch(batch.id)
         old = f'ValueError: bad\nTraceback (most recent call last):\n  File "{tmp_path}/x.py"'
-        client.repo.fail(doc.id, None, ErrorCategory.PERMANENT, "ParserBugError", old)
-        [doc] = client.repo.batch_documents(batch.id)
+        client.repo.documents.fail(doc.id, None, ErrorCategory.PERMANENT, "ParserBugError", old)
+        [doc] = client.repo.documents.of_batch(batch.id)
 
         assert document_out(doc).error_reason == "ValueError: bad"
         assert document_record(client.repo, doc)["error"]["reason"] == "ValueError: bad"

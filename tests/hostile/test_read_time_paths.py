@@ -48,10 +48,10 @@ def test_a_file_swapped_for_a_symlink_after_submission_is_not_read(
 
     summary = run_inline(client, None, resume=batch.id)
 
-    [doc] = client.repo.batch_documents(summary.batch_id)
+    [doc] = client.repo.documents.of_batch(summary.batch_id)
     assert (doc.state.value, doc.error_code) == ("failed", "changed_after_submission")
     assert str(tree) not in (doc.error_reason or "")
-    assert client.repo.document_pages(doc.id) == []
+    assert client.repo.results.pages(doc.id) == []
 
 
 def test_a_folder_swapped_for_a_symlink_after_submission_is_not_read(tree: Path) -> None:

@@ -42,13 +42,13 @@ def _document_events(database: Database, kind: str) -> list[tuple[str, str, str,
 def _cancelled_batch(repo: Repository) -> tuple[str, dict[str, str]]:
     """A batch of four: one completed, one failed at entities, one processing extract
     and one pending, then cancelled."""
-    batch = repo.create_batch("acme", new_documents(4), options={})
-    repo.mark_enqueued(batch.id)
-    done, failed, running, waiting = (d.id for d in repo.batch_documents(batch.id))
+    batch = repo.batches.create("acme", new_documents(4), options={})
+    repo.batches.mark_enqueued(batch.id)
+    done, failed, running, waiting = (d.id for d in repo.documents.of_batch(batch.id))
     run_document(repo, done)
     fail_document(repo, failed, Stage.ENTITIES)
     assert claim_stage(repo, running, Stage.EXTRACT, owner="w", max_attempts=3).claimed
-    assert repo.cancel_batch(batch.id)
+    assert repo.batches.cancel(batch.id)
     names = {"done": done, "failed": failed, "running": running, "waiting": waiting}
     return batch.id, names
 
@@ -64,15 +64,15 @@ def test_cancelling_records_one_cancelled_event_per_cancelled_document(
         [(batch_id, ids["running"], "extract", "cancelled"),
          (batch_id, ids["waiting"], "extract", "cancelled")]
     )  # fmt: skip
-    assert not repo.cancel_batch(batch_id)  # nothing left to cancel: no second event
+    assert not repo.batches.cancel(batch_id)  # nothing left to cancel: no second event
     assert len(_document_events(database, "cancelled")) == 2
 
 
 def test_cancelled_documents_are_recovered_only_when_asked_for(repo: Repository) -> None:
     batch_id, ids = _cancelled_batch(repo)
 
-    every_failure = {doc for doc, _stage in repo.failed_documents(batch_id)}
-    cancelled = repo.failed_documents(batch_id, ["cancelled"])
+    every_failure = {doc for doc, _stage in repo.recovery.failed_documents(batch_id)}
+    cancelled = repo.recovery.failed_documents(batch_id, ["cancelled"])
 
     assert every_failure == {ids["failed"]}
     assert sorted(doc for doc, _stage in cancelled) == sorted([ids["running"], ids["waiting"]])
@@ -83,23 +83,23 @@ def test_recovered_cancelled_documents_complete_and_the_batch_reads_true(
     repo: Repository,
 ) -> None:
     batch_id, ids = _cancelled_batch(repo)
-    before = repo.get_batch(batch_id)
+    before = repo.batches.get(batch_id)
     assert _counters(before) == ("cancelled", 1, 1, 2, 2 * PAGES, 1)
-    documents = repo.failed_documents(batch_id, ["cancelled"])
+    documents = repo.recovery.failed_documents(batch_id, ["cancelled"])
 
-    reopened = repo.create_recovery_batch(
+    reopened = repo.recovery.create_batch(
         "recovery-1", batch_id, documents, from_stage=None, priority=Priority.HIGH, options={}
     )
     for name in ("running", "waiting"):
         _resume(repo, ids[name], Stage.EXTRACT)
 
     assert reopened == 2
-    assert _counters(repo.get_batch("recovery-1")) == ("completed", 2, 0, 0, 2 * PAGES, 1)
+    assert _counters(repo.batches.get("recovery-1")) == ("completed", 2, 0, 0, 2 * PAGES, 1)
     # Both moved from cancelled to completed; the failure is still there.
-    original = repo.get_batch(batch_id)
+    original = repo.batches.get(batch_id)
     assert _counters(original) == ("completed_with_failures", 3, 1, 0, 4 * PAGES, 1)
     for name in ("running", "waiting"):
-        doc = repo.get_document(ids[name])
+        doc = repo.documents.get(ids[name])
         assert (doc.state, doc.error_category) == (DocumentState.COMPLETED, None)
     _assert_counters_match_documents(repo, batch_id, "recovery-1")
 
@@ -107,13 +107,13 @@ def test_recovered_cancelled_documents_complete_and_the_batch_reads_true(
 def test_a_recovered_cancelled_document_that_fails_moves_to_failed(repo: Repository) -> None:
     batch_id, ids = _cancelled_batch(repo)
     documents = [(ids["waiting"], "extract")]
-    repo.create_recovery_batch(
+    repo.recovery.create_batch(
         "recovery-1", batch_id, documents, from_stage=None, priority=Priority.HIGH, options={}
     )
 
     fail_document(repo, ids["waiting"], Stage.CHUNK)
 
-    original = repo.get_batch(batch_id)
+    original = repo.batches.get(batch_id)
     assert (original.state.value, original.completed, original.failed, original.cancelled) == (
         "cancelled", 1, 2, 1,
     )  # fmt: skip

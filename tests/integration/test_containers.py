@@ -67,7 +67,7 @@ def _production(folder: Path) -> Path:
 
 
 def _documents(client: Docbatch, batch_id: str) -> list[DocumentRecord]:
-    return list(client.repo.batch_documents(batch_id, limit=1000))
+    return list(client.repo.documents.of_batch(batch_id, limit=1000))
 
 
 def test_a_production_zip_yields_five_documents_each_with_its_parent(
@@ -98,8 +98,8 @@ def test_a_production_zip_yields_five_documents_each_with_its_parent(
     assert (attachment.parent_id, attachment.depth, attachment.mime) == (
         eml.id, 2, "application/pdf",
     )  # fmt: skip
-    assert "deposition of Mary Smith" in client.repo.document_pages(attachment.id)[0].text
-    assert "folder/letter.docx" in client.repo.document_pages(zip_doc.id)[0].text
+    assert "deposition of Mary Smith" in client.repo.results.pages(attachment.id)[0].text
+    assert "folder/letter.docx" in client.repo.results.pages(zip_doc.id)[0].text
     assert all(d.state.value == "completed" for d in docs.values())
 
     out = io.StringIO()
@@ -144,7 +144,7 @@ def test_hostile_zips_fail_inside_the_caps_and_the_batch_completes(
     # zip-slip names are text: stored, read from the database, never written anywhere.
     assert docs["slip.zip!/../../etc/x"].state.value == "completed"
     assert docs["slip.zip!//abs/y.txt"].state.value == "completed"
-    assert "escaped" in client.repo.document_pages(docs["slip.zip!/../../etc/x"].id)[0].text
+    assert "escaped" in client.repo.results.pages(docs["slip.zip!/../../etc/x"].id)[0].text
     # An encrypted member fails as encrypted, alone.
     secret, visible = docs["locked.zip!/secret.txt"], docs["locked.zip!/open.txt"]
     assert (secret.state.value, secret.error_code) == ("failed", "encrypted")

@@ -82,6 +82,6 @@ def test_interrupted_run_resumes_to_exact_completion(settings: Settings, tmp_pat
     assert (summary["total"], summary["completed"], summary["failed"]) == (60, 60, 0)
     batch = client.get_batch(batch_id)
     assert batch.finalized_count == 1
-    docs = client.repo.batch_documents(batch_id, limit=100)
+    docs = client.repo.documents.of_batch(batch_id, limit=100)
     assert row_counts(client, batch_id)["pages"] == sum(d.page_count or 0 for d in docs)
     client.close()

@@ -50,16 +50,16 @@ def _check_exact(client: Docbatch, batch_id: str, total: int) -> None:
     assert batch.total == total
     assert batch.completed + batch.failed == total
     assert batch.finalized_count == 1
-    counts = client.repo.batch_counts(batch_id)
+    counts = client.repo.batches.counts(batch_id)
     states = {state.value: n for state, n in counts.states.items() if n}
     assert states.get("completed", 0) == batch.completed
     assert states.get("failed", 0) == batch.failed
     assert set(states) <= {"completed", "failed"}
     # one set of rows per completed document: pages equal the documents' page counts
-    docs = client.repo.batch_documents(batch_id, limit=10_000)
+    docs = client.repo.documents.of_batch(batch_id, limit=10_000)
     expected_pages = sum(d.page_count or 0 for d in docs if d.state.value == "completed")
     assert row_counts(client, batch_id)["pages"] == expected_pages
-    chunks = sum(len(client.repo.document_chunks(d.id)) for d in docs[:20])
+    chunks = sum(len(client.repo.results.chunks(d.id)) for d in docs[:20])
     assert chunks > 0
 
 
@@ -109,7 +109,7 @@ def test_embedded_run_json_summary_matches_the_database(settings: Settings, tmp_
     summary = json.loads(result.stdout)
     client = Docbatch(settings)
     batch = client.get_batch(summary["batch_id"])
-    totals = client.repo.batch_totals(batch.id)
+    totals = client.repo.batches.totals(batch.id)
     assert summary["total"] == batch.total == 40
     assert summary["completed"] == batch.completed == 40
     assert summary["failed"] == 0
@@ -134,7 +134,7 @@ def test_a_task_delivered_twice_writes_one_set_of_rows(
     batch = client.create(Sources.from_args([corpus]))
     client.enqueue(batch.id)
     # the same messages again, as a redelivery or a duplicate publish would
-    ids = client.repo.pending_document_ids(batch.id)
+    ids = client.repo.documents.pending_ids(batch.id)
     send_steps(client.app, "extract", ids, "normal", per_task=4)
     with running_workers(local):
         wait_finished(client, batch.id)

@@ -53,7 +53,7 @@ def run(client: Docbatch, project: str, *paths: Path) -> dict[str, dict[str, Any
     sources = Sources.from_args(list(paths))
     summary = run_inline(client, sources, project=project)
     assert summary.completed == len(paths), summary
-    documents = client.repo.batch_documents(summary.batch_id)
+    documents = client.repo.documents.of_batch(summary.batch_id)
     return {Path(doc.path).name: results(client, doc.id) for doc in documents}
 
 

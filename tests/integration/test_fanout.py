@@ -41,11 +41,11 @@ def _drain(client: Docbatch) -> list[tuple[str, dict[str, Any]]]:
 def test_a_large_batch_is_sent_as_slices_that_cover_each_document_once(
     client: Docbatch,
 ) -> None:
-    batch = client.repo.create_batch("acme", new_documents(8), priority="high")
+    batch = client.repo.batches.create("acme", new_documents(8), priority="high")
     assert client.enqueue(batch.id) == 8
     fanouts = _drain(client)
     assert [name for name, _ in fanouts] == [FANOUT_TASK] * 3
-    ids = sorted(d.id for d in client.repo.batch_documents(batch.id))
+    ids = sorted(d.id for d in client.repo.documents.of_batch(batch.id))
     assert sorted(((k["after"] or ""), k["upto"]) for _, k in fanouts) == [
         ("", ids[2]),
         (ids[2], ids[5]),
@@ -54,7 +54,7 @@ def test_a_large_batch_is_sent_as_slices_that_cover_each_document_once(
     assert client.get_batch(batch.id).enqueued_at is not None
 
     # A document another worker already finished is not sent again by its slice.
-    first = client.repo.pending_documents(batch.id)[0].document_id
+    first = client.repo.documents.pending(batch.id)[0].document_id
     run_document(client.repo, first)
 
     worker_app = create_app(client.settings)  # with docbatch's tasks, as a worker has
@@ -64,13 +64,13 @@ def test_a_large_batch_is_sent_as_slices_that_cover_each_document_once(
     steps = _drain(client)
     assert {name for name, _ in steps} == {STEP_TASK}
     sent = [i for _, kwargs in steps for i in kwargs["document_ids"]]
-    expected = {d.id for d in client.repo.batch_documents(batch.id)} - {first}
+    expected = {d.id for d in client.repo.documents.of_batch(batch.id)} - {first}
     assert sorted(sent) == sorted(expected)  # every other document, exactly once
     assert {(k["stage"], k["priority"]) for _, k in steps} == {(Stage.EXTRACT.value, "high")}
     assert max(len(k["document_ids"]) for _, k in steps) <= 2
 
 
 def test_a_batch_within_the_fanout_size_is_sent_directly(client: Docbatch) -> None:
-    batch = client.repo.create_batch("acme", new_documents(3))
+    batch = client.repo.batches.create("acme", new_documents(3))
     assert client.enqueue(batch.id) == 3
     assert {name for name, _ in _drain(client)} == {STEP_TASK}

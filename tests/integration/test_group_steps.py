@@ -53,7 +53,7 @@ def executor_for(client: Docbatch, **options: Any) -> StageExecutor:
 
 def batch_ids(client: Docbatch, folder: Path) -> tuple[str, list[str]]:
     batch = client.create(Sources.from_args([folder]))
-    return batch.id, [ref.document_id for ref in client.repo.unfinished_documents(batch.id)]
+    return batch.id, [ref.document_id for ref in client.repo.documents.unfinished(batch.id)]
 
 
 @pytest.fixture
@@ -90,7 +90,7 @@ def test_a_group_is_claimed_and_committed_in_one_transaction_each(
     executor = executor_for(client)
     for document_id in alone:
         assert executor.run(document_id, Stage.EXTRACT).status == "completed"
-    writes = count_calls(monkeypatch, client.repo, "_write")
+    writes = count_calls(monkeypatch, client.repo, "write")
     counted = count_calls(monkeypatch, counters, "count_terminal")
     started = count_calls(monkeypatch, lifecycle, "_start_batch")
 
@@ -102,7 +102,7 @@ def test_a_group_is_claimed_and_committed_in_one_transaction_each(
     # The batch is started once and counted once for the whole group.
     assert (len(started), len(counted)) == (1, 1)
     assert sum(o.batch_finalized for o in outcomes) == 1
-    kinds = [event.kind.value for event in client.repo.events(grouped_id)]
+    kinds = [event.kind.value for event in client.repo.batches.events(grouped_id)]
     assert kinds.count("claimed") == kinds.count("completed") == 6
     assert kinds.count("stage_completed") == 6 * len(Stage)
     assert kinds[-1] == "batch_finalized"
@@ -121,16 +121,16 @@ def test_a_group_takes_its_leases_in_one_statement(client: Docbatch, tmp_path: P
 
     sa.event.listen(client.database.engine, "before_cursor_execute", before)
     try:
-        claims = client.repo.claim_many(ids, Stage.EXTRACT, owner="t", max_attempts=3)
+        claims = client.repo.documents.claim(ids, Stage.EXTRACT, owner="t", max_attempts=3)
     finally:
         sa.event.remove(client.database.engine, "before_cursor_execute", before)
 
     assert [c.outcome.value for c in claims] == ["claimed"] * 5
     assert [many for _, many in statements] == [True]
     for document_id in ids:
-        doc = client.repo.get_document(document_id)
+        doc = client.repo.documents.get(document_id)
         assert (doc.state.value, doc.attempts, doc.lease_owner) == ("processing", 1, "t")
-    kinds = [event.kind.value for event in client.repo.events(batch_id)]
+    kinds = [event.kind.value for event in client.repo.batches.events(batch_id)]
     assert kinds.count("claimed") == 5
 
 
@@ -149,11 +149,11 @@ def test_a_group_whose_grouped_claim_loses_claims_one_by_one(
 
     monkeypatch.setattr(lifecycle.GroupLedger, "flush", losing_flush)
 
-    claims = client.repo.claim_many(ids, Stage.EXTRACT, owner="t", max_attempts=3)
+    claims = client.repo.documents.claim(ids, Stage.EXTRACT, owner="t", max_attempts=3)
 
     assert lost == [3]
     assert [c.outcome.value for c in claims] == ["claimed"] * 3
-    kinds = [event.kind.value for event in client.repo.events(batch_id)]
+    kinds = [event.kind.value for event in client.repo.batches.events(batch_id)]
     assert kinds.count("claimed") == 3  # the rolled-back group wrote none
     assert client.get_batch(batch_id).state.value == "running"
 
@@ -162,7 +162,7 @@ def test_each_document_of_a_group_keeps_its_own_outcome(client: Docbatch, tmp_pa
     folder = make_corpus(tmp_path / "corpus", 3)
     shutil.copy(SAMPLES / "broken.pdf", folder / "broken.pdf")
     batch_id, ids = batch_ids(client, folder)
-    by_name = {Path(client.repo.get_document(i).path).name: i for i in ids}
+    by_name = {Path(client.repo.documents.get(i).path).name: i for i in ids}
     executor = executor_for(client)
     done_first = by_name["doc-000000.pdf"]
     assert executor.run(done_first, Stage.EXTRACT).status == "completed"
@@ -199,7 +199,7 @@ def test_a_document_that_cannot_be_stored_fails_alone(
 
     assert outcomes[bad].status == "failed" and "do not fit" in outcomes[bad].reason
     assert {outcomes[i].status for i in ids if i != bad} == {"completed"}
-    stored = client.repo.get_document(bad)
+    stored = client.repo.documents.get(bad)
     # Nothing of its step was stored, so it failed at the stage it was at.
     assert (stored.state.value, stored.error_stage) == ("failed", "extract")
     batch = client.get_batch(batch_id)
@@ -302,7 +302,7 @@ def test_a_document_over_the_group_read_budget_is_read_and_looked_up_in_its_turn
     assert [o.status for o in outcomes] == ["completed"] * 4
     # The group's three, then opinion.pdf alone (look_up goes through look_up_many).
     assert [len(requests) for requests, _ in grouped] == [3, 1]
-    assert [sha for sha, _, _ in single] == [client.repo.get_document(ids[-1]).sha256]
+    assert [sha for sha, _, _ in single] == [client.repo.documents.get(ids[-1]).sha256]
 
 
 def test_a_twin_computed_by_another_worker_is_waited_for(
@@ -333,7 +333,7 @@ def test_a_twin_computed_by_another_worker_is_waited_for(
     assert [o.status for o in outcomes] == ["completed"] * 3
     assert time.monotonic() - started >= 0.5
     assert len(chunked) == 2  # the two corpus documents; the twin's chunks came cached
-    mentions = client.repo.load_mentions(ids[-1])
+    mentions = client.repo.results.load_mentions(ids[-1])
     assert mentions == outputs[Stage.ENTITIES]
 
 
@@ -341,8 +341,8 @@ def test_a_group_reads_the_quarantine_once(
     client: Docbatch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, ids = batch_ids(client, make_corpus(tmp_path / "corpus", 5))
-    listed = count_calls(monkeypatch, client.repo, "quarantined_sha256s")
-    looked_up = count_calls(monkeypatch, client.repo, "quarantine_entries")
+    listed = count_calls(monkeypatch, client.repo.quarantine, "active_sha256s")
+    looked_up = count_calls(monkeypatch, client.repo.quarantine, "active")
 
     outcomes = executor_for(client, quarantine_threshold=2).run_many(ids, Stage.EXTRACT)
 

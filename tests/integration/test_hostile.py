@@ -134,7 +134,7 @@ def test_hostile_batch_fails_cleanly_inside_the_caps(
         pool_after = _pool_pids(workers)
         sampler.stop()
         assert workers.alive()
-    documents = client.repo.batch_documents(batch.id, limit=1000)
+    documents = client.repo.documents.of_batch(batch.id, limit=1000)
     by_path = {d.path: d for d in documents}
     assert batch.total == len(cases) + ORDINARY_DOCUMENTS == len(documents)
     for path, case in cases.items():
@@ -145,7 +145,7 @@ def test_hostile_batch_fails_cleanly_inside_the_caps(
             assert got == (case.category, case.code), (case.name, document.error_reason)
             assert case.phrase in (document.error_reason or ""), (case.name, document.error_reason)
         else:
-            assert case.phrase in client.repo.load_extracted(document.id).text, case.name
+            assert case.phrase in client.repo.results.load_extracted(document.id).text, case.name
     ordinary = [d for d in documents if "/ordinary/" in d.path]
     assert [d.state.value for d in ordinary] == ["completed"] * ORDINARY_DOCUMENTS
     completed = sum(1 for c in cases.values() if c.state == "completed") + ORDINARY_DOCUMENTS

@@ -40,9 +40,9 @@ def client(settings: Settings, database_url: str) -> Iterator[Docbatch]:
 def stored_document(client: Docbatch, document_id: str) -> dict[str, Any]:
     """One document's stored results, without ids that differ between runs."""
     repo = client.repo
-    pages = repo.document_pages(document_id)
-    chunks = repo.document_chunks(document_id)
-    mentions = [{**to_dict(m), "entity_id": e} for m, e in repo.document_mentions(document_id)]
+    pages = repo.results.pages(document_id)
+    chunks = repo.results.chunks(document_id)
+    mentions = [{**to_dict(m), "entity_id": e} for m, e in repo.results.mentions(document_id)]
     # The document itself is a node (cites: source; party_of: target); name it stably.
     node = {document_id: "<document>"}
     relationships = [
@@ -51,7 +51,7 @@ def stored_document(client: Docbatch, document_id: str) -> dict[str, Any]:
             "source": node.get(r.source, r.source),
             "target": node.get(r.target, r.target),
         }
-        for r in repo.document_relationships(document_id)
+        for r in repo.results.relationships(document_id)
     ]
     return {
         "pages": to_dict(pages),
@@ -68,7 +68,7 @@ def stored_document(client: Docbatch, document_id: str) -> dict[str, Any]:
 def stored_batch(client: Docbatch, batch_id: str) -> dict[str, Any]:
     """Every document of a batch by file name, with state, error and results."""
     out = {}
-    for doc in client.repo.batch_documents(batch_id):
+    for doc in client.repo.documents.of_batch(batch_id):
         out[Path(doc.path).name] = {
             "state": doc.state.value,
             "mime": doc.mime,
@@ -87,7 +87,7 @@ def test_inline_opinion_matches_golden_file(client: Docbatch, golden: Any) -> No
         1,
         0,
     )
-    [doc] = client.repo.batch_documents(summary.batch_id)
+    [doc] = client.repo.documents.of_batch(summary.batch_id)
     value = stored_document(client, doc.id)
 
     text = PAGE_SEPARATOR.join(p["text"] for p in value["pages"])
@@ -125,8 +125,8 @@ def test_sqlite_and_postgresql_store_the_same_results(
             summary = run_inline(client, Sources.from_args([SAMPLES]))
             figures = summary.as_dict()
             del figures["batch_id"], figures["elapsed_s"]
-            project = client.repo.ensure_project("default")
-            entities = to_dict(client.repo.project_entities(project, list(EntityType)))
+            project = client.repo.batches.ensure_project("default")
+            entities = to_dict(client.repo.results.project_entities(project, list(EntityType)))
             results.append((figures, stored_batch(client, summary.batch_id), entities))
         finally:
             client.close()
@@ -139,7 +139,7 @@ def test_sqlite_and_postgresql_store_the_same_results(
 
 def test_running_a_stage_twice_writes_one_set_of_rows(client: Docbatch) -> None:
     batch = client.create(Sources.from_args([OPINION]))
-    [doc] = client.repo.batch_documents(batch.id)
+    [doc] = client.repo.documents.of_batch(batch.id)
     options = client.settings.pipeline_options()
     executor = StageExecutor(client.repo, options, owner="worker-1")
     duplicate = StageExecutor(client.repo, options, owner="worker-2")
@@ -165,19 +165,19 @@ def test_running_a_stage_twice_writes_one_set_of_rows(client: Docbatch) -> None:
     assert final["chunks"] >= 1 and final["mentions"] >= 1 and final["relationships"] >= 1
     stored = client.get_batch(batch.id)
     assert (stored.state.value, stored.completed, stored.failed) == ("completed", 1, 0)
-    assert client.repo.get_document(doc.id).state.value == "completed"
+    assert client.repo.documents.get(doc.id).state.value == "completed"
 
 
 def _counting_commits(client: Docbatch, monkeypatch: pytest.MonkeyPatch) -> list[list[Stage]]:
-    """Record the stages of every ``complete_stages`` call (one call, one transaction)."""
+    """Record the stages of every completion (one call of one document, one transaction)."""
     commits: list[list[Stage]] = []
-    original = client.repo.complete_stages
+    original = client.repo.documents.complete
 
-    def complete_stages(document_id: str, results: Any, **kwargs: Any) -> Any:
-        commits.append([result.stage for result in results])
-        return original(document_id, results, **kwargs)
+    def complete(steps: Any, **kwargs: Any) -> Any:
+        commits.extend([result.stage for result in step.results] for step in steps)
+        return original(steps, **kwargs)
 
-    monkeypatch.setattr(client.repo, "complete_stages", complete_stages)
+    monkeypatch.setattr(client.repo.documents, "complete", complete)
     return commits
 
 
@@ -186,14 +186,14 @@ def test_a_fused_step_commits_its_stages_in_one_transaction(
 ) -> None:
     commits = _counting_commits(client, monkeypatch)
     batch = client.create(Sources.from_args([OPINION]))
-    [doc] = client.repo.batch_documents(batch.id)
+    [doc] = client.repo.documents.of_batch(batch.id)
     executor = StageExecutor(
         client.repo, client.settings.pipeline_options(), owner="w", fuse_stages=True
     )
     assert executor.run(doc.id, Stage.EXTRACT).status == "completed"
     assert commits == [list(Stage.ordered())]
     # Written together, every mention was inserted with its entity at once.
-    mentions = client.repo.document_mentions(doc.id)
+    mentions = client.repo.results.mentions(doc.id)
     assert mentions and all(entity for _, entity in mentions)
     assert table_count(client.database, "relationships") >= 1
 
@@ -208,21 +208,21 @@ def test_a_failure_in_a_fused_step_keeps_the_stages_before_it(
 
     monkeypatch.setattr("docbatch.engine.stages.relate", broken_relate)
     batch = client.create(Sources.from_args([OPINION]))
-    [doc] = client.repo.batch_documents(batch.id)
+    [doc] = client.repo.documents.of_batch(batch.id)
     executor = StageExecutor(
         client.repo, client.settings.pipeline_options(), owner="w", fuse_stages=True
     )
     outcome = executor.run(doc.id, Stage.EXTRACT)
     assert outcome.status == "failed" and "relate broke" in outcome.reason
     assert commits == [[Stage.EXTRACT, Stage.CHUNK, Stage.ENTITIES, Stage.RESOLVE]]
-    stored = client.repo.get_document(doc.id)
+    stored = client.repo.documents.get(doc.id)
     assert (stored.state.value, stored.error_stage, stored.error_code) == (
         "failed",
         "relate",
         "test_relate",
     )
     assert table_count(client.database, "pages") == 3
-    assert all(entity for _, entity in client.repo.document_mentions(doc.id))
+    assert all(entity for _, entity in client.repo.results.mentions(doc.id))
     assert table_count(client.database, "relationships") == 0
 
 
@@ -232,7 +232,7 @@ def test_a_slow_stage_is_committed_at_once(
     commits = _counting_commits(client, monkeypatch)
     ticks = iter(range(0, 10_000, int(COMMIT_AFTER_S) + 1))  # every stage looks slow
     batch = client.create(Sources.from_args([OPINION]))
-    [doc] = client.repo.batch_documents(batch.id)
+    [doc] = client.repo.documents.of_batch(batch.id)
     executor = StageExecutor(
         client.repo,
         client.settings.pipeline_options(),

@@ -17,8 +17,8 @@ def _mention(kind: EntityType, text: str) -> Mention:
     return Mention(kind, text, text, 0, len(text), 0, 1, 0.9, "test")
 
 
-class CountingRepo:
-    """Wraps a repository and records every project_entities call."""
+class CountingResults:
+    """Wraps a repository's results and records every project_entities call."""
 
     def __init__(self, repo: Repository) -> None:
         self.repo = repo
@@ -27,11 +27,11 @@ class CountingRepo:
     def project_entities(self, project_id, types, keys=None, *, since=None, ids=None):  # type: ignore[no-untyped-def]
         call = {"types": sorted(map(str, types)), "keys": keys, "since": since, "ids": ids}
         self.calls.append(call)
-        return self.repo.project_entities(project_id, types, keys, since=since, ids=ids)
+        return self.repo.results.project_entities(project_id, types, keys, since=since, ids=ids)
 
     def entity_alias_counts(self, project_id, types, since):  # type: ignore[no-untyped-def]
         self.calls.append({"counts_since": since})
-        return self.repo.entity_alias_counts(project_id, types, since)
+        return self.repo.results.entity_alias_counts(project_id, types, since)
 
 
 def _store(
@@ -39,8 +39,8 @@ def _store(
 ) -> Resolution:
     """Resolve ``mentions`` (against every stored entity, or none) and store a document."""
     doc = NewDocument(path="/x", sha256=None, size_bytes=1)
-    batch = repo.create_batch(project, [doc])
-    candidates = repo.project_entities(project, list(EntityType)) if known else []
+    batch = repo.batches.create(project, [doc])
+    candidates = repo.results.project_entities(project, list(EntityType)) if known else []
     resolution = resolve(mentions, candidates)
     from docbatch.models import Chunk, ExtractedDocument, Page, Stage
     from docbatch.store.records import ExtractResult
@@ -62,13 +62,13 @@ def _store(
 def test_exact_types_unread_and_fuzzy_types_incrementally(database_url: str) -> None:
     database = Database.open(database_url)
     repo = Repository(database)
-    project = repo.ensure_project("p")
+    project = repo.batches.ensure_project("p")
     _store(
         repo,
         project,
         [_mention(EntityType.PERSON, "John Smith"), _mention(EntityType.CITATION, "550 U.S. 544")],
     )
-    counting = CountingRepo(repo)
+    counting = CountingResults(repo)
     clock = [datetime.now(UTC) + timedelta(seconds=1)]
     index = KnownEntityIndex(counting, clock=lambda: clock[0])
 
@@ -106,9 +106,9 @@ def test_exact_types_unread_and_fuzzy_types_incrementally(database_url: str) -> 
 def test_own_entities_are_remembered_and_new_aliases_reread(database_url: str) -> None:
     database = Database.open(database_url)
     repo = Repository(database)
-    project = repo.ensure_project("p")
+    project = repo.batches.ensure_project("p")
     _store(repo, project, [_mention(EntityType.ORGANIZATION, "Acme Holdings, Inc.")])
-    counting = CountingRepo(repo)
+    counting = CountingResults(repo)
     clock = [datetime.now(UTC) + timedelta(seconds=1)]
     index = KnownEntityIndex(counting, clock=lambda: clock[0])
     index.candidates(project, [_mention(EntityType.ORGANIZATION, "Acme")])  # loads the pool
@@ -126,7 +126,7 @@ def test_own_entities_are_remembered_and_new_aliases_reread(database_url: str) -
     clock[0] += timedelta(seconds=index.refresh_seconds)
     found = index.candidates(project, [_mention(EntityType.ORGANIZATION, "Acme")])
     acme = next(e for e in found if e.type is EntityType.ORGANIZATION)
-    stored = repo.project_entities(project, [EntityType.ORGANIZATION], ids=[acme.id])
+    stored = repo.results.project_entities(project, [EntityType.ORGANIZATION], ids=[acme.id])
     assert acme.aliases == stored[0].aliases
     assert len(acme.aliases) >= 2
     database.dispose()
@@ -138,13 +138,13 @@ def test_resolving_exact_types_without_the_stored_entity_stores_the_same(
     """Why exact types need no lookup: same id, and the stored name and aliases stay."""
     database = Database.open(database_url)
     repo = Repository(database)
-    project = repo.ensure_project("p")
+    project = repo.batches.ensure_project("p")
     first = _store(repo, project, [_mention(EntityType.STATUTE, "15 U.S.C. § 78j(b)")])
     second = _store(
         repo, project, [_mention(EntityType.STATUTE, "15 USC Sec. 78j(b)")], known=False
     )
     assert first.assignments == second.assignments
-    (stored,) = repo.project_entities(project, [EntityType.STATUTE])
+    (stored,) = repo.results.project_entities(project, [EntityType.STATUTE])
     assert stored.name == first.entities[0].name  # the first name stays
     assert set(stored.aliases) == {"15 U.S.C. § 78j(b)", "15 USC Sec. 78j(b)"}
     database.dispose()

@@ -55,12 +55,12 @@ def repo(database: Database) -> Repository:
 
 
 def _document(repo: Repository) -> str:
-    batch = repo.create_batch(
+    batch = repo.batches.create(
         "acme",
         [NewDocument(path=str(SAMPLE), sha256=None, size_bytes=SAMPLE.stat().st_size)],
         options={},
     )
-    (doc,) = repo.batch_documents(batch.id)
+    (doc,) = repo.documents.of_batch(batch.id)
     return doc.id
 
 
@@ -115,14 +115,14 @@ def test_a_step_longer_than_its_lease_keeps_its_claim(repo: Repository) -> None:
 
     thread, result = _in_thread(lambda: executor.run(document_id, Stage.EXTRACT))
     time.sleep(3 * LEASE)  # twice the lease: without a heartbeat it has expired
-    expired = [ref.document_id for ref in repo.expired_leases()]
+    expired = [ref.document_id for ref in repo.leases.expired()]
     thief = claim_stage(repo, document_id, Stage.EXTRACT, owner="reconciler-resend", max_attempts=3)
     thread.join(30)
 
     assert expired == []
     assert thief.outcome is ClaimOutcome.BUSY, thief
     assert result[0].status == "completed", result
-    assert repo.get_document(document_id).state.value == "completed"
+    assert repo.documents.get(document_id).state.value == "completed"
     assert _claims(repo, document_id) == 1
 
 
@@ -143,11 +143,11 @@ def test_a_step_going_on_after_a_slow_stage_keeps_its_claim(
 
     thread, result = _in_thread(lambda: executor.run(document_id, Stage.EXTRACT))
     deadline = time.monotonic() + 20
-    while repo.get_document(document_id).stage is Stage.EXTRACT:
+    while repo.documents.get(document_id).stage is Stage.EXTRACT:
         assert time.monotonic() < deadline, "extract was never committed"
         time.sleep(0.05)
     time.sleep(2.5 * LEASE)
-    during = repo.get_document(document_id)
+    during = repo.documents.get(document_id)
     thief = claim_stage(repo, document_id, Stage.CHUNK, owner="promoted-copy", max_attempts=3)
     thread.join(30)
 
@@ -170,8 +170,8 @@ def test_a_heartbeat_never_revives_an_expired_or_taken_claim(repo: Repository) -
         ClaimOutcome.BUSY
     )
 
-    assert repo.renew_leases([first, second], owner="a", lease_seconds=60) == [second]
-    assert repo.expired_leases() and repo.expired_leases()[0].document_id == first
+    assert repo.documents.renew_leases([first, second], owner="a", lease_seconds=60) == [second]
+    assert repo.leases.expired() and repo.leases.expired()[0].document_id == first
 
     with repo.database.engine.begin() as conn:
         conn.execute(
@@ -179,8 +179,8 @@ def test_a_heartbeat_never_revives_an_expired_or_taken_claim(repo: Repository) -
             {"t": repo.clock() - timedelta(seconds=1), "d": second},
         )
     assert claim_stage(repo, second, Stage.EXTRACT, owner="b", max_attempts=3).claimed
-    assert repo.renew_leases([first, second], owner="a", lease_seconds=60) == []
-    assert repo.get_document(second).lease_owner == "b"
+    assert repo.documents.renew_leases([first, second], owner="a", lease_seconds=60) == []
+    assert repo.documents.get(second).lease_owner == "b"
 
 
 def test_the_heartbeat_stops_when_its_step_is_interrupted(repo: Repository) -> None:
@@ -196,4 +196,4 @@ def test_the_heartbeat_stops_when_its_step_is_interrupted(repo: Repository) -> N
     assert isinstance(result[0], KeyboardInterrupt)
     # no_heartbeat_left: the thread is gone, and the claim is left to expire
     time.sleep(LEASE + 0.2)
-    assert [ref.document_id for ref in repo.expired_leases()] == [document_id]
+    assert [ref.document_id for ref in repo.leases.expired()] == [document_id]

@@ -247,11 +247,10 @@ def test_prometheus_export_reads_redis_database_and_broker(client, key_prefix: s
     recorder.stage_finished("extract", 0.07, cached=False)
     recorder.stage_finished("extract", 4.0, cached=True)
     recorder.document_finished("completed", pages=2, ocr_pages=2)
-    repo = SimpleNamespace(
-        cluster_totals=lambda: SimpleNamespace(
-            completed=5, failed=1, cancelled=0, pages=12, in_flight=3, batches={"running": 1}
-        )
+    totals = SimpleNamespace(
+        completed=5, failed=1, cancelled=0, pages=12, in_flight=3, batches={"running": 1}
     )
+    repo = SimpleNamespace(monitoring=SimpleNamespace(cluster_totals=lambda: totals))
     collector = ClusterCollector(
         repo, MetricsReader(client, key_prefix), lambda: {("extract", "high"): 7}
     )

@@ -66,8 +66,8 @@ def _handed_off_scan(client: Docbatch, tmp_path: Path) -> tuple[str, str]:
     folder.mkdir()
     shutil.copy(SCAN, folder / SCAN.name)
     batch = client.create(Sources.from_args([folder]))
-    client.repo.mark_enqueued(batch.id)
-    (ref,) = client.repo.unfinished_documents(batch.id)
+    client.repo.batches.mark_enqueued(batch.id)
+    (ref,) = client.repo.documents.unfinished(batch.id)
     outcome = _executor(client).run(ref.document_id, Stage.EXTRACT, allow_ocr=False)
     assert outcome.status == "needs_ocr"
     return batch.id, ref.document_id
@@ -99,7 +99,7 @@ def client(broker_client: Docbatch) -> Docbatch:
 def test_the_hand_off_to_ocr_gives_its_attempt_back(client: Docbatch, tmp_path: Path) -> None:
     _batch, document_id = _handed_off_scan(client, tmp_path)
 
-    doc = client.repo.get_document(document_id)
+    doc = client.repo.documents.get(document_id)
 
     assert (doc.state.value, doc.stage.value, doc.attempts) == ("pending", "extract", 0)
     assert [kind for kind, _stage, _attempt in _events(client, document_id)][-2:] == [
@@ -128,7 +128,7 @@ def test_a_crash_during_ocr_is_re_sent_to_ocr_and_costs_one_attempt(
     while outcome.status == "advanced" and outcome.next_stage is not None:
         outcome = _executor(client).run(document_id, outcome.next_stage)
     assert outcome.status == "completed", outcome
-    doc = client.repo.get_document(document_id)
+    doc = client.repo.documents.get(document_id)
     assert (doc.state.value, doc.ocr_pages) == ("completed", 1)
     claims = [a for kind, stage, a in _events(client, document_id) if kind == "claimed"]
     assert claims[:3] == [1, 1, 2]  # extract, OCR (killed), OCR again
@@ -145,4 +145,4 @@ def test_resume_sends_a_handed_off_document_to_ocr(client: Docbatch, tmp_path: P
     assert client.resume(batch_id) == 1
 
     assert _drain(client) == [("extract", (document_id,), True)]
-    assert client.repo.get_document(document_id).attempts == 1
+    assert client.repo.documents.get(document_id).attempts == 1

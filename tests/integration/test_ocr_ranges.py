@@ -72,12 +72,12 @@ def repo(database: Database) -> Repository:
 
 
 def _document(repo: Repository) -> DocumentRecord:
-    batch = repo.create_batch(
+    batch = repo.batches.create(
         "acme",
         [NewDocument(path=str(SAMPLE), sha256=None, size_bytes=SAMPLE.stat().st_size)],
         options={},
     )
-    (doc,) = repo.batch_documents(batch.id)
+    (doc,) = repo.documents.of_batch(batch.id)
     return doc
 
 
@@ -104,7 +104,7 @@ def _ranges_left(repo: Repository, document_id: str) -> int:
 
 
 def _page_texts(repo: Repository, document_id: str) -> list[str]:
-    return [page.text for page in repo.load_extracted(document_id).pages]
+    return [page.text for page in repo.results.load_extracted(document_id).pages]
 
 
 def test_a_big_scan_is_read_in_ranges_and_completes_once(repo: Repository) -> None:
@@ -116,7 +116,7 @@ def test_a_big_scan_is_read_in_ranges_and_completes_once(repo: Repository) -> No
     assert outcome.status == "completed"
     assert scan.calls == plan_ranges(range(1, PAGES + 1), RANGE)  # 16 + 16 + 8 pages
     assert _page_texts(repo, doc.id) == [f"words on page {n}" for n in range(1, PAGES + 1)]
-    assert repo.get_document(doc.id).ocr_pages == PAGES
+    assert repo.documents.get(doc.id).ocr_pages == PAGES
     assert _ranges_left(repo, doc.id) == 0, "the commit deletes the ranges"
 
 
@@ -165,9 +165,9 @@ def test_a_step_stopped_midway_keeps_its_ranges_and_reads_only_the_rest(
     # The first run is stopped (Ctrl-C, a shutdown) while it reads the third range.
     with pytest.raises(KeyboardInterrupt):
         _executor(repo, ScanExtractor(stop_at=33), "first").run(doc.id, Stage.EXTRACT)
-    assert repo.get_document(doc.id).state.value == "processing"
+    assert repo.documents.get(doc.id).state.value == "processing"
     time.sleep(LEASE + 0.2)  # its lease runs out: the reconciler would re-send the step
-    assert repo.requeue(doc.id, Stage.EXTRACT)
+    assert repo.documents.requeue(doc.id, Stage.EXTRACT)
 
     again = ScanExtractor()
     outcome = _executor(repo, again, "second").run(doc.id, Stage.EXTRACT)
@@ -184,7 +184,7 @@ def test_cancelling_the_batch_stops_reading_the_ranges(repo: Repository) -> None
     class CancelledMidway(ScanExtractor):
         def ocr(self, data: bytes, mime: str, pages: Sequence[int], options: Any) -> Any:
             if 17 in pages:  # while the second range is read, the user cancels
-                repo.cancel_batch(doc.batch_id)
+                repo.batches.cancel(doc.batch_id)
             return super().ocr(data, mime, pages, options)
 
     scan = CancelledMidway()
@@ -192,7 +192,7 @@ def test_cancelling_the_batch_stops_reading_the_ranges(repo: Repository) -> None
 
     assert outcome.status == "skipped"
     assert scan.calls == plan_ranges(range(1, 33), RANGE), "the third range is not read"
-    assert repo.get_document(doc.id).state.value == "cancelled"
+    assert repo.documents.get(doc.id).state.value == "cancelled"
 
 
 def test_a_duplicate_range_message_writes_nothing(repo: Repository) -> None:
@@ -293,7 +293,7 @@ def test_status_shows_the_pages_read_of_big_scans(repo: Repository) -> None:
     repo.ocr_ranges.plan(doc.id, plan_ranges(range(1, PAGES + 1), RANGE), "e" * 64, "v1")
     repo.ocr_ranges.store(doc.id, 0, [{"number": n, "text": ""} for n in range(1, 17)])
 
-    status = batch_status(repo.get_batch(doc.batch_id), repo, None)
+    status = batch_status(repo.batches.get(doc.batch_id), repo, None)
     console = Console(width=120, record=True)
     console.print(status_table(status))
 
@@ -301,5 +301,5 @@ def test_status_shows_the_pages_read_of_big_scans(repo: Repository) -> None:
     shown = console.export_text()
     assert "OCR of big scans" in shown
     assert "16 / 40 pages (1 scan)" in shown
-    detail = batch_detail(repo.get_batch(doc.batch_id), status)  # the API's batch
+    detail = batch_detail(repo.batches.get(doc.batch_id), status)  # the API's batch
     assert (detail.ocr_scans, detail.ocr_pages_done, detail.ocr_pages_total) == (1, 16, 40)

@@ -97,8 +97,8 @@ def frozen(postgres_url: str) -> Iterator[Callable[[str], None]]:
 
 
 def _one_document(repo: Repository) -> str:
-    batch = repo.create_batch("acme", new_documents(1), options={})
-    (doc,) = repo.batch_documents(batch.id)
+    batch = repo.batches.create("acme", new_documents(1), options={})
+    (doc,) = repo.documents.of_batch(batch.id)
     return doc.id
 
 
@@ -147,7 +147,7 @@ def test_a_claim_behind_a_frozen_worker_fails_fast_as_transient(
     assert isinstance(outcome.error, DatabaseBusyError), outcome.error
     assert category_of(outcome.error) is ErrorCategory.TRANSIENT
     assert outcome.elapsed < 5
-    doc = repo.get_document(document_id)
+    doc = repo.documents.get(document_id)
     assert (doc.state.value, doc.attempts) == ("pending", 0)
 
 
@@ -165,29 +165,29 @@ def test_a_step_behind_a_frozen_worker_is_sent_again_later(
     assert outcome.error is None, outcome.error
     step = outcome.result
     assert (step.status, step.next_stage, step.retry_in) == ("retry", Stage.EXTRACT, BUSY_RETRY_S)
-    assert repo.get_document(document_id).attempts == 0
+    assert repo.documents.get(document_id).attempts == 0
 
 
 def test_due_retries_skip_the_rows_a_frozen_worker_holds(
     repo: Repository, frozen: Callable[[str], None]
 ) -> None:
-    batch = repo.create_batch("acme", new_documents(2), options={})
-    first, second = (d.id for d in repo.batch_documents(batch.id))
+    batch = repo.batches.create("acme", new_documents(2), options={})
+    first, second = (d.id for d in repo.documents.of_batch(batch.id))
     due = repo.clock() - timedelta(seconds=1)
     for document_id in (first, second):
         assert claim_stage(repo, document_id, Stage.EXTRACT, owner="w", max_attempts=3).claimed
-        assert repo.schedule_retry(
+        assert repo.retries.schedule(
             document_id, Stage.EXTRACT, owner="w", reason="flaky", retry_at=due
         )
     frozen(first)
 
-    thread, outcome = _in_thread(lambda: repo.take_due_retries(limit=10))
+    thread, outcome = _in_thread(lambda: repo.retries.take_due(limit=10))
     thread.join(HANG)
 
     assert outcome.finished, "taking due retries waited behind the frozen worker's lock"
     assert outcome.error is None, outcome.error
     assert [ref.document_id for ref in outcome.result] == [second]
-    assert repo.get_document(first).retry_at is not None  # left for a later pass
+    assert repo.documents.get(first).retry_at is not None  # left for a later pass
 
 
 def test_the_server_ends_a_frozen_transaction_and_frees_its_locks(postgres_url: str) -> None:
@@ -201,7 +201,7 @@ def test_the_server_ends_a_frozen_transaction_and_frees_its_locks(postgres_url: 
         connection.execute(sa.text("SELECT 1"))
 
     try:
-        frozen_thread, frozen_outcome = _in_thread(lambda: stopped._write(frozen_mid_transaction))
+        frozen_thread, frozen_outcome = _in_thread(lambda: stopped.write(frozen_mid_transaction))
         time.sleep(0.2)
         thread, claim = _in_thread(
             lambda: claim_stage(other, document_id, Stage.EXTRACT, owner="w2", max_attempts=3)

@@ -31,13 +31,13 @@ def _run_batch(client: Docbatch, folder: Path, threshold: int) -> dict[str, tupl
         fuse_stages=True,
         quarantine_threshold=threshold,
     )
-    for ref in client.repo.unfinished_documents(batch.id):
+    for ref in client.repo.documents.unfinished(batch.id):
         outcome = executor.run(ref.document_id, ref.stage)
         assert outcome.status in ("completed", "failed"), outcome
     assert client.get_batch(batch.id).finalized_count == 1
     return {
         Path(d.path).name: (d.state.value, d.error_category or "")
-        for d in client.repo.batch_documents(batch.id)
+        for d in client.repo.documents.of_batch(batch.id)
     }
 
 
@@ -93,9 +93,9 @@ def test_quarantined_reason_names_the_earlier_failure_and_how_to_release(
     executor = StageExecutor(
         client.repo, settings.pipeline_options(), owner="t", quarantine_threshold=1
     )
-    (ref,) = client.repo.unfinished_documents(batch.id)
+    (ref,) = client.repo.documents.unfinished(batch.id)
     outcome = executor.run(ref.document_id, ref.stage)
-    doc = client.repo.get_document(ref.document_id)
+    doc = client.repo.documents.get(ref.document_id)
     assert (outcome.status, doc.error_category, doc.error_code) == (
         "failed", "quarantined", "quarantined",
     )  # fmt: skip

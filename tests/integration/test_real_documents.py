@@ -43,13 +43,13 @@ def test_blank_documents_and_a_stamped_scan_complete(client: Docbatch, tmp_path:
     shutil.copy(REAL / "bug1250079.pdf", folder / "cut-after-trailer.pdf")
     summary = run_inline(client, Sources.from_args([folder]))
     assert (summary.total, summary.completed, summary.failed) == (5, 5, 0)
-    by_name = {Path(d.path).name: d for d in client.repo.batch_documents(summary.batch_id)}
+    by_name = {Path(d.path).name: d for d in client.repo.documents.of_batch(summary.batch_id)}
     for name in ("blank.pdf", "blank.png", "blank.tiff"):
         doc = by_name[name]
         assert doc.warnings == ("no_text",)
-        assert client.repo.document_mentions(doc.id) == []
+        assert client.repo.results.mentions(doc.id) == []
     assert by_name["cut-after-trailer.pdf"].warnings == ("pdf_repaired", "pdf_truncated")
-    stamped = client.repo.document_pages(by_name["stamped.pdf"].id)
+    stamped = client.repo.results.pages(by_name["stamped.pdf"].id)
     assert stamped[0].text.startswith("Appeal: 17-2218")
     assert "APPEARANCE OF COUNSEL FORM" in stamped[0].text
     handle = io.StringIO()

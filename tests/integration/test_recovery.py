@@ -39,7 +39,7 @@ def _run(client: Docbatch, batch_id: str, policy: RetryPolicy | None = None) -> 
         fuse_stages=True,
         retry_policy=policy,
     )
-    for ref in client.repo.unfinished_documents(batch_id):
+    for ref in client.repo.documents.unfinished(batch_id):
         stage = ref.stage
         while True:
             outcome = executor.run(ref.document_id, stage)
@@ -104,7 +104,7 @@ def test_recovery_resumes_at_the_failed_stage_and_corrects_the_original_batch(
     assert report["recoverable"] == 4
     transient = next(g for g in report["groups"] if g["category"] == "transient")
     assert (transient["stage"], transient["count"], transient["retryable"]) == ("entities", 4, True)
-    failed_ids = [d for d, stage in client.repo.failed_documents(batch.id, ["transient"])]
+    failed_ids = [d for d, stage in client.repo.recovery.failed_documents(batch.id, ["transient"])]
     pages_before = _page_identity(client, failed_ids)
     assert len(pages_before) >= 4
 
@@ -112,7 +112,7 @@ def test_recovery_resumes_at_the_failed_stage_and_corrects_the_original_batch(
     assert (recovery.total, recovery.parent_batch_id, recovery.priority.value) == (
         4, batch.id, "high",
     )  # fmt: skip
-    refs = client.repo.unfinished_documents(recovery.id)
+    refs = client.repo.documents.unfinished(recovery.id)
     assert sorted(r.document_id for r in refs) == sorted(failed_ids)
     assert {r.stage.value for r in refs} == {"entities"}
     _run(client, recovery.id)
@@ -130,8 +130,8 @@ def test_recovery_resumes_at_the_failed_stage_and_corrects_the_original_batch(
         assert _events(client, document_id, "stage_completed", "extract") == 1
         assert _events(client, document_id, "stage_completed", "entities") == 1
         assert _events(client, document_id, "reopened") == 1
-        assert client.repo.document_relationships(document_id) is not None
-        assert client.repo.get_document(document_id).state.value == "completed"
+        assert client.repo.results.relationships(document_id) is not None
+        assert client.repo.documents.get(document_id).state.value == "completed"
     # default recovery leaves data failures alone, and creates no empty batch for that
     with pytest.raises(NothingToRecoverError):
         recover(client, batch.id, enqueue=False)

@@ -56,10 +56,10 @@ def _resume(repo: Repository, document_id: str, stage: Stage) -> None:
 
 
 def _recover(repo: Repository, original: str, recovery_id: str) -> int:
-    return repo.create_recovery_batch(
+    return repo.recovery.create_batch(
         recovery_id,
         original,
-        repo.failed_documents(original),
+        repo.recovery.failed_documents(original),
         from_stage=None,
         priority=Priority.HIGH,
         options={},
@@ -78,13 +78,13 @@ def _counters(batch: BatchRecord) -> tuple[str, int, int, int, int, int]:
 
 
 def _states(repo: Repository, batch_id: str) -> dict[str, int]:
-    return {state.value: n for state, n in repo.batch_counts(batch_id).states.items() if n}
+    return {state.value: n for state, n in repo.batches.counts(batch_id).states.items() if n}
 
 
 def _assert_counters_match_documents(repo: Repository, *batch_ids: str) -> None:
     """Each batch's counters equal its documents' states (the chaos suite's invariant)."""
     for batch_id in batch_ids:
-        batch = repo.get_batch(batch_id)
+        batch = repo.batches.get(batch_id)
         kept = {"completed": batch.completed, "failed": batch.failed, "cancelled": batch.cancelled}
         assert _states(repo, batch_id) == {k: n for k, n in kept.items() if n}, batch_id
         assert batch.done == batch.total, batch_id
@@ -111,8 +111,8 @@ def _recovery_under_way(repo: Repository, *, original_running: bool) -> dict[str
     started, so the original is still running.
     """
     count = 5 if original_running else 4
-    batch = repo.create_batch("acme", new_documents(count), options={})
-    ids = [d.id for d in repo.batch_documents(batch.id)]
+    batch = repo.batches.create("acme", new_documents(count), options={})
+    ids = [d.id for d in repo.documents.of_batch(batch.id)]
     names = dict(zip(["done", "recovered", "running", "waiting", "fresh"], ids, strict=False))
     run_document(repo, names["done"])
     fail_document(repo, names["recovered"], Stage.EXTRACT)
@@ -128,15 +128,15 @@ def test_cancelling_a_recovery_batch_cancels_the_documents_it_reopened(
     repo: Repository, database: Database
 ) -> None:
     ids = _recovery_under_way(repo, original_running=False)
-    assert repo.get_batch(ids["recovery"]).state is BatchState.RUNNING
+    assert repo.batches.get(ids["recovery"]).state is BatchState.RUNNING
 
-    cancelled = repo.cancel_batch(ids["recovery"])
+    cancelled = repo.batches.cancel(ids["recovery"])
 
     assert cancelled and cancelled.batch_finalized
     for name in ("running", "waiting"):
-        doc = repo.get_document(ids[name])
+        doc = repo.documents.get(ids[name])
         assert (doc.state, doc.error_category) == (DocumentState.CANCELLED, "cancelled")
-    assert repo.get_document(ids["recovered"]).state is DocumentState.COMPLETED
+    assert repo.documents.get(ids["recovered"]).state is DocumentState.COMPLETED
     # A step still running commits nothing; a message still queued finds its claim refused.
     stale = complete_stage(
         repo, ids["running"], Stage.ENTITIES, payload(Stage.ENTITIES), next_stage=Stage.RESOLVE
@@ -144,19 +144,19 @@ def test_cancelling_a_recovery_batch_cancels_the_documents_it_reopened(
     assert not stale
     waiting = claim_stage(repo, ids["waiting"], Stage.RELATE, owner="w", max_attempts=3)
     assert waiting.outcome is ClaimOutcome.SKIP
-    recovery = repo.get_batch(ids["recovery"])
+    recovery = repo.batches.get(ids["recovery"])
     assert _counters(recovery) == ("cancelled", 1, 0, 2, 3 * PAGES, 1)
     # The original moves its two re-opened documents from failed to cancelled and gets
     # their pages back; it was finalised once already and is not finalised again.
-    original = repo.get_batch(ids["original"])
+    original = repo.batches.get(ids["original"])
     assert _counters(original) == ("completed_with_failures", 2, 0, 2, 4 * PAGES, 1)
     _assert_counters_match_documents(repo, ids["original"], ids["recovery"])
     assert _cancelled_events(database, ids["recovery"]) == 1
     assert _cancelled_events(database, ids["original"]) == 0
 
-    assert not repo.cancel_batch(ids["recovery"])  # nothing left: counted once
-    assert _counters(repo.get_batch(ids["recovery"])) == _counters(recovery)
-    assert _counters(repo.get_batch(ids["original"])) == _counters(original)
+    assert not repo.batches.cancel(ids["recovery"])  # nothing left: counted once
+    assert _counters(repo.batches.get(ids["recovery"])) == _counters(recovery)
+    assert _counters(repo.batches.get(ids["original"])) == _counters(original)
 
 
 @pytest.mark.parametrize("original_running", [False, True], ids=["finished", "running"])
@@ -165,17 +165,17 @@ def test_cancelling_the_original_cancels_documents_reopened_under_its_recovery(
 ) -> None:
     ids = _recovery_under_way(repo, original_running=original_running)
 
-    cancelled = repo.cancel_batch(ids["original"])
+    cancelled = repo.batches.cancel(ids["original"])
 
     # Only a running original is finalised now (as cancelled); a finished one keeps its
     # state and its single finalisation.
     assert bool(cancelled) is original_running
     for name in ("running", "waiting", "fresh"):
         if name in ids:
-            assert repo.get_document(ids[name]).state is DocumentState.CANCELLED
-    recovery = repo.get_batch(ids["recovery"])
+            assert repo.documents.get(ids[name]).state is DocumentState.CANCELLED
+    recovery = repo.batches.get(ids["recovery"])
     assert _counters(recovery) == ("cancelled", 1, 0, 2, 3 * PAGES, 1)
-    original = repo.get_batch(ids["original"])
+    original = repo.batches.get(ids["original"])
     if original_running:
         assert _counters(original) == ("cancelled", 2, 0, 3, 4 * PAGES, 1)
     else:
@@ -188,8 +188,8 @@ def test_cancelling_the_original_cancels_documents_reopened_under_its_recovery(
 def _failed_again(repo: Repository) -> tuple[str, str]:
     """An original of two documents whose second failed, was recovered by
     ``recovery-1``, and failed there again: ``(original id, that document's id)``."""
-    batch = repo.create_batch("acme", new_documents(2), options={})
-    done, again = (d.id for d in repo.batch_documents(batch.id))
+    batch = repo.batches.create("acme", new_documents(2), options={})
+    done, again = (d.id for d in repo.documents.of_batch(batch.id))
     run_document(repo, done)
     fail_document(repo, again, Stage.CHUNK)
     assert _recover(repo, batch.id, "recovery-1") == 1
@@ -201,34 +201,34 @@ def test_cancelling_a_recovery_batch_cancels_the_recovery_batches_of_its_failure
     repo: Repository,
 ) -> None:
     original_id, again = _failed_again(repo)
-    assert repo.get_batch("recovery-1").state is BatchState.COMPLETED_WITH_FAILURES
+    assert repo.batches.get("recovery-1").state is BatchState.COMPLETED_WITH_FAILURES
     assert _recover(repo, "recovery-1", "recovery-2") == 1
 
-    assert not repo.cancel_batch("recovery-1")  # finished itself; its recovery is not
+    assert not repo.batches.cancel("recovery-1")  # finished itself; its recovery is not
 
-    assert repo.get_document(again).state is DocumentState.CANCELLED
-    assert _counters(repo.get_batch("recovery-2")) == ("cancelled", 0, 0, 1, PAGES, 1)
-    original = repo.get_batch(original_id)
+    assert repo.documents.get(again).state is DocumentState.CANCELLED
+    assert _counters(repo.batches.get("recovery-2")) == ("cancelled", 0, 0, 1, PAGES, 1)
+    original = repo.batches.get(original_id)
     assert _counters(original) == ("completed_with_failures", 1, 0, 1, 2 * PAGES, 1)
     # The recovery in between is corrected as the original is: its failure is cancelled.
-    middle = repo.get_batch("recovery-1")
+    middle = repo.batches.get("recovery-1")
     assert _counters(middle) == ("completed_with_failures", 0, 0, 1, PAGES, 1)
 
 
 def test_a_recovery_of_a_recovery_corrects_every_batch_of_the_chain(repo: Repository) -> None:
     original_id, again = _failed_again(repo)
-    assert _counters(repo.get_batch("recovery-1")) == ("completed_with_failures", 0, 1, 0,
+    assert _counters(repo.batches.get("recovery-1")) == ("completed_with_failures", 0, 1, 0,
                                                          PAGES, 1)  # fmt: skip
     assert _recover(repo, "recovery-1", "recovery-2") == 1
     # Re-opened again: its pages leave both batches it was counted in.
-    assert repo.get_batch("recovery-1").pages == 0
-    assert repo.get_batch(original_id).pages == PAGES
+    assert repo.batches.get("recovery-1").pages == 0
+    assert repo.batches.get(original_id).pages == PAGES
 
     _resume(repo, again, Stage.RESOLVE)
 
-    assert _counters(repo.get_batch("recovery-2")) == ("completed", 1, 0, 0, PAGES, 1)
-    assert _counters(repo.get_batch("recovery-1")) == ("completed", 1, 0, 0, PAGES, 1)
-    assert _counters(repo.get_batch(original_id)) == ("completed", 2, 0, 0, 2 * PAGES, 1)
+    assert _counters(repo.batches.get("recovery-2")) == ("completed", 1, 0, 0, PAGES, 1)
+    assert _counters(repo.batches.get("recovery-1")) == ("completed", 1, 0, 0, PAGES, 1)
+    assert _counters(repo.batches.get(original_id)) == ("completed", 2, 0, 0, 2 * PAGES, 1)
 
 
 def test_cancel_through_the_client_rebuilds_the_progress_of_the_recovery_batch(
@@ -256,22 +256,26 @@ def test_cancel_through_the_client_rebuilds_the_progress_of_the_recovery_batch(
 def test_a_group_commit_of_reopened_documents_keeps_their_events_in_order(
     repo: Repository,
 ) -> None:
-    batch = repo.create_batch("acme", new_documents(3), options={})
-    repo.mark_enqueued(batch.id)
-    first, second, third = (d.id for d in repo.batch_documents(batch.id))
+    batch = repo.batches.create("acme", new_documents(3), options={})
+    repo.batches.mark_enqueued(batch.id)
+    first, second, third = (d.id for d in repo.documents.of_batch(batch.id))
     for document_id in (first, second):
         fail_document(repo, document_id, Stage.RELATE)
     run_document(repo, third)
     _recover(repo, batch.id, "recovery")
     group = [first, second]
-    assert all(c.claimed for c in repo.claim_many(group, Stage.RELATE, owner="w", max_attempts=3))
+    assert all(
+        c.claimed for c in repo.documents.claim(group, Stage.RELATE, owner="w", max_attempts=3)
+    )
 
-    done = repo.complete_many(
+    done = repo.documents.complete(
         [StepResults(d, [StageResult(Stage.RELATE, payload(Stage.RELATE))], "w") for d in group]
     )
 
     assert all(done) and sum(t.batch_finalized for t in done) == 1
     for document_id in group:
-        kinds = [e.kind.value for e in repo.events(batch.id) if e.document_id == document_id]
+        kinds = [
+            e.kind.value for e in repo.batches.events(batch.id) if e.document_id == document_id
+        ]
         assert kinds[-3:] == ["claimed", "stage_completed", "completed"], kinds
-    assert _counters(repo.get_batch("recovery"))[:4] == ("completed", 2, 0, 0)
+    assert _counters(repo.batches.get("recovery"))[:4] == ("completed", 2, 0, 0)

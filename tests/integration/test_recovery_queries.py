@@ -18,7 +18,7 @@ from docbatch.client import Docbatch
 from docbatch.models import Stage
 from docbatch.recovery import recover
 from docbatch.store.records import NewDocument, Priority
-from docbatch.store.tables import Base
+from docbatch.store.schema import Base
 from tests.integration.test_store_support import (
     claim_stage,
     complete_stage,
@@ -35,27 +35,27 @@ def test_reopened_documents_count_at_their_recovery_batch_priority(
     repo = broker_client.repo
     original, failed = original_with_failures(repo)
     recovery = recover(broker_client, original, enqueue=False)
-    waiting = repo.create_batch("acme", [NewDocument(path="/w", sha256=None, size_bytes=1)])
+    waiting = repo.batches.create("acme", [NewDocument(path="/w", sha256=None, size_bytes=1)])
 
     # The original has finished: its re-opened documents run in the (high) recovery batch.
-    high = {ref.document_id for ref in repo.unfinished_by_priority(Priority.HIGH, 10)}
-    normal = {ref.document_id for ref in repo.unfinished_by_priority(Priority.NORMAL, 10)}
+    high = {ref.document_id for ref in repo.documents.unfinished_by_priority(Priority.HIGH, 10)}
+    normal = {ref.document_id for ref in repo.documents.unfinished_by_priority(Priority.NORMAL, 10)}
     assert high == set(failed)
     assert not normal & set(failed)
-    assert repo.documents_ahead(waiting.id) == 2  # high work is served first
-    assert repo.documents_ahead(recovery.id) == 0
+    assert repo.documents.documents_ahead(waiting.id) == 2  # high work is served first
+    assert repo.documents.documents_ahead(recovery.id) == 0
 
     since = repo.clock() - timedelta(seconds=1)
-    before = repo.finished_by_priority(since)
+    before = repo.documents.finished_by_priority(since)
     for document_id, stage in failed.items():
         for each in Stage.ordered()[Stage.ordered().index(stage) :]:
             assert claim_stage(repo, document_id, each, owner="w", max_attempts=3).claimed
             assert complete_stage(repo, document_id, each, payload(each), next_stage=each.next())
-    after = repo.finished_by_priority(since)
+    after = repo.documents.finished_by_priority(since)
     assert after.get(Priority.HIGH, 0) - before.get(Priority.HIGH, 0) == 2
     assert after.get(Priority.NORMAL, 0) == before.get(Priority.NORMAL, 0)
 
-    totals = repo.batch_totals(recovery.id)
+    totals = repo.batches.totals(recovery.id)
     assert totals["mentions"] > 0 and totals["relationships"] > 0
 
 

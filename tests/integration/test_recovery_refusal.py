@@ -44,7 +44,7 @@ def _batch_with_a_data_failure(client: Docbatch, tmp_path: Path) -> tuple[str, P
     executor = StageExecutor(
         client.repo, client.settings.pipeline_options(), owner="test", fuse_stages=True
     )
-    for ref in client.repo.unfinished_documents(batch.id):
+    for ref in client.repo.documents.unfinished(batch.id):
         stage = ref.stage
         while True:
             outcome = executor.run(ref.document_id, stage)
@@ -76,7 +76,7 @@ def test_recover_without_a_broker_is_refused_and_changes_no_row(
 
     assert "docbatch recover" in str(refused.value)
     assert _snapshot(client) == before
-    failed = client.repo.batch_documents(batch_id, state="failed")
+    failed = client.repo.documents.of_batch(batch_id, state="failed")
     assert [d.error_category for d in failed] == ["data"]
 
 
@@ -125,13 +125,13 @@ def test_a_recovery_whose_documents_were_taken_first_leaves_no_empty_batch(
     client: Docbatch, tmp_path: Path
 ) -> None:
     batch_id, _ = _batch_with_a_data_failure(client, tmp_path)
-    documents = client.repo.failed_documents(batch_id)
+    documents = client.repo.recovery.failed_documents(batch_id)
     assert recover(client, batch_id, all_=True, enqueue=False).total == 1
     before = _snapshot(client)
 
     # a second recovery planned on the same failures, committed after the first one
     with pytest.raises(NothingToRecoverError):
-        client.repo.create_recovery_batch(
+        client.repo.recovery.create_batch(
             "late-recovery", batch_id, documents, from_stage=None, priority=Priority.HIGH,
             options={},
         )  # fmt: skip

@@ -105,9 +105,9 @@ def test_enqueue_and_resume_send_reopened_documents_at_their_stage(
 
 
 def test_an_expired_lease_is_re_sent_once_per_window(client: Docbatch) -> None:
-    batch = client.repo.create_batch("acme", new_documents(2), options={})
-    client.repo.mark_enqueued(batch.id)
-    first, _waiting = (d.id for d in client.repo.batch_documents(batch.id))
+    batch = client.repo.batches.create("acme", new_documents(2), options={})
+    client.repo.batches.mark_enqueued(batch.id)
+    first, _waiting = (d.id for d in client.repo.documents.of_batch(batch.id))
     # A worker claimed the first document, then died: its lease runs out unattended.
     assert claim_stage(client.repo, first, Stage.EXTRACT, owner="dead", max_attempts=3).claimed
     _drain(client)

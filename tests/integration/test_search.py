@@ -98,7 +98,7 @@ def test_rerunning_a_document_never_duplicates_its_index_entries(indexed):
 def test_entities_are_found_by_name_with_their_roles(indexed):
     client, _ = indexed
     index = SearchIndex(client.database)
-    project = client.repo.ensure_project("default")
+    project = client.repo.batches.ensure_project("default")
     [match, *_] = index.find_entities(project, "Margaret Holloway")
     assert match.name == "Margaret Holloway" and match.score == 100.0
     places = index.occurrences(project, match.id)
@@ -111,7 +111,7 @@ def test_entities_are_found_by_name_with_their_roles(indexed):
 def test_the_citation_graph(indexed):
     client, batch_id = indexed
     index = SearchIndex(client.database)
-    project = client.repo.ensure_project("default")
+    project = client.repo.batches.ensure_project("default")
     [case, *_] = index.find_entities(project, "550 U.S. 544")
     citing = index.citing(project, [case.id])
     assert sorted({Path(c.path).name for c in citing}) == ["brief.txt", "order.txt"]

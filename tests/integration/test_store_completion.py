@@ -28,18 +28,18 @@ def _every_stage() -> list[StageResult]:
 
 
 def test_stages_written_together_complete_the_document_at_relate(repo: Repository) -> None:
-    batch = repo.create_batch("acme", new_documents(2), options={})
-    fused, grouped = repo.pending_document_ids(batch.id)
+    batch = repo.batches.create("acme", new_documents(2), options={})
+    fused, grouped = repo.documents.pending_ids(batch.id)
     for doc_id in (fused, grouped):
         assert claim_stage(repo, doc_id, Stage.EXTRACT, owner="w", max_attempts=3).claimed
 
-    assert repo.complete_stages(fused, _every_stage(), owner="w")
-    assert all(repo.complete_many([StepResults(grouped, _every_stage(), "w")]))
+    assert all(repo.documents.complete([StepResults(fused, _every_stage(), "w")]))
+    assert all(repo.documents.complete([StepResults(grouped, _every_stage(), "w")]))
 
     for doc_id in (fused, grouped):
-        doc = repo.get_document(doc_id)
+        doc = repo.documents.get(doc_id)
         assert (doc.state, doc.stage) == (DocumentState.COMPLETED, Stage.RELATE)
-    _, outcomes = repo.document_states(batch.id)
+    _, outcomes = repo.batches.document_states(batch.id)
     assert outcomes[fused] == {stage.value: "done" for stage in Stage.ordered()}
 
 
@@ -50,8 +50,8 @@ def test_migration_0008_moves_completed_documents_to_relate(database_url: str) -
 
     database = Database.open(database_url)
     repo = Repository(database, lease_seconds=60)
-    batch = repo.create_batch("acme", new_documents(2), options={})
-    done, pending = repo.pending_document_ids(batch.id)
+    batch = repo.batches.create("acme", new_documents(2), options={})
+    done, pending = repo.documents.pending_ids(batch.id)
     run_document(repo, done)
     database.dispose()
     engine = create_engine_for(database_url)

@@ -42,7 +42,7 @@ def _assert_exactly_once(
     assert set(wins.values()) == {1}, "some stage completed more than once"
     assert sum(r["finalized"] for r in reports) == 1
     repo = Repository(database)
-    batch = repo.get_batch(batch_id)
+    batch = repo.batches.get(batch_id)
     assert (batch.state, batch.completed, batch.failed, batch.cancelled) == (
         BatchState.COMPLETED,
         len(doc_ids),
@@ -50,7 +50,7 @@ def _assert_exactly_once(
         0,
     )
     assert (batch.finalized_count, batch.pages) == (1, 2 * len(doc_ids))
-    assert repo.batch_counts(batch_id).states == {DocumentState.COMPLETED: len(doc_ids)}
+    assert repo.batches.counts(batch_id).states == {DocumentState.COMPLETED: len(doc_ids)}
     for doc_id in doc_ids:
         assert row_counts(database, doc_id) == EXPECTED_ROWS
     assert table_count(database, "entities") == 2
@@ -58,8 +58,8 @@ def _assert_exactly_once(
 
 def _race(database_url: str, pool: Callable[[], Any]) -> None:
     database = Database.open(database_url)
-    batch = Repository(database).create_batch("acme", new_documents(DOCUMENTS), options={})
-    doc_ids = [d.id for d in Repository(database).batch_documents(batch.id)]
+    batch = Repository(database).batches.create("acme", new_documents(DOCUMENTS), options={})
+    doc_ids = [d.id for d in Repository(database).documents.of_batch(batch.id)]
     with pool() as executor:
         futures = [
             executor.submit(race_documents, database_url, doc_ids, f"worker-{i}")
@@ -83,8 +83,8 @@ def test_processes_racing_on_the_same_documents_win_once(database_url: str) -> N
 def test_simultaneous_completions_of_one_stage_write_once(database_url: str) -> None:
     database = Database.open(database_url)
     repo = Repository(database)
-    batch = repo.create_batch("acme", new_documents(1), options={})
-    doc_id = repo.batch_documents(batch.id)[0].id
+    batch = repo.batches.create("acme", new_documents(1), options={})
+    doc_id = repo.documents.of_batch(batch.id)[0].id
     assert claim_stage(repo, doc_id, Stage.EXTRACT, owner="a", max_attempts=3).claimed
     barrier = threading.Barrier(WORKERS)
 
@@ -107,8 +107,8 @@ def test_concurrent_resolution_of_one_entity_does_not_fail(database_url: str) ->
     database = Database.open(database_url)
     repo = Repository(database)
     rounds = 5
-    batch = repo.create_batch("acme", new_documents(2 * rounds), options={})
-    doc_ids = [d.id for d in repo.batch_documents(batch.id)]
+    batch = repo.batches.create("acme", new_documents(2 * rounds), options={})
+    doc_ids = [d.id for d in repo.documents.of_batch(batch.id)]
     for doc_id in doc_ids:
         for stage in Stage.ordered()[:3]:
             assert claim_stage(repo, doc_id, stage, owner="w", max_attempts=3).claimed
@@ -141,7 +141,7 @@ def test_concurrent_resolution_of_one_entity_does_not_fail(database_url: str) ->
             assert [f.result(timeout=60) for f in futures] == [True, True]
     assert table_count(database, "entities") == rounds
     assert table_count(database, "entity_aliases") == 2 * rounds
-    found = repo.project_entities(batch.project_id, [EntityType.PERSON], keys=["k0"])
+    found = repo.results.project_entities(batch.project_id, [EntityType.PERSON], keys=["k0"])
     assert [(e.id, e.aliases) for e in found] == [("person:0", ("J. Roe", "Roe"))]
-    assert {e for _, e in repo.document_mentions(doc_ids[0])} == {"person:0"}
+    assert {e for _, e in repo.results.mentions(doc_ids[0])} == {"person:0"}
     database.dispose()

@@ -27,18 +27,18 @@ def _batch(repo: Repository, batch_id: str, doc_ids: list[str]) -> None:
         replace(d, id=i)
         for d, i in zip(new_documents(len(doc_ids), batch_id), doc_ids, strict=True)
     ]
-    repo.create_batch("acme", docs, options={}, batch_id=batch_id)
+    repo.batches.create("acme", docs, options={}, batch_id=batch_id)
 
 
 def test_a_unique_prefix_resolves_to_the_full_batch_and_document_id(repo: Repository) -> None:
     _batch(repo, "0fec37ee-1111-4000-8000-000000000001", ["d0c5a1b2-0000-4000-8000-00000000000a"])
     _batch(repo, "0fec37ff-2222-4000-8000-000000000002", ["d0c5a1c3-0000-4000-8000-00000000000b"])
 
-    assert repo.resolve_batch_id("0fec37ee") == "0fec37ee-1111-4000-8000-000000000001"
-    assert repo.resolve_batch_id("0fec37f") == "0fec37ff-2222-4000-8000-000000000002"
+    assert repo.batches.resolve_id("0fec37ee") == "0fec37ee-1111-4000-8000-000000000001"
+    assert repo.batches.resolve_id("0fec37f") == "0fec37ff-2222-4000-8000-000000000002"
     full = "0fec37ee-1111-4000-8000-000000000001"
-    assert repo.resolve_batch_id(full) == full
-    assert repo.resolve_document_id("d0c5a1c") == "d0c5a1c3-0000-4000-8000-00000000000b"
+    assert repo.batches.resolve_id(full) == full
+    assert repo.documents.resolve_id("d0c5a1c") == "d0c5a1c3-0000-4000-8000-00000000000b"
 
 
 def test_an_ambiguous_prefix_names_the_candidates(repo: Repository) -> None:
@@ -46,7 +46,7 @@ def test_an_ambiguous_prefix_names_the_candidates(repo: Repository) -> None:
     _batch(repo, "0fec37ff-2222-4000-8000-000000000002", [])
 
     with pytest.raises(AmbiguousIdError) as caught:
-        repo.resolve_batch_id("0fec37")
+        repo.batches.resolve_id("0fec37")
     message = str(caught.value)
     assert "ambiguous" in message
     assert "0fec37ee-1111-4000-8000-000000000001" in message
@@ -57,13 +57,13 @@ def test_unknown_short_and_wildcard_prefixes_are_not_found(repo: Repository) -> 
     _batch(repo, "0fec37ee-1111-4000-8000-000000000001", [])
 
     with pytest.raises(NotFoundError, match="no batch with id 'abcdef12'"):
-        repo.resolve_batch_id("abcdef12")
+        repo.batches.resolve_id("abcdef12")
     with pytest.raises(NotFoundError, match="at least 6 characters"):
-        repo.resolve_batch_id("0fec3")
+        repo.batches.resolve_id("0fec3")
     # LIKE wildcards in the input match only themselves.
     with pytest.raises(NotFoundError):
-        repo.resolve_batch_id("0fec3_ee")
+        repo.batches.resolve_id("0fec3_ee")
     with pytest.raises(NotFoundError):
-        repo.resolve_batch_id("%%%%%%")
+        repo.batches.resolve_id("%%%%%%")
     with pytest.raises(NotFoundError, match="no document"):
-        repo.resolve_document_id("0fec37ee")
+        repo.documents.resolve_id("0fec37ee")

@@ -43,18 +43,18 @@ def _advance(repo: Repository, doc_id: str, stages: int, owner: str = "w") -> No
 
 def _mixed_batch(repo: Repository) -> tuple[str, list[str]]:
     """A batch with one completed, one failed, one mid-pipeline and one pending document."""
-    batch = repo.create_batch("acme", new_documents(4), options={})
-    ids = repo.pending_document_ids(batch.id)
+    batch = repo.batches.create("acme", new_documents(4), options={})
+    ids = repo.documents.pending_ids(batch.id)
     run_document(repo, ids[0])
     assert claim_stage(repo, ids[1], Stage.EXTRACT, owner="w", max_attempts=3).claimed
-    assert repo.fail(ids[1], Stage.EXTRACT, "data", "corrupt", "broken")
+    assert repo.documents.fail(ids[1], Stage.EXTRACT, "data", "corrupt", "broken")
     _advance(repo, ids[2], 2)
     return batch.id, ids
 
 
 def test_document_states_and_stage_outcomes_rebuild_progress(repo: Repository) -> None:
     batch_id, ids = _mixed_batch(repo)
-    states, stages = repo.document_states(batch_id)
+    states, stages = repo.batches.document_states(batch_id)
     assert states == {
         ids[0]: "completed",
         ids[1]: "failed",
@@ -66,14 +66,14 @@ def test_document_states_and_stage_outcomes_rebuild_progress(repo: Repository) -
         ids[1]: {"extract": "failed"},
         ids[2]: {"extract": "done", "chunk": "done"},
     }
-    assert repo.stage_outcome_counts(batch_id) == {
+    assert repo.batches.stage_outcome_counts(batch_id) == {
         "extract": {"done": 2, "failed": 1},
         "chunk": {"done": 2},
         "entities": {"done": 1},
         "resolve": {"done": 1},
         "relate": {"done": 1},
     }
-    counts = repo.batch_counts(batch_id)
+    counts = repo.batches.counts(batch_id)
     assert counts.stages == {
         (DocumentState.PROCESSING, Stage.ENTITIES): 1,
         (DocumentState.PENDING, Stage.EXTRACT): 1,
@@ -83,7 +83,7 @@ def test_document_states_and_stage_outcomes_rebuild_progress(repo: Repository) -
 
 def test_batch_totals_count_stored_results(repo: Repository) -> None:
     batch_id, _ = _mixed_batch(repo)
-    assert repo.batch_totals(batch_id) == {
+    assert repo.batches.totals(batch_id) == {
         "pages": 4,
         "chunks": 4,
         "mentions": 3,
@@ -94,47 +94,47 @@ def test_batch_totals_count_stored_results(repo: Repository) -> None:
 
 def test_recovery_reads(repo: Repository, clock: FakeClock) -> None:
     batch_id, ids = _mixed_batch(repo)
-    assert repo.pending_document_ids(batch_id) == [ids[3]]
-    refs = repo.unfinished_documents(batch_id)
+    assert repo.documents.pending_ids(batch_id) == [ids[3]]
+    refs = repo.documents.unfinished(batch_id)
     assert [(r.document_id, r.state, r.stage) for r in refs] == [
         (ids[2], DocumentState.PROCESSING, Stage.ENTITIES),
         (ids[3], DocumentState.PENDING, Stage.EXTRACT),
     ]
     clock.advance(10)
-    assert [b.id for b in repo.unenqueued_batches(clock.now)] == [batch_id]
-    assert repo.mark_enqueued(batch_id)
-    assert repo.unenqueued_batches(clock.now) == []
-    assert [b.id for b in repo.list_batches(active_only=True)] == [batch_id]
-    assert repo.find_batch("nope") is None
+    assert [b.id for b in repo.batches.unenqueued(clock.now)] == [batch_id]
+    assert repo.batches.mark_enqueued(batch_id)
+    assert repo.batches.unenqueued(clock.now) == []
+    assert [b.id for b in repo.batches.newest(active_only=True)] == [batch_id]
+    assert repo.batches.find("nope") is None
 
 
 def test_load_resolution_round_trips(repo: Repository) -> None:
-    batch = repo.create_batch("acme", new_documents(1), options={})
-    doc_id = batch_doc = repo.pending_document_ids(batch.id)[0]
+    batch = repo.batches.create("acme", new_documents(1), options={})
+    doc_id = batch_doc = repo.documents.pending_ids(batch.id)[0]
     run_document(repo, batch_doc)
-    assert repo.load_resolution(doc_id) == payload(Stage.RESOLVE)
-    assert repo.load_resolution(doc_id).entities == (SHARED_ENTITY, COURT_ENTITY)
-    assert repo.load_extracted(doc_id) == payload(Stage.EXTRACT)
-    assert list(repo.load_chunks(doc_id)) == payload(Stage.CHUNK)
-    assert list(repo.load_mentions(doc_id)) == payload(Stage.ENTITIES)
+    assert repo.results.load_resolution(doc_id) == payload(Stage.RESOLVE)
+    assert repo.results.load_resolution(doc_id).entities == (SHARED_ENTITY, COURT_ENTITY)
+    assert repo.results.load_extracted(doc_id) == payload(Stage.EXTRACT)
+    assert list(repo.results.load_chunks(doc_id)) == payload(Stage.CHUNK)
+    assert list(repo.results.load_mentions(doc_id)) == payload(Stage.ENTITIES)
 
 
 def test_create_batch_accepts_a_project_id(repo: Repository) -> None:
-    project_id = repo.ensure_project("by-id")
-    batch = repo.create_batch(project_id, new_documents(2), options={}, name="n")
+    project_id = repo.batches.ensure_project("by-id")
+    batch = repo.batches.create(project_id, new_documents(2), options={}, name="n")
     assert (batch.project_id, batch.project, batch.name, batch.total) == (
         project_id,
         "by-id",
         "n",
         2,
     )
-    child = repo.create_batch("by-id", new_documents(1), options={}, parent_batch_id=batch.id)
+    child = repo.batches.create("by-id", new_documents(1), options={}, parent_batch_id=batch.id)
     assert child.parent_batch_id == batch.id
 
 
 def test_owner_checks_on_release_and_completion(repo: Repository, clock: FakeClock) -> None:
-    batch = repo.create_batch("acme", new_documents(1), options={})
-    doc_id = repo.pending_document_ids(batch.id)[0]
+    batch = repo.batches.create("acme", new_documents(1), options={})
+    doc_id = repo.documents.pending_ids(batch.id)[0]
     assert claim_stage(repo, doc_id, Stage.EXTRACT, owner="slow", max_attempts=3).claimed
     clock.advance(61)
     assert claim_stage(repo, doc_id, Stage.EXTRACT, owner="fast", max_attempts=3).claimed
@@ -142,7 +142,7 @@ def test_owner_checks_on_release_and_completion(repo: Repository, clock: FakeClo
         repo, doc_id, Stage.EXTRACT, payload(Stage.EXTRACT), next_stage=Stage.CHUNK, owner="slow"
     )
     assert not stale
-    assert not repo.release(doc_id, Stage.EXTRACT, owner="slow", reason="x")
-    assert repo.release(doc_id, Stage.EXTRACT, owner="fast", reason="redis down")
-    doc = repo.get_document(doc_id)
+    assert not repo.documents.release(doc_id, Stage.EXTRACT, owner="slow", reason="x")
+    assert repo.documents.release(doc_id, Stage.EXTRACT, owner="fast", reason="redis down")
+    doc = repo.documents.get(doc_id)
     assert (doc.state, doc.attempts, doc.page_count) == (DocumentState.PENDING, 2, None)

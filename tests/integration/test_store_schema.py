@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from docbatch.store import Database, Repository, create_engine_for, migrate
 from docbatch.store.db import include_in_comparison
-from docbatch.store.tables import Base
+from docbatch.store.schema import Base
 
 
 def _head() -> str:
@@ -64,11 +64,11 @@ def test_migrate_creates_every_table(database_url: str) -> None:
 def test_migrate_twice_is_a_no_op(database_url: str) -> None:
     database = Database.open(database_url)
     repo = Repository(database)
-    project = repo.ensure_project("kept")
+    project = repo.batches.ensure_project("kept")
     migrate(database.engine)
     migrate(database.engine)
     assert _revision(database_url) == [HEAD]
-    assert repo.ensure_project("kept") == project
+    assert repo.batches.ensure_project("kept") == project
     database.dispose()
 
 
@@ -123,7 +123,7 @@ def test_sqlite_engine_pragmas_and_parent_folder(tmp_path: Path) -> None:
 def test_timestamps_come_back_aware_in_utc(database_url: str) -> None:
     database = Database.open(database_url)
     repo = Repository(database)
-    batch = repo.create_batch("p", [], options={})
+    batch = repo.batches.create("p", [], options={})
     database.dispose()
     assert batch.created_at.tzinfo is UTC
     assert batch.finished_at is not None and batch.finished_at.tzinfo is UTC

@@ -27,7 +27,7 @@ from docbatch.models import (
     Stage,
 )
 from docbatch.store import Database, NewDocument, Repository
-from docbatch.store.records import ClaimResult, StageResult, Transition
+from docbatch.store.records import ClaimResult, StageResult, StepResults, Transition
 
 #: The entity every sample document resolves to, so documents share it.
 SHARED_ENTITY = CanonicalEntity(
@@ -124,8 +124,8 @@ def claim_stage(
     lease_seconds: float | None = None,
 ) -> ClaimResult:
     """Claim one document's ``stage`` the way workers do: a group of one
-    (:meth:`Repository.claim_many`)."""
-    (result,) = repo.claim_many(
+    (:meth:`DocumentStore.claim`)."""
+    (result,) = repo.documents.claim(
         [document_id], stage, owner=owner, max_attempts=max_attempts, lease_seconds=lease_seconds
     )
     return result
@@ -143,16 +143,15 @@ def complete_stage(
     owner: str | None = None,
 ) -> Transition:
     """Write one stage's results and advance the document
-    (:meth:`Repository.complete_stages` with one result); ``next_stage`` must be
+    (:meth:`DocumentStore.complete` with one result); ``next_stage`` must be
     ``stage.next()``, which keeps the tests' stage walks honest."""
     if next_stage is not stage.next():
         raise ValueError(f"stage {stage.value} is followed by {stage.next()}, not {next_stage}")
-    return repo.complete_stages(
-        document_id,
-        [StageResult(stage, payload, duration_ms)],
+    (transition,) = repo.documents.complete(
+        [StepResults(document_id, [StageResult(stage, payload, duration_ms)], owner)],
         lease_seconds=lease_seconds,
-        owner=owner,
     )
+    return transition
 
 
 def run_document(repo: Repository, document_id: str, owner: str = "worker") -> list[bool]:
@@ -175,16 +174,18 @@ def fail_document(
     for stage in order[order.index(start) :]:
         assert claim_stage(repo, document_id, stage, owner="worker", max_attempts=3).claimed
         if stage is failed:
-            assert repo.fail(document_id, stage, ErrorCategory.TRANSIENT, "busy", "try later")
+            assert repo.documents.fail(
+                document_id, stage, ErrorCategory.TRANSIENT, "busy", "try later"
+            )
             return
         assert complete_stage(repo, document_id, stage, payload(stage), next_stage=stage.next())
 
 
 def original_with_failures(repo: Repository) -> tuple[str, dict[str, Stage]]:
     """A normal-priority batch, finished, with documents failed at entities and relate."""
-    batch = repo.create_batch("acme", new_documents(3), options={})
-    repo.mark_enqueued(batch.id)
-    first, second, third = (d.id for d in repo.batch_documents(batch.id))
+    batch = repo.batches.create("acme", new_documents(3), options={})
+    repo.batches.mark_enqueued(batch.id)
+    first, second, third = (d.id for d in repo.documents.of_batch(batch.id))
     failed = {first: Stage.ENTITIES, second: Stage.RELATE}
     for document_id, stage in failed.items():
         fail_document(repo, document_id, stage)

@@ -80,7 +80,7 @@ def test_warming_from_the_database_gives_full_cache_hits_on_resubmission(
             hits = lookups.get(f"{stage}:hit", 0), lookups.get(f"{stage}:miss", 0)
             assert hits == (DOCS, 0), (stage, lookups)
         assert second.completed == DOCS and second.finalized_count == 1
-        assert client.repo.document_chunks(client.repo.batch_documents(second.id)[0].id)
+        assert client.repo.results.chunks(client.repo.documents.of_batch(second.id)[0].id)
         assert not any(name.startswith(f"{Stage.RESOLVE}:") for name in lookups)
         raw.close()
         client.close()

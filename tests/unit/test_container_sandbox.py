@@ -236,7 +236,7 @@ def test_a_memory_cap_hit_while_expanding_fails_that_container_alone(
         summary = run_inline(client, Sources.from_args([folder]))
         docs = {
             d.container_path or Path(d.path).name: d
-            for d in client.repo.batch_documents(summary.batch_id, limit=100)
+            for d in client.repo.documents.of_batch(summary.batch_id, limit=100)
         }
     finally:
         client.close()

@@ -74,7 +74,7 @@ def batch_of(client: Docbatch, folder: Path, files: dict[str, str]) -> tuple[str
     for name, sample in files.items():
         shutil.copy(SAMPLES / sample, folder / name)
     batch = client.create(Sources.from_args([folder]))
-    return batch.id, [ref.document_id for ref in client.repo.unfinished_documents(batch.id)]
+    return batch.id, [ref.document_id for ref in client.repo.documents.unfinished(batch.id)]
 
 
 TWINS = {"a.txt": "memo.txt", "b.txt": "memo.txt", "c.txt": "memo.txt", "o.pdf": "opinion.pdf"}
@@ -141,7 +141,7 @@ def test_a_twin_waits_for_the_worker_holding_the_claim_and_uses_its_result(
 
     assert outcome.status == "completed"
     assert extractor.reads == 0  # it waited and took the other worker's text
-    assert client.repo.load_extracted(document_id).pages == extracted.pages
+    assert client.repo.results.load_extracted(document_id).pages == extracted.pages
 
 
 def test_a_twin_computes_itself_when_the_claim_it_waits_on_ends_with_nothing(

@@ -31,7 +31,7 @@ def test_an_invalid_transaction_is_a_transient_database_busy_error(client: Docba
         raise PendingRollbackError("Can't reconnect until invalid transaction is rolled back")
 
     with pytest.raises(DatabaseBusyError, match="session ended") as caught:
-        client.repo._write(work)
+        client.repo.write(work)
     assert caught.value.category is ErrorCategory.TRANSIENT
 
 
@@ -45,7 +45,7 @@ def test_a_lost_connection_is_a_transient_database_busy_error(client: Docbatch) 
         )
 
     with pytest.raises(DatabaseBusyError, match="idle-in-transaction"):
-        client.repo._write(work)
+        client.repo.write(work)
 
 
 def test_other_database_errors_are_left_as_they_are(client: Docbatch) -> None:
@@ -53,4 +53,4 @@ def test_other_database_errors_are_left_as_they_are(client: Docbatch) -> None:
         raise OperationalError("SELECT 1", {}, Exception("no such table: nowhere"))
 
     with pytest.raises(OperationalError):
-        client.repo._write(work)
+        client.repo.write(work)

@@ -83,7 +83,7 @@ def document_out(doc: DocumentRecord) -> DocumentOut:
 def document_detail(repo: Repository, doc: DocumentRecord) -> DocumentDetail:
     """A document with its stored pages, chunks and mentions."""
     pages, offset = [], 0
-    for page in repo.document_pages(doc.id):
+    for page in repo.results.pages(doc.id):
         pages.append(
             PageOut(
                 number=page.number,
@@ -104,7 +104,7 @@ def document_detail(repo: Repository, doc: DocumentRecord) -> DocumentDetail:
             start=c.char_start,
             end=c.char_end,
         )
-        for c in repo.document_chunks(doc.id)
+        for c in repo.results.chunks(doc.id)
     ]
     mentions = [
         MentionOut(
@@ -117,7 +117,7 @@ def document_detail(repo: Repository, doc: DocumentRecord) -> DocumentDetail:
             confidence=m.confidence,
             entity_id=entity_id,
         )
-        for m, entity_id in repo.document_mentions(doc.id)
+        for m, entity_id in repo.results.mentions(doc.id)
     ]
     return DocumentDetail(
         **document_out(doc).model_dump(), pages=pages, chunks=chunks, mentions=mentions

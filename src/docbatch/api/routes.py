@@ -102,7 +102,7 @@ def list_batches(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[BatchOut]:
     """The newest batches, optionally of one state."""
-    return [batch_out(b) for b in _client(request).repo.list_batches(limit=limit, state=state)]
+    return [batch_out(b) for b in _client(request).repo.batches.newest(limit=limit, state=state)]
 
 
 @router.get("/batches/{batch_id}", response_model=BatchDetail)
@@ -124,7 +124,7 @@ def list_documents(
     """The batch's documents (optionally of one state), failures with their reasons."""
     client = _client(request)
     batch_id = client.get_batch(batch_id).id
-    documents = client.repo.batch_documents(batch_id, state=state, limit=limit, offset=offset)
+    documents = client.repo.documents.of_batch(batch_id, state=state, limit=limit, offset=offset)
     return [document_out(d) for d in documents]
 
 

@@ -92,7 +92,7 @@ def search(
     client = _client(request)
     index = client.search_index
     filters = SearchFilters(
-        batch_id=client.repo.resolve_batch_id(batch) if batch else None,
+        batch_id=client.repo.batches.resolve_id(batch) if batch else None,
         project_id=index.project_id(project) if project else None,
         mime=type,
         since=since,
@@ -151,7 +151,7 @@ def most_cited(
     """The authorities cited by the most documents of a project or batch."""
     client = _client(request)
     index = client.search_index
-    batch_id = client.repo.resolve_batch_id(batch) if batch else None
+    batch_id = client.repo.batches.resolve_id(batch) if batch else None
     return index.most_cited(index.project_id(project), batch_id=batch_id, limit=limit)
 
 
@@ -159,5 +159,5 @@ def most_cited(
 def document_citations(request: Request, document_id: str) -> list[Citation]:
     """What one document cites, in order."""
     client = _client(request)
-    found = client.search_index.cited_by_document(client.repo.resolve_document_id(document_id))
+    found = client.search_index.cited_by_document(client.repo.documents.resolve_id(document_id))
     return found

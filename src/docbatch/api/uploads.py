@@ -52,7 +52,7 @@ def sweep_uploads(repo: Repository, uploads: Path) -> int:
 def _sweep_folder(repo: Repository, folder: Path, batch_id: str) -> int:
     deleted, unfinished, offset = 0, 0, 0
     while True:
-        page = repo.batch_documents(batch_id, limit=_PAGE, offset=offset)
+        page = repo.documents.of_batch(batch_id, limit=_PAGE, offset=offset)
         for doc in page:
             path = Path(doc.path)
             if path.parent != folder:

@@ -191,7 +191,7 @@ def run(
             from docbatch.models import DocumentState
 
             reader = Docbatch(settings)
-            failed = reader.repo.batch_documents(summary.batch_id, state=DocumentState.FAILED)
+            failed = reader.repo.documents.of_batch(summary.batch_id, state=DocumentState.FAILED)
             out.print(failures_table(failed))
             reader.close()
     raise typer.Exit(summary.exit_code)

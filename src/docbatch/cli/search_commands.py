@@ -67,7 +67,7 @@ def search(
     client = _reader(ctx)
     parsed = parse_query(query)
     filters = SearchFilters(
-        batch_id=client.repo.resolve_batch_id(batch) if batch else None,
+        batch_id=client.repo.batches.resolve_id(batch) if batch else None,
         project_id=client.search_index.project_id(project) if project else None,
         mime=mime,
         since=since,
@@ -158,12 +158,12 @@ def cites(
         err.print("give a CITATION, or --document DOC_ID, or --top N")
         raise typer.Exit(2)
     if top:
-        batch_id = client.repo.resolve_batch_id(batch) if batch else None
+        batch_id = client.repo.batches.resolve_id(batch) if batch else None
         rows = index.most_cited(project_id, batch_id=batch_id, limit=top)
         _print_rows(rows, ("name", "type", "documents", "mentions"), "most cited", as_json)
         return
     if document:
-        found = index.cited_by_document(client.repo.resolve_document_id(document))
+        found = index.cited_by_document(client.repo.documents.resolve_id(document))
     else:
         assert citation is not None
         matches = index.find_entities(project_id, citation, _AUTHORITY_TYPES, limit=3)

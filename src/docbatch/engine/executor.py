@@ -107,10 +107,10 @@ class StageExecutor:
         self.fuse_stages = fuse_stages
         self.clock = clock
         self.translate = translate or (lambda exc: exc)
-        self.known_entities = KnownEntityIndex(repo)
+        self.known_entities = KnownEntityIndex(repo.results)
         # Where parsers run: in a capped sandbox child for workers, else in this process.
         self.extractor: Extractor = extractor or InProcessExtractor()
-        # Error recovery (docbatch.retry, docbatch.quarantine); 0 turns quarantine off.
+        # Failure handling (docbatch.retry, docbatch.quarantine); 0 turns quarantine off.
         self.retry_policy = retry_policy or RetryPolicy()
         self.quarantine_threshold = quarantine_threshold
         self.versions = options.versions()
@@ -193,7 +193,7 @@ class StageExecutor:
         owner = owner or self.owner
         unique = list(dict.fromkeys(document_ids))
         try:
-            claims = self.repo.claim_many(
+            claims = self.repo.documents.claim(
                 unique,
                 stage,
                 lease_seconds=self.lease_seconds,
@@ -231,7 +231,9 @@ class StageExecutor:
         """The heartbeat that renews ``owner``'s leases on ``document_ids`` (not started)."""
 
         def renew(ids: Sequence[str], holder: str) -> Sequence[str]:
-            return self.repo.renew_leases(ids, owner=holder, lease_seconds=self.lease_seconds)
+            return self.repo.documents.renew_leases(
+                ids, owner=holder, lease_seconds=self.lease_seconds
+            )
 
         return LeaseHeartbeat(
             renew, owner, document_ids, interval=heartbeat_interval(self.lease_seconds)
@@ -314,7 +316,7 @@ class StageExecutor:
                 # Hand the document to an OCR worker: give the lease (and the attempt)
                 # up so the OCR message (another task) can claim the stage; a re-send
                 # from now on is the OCR step.
-                self.repo.hand_off_to_ocr(work.document.id, owner=work.owner)
+                self.repo.documents.hand_off_to_ocr(work.document.id, owner=work.owner)
                 return StepOutcome(work.document.id, StepStatus.NEEDS_OCR, next_stage=Stage.EXTRACT)
             elapsed = self.clock() - started
             pending.append(StageDone(current, payload, cached, elapsed))
@@ -390,7 +392,7 @@ class StageExecutor:
         """Cache what the steps computed and commit them in one transaction; with
         ``hold`` the steps go on, so their documents' leases stay theirs."""
         self.dedup.flush([item.work for item in items])
-        transitions = self.repo.complete_many(
+        transitions = self.repo.documents.complete(
             [
                 StepResults(
                     item.work.document.id,
@@ -406,7 +408,7 @@ class StageExecutor:
     # -- computing one stage ----------------------------------------------------------
 
     def _compute(self, work: DocumentStep, stage: Stage, allow_ocr: bool) -> tuple[Any, bool]:
-        """The stage's result for :meth:`Repository.complete_many`, and if it was cached.
+        """The stage's result for :meth:`DocumentStore.complete`, and if it was cached.
 
         Returns ``(None, False)`` when extraction needs OCR that this step may not run.
         """

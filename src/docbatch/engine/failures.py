@@ -78,8 +78,10 @@ class StepFailures:
         if self.retry_policy.rule(category).kind is not RetryKind.NEVER:
             reason = f"{decision.reason}: {reason}"
         if work.sha256 and not work.document.sha256:
-            self.repo.record_sha256(work.document.id, work.sha256)  # counted for quarantine
-        transition = self.repo.fail(work.document.id, stage, category, code, reason[:2000])
+            self.repo.warming.record_sha256(work.document.id, work.sha256)  # counted for quarantine
+        transition = self.repo.documents.fail(
+            work.document.id, stage, category, code, reason[:2000]
+        )
         if transition:
             self.reporter.failed(work.document.batch_id, work.document.id, stage)
             if transition.batch_finalized:
@@ -96,7 +98,7 @@ class StepFailures:
     ) -> StepOutcome:
         """Release the document for a retry: sent by the caller now, or parked until due."""
         due = None if decision.direct else self.repo.clock() + timedelta(seconds=decision.delay)
-        released = self.repo.schedule_retry(
+        released = self.repo.retries.schedule(
             work.document.id, stage, owner=work.owner, reason=str(exc), retry_at=due
         )
         if not released:

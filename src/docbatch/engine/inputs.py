@@ -29,7 +29,7 @@ class StageInputs:
     def extracted(self, work: DocumentStep) -> ExtractedDocument:
         """The extract stage's output."""
         if work.extracted is None:
-            work.extracted = work.cached.get(Stage.EXTRACT) or self.repo.load_extracted(
+            work.extracted = work.cached.get(Stage.EXTRACT) or self.repo.results.load_extracted(
                 work.document.id
             )
         return work.extracted
@@ -38,7 +38,9 @@ class StageInputs:
         """The chunk stage's output."""
         if work.chunks is None:
             cached = work.cached.get(Stage.CHUNK)
-            work.chunks = cached if cached is not None else self.repo.load_chunks(work.document.id)
+            work.chunks = (
+                cached if cached is not None else self.repo.results.load_chunks(work.document.id)
+            )
         return work.chunks
 
     def mentions(self, work: DocumentStep) -> tuple[Mention, ...]:
@@ -46,10 +48,10 @@ class StageInputs:
         if work.mentions is None:
             cached = work.cached.get(Stage.ENTITIES)
             work.mentions = (
-                cached if cached is not None else self.repo.load_mentions(work.document.id)
+                cached if cached is not None else self.repo.results.load_mentions(work.document.id)
             )
         return work.mentions
 
     def resolution(self, work: DocumentStep) -> Resolution:
         """The resolve stage's output."""
-        return work.resolution or self.repo.load_resolution(work.document.id)
+        return work.resolution or self.repo.results.load_resolution(work.document.id)

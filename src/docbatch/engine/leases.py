@@ -9,7 +9,7 @@ its last heartbeat.
 
 Each renewal is a compare-and-set on the claim's owner and on the lease still being
 live, so a heartbeat never revives a claim that expired or that another owner took over
-(:func:`docbatch.store.recovery.renew_leases`).
+(:func:`docbatch.store.leases.renew_leases`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ __all__ = ["LeaseHeartbeat", "heartbeat_interval"]
 
 log = logging.getLogger(__name__)
 
-#: Renewing ``(document ids, owner) -> ids renewed``, e.g. ``Repository.renew_leases``.
+#: Renewing ``(document ids, owner) -> ids renewed``, e.g. ``DocumentStore.renew_leases``.
 Renew = Callable[[Sequence[str], str], Sequence[str]]
 #: The shortest time between two heartbeats, whatever the lease.
 MIN_INTERVAL_S = 0.2

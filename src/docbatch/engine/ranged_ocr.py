@@ -217,7 +217,7 @@ class PageRanges:
         """Read range ``number`` of a document another worker is OCR'ing (see
         :meth:`RangedOcr.help_with`); ``skipped`` when its OCR step is not running."""
         try:
-            document = self.repo.get_document(document_id)
+            document = self.repo.documents.get(document_id)
         except NotFoundError:
             return "skipped"  # deleted since
         if document.state is not DocumentState.PROCESSING or document.stage is not Stage.EXTRACT:
@@ -238,7 +238,7 @@ class PageRanges:
             if self.sender is not None:
                 send = self.sender
                 sender = lambda _document_id, numbers: send(document, numbers)  # noqa: E731
-            still_ours = lambda: self.repo.holds_claim(document.id, owner)  # noqa: E731
+            still_ours = lambda: self.repo.documents.holds_claim(document.id, owner)  # noqa: E731
         return RangedOcr(
             self.repo.ocr_ranges,
             self.extractor,

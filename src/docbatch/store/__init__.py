@@ -1,7 +1,8 @@
 """The SQL system of record: schema, migrations and the repository.
 
 Build one :class:`Database` per process (:meth:`Database.open` migrates to head) and
-wrap it in a :class:`Repository`; every read and state change goes through that.
+wrap it in a :class:`Repository`; every read and state change goes through one of its
+stores by concept (``repo.batches``, ``repo.documents``, ``repo.results``, ...).
 """
 
 from docbatch.store.db import Database, create_engine_for, migrate

@@ -7,6 +7,7 @@ with bulk ``executemany`` in slices, never as ORM objects one by one.
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -15,12 +16,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from docbatch.errors import ErrorCategory, ManifestError
+from docbatch.errors import ErrorCategory, ManifestError, NotFoundError
 from docbatch.models import Stage
-from docbatch.store import reopen
+from docbatch.store import batch_queries, recovery
+from docbatch.store.ids import resolve_id
 from docbatch.store.lifecycle import ACTIVE_STATES
 from docbatch.store.records import (
     BatchCounts,
+    BatchRecord,
     BatchState,
     DocumentState,
     EventKind,
@@ -28,27 +31,28 @@ from docbatch.store.records import (
     NewDocument,
     Priority,
     StageDuration,
+    Transition,
 )
 from docbatch.store.rows import (
     BATCHES,
     DOCUMENTS,
     EVENTS,
     PROJECTS,
+    batch_record,
+    batch_select,
     chunked,
     event_values,
-    in_batch,
     insert_ignoring_duplicates,
     record_event,
 )
+from docbatch.store.transactions import Transactor
 
 __all__ = [
-    "batch_counts",
+    "BatchStore",
     "cancel_batch",
     "ensure_project",
     "insert_batch",
     "lineage",
-    "read_events",
-    "stage_durations",
 ]
 
 _INSERT_SLICE = 5000
@@ -147,7 +151,7 @@ def cancel_batch(connection: Connection, batch_id: str, now: datetime) -> bool:
     batch's own (those a recovery batch re-opened included: they still belong to it)
     and those its recovery batches re-opened. A re-opened document counts toward its
     recovery batch and corrects its original batch as any terminal transition of a
-    re-opened document does (:func:`docbatch.store.reopen.original_correction`). Every
+    re-opened document does (:func:`docbatch.store.recovery.original_correction`). Every
     batch of the lineage still active ends ``cancelled``, finalised once.
     """
     family = lineage(connection, batch_id)
@@ -181,7 +185,7 @@ def cancel_batch(connection: Connection, batch_id: str, now: datetime) -> bool:
     _record_cancelled(connection, cancelled, now)
     deltas = _cancel_deltas(connection, cancelled)
     # Recovery batches before the batches they recover, as a re-opened document's
-    # terminal transition locks them (see docbatch.store.reopen.count_reopened).
+    # terminal transition locks them (see docbatch.store.recovery.count_reopened).
     order = [*reversed(family), *sorted(set(deltas) - set(family))]
     finalized = False
     for each in order:
@@ -235,11 +239,11 @@ def _cancel_deltas(
         counting.update({"cancelled": 1, "pages": pages})
         if row.recovery_batch_id is not None:
             if row.recovery_batch_id not in corrected:
-                corrected[row.recovery_batch_id] = reopen.recovered_batches(
+                corrected[row.recovery_batch_id] = recovery.recovered_batches(
                     connection, row.batch_id, row.recovery_batch_id
                 )
             counted_as = DocumentState(row.reopened_from or DocumentState.FAILED.value)
-            correction = reopen.original_correction(DocumentState.CANCELLED, 1, pages, counted_as)
+            correction = recovery.original_correction(DocumentState.CANCELLED, 1, pages, counted_as)
             for recovered in corrected[row.recovery_batch_id]:
                 deltas.setdefault(recovered, Counter()).update(correction)
     return deltas
@@ -284,92 +288,169 @@ def _cancel_one(
     return matched == 1
 
 
-def batch_counts(connection: Connection, batch_id: str) -> BatchCounts:
-    """Document counts of a batch recomputed from the documents (GROUP BY state, stage).
+class BatchStore:
+    """Batches: creation, cancellation, the enqueue mark, and every read of a batch.
 
-    A document that a later recovery batch re-opened still belongs to this batch and
-    reads pending here; it is also counted in ``recovering``, so a reader can tell it
-    from one this batch has yet to run.
+    Each method is one transaction run by the repository root (``tx``).
     """
-    reopened = sa.case(
-        (
-            sa.and_(
-                DOCUMENTS.c.recovery_batch_id.is_not(None),
-                DOCUMENTS.c.recovery_batch_id != batch_id,
-            ),
-            1,
-        ),
-        else_=0,
-    ).label("reopened")
-    rows = connection.execute(
-        sa.select(
-            DOCUMENTS.c.state,
-            DOCUMENTS.c.stage,
-            reopened,
-            sa.func.count(),
-            sa.func.coalesce(sa.func.sum(DOCUMENTS.c.page_count), 0),
-        )
-        .where(in_batch(batch_id))
-        .group_by(DOCUMENTS.c.state, DOCUMENTS.c.stage, reopened)
-    ).all()
-    states: Counter[DocumentState] = Counter()
-    stages: Counter[tuple[DocumentState, Stage]] = Counter()
-    pages = recovering = 0
-    for state_value, stage_value, by_recovery, count, page_sum in rows:
-        state = DocumentState(state_value)
-        states[state] += count
-        if state.terminal:
-            pages += int(page_sum)
-        else:
-            stages[(state, Stage(stage_value))] += count
-            recovering += count if by_recovery else 0
-    return BatchCounts(states=dict(states), stages=dict(stages), pages=pages, recovering=recovering)
 
+    def __init__(self, tx: Transactor) -> None:
+        self._tx = tx
 
-def stage_durations(connection: Connection, batch_id: str) -> dict[Stage, StageDuration]:
-    """Count, total, mean and max duration of each stage over the batch, from events."""
-    duration = EVENTS.c.duration_ms
-    rows = connection.execute(
-        sa.select(
-            EVENTS.c.stage,
-            sa.func.count(),
-            sa.func.coalesce(sa.func.sum(duration), 0),
-            sa.func.coalesce(sa.func.max(duration), 0),
-        )
-        .where(
-            EVENTS.c.batch_id == batch_id,
-            EVENTS.c.kind == EventKind.STAGE_COMPLETED.value,
-            duration.is_not(None),
-        )
-        .group_by(EVENTS.c.stage)
-    ).all()
-    return {
-        Stage(stage): StageDuration(int(n), int(total), int(total) / n, int(longest))
-        for stage, n, total, longest in rows
-    }
+    # -- writes -------------------------------------------------------------------------
 
+    def ensure_project(self, name: str) -> int:
+        """The id of project ``name``, created if missing (safe under races)."""
+        return self._tx.write(lambda c: ensure_project(c, name, self._tx.clock()))
 
-def read_events(
-    connection: Connection, batch_id: str, since_id: int, limit: int
-) -> list[EventRecord]:
-    """Events of a batch with ids above ``since_id``, oldest first."""
-    rows = connection.execute(
-        sa.select(EVENTS)
-        .where(EVENTS.c.batch_id == batch_id, EVENTS.c.id > since_id)
-        .order_by(EVENTS.c.id)
-        .limit(limit)
-    )
-    return [
-        EventRecord(
-            id=r.id,
-            at=r.at,
-            kind=EventKind(r.kind),
-            batch_id=r.batch_id,
-            document_id=r.document_id,
-            stage=None if r.stage is None else Stage(r.stage),
-            attempt=r.attempt,
-            duration_ms=r.duration_ms,
-            detail=dict(r.detail or {}),
-        )
-        for r in rows
-    ]
+    def create(
+        self,
+        project: str | int,
+        documents: Sequence[NewDocument],
+        *,
+        priority: Priority | str = Priority.NORMAL,
+        options: dict[str, Any] | None = None,
+        name: str | None = None,
+        parent_batch_id: str | None = None,
+        batch_id: str | None = None,
+    ) -> BatchRecord:
+        """Commit a pending batch and all its documents in one transaction.
+
+        Enqueue the documents only after this returns, then call :meth:`mark_enqueued`.
+        ``project`` is a project name (created if missing) or an existing project id.
+        An empty batch is created already completed (nothing could finalise it later).
+        """
+        new_id = batch_id or str(uuid.uuid4())
+
+        def work(connection: Connection) -> None:
+            now = self._tx.clock()
+            insert_batch(
+                connection,
+                batch_id=new_id,
+                project_id=(
+                    project
+                    if isinstance(project, int)
+                    else ensure_project(connection, project, now)
+                ),
+                documents=documents,
+                priority=Priority(priority),
+                options=options or {},
+                name=name,
+                parent_batch_id=parent_batch_id,
+                now=now,
+            )
+
+        self._tx.write(work)
+        return self.get(new_id)
+
+    def mark_enqueued(self, batch_id: str) -> bool:
+        """Record that every document of the batch was handed to the broker."""
+
+        def work(connection: Connection) -> bool:
+            statement = (
+                sa.update(BATCHES)
+                .where(BATCHES.c.id == batch_id)
+                .values(enqueued_at=self._tx.clock())
+            )
+            return connection.execute(statement).rowcount == 1
+
+        return self._tx.write(work)
+
+    def cancel(self, batch_id: str) -> Transition:
+        """Cancel the batch's active documents (counted) and the batch itself.
+
+        Truthy, with ``batch_finalized``, when this call moved the batch to cancelled.
+        """
+        finalized = self._tx.write(lambda c: cancel_batch(c, batch_id, self._tx.clock()))
+        return Transition(finalized, batch_id, finalized)
+
+    # -- reads --------------------------------------------------------------------------
+
+    def find(self, batch_id: str) -> BatchRecord | None:
+        """One batch, or None if it does not exist."""
+        with self._tx.read() as connection:
+            row = connection.execute(batch_select().where(BATCHES.c.id == batch_id)).one_or_none()
+        return None if row is None else batch_record(row)
+
+    def get(self, batch_id: str) -> BatchRecord:
+        """One batch; raises :class:`NotFoundError` if it does not exist."""
+        batch = self.find(batch_id)
+        if batch is None:
+            raise NotFoundError(f"batch {batch_id} does not exist")
+        return batch
+
+    def resolve_id(self, given: str) -> str:
+        """The full id of the batch whose id is ``given`` or starts with it (at least
+        6 characters); raises :class:`NotFoundError` or
+        :class:`~docbatch.errors.AmbiguousIdError`."""
+        with self._tx.read() as connection:
+            return resolve_id(connection, BATCHES.c.id, given, "batch")
+
+    def newest(
+        self,
+        limit: int = 50,
+        state: BatchState | None = None,
+        project: str | None = None,
+        *,
+        active_only: bool = False,
+    ) -> list[BatchRecord]:
+        """The newest batches, optionally of one state, one project, or only active ones."""
+        statement = batch_select().order_by(BATCHES.c.created_at.desc(), BATCHES.c.id)
+        if state is not None:
+            statement = statement.where(BATCHES.c.state == BatchState(state).value)
+        if project is not None:
+            statement = statement.where(PROJECTS.c.name == project)
+        if active_only:
+            statement = statement.where(BATCHES.c.state.in_(batch_queries.ACTIVE_BATCH_STATES))
+        with self._tx.read() as connection:
+            return [batch_record(r) for r in connection.execute(statement.limit(limit))]
+
+    def unenqueued(self, older_than: datetime) -> list[BatchRecord]:
+        """Active batches created before ``older_than`` and never marked enqueued.
+
+        Their submitter died between committing and enqueueing; the reconciler sends them.
+        """
+        statement = batch_select().where(batch_queries.unenqueued_condition(older_than))
+        with self._tx.read() as connection:
+            rows = connection.execute(statement.order_by(BATCHES.c.created_at))
+            return [batch_record(r) for r in rows]
+
+    def related(self, batch_id: str) -> list[BatchRecord]:
+        """The batch, the batches it recovers and the recovery batches descending from it
+        (every batch cancelling it may change), the oldest ancestor first."""
+        with self._tx.read() as connection:
+            ids = [*reversed(recovery.ancestors(connection, batch_id))]
+            ids += lineage(connection, batch_id)
+            rows = connection.execute(batch_select().where(BATCHES.c.id.in_(ids))).all()
+        by_id = {record.id: record for record in map(batch_record, rows)}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def counts(self, batch_id: str) -> BatchCounts:
+        """Document counts recomputed from the documents, to rebuild progress."""
+        with self._tx.read() as connection:
+            return batch_queries.batch_counts(connection, batch_id)
+
+    def document_states(self, batch_id: str) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+        """``({document: state}, {document: {stage: outcome}})`` for progress rebuilds."""
+        with self._tx.read() as connection:
+            return batch_queries.document_states(connection, batch_id)
+
+    def stage_outcome_counts(self, batch_id: str) -> dict[str, dict[str, int]]:
+        """``{stage: {outcome: documents}}`` (done, failed, cancelled) over the batch."""
+        with self._tx.read() as connection:
+            return batch_queries.stage_outcome_counts(connection, batch_id)
+
+    def totals(self, batch_id: str) -> dict[str, int]:
+        """Stored pages, chunks, mentions, relationships and distinct entities."""
+        with self._tx.read() as connection:
+            return batch_queries.batch_totals(connection, batch_id)
+
+    def stage_durations(self, batch_id: str) -> dict[Stage, StageDuration]:
+        """Per-stage timings of a batch, from the event log."""
+        with self._tx.read() as connection:
+            return batch_queries.stage_durations(connection, batch_id)
+
+    def events(self, batch_id: str, since_id: int = 0, limit: int = 1000) -> list[EventRecord]:
+        """Events of a batch after ``since_id``, oldest first."""
+        with self._tx.read() as connection:
+            return batch_queries.read_events(connection, batch_id, since_id, limit)

@@ -21,7 +21,7 @@ from docbatch.errors import NotFoundError
 from docbatch.models import Stage
 from docbatch.store.records import ChildDocument, DocumentRecord, DocumentState
 from docbatch.store.rows import BATCHES, DOCUMENTS, chunked, insert_ignoring_duplicates
-from docbatch.store.tables import BlobRow
+from docbatch.store.schema import BlobRow
 
 __all__ = ["BLOBS", "add_children", "read_blob"]
 

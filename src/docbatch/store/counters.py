@@ -4,7 +4,7 @@ A document's terminal transition adds to its batch's counter in the same transac
 and the batch that this makes complete finalises with one more compare-and-set on
 ``batches.state`` (:func:`count_terminal`). Used by the state machine
 (:mod:`docbatch.store.lifecycle`) and by re-opened documents' recovery batches
-(:mod:`docbatch.store.reopen`).
+(:mod:`docbatch.store.recovery`).
 """
 
 from __future__ import annotations

@@ -191,7 +191,7 @@ def _enable_wal(cursor: Any) -> None:
 
     The switch needs an exclusive lock and SQLite reports "database is locked" at once,
     without waiting on the busy timeout, when another connection opens the file at the
-    same moment; so it is retried here.
+    same moment; so the switch is tried again here until the busy timeout.
     """
     deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
     while True:

@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection
 from docbatch import faults
 from docbatch.errors import ErrorCategory
 from docbatch.models import Stage
-from docbatch.store import children, counters, quarantine_store, reopen
+from docbatch.store import children, counters, quarantine, recovery
 from docbatch.store.records import (
     BatchState,
     ClaimOutcome,
@@ -36,7 +36,7 @@ from docbatch.store.records import (
     StageResult,
     Transition,
 )
-from docbatch.store.results import PreparedStages, write_stages
+from docbatch.store.result_writes import PreparedStages, write_stages
 from docbatch.store.rows import (
     BATCHES,
     DOCUMENTS,
@@ -321,7 +321,7 @@ def finish_document(
         detail=detail | ({"reason": error[2]} if error else {}),
     )  # fmt: skip
     if state is DocumentState.FAILED and error is not None and doc.sha256:
-        quarantine_store.record_failure(connection, doc.sha256, error, now)
+        quarantine.record_failure(connection, doc.sha256, error, now)
     own = ledger is None
     ledger = GroupLedger() if ledger is None else ledger
     ledger.events.append(event)
@@ -329,7 +329,7 @@ def finish_document(
         # Re-opened by a recovery batch: counted there at once, and corrected in the
         # original, after the events so far (the batch may finalise).
         ledger.flush(connection, now)
-        return reopen.count_reopened(connection, doc, state, row.page_count or 0, now)
+        return recovery.count_reopened(connection, doc, state, row.page_count or 0, now)
     ledger.count(doc.batch_id, state, row.page_count or 0)
     if not own:
         return Transition(True, doc.batch_id)
@@ -351,7 +351,7 @@ def complete_stages(
 ) -> Transition:
     """Write the results of consecutive stages for ``doc`` (locked), then advance it past
     the last one, or complete it after relate. ``prepared`` holds their rows when they
-    were built before the transaction (:func:`~docbatch.store.results.prepare_stages`).
+    were built before the transaction (:func:`~docbatch.store.result_writes.prepare_stages`).
 
     The document must be processing the first of them. With ``owner``, a lease another
     owner has taken over (after this one expired) makes the completion stale: the new

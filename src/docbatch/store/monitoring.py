@@ -15,11 +15,13 @@ from sqlalchemy.engine import Connection
 from docbatch.models import Stage
 from docbatch.store.records import DocumentState, EventKind
 from docbatch.store.rows import BATCHES, DOCUMENTS, EVENTS
+from docbatch.store.transactions import Transactor
 
 __all__ = [
     "ClusterTotals",
     "DocumentTiming",
     "FailureGroup",
+    "MonitoringStore",
     "TerminalEvent",
     "cluster_totals",
     "failure_groups",
@@ -205,3 +207,47 @@ def recent_failures(
         statement.order_by(DOCUMENTS.c.finished_at.desc(), DOCUMENTS.c.id).limit(limit)
     )
     return [dict(r._mapping) for r in rows]
+
+
+class MonitoringStore:
+    """The monitoring read models, each read in one read-only transaction run by ``tx``."""
+
+    def __init__(self, tx: Transactor) -> None:
+        self._tx = tx
+
+    def cluster_totals(self) -> ClusterTotals:
+        """Terminal documents, pages and batches per state over every batch."""
+        with self._tx.read() as connection:
+            return cluster_totals(connection)
+
+    def stage_duration_values(self, batch_id: str) -> dict[Stage, list[int]]:
+        """Every recorded stage duration (ms) of a batch, sorted, per stage."""
+        with self._tx.read() as connection:
+            return stage_duration_values(connection, batch_id)
+
+    def terminal_events(self, batch_id: str) -> list[TerminalEvent]:
+        """When each document of the batch completed or failed, with its pages."""
+        with self._tx.read() as connection:
+            return terminal_events(connection, batch_id)
+
+    def slowest_documents(self, batch_id: str, limit: int = 10) -> list[DocumentTiming]:
+        """The batch's documents with the longest summed stage durations."""
+        with self._tx.read() as connection:
+            return slowest_documents(connection, batch_id, limit)
+
+    def failure_groups(self, batch_id: str) -> list[FailureGroup]:
+        """The batch's failed documents grouped by category and code."""
+        with self._tx.read() as connection:
+            return failure_groups(connection, batch_id)
+
+    def ocr_totals(self, batch_id: str) -> dict[str, int]:
+        """Pages, OCR pages and documents that needed OCR in the batch."""
+        with self._tx.read() as connection:
+            return ocr_totals(connection, batch_id)
+
+    def recent_failures(
+        self, limit: int = 10, batch_ids: list[str] | None = None
+    ) -> list[dict[str, str | None]]:
+        """The most recently failed documents, newest first."""
+        with self._tx.read() as connection:
+            return recent_failures(connection, limit, batch_ids)

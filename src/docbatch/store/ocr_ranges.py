@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection
 
 from docbatch.store.records import DocumentState
 from docbatch.store.rows import DOCUMENTS
-from docbatch.store.tables import OcrRangeRow
+from docbatch.store.schema import OcrRangeRow
 
 __all__ = [
     "OCR_RANGES",
@@ -104,7 +104,7 @@ class Writer(Protocol):
 class OcrRangeStore:
     """The ``ocr_ranges`` table, each method one transaction run by ``write``.
 
-    ``write`` runs a function in a write transaction (:meth:`Repository._write`, which
+    ``write`` runs a function in a write transaction (:meth:`Repository.write`, which
     maps a busy database to a transient error); ``clock`` is the repository's.
     """
 

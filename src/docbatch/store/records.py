@@ -83,7 +83,7 @@ class EventKind(enum.StrEnum):
 
 
 class ClaimOutcome(enum.StrEnum):
-    """What :meth:`Repository.claim_many` decided for one document."""
+    """What :meth:`DocumentStore.claim` decided for one document."""
 
     #: The caller holds the lease and must run the stage.
     CLAIMED = "claimed"
@@ -259,7 +259,7 @@ class DocumentRef:
 
 @dataclass(frozen=True, slots=True)
 class StageResult:
-    """One stage's output for :meth:`Repository.complete_stages`, with its duration."""
+    """One stage's output for :meth:`DocumentStore.complete`, with its duration."""
 
     stage: Stage
     payload: Any
@@ -284,7 +284,7 @@ class Transition:
 
 @dataclass(frozen=True, slots=True)
 class StepResults:
-    """One document's share of a group commit (:meth:`Repository.complete_many`)."""
+    """One document's share of a group commit (:meth:`DocumentStore.complete`)."""
 
     document_id: str
     results: Sequence[StageResult]

@@ -1,8 +1,9 @@
-"""Small SQL building blocks shared by the store modules.
+"""Rows in and out: SQL building blocks shared by the stores.
 
-Row-to-record conversion, the portable "insert, ignore duplicates" statement and the
-event log writer live here so the batch, lifecycle and result modules stay about their
-own concern.
+The Core handles of the main tables (:mod:`docbatch.store.schema` declares them), rows
+converted to the frozen values of :mod:`docbatch.store.records`, the portable "insert,
+ignore duplicates" statement and the event log writer live here so the batch, document
+and result modules stay about their own concern.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from docbatch.store.records import (
     EventKind,
     Priority,
 )
-from docbatch.store.tables import BatchRow, DocumentRow, EventRow, ProjectRow
+from docbatch.store.schema import BatchRow, DocumentRow, EventRow, ProjectRow
 
 __all__ = [
     "BATCHES",

@@ -28,7 +28,7 @@ from docbatch.models import EntityType
 from docbatch.search_query import SearchQuery
 from docbatch.store.db import Database
 from docbatch.store.rows import DOCUMENTS
-from docbatch.store.tables import Base
+from docbatch.store.schema import Base
 
 __all__ = [
     "HIT_END",

@@ -201,7 +201,7 @@ def send_fanout(
     Enqueueing 100,000 documents one message per few documents takes the submitter
     longer than committing them. Instead each fan-out message names a slice of the
     batch's documents, a range ``(after, upto]`` of their ids (from
-    :meth:`~docbatch.store.repository.Repository.id_slices`), and the worker that takes
+    :meth:`~docbatch.store.documents.DocumentStore.id_slices`), and the worker that takes
     it sends that slice's pending steps (``docbatch.fanout``), reading it through the
     primary key. Fan-out messages travel on the batch queue, which workers serve before
     the stage queues of the same priority. Sending a slice twice is harmless: the claim

@@ -88,13 +88,13 @@ def promote_starved(
     if share <= 0:
         return 0
     since = now - timedelta(seconds=settings.priority_share_window_seconds)
-    finished = repo.finished_by_priority(since)
+    finished = repo.documents.finished_by_priority(since)
     by_stage: dict[str, list[str]] = defaultdict(list)
     for level in STARVABLE:
         quota = promotion_quota(finished, level, share)
         if quota <= 0:
             continue
-        for ref in repo.unfinished_by_priority(level, quota):
+        for ref in repo.documents.unfinished_by_priority(level, quota):
             if first_time is None or first_time(ref):
                 by_stage[ref.step].append(ref.document_id)
     for stage, ids in by_stage.items():

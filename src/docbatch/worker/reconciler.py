@@ -96,18 +96,18 @@ def reconcile_once(
     per_task = settings.docs_per_task
 
     grace = timedelta(seconds=max(5.0, settings.reconcile_interval_seconds))
-    for batch in repo.unenqueued_batches(older_than=now - grace):
+    for batch in repo.batches.unenqueued(older_than=now - grace):
         # Each at its own stage: a recovery batch's documents resume where they failed.
-        pending = repo.pending_documents(batch.id)
+        pending = repo.documents.pending(batch.id)
         counts["unenqueued"] += send_documents(app, pending, per_task=per_task)
-        repo.mark_enqueued(batch.id)
+        repo.batches.mark_enqueued(batch.id)
 
     # One document per message: an expired lease may mean the document killed its
     # worker, and it must not take neighbours down with it a second time. Each is
     # re-sent once per window, so documents that no worker takes (all busy, or hung)
     # are not re-sent on every pass while they wait.
     resent = _first_in_window(runtime, "resent", expired_resend_window(settings))
-    for ref in repo.expired_leases(now, limit=1000):
+    for ref in repo.leases.expired(now, limit=1000):
         if resent(ref):
             send_step(app, ref.step, [ref.document_id], ref.priority)
             counts["expired"] += 1
@@ -115,7 +115,7 @@ def reconcile_once(
     # Retries the retry policy parked in the database (docbatch.retry) and now due.
     counts["retry_due"] = send_due_retries(app, repo, now)
 
-    stale = repo.stale_pending(now - timedelta(seconds=settings.lease_seconds), limit=5000)
+    stale = repo.leases.stale_pending(now - timedelta(seconds=settings.lease_seconds), limit=5000)
     if stale and broker_queues_empty(app):
         for ref in stale:
             send_step(app, ref.step, [ref.document_id], ref.priority)
@@ -125,7 +125,7 @@ def reconcile_once(
 
     progress = runtime.progress
     if progress is not None:
-        for batch in repo.list_batches(limit=200, active_only=True):
+        for batch in repo.batches.newest(limit=200, active_only=True):
             if progress.ensure(batch, repo):
                 counts["progress_rebuilt"] += 1
     if any(counts.values()):

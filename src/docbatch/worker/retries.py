@@ -24,7 +24,7 @@ __all__ = ["send_due_retries"]
 
 def send_due_retries(app: Celery, repo: Repository, now: datetime, limit: int = 1000) -> int:
     """Send every parked retry due at ``now``; returns how many were sent."""
-    refs = repo.take_due_retries(now, limit=limit)
+    refs = repo.retries.take_due(now, limit=limit)
     with app.producer_or_acquire() as producer:
         for ref in refs:
             send_step(app, ref.step, [ref.document_id], ref.priority, producer=producer)

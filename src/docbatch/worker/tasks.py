@@ -44,7 +44,7 @@ def register_tasks(app: Celery, settings: Settings) -> WorkerRuntime:
 
     def ask_for_help(document: DocumentRecord, numbers: Sequence[int]) -> None:
         """Send the page ranges of a big scan this worker is OCR'ing to every worker."""
-        batch = runtime.repo.get_batch(document.recovery_batch_id or document.batch_id)
+        batch = runtime.repo.batches.get(document.recovery_batch_id or document.batch_id)
         send_ranges(app, document.id, numbers, batch.priority)
 
     runtime.range_sender = ask_for_help
@@ -71,7 +71,7 @@ def register_tasks(app: Celery, settings: Settings) -> WorkerRuntime:
     @app.task(name=FANOUT_TASK, bind=True, shared=False)
     def fanout(self: Any, batch_id: str, after: str | None, upto: str) -> dict[str, int]:
         """Send the steps of the pending documents in one slice of a batch."""
-        refs = runtime.repo.pending_documents(batch_id, id_range=(after, upto))
+        refs = runtime.repo.documents.pending(batch_id, id_range=(after, upto))
         return {"sent": send_documents(app, refs, per_task=settings.docs_per_task)}
 
     @app.task(name="docbatch.reconcile", bind=True, shared=False)

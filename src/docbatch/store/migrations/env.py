@@ -12,7 +12,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from docbatch.store.db import create_engine_for, include_in_comparison
-from docbatch.store.tables import Base
+from docbatch.store.schema import Base
 
 target_metadata = Base.metadata
 

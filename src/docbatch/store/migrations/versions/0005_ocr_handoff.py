@@ -6,7 +6,7 @@
   the OCR step, not a plain extract step that would find out again, and hand off again.
 - ``documents.reopened_from``: the terminal state (``failed`` or ``cancelled``) a
   recovery batch re-opened the document from, which its original batch still counts it
-  as until it ends again (see :mod:`docbatch.store.reopen`).
+  as until it ends again (see :mod:`docbatch.store.recovery`).
 
 Revision ID: 0005
 Revises: 0004

@@ -18,12 +18,14 @@ from sqlalchemy.engine import Connection
 
 from docbatch.errors import ErrorCategory
 from docbatch.models import Stage
-from docbatch.store.tables import QuarantineRow
+from docbatch.store.schema import QuarantineRow
+from docbatch.store.transactions import Transactor
 
 __all__ = [
     "COUNTED_CATEGORIES",
     "QUARANTINE",
     "QuarantineEntry",
+    "QuarantineStore",
     "active_entries",
     "active_sha256s",
     "list_entries",
@@ -149,3 +151,38 @@ def release(connection: Connection, sha256: str, now: datetime) -> int:
         .where(QUARANTINE.c.sha256 == sha256, QUARANTINE.c.released.is_(False))
         .values(released=True, released_at=now, count=0)
     ).rowcount
+
+
+class QuarantineStore:
+    """Reading and releasing the quarantine, each method one transaction run by ``tx``.
+
+    Failures are counted by the state machine, in the transaction that fails a document
+    (:func:`record_failure`).
+    """
+
+    def __init__(self, tx: Transactor) -> None:
+        self._tx = tx
+
+    def active(self, sha256: str, threshold: int) -> list[QuarantineEntry]:
+        """Entries quarantining ``sha256`` now (empty when it may run)."""
+        if threshold <= 0:
+            return []
+        with self._tx.read() as connection:
+            return active_entries(connection, sha256, threshold)
+
+    def active_sha256s(self, threshold: int, limit: int = 1000) -> frozenset[str] | None:
+        """The sha256 of all content quarantined now; None when there are more than
+        ``limit`` (look each one up with :meth:`active` then)."""
+        if threshold <= 0:
+            return frozenset()
+        with self._tx.read() as connection:
+            return active_sha256s(connection, threshold, limit)
+
+    def entries(self, threshold: int, *, include_all: bool = False) -> list[QuarantineEntry]:
+        """Quarantined entries, or every failure record with ``include_all``."""
+        with self._tx.read() as connection:
+            return list_entries(connection, threshold, include_all=include_all)
+
+    def release(self, sha256: str) -> int:
+        """Release ``sha256`` from quarantine; returns how many entries were released."""
+        return self._tx.write(lambda c: release(c, sha256, self._tx.clock()))

@@ -1,7 +1,6 @@
-"""Read queries over batches and documents for progress, recovery and summaries.
-
-Everything here is derived from the documents themselves, so a progress view lost with
-Redis can be rebuilt exactly from the database.
+"""Read SQL over documents: a batch's documents to send, its id slices, and the
+per-priority reads of the fairness policy (what
+:class:`~docbatch.store.documents.DocumentStore` reads).
 """
 
 from __future__ import annotations
@@ -14,98 +13,19 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from docbatch.models import Stage
-from docbatch.store.records import BatchState, DocumentRef, DocumentState, Priority
-from docbatch.store.results import CHUNKS, MENTIONS, PAGES, RELATIONSHIPS
-from docbatch.store.rows import BATCHES, DOCUMENTS, in_batch
+from docbatch.store.batch_queries import ACTIVE_BATCH_STATES
+from docbatch.store.records import DocumentRef, DocumentState, Priority
+from docbatch.store.rows import BATCHES, DOCUMENTS
 
 __all__ = [
-    "ACTIVE_BATCH_STATES",
-    "batch_totals",
     "document_ids",
-    "document_states",
     "documents_ahead",
     "finished_by_priority",
-    "stage_outcome_counts",
-    "stage_outcomes",
+    "id_slices",
+    "runs_in",
     "unfinished_by_priority",
     "unfinished_documents",
 ]
-
-ACTIVE_BATCH_STATES = (BatchState.PENDING.value, BatchState.RUNNING.value)
-_TERMINAL_OUTCOME = {DocumentState.FAILED: "failed", DocumentState.CANCELLED: "cancelled"}
-
-
-def stage_outcomes(state: DocumentState, stage: Stage) -> dict[str, str]:
-    """``{stage: outcome}`` for a document in ``state`` at ``stage``.
-
-    Stages before ``stage`` are ``done``; a completed document has every stage done; a
-    failed or cancelled one has ``failed``/``cancelled`` for the stage it stopped at.
-    """
-    order = Stage.ordered()
-    position = order.index(stage)
-    outcomes = {s.value: "done" for s in order[:position]}
-    if state is DocumentState.COMPLETED:
-        outcomes[stage.value] = "done"
-    elif state in _TERMINAL_OUTCOME:
-        outcomes[stage.value] = _TERMINAL_OUTCOME[state]
-    return outcomes
-
-
-def document_states(
-    connection: Connection, batch_id: str
-) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
-    """``({document: state}, {document: {stage: outcome}})`` for every document."""
-    states: dict[str, str] = {}
-    stages: dict[str, dict[str, str]] = {}
-    rows = connection.execute(
-        sa.select(DOCUMENTS.c.id, DOCUMENTS.c.state, DOCUMENTS.c.stage).where(in_batch(batch_id))
-    )
-    for doc_id, state, stage in rows:
-        states[doc_id] = state
-        outcomes = stage_outcomes(DocumentState(state), Stage(stage))
-        if outcomes:
-            stages[doc_id] = outcomes
-    return states, stages
-
-
-def stage_outcome_counts(connection: Connection, batch_id: str) -> dict[str, dict[str, int]]:
-    """``{stage: {outcome: documents}}`` over the batch (see :func:`stage_outcomes`)."""
-    rows = connection.execute(
-        sa.select(DOCUMENTS.c.state, DOCUMENTS.c.stage, sa.func.count())
-        .where(in_batch(batch_id))
-        .group_by(DOCUMENTS.c.state, DOCUMENTS.c.stage)
-    )
-    counts: dict[str, dict[str, int]] = {}
-    for state, stage, n in rows:
-        for stage_name, outcome in stage_outcomes(DocumentState(state), Stage(stage)).items():
-            per_stage = counts.setdefault(stage_name, {})
-            per_stage[outcome] = per_stage.get(outcome, 0) + n
-    return counts
-
-
-def batch_totals(connection: Connection, batch_id: str) -> dict[str, int]:
-    """Stored result rows of a batch: pages, chunks, mentions, relationships, entities.
-
-    ``entities`` counts the distinct canonical entities the batch's mentions resolved to.
-    A recovery batch's rows are those of the documents it re-opened.
-    """
-    documents = sa.select(DOCUMENTS.c.id).where(in_batch(batch_id)).scalar_subquery()
-    totals: dict[str, int] = {}
-    for name, table in (
-        ("pages", PAGES),
-        ("chunks", CHUNKS),
-        ("mentions", MENTIONS),
-        ("relationships", RELATIONSHIPS),
-    ):
-        totals[name] = connection.execute(
-            sa.select(sa.func.count()).select_from(table).where(table.c.document_id.in_(documents))
-        ).scalar_one()
-    totals["entities"] = connection.execute(
-        sa.select(sa.func.count(sa.distinct(MENTIONS.c.entity_id))).where(
-            MENTIONS.c.document_id.in_(documents)
-        )
-    ).scalar_one()
-    return totals
 
 
 def document_ids(
@@ -201,16 +121,9 @@ def id_slices(connection: Connection, batch_id: str, size: int) -> list[tuple[st
     return list(zip([None, *uppers[:-1]], uppers, strict=True))
 
 
-def unenqueued_condition(older_than: datetime) -> Any:
-    """Active batches never marked enqueued and created before ``older_than``."""
-    return sa.and_(
-        BATCHES.c.enqueued_at.is_(None),
-        BATCHES.c.created_at < older_than,
-        BATCHES.c.state.in_(ACTIVE_BATCH_STATES),
-    )
-
-
 _UNFINISHED = (DocumentState.PENDING.value, DocumentState.PROCESSING.value)
+
+
 _FINISHED = (DocumentState.COMPLETED.value, DocumentState.FAILED.value)
 
 
