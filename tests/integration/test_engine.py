@@ -33,6 +33,7 @@ from tests.integration.engine_support import (
     wait_finished,
     worker_children,
 )
+from tests.integration.test_store_support import pending_ids
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -134,7 +135,7 @@ def test_a_task_delivered_twice_writes_one_set_of_rows(
     batch = client.create(Sources.from_args([corpus]))
     client.enqueue(batch.id)
     # the same messages again, as a redelivery or a duplicate publish would
-    ids = client.repo.documents.pending_ids(batch.id)
+    ids = pending_ids(client.repo, batch.id)
     send_steps(client.app, "extract", ids, "normal", per_task=4)
     with running_workers(local):
         wait_finished(client, batch.id)

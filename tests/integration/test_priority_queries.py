@@ -10,6 +10,7 @@ from docbatch.errors import ErrorCategory
 from docbatch.store.db import Database
 from docbatch.store.records import NewDocument, Priority
 from docbatch.store.repository import Repository
+from tests.integration.test_store_support import pending_ids
 
 pytestmark = pytest.mark.integration
 
@@ -30,7 +31,7 @@ def test_documents_ahead_finished_and_unfinished_by_priority(database_url: str) 
     ahead = [repo.documents.documents_ahead(b.id) for b in (high, normal, low, later_low)]
     assert ahead == [0, 2, 5, 10]
 
-    for doc_id in repo.documents.pending_ids(high.id) + repo.documents.pending_ids(low.id)[:1]:
+    for doc_id in pending_ids(repo, high.id) + pending_ids(repo, low.id)[:1]:
         assert repo.documents.fail(doc_id, None, ErrorCategory.DATA, "corrupt", "test")
     since = datetime.now(UTC) - timedelta(seconds=60)
     assert repo.documents.finished_by_priority(since) == {Priority.HIGH: 2, Priority.LOW: 1}

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from docbatch.models import Stage
 from docbatch.store import Database, DocumentState, Repository, create_engine_for
 from docbatch.store.records import StageResult, StepResults
+from tests.integration.test_store_support import pending_ids
 
 from .test_store_support import claim_stage, new_documents, payload, run_document
 
@@ -29,7 +30,7 @@ def _every_stage() -> list[StageResult]:
 
 def test_stages_written_together_complete_the_document_at_relate(repo: Repository) -> None:
     batch = repo.batches.create("acme", new_documents(2), options={})
-    fused, grouped = repo.documents.pending_ids(batch.id)
+    fused, grouped = pending_ids(repo, batch.id)
     for doc_id in (fused, grouped):
         assert claim_stage(repo, doc_id, Stage.EXTRACT, owner="w", max_attempts=3).claimed
 
@@ -51,7 +52,7 @@ def test_migration_0008_moves_completed_documents_to_relate(database_url: str) -
     database = Database.open(database_url)
     repo = Repository(database, lease_seconds=60)
     batch = repo.batches.create("acme", new_documents(2), options={})
-    done, pending = repo.documents.pending_ids(batch.id)
+    done, pending = pending_ids(repo, batch.id)
     run_document(repo, done)
     database.dispose()
     engine = create_engine_for(database_url)

@@ -8,6 +8,7 @@ import pytest
 
 from docbatch.models import Stage
 from docbatch.store import Database, DocumentState, Repository
+from tests.integration.test_store_support import pending_ids
 
 from .test_store_support import (
     COURT_ENTITY,
@@ -44,7 +45,7 @@ def _advance(repo: Repository, doc_id: str, stages: int, owner: str = "w") -> No
 def _mixed_batch(repo: Repository) -> tuple[str, list[str]]:
     """A batch with one completed, one failed, one mid-pipeline and one pending document."""
     batch = repo.batches.create("acme", new_documents(4), options={})
-    ids = repo.documents.pending_ids(batch.id)
+    ids = pending_ids(repo, batch.id)
     run_document(repo, ids[0])
     assert claim_stage(repo, ids[1], Stage.EXTRACT, owner="w", max_attempts=3).claimed
     assert repo.documents.fail(ids[1], Stage.EXTRACT, "data", "corrupt", "broken")
@@ -94,7 +95,7 @@ def test_batch_totals_count_stored_results(repo: Repository) -> None:
 
 def test_recovery_reads(repo: Repository, clock: FakeClock) -> None:
     batch_id, ids = _mixed_batch(repo)
-    assert repo.documents.pending_ids(batch_id) == [ids[3]]
+    assert pending_ids(repo, batch_id) == [ids[3]]
     refs = repo.documents.unfinished(batch_id)
     assert [(r.document_id, r.state, r.stage) for r in refs] == [
         (ids[2], DocumentState.PROCESSING, Stage.ENTITIES),
@@ -110,7 +111,7 @@ def test_recovery_reads(repo: Repository, clock: FakeClock) -> None:
 
 def test_load_resolution_round_trips(repo: Repository) -> None:
     batch = repo.batches.create("acme", new_documents(1), options={})
-    doc_id = batch_doc = repo.documents.pending_ids(batch.id)[0]
+    doc_id = batch_doc = pending_ids(repo, batch.id)[0]
     run_document(repo, batch_doc)
     assert repo.results.load_resolution(doc_id) == payload(Stage.RESOLVE)
     assert repo.results.load_resolution(doc_id).entities == (SHARED_ENTITY, COURT_ENTITY)
@@ -134,7 +135,7 @@ def test_create_batch_accepts_a_project_id(repo: Repository) -> None:
 
 def test_owner_checks_on_release_and_completion(repo: Repository, clock: FakeClock) -> None:
     batch = repo.batches.create("acme", new_documents(1), options={})
-    doc_id = repo.documents.pending_ids(batch.id)[0]
+    doc_id = pending_ids(repo, batch.id)[0]
     assert claim_stage(repo, doc_id, Stage.EXTRACT, owner="slow", max_attempts=3).claimed
     clock.advance(61)
     assert claim_stage(repo, doc_id, Stage.EXTRACT, owner="fast", max_attempts=3).claimed

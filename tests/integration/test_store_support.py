@@ -17,6 +17,7 @@ from docbatch.models import (
     DOCUMENT_NODE,
     CanonicalEntity,
     Chunk,
+    DocumentState,
     EntityType,
     ExtractedDocument,
     Mention,
@@ -235,3 +236,10 @@ def race_documents(url: str, document_ids: list[str], owner: str) -> dict[str, A
     finally:
         database.dispose()
     return {"wins": dict(wins), "finalized": finalized}
+
+
+def pending_ids(repo: Repository, batch_id: str) -> list[str]:
+    """Ids of the batch's pending documents, in path order (the store's own reads)."""
+    return [
+        doc.id for doc in repo.documents.of_batch(batch_id, DocumentState.PENDING, limit=10_000)
+    ]

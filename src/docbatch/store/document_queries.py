@@ -18,7 +18,6 @@ from docbatch.store.records import DocumentRef, DocumentState, Priority
 from docbatch.store.rows import BATCHES, DOCUMENTS
 
 __all__ = [
-    "document_ids",
     "documents_ahead",
     "finished_by_priority",
     "id_slices",
@@ -26,24 +25,6 @@ __all__ = [
     "unfinished_by_priority",
     "unfinished_documents",
 ]
-
-
-def document_ids(
-    connection: Connection, batch_id: str, states: Iterable[DocumentState]
-) -> list[str]:
-    """Ids of the batch's documents in ``states``, in a stable order.
-
-    A recovery batch's documents are those it re-opened (``recovery_batch_id``).
-    """
-    rows = connection.execute(
-        sa.select(DOCUMENTS.c.id)
-        .where(
-            sa.or_(DOCUMENTS.c.batch_id == batch_id, DOCUMENTS.c.recovery_batch_id == batch_id),
-            DOCUMENTS.c.state.in_([s.value for s in states]),
-        )
-        .order_by(DOCUMENTS.c.path, DOCUMENTS.c.id)
-    )
-    return list(rows.scalars())
 
 
 def unfinished_documents(

@@ -293,11 +293,6 @@ class DocumentStore:
             rows = connection.execute(statement.limit(limit).offset(offset))
             return [document_record(r) for r in rows]
 
-    def pending_ids(self, batch_id: str) -> list[str]:
-        """Ids of the batch's pending documents (what to enqueue)."""
-        with self._tx.read() as connection:
-            return document_queries.document_ids(connection, batch_id, [DocumentState.PENDING])
-
     def pending(
         self,
         batch_id: str,
