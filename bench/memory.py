@@ -115,6 +115,10 @@ def _submit(settings: Any, manifest: Path) -> dict[str, Any]:
             "peak_rss_mb": round(peak / MB, 1), "start_rss_mb": round(start / MB, 1)}  # fmt: skip
 
 
+#: Samples taken of the worker processes even when the batch has already finished.
+_MIN_SAMPLES = 4
+
+
 def sample_workers(cluster: Cluster, seconds: float, every: float = 0.25) -> dict[str, Any]:
     """Sample the RSS of every worker process until the batch ends or ``seconds`` pass."""
     import psutil
@@ -124,6 +128,7 @@ def sample_workers(cluster: Cluster, seconds: float, every: float = 0.25) -> dic
     peak_total = 0
     started = time.monotonic()
     finished = False
+    samples = 0
     while time.monotonic() - started < seconds:
         total = 0
         for pid in _worker_pids(cluster.worker.process):
@@ -134,9 +139,13 @@ def sample_workers(cluster: Cluster, seconds: float, every: float = 0.25) -> dic
             peaks[pid] = max(peaks.get(pid, 0), rss)
             total += rss
         peak_total = max(peak_total, total)
+        samples += 1
+        # A few samples even when the batch is already done: one sample can fall between
+        # a pool child's exit and its replacement, and miss the pool entirely.
         if cluster.client.get_batch(cluster.last_batch_id).state.terminal:
             finished = True
-            break
+            if samples >= _MIN_SAMPLES:
+                break
         time.sleep(every)
     done = cluster.client.get_batch(cluster.last_batch_id).done
     return {"processes": len(peaks), "sampled_s": round(time.monotonic() - started, 1),
