@@ -34,7 +34,7 @@ from bench.harness import (
 )
 from bench.naive import QUEUE, create_naive_app, create_results_table, send_batch
 from bench.synth.corpus import CorpusManifest
-from docbatch.embedded import PrivateRedis, WorkerProcess
+from docbatch.local.embedded import PrivateRedis, WorkerProcess
 
 __all__ = ["add_arguments", "measure", "run", "run_naive", "summarize"]
 

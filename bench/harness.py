@@ -1,7 +1,7 @@
 """Shared machinery of the orchestration benchmarks: corpora, private clusters, timing.
 
 Every scenario that runs Celery does it on a :class:`Cluster`: a private Redis
-(:class:`~docbatch.embedded.PrivateRedis`, a unix socket in a private folder), a private
+(:class:`~docbatch.local.embedded.PrivateRedis`, a unix socket in a private folder), a private
 state folder with its own SQLite file, and worker processes started for it and stopped
 afterwards. Nothing touches a shared Redis or the user's state folder. Before the timed
 batch, a small warm-up batch of other documents runs to the end, so worker start-up,
@@ -25,7 +25,7 @@ from typing import Any
 from bench import DEFAULT_OUT
 from bench.synth.corpus import CorpusManifest, generate_corpus
 from docbatch.client import Docbatch, Sources
-from docbatch.embedded import PrivateRedis, WorkerProcess, settings_env
+from docbatch.local.embedded import PrivateRedis, WorkerProcess, settings_env
 from docbatch.settings import Settings
 
 __all__ = [

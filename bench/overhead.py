@@ -8,7 +8,7 @@ not of parallelism:
   with docbatch's writer) in one plain transaction per document: no claims, state
   machine, events, cache, sandbox or broker. What the engine adds over this is
   orchestration; what this adds over ``pure`` is the cost of storing the results;
-- ``inline``: ``docbatch run --inline``'s path (:func:`~docbatch.runner.run_inline`):
+- ``inline``: ``docbatch run --inline``'s path (:func:`~docbatch.local.runner.run_inline`):
   claims, state machine and results in SQLite, stages fused, documents in groups of
   ``docs_per_task``, no broker, no cache; the time spent in each repository call is
   recorded;
@@ -56,8 +56,8 @@ from bench.synth.corpus import CorpusManifest
 from docbatch.client import Docbatch
 from docbatch.heap import settle_heap
 from docbatch.ingest import read_document
+from docbatch.local.runner import run_inline
 from docbatch.models import Stage
-from docbatch.runner import run_inline
 from docbatch.store.records import ExtractResult
 from docbatch.store.result_writes import write_stages
 

@@ -34,7 +34,7 @@ from bench.harness import (
 )
 from bench.synth.corpus import CorpusManifest
 from docbatch.client import Docbatch
-from docbatch.runner import run_inline
+from docbatch.local.runner import run_inline
 
 __all__ = ["UNSTRUCTURED_FINDING", "add_arguments", "measure", "peer_script", "run", "summarize"]
 

@@ -39,7 +39,7 @@ from bench.harness import (
 from bench.synth.corpus import CorpusManifest
 from bench.synth.prose import generate_prose
 from docbatch.client import Docbatch
-from docbatch.runner import run_inline
+from docbatch.local.runner import run_inline
 from docbatch.search_query import parse_query
 from docbatch.store.schema import Base
 from docbatch.store.search import SearchFilters, SearchIndex

@@ -4,7 +4,7 @@ One private cluster runs the corpus as a batch with an empty stage cache (cold),
 submits the same files again as a new batch of the same project: extract, chunk and
 entities are then served from the content-addressed cache (resolve and relate always
 run, against the project's entities). The stage cache's own hit and miss counters
-(:meth:`~docbatch.cache.StageCache.stats`) give the hit rate of each run.
+(:meth:`~docbatch.redis.cache.StageCache.stats`) give the hit rate of each run.
 
 Then the cache is lost (its entries deleted, as after a Redis restart or once they
 expire) while the database keeps every result: ``docbatch warm`` of the corpus's manifest
@@ -30,7 +30,7 @@ from bench.harness import (
     summary_row,
 )
 from bench.synth.corpus import CorpusManifest
-from docbatch.cache import StageCache
+from docbatch.redis.cache import StageCache
 
 __all__ = ["add_arguments", "cache_counts", "measure", "run", "summarize"]
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from celery import Celery
     from redis import Redis
 
-    from docbatch.reporting import BatchStatus, RedisProgressSink
+    from docbatch.observe.status import BatchStatus, RedisProgressSink
     from docbatch.store.db import Database
     from docbatch.store.records import DocumentRecord
     from docbatch.store.repository import Repository
@@ -103,7 +103,7 @@ class Docbatch:
     @cached_property
     def redis(self) -> Redis | None:
         """A Redis client, or None when no Redis is configured."""
-        from docbatch.redis_client import redis_client, redis_url_for
+        from docbatch.redis.client import redis_client, redis_url_for
 
         url = redis_url_for(self.settings)
         return redis_client(url) if url else None
@@ -125,7 +125,7 @@ class Docbatch:
     @cached_property
     def progress(self) -> RedisProgressSink | None:
         """The Redis progress tracker, or None without Redis."""
-        from docbatch.reporting import RedisProgressSink
+        from docbatch.observe.status import RedisProgressSink
 
         if self.redis is None:
             return None
@@ -252,13 +252,13 @@ class Docbatch:
         allow_roots: Sequence[Path] = (),
     ) -> dict[str, int]:
         """Preload the stage cache from the database, in this process (see
-        :mod:`docbatch.warming`), for a batch's documents or a manifest's files.
+        :mod:`docbatch.redis.warming`), for a batch's documents or a manifest's files.
 
         Returns the report: ``documents``, ``matched``, ``entries``, ``missing``.
         """
-        from docbatch.cache import StageCache
         from docbatch.errors import ConfigError
-        from docbatch.warming import batch_sha256s, manifest_sha256s, warm
+        from docbatch.redis.cache import StageCache
+        from docbatch.redis.warming import batch_sha256s, manifest_sha256s, warm
 
         if (batch_id is None) == (manifest is None):
             raise ValueError("warm needs a batch id or a manifest, not both")
@@ -305,7 +305,7 @@ class Docbatch:
 
     def status(self, batch_id: str) -> BatchStatus:
         """Progress of a batch: from Redis when available, else from the database."""
-        from docbatch.reporting import batch_status
+        from docbatch.observe.status import batch_status
 
         return batch_status(self.get_batch(batch_id), self.repo, self.progress)
 

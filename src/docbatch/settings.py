@@ -110,11 +110,11 @@ class Settings(BaseSettings):
     #: Run a document's remaining text stages in the task that finished the previous
     #: one, committed together in one transaction; False sends one message per stage.
     fuse_stages: bool = True
-    #: JSON overrides of the per-category retry rules (see docbatch.retry), e.g.
+    #: JSON overrides of the per-category retry rules (see docbatch.engine.retry), e.g.
     #: ``{"transient": {"kind": "linear", "base_seconds": 5, "max_retries": 3}}``.
     retry_policy: str | None = None
     #: Failures of the same bytes at the same stage with the same code that quarantine
-    #: them (see docbatch.quarantine); 0 turns quarantine off.
+    #: them (see docbatch.engine.quarantine); 0 turns quarantine off.
     quarantine_threshold: int = Field(default=3, ge=0)
     #: Acknowledge task messages after the task ran (the default, needed for at-least-once
     #: delivery). False is only for the chaos suite's negative control.
@@ -134,7 +134,7 @@ class Settings(BaseSettings):
     #: messages per task. docbatch's own monitoring does not need them.
     task_events: bool = False
 
-    # parser sandbox (docbatch.sandbox): extract and OCR parse in capped child processes
+    # parser sandbox (docbatch.engine.sandbox): extract and OCR parse in capped child processes
     sandbox: bool = True
     extract_memory_mb: int = Field(default=1024, ge=128)
     extract_time_limit: float = Field(default=120.0, gt=0)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from docbatch.cache import StageCache
 from docbatch.client import Docbatch, Sources
 from docbatch.engine.executor import StageExecutor
+from docbatch.redis.cache import StageCache
 from docbatch.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -22,8 +22,8 @@ import uvicorn
 
 from docbatch.api.app import create_app
 from docbatch.client import Docbatch, Sources
-from docbatch.report import build_report
-from docbatch.report_html import render_html
+from docbatch.observe.report import build_report
+from docbatch.observe.report_html import render_html
 from tests.api.cdp import Browser, find_chromium
 from tests.api.conftest import TOKEN
 from tests.api.support import ROOT, copy_samples, process_inline

@@ -11,11 +11,11 @@ from typer.testing import CliRunner
 
 from docbatch.cli.main import app
 from docbatch.client import Docbatch
-from docbatch.embedded import settings_env
-from docbatch.metrics import MetricsReader
-from docbatch.monitor import MonitorSnapshot, collect_snapshot, render, sparkline
-from docbatch.report import build_report, percentile
-from docbatch.report_html import render_html
+from docbatch.local.embedded import settings_env
+from docbatch.observe.monitor import MonitorSnapshot, collect_snapshot, render, sparkline
+from docbatch.observe.report import build_report, percentile
+from docbatch.observe.report_html import render_html
+from docbatch.redis.metrics import MetricsReader
 from tests.api.support import copy_samples, create_batch, process_inline
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from docbatch.embedded import PrivateRedis
+from docbatch.local.embedded import PrivateRedis
 from docbatch.settings import Settings
 from tests.chaos.harness import ChaosCluster, Size
 

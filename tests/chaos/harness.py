@@ -26,7 +26,7 @@ import redis
 import sqlalchemy as sa
 
 from docbatch.client import Docbatch, Sources
-from docbatch.embedded import LocalWorkers, PrivateRedis
+from docbatch.local.embedded import LocalWorkers, PrivateRedis
 from docbatch.settings import Settings
 from docbatch.store.records import BatchRecord
 from tests.chaos.invariants import Findings, broker_leftovers, check, patiently

@@ -4,7 +4,7 @@ A container's children are stored by the commit of its extract step, with the ba
 total, so a worker killed before that commit leaves nothing (the step runs again and
 stores them once) and one killed after it leaves pending children that the reconciler
 sends. It runs with the parser sandbox off and on (expansion then runs in the sandbox
-child, see docbatch.expansion). Each ZIP here holds a whole generated corpus, so its
+child, see docbatch.engine.expansion). Each ZIP here holds a whole generated corpus, so its
 expansion (inflating, hashing, inserting rows and blobs) is long enough for the kills to
 land inside it.
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from docbatch.progress import ProgressTracker
+from docbatch.redis.progress import ProgressTracker
 from tests.chaos.harness import ChaosCluster, Size
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

@@ -23,8 +23,8 @@ import psutil
 import pytest
 import sqlalchemy as sa
 
-from docbatch.embedded import LocalWorkers
 from docbatch.faults import FREEZE_ONCE_ENV
+from docbatch.local.embedded import LocalWorkers
 from docbatch.queues import queue_names
 from docbatch.settings import Settings
 from tests.chaos.harness import ChaosCluster, Size

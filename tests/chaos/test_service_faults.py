@@ -195,7 +195,7 @@ else:
 
 
 def _submitter(cluster: ChaosCluster, mode: str, corpus: Path) -> subprocess.Popen[str]:
-    from docbatch.embedded import settings_env
+    from docbatch.local.embedded import settings_env
 
     env = {**os.environ, **settings_env(cluster.settings)}
     return subprocess.Popen(

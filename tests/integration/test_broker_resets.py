@@ -17,7 +17,7 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from docbatch.embedded import PrivateRedis
+from docbatch.local.embedded import PrivateRedis
 from docbatch.settings import Settings
 from docbatch.worker.acks import settle
 from docbatch.worker.app import create_app

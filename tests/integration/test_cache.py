@@ -18,8 +18,12 @@ import redis
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docbatch.cache import CacheItem, ClaimRequest, HeldClaim, StageCache
-from docbatch.cache_codec import (
+from docbatch.errors import ConfigError, TransientError
+from docbatch.local.embedded import PrivateRedis
+from docbatch.models import Chunk, EntityType, ExtractedDocument, Mention, Page, Stage, to_dict
+from docbatch.redis.cache import CacheItem, ClaimRequest, HeldClaim, StageCache
+from docbatch.redis.client import redis_client, redis_errors
+from docbatch.redis.codec import (
     COMPRESS_THRESHOLD,
     decode_value,
     encode_json,
@@ -27,11 +31,7 @@ from docbatch.cache_codec import (
     pack_stage,
     unpack_stage,
 )
-from docbatch.embedded import PrivateRedis
-from docbatch.errors import ConfigError, TransientError
-from docbatch.models import Chunk, EntityType, ExtractedDocument, Mention, Page, Stage, to_dict
-from docbatch.redis_client import redis_client, redis_errors
-from docbatch.redis_keys import RedisKeys
+from docbatch.redis.keys import RedisKeys
 from tests.integration.cache_support import claim, get, put
 
 pytestmark = pytest.mark.integration
@@ -377,7 +377,7 @@ def test_an_unreadable_entry_is_a_miss(
 ) -> None:
     client.set(cache.key(Stage.RELATE, SHA, "v1"), b"\x09garbage", ex=60)
 
-    with caplog.at_level(logging.WARNING, logger="docbatch.cache"):
+    with caplog.at_level(logging.WARNING, logger="docbatch.redis.cache"):
         assert get(cache, Stage.RELATE, SHA, "v1") is None
 
     assert "unreadable cache entry" in caplog.text
@@ -397,7 +397,7 @@ def test_redis_down_degrades_to_misses_with_one_warning(
     client = redis_client(f"redis://127.0.0.1:{closed_port()}/0", retries=1, max_backoff=0.01)
     cache = StageCache(client, key_prefix, ttl_seconds=60)
 
-    with caplog.at_level(logging.INFO, logger="docbatch.cache"):
+    with caplog.at_level(logging.INFO, logger="docbatch.redis.cache"):
         assert cache.get_many(SHA, ALL_STAGES) == {}
         assert get(cache, Stage.EXTRACT, SHA, "v1") is None
         assert put(cache, Stage.EXTRACT, SHA, "v1", {"a": 1}) is False

@@ -20,7 +20,7 @@ import pytest
 
 from docbatch.client import Docbatch, Sources
 from docbatch.export import export_records
-from docbatch.runner import run_inline
+from docbatch.local.runner import run_inline
 from docbatch.settings import Settings
 from docbatch.store.records import DocumentRecord
 from tests.unit.container_files import bomb_zip, flag_encrypted, many_members_zip, text_pdf

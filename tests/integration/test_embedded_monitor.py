@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from docbatch.cli.main import app
 from docbatch.client import Docbatch
-from docbatch.embedded import EMBEDDED_FILE, discover_embedded
-from docbatch.monitor import collect_snapshot
+from docbatch.local.embedded import EMBEDDED_FILE, discover_embedded
+from docbatch.observe.monitor import collect_snapshot
 from docbatch.settings import Settings
 from tests.integration.engine_support import make_corpus
 

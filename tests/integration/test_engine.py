@@ -20,7 +20,7 @@ import pytest
 import redis
 
 from docbatch.client import Docbatch, Sources
-from docbatch.embedded import PrivateRedis
+from docbatch.local.embedded import PrivateRedis
 from docbatch.models import Stage
 from docbatch.settings import Settings
 from docbatch.worker.dispatch import send_steps
@@ -205,7 +205,7 @@ def test_resubmitting_the_same_folder_is_served_from_the_stage_cache(
         settings, broker_url=private_redis.broker_url, redis_url=private_redis.url
     )
     client = Docbatch(local)
-    from docbatch.metrics import MetricsReader
+    from docbatch.redis.metrics import MetricsReader
 
     with running_workers(local):
         first = client.submit(Sources.from_args([corpus]))
@@ -229,7 +229,7 @@ def test_identical_bytes_in_one_batch_are_computed_once(
 ) -> None:
     from bench.synth.documents import text_pdf
     from bench.synth.prose import OPINION_PAGES
-    from docbatch.metrics import MetricsReader
+    from docbatch.redis.metrics import MetricsReader
 
     folder = tmp_path / "twins"
     folder.mkdir()

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from docbatch.client import Docbatch, Sources
-from docbatch.runner import run_inline
+from docbatch.local.runner import run_inline
 from docbatch.settings import Settings
 
 from .test_inline_storage import stored_document

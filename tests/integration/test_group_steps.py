@@ -20,13 +20,13 @@ import pytest
 import sqlalchemy as sa
 
 from bench.pure import text_mentions
-from docbatch.cache import CacheItem, HeldClaim, StageCache
-from docbatch.cache_codec import pack_stage
 from docbatch.client import Docbatch, Sources
 from docbatch.engine import dedup, stages
 from docbatch.engine.executor import StageExecutor
 from docbatch.models import CACHED_STAGES, Stage
-from docbatch.redis_client import redis_client
+from docbatch.redis.cache import CacheItem, HeldClaim, StageCache
+from docbatch.redis.client import redis_client
+from docbatch.redis.codec import pack_stage
 from docbatch.settings import Settings
 from docbatch.store import counters, lifecycle
 

@@ -25,8 +25,8 @@ import psutil
 import pytest
 
 from docbatch.client import Docbatch, Sources
-from docbatch.embedded import LocalWorkers, PrivateRedis
 from docbatch.errors import ManifestError
+from docbatch.local.embedded import LocalWorkers, PrivateRedis
 from docbatch.settings import Settings
 from tests.hostile.corpus import KNOWN_PASSWORD, write_corpus
 from tests.integration.engine_support import (

@@ -16,9 +16,9 @@ import pytest
 from docbatch.client import Docbatch, Sources
 from docbatch.engine.executor import COMMIT_AFTER_S, StageExecutor
 from docbatch.errors import PermanentError
+from docbatch.local.runner import run_inline
 from docbatch.models import PAGE_SEPARATOR, EntityType, Stage, to_dict
 from docbatch.pipeline.chunk import max_chunk_length
-from docbatch.runner import run_inline
 from docbatch.settings import Settings
 
 from .test_store_support import table_count

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from docbatch.known_entities import KnownEntityIndex
+from docbatch.engine.known_entities import KnownEntityIndex
 from docbatch.models import EntityType, Mention, Resolution
 from docbatch.pipeline.resolve import resolve
 from docbatch.store import Repository

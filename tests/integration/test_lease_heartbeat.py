@@ -21,8 +21,8 @@ import sqlalchemy as sa
 from docbatch.engine import executor as processing
 from docbatch.engine import stages
 from docbatch.engine.executor import StageExecutor
+from docbatch.engine.extractors import InProcessExtractor
 from docbatch.engine.outcomes import StepOutcome
-from docbatch.extraction import InProcessExtractor
 from docbatch.models import Stage
 from docbatch.settings import Settings
 from docbatch.store import Database, NewDocument, Repository

@@ -9,7 +9,10 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from docbatch.engine.outcomes import StageReport
-from docbatch.metrics import (
+from docbatch.observe.prometheus import ClusterCollector, render_metrics
+from docbatch.observe.status import RedisProgressSink
+from docbatch.redis.client import redis_client
+from docbatch.redis.metrics import (
     BUCKET_TTL_SECONDS,
     LATENCY_BOUNDS,
     MetricsReader,
@@ -19,9 +22,6 @@ from docbatch.metrics import (
     queue_depths,
     sum_buckets,
 )
-from docbatch.metrics_export import ClusterCollector, render_metrics
-from docbatch.redis_client import redis_client
-from docbatch.reporting import RedisProgressSink
 from docbatch.settings import Settings
 
 T0 = 1_800_000_000.0  # a minute boundary: 30_000_000 * 60

@@ -22,7 +22,7 @@ import pytest
 import sqlalchemy as sa
 
 from docbatch.engine.executor import StageExecutor
-from docbatch.extraction import InProcessExtractor
+from docbatch.engine.extractors import InProcessExtractor
 from docbatch.models import ExtractedDocument, Page, Stage
 from docbatch.pipeline.sniff import PDF
 from docbatch.settings import Settings
@@ -286,7 +286,7 @@ def test_status_shows_the_pages_read_of_big_scans(repo: Repository) -> None:
 
     from docbatch.api.convert import batch_detail
     from docbatch.cli.render import status_table
-    from docbatch.reporting import batch_status
+    from docbatch.observe.status import batch_status
 
     doc = _document(repo)
     assert claim_stage(repo, doc.id, Stage.EXTRACT, owner="w", max_attempts=3).claimed

@@ -27,8 +27,8 @@ import sqlalchemy as sa
 from kombu import Connection
 
 from docbatch.client import Docbatch, Sources
-from docbatch.embedded import LocalWorkers
 from docbatch.errors import ConfigError
+from docbatch.local.embedded import LocalWorkers
 from docbatch.queues import queue_for, queue_names
 from docbatch.settings import Settings
 from docbatch.worker.app import create_app

@@ -16,12 +16,12 @@ from typing import Any
 import pytest
 import redis
 
-from docbatch.embedded import PrivateRedis
 from docbatch.errors import TransientError
+from docbatch.local.embedded import PrivateRedis
 from docbatch.models import DocumentState, Stage
-from docbatch.progress import BatchProgress, ProgressTracker, TransitionResult
-from docbatch.redis_client import redis_client
-from docbatch.redis_keys import RedisKeys
+from docbatch.redis.client import redis_client
+from docbatch.redis.keys import RedisKeys
+from docbatch.redis.progress import BatchProgress, ProgressTracker, TransitionResult
 
 pytestmark = pytest.mark.integration
 

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from docbatch.cli.main import app
 from docbatch.client import Docbatch, Sources
 from docbatch.engine.executor import StageExecutor
-from docbatch.quarantine import list_quarantined
+from docbatch.engine.quarantine import list_quarantined
 from docbatch.settings import Settings
 from tests.integration.engine_support import make_corpus
 

@@ -18,7 +18,7 @@ import pytest
 from bench.synth import documents
 from docbatch.client import Docbatch, Sources
 from docbatch.export import export_records
-from docbatch.runner import run_inline
+from docbatch.local.runner import run_inline
 from docbatch.settings import Settings
 
 pytestmark = pytest.mark.integration

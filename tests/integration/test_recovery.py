@@ -13,12 +13,12 @@ from typer.testing import CliRunner
 
 from docbatch.cli.main import app
 from docbatch.client import Docbatch, Sources
-from docbatch.embedded import PrivateRedis
 from docbatch.engine import stages
 from docbatch.engine.executor import StageExecutor
+from docbatch.engine.retry import RetryPolicy
 from docbatch.errors import NothingToRecoverError, TransientError
+from docbatch.local.embedded import PrivateRedis
 from docbatch.recovery import analyze, recover
-from docbatch.retry import RetryPolicy
 from docbatch.settings import Settings
 from tests.integration.engine_support import (
     engine_settings,

@@ -13,7 +13,7 @@ import pytest
 
 from docbatch.client import Docbatch, Sources
 from docbatch.errors import ConfigError
-from docbatch.runner import run_inline
+from docbatch.local.runner import run_inline
 from docbatch.search_query import parse_query
 from docbatch.settings import Settings
 from docbatch.store.search import HIT_END, HIT_START, SearchFilters, SearchIndex

@@ -20,8 +20,8 @@ import redis
 
 from bench.synth import documents
 from docbatch.client import Docbatch, Sources
-from docbatch.embedded import PrivateRedis, settings_env
 from docbatch.errors import ConfigError
+from docbatch.local.embedded import PrivateRedis, settings_env
 from docbatch.settings import Settings
 from docbatch.worker.privileges import ROOT_REFUSAL, refuse_root
 from tests.integration.engine_support import (

@@ -10,12 +10,12 @@ import pytest
 import redis
 from typer.testing import CliRunner
 
-from docbatch.cache import StageCache
 from docbatch.cli.main import app
 from docbatch.client import Docbatch, Sources
-from docbatch.embedded import PrivateRedis
-from docbatch.metrics import MetricsReader
+from docbatch.local.embedded import PrivateRedis
 from docbatch.models import CACHED_STAGES, Stage
+from docbatch.redis.cache import StageCache
+from docbatch.redis.metrics import MetricsReader
 from docbatch.settings import Settings
 from docbatch.worker.warm import send_warm
 from tests.integration.engine_support import (
@@ -89,7 +89,7 @@ def test_warming_from_the_database_gives_full_cache_hits_on_resubmission(
 def test_warming_skips_results_computed_under_other_options(
     settings: Settings, tmp_path: Path
 ) -> None:
-    from docbatch.warming import batch_sha256s, warm
+    from docbatch.redis.warming import batch_sha256s, warm
 
     corpus = make_corpus(tmp_path / "corpus", 3)
     with PrivateRedis() as server:

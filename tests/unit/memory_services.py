@@ -1,6 +1,6 @@
 """In-memory stand-ins for the services the stage executor talks to.
 
-:class:`MemoryStageCache` behaves as :class:`docbatch.cache.StageCache` does against
+:class:`MemoryStageCache` behaves as :class:`docbatch.redis.cache.StageCache` does against
 Redis (entries encoded as JSON and decoded on read, a claim per entry that misses, the
 first owner wins until its claim is released or expires, the same owner wins again), and
 :class:`MemoryProgress` records what a :class:`~docbatch.engine.step.ProgressSink` is told.
@@ -17,10 +17,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from docbatch.cache import CacheItem, ClaimRequest, HeldClaim, Lookup
-from docbatch.cache_codec import decode_value, encode_json, encode_value
 from docbatch.engine.outcomes import StageReport
 from docbatch.models import Stage
+from docbatch.redis.cache import CacheItem, ClaimRequest, HeldClaim, Lookup
+from docbatch.redis.codec import decode_value, encode_json, encode_value
 
 _Key = tuple[Stage, str, str]
 

@@ -26,14 +26,14 @@ import pikepdf
 import pytest
 
 from docbatch.client import Docbatch, Sources
+from docbatch.engine.expansion import member_file, read_members, sweep_scratch
+from docbatch.engine.extractors import InProcessExtractor, SandboxedExtractor
+from docbatch.engine.sandbox import Sandbox, SandboxLimits
 from docbatch.errors import StageTimeoutError
-from docbatch.expansion import member_file, read_members, sweep_scratch
-from docbatch.extraction import InProcessExtractor, SandboxedExtractor
+from docbatch.local.runner import run_inline
 from docbatch.pipeline.containers import SKIPPED_WARNING, TOO_MANY_WARNING
 from docbatch.pipeline.options import ContainerOptions, ExtractOptions
 from docbatch.pipeline.sniff import EML, PDF, ZIP
-from docbatch.runner import run_inline
-from docbatch.sandbox import Sandbox, SandboxLimits
 from docbatch.settings import Settings
 from tests.unit.container_files import bomb_zip, flag_encrypted, zip_with_records
 

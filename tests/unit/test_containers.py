@@ -9,7 +9,7 @@ from email.message import EmailMessage
 import pikepdf
 import pytest
 
-from docbatch.containers import child_id, children_of, read_member
+from docbatch.engine.children import child_id, children_of, read_member
 from docbatch.errors import EncryptedDocumentError
 from docbatch.models import ExtractedDocument, Page
 from docbatch.pipeline.containers import (

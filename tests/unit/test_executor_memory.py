@@ -19,12 +19,12 @@ from typing import Any
 
 import pytest
 
-from docbatch.cache import CacheItem, HeldClaim
-from docbatch.cache_codec import pack_stage
 from docbatch.client import Docbatch, Sources
 from docbatch.engine.executor import StageExecutor
-from docbatch.extraction import InProcessExtractor
+from docbatch.engine.extractors import InProcessExtractor
 from docbatch.models import ExtractedDocument, Stage
+from docbatch.redis.cache import CacheItem, HeldClaim
+from docbatch.redis.codec import pack_stage
 from docbatch.settings import Settings
 
 from .memory_services import MemoryProgress, MemoryStageCache

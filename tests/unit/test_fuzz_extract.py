@@ -2,9 +2,9 @@
 
 Hypothesis mutates valid PDFs (bit flips, truncations, splices of two PDFs) and feeds them
 to ``extract_text_layer`` inside the parser sandbox, so a native crash becomes a
-:class:`~docbatch.sandbox.ParserCrashedError` instead of killing pytest, and any exception
+:class:`~docbatch.engine.sandbox.ParserCrashedError` instead of killing pytest, and any exception
 that is not a :class:`~docbatch.errors.DocbatchError` (an untranslated vendor error)
-escapes as :class:`~docbatch.sandbox.ParserBugError` and fails the test. The run is
+escapes as :class:`~docbatch.engine.sandbox.ParserBugError` and fails the test. The run is
 derandomised and bounded (200 examples) so CI is repeatable. For a longer run by hand,
 raise the example count with ``DOCBATCH_FUZZ_EXAMPLES``.
 """
@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench.synth import documents
+from docbatch.engine.extractors import SandboxedExtractor
+from docbatch.engine.sandbox import SandboxLimits
 from docbatch.errors import DocbatchError
-from docbatch.extraction import SandboxedExtractor
 from docbatch.pipeline.options import ExtractOptions
-from docbatch.sandbox import SandboxLimits
 
 SENTENCE = "Smith v. Jones, 12 F.3d 345 (9th Cir. 1994) held the contract void. "
 TEXT_PDF = documents.text_pdf([SENTENCE * 20, SENTENCE * 10])

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from docbatch.errors import ConfigError
-from docbatch.redis_client import is_redis_url, redis_py_url, redis_url_for
-from docbatch.redis_keys import RedisKeys
+from docbatch.redis.client import is_redis_url, redis_py_url, redis_url_for
+from docbatch.redis.keys import RedisKeys
 from docbatch.settings import Settings
 
 

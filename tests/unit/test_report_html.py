@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from docbatch.report import BatchReport, StageStats, ThroughputPoint
-from docbatch.report_html import (
+from docbatch.observe.report import BatchReport, StageStats, ThroughputPoint
+from docbatch.observe.report_html import (
     format_duration,
     latency_svg,
     nice_scale,

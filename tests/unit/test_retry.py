@@ -6,8 +6,8 @@ import random
 
 import pytest
 
+from docbatch.engine.retry import DIRECT_RETRY_MAX_SECONDS, RetryKind, RetryPolicy, RetryRule
 from docbatch.errors import ConfigError, ErrorCategory, category_of
-from docbatch.retry import DIRECT_RETRY_MAX_SECONDS, RetryKind, RetryPolicy, RetryRule
 
 
 def test_default_policy_retries_transient_five_times_with_capped_jittered_backoff() -> None:

@@ -13,16 +13,16 @@ from pathlib import Path
 import pytest
 
 from bench.synth import documents
-from docbatch.errors import CorruptDocumentError, ErrorCategory, StageTimeoutError
-from docbatch.extraction import SandboxedExtractor, build_extractor
-from docbatch.pipeline.options import ExtractOptions
-from docbatch.sandbox import (
+from docbatch.engine.extractors import SandboxedExtractor, build_extractor
+from docbatch.engine.sandbox import (
     ParserBugError,
     ParserCrashedError,
     ParserMemoryError,
     Sandbox,
     SandboxLimits,
 )
+from docbatch.errors import CorruptDocumentError, ErrorCategory, StageTimeoutError
+from docbatch.pipeline.options import ExtractOptions
 from docbatch.settings import Settings
 
 OPS = "tests.hostile.misbehaving_ops:OPERATIONS"

@@ -50,7 +50,7 @@ def _error_status(exc: DocbatchError) -> int:
 
 def _sampler(client: Docbatch, interval: float, stop: threading.Event) -> None:
     """Record queue depths into the metrics time series every ``interval`` seconds."""
-    from docbatch.metrics import MetricsRecorder, settings_queue_depths
+    from docbatch.redis.metrics import MetricsRecorder, settings_queue_depths
 
     if client.redis is None:  # started only with Redis (see _lifespan)
         return

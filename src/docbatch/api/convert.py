@@ -17,7 +17,7 @@ from docbatch.errors import public_reason
 from docbatch.models import PAGE_SEPARATOR
 
 if TYPE_CHECKING:
-    from docbatch.reporting import BatchStatus
+    from docbatch.observe.status import BatchStatus
     from docbatch.store.records import BatchRecord, DocumentRecord
     from docbatch.store.repository import Repository
 
@@ -41,7 +41,7 @@ def batch_out(batch: BatchRecord) -> BatchOut:
 
 
 def batch_detail(batch: BatchRecord, status: BatchStatus) -> BatchDetail:
-    """A batch with its :class:`~docbatch.reporting.BatchStatus`."""
+    """A batch with its :class:`~docbatch.observe.status.BatchStatus`."""
     return BatchDetail(
         **batch_out(batch).model_dump(),
         pending=status.pending,

@@ -1,7 +1,7 @@
 """Server-sent events of a batch: Redis pub/sub with a database-polling fallback.
 
 The stream sends ``status`` (the batch's status, whenever it changed), ``progress``
-(each transition published by :mod:`docbatch.progress` on the batch's channel) and
+(each transition published by :mod:`docbatch.redis.progress` on the batch's channel) and
 ``end`` once the batch is finished. Without Redis, or while it is unreachable, the
 database is polled instead; a comment line every poll keeps proxies from timing out.
 """
@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.concurrency import run_in_threadpool
 
-from docbatch.redis_client import REDIS_OUTAGE_ERRORS, as_text, redis_url_for
-from docbatch.redis_keys import RedisKeys
+from docbatch.redis.client import REDIS_OUTAGE_ERRORS, as_text, redis_url_for
+from docbatch.redis.keys import RedisKeys
 
 if TYPE_CHECKING:
     from redis.asyncio.client import PubSub

@@ -11,8 +11,8 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from docbatch.api.schemas import Health
-from docbatch.metrics import MetricsReader, settings_queue_depths
-from docbatch.metrics_export import ClusterCollector, render_metrics
+from docbatch.observe.prometheus import ClusterCollector, render_metrics
+from docbatch.redis.metrics import MetricsReader, settings_queue_depths
 
 if TYPE_CHECKING:
     from docbatch.client import Docbatch

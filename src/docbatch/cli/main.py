@@ -23,8 +23,8 @@ from docbatch.cli.monitoring import register as register_monitoring
 from docbatch.cli.recovery_commands import register as register_recovery_commands
 from docbatch.cli.search_commands import register as register_search_commands
 from docbatch.errors import DocbatchError, ManifestError
+from docbatch.observe.terminal_text import safe_markup
 from docbatch.settings import Settings
-from docbatch.terminal_text import safe_markup
 
 if TYPE_CHECKING:
     from docbatch.client import Docbatch, Sources
@@ -131,7 +131,7 @@ def run(
     Exit code 0 when every document completed, 3 when some failed, 1 on errors.
     """
     from docbatch.cli.render import BatchProgressBar, summary_table
-    from docbatch.runner import run_embedded, run_inline
+    from docbatch.local.runner import run_embedded, run_inline
 
     settings = _settings(ctx)
     sources = None if resume else _sources(paths, manifest, allow_root)

@@ -40,8 +40,8 @@ def report(
 ) -> None:
     """Report on a batch: throughput, stage latency, cache, OCR, failures, slowest documents."""
     from docbatch.cli.report_render import report_tables
-    from docbatch.metrics import MetricsReader
-    from docbatch.report import build_report
+    from docbatch.observe.report import build_report
+    from docbatch.redis.metrics import MetricsReader
 
     client = _client(ctx, create=False)  # a report reads a run: nothing to create
     batch_id = client.get_batch(batch_id).id  # a prefix will do
@@ -53,7 +53,7 @@ def report(
             err.print(f"[yellow]cache figures unavailable[/]: {exc}")
     result = build_report(client.repo, batch_id, cache_counts=cache)
     if html is not None:
-        from docbatch.report_html import render_html
+        from docbatch.observe.report_html import render_html
 
         html.write_text(render_html(result), encoding="utf-8")
         err.print(f"wrote {html}")
@@ -72,8 +72,8 @@ def monitor(
 ) -> None:
     """Live dashboard: batches, throughput, queue depths, workers, latest errors (q quits)."""
     from docbatch.client import Docbatch
-    from docbatch.embedded import discover_embedded
-    from docbatch.monitor import collect_snapshot, render, run_monitor
+    from docbatch.local.embedded import discover_embedded
+    from docbatch.observe.monitor import collect_snapshot, render, run_monitor
 
     settings = ctx.obj
     if settings.redis_url is None and settings.broker_url is None:

@@ -1,7 +1,7 @@
 """The ``recover``, ``analyze``, ``quarantine`` and ``warm`` commands.
 
 They call the same functions a program would (:mod:`docbatch.recovery`,
-:mod:`docbatch.quarantine`, :mod:`docbatch.warming`); :func:`register` adds them to the
+:mod:`docbatch.engine.quarantine`, :mod:`docbatch.redis.warming`); :func:`register` adds them to the
 root ``docbatch`` app.
 """
 
@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from docbatch.terminal_text import safe_markup, safe_text
+from docbatch.observe.terminal_text import safe_markup, safe_text
 
 if TYPE_CHECKING:
     from docbatch.client import Docbatch
@@ -98,7 +98,7 @@ def _recover_embedded(
     import os
 
     from docbatch.cli.render import summary_table
-    from docbatch.runner import recover_embedded
+    from docbatch.local.runner import recover_embedded
 
     count = workers or os.cpu_count() or 1
     if not as_json:
@@ -147,7 +147,7 @@ def quarantine_list(
     as_json: JsonOpt = False,
 ) -> None:
     """List quarantined bytes (sha256), the stage and error, and how often they failed."""
-    from docbatch.quarantine import list_quarantined
+    from docbatch.engine.quarantine import list_quarantined
 
     client = _client(ctx)
     entries = list_quarantined(client.repo, client.settings.quarantine_threshold, include_all=all_)
@@ -179,7 +179,7 @@ def quarantine_release(
     ctx: typer.Context, sha256: Annotated[str, typer.Argument(help="The bytes' sha256.")]
 ) -> None:
     """Let quarantined bytes run again (their failure counts restart at zero)."""
-    from docbatch.quarantine import release
+    from docbatch.engine.quarantine import release
 
     client = _client(ctx)
     count = release(client.repo, sha256)

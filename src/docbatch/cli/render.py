@@ -17,9 +17,9 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from docbatch.observe.terminal_text import safe_markup, safe_text
 from docbatch.store.ocr_ranges import RangeProgress
 from docbatch.store.records import BatchRecord
-from docbatch.terminal_text import safe_markup, safe_text
 
 __all__ = ["BatchProgressBar", "failures_table", "status_table", "summary_table"]
 
@@ -100,7 +100,7 @@ def summary_table(summary: dict[str, Any]) -> Table:
 
 
 def status_table(status: Any) -> Table:
-    """A batch's status (:class:`docbatch.reporting.BatchStatus`) as a table."""
+    """A batch's status (:class:`docbatch.observe.status.BatchStatus`) as a table."""
     title = f"batch {safe_markup(status.batch_id)} ({safe_markup(status.priority)})"
     table = _id_table(title)
     eta = "-" if status.eta_seconds is None else f"{status.eta_seconds:.0f} s"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from docbatch.report import BatchReport
-from docbatch.report_html import format_duration
-from docbatch.terminal_text import safe_markup, safe_text
+from docbatch.observe.report import BatchReport
+from docbatch.observe.report_html import format_duration
+from docbatch.observe.terminal_text import safe_markup, safe_text
 
 __all__ = ["report_tables"]
 

@@ -18,8 +18,8 @@ from rich.table import Table
 from rich.text import Text
 
 from docbatch.models import EntityType
+from docbatch.observe.terminal_text import clean, safe_markup, safe_text
 from docbatch.search_query import parse_query
-from docbatch.terminal_text import clean, safe_markup, safe_text
 
 if TYPE_CHECKING:
     from docbatch.client import Docbatch

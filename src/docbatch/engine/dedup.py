@@ -14,10 +14,10 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from docbatch.cache import CacheItem, ClaimRequest, Lookup
-from docbatch.cache_codec import pack_stage, unpack_stage
 from docbatch.engine.step import CacheLike, DocumentStep
 from docbatch.models import Stage
+from docbatch.redis.cache import CacheItem, ClaimRequest, Lookup
+from docbatch.redis.codec import pack_stage, unpack_stage
 
 __all__ = ["GROUP_READ_BYTES", "CacheDedup"]
 

@@ -24,14 +24,18 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from docbatch import faults
-from docbatch.containers import children_of
+from docbatch.engine.children import children_of
 from docbatch.engine.dedup import CacheDedup
+from docbatch.engine.extractors import Extractor, InProcessExtractor
 from docbatch.engine.failures import StepFailures
 from docbatch.engine.inputs import StageInputs
+from docbatch.engine.known_entities import KnownEntityIndex
 from docbatch.engine.leases import LeaseHeartbeat, heartbeat_interval
 from docbatch.engine.outcomes import StepOutcome, StepStatus
+from docbatch.engine.quarantine import QuarantineGate
 from docbatch.engine.ranged_ocr import ClaimLostError, PageRanges
 from docbatch.engine.reporter import StepReporter
+from docbatch.engine.retry import RetryPolicy
 from docbatch.engine.stages import TextStages
 from docbatch.engine.step import (
     CacheLike,
@@ -42,13 +46,9 @@ from docbatch.engine.step import (
     StageDone,
 )
 from docbatch.errors import DatabaseBusyError
-from docbatch.extraction import Extractor, InProcessExtractor
-from docbatch.known_entities import KnownEntityIndex
 from docbatch.models import ExtractedDocument, Page, Stage
 from docbatch.pipeline.extract import apply_ocr
 from docbatch.pipeline.options import PipelineOptions
-from docbatch.quarantine import QuarantineGate
-from docbatch.retry import RetryPolicy
 from docbatch.store.records import (
     DocumentRecord,
     ExtractResult,
@@ -110,7 +110,7 @@ class StageExecutor:
         self.known_entities = KnownEntityIndex(repo.results)
         # Where parsers run: in a capped sandbox child for workers, else in this process.
         self.extractor: Extractor = extractor or InProcessExtractor()
-        # Failure handling (docbatch.retry, docbatch.quarantine); 0 turns quarantine off.
+        # Failure handling (engine.retry, engine.quarantine); 0 turns quarantine off.
         self.retry_policy = retry_policy or RetryPolicy()
         self.quarantine_threshold = quarantine_threshold
         self.versions = options.versions()

@@ -2,7 +2,7 @@
 
 Nothing raises into a fan-in: a permanent error fails the document with its category,
 code and a public reason; a transient one releases it for a retry that the caller sends
-now or the reconciler sends when due (:mod:`docbatch.retry`).
+now or the reconciler sends when due (:mod:`docbatch.engine.retry`).
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from datetime import timedelta
 
 from docbatch.engine.outcomes import StepOutcome, StepStatus
 from docbatch.engine.reporter import StepReporter
+from docbatch.engine.retry import RetryDecision, RetryKind, RetryPolicy
 from docbatch.engine.step import DocumentStep
 from docbatch.errors import DocbatchError, category_of, public_reason
 from docbatch.models import Stage
-from docbatch.retry import RetryDecision, RetryKind, RetryPolicy
 from docbatch.store.records import ClaimOutcome, ClaimResult
 from docbatch.store.repository import Repository
 

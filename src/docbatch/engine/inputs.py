@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from docbatch.containers import read_member
+from docbatch.engine.children import read_member
 from docbatch.engine.step import DocumentStep
 from docbatch.ingest import read_document
 from docbatch.models import Chunk, ExtractedDocument, Mention, Resolution, Stage

@@ -2,7 +2,7 @@
 
 :class:`~docbatch.engine.executor.StageExecutor` returns a :class:`StepOutcome` per document.
 The Celery task (:func:`docbatch.worker.tasks.run_step`) and the in-process runner
-(:mod:`docbatch.runner`) both turn it into the document's next step with
+(:mod:`docbatch.local.runner`) both turn it into the document's next step with
 :func:`next_step`, so the two cannot disagree on what a status means.
 """
 

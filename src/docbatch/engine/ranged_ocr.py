@@ -32,10 +32,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from docbatch.engine.extractors import Extractor
 from docbatch.engine.leases import LeaseHeartbeat, heartbeat_interval
 from docbatch.engine.step import DocumentStep
 from docbatch.errors import NotFoundError
-from docbatch.extraction import Extractor
 from docbatch.models import Page, Stage, to_dict
 from docbatch.pipeline.options import ExtractOptions
 from docbatch.pipeline.sniff import sniff

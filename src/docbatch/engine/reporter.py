@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from docbatch.engine.known_entities import KnownEntityIndex
 from docbatch.engine.outcomes import StageReport
 from docbatch.engine.step import DocumentStep, ProgressSink, QueuedCommit
-from docbatch.known_entities import KnownEntityIndex
 from docbatch.models import Stage
 from docbatch.store.records import DocumentRecord, DocumentState, ExtractResult, Transition
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from docbatch.engine.dedup import CacheDedup
 from docbatch.engine.inputs import StageInputs
+from docbatch.engine.known_entities import KnownEntityIndex
 from docbatch.engine.step import DocumentStep
-from docbatch.known_entities import KnownEntityIndex
 from docbatch.models import Mention, Relationship, Resolution, Stage
 from docbatch.pipeline.chunk import chunk_document
 from docbatch.pipeline.entities import extract_mentions

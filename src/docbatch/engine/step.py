@@ -12,9 +12,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from docbatch.cache import CacheItem, ClaimRequest, HeldClaim, Lookup
 from docbatch.engine.outcomes import StageReport
 from docbatch.models import Chunk, ExtractedDocument, Mention, Resolution, Stage
+from docbatch.redis.cache import CacheItem, ClaimRequest, HeldClaim, Lookup
 from docbatch.store.records import DocumentRecord
 
 __all__ = [
@@ -28,7 +28,7 @@ __all__ = [
 
 
 class CacheLike(Protocol):
-    """What the executor needs of :class:`docbatch.cache.StageCache`."""
+    """What the executor needs of :class:`docbatch.redis.cache.StageCache`."""
 
     def get_many(self, sha256: str, versions: dict[Stage, str]) -> dict[Stage, Any]: ...
 

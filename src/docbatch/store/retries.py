@@ -2,7 +2,7 @@
 
 :meth:`RetryStore.schedule` hands a failed claim back (optionally parked until
 ``retry_at``); :meth:`RetryStore.take_due` un-parks the documents whose time has come, for
-the reconciler to send. The policy deciding when to retry is :mod:`docbatch.retry`.
+the reconciler to send. The policy deciding when to retry is :mod:`docbatch.engine.retry`.
 """
 
 from __future__ import annotations

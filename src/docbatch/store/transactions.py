@@ -4,7 +4,7 @@ Every concept store (:mod:`docbatch.store.repository` lists them) runs each of i
 methods as one transaction through a :class:`Transactor`, the repository root. A write
 that lost a deadlock (PostgreSQL) or found the database locked (SQLite) is run again, up
 to a number of *transaction attempts*; this re-run is no retry of a document (those are
-:mod:`docbatch.store.retries` and :mod:`docbatch.retry`).
+:mod:`docbatch.store.retries` and :mod:`docbatch.engine.retry`).
 """
 
 from __future__ import annotations

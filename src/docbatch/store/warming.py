@@ -1,6 +1,6 @@
 """What cache warming reads and records: completed documents by the sha256 of their bytes.
 
-Used by :mod:`docbatch.warming` (stage outputs of identical bytes copied into the cache)
+Used by :mod:`docbatch.redis.warming` (stage outputs of identical bytes copied into the cache)
 and by the quarantine, which needs a document's sha256.
 """
 

@@ -20,7 +20,7 @@ from docbatch.priority import (
     broker_priority,
 )
 from docbatch.queues import queue_names
-from docbatch.redis_keys import RedisKeys
+from docbatch.redis.keys import RedisKeys
 from docbatch.settings import Settings
 from docbatch.worker.acks import BrokerSafeTask
 

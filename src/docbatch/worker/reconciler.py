@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from celery import Celery
 
-from docbatch.redis_keys import RedisKeys
+from docbatch.redis.keys import RedisKeys
 from docbatch.settings import Settings
 from docbatch.store.records import DocumentRef
 from docbatch.worker.dispatch import broker_errors, send_documents, send_step
@@ -112,7 +112,7 @@ def reconcile_once(
             send_step(app, ref.step, [ref.document_id], ref.priority)
             counts["expired"] += 1
 
-    # Retries the retry policy parked in the database (docbatch.retry) and now due.
+    # Retries the retry policy parked in the database (docbatch.engine.retry) and now due.
     counts["retry_due"] = send_due_retries(app, repo, now)
 
     stale = repo.leases.stale_pending(now - timedelta(seconds=settings.lease_seconds), limit=5000)

@@ -1,6 +1,6 @@
 """Sending parked retries once they are due (a rule of the reconciler).
 
-The retry policy (:mod:`docbatch.retry`) parks a step that should run again in more than
+The retry policy (:mod:`docbatch.engine.retry`) parks a step that should run again in more than
 a couple of seconds as ``documents.retry_at`` instead of handing the broker a message
 with a long countdown: the Redis transport keeps such a message in its unacked set and
 would redeliver it after its visibility timeout, and a worker holding it cannot run

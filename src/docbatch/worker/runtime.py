@@ -19,10 +19,10 @@ from docbatch.settings import Settings
 if TYPE_CHECKING:
     from redis import Redis
 
-    from docbatch.cache import StageCache
     from docbatch.engine.executor import StageExecutor
-    from docbatch.extraction import Extractor
-    from docbatch.reporting import RedisProgressSink
+    from docbatch.engine.extractors import Extractor
+    from docbatch.observe.status import RedisProgressSink
+    from docbatch.redis.cache import StageCache
     from docbatch.store.db import Database
     from docbatch.store.records import DocumentRecord
     from docbatch.store.repository import Repository
@@ -124,14 +124,14 @@ class WorkerRuntime:
 
     @cached_property
     def _redis(self) -> Redis | None:
-        from docbatch.redis_client import redis_client, redis_url_for
+        from docbatch.redis.client import redis_client, redis_url_for
 
         url = redis_url_for(self.settings)
         return redis_client(url) if url else None
 
     @cached_property
     def _cache(self) -> StageCache | None:
-        from docbatch.cache import StageCache
+        from docbatch.redis.cache import StageCache
 
         if self.redis is None:
             return None
@@ -139,7 +139,7 @@ class WorkerRuntime:
 
     @cached_property
     def _progress(self) -> RedisProgressSink | None:
-        from docbatch.reporting import RedisProgressSink
+        from docbatch.observe.status import RedisProgressSink
 
         if self.redis is None:
             return None
@@ -162,7 +162,7 @@ class WorkerRuntime:
 
     @cached_property
     def _extractor(self) -> Extractor:
-        from docbatch.extraction import build_extractor
+        from docbatch.engine.extractors import build_extractor
 
         return build_extractor(self.settings)
 

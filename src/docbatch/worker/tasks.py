@@ -100,7 +100,7 @@ def run_step(
     """Run ``stage`` for each document under one claim ``owner`` and send each one's
     next step; the counts of the outcomes. The body of the ``docbatch.step`` task, also
     run by ``docbatch run`` itself for a batch's first documents (see
-    :func:`docbatch.runner.run_embedded`)."""
+    :func:`docbatch.local.runner.run_embedded`)."""
     executor = runtime.executor
     follow: dict[str, list[str]] = defaultdict(list)
     counts: dict[str, int] = defaultdict(int)

@@ -30,7 +30,7 @@ def register_warm_task(app: Celery, runtime: WorkerRuntime) -> None:
     @app.task(name=WARM_TASK, shared=False)
     def warm_task(batch_id: str | None = None, manifest: str | None = None) -> dict[str, int]:
         """Warm the stage cache for a batch or a manifest; returns the report."""
-        from docbatch.warming import batch_sha256s, manifest_sha256s, warm
+        from docbatch.redis.warming import batch_sha256s, manifest_sha256s, warm
 
         repo, cache = runtime.repo, runtime.cache
         if cache is None:

@@ -1,7 +1,7 @@
 """An index for reading a project's entities created since a moment.
 
 The resolve stage keeps each project's fuzzy-matched entities in memory and tops them
-up with those created since its last look (``docbatch.known_entities``); without this
+up with those created since its last look (``docbatch.engine.known_entities``); without this
 index every look scanned all of the project's entities.
 
 Revision ID: 0003

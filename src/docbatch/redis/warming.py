@@ -5,7 +5,7 @@ cache, so the batch that follows is served from the cache for every cached stage
 (extract, chunk, entities). A document's bytes are matched by sha256 against completed
 documents whose batch ran with the same stage versions as the current settings (stage by
 stage: a batch run with another chunk size still provides the extract result). Values
-are written with :meth:`~docbatch.cache.StageCache.put_many`, one pipeline per slice.
+are written with :meth:`~docbatch.redis.cache.StageCache.put_many`, one pipeline per slice.
 
 The target is a batch (its documents' stored sha256s, or the files hashed when a
 document has not been read yet) or a manifest (every file hashed). :func:`warm` does the
@@ -22,9 +22,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docbatch.cache import CacheItem, StageCache
-from docbatch.cache_codec import pack_stage
 from docbatch.models import Stage
+from docbatch.redis.cache import CacheItem, StageCache
+from docbatch.redis.codec import pack_stage
 
 if TYPE_CHECKING:
     from docbatch.store.repository import Repository
@@ -98,7 +98,7 @@ def warm(
     """Write the stored results of ``sha256s`` into ``cache`` for the current ``versions``.
 
     ``repo`` is a :class:`~docbatch.store.repository.Repository`, ``cache`` a
-    :class:`~docbatch.cache.StageCache` and ``versions`` the executor's
+    :class:`~docbatch.redis.cache.StageCache` and ``versions`` the executor's
     ``{stage: options version}`` of the cached stages.
     """
     wanted = sorted(set(sha256s))

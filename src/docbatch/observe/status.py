@@ -1,7 +1,7 @@
 """Where document transitions are reported, and how a batch's status is read.
 
 :class:`RedisProgressSink` forwards the executor's transitions to the Redis progress
-hash (:mod:`docbatch.progress`). Progress is a view: a Redis outage never fails a
+hash (:mod:`docbatch.redis.progress`). Progress is a view: a Redis outage never fails a
 document, and a hash that went missing or fell out of step is rebuilt from the database.
 :func:`batch_status` merges the database's exact counters with the hash's per-stage
 counts and rate.
@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 from docbatch.engine.outcomes import StageReport
 from docbatch.errors import TransientError
-from docbatch.metrics import MetricsRecorder
 from docbatch.models import CACHED_STAGES, TERMINAL_DOCUMENT_STATES
-from docbatch.progress import BatchProgress, ProgressTracker, TransitionResult
+from docbatch.redis.metrics import MetricsRecorder
+from docbatch.redis.progress import BatchProgress, ProgressTracker, TransitionResult
 from docbatch.settings import Settings
 from docbatch.store.ocr_ranges import RangeProgress
 from docbatch.store.records import BatchRecord
@@ -232,8 +232,8 @@ class BatchSummary:
 
     The other batch types say where figures come from, not how they are shown:
     :class:`~docbatch.store.records.BatchRecord` is the database row,
-    :class:`~docbatch.progress.BatchProgress` the live Redis counters,
-    :class:`~docbatch.runner.RunSummary` what ``docbatch run`` produced (result totals),
+    :class:`~docbatch.redis.progress.BatchProgress` the live Redis counters,
+    :class:`~docbatch.local.runner.RunSummary` what ``docbatch run`` produced (result totals),
     and the API's schemas (:mod:`docbatch.api.schemas`) are the HTTP contract built from
     these.
     """

@@ -35,8 +35,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from docbatch.models import TERMINAL_DOCUMENT_STATES
-from docbatch.redis_client import REDIS_OUTAGE_ERRORS, OutageLog, as_text
-from docbatch.redis_keys import RedisKeys
+from docbatch.redis.client import REDIS_OUTAGE_ERRORS, OutageLog, as_text
+from docbatch.redis.keys import RedisKeys
 
 if TYPE_CHECKING:
     import redis
@@ -354,7 +354,7 @@ def _step_labels() -> dict[int, str]:
 def _redis_depths(
     broker_url: str, prefix: str, names: Mapping[str, str]
 ) -> dict[tuple[str, str], int]:
-    from docbatch.redis_client import redis_client, redis_py_url
+    from docbatch.redis.client import redis_client, redis_py_url
 
     url = redis_py_url(broker_url)
     client = redis_client(url, retries=0, socket_timeout=2.0, connect_timeout=2.0)

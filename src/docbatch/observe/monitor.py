@@ -24,8 +24,8 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from docbatch.reporting import BatchSummary, batch_summary
-from docbatch.terminal_text import safe_text
+from docbatch.observe.status import BatchSummary, batch_summary
+from docbatch.observe.terminal_text import safe_text
 
 if TYPE_CHECKING:
     from celery import Celery
@@ -206,7 +206,7 @@ def collect_snapshot(
 
     ``inspect_timeout=None`` skips asking the workers.
     """
-    from docbatch.metrics import MetricsReader, settings_queue_depths
+    from docbatch.redis.metrics import MetricsReader, settings_queue_depths
 
     notes: list[str] = []
     repo, settings = client.repo, client.settings

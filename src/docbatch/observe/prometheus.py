@@ -2,7 +2,7 @@
 
 :class:`ClusterCollector` is a custom prometheus-client collector: every scrape reads
 the database (terminal documents and pages, from the batch counters), the Redis running
-totals written by :class:`~docbatch.metrics.MetricsRecorder` (stage latency histogram,
+totals written by :class:`~docbatch.redis.metrics.MetricsRecorder` (stage latency histogram,
 cache lookups, OCR pages) and the broker (queue depths). No figure lives in the
 exporting process, so every API replica exports the same cluster-wide numbers. Labels
 are stage, queue, priority, state and result, never a batch id.
@@ -23,8 +23,8 @@ from prometheus_client.core import (
 )
 from prometheus_client.registry import Collector
 
-from docbatch.metrics import LATENCY_BOUNDS, MetricsReader
 from docbatch.models import TERMINAL_DOCUMENT_STATES, Stage
+from docbatch.redis.metrics import LATENCY_BOUNDS, MetricsReader
 
 if TYPE_CHECKING:
     from docbatch.store.repository import Repository

@@ -2,7 +2,7 @@
 
 :class:`RedisKeys` is the one place that builds a key from the configured prefix, so that a
 prefix isolates one deployment (or one test) completely. The client, the URL and the error
-translation are in :mod:`docbatch.redis_client`.
+translation are in :mod:`docbatch.redis.client`.
 """
 
 from __future__ import annotations

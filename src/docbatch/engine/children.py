@@ -1,8 +1,8 @@
 """Containers as documents: a container's members become child documents of its batch.
 
 The extract step of a ZIP file, an e-mail or a PDF calls :func:`children_of` with the
-bytes it read: the members, read by the step's :class:`~docbatch.extraction.Extractor`
-(in the sandbox child for workers, see :mod:`docbatch.expansion`), become
+bytes it read: the members, read by the step's :class:`~docbatch.engine.extractors.Extractor`
+(in the sandbox child for workers, see :mod:`docbatch.engine.expansion`), become
 :class:`~docbatch.store.records.ChildDocument` values that the step's commit stores with
 the container's own result (:mod:`docbatch.store.children`). A child's extract step reads
 its bytes back with :func:`read_member`, from the database by their sha256: a member's
@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
+from docbatch.engine.extractors import Extractor, InProcessExtractor
 from docbatch.errors import (
     CorruptDocumentError,
     DocumentTooLargeError,
@@ -24,7 +25,6 @@ from docbatch.errors import (
     InputError,
     UnsupportedTypeError,
 )
-from docbatch.extraction import Extractor, InProcessExtractor
 from docbatch.models import ExtractedDocument
 from docbatch.pipeline.containers import CONTAINER_TYPES, DEPTH_WARNING
 from docbatch.pipeline.extract_pdf import ATTACHMENTS_KEY

@@ -2,13 +2,13 @@
 
 :class:`~docbatch.engine.executor.StageExecutor` calls an :class:`Extractor` for the steps of
 the extract stage (the text layer, then OCR) and, for a container, for its members
-(:mod:`docbatch.containers`). :class:`InProcessExtractor` calls
+(:mod:`docbatch.engine.children`). :class:`InProcessExtractor` calls
 :mod:`docbatch.pipeline.extract` and :func:`docbatch.pipeline.containers.expand`
 directly; :class:`SandboxedExtractor` runs the same functions in
-:class:`~docbatch.sandbox.Sandbox` children, one for the text layer and container
+:class:`~docbatch.engine.sandbox.Sandbox` children, one for the text layer and container
 expansion and one for OCR, each under its own memory cap and time limit, so a parser
 crash, a memory blow-up or a hang fails one document and never the worker. Members come
-back from the child as files in a scratch folder (:mod:`docbatch.expansion`).
+back from the child as files in a scratch folder (:mod:`docbatch.engine.expansion`).
 :func:`build_extractor` picks one from the settings (``DOCBATCH_SANDBOX``, on by
 default).
 """
@@ -20,13 +20,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from docbatch.expansion import read_members, scratch_folder, sweep_scratch, write_members
+from docbatch.engine.expansion import read_members, scratch_folder, sweep_scratch, write_members
+from docbatch.engine.sandbox import Operation, Sandbox, SandboxLimits
 from docbatch.models import ExtractedDocument, Page, to_dict
 from docbatch.pipeline.containers import Expansion, Member, expand
 from docbatch.pipeline.extract import extract_text_layer, ocr_pages
 from docbatch.pipeline.extract_image import configure_pillow
 from docbatch.pipeline.options import ContainerOptions, ExtractOptions
-from docbatch.sandbox import Operation, Sandbox, SandboxLimits
 
 if TYPE_CHECKING:
     from docbatch.settings import Settings

@@ -2,10 +2,10 @@
 
 Every figure comes from the database (batch counters, documents, the event log), except
 the cache hit rate: the store does not record cache hits, so it is read from the batch's
-cache hash in Redis while that exists (see :meth:`docbatch.metrics.MetricsReader.batch_cache`)
+cache hash in Redis while that exists (see :meth:`docbatch.redis.metrics.MetricsReader.batch_cache`)
 and reported as unknown otherwise. :func:`build_report` returns a :class:`BatchReport`;
 ``docbatch report`` prints it as a table, JSON, or HTML with inline SVG charts
-(:mod:`docbatch.report_html`).
+(:mod:`docbatch.observe.report_html`).
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable, Sequence
 from html import escape
 
-from docbatch.report import BatchReport, StageStats, ThroughputPoint
+from docbatch.observe.report import BatchReport, StageStats, ThroughputPoint
 
 __all__ = ["format_duration", "latency_svg", "nice_scale", "render_html", "throughput_svg"]
 

@@ -17,14 +17,14 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from docbatch.client import Docbatch, Sources
-from docbatch.embedded import (
+from docbatch.engine.outcomes import next_step
+from docbatch.errors import TransientError
+from docbatch.local.embedded import (
     LocalWorkers,
     PrivateRedis,
     announce_embedded,
     withdraw_embedded,
 )
-from docbatch.engine.outcomes import next_step
-from docbatch.errors import TransientError
 from docbatch.models import Stage
 from docbatch.settings import Settings
 from docbatch.store.records import BatchRecord, DocumentRef
@@ -107,7 +107,7 @@ def run_inline(
     ``on_step(document_id, status)`` is called after each document step (for progress).
     """
     from docbatch.engine.executor import StageExecutor
-    from docbatch.extraction import build_extractor
+    from docbatch.engine.extractors import build_extractor
 
     started = time.monotonic()
     if resume is not None:
@@ -303,7 +303,7 @@ def recover_embedded(
 def _embedded(settings: Settings, workers: int) -> Iterator[tuple[Docbatch, LocalWorkers]]:
     """A client on a private Redis for ``settings``' state folder, and a started pool of
     local workers; both stopped on exit, the Redis last. The Redis is announced in the
-    state folder while it runs (see :func:`docbatch.embedded.discover_embedded`), for
+    state folder while it runs (see :func:`docbatch.local.embedded.discover_embedded`), for
     ``docbatch monitor``."""
     with PrivateRedis() as redis_server:
         local = settings.model_copy(

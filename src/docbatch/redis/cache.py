@@ -2,9 +2,9 @@
 
 A stage's output depends only on the document's bytes and on the options that shape the
 stage, so it is cached under ``stage + sha256(bytes) + config version`` (see
-:meth:`~docbatch.redis_keys.RedisKeys.cache`): the same bytes in another batch or project
+:meth:`~docbatch.redis.keys.RedisKeys.cache`): the same bytes in another batch or project
 skip the work. Values are JSON (never pickle, so a cache entry cannot run code), zlib
-compressed above a size, with a one-byte header saying which (:mod:`docbatch.cache_codec`).
+compressed above a size, with a one-byte header saying which (:mod:`docbatch.redis.codec`).
 
 The cache is an optimisation: the database keeps every result. Reads and writes that fail
 because Redis is unreachable degrade to a miss (or a skipped write) and log one warning
@@ -23,18 +23,18 @@ from typing import Any, NamedTuple
 
 import redis
 
-from docbatch.cache_codec import (
-    decode_value,
-    encode_json,
-    encode_value,
-)
 from docbatch.models import Stage
-from docbatch.redis_client import (
+from docbatch.redis.client import (
     REDIS_OUTAGE_ERRORS,
     OutageLog,
     execute_with_scripts,
 )
-from docbatch.redis_keys import RedisKeys
+from docbatch.redis.codec import (
+    decode_value,
+    encode_json,
+    encode_value,
+)
+from docbatch.redis.keys import RedisKeys
 
 __all__ = [
     "CacheItem",
@@ -146,7 +146,7 @@ class Lookup(NamedTuple):
 class StageCache:
     """The stage cache: JSON values under content-addressed keys, every key with a TTL.
 
-    ``client`` should come from :func:`~docbatch.redis_client.redis_client`; ``prefix`` is
+    ``client`` should come from :func:`~docbatch.redis.client.redis_client`; ``prefix`` is
     ``settings.key_prefix`` and ``ttl_seconds`` ``settings.cache_ttl_seconds``. A hit
     refreshes the entry's TTL, so content that keeps being reused stays cached.
     """

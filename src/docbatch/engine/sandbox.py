@@ -2,12 +2,12 @@
 
 A :class:`Sandbox` keeps one warm child per parent process (a Celery pool process, or the
 process of ``docbatch run --inline``) and sends it one call at a time. The child is a fresh
-Python interpreter (``python -m docbatch.sandbox``, the equivalent of a ``spawn`` start)
+Python interpreter (``python -m docbatch.engine.sandbox``, the equivalent of a ``spawn`` start)
 that caps its own address space with ``RLIMIT_AS``, disables core dumps and then serves
 calls from a fixed table of operations. Nothing is pickled across the boundary: a request
 is one JSON line plus the document's raw bytes on the child's stdin, and a reply is one
 JSON line on its stdout. The sandbox itself writes no file (container expansion has its
-operation write members into a folder the caller made: :mod:`docbatch.expansion`).
+operation write members into a folder the caller made: :mod:`docbatch.engine.expansion`).
 
 What can go wrong in the child, and what the caller sees:
 
@@ -188,7 +188,7 @@ class Sandbox:
         # Few malloc arenas and one OCR thread: address space is what the cap counts.
         env.update({"MALLOC_ARENA_MAX": "2", "OMP_THREAD_LIMIT": "1"})
         command = [
-            sys.executable, "-m", "docbatch.sandbox",
+            sys.executable, "-m", "docbatch.engine.sandbox",
             str(self.limits.memory_mb), str(self.limits.max_image_pixels), self.operations,
         ]  # fmt: skip
         self.starts += 1

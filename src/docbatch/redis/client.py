@@ -13,7 +13,7 @@ holds what every Redis user in docbatch shares:
 - :class:`OutageLog` logs "Redis is unreachable" once per outage where a caller can
   continue (a cache read degrades to a miss).
 
-Every key is built by :class:`~docbatch.redis_keys.RedisKeys`.
+Every key is built by :class:`~docbatch.redis.keys.RedisKeys`.
 """
 
 from __future__ import annotations

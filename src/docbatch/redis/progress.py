@@ -30,8 +30,8 @@ import redis
 from redis.typing import EncodableT, FieldT
 
 from docbatch.models import TERMINAL_DOCUMENT_STATES, DocumentState, Stage
-from docbatch.redis_client import as_text, execute_with_scripts, redis_errors
-from docbatch.redis_keys import RedisKeys
+from docbatch.redis.client import as_text, execute_with_scripts, redis_errors
+from docbatch.redis.keys import RedisKeys
 
 __all__ = [
     "BatchProgress",
@@ -75,7 +75,7 @@ def _epoch(value: float | datetime) -> float:
 @functools.cache
 def _script_source() -> str:
     """The text of progress.lua, shipped as package data next to this module."""
-    return resources.files("docbatch").joinpath("progress.lua").read_text("utf-8")
+    return resources.files("docbatch.redis").joinpath("progress.lua").read_text("utf-8")
 
 
 def _outcome(new_state: DocumentState) -> StageOutcome:
@@ -210,7 +210,7 @@ class BatchProgress:
 class ProgressTracker:
     """Batch progress hashes under ``{prefix}:progress:``, every key with a TTL.
 
-    ``client`` should come from :func:`~docbatch.redis_client.redis_client`, ``prefix`` is
+    ``client`` should come from :func:`~docbatch.redis.client.redis_client`, ``prefix`` is
     ``settings.key_prefix`` and ``ttl_seconds`` ``settings.progress_ttl_seconds``. Every
     method raises :class:`~docbatch.errors.TransientError` when Redis is unreachable.
     """
