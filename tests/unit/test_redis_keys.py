@@ -48,7 +48,6 @@ def test_every_key_is_under_the_prefix() -> None:
     built = {
         keys.cache("extract", "ab", "v1"): "dep:cache:extract:ab:v1",
         keys.claim("extract", "ab", "v1"): "dep:claim:extract:ab:v1",
-        keys.cache_stats(): "dep:stats:cache",
         keys.progress("b1"): "dep:progress:b1",
         keys.progress_docs("b1"): "dep:progress:b1:docs",
         keys.batch_cache("b1"): "dep:progress:b1:cache",
