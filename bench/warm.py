@@ -3,8 +3,9 @@
 One private cluster runs the corpus as a batch with an empty stage cache (cold), then
 submits the same files again as a new batch of the same project: extract, chunk and
 entities are then served from the content-addressed cache (resolve and relate always
-run, against the project's entities). The stage cache's own hit and miss counters
-(:meth:`~docbatch.redis.cache.StageCache.stats`) give the hit rate of each run.
+run, against the project's entities). Each batch's cache hits and misses, counted per
+stage by the workers' metrics recorder
+(:meth:`~docbatch.redis.metrics.MetricsReader.batch_cache`), give its hit rate.
 
 Then the cache is lost (its entries deleted, as after a Redis restart or once they
 expire) while the database keeps every result: ``docbatch warm`` of the corpus's manifest
@@ -30,7 +31,7 @@ from bench.harness import (
     summary_row,
 )
 from bench.synth.corpus import CorpusManifest
-from docbatch.redis.cache import StageCache
+from docbatch.redis.metrics import MetricsReader
 
 __all__ = ["add_arguments", "cache_counts", "measure", "run", "summarize"]
 
@@ -55,13 +56,21 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def cache_counts(cluster: Cluster) -> tuple[int, int]:
-    """Total (hits, misses) of the cluster's stage cache so far."""
-    settings = cluster.settings
-    assert cluster.client is not None
-    cache = StageCache(cluster.client.redis, settings.key_prefix, settings.cache_ttl_seconds)
-    stats = cache.stats().values()
-    return sum(s.hits for s in stats), sum(s.misses for s in stats)
+def cache_counts(cluster: Cluster, batch_id: str) -> tuple[int, int]:
+    """The batch's (hits, misses) of the stage cache, once its workers have recorded them
+    (they do just after each step's commit, so the counts settle after the batch ends)."""
+    assert cluster.client is not None and cluster.client.redis is not None
+    reader = MetricsReader(cluster.client.redis, cluster.settings.key_prefix)
+    counts, deadline = reader.batch_cache(batch_id), time.monotonic() + 5
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+        again = reader.batch_cache(batch_id)
+        if again == counts:
+            break
+        counts = again
+    hits = sum(n for name, n in counts.items() if name.endswith(":hit"))
+    misses = sum(n for name, n in counts.items() if name.endswith(":miss"))
+    return hits, misses
 
 
 def measure(docs: int, max_pages: int, workers: int, warmup: int, seed: int) -> dict[str, Any]:
@@ -91,10 +100,8 @@ def measure(docs: int, max_pages: int, workers: int, warmup: int, seed: int) -> 
 
 
 def _measured_run(cluster: Cluster, corpus: CorpusManifest) -> dict[str, Any]:
-    hits0, misses0 = cache_counts(cluster)
     timing = cluster.run_batch(corpus)
-    hits1, misses1 = cache_counts(cluster)
-    hits, misses = hits1 - hits0, misses1 - misses0
+    hits, misses = cache_counts(cluster, cluster.last_batch_id)
     row = timing.to_dict()
     row.update(
         cache_hits=hits,
