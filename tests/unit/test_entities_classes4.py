@@ -163,3 +163,35 @@ def test_a_docket_government_party_and_attorneys_whose_rows_end_at_their_email()
     assert ("organization", "Usa") in entities or ("organization", "USA") in entities
     counsel = {e[1] for e in edges if e[0] == "counsel_for" and e[2].lower() == "usa"}
     assert counsel == {"Anna B. Cole", "Roland F. Dyer"}
+
+
+def test_new_yorks_trial_court_by_county_and_appellate_division_by_department() -> None:
+    text = (
+        "Supreme Court, Kings County\n(Ames v Root, 12 AD3d 34, 35 [3d Dept 2004]; "
+        "Lane v Moss, 9 AD3d 1 [1st Dept 2003].)"
+    )
+    assert _normalized(find_courts(text)) == ["N.Y. App. Div.", "N.Y. App. Div.", "N.Y. Sup. Ct."]
+
+
+def test_new_yorks_consolidated_laws_cited_by_their_names() -> None:
+    text = "under Executive Law § 296(1) and Vehicle and Traffic Law §1192, not Penal Code"
+    assert _normalized(find_statutes(text)) == [
+        "Executive Law § 296(1)", "Vehicle and Traffic Law § 1192"
+    ]  # fmt: skip
+
+
+def test_judges_titled_in_capitals_and_an_honorable_judges_office_after_the_name() -> None:
+    text = (
+        "Court of Appeals No. 21CA0456 Honorable Wren T. Castle, Judge Friends of Parks, "
+        "Plaintiff-Appellee. Opinion by JUDGE ORTIZ. JUDGE LUND and JUDGE VOSS concur."
+    )
+    edges, entities = _result(text)
+    judges = {e[1] for e in edges if e[0] == "judge_of"}
+    assert {"Ortiz", "Lund", "Voss", "Wren T. Castle"} <= judges
+    assert "Friends" not in judges and ("person", "Friends") not in entities
+
+
+def test_a_public_body_never_ends_in_a_persons_possessive() -> None:
+    text = "The plaintiffs say that counsel failed to inform the Board of Dana Whitfield's plan."
+    _, entities = _result(text)
+    assert not any(kind == "organization" and "Whitfield" in name for kind, name in entities)

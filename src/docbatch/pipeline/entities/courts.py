@@ -135,6 +135,10 @@ _APPEALS_ABBR = {
     "Tex.": "Tex. App.", "Colo.": "Colo. App.", "Ill.": "Ill. App. Ct.",
     "Okla.": "Okla. Civ. App.",
 }  # fmt: skip
+#: New York's style: its trial court by county ("Supreme Court, Queens County") and its
+#: Appellate Division by department in a citation ("[2d Dept 1980]", "(1st Dept 2016)").
+_NY_SUPREME = re.compile(r"\bSupreme\s+Court,\s+(?:[A-Z][a-z]+\s+){1,2}County\b")
+_NY_DEPARTMENT = re.compile(r"(?<=[\[(])(?:1st|2d|3d|4th)\s+Dep(?:t|\u2019t|'t)\.?(?=[\s\]),])")
 #: A state court's heading over two lines, the state first: "THE STATE OF SOUTH CAROLINA /
 #: In The Court of Appeals", "State of Georgia / In the Supreme Court".
 _STATE_HEADING = re.compile(
@@ -234,6 +238,10 @@ def _state_courts(text: str) -> list[RawMention]:
         abbr = _STATE_NAME[" ".join((match["s1"] or match["s2"]).split()).lower()]
         value = _APPEALS_ABBR.get(abbr, f"{abbr} Ct. App.")
         found.append(_mention(text, match.start(), match.end(), value, 0.85))
+    for match in _NY_SUPREME.finditer(text):
+        found.append(_mention(text, match.start(), match.end(), "N.Y. Sup. Ct.", 0.85))
+    for match in _NY_DEPARTMENT.finditer(text):
+        found.append(_mention(text, match.start(), match.end(), "N.Y. App. Div.", 0.8))
     for match in _STATE_HEADING.finditer(text):
         abbr = _STATE_NAME[" ".join(match["state"].split()).lower()]
         value = _APPEALS_ABBR.get(abbr, f"{abbr} Ct. App.") if match["appeals"] else abbr

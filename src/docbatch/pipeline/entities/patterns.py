@@ -143,6 +143,16 @@ _CODE_AFTER = re.compile(
     r"(?:\s+(?:Supp\.\s+|Cum\.\s+Supp\.\s+)?(?:19|20)\d\d)?"
 )
 
+#: New York's consolidated laws by their names: "Judiciary Law § 431", "General Business
+#: Law § 349(a)", "Vehicle and Traffic Law § 1192".
+_NY_NAMED_LAW = re.compile(
+    r"(?<![\w.])(?P<code>(?:Judiciary|Labor|Executive|Insurance|Penal|Education|Election"
+    r"|General[ ](?:Business|Obligations|Municipal|Construction)|Real[ ]Property"
+    r"|Vehicle[ ]and[ ]Traffic|Public[ ]Health|Social[ ]Services|Domestic[ ]Relations"
+    r"|Business[ ]Corporation|Not-for-Profit[ ]Corporation|Civil[ ]Rights|Workers'?"
+    r"[ ]Compensation|Retirement[ ]and[ ]Social[ ]Security)[ ]Law)"
+    rf"[ ]?§[ ]?(?P<sec>{_SECTION_NO})"
+)
 #: A section written in words: "section 484 of the California Penal Code", "section
 #: 17-13-5 of the Code of Alabama", "section 924(c) of title 18, United States Code".
 _SECTION_OF_CODE = re.compile(
@@ -427,6 +437,13 @@ def find_statutes(text: str) -> list[RawMention]:
             continue
         code = "C.R.S." if match["code"].startswith("C") else "RSMo"
         normalized = f"{code} {_mark(match['mark'], match['sec'])} {_sections(match['sec'])}"
+        found.append(_mention(EntityType.STATUTE, text, match, normalized, 0.8, {"code": code}))
+    taken = [(m.start, m.end) for m in found]
+    for match in _NY_NAMED_LAW.finditer(text):
+        if any(match.start() < end and start < match.end() for start, end in taken):
+            continue  # "N.Y. Penal Law § 120.05": the abbreviated code read it already
+        code = " ".join(match["code"].split())
+        normalized = f"{code} § {_sections(match['sec'])}"
         found.append(_mention(EntityType.STATUTE, text, match, normalized, 0.8, {"code": code}))
     found += _sections_in_words(text, [(m.start, m.end) for m in found])
     found += _further_subsections(text, found)
