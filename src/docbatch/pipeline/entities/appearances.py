@@ -201,9 +201,14 @@ def _items(
             mention = _item(text, last_line, stop, organisations_only)
         if mention is None:
             continue
-        if cities and index + 1 not in cities:
+        after = spans[index + 1] if index + 1 < len(spans) else None
+        of_city = after is not None and _OF_CITY.fullmatch(
+            text[after[0] : after[1]].strip(" \t\n,.")
+        )
+        if cities and (index + 1 not in cities or of_city):
             # in a list with addresses the firm is the item before its city; another
-            # name-shaped item is a person ("Stephanie Lin", "Allison Jean Riggs")
+            # name-shaped item is a person ("Stephanie Lin", "Allison Jean Riggs"), and so
+            # is the attorney before a state report's "of City"
             mention = _listed_person(text, mention)
         found.append(mention)
     return found
@@ -227,12 +232,20 @@ def _firms_with_and(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, 
 
 
 def _cities(text: str, spans: list[tuple[int, int]]) -> set[int]:
-    """Indexes of the city and postal code pieces of a list ("Washington, DC")."""
+    """Indexes of the city and postal code pieces of a list ("Washington, DC"), and of a
+    state report's "of City" after an attorney ("Jane Roe, of Columbia, for Appellant.")."""
     cities: set[int] = set()
     for index, (start, stop) in enumerate(spans):
-        if index and _POSTAL.fullmatch(text[start:stop].strip(" \t\n,.")):
+        piece = text[start:stop].strip(" \t\n,.")
+        if index and _POSTAL.fullmatch(piece):
             cities |= {index - 1, index}
+        elif index and _OF_CITY.fullmatch(piece):
+            cities.add(index)
     return cities
+
+
+#: A city after an attorney in a state report: "of Greenville", "both of Columbia".
+_OF_CITY = re.compile(r"(?:(?:both|all)\s+)?of\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}")
 
 
 def _listed_person(text: str, mention: RawMention) -> RawMention:

@@ -73,6 +73,8 @@ def find_public_bodies(text: str) -> list[RawMention]:
         raw = match[0]
         if re.search(r"\bCourt\b", text[match.end() : match.end() + 7]):
             continue  # "Chilton County Office of Probate Court": a court's office
+        if re.search(r"['\u2019]s$", raw):
+            continue  # "the Executive Board of Norman Seabrook's investment": a possessive
         found.append(
             RawMention(EntityType.ORGANIZATION, match.start(), match.end(), raw,
                        display_name(raw), 0.75)

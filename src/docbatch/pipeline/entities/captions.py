@@ -32,7 +32,28 @@ __all__ = ["caption_parties"]
 
 def caption_parties(text: str) -> list[RawMention]:
     """The parties of every caption of ``text``, each with the role the caption gives."""
-    return _caption_parties(text) + _inline_caption_parties(text) + _in_error_parties(text)
+    return (
+        _caption_parties(text) + _inline_caption_parties(text) + _in_error_parties(text)
+        + _of_whom_parties(text)
+    )  # fmt: skip
+
+
+#: A caption's appellant among the parties listed above: "Tina Roe, Gene Roe, Defendants,
+#: / of whom Tina Roe is Appellant." (South Carolina's reports).
+_OF_WHOM = re.compile(
+    r"^[ \t]*of[ ]+whom[ ]+(?P<names>[^\n]{3,300}?)[ ]+(?:is|are)[ \t\u00a0]+"
+    r"(?P<role>(?i:appellant|appellee|petitioner|respondent))s?[.,]?[ \t\u00a0]*$",
+    re.MULTILINE,
+)
+
+
+def _of_whom_parties(text: str) -> list[RawMention]:
+    """The parties an "of whom X is Appellant." line names, with that role."""
+    found = []
+    for match in _OF_WHOM.finditer(text):
+        role = _ROLES[match["role"].lower()]
+        found += [m for m in _caption_mentions(text, *match.span("names"), role) if m is not None]
+    return found
 
 
 _ROLES = {
@@ -55,12 +76,16 @@ _CAPTION = re.compile(
     r"(?:[ ]*/[ ]*(?i:cross-)?(?i:appellant|appellee|petitioner|respondent)s?)?"
     r"(?:[ ]*\((?P<below>(?i:plaintiff|defendant))s?[ ](?i:below)\))?[,.]?"
     rf"{_COLUMN}[ \t]*$"
-    rf"|^(?P<names2>[^\n]{{3,3000}}?),[ \t]*(?P<role2>{_CAPTION_ROLE})(?i:s)?"
+    # the role may stand apart, padded with no-break spaces (an HTML caption's "&nbsp;")
+    rf"|^(?P<names2>[^\n]{{3,3000}}?),[ \t\u00a0]*(?:(?i:nominal)[ ])?"
+    rf"(?P<role2>{_CAPTION_ROLE})(?i:s)?"
     r"(?:[\u2014\u2013-](?P<second2>(?i:appellant|appellee|petitioner|respondent|intervenor))"
     r"(?i:s)?)?"
-    r"[,.]?[ \t]*$",
+    r"[,.]?[ \t\u00a0]*$",
     re.MULTILINE,
 )
+#: The end of one group of a caption line that names two: ", Defendants. and ".
+_ROLE_AND = re.compile(rf",[ \t\u00a0]*(?P<role>{_CAPTION_ROLE})(?i:s)?\.[ \t]+and[ \t]+")
 #: One name in a caption's list: "A", "B and C", "A; B".
 _CAPTION_PART = re.compile(
     r"(?:(?:and|AND)[ ]+|;\s*)?(?P<p>[^\s;][^;]*?)(?=[ ]+(?:and|AND)[ ]+|;|$)"
@@ -80,6 +105,15 @@ def _caption_parties(text: str) -> list[RawMention]:
     found: list[RawMention] = []
     for match in _CAPTION.finditer(text):
         group = "names" if match["names"] is not None else "names2"
+        inner = _ROLE_AND.search(text, match.start(group), match.end(group))
+        if group == "names2" and inner is not None:
+            # "A, B, Defendants. and C, Nominal Defendant.": two groups of names on one line
+            groups = ((match.start(group), inner.start(), inner["role"]),
+                      (inner.end(), match.end(group), match["role2"]))  # fmt: skip
+            for start, end, word in groups:
+                role = _ROLES[word.lower().rstrip("s")]
+                found += [m for m in _caption_mentions(text, start, end, role) if m is not None]
+            continue
         words = [match[g] for g in ("role", "role2", "second", "second2", "below") if match[g]]
         roles = [_ROLES[w.lower().rstrip("s")] for w in words]
         # "Appellant (Defendant Below)": the role here is the first; the other is kept too

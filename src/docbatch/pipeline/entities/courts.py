@@ -61,7 +61,7 @@ _DISTRICT = re.compile(
 )
 _CIRCUIT_NAME = re.compile(
     r"\b(?:(?:United\s+States\s+)?Court\s+of\s+Appeals\s+for\s+the\s+)?"
-    rf"(?P<n>{'|'.join(_ORDINALS)}|D\.C\.|Federal)\s+Circuit\b",
+    rf"(?P<n>{'|'.join(_ORDINALS)}|1st|2d|2nd|3d|3rd|[4-9]th|1[01]th|D\.C\.|Federal)\s+Circuit\b",
     re.IGNORECASE,
 )
 #: A federal district named alone in prose: "filed in the Central District of California",
@@ -131,7 +131,21 @@ _STATE_PARENTHETICAL = re.compile(
     r"(?:\s*(?:[NSEWCM]\.\s?D\.|[\u2014\u2013-][^()\d\n]{2,30}?))?\s+(?:1[6-9]|20)\d\d\)"
 )
 #: Bluebook's names of the intermediate appellate courts that are not "<State> Ct. App.".
-_APPEALS_ABBR = {"Tex.": "Tex. App."}
+_APPEALS_ABBR = {
+    "Tex.": "Tex. App.", "Colo.": "Colo. App.", "Ill.": "Ill. App. Ct.",
+    "Okla.": "Okla. Civ. App.",
+}  # fmt: skip
+#: New York's style: its trial court by county ("Supreme Court, Queens County") and its
+#: Appellate Division by department in a citation ("[2d Dept 1980]", "(1st Dept 2016)").
+_NY_SUPREME = re.compile(r"\bSupreme\s+Court,\s+(?:[A-Z][a-z]+\s+){1,2}County\b")
+_NY_DEPARTMENT = re.compile(r"(?<=[\[(])(?:1st|2d|3d|4th)\s+Dep(?:t|\u2019t|'t)\.?(?=[\s\]),])")
+#: A state court's heading over two lines, the state first: "THE STATE OF SOUTH CAROLINA /
+#: In The Court of Appeals", "State of Georgia / In the Supreme Court".
+_STATE_HEADING = re.compile(
+    rf"\bState\s+of\s+(?P<state>{_NAME_ALT})[ \t]*\n[ \t]*In\s+the\s+"
+    r"(?:(?P<appeals>Court\s+of\s+Appeals)|Supreme\s+Court)\b",
+    re.IGNORECASE,
+)
 
 
 def canonical_court(value: str) -> str | None:
@@ -224,6 +238,15 @@ def _state_courts(text: str) -> list[RawMention]:
         abbr = _STATE_NAME[" ".join((match["s1"] or match["s2"]).split()).lower()]
         value = _APPEALS_ABBR.get(abbr, f"{abbr} Ct. App.")
         found.append(_mention(text, match.start(), match.end(), value, 0.85))
+    for match in _NY_SUPREME.finditer(text):
+        found.append(_mention(text, match.start(), match.end(), "N.Y. Sup. Ct.", 0.85))
+    for match in _NY_DEPARTMENT.finditer(text):
+        found.append(_mention(text, match.start(), match.end(), "N.Y. App. Div.", 0.8))
+    for match in _STATE_HEADING.finditer(text):
+        abbr = _STATE_NAME[" ".join(match["state"].split()).lower()]
+        value = _APPEALS_ABBR.get(abbr, f"{abbr} Ct. App.") if match["appeals"] else abbr
+        start = match.start("appeals") if match["appeals"] else match.start("state")
+        found.append(_mention(text, start, match.end(), value, 0.85))
     for match in _LOCAL_COURT.finditer(text):
         place = match["place"] or match["county"]
         if place.lower() in _NOT_PLACES or place.lower() in _STATE_NAME:

@@ -42,7 +42,15 @@ _ROLE_HEADING = re.compile(
     r"|Intervenor[ ]Plaintiff|Intervenor[ ]Defendant|Movant|Debtor|Creditor|Claimant"
     r"|Counter[ -]Claimant|Counter[ -]Defendant|Cross[ -]Claimant|Cross[ -]Defendant"
     r"|Third[ -]Party[ ]Plaintiff|Third[ -]Party[ ]Defendant|Interested[ ]Party|Trustee)s?"
+    r"(?:[ \t]+\(\d{1,3}\))?"  # a criminal docket numbers its defendants: "Defendant (6)"
 )
+#: Lines between a party's name and its "represented by" cell: a criminal docket's
+#: "TERMINATED: 04/15/2010" and the aliases under "also known as".
+_PARTY_NOTE = re.compile(r'(?:TERMINATED:.*|also[ ]known[ ]as|"[^"\n]{1,60}")')
+#: The last line of an attorney's address block; a name after it is the next attorney.
+_EMAIL = re.compile(r"Email:.*")
+#: A government party by its name or initials: "USA", "United States of America".
+_GOVERNMENT = re.compile(r"(?:USA|U\.[ ]?S\.[ ]?A\.|United[ ]States(?:[ ]of[ ]America)?)")
 _REPRESENTED = re.compile(r"[^\S\n]*\brepresented[^\S\n]+by\b[^\S\n]*")
 #: The lines under an attorney's name that say how they appear, not who they are.
 _DESIGNATION = re.compile(
@@ -56,7 +64,15 @@ _ADDRESS = re.compile(
     r"|Tel(?:ephone)?:|UNDELIVERABLE|[A-Z][A-Za-z .]+,[ ]+[A-Z]{2}[ ]+\d{5})"
 )
 #: A line that ends the party table: the next side ("V."), the entries' header, a rule.
-_TABLE_END = re.compile(r"(?:[Vv]\.?|Date[ ]Filed\b.*|_{5,}.*|-{5,}.*)")
+_TABLE_END = re.compile(
+    r"(?:[Vv]\.?|Date[ ]Filed\b.*|_{5,}.*|-{5,}.*"
+    # a criminal docket's counts under the defendant's attorneys
+    r"|Pending[ ]Counts|Terminated[ ]Counts|Highest[ ]Offense[ ]Level.*|Complaints)"
+)
+#: Legal forms compared without periods ("PC", "P.C.", "LLP").
+_SUFFIXES = frozenset(key.replace(".", "") for key in ORG_SUFFIXES)
+#: An attorney's title after the name: "Christopher T. Clark AUSA", "James D. Durham, AUSA".
+_TITLE_AFTER = re.compile(r",?[ ]+(?:AUSA|SAUSA|Esq\.?)$")
 _NAME_LINE = re.compile(r"[A-Z][\w.'\u2019-]*(?:[ ]+[\w.'\u2019&,-]+){0,8}")
 _FIRM_WORDS = frozenset({"law", "attorneys", "lawyers", "&"})
 #: Words of a public office where an attorney works, which is not their client's firm.
@@ -153,10 +169,18 @@ def _party_rows(lines: list[_Line], first: int) -> tuple[_Line | None, list[_Row
     line = lines[first]
     if not line.text or _ROLE_HEADING.fullmatch(line.text) or _TABLE_END.fullmatch(line.text):
         return None, []
-    split = _REPRESENTED.search(line.text)
-    if split is None:
-        return line, []
-    party = _Line(line.start, line.start + split.start(), line.text[: split.start()])
+    party = line
+    # the "represented by" cell may sit beside the party's notes, lines below its name
+    while (split := _REPRESENTED.search(line.text)) is None:
+        if first + 1 >= len(lines) or not _PARTY_NOTE.match(lines[first + 1].text):
+            return party, []
+        first += 1
+        line = lines[first]
+    if line is not party:
+        if not _PARTY_NOTE.fullmatch(line.text[: split.start()].strip()):
+            return party, []
+    else:
+        party = _Line(line.start, line.start + split.start(), line.text[: split.start()])
     attorney = line.start + split.end()
     rows: list[_Row] = []
     names: list[tuple[int, int]] = [(attorney, line.end)]
@@ -171,8 +195,9 @@ def _party_rows(lines: list[_Line], first: int) -> tuple[_Line | None, list[_Row
             break
         if (
             body
-            and _DESIGNATION.fullmatch(body[-1].text)
+            and (_DESIGNATION.fullmatch(body[-1].text) or _EMAIL.fullmatch(body[-1].text))
             and not _DESIGNATION.fullmatch(below.text)
+            and not _ADDRESS.match(below.text)
         ):
             rows.append(_row(names[-1], body))
             names.append((below.start, below.end))
@@ -198,6 +223,8 @@ def _counsel_rows(text: str, row: _Row, client: str) -> list[RawMention]:
     """The attorney of a row (a person, counsel for ``client``) and their firm."""
     found = []
     name = _strip_mention(text, *row.name)
+    if name is not None and (title := _TITLE_AFTER.search(text, name[0], name[1])):
+        name = (name[0], title.start())
     if name is not None and _NAME_LINE.fullmatch(text[name[0] : name[1]]):
         found.append(_mention(EntityType.PERSON, text, *name, counsel_for=client))
     if row.firm is not None:
@@ -206,7 +233,7 @@ def _counsel_rows(text: str, row: _Row, client: str) -> list[RawMention]:
             words = {w.strip(",.").lower() for w in text[firm[0] : firm[1]].split()}
             if words & _OFFICE_WORDS:
                 found.append(_mention(EntityType.ORGANIZATION, text, *firm))
-            elif words & set(ORG_SUFFIXES) or words & _FIRM_WORDS:
+            elif {w.replace(".", "") for w in words} & _SUFFIXES or words & _FIRM_WORDS:
                 found.append(_mention(EntityType.ORGANIZATION, text, *firm, counsel_for=client))
             elif words & ORG_HEADS:
                 found.append(_mention(EntityType.ORGANIZATION, text, *firm))
@@ -224,7 +251,11 @@ def _strip_mention(text: str, start: int, end: int) -> tuple[int, int] | None:
 def _named(text: str, start: int, end: int, *, role: str) -> RawMention:
     """A party named on its line: an organisation when a word says so, else a person."""
     words = {w.strip(",.").lower() for w in text[start:end].split()}
-    organisation = bool(words & set(ORG_SUFFIXES) or words & ORG_HEADS) or len(words) > 4
+    organisation = (
+        bool(words & set(ORG_SUFFIXES) or words & ORG_HEADS)
+        or len(words) > 4
+        or _GOVERNMENT.fullmatch(" ".join(text[start:end].split())) is not None
+    )
     kind = EntityType.ORGANIZATION if organisation else EntityType.PERSON
     return _mention(kind, text, start, end, role=role)
 

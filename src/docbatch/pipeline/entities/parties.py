@@ -199,10 +199,24 @@ def _cued_parties(text: str) -> list[RawMention]:
     return found
 
 
+#: "Honorable Martin F. Egelhoff, Judge": "Judge" is the office of the name before it, and
+#: the word after it no surname.
+_HONORABLE_BEFORE = re.compile(r"\b(?:Honorable|Hon\.)[ ][^,\n]{3,40},[ ]$")
+#: A judge titled in capitals: "Opinion by JUDGE SCHUTZ", "JUDGE TOW and JUDGE PAWAR concur".
+_CAPITAL_JUDGE = re.compile(r"\bJUDGE[ ]+(?P<name>[A-Z][A-Z'\u2019-]{2,})(?!\w)")
+
+
 def _titled_people(text: str) -> list[RawMention]:
     """ "Judge Furman", "Ms. Owens", "Jesse M. Furman, United States District Judge"."""
     found: list[RawMention] = []
+    for match in _CAPITAL_JUDGE.finditer(text):
+        start, end = match.span("name")
+        found.append(_person(text, start, end, 0.85, "", title="Judge"))
     for match in _TITLE.finditer(text):
+        if match["title"] == "Judge" and _HONORABLE_BEFORE.search(
+            text, max(0, match.start() - 60), match.start()
+        ):
+            continue
         if _plausible_person(match["name"]):
             start, end = match.span("name")
             found.append(_person(text, start, end, 0.9, "", title=match["title"]))

@@ -20,6 +20,7 @@ _NUMBER = (
     r"|(?:\d{1,2}:)?\d{2}(?:cv|CV|cr|CR|mc|MC)\d{3,6}"  # no hyphens: 1:20CV457, 94cv00385
     r"|\d{2}[A-Z]\d{2}(?:-[A-Z0-9]{2,6}){2,3}"  # Indiana: 49S00-0308-DP-392
     r"|\d{4}-[A-Z]{2}\d{4,6}|[A-Z]{2}\d{5,7}"  # Missouri: 1711-CC00064, ED108783
+    r"|\d{2}[A-Z]{2}\d{3,6}"  # year, kind, sequence (Colorado): 23CA2129
     r"|\d{2,4}[-\u2013]\d{1,7}(?:-\d{2,7})?(?:-[A-Z]{1,5})?"  # 21-1234, 2017-03-1235, 11\u2013345
     r"|\d{5,6}-(?:19|20)\d\d"  # a state file number: 80097-2017
     r"|(?<=No\.[ ])[A-Z]-\d{4,6}"  # a state supreme court's docket: "No. S-14054"
@@ -28,7 +29,7 @@ _NUMBER = (
 _LABELLED_NUMBER = re.compile(
     r"(?<![\w.])(?:(?P<label>Case|Civil\s+Action|Civ\.\s+A\.|Criminal\s+Action|Crim\.\s+A\."
     r"|Docket|Dkt\.|Index|Appeal|Misc\.|Cause|Originating\s+Case|District\s+Case"
-    r"|(?:DC\s+)?Docket)\s+)?(?:Nos?\.|(?<=Case[ ])Number|(?<=Docket[ ])#)[ \t]*:?[ \t]*"
+    r"|(?:DC\s+)?Docket)\s+)?(?:Nos?\.|(?<=[Cc]ase[ ])[Nn]umber|(?<=Docket[ ])#)[ \t]*:?[ \t]*"
     rf"(?P<num>{_NUMBER}|\d{{3,}}(?=\s*[,.;)]?\s))"
 )
 #: An Attorney General's opinion cited by its series number: "OAG 92-73", "AGO 2015-059".
@@ -134,12 +135,24 @@ _STATUTE = re.compile(
     rf"|(?<![\w.])(?P<initials>{_INITIALS_CODE})\s*(?:{_SECTION_MARK.replace('mark', 'imark')}\s*"
     rf"(?P<isec>{_SECTIONS})|(?P<bare>{_BARE_SECTION}))"
 )
-#: Missouri puts its code after the section: "Section 537.065, RSMo 2016".
+#: Missouri and Colorado put their code after the section: "Section 537.065, RSMo 2016",
+#: "section 13-16-104, C.R.S. 2024".
 _CODE_AFTER = re.compile(
     rf"(?<![\w.])(?P<mark>§§?|[Ss]ections?)\s*(?P<sec>{_SECTION_NO}),?\s+"
-    r"(?P<code>RSMo|R\.\s?S\.\s?Mo\.)(?:\s+(?:Supp\.\s+|Cum\.\s+Supp\.\s+)?(?:19|20)\d\d)?"
+    r"(?P<code>RSMo|R\.\s?S\.\s?Mo\.|C\.\s?R\.\s?S\.)"
+    r"(?:\s+(?:Supp\.\s+|Cum\.\s+Supp\.\s+)?(?:19|20)\d\d)?"
 )
 
+#: New York's consolidated laws by their names: "Judiciary Law § 431", "General Business
+#: Law § 349(a)", "Vehicle and Traffic Law § 1192".
+_NY_NAMED_LAW = re.compile(
+    r"(?<![\w.])(?P<code>(?:Judiciary|Labor|Executive|Insurance|Penal|Education|Election"
+    r"|General[ ](?:Business|Obligations|Municipal|Construction)|Real[ ]Property"
+    r"|Vehicle[ ]and[ ]Traffic|Public[ ]Health|Social[ ]Services|Domestic[ ]Relations"
+    r"|Business[ ]Corporation|Not-for-Profit[ ]Corporation|Civil[ ]Rights|Workers'?"
+    r"[ ]Compensation|Retirement[ ]and[ ]Social[ ]Security)[ ]Law)"
+    rf"[ ]?§[ ]?(?P<sec>{_SECTION_NO})"
+)
 #: A section written in words: "section 484 of the California Penal Code", "section
 #: 17-13-5 of the Code of Alabama", "section 924(c) of title 18, United States Code".
 _SECTION_OF_CODE = re.compile(
@@ -206,6 +219,21 @@ _INITIAL_SETS = {
     "a.p.": "App. P.", "app.p.": "App. P.", "c.p.": "Civ. P.", "civ.p.": "Civ. P.",
     "cr.p.": "Crim. P.", "crim.p.": "Crim. P.", "e.": "Evid.", "evid.": "Evid.",
 }  # fmt: skip
+#: Other states' rule sets by their initials, before the number ("C.R.C.P. 54(d)", "C.A.R.
+#: 35(e)" in Colorado) or after it ("Rule 239(d)(2), SCACR", "Rule 56(c), SCRCP" in South
+#: Carolina).
+_INITIALS_RULE_SETS = {
+    "crcp": "Colo. R. Civ. P.", "car": "Colo. App. R.", "cre": "Colo. R. Evid.",
+    "scacr": "S.C. App. Ct. R.", "scrcp": "S.C. R. Civ. P.", "scre": "S.C. R. Evid.",
+}  # fmt: skip
+_INITIALS_RULE_BEFORE = re.compile(
+    r"(?<![\w.])(?P<set>C\.[ ]?R\.[ ]?C\.[ ]?P\.|C\.[ ]?A\.[ ]?R\.|C\.[ ]?R\.[ ]?E\.)"
+    rf"[ \t\n]+(?P<num>\d{{1,3}}(?:\.\d+)?{_SUBSECTIONS})(?![\w\-]|\.\w)"
+)
+_INITIALS_RULE_AFTER = re.compile(
+    rf"(?<![\w.])(?:Rules?|RULES?)[ \t\n]+(?P<num>\d{{1,3}}(?:\.\d+)?{_SUBSECTIONS}),?[ \t\n]+"
+    r"(?P<set>SCACR|SCRCP|SCRE)\b"
+)
 #: A state court's rules cited as "Rule 24.035" (a number with a dot: no federal rule has
 #: one); the state is the document's own (see :func:`find_court_rules`).
 _STATE_RULE = re.compile(
@@ -320,6 +348,7 @@ def find_court_rules(text: str) -> list[RawMention]:
         normalized = f"{circuit} Cir. {kind} {misc}{match['num']}"
         attributes = {"rule_set": f"{circuit} Cir.", "rule": match["num"]}
         found.append(_mention(EntityType.COURT_RULE, text, match, normalized, 0.9, attributes))
+    found += _initials_rules(text)
     found += _bare_federal_rules(text, found)
     for match in _STATE_INITIAL_RULE.finditer(text):
         state = _INITIAL_STATES[match["state"]]
@@ -333,6 +362,17 @@ def find_court_rules(text: str) -> list[RawMention]:
             normalized = f"{state} Sup. Ct. R. {match['num']}"
             attributes = {"rule_set": f"{state} Sup. Ct.", "rule": match["num"]}
             found.append(_mention(EntityType.COURT_RULE, text, match, normalized, 0.75, attributes))
+    return found
+
+
+def _initials_rules(text: str) -> list[RawMention]:
+    """State rules by the initials of their set: "C.R.C.P. 54(d)", "Rule 215, SCACR"."""
+    found = []
+    for match in (*_INITIALS_RULE_BEFORE.finditer(text), *_INITIALS_RULE_AFTER.finditer(text)):
+        rule_set = _INITIALS_RULE_SETS[re.sub(r"[\s.]", "", match["set"]).lower()]
+        normalized = f"{rule_set} {match['num']}"
+        attributes = {"rule_set": rule_set, "rule": match["num"]}
+        found.append(_mention(EntityType.COURT_RULE, text, match, normalized, 0.85, attributes))
     return found
 
 
@@ -395,8 +435,15 @@ def find_statutes(text: str) -> list[RawMention]:
     for match in _CODE_AFTER.finditer(text):
         if any(match.start() < end and start < match.end() for start, end in taken):
             continue
-        code = "RSMo"
+        code = "C.R.S." if match["code"].startswith("C") else "RSMo"
         normalized = f"{code} {_mark(match['mark'], match['sec'])} {_sections(match['sec'])}"
+        found.append(_mention(EntityType.STATUTE, text, match, normalized, 0.8, {"code": code}))
+    taken = [(m.start, m.end) for m in found]
+    for match in _NY_NAMED_LAW.finditer(text):
+        if any(match.start() < end and start < match.end() for start, end in taken):
+            continue  # "N.Y. Penal Law § 120.05": the abbreviated code read it already
+        code = " ".join(match["code"].split())
+        normalized = f"{code} § {_sections(match['sec'])}"
         found.append(_mention(EntityType.STATUTE, text, match, normalized, 0.8, {"code": code}))
     found += _sections_in_words(text, [(m.start, m.end) for m in found])
     found += _further_subsections(text, found)
