@@ -208,7 +208,7 @@ def test_a_docket_cause_is_its_us_code_section() -> None:
 
 
 def _rules(text: str) -> list[str]:
-    from docbatch.pipeline.entities.patterns import find_court_rules
+    from docbatch.pipeline.entities.rules import find_court_rules
 
     return [m.normalized for m in find_court_rules(text)]
 

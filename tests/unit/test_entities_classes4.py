@@ -6,11 +6,8 @@ from __future__ import annotations
 from bench.pure import process_document
 from docbatch.models import DOCUMENT_NODE, RelationType
 from docbatch.pipeline.entities.courts import find_courts
-from docbatch.pipeline.entities.patterns import (
-    find_case_numbers,
-    find_court_rules,
-    find_statutes,
-)
+from docbatch.pipeline.entities.patterns import find_case_numbers, find_statutes
+from docbatch.pipeline.entities.rules import find_court_rules
 from docbatch.pipeline.options import PipelineOptions
 
 

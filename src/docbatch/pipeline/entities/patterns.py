@@ -13,7 +13,13 @@ from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
 from docbatch.pipeline.entities.courts import STATES
 
-__all__ = ["find_case_numbers", "find_court_rules", "find_regulations", "find_statutes"]
+__all__ = [
+    "SUBSECTIONS",
+    "find_case_numbers",
+    "find_regulations",
+    "find_statutes",
+    "mention",
+]
 
 _NUMBER = (
     r"(?:\d{1,2}[:-])?\d{2,4}-[A-Za-z]{1,4}-\d{2,6}(?:-[A-Z]{1,5})*"  # 1:23-cv-04567-JMF, 2-15-cv-1
@@ -50,38 +56,8 @@ _BARE_FEDERAL = re.compile(
 )
 _PUBLIC_LAW = re.compile(r"(?:Pub\.\s?L\.|L\.)\s*$")
 
-_RULE_SETS = {"civ": "Civ. P.", "crim": "Crim. P.", "app": "App. P.", "evid": "Evid.",
-              "bankr": "Bankr. P."}  # fmt: skip
-_RULE_NAMES = {"civil procedure": "civ", "criminal procedure": "crim", "evidence": "evid",
-               "appellate procedure": "app", "bankruptcy procedure": "bankr"}  # fmt: skip
-_SUBSECTIONS = r"(?:\([a-zA-Z0-9]{1,5}\))*"
-_COURT_RULE = re.compile(
-    r"\b(?i:Fed)\.\s?(?i:R)\.\s?(?P<set>(?i:Civ|Crim|App|Evid|Bankr))\.(?:\s?(?i:P)\.?)?\s*"
-    rf"(?P<num>\d{{1,4}}(?:\.\d+)?{_SUBSECTIONS})"
-    r"|\bFederal\s+Rules?\s+of\s+(?P<name>Civil\s+Procedure|Criminal\s+Procedure"
-    r"|Appellate\s+Procedure|Evidence|Bankruptcy\s+Procedure)\s+"
-    rf"(?P<num2>\d{{1,4}}(?:\.\d+)?{_SUBSECTIONS})"
-    r"|\b(?P<abbr>FRAP|FRCP|FRCrP|FRE|FRBP)\s+(?:Rule\s+)?"
-    rf"(?P<num3>\d{{1,4}}(?:\.\d+)?{_SUBSECTIONS})"
-)
-_MORE_RULES = re.compile(
-    rf"(?:,[ ]*|\s+(?:or|and)\s+)(?P<num>\d{{1,4}}(?:\.\d+)?{_SUBSECTIONS})"
-    r"(?=[\s,.;)]|$)(?!\s+(?:[A-Z0-9]|U\.|C\.))"
-)
-_ABBREVIATED_RULES = {"frap": "app", "frcp": "civ", "frcrp": "crim", "fre": "evid", "frbp": "bankr"}
-_CIRCUITS = {"first": "1st", "second": "2d", "third": "3d", "fourth": "4th", "fifth": "5th",
-             "sixth": "6th", "seventh": "7th", "eighth": "8th", "ninth": "9th", "tenth": "10th",
-             "eleventh": "11th", "federal": "Fed.", "fed.": "Fed.", "2nd": "2d", "3rd": "3d",
-             "d.c.": "D.C."}  # fmt: skip
-#: Circuit rules: "5th Cir. R. 47.5", "Fifth Circuit Rule 47.5.4", "3d Cir. L.A.R. 113",
-#: "3rd Circuit LAR Misc. 107.2", "Federal Circuit Rule 47.3".
-_CIRCUIT_RULE = re.compile(
-    r"\b(?P<circuit>1st|2d|2nd|3d|3rd|[4-9]th|1[01]th|D\.C\.|Fed\.|First|Second|Third|Fourth"
-    r"|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Eleventh|Federal)\s+Cir(?:cuit|\.)\s+"
-    r"(?:(?P<local>L\.\s?A\.\s?R\.|LAR|Local\s+Appellate\s+Rules?|I\.\s?O\.\s?P\.)|R\.|Rules?)\s*"
-    r"(?P<misc>Misc\.\s+)?(?P<num>\d{1,4}(?:[.-]\d+)*(?:\([a-z0-9]{1,4}\))*)"
-)
-_SECTION_NO = r"\d+[A-Za-z]*(?:[.\-:/]\d+[A-Za-z]*)*" + _SUBSECTIONS
+SUBSECTIONS = r"(?:\([a-zA-Z0-9]{1,5}\))*"
+_SECTION_NO = r"\d+[A-Za-z]*(?:[.\-:/]\d+[A-Za-z]*)*" + SUBSECTIONS
 # A following number is another section only when no code name follows it
 # ("§ 1331, 28 U.S.C. § 1332" is two citations).
 _SECTIONS = rf"{_SECTION_NO}(?:\s*(?:,|-|\u2013|to|and)\s*{_SECTION_NO}(?![\w(])(?!\s+[A-Z]))*"
@@ -207,45 +183,6 @@ _BARE_STATE_SECTION = re.compile(
     r"(?![\w\-]|\.\w)"
     r"(?!,?\s+(?:RSMo|R\.\s?S\.\s?Mo\.))"
 )
-#: A state's rules by their initials, as Vermont and Maine cite them: "V.R.A.P. 40",
-#: "V.R.E. 804(b)(4)(C)", "V.R.C.P. 26(b)(4)", "M.R. Civ. P. 56(h)".
-_STATE_INITIAL_RULE = re.compile(
-    r"(?<![\w.])(?P<state>[VM])\.[ ]?R\.[ ]?"
-    r"(?P<set>A\.[ ]?P\.|C\.[ ]?P\.|Cr\.[ ]?P\.|E\.|Civ\.[ ]?P\.|Crim\.[ ]?P\.|App\.[ ]?P\.|Evid\.)"
-    r"[ \t\n]+(?P<num>\d+(?:\.\d+)?(?:\([a-zA-Z0-9]{1,4}\))*)"
-)
-_INITIAL_STATES = {"V": "Vt.", "M": "Me."}
-_INITIAL_SETS = {
-    "a.p.": "App. P.", "app.p.": "App. P.", "c.p.": "Civ. P.", "civ.p.": "Civ. P.",
-    "cr.p.": "Crim. P.", "crim.p.": "Crim. P.", "e.": "Evid.", "evid.": "Evid.",
-}  # fmt: skip
-#: Other states' rule sets by their initials, before the number ("C.R.C.P. 54(d)", "C.A.R.
-#: 35(e)" in Colorado) or after it ("Rule 239(d)(2), SCACR", "Rule 56(c), SCRCP" in South
-#: Carolina).
-_INITIALS_RULE_SETS = {
-    "crcp": "Colo. R. Civ. P.", "car": "Colo. App. R.", "cre": "Colo. R. Evid.",
-    "scacr": "S.C. App. Ct. R.", "scrcp": "S.C. R. Civ. P.", "scre": "S.C. R. Evid.",
-}  # fmt: skip
-_INITIALS_RULE_BEFORE = re.compile(
-    r"(?<![\w.])(?P<set>C\.[ ]?R\.[ ]?C\.[ ]?P\.|C\.[ ]?A\.[ ]?R\.|C\.[ ]?R\.[ ]?E\.)"
-    rf"[ \t\n]+(?P<num>\d{{1,3}}(?:\.\d+)?{_SUBSECTIONS})(?![\w\-]|\.\w)"
-)
-_INITIALS_RULE_AFTER = re.compile(
-    rf"(?<![\w.])(?:Rules?|RULES?)[ \t\n]+(?P<num>\d{{1,3}}(?:\.\d+)?{_SUBSECTIONS}),?[ \t\n]+"
-    r"(?P<set>SCACR|SCRCP|SCRE)\b"
-)
-#: A state court's rules cited as "Rule 24.035" (a number with a dot: no federal rule has
-#: one); the state is the document's own (see :func:`find_court_rules`).
-_STATE_RULE = re.compile(
-    r"(?<![\w.])(?<!Cir\.\s)(?<!Circuit\s)Rules?\s+(?P<num>\d{1,3}\.\d{1,4}"
-    rf"{_SUBSECTIONS})(?![\w\-]|\.\w)"
-)
-_STATE_BY_NAME = {name.lower(): abbr for name, abbr in STATES}
-#: A state court heading an opinion: "MISSOURI COURT OF APPEALS", "Supreme Court of Indiana".
-_OWN_STATE_COURT = re.compile(
-    r"(?i:(?P<s1>[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?)[ ]+(?:Court[ ]+of[ ]+Appeals|Supreme[ ]+Court)"
-    r"|Supreme[ ]+Court[ ]+of[ ]+(?P<s2>[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?))"
-)
 
 
 def find_case_numbers(text: str) -> list[RawMention]:
@@ -265,132 +202,23 @@ def find_case_numbers(text: str) -> list[RawMention]:
         number = " ".join(match["num"].split()).replace("\u2013", "-")  # typeset "11\u2013345"
         confidence = 0.95 if match["label"] else 0.8
         found.append(
-            _mention(EntityType.CASE_NUMBER, text, match, number, confidence, {"label": label})
+            mention(EntityType.CASE_NUMBER, text, match, number, confidence, {"label": label})
         )
         taken.append(match.span())
     for match in _ECF_CASE.finditer(text):
         if not any(s <= match.start("num") < e for s, e in taken):
-            found.append(_mention(EntityType.CASE_NUMBER, text, match, match["num"], 0.85,
+            found.append(mention(EntityType.CASE_NUMBER, text, match, match["num"], 0.85,
                                   {"label": "Case"}))  # fmt: skip
             taken.append(match.span())
     for match in _OPINION_SERIES.finditer(text):
         if not any(s < match.end() and match.start() < e for s, e in taken):
-            found.append(_mention(EntityType.CASE_NUMBER, text, match, match[0], 0.85,
+            found.append(mention(EntityType.CASE_NUMBER, text, match, match[0], 0.85,
                                   {"label": match["series"]}))  # fmt: skip
             taken.append(match.span())
     for match in _BARE_FEDERAL.finditer(text):
         if not any(s <= match.start() < e for s, e in taken):
-            found.append(_mention(EntityType.CASE_NUMBER, text, match, match[0], 0.85))
+            found.append(mention(EntityType.CASE_NUMBER, text, match, match[0], 0.85))
     return found
-
-
-#: "Rule 12(b)(6)" alone: not a local, circuit or state court's rule ("Local Rule 7.1",
-#: "Circuit Rule 3"), nor a number with a dot (a state's rule).
-_BARE_RULE = re.compile(
-    r"(?<!Local[ ])(?<!Circuit[ ])(?<!Court[ ])(?<!Supreme[ ])(?<!Appellate[ ])"
-    r"(?<!Bankruptcy[ ])(?<!District[ ])(?<!Supplemental[ ])(?<!Admiralty[ ])(?<!Uniform[ ])"
-    r"(?<!Model[ ])(?<!State[ ])(?<![\w.])"
-    rf"Rules?[ ]+(?P<num>\d{{1,3}}{_SUBSECTIONS})(?![\w]|\.\d)"
-)
-
-
-def _bare_federal_rules(text: str, found: list[RawMention]) -> list[RawMention]:
-    """ "Rule 12(b)(6)" in a document that cites one federal rule set only, by its full
-    name or abbreviation elsewhere: a rule of that set."""
-    sets = {m.attributes["rule_set"] for m in found if m.normalized.startswith("Fed. R.")}
-    if len(sets) != 1:
-        return []
-    key = next(iter(sets))
-    taken = [(m.start, m.end) for m in found]
-    bare = []
-    for match in _BARE_RULE.finditer(text):
-        if any(match.start() < end and start < match.end() for start, end in taken):
-            continue
-        number = match["num"]
-        bare.append(
-            _mention(EntityType.COURT_RULE, text, match, f"Fed. R. {_RULE_SETS[key]} {number}",
-                     0.8, {"rule_set": key, "rule": number})
-        )  # fmt: skip
-    return bare
-
-
-def find_court_rules(text: str) -> list[RawMention]:
-    """Federal rules ("Fed. R. Civ. P. 12(b)(6)", "Federal Rule of Evidence 702", "FRAP
-    28(j)") and circuit rules ("5th Cir. R. 47.5", "3d Cir. L.A.R. 113")."""
-    found = []
-    for match in _COURT_RULE.finditer(text):
-        if match["set"]:
-            key, number = match["set"].lower(), match["num"]
-        elif match["abbr"]:
-            key, number = _ABBREVIATED_RULES[match["abbr"].lower()], match["num3"]
-        else:
-            key, number = _RULE_NAMES[" ".join(match["name"].lower().split())], match["num2"]
-        normalized = f"Fed. R. {_RULE_SETS[key]} {number}"
-        attributes = {"rule_set": key, "rule": number}
-        found.append(_mention(EntityType.COURT_RULE, text, match, normalized, 0.95, attributes))
-        position = match.end()
-        # "FRAP 12(a), 32(a)", "Fed. R. Civ. P. 12(b) and 56": one rule set, several rules
-        while (more := _MORE_RULES.match(text, position)) is not None:
-            number = more["num"]
-            normalized = f"Fed. R. {_RULE_SETS[key]} {number}"
-            start, end = more.span("num")
-            found.append(
-                RawMention(EntityType.COURT_RULE, start, end, text[start:end], normalized, 0.9,
-                           {"rule_set": key, "rule": number})
-            )  # fmt: skip
-            position = more.end()
-    for match in _CIRCUIT_RULE.finditer(text):
-        circuit = _CIRCUITS.get(match["circuit"].lower(), match["circuit"])
-        kind = "L.A.R." if match["local"] and "o" not in match["local"].lower() else "R."
-        if match["local"] and "o" in match["local"].lower():
-            kind = "I.O.P."
-        misc = "Misc. " if match["misc"] else ""
-        normalized = f"{circuit} Cir. {kind} {misc}{match['num']}"
-        attributes = {"rule_set": f"{circuit} Cir.", "rule": match["num"]}
-        found.append(_mention(EntityType.COURT_RULE, text, match, normalized, 0.9, attributes))
-    found += _initials_rules(text)
-    found += _bare_federal_rules(text, found)
-    for match in _STATE_INITIAL_RULE.finditer(text):
-        state = _INITIAL_STATES[match["state"]]
-        rule_set = _INITIAL_SETS[match["set"].replace(" ", "").lower()]
-        normalized = f"{state} R. {rule_set} {match['num']}"
-        attributes = {"rule_set": f"{state} R. {rule_set}", "rule": match["num"]}
-        found.append(_mention(EntityType.COURT_RULE, text, match, normalized, 0.85, attributes))
-    state = _own_state(text)
-    if state:
-        for match in _STATE_RULE.finditer(text):
-            normalized = f"{state} Sup. Ct. R. {match['num']}"
-            attributes = {"rule_set": f"{state} Sup. Ct.", "rule": match["num"]}
-            found.append(_mention(EntityType.COURT_RULE, text, match, normalized, 0.75, attributes))
-    return found
-
-
-def _initials_rules(text: str) -> list[RawMention]:
-    """State rules by the initials of their set: "C.R.C.P. 54(d)", "Rule 215, SCACR"."""
-    found = []
-    for match in (*_INITIALS_RULE_BEFORE.finditer(text), *_INITIALS_RULE_AFTER.finditer(text)):
-        rule_set = _INITIALS_RULE_SETS[re.sub(r"[\s.]", "", match["set"]).lower()]
-        normalized = f"{rule_set} {match['num']}"
-        attributes = {"rule_set": rule_set, "rule": match["num"]}
-        found.append(_mention(EntityType.COURT_RULE, text, match, normalized, 0.85, attributes))
-    return found
-
-
-def _own_state(text: str) -> str:
-    """The Bluebook abbreviation of the state whose court heads the document ("Mo."), if
-    the first page names one state court and no federal one."""
-    head = text[:3000]
-    if re.search(
-        r"(?i)united[ ]states[ ]court|circuit[ ]court[ ]of[ ]appeals|district[ ]court", head
-    ):
-        return ""
-    for match in _OWN_STATE_COURT.finditer(head):
-        words = (match["s1"] or match["s2"]).lower().split()
-        # "the Missouri Court of Appeals", "New York Court of Appeals"
-        abbr = _STATE_BY_NAME.get(" ".join(words)) or _STATE_BY_NAME.get(words[-1])
-        if abbr:
-            return abbr
-    return ""
 
 
 def find_regulations(text: str) -> list[RawMention]:
@@ -408,7 +236,7 @@ def find_regulations(text: str) -> list[RawMention]:
                           for index in range(len(spans))]  # fmt: skip
                 continue
             normalized = f"{match['title']} C.F.R. pt. {_sections(match['sec'])}"
-        found.append(_mention(EntityType.REGULATION, text, match, normalized, 0.95))
+        found.append(mention(EntityType.REGULATION, text, match, normalized, 0.95))
     return found
 
 
@@ -437,14 +265,14 @@ def find_statutes(text: str) -> list[RawMention]:
             continue
         code = "C.R.S." if match["code"].startswith("C") else "RSMo"
         normalized = f"{code} {_mark(match['mark'], match['sec'])} {_sections(match['sec'])}"
-        found.append(_mention(EntityType.STATUTE, text, match, normalized, 0.8, {"code": code}))
+        found.append(mention(EntityType.STATUTE, text, match, normalized, 0.8, {"code": code}))
     taken = [(m.start, m.end) for m in found]
     for match in _NY_NAMED_LAW.finditer(text):
         if any(match.start() < end and start < match.end() for start, end in taken):
             continue  # "N.Y. Penal Law § 120.05": the abbreviated code read it already
         code = " ".join(match["code"].split())
         normalized = f"{code} § {_sections(match['sec'])}"
-        found.append(_mention(EntityType.STATUTE, text, match, normalized, 0.8, {"code": code}))
+        found.append(mention(EntityType.STATUTE, text, match, normalized, 0.8, {"code": code}))
     found += _sections_in_words(text, [(m.start, m.end) for m in found])
     found += _further_subsections(text, found)
     for match in _DOCKET_CAUSE.finditer(text):
@@ -461,7 +289,7 @@ def find_statutes(text: str) -> list[RawMention]:
         if _TREATISE_BEFORE.search(text, max(0, match.start() - 80), match.start()):
             continue  # "Powell on Real Property, § 34.12": a treatise's section
         normalized = f"§ {_sections(match['sec'])}"
-        found.append(_mention(EntityType.STATUTE, text, match, normalized, 0.7, {"code": ""}))
+        found.append(mention(EntityType.STATUTE, text, match, normalized, 0.7, {"code": ""}))
     return found
 
 
@@ -479,7 +307,7 @@ def _sections_in_words(text: str, taken: list[tuple[int, int]]) -> list[RawMenti
             name = " ".join((match["name"] or "").split())
             code = " ".join(filter(None, (_STATE_ABBREVIATION[state], name, "Code")))
         normalized = f"{code} {_mark(match['mark'], match['sec'])} {_sections(match['sec'])}"
-        found.append(_mention(EntityType.STATUTE, text, match, normalized, 0.8, {"code": code}))
+        found.append(mention(EntityType.STATUTE, text, match, normalized, 0.8, {"code": code}))
     return found
 
 
@@ -529,7 +357,7 @@ def _sections(value: str) -> str:
     return " ".join(value.split())
 
 
-def _mention(
+def mention(
     kind: EntityType,
     text: str,
     match: re.Match[str],

@@ -1,0 +1,228 @@
+"""Court rules by pattern: federal rule sets, circuit rules, and a state's own rules.
+
+"Fed. R. Civ. P. 12(b)(6)", "Federal Rule of Evidence 702", "FRAP 4(a)", "5th Cir. R.
+28.2", "Tex. R. App. P. 38.1", "V.R.A.P. 40"; a bare "Rule 12(b)(6)" is named only when
+the document cites one federal rule set, and a bare state rule takes the document's own
+state (from the court that heads it).
+"""
+
+from __future__ import annotations
+
+import re
+
+from docbatch.models import EntityType
+from docbatch.pipeline.entities.base import RawMention
+from docbatch.pipeline.entities.courts import STATES
+from docbatch.pipeline.entities.patterns import SUBSECTIONS, mention
+
+__all__ = ["find_court_rules"]
+
+
+_RULE_SETS = {"civ": "Civ. P.", "crim": "Crim. P.", "app": "App. P.", "evid": "Evid.",
+              "bankr": "Bankr. P."}  # fmt: skip
+
+
+_RULE_NAMES = {"civil procedure": "civ", "criminal procedure": "crim", "evidence": "evid",
+               "appellate procedure": "app", "bankruptcy procedure": "bankr"}  # fmt: skip
+
+
+_COURT_RULE = re.compile(
+    r"\b(?i:Fed)\.\s?(?i:R)\.\s?(?P<set>(?i:Civ|Crim|App|Evid|Bankr))\.(?:\s?(?i:P)\.?)?\s*"
+    rf"(?P<num>\d{{1,4}}(?:\.\d+)?{SUBSECTIONS})"
+    r"|\bFederal\s+Rules?\s+of\s+(?P<name>Civil\s+Procedure|Criminal\s+Procedure"
+    r"|Appellate\s+Procedure|Evidence|Bankruptcy\s+Procedure)\s+"
+    rf"(?P<num2>\d{{1,4}}(?:\.\d+)?{SUBSECTIONS})"
+    r"|\b(?P<abbr>FRAP|FRCP|FRCrP|FRE|FRBP)\s+(?:Rule\s+)?"
+    rf"(?P<num3>\d{{1,4}}(?:\.\d+)?{SUBSECTIONS})"
+)
+
+
+_MORE_RULES = re.compile(
+    rf"(?:,[ ]*|\s+(?:or|and)\s+)(?P<num>\d{{1,4}}(?:\.\d+)?{SUBSECTIONS})"
+    r"(?=[\s,.;)]|$)(?!\s+(?:[A-Z0-9]|U\.|C\.))"
+)
+
+
+_ABBREVIATED_RULES = {"frap": "app", "frcp": "civ", "frcrp": "crim", "fre": "evid", "frbp": "bankr"}
+
+
+_CIRCUITS = {"first": "1st", "second": "2d", "third": "3d", "fourth": "4th", "fifth": "5th",
+             "sixth": "6th", "seventh": "7th", "eighth": "8th", "ninth": "9th", "tenth": "10th",
+             "eleventh": "11th", "federal": "Fed.", "fed.": "Fed.", "2nd": "2d", "3rd": "3d",
+             "d.c.": "D.C."}  # fmt: skip
+
+
+#: Circuit rules: "5th Cir. R. 47.5", "Fifth Circuit Rule 47.5.4", "3d Cir. L.A.R. 113",
+#: "3rd Circuit LAR Misc. 107.2", "Federal Circuit Rule 47.3".
+_CIRCUIT_RULE = re.compile(
+    r"\b(?P<circuit>1st|2d|2nd|3d|3rd|[4-9]th|1[01]th|D\.C\.|Fed\.|First|Second|Third|Fourth"
+    r"|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Eleventh|Federal)\s+Cir(?:cuit|\.)\s+"
+    r"(?:(?P<local>L\.\s?A\.\s?R\.|LAR|Local\s+Appellate\s+Rules?|I\.\s?O\.\s?P\.)|R\.|Rules?)\s*"
+    r"(?P<misc>Misc\.\s+)?(?P<num>\d{1,4}(?:[.-]\d+)*(?:\([a-z0-9]{1,4}\))*)"
+)
+
+
+#: A state's rules by their initials, as Vermont and Maine cite them: "V.R.A.P. 40",
+#: "V.R.E. 804(b)(4)(C)", "V.R.C.P. 26(b)(4)", "M.R. Civ. P. 56(h)".
+_STATE_INITIAL_RULE = re.compile(
+    r"(?<![\w.])(?P<state>[VM])\.[ ]?R\.[ ]?"
+    r"(?P<set>A\.[ ]?P\.|C\.[ ]?P\.|Cr\.[ ]?P\.|E\.|Civ\.[ ]?P\.|Crim\.[ ]?P\.|App\.[ ]?P\.|Evid\.)"
+    r"[ \t\n]+(?P<num>\d+(?:\.\d+)?(?:\([a-zA-Z0-9]{1,4}\))*)"
+)
+
+
+_INITIAL_STATES = {"V": "Vt.", "M": "Me."}
+
+
+_INITIAL_SETS = {
+    "a.p.": "App. P.", "app.p.": "App. P.", "c.p.": "Civ. P.", "civ.p.": "Civ. P.",
+    "cr.p.": "Crim. P.", "crim.p.": "Crim. P.", "e.": "Evid.", "evid.": "Evid.",
+}  # fmt: skip
+
+
+#: Other states' rule sets by their initials, before the number ("C.R.C.P. 54(d)", "C.A.R.
+#: 35(e)" in Colorado) or after it ("Rule 239(d)(2), SCACR", "Rule 56(c), SCRCP" in South
+#: Carolina).
+_INITIALS_RULE_SETS = {
+    "crcp": "Colo. R. Civ. P.", "car": "Colo. App. R.", "cre": "Colo. R. Evid.",
+    "scacr": "S.C. App. Ct. R.", "scrcp": "S.C. R. Civ. P.", "scre": "S.C. R. Evid.",
+}  # fmt: skip
+
+
+_INITIALS_RULE_BEFORE = re.compile(
+    r"(?<![\w.])(?P<set>C\.[ ]?R\.[ ]?C\.[ ]?P\.|C\.[ ]?A\.[ ]?R\.|C\.[ ]?R\.[ ]?E\.)"
+    rf"[ \t\n]+(?P<num>\d{{1,3}}(?:\.\d+)?{SUBSECTIONS})(?![\w\-]|\.\w)"
+)
+
+
+_INITIALS_RULE_AFTER = re.compile(
+    rf"(?<![\w.])(?:Rules?|RULES?)[ \t\n]+(?P<num>\d{{1,3}}(?:\.\d+)?{SUBSECTIONS}),?[ \t\n]+"
+    r"(?P<set>SCACR|SCRCP|SCRE)\b"
+)
+
+
+#: A state court's rules cited as "Rule 24.035" (a number with a dot: no federal rule has
+#: one); the state is the document's own (see :func:`find_court_rules`).
+_STATE_RULE = re.compile(
+    r"(?<![\w.])(?<!Cir\.\s)(?<!Circuit\s)Rules?\s+(?P<num>\d{1,3}\.\d{1,4}"
+    rf"{SUBSECTIONS})(?![\w\-]|\.\w)"
+)
+
+
+_STATE_BY_NAME = {name.lower(): abbr for name, abbr in STATES}
+
+
+#: A state court heading an opinion: "MISSOURI COURT OF APPEALS", "Supreme Court of Indiana".
+_OWN_STATE_COURT = re.compile(
+    r"(?i:(?P<s1>[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?)[ ]+(?:Court[ ]+of[ ]+Appeals|Supreme[ ]+Court)"
+    r"|Supreme[ ]+Court[ ]+of[ ]+(?P<s2>[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?))"
+)
+
+
+#: "Rule 12(b)(6)" alone: not a local, circuit or state court's rule ("Local Rule 7.1",
+#: "Circuit Rule 3"), nor a number with a dot (a state's rule).
+_BARE_RULE = re.compile(
+    r"(?<!Local[ ])(?<!Circuit[ ])(?<!Court[ ])(?<!Supreme[ ])(?<!Appellate[ ])"
+    r"(?<!Bankruptcy[ ])(?<!District[ ])(?<!Supplemental[ ])(?<!Admiralty[ ])(?<!Uniform[ ])"
+    r"(?<!Model[ ])(?<!State[ ])(?<![\w.])"
+    rf"Rules?[ ]+(?P<num>\d{{1,3}}{SUBSECTIONS})(?![\w]|\.\d)"
+)
+
+
+def _bare_federal_rules(text: str, found: list[RawMention]) -> list[RawMention]:
+    """ "Rule 12(b)(6)" in a document that cites one federal rule set only, by its full
+    name or abbreviation elsewhere: a rule of that set."""
+    sets = {m.attributes["rule_set"] for m in found if m.normalized.startswith("Fed. R.")}
+    if len(sets) != 1:
+        return []
+    key = next(iter(sets))
+    taken = [(m.start, m.end) for m in found]
+    bare = []
+    for match in _BARE_RULE.finditer(text):
+        if any(match.start() < end and start < match.end() for start, end in taken):
+            continue
+        number = match["num"]
+        bare.append(
+            mention(EntityType.COURT_RULE, text, match, f"Fed. R. {_RULE_SETS[key]} {number}",
+                     0.8, {"rule_set": key, "rule": number})
+        )  # fmt: skip
+    return bare
+
+
+def find_court_rules(text: str) -> list[RawMention]:
+    """Federal rules ("Fed. R. Civ. P. 12(b)(6)", "Federal Rule of Evidence 702", "FRAP
+    28(j)") and circuit rules ("5th Cir. R. 47.5", "3d Cir. L.A.R. 113")."""
+    found = []
+    for match in _COURT_RULE.finditer(text):
+        if match["set"]:
+            key, number = match["set"].lower(), match["num"]
+        elif match["abbr"]:
+            key, number = _ABBREVIATED_RULES[match["abbr"].lower()], match["num3"]
+        else:
+            key, number = _RULE_NAMES[" ".join(match["name"].lower().split())], match["num2"]
+        normalized = f"Fed. R. {_RULE_SETS[key]} {number}"
+        attributes = {"rule_set": key, "rule": number}
+        found.append(mention(EntityType.COURT_RULE, text, match, normalized, 0.95, attributes))
+        position = match.end()
+        # "FRAP 12(a), 32(a)", "Fed. R. Civ. P. 12(b) and 56": one rule set, several rules
+        while (more := _MORE_RULES.match(text, position)) is not None:
+            number = more["num"]
+            normalized = f"Fed. R. {_RULE_SETS[key]} {number}"
+            start, end = more.span("num")
+            found.append(
+                RawMention(EntityType.COURT_RULE, start, end, text[start:end], normalized, 0.9,
+                           {"rule_set": key, "rule": number})
+            )  # fmt: skip
+            position = more.end()
+    for match in _CIRCUIT_RULE.finditer(text):
+        circuit = _CIRCUITS.get(match["circuit"].lower(), match["circuit"])
+        kind = "L.A.R." if match["local"] and "o" not in match["local"].lower() else "R."
+        if match["local"] and "o" in match["local"].lower():
+            kind = "I.O.P."
+        misc = "Misc. " if match["misc"] else ""
+        normalized = f"{circuit} Cir. {kind} {misc}{match['num']}"
+        attributes = {"rule_set": f"{circuit} Cir.", "rule": match["num"]}
+        found.append(mention(EntityType.COURT_RULE, text, match, normalized, 0.9, attributes))
+    found += _initials_rules(text)
+    found += _bare_federal_rules(text, found)
+    for match in _STATE_INITIAL_RULE.finditer(text):
+        state = _INITIAL_STATES[match["state"]]
+        rule_set = _INITIAL_SETS[match["set"].replace(" ", "").lower()]
+        normalized = f"{state} R. {rule_set} {match['num']}"
+        attributes = {"rule_set": f"{state} R. {rule_set}", "rule": match["num"]}
+        found.append(mention(EntityType.COURT_RULE, text, match, normalized, 0.85, attributes))
+    state = _own_state(text)
+    if state:
+        for match in _STATE_RULE.finditer(text):
+            normalized = f"{state} Sup. Ct. R. {match['num']}"
+            attributes = {"rule_set": f"{state} Sup. Ct.", "rule": match["num"]}
+            found.append(mention(EntityType.COURT_RULE, text, match, normalized, 0.75, attributes))
+    return found
+
+
+def _initials_rules(text: str) -> list[RawMention]:
+    """State rules by the initials of their set: "C.R.C.P. 54(d)", "Rule 215, SCACR"."""
+    found = []
+    for match in (*_INITIALS_RULE_BEFORE.finditer(text), *_INITIALS_RULE_AFTER.finditer(text)):
+        rule_set = _INITIALS_RULE_SETS[re.sub(r"[\s.]", "", match["set"]).lower()]
+        normalized = f"{rule_set} {match['num']}"
+        attributes = {"rule_set": rule_set, "rule": match["num"]}
+        found.append(mention(EntityType.COURT_RULE, text, match, normalized, 0.85, attributes))
+    return found
+
+
+def _own_state(text: str) -> str:
+    """The Bluebook abbreviation of the state whose court heads the document ("Mo."), if
+    the first page names one state court and no federal one."""
+    head = text[:3000]
+    if re.search(
+        r"(?i)united[ ]states[ ]court|circuit[ ]court[ ]of[ ]appeals|district[ ]court", head
+    ):
+        return ""
+    for match in _OWN_STATE_COURT.finditer(head):
+        words = (match["s1"] or match["s2"]).lower().split()
+        # "the Missouri Court of Appeals", "New York Court of Appeals"
+        abbr = _STATE_BY_NAME.get(" ".join(words)) or _STATE_BY_NAME.get(words[-1])
+        if abbr:
+            return abbr
+    return ""
