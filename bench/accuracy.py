@@ -57,6 +57,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the scenario; write ``accuracy.json`` and ``accuracy.png``."""
+    result: dict[str, Any]
     if args.real_only:
         result = {"types": {}, "overall": None, "corpus": {"docs": 0}}
     else:
@@ -68,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     path = write_results(args.out, "accuracy", result)
     if not args.real_only:
         _chart(args.out / "accuracy.png", result)
-    real = result.get("real", {"types": {}, "relations": {}})
+    real: dict[str, Any] = result.get("real", {"types": {}, "relations": {}})
     print(f"{'':<14} {'synthetic':<28} real ({real.get('documents', 0)} documents)")
     for kind in sorted(set(result["types"]) | set(real["types"])):
         print(f"{kind:<14} {_line(result['types'].get(kind)):<28} {_line(real['types'].get(kind))}")

@@ -207,7 +207,7 @@ def _hook_copy() -> None:
                 f"sql.bytes.{table}": size})  # fmt: skip
         original_write_row(self, row)
 
-    psycopg.Cursor.copy = copy  # type: ignore[method-assign,assignment]
+    psycopg.Cursor.copy = copy  # type: ignore[method-assign]
     psycopg.Copy.write_row = write_row  # type: ignore[method-assign]
 
 

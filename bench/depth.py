@@ -12,6 +12,7 @@ is reported for information (it is lexbor's, bounded by the sandbox's time limit
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import time
 from collections.abc import Callable
@@ -59,9 +60,9 @@ def run(args: argparse.Namespace) -> int:
     parse_points, render_points = [], []
     for depth in (int(d) for d in args.depths.split(",")):
         text = nested_html(depth).decode()
-        parse = _best(args.repeat, lambda text=text: LexborHTMLParser(text))
+        parse = _best(args.repeat, functools.partial(LexborHTMLParser, text))
         body = LexborHTMLParser(text).body
-        render = _best(args.repeat, lambda body=body: extract_office._render_html(body))
+        render = _best(args.repeat, functools.partial(extract_office._render_html, body))
         parse_points.append((depth, parse))
         render_points.append((depth, render))
         print(f"depth {depth:>7,}: parse {parse:8.3f} s   render {render:8.3f} s")

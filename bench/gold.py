@@ -112,7 +112,7 @@ def measure_real(
     rtp: Counter[str] = Counter()
     rpredicted: Counter[str] = Counter()
     rexpected: Counter[str] = Counter()
-    per_document = {}
+    per_document: dict[str, dict[str, Any]] = {}
     roles: Counter[str] = Counter()
     for document in documents:
         result = process_file(document.path, options)

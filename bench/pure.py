@@ -61,7 +61,7 @@ def process_document(
     document's entities, like a project's entity table.
     """
     extracted, chunks, mentions = text_mentions(data, options)
-    candidates = ()
+    candidates: tuple[CanonicalEntity, ...] = ()
     if known is not None:
         types = {mention.type for mention in mentions}
         candidates = tuple(e for e in known.values() if e.type in types)

@@ -120,7 +120,7 @@ def _pair(root: Path, corpus: Any, warmup: int, postgres: str | None) -> dict[st
     timings = {}
     for workers in (1, 2):
         with contextlib.ExitStack() as stack:
-            changes = {}
+            changes: dict[str, Any] = {}
             if postgres is not None:
                 changes["database_url"] = stack.enter_context(fresh_postgres_database(postgres))
             cluster = stack.enter_context(

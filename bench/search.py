@@ -253,7 +253,7 @@ def summarize(result: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _chart(path: Path, result: dict[str, Any]) -> None:
-    bars = []
+    bars: list[Bar] = []
     for index, (name, row) in enumerate(result["databases"].items()):
         if "skipped" in row:
             continue

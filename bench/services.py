@@ -350,7 +350,7 @@ def summarize(result: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _chart(path: Path, result: dict[str, Any]) -> None:
-    bars = []
+    bars: list[Bar] = []
     for group, backend in enumerate(("sqlite", "postgresql")):
         if "model" not in result.get(backend, {}):
             continue

@@ -214,7 +214,7 @@ def summarize(result: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _chart(path: Path, result: dict[str, Any]) -> None:
-    bars = []
+    bars: list[Bar] = []
     labels = {"first_claim_s": "first document started", "first_done_s": "first done",
               "total_s": "command total"}  # fmt: skip
     for group, (case, figures) in enumerate(result["cases"].items()):

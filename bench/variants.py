@@ -11,6 +11,7 @@ process builds, without touching :mod:`docbatch.engine.executor`:
 
 from __future__ import annotations
 
+import inspect
 import os
 from functools import cached_property
 from typing import Any
@@ -40,7 +41,7 @@ def apply_variant(executor: Any, variant: str) -> Any:
 
 # The runtime's public ``executor`` property returns the cached ``_executor``: wrap its
 # builder, so the fork check stays the runtime's own.
-_build_executor = WorkerRuntime._executor.func
+_build_executor = inspect.getattr_static(WorkerRuntime, "_executor").func
 
 
 def _variant_executor(self: WorkerRuntime) -> Any:

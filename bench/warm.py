@@ -115,6 +115,7 @@ def _after_warm(cluster: Cluster, corpus: CorpusManifest) -> dict[str, Any]:
     """Lose the cache, warm it from the database with the manifest, run the corpus again."""
     assert cluster.client is not None
     client = cluster.client
+    assert client.redis is not None
     dropped = 0
     for key in client.redis.scan_iter(match=f"{cluster.settings.key_prefix}:cache:*"):
         dropped += client.redis.delete(key)
