@@ -93,3 +93,18 @@ def row_counts(client: Docbatch, batch_id: str) -> dict[str, int]:
                 {"b": batch_id},
             ).scalar_one()
     return counts
+
+
+def recorded_lookups(client: Docbatch, batch_id: str, expected: int) -> dict[str, int]:
+    """The batch's stage cache hits and misses (``{stage}:hit|miss``), once ``expected``
+    lookups are counted (workers record them just after the step's commit) or after 30 s."""
+    from docbatch.redis.metrics import MetricsReader
+
+    assert client.redis is not None
+    reader = MetricsReader(client.redis, client.settings.key_prefix)
+    deadline = time.monotonic() + 30
+    lookups = reader.batch_cache(batch_id)
+    while sum(lookups.values()) < expected and time.monotonic() < deadline:
+        time.sleep(0.1)
+        lookups = reader.batch_cache(batch_id)
+    return lookups

@@ -13,7 +13,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -27,6 +26,7 @@ from docbatch.worker.dispatch import send_steps
 from tests.integration.engine_support import (
     engine_settings,
     make_corpus,
+    recorded_lookups,
     row_counts,
     running_workers,
     wait_done_at_least,
@@ -205,18 +205,12 @@ def test_resubmitting_the_same_folder_is_served_from_the_stage_cache(
         settings, broker_url=private_redis.broker_url, redis_url=private_redis.url
     )
     client = Docbatch(local)
-    from docbatch.redis.metrics import MetricsReader
-
     with running_workers(local):
         first = client.submit(Sources.from_args([corpus]))
         wait_finished(client, first.id)
         second = client.submit(Sources.from_args([corpus]))
         wait_finished(client, second.id)
-    reader, deadline = MetricsReader(client.redis, local.key_prefix), time.monotonic() + 30
-    lookups = reader.batch_cache(second.id)
-    while sum(lookups.values()) < 16 * 3 and time.monotonic() < deadline:
-        time.sleep(0.1)  # workers record lookups just after the step's commit
-        lookups = reader.batch_cache(second.id)
+    lookups = recorded_lookups(client, second.id, 16 * 3)
     for stage in (Stage.EXTRACT, Stage.CHUNK, Stage.ENTITIES):
         assert lookups.get(f"{stage}:hit", 0) >= 16, (stage, lookups)
     assert row_counts(client, second.id) == row_counts(client, first.id)

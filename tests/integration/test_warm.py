@@ -15,12 +15,12 @@ from docbatch.client import Docbatch, Sources
 from docbatch.local.embedded import PrivateRedis
 from docbatch.models import CACHED_STAGES, Stage
 from docbatch.redis.cache import StageCache
-from docbatch.redis.metrics import MetricsReader
 from docbatch.settings import Settings
 from docbatch.worker.warm import send_warm
 from tests.integration.engine_support import (
     engine_settings,
     make_corpus,
+    recorded_lookups,
     running_workers,
     wait_finished,
 )
@@ -75,7 +75,7 @@ def test_warming_from_the_database_gives_full_cache_hits_on_resubmission(
             assert report == {"documents": DOCS, "matched": DOCS, "entries": DOCS * 3, "missing": 0}
 
             second = wait_finished(client, client.submit(Sources.from_args([corpus])).id)
-        lookups = _batch_lookups(client, local, second.id, DOCS * len(CACHED_STAGES))
+        lookups = recorded_lookups(client, second.id, DOCS * len(CACHED_STAGES))
         for stage in CACHED_STAGES:
             hits = lookups.get(f"{stage}:hit", 0), lookups.get(f"{stage}:miss", 0)
             assert hits == (DOCS, 0), (stage, lookups)
@@ -106,15 +106,3 @@ def test_warming_skips_results_computed_under_other_options(
         # extract options are the same, so only the extract results are reusable
         assert (report.documents, report.matched, report.entries) == (3, 3, 3)
         client.close()
-
-
-def _batch_lookups(client: Docbatch, local: Settings, batch_id: str, expected: int) -> dict:
-    """The batch's cache hits and misses, once ``expected`` lookups are counted (workers
-    record them just after the step's commit) or after 30 s."""
-    reader = MetricsReader(client.redis, local.key_prefix)
-    deadline = time.monotonic() + 30
-    while True:
-        lookups = reader.batch_cache(batch_id)
-        if sum(lookups.values()) >= expected or time.monotonic() > deadline:
-            return lookups
-        time.sleep(0.1)

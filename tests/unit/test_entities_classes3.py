@@ -3,25 +3,7 @@ over a made-up example of the class, end to end (text -> mentions -> entities ->
 
 from __future__ import annotations
 
-from bench.pure import process_document
-from docbatch.models import DOCUMENT_NODE, RelationType
-from docbatch.pipeline.options import PipelineOptions
-
-
-def _result(text: str) -> tuple[set[tuple[str, str, str]], set[tuple[str, str]]]:
-    """(relation, source, target) of every typed edge, and (type, name) of every entity."""
-    result = process_document(text.encode(), PipelineOptions())
-    names = {entity.id: entity.name for entity in result.resolution.entities}
-    names[DOCUMENT_NODE] = "document"
-    edges = {
-        (edge.type.value, names[edge.source], names[edge.target]
-         + (f":{edge.attributes['role']}" if edge.attributes.get("role") else ""))
-        for edge in result.relationships
-        if edge.type is not RelationType.CITES
-    }  # fmt: skip
-    entities = {(entity.type.value, entity.name) for entity in result.resolution.entities}
-    return edges, entities
-
+from tests.unit.entity_support import edges_and_entities as _result
 
 DOCKET = (
     "U.S. District Court\nDistrict of Oregon (Portland)\n"

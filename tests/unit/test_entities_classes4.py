@@ -3,12 +3,10 @@ over a made-up example of the class."""
 
 from __future__ import annotations
 
-from bench.pure import process_document
-from docbatch.models import DOCUMENT_NODE, RelationType
 from docbatch.pipeline.entities.courts import find_courts
 from docbatch.pipeline.entities.patterns import find_case_numbers, find_statutes
 from docbatch.pipeline.entities.rules import find_court_rules
-from docbatch.pipeline.options import PipelineOptions
+from tests.unit.entity_support import edges_and_entities as _result
 
 
 def _normalized(mentions: list) -> list[str]:  # type: ignore[type-arg]
@@ -62,21 +60,6 @@ def test_state_case_numbers_of_year_kind_and_sequence() -> None:
 def test_a_docket_line_case_number_in_lower_case() -> None:
     text = "Appeals court case number: 12-34567 US Court of Appeals 9th Circuit"
     assert _normalized(find_case_numbers(text)) == ["12-34567"]
-
-
-def _result(text: str) -> tuple[set[tuple[str, str, str]], set[tuple[str, str]]]:
-    """(relation, source, target[:role]) of every typed edge, and (type, name) of entities."""
-    result = process_document(text.encode(), PipelineOptions())
-    names = {entity.id: entity.name for entity in result.resolution.entities}
-    names[DOCUMENT_NODE] = "document"
-    edges = {
-        (edge.type.value, names[edge.source], names[edge.target]
-         + (f":{edge.attributes['role']}" if edge.attributes.get("role") else ""))
-        for edge in result.relationships
-        if edge.type is not RelationType.CITES
-    }  # fmt: skip
-    entities = {(entity.type.value, entity.name) for entity in result.resolution.entities}
-    return edges, entities
 
 
 STATE_REPORT = (
