@@ -126,9 +126,11 @@ def test_hostile_batch_fails_cleanly_inside_the_caps(
     with running_workers(local, concurrency=1) as workers:
         assert workers.process is not None
         workers_pid = workers.process.pid
+        pool_before = _wait_for_pool(workers)
+        # Sampled from the settled pool on: while Celery starts, the main process may fork
+        # a child that is gone before the pool settles, which is no pool process dying.
         sampler = MemorySampler(workers.process.pid)
         sampler.start()
-        pool_before = _wait_for_pool(workers)
         batch = wait_finished(client, batch.id, timeout=BATCH_BOUND_SECONDS)
         elapsed = time.monotonic() - started
         pool_after = _pool_pids(workers)
