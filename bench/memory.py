@@ -129,9 +129,12 @@ def sample_workers(cluster: Cluster, seconds: float, every: float = 0.25) -> dic
     started = time.monotonic()
     finished = False
     samples = 0
+    widest = 0  # the most processes one sample saw
     while time.monotonic() - started < seconds:
         total = 0
-        for pid in _worker_pids(cluster.worker.process):
+        pids = _worker_pids(cluster.worker.process)
+        widest = max(widest, len(pids))
+        for pid in pids:
             try:
                 rss = psutil.Process(pid).memory_info().rss
             except psutil.NoSuchProcess:
@@ -140,11 +143,12 @@ def sample_workers(cluster: Cluster, seconds: float, every: float = 0.25) -> dic
             total += rss
         peak_total = max(peak_total, total)
         samples += 1
-        # A few samples even when the batch is already done: one sample can fall between
-        # a pool child's exit and its replacement, and miss the pool entirely.
+        # A few samples even when the batch is already done, and on until one has seen the
+        # pool: a sample can fall between a pool child's exit and its replacement, and on a
+        # loaded machine several in a row can.
         if cluster.client.get_batch(cluster.last_batch_id).state.terminal:
             finished = True
-            if samples >= _MIN_SAMPLES:
+            if samples >= _MIN_SAMPLES and widest > 1:
                 break
         time.sleep(every)
     done = cluster.client.get_batch(cluster.last_batch_id).done

@@ -44,7 +44,7 @@ TINY: dict[str, list[str]] = {
         "1",
     ],
     "accuracy": ["--docs", "6", "--max-pages", "1", "--mix", "pdf=1,docx=1,html=1,txt=1"],
-    "memory": ["--sizes", "20,200", "--sample-seconds", "3", "--workers", "1"],
+    "memory": ["--sizes", "20,200", "--sample-seconds", "10", "--workers", "1"],
     "peer": ["--docs", "3", "--max-pages", "1", "--warmup", "0", "--workers", "1"],
     "search": [
         "--docs",
