@@ -195,8 +195,10 @@ def test_put_many_releases_only_the_claims_it_is_given(
 
     # One round trip. The server's script cache is shared with every other client and may
     # have been flushed since the script was loaded: then the reload and a retry follow.
-    assert trips in ([["SET", "SET", "EVALSHA"]],
-                     [["SET", "SET", "EVALSHA"], ["SCRIPT LOAD"], ["SET", "SET", "EVALSHA"]])
+    assert trips in (
+        [["SET", "SET", "EVALSHA"]],
+        [["SET", "SET", "EVALSHA"], ["SCRIPT LOAD"], ["SET", "SET", "EVALSHA"]],
+    )
     claim_key = RedisKeys(key_prefix).claim(Stage.EXTRACT, SHA, "v1")
     assert client.exists(claim_key) == 0
     # Another owner's claim on other bytes is untouched, and so is a claim taken over.

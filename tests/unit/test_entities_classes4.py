@@ -156,7 +156,7 @@ def test_new_yorks_trial_court_by_county_and_appellate_division_by_department() 
 def test_new_yorks_consolidated_laws_cited_by_their_names() -> None:
     text = "under Executive Law § 296(1) and Vehicle and Traffic Law §1192, not Penal Code"
     assert _normalized(find_statutes(text)) == [
-        "Executive Law § 296(1)", "Vehicle and Traffic Law § 1192"
+        "N.Y. Exec. Law § 296(1)", "N.Y. Veh. & Traf. Law § 1192"
     ]  # fmt: skip
 
 

@@ -11,6 +11,9 @@ the sentence patterns of :mod:`~docbatch.pipeline.entities.parties` do not see:
   "Steve Carter", with a firm "Foster & Long-Sharp" beside it;
 - a law firm written as names joined by "&" on a line of its own ("Ogletree Deakins Nash
   Smoak & Stewart");
+- an address block: the lines between a person's name and a street address name the
+  person's firm or office ("Mr. William S. Mattingly / Jackson Kelly / 175 E. Main
+  Street");
 - a government department: "U.S. Department of Labor", "Office of Workers' Compensation
   Programs".
 
@@ -26,6 +29,7 @@ from dataclasses import replace
 
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
+from docbatch.pipeline.entities.bodies import names_a_holder
 from docbatch.pipeline.entities.names import (
     NOT_NAME_WORDS,
     ORG_HEADS,
@@ -97,7 +101,7 @@ def block_parties(text: str) -> list[RawMention]:
     """Names in copy lists, signatures, firm lines and government departments."""
     return [
         *_copy_list(text), *_signatures(text), *_signed_lines(text), *_firms(text),
-        *_agencies(text),
+        *_agencies(text), *_address_firms(text),
     ]  # fmt: skip
 
 
@@ -249,11 +253,45 @@ def _firms(text: str) -> Iterator[RawMention]:
             yield _mention(EntityType.ORGANIZATION, text, start, end, 0.75)
 
 
+#: A person's name on a line of its own, one or two lines of a firm or office, then a street
+#: address or a post-office box.
+_ADDRESS_BLOCK = re.compile(
+    r"(?m)^[ \t]*(?P<honorific>(?:Mr|Ms|Mrs|Dr|Hon)\.[ ]+)?"
+    rf"(?P<name>{_NAME.pattern})[ \t]*,?[ \t]*\n"
+    r"(?P<lines>(?:[ \t]*[A-Z][^\d\n@]{1,70}\n){1,2})"
+    r"(?=[ \t]*(?:\d+[ ][A-Z0-9]|P\.?[ ]?O\.?[ ]Box|One[ ][A-Z]))"
+)
+#: A firm or office line: capitalised words, "&", "of", "the", a comma before a suffix.
+_FIRM_LINE = re.compile(r"[A-Z][\w'\u2019.-]*(?:,?[ ](?:[A-Z&][\w'\u2019.&-]*|of|the|and|for))*")
+
+
+def _address_firms(text: str) -> Iterator[RawMention]:
+    for block in _ADDRESS_BLOCK.finditer(text):
+        if not _plausible(block["name"]):
+            continue
+        offset = block.start("lines")
+        for line in block["lines"].splitlines(keepends=True):
+            begin, stop = _strip(text, offset, offset + len(line.rstrip("\n")))
+            offset += len(line)
+            piece = text[begin:stop]
+            if not _FIRM_LINE.fullmatch(piece):
+                continue  # a sentence
+            if _NAME.fullmatch(piece) and not block["honorific"]:
+                continue  # maybe a second person: only "Mr. X" over it marks a firm
+            words = [w.strip(",.").lower() for w in piece.split()]
+            distinctive = [w for w in words if w not in NOT_NAME_WORDS and w not in _NOT_IN_NAMES
+                           and w not in ("&", "and", "of", "the", "for")]  # fmt: skip
+            if distinctive and not (set(words) & {"suite", "floor", "room", "building"}):
+                yield _mention(EntityType.ORGANIZATION, text, begin, stop, 0.75)
+
+
 def _agencies(text: str) -> Iterator[RawMention]:
     for match in AGENCY.finditer(text):
         start, end = match.span("agency")
         if match["agency"].split()[-1].lower() == "court":
             continue  # "Office of Probate Court": a part of a court
+        if names_a_holder(match["agency"]):
+            continue  # "Office of Speaker Tim Moore": an office holder's staff, by name
         yield _mention(EntityType.ORGANIZATION, text, start, end, 0.8)
     for match in FEDERAL_AGENCY.finditer(text):
         yield _mention(EntityType.ORGANIZATION, text, match.start(), match.end(), 0.8)

@@ -16,7 +16,10 @@ from docbatch.pipeline.entities.base import RawMention
 from docbatch.pipeline.entities.courts import STATES
 from docbatch.pipeline.entities.names import display_name
 
-__all__ = ["BODY_WORDS", "cut_at_next_body", "find_public_bodies", "names_a_place"]
+__all__ = [
+    "BODY_WORDS", "cut_at_next_body", "find_public_bodies", "in_case_name", "names_a_holder",
+    "names_a_place",
+]  # fmt: skip
 
 #: States whose name is also a common given name or surname ("Virginia Smith", "George
 #: Washington") say nothing about a name on their own.
@@ -55,9 +58,43 @@ _BODY = re.compile(
     rf"(?<![\w.])(?:(?:{_SEAT})[ ](?:{_CAP}[ ]){{0,2}}(?:(?:{_HEAD})(?:{_TAIL})?|{_LEGISLATURE})"
     rf"|(?:State[ ])?(?:{_HEAD}){_TAIL}|General[ ]Assembly)(?![\w])"
 )
+#: Political parties, with the place they are organised in: "Choctaw County Republican
+#: Party", "Republican Party of North Carolina", "the Libertarian Party".
+_PARTY = re.compile(
+    rf"(?<![\w.])(?:(?:{_SEAT})[ ])?(?:Democratic|Republican|Libertarian|Green|Constitution"
+    rf"|Reform|Working[ ]Families|Conservative|Independence)[ ]Party"
+    rf"(?:[ ]of[ ](?:the[ ])?(?:{_PLACE}|United[ ]States|America|{_CAP}[ ]County))?(?![\w])"
+)
 #: Inside a letterhead's run of names, where the next body starts: "U.S. Department of
 #: Justice | Executive Office for Immigration Review".
 _NEXT_BODY = re.compile(rf"[ ](?={_CAP}[ ](?:{_HEAD})[ ](?:of|for)[ ])")
+
+
+#: An office named after the person holding it: "Office of Speaker Tim Moore".
+_OFFICE_HOLDER = re.compile(
+    r"\bof[ ](?:the[ ])?(?:Speaker|(?:Lieutenant[ ])?Governor|Mayor|Senator|Representative"
+    r"|President|Attorney[ ]General|Secretary|Commissioner)[ ][A-Z][a-z]+[ ][A-Z]"
+)
+
+
+#: A party of a case named in prose or a citation: "FDA v. ...", "... v. FBI, 12 F.4th 1".
+_CASE_NAME_AFTER = re.compile(r"[ ]*,?[ ]+vs?\.[ ]")
+_CASE_NAME_BEFORE = re.compile(r"\bvs?\.[ ]+$")
+
+
+def in_case_name(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is one side of a case's name ("X v. Y"): a body named
+    there is the cited case's party (citation metadata), not an organisation of this text."""
+    return (
+        _CASE_NAME_AFTER.match(text, end) is not None
+        or _CASE_NAME_BEFORE.search(text, max(0, start - 4), start) is not None
+    )
+
+
+def names_a_holder(name: str) -> bool:
+    """Whether ``name`` is an office named by its holder's name ("Office of Governor Roy
+    Cooper"): the holder is a person, and the office no organisation of its own."""
+    return _OFFICE_HOLDER.search(name) is not None
 
 
 def names_a_place(name: str) -> bool:
@@ -67,7 +104,8 @@ def names_a_place(name: str) -> bool:
 
 def find_public_bodies(text: str) -> list[RawMention]:
     """Bodies named after their place or by their function: "Wake County Board of
-    Elections", "State Board of Elections", "North Carolina Senate", "General Assembly"."""
+    Elections", "State Board of Elections", "North Carolina Senate", "General Assembly",
+    and political parties ("Choctaw County Republican Party")."""
     found = []
     for match in _BODY.finditer(text):
         raw = match[0]
@@ -75,9 +113,18 @@ def find_public_bodies(text: str) -> list[RawMention]:
             continue  # "Chilton County Office of Probate Court": a court's office
         if re.search(r"['\u2019]s$", raw):
             continue  # "the Executive Board of Norman Seabrook's investment": a possessive
+        if names_a_holder(text[match.start() : match.end() + 12]):
+            continue
         found.append(
             RawMention(EntityType.ORGANIZATION, match.start(), match.end(), raw,
                        display_name(raw), 0.75)
+        )  # fmt: skip
+    for match in _PARTY.finditer(text):
+        if in_case_name(text, match.start(), match.end()):
+            continue
+        found.append(
+            RawMention(EntityType.ORGANIZATION, match.start(), match.end(), match[0],
+                       display_name(match[0]), 0.8)
         )  # fmt: skip
     return found
 

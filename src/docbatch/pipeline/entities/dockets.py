@@ -35,7 +35,7 @@ from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
 from docbatch.pipeline.entities.names import ORG_HEADS, ORG_SUFFIXES, display_name
 
-__all__ = ["docket_parties"]
+__all__ = ["docket_parties", "receipt_spans"]
 
 _ROLE_HEADING = re.compile(
     r"(?P<role>Plaintiff|Defendant|Petitioner|Respondent|Appellant|Appellee|Intervenor"
@@ -263,3 +263,18 @@ def _named(text: str, start: int, end: int, *, role: str) -> RawMention:
 def _mention(kind: EntityType, text: str, start: int, end: int, **attributes: str) -> RawMention:
     raw = text[start:end]
     return RawMention(kind, start, end, raw, display_name(" ".join(raw.split())), 0.9, attributes)
+
+
+#: The receipt PACER appends to a docket report it served: the service's own name, the
+#: reader's login and the fee, none of it about the case.
+_RECEIPT = re.compile(r"(?m)^[ \t]*PACER[ ]Service[ ]Center[ \t]*\n[ \t]*Transaction[ ]Receipt\b")
+
+
+def receipt_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of PACER's transaction receipts, from their heading to the end of the text
+    or the next blank line after the fee ("Cost:")."""
+    spans = []
+    for match in _RECEIPT.finditer(text):
+        cost = re.compile(r"Cost:[^\n]*\n").search(text, match.end())
+        spans.append((match.start(), cost.end() if cost else len(text)))
+    return spans

@@ -7,6 +7,7 @@ common given names, and words that are never part of a person's name in legal pr
 from __future__ import annotations
 
 import re
+from importlib import resources
 
 __all__ = [
     "GIVEN_NAMES",
@@ -35,7 +36,7 @@ ORG_HEADS: frozenset[str] = frozenset(
         "association", "university", "insurance", "bancorp", "capital", "securities",
         "industries", "enterprises", "technologies", "systems", "ventures", "laboratories",
         "society", "church", "chapel", "institute", "center", "council", "committee",
-        "coalition", "alliance", "league", "hospital", "college",
+        "coalition", "alliance", "league", "hospital", "college", "supply",
     }
 )  # fmt: skip
 
@@ -82,29 +83,25 @@ NOT_NAME_WORDS: frozenset[str] = frozenset(
         "staff", "form", "forms", "profile", "office", "clerk", "counsel", "board",
         # "Appellee (Plaintiff Below)"
         "below",
+        # "Austin et al.", and the Bluebook's abbreviations of case-name words ("Jefferson
+        # Cnty. Bd. of Educ."), which no person's name holds
+        "et", "al", "cnty", "bd", "educ", "ass'n", "comm'n", "dep't", "gov't", "int'l",
+        "nat'l", "sch", "dist", "univ", "hosp", "mut", "twp", "mfg", "prods", "indus",
+        "servs", "sys", "transp", "auth", "comm", "admin", "envtl",
     }
 )  # fmt: skip
 
-#: Common given names, for the weakest person evidence ("Alice Baker" with no cue).
+#: Given names, for the weakest person evidence ("Alice Baker" with no cue): the 1990 U.S.
+#: Census first-name lists less ordinary words ("Will", "Grant"), see
+#: ``scripts/make_given_names.py``.
 GIVEN_NAMES: frozenset[str] = frozenset(
-    {
-        "aaron", "adam", "alan", "albert", "alex", "alexander", "alice", "amanda",
-        "amy", "andrew", "angela", "ann", "anna", "anne", "anthony", "barbara",
-        "benjamin", "betty", "brian", "carl", "carla", "carol", "caroline", "catherine",
-        "charles", "christina", "christopher", "claire", "daniel", "david", "deborah",
-        "dennis", "diana", "donald", "donna", "dorothy", "douglas", "edward", "elena",
-        "elizabeth", "emily", "emma", "eric", "frank", "gary", "george", "grace",
-        "gregory", "hannah", "harold", "helen", "henry", "jack", "jacob", "james",
-        "jane", "janet", "jason", "jeffrey", "jennifer", "jesse", "jessica", "joan",
-        "john", "jonathan", "joseph", "joshua", "julia", "karen", "kathleen", "kenneth",
-        "kevin", "laura", "linda", "lisa", "margaret", "maria", "mark", "martha",
-        "mary", "matthew", "melissa", "michael", "michelle", "nancy", "nicholas",
-        "olivia", "patricia", "patrick", "paul", "peter", "rachel", "raymond",
-        "rebecca", "richard", "robert", "ronald", "rose", "ruth", "ryan", "samuel",
-        "sandra", "sarah", "scott", "sharon", "sonia", "stephen", "steven", "susan",
-        "thomas", "timothy", "victoria", "walter", "william",
-    }
-)  # fmt: skip
+    line
+    for line in resources.files(__package__)
+    .joinpath("data/given_names.txt")
+    .read_text(encoding="ascii")
+    .splitlines()
+    if line and not line.startswith("#")
+)
 
 _CONNECTORS = {
     "and": "and",

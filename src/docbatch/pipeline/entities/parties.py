@@ -30,6 +30,8 @@ from docbatch.pipeline.entities.bodies import (
     find_public_bodies,
 )
 from docbatch.pipeline.entities.captions import _ROLES, caption_parties
+from docbatch.pipeline.entities.dockets import receipt_spans
+from docbatch.pipeline.entities.gazetteer import find_national_bodies
 from docbatch.pipeline.entities.names import (
     GIVEN_NAMES,
     ORG_HEADS,
@@ -84,7 +86,8 @@ def find_parties(text: str, excluded: Sequence[tuple[int, int]] = ()) -> list[Ra
     found += block_parties(text)
     found += find_public_bodies(text)
     found = [cut_at_next_body(text, m) for m in found]
-    names = _Spans(excluded)
+    found += find_national_bodies(text)
+    names = _Spans([*excluded, *receipt_spans(text)])
     kept = [m for m in _best(found) if not names.overlaps(m.start, m.end)]
     taken = _Spans([(m.start, m.end) for m in kept])
     # this case's own parties, even where the citation finder saw a cited case's name

@@ -106,8 +106,10 @@ _BARE_SECTION = (
 )
 _STATUTE = re.compile(
     rf"(?:\b(?P<title>\d{{1,3}})\s+U\.\s?S\.\s?C\.(?:\s?A\.)?|(?<![\w.])(?P<code>{_STATE_CODE}))"
-    # "40 U.S.C. ss 270a-270f": "s" and "ss" for "§" and "§§", as old electronic texts wrote them
-    rf"\s*(?:{_SECTION_MARK}|(?P<ascii>ss?)(?=\s+\d))\s*(?P<sec>{_SECTIONS})(?P<seq>\s+et\s+seq\.)?"
+    # "40 U.S.C. ss 270a-270f": "s" and "ss" for "§" and "§§", as old electronic texts wrote them;
+    # the U.S. Code is also cited with no mark at all ("21 U.S.C. 802")
+    rf"\s*(?:{_SECTION_MARK}|(?P<ascii>ss?)(?=\s+\d)|(?(title)(?=\d)|(?!)))"
+    rf"\s*(?P<sec>{_SECTIONS})(?P<seq>\s+et\s+seq\.)?"
     rf"|(?<![\w.])(?P<initials>{_INITIALS_CODE})\s*(?:{_SECTION_MARK.replace('mark', 'imark')}\s*"
     rf"(?P<isec>{_SECTIONS})|(?P<bare>{_BARE_SECTION}))"
 )
@@ -119,22 +121,46 @@ _CODE_AFTER = re.compile(
     r"(?:\s+(?:Supp\.\s+|Cum\.\s+Supp\.\s+)?(?:19|20)\d\d)?"
 )
 
-#: New York's consolidated laws by their names: "Judiciary Law § 431", "General Business
-#: Law § 349(a)", "Vehicle and Traffic Law § 1192".
-_NY_NAMED_LAW = re.compile(
-    r"(?<![\w.])(?P<code>(?:Judiciary|Labor|Executive|Insurance|Penal|Education|Election"
-    r"|General[ ](?:Business|Obligations|Municipal|Construction)|Real[ ]Property"
-    r"|Vehicle[ ]and[ ]Traffic|Public[ ]Health|Social[ ]Services|Domestic[ ]Relations"
-    r"|Business[ ]Corporation|Not-for-Profit[ ]Corporation|Civil[ ]Rights|Workers'?"
-    r"[ ]Compensation|Retirement[ ]and[ ]Social[ ]Security)[ ]Law)"
-    rf"[ ]?§[ ]?(?P<sec>{_SECTION_NO})"
+#: New York's consolidated laws by their names, and their Bluebook abbreviations:
+#: "Judiciary Law § 431" is "N.Y. Jud. Law § 431".
+_NY_LAWS = {
+    "Judiciary": "Jud.", "Labor": "Lab.", "Executive": "Exec.", "Insurance": "Ins.",
+    "Penal": "Penal", "Education": "Educ.", "Election": "Elec.",
+    "General Business": "Gen. Bus.", "General Obligations": "Gen. Oblig.",
+    "General Municipal": "Gen. Mun.", "General Construction": "Gen. Constr.",
+    "Real Property": "Real Prop.", "Vehicle and Traffic": "Veh. & Traf.",
+    "Public Health": "Pub. Health", "Social Services": "Soc. Serv.",
+    "Domestic Relations": "Dom. Rel.", "Business Corporation": "Bus. Corp.",
+    "Not-for-Profit Corporation": "Not-for-Profit Corp.", "Civil Rights": "Civ. Rights",
+    "Workers' Compensation": "Workers' Comp.", "Workers Compensation": "Workers' Comp.",
+    "Retirement and Social Security": "Retire. & Soc. Sec.",
+}  # fmt: skip
+_NY_LAW_NAME = "|".join(
+    re.escape(name).replace(r"\ ", "[ ]") for name in sorted(_NY_LAWS, key=len, reverse=True)
 )
+#: "Judiciary Law § 431", "General Business Law § 349(a)", "Vehicle and Traffic Law §1192".
+_NY_NAMED_LAW = re.compile(
+    rf"(?<![\w.])(?P<code>(?:{_NY_LAW_NAME})[ ]Law)[ ]?§[ ]?(?P<sec>{_SECTION_NO})"
+    # "Section 623(a) of Not-for-Profit Corporation Law", "section 349 of the General
+    # Business Law"
+    rf"|(?<![\w.])(?P<mark>[Ss]ections?|§§?)[ ](?P<sec2>{_SECTION_NO})[ ]of[ ](?:the[ ])?"
+    rf"(?:New[ ]York[ ](?:State[ ])?)?(?P<code2>(?:{_NY_LAW_NAME})[ ]Law)(?![\w])"
+)
+
+
+def _ny_law(name: str) -> str:
+    """ "Judiciary Law" -> "N.Y. Jud. Law"."""
+    return f"N.Y. {_NY_LAWS[name.removesuffix(' Law')]} Law"
+
+
 #: A section written in words: "section 484 of the California Penal Code", "section
 #: 17-13-5 of the Code of Alabama", "section 924(c) of title 18, United States Code".
 _SECTION_OF_CODE = re.compile(
     rf"(?<![\w.])(?P<mark>[Ss]ections?|§§?)\s*(?P<sec>{_SECTION_NO})\s+of\s+(?:the\s+)?"
     rf"(?:(?P<state>{_STATES})\s+(?P<name>(?:[A-Z][a-z]+\s+){{0,3}})Code"
     rf"|Code\s+of\s+(?P<state2>{_STATES})"
+    # "section 2C:35-10 of the New Jersey Statutes Annotated"
+    rf"|(?P<state3>{_STATES})\s+(?P<statutes>(?:Revised\s+)?Statutes(?:\s+Annotated)?)"
     r"|title\s+(?P<title>\d{1,3}),?\s+United\s+States\s+Code)(?![\w])"
 )
 _STATE_ABBREVIATION = dict(STATES)
@@ -270,8 +296,9 @@ def find_statutes(text: str) -> list[RawMention]:
     for match in _NY_NAMED_LAW.finditer(text):
         if any(match.start() < end and start < match.end() for start, end in taken):
             continue  # "N.Y. Penal Law § 120.05": the abbreviated code read it already
-        code = " ".join(match["code"].split())
-        normalized = f"{code} § {_sections(match['sec'])}"
+        code = _ny_law(" ".join((match["code"] or match["code2"]).split()))
+        section = _sections(match["sec"] or match["sec2"])
+        normalized = f"{code} {_mark(match['mark'], section)} {section}"
         found.append(mention(EntityType.STATUTE, text, match, normalized, 0.8, {"code": code}))
     found += _sections_in_words(text, [(m.start, m.end) for m in found])
     found += _further_subsections(text, found)
@@ -302,6 +329,12 @@ def _sections_in_words(text: str, taken: list[tuple[int, int]]) -> list[RawMenti
             continue
         if match["title"]:
             code = f"{match['title']} U.S.C."
+        elif match["state3"]:
+            state = _STATE_ABBREVIATION[" ".join(match["state3"].split())]
+            statutes = " ".join(match["statutes"].split())
+            kind = {"Statutes": "Stat.", "Revised Statutes": "Rev. Stat."}
+            code = f"{state} {kind[statutes.removesuffix(' Annotated')]}"
+            code += " Ann." if statutes.endswith("Annotated") else ""
         else:
             state = " ".join((match["state"] or match["state2"]).split())
             name = " ".join((match["name"] or "").split())

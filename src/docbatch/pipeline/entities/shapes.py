@@ -84,9 +84,10 @@ _ORG_HEAD = re.compile(
     rf"(?:{'|'.join(h.title() for h in sorted(ORG_HEADS))})(?![\w])"
     # "Calvary Chapel of Bangor", "University of Texas at Austin"
     rf"(?:[ ]of[ ](?:the[ ])?{_TW}(?:[ ]{_TW}){{0,2}}(?:[ ]at[ ]{_TW}(?:[ ]{_TW})?)?(?![\w]))?"
-    # a capital after it on the same line goes on with the name; on the next line only a
-    # word that goes on a name does ("Standard Insurance\nCompany", "Texas Insurance\nCode")
-    r"(?![ \t]+(?:of[ \t]+(?:the[ \t]+)?)?[A-Z])"
+    # a capital after it on the same line goes on with the name, unless a column's gap
+    # (a tab, three spaces) comes first; on the next line only a word that goes on a name
+    # does ("Standard Insurance\nCompany", "Texas Insurance\nCode")
+    r"(?![ ]{1,2}(?:of[ \t]+(?:the[ \t]+)?)?[A-Z])"
     rf"(?![ \t]*\n[ \t]*(?:{_CONTINUATION})(?![\w]))"
 )
 
