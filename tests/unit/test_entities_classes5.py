@@ -6,6 +6,7 @@ federal statutes cited in words or without a mark, political parties."""
 from __future__ import annotations
 
 from docbatch.models import EntityType
+from docbatch.pipeline.entities.courts import find_courts
 from docbatch.pipeline.entities.gazetteer import find_national_bodies
 from docbatch.pipeline.entities.names import GIVEN_NAMES
 from docbatch.pipeline.entities.parties import find_parties
@@ -104,4 +105,19 @@ def test_statutes_without_a_mark_or_in_words_of_a_state_code() -> None:
         "21 U.S.C. § 802", "28 U.S.C. § 1331", "N.J. Stat. Ann. § 2C:35-10(a)(1)",
         "N.Y. Jud. Law § 431", "N.Y. Not-for-Profit Corp. Law § 623(a)",
         "Ohio Rev. Stat. § 12",
+    ]  # fmt: skip
+
+
+def test_state_courts_named_in_words_take_bluebooks_names() -> None:
+    text = (
+        "Appeal from the Superior Court of the State of Alaska, Fourth Judicial District. "
+        "District Court of Appeal of Florida, Fourth District. From the Circuit Court for "
+        "the Fifteenth Judicial Circuit, Palm Beach County; see Roe v. State, 868 So. 2d "
+        "681 (Fla. 4th DCA 2004); the Texas Court of Criminal Appeals; the Court of Appeal "
+        "of the State of California; the Massachusetts Supreme Judicial Court; the Supreme "
+        "Court of Appeals of West Virginia; the Superior Court of Pennsylvania."
+    )
+    assert sorted(m.normalized for m in find_courts(text)) == [
+        "Alaska Super. Ct.", "Cal. Ct. App.", "Fla. Dist. Ct. App.", "Fla. Dist. Ct. App.",
+        "Mass.", "Pa. Super. Ct.", "Palm Beach Cnty. Cir. Ct.", "Tex. Crim. App.", "W. Va.",
     ]  # fmt: skip

@@ -27,7 +27,7 @@ from docbatch.models import ExtractedDocument, Page
 from docbatch.pipeline.containers import read_zip
 from docbatch.pipeline.extract_image import image_frames, read_image_layout
 from docbatch.pipeline.extract_legacy import read_doc, read_eml, read_msg, read_rtf, read_wpd
-from docbatch.pipeline.extract_office import read_docx, read_html, read_text
+from docbatch.pipeline.extract_office import read_docx, read_html, read_text, read_xml
 from docbatch.pipeline.extract_pdf import read_pdf_text_layer, render_pdf_pages
 from docbatch.pipeline.ocr import OcrEngine, get_ocr_engine
 from docbatch.pipeline.options import ExtractOptions
@@ -44,6 +44,7 @@ from docbatch.pipeline.sniff import (
     TEXT,
     TIFF,
     WPD,
+    XML,
     ZIP,
     sniff,
 )
@@ -73,6 +74,7 @@ _Reader = Callable[[bytes, ExtractOptions], ExtractedDocument]
 _SINGLE_PAGE_READERS: dict[str, _Reader] = {
     DOCX: read_docx,
     HTML: read_html,
+    XML: read_xml,
     TEXT: read_text,
     DOC: read_doc,
     WPD: read_wpd,

@@ -1,7 +1,7 @@
-"""Reading the single-page formats: DOCX, HTML and plain text.
+"""Reading the single-page formats: DOCX, HTML, XML and plain text.
 
 Each reader returns the pages of an :class:`ExtractedDocument`; none of them needs OCR.
-DOCX and HTML become one page; plain text splits into pages at form feeds.
+DOCX, HTML and XML become one page; plain text splits into pages at form feeds.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from docbatch.errors import (
 )
 from docbatch.models import ExtractedDocument, Page
 from docbatch.pipeline.options import ExtractOptions
-from docbatch.pipeline.sniff import DOCX, HTML, SAMPLE_BYTES, TEXT, detect_encoding
+from docbatch.pipeline.sniff import DOCX, HTML, SAMPLE_BYTES, TEXT, XML, detect_encoding
 from docbatch.pipeline.textnorm import normalize_text
 
-__all__ = ["read_docx", "read_html", "read_text"]
+__all__ = ["read_docx", "read_html", "read_text", "read_xml"]
 
 #: Elements whose text is never document text.
 _HIDDEN_TAGS = ("script", "style", "noscript", "template", "head")
@@ -90,6 +90,48 @@ def read_html(data: bytes, options: ExtractOptions) -> ExtractedDocument:
     text = normalize_text(text)
     metadata = {"title": title} if title else {}
     return ExtractedDocument(mime=HTML, pages=(Page(number=1, text=text),), metadata=metadata)
+
+
+#: XML elements that stay inside a line (formatting, links, footnote marks); every other
+#: element of an XML document ends a line ("<caption>", "<party>", "<docketnumber>").
+_XML_INLINE = frozenset(
+    {"i", "b", "u", "em", "strong", "span", "a", "sup", "sub", "small", "font", "cite",
+     "emphasis", "italic", "bold", "underline", "ref", "xref", "footnote_reference",
+     "footnotereference", "noteref", "page_number", "pagenumber", "pb"}
+)  # fmt: skip
+#: Markup that holds no document text: declarations, comments, processing instructions.
+_XML_NOISE = re.compile(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?[^>]*>", re.DOTALL)
+#: A CDATA section (its text, literal) or a tag (its name).
+_XML_MARKUP = re.compile(
+    r"<!\[CDATA\[(?P<cdata>.*?)\]\]>|</?(?P<tag>[A-Za-z_][\w:.-]*)[^<>]*>", re.DOTALL
+)
+
+
+def read_xml(data: bytes, options: ExtractOptions) -> ExtractedDocument:
+    """Read an XML document's text: element content, one line per block element.
+
+    No XML parser runs: a court's XML export is often not well-formed (a bare "&"), and a
+    parser would expand a hostile file's entities. Tags are read by one linear pattern,
+    declarations and comments dropped, CDATA kept as literal text and only the standard
+    character references decoded (``html.unescape``: no entity of the file's own DTD).
+    """
+    import html
+
+    text = _XML_NOISE.sub(" ", _decode(data))
+    pieces: list[str] = []
+    position = 0
+    for markup in _XML_MARKUP.finditer(text):
+        pieces.append(html.unescape(text[position : markup.start()]))
+        if markup["tag"] is None:
+            pieces.append(markup["cdata"])
+        else:
+            name = markup["tag"].rsplit(":", 1)[-1].lower()
+            pieces.append("" if name in _XML_INLINE else "\n")
+        position = markup.end()
+    pieces.append(html.unescape(text[position:]))
+    lines = (" ".join(line.split()) for line in "".join(pieces).split("\n"))
+    body = normalize_text("\n".join(line for line in lines if line))
+    return ExtractedDocument(mime=XML, pages=(Page(number=1, text=body),))
 
 
 def read_text(data: bytes, options: ExtractOptions) -> ExtractedDocument:

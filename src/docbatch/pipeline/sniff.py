@@ -2,7 +2,7 @@
 
 :func:`sniff` looks at magic numbers first (PDF, PNG, JPEG, TIFF, ZIP-based DOCX, any
 other ZIP file as a container), then decides whether the bytes are text at all and, if
-so, whether that text is HTML.
+so, whether that text is HTML or other XML markup.
 :func:`detect_encoding` is the same text heuristic, reused by the plain-text extractor.
 """
 
@@ -29,6 +29,7 @@ __all__ = [
     "TEXT",
     "TIFF",
     "WPD",
+    "XML",
     "ZIP",
     "detect_encoding",
     "sniff",
@@ -47,8 +48,11 @@ RTF = "application/rtf"
 EML = "message/rfc822"
 MSG = "application/vnd.ms-outlook"
 ZIP = "application/zip"
+XML = "application/xml"
 #: Every MIME type :func:`sniff` can return.
-SUPPORTED_TYPES = frozenset({PDF, DOCX, HTML, TEXT, PNG, JPEG, TIFF, DOC, WPD, RTF, EML, MSG, ZIP})
+SUPPORTED_TYPES = frozenset(
+    {PDF, DOCX, HTML, XML, TEXT, PNG, JPEG, TIFF, DOC, WPD, RTF, EML, MSG, ZIP}
+)
 
 #: How much of the file the text heuristics look at; enough to judge, cheap on huge files.
 SAMPLE_BYTES = 64 * 1024
@@ -121,7 +125,9 @@ def sniff(data: bytes) -> str:
     head = data[:SAMPLE_BYTES].decode(encoding, errors="replace")
     if _looks_like_email(head):
         return EML
-    return HTML if _looks_like_html(head) else TEXT
+    if _looks_like_html(head):
+        return HTML
+    return XML if _looks_like_xml(head) else TEXT
 
 
 def detect_encoding(sample: bytes) -> str | None:
@@ -215,6 +221,21 @@ def _guess_encoding(sample: bytes) -> str | None:
 def _is_text(text: str) -> bool:
     controls = sum(1 for ch in text if (ch < " " and ch not in "\t\n\r\f") or ch == "\x7f")
     return bool(text) and controls / len(text) <= _MAX_CONTROL_RATIO
+
+
+#: An XML document's root element: a start tag, maybe after a declaration and a document
+#: type, and a closing tag somewhere in the sample ("<opinion><caption>...</caption>").
+_XML_ROOT = re.compile(r"<[A-Za-z_][\w:.-]*(?:\s[^<>]*)?>")
+
+
+def _looks_like_xml(head: str) -> bool:
+    head = head.lstrip("\ufeff")
+    start = _LEADING_JUNK.match(head)
+    rest = head[start.end() if start else 0 :]
+    rest = re.sub(r"^<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>\s*", "", rest, flags=re.DOTALL)
+    # a closing tag in the sample, or a sample that is all markup (a deeply nested file)
+    closed = "</" in rest or "/>" in rest or len(head) >= SAMPLE_BYTES // 2
+    return _XML_ROOT.match(rest) is not None and closed
 
 
 def _looks_like_html(head: str) -> bool:

@@ -102,15 +102,44 @@ _RUN_TOGETHER_STATES = {"NY": "New York", "CA": "California", "TX": "Texas", "IL
 #: State courts by name: "Indiana Supreme Court", "SUPREME COURT OF INDIANA", "Missouri
 #: Court of Appeals", "the United States Supreme Court".
 _STATE_SUPREME = re.compile(
-    rf"\b(?:(?P<s1>{_NAME_ALT}|United\s+States)\s+Supreme\s+Court"
-    rf"|Supreme\s+Court\s+of\s+(?:the\s+)?(?P<s2>{_NAME_ALT}|United\s+States))\b",
+    rf"\b(?:(?P<s1>{_NAME_ALT}|United\s+States)\s+Supreme\s+(?:Judicial\s+)?Court"
+    r"|Supreme\s+(?:Judicial\s+)?Court(?:\s+of\s+Appeals)?\s+of\s+(?:the\s+)?"
+    rf"(?:State\s+of\s+|Commonwealth\s+of\s+)?(?P<s2>{_NAME_ALT}|United\s+States))\b",
     re.IGNORECASE,
 )
+#: "Missouri Court of Appeals", "Court of Appeals of Indiana", California's "Court of Appeal
+#: of the State of California", Florida's "District Court of Appeal of Florida", and the
+#: criminal courts of last resort ("Texas Court of Criminal Appeals").
 _STATE_APPEALS = re.compile(
-    rf"\b(?:(?P<s1>{_NAME_ALT})\s+Court\s+of\s+Appeals|Court\s+of\s+Appeals\s+of\s+"
-    rf"(?P<s2>{_NAME_ALT}))\b",
+    rf"\b(?:(?P<s1>{_NAME_ALT})\s+(?P<d1>District\s+)?Court\s+of\s+(?P<c1>Criminal\s+)?Appeals?"
+    r"|(?<!Supreme\s)(?P<d2>District\s+)?Court\s+of\s+(?P<c2>Criminal\s+)?Appeals?\s+of\s+(?:the\s+)?"
+    rf"(?:State\s+of\s+|Commonwealth\s+of\s+)?(?P<s2>{_NAME_ALT}))\b",
     re.IGNORECASE,
 )
+#: Bluebook's names of courts of criminal appeals, by state.
+_CRIMINAL_APPEALS = {"Tex.": "Tex. Crim. App.", "Okla.": "Okla. Crim. App.",
+                     "Ala.": "Ala. Crim. App.", "Tenn.": "Tenn. Crim. App."}  # fmt: skip
+#: A state's trial court named with its state: "Superior Court of the State of Alaska",
+#: "Superior Court of Pennsylvania", "Alaska Superior Court".
+_STATE_TRIAL = re.compile(
+    r"\b(?:(?P<k1>Superior|Circuit|District|Chancery|Family|Probate|Commonwealth)\s+Court"
+    r"\s+(?:of|for)\s+(?:the\s+)?(?:State\s+of\s+|Commonwealth\s+of\s+)?"
+    rf"(?P<s1>{_NAME_ALT})(?![\w])(?!\s+County)"
+    rf"|(?P<s2>{_NAME_ALT})\s+(?P<k2>Superior|Chancery|Family|Probate|Commonwealth)\s+Court)\b"
+)
+_TRIAL_KIND = {"superior": "Super. Ct.", "circuit": "Cir. Ct.", "district": "Dist. Ct.",
+               "chancery": "Ch.", "family": "Fam. Ct.", "probate": "Prob. Ct.",
+               "commonwealth": "Commw. Ct."}  # fmt: skip
+#: A trial court by judicial circuit and county: "Circuit Court for the Fifteenth Judicial
+#: Circuit, Palm Beach County", "Circuit Court of the Ninth Judicial Circuit, in and for
+#: Orange County".
+_JUDICIAL_CIRCUIT_COURT = re.compile(
+    r"\b(?P<kind>Circuit|Superior|District)\s+Court\s+(?:of|for)\s+the\s+[A-Z][a-z]+(?:-[a-z]+)?"
+    r"\s+Judicial\s+(?:Circuit|District),?\s+(?:in\s+and\s+for\s+)?"
+    r"(?P<county>(?:St\.\s)?[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\s+County\b"
+)
+#: Florida's district courts of appeal in a citation: "(Fla. 4th DCA 2004)".
+_FLORIDA_DCA = re.compile(r"(?<=\()Fla\.\s+(?:1st|2d|3d|4th|5th|6th)\s+DCA(?=\s+(?:19|20)\d\d\))")
 #: "ELKHART CIRCUIT COURT", "Circuit Court of St. Charles County".
 _LOCAL_COURT = re.compile(
     r"\b(?:(?P<place>(?:St\.\s)?[A-Z][a-z]+|(?:ST\.\s)?[A-Z]{3,})\s+(?P<kind>Circuit|CIRCUIT|Superior"
@@ -236,8 +265,23 @@ def _state_courts(text: str) -> list[RawMention]:
         found.append(_mention(text, match.start(), match.end(), value, 0.85))
     for match in _STATE_APPEALS.finditer(text):
         abbr = _STATE_NAME[" ".join((match["s1"] or match["s2"]).split()).lower()]
-        value = _APPEALS_ABBR.get(abbr, f"{abbr} Ct. App.")
+        if match["c1"] or match["c2"]:
+            value = _CRIMINAL_APPEALS.get(abbr, f"{abbr} Crim. App.")
+        elif match["d1"] or match["d2"]:
+            value = f"{abbr} Dist. Ct. App."
+        else:
+            value = _APPEALS_ABBR.get(abbr, f"{abbr} Ct. App.")
         found.append(_mention(text, match.start(), match.end(), value, 0.85))
+    for match in _STATE_TRIAL.finditer(text):
+        abbr = _STATE_NAME[" ".join((match["s1"] or match["s2"]).split()).lower()]
+        kind = _TRIAL_KIND[(match["k1"] or match["k2"]).lower()]
+        found.append(_mention(text, match.start(), match.end(), f"{abbr} {kind}", 0.85))
+    for match in _JUDICIAL_CIRCUIT_COURT.finditer(text):
+        kind = _TRIAL_KIND[match["kind"].lower()]
+        county = " ".join(match["county"].split())
+        found.append(_mention(text, match.start(), match.end(), f"{county} Cnty. {kind}", 0.85))
+    for match in _FLORIDA_DCA.finditer(text):
+        found.append(_mention(text, match.start(), match.end(), "Fla. Dist. Ct. App.", 0.8))
     for match in _NY_SUPREME.finditer(text):
         found.append(_mention(text, match.start(), match.end(), "N.Y. Sup. Ct.", 0.85))
     for match in _NY_DEPARTMENT.finditer(text):

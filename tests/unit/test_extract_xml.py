@@ -1,0 +1,57 @@
+"""XML documents (a court's XML export, an archive's opinion XML): sniffed from the bytes
+and read as their element text, one line per block element, never through a parser that
+would expand the file's own entities."""
+
+from __future__ import annotations
+
+from docbatch.pipeline.extract import extract
+from docbatch.pipeline.options import ExtractOptions
+from docbatch.pipeline.sniff import HTML, TEXT, XML, sniff
+
+OPINION = (
+    b'<?xml version="1.0" encoding="utf-8"?>\n<opinion><caption><party>'
+    b"<strong>Larry B. MERRITT, Appellant,</strong></party><party>v.</party><party>"
+    b"STATE of Florida, Appellee.</party></caption><docket>No. 4D2023-2459</docket>"
+    b"<p>Counsel: <em>Delos M. </em>Cosgrove, for National Savings &amp; Trust Co."
+    b"<footnote_reference>[1]</footnote_reference> held.</p>"
+    b"<![CDATA[Raw <text> & more]]></opinion>"
+)
+
+
+def _text(data: bytes) -> str:
+    document = extract(data, ExtractOptions())
+    assert document.mime == XML
+    return document.pages[0].text
+
+
+def test_xml_is_sniffed_from_a_declaration_or_a_root_element_and_xhtml_stays_html() -> None:
+    assert sniff(OPINION) == XML
+    assert sniff(b"<opinion><p>An opinion.</p></opinion>") == XML
+    assert sniff(b'<?xml version="1.0"?><html><body>x</body></html>') == HTML
+    assert sniff(b"<Plaintiff> says hello and leaves.\n") == TEXT
+
+
+def test_block_elements_end_lines_and_inline_ones_stay_in_the_line() -> None:
+    assert _text(OPINION).split("\n") == [
+        "Larry B. MERRITT, Appellant,",
+        "v.",
+        "STATE of Florida, Appellee.",
+        "No. 4D2023-2459",
+        "Counsel: Delos M. Cosgrove, for National Savings & Trust Co.[1] held.",
+        "Raw <text> & more",
+    ]
+
+
+def test_a_files_own_entities_are_never_expanded() -> None:
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+        b'<!ENTITY xxe SYSTEM "file:///etc/passwd">]><lolz>&lol2; &xxe; end</lolz>'
+    )
+    assert _text(laughs) == "&lol2; &xxe; end"
+
+
+def test_malformed_and_deeply_nested_xml_is_read() -> None:
+    assert _text(b"<a><b>Smith & Jones</c> v. Doe</a>") == "Smith & Jones\nv. Doe"
+    depth = 50_000  # no recursion: one pattern over the text
+    assert _text(b"<d>" * depth + b"deep" + b"</d>" * depth) == "deep"
