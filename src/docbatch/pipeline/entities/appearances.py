@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
+from docbatch.pipeline.entities.courts import STATES
 from docbatch.pipeline.entities.names import (
     GIVEN_NAMES,
     NOT_NAME_WORDS,
@@ -33,13 +34,14 @@ _ROLE = (
 #: "..., for appellant.", "..., for the employer-appellant, Acme Services, Inc.", "...,
 #: for Defendant-Intervenors Republican National Committee, National Republican ...", "...,
 #: for plaintiff in error." and "for Plaintiffs-Appellants/ Counterclaim Defendants/
-#: Appellants." (the parts after a slash are the same parties' other roles)
+#: Appellants." (the parts after a slash are the same parties' other roles); the next
+#: appearance may follow on the same line ("for Appellant. Michael Arlen Jagels, ...").
 _FOR_PARTY = re.compile(
     rf",?\s+for\s+(?:the\s+)?(?:(?!plaintiff|defendant)[a-z]+-)?{_ROLE}"
     r"(?:[ ]*/[ ]*[a-z][a-z -]{0,40}?)*"
     r"(?:,?[ \t]+(?!(?:counterclaim|cross|third|plaintiff|defendant|appellant|appellee"
     r"|petitioner|respondent|intervenor)s?\b)(?P<client>(?-i:[A-Z])[^\n]{2,400}?"
-    r"(?:\n[^\n]{1,200}?)?))?\.[ \t]*$",
+    r"(?:\n[^\n]{1,200}?)?))?\.(?:[ \t]*$|(?(client)(?!)|[ \t]+(?=(?-i:[A-Z]))))",
     re.IGNORECASE | re.MULTILINE,
 )
 #: "William B. Towle of Ward & Babb, South Burlington": attorneys of a firm, and its city.
@@ -66,12 +68,18 @@ _CLIENT_SPLIT = re.compile(
 _LIST_SPLIT = re.compile(r",\s+(?:and\s+)?(?!Jr\.|Sr\.|Inc\.|LLC|LLP)")
 _CONNECTORS = frozenset({"of", "the", "for", "and", "in", "&", "de", "la", "del", "on"})
 _TITLES = frozenset(
-    {"attorney", "attorneys", "general", "deputy", "assistant", "solicitor", "counsel,"}
-)
+    {"attorney", "attorneys", "general", "deputy", "assistant", "solicitor", "counsel,",
+     "defender"}
+)  # fmt: skip
+#: The first word of an office's name, which may hold a title's words ("Office of the
+#: Federal Public Defender").
+_OFFICE_NOUNS = frozenset({"office", "department", "bureau", "division", "agency"})
+#: A capitalised name word, with an inner capital after a prefix ("MacBride", "DeShawn").
+_NW = r"(?:Mc|Mac|De|La|Le|Di|O['\u2019])?[A-Z][a-z'\u2019]+"
 _PERSON = re.compile(
-    r"(?:(?:[A-Z]\.[ ])?[A-Z][a-z'\u2019]+(?:[- ][A-Z][a-z'\u2019]+)*(?:[ ][A-Z]\.)*"
-    r"(?:[ ][A-Z][a-z'\u2019]+(?:-[A-Z][a-z'\u2019]+)?)"
-    r"|(?:[A-Z]\.[ ]?){2,3}[A-Z][a-z'\u2019]+(?:-[A-Z][a-z'\u2019]+)?)"  # "J. S. Hogg"
+    rf"(?:(?:[A-Z]\.[ ])?{_NW}(?:[- ]{_NW})*(?:[ ][A-Z]\.)*"
+    rf"(?:[ ]{_NW}(?:-{_NW})?)"
+    rf"|(?:[A-Z]\.[ ]?){{2,3}}{_NW}(?:-{_NW})?)"  # "J. S. Hogg"
     r"(?:,?[ ](?:Jr\.|Sr\.|II|III|IV))?"
 )
 
@@ -95,10 +103,15 @@ class Appearance:
 def find_appearances(text: str) -> list[Appearance]:
     """Every appearance paragraph of ``text``."""
     found = []
+    previous = 0
     for match in _FOR_PARTY.finditer(text):
-        start = _paragraph_start(text, match.start())
-        counsel = _of_firm(text, start, match.start()) or _items(
-            text, start, match.start(), _COUNSEL_SPLIT
+        start = max(_paragraph_start(text, match.start()), previous)
+        start = _after_label(text, start, match.start())
+        previous = match.end()
+        counsel = (
+            _of_firm(text, start, match.start())
+            or _of_firms(text, start, match.start())
+            or _items(text, start, match.start(), _COUNSEL_SPLIT)
         )
         if counsel:
             written = " ".join(match["role"].split())
@@ -119,6 +132,19 @@ def find_appearances(text: str) -> list[Appearance]:
     return found
 
 
+#: The heading of an appearance in a federal reporter: "ARGUED:", "ON BRIEF:".
+_LABEL = re.compile(
+    r"(?:^|(?<=\n))\s*(?:ARGUED|ON[ ]BRIEF|Argued|On[ ]brief|Briefed|COUNSEL|Counsel)\s*:\s*"
+)
+
+
+def _after_label(text: str, start: int, end: int) -> int:
+    """Where an appearance's names begin, after an "ARGUED:" or "ON BRIEF:" heading (and a
+    page's running head above it)."""
+    label = _LABEL.search(text, start, min(end, start + 200))
+    return label.end() if label is not None else start
+
+
 def _of_firm(text: str, start: int, end: int) -> list[RawMention]:
     """ "A and B of Firm, City": the attorneys (people) and their firm; none when the
     paragraph is not of that shape."""
@@ -130,6 +156,43 @@ def _of_firm(text: str, start: int, end: int) -> list[RawMention]:
         return []
     firm_start, firm_end = match.span("firm")
     return [*people, _mention(EntityType.ORGANIZATION, text, firm_start, firm_end)]
+
+
+#: Where a firm named after "of" ends: before the next attorney of the list, named with
+#: an initial ("... DeMallie & Lougee and Stephan M. Rodolakis, ...").
+_NEXT_ATTORNEY = re.compile(
+    r",?\s+(?:and\s+)?(?=(?:[A-Z]\.[ ])?[A-Z][a-z]+(?:[ ][A-Z]\.)+[ ][A-Z])|,?\s*$"
+)
+_OF = re.compile(r"\s+of\s+(?=[A-Z])")
+_ON_BRIEF_END = re.compile(r",?\s+(?:were\s+|was\s+)?on\s+brief,?\s*$")
+
+
+def _of_firms(text: str, start: int, end: int) -> list[RawMention]:
+    """Several "A, B of Firm" groups in one list: "Joseph H. Baldiga, Paul W. Carey of
+    Mirick, O'Connell, DeMallie & Lougee and Stephan M. Rodolakis, Mark S. Foss of Peters
+    Massad & Rodolakis". Each firm runs to the next attorney named with an initial; none
+    when a group's names before "of" are not all people."""
+    found: list[RawMention] = []
+    position = start
+    brief = _ON_BRIEF_END.search(text, start, end)
+    end = brief.start() if brief is not None else end
+    while (of := _OF.search(text, position, end)) is not None:
+        people = _items(text, position, of.start(), _COUNSEL_SPLIT)
+        if not people or any(m.type is not EntityType.PERSON for m in people):
+            return []
+        stop = _NEXT_ATTORNEY.search(text, of.end(), end)
+        firm_end = stop.start() if stop is not None else end
+        firm_start = of.end()
+        if firm_end <= firm_start:
+            return []
+        found += [*people, _mention(EntityType.ORGANIZATION, text, firm_start, firm_end)]
+        position = stop.end() if stop is not None else end
+    if found and position < end:
+        rest = _items(text, position, end, _COUNSEL_SPLIT)
+        if any(m.type is not EntityType.PERSON for m in rest):
+            return []
+        found += rest
+    return found if len(found) > 2 else []
 
 
 #: Nouns that end a part of a larger body: "Maine Conference, United Church of Christ" is
@@ -174,7 +237,8 @@ def _paragraph_start(text: str, offset: int) -> int:
     """After the last line that ends a sentence, or the last blank line, before ``offset``
     (at most 1,500 back)."""
     floor = max(0, offset - 1500)
-    ends = list(re.finditer(r"[.:;][ \t]*\n|\n[ \t]*\n", text[floor:offset]))
+    # an initial's period ("Neil H.\nMacBride") ends no sentence
+    ends = list(re.finditer(r"(?<![ \n][A-Z])[.:;][ \t]*\n|\n[ \t]*\n", text[floor:offset]))
     return floor + ends[-1].end() if ends else floor
 
 
@@ -232,16 +296,50 @@ def _firms_with_and(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, 
 
 
 def _cities(text: str, spans: list[tuple[int, int]]) -> set[int]:
-    """Indexes of the city and postal code pieces of a list ("Washington, DC"), and of a
-    state report's "of City" after an attorney ("Jane Roe, of Columbia, for Appellant.")."""
+    """Indexes of the city and postal code pieces of a list ("Washington, DC"), of a state
+    report's "of City" after an attorney ("Jane Roe, of Columbia, for Appellant."), and of
+    the city that ends a reporter's list before "for <party>": after a state ("Alexandria,
+    Virginia"), or after a firm or an office ("Cook Schuhmann, Inc., Fairbanks", "Assistant
+    Attorney General, West Palm Beach")."""
     cities: set[int] = set()
-    for index, (start, stop) in enumerate(spans):
-        piece = text[start:stop].strip(" \t\n,.")
+    pieces = [text[start:stop].strip(" \t\n,.") for start, stop in spans]
+    for index, piece in enumerate(pieces):
         if index and _POSTAL.fullmatch(piece):
             cities |= {index - 1, index}
         elif index and _OF_CITY.fullmatch(piece):
             cities.add(index)
+        elif (
+            index == len(pieces) - 1
+            and _PLACE_LIKE.fullmatch(piece)
+            and _ends_address(pieces, index)
+        ):
+            cities.add(index)
+            city = pieces[index - 1]
+            if piece in _STATE_NAMES and _PLACE_LIKE.fullmatch(city) and not _is_org(city):
+                cities.add(index - 1)
     return cities
+
+
+def _is_org(piece: str) -> bool:
+    words = [w.strip(",.").lower() for w in piece.split()]
+    return any(w in ORG_HEADS or w in ORG_SUFFIXES or w in _ORG_WORDS for w in words)
+
+
+#: One to three capitalised words: a city or a state.
+_PLACE_LIKE = re.compile(r"[A-Z][a-z]+(?:[ ][A-Z][a-z]+){0,2}")
+_STATE_NAMES = frozenset(name for name, _ in STATES)
+
+
+def _ends_address(pieces: list[str], index: int) -> bool:
+    """Whether ``pieces[index]`` ends a line of address: a state, or a place after a firm
+    (a legal suffix) or an office ("Assistant Attorney General")."""
+    piece, before = pieces[index], pieces[index - 1]
+    if piece in _STATE_NAMES:
+        return True
+    if _is_person(piece) or _is_org(piece):
+        return False
+    words = before.lower().split()
+    return bool(words) and (words[-1] in ORG_SUFFIXES or any(w in _TITLES for w in words))
 
 
 #: A city after an attorney in a state report: "of Greenville", "both of Columbia".
@@ -271,8 +369,10 @@ def _item(text: str, start: int, end: int, organisations_only: bool) -> RawMenti
         end -= 1
     flat = " ".join(text[start:end].split())
     words = flat.split()
-    if not words or any(w.lower() in _TITLES for w in words):
-        return None
+    if not words or (
+        any(w.lower() in _TITLES for w in words) and words[0].lower() not in _OFFICE_NOUNS
+    ):
+        return None  # "Assistant Attorney General", but not "Office of the U.S. Attorney"
     if not organisations_only and _is_person(flat):
         return _mention(EntityType.PERSON, text, start, end)
     capitalised = all(w[0].isupper() or w.lower() in _CONNECTORS for w in words)

@@ -54,7 +54,8 @@ _STATE_NAME = {name.lower(): abbr for name, abbr in STATES}
 _NAME_ALT = "|".join(re.escape(name) for name, _ in sorted(STATES, key=lambda s: -len(s[0])))
 
 _CIRCUIT = re.compile(
-    r"(?<![\w.])(?P<n>1st|2d|2nd|3d|3rd|[4-9]th|1[01]th|D\.\s?C\.|Fed\.)\s?Cir\.", re.ASCII
+    r"(?<![\w.])(?P<n>1st|2d|2nd|3d|3rd|[4-9]th|1[01]th|D\.\s?C\.|Fed\.)[ \t]?\n?[ \t]*Cir\.",
+    re.ASCII,
 )
 _DISTRICT = re.compile(
     rf"(?<![\w.])(?P<dir>[NSEWCM]\.\s?D\.|D\.)\s?(?P<state>{_STATE_ALT})(?![\w])", re.ASCII
@@ -73,7 +74,7 @@ _BARE_DISTRICT = re.compile(
 _DISTRICT_NAME = re.compile(
     r"(?:\bUnited\s+States|(?<![\w.])U\.\s?S\.)\s+District\s+Court\s*"
     r"(?:,\s*|for\s+the\s+|[\u2014\u2013-]\s*)?"
-    rf"(?:(?P<dir>{'|'.join(_DIRECTIONS)})\s+)?District\s+of\s+(?P<state>{_NAME_ALT})\b",
+    rf"(?:(?P<dir>{'|'.join(_DIRECTIONS)})\s+)?District\s+of\s+(?P<state>{_NAME_ALT}|Columbia)\b",
     re.IGNORECASE,
 )
 #: A heading that abbreviates the district but spells the state: "United States District
@@ -123,7 +124,7 @@ _CRIMINAL_APPEALS = {"Tex.": "Tex. Crim. App.", "Okla.": "Okla. Crim. App.",
 #: "Superior Court of Pennsylvania", "Alaska Superior Court".
 _STATE_TRIAL = re.compile(
     r"\b(?:(?P<k1>Superior|Circuit|District|Chancery|Family|Probate|Commonwealth)\s+Court"
-    r"\s+(?:of|for)\s+(?:the\s+)?(?:State\s+of\s+|Commonwealth\s+of\s+)?"
+    r"\s+(?:of|for)\s+(?:the\s+)?(?!District\s+of\b)(?:State\s+of\s+|Commonwealth\s+of\s+)?"
     rf"(?P<s1>{_NAME_ALT})(?![\w])(?!\s+County)"
     rf"|(?P<s2>{_NAME_ALT})\s+(?P<k2>Superior|Chancery|Family|Probate|Commonwealth)\s+Court)\b"
 )
@@ -216,6 +217,41 @@ def _district(direction: str, state: str) -> str:
     return f"{direction}{abbr}" if closed else f"{direction} {abbr}"
 
 
+#: Bankruptcy courts: "United States Bankruptcy Court for the District of Massachusetts",
+#: "(Bankr. S.D.N.Y. 2001)", and the appellate panels: "Bankruptcy Appellate Panel for the
+#: First Circuit", "(B.A.P. 9th Cir. 2001)".
+_BANKRUPTCY_COURT = re.compile(
+    r"\bBankruptcy\s+Court\s*(?:,\s*|for\s+the\s+)?"
+    rf"(?:(?P<dir>{'|'.join(_DIRECTIONS)})\s+)?District\s+of\s+(?P<state>{_NAME_ALT}|Columbia)\b"
+    rf"|(?<![\w.])Bankr\.\s?(?P<adir>[NSEWCM]\.\s?D\.|D\.)\s?(?P<astate>{_STATE_ALT})(?![\w])",
+    re.IGNORECASE,
+)
+_BANKRUPTCY_PANEL = re.compile(
+    r"\bBankruptcy\s+Appellate\s+Panel\s+(?:of|for)\s+the\s+"
+    rf"(?P<n>{'|'.join(_ORDINALS)}|1st|2d|3d|[4-9]th|1[01]th)\s+Circuit\b"
+    r"|(?<![\w.])B\.\s?A\.\s?P\.\s?(?P<an>1st|2d|3d|[4-9]th|1[01]th)\s?Cir\.",
+    re.IGNORECASE,
+)
+
+
+def _bankruptcy_courts(text: str) -> list[RawMention]:
+    found = []
+    for match in _BANKRUPTCY_COURT.finditer(text):
+        if match["astate"]:
+            value = _district(match["adir"], match["astate"])
+        else:
+            direction = _DIRECTIONS.get((match["dir"] or "").lower(), "D.")
+            name = " ".join(match["state"].lower().split())
+            value = _district(
+                direction, _STATE_NAME["district of columbia" if name == "columbia" else name]
+            )
+        found.append(_mention(text, match.start(), match.end(), f"Bankr. {value}", 0.9))
+    for match in _BANKRUPTCY_PANEL.finditer(text):
+        found.append(_mention(text, match.start(), match.end(),
+                              f"B.A.P. {_circuit(match['n'] or match['an'])}", 0.9))  # fmt: skip
+    return found
+
+
 def find_courts(text: str) -> list[RawMention]:
     """Every court abbreviation, circuit name and district-court heading in ``text``, and
     state courts by name or in a citation's parenthetical ("(Mo. App. E.D. 2007)")."""
@@ -229,7 +265,8 @@ def find_courts(text: str) -> list[RawMention]:
         found.append(_mention(text, match.start(), match.end(), _circuit(match["n"]), 0.85))
     for match in _DISTRICT_NAME.finditer(text):
         direction = _DIRECTIONS.get((match["dir"] or "").lower(), "D.")
-        state = _STATE_NAME[" ".join(match["state"].lower().split())]
+        name = " ".join(match["state"].lower().split())
+        state = _STATE_NAME["district of columbia" if name == "columbia" else name]
         value = _district(direction, state)
         found.append(_mention(text, match.start(), match.end(), value, 0.9))
     for match in _DISTRICT_ABBR_NAME.finditer(text):
@@ -253,7 +290,10 @@ def find_courts(text: str) -> list[RawMention]:
         found.append(
             _mention(text, match.start(), match.end(), _district(f"{match['dir']}.D.", state), 0.8)
         )
-    return found + _state_courts(text)
+    bankruptcy = _bankruptcy_courts(text)
+    # "Bankr. S.D.N.Y." is not the district court, nor the panel's circuit its court of appeals
+    found = [m for m in found if not any(b.start <= m.start < b.end for b in bankruptcy)]
+    return found + bankruptcy + _state_courts(text)
 
 
 def _state_courts(text: str) -> list[RawMention]:

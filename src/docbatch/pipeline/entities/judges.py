@@ -19,9 +19,11 @@ from docbatch.pipeline.entities.names import NOT_NAME_WORDS, ORG_SUFFIXES, displ
 
 __all__ = ["LIST_NAME", "mark_judges"]
 
+_UP = "A-Z\u00c0-\u00d6\u00d8-\u00de"  # capitals, accented ones too ("DE JES\u00daS")
+_LOW = "a-z\u00df-\u00f6\u00f8-\u00ff"
 _WORD = (
     r"(?:[A-Z]['\u2019](?=[A-Z]))?"  # "O'Connor", "O'CONNOR"
-    r"(?:[A-Z][a-z]+(?:[-'\u2019][A-Z][a-z]+)?|[A-Z]{2,}(?:[-'\u2019][A-Z]{2,})?)"
+    rf"(?:[{_UP}][{_LOW}]+(?:[-'\u2019][{_UP}][{_LOW}]+)?|[{_UP}]{{2,}}(?:[-'\u2019][{_UP}]{{2,}})?)"
 )
 _NAME = (
     rf"(?:(?:{_WORD}|[A-Z]\.)[ ]){{0,3}}(?:Ste?\.[ ])?{_WORD}"
@@ -34,7 +36,8 @@ _ONE_TITLE = (
 #: The titles after a panel list; an agency's board ("PAULEY, GUENDELSBERGER, and KENDALL
 #: CLARK, Board Members"; "WILSON and GORMAN, Appellate Immigration Judges") as a court's.
 _TITLES = (
-    r"(?:JJ\.|(?:Senior[ ])?(?:Circuit[ ]|District[ ])?Judges|Justices|Board[ ]Members"
+    r"(?:JJ\.|(?:Senior[ ])?(?:Circuit[ ]|District[ ]|(?:U\.S\.[ ])?Bankruptcy[ ])?Judges"
+    r"|Justices|Board[ ]Members"
     r"|(?:(?:Appellate[ ])?Immigration|Administrative[ ]Law|Veterans[ ]Law)[ ]Judges)"
 )
 #: "Dickson, Justice", also broken over a line ("ROBERTS,\nC. J.").
@@ -49,8 +52,14 @@ _SALUTATION = re.compile(r"(?m)^[ \t]*Dear[ ][^\n]{2,60}:[ \t]*$")
 #: An opinion given on request ("Requested by: Hon. X"): a letter as well.
 _REQUESTED = re.compile(r"(?m)^[ \t]*Requested[ ]by:")
 _JUDGE_LIST = re.compile(
-    rf"(?<![\w.])(?P<names>{_NAME}(?:,[ ]{_NAME})*,?[ ](?:and|AND)[ ]{_NAME}),[ \t]*\n?[ \t]*"
-    rf"{_TITLES}(?![\w])"
+    rf"(?<![\w.])(?P<names>{_NAME}(?:,[ ]{_NAME})*(?:,?[ ](?:and|AND)[ ]|,[ ]){_NAME}),[ \t]*\n?"
+    rf"[ \t]*{_TITLES}(?![\w])"
+)
+#: A panel named after "Before" with no titles, at a line's end: "Before Ivins, Kornee, and
+#: Marquette."
+_BEFORE_LIST = re.compile(
+    rf"(?m)\b(?:Before|BEFORE):?[ \t]+(?P<names>{_NAME}(?:,[ ]{_NAME})*,?[ ](?:and|AND)[ ]{_NAME})"
+    r"\.?[ \t]*$"
 )
 #: A letter's note of the panel that heard the case: "(Arg. & Sub. \u2013 Jan. 12, 2023—Smith
 #: Wollman and Loken)", surnames often without commas and broken over lines.
@@ -83,6 +92,10 @@ def _judge_spans(text: str) -> Iterator[tuple[int, int]]:
             continue  # "(Roberts, C.J., concurring)": a judge of the case cited
         yield _trim(text, *match.span("name"))
     for match in _JUDGE_LIST.finditer(text):
+        offset = match.start("names")
+        for name in LIST_NAME.finditer(match["names"]):
+            yield _trim(text, offset + name.start(), offset + name.end())
+    for match in _BEFORE_LIST.finditer(text):
         offset = match.start("names")
         for name in LIST_NAME.finditer(match["names"]):
             yield _trim(text, offset + name.start(), offset + name.end())

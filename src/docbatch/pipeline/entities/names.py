@@ -127,6 +127,9 @@ def display_name(value: str) -> str:
     'Acme Holdings, Inc.'
     """
     value = re.sub(r"(?<=[a-z])-[ \t]*\n[ \t]*(?=[a-z])", "", value)  # "Interna-\ntional"
+    # a word in capitals broken at a line's end: "OFFICE OF THE FED-\nERAL PUBLIC"
+    value = re.sub(r"(?<=[A-Z]{2})-[ \t]*\n[ \t]*(?=[A-Z]{2,4}\b)", "", value)
+    value = re.sub(r"(?<=\w)-[ \t]*\n[ \t]*(?=\w)", "-", value)  # "SMITH-\nJONES": a real hyphen
     value = " ".join(value.split()).strip(" ,;")
     if not is_shouting(value):
         return value

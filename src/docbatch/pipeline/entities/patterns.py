@@ -23,6 +23,7 @@ __all__ = [
 
 _NUMBER = (
     r"(?:\d{1,2}[:-])?\d{2,4}-[A-Za-z]{1,4}-\d{2,6}(?:-[A-Z]{1,5})*"  # 1:23-cv-04567-JMF, 2-15-cv-1
+    r"(?:-\d{1,2}(?![\d-]))?"  # a criminal case's defendant: 3:09-cr-00276-RLW-1
     r"|(?:\d{1,2}:)?\d{2}(?:cv|CV|cr|CR|mc|MC)\d{3,6}"  # no hyphens: 1:20CV457, 94cv00385
     r"|\d{2}[A-Z]\d{2}(?:-[A-Z0-9]{2,6}){2,3}"  # Indiana: 49S00-0308-DP-392
     r"|\d{4}-[A-Z]{2}\d{4,6}|[A-Z]{2}\d{5,7}"  # Missouri: 1711-CC00064, ED108783
@@ -31,6 +32,9 @@ _NUMBER = (
     r"|\d{5,6}-(?:19|20)\d\d"  # a state file number: 80097-2017
     r"|(?<=No\.[ ])[A-Z]-\d{4,6}"  # a state supreme court's docket: "No. S-14054"
     r"|[A-Z]{1,3}\s?\d{2}-\d{2,6}"  # CV 12-3456
+    r"|\d[A-Z]{1,3}\d{2,4}-\d{3,6}"  # Florida's district courts of appeal: 4D2023-2459
+    r"|\d[A-Z]{2,3}-\d{2}-\d{3,6}(?:[ ]?(?:CI|CR|CV|DR|PR|CN)\b)?"  # Alaska: 4FA-99-2449 CI
+    r"|\d{6}[A-Z]{2}\d{6}[A-Z]{0,3}"  # Florida's uniform case number: 501988CF006586A
 )
 _LABELLED_NUMBER = re.compile(
     r"(?<![\w.])(?:(?P<label>Case|Civil\s+Action|Civ\.\s+A\.|Criminal\s+Action|Crim\.\s+A\."

@@ -1,0 +1,98 @@
+"""Error classes of the fifth and sixth blind sets (tests/golden/real_blind5, _blind6),
+each as a rule test over a made-up example of the class."""
+
+from __future__ import annotations
+
+from docbatch.pipeline.entities.appearances import find_appearances
+from docbatch.pipeline.entities.courts import find_courts
+from docbatch.pipeline.entities.names import display_name
+from docbatch.pipeline.entities.patterns import find_case_numbers
+from tests.unit.entity_support import edges_and_entities as _result
+
+
+def _counsel(text: str) -> list[list[tuple[str, str]]]:
+    return [
+        [(m.type.value[:3], m.normalized) for m in appearance.counsel]
+        for appearance in find_appearances(text)
+    ]
+
+
+def test_a_reporters_counsel_list_ends_with_the_firms_city() -> None:
+    text = (
+        "Anna B. Cole, Tamsin Roe, and Ilse Varga, Drake Holm, Inc., Juneau, for Appellants.\n"
+        "Ann Ray, Attorney General, Dover, and Lee A. Fox, Assistant Attorney General, "
+        "West Haven, for appellee.\n"
+    )
+    assert _counsel(text) == [
+        [("per", "Anna B. Cole"), ("per", "Tamsin Roe"), ("per", "Ilse Varga"),
+         ("org", "Drake Holm, Inc.")],
+        [("per", "Ann Ray"), ("per", "Lee A. Fox")],
+    ]  # fmt: skip
+
+
+def test_argued_and_on_brief_appearances_in_one_paragraph() -> None:
+    text = (
+        "ARGUED: Ada Lin Platt, OFFICE OF THE FED-\nERAL PUBLIC DEFENDER, Norfolk, Virginia, for\n"
+        "Appellant. Paul Roy Jagger, OFFICE OF THE UNITED\nSTATES ATTORNEY, Richmond, Virginia, "
+        "for Appellee.\n2   UNITED STATES v. ROE\nON BRIEF: Ian S. Nash, Federal Public\n"
+        "Defender, Norfolk, Virginia, for Appellant. Neil H.\nMacBride, United States Attorney, "
+        "Norfolk, Virginia, for\nAppellee.\n"
+    )
+    assert _counsel(text) == [
+        [("per", "Ada Lin Platt"), ("org", "Office of the Federal Public Defender")],
+        [("per", "Paul Roy Jagger"), ("org", "Office of the United States Attorney")],
+        [("per", "Ian S. Nash")],
+        [("per", "Neil H. MacBride")],
+    ]
+
+
+def test_several_attorneys_of_firm_groups_in_one_list() -> None:
+    text = (
+        "Jo H. Baker, Paul W. Cary of Mirk, O'Dell, Dean & Low and Sam M. Rudd, Mark S. Fox of "
+        "Peters Mass & Rudd, on brief for the Appellees.\n"
+    )
+    assert _counsel(text) == [
+        [("per", "Jo H. Baker"), ("per", "Paul W. Cary"), ("org", "Mirk, O'Dell, Dean & Low"),
+         ("per", "Sam M. Rudd"), ("per", "Mark S. Fox"), ("org", "Peters Mass & Rudd")],
+    ]  # fmt: skip
+
+
+def test_a_capitals_word_broken_at_a_lines_end_is_joined() -> None:
+    assert display_name("OFFICE OF THE FED-\nERAL PUBLIC DEFENDER") == (
+        "Office of the Federal Public Defender"
+    )
+    assert display_name("SMITH-\nJONES LLP") == "Smith-Jones LLP"  # a real hyphen stays
+
+
+def test_federal_district_of_columbia_and_bankruptcy_courts() -> None:
+    text = (
+        "Appeal from the United States District Court\n\n  for the District of Columbia. "
+        "UNITED STATES BANKRUPTCY APPELLATE PANEL\n  FOR THE FIRST CIRCUIT. Appeal from the "
+        "United States Bankruptcy Court\n for the District of Massachusetts; In re Roe, 1 B.R. 2 "
+        "(Bankr. S.D.N.Y. 2001); In re Doe, 3 B.R. 4 (B.A.P. 9th Cir. 2002); 5 F.2d 6 (9th \nCir."
+        " 1966)."
+    )
+    assert sorted(m.normalized for m in find_courts(text)) == [
+        "9th Cir.", "B.A.P. 1st Cir.", "B.A.P. 9th Cir.", "Bankr. D. Mass.", "Bankr. S.D.N.Y.",
+        "D.D.C.",
+    ]  # fmt: skip
+
+
+def test_panels_without_and_or_without_titles() -> None:
+    text = (
+        "Before\n  GOODWIN, DE JES\u00daS, VAUGHAN, U.S. Bankruptcy Judges\n\nOPINION\n"
+        "Before Ivens, Korn, and Marquez.\n"
+    )
+    edges, _ = _result(text)
+    judges = sorted(source for kind, source, _ in edges if kind == "judge_of")
+    assert judges == ["De Jes\u00fas", "Goodwin", "Ivens", "Korn", "Marquez", "Vaughan"]
+
+
+def test_state_case_numbers_and_a_defendants_suffix() -> None:
+    text = (
+        "No. 4D2023-2459. L.T. Case No. 501988CF006586A. Superior Court No. 4FA-99-2449 CI. "
+        "Case No. 3:09-cr-00276-RLW-1."
+    )
+    assert sorted(m.normalized for m in find_case_numbers(text)) == [
+        "3:09-cr-00276-RLW-1", "4D2023-2459", "4FA-99-2449 CI", "501988CF006586A",
+    ]  # fmt: skip
