@@ -6,7 +6,7 @@ import itertools
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bench.synth.prose import OPINION_PAGES, generate_prose
@@ -71,6 +71,9 @@ _options = st.integers(1, 300).flatmap(
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pages=st.lists(_page, max_size=6), options=_options)
+# found by this test: a cut kept off a combining mark fell back into the whitespace before
+# its letter, and the next chunk started after the letter
+@example(pages=["U.S.", " 0\u0301"], options=ChunkOptions(size=5, overlap=1))
 def test_random_texts_keep_every_invariant(pages: list[str], options: ChunkOptions) -> None:
     assert_chunk_invariants(make_document(*pages), options)
 

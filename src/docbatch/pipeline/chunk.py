@@ -275,8 +275,9 @@ def _chunk_spans(text: str, options: ChunkOptions) -> list[tuple[int, int]]:
         # Only a cut in the middle of a long whitespace run leaves trailing whitespace.
         end = boundaries.strip_end(boundaries.best_end(start, floor, size))
         if end <= previous_end and spans:
-            # The window held nothing new but whitespace: resume after the gap.
-            start = boundaries.skip_space(start + size)
+            # The window held nothing new but whitespace (or its cut, kept off a combining
+            # mark, fell back into it): resume at the first text after the last chunk.
+            start = boundaries.skip_space(max(previous_end, start + 1))
             continue
         spans.append((start, end))
         start, previous_end = boundaries.next_start(start, end, options.overlap), end
