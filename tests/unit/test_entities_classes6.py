@@ -3,11 +3,17 @@ each as a rule test over a made-up example of the class."""
 
 from __future__ import annotations
 
+from docbatch.models import EntityType
 from docbatch.pipeline.entities.appearances import find_appearances
 from docbatch.pipeline.entities.courts import find_courts
 from docbatch.pipeline.entities.names import display_name
-from docbatch.pipeline.entities.patterns import find_case_numbers
+from docbatch.pipeline.entities.parties import find_parties
+from docbatch.pipeline.entities.patterns import find_case_numbers, find_statutes
 from tests.unit.entity_support import edges_and_entities as _result
+
+
+def _names(mentions: list, kind: EntityType) -> list[str]:  # type: ignore[type-arg]
+    return sorted({m.normalized for m in mentions if m.type is kind})
 
 
 def _counsel(text: str) -> list[list[tuple[str, str]]]:
@@ -95,4 +101,39 @@ def test_state_case_numbers_and_a_defendants_suffix() -> None:
     )
     assert sorted(m.normalized for m in find_case_numbers(text)) == [
         "3:09-cr-00276-RLW-1", "4D2023-2459", "4FA-99-2449 CI", "501988CF006586A",
+    ]  # fmt: skip
+
+
+def test_sections_of_acts_and_of_the_code_by_title_in_words() -> None:
+    text = (
+        "under section 303 (a) (3) of the Revenue Act of 1926; section 279 (a) and (b) of the "
+        "Revenue Act of 1924; Section 812 (d) of the Internal Revenue Code (Title 26 U. S. "
+        "Code, 1940 Ed., § 811 (j)); § 2 of the Sherman Act; not section 5 of this Act."
+    )
+    assert sorted(m.normalized for m in find_statutes(text)) == [
+        "26 U.S.C. § 811(j)", "I.R.C. § 812(d)", "Revenue Act of 1924 § 279(a)",
+        "Revenue Act of 1924 § 279(b)", "Revenue Act of 1926 § 303(a)(3)", "Sherman Act § 2",
+    ]  # fmt: skip
+
+
+def test_a_company_name_with_and_unless_another_party_stands_before_it() -> None:
+    text = (
+        "He leases from Global Finance and Investment Company, Inc. Plaintiffs Ann Roe and "
+        "Acme Widget Corp. sued Smith and Zenith Corp.; Plaintiff Apex Holdings, Inc. and "
+        "Defendant Blue Lake Capital LLC settled."
+    )
+    assert _names(find_parties(text), EntityType.ORGANIZATION) == [
+        "Acme Widget Corp.", "Apex Holdings, Inc.", "Blue Lake Capital LLC",
+        "Global Finance and Investment Company, Inc.", "Zenith Corp.",
+    ]  # fmt: skip
+
+
+def test_public_bodies_of_two_word_counties_and_in_the_possessive() -> None:
+    text = (
+        "the Florida Department of Law Enforcement's report; the Palm Beach County Sheriff's "
+        "Office; the Department of Veterans Affairs' rules; The Lane County Board of Elections."
+    )
+    assert _names(find_parties(text), EntityType.ORGANIZATION) == [
+        "Department of Veterans Affairs", "Florida Department of Law Enforcement",
+        "Lane County Board of Elections", "Palm Beach County Sheriff's Office",
     ]  # fmt: skip

@@ -292,6 +292,10 @@ def _agencies(text: str) -> Iterator[RawMention]:
             continue  # "Office of Probate Court": a part of a court
         if names_a_holder(match["agency"]):
             continue  # "Office of Speaker Tim Moore": an office holder's staff, by name
+        if re.search(r"[a-z]['\u2019]s$", match["agency"]):
+            end -= 2  # "the Department of Law Enforcement's report"
+        elif re.search(r"s['\u2019]$", match["agency"]):
+            end -= 1  # "the Department of Veterans Affairs' rules"
         yield _mention(EntityType.ORGANIZATION, text, start, end, 0.8)
     for match in FEDERAL_AGENCY.finditer(text):
         yield _mention(EntityType.ORGANIZATION, text, match.start(), match.end(), 0.8)

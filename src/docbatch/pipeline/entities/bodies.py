@@ -14,7 +14,7 @@ import re
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
 from docbatch.pipeline.entities.courts import STATES
-from docbatch.pipeline.entities.names import display_name
+from docbatch.pipeline.entities.names import GIVEN_NAMES, LEADING_NOISE, display_name
 
 __all__ = [
     "BODY_WORDS", "cut_at_next_body", "find_public_bodies", "in_case_name", "names_a_holder",
@@ -37,9 +37,15 @@ BODY_WORDS = frozenset(
 )  # fmt: skip
 
 _CAP = r"[A-Z][a-z]+"
-#: "Wake County", "City of Raleigh", "North Carolina", "U.S.".
+#: A capitalised word that opens a sentence or a cue, never a county's name: "The",
+#: "Defendants".
+_NOT_NOISE = "(?!(?:{})\\b)".format(
+    "|".join(sorted(w.title() for w in LEADING_NOISE if w.isalpha()))
+)
+#: "Wake County", "Palm Beach County", "City of Raleigh", "North Carolina", "U.S.".
 _SEAT = (
-    rf"(?:(?:{_PLACE})(?:[ ]State)?|{_CAP}[ ](?:County|Parish)|(?:City|County|Town)[ ]of[ ]{_CAP}"
+    rf"(?:(?:{_PLACE})(?:[ ]State)?|(?:{_NOT_NOISE}{_CAP}[ ]){{1,2}}(?:County|Parish)"
+    rf"|(?:City|County|Town)[ ]of[ ]{_CAP}"
     r"|U\.S\.|United[ ]States)"
 )
 _HEAD = r"Board|Commission|Department|Division|Bureau|Agency|Authority|Office"
@@ -55,7 +61,8 @@ _TAIL = (
     rf"(?:[ ](?:and[ ])?(?!{_CAP}[ ](?:{_HEAD})\b)(?!Court\b){_TAIL_WORD}){{0,2}}"
 )
 _BODY = re.compile(
-    rf"(?<![\w.])(?:(?:{_SEAT})[ ](?:{_CAP}[ ]){{0,2}}(?:(?:{_HEAD})(?:{_TAIL})?|{_LEGISLATURE})"
+    rf"(?<![\w.])(?:(?:{_SEAT})[ ](?:{_CAP}(?:['\u2019]s)?[ ]){{0,2}}(?:(?:{_HEAD})(?:{_TAIL})?"
+    rf"|{_LEGISLATURE})"
     rf"|(?:State[ ])?(?:{_HEAD}){_TAIL}|General[ ]Assembly)(?![\w])"
 )
 #: Political parties, with the place they are organised in: "Choctaw County Republican
@@ -111,14 +118,21 @@ def find_public_bodies(text: str) -> list[RawMention]:
         raw = match[0]
         if re.search(r"\bCourt\b", text[match.end() : match.end() + 7]):
             continue  # "Chilton County Office of Probate Court": a court's office
+        end = match.end()
         if re.search(r"['\u2019]s$", raw):
-            continue  # "the Executive Board of Norman Seabrook's investment": a possessive
+            tail = raw.rsplit(" of ", 1)[-1].split()
+            if tail and tail[0].lower() in GIVEN_NAMES:
+                continue  # "the Executive Board of Norman Seabrook's investment": a possessive
+            end -= 2  # "Florida Department of Law Enforcement's report": the body's own
+            raw = raw[:-2]
+        elif re.search(r"s['\u2019]$", raw):
+            end -= 1  # "the Department of Veterans Affairs' rules"
+            raw = raw[:-1]
         if names_a_holder(text[match.start() : match.end() + 12]):
             continue
         found.append(
-            RawMention(EntityType.ORGANIZATION, match.start(), match.end(), raw,
-                       display_name(raw), 0.75)
-        )  # fmt: skip
+            RawMention(EntityType.ORGANIZATION, match.start(), end, raw, display_name(raw), 0.75)
+        )
     for match in _PARTY.finditer(text):
         if in_case_name(text, match.start(), match.end()):
             continue

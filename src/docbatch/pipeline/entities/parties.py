@@ -49,6 +49,7 @@ from docbatch.pipeline.entities.shapes import (
     _person,
     _plausible_person,
     _trim_leading,
+    after_joined_party,
 )
 
 __all__ = ["find_parties"]
@@ -187,8 +188,10 @@ def _cued_parties(text: str) -> list[RawMention]:
         role = _ROLES[cue["role"].lower()]
         org = _ORG.match(text, cue.end())
         if org is not None:
-            found.append(_org_mention(text, org.start(), org.end(), 0.95, role))
-            continue
+            start = after_joined_party(text, org.start(), org.end())
+            found.append(_org_mention(text, start, org.end(), 0.95, role))
+            if start == org.start():
+                continue  # else a person or another party comes first: "Ann Roe and Acme"
         person = _CUED_PERSON.match(text, cue.end())
         if cue["role"].islower() and (
             person is None or " " not in person[0] or re.match(r"\s+[A-Z]", text[person.end() :])
@@ -242,6 +245,7 @@ def _organisations(text: str) -> list[RawMention]:
             start, end = _trim_leading(text, match.start(), match.end())
             start = _after_person_of(text, start, end)
             start = _after_listed_surname(text, start, end)
+            start = after_joined_party(text, start, end)
             if _has_name_words(text[start:end]):
                 found.append(_org_mention(text, start, end, confidence, ""))
     return found + _defined_bodies(text) + _defined_governments(text)

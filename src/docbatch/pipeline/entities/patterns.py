@@ -167,6 +167,19 @@ _SECTION_OF_CODE = re.compile(
     rf"|(?P<state3>{_STATES})\s+(?P<statutes>(?:Revised\s+)?Statutes(?:\s+Annotated)?)"
     r"|title\s+(?P<title>\d{1,3}),?\s+United\s+States\s+Code)(?![\w])"
 )
+#: A section of an Act named in words: "section 10(b) of the Securities Exchange Act of
+#: 1934", "section 279 (a) and (b) of the Revenue Act of 1924", "§ 2 of the Sherman Act".
+_SECTION_OF_ACT = re.compile(
+    r"(?<![\w.])(?P<mark>[Ss]ections?|§§?)\s*(?P<sec>\d+[A-Za-z]*(?:\s?\([a-zA-Z0-9]{1,4}\))*)"
+    r"(?P<more>(?:,?\s+(?:and|or)\s+\([a-zA-Z0-9]{1,4}\))*)"
+    r"\s+of\s+the\s+(?P<act>(?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s+){1,6}Act"
+    r"(?:\s+of\s+(?:1[89]|20)\d\d)?|Internal\s+Revenue\s+Code(?:\s+of\s+(?:19|20)\d\d)?)(?![\w])"
+)
+#: The U.S. Code by title in words: "Title 26 U. S. Code, 1940 Ed., § 811 (j)".
+_TITLE_CODE = re.compile(
+    r"\bTitle\s+(?P<title>\d{1,2}),?\s+U\.\s?S\.\s?Code(?:,?\s+(?:19|20)\d\d\s+Ed\.)?,?\s+"
+    r"(?P<mark>§§?)\s*(?P<sec>\d+[A-Za-z]*(?:\s?\([a-zA-Z0-9]{1,4}\))*)"
+)
 _STATE_ABBREVIATION = dict(STATES)
 
 
@@ -305,6 +318,12 @@ def find_statutes(text: str) -> list[RawMention]:
         normalized = f"{code} {_mark(match['mark'], section)} {section}"
         found.append(mention(EntityType.STATUTE, text, match, normalized, 0.8, {"code": code}))
     found += _sections_in_words(text, [(m.start, m.end) for m in found])
+    found += _sections_of_acts(text, [(m.start, m.end) for m in found])
+    for match in _TITLE_CODE.finditer(text):
+        code = f"{match['title']} U.S.C."
+        section = re.sub(r"\s+", "", match["sec"])
+        found.append(mention(EntityType.STATUTE, text, match, f"{code} § {section}", 0.9,
+                             {"code": code}))  # fmt: skip
     found += _further_subsections(text, found)
     for match in _DOCKET_CAUSE.finditer(text):
         start, end = match.span("cite")
@@ -345,6 +364,29 @@ def _sections_in_words(text: str, taken: list[tuple[int, int]]) -> list[RawMenti
             code = " ".join(filter(None, (_STATE_ABBREVIATION[state], name, "Code")))
         normalized = f"{code} {_mark(match['mark'], match['sec'])} {_sections(match['sec'])}"
         found.append(mention(EntityType.STATUTE, text, match, normalized, 0.8, {"code": code}))
+    return found
+
+
+def _sections_of_acts(text: str, taken: list[tuple[int, int]]) -> list[RawMention]:
+    """Sections of an Act named in words, as "Revenue Act of 1924 § 279(a)" (the Internal
+    Revenue Code's as "I.R.C. § 812(d)"); "(a) and (b)" are two provisions."""
+    found = []
+    for match in _SECTION_OF_ACT.finditer(text):
+        if any(match.start() < end and start < match.end() for start, end in taken):
+            continue
+        act = " ".join(match["act"].split())
+        if act.startswith("Internal Revenue Code"):
+            act = "I.R.C."
+        if act.split()[0] in ("This", "That", "Said", "Such"):
+            continue  # "section 5 of this Act": which Act, the text says elsewhere
+        section = re.sub(r"\s+", "", match["sec"])
+        base = re.sub(r"\([^()]*\)$", "", section) if match["more"] else section
+        sections = [section] + [
+            f"{base}({sub})" for sub in re.findall(r"\(([^()]+)\)", match["more"])
+        ]
+        for value in sections:
+            found.append(mention(EntityType.STATUTE, text, match, f"{act} § {value}", 0.8,
+                                 {"code": act}))  # fmt: skip
     return found
 
 

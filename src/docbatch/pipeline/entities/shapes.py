@@ -14,6 +14,7 @@ import re
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
 from docbatch.pipeline.entities.names import (
+    GIVEN_NAMES,
     LEADING_NOISE,
     NOT_NAME_WORDS,
     ORG_HEADS,
@@ -68,7 +69,8 @@ _SUFFIX_ANY = rf"(?:{_SUFFIX}|{_SUFFIX.upper()})"
 #: <newline> Stockton LLP").
 _JOIN = r"(?:[ ]|[ ]*\n[ ]*)"
 _ORG = re.compile(
-    rf"(?<![\w.])(?:{_INITIALS}|{_FIRM_LIST})?(?:{_WORD}[ ](?:(?:&|of|OF|the|THE){_JOIN})?){{0,5}}"
+    rf"(?<![\w.])(?:{_INITIALS}|{_FIRM_LIST})?"
+    rf"(?:{_WORD}[ ](?:(?:&|of|OF|the|THE|and|AND){_JOIN})?){{0,5}}"
     rf"{_WORD}(?:,?[ ]{_SUFFIX_ANY}(?![\w]))+{_OF_PLACE}{_NOT_A_LAW}"
 )
 #: Words that carry a name on over a line break.
@@ -100,6 +102,23 @@ def _trim_leading(text: str, start: int, end: int) -> tuple[int, int]:
         if match is None or not (match[1].lower() in LEADING_NOISE or match[1].isdigit()):
             return start, end
         start += match.end()
+
+
+def after_joined_party(text: str, start: int, end: int) -> int:
+    """Where a company's name begins when "and" stands in it: "Global Finance and Investment
+    Company, Inc." is one name, but in "Ann Roe and Acme Widget Corp.", "Smith and Acme
+    Corp." or "Acme, Inc. and Defendant Zenith LLC" the words before "and" are another
+    party (a person, one word, a complete company), and a cue after it is no part of it."""
+    joined = re.search(r"[ ](?:and|AND)[ ]", text[start:end])
+    if joined is None:
+        return start
+    before = text[start : start + joined.start()].split()
+    first = before[0].strip(",.").lower() if before else ""
+    person_like = first in GIVEN_NAMES or any(re.fullmatch(r"[A-Z]\.", w) for w in before)
+    complete = bool(before) and before[-1].lower() in ORG_SUFFIXES  # "Acme, Inc. and ..."
+    if len(before) < 2 or person_like or complete:
+        return _trim_leading(text, start + joined.end(), end)[0]
+    return start
 
 
 def _has_name_words(name: str) -> bool:
