@@ -108,10 +108,11 @@ def test_sections_of_acts_and_of_the_code_by_title_in_words() -> None:
     text = (
         "under section 303 (a) (3) of the Revenue Act of 1926; section 279 (a) and (b) of the "
         "Revenue Act of 1924; Section 812 (d) of the Internal Revenue Code (Title 26 U. S. "
-        "Code, 1940 Ed., § 811 (j)); § 2 of the Sherman Act; not section 5 of this Act."
+        "Code, 1940 Ed., § 811 (j)); § 2 of the Sherman Act; not section 5 of this Act. "
+        "Section 102 of the Controlled Substances Act (21 U.S.C. 802) is its code's section."
     )
     assert sorted(m.normalized for m in find_statutes(text)) == [
-        "26 U.S.C. § 811(j)", "I.R.C. § 812(d)", "Revenue Act of 1924 § 279(a)",
+        "21 U.S.C. § 802", "26 U.S.C. § 811(j)", "I.R.C. § 812(d)", "Revenue Act of 1924 § 279(a)",
         "Revenue Act of 1924 § 279(b)", "Revenue Act of 1926 § 303(a)(3)", "Sherman Act § 2",
     ]  # fmt: skip
 

@@ -318,7 +318,9 @@ def find_statutes(text: str) -> list[RawMention]:
         normalized = f"{code} {_mark(match['mark'], section)} {section}"
         found.append(mention(EntityType.STATUTE, text, match, normalized, 0.8, {"code": code}))
     found += _sections_in_words(text, [(m.start, m.end) for m in found])
-    found += _sections_of_acts(text, [(m.start, m.end) for m in found])
+    found += _codified_elsewhere(
+        text, _sections_of_acts(text, [(m.start, m.end) for m in found]), found
+    )
     for match in _TITLE_CODE.finditer(text):
         code = f"{match['title']} U.S.C."
         section = re.sub(r"\s+", "", match["sec"])
@@ -365,6 +367,22 @@ def _sections_in_words(text: str, taken: list[tuple[int, int]]) -> list[RawMenti
         normalized = f"{code} {_mark(match['mark'], match['sec'])} {_sections(match['sec'])}"
         found.append(mention(EntityType.STATUTE, text, match, normalized, 0.8, {"code": code}))
     return found
+
+
+def _codified_elsewhere(
+    text: str, sections: list[RawMention], found: list[RawMention]
+) -> list[RawMention]:
+    """An Act's section cited with its place in the U.S. Code beside it ("section 102 of the
+    Controlled Substances Act (21 U.S.C. 802)", "Section 10(b) of the Exchange Act, 15
+    U.S.C. § 78j(b)") is that one provision, named by its code citation."""
+    codified = sorted(m.start for m in found if m.normalized.split(" ")[1:2] == ["U.S.C."])
+    kept = []
+    for section in sections:
+        gap = re.match(r"[\s,(]{1,4}", text[section.end : section.end + 4])
+        after = section.end + (gap.end() if gap else 0)
+        if after not in codified:
+            kept.append(section)
+    return kept
 
 
 def _sections_of_acts(text: str, taken: list[tuple[int, int]]) -> list[RawMention]:
