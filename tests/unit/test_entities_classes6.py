@@ -138,3 +138,15 @@ def test_public_bodies_of_two_word_counties_and_in_the_possessive() -> None:
         "Department of Veterans Affairs", "Florida Department of Law Enforcement",
         "Lane County Board of Elections", "Palm Beach County Sheriff's Office",
     ]  # fmt: skip
+
+
+def test_a_caption_of_both_sides_on_one_line_gives_each_its_role() -> None:
+    text = (
+        "Estate of Ann Roe, Prairie Savings and Trust Company, Executor, Petitioner, v. "
+        "Commissioner of Internal Revenue, Respondent.\nDocket No. 105739.\n"
+    )
+    parties = {(m.normalized, m.attributes.get("role")) for m in find_parties(text) if m.attributes}
+    assert parties == {
+        ("Prairie Savings and Trust Company", "petitioner"),
+        ("Commissioner of Internal Revenue", "respondent"),
+    }

@@ -262,6 +262,12 @@ def test_normalize_text_canonical_form():
     assert normalize_text(raw) == "\u00e9t\u00e9\nline two\n\nend\tx"
 
 
+def test_normalize_text_spells_out_typographic_ligatures():
+    # a typeset opinion's "Plaintiff-Appellee" and "filed" as its text layer holds them
+    raw = "Plainti\ufb00-Appellee \ufb01led a \ufb02at \ufb03davit"
+    assert normalize_text(raw) == "Plaintiff-Appellee filed a flat ffidavit"
+
+
 def test_printable_ratio_flags_garbage():
     assert printable_ratio("\ufffd\ufffd\ufffd ab") < 0.85
     assert printable_ratio("\ue000\ue001\ue002\ue003 ok") < 0.85

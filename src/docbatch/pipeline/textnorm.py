@@ -3,7 +3,8 @@
 Every page the extract stage returns has gone through :func:`normalize_text`, so later
 stages see one shape of text whatever the source format:
 
-- Unicode NFC (a PDF may spell "é" as "e" plus a combining accent);
+- Unicode NFC (a PDF may spell "é" as "e" plus a combining accent), and the Latin
+  typographic ligatures spelled out ("Plaintiﬀ" is "Plaintiff", "ﬁled" is "filed");
 - line endings ``\\n`` only (pdfium emits ``\\r\\n``, old Mac files ``\\r``);
 - no control characters except ``\\n`` and ``\\t`` (NULs, pdfium's ``\\x02`` soft-hyphen
   marker, form feeds and the like), no byte-order marks or Unicode non-characters;
@@ -25,13 +26,17 @@ __all__ = ["normalize_text", "printable_count", "printable_ratio"]
 _UNWANTED = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ufffe\uffff]")
 _TRAILING_SPACE = re.compile(r"[ \t\u00a0]+\n")
 _BLANK_RUN = re.compile(r"\n{3,}")
+#: The Latin ligatures of U+FB00..U+FB06, which typeset PDFs keep in their text layer.
+_LIGATURES = str.maketrans(
+    {chr(code): unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)}
+)
 
 
 def normalize_text(text: str) -> str:
     """Return ``text`` in the canonical form described in the module docstring."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _UNWANTED.sub("", text)
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", text).translate(_LIGATURES)
     text = _TRAILING_SPACE.sub("\n", text + "\n")
     text = _BLANK_RUN.sub("\n\n", text)
     return text.strip("\n")

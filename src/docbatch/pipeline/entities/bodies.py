@@ -87,11 +87,16 @@ _OFFICE_HOLDER = re.compile(
 #: A party of a case named in prose or a citation: "FDA v. ...", "... v. FBI, 12 F.4th 1".
 _CASE_NAME_AFTER = re.compile(r"[ ]*,?[ ]+vs?\.[ ]")
 _CASE_NAME_BEFORE = re.compile(r"\bvs?\.[ ]+$")
+_PARTY_ROLE_AFTER = re.compile(
+    r",?\s*(?:Petitioner|Respondent|Plaintiff|Defendant|Appellant|Appellee)s?\b", re.IGNORECASE
+)
 
 
 def in_case_name(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` is one side of a case's name ("X v. Y"): a body named
     there is the cited case's party (citation metadata), not an organisation of this text."""
+    if _PARTY_ROLE_AFTER.match(text, end):
+        return False  # "v. Commissioner of Internal Revenue, Respondent.": this caption's party
     return (
         _CASE_NAME_AFTER.match(text, end) is not None
         or _CASE_NAME_BEFORE.search(text, max(0, start - 4), start) is not None

@@ -14,6 +14,7 @@ import re
 from docbatch.pipeline.entities.base import RawMention
 from docbatch.pipeline.entities.blocks import AGENCY
 from docbatch.pipeline.entities.bodies import BODY_WORDS, names_a_place
+from docbatch.pipeline.entities.gazetteer import find_national_bodies
 from docbatch.pipeline.entities.names import NOT_NAME_WORDS, ORG_SUFFIXES, display_name
 from docbatch.pipeline.entities.shapes import (
     _ORG,
@@ -34,7 +35,7 @@ def caption_parties(text: str) -> list[RawMention]:
     """The parties of every caption of ``text``, each with the role the caption gives."""
     return (
         _caption_parties(text) + _inline_caption_parties(text) + _in_error_parties(text)
-        + _of_whom_parties(text)
+        + _of_whom_parties(text) + _one_line_parties(text)
     )  # fmt: skip
 
 
@@ -99,12 +100,34 @@ _GOVERNMENT = re.compile(
 )
 
 
+#: Both sides of a caption on one line, each with its role: "Estate of Agnes C. Robinson,
+#: National Savings and Trust Company, Executor, Petitioner, v. Commissioner of Internal
+#: Revenue, Respondent." (the Tax Court's and old reporters' style).
+_ONE_LINE = re.compile(
+    rf"^[ \t]*(?P<first>[^\n]{{3,600}}?),[ \t]*(?P<r1>{_CAPTION_ROLE})(?i:s)?,?[ \t]+"
+    rf"(?:v\.|vs\.|versus|V\.)[ \t]+(?P<second>[^\n]{{3,600}}?),[ \t]*(?P<r2>{_CAPTION_ROLE})"
+    r"(?i:s)?[.,]?[ \t]*$",
+    re.MULTILINE,
+)
+
+
+def _one_line_parties(text: str) -> list[RawMention]:
+    found: list[RawMention] = []
+    for match in _ONE_LINE.finditer(text):
+        for group, word in (("first", match["r1"]), ("second", match["r2"])):
+            role = _ROLES[word.lower().rstrip("s")]
+            found += [m for m in _caption_mentions(text, *match.span(group), role) if m is not None]
+    return found
+
+
 def _caption_parties(text: str) -> list[RawMention]:
     """Names on caption lines ending in ", Plaintiff," / ", Defendants." (also with the role
     on the next line, a ")" column beside it, "Appellant (Defendant Below)")."""
     found: list[RawMention] = []
     for match in _CAPTION.finditer(text):
         group = "names" if match["names"] is not None else "names2"
+        if group == "names2" and _ONE_LINE.match(text, match.start()):
+            continue  # both sides on one line: read by _one_line_parties
         inner = _ROLE_AND.search(text, match.start(group), match.end(group))
         if group == "names2" and inner is not None:
             # "A, B, Defendants. and C, Nominal Defendant.": two groups of names on one line
@@ -277,10 +300,15 @@ def _strip_et_al(text: str, start: int, end: int) -> tuple[int, int]:
     return (start, start + match.start()) if match else (start, end)
 
 
+def _national_body(piece: str) -> bool:
+    """ "Commissioner of Internal Revenue", "UNITED STATES MARINE CORPS": a listed body."""
+    return any(m.start == 0 and m.end == len(piece) for m in find_national_bodies(piece))
+
+
 def _classify(text: str, start: int, end: int, confidence: float, role: str) -> RawMention | None:
     """An organisation or a person for the whole of text[start:end], if it is one."""
     piece = _without_column(text[start:end])  # a name may break over lines
-    if _GOVERNMENT.fullmatch(piece) or AGENCY.fullmatch(piece):
+    if _GOVERNMENT.fullmatch(piece) or AGENCY.fullmatch(piece) or _national_body(piece):
         return _org_mention(text, start, end, confidence, role)
     words = [w.strip(",.").lower() for w in piece.split()]
     if len(words) > 1 and (
