@@ -150,3 +150,16 @@ def test_a_caption_of_both_sides_on_one_line_gives_each_its_role() -> None:
         ("Prairie Savings and Trust Company", "petitioner"),
         ("Commissioner of Internal Revenue", "respondent"),
     }
+
+
+def test_a_person_and_a_company_joined_by_an_ampersand_are_two_parties() -> None:
+    text = (
+        "Nora Bell & Keller & Imes, LLP, Defendants.\n\n"
+        "John Reed & Fairview Gold Co., LLC v. Godwin Properties, LLC; Davis Polk & Wardwell LLP"
+    )
+    found = find_parties(text)
+    assert _names(found, EntityType.PERSON) == ["John Reed", "Nora Bell"]
+    assert _names(found, EntityType.ORGANIZATION) == [
+        "Davis Polk & Wardwell LLP", "Fairview Gold Co., LLC", "Godwin Properties, LLC",
+        "Keller & Imes, LLP",
+    ]  # fmt: skip

@@ -26,6 +26,7 @@ from docbatch.pipeline.entities.shapes import (
     _person,
     _plausible_person,
     _without_column,
+    person_before_company,
 )
 
 __all__ = ["caption_parties"]
@@ -222,6 +223,10 @@ def _caption_mentions(text: str, start: int, end: int, role: str) -> list[RawMen
         for begin, stop in _caption_items(text, start + part.start("p"), start + part.end("p")):
             begin, stop = _strip_et_al(text, begin, stop)
             begin, stop = _strip_description(text, begin, stop)
+            person = person_before_company(text, begin, stop)
+            if person is not None:  # "Paulette Bernard & Koehler & Isaacs, LLP": two parties
+                found.append(_person(text, *person, 0.95, role))
+                begin = text.index("&", person[1]) + 2
             found.append(_classify(text, begin, stop, 0.95, role))
     return found
 

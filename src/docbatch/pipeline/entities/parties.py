@@ -50,6 +50,7 @@ from docbatch.pipeline.entities.shapes import (
     _plausible_person,
     _trim_leading,
     after_joined_party,
+    person_before_company,
 )
 
 __all__ = ["find_parties"]
@@ -246,6 +247,10 @@ def _organisations(text: str) -> list[RawMention]:
             start = _after_person_of(text, start, end)
             start = _after_listed_surname(text, start, end)
             start = after_joined_party(text, start, end)
+            person = person_before_company(text, start, end)
+            if person is not None:
+                found.append(_person(text, *person, 0.75, ""))
+                start = text.index("&", person[1]) + 2
             if _has_name_words(text[start:end]):
                 found.append(_org_mention(text, start, end, confidence, ""))
     return found + _defined_bodies(text) + _defined_governments(text)

@@ -121,6 +121,25 @@ def after_joined_party(text: str, start: int, end: int) -> int:
     return start
 
 
+#: "Paulette Bernard & Koehler & Isaacs, LLP", "John Reeves & Fairbanks Gold Co., LLC": a
+#: person (a known given name, maybe an initial, a surname) and a company of two or more
+#: words joined by "&", as a caption lists two parties; "Davis Polk & Wardwell LLP" (one
+#: word after the "&") stays one firm.
+_PERSON_AND_COMPANY = re.compile(
+    r"(?P<person>(?P<given>[A-Z][a-z]+)(?:[ ][A-Z]\.)?[ ](?:Mc|Mac|O['\u2019])?[A-Z][a-z]+)"
+    r"[ ]&[ ](?P<company>[A-Z][\w'\u2019]*(?:[ ](?:&[ ])?[A-Z][\w'\u2019]*)+,?[ ].*)"
+)
+
+
+def person_before_company(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span of the person that opens an organisation's span when the span is a person
+    "&" a company (see ``_PERSON_AND_COMPANY``); None otherwise."""
+    match = _PERSON_AND_COMPANY.fullmatch(text, start, end)
+    if match is None or match["given"].lower() not in GIVEN_NAMES:
+        return None
+    return match.span("person")
+
+
 def _has_name_words(name: str) -> bool:
     """An organisation needs a distinctive word besides its suffix and head noun."""
     words = [w.strip(",").lower() for w in name.split()]
