@@ -218,7 +218,7 @@ def _in_error_parties(text: str) -> list[RawMention]:
 
 def _caption_mentions(text: str, start: int, end: int, role: str) -> list[RawMention | None]:
     """The names of a caption's list ("A, B and C; D"), each classified (None: no name)."""
-    found = []
+    found: list[RawMention | None] = []
     for part in _CAPTION_PART.finditer(text[start:end]):
         for begin, stop in _caption_items(text, start + part.start("p"), start + part.end("p")):
             begin, stop = _strip_et_al(text, begin, stop)
