@@ -163,3 +163,16 @@ def test_a_person_and_a_company_joined_by_an_ampersand_are_two_parties() -> None
         "Davis Polk & Wardwell LLP", "Fairview Gold Co., LLC", "Godwin Properties, LLC",
         "Keller & Imes, LLP",
     ]  # fmt: skip
+
+
+def test_a_captions_first_role_opening_the_line_of_v() -> None:
+    text = (
+        "(Alaska 2002)\nRonald D. ROLAND, and White Crane, Inc., d/b/a Plaza Cleaners,\n"
+        "Appellants v. GLOBAL CREDIT\nLENDING COMPANY, INC., an Alaska\nCorporation, Appellee.\n"
+        "No. S-9579.\n"
+    )
+    parties = {(m.normalized, m.attributes.get("role")) for m in find_parties(text) if m.attributes}
+    assert parties == {
+        ("Ronald D. ROLAND", "appellant"), ("White Crane, Inc.", "appellant"),
+        ("Global Credit Lending Company, Inc.", "appellee"),
+    }  # fmt: skip

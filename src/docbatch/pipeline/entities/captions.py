@@ -103,10 +103,14 @@ _GOVERNMENT = re.compile(
 
 #: Both sides of a caption on one line, each with its role: "Estate of Agnes C. Robinson,
 #: National Savings and Trust Company, Executor, Petitioner, v. Commissioner of Internal
-#: Revenue, Respondent." (the Tax Court's and old reporters' style).
+#: Revenue, Respondent." (the Tax Court's and old reporters' style), or the first side's
+#: role opening the line of "v." and the second side running on over a few lines:
+#: "Ronald D. ROCKSTAD, and White Swan, Inc., / Appellants v. GLOBAL FINANCE / INVESTMENT
+#: COMPANY, INC., an Alaska / Corporation, Appellee.".
 _ONE_LINE = re.compile(
-    rf"^[ \t]*(?P<first>[^\n]{{3,600}}?),[ \t]*(?P<r1>{_CAPTION_ROLE})(?i:s)?,?[ \t]+"
-    rf"(?:v\.|vs\.|versus|V\.)[ \t]+(?P<second>[^\n]{{3,600}}?),[ \t]*(?P<r2>{_CAPTION_ROLE})"
+    rf"^[ \t]*(?P<first>[^\n]{{3,600}}?),(?:[ \t]+|[ \t]*\n[ \t]*)(?P<r1>{_CAPTION_ROLE})(?i:s)?,?"
+    r"[ \t]+(?:v\.|vs\.|versus|V\.)(?:[ \t]+|[ \t]*\n[ \t]*)"
+    rf"(?P<second>[^\n]{{3,600}}?(?:\n[^\n]{{1,300}}?){{0,3}}?),[ \t]*(?P<r2>{_CAPTION_ROLE})"
     r"(?i:s)?[.,]?[ \t]*$",
     re.MULTILINE,
 )
