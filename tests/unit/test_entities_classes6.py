@@ -9,6 +9,7 @@ from docbatch.pipeline.entities.courts import find_courts
 from docbatch.pipeline.entities.names import display_name
 from docbatch.pipeline.entities.parties import find_parties
 from docbatch.pipeline.entities.patterns import find_case_numbers, find_statutes
+from docbatch.pipeline.entities.rules import find_court_rules
 from tests.unit.entity_support import edges_and_entities as _result
 
 
@@ -176,3 +177,14 @@ def test_a_captions_first_role_opening_the_line_of_v() -> None:
         ("Ronald D. ROLAND", "appellant"), ("White Crane, Inc.", "appellant"),
         ("Global Credit Lending Company, Inc.", "appellee"),
     }  # fmt: skip
+
+
+def test_state_rules_of_procedure_by_name_and_in_bluebook_form() -> None:
+    text = (
+        "his Florida Rule of Criminal Procedure 3.853 motion; Tex. R. Civ. P. 91a; Cal. R. "
+        "Evid. 352; the Ohio Rules of Civil Procedure 56(C); Fed. R. Civ. P. 12(b)(6)."
+    )
+    assert sorted(m.normalized for m in find_court_rules(text)) == [
+        "Cal. R. Evid. 352", "Fed. R. Civ. P. 12(b)(6)", "Fla. R. Crim. P. 3.853",
+        "Ohio R. Civ. P. 56(C)", "Tex. R. Civ. P. 91a",
+    ]  # fmt: skip

@@ -37,6 +37,25 @@ _COURT_RULE = re.compile(
 )
 
 
+_STATE_NAMES = "|".join(re.escape(name) for name, _ in sorted(STATES, key=lambda s: -len(s[0])))
+_STATE_ABBRS = "|".join(
+    r"\.\s?".join(re.escape(part.strip()) for part in abbr.split("."))
+    for _, abbr in STATES
+    if abbr.endswith(".")
+)
+_STATE_BY_ABBR = {re.sub(r"\s", "", abbr): abbr for _, abbr in STATES}
+#: A state's rules of procedure or evidence, by name or in Bluebook form: "Florida Rule of
+#: Criminal Procedure 3.853", "Tex. R. Civ. P. 91a", "Cal. R. Evid. 352".
+_STATE_NAMED_RULE = re.compile(
+    rf"\b(?P<state>{_STATE_NAMES})\s+Rules?\s+of\s+(?P<name>Civil\s+Procedure|Criminal"
+    r"\s+Procedure|Appellate\s+Procedure|Evidence)\s+"
+    r"(?P<num>\d{1,4}(?:\.\d+)?[a-z]?(?:\([a-zA-Z0-9]{1,5}\))*)"
+    rf"|(?<![\w.])(?P<abbr>{_STATE_ABBRS})\s?R\.\s?(?P<set>Civ|Crim|App|Evid)\.(?:\s?P\.)?\s*"
+    r"(?P<num2>\d{1,4}(?:\.\d+)?[a-z]?(?:\([a-zA-Z0-9]{1,5}\))*)"
+)
+_STATE_BY_NAME_ALL = dict(STATES)
+
+
 _MORE_RULES = re.compile(
     rf"(?:,[ ]*|\s+(?:or|and)\s+)(?P<num>\d{{1,4}}(?:\.\d+)?{SUBSECTIONS})"
     r"(?=[\s,.;)]|$)(?!\s+(?:[A-Z0-9]|U\.|C\.))"
@@ -184,6 +203,18 @@ def find_court_rules(text: str) -> list[RawMention]:
         attributes = {"rule_set": f"{circuit} Cir.", "rule": match["num"]}
         found.append(mention(EntityType.COURT_RULE, text, match, normalized, 0.9, attributes))
     found += _initials_rules(text)
+    for match in _STATE_NAMED_RULE.finditer(text):
+        if match["state"]:
+            state = _STATE_BY_NAME_ALL[" ".join(match["state"].split())]
+            key, number = _RULE_NAMES[" ".join(match["name"].lower().split())], match["num"]
+        else:
+            state = _STATE_BY_ABBR[re.sub(r"\s", "", match["abbr"])]
+            key, number = match["set"].lower(), match["num2"]
+        rule_set = f"{state} R. {_RULE_SETS[key]}"
+        attributes = {"rule_set": rule_set, "rule": number}
+        found.append(
+            mention(EntityType.COURT_RULE, text, match, f"{rule_set} {number}", 0.9, attributes)
+        )
     found += _bare_federal_rules(text, found)
     for match in _STATE_INITIAL_RULE.finditer(text):
         state = _INITIAL_STATES[match["state"]]
