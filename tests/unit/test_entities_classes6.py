@@ -188,3 +188,8 @@ def test_state_rules_of_procedure_by_name_and_in_bluebook_form() -> None:
         "Cal. R. Evid. 352", "Fed. R. Civ. P. 12(b)(6)", "Fla. R. Crim. P. 3.853",
         "Ohio R. Civ. P. 56(C)", "Tex. R. Civ. P. 91a",
     ]  # fmt: skip
+
+
+def test_a_name_broken_by_a_hyphen_at_a_lines_end_is_one_name() -> None:
+    text = "The officers met appellant Tyrell Dawson-\nburg on the street."
+    assert _names(find_parties(text), EntityType.PERSON) == ["Tyrell Dawsonburg"]

@@ -27,7 +27,11 @@ __all__: list[str] = []
 
 #: A word of a name in title case; a surname may have a capital inside ("McDonald",
 #: "DeGraff", "LaRue", "DiNapoli").
-_TW = r"(?:Mc|Mac|O['\u2019]|D['\u2019]|De|Di|Da|Du|La|Le)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+#: A name word in title case; a typeset line may break it with a hyphen ("Massen-\nburg").
+_TW = (
+    r"(?:Mc|Mac|O['\u2019]|D['\u2019]|De|Di|Da|Du|La|Le)?[A-Z][a-z]+"
+    r"(?:-[A-Z][a-z]+|-[ \t]*\n[ \t]*[a-z]{2,})?"
+)
 _CW = r"(?:MC|MAC|O['\u2019])?[A-Z]{2,}(?:-[A-Z]{2,})?"
 #: A surname may start with "St." or "Ste." ("Vanessa St. Pierre").
 _SURNAME = rf"(?:Ste?\.[ ])?{_TW}"
