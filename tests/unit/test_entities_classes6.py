@@ -193,3 +193,15 @@ def test_state_rules_of_procedure_by_name_and_in_bluebook_form() -> None:
 def test_a_name_broken_by_a_hyphen_at_a_lines_end_is_one_name() -> None:
     text = "The officers met appellant Tyrell Dawson-\nburg on the street."
     assert _names(find_parties(text), EntityType.PERSON) == ["Tyrell Dawsonburg"]
+
+
+def test_the_court_below_named_before_counsel_is_no_counsel_and_headings_no_firm() -> None:
+    text = (
+        "Appeal from the Superior Court of the State of Alaska, Fourth Judicial District, "
+        "Fairbanks, Ralph R. Beistline, Judge. Superior Court No. 4FA-99-2449 CI.Page 584\n"
+        "Zane D. Wilson, Cook Schuhmann, Inc., Fairbanks, for Appellants.\n"
+    )
+    counsel = [name for group in _counsel(text) for _, name in group]
+    assert "Fourth Judicial District" not in counsel and "Zane D. Wilson" in counsel
+    heading = "Case Information\n\nParticipants & Attorneys\n\nJohn Roe, Appellant\n"
+    assert _names(find_parties(heading), EntityType.ORGANIZATION) == []

@@ -71,6 +71,8 @@ _TITLES = frozenset(
     {"attorney", "attorneys", "general", "deputy", "assistant", "solicitor", "counsel,",
      "defender"}
 )  # fmt: skip
+#: Words of a court's name, never of counsel's.
+_COURT_WORDS = frozenset({"court", "judicial", "judge", "appeal", "appeals"})
 #: The first word of an office's name, which may hold a title's words ("Office of the
 #: Federal Public Defender").
 _OFFICE_NOUNS = frozenset({"office", "department", "bureau", "division", "agency"})
@@ -373,6 +375,8 @@ def _item(text: str, start: int, end: int, organisations_only: bool) -> RawMenti
         any(w.lower() in _TITLES for w in words) and words[0].lower() not in _OFFICE_NOUNS
     ):
         return None  # "Assistant Attorney General", but not "Office of the U.S. Attorney"
+    if any(w.strip(",.").lower() in _COURT_WORDS for w in words):
+        return None  # "Fourth Judicial District": the court below, named before the counsel
     if not organisations_only and _is_person(flat):
         return _mention(EntityType.PERSON, text, start, end)
     capitalised = all(w[0].isupper() or w.lower() in _CONNECTORS for w in words)

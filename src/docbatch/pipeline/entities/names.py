@@ -83,6 +83,8 @@ NOT_NAME_WORDS: frozenset[str] = frozenset(
         "staff", "form", "forms", "profile", "office", "clerk", "counsel", "board",
         # "Appellee (Plaintiff Below)"
         "below",
+        # a web page's headings: "Participants & Attorneys", "Docket Entries"
+        "participants", "attorneys", "parties", "entries", "documents", "briefs",
         # "Austin et al.", and the Bluebook's abbreviations of case-name words ("Jefferson
         # Cnty. Bd. of Educ."), which no person's name holds
         "et", "al", "cnty", "bd", "educ", "ass'n", "comm'n", "dep't", "gov't", "int'l",
