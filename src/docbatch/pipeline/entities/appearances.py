@@ -235,13 +235,26 @@ def _amicus_person(name: str) -> bool:
     )
 
 
+#: A line that names the court below, before the counsel: "Appeal from the Superior Court
+#: ..., Ralph R. Beistline, Judge. Superior Court No. 4FA-99-2449 CI."
+_COURT_BELOW_LINE = re.compile(
+    r"(?m)^[ \t]*(?:(?:On[ ])?Appeals?[ ]from|Petition[ ]for|(?:On[ ])?Certiorari[ ]to"
+    r"|(?:On[ ])?Review[ ]of)\b[^\n]*\n"
+    # the court's name may go on over the next lines: "for the Western District of Texas"
+    r"(?:[ \t]*(?:for|of|in|at)[ ][^\n]*\n)*"
+)
+
+
 def _paragraph_start(text: str, offset: int) -> int:
-    """After the last line that ends a sentence, or the last blank line, before ``offset``
-    (at most 1,500 back)."""
+    """After the last line that ends a sentence, or the last blank line, or the line naming
+    the court below, before ``offset`` (at most 1,500 back)."""
     floor = max(0, offset - 1500)
     # an initial's period ("Neil H.\nMacBride") ends no sentence
     ends = list(re.finditer(r"(?<![ \n][A-Z])[.:;][ \t]*\n|\n[ \t]*\n", text[floor:offset]))
-    return floor + ends[-1].end() if ends else floor
+    start = floor + ends[-1].end() if ends else floor
+    # the line naming the court below ("Appeal from the Superior Court ..., X, Judge.")
+    below = list(_COURT_BELOW_LINE.finditer(text, start, offset))
+    return below[-1].end() if below else start
 
 
 def _items(
@@ -380,7 +393,12 @@ def _item(text: str, start: int, end: int, organisations_only: bool) -> RawMenti
     if not organisations_only and _is_person(flat):
         return _mention(EntityType.PERSON, text, start, end)
     capitalised = all(w[0].isupper() or w.lower() in _CONNECTORS for w in words)
-    if capitalised and len(words) >= 2 and words[-1].lower() not in _CONNECTORS:
+    if (
+        capitalised
+        and len(words) >= 2
+        and words[0][0].isupper()
+        and words[-1].lower() not in _CONNECTORS
+    ):
         return _mention(EntityType.ORGANIZATION, text, start, end)
     return None
 
