@@ -15,7 +15,10 @@ import re
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
 
-__all__ = ["canonical_court", "court_id", "find_courts"]
+__all__ = [
+    "STATES", "STATE_ABBR_PATTERN", "STATE_NAME_PATTERN", "canonical_court", "court_id",
+    "find_courts", "state_abbreviation",
+]  # fmt: skip
 
 #: (full name, Bluebook abbreviation) of every state and federal district territory.
 STATES: tuple[tuple[str, str], ...] = (
@@ -52,6 +55,19 @@ _STATE_ABBR = {re.sub(r"\s", "", abbr).lower(): abbr for _, abbr in STATES}
 _STATE_ALT = "|".join(_loose(abbr) for _, abbr in sorted(STATES, key=lambda s: -len(s[1])))
 _STATE_NAME = {name.lower(): abbr for name, abbr in STATES}
 _NAME_ALT = "|".join(re.escape(name) for name, _ in sorted(STATES, key=lambda s: -len(s[0])))
+#: Patterns of every state's name and of its Bluebook abbreviation (spacing tolerated).
+STATE_NAME_PATTERN = _NAME_ALT
+STATE_ABBR_PATTERN = _STATE_ALT
+
+
+def state_abbreviation(written: str) -> str:
+    """The Bluebook abbreviation of a state written by name ("New  York", "NEW YORK"), by
+    abbreviation ("N. Y.") or as "Columbia" of "District of Columbia"."""
+    key = " ".join(written.split()).lower()
+    if key == "columbia":
+        key = "district of columbia"
+    return _STATE_NAME.get(key) or _STATE_ABBR[re.sub(r"\s", "", key)]
+
 
 _CIRCUIT = re.compile(
     r"(?<![\w.])(?P<n>1st|2d|2nd|3d|3rd|[4-9]th|1[01]th|D\.\s?C\.|Fed\.)[ \t]?\n?[ \t]*Cir\.",
@@ -241,10 +257,7 @@ def _bankruptcy_courts(text: str) -> list[RawMention]:
             value = _district(match["adir"], match["astate"])
         else:
             direction = _DIRECTIONS.get((match["dir"] or "").lower(), "D.")
-            name = " ".join(match["state"].lower().split())
-            value = _district(
-                direction, _STATE_NAME["district of columbia" if name == "columbia" else name]
-            )
+            value = _district(direction, state_abbreviation(match["state"]))
         found.append(_mention(text, match.start(), match.end(), f"Bankr. {value}", 0.9))
     for match in _BANKRUPTCY_PANEL.finditer(text):
         found.append(_mention(text, match.start(), match.end(),
@@ -265,14 +278,13 @@ def find_courts(text: str) -> list[RawMention]:
         found.append(_mention(text, match.start(), match.end(), _circuit(match["n"]), 0.85))
     for match in _DISTRICT_NAME.finditer(text):
         direction = _DIRECTIONS.get((match["dir"] or "").lower(), "D.")
-        name = " ".join(match["state"].lower().split())
-        state = _STATE_NAME["district of columbia" if name == "columbia" else name]
+        state = state_abbreviation(match["state"])
         value = _district(direction, state)
         found.append(_mention(text, match.start(), match.end(), value, 0.9))
     for match in _DISTRICT_ABBR_NAME.finditer(text):
         if any(match.start() < m.end and m.start < match.end() for m in found):
             continue  # "S.D. Ohio": the abbreviation is the name
-        state = _STATE_NAME[" ".join(match["state"].lower().split())]
+        state = state_abbreviation(match["state"])
         value = _district(match["dir"], state)
         found.append(_mention(text, match.start(), match.end(), value, 0.9))
     taken = [(m.start, m.end) for m in found]
@@ -280,7 +292,7 @@ def find_courts(text: str) -> list[RawMention]:
         if any(start <= match.start() < end for start, end in taken):
             continue
         direction = _DIRECTIONS.get((match["dir"] or "").lower(), "D.")
-        value = _district(direction, _STATE_NAME[" ".join(match["state"].lower().split())])
+        value = _district(direction, state_abbreviation(match["state"]))
         found.append(_mention(text, match.start(), match.end(), value, 0.8))
     for match in _USDC.finditer(text):
         value = _district("D.", _STATE_NAME[match["state"].lower()])
@@ -304,7 +316,7 @@ def _state_courts(text: str) -> list[RawMention]:
         value = "U.S." if state == "united states" else _STATE_NAME[state]
         found.append(_mention(text, match.start(), match.end(), value, 0.85))
     for match in _STATE_APPEALS.finditer(text):
-        abbr = _STATE_NAME[" ".join((match["s1"] or match["s2"]).split()).lower()]
+        abbr = state_abbreviation(match["s1"] or match["s2"])
         if match["c1"] or match["c2"]:
             value = _CRIMINAL_APPEALS.get(abbr, f"{abbr} Crim. App.")
         elif match["d1"] or match["d2"]:
@@ -313,7 +325,7 @@ def _state_courts(text: str) -> list[RawMention]:
             value = _APPEALS_ABBR.get(abbr, f"{abbr} Ct. App.")
         found.append(_mention(text, match.start(), match.end(), value, 0.85))
     for match in _STATE_TRIAL.finditer(text):
-        abbr = _STATE_NAME[" ".join((match["s1"] or match["s2"]).split()).lower()]
+        abbr = state_abbreviation(match["s1"] or match["s2"])
         kind = _TRIAL_KIND[(match["k1"] or match["k2"]).lower()]
         found.append(_mention(text, match.start(), match.end(), f"{abbr} {kind}", 0.85))
     for match in _JUDICIAL_CIRCUIT_COURT.finditer(text):
@@ -327,7 +339,7 @@ def _state_courts(text: str) -> list[RawMention]:
     for match in _NY_DEPARTMENT.finditer(text):
         found.append(_mention(text, match.start(), match.end(), "N.Y. App. Div.", 0.8))
     for match in _STATE_HEADING.finditer(text):
-        abbr = _STATE_NAME[" ".join(match["state"].split()).lower()]
+        abbr = state_abbreviation(match["state"])
         value = _APPEALS_ABBR.get(abbr, f"{abbr} Ct. App.") if match["appeals"] else abbr
         start = match.start("appeals") if match["appeals"] else match.start("state")
         found.append(_mention(text, start, match.end(), value, 0.85))
@@ -342,7 +354,7 @@ def _state_courts(text: str) -> list[RawMention]:
         place = " ".join(w.capitalize() if w.isupper() else w for w in place.split())
         found.append(_mention(text, match.start(), match.end(), f"{place}{county} {kind}", 0.8))
     for match in _STATE_PARENTHETICAL.finditer(text):
-        abbr = _STATE_ABBR[re.sub(r"\s", "", match["state"]).lower()]
+        abbr = state_abbreviation(match["state"])
         value = _APPEALS_ABBR.get(abbr, f"{abbr} Ct. App.") if match["app"] else abbr
         start = match.start("state")
         end = match.end("app") if match["app"] else match.end("state")

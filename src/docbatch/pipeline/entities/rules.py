@@ -12,7 +12,12 @@ import re
 
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
-from docbatch.pipeline.entities.courts import STATES
+from docbatch.pipeline.entities.courts import (
+    STATE_ABBR_PATTERN,
+    STATE_NAME_PATTERN,
+    STATES,
+    state_abbreviation,
+)
 from docbatch.pipeline.entities.patterns import SUBSECTIONS, mention
 
 __all__ = ["find_court_rules"]
@@ -37,23 +42,15 @@ _COURT_RULE = re.compile(
 )
 
 
-_STATE_NAMES = "|".join(re.escape(name) for name, _ in sorted(STATES, key=lambda s: -len(s[0])))
-_STATE_ABBRS = "|".join(
-    r"\.\s?".join(re.escape(part.strip()) for part in abbr.split("."))
-    for _, abbr in STATES
-    if abbr.endswith(".")
-)
-_STATE_BY_ABBR = {re.sub(r"\s", "", abbr): abbr for _, abbr in STATES}
 #: A state's rules of procedure or evidence, by name or in Bluebook form: "Florida Rule of
 #: Criminal Procedure 3.853", "Tex. R. Civ. P. 91a", "Cal. R. Evid. 352".
 _STATE_NAMED_RULE = re.compile(
-    rf"\b(?P<state>{_STATE_NAMES})\s+Rules?\s+of\s+(?P<name>Civil\s+Procedure|Criminal"
+    rf"\b(?P<state>{STATE_NAME_PATTERN})\s+Rules?\s+of\s+(?P<name>Civil\s+Procedure|Criminal"
     r"\s+Procedure|Appellate\s+Procedure|Evidence)\s+"
     r"(?P<num>\d{1,4}(?:\.\d+)?[a-z]?(?:\([a-zA-Z0-9]{1,5}\))*)"
-    rf"|(?<![\w.])(?P<abbr>{_STATE_ABBRS})\s?R\.\s?(?P<set>Civ|Crim|App|Evid)\.(?:\s?P\.)?\s*"
+    rf"|(?<![\w.])(?P<abbr>{STATE_ABBR_PATTERN})\s?R\.\s?(?P<set>Civ|Crim|App|Evid)\.(?:\s?P\.)?\s*"
     r"(?P<num2>\d{1,4}(?:\.\d+)?[a-z]?(?:\([a-zA-Z0-9]{1,5}\))*)"
 )
-_STATE_BY_NAME_ALL = dict(STATES)
 
 
 _MORE_RULES = re.compile(
@@ -205,10 +202,10 @@ def find_court_rules(text: str) -> list[RawMention]:
     found += _initials_rules(text)
     for match in _STATE_NAMED_RULE.finditer(text):
         if match["state"]:
-            state = _STATE_BY_NAME_ALL[" ".join(match["state"].split())]
+            state = state_abbreviation(match["state"])
             key, number = _RULE_NAMES[" ".join(match["name"].lower().split())], match["num"]
         else:
-            state = _STATE_BY_ABBR[re.sub(r"\s", "", match["abbr"])]
+            state = state_abbreviation(match["abbr"])
             key, number = match["set"].lower(), match["num2"]
         rule_set = f"{state} R. {_RULE_SETS[key]}"
         attributes = {"rule_set": rule_set, "rule": number}
