@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from bench.pure import process_document
-from docbatch.models import DOCUMENT_NODE, RelationType
+from docbatch.models import DOCUMENT_NODE, EntityType, RelationType
+from docbatch.pipeline.entities.base import RawMention
 from docbatch.pipeline.options import PipelineOptions
 
 
@@ -21,3 +24,8 @@ def edges_and_entities(text: str) -> tuple[set[tuple[str, str, str]], set[tuple[
     }  # fmt: skip
     entities = {(entity.type.value, entity.name) for entity in result.resolution.entities}
     return edges, entities
+
+
+def names_of(mentions: Iterable[RawMention], kind: EntityType) -> list[str]:
+    """The distinct normalised names of the ``kind`` mentions, sorted."""
+    return sorted({mention.normalized for mention in mentions if mention.type is kind})

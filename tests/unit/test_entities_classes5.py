@@ -11,10 +11,7 @@ from docbatch.pipeline.entities.gazetteer import find_national_bodies
 from docbatch.pipeline.entities.names import GIVEN_NAMES
 from docbatch.pipeline.entities.parties import find_parties
 from docbatch.pipeline.entities.patterns import find_statutes
-
-
-def _names(mentions: list, kind: EntityType) -> list[str]:  # type: ignore[type-arg]
-    return sorted(m.normalized for m in mentions if m.type is kind)
+from tests.unit.entity_support import names_of
 
 
 def test_given_names_come_from_the_census_lists_less_ordinary_words() -> None:
@@ -22,7 +19,7 @@ def test_given_names_come_from_the_census_lists_less_ordinary_words() -> None:
     assert len(GIVEN_NAMES) > 2000
     assert not {"will", "grant", "major", "king", "chase", "may", "long"} & GIVEN_NAMES
     text = "The motion was argued by Paulette Ortiz. Will Smith did not appear; Grant Street."
-    assert _names(find_parties(text), EntityType.PERSON) == ["Paulette Ortiz"]
+    assert names_of(find_parties(text), EntityType.PERSON) == ["Paulette Ortiz"]
 
 
 def test_national_bodies_by_name_and_acronym_under_the_documents_own_name() -> None:
@@ -57,7 +54,7 @@ def test_the_line_between_a_named_person_and_a_street_address_is_the_firm() -> N
         "Mr. William S. Mattingly\nHarlan Greer\n175 E. Main Street\nLexington, KY 40507\n"
         "Ms. Ann Lowe\nLaw Office\n79 Mall Road\n"
     )
-    assert _names(find_parties(text), EntityType.ORGANIZATION) == ["Harlan Greer"]
+    assert names_of(find_parties(text), EntityType.ORGANIZATION) == ["Harlan Greer"]
 
 
 def test_pacers_transaction_receipt_names_no_organisation() -> None:
@@ -65,17 +62,17 @@ def test_pacers_transaction_receipt_names_no_organisation() -> None:
         "Plaintiff Acme Corp.\n\nPACER Service Center\nTransaction Receipt\n05/10/2018\n"
         "PACER Login: x Client Code:\nBillable Pages: 3 Cost: 0.30\n"
     )
-    assert _names(find_parties(text), EntityType.ORGANIZATION) == ["Acme Corp."]
+    assert names_of(find_parties(text), EntityType.ORGANIZATION) == ["Acme Corp."]
 
 
 def test_a_caption_name_ends_at_a_columns_gap() -> None:
     text = "  Milton Lumber Supply                        On Appeal from\n"
-    assert _names(find_parties(text), EntityType.ORGANIZATION) == ["Milton Lumber Supply"]
+    assert names_of(find_parties(text), EntityType.ORGANIZATION) == ["Milton Lumber Supply"]
 
 
 def test_bluebook_abbreviations_of_case_names_are_no_persons() -> None:
     text = "Jefferson Cnty. Bd. of Educ. v. Fell held it; Austin et al. appealed."
-    assert _names(find_parties(text), EntityType.PERSON) == []
+    assert names_of(find_parties(text), EntityType.PERSON) == []
 
 
 def test_political_parties_with_their_place_but_not_a_cited_cases_party() -> None:
@@ -83,14 +80,14 @@ def test_political_parties_with_their_place_but_not_a_cited_cases_party() -> Non
         "The Choctaw County Republican Party and the Republican Party of Ohio qualified. "
         "In State v. Alaska Democratic Party, the court held."
     )
-    assert _names(find_parties(text), EntityType.ORGANIZATION) == [
+    assert names_of(find_parties(text), EntityType.ORGANIZATION) == [
         "Choctaw County Republican Party", "Republican Party of Ohio"
     ]  # fmt: skip
 
 
 def test_an_office_named_after_its_holder_is_no_organisation() -> None:
     text = "Counsel, Office of Governor Roy Cooper, and the Office of the Attorney General."
-    assert _names(find_parties(text), EntityType.ORGANIZATION) == [
+    assert names_of(find_parties(text), EntityType.ORGANIZATION) == [
         "Office of the Attorney General"
     ]  # fmt: skip
 
@@ -108,7 +105,7 @@ def test_statutes_without_a_mark_or_in_words_of_a_state_code() -> None:
     ]  # fmt: skip
 
 
-def test_state_courts_named_in_words_take_bluebooks_names() -> None:
+def test_state_courts_named_in_words_take_bluebooksnames_of() -> None:
     text = (
         "Appeal from the Superior Court of the State of Alaska, Fourth Judicial District. "
         "District Court of Appeal of Florida, Fourth District. From the Circuit Court for "

@@ -11,10 +11,7 @@ from docbatch.pipeline.entities.parties import find_parties
 from docbatch.pipeline.entities.patterns import find_case_numbers, find_statutes
 from docbatch.pipeline.entities.rules import find_court_rules
 from tests.unit.entity_support import edges_and_entities as _result
-
-
-def _names(mentions: list, kind: EntityType) -> list[str]:  # type: ignore[type-arg]
-    return sorted({m.normalized for m in mentions if m.type is kind})
+from tests.unit.entity_support import names_of
 
 
 def _counsel(text: str) -> list[list[tuple[str, str]]]:
@@ -124,7 +121,7 @@ def test_a_company_name_with_and_unless_another_party_stands_before_it() -> None
         "Acme Widget Corp. sued Smith and Zenith Corp.; Plaintiff Apex Holdings, Inc. and "
         "Defendant Blue Lake Capital LLC settled."
     )
-    assert _names(find_parties(text), EntityType.ORGANIZATION) == [
+    assert names_of(find_parties(text), EntityType.ORGANIZATION) == [
         "Acme Widget Corp.", "Apex Holdings, Inc.", "Blue Lake Capital LLC",
         "Global Finance and Investment Company, Inc.", "Zenith Corp.",
     ]  # fmt: skip
@@ -135,7 +132,7 @@ def test_public_bodies_of_two_word_counties_and_in_the_possessive() -> None:
         "the Florida Department of Law Enforcement's report; the Palm Beach County Sheriff's "
         "Office; the Department of Veterans Affairs' rules; The Lane County Board of Elections."
     )
-    assert _names(find_parties(text), EntityType.ORGANIZATION) == [
+    assert names_of(find_parties(text), EntityType.ORGANIZATION) == [
         "Department of Veterans Affairs", "Florida Department of Law Enforcement",
         "Lane County Board of Elections", "Palm Beach County Sheriff's Office",
     ]  # fmt: skip
@@ -159,8 +156,8 @@ def test_a_person_and_a_company_joined_by_an_ampersand_are_two_parties() -> None
         "John Reed & Fairview Gold Co., LLC v. Godwin Properties, LLC; Davis Polk & Wardwell LLP"
     )
     found = find_parties(text)
-    assert _names(found, EntityType.PERSON) == ["John Reed", "Nora Bell"]
-    assert _names(found, EntityType.ORGANIZATION) == [
+    assert names_of(found, EntityType.PERSON) == ["John Reed", "Nora Bell"]
+    assert names_of(found, EntityType.ORGANIZATION) == [
         "Davis Polk & Wardwell LLP", "Fairview Gold Co., LLC", "Godwin Properties, LLC",
         "Keller & Imes, LLP",
     ]  # fmt: skip
@@ -192,7 +189,7 @@ def test_state_rules_of_procedure_by_name_and_in_bluebook_form() -> None:
 
 def test_a_name_broken_by_a_hyphen_at_a_lines_end_is_one_name() -> None:
     text = "The officers met appellant Tyrell Dawson-\nburg on the street."
-    assert _names(find_parties(text), EntityType.PERSON) == ["Tyrell Dawsonburg"]
+    assert names_of(find_parties(text), EntityType.PERSON) == ["Tyrell Dawsonburg"]
 
 
 def test_the_court_below_named_before_counsel_is_no_counsel_and_headings_no_firm() -> None:
@@ -204,4 +201,4 @@ def test_the_court_below_named_before_counsel_is_no_counsel_and_headings_no_firm
     counsel = [name for group in _counsel(text) for _, name in group]
     assert "Fourth Judicial District" not in counsel and "Zane D. Wilson" in counsel
     heading = "Case Information\n\nParticipants & Attorneys\n\nJohn Roe, Appellant\n"
-    assert _names(find_parties(heading), EntityType.ORGANIZATION) == []
+    assert names_of(find_parties(heading), EntityType.ORGANIZATION) == []
