@@ -202,3 +202,14 @@ def test_the_court_below_named_before_counsel_is_no_counsel_and_headings_no_firm
     assert "Fourth Judicial District" not in counsel and "Zane D. Wilson" in counsel
     heading = "Case Information\n\nParticipants & Attorneys\n\nJohn Roe, Appellant\n"
     assert names_of(find_parties(heading), EntityType.ORGANIZATION) == []
+
+
+def test_decision_date_lines_of_old_reports_agencies_and_archives() -> None:
+    text = (
+        "Appeal of JOHN ROE.\nDocket No. 26.\nSubmitted September 30, 1924; decided October 16, "
+        "1924.\n\nEstate of Ann Roe\nPromulgated November 13, 1942.\n\nNo. 4D2023-2459\n"
+        "[May 22, 2024]\n\nOn August 1, 2020, the court was decided against it.\n"
+    )
+    edges, _ = _result(text)
+    filed = sorted(target for kind, _, target in edges if kind == "filed_on")
+    assert filed == ["1924-10-16", "1942-11-13", "2024-05-22"]

@@ -60,7 +60,10 @@ _ROLE_WORDS = re.compile(
 _PROSE = re.compile(r"(?:\S+[ ]+){4,}\S*[.:]\s*$")
 
 _FILED_CUE = re.compile(
-    r"(?:Date[ ]Filed|Filed|FILED|Dated|DATED|Date|DATE|Decided|DECIDED|Entered|ENTERED)"
+    r"(?:Date[ ]Filed|Filed|FILED|Dated|DATED|Date|DATE|Decided|DECIDED|Entered|ENTERED"
+    # an old report's or an agency's decision line: "Submitted ...; decided October 16, 1924.",
+    # "Promulgated November 13, 1942.", "Opinion filed May 2, 2001."
+    r"|(?:^[ \t]*|[;,][ \t]*)(?i:decided|promulgated|opinion[ ]filed|filed|released|issued))"
     r"[ \t]*:?[ \t]*$"
 )
 _COLUMN_COURT = re.compile(
@@ -348,8 +351,16 @@ def _date_role(text: str, mention: RawMention) -> RawMention:
     line_end = text.find("\n", mention.end)
     line_end = len(text) if line_end < 0 else line_end
     before = text[line_start : mention.start]
-    # "January 26, 1891." on its own line, as old reports print a decision's date
-    alone = not before.strip() and text[mention.end : line_end].strip() in ("", ".")
+    # "January 26, 1891." on its own line, as old reports print a decision's date, also in
+    # brackets ("[May 22, 2024]")
+    alone = before.strip() in ("", "[", "(") and text[mention.end : line_end].strip() in (
+        "",
+        ".",
+        "]",
+        "].",
+        ")",
+        ").",
+    )
     after = text[mention.end : line_end]
     if _ENTRY_STAMP.search(before):
         return mention  # "(Entered: 01/09/2009)": when one docket entry was entered
