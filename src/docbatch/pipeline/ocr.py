@@ -86,16 +86,22 @@ def find_tessdata(options: ExtractOptions) -> str | None:
     return None
 
 
+def _tesserocr() -> Any:
+    """The tesserocr module, or a MissingDependencyError naming the package."""
+    try:
+        import tesserocr
+    except ImportError as exc:
+        raise MissingDependencyError("tesserocr", "Tesseract OCR") from exc
+    return tesserocr
+
+
 class TesseractEngine:
     """Tesseract 5 through tesserocr; one API object, used by one thread at a time."""
 
     name = "tesseract"
 
     def __init__(self, tessdata_dir: str, languages: str = "eng") -> None:
-        try:
-            import tesserocr
-        except ImportError as exc:
-            raise MissingDependencyError("tesserocr", "Tesseract OCR") from exc
+        tesserocr = _tesserocr()
         try:
             self._api = tesserocr.PyTessBaseAPI(path=tessdata_dir, lang=languages)
         except RuntimeError as exc:
@@ -109,7 +115,9 @@ class TesseractEngine:
 
     @classmethod
     def from_options(cls, options: ExtractOptions) -> TesseractEngine:
-        """Build the engine for ``options`` (fails if the language data is missing)."""
+        """Build the engine for ``options`` (fails if the package or the language data is
+        missing; the package is named first, as it is installed first)."""
+        _tesserocr()
         folder = find_tessdata(options)
         if folder is None:
             raise ConfigError(

@@ -37,6 +37,26 @@ from docbatch.pipeline.entities.names import ORG_HEADS, ORG_SUFFIXES, display_na
 
 __all__ = ["docket_parties", "receipt_spans"]
 
+# A court of appeals' CM/ECF docket lists each party above its role, and the first
+# attorney beside the role; each attorney's row gives a phone line, a bracketed
+# designation and the firm::
+#
+#     UNITED STATES OF AMERICA
+#     Plaintiff - Appellee \t Samuel R. Fitzpatrick
+#     Direct: 865-545-4167
+#     [COR NTC Government]
+#     Office of the U.S. Attorney
+#     Firm: 865-545-4167
+#     800 Market Street
+#     v.
+#     RICARDO ALVARADO (#20575-509)
+#     Defendant - Appellant \t Colter Lawrence Paulson
+#     ...
+#     Ricardo Alvarado
+#     [NTC Pro Se]
+#
+# (a party appearing for itself, "[NTC Pro Se]", is no counsel).
+
 _ROLE_HEADING = re.compile(
     r"(?P<role>Plaintiff|Defendant|Petitioner|Respondent|Appellant|Appellee|Intervenor"
     r"|Intervenor[ ]Plaintiff|Intervenor[ ]Defendant|Movant|Debtor|Creditor|Claimant"
@@ -92,6 +112,8 @@ def docket_parties(text: str, people: Sequence[RawMention]) -> list[RawMention]:
     """``people`` with the parties, attorneys and firms of a docket's party table: the
     mentions inside the table are replaced by the table's own."""
     if _REPRESENTED.search(text) is None:
+        if _APPELLATE_DESIGNATION.search(text) is not None:
+            return _appellate_parties(text, people)
         return list(people)
     lines = _lines(text)
     found: list[RawMention] = []
@@ -118,6 +140,115 @@ def docket_parties(text: str, people: Sequence[RawMention]) -> list[RawMention]:
     found += _named_again(text, found, covered)
     kept = [m for m in people if not any(m.start < e and s < m.end for s, e in covered)]
     return kept + found
+
+
+#: The bracketed designation under an appellate attorney's name: "[COR LD NTC Retained]".
+_APPELLATE_DESIGNATION = re.compile(r"(?m)^[ \t]*\[(?:COR|NTC|LD)\b[^\]\n]*\][ \t]*$")
+_APPELLATE_ROLE_WORD = (
+    r"(?:Plaintiff|Defendant|Petitioner|Respondent|Appellant|Appellee|Intervenor|Movant"
+    r"|Debtor|Creditor|Claimant|Trustee|Amicus[ \u00a0]Curiae|Interested[ \u00a0]Party"
+    r"|Cross[ -]Appellant|Cross[ -]Appellee)s?"
+)
+_APPELLATE_ROLE = re.compile(
+    rf"(?P<role>{_APPELLATE_ROLE_WORD})(?:[ \u00a0]*-[ \u00a0]*(?P<second>{_APPELLATE_ROLE_WORD}))?"
+    r"(?:[ \t\u00a0]+(?P<attorney>\S[^\t\n]*))?"
+)
+#: A line of an attorney's row that is not a name: phone, designation, firm phone, address.
+_APPELLATE_DETAIL = re.compile(r"(?:Direct:|Firm:|Fax:|Email:|\[|\(see[ ]above\))")
+#: An alias after a party's name: "Brian Broussard, also known as Lil Brian".
+_ALIAS = re.compile(r",?[ \t]+(?:also[ ]known[ ]as|a/k/a|aka)\b.*$", re.IGNORECASE)
+#: A title after an attorney's name: "Andre' Robert Belanger, Esq.", "Camille Ann Domingue,
+#: Assistant U.S. Attorney" (a generation, "Jr." or "III", is part of the name).
+_TITLE_AFTER_COMMA = re.compile(r",[ ]+(?!(?:Jr|Sr|II|III|IV)\b)[^,\n]+$")
+#: An inmate number after a party's name: "RICARDO ALVARADO (#20575-509)".
+_INMATE = re.compile(r"[ \t]*\(#[\d-]+\)[ \t]*$")
+
+
+def _appellate_parties(text: str, people: Sequence[RawMention]) -> list[RawMention]:
+    """The parties and counsel of a court of appeals' docket (see the comment above)."""
+    lines = _lines(text)
+    found: list[RawMention] = []
+    covered: list[tuple[int, int]] = []
+    for index, line in enumerate(lines):
+        match = _APPELLATE_ROLE.fullmatch(line.text)
+        if match is None or index == 0 or not lines[index - 1].text:
+            continue
+        above = lines[index - 1]
+        if _TABLE_END.fullmatch(above.text) or _APPELLATE_ROLE.fullmatch(above.text):
+            continue
+        end = above.start + len(_INMATE.sub("", _ALIAS.sub("", above.text)))
+        name = _strip_mention(text, above.start, end)
+        if name is None or not _NAME_LINE.fullmatch(text[name[0] : name[1]]):
+            continue
+        word = (match["second"] or match["role"]).split()[-1].lower()
+        role = "amicus" if "amicus" in match[0].lower() else word.rstrip("s")
+        party = _named(text, *name, role=role)
+        found.append(party)
+        covered.append((above.start, above.end))
+        if match["attorney"]:
+            first = line.start + match.start("attorney")
+            found += _appellate_counsel(text, lines, index, first, party.text)
+            covered.append((line.start, _row_end(lines, index)))
+    if not found:
+        return list(people)
+    kept = [m for m in people if not any(m.start < e and s < m.end for s, e in covered)]
+    return kept + found
+
+
+def _row_end(lines: list[_Line], index: int) -> int:
+    """Where a party's attorneys end: before the next party, "v.", a rule or a blank line."""
+    end = lines[index].end
+    for position in range(index + 1, len(lines)):
+        line = lines[position]
+        following = lines[position + 1].text if position + 1 < len(lines) else ""
+        if not line.text or _TABLE_END.fullmatch(line.text) or _APPELLATE_ROLE.fullmatch(following):
+            break
+        end = line.end
+    return end
+
+
+def _appellate_counsel(
+    text: str, lines: list[_Line], index: int, first: int, client: str
+) -> list[RawMention]:
+    """The attorneys (a name over a "Direct:" or a designation line) and their firms (the
+    line after the designation) of one party's rows."""
+    found: list[RawMention] = []
+    names = [(first, lines[index].end)]
+    stop = _row_end(lines, index)
+    rows = [position for position in range(index + 1, len(lines)) if lines[position].end <= stop]
+    for position in rows:
+        line = lines[position]
+        following = lines[position + 1].text if position + 1 < len(lines) else ""
+        if (
+            not _APPELLATE_DETAIL.match(line.text)
+            and not _ADDRESS.match(line.text)
+            and _APPELLATE_DETAIL.match(following)
+            and not following.startswith("Firm:")
+            and "Pro Se" not in following
+        ):
+            names.append((line.start, line.end))
+    for start, end in names:
+        title = _TITLE_AFTER_COMMA.search(text, start, end)
+        name = _strip_mention(text, start, title.start() if title else end)
+        if name is not None and _NAME_LINE.fullmatch(text[name[0] : name[1]]):
+            found.append(_mention(EntityType.PERSON, text, *name, counsel_for=client))
+    for position in rows:
+        designation = lines[position].text
+        if not _APPELLATE_DESIGNATION.fullmatch(designation) or position + 1 not in rows:
+            continue
+        if "Pro Se" in designation:
+            continue  # the party's own address: "[NTC Pro Se] / Tallahatchie County ..."
+        firm = lines[position + 1]
+        if _APPELLATE_DETAIL.match(firm.text) or _ADDRESS.match(firm.text):
+            continue
+        words = {w.strip(",.").lower() for w in firm.text.split()}
+        if words & _OFFICE_WORDS:
+            found.append(_mention(EntityType.ORGANIZATION, text, firm.start, firm.end))
+        else:
+            found.append(
+                _mention(EntityType.ORGANIZATION, text, firm.start, firm.end, counsel_for=client)
+            )
+    return found
 
 
 def _named_again(
@@ -254,7 +385,10 @@ def _named(text: str, start: int, end: int, *, role: str) -> RawMention:
     organisation = (
         bool(words & set(ORG_SUFFIXES) or words & ORG_HEADS)
         or len(words) > 4
-        or _GOVERNMENT.fullmatch(" ".join(text[start:end].split())) is not None
+        or any(
+            _GOVERNMENT.fullmatch(form) is not None
+            for form in (" ".join(text[start:end].split()), display_name(text[start:end]))
+        )
     )
     kind = EntityType.ORGANIZATION if organisation else EntityType.PERSON
     return _mention(kind, text, start, end, role=role)
@@ -271,10 +405,6 @@ _RECEIPT = re.compile(r"(?m)^[ \t]*PACER[ ]Service[ ]Center[ \t]*\n[ \t]*Transac
 
 
 def receipt_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of PACER's transaction receipts, from their heading to the end of the text
-    or the next blank line after the fee ("Cost:")."""
-    spans = []
-    for match in _RECEIPT.finditer(text):
-        cost = re.compile(r"Cost:[^\n]*\n").search(text, match.end())
-        spans.append((match.start(), cost.end() if cost else len(text)))
-    return spans
+    """Spans of PACER's transaction receipts, from their heading to the end of the text (the
+    page's menu of PACER links follows the receipt)."""
+    return [(match.start(), len(text)) for match in _RECEIPT.finditer(text)]

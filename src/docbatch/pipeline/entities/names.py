@@ -51,7 +51,7 @@ LEADING_NOISE: frozenset[str] = frozenset(
         "since", "moreover", "accordingly", "nor", "neither", "both", "each", "where",
         "while", "whether", "if", "as", "at", "judge", "justice", "mr.", "ms.", "mrs.", "dr.",
         "intervenor", "intervenors", "defendant-intervenor", "defendant-intervenors",
-        "plaintiff-intervenor", "plaintiff-intervenors",
+        "plaintiff-intervenor", "plaintiff-intervenors", "attorney",
     }
 )  # fmt: skip
 

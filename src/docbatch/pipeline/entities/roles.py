@@ -60,7 +60,7 @@ _ROLE_WORDS = re.compile(
 _PROSE = re.compile(r"(?:\S+[ ]+){4,}\S*[.:]\s*$")
 
 _FILED_CUE = re.compile(
-    r"(?:Date[ ]Filed|Filed|FILED|Dated|DATED|Date|DATE|Decided|DECIDED|Entered|ENTERED"
+    r"(?:Date[ ]Filed|Filed|FILED|Dated|DATED|Date|DATE|Decided|DECIDED|Entered|ENTERED|Docketed"
     # an old report's or an agency's decision line: "Submitted ...; decided October 16, 1924.",
     # "Promulgated November 13, 1942.", "Opinion filed May 2, 2001."
     r"|(?:^[ \t]*|[;,][ \t]*)(?i:decided|promulgated|opinion[ ]filed|filed|released|issued))"
@@ -69,7 +69,15 @@ _FILED_CUE = re.compile(
 _COLUMN_COURT = re.compile(
     r"(?m)\S(?:[ ]{4,}|\t+)(?P<court>Supreme[ ]Court|Court[ ]of[ ]Appeals|Appellate[ ]Court)[ \t]*$"
 )
-_ENTRY_STAMP = re.compile(r"\((?:Entered|ENTERED)[ \t]*:?[ \t]*$")
+#: An appellate docket's sections about other cases: the case below ("Originating Court
+#: Information:") and earlier appeals ("Prior Cases:"), up to the next blank line.
+_OTHER_CASE_SECTION = re.compile(
+    r"(?:Originating[ ]Court[ ]Information|Lower[ ]Court[ ]Information|Prior[ ]Cases)[ \t]*:"
+    r"[^\n]*\n(?:[ \t]*\S[^\n]*\n)*\Z"
+)
+#: A docket entry's line: "(Entered: 01/09/2009)", "[Entered: 05/27/2022 11:10 AM]".
+_DOCKET_ENTRY = re.compile(r"[(\[]Entered:")
+_ENTRY_STAMP = re.compile(r"[(\[](?:Entered|ENTERED)[ \t]*:?[ \t]*$")
 #: "Case: 20-16276, 08/05/2020, ID: 11778722" and "Case 17-3510, Document 1-1, 10/31/2017":
 #: the ECF header's date is the filing date.
 _ECF_DATE_BEFORE = re.compile(
@@ -124,6 +132,8 @@ def _counsel(text: str, people: list[RawMention]) -> list[RawMention]:
     added: list[RawMention] = []
     lines = _Lines(text)
     for cue in _COUNSEL_CUE.finditer(text):
+        if _DOCKET_ENTRY.search(lines.line(lines.number(cue.start()))):
+            continue  # "MOTION ... to withdraw as counsel for Appellant" in a docket entry
         client = _client(text, cue, people)
         if client is None:
             continue
@@ -164,8 +174,12 @@ def _counsel(text: str, people: list[RawMention]) -> list[RawMention]:
         for index in found:
             clients.setdefault(index, client)
         added += _listed_attorneys(text, start, end, people, client)
+    # a client a docket's table or an appearance gave already is kept: a cue further on
+    # ("Attorney for Appellant: Kung" in an entry) names another party's counsel
     result = [
-        with_attributes(m, counsel_for=clients[i]) if i in clients else m
+        with_attributes(m, counsel_for=clients[i])
+        if i in clients and "counsel_for" not in m.attributes
+        else m
         for i, m in enumerate(people)
     ]
     return result + added
@@ -364,6 +378,10 @@ def _date_role(text: str, mention: RawMention) -> RawMention:
     after = text[mention.end : line_end]
     if _ENTRY_STAMP.search(before):
         return mention  # "(Entered: 01/09/2009)": when one docket entry was entered
+    if _OTHER_CASE_SECTION.search(text, max(0, line_start - 400), line_start) or re.match(
+        r"\s*[\w:-]*\d[\w:-]*[ \t]+Date[ ]Filed", before
+    ):
+        return mention  # the case below's or a prior case's "Date Filed:", not this one's
     if (
         _FILED_CUE.search(before)
         or (alone and mention.start < HEADING_CHARS)
