@@ -3,6 +3,8 @@ each as a rule test over a made-up example of the class."""
 
 from __future__ import annotations
 
+from docbatch.pipeline.entities.courts import find_courts
+from docbatch.pipeline.entities.patterns import find_statutes
 from tests.unit.entity_support import edges_and_entities as _result
 
 _APPELLATE_DOCKET = (
@@ -44,3 +46,96 @@ def test_the_docketed_date_is_filed_on_and_the_case_belows_date_filed_is_not() -
     edges, entities = _result(_APPELLATE_DOCKET)
     assert {target for kind, _, target in edges if kind == "filed_on"} == {"2021-01-08"}
     assert ("date", "2019-03-05") in entities
+
+
+def test_massachusetts_general_laws_by_chapter_and_section() -> None:
+    text = "See G. L. c. 269, § 10G; G.L. c. 93A, §§ 2, 11; and M.G.L. c. 231, § 6F."
+    assert [m.normalized for m in find_statutes(text)] == [
+        "Mass. Gen. Laws ch. 269, § 10G", "Mass. Gen. Laws ch. 93A, § 2",
+        "Mass. Gen. Laws ch. 93A, § 11", "Mass. Gen. Laws ch. 231, § 6F",
+    ]  # fmt: skip
+    assert find_statutes("G.S. 1990 and G. L. 12") == []
+
+
+_MASSACHUSETTS = (
+    "Commonwealth vs. Willie Furr.\nSuffolk.\nMarch 3, 2009.\nJune 12, 2009.\n"
+    "Present: Marshall, C.J., Ireland, Spina, Cowin, & Gants, JJ.\n"
+    "Dennis Shedd for the defendant.\n"
+    "Helle Sachse, Assistant District Attorney, for the Commonwealth.\nCowin, J.\n"
+    "The defendant appeals. The plea was taken before a Juvenile Court judge, and the "
+    "Appeals Court affirmed. See Commonwealth v. Quinones, 414 Mass. 423, 431 (1993); "
+    "Commonwealth v. Duquette, 386 Mass. 834 (1982); Commonwealth v. Lee, 72 Mass. App. Ct. "
+    "1108 (2008).\n"
+)
+
+
+def test_a_massachusetts_report_panel_counsel_parties_and_decision_date() -> None:
+    edges, entities = _result(_MASSACHUSETTS)
+    document = {e for e in edges if e[0] != "party_of" or e[2].startswith("document")}
+    assert document == {
+        ("judge_of", name, "document")
+        for name in ("Marshall", "Ireland", "Spina", "Cowin", "Gants")
+    } | {
+        ("party_of", "Commonwealth of Massachusetts", "document:plaintiff"),
+        ("party_of", "Willie Furr", "document:defendant"),
+        ("counsel_for", "Dennis Shedd", "Willie Furr"),
+        ("counsel_for", "Helle Sachse", "Commonwealth of Massachusetts"),
+        ("filed_on", "document", "2009-06-12"),  # the argument date above it is not
+    }  # fmt: skip
+    assert {("court", "Mass. App. Ct."), ("court", "Mass. Juv. Ct.")} <= entities
+    assert ("person", "Helle Sachse") in entities
+
+
+def test_a_bare_government_in_a_caption_needs_its_state() -> None:
+    edges, entities = _result("State v. Ann Lee.\nThe defendant appeals.\n")
+    assert ("party_of", "Ann Lee", "document:defendant") in edges
+    assert not any(name.startswith("State") for _, name in entities)
+    edges, _ = _result("STATE OF OHIO v. JOHN ROE\nThe defendant appeals.\n")
+    assert {e for e in edges if e[0] == "party_of"} == {
+        ("party_of", "State of Ohio", "document:plaintiff"),
+        ("party_of", "John Roe", "document:defendant"),
+    }
+
+
+def test_courts_named_without_their_state_take_the_state_the_text_cites() -> None:
+    cites = " 1 Mass. 2; 3 Mass. 4; 5 Mass. 6."
+    text = "The Appeals Court affirmed; the Chilton County Probate Court heard it;"
+    assert [m.normalized for m in find_courts(text + cites)] == ["Mass. App. Ct."]
+    assert find_courts(text) == []  # no state stands out
+    new_jersey = "Roe v. Doe, 349 N.J.Super. 381 (App.Div.2002); 1 N.J. 2; 3 N.J. 4."
+    assert [m.normalized for m in find_courts(new_jersey)] == ["N.J. Super. Ct. App. Div."]
+    assert [m.normalized for m in find_courts("Roe v. Doe, 1 S.W.3d 2 (Tex.2002).")] == ["Tex."]
+
+
+def test_a_new_jersey_caption_and_counsel_with_firms_in_parentheses() -> None:
+    text = (
+        "D.G. AND S.H., PLAINTIFFS, v. K.S.,\n1\nDEFENDANT.\n"
+        "Sarah J. Jacobs for plaintiffs (Jacobs Berger, LLC, attorneys).\n"
+        "Laura Voss for defendant (Chamlin, Rosen, Uliano & Witherington, attorneys).\n"
+        "WAUTERS, J.S.C.\nThe plaintiffs seek custody.\n"
+    )
+    edges, _ = _result(text)
+    assert {e for e in edges if e[0] != "decided_by"} == {
+        ("party_of", "D.G.", "document:plaintiff"), ("party_of", "S.H.", "document:plaintiff"),
+        ("party_of", "K.S.", "document:defendant"),
+        ("counsel_for", "Sarah J. Jacobs", "D.G."), ("counsel_for", "Jacobs Berger, LLC", "D.G."),
+        ("counsel_for", "Laura Voss", "K.S."),
+        ("counsel_for", "Chamlin, Rosen, Uliano & Witherington", "K.S."),
+        ("judge_of", "Wauters", "document"),
+    }  # fmt: skip
+
+
+def test_a_panel_of_titled_judges_and_a_company_after_close_set_initials() -> None:
+    text = (
+        "DALLAS SALES COMPANY, INC., Appellant, v. Carolyn Pollack and J.C. Penney Company, "
+        "Inc., Appellees.\nRoy Lamb, Kilgore & Kilgore, P.L.L.C., Dallas, for appellant.\n"
+        "Before Chief Justice GRAY, Justice VANCE, and Justice REYNA.\nOPINION\n"
+    )
+    edges, entities = _result(text)
+    assert {e for e in edges if e[0] == "judge_of"} == {
+        ("judge_of", "Gray", "document"), ("judge_of", "Vance", "document"),
+        ("judge_of", "Reyna", "document"),
+    }  # fmt: skip
+    assert ("party_of", "J.C. Penney Company, Inc.", "document:appellee") in edges
+    assert ("counsel_for", "Kilgore & Kilgore, P.L.L.C.", "Dallas Sales Company, Inc.") in edges
+    assert not any("Penney" in name and not name.startswith("J.C.") for _, name in entities)

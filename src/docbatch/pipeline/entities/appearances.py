@@ -29,9 +29,12 @@ __all__ = ["Appearance", "find_appearances"]
 _ROLE = (
     r"(?P<role>(?:plaintiffs?|defendants?)[ ]in[ ]error"
     r"|(?:plaintiffs?|defendants?)(?:[- ](?:appellants?|appellees?|intervenors?))?|appellants?"
-    r"|appellees?|petitioners?|respondents?|intervenors?)"
+    r"|appellees?|petitioners?|respondents?|intervenors?"
+    # the prosecution of a criminal case, by its name: "..., for the Commonwealth."
+    r"|(?-i:Commonwealth|State|People|Government|United[ ]States))"
 )
 #: "..., for appellant.", "..., for the employer-appellant, Acme Services, Inc.", "...,
+#: for the Commonwealth.", "X for plaintiffs (Firm, LLC, attorneys).", "...,
 #: for Defendant-Intervenors Republican National Committee, National Republican ...", "...,
 #: for plaintiff in error." and "for Plaintiffs-Appellants/ Counterclaim Defendants/
 #: Appellants." (the parts after a slash are the same parties' other roles); the next
@@ -39,6 +42,8 @@ _ROLE = (
 _FOR_PARTY = re.compile(
     rf",?\s+for\s+(?:the\s+)?(?:(?!plaintiff|defendant)[a-z]+-)?{_ROLE}"
     r"(?:[ ]*/[ ]*[a-z][a-z -]{0,40}?)*"
+    # New Jersey names the firm after the role: "for plaintiffs (Jacobs Berger, LLC, attorneys)."
+    r"(?:[ ]+\((?P<firm>(?-i:[A-Z])[^()\n]{2,200}?),?[ ]attorneys?\))?"
     r"(?:,?[ \t]+(?!(?:counterclaim|cross|third|plaintiff|defendant|appellant|appellee"
     r"|petitioner|respondent|intervenor)s?\b)(?P<client>(?-i:[A-Z])[^\n]{2,400}?"
     r"(?:\n[^\n]{1,200}?)?))?\.(?:[ \t]*$|(?(client)(?!)|[ \t]+(?=(?-i:[A-Z]))))",
@@ -56,7 +61,7 @@ _COUNSEL_SPLIT = re.compile(
     r",?\s+with\s+whom\s+|,?\s+(?:were\s+|was\s+)?on\s+brief,?"
     r"|\s+argued\s+the\s+cause(?:\s+and\s+filed\s+the\s+briefs?)?"
     r"|,\s+(?:and\s+)?(?!Jr\.|Sr\.|JR\.|III\b|II\b|IV\b"
-    r"|(?:Inc\.?|LLC|LLP|L\.L\.P\.|PLLC|P\.C\.|P\.A\.|Ltd\.|Co\.|Corp\.)(?![\w]))|\s+and\s+"
+    r"|(?:Inc\.?|LLC|LLP|L\.L\.P\.|PLLC|P\.L\.L\.C\.|P\.C\.|P\.A\.|Ltd\.|Co\.|Corp\.)(?![\w]))|\s+and\s+"
 )
 #: A two-letter postal code after a city in a reporter's counsel list ("Boston, MA").
 _POSTAL = re.compile(r"[A-Z]{2}")
@@ -115,6 +120,8 @@ def find_appearances(text: str) -> list[Appearance]:
             or _of_firms(text, start, match.start())
             or _items(text, start, match.start(), _COUNSEL_SPLIT)
         )
+        if match["firm"]:
+            counsel.append(_mention(EntityType.ORGANIZATION, text, *match.span("firm")))
         if counsel:
             written = " ".join(match["role"].split())
             if " in error" in written.lower():
@@ -284,10 +291,14 @@ def _items(
         of_city = after is not None and _OF_CITY.fullmatch(
             text[after[0] : after[1]].strip(" \t\n,.")
         )
-        if cities and (index + 1 not in cities or of_city):
-            # in a list with addresses the firm is the item before its city; another
-            # name-shaped item is a person ("Stephanie Lin", "Allison Jean Riggs"), and so
-            # is the attorney before a state report's "of City"
+        titled = after is not None and any(
+            w.lower() in _TITLES for w in text[after[0] : after[1]].split()
+        )
+        if titled or (cities and (index + 1 not in cities or of_city)):
+            # a name with a title after it ("Helle Sachse, Assistant District Attorney") is a
+            # person, as firms hold no office; in a list with addresses the firm is the item
+            # before its city, and another name-shaped item is a person ("Stephanie Lin",
+            # "Allison Jean Riggs"), and so is the attorney before a state report's "of City"
             mention = _listed_person(text, mention)
         found.append(mention)
     return found

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 
+from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
 from docbatch.pipeline.entities.blocks import AGENCY
 from docbatch.pipeline.entities.bodies import BODY_WORDS, names_a_place
+from docbatch.pipeline.entities.courts import cited_state
 from docbatch.pipeline.entities.gazetteer import find_national_bodies
 from docbatch.pipeline.entities.names import NOT_NAME_WORDS, ORG_SUFFIXES, display_name
 from docbatch.pipeline.entities.shapes import (
@@ -36,8 +38,50 @@ def caption_parties(text: str) -> list[RawMention]:
     """The parties of every caption of ``text``, each with the role the caption gives."""
     return (
         _caption_parties(text) + _inline_caption_parties(text) + _in_error_parties(text)
-        + _of_whom_parties(text) + _one_line_parties(text)
+        + _of_whom_parties(text) + _one_line_parties(text) + _prosecution_parties(text)
     )  # fmt: skip
+
+
+#: A criminal case's caption with no roles, at the top: "Commonwealth vs. Willie Furr.",
+#: "STATE OF OHIO v. JOHN ROE", "The People v. Ann Lee": the government prosecutes (the
+#: plaintiff), the other side is the defendant.
+_PROSECUTION = re.compile(
+    r"^[ \t]*(?P<gov>(?:The[ ]|THE[ ])?(?:Commonwealth|COMMONWEALTH|State|STATE|People|PEOPLE)"
+    r"(?:[ ](?i:of)[ ](?:(?i:the)[ ](?i:state)[ ](?i:of)[ ])?"
+    r"(?P<state>[A-Z][A-Za-z]+(?:[ ][A-Z][A-Za-z]+)?))?)"
+    r"[ ]+(?:v\.|vs\.|V\.|VS\.|versus)[ ]+(?P<other>[^\n,;]{3,120}?)\.?[ \t]*$",
+    re.MULTILINE,
+)
+#: The heading a caption stands in.
+_CAPTION_AREA = 1500
+
+
+def _prosecution_parties(text: str) -> list[RawMention]:
+    """The government and the defendant of a roleless criminal caption at the top. A bare
+    "Commonwealth" or "State" is named for the state whose reports the opinion cites most
+    (a project holds many states; "State" alone would make them one entity), and left out
+    when no state stands out."""
+    match = _PROSECUTION.search(text, 0, _CAPTION_AREA)
+    if match is None or re.search(rf"(?i),?[ ]{_CAPTION_ROLE}s?$", match["other"]):
+        return []
+    found = [m for m in _caption_mentions(text, *match.span("other"), "defendant") if m]
+    start, end = match.span("gov")
+    written = " ".join(match["gov"].split())
+    kind = re.sub(r"(?i)^the[ ]", "", written).split()[0].capitalize()
+    state = match["state"] and display_name(match["state"])
+    if not state:
+        cited = cited_state(text)
+        if cited is None:
+            return found
+        state = cited
+        name = f"People of the State of {state}" if kind == "People" else f"{kind} of {state}"
+    else:
+        name = display_name(written)
+    found.append(
+        RawMention(EntityType.ORGANIZATION, start, end, text[start:end], name, 0.9,
+                   {"role": "plaintiff"})
+    )  # fmt: skip
+    return found
 
 
 #: A caption's appellant among the parties listed above: "Tina Roe, Gene Roe, Defendants,
@@ -110,7 +154,9 @@ _GOVERNMENT = re.compile(
 _ONE_LINE = re.compile(
     rf"^[ \t]*(?P<first>[^\n]{{3,600}}?),(?:[ \t]+|[ \t]*\n[ \t]*)(?P<r1>{_CAPTION_ROLE})(?i:s)?,?"
     r"[ \t]+(?:v\.|vs\.|versus|V\.)(?:[ \t]+|[ \t]*\n[ \t]*)"
-    rf"(?P<second>[^\n]{{3,600}}?(?:\n[^\n]{{1,300}}?){{0,3}}?),[ \t]*(?P<r2>{_CAPTION_ROLE})"
+    rf"(?P<second>[^\n]{{3,600}}?(?:\n[^\n]{{1,300}}?){{0,3}}?),[ \t]*"
+    # the role may go to the next line, after a footnote's number: "v. K.S.,\n1\nDEFENDANT."
+    rf"(?:\n[ \t]*(?:\d{{1,2}}[ \t]*\n[ \t]*)?)?(?P<r2>{_CAPTION_ROLE})"
     r"(?i:s)?[.,]?[ \t]*$",
     re.MULTILINE,
 )
@@ -339,4 +385,11 @@ def _classify(text: str, start: int, end: int, confidence: float, role: str) -> 
         return _org_mention(text, start, end, confidence, role)
     if re.fullmatch(_PERSON, piece) and _plausible_person(piece):
         return _person(text, start, end, confidence, role)
+    if _INITIALS_ONLY.fullmatch(piece):
+        # "D.G. AND S.H., PLAINTIFFS, v. K.S.": a family case names its parties by initials
+        return _person(text, start, end, confidence, role)
     return None
+
+
+#: A party named by initials alone: "D.G.", "O.S.H.", "J. D.".
+_INITIALS_ONLY = re.compile(r"(?:[A-Z]\.[ ]?){2,4}")

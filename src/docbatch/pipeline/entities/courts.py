@@ -16,8 +16,8 @@ from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
 
 __all__ = [
-    "STATES", "STATE_ABBR_PATTERN", "STATE_NAME_PATTERN", "canonical_court", "court_id",
-    "find_courts", "state_abbreviation",
+    "STATES", "STATE_ABBR_PATTERN", "STATE_NAME_PATTERN", "canonical_court", "cited_state",
+    "court_id", "find_courts", "state_abbreviation",
 ]  # fmt: skip
 
 #: (full name, Bluebook abbreviation) of every state and federal district territory.
@@ -173,8 +173,9 @@ _NOT_PLACES = frozenset(
 #: A state court in a citation's parenthetical: "(Mo. banc 2010)", "(Mo. App. E.D. 2007)",
 #: "(Tex. App.\u2014El Paso 1989)", "(Ind. 1996)".
 _STATE_PARENTHETICAL = re.compile(
-    rf"\((?P<state>{_STATE_ALT})(?P<app>\s+(?:Ct\.\s+)?App\.)?(?:\s+banc)?"
-    r"(?:\s*(?:[NSEWCM]\.\s?D\.|[\u2014\u2013-][^()\d\n]{2,30}?))?\s+(?:1[6-9]|20)\d\d\)"
+    rf"\((?P<state>{_STATE_ALT})(?P<app>\s*(?:Ct\.\s*)?App\.)?(?:\s+banc)?"
+    # "(Tex.2002)": old electronic reports close up the spaces
+    r"(?:\s*(?:[NSEWCM]\.\s?D\.|[\u2014\u2013-][^()\d\n]{2,30}?))?\s*(?:1[6-9]|20)\d\d\)"
 )
 #: Bluebook's names of the intermediate appellate courts that are not "<State> Ct. App.".
 _APPEALS_ABBR = {
@@ -305,7 +306,7 @@ def find_courts(text: str) -> list[RawMention]:
     bankruptcy = _bankruptcy_courts(text)
     # "Bankr. S.D.N.Y." is not the district court, nor the panel's circuit its court of appeals
     found = [m for m in found if not any(b.start <= m.start < b.end for b in bankruptcy)]
-    return found + bankruptcy + _state_courts(text)
+    return found + bankruptcy + _state_courts(text) + _unstated_courts(text)
 
 
 def _state_courts(text: str) -> list[RawMention]:
@@ -359,6 +360,64 @@ def _state_courts(text: str) -> list[RawMention]:
         start = match.start("state")
         end = match.end("app") if match["app"] else match.end("state")
         found.append(_mention(text, start, end, value, 0.8))
+    return found
+
+
+#: The top of a document, where its court's heading stands.
+_HEADING_AREA = 600
+
+
+def cited_state(text: str) -> str | None:
+    """The state whose own reports an opinion cites most ("414 Mass. 423", "(Tex. 2002)")
+    or names most (in its heading above all), when that is at least three times and twice
+    as often as any other."""
+    counts = []
+    for name, abbreviation in STATES:
+        mark = re.escape(abbreviation)
+        volume = rf"\b\d{{1,4}}[ ]{mark}(?:[ ]?(?:App\.|Super\.|Ct\.|Div\.|\dd|\dth))*[ ]\d"
+        parenthetical = rf"\({mark}[ ]?(?:App\.[^()\n]{{0,30}}?)?(?:1[89]|20)\d\d\)"
+        named = rf"\b{re.escape(name)}\b"
+        # the court's heading ("Superior Court of New Jersey") tells it best: it counts thrice
+        heading = 3 * len(re.findall(named, text[:_HEADING_AREA]))
+        counts.append((len(re.findall(f"{volume}|{parenthetical}|{named}", text)) + heading, name))
+    counts.sort(reverse=True)
+    (best, name), (second, _) = counts[0], counts[1]
+    return name if best >= 3 and best >= 2 * second else None
+
+
+#: Courts a text names without its state, read as the courts of the state it cites most:
+#: "(App.Div.2002)" (New Jersey's or New York's Appellate Division), "the Appeals Court"
+#: (Massachusetts'), "a Juvenile Court judge".
+_UNSTATED_COURT = re.compile(
+    r"\((?P<division>App\.\s?Div\.)\s?(?:1[89]|20)\d\d\)"
+    # after an article only: "Chilton County Probate Court" is a county's court
+    r"|\b(?:the|The|a|A|an|An)[ ](?:(?P<appeals>Appeals[ ]Court)\b"
+    r"|(?P<kind>Juvenile|Probate|Family|Housing|Land|Municipal)[ ]Court\b(?![ ]of))"
+)
+_UNSTATED_KIND = {"Juvenile": "Juv. Ct.", "Probate": "Prob. Ct.", "Family": "Fam. Ct.",
+                  "Housing": "Hous. Ct.", "Land": "Land Ct.", "Municipal": "Mun. Ct."}  # fmt: skip
+
+
+def _unstated_courts(text: str) -> list[RawMention]:
+    """The courts of :data:`_UNSTATED_COURT`, when the text's state stands out."""
+    matches = list(_UNSTATED_COURT.finditer(text))
+    state = cited_state(text) if matches else None
+    if state is None:
+        return []
+    abbr = _STATE_NAME[state.lower()]
+    found = []
+    for match in matches:
+        if match["division"]:
+            value = {"N.J.": "N.J. Super. Ct. App. Div.", "N.Y.": "N.Y. App. Div."}.get(abbr)
+            start, end = match.span("division")
+        elif match["appeals"]:
+            value = "Mass. App. Ct." if abbr == "Mass." else None
+            start, end = match.span("appeals")
+        else:
+            value = f"{abbr} {_UNSTATED_KIND[match['kind']]}"
+            start, end = match.start("kind"), match.end()
+        if value is not None:
+            found.append(_mention(text, start, end, value, 0.75))
     return found
 
 

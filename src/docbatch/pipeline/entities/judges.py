@@ -31,7 +31,11 @@ _NAME = (
 )
 _ONE_TITLE = (
     r"(?:Chief[ ]Justice|Justice|Chief[ ]Judge|(?:Senior[ ])?(?:Circuit|District|Magistrate"
-    r"|Bankruptcy)[ ]Judge|Judge|C\.[ ]?J\.|P\.[ ]?J\.|J\.|{boards}[ ]Judge|Board[ ]Member)"
+    r"|Bankruptcy)[ ]Judge|Judge|C\.[ ]?J\.|P\.[ ]?J\.|J\.|{boards}[ ]Judge|Board[ ]Member"
+    # New Jersey's judges: of the Superior Court ("WAUTERS, J.S.C."), its Appellate Division
+    # ("J.A.D.", "P.J.A.D."), the Tax Court ("J.T.C."), the Chancery Division ("P.J.Ch.")
+    r"|(?:A\.[ ]?|P\.[ ]?)?J\.[ ]?S\.[ ]?C\.|(?:P\.[ ]?)?J\.[ ]?A\.[ ]?D\.|J\.[ ]?T\.[ ]?C\."
+    r"|P\.[ ]?J\.[ ]?Ch\.)"
 ).format(boards=r"(?:(?:Appellate[ ])?Immigration|Administrative[ ]Law|Veterans[ ]Law)")
 #: The titles after a panel list; an agency's board ("PAULEY, GUENDELSBERGER, and KENDALL
 #: CLARK, Board Members"; "WILSON and GORMAN, Appellate Immigration Judges") as a court's.
@@ -52,14 +56,21 @@ _SALUTATION = re.compile(r"(?m)^[ \t]*Dear[ ][^\n]{2,60}:[ \t]*$")
 #: An opinion given on request ("Requested by: Hon. X"): a letter as well.
 _REQUESTED = re.compile(r"(?m)^[ \t]*Requested[ ]by:")
 _JUDGE_LIST = re.compile(
-    rf"(?<![\w.])(?P<names>{_NAME}(?:,[ ]{_NAME})*(?:,?[ ](?:and|AND)[ ]|,[ ]){_NAME}),[ \t]*\n?"
+    rf"(?<![\w.])(?P<names>{_NAME}(?:,[ ]{_NAME})*(?:,?[ ](?:and|AND|&)[ ]|,[ ]){_NAME}),[ \t]*\n?"
     rf"[ \t]*{_TITLES}(?![\w])"
 )
-#: A panel named after "Before" with no titles, at a line's end: "Before Ivins, Kornee, and
-#: Marquette."
+#: A panel named after "Before", at a line's end: "Before Ivins, Kornee, and Marquette.",
+#: each name perhaps with its title first ("Before Chief Justice GRAY, Justice VANCE, and
+#: Justice REYNA.").
+_TITLED = r"(?:(?:Chief[ ])?(?:Justice|JUSTICE|Judge|JUDGE)[ ])?"
 _BEFORE_LIST = re.compile(
-    rf"(?m)\b(?:Before|BEFORE):?[ \t]+(?P<names>{_NAME}(?:,[ ]{_NAME})*,?[ ](?:and|AND)[ ]{_NAME})"
-    r"\.?[ \t]*$"
+    rf"(?m)\b(?:Before|BEFORE):?[ \t]+(?P<names>{_TITLED}{_NAME}(?:,[ ]{_TITLED}{_NAME})*,?[ ]"
+    rf"(?:and|AND|&)[ ]{_TITLED}{_NAME})\.?[ \t]*$"
+)
+#: A Massachusetts report's panel line: "Present: Marshall, C.J., Ireland, Spina, & Gants, JJ."
+_PRESENT_LIST = re.compile(
+    r"(?m)^[ \t]*(?:Present|PRESENT):[ \t]*(?P<names>[^\n]{3,300}?),?[ \t]+(?:JJ\.|Justices)\.?"
+    r"[ \t]*$"
 )
 #: A letter's note of the panel that heard the case: "(Arg. & Sub. \u2013 Jan. 12, 2023—Smith
 #: Wollman and Loken)", surnames often without commas and broken over lines.
@@ -95,7 +106,7 @@ def _judge_spans(text: str) -> Iterator[tuple[int, int]]:
         offset = match.start("names")
         for name in LIST_NAME.finditer(match["names"]):
             yield _trim(text, offset + name.start(), offset + name.end())
-    for match in _BEFORE_LIST.finditer(text):
+    for match in (*_BEFORE_LIST.finditer(text), *_PRESENT_LIST.finditer(text)):
         offset = match.start("names")
         for name in LIST_NAME.finditer(match["names"]):
             yield _trim(text, offset + name.start(), offset + name.end())
@@ -112,10 +123,12 @@ def _judge_spans(text: str) -> Iterator[tuple[int, int]]:
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Drop a leading "Before", "The", "Honorable" from a judge's name."""
+    """Drop a leading "Before", "The", "Honorable", "Chief Justice" from a judge's name."""
     while True:
         match = re.match(
-            r"(Before|BEFORE|The|THE|Honorable|HONORABLE|Hon\.|and|AND)[ :]+", text[start:end]
+            r"(Before|BEFORE|The|THE|Honorable|HONORABLE|Hon\.|and|AND|Chief|Justice|JUSTICE|Judge"
+            r"|JUDGE)[ :]+",
+            text[start:end],
         )
         if match is None:
             return start, end

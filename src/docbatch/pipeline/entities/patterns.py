@@ -151,6 +151,13 @@ _NY_NAMED_LAW = re.compile(
     rf"(?:New[ ]York[ ](?:State[ ])?)?(?P<code2>(?:{_NY_LAW_NAME})[ ]Law)(?![\w])"
 )
 
+#: Massachusetts' General Laws by chapter and section: "G. L. c. 269, § 10G", "G.L. c. 93A,
+#: §§ 2, 11", "M.G.L. c. 231, § 6F" are "Mass. Gen. Laws ch. 269, § 10G".
+_MASS_GENERAL_LAWS = re.compile(
+    r"(?<![\w.])(?:M\.\s?)?G\.\s?L\.(?:\s?A\.)?(?:\s+\(Ter\.\s+Ed\.\))?\s+ch?\.\s*"
+    rf"(?P<chapter>\d+[A-Z]?),?\s*{_SECTION_MARK}\s*(?P<sec>{_SECTIONS})"
+)
+
 
 def _ny_law(name: str) -> str:
     """ "Judiciary Law" -> "N.Y. Jud. Law"."""
@@ -317,6 +324,12 @@ def find_statutes(text: str) -> list[RawMention]:
         section = _sections(match["sec"] or match["sec2"])
         normalized = f"{code} {_mark(match['mark'], section)} {section}"
         found.append(mention(EntityType.STATUTE, text, match, normalized, 0.8, {"code": code}))
+    for match in _MASS_GENERAL_LAWS.finditer(text):
+        code = f"Mass. Gen. Laws ch. {match['chapter']},"
+        spans = _listed_sections(match, "sec")
+        mark = _mark(match["mark"], match["sec"])
+        found += [_listed(EntityType.STATUTE, match, code, spans, index, mark, 0.85,
+                          {"code": code.rstrip(",")}) for index in range(len(spans))]  # fmt: skip
     found += _sections_in_words(text, [(m.start, m.end) for m in found])
     found += _codified_elsewhere(
         text, _sections_of_acts(text, [(m.start, m.end) for m in found]), found

@@ -75,6 +75,8 @@ _OTHER_CASE_SECTION = re.compile(
     r"(?:Originating[ ]Court[ ]Information|Lower[ ]Court[ ]Information|Prior[ ]Cases)[ \t]*:"
     r"[^\n]*\n(?:[ \t]*\S[^\n]*\n)*\Z"
 )
+#: A line holding one date alone, as old and Massachusetts reports print them.
+_DATE_LINE = re.compile(r"\n[ \t]*[A-Z][a-z]{2,8}\.?[ ]\d{1,2},[ ]\d{4}\.?[ \t]*(?:\n|$)")
 #: A docket entry's line: "(Entered: 01/09/2009)", "[Entered: 05/27/2022 11:10 AM]".
 _DOCKET_ENTRY = re.compile(r"[(\[]Entered:")
 _ENTRY_STAMP = re.compile(r"[(\[](?:Entered|ENTERED)[ \t]*:?[ \t]*$")
@@ -187,11 +189,18 @@ def _counsel(text: str, people: list[RawMention]) -> list[RawMention]:
 
 def _appearances(text: str, people: list[RawMention]) -> list[RawMention]:
     """Counsel and amici of appearance paragraphs ("X, with whom Y was on brief, for
-    appellant."): listed names replace the pieces of them found before, and counsel for a
-    party get its role as their client."""
+    appellant."): listed names replace the names found before that are pieces of them or
+    run over two of them, and counsel for a party get its role as their client."""
     for appearance in find_appearances(text):
         items = [*appearance.counsel, *appearance.amici]
-        people = [m for m in people if not any(_inside(m, i) for i in items)]
+        # a name found before that is a piece of a listed name, or that runs over two of
+        # them ("Lamb, Kilgore & Kilgore, P.L.L.C." of "Roy Lamb, Kilgore & Kilgore,
+        # P.L.L.C."), gives way to the list's own
+        people = [
+            m for m in people
+            if not any(_inside(m, i) for i in items)
+            and sum(m.start < i.end and i.start < m.end for i in items) < 2
+        ]  # fmt: skip
         client = appearance.client or (appearance.role_text or appearance.role or "").capitalize()
         if appearance.client and appearance.role:
             people = _give_role(people, appearance.client, appearance.role)
@@ -376,6 +385,10 @@ def _date_role(text: str, mention: RawMention) -> RawMention:
         ").",
     )
     after = text[mention.end : line_end]
+    if alone and _DATE_LINE.match(text, line_end):
+        # "March 3, 2009.\nJune 12, 2009.": a Massachusetts report's argument date, then its
+        # decision date
+        alone = False
     if _ENTRY_STAMP.search(before):
         return mention  # "(Entered: 01/09/2009)": when one docket entry was entered
     if _OTHER_CASE_SECTION.search(text, max(0, line_start - 400), line_start) or re.match(

@@ -54,7 +54,7 @@ _WORD = (
     r"|[A-Z]{2,}|\d+[A-Za-z]*)"
 )
 #: Initials that open a company name ("C. R. Bard, Inc.", "J. Crew Group, Inc.").
-_INITIALS = r"(?:[A-Z]\.[ ]){1,3}"
+_INITIALS = r"(?:(?:[A-Z]\.[ ]){1,3}|(?:[A-Z]\.){2,3}[ ])"  # "C. R. Bard", "J.C. Penney"
 #: "Grace, Tisdale & Clifton, P.A.": names before the "&" of a firm, joined by commas.
 _FIRM_LIST = rf"(?:(?:{_WORD},[ ]){{1,4}}(?={_WORD}[ ]&[ ]))"
 #: "Texas Insurance Code", "Investment Company Act": a law, not the organisation.
