@@ -61,7 +61,11 @@ def test_redis_clients_killed_every_few_seconds(
         cluster.wait_done(batch.id, count)
     finally:
         kills = killer.stop()
-    outcome = cluster.finish("redis clients killed", [batch.id])
+    # An ack sent on a connection killed at that moment is lost: its message stays in
+    # the transport's unacked set until the visibility timeout (seen once in CI, seed 11),
+    # and its redelivery is refused by the claim. Harmless when every document it names
+    # is finished, which the checker still requires.
+    outcome = cluster.finish("redis clients killed", [batch.id], allow_orphaned_unacked=True)
     assert outcome.violations == []
     assert kills >= 2, "the clients were killed more than once while the batch ran"
     assert cluster.client.get_batch(batch.id).completed == count
