@@ -3,8 +3,11 @@ each as a rule test over a made-up example of the class."""
 
 from __future__ import annotations
 
+from docbatch.pipeline.entities.citations import find_citations
 from docbatch.pipeline.entities.courts import find_courts
+from docbatch.pipeline.entities.money import find_money
 from docbatch.pipeline.entities.patterns import find_statutes
+from docbatch.pipeline.entities.rules import find_court_rules
 from tests.unit.entity_support import edges_and_entities as _result
 
 _APPELLATE_DOCKET = (
@@ -125,17 +128,55 @@ def test_a_new_jersey_caption_and_counsel_with_firms_in_parentheses() -> None:
     }  # fmt: skip
 
 
-def test_a_panel_of_titled_judges_and_a_company_after_close_set_initials() -> None:
+def test_a_panel_of_titled_judges_its_author_and_a_company_after_close_set_initials() -> None:
     text = (
         "DALLAS SALES COMPANY, INC., Appellant, v. Carolyn Pollack and J.C. Penney Company, "
         "Inc., Appellees.\nRoy Lamb, Kilgore & Kilgore, P.L.L.C., Dallas, for appellant.\n"
         "Before Chief Justice GRAY, Justice VANCE, and Justice REYNA.\nOPINION\n"
+        "FELIPE REYNA, Justice.\nThe appeal fails.\n"
     )
     edges, entities = _result(text)
     assert {e for e in edges if e[0] == "judge_of"} == {
         ("judge_of", "Gray", "document"), ("judge_of", "Vance", "document"),
-        ("judge_of", "Reyna", "document"),
+        ("judge_of", "Felipe Reyna", "document"),  # the panel's "REYNA" is the author
     }  # fmt: skip
     assert ("party_of", "J.C. Penney Company, Inc.", "document:appellee") in edges
     assert ("counsel_for", "Kilgore & Kilgore, P.L.L.C.", "Dallas Sales Company, Inc.") in edges
     assert not any("Penney" in name and not name.startswith("J.C.") for _, name in entities)
+
+
+def test_a_star_page_inside_a_counsel_list_is_no_part_of_a_name() -> None:
+    text = (
+        "ACME CO., Appellant, v. ROE LLC, Appellee.\n"
+        "*929 W.D. Masterson, D. Elizabeth Masterson *930 Mattei, Kilgore & Kilgore, P.L.L.C., "
+        "Dallas, for appellant.\n"
+    )
+    edges, _ = _result(text)
+    assert {e for e in edges if e[0] == "counsel_for"} == {
+        ("counsel_for", "W.D. Masterson", "Acme Co."),
+        ("counsel_for", "D. Elizabeth Masterson Mattei", "Acme Co."),
+        ("counsel_for", "Kilgore & Kilgore, P.L.L.C.", "Acme Co."),
+    }
+
+
+def test_massachusetts_rules_with_spaced_subsections_and_their_reporter_source() -> None:
+    text = (
+        "See Mass. R. Crim. P. 30 (b), as appearing in 435 Mass. 1501 (2001); Mass. R. App. P. "
+        "16 (a) (4), as amended, 453 Mass. 1303 (2009). Commonwealth v. Furr, 454 Mass. 101."
+    )
+    assert sorted(m.normalized for m in find_court_rules(text)) == [
+        "Mass. R. App. P. 16(a)(4)", "Mass. R. Crim. P. 30(b)",
+    ]  # fmt: skip
+    assert [m.normalized for m in find_citations(text).mentions] == ["454 Mass. 101"]
+
+
+def test_money_in_words_and_cents_after_a_comma() -> None:
+    text = (
+        "the sum of twenty-four dollars and thirty cents, and one hundred and thirty-one "
+        "dollars and seventy-one cents ($131,71); Two Million Five Hundred Thousand Dollars; "
+        "$1,234 and $12,345.50; twenty apples."
+    )
+    assert [m.normalized for m in find_money(text)] == [
+        "USD 131.71", "USD 1234.00", "USD 12345.50", "USD 24.30", "USD 131.71",
+        "USD 2500000.00",
+    ]  # fmt: skip

@@ -15,7 +15,8 @@ MONEY_FORM = re.compile(r"^[A-Z]{3} -?\d+\.\d{2}$")
 #: Text that looks like the money and date phrases the rules look for, mixed with noise.
 _PIECES = st.sampled_from(
     ["$", "USD", "EUR", "€", "£", "1,000", "2.5", "million", "billion", " ", ",", ".",
-     "January", "Feb.", "31", "2024", "1999", "/", "-", "12", "on", "the", "\n", "0"]
+     "January", "Feb.", "31", "2024", "1999", "/", "-", "12", "on", "the", "\n", "0",
+     "twenty", "one", "hundred", "thousand", "and", "dollars", "cents", "seventy-one", ",71"]
 )  # fmt: skip
 _LEGALISH = st.lists(_PIECES, max_size=40).map("".join)
 _ANY_TEXT = st.one_of(_LEGALISH, st.text(max_size=200))

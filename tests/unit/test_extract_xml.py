@@ -55,3 +55,20 @@ def test_malformed_and_deeply_nested_xml_is_read() -> None:
     assert _text(b"<a><b>Smith & Jones</c> v. Doe</a>") == "Smith & Jones\nv. Doe"
     depth = 50_000  # no recursion: one pattern over the text
     assert _text(b"<d>" * depth + b"deep" + b"</d>" * depth) == "deep"
+
+
+def test_a_caselaw_access_project_casebody_keeps_citations_and_names_whole() -> None:
+    casebody = (
+        b'<casebody xmlns="http://nrs.harvard.edu/urn-3:HLS.Libr.US_Case_Law.Schema.Case_Body:v1">'
+        b'<parties id="b1">D.G. AND S.H., PLAINTIFFS, v. K.S.,<footnotemark>1</footnotemark> '
+        b"DEFENDANT.</parties><attorneys>W.D. Masterson, D. Elizabeth Masterson "
+        b'<page-number citation-index="1" label="930">*930</page-number> Mattei, for appellant.'
+        b'</attorneys><p>See <em>Taylor, </em><extracted-citation index="0">79 S.W.3d 633'
+        b"</extracted-citation>, 636 (Tex.2002); G. L. c. 269, \xc2\xa7 10G.<footnotemark>7"
+        b'</footnotemark><page-number label="103">*103</page-number>It held.</p></casebody>'
+    )
+    assert _text(casebody).split("\n") == [
+        "D.G. AND S.H., PLAINTIFFS, v. K.S., DEFENDANT.",
+        "W.D. Masterson, D. Elizabeth Masterson *930 Mattei, for appellant.",
+        "See Taylor, 79 S.W.3d 633, 636 (Tex.2002); G. L. c. 269, \u00a7 10G. *103 It held.",
+    ]

@@ -97,8 +97,17 @@ def read_html(data: bytes, options: ExtractOptions) -> ExtractedDocument:
 _XML_INLINE = frozenset(
     {"i", "b", "u", "em", "strong", "span", "a", "sup", "sub", "small", "font", "cite",
      "emphasis", "italic", "bold", "underline", "ref", "xref", "footnote_reference",
-     "footnotereference", "noteref", "page_number", "pagenumber", "pb"}
+     "footnotereference", "noteref", "page_number", "pagenumber", "pb",
+     # the Caselaw Access Project's casebody: "<extracted-citation>79 S.W.3d 633
+     # </extracted-citation>, 636"
+     "extracted-citation"}
 )  # fmt: skip
+#: Inline elements set apart by spaces: a reporter's page number inside a sentence, even
+#: inside a name ("D. Elizabeth Masterson<page-number>*930</page-number>Mattei").
+_XML_SPACED = frozenset({"page-number"})
+#: Elements whose text is left out: a footnote's number in the running text, which glued to
+#: a word would change it ("§ 10G.<footnotemark>7</footnotemark>", "K.S.,<footnotemark>1").
+_XML_DROPPED = frozenset({"footnotemark"})
 #: Markup that holds no document text: declarations, comments, processing instructions.
 _XML_NOISE = re.compile(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?[^>]*>", re.DOTALL)
 #: A CDATA section (its text, literal) or a tag (its name).
@@ -120,14 +129,20 @@ def read_xml(data: bytes, options: ExtractOptions) -> ExtractedDocument:
     text = _XML_NOISE.sub(" ", _decode(data))
     pieces: list[str] = []
     position = 0
+    dropping = False
     for markup in _XML_MARKUP.finditer(text):
-        pieces.append(html.unescape(text[position : markup.start()]))
-        if markup["tag"] is None:
-            pieces.append(markup["cdata"])
-        else:
-            name = markup["tag"].rsplit(":", 1)[-1].lower()
-            pieces.append("" if name in _XML_INLINE else "\n")
+        if not dropping:
+            pieces.append(html.unescape(text[position : markup.start()]))
         position = markup.end()
+        if markup["tag"] is None:
+            pieces.append("" if dropping else markup["cdata"])
+            continue
+        name = markup["tag"].rsplit(":", 1)[-1].lower()
+        if name in _XML_DROPPED:
+            dropping = not markup[0].startswith("</") and not markup[0].endswith("/>")
+        elif not dropping:
+            spaced = " " if name in _XML_SPACED else ""
+            pieces.append(spaced if name in _XML_INLINE | _XML_SPACED else "\n")
     pieces.append(html.unescape(text[position:]))
     lines = (" ".join(line.split()) for line in "".join(pieces).split("\n"))
     body = normalize_text("\n".join(line for line in lines if line))

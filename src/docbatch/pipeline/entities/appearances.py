@@ -21,6 +21,7 @@ from docbatch.pipeline.entities.names import (
     NOT_NAME_WORDS,
     ORG_HEADS,
     ORG_SUFFIXES,
+    STAR_PAGE,
     display_name,
 )
 
@@ -393,7 +394,12 @@ def _item(text: str, start: int, end: int, organisations_only: bool) -> RawMenti
         start += 1
     while end > start and text[end - 1] in " \t\n,":
         end -= 1
-    flat = " ".join(text[start:end].split())
+    star = STAR_PAGE.match(text, start)  # "*929 W.D. Masterson": the page's first name
+    if star is not None:
+        start = star.end()
+        while start < end and text[start].isspace():
+            start += 1
+    flat = " ".join(STAR_PAGE.sub(" ", text[start:end]).split())
     words = flat.split()
     if not words or (
         any(w.lower() in _TITLES for w in words) and words[0].lower() not in _OFFICE_NOUNS

@@ -111,7 +111,7 @@ def find_citations(text: str, *, use_hyperscan: bool = True) -> CitationScan:
         (
             c
             for c in eyecite.get_citations(text, tokenizer=tokenizer)
-            if not _page_marker(text, c) and not _blank_page(c)
+            if not _page_marker(text, c) and not _blank_page(c) and not _rule_source(text, c)
         ),
         key=lambda c: c.span(),
     )
@@ -160,6 +160,18 @@ def _page_marker(text: str, citation: Any) -> bool:
     return text[max(0, start - 2) : start].strip().endswith("[") and text[end : end + 2].strip(
         " "
     ).startswith("]")
+
+
+#: Where a state's reports print its court rules: "Mass. R. Crim. P. 30 (b), as appearing
+#: in 435 Mass. 1501 (2001)", "as amended, 453 Mass. 1303 (2009)".
+_RULE_SOURCE = re.compile(r"\bas[ ](?:appearing[ ]in|amended,?)[ ]*$")
+
+
+def _rule_source(text: str, citation: Any) -> bool:
+    """A reporter page that prints a rule, named after the rule ("as appearing in 435
+    Mass. 1501"), is no case."""
+    start = citation.span()[0]
+    return _RULE_SOURCE.search(text, max(0, start - 30), start) is not None
 
 
 def _resolved_targets(resolutions: Any) -> dict[int, Any]:

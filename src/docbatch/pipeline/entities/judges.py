@@ -161,11 +161,35 @@ def mark_judges(text: str, people: list[RawMention]) -> list[RawMention]:
     letter = _SALUTATION.search(text) is not None or _REQUESTED.search(text) is not None
     titles = _JUDGE_TITLES - {"hon.", "honorable"} if letter else _JUDGE_TITLES
     greeted = [match.span() for match in _SALUTATION.finditer(text)]
-    return [
+    return _judges_by_full_name([
         with_attributes(m, role="judge")
         if m.type is EntityType.PERSON and not m.attributes.get("role")
         and m.attributes.get("title", "").lower() in titles
         and not any(start <= m.start < end for start, end in greeted)
         else m
         for m in result
-    ]  # fmt: skip
+    ])  # fmt: skip
+
+
+def _judges_by_full_name(people: list[RawMention]) -> list[RawMention]:
+    """A judge named by surname ("Justice REYNA" of a panel) is the one judge of the
+    document with that surname and a full name ("FELIPE REYNA, Justice."), if there is one."""
+    judges = [
+        m for m in people if m.type is EntityType.PERSON and m.attributes.get("role") == "judge"
+    ]
+    full: dict[str, set[str]] = {}
+    for mention in judges:
+        words = mention.normalized.split()
+        if len(words) > 1:
+            full.setdefault(words[-1].rstrip(",").casefold(), set()).add(mention.normalized)
+    result = []
+    for mention in people:
+        names = full.get(mention.normalized.casefold(), set()) if mention in judges else set()
+        if len(names) == 1:
+            (name,) = names
+            mention = RawMention(
+                mention.type, mention.start, mention.end, mention.text, name,
+                mention.confidence, {**mention.attributes, "alias_of": name},
+            )  # fmt: skip
+        result.append(mention)
+    return result

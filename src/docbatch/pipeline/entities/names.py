@@ -15,6 +15,7 @@ __all__ = [
     "NOT_NAME_WORDS",
     "ORG_HEADS",
     "ORG_SUFFIXES",
+    "STAR_PAGE",
     "display_name",
     "is_shouting",
 ]
@@ -122,6 +123,10 @@ def is_shouting(value: str) -> bool:
     return bool(letters) and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
 
 
+#: A reporter's page number in running text ("*930"), as star paging prints it.
+STAR_PAGE = re.compile(r"(?<!\S)\*\d{1,5}(?!\S)")
+
+
 def display_name(value: str) -> str:
     """A clean display form: single spaces, and title case for an ALL-CAPS caption name.
 
@@ -132,6 +137,7 @@ def display_name(value: str) -> str:
     # a word in capitals broken at a line's end: "OFFICE OF THE FED-\nERAL PUBLIC"
     value = re.sub(r"(?<=[A-Z]{2})-[ \t]*\n[ \t]*(?=[A-Z]{2,4}\b)", "", value)
     value = re.sub(r"(?<=\w)-[ \t]*\n[ \t]*(?=\w)", "-", value)  # "SMITH-\nJONES": a real hyphen
+    value = STAR_PAGE.sub(" ", value)  # "Masterson *930 Mattei": a reporter's page, no word
     value = " ".join(value.split()).strip(" ,;")
     if not is_shouting(value):
         return value

@@ -47,9 +47,10 @@ _COURT_RULE = re.compile(
 _STATE_NAMED_RULE = re.compile(
     rf"\b(?P<state>{STATE_NAME_PATTERN})\s+Rules?\s+of\s+(?P<name>Civil\s+Procedure|Criminal"
     r"\s+Procedure|Appellate\s+Procedure|Evidence)\s+"
-    r"(?P<num>\d{1,4}(?:\.\d+)?[a-z]?(?:\([a-zA-Z0-9]{1,5}\))*)"
+    r"(?P<num>\d{1,4}(?:\.\d+)?[a-z]?(?:[ ]?\([a-zA-Z0-9]{1,5}\))*)"
     rf"|(?<![\w.])(?P<abbr>{STATE_ABBR_PATTERN})\s?R\.\s?(?P<set>Civ|Crim|App|Evid)\.(?:\s?P\.)?\s*"
-    r"(?P<num2>\d{1,4}(?:\.\d+)?[a-z]?(?:\([a-zA-Z0-9]{1,5}\))*)"
+    # Massachusetts sets its subsections apart: "Mass. R. Crim. P. 30 (b)"
+    r"(?P<num2>\d{1,4}(?:\.\d+)?[a-z]?(?:[ ]?\([a-zA-Z0-9]{1,5}\))*)"
 )
 
 
@@ -207,6 +208,7 @@ def find_court_rules(text: str) -> list[RawMention]:
         else:
             state = state_abbreviation(match["abbr"])
             key, number = match["set"].lower(), match["num2"]
+        number = number.replace(" ", "")
         rule_set = f"{state} R. {_RULE_SETS[key]}"
         attributes = {"rule_set": rule_set, "rule": number}
         found.append(
