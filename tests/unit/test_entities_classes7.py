@@ -1,14 +1,17 @@
 """Error classes of the seventh and eighth blind sets (tests/golden/real_blind7, _blind8),
-each as a rule test over a made-up example of the class."""
+and classes the earlier sets still showed, each as a rule test over a made-up example."""
 
 from __future__ import annotations
 
+from docbatch.models import EntityType
 from docbatch.pipeline.entities.citations import find_citations
 from docbatch.pipeline.entities.courts import find_courts
 from docbatch.pipeline.entities.money import find_money
+from docbatch.pipeline.entities.parties import find_parties
 from docbatch.pipeline.entities.patterns import find_statutes
 from docbatch.pipeline.entities.rules import find_court_rules
 from tests.unit.entity_support import edges_and_entities as _result
+from tests.unit.entity_support import names_of
 
 _APPELLATE_DOCKET = (
     "General Docket\nUnited States Court of Appeals for the Sixth Circuit\n\n"
@@ -180,3 +183,14 @@ def test_money_in_words_and_cents_after_a_comma() -> None:
         "USD 131.71", "USD 1234.00", "USD 12345.50", "USD 24.30", "USD 131.71",
         "USD 2500000.00",
     ]  # fmt: skip
+
+
+def test_a_state_trial_judge_under_an_appeals_heading() -> None:
+    text = "Appeal From Lee County\nR. Ann Moss, Jr., Family Court Judge\n\nAFFIRMED\n"
+    edges, _ = _result(text)
+    assert ("judge_of", "R. Ann Moss, Jr.", "document") in edges
+
+
+def test_an_office_before_a_company_and_a_bracketed_place_in_its_name() -> None:
+    text = "Ann Roe, co-founder and President of Platinum Management (NY) LLC, was arrested."
+    assert names_of(find_parties(text), EntityType.ORGANIZATION) == ["Platinum Management (NY) LLC"]

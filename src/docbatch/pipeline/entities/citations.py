@@ -38,6 +38,10 @@ from docbatch.pipeline.entities.tokenizer import citation_tokenizer
 __all__ = ["CitationScan", "ParentheticalInfo", "find_citations", "own_parenthetical"]
 
 log = logging.getLogger(__name__)
+# eyecite warns "Unknown overlap case. Last cite: ..." with two whole citation reprs for a
+# citation it cannot place beside the one before; real opinions trigger it often, and it
+# says nothing an operator can act on, so only its errors reach docbatch's log.
+logging.getLogger("eyecite.helpers").setLevel(logging.ERROR)
 
 _NOTE = r"(?:,?\s*nn?\.\s*\d+(?:[-\u2013]\d+)?)?"  # "n. 5", ", n. 5", "nn. 2-3"
 _PAGES = rf"\*?\d+(?:[-\u2013]\s*\*?\d+)?{_NOTE}"  # "283-\n288": a range split by a line

@@ -31,7 +31,10 @@ _NAME = (
 )
 _ONE_TITLE = (
     r"(?:Chief[ ]Justice|Justice|Chief[ ]Judge|(?:Senior[ ])?(?:Circuit|District|Magistrate"
-    r"|Bankruptcy)[ ]Judge|Judge|C\.[ ]?J\.|P\.[ ]?J\.|J\.|{boards}[ ]Judge|Board[ ]Member"
+    r"|Bankruptcy)[ ]Judge|Judge"
+    # a state trial judge under an appeal's heading: "R. Kinard Johnson, Jr., Family Court Judge"
+    r"|(?:Family|Circuit|Probate|Superior|Juvenile|Municipal|County|Chancery|Trial)[ ]Court"
+    r"[ ]Judge|C\.[ ]?J\.|P\.[ ]?J\.|J\.|{boards}[ ]Judge|Board[ ]Member"
     # New Jersey's judges: of the Superior Court ("WAUTERS, J.S.C."), its Appellate Division
     # ("J.A.D.", "P.J.A.D."), the Tax Court ("J.T.C."), the Chancery Division ("P.J.Ch.")
     r"|(?:A\.[ ]?|P\.[ ]?)?J\.[ ]?S\.[ ]?C\.|(?:P\.[ ]?)?J\.[ ]?A\.[ ]?D\.|J\.[ ]?T\.[ ]?C\."

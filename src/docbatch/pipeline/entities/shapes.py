@@ -51,7 +51,9 @@ _PERSON = (
 #: A word may be hyphenated over a line break ("Interna-\ntional").
 _WORD = (
     r"(?:Ste?\.(?=[ ][A-Z])|[A-Z][A-Za-z'\u2019\-]*(?:(?<=[a-z]-)[ \t]*\n[ \t]*[a-z]+)?"
-    r"|[A-Z]{2,}|\d+[A-Za-z]*)"
+    r"|[A-Z]{2,}|\d+[A-Za-z]*"
+    # a place or a kind in brackets inside a company's name: "Platinum Management (NY) LLC"
+    r"|(?<=[a-z][ ])\([A-Z]{2,4}\)(?=[ ][A-Z]))"
 )
 #: Initials that open a company name ("C. R. Bard, Inc.", "J. Crew Group, Inc.").
 _INITIALS = r"(?:(?:[A-Z]\.[ ]){1,3}|(?:[A-Z]\.){2,3}[ ])"  # "C. R. Bard", "J.C. Penney"
@@ -98,9 +100,22 @@ _ORG_HEAD = re.compile(
 )
 
 
+#: An office held in a company, before its name: "President of Platinum Management LLC".
+_OFFICE_OF = re.compile(
+    r"(?:Vice[ -])?(?P<office>President|Chairman|Chairwoman|Chair|CEO|Founder|Co-[Ff]ounder"
+    r"|Owner|Shareholder|Manager|Employee|Partner|Officer|Director|Principal|Member)s?"
+    r"[ ]of[ ](?:the[ ])?(?=[A-Z])"
+)
+
+
 def _trim_leading(text: str, start: int, end: int) -> tuple[int, int]:
-    """Drop leading cue or sentence words ("The", "Plaintiff", "See") from a span."""
+    """Drop leading cue or sentence words ("The", "Plaintiff", "See") and an office held in
+    the company ("President of") from a span."""
     while True:
+        office = _OFFICE_OF.match(text, start, end)
+        if office is not None:
+            start = office.end()
+            continue
         match = re.match(r"(\S+)[ ]+", text[start:end])
         # A bare number opens a numbered paragraph ("1 Gift Surplus, LLC operates ...").
         if match is None or not (match[1].lower() in LEADING_NOISE or match[1].isdigit()):
