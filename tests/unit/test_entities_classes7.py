@@ -8,7 +8,7 @@ from docbatch.pipeline.entities.citations import find_citations
 from docbatch.pipeline.entities.courts import find_courts
 from docbatch.pipeline.entities.money import find_money
 from docbatch.pipeline.entities.parties import find_parties
-from docbatch.pipeline.entities.patterns import find_statutes
+from docbatch.pipeline.entities.patterns import find_case_numbers, find_statutes
 from docbatch.pipeline.entities.rules import find_court_rules
 from tests.unit.entity_support import edges_and_entities as _result
 from tests.unit.entity_support import names_of
@@ -194,3 +194,15 @@ def test_a_state_trial_judge_under_an_appeals_heading() -> None:
 def test_an_office_before_a_company_and_a_bracketed_place_in_its_name() -> None:
     text = "Ann Roe, co-founder and President of Platinum Management (NY) LLC, was arrested."
     assert names_of(find_parties(text), EntityType.ORGANIZATION) == ["Platinum Management (NY) LLC"]
+
+
+def test_a_tables_case_number_column() -> None:
+    text = (
+        "Lower Court Information\n\nCase Number\tJudgment Date\tJudge\n"
+        "4FA-12-02133CI\t7/3/2020\tJudge Ann Roe\n\nRelated Appellate Cases\n\n"
+        "Name\tCase Number\tStatus\nRoe v. Doe\tS15021 \tClosed\nDoe v. Roe\tS15461\tClosed\n\n"
+        "Number\tType\n7617\tOpinion\n"
+    )
+    assert [m.normalized for m in find_case_numbers(text)] == [
+        "4FA-12-02133CI", "S15021", "S15461",
+    ]  # fmt: skip

@@ -268,6 +268,42 @@ def find_case_numbers(text: str) -> list[RawMention]:
     for match in _BARE_FEDERAL.finditer(text):
         if not any(s <= match.start() < e for s, e in taken):
             found.append(mention(EntityType.CASE_NUMBER, text, match, match[0], 0.85))
+            taken.append(match.span())
+    found += [m for m in _case_number_column(text) if not any(s < m.end and m.start < e
+                                                             for s, e in taken)]  # fmt: skip
+    return found
+
+
+#: The heading of a table's column of case numbers, its cells split by tabs: "Case
+#: Number\tName\tCase Type" (a court's case search, an appellate case summary).
+_COLUMN_HEADS = frozenset({"case number", "case no.", "case #", "docket number", "docket no."})
+#: A case number alone in a cell: "S15021", "4FA-12-02133CI", "2:19-cv-01234".
+_CELL_NUMBER = re.compile(r"(?=[^\s]*\d)[A-Z0-9][A-Za-z0-9:.-]{3,24}")
+
+
+def _case_number_column(text: str) -> list[RawMention]:
+    """The cells under a "Case Number" column heading, down to the table's end (a blank
+    line)."""
+    found = []
+    lines = text.split("\n")
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    column = None
+    for index, line in enumerate(lines):
+        cells = line.split("\t")
+        if not line.strip():
+            column = None
+        elif len(cells) > 1 and any(c.strip().lower() in _COLUMN_HEADS for c in cells):
+            column = next(i for i, c in enumerate(cells) if c.strip().lower() in _COLUMN_HEADS)
+        elif column is not None and len(cells) > column:
+            start = offsets[index] + sum(len(c) + 1 for c in cells[:column])
+            cell = cells[column]
+            start += len(cell) - len(cell.lstrip())
+            value = cell.strip()
+            if _CELL_NUMBER.fullmatch(value):
+                found.append(RawMention(EntityType.CASE_NUMBER, start, start + len(value),
+                                        value, value, 0.8, {"label": "Case Number"}))  # fmt: skip
     return found
 
 
