@@ -72,3 +72,30 @@ def test_a_caselaw_access_project_casebody_keeps_citations_and_names_whole() -> 
         "W.D. Masterson, D. Elizabeth Masterson *930 Mattei, for appellant.",
         "See Taylor, 79 S.W.3d 633, 636 (Tex.2002); G. L. c. 269, \u00a7 10G. *103 It held.",
     ]
+
+
+def test_an_html_fragment_read_as_xml_marks_page_labels_and_footnotes_by_class() -> None:
+    fragment = (
+        b'<section class="casebody"><p class="attorneys"><a id="p1005" class="page-label">*1005'
+        b"</a>Robert E. Byron, for the appellant.</p><p>under \xc2\xa7 19.37(1)(a),<a class="
+        b'"footnotemark" href="#footnote_1_6">6</a> the court<a href="#x">note</a> held.</p>'
+        b"</section>"
+    )
+    assert _text(fragment).split("\n") == [
+        "*1005 Robert E. Byron, for the appellant.",
+        "under \u00a7 19.37(1)(a), the courtnote held.",
+    ]
+
+
+def test_an_html_opinion_leaves_footnote_links_out_and_sets_page_labels_apart() -> None:
+    page = (
+        b"<html><body><p><a class='page-label'>*438</a>and chairman of the Commission. Scott "
+        b"appeals a decision of the circuit court<a class='footnotemark' href='#footnote_1_1'>1"
+        b"</a> that granted it.<sup><a href='#fn2'>2</a></sup> See 12 <a href='/c/12'>13</a>."
+        b"</p></body></html>"
+    )
+    text = extract(page, ExtractOptions()).pages[0].text
+    assert text == (
+        "*438 and chairman of the Commission. Scott appeals a decision of the circuit court "
+        "that granted it. See 12 13."
+    )

@@ -163,3 +163,18 @@ def test_other_ole2_files_are_refused_with_a_reason():
     assert olefile.isOleFile((REAL / "indiana-opinion.doc").read_bytes())
     with pytest.raises(CorruptDocumentError, match="OLE2"):
         sniff(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+
+
+def test_a_mail_server_s_headers_without_a_space_after_the_colon_are_mail():
+    data = (
+        b"Return-Path: <ECF_Courtmail@ctb.uscourts.gov>\nDate: Thu, 16 Feb 2023 20:13:27 -0500\n"
+        b"MIME-Version:1.0\nFrom:ECF_Courtmail@ctb.uscourts.gov\nTo:Courtmail@ctb.uscourts.gov\n"
+        b"Subject:23-20091 Corrected Amendment\nContent-Type: text/html\n\n"
+        b"<p><strong>U.S. Bankruptcy Court</strong></p><p>Notice of Electronic Filing</p>\n"
+    )
+    assert sniff(data) == EML
+    document = extract(data, OPTIONS)
+    assert "U.S. Bankruptcy Court" in document.text and "<p>" not in document.text
+    assert document.metadata["subject"] == "23-20091 Corrected Amendment"
+    memo = b"To:all staff\nFrom:the clerk\nRe:holidays\n\nThe office closes early.\n"
+    assert sniff(memo) == TEXT

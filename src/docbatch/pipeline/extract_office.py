@@ -72,6 +72,30 @@ def read_docx(data: bytes, options: ExtractOptions) -> ExtractedDocument:
     return ExtractedDocument(mime=DOCX, pages=(Page(number=1, text=text),), metadata=metadata)
 
 
+#: A footnote's number linked in the running text: Harvard's and Fastcase's
+#: ``class="footnotemark"``, and a link to a note ("<a href="#fn3">3</a>", "#footnote_1_3").
+_FOOTNOTE_LINK = re.compile(r"#(?:fn|footnote|note|ftn)[\w-]*$", re.IGNORECASE)
+
+
+def _mark_inline_notes(tree: Any) -> None:
+    """Leave out footnote numbers in the running text, which glued to a word change it
+    ("§ 19.37(1)(a),6"), and set a reporter's page label apart ("*1005Robert E. Byron")."""
+    for node in tree.css("a"):
+        text = (node.text() or "").strip()
+        classes = (node.attributes.get("class") or "").split()
+        if "page-label" in classes:
+            node.replace_with(f" {text} ")
+        elif (
+            text.isdigit()
+            and len(text) <= 3
+            and (
+                "footnotemark" in classes
+                or _FOOTNOTE_LINK.search(node.attributes.get("href") or "")
+            )
+        ):
+            node.decompose()
+
+
 def read_html(data: bytes, options: ExtractOptions) -> ExtractedDocument:
     """Read an HTML page's visible text; block elements become line breaks.
 
@@ -84,6 +108,7 @@ def read_html(data: bytes, options: ExtractOptions) -> ExtractedDocument:
     title_node = tree.css_first("title")
     title = title_node.text(strip=True) if title_node is not None else ""
     tree.strip_tags(list(_HIDDEN_TAGS))
+    _mark_inline_notes(tree)
     root = tree.body or tree.root
     text = normalize_text(_render_html(root)) if root is not None else ""
     text = "\n".join(line.strip() for line in text.split("\n"))
@@ -108,6 +133,7 @@ _XML_SPACED = frozenset({"page-number"})
 #: Elements whose text is left out: a footnote's number in the running text, which glued to
 #: a word would change it ("§ 10G.<footnotemark>7</footnotemark>", "K.S.,<footnotemark>1").
 _XML_DROPPED = frozenset({"footnotemark"})
+_XML_CLASS = re.compile(r"""\bclass=["']([^"']*)["']""")
 #: Markup that holds no document text: declarations, comments, processing instructions.
 _XML_NOISE = re.compile(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?[^>]*>", re.DOTALL)
 #: A CDATA section (its text, literal) or a tag (its name).
@@ -129,7 +155,8 @@ def read_xml(data: bytes, options: ExtractOptions) -> ExtractedDocument:
     text = _XML_NOISE.sub(" ", _decode(data))
     pieces: list[str] = []
     position = 0
-    dropping = False
+    dropping = ""  # the element whose text is being left out
+    labelled = ""  # the page label being read
     for markup in _XML_MARKUP.finditer(text):
         if not dropping:
             pieces.append(html.unescape(text[position : markup.start()]))
@@ -138,11 +165,21 @@ def read_xml(data: bytes, options: ExtractOptions) -> ExtractedDocument:
             pieces.append("" if dropping else markup["cdata"])
             continue
         name = markup["tag"].rsplit(":", 1)[-1].lower()
-        if name in _XML_DROPPED:
-            dropping = not markup[0].startswith("</") and not markup[0].endswith("/>")
-        elif not dropping:
-            spaced = " " if name in _XML_SPACED else ""
-            pieces.append(spaced if name in _XML_INLINE | _XML_SPACED else "\n")
+        closing, empty = markup[0].startswith("</"), markup[0].endswith("/>")
+        # an HTML fragment read as XML marks them by class: <a class="footnotemark">
+        classes = _XML_CLASS.search(markup[0])
+        kind = classes[1].split() if classes else ()
+        if dropping:
+            dropping = "" if closing and name == dropping else dropping
+        elif (name in _XML_DROPPED or "footnotemark" in kind) and not closing and not empty:
+            dropping = name
+        else:
+            spaced = name in _XML_SPACED or "page-label" in kind
+            if spaced and not closing:
+                labelled = name  # its closing tag, which has no class, gets a space too
+            if closing and name == labelled:
+                spaced, labelled = True, ""
+            pieces.append(" " if spaced else "" if name in _XML_INLINE else "\n")
     pieces.append(html.unescape(text[position:]))
     lines = (" ".join(line.split()) for line in "".join(pieces).split("\n"))
     body = normalize_text("\n".join(line for line in lines if line))

@@ -85,7 +85,7 @@ PARTY_ROLES = frozenset(
         "intervenor", "debtor", "movant", "claimant", "creditor", "relator",
         "cross-appellant", "cross-appellee", "counterclaimant", "counter-defendant",
         "third-party plaintiff", "third-party defendant", "plaintiff in error",
-        "defendant in error",
+        "defendant in error", "trustee", "u.s. trustee",
     }
 )  # fmt: skip
 #: At most this many entities of a chunk (the most mentioned, then the first seen) are

@@ -76,7 +76,9 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MAIL_ONLY_HEADERS = frozenset(
     {"received", "message-id", "mime-version", "return-path", "delivered-to", "x-mailer"}
 )
-_HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9-]*):[ \t]")
+# RFC 5322 needs no space after the colon, and CM/ECF's mail servers write none:
+# "From:CTBECF_Courtmail@ctb.uscourts.gov", "MIME-Version:1.0"
+_HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9-]*):")
 # Binary formats recognised only to give a clear reason for refusing them.
 _KNOWN_UNSUPPORTED: tuple[tuple[bytes, str], ...] = (
     (b"GIF8", "GIF images"),

@@ -87,6 +87,13 @@ _BARE_DISTRICT = re.compile(
     r"(?<=\bthe\s)(?:(?P<dir>Northern|Southern|Eastern|Western|Central|Middle)\s+)?District\s+of\s+"
     rf"(?!Columbia)(?P<state>{_NAME_ALT})\b"
 )
+#: CM/ECF's and PACER's own name of a district: "California Northern District", "New York
+#: Southern District" (a notice's heading, a docket report's "U.S. District Court,
+#: California Northern District (Oakland)").
+_STATE_FIRST_DISTRICT = re.compile(
+    rf"\b(?P<state>{_NAME_ALT})\s+(?P<dir>Northern|Southern|Eastern|Western|Central|Middle)"
+    r"\s+District\b(?!\s+of\b)"
+)
 _DISTRICT_NAME = re.compile(
     r"(?:\bUnited\s+States|(?<![\w.])U\.\s?S\.)\s+District\s+Court\s*"
     r"(?:,\s*|for\s+the\s+|[\u2014\u2013-]\s*)?"
@@ -295,6 +302,9 @@ def find_courts(text: str) -> list[RawMention]:
         direction = _DIRECTIONS.get((match["dir"] or "").lower(), "D.")
         value = _district(direction, state_abbreviation(match["state"]))
         found.append(_mention(text, match.start(), match.end(), value, 0.8))
+    for match in _STATE_FIRST_DISTRICT.finditer(text):
+        value = _district(_DIRECTIONS[match["dir"].lower()], state_abbreviation(match["state"]))
+        found.append(_mention(text, match.start(), match.end(), value, 0.85))
     for match in _USDC.finditer(text):
         value = _district("D.", _STATE_NAME[match["state"].lower()])
         found.append(_mention(text, match.start(), match.end(), value, 0.85))

@@ -31,6 +31,7 @@ from docbatch.pipeline.entities.blocks import counsel_block, counsel_names
 from docbatch.pipeline.entities.dockets import docket_parties
 from docbatch.pipeline.entities.judges import LIST_NAME, mark_judges
 from docbatch.pipeline.entities.names import NOT_NAME_WORDS, ORG_SUFFIXES, display_name
+from docbatch.pipeline.entities.notices import notice_mentions
 
 __all__ = ["HEADING_CHARS", "mark_roles"]
 
@@ -96,6 +97,7 @@ def mark_roles(text: str, mentions: Sequence[RawMention]) -> list[RawMention]:
     party_types = (EntityType.PERSON, EntityType.ORGANIZATION)
     people = [m for m in mentions if m.type in party_types]
     others = [m for m in mentions if m.type not in party_types]
+    people, others = notice_mentions(text, people, others)
     people = docket_parties(text, people)
     people = mark_judges(text, people)
     people = _appellants(text, people)
