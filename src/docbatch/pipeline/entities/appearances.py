@@ -43,6 +43,8 @@ _ROLE = (
 _FOR_PARTY = re.compile(
     rf",?\s+for\s+(?:the\s+)?(?:(?!plaintiff|defendant)[a-z]+-)?{_ROLE}"
     r"(?:[ ]*/[ ]*[a-z][a-z -]{0,40}?)*"
+    # Connecticut gives the role below: "for the appellant (defendant)."
+    r"(?:[ ]+\((?P<below>(?-i:[a-z][a-z -]{2,30}))\))?"
     # New Jersey names the firm after the role: "for plaintiffs (Jacobs Berger, LLC, attorneys)."
     r"(?:[ ]+\((?P<firm>(?-i:[A-Z])[^()\n]{2,200}?),?[ ]attorneys?\))?"
     r"(?:,?[ \t]+(?!(?:counterclaim|cross|third|plaintiff|defendant|appellant|appellee"
@@ -125,6 +127,10 @@ def find_appearances(text: str) -> list[Appearance]:
             counsel.append(_mention(EntityType.ORGANIZATION, text, *match.span("firm")))
         if counsel:
             written = " ".join(match["role"].split())
+            if match["below"] in ("state", "commonwealth", "people", "government"):
+                written = match["below"].capitalize()  # "for the appellee (state)"
+            elif match["below"]:  # "appellant (defendant)": either role names the client
+                written = f"{written}-{match['below']}"
             if " in error" in written.lower():
                 role = re.sub(r"(?i)s?[ ]in[ ]error$", " in error", written).lower()
             else:

@@ -49,7 +49,9 @@ _PROSECUTION = re.compile(
     r"^[ \t]*(?P<gov>(?:The[ ]|THE[ ])?(?:Commonwealth|COMMONWEALTH|State|STATE|People|PEOPLE)"
     r"(?:[ ](?i:of)[ ](?:(?i:the)[ ](?i:state)[ ](?i:of)[ ])?"
     r"(?P<state>[A-Z][A-Za-z]+(?:[ ][A-Z][A-Za-z]+)?))?)"
-    r"[ ]+(?:v\.|vs\.|V\.|VS\.|versus)[ ]+(?P<other>[^\n,;]{3,120}?)\.?[ \t]*$",
+    # the sides may stand on lines of their own: "STATE of Connecticut\nv.\nAnthony DYOUS."
+    r"(?:[ ]+|[ \t]*\n[ \t]*)(?:v\.|vs\.|V\.|VS\.|versus)(?:[ ]+|[ \t]*\n[ \t]*)"
+    r"(?P<other>[^\n,;]{3,120}?)\.?[ \t]*$",
     re.MULTILINE,
 )
 #: The heading a caption stands in.
@@ -70,13 +72,10 @@ def _prosecution_parties(text: str) -> list[RawMention]:
     kind = re.sub(r"(?i)^the[ ]", "", written).split()[0].capitalize()
     state = match["state"] and display_name(match["state"])
     if not state:
-        cited = cited_state(text)
-        if cited is None:
+        state = cited_state(text)
+        if state is None:
             return found
-        state = cited
-        name = f"People of the State of {state}" if kind == "People" else f"{kind} of {state}"
-    else:
-        name = display_name(written)
+    name = f"People of the State of {state}" if kind == "People" else f"{kind} of {state}"
     found.append(
         RawMention(EntityType.ORGANIZATION, start, end, text[start:end], name, 0.9,
                    {"role": "plaintiff"})

@@ -54,7 +54,9 @@ def _loose(abbreviation: str) -> str:
 _STATE_ABBR = {re.sub(r"\s", "", abbr).lower(): abbr for _, abbr in STATES}
 _STATE_ALT = "|".join(_loose(abbr) for _, abbr in sorted(STATES, key=lambda s: -len(s[1])))
 _STATE_NAME = {name.lower(): abbr for name, abbr in STATES}
-_NAME_ALT = "|".join(re.escape(name) for name, _ in sorted(STATES, key=lambda s: -len(s[0])))
+_NAME_ALT = "|".join(
+    re.escape(name) for name, _ in sorted(STATES, key=lambda s: -len(s[0]))
+).replace("Hawaii", "Hawai['\u2019\u02bb]?i")  # "Hawai'i", as its own courts write it
 #: Patterns of every state's name and of its Bluebook abbreviation (spacing tolerated).
 STATE_NAME_PATTERN = _NAME_ALT
 STATE_ABBR_PATTERN = _STATE_ALT
@@ -63,7 +65,7 @@ STATE_ABBR_PATTERN = _STATE_ALT
 def state_abbreviation(written: str) -> str:
     """The Bluebook abbreviation of a state written by name ("New  York", "NEW YORK"), by
     abbreviation ("N. Y.") or as "Columbia" of "District of Columbia"."""
-    key = " ".join(written.split()).lower()
+    key = re.sub("['\u2019\u02bb]", "", " ".join(written.split()).lower())
     if key == "columbia":
         key = "district of columbia"
     return _STATE_NAME.get(key) or _STATE_ABBR[re.sub(r"\s", "", key)]
@@ -137,7 +139,9 @@ _STATE_SUPREME = re.compile(
 _STATE_APPEALS = re.compile(
     rf"\b(?:(?P<s1>{_NAME_ALT})\s+(?P<d1>District\s+)?Court\s+of\s+(?P<c1>Criminal\s+)?Appeals?"
     r"|(?<!Supreme\s)(?P<d2>District\s+)?Court\s+of\s+(?P<c2>Criminal\s+)?Appeals?\s+of\s+(?:the\s+)?"
-    rf"(?:State\s+of\s+|Commonwealth\s+of\s+)?(?P<s2>{_NAME_ALT}))\b",
+    rf"(?:State\s+of\s+|Commonwealth\s+of\s+)?(?P<s2>{_NAME_ALT})"
+    # Connecticut's and Illinois' intermediate courts: "Appellate Court of Connecticut"
+    rf"|Appellate\s+Court\s+of\s+(?:the\s+State\s+of\s+)?(?P<s3>{_NAME_ALT}))\b",
     re.IGNORECASE,
 )
 #: Bluebook's names of courts of criminal appeals, by state.
@@ -327,8 +331,10 @@ def _state_courts(text: str) -> list[RawMention]:
         value = "U.S." if state == "united states" else _STATE_NAME[state]
         found.append(_mention(text, match.start(), match.end(), value, 0.85))
     for match in _STATE_APPEALS.finditer(text):
-        abbr = state_abbreviation(match["s1"] or match["s2"])
-        if match["c1"] or match["c2"]:
+        abbr = state_abbreviation(match["s1"] or match["s2"] or match["s3"])
+        if match["s3"]:
+            value = f"{abbr} App. Ct."
+        elif match["c1"] or match["c2"]:
             value = _CRIMINAL_APPEALS.get(abbr, f"{abbr} Crim. App.")
         elif match["d1"] or match["d2"]:
             value = f"{abbr} Dist. Ct. App."

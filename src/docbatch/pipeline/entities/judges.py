@@ -34,7 +34,8 @@ _ONE_TITLE = (
     r"|Bankruptcy)[ ]Judge|Judge"
     # a state trial judge under an appeal's heading: "R. Kinard Johnson, Jr., Family Court Judge"
     r"|(?:Family|Circuit|Probate|Superior|Juvenile|Municipal|County|Chancery|Trial)[ ]Court"
-    r"[ ]Judge|C\.[ ]?J\.|P\.[ ]?J\.|J\.|{boards}[ ]Judge|Board[ ]Member"
+    r"[ ]Judge|Presiding[ ]Judge|Presiding[ ]J\.|C\.[ ]?J\.|P\.[ ]?J\.|J\.|{boards}[ ]Judge"
+    r"|Board[ ]Member"
     # New Jersey's judges: of the Superior Court ("WAUTERS, J.S.C."), its Appellate Division
     # ("J.A.D.", "P.J.A.D."), the Tax Court ("J.T.C."), the Chancery Division ("P.J.Ch.")
     r"|(?:A\.[ ]?|P\.[ ]?)?J\.[ ]?S\.[ ]?C\.|(?:P\.[ ]?)?J\.[ ]?A\.[ ]?D\.|J\.[ ]?T\.[ ]?C\."
@@ -43,7 +44,7 @@ _ONE_TITLE = (
 #: The titles after a panel list; an agency's board ("PAULEY, GUENDELSBERGER, and KENDALL
 #: CLARK, Board Members"; "WILSON and GORMAN, Appellate Immigration Judges") as a court's.
 _TITLES = (
-    r"(?:JJ\.|(?:Senior[ ])?(?:Circuit[ ]|District[ ]|(?:U\.S\.[ ])?Bankruptcy[ ])?Judges"
+    r"(?:JJ\.|Js\.|(?:Senior[ ])?(?:Circuit[ ]|District[ ]|(?:U\.S\.[ ])?Bankruptcy[ ])?Judges"
     r"|Justices|Board[ ]Members"
     r"|(?:(?:Appellate[ ])?Immigration|Administrative[ ]Law|Veterans[ ]Law)[ ]Judges)"
 )
@@ -51,6 +52,9 @@ _TITLES = (
 _SINGLE_JUDGE = re.compile(
     rf"(?<![\w.,])(?P<name>{_NAME}),(?:[ ]|[ \t]*\n[ \t]*){_ONE_TITLE}(?![\w])"
 )
+#: Judges sitting for others who stepped aside: "NAKASONE, in place of NAKAMURA, C.J.,
+#: FUJISE, LEONARD, and GINOZA, JJ., all recused." (those named after "in place of").
+_RECUSED = re.compile(r"\bin[ ]place[ ]of[ ][^\n]{3,250}?\brecused\b")
 #: A justice who "took no part in the consideration or decision of the case".
 _NO_PART = re.compile(r"(?:,[ ]*)?(?:J\.,[ ]+)?took[ ]+no[ ]+part\b")
 #: A letter's salutation ("Dear Judge Armstead:"): the document is a letter, and the
@@ -142,7 +146,10 @@ def mark_judges(text: str, people: list[RawMention]) -> list[RawMention]:
     """``people`` with the judges of the document marked (``role`` ``"judge"``), plus
     person mentions for judges named only by surname in a judge cue."""
     result = list(people)
+    recused = [match.span() for match in _RECUSED.finditer(text)]
     for start, end in _judge_spans(text):
+        if any(s <= start < e for s, e in recused):
+            continue
         # "KAGAN, J., took no part in the consideration or decision": a justice, not a judge
         # of this case
         no_part = bool(_NO_PART.match(text, end, end + 40) or _NO_PART.match(text, end + 1))

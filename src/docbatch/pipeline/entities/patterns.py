@@ -35,6 +35,9 @@ _NUMBER = (
     r"|\d[A-Z]{1,3}\d{2,4}-\d{3,6}"  # Florida's district courts of appeal: 4D2023-2459
     r"|\d[A-Z]{2,3}-\d{2}-\d{3,6}(?:[ ]?(?:CI|CR|CV|DR|PR|CN)\b)?"  # Alaska: 4FA-99-2449 CI
     r"|\d{6}[A-Z]{2}\d{6}[A-Z]{0,3}"  # Florida's uniform case number: 501988CF006586A
+    r"|(?:19|20)\d\dAP\d{1,6}"  # Wisconsin: 2016AP2214
+    r"|(?:CAAP|SCAP|SCWC|SCPW|SCOT|CAAW)-\d{2}-\d{7}"  # Hawai'i: CAAP-13-0000182
+    r"|[ASX]\d{2}[A-Z]\d{4}"  # Georgia's appellate courts: A03A1865, S19A0001
 )
 _LABELLED_NUMBER = re.compile(
     r"(?<![\w.])(?:(?P<label>Case|Civil\s+Action|Civ\.\s+A\.|Criminal\s+Action|Crim\.\s+A\."
@@ -96,7 +99,7 @@ _SPELLED_STATE_CODE = (
 )
 #: Codes cited by their initials; they may go without "§" ("N.J.S.A. 2A:14-2").
 _INITIALS_CODE = (
-    r"N\.\s?C\.\s?G\.\s?S\.|G\.\s?S\.|O\.\s?C\.\s?G\.\s?A\.|N\.\s?J\.\s?S\.\s?A\."
+    r"N\.\s?C\.\s?G\.\s?S\.|G\.\s?S\.|O\.\s?C\.\s?G\.\s?A\.|OCGA|N\.\s?J\.\s?S\.\s?A\."
     r"|K\.\s?S\.\s?A\.|A\.\s?R\.\s?S\.|C\.\s?R\.\s?S\.|M\.\s?C\.\s?L\.|R\.\s?S\.\s?Mo\."
     r"|La\.\s?R\.\s?S\.|N\.\s?Y\.\s?C\.\s?P\.\s?L\.\s?R\.|RSMo|RCW|ORS|MCL|NRS|KRS|CPLR"
     r"|\d{1,3}\s+ILCS"
@@ -156,6 +159,15 @@ _NY_NAMED_LAW = re.compile(
 _MASS_GENERAL_LAWS = re.compile(
     r"(?<![\w.])(?:M\.\s?)?G\.\s?L\.(?:\s?A\.)?(?:\s+\(Ter\.\s+Ed\.\))?\s+ch?\.\s*"
     rf"(?P<chapter>\d+[A-Z]?),?\s*{_SECTION_MARK}\s*(?P<sec>{_SECTIONS})"
+)
+
+
+#: Connecticut cites its own code as "General Statutes § 17a-593 (c)" (after no state's name:
+#: "North Carolina General Statutes" is read above), sometimes with its revision
+#: ("General Statutes (Rev. to 2013) § 17a-593").
+_CONNECTICUT = re.compile(
+    r"(?<![\w.])General[ ]Statutes(?:[ ]\(Rev\.[ ]to[ ]\d{4}\))?"
+    r"[ ]?(?P<mark>§§?)[ ]?(?P<sec>\d+[a-z]?(?:-\d+[a-z]*)+(?:[ ]?\([a-zA-Z0-9]{1,4}\))*)"
 )
 
 
@@ -333,6 +345,7 @@ def find_statutes(text: str) -> list[RawMention]:
     for match in _STATUTE.finditer(text):
         if match["initials"]:
             code = " ".join(match["initials"].split())
+            code = "O.C.G.A." if code == "OCGA" else code
             group = "isec" if match["isec"] else "bare"
         else:
             code = f"{match['title']} U.S.C." if match["title"] else " ".join(match["code"].split())
@@ -358,6 +371,13 @@ def find_statutes(text: str) -> list[RawMention]:
             continue  # "N.Y. Penal Law § 120.05": the abbreviated code read it already
         code = _ny_law(" ".join((match["code"] or match["code2"]).split()))
         section = _sections(match["sec"] or match["sec2"])
+        normalized = f"{code} {_mark(match['mark'], section)} {section}"
+        found.append(mention(EntityType.STATUTE, text, match, normalized, 0.8, {"code": code}))
+    for match in _CONNECTICUT.finditer(text):
+        if re.search(rf"(?:{_STATES})[ ]$", text[max(0, match.start() - 20) : match.start()]):
+            continue  # "North Carolina General Statutes § 7A-31": that state's
+        code = "Conn. Gen. Stat."
+        section = re.sub(r"\s+", "", match["sec"])
         normalized = f"{code} {_mark(match['mark'], section)} {section}"
         found.append(mention(EntityType.STATUTE, text, match, normalized, 0.8, {"code": code}))
     for match in _MASS_GENERAL_LAWS.finditer(text):

@@ -189,6 +189,10 @@ def _counsel(text: str, people: list[RawMention]) -> list[RawMention]:
     return result + added
 
 
+#: A prosecuting government named by its kind alone.
+_GOVERNMENTS = frozenset({"State", "Commonwealth", "People", "Government"})
+
+
 def _appearances(text: str, people: list[RawMention]) -> list[RawMention]:
     """Counsel and amici of appearance paragraphs ("X, with whom Y was on brief, for
     appellant."): listed names replace the names found before that are pieces of them or
@@ -204,6 +208,13 @@ def _appearances(text: str, people: list[RawMention]) -> list[RawMention]:
             and sum(m.start < i.end and i.start < m.end for i in items) < 2
         ]  # fmt: skip
         client = appearance.client or (appearance.role_text or appearance.role or "").capitalize()
+        if client in _GOVERNMENTS:
+            # "for the Commonwealth", "(state)": the government the caption names in full
+            client = next(
+                (m.normalized for m in people if m.type is EntityType.ORGANIZATION
+                 and m.normalized.startswith(f"{client} of ")),
+                client,
+            )  # fmt: skip
         if appearance.client and appearance.role:
             people = _give_role(people, appearance.client, appearance.role)
         for item in items:
