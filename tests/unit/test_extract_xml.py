@@ -74,16 +74,19 @@ def test_a_caselaw_access_project_casebody_keeps_citations_and_names_whole() -> 
     ]
 
 
-def test_an_html_fragment_read_as_xml_marks_page_labels_and_footnotes_by_class() -> None:
+def test_an_html_fragment_is_html_and_its_page_labels_and_footnotes_read_as_a_page_s() -> None:
     fragment = (
         b'<section class="casebody"><p class="attorneys"><a id="p1005" class="page-label">*1005'
         b"</a>Robert E. Byron, for the appellant.</p><p>under \xc2\xa7 19.37(1)(a),<a class="
-        b'"footnotemark" href="#footnote_1_6">6</a> the court<a href="#x">note</a> held.</p>'
-        b"</section>"
+        b'"footnotemark" href="#footnote_1_6">6</a> the court<a href="#x">note</a> held.<br>'
+        b"Next line.</p></section>"
     )
-    assert _text(fragment).split("\n") == [
+    assert sniff(fragment) == HTML
+    lines = [line for line in extract(fragment, ExtractOptions()).pages[0].text.split("\n") if line]
+    assert lines == [
         "*1005 Robert E. Byron, for the appellant.",
         "under \u00a7 19.37(1)(a), the courtnote held.",
+        "Next line.",
     ]
 
 

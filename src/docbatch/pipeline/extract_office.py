@@ -133,7 +133,6 @@ _XML_SPACED = frozenset({"page-number"})
 #: Elements whose text is left out: a footnote's number in the running text, which glued to
 #: a word would change it ("§ 10G.<footnotemark>7</footnotemark>", "K.S.,<footnotemark>1").
 _XML_DROPPED = frozenset({"footnotemark"})
-_XML_CLASS = re.compile(r"""\bclass=["']([^"']*)["']""")
 #: Markup that holds no document text: declarations, comments, processing instructions.
 _XML_NOISE = re.compile(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?[^>]*>", re.DOTALL)
 #: A CDATA section (its text, literal) or a tag (its name).
@@ -156,7 +155,6 @@ def read_xml(data: bytes, options: ExtractOptions) -> ExtractedDocument:
     pieces: list[str] = []
     position = 0
     dropping = ""  # the element whose text is being left out
-    labelled = ""  # the page label being read
     for markup in _XML_MARKUP.finditer(text):
         if not dropping:
             pieces.append(html.unescape(text[position : markup.start()]))
@@ -166,19 +164,12 @@ def read_xml(data: bytes, options: ExtractOptions) -> ExtractedDocument:
             continue
         name = markup["tag"].rsplit(":", 1)[-1].lower()
         closing, empty = markup[0].startswith("</"), markup[0].endswith("/>")
-        # an HTML fragment read as XML marks them by class: <a class="footnotemark">
-        classes = _XML_CLASS.search(markup[0])
-        kind = classes[1].split() if classes else ()
         if dropping:
             dropping = "" if closing and name == dropping else dropping
-        elif (name in _XML_DROPPED or "footnotemark" in kind) and not closing and not empty:
+        elif name in _XML_DROPPED and not closing and not empty:
             dropping = name
         else:
-            spaced = name in _XML_SPACED or "page-label" in kind
-            if spaced and not closing:
-                labelled = name  # its closing tag, which has no class, gets a space too
-            if closing and name == labelled:
-                spaced, labelled = True, ""
+            spaced = name in _XML_SPACED
             pieces.append(" " if spaced else "" if name in _XML_INLINE else "\n")
     pieces.append(html.unescape(text[position:]))
     lines = (" ".join(line.split()) for line in "".join(pieces).split("\n"))

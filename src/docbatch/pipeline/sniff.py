@@ -93,7 +93,12 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_HTML_START = re.compile(r"<(!doctype\s+html|html|head|body|meta|title)[\s>/]", re.IGNORECASE)
+#: A page's first tag, or an HTML fragment's: an archive's case body is often a bare
+#: "<section class="casebody">" or "<div>" with no <html> around it, and not well-formed XML.
+_HTML_START = re.compile(
+    r"<(!doctype\s+html|html|head|body|meta|title|section|article|div|p|table|h[1-6]|main)[\s>/]",
+    re.IGNORECASE,
+)
 _LEADING_JUNK = re.compile(r"^(\s|<\?xml[^>]*\?>|<!--.*?-->)*", re.DOTALL)
 
 
