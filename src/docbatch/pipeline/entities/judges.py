@@ -15,7 +15,12 @@ from collections.abc import Iterator
 
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention, with_attributes
-from docbatch.pipeline.entities.names import NOT_NAME_WORDS, ORG_SUFFIXES, display_name
+from docbatch.pipeline.entities.names import (
+    NOT_NAME_WORDS,
+    ORG_SUFFIXES,
+    alias_surnames,
+    display_name,
+)
 
 __all__ = ["LIST_NAME", "mark_judges"]
 
@@ -171,35 +176,11 @@ def mark_judges(text: str, people: list[RawMention]) -> list[RawMention]:
     letter = _SALUTATION.search(text) is not None or _REQUESTED.search(text) is not None
     titles = _JUDGE_TITLES - {"hon.", "honorable"} if letter else _JUDGE_TITLES
     greeted = [match.span() for match in _SALUTATION.finditer(text)]
-    return _judges_by_full_name([
+    return alias_surnames([
         with_attributes(m, role="judge")
         if m.type is EntityType.PERSON and not m.attributes.get("role")
         and m.attributes.get("title", "").lower() in titles
         and not any(start <= m.start < end for start, end in greeted)
         else m
         for m in result
-    ])  # fmt: skip
-
-
-def _judges_by_full_name(people: list[RawMention]) -> list[RawMention]:
-    """A judge named by surname ("Justice REYNA" of a panel) is the one judge of the
-    document with that surname and a full name ("FELIPE REYNA, Justice."), if there is one."""
-    judges = [
-        m for m in people if m.type is EntityType.PERSON and m.attributes.get("role") == "judge"
-    ]
-    full: dict[str, set[str]] = {}
-    for mention in judges:
-        words = mention.normalized.split()
-        if len(words) > 1:
-            full.setdefault(words[-1].rstrip(",").casefold(), set()).add(mention.normalized)
-    result = []
-    for mention in people:
-        names = full.get(mention.normalized.casefold(), set()) if mention in judges else set()
-        if len(names) == 1:
-            (name,) = names
-            mention = RawMention(
-                mention.type, mention.start, mention.end, mention.text, name,
-                mention.confidence, {**mention.attributes, "alias_of": name},
-            )  # fmt: skip
-        result.append(mention)
-    return result
+    ], among=lambda m: m.attributes.get("role") == "judge")  # fmt: skip

@@ -6,8 +6,13 @@ common given names, and words that are never part of a person's name in legal pr
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Callable, Sequence
 from importlib import resources
+
+from docbatch.models import EntityType
+from docbatch.pipeline.entities.base import RawMention
 
 __all__ = [
     "GIVEN_NAMES",
@@ -16,8 +21,10 @@ __all__ = [
     "ORG_HEADS",
     "ORG_SUFFIXES",
     "STAR_PAGE",
+    "alias_surnames",
     "display_name",
     "is_shouting",
+    "surname",
 ]
 
 #: Legal-form suffixes: strong evidence that the words before them name an organisation.
@@ -163,3 +170,42 @@ def _title_word(word: str) -> str:
     # "MCCALL" is "McCall"
     parts = [f"Mc{p[2:].title()}" if p.startswith("mc") and len(p) > 3 else p for p in parts]
     return "".join(part[:1].upper() + part[1:] for part in parts)
+
+
+def surname(words: Sequence[str]) -> str:
+    """The last name of a name's words, with its "St." ("St. Pierre", not "Pierre")."""
+    last = words[-1].rstrip(",")
+    if len(words) > 2 and words[-2].lower() in ("st.", "ste."):
+        last = f"{words[-2]} {last}"
+    return last
+
+
+def alias_surnames(
+    mentions: Sequence[RawMention], among: Callable[[RawMention], bool] = lambda _: True
+) -> list[RawMention]:
+    """A person named by surname alone ("Ms. St. Pierre", "Justice REYNA") is the one person
+    of the document, of those ``among`` accepts, with that surname and a full name
+    ("Vanessa St. Pierre", "FELIPE REYNA, Justice."). The surname mention then takes the
+    full name as its value (and as ``alias_of``); with two such people ("John Smith",
+    "Mary Smith") it is left as it is."""
+
+    def eligible(mention: RawMention) -> bool:
+        return mention.type is EntityType.PERSON and among(mention)
+
+    full: dict[str, set[str]] = {}
+    for mention in mentions:
+        words = mention.normalized.split()
+        # a weak name is a full name only when it has a role ("FELIPE REYNA, Justice.")
+        sure = mention.confidence >= 0.7 or "role" in mention.attributes
+        if eligible(mention) and len(words) > 1 and sure:
+            full.setdefault(surname(words).casefold(), set()).add(mention.normalized)
+    result = []
+    for mention in mentions:
+        names = full.get(mention.normalized.casefold(), set()) if eligible(mention) else set()
+        if len(names) == 1 and mention.normalized not in names:
+            (name,) = names
+            mention = dataclasses.replace(
+                mention, normalized=name, attributes={**mention.attributes, "alias_of": name}
+            )
+        result.append(mention)
+    return result

@@ -35,6 +35,8 @@ from docbatch.pipeline.entities.gazetteer import find_national_bodies
 from docbatch.pipeline.entities.names import (
     GIVEN_NAMES,
     ORG_HEADS,
+    alias_surnames,
+    surname,
 )
 from docbatch.pipeline.entities.shapes import (
     _INIT,
@@ -98,7 +100,7 @@ def find_parties(text: str, excluded: Sequence[tuple[int, int]] = ()) -> list[Ra
     kept += [m for m in references if not taken.overlaps(m.start, m.end)]
     kept += _surname_aliases(text, kept, excluded)
     kept = _without_namesakes(text, _best(kept))
-    return _full_names_for_cut_organisations(_full_names_for_surnames(kept))
+    return _full_names_for_cut_organisations(alias_surnames(kept))
 
 
 def _without_namesakes(text: str, found: list[RawMention]) -> list[RawMention]:
@@ -152,34 +154,6 @@ def _full_names_for_cut_organisations(found: list[RawMention]) -> list[RawMentio
                 )  # fmt: skip
         result.append(mention)
     return result
-
-
-def _full_names_for_surnames(people: list[RawMention]) -> list[RawMention]:
-    """ "Ms. St. Pierre" after "Vanessa St. Pierre": the titled surname is her too."""
-    full: dict[str, str] = {}
-    for mention in people:
-        words = mention.normalized.split()
-        if mention.type is EntityType.PERSON and len(words) > 1 and mention.confidence >= 0.7:
-            full.setdefault(_surname(words), mention.normalized)
-    result = []
-    for mention in people:
-        name = full.get(mention.normalized)
-        if mention.type is EntityType.PERSON and name is not None and name != mention.normalized:
-            attributes = {**mention.attributes, "alias_of": name}
-            mention = RawMention(
-                mention.type, mention.start, mention.end, mention.text, name,
-                mention.confidence, attributes,
-            )  # fmt: skip
-        result.append(mention)
-    return result
-
-
-def _surname(words: Sequence[str]) -> str:
-    """The last name of a name's words, with its "St." ("St. Pierre", not "Pierre")."""
-    surname = words[-1].rstrip(",")
-    if len(words) > 2 and words[-2].lower() in ("st.", "ste."):
-        surname = f"{words[-2]} {surname}"
-    return surname
 
 
 def _cued_parties(text: str) -> list[RawMention]:
@@ -325,11 +299,11 @@ def _surname_aliases(
     for mention in people:
         words = mention.normalized.split()
         if mention.type is EntityType.PERSON and mention.confidence >= 0.7 and len(words) > 1:
-            by_surname.setdefault(_surname(words), mention.normalized)
+            by_surname.setdefault(surname(words), mention.normalized)
     found: list[RawMention] = []
     taken = _Spans([(m.start, m.end) for m in people] + list(excluded))
-    for surname, full in by_surname.items():
-        for match in re.finditer(rf"(?<![\w.])({re.escape(surname)})(?![\w])(?!\s+v\.)", text):
+    for last, full in by_surname.items():
+        for match in re.finditer(rf"(?<![\w.])({re.escape(last)})(?![\w])(?!\s+v\.)", text):
             if not taken.overlaps(match.start(), match.end()):
                 found.append(
                     RawMention(
