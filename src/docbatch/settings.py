@@ -93,6 +93,10 @@ class Settings(BaseSettings):
     lease_seconds: int = Field(default=60, ge=1)
     max_attempts: int = 3
     reconcile_interval_seconds: float = 30.0
+    #: A worker whose consumer received nothing for this long while messages waited in
+    #: its queues and pool processes were free restarts its consumer
+    #: (docbatch.worker.watchdog); 0 turns the watchdog off.
+    consumer_stall_seconds: float = Field(default=30.0, ge=0.0)
     stage_soft_time_limit: int = 300
     stage_time_limit: int = 360
     ocr_soft_time_limit: int = 1800

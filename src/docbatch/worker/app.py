@@ -23,6 +23,7 @@ from docbatch.queues import queue_names
 from docbatch.redis.keys import RedisKeys
 from docbatch.settings import Settings
 from docbatch.worker.acks import BrokerSafeTask
+from docbatch.worker.watchdog import ConsumerWatchdog
 
 __all__ = ["create_app"]
 
@@ -122,6 +123,8 @@ def create_app(settings: Settings) -> Celery:
         broker_pool_limit=10,
     )
     app.conf.docbatch_settings = settings
+    # A consumer that stops fetching while its queues hold work restarts itself.
+    app.steps["consumer"].add(ConsumerWatchdog)
     from docbatch.worker.tasks import register_tasks
 
     register_tasks(app, settings)

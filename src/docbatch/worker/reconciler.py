@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import math
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -44,6 +44,7 @@ __all__ = [
     "broker_queues_empty",
     "declare_queues",
     "expired_resend_window",
+    "queue_depths",
     "reconcile_once",
 ]
 
@@ -53,22 +54,28 @@ log = logging.getLogger(__name__)
 def broker_queues_empty(app: Celery) -> bool:
     """True when every docbatch queue on the broker holds no ready message."""
     try:
-        with app.connection_for_write() as conn, conn.channel() as channel:
-            redis_transport = conn.transport.driver_type == "redis"
-            for queue in app.conf.task_queues:
-                # On Redis a passive declare says NOT_FOUND for an empty queue (it has no
-                # key) and, under a global key prefix, even for a full one: count the
-                # priority lists directly instead.
-                if redis_transport:
-                    count = int(channel._size(queue.name))
-                else:
-                    count = channel.queue_declare(queue=queue.name, passive=True).message_count
-                if count:
-                    return False
+        return not any(queue_depths(app).values())
     except Exception as exc:  # the broker is down: assume work is queued, try later
         log.warning("cannot read queue depths: %s", exc)
         return False
-    return True
+
+
+def queue_depths(app: Celery, names: Iterable[str] | None = None) -> dict[str, int]:
+    """Ready messages in each of ``names`` (every docbatch queue by default), read on a
+    connection of its own; broker errors are raised."""
+    names = [q.name for q in app.conf.task_queues] if names is None else list(names)
+    depths: dict[str, int] = {}
+    with app.connection_for_write() as conn, conn.channel() as channel:
+        redis_transport = conn.transport.driver_type == "redis"
+        for name in names:
+            # On Redis a passive declare says NOT_FOUND for an empty queue (it has no
+            # key) and, under a global key prefix, even for a full one: count the
+            # priority lists directly instead.
+            if redis_transport:
+                depths[name] = int(channel._size(name))
+            else:
+                depths[name] = channel.queue_declare(queue=name, passive=True).message_count
+    return depths
 
 
 def declare_queues(app: Celery) -> None:
