@@ -42,7 +42,8 @@ _ROLE = (
 #: appearance may follow on the same line ("for Appellant. Michael Arlen Jagels, ...").
 _FOR_PARTY = re.compile(
     rf",?\s+for\s+(?:the\s+)?(?:(?!plaintiff|defendant)[a-z]+-)?{_ROLE}"
-    r"(?:[ ]*/[ ]*[a-z][a-z -]{0,40}?)*"
+    # whole words only: "for Defendant/Appellee-Appellee University of Hawai'i"
+    r"(?:[ ]*/[ ]*[a-z]+(?:[- ][a-z]+){0,4}?(?![a-z-]))*"
     # Connecticut gives the role below: "for the appellant (defendant)."
     r"(?:[ ]+\((?P<below>(?-i:[a-z][a-z -]{2,30}))\))?"
     # New Jersey names the firm after the role: "for plaintiffs (Jacobs Berger, LLC, attorneys)."
@@ -60,8 +61,27 @@ _OF_FIRM = re.compile(
 _FOR_AMICI = re.compile(
     r"\s+on\s+brief,?\s+for\s+(?P<amici>[\s\S]{3,1500}?),?\s+amic(?:us|i)\s+curiae\."
 )
+#: Wisconsin's reports name the role first: "For the defendant-appellant, there were briefs
+#: (in the court of appeals) filed by X, assistant attorney general, and Y, attorney
+#: general." (the oral argument "There was an oral argument by X." names one of them).
+_BRIEFS_FILED_BY = re.compile(
+    r"(?im)^[ \t]*For[ ]the[ ](?P<written>[a-z]+(?:-[a-z]+)*)(?:[ ]\([^()\n]{1,80}\))?,?"
+    r"[ ]there[ ](?:were|was)[ ](?:a[ ])?(?:joint[ ])?briefs?(?:[ ]\([^()\n]{1,80}\))?"
+    r"[ ]filed[ ]by[ ](?P<counsel>[^\n]+?)\.(?=[ \t]+There[ ]|[ \t]*(?:\n|$))"
+)
+#: "An amicus curiae brief was filed on behalf of the A, the B, and the C by X, Y, and
+#: Firm, City."
+_AMICUS_FILED_BY = re.compile(
+    r"(?im)^[ \t]*(?:An[ ])?amicus[ ]curiae[ ]briefs?[ ](?:was|were)[ ]filed[ ]on[ ]behalf[ ]of"
+    r"[ ](?P<amici>[^\n]+?)[ ]by[ ](?P<counsel>[^\n]+?)\.[ \t]*(?:\n|$)"
+)
 _COUNSEL_SPLIT = re.compile(
-    r",?\s+with\s+whom\s+|,?\s+(?:were\s+|was\s+)?on\s+brief,?"
+    # Connecticut: "X, state's attorney, with whom, on the brief, were Y, ..., and Z"
+    r",?\s+with\s+whom(?:,?\s+on\s+the\s+briefs?,?)?(?:\s+(?:were|was))?\s+"
+    r"|,?\s+(?:were\s+|was\s+)?on\s+(?:the\s+)?briefs?,?"
+    # Hawai'i: "Sharla Ann Manley (Camille K. Kalama, Honolulu with them on the briefs)
+    # (Native Hawaiian Legal Corporation)": co-counsel and firms in brackets
+    r"|,?\s+with\s+(?:them|him|her)(?:\s+on\s+the\s+briefs?)?,?|\s*\(\s*|\s*\),?"
     r"|\s+argued\s+the\s+cause(?:\s+and\s+filed\s+the\s+briefs?)?"
     r"|,\s+(?:and\s+)?(?!Jr\.|Sr\.|JR\.|III\b|II\b|IV\b"
     r"|(?:Inc\.?|LLC|LLP|L\.L\.P\.|PLLC|P\.L\.L\.C\.|P\.C\.|P\.A\.|Ltd\.|Co\.|Corp\.)(?![\w]))|\s+and\s+"
@@ -139,6 +159,20 @@ def find_appearances(text: str) -> list[Appearance]:
             # the first party named stands for them all, as a caption's lead party does
             client = _CLIENT_SPLIT.split(match["client"] or "")[0].strip()
             found.append(Appearance(start, match.end(), role, tuple(counsel), (), client, written))
+    for match in _BRIEFS_FILED_BY.finditer(text):
+        written = match["written"].lower()
+        role = written.split("-")[-1].rstrip("s")
+        if not re.fullmatch(_ROLE, role, re.IGNORECASE):
+            continue
+        counsel = _items(text, *match.span("counsel"), _COUNSEL_SPLIT)
+        if counsel:
+            found.append(Appearance(match.start(), match.end(), role, tuple(counsel), (),
+                                    "", written))  # fmt: skip
+    for match in _AMICUS_FILED_BY.finditer(text):
+        counsel = _items(text, *match.span("counsel"), _COUNSEL_SPLIT)
+        amici = _amici(text, *match.span("amici"))
+        if counsel or amici:
+            found.append(Appearance(match.start(), match.end(), None, tuple(counsel), tuple(amici)))
     for match in _FOR_AMICI.finditer(text):
         start = _paragraph_start(text, match.start())
         counsel = _items(text, start, match.start(), _COUNSEL_SPLIT)
@@ -400,6 +434,8 @@ def _item(text: str, start: int, end: int, organisations_only: bool) -> RawMenti
         start += 1
     while end > start and text[end - 1] in " \t\n,":
         end -= 1
+    if organisations_only and text.startswith("the ", start):
+        start += 4  # "on behalf of the Wisconsin Newspaper Association"
     star = STAR_PAGE.match(text, start)  # "*929 W.D. Masterson": the page's first name
     if star is not None:
         start = star.end()

@@ -36,6 +36,7 @@ from docbatch.pipeline.entities.names import (
     GIVEN_NAMES,
     ORG_HEADS,
     alias_surnames,
+    display_name,
     surname,
 )
 from docbatch.pipeline.entities.shapes import (
@@ -89,7 +90,7 @@ def find_parties(text: str, excluded: Sequence[tuple[int, int]] = ()) -> list[Ra
     found += _bare_people(text)
     found += block_parties(text)
     found += find_public_bodies(text)
-    found = [cut_at_next_body(text, m) for m in found]
+    found = [_through_apostrophe(text, cut_at_next_body(text, m)) for m in found]
     found += find_national_bodies(text)
     names = _Spans([*excluded, *receipt_spans(text)])
     kept = [m for m in _best(found) if not names.overlaps(m.start, m.end)]
@@ -101,6 +102,25 @@ def find_parties(text: str, excluded: Sequence[tuple[int, int]] = ()) -> list[Ra
     kept += _surname_aliases(text, kept, excluded)
     kept = _without_namesakes(text, _best(kept))
     return _full_names_for_cut_organisations(alias_surnames(kept))
+
+
+#: The end of a word spelt with an inner apostrophe or okina ("Hawai'i", also with U+02BB),
+#: not a possessive ("Smith's") or a quote's end.
+_APOSTROPHE_TAIL = re.compile(r"['\u2019\u02bb](?![sS](?![\w]))[a-zA-Z]{1,3}(?![\w'\u2019])")
+
+
+def _through_apostrophe(text: str, mention: RawMention) -> RawMention:
+    """A name cut at an inner apostrophe ("University of Hawai" of "University of
+    Hawai'i") takes the rest of its last word."""
+    if mention.type not in (EntityType.PERSON, EntityType.ORGANIZATION):
+        return mention
+    if not (mention.end and text[mention.end - 1].isalpha()):
+        return mention
+    tail = _APOSTROPHE_TAIL.match(text, mention.end)
+    if tail is None:
+        return mention
+    raw = text[mention.start : tail.end()]
+    return replace(mention, end=tail.end(), text=raw, normalized=display_name(raw))
 
 
 def _without_namesakes(text: str, found: list[RawMention]) -> list[RawMention]:

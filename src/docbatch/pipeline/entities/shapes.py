@@ -108,17 +108,40 @@ _OFFICE_OF = re.compile(
 )
 
 
+#: Roles joined by hyphens or slashes, as captions write them ("Appellee-Appellee",
+#: "Plaintiff/Appellant-Appellant", "Defendants-Respondents").
+_ROLE_CHAIN = re.compile(
+    r"(?i)(?:plaintiff|defendant|appellant|appellee|petitioner|respondent|intervenor|movant)s?"
+    r"(?:[-/](?:plaintiff|defendant|appellant|appellee|petitioner|respondent|intervenor"
+    r"|movant|cross|counter)s?)+,?"
+)
+
+
+#: The opening words of a paper's title quoted in the text ("Order Granting Defendants
+#: University of Hawai'i and ...'s Motion"): the party named after them is the name.
+_PAPER_TITLE = re.compile(
+    r"(?:Order|ORDER|Judgment|JUDGMENT|Motion|MOTION|Memorandum|MEMORANDUM|Notice|NOTICE"
+    r"|Stipulation|STIPULATION)(?:[ ](?:and|AND)[ ][A-Z][a-z]+)?[ ]"
+    r"(?:Granting|GRANTING|Denying|DENYING|Dismissing|DISMISSING|Approving|APPROVING"
+    r"|Affirming|AFFIRMING|Vacating|VACATING|Regarding|REGARDING)[ ]"
+    r"(?:(?:in|IN)[ ](?:Part|PART|part)[ ])?(?=[A-Z])"
+)
+
+
 def _trim_leading(text: str, start: int, end: int) -> tuple[int, int]:
     """Drop leading cue or sentence words ("The", "Plaintiff", "See") and an office held in
     the company ("President of") from a span."""
     while True:
-        office = _OFFICE_OF.match(text, start, end)
+        office = _OFFICE_OF.match(text, start, end) or _PAPER_TITLE.match(text, start, end)
         if office is not None:
             start = office.end()
             continue
         match = re.match(r"(\S+)[ ]+", text[start:end])
         # A bare number opens a numbered paragraph ("1 Gift Surplus, LLC operates ...").
-        if match is None or not (match[1].lower() in LEADING_NOISE or match[1].isdigit()):
+        word = match[1] if match is not None else ""
+        if match is None or not (
+            word.lower() in LEADING_NOISE or word.isdigit() or _ROLE_CHAIN.fullmatch(word)
+        ):
             return start, end
         start += match.end()
 
