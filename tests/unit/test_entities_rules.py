@@ -121,7 +121,7 @@ STATE_CODES = [
     ("Section 537.065, RSMo 2016", "RSMo § 537.065"),
     ("N.J.S.A. 2A:14-2", "N.J.S.A. § 2A:14-2"),
     ("O.C.G.A. § 9-11-12", "O.C.G.A. § 9-11-12"),
-    ("735 ILCS 5/2-619", "735 ILCS § 5/2-619"),
+    ("735 ILCS 5/2-619", "735 ILCS 5/2-619"),  # Illinois writes no "§"
     ("42 Pa. C.S. § 5524", "42 Pa. C.S. § 5524"),
     ("Del. Code Ann. tit. 10, § 8106", "Del. Code Ann. tit. 10, § 8106"),
     ("RCW 4.16.080", "RCW § 4.16.080"),

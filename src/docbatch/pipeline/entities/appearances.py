@@ -233,8 +233,8 @@ def _of_firms(text: str, start: int, end: int) -> list[RawMention]:
         stop = _NEXT_ATTORNEY.search(text, of.end(), end)
         firm_end = stop.start() if stop is not None else end
         firm_start = of.end()
-        if firm_end <= firm_start:
-            return []
+        if firm_end <= firm_start or "(" in text[firm_start:firm_end]:
+            return []  # "X, State's Attorney, of Chicago (A, B, of counsel)": a city
         found += [*people, _mention(EntityType.ORGANIZATION, text, firm_start, firm_end)]
         position = stop.end() if stop is not None else end
     if found and position < end:

@@ -137,13 +137,24 @@ _STATE_SUPREME = re.compile(
 #: of the State of California", Florida's "District Court of Appeal of Florida", and the
 #: criminal courts of last resort ("Texas Court of Criminal Appeals").
 _STATE_APPEALS = re.compile(
-    rf"\b(?:(?P<s1>{_NAME_ALT})\s+(?P<d1>District\s+)?Court\s+of\s+(?P<c1>Criminal\s+)?Appeals?"
-    r"|(?<!Supreme\s)(?P<d2>District\s+)?Court\s+of\s+(?P<c2>Criminal\s+)?Appeals?\s+of\s+(?:the\s+)?"
+    rf"\b(?:(?P<s1>{_NAME_ALT})\s+(?P<d1>District\s+)?Court\s+of\s+(?P<c1>Criminal\s+|Special\s+)?"
+    r"Appeals?"
+    r"|(?<!Supreme\s)(?P<d2>District\s+)?Court\s+of\s+(?P<c2>Criminal\s+|Special\s+)?Appeals?"
+    r"\s+of\s+(?:the\s+)?"
     rf"(?:State\s+of\s+|Commonwealth\s+of\s+)?(?P<s2>{_NAME_ALT})"
+    # California's by district and division: "Court of Appeal, Second District, Division 1,
+    # California."
+    r"|Court\s+of\s+Appeals?,\s+[A-Z][a-z]+\s+(?:Appellate\s+)?District"
+    rf"(?:,\s+Division\s+\w+)?,\s+(?P<s4>{_NAME_ALT})"
     # Connecticut's and Illinois' intermediate courts: "Appellate Court of Connecticut"
     rf"|Appellate\s+Court\s+of\s+(?:the\s+State\s+of\s+)?(?P<s3>{_NAME_ALT}))\b",
     re.IGNORECASE,
 )
+#: States whose highest court is (or was) named "Court of Appeals": Bluebook names it by
+#: the state alone ("N.Y.", "Md.").
+_HIGHEST_COURTS_OF_APPEALS = frozenset({"N.Y.", "Md."})
+#: A federal court of appeals as older California reports cite it: "(C.A.5, 1990)".
+_CA_CIRCUIT = re.compile(r"(?<=\()C\.[ ]?A\.[ ]?(?P<n>1[01]|[1-9])(?=[,\s)])")
 #: Bluebook's names of courts of criminal appeals, by state.
 _CRIMINAL_APPEALS = {"Tex.": "Tex. Crim. App.", "Okla.": "Okla. Crim. App.",
                      "Ala.": "Ala. Crim. App.", "Tenn.": "Tenn. Crim. App."}  # fmt: skip
@@ -331,11 +342,16 @@ def _state_courts(text: str) -> list[RawMention]:
         value = "U.S." if state == "united states" else _STATE_NAME[state]
         found.append(_mention(text, match.start(), match.end(), value, 0.85))
     for match in _STATE_APPEALS.finditer(text):
-        abbr = state_abbreviation(match["s1"] or match["s2"] or match["s3"])
+        abbr = state_abbreviation(match["s1"] or match["s2"] or match["s3"] or match["s4"])
+        special = "special" in (match["c1"] or match["c2"] or "").lower()
         if match["s3"]:
             value = f"{abbr} App. Ct."
+        elif special:
+            value = f"{abbr} Ct. Spec. App."
         elif match["c1"] or match["c2"]:
             value = _CRIMINAL_APPEALS.get(abbr, f"{abbr} Crim. App.")
+        elif abbr in _HIGHEST_COURTS_OF_APPEALS and not (match["d1"] or match["d2"]):
+            value = abbr  # New York's, and Maryland's until 2022, highest court
         elif match["d1"] or match["d2"]:
             value = f"{abbr} Dist. Ct. App."
         else:
@@ -349,6 +365,10 @@ def _state_courts(text: str) -> list[RawMention]:
         kind = _TRIAL_KIND[match["kind"].lower()]
         county = " ".join(match["county"].split())
         found.append(_mention(text, match.start(), match.end(), f"{county} Cnty. {kind}", 0.85))
+    for match in _CA_CIRCUIT.finditer(text):
+        number = int(match["n"])
+        suffix = {1: "st", 2: "d", 3: "d"}.get(number, "th")
+        found.append(_mention(text, match.start(), match.end(), f"{number}{suffix} Cir.", 0.8))
     for match in _FLORIDA_DCA.finditer(text):
         found.append(_mention(text, match.start(), match.end(), "Fla. Dist. Ct. App.", 0.8))
     for match in _NY_SUPREME.finditer(text):

@@ -64,6 +64,8 @@ _ROLE_WORD = (
 _CUE_BEFORE = re.compile(rf"\b{_ROLE_WORD}[ ]+(?=[A-Z])")
 _TITLE = re.compile(
     r"\b(?P<title>(?:Chief |Magistrate |District |Circuit )?Judge|Justice|Hon\.|Honorable|"
+    # police witnesses by rank: "Officer Ronald Jenkins", "Detective Ruck", "Sgt. Lee"
+    r"Officer|Detective|Sergeant|Sgt\.|Trooper|Patrolman|Corporal|Cpl\.|Investigator|"
     rf"Mr\.|Ms\.|Mrs\.|Dr\.)[ ]+(?P<name>{_PERSON}|{_SURNAME})"
 )
 _JUDGE_AFTER = re.compile(
@@ -204,7 +206,13 @@ def _cued_parties(text: str) -> list[RawMention]:
 #: the word after it no surname.
 _HONORABLE_BEFORE = re.compile(r"\b(?:Honorable|Hon\.)[ ][^,\n]{3,40},[ ]$")
 #: A judge titled in capitals: "Opinion by JUDGE SCHUTZ", "JUDGE TOW and JUDGE PAWAR concur".
-_CAPITAL_JUDGE = re.compile(r"\bJUDGE[ ]+(?P<name>[A-Z][A-Z'\u2019-]{2,})(?!\w)")
+_CAPITAL_JUDGE = re.compile(
+    r"\b(?:JUDGE"
+    # an author line: "JUSTICE HALL delivered the judgment of the court, with opinion."
+    r"|JUSTICE(?=[ ]+[A-Z][A-Z'\u2019-]{2,}(?:[ ]+delivered|,?[ ]+(?:concurring|dissenting"
+    r"|specially)|[ ]+and[ ]+JUSTICE)))"
+    r"[ ]+(?P<name>[A-Z][A-Z'\u2019-]{2,})(?!\w)"
+)
 
 
 def _titled_people(text: str) -> list[RawMention]:

@@ -8,6 +8,7 @@ prefers these mentions over eyecite's overlapping law citations.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
@@ -38,6 +39,9 @@ _NUMBER = (
     r"|(?:19|20)\d\dAP\d{1,6}"  # Wisconsin: 2016AP2214
     r"|(?:CAAP|SCAP|SCWC|SCPW|SCOT|CAAW)-\d{2}-\d{7}"  # Hawai'i: CAAP-13-0000182
     r"|[ASX]\d{2}[A-Z]\d{4}"  # Georgia's appellate courts: A03A1865, S19A0001
+    r"|[1-5]-\d{2}-\d{4}(?:WC)?(?![\d-])"  # Illinois' appellate court: 1-15-2522
+    r"|(?<=No\.[ ])[A-HS]\d{6}(?!\d)"  # California's courts of appeal: B266015, S123456
+    r"|\d{2}[ ]BK[ ]\d{3,5}(?:-[A-Z]{2,4})?"  # Puerto Rico's Title III cases: 17 BK 3283-LTS
 )
 _LABELLED_NUMBER = re.compile(
     r"(?<![\w.])(?:(?P<label>Case|Civil\s+Action|Civ\.\s+A\.|Criminal\s+Action|Crim\.\s+A\."
@@ -60,6 +64,15 @@ _NOT_A_CASE = re.compile(
 _BARE_FEDERAL = re.compile(
     r"(?<![\w:-])\d{1,2}:\d{2}-(?:cv|cr|mc|md|bk|mj|ap)-\d{3,6}(?:-[A-Z]{2,5})*\b"
     r"|(?<![\w:-])\d{1,2}:\d{2}(?:cv|CV|cr|CR)\d{3,6}\b"  # "1:20CV457"
+)
+#: California's courts of appeal head an opinion with their docket number alone on a line
+#: ("B266015", district letter and six digits).
+_CALIFORNIA_DOCKET_LINE = re.compile(r"(?m)^[ \t]*(?P<num>[A-HS]\d{6})[ \t]*$")
+#: Maryland's appellate dockets are numbered by term: "No. 45, September Term, 2013",
+#: "Misc. Docket AG No. 11, Sept. Term, 2013" (attorney grievance).
+_MARYLAND_TERM = re.compile(
+    r"(?<![\w.])(?P<label>Misc\.[ ]Docket[ ](?:AG[ ])?)?No\.[ ](?P<num>\d{1,4}),[ ]"
+    r"(?:September|Sept\.)[ ]Term,[ ](?P<year>(?:19|20)\d\d)"
 )
 _PUBLIC_LAW = re.compile(r"(?:Pub\.\s?L\.|L\.)\s*$")
 
@@ -169,6 +182,103 @@ _CONNECTICUT = re.compile(
     r"(?<![\w.])General[ ]Statutes(?:[ ]\(Rev\.[ ]to[ ]\d{4}\))?"
     r"[ ]?(?P<mark>§§?)[ ]?(?P<sec>\d+[a-z]?(?:-\d+[a-z]*)+(?:[ ]?\([a-zA-Z0-9]{1,4}\))*)"
 )
+
+
+#: California's codes as the California Style Manual abbreviates them ("Pen. Code", "Bus.
+#: & Prof. Code", "Code Civ. Proc.") and by name ("Penal Code", "Business and Professions
+#: Code"), with their Bluebook names.
+_CALIFORNIA_CODES = {
+    "Bus. & Prof. Code": "Bus. & Prof. Code", "Business and Professions Code": "Bus. & Prof. Code",
+    "Civ. Code": "Civ. Code", "Civil Code": "Civ. Code",
+    "Code Civ. Proc.": "Civ. Proc. Code", "Code of Civil Procedure": "Civ. Proc. Code",
+    "Com. Code": "Com. Code", "Commercial Code": "Com. Code",
+    "Corp. Code": "Corp. Code", "Corporations Code": "Corp. Code",
+    "Educ. Code": "Educ. Code", "Ed. Code": "Educ. Code", "Education Code": "Educ. Code",
+    "Elec. Code": "Elec. Code", "Elections Code": "Elec. Code",
+    "Evid. Code": "Evid. Code", "Evidence Code": "Evid. Code",
+    "Fam. Code": "Fam. Code", "Family Code": "Fam. Code",
+    "Gov. Code": "Gov't Code", "Government Code": "Gov't Code",
+    "Health & Saf. Code": "Health & Safety Code", "Health and Safety Code": "Health & Safety Code",
+    "Ins. Code": "Ins. Code", "Insurance Code": "Ins. Code",
+    "Lab. Code": "Lab. Code", "Labor Code": "Lab. Code",
+    "Pen. Code": "Penal Code", "Penal Code": "Penal Code",
+    "Prob. Code": "Prob. Code", "Probate Code": "Prob. Code",
+    "Pub. Resources Code": "Pub. Res. Code", "Public Resources Code": "Pub. Res. Code",
+    "Rev. & Tax. Code": "Rev. & Tax. Code", "Revenue and Taxation Code": "Rev. & Tax. Code",
+    "Veh. Code": "Veh. Code", "Vehicle Code": "Veh. Code",
+    "Welf. & Inst. Code": "Welf. & Inst. Code",
+    "Welfare and Institutions Code": "Welf. & Inst. Code",
+}  # fmt: skip
+_CALIFORNIA_CODE_NAME = "|".join(
+    re.escape(name).replace(r"\.\ ", r"\.[ ]?").replace(r"\ ", "[ ]")
+    for name in sorted(_CALIFORNIA_CODES, key=len, reverse=True)
+)
+_SUBDIVISIONS = r"\([a-zA-Z0-9]{1,4}\)(?:[ ]?\([a-zA-Z0-9]{1,4}\))*"
+#: "Pen. Code, § 550, subds. (a)(1) & (b)(1)", "Bus. & Prof.Code, § 2234", "Penal Code
+#: section 148, subdivision (a)(1)", and "§ 2234, subd. (e)" once a code is named.
+_CALIFORNIA = re.compile(
+    rf"(?<![\w.])(?:(?:Cal\.|California)[ ])?(?P<code>{_CALIFORNIA_CODE_NAME}),?[ ]"
+    rf"(?P<mark>§§?|[Ss]ections?)[ ]?(?P<sec>\d+(?:\.\d+)?[a-z]?)(?![\d.]\d)"
+    rf"(?P<subs>(?:,[ ]subds?\.[ ]?|,?[ ]subdivisions?[ ]){_SUBDIVISIONS}"
+    rf"(?:[ ]?(?:&|and|,)[ ]?{_SUBDIVISIONS})*)?"
+)
+_CALIFORNIA_BARE = re.compile(
+    rf"(?<![\w.§])§[ ]?(?P<sec>\d+(?:\.\d+)?[a-z]?)(?![\d.]\d|[\w\-])"
+    rf"(?P<subs>,[ ]subds?\.[ ]?{_SUBDIVISIONS}(?:[ ]?(?:&|and|,)[ ]?{_SUBDIVISIONS})*)?"
+)
+#: A California document: its reporters or its courts.
+_CALIFORNIA_DOCUMENT = re.compile(
+    r"Cal\.[ ]?(?:App\.|Rptr\.|[2-5](?:d|th))|Court[ ]of[ ]Appeal[^\n]{0,60}California"
+    r"|Supreme[ ]Court[ ]of[ ]California|California[ ]Court[ ]of[ ]Appeal"
+)
+
+
+def _california_sections(text: str, taken: list[tuple[int, int]]) -> list[RawMention]:
+    """California's codes as its courts cite them (see :data:`_CALIFORNIA`), each
+    subdivision its own provision; a bare "§ 2234, subd. (e)" belongs to the code named
+    last before it, when that was one of California's."""
+    explicit = "Cal." in text or "California" in text
+    if not explicit or _CALIFORNIA_DOCUMENT.search(text) is None:
+        return []
+    found: list[RawMention] = []
+    for match in _CALIFORNIA.finditer(text):
+        if any(match.start() < end and start < match.end() for start, end in taken):
+            continue
+        written = " ".join(match["code"].replace(".", ". ").split()).replace(". ,", ".,")
+        key = next(k for k in _CALIFORNIA_CODES if k.replace(" ", "") == written.replace(" ", ""))
+        found += _subdivided(match, f"Cal. {_CALIFORNIA_CODES[key]}")
+    for match in _CALIFORNIA_BARE.finditer(text):
+        spans = [*taken, *((m.start, m.end) for m in found)]
+        if any(match.start() < end and start < match.end() for start, end in spans):
+            continue
+        before = [m for m in found if m.end <= match.start()]
+        named = [(end, True) for _, end in taken if end <= match.start()]
+        named += [(m.end, False) for m in before]
+        if not before or max(named)[1]:
+            continue  # no code named yet, or the last one named was not California's
+        code = max(before, key=lambda m: m.end).attributes["code"]
+        found += _subdivided(match, code)
+    return found
+
+
+def _subdivided(match: re.Match[str], code: str) -> list[RawMention]:
+    """One mention per subdivision of a California section ("§ 550, subds. (a)(1) &
+    (b)(1)" is § 550(a)(1) and § 550(b)(1)), or the section alone; the first spans the
+    citation, each other its own subdivision."""
+    text, section = match.string, match["sec"]
+    if not match["subs"]:
+        return [mention(EntityType.STATUTE, text, match, f"{code} § {section}", 0.8,
+                        {"code": code})]  # fmt: skip
+    found = []
+    offset = match.start("subs")
+    for index, sub in enumerate(re.finditer(r"(?:\([a-zA-Z0-9]{1,4}\)[ ]?)+", match["subs"])):
+        start = match.start() if index == 0 else offset + sub.start()
+        end = match.end() if index == 0 else offset + sub.end()
+        end = end if index == 0 else end - (text[end - 1] == " ")
+        name = f"{code} § {section}{sub[0].replace(' ', '')}"
+        found.append(RawMention(EntityType.STATUTE, start, end, text[start:end], name, 0.8,
+                                {"code": code}))  # fmt: skip
+    return found
 
 
 def _ny_law(name: str) -> str:
@@ -281,6 +391,19 @@ def find_case_numbers(text: str) -> list[RawMention]:
         if not any(s <= match.start() < e for s, e in taken):
             found.append(mention(EntityType.CASE_NUMBER, text, match, match[0], 0.85))
             taken.append(match.span())
+    for match in _MARYLAND_TERM.finditer(text):
+        found = [m for m in found if not (match.start() <= m.start < match.end())]
+        label = " ".join((match["label"] or "").split())
+        number = f"{label} No. {match['num']}, Sept. Term, {match['year']}".strip()
+        found.append(mention(EntityType.CASE_NUMBER, text, match, number, 0.85,
+                             {"label": label or "No."}))  # fmt: skip
+        taken.append(match.span())
+    for match in _CALIFORNIA_DOCKET_LINE.finditer(text):
+        if not any(s <= match.start("num") < e for s, e in taken) and "Cal" in text:
+            start, end = match.span("num")
+            found.append(RawMention(EntityType.CASE_NUMBER, start, end, match["num"],
+                                    match["num"], 0.8, {"label": ""}))  # fmt: skip
+            taken.append((start, end))
     found += [m for m in _case_number_column(text) if not any(s < m.end and m.start < e
                                                              for s, e in taken)]  # fmt: skip
     return found
@@ -356,8 +479,13 @@ def find_statutes(text: str) -> list[RawMention]:
         if match["ascii"]:
             written = "§" * len(match["ascii"])
         mark = _mark(written, match[group])
-        found += [_listed(EntityType.STATUTE, match, code, spans, index, mark, confidence,
+        listed = [_listed(EntityType.STATUTE, match, code, spans, index, mark, confidence,
                           {"code": code.rstrip(",")}) for index in range(len(spans))]  # fmt: skip
+        if code.endswith("ILCS") and not written:
+            # Illinois cites "735 ILCS 5/2-619", chapter, act and section, with no "§"
+            listed = [replace(m, normalized=" ".join(m.normalized.replace(" § ", " ").split()))
+                      for m in listed]  # fmt: skip
+        found += listed
     taken = [(m.start, m.end) for m in found]
     for match in _CODE_AFTER.finditer(text):
         if any(match.start() < end and start < match.end() for start, end in taken):
@@ -386,6 +514,7 @@ def find_statutes(text: str) -> list[RawMention]:
         mark = _mark(match["mark"], match["sec"])
         found += [_listed(EntityType.STATUTE, match, code, spans, index, mark, 0.85,
                           {"code": code.rstrip(",")}) for index in range(len(spans))]  # fmt: skip
+    found += _california_sections(text, [(m.start, m.end) for m in found])
     found += _sections_in_words(text, [(m.start, m.end) for m in found])
     found += _codified_elsewhere(
         text, _sections_of_acts(text, [(m.start, m.end) for m in found]), found

@@ -212,7 +212,7 @@ def _appearances(text: str, people: list[RawMention]) -> list[RawMention]:
             # "for the Commonwealth", "(state)": the government the caption names in full
             client = next(
                 (m.normalized for m in people if m.type is EntityType.ORGANIZATION
-                 and m.normalized.startswith(f"{client} of ")),
+                 and m.normalized.casefold().startswith(f"{client} of ".casefold())),
                 client,
             )  # fmt: skip
         if appearance.client and appearance.role:

@@ -103,12 +103,42 @@ _INITIAL_SETS = {
 _INITIALS_RULE_SETS = {
     "crcp": "Colo. R. Civ. P.", "car": "Colo. App. R.", "cre": "Colo. R. Evid.",
     "scacr": "S.C. App. Ct. R.", "scrcp": "S.C. R. Civ. P.", "scre": "S.C. R. Evid.",
+    # Michigan's court rules and rules of evidence, Maryland's rules of professional conduct
+    "mcr": "Mich. Ct. R.", "mre": "Mich. R. Evid.",
+    "mlrpc": "Md. Lawyers' R. Prof'l Conduct", "marpc": "Md. Att'ys' R. Prof'l Conduct",
+    # Ohio's rules as its courts cite them, and Pennsylvania's
+    "appr": "Ohio App. R.", "civr": "Ohio Civ. R.", "crimr": "Ohio Crim. R.",
+    "evidr": "Ohio Evid. R.", "parap": "Pa. R.A.P.", "parcp": "Pa. R.C.P.",
+    "parcrimp": "Pa. R. Crim. P.", "pare": "Pa. R.E.",
 }  # fmt: skip
 
 
 _INITIALS_RULE_BEFORE = re.compile(
-    r"(?<![\w.])(?P<set>C\.[ ]?R\.[ ]?C\.[ ]?P\.|C\.[ ]?A\.[ ]?R\.|C\.[ ]?R\.[ ]?E\.)"
+    r"(?<![\w.])(?P<set>C\.[ ]?R\.[ ]?C\.[ ]?P\.|C\.[ ]?A\.[ ]?R\.|C\.[ ]?R\.[ ]?E\.|MCR|MRE"
+    r"|MLRPC|MARPC|App\.[ ]?R\.|Civ\.[ ]?R\.|Crim\.[ ]?R\.|Evid\.[ ]?R\."
+    r"|Pa\.[ ]?R\.[ ]?(?:A\.[ ]?P\.|C\.[ ]?P\.|Crim\.[ ]?P\.|E\.))"
+    # the initials defined in brackets: 'Rules of Professional Conduct ("MLRPC") 1.1'
+    r"(?:[\"\u201d]\))?"
     rf"[ \t\n]+(?P<num>\d{{1,3}}(?:\.\d+)?{SUBSECTIONS})(?![\w\-]|\.\w)"
+)
+#: A state's rules cited by its abbreviation and "R." alone, or by its name and "Rule":
+#: "Md. R. 16-759(b)(1)", "Md. Rule 16-751(c)", "Maryland Rule 2-311".
+_STATE_PLAIN_RULE = re.compile(
+    rf"(?<![\w.])(?:(?P<abbr>{STATE_ABBR_PATTERN})[ ]?(?:R\.|Rule)"
+    rf"|(?P<state>{STATE_NAME_PATTERN})[ ]Rule)[ ](?P<num>\d{{1,3}}-\d{{1,4}}{SUBSECTIONS})"
+    r"(?![\w\-])"
+)
+#: California's rules of court: "Cal. Rules of Court, rule 8.500(b)(1)", "California Rules
+#: of Court, rule 8.1115".
+_CALIFORNIA_RULE = re.compile(
+    r"(?<![\w.])(?:Cal\.|California)[ ]Rules[ ]of[ ]Court,[ ]rules?[ ]"
+    rf"(?P<num>\d{{1,2}}\.\d{{1,4}}{SUBSECTIONS})"
+)
+#: The next rule of a list after a rule set's initials, each perhaps with its title:
+#: "MLRPC 1.1 (Competence), 1.2(a), ..., and 8.4(a) (Violating the MLRPC)".
+_MORE_TITLED_RULES = re.compile(
+    r"(?:[ ]\([A-Z][^()\n]{0,80}\))?(?:,[ ]*(?:and[ ]+)?|[ ]+(?:and|or)[ ]+)"
+    rf"(?P<num>\d{{1,3}}\.\d{{1,3}}{SUBSECTIONS})(?![\w\-]|\.\w)"
 )
 
 
@@ -231,12 +261,33 @@ def find_court_rules(text: str) -> list[RawMention]:
 
 
 def _initials_rules(text: str) -> list[RawMention]:
-    """State rules by the initials of their set: "C.R.C.P. 54(d)", "Rule 215, SCACR"."""
+    """State rules by the initials of their set: "C.R.C.P. 54(d)", "Rule 215, SCACR",
+    "MCR 2.003(B)(6)", "MLRPC 1.1, 1.2(a), and 8.4(c)"; by the state and "R." ("Md. R.
+    16-759(b)(1)"); California's rules of court."""
     found = []
     for match in (*_INITIALS_RULE_BEFORE.finditer(text), *_INITIALS_RULE_AFTER.finditer(text)):
         rule_set = _INITIALS_RULE_SETS[re.sub(r"[\s.]", "", match["set"]).lower()]
         normalized = f"{rule_set} {match['num']}"
         attributes = {"rule_set": rule_set, "rule": match["num"]}
+        found.append(mention(EntityType.COURT_RULE, text, match, normalized, 0.85, attributes))
+        position = match.end()
+        while (more := _MORE_TITLED_RULES.match(text, position)) is not None:
+            start, end = more.span("num")
+            found.append(
+                RawMention(EntityType.COURT_RULE, start, end, text[start:end],
+                           f"{rule_set} {more['num']}", 0.8, {"rule_set": rule_set,
+                                                              "rule": more["num"]})
+            )  # fmt: skip
+            position = more.end()
+    for match in _STATE_PLAIN_RULE.finditer(text):
+        state = state_abbreviation(match["abbr"] or match["state"])
+        rule_set = f"{state} R."
+        normalized = f"{rule_set} {match['num']}"
+        attributes = {"rule_set": rule_set, "rule": match["num"]}
+        found.append(mention(EntityType.COURT_RULE, text, match, normalized, 0.85, attributes))
+    for match in _CALIFORNIA_RULE.finditer(text):
+        normalized = f"Cal. R. Ct. {match['num']}"
+        attributes = {"rule_set": "Cal. R. Ct.", "rule": match["num"]}
         found.append(mention(EntityType.COURT_RULE, text, match, normalized, 0.85, attributes))
     return found
 
