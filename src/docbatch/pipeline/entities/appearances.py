@@ -18,10 +18,12 @@ from docbatch.pipeline.entities.base import RawMention
 from docbatch.pipeline.entities.courts import STATES
 from docbatch.pipeline.entities.names import (
     GIVEN_NAMES,
+    LOWER,
     NOT_NAME_WORDS,
     ORG_HEADS,
     ORG_SUFFIXES,
     STAR_PAGE,
+    UPPER,
     display_name,
 )
 
@@ -105,7 +107,7 @@ _COURT_WORDS = frozenset({"court", "judicial", "judge", "appeal", "appeals"})
 #: Federal Public Defender").
 _OFFICE_NOUNS = frozenset({"office", "department", "bureau", "division", "agency"})
 #: A capitalised name word, with an inner capital after a prefix ("MacBride", "DeShawn").
-_NW = r"(?:Mc|Mac|De|La|Le|Di|O['\u2019])?[A-Z][a-z'\u2019]+"
+_NW = rf"(?:Mc|Mac|De|La|Le|Di|O['\u2019])?[{UPPER}][{LOWER}'\u2019]+"
 _PERSON = re.compile(
     rf"(?:(?:[A-Z]\.[ ])?{_NW}(?:[- ]{_NW})*(?:[ ][A-Z]\.)*"
     rf"(?:[ ]{_NW}(?:-{_NW})?)"
@@ -249,9 +251,7 @@ def _of_firms(text: str, start: int, end: int) -> list[RawMention]:
 #: one amicus, not two.
 _SUBUNITS = frozenset({"conference", "diocese", "synod", "presbytery", "chapter", "district"})
 #: An amicus named like a person: two capitalised words ("Adrienne Bennett").
-_AMICUS_PERSON = re.compile(
-    r"[A-Z][a-z'\u2019]+(?:-[A-Z][a-z'\u2019]+)?[ ][A-Z][a-z'\u2019]+(?:-[A-Z][a-z'\u2019]+)?"
-)
+_AMICUS_PERSON = re.compile(rf"{_NW}(?:-{_NW})?[ ]{_NW}(?:-{_NW})?")
 
 
 def _amici(text: str, start: int, end: int) -> list[RawMention]:

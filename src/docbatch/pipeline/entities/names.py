@@ -17,15 +17,22 @@ from docbatch.pipeline.entities.base import RawMention
 __all__ = [
     "GIVEN_NAMES",
     "LEADING_NOISE",
+    "LOWER",
     "NOT_NAME_WORDS",
     "ORG_HEADS",
     "ORG_SUFFIXES",
     "STAR_PAGE",
+    "UPPER",
     "alias_surnames",
     "display_name",
     "is_shouting",
     "surname",
 ]
+
+#: Letters of names for regular expressions' classes, accented Latin letters included
+#: ("Sánchez", "Fernández-Martínez", "SÁNCHEZ PIRILLO LLC"): upper and lower case.
+UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de"
+LOWER = "a-z\u00df-\u00f6\u00f8-\u00ff"
 
 #: Legal-form suffixes: strong evidence that the words before them name an organisation.
 ORG_SUFFIXES: dict[str, str] = {

@@ -16,9 +16,11 @@ from docbatch.pipeline.entities.base import RawMention
 from docbatch.pipeline.entities.names import (
     GIVEN_NAMES,
     LEADING_NOISE,
+    LOWER,
     NOT_NAME_WORDS,
     ORG_HEADS,
     ORG_SUFFIXES,
+    UPPER,
     display_name,
 )
 
@@ -29,10 +31,10 @@ __all__: list[str] = []
 #: "DeGraff", "LaRue", "DiNapoli").
 #: A name word in title case; a typeset line may break it with a hyphen ("Massen-\nburg").
 _TW = (
-    r"(?:Mc|Mac|O['\u2019]|D['\u2019]|De|Di|Da|Du|La|Le)?[A-Z][a-z]+"
-    r"(?:-[A-Z][a-z]+|-[ \t]*\n[ \t]*[a-z]{2,})?"
+    rf"(?:Mc|Mac|O['\u2019]|D['\u2019]|De|Di|Da|Du|La|Le)?[{UPPER}][{LOWER}]+"
+    rf"(?:-[{UPPER}][{LOWER}]+|-[ \t]*\n[ \t]*[a-z]{{2,}})?"
 )
-_CW = r"(?:MC|MAC|O['\u2019])?[A-Z]{2,}(?:-[A-Z]{2,})?"
+_CW = rf"(?:MC|MAC|O['\u2019])?[{UPPER}]{{2,}}(?:-[{UPPER}]{{2,}})?"
 #: A surname may start with "St." or "Ste." ("Vanessa St. Pierre").
 _SURNAME = rf"(?:Ste?\.[ ])?{_TW}"
 _CAPS_SURNAME = rf"(?:STE?\.[ ])?{_CW}"
@@ -50,8 +52,9 @@ _PERSON = (
 )
 #: A word may be hyphenated over a line break ("Interna-\ntional").
 _WORD = (
-    r"(?:Ste?\.(?=[ ][A-Z])|[A-Z][A-Za-z'\u2019\-]*(?:(?<=[a-z]-)[ \t]*\n[ \t]*[a-z]+)?"
-    r"|[A-Z]{2,}|\d+[A-Za-z]*"
+    rf"(?:Ste?\.(?=[ ][A-Z])|[{UPPER}][{UPPER}{LOWER}'\u2019\-]*"
+    r"(?:(?<=[a-z]-)[ \t]*\n[ \t]*[a-z]+)?"
+    rf"|[{UPPER}]{{2,}}|\d+[A-Za-z]*"
     # a place or a kind in brackets inside a company's name: "Platinum Management (NY) LLC"
     r"|(?<=[a-z][ ])\([A-Z]{2,4}\)(?=[ ][A-Z]))"
 )
