@@ -97,3 +97,15 @@ def test_an_illinois_caption_counsel_of_counsel_and_its_author_line() -> None:
         ("counsel_for", "Mary L. Bole", "PEOPLE of the State of Illinois"),
         ("judge_of", "Hall", "document"),
     }  # fmt: skip
+
+
+def test_a_public_body_keeps_the_words_before_its_head_but_not_another_bodys() -> None:
+    text = (
+        "The Medical Board of California revoked it. Petitioner Attorney Grievance "
+        "Commission of Maryland filed. Executive Office for Immigration Review Board of "
+        "Immigration Appeals."
+    )
+    assert [m.normalized for m in find_parties(text)] == [
+        "Medical Board of California", "Attorney Grievance Commission of Maryland",
+        "Executive Office for Immigration Review", "Board of Immigration Appeals",
+    ]  # fmt: skip

@@ -42,6 +42,12 @@ _CAP = r"[A-Z][a-z]+"
 _NOT_NOISE = "(?!(?:{})\\b)".format(
     "|".join(sorted(w.title() for w in LEADING_NOISE if w.isalpha()))
 )
+#: A capitalised word that opens a sentence or a cue (as above), but a body's own first
+#: word may be an office's ("Attorney Grievance Commission").
+_NOT_SENTENCE = "(?!(?:{})\\b)".format(
+    "|".join(sorted(w.title() for w in LEADING_NOISE - {"attorney", "judge", "justice"}
+                    if w.isalpha()))
+)  # fmt: skip
 #: "Wake County", "Palm Beach County", "City of Raleigh", "North Carolina", "U.S.".
 _SEAT = (
     rf"(?:(?:{_PLACE})(?:[ ]State)?|(?:{_NOT_NOISE}{_CAP}[ ]){{1,2}}(?:County|Parish)"
@@ -63,7 +69,11 @@ _TAIL = (
 _BODY = re.compile(
     rf"(?<![\w.])(?:(?:{_SEAT})[ ](?:{_CAP}(?:['\u2019]s)?[ ]){{0,2}}(?:(?:{_HEAD})(?:{_TAIL})?"
     rf"|{_LEGISLATURE})"
-    rf"|(?:State[ ])?(?:{_HEAD}){_TAIL}|General[ ]Assembly)(?![\w])"
+    # what the body does before its head: "Medical Board of California", "Attorney
+    # Grievance Commission of Maryland"
+    rf"|(?P<pre>(?:{_NOT_SENTENCE}{_CAP}[ ]){{1,2}})?(?:State[ ])?(?:{_HEAD}){_TAIL}"
+    r"|General[ ]Assembly)"
+    r"(?![\w])"
 )
 #: Political parties, with the place they are organised in: "Choctaw County Republican
 #: Party", "Republican Party of North Carolina", "the Libertarian Party".
@@ -120,7 +130,16 @@ def find_public_bodies(text: str) -> list[RawMention]:
     and political parties ("Choctaw County Republican Party")."""
     found = []
     for match in _BODY.finditer(text):
-        raw = match[0]
+        start, raw = match.start(), match[0]
+        before = re.search(r"(\S+)[ ]$", text[max(0, start - 30) : start])
+        word = before[1] if before is not None else ""
+        if match["pre"] and (
+            word in ("of", "for") or (word[:1].isupper() and word.lower() not in LEADING_NOISE)
+        ):
+            # the words before the head end another name: "Executive Office for
+            # Immigration Review Board of Immigration Appeals" is two bodies
+            start = match.end("pre")
+            raw = text[start : match.end()]
         if re.search(r"\bCourt\b", text[match.end() : match.end() + 7]):
             continue  # "Chilton County Office of Probate Court": a court's office
         end = match.end()
@@ -135,9 +154,7 @@ def find_public_bodies(text: str) -> list[RawMention]:
             raw = raw[:-1]
         if names_a_holder(text[match.start() : match.end() + 12]):
             continue
-        found.append(
-            RawMention(EntityType.ORGANIZATION, match.start(), end, raw, display_name(raw), 0.75)
-        )
+        found.append(RawMention(EntityType.ORGANIZATION, start, end, raw, display_name(raw), 0.75))
     for match in _PARTY.finditer(text):
         if in_case_name(text, match.start(), match.end()):
             continue
