@@ -109,3 +109,13 @@ def test_a_public_body_keeps_the_words_before_its_head_but_not_another_bodys() -
         "Medical Board of California", "Attorney Grievance Commission of Maryland",
         "Executive Office for Immigration Review", "Board of Immigration Appeals",
     ]  # fmt: skip
+
+
+def test_a_panel_argued_before_in_capitals_with_a_mc_surname() -> None:
+    text = (
+        "ATTORNEY GRIEVANCE COMMISSION OF MARYLAND\nv.\nRunan ZHANG.\n"
+        "ARGUED BEFORE: BARBERA, C.J., HARRELL, McDONALD and WATTS, JJ.\nWATTS, J.\n"
+    )
+    edges, _ = _result(text)
+    judges = {e[1].casefold() for e in edges if e[0] == "judge_of"}
+    assert judges == {"barbera", "harrell", "mcdonald", "watts"}

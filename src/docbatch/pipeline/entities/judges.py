@@ -16,19 +16,22 @@ from collections.abc import Iterator
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention, with_attributes
 from docbatch.pipeline.entities.names import (
+    LOWER,
     NOT_NAME_WORDS,
     ORG_SUFFIXES,
+    UPPER,
     alias_surnames,
     display_name,
 )
 
 __all__ = ["LIST_NAME", "mark_judges"]
 
-_UP = "A-Z\u00c0-\u00d6\u00d8-\u00de"  # capitals, accented ones too ("DE JES\u00daS")
-_LOW = "a-z\u00df-\u00f6\u00f8-\u00ff"
+_UP = UPPER  # capitals, accented ones too ("DE JES\u00daS")
+_LOW = LOWER
 _WORD = (
     r"(?:[A-Z]['\u2019](?=[A-Z]))?"  # "O'Connor", "O'CONNOR"
-    rf"(?:[{_UP}][{_LOW}]+(?:[-'\u2019][{_UP}][{_LOW}]+)?|[{_UP}]{{2,}}(?:[-'\u2019][{_UP}]{{2,}})?)"
+    rf"(?:[{_UP}][{_LOW}]+(?:[-'\u2019][{_UP}][{_LOW}]+)?|[{_UP}]{{2,}}(?:[-'\u2019][{_UP}]{{2,}})?"
+    rf"|Ma?c[{_UP}]{{2,}})"  # "McDONALD" in a panel of capitals
 )
 _NAME = (
     rf"(?:(?:{_WORD}|[A-Z]\.)[ ]){{0,3}}(?:Ste?\.[ ])?{_WORD}"
@@ -81,7 +84,9 @@ _BEFORE_LIST = re.compile(
 )
 #: A Massachusetts report's panel line: "Present: Marshall, C.J., Ireland, Spina, & Gants, JJ."
 _PRESENT_LIST = re.compile(
-    r"(?m)^[ \t]*(?:Present|PRESENT):[ \t]*(?P<names>[^\n]{3,300}?),?[ \t]+(?:JJ\.|Justices)\.?"
+    # Maryland's "ARGUED BEFORE: BARBERA, C.J., HARRELL, ..., McDONALD and WATTS, JJ."
+    r"(?m)^[ \t]*(?:Present|PRESENT|(?:ARGUED|Argued)[ ](?:BEFORE|before)):?[ \t]*"
+    r"(?P<names>[^\n]{3,300}?),?[ \t]+(?:JJ\.|Justices)\.?"
     r"[ \t]*$"
 )
 #: A letter's note of the panel that heard the case: "(Arg. & Sub. \u2013 Jan. 12, 2023—Smith
