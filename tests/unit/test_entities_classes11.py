@@ -119,3 +119,17 @@ def test_a_panel_argued_before_in_capitals_with_a_mc_surname() -> None:
     edges, _ = _result(text)
     judges = {e[1].casefold() for e in edges if e[0] == "judge_of"}
     assert judges == {"barbera", "harrell", "mcdonald", "watts"}
+
+
+def test_a_caption_of_people_and_the_firms_named_after_them() -> None:
+    text = (
+        "Geoffrey N. FIEGER, Fieger, Fieger, Kenny & Johnson, P.C., John L. Barlow, John L. "
+        "Barlow & Associates Advertising, Inc., and Nancy Fisher, Petitioners-Appellants,\n"
+        "v.\nMichael A. COX, Respondent-Appellee.\n"
+    )
+    assert [(m.normalized, m.type.value) for m in find_parties(text)][:5] == [
+        ("Geoffrey N. FIEGER", "person"), ("Fieger, Fieger, Kenny & Johnson, P.C.", "organization"),
+        ("John L. Barlow", "person"),
+        ("John L. Barlow & Associates Advertising, Inc.", "organization"),
+        ("Nancy Fisher", "person"),
+    ]  # fmt: skip

@@ -40,6 +40,7 @@ from docbatch.pipeline.entities.names import (
     surname,
 )
 from docbatch.pipeline.entities.shapes import (
+    _CW,
     _INIT,
     _INITIALS,
     _ORG,
@@ -366,7 +367,7 @@ def _after_listed_surname(text: str, start: int, end: int) -> int:
     """Where a firm starts in a comma-run counsel list: "Peter A. Patterson, Cooper & Kirk,
     PLLC" is the firm after the surname of the person before it (an initial or a given name
     stands before that surname)."""
-    match = re.match(rf"{_TW},[ ]", text[start:end])
+    match = re.match(rf"(?:{_TW}|{_CW}),[ ]", text[start:end])  # "Geoffrey N. FIEGER, Fieger, ..."
     if match is None or "&" not in text[start + match.end() : end]:
         return start
     before = re.search(r"(?:^|[ ])(?P<w>[A-Z][a-z]+|[A-Z]\.)[ ]$", text[max(0, start - 30) : start])

@@ -77,8 +77,10 @@ _SUFFIX_ANY = rf"(?:{_SUFFIX}|{_SUFFIX.upper()})"
 #: After "&" or "of" a firm's name may go on on the next line ("Kilpatrick Townsend &
 #: <newline> Stockton LLP").
 _JOIN = r"(?:[ ]|[ ]*\n[ ]*)"
+#: A person's name with its initials opening a firm's: "John L. Barlow & Associates".
+_NAMED_FOR = r"(?:[A-Z][a-z]+[ ](?:[A-Z]\.[ ]){1,2}(?=[A-Z][a-z]+[ ]&[ ]))"
 _ORG = re.compile(
-    rf"(?<![\w.])(?:{_INITIALS}|{_FIRM_LIST})?"
+    rf"(?<![\w.])(?:{_INITIALS}|{_FIRM_LIST}|{_NAMED_FOR})?"
     rf"(?:{_WORD}[ ](?:(?:&|of|OF|the|THE|and|AND){_JOIN})?){{0,5}}"
     rf"{_WORD}(?:,?[ ]{_SUFFIX_ANY}(?![\w]))+{_OF_PLACE}{_NOT_A_LAW}"
 )
@@ -172,7 +174,9 @@ def after_joined_party(text: str, start: int, end: int) -> int:
 #: word after the "&") stays one firm.
 _PERSON_AND_COMPANY = re.compile(
     r"(?P<person>(?P<given>[A-Z][a-z]+)(?:[ ][A-Z]\.)?[ ](?:Mc|Mac|O['\u2019])?[A-Z][a-z]+)"
-    r"[ ]&[ ](?P<company>[A-Z][\w'\u2019]*(?:[ ](?:&[ ])?[A-Z][\w'\u2019]*)+,?[ ].*)"
+    # "John L. Barlow & Associates Advertising, Inc.", "& Sons": the person names the firm
+    r"[ ]&[ ](?!(?:Associates|Sons|Partners|Brothers|Company|Co\.)(?![\w]))"
+    r"(?P<company>[A-Z][\w'\u2019]*(?:[ ](?:&[ ])?[A-Z][\w'\u2019]*)+,?[ ].*)"
 )
 
 
