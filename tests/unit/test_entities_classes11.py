@@ -133,3 +133,17 @@ def test_a_caption_of_people_and_the_firms_named_after_them() -> None:
         ("John L. Barlow & Associates Advertising, Inc.", "organization"),
         ("Nancy Fisher", "person"),
     ]  # fmt: skip
+
+
+def test_courts_a_state_opinion_names_by_kind_and_our_supreme_court() -> None:
+    state = (
+        "Appellate Court of Illinois, First District.\n123 Ill. 2d 1; 124 Ill. 2d 2 (Ill. "
+        "2001). The circuit court erred, as our supreme court held; the juvenile court agreed."
+    )
+    assert [m.normalized for m in find_courts(state)][-3:] == [
+        "Ill. Cir. Ct.", "Ill.", "Ill. Juv. Ct.",
+    ]  # fmt: skip
+    federal = (
+        "Supreme Court of the United States.\n100 Tex. 1; 101 Tex. 2. The circuit court erred."
+    )
+    assert [m.normalized for m in find_courts(federal)] == ["U.S."]  # no state's circuit court

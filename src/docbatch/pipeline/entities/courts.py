@@ -9,6 +9,7 @@ patterns here. Court names inside citation parentheticals are found like any oth
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 
@@ -17,7 +18,7 @@ from docbatch.pipeline.entities.base import RawMention
 
 __all__ = [
     "STATES", "STATE_ABBR_PATTERN", "STATE_NAME_PATTERN", "canonical_court", "cited_state",
-    "court_id", "find_courts", "state_abbreviation",
+    "court_id", "find_courts", "own_state", "state_abbreviation",
 ]  # fmt: skip
 
 #: (full name, Bluebook abbreviation) of every state and federal district territory.
@@ -331,7 +332,24 @@ def find_courts(text: str) -> list[RawMention]:
     bankruptcy = _bankruptcy_courts(text)
     # "Bankr. S.D.N.Y." is not the district court, nor the panel's circuit its court of appeals
     found = [m for m in found if not any(b.start <= m.start < b.end for b in bankruptcy)]
-    return found + bankruptcy + _state_courts(text) + _unstated_courts(text)
+    named = found + bankruptcy + _state_courts(text)
+    return named + _as_named_courts(_unstated_courts(text), named)
+
+
+def _as_named_courts(generic: list[RawMention], named: list[RawMention]) -> list[RawMention]:
+    """ "the family court" of a text that names "Greenville County Family Court" is that
+    court: a generic mention takes the one named court of its kind, when there is one."""
+    result = []
+    for mention in generic:
+        kind = mention.normalized.split(" ", 1)[-1]  # "Fam. Ct." of "S.C. Fam. Ct."
+        same = {m.normalized for m in named if m.normalized.endswith(f" {kind}")}
+        if len(same) == 1 and mention.normalized not in same:
+            (value,) = same
+            identifier = court_id(value)
+            attributes = {"court_id": identifier} if identifier else {}
+            mention = dataclasses.replace(mention, normalized=value, attributes=attributes)
+        result.append(mention)
+    return result
 
 
 def _state_courts(text: str) -> list[RawMention]:
@@ -421,6 +439,34 @@ def cited_state(text: str) -> str | None:
     return name if best >= 3 and best >= 2 * second else None
 
 
+_OWN_STATE_NAMES = {name.lower(): abbr for name, abbr in STATES}
+
+
+#: A state court heading an opinion: "MISSOURI COURT OF APPEALS", "Supreme Court of Indiana".
+_OWN_STATE_COURT = re.compile(
+    r"(?i:(?P<s1>[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?)[ ]+(?:Court[ ]+of[ ]+Appeals|Supreme[ ]+Court)"
+    r"|(?:Supreme[ ]+Court(?:[ ]+of[ ]+Appeals)?|Appellate[ ]+Court|Court[ ]+of[ ]+(?:Special[ ]+)?"
+    r"Appeals?)[ ]+of[ ]+(?:the[ ]+State[ ]+of[ ]+)?(?P<s2>[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?))"
+)
+
+
+def own_state(text: str) -> str:
+    """The Bluebook abbreviation of the state whose court heads the document ("Mo."), if
+    the first page names one state court and no federal one."""
+    head = text[:3000]
+    if re.search(
+        r"(?i)united[ ]states[ ]court|circuit[ ]court[ ]of[ ]appeals|district[ ]court", head
+    ):
+        return ""
+    for match in _OWN_STATE_COURT.finditer(head):
+        words = (match["s1"] or match["s2"]).lower().split()
+        # "the Missouri Court of Appeals", "New York Court of Appeals"
+        abbr = _OWN_STATE_NAMES.get(" ".join(words)) or _OWN_STATE_NAMES.get(words[-1])
+        if abbr:
+            return abbr
+    return ""
+
+
 #: Courts a text names without its state, read as the courts of the state it cites most:
 #: "(App.Div.2002)" (New Jersey's or New York's Appellate Division), "the Appeals Court"
 #: (Massachusetts'), "a Juvenile Court judge".
@@ -428,10 +474,18 @@ _UNSTATED_COURT = re.compile(
     r"\((?P<division>App\.\s?Div\.)\s?(?:1[89]|20)\d\d\)"
     # after an article only: "Chilton County Probate Court" is a county's court
     r"|\b(?:the|The|a|A|an|An)[ ](?:(?P<appeals>Appeals[ ]Court)\b"
-    r"|(?P<kind>Juvenile|Probate|Family|Housing|Land|Municipal)[ ]Court\b(?![ ]of))"
+    r"|(?P<kind>Juvenile|Probate|Family|Housing|Land|Municipal"
+    r"|(?i:circuit|superior|chancery)|juvenile)[ ](?i:court)\b(?![ ]of))"
+    # a state's intermediate court names the state's highest: "our supreme court held"
+    r"|\b(?:[Oo]ur|OUR)[ ](?P<supreme>(?i:supreme[ ]court))\b"
 )
-_UNSTATED_KIND = {"Juvenile": "Juv. Ct.", "Probate": "Prob. Ct.", "Family": "Fam. Ct.",
-                  "Housing": "Hous. Ct.", "Land": "Land Ct.", "Municipal": "Mun. Ct."}  # fmt: skip
+#: Trial courts a state court's opinion names by their kind alone ("the circuit court",
+#: "the Superior Court"), read so (as any kind in lower case: "the juvenile court") only in
+#: an opinion headed by that state's court.
+_STATE_COURT_KINDS = frozenset({"circuit", "superior", "chancery"})
+_UNSTATED_KIND = {"juvenile": "Juv. Ct.", "probate": "Prob. Ct.", "family": "Fam. Ct.",
+                  "housing": "Hous. Ct.", "land": "Land Ct.", "municipal": "Mun. Ct.",
+                  "circuit": "Cir. Ct.", "superior": "Super. Ct.", "chancery": "Ch."}  # fmt: skip
 
 
 def _unstated_courts(text: str) -> list[RawMention]:
@@ -449,8 +503,14 @@ def _unstated_courts(text: str) -> list[RawMention]:
         elif match["appeals"]:
             value = "Mass. App. Ct." if abbr == "Mass." else None
             start, end = match.span("appeals")
+        elif match["supreme"]:
+            value = None if abbr == "N.Y." else abbr  # New York's is a trial court
+            start, end = match.span("supreme")
         else:
-            value = f"{abbr} {_UNSTATED_KIND[match['kind']]}"
+            kind = match["kind"].lower()
+            if (kind in _STATE_COURT_KINDS or kind == match["kind"]) and own_state(text) != abbr:
+                continue  # "the circuit court" of a federal or another state's opinion
+            value = f"{abbr} {_UNSTATED_KIND[kind]}"
             start, end = match.start("kind"), match.end()
         if value is not None:
             found.append(_mention(text, start, end, value, 0.75))

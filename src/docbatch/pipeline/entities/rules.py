@@ -15,7 +15,7 @@ from docbatch.pipeline.entities.base import RawMention
 from docbatch.pipeline.entities.courts import (
     STATE_ABBR_PATTERN,
     STATE_NAME_PATTERN,
-    STATES,
+    own_state,
     state_abbreviation,
 )
 from docbatch.pipeline.entities.patterns import SUBSECTIONS, mention
@@ -156,16 +156,6 @@ _STATE_RULE = re.compile(
 )
 
 
-_STATE_BY_NAME = {name.lower(): abbr for name, abbr in STATES}
-
-
-#: A state court heading an opinion: "MISSOURI COURT OF APPEALS", "Supreme Court of Indiana".
-_OWN_STATE_COURT = re.compile(
-    r"(?i:(?P<s1>[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?)[ ]+(?:Court[ ]+of[ ]+Appeals|Supreme[ ]+Court)"
-    r"|Supreme[ ]+Court[ ]+of[ ]+(?P<s2>[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?))"
-)
-
-
 #: "Rule 12(b)(6)" alone: not a local, circuit or state court's rule ("Local Rule 7.1",
 #: "Circuit Rule 3"), nor a number with a dot (a state's rule).
 _BARE_RULE = re.compile(
@@ -251,7 +241,7 @@ def find_court_rules(text: str) -> list[RawMention]:
         normalized = f"{state} R. {rule_set} {match['num']}"
         attributes = {"rule_set": f"{state} R. {rule_set}", "rule": match["num"]}
         found.append(mention(EntityType.COURT_RULE, text, match, normalized, 0.85, attributes))
-    state = _own_state(text)
+    state = own_state(text)
     if state:
         for match in _STATE_RULE.finditer(text):
             normalized = f"{state} Sup. Ct. R. {match['num']}"
@@ -290,20 +280,3 @@ def _initials_rules(text: str) -> list[RawMention]:
         attributes = {"rule_set": "Cal. R. Ct.", "rule": match["num"]}
         found.append(mention(EntityType.COURT_RULE, text, match, normalized, 0.85, attributes))
     return found
-
-
-def _own_state(text: str) -> str:
-    """The Bluebook abbreviation of the state whose court heads the document ("Mo."), if
-    the first page names one state court and no federal one."""
-    head = text[:3000]
-    if re.search(
-        r"(?i)united[ ]states[ ]court|circuit[ ]court[ ]of[ ]appeals|district[ ]court", head
-    ):
-        return ""
-    for match in _OWN_STATE_COURT.finditer(head):
-        words = (match["s1"] or match["s2"]).lower().split()
-        # "the Missouri Court of Appeals", "New York Court of Appeals"
-        abbr = _STATE_BY_NAME.get(" ".join(words)) or _STATE_BY_NAME.get(words[-1])
-        if abbr:
-            return abbr
-    return ""
