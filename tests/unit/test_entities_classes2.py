@@ -32,7 +32,7 @@ def test_a_section_of_an_act_is_not_a_code_section() -> None:
 
 def test_kentucky_revised_statutes_cited_by_initials_without_a_section_sign() -> None:
     assert _statutes("See KRS 12.345(2)(b) and KRS 67.890.") == [
-        "KRS § 12.345(2)(b)", "KRS § 67.890",
+        "KRS 12.345(2)(b)", "KRS 67.890",  # as written: no section sign
     ]  # fmt: skip
 
 

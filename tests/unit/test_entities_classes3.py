@@ -304,8 +304,8 @@ def test_a_further_subsection_written_alone_is_its_own_provision() -> None:
 
     text = "law. KRS 117.265(2), (3). See 15 U.S.C. § 78j(b), (c) (2000), and KRS 117.235."
     assert sorted(m.normalized for m in find_statutes(text)) == [
-        "15 U.S.C. § 78j(b)", "15 U.S.C. § 78j(c)", "KRS § 117.235", "KRS § 117.265(2)",
-        "KRS § 117.265(3)",
+        "15 U.S.C. § 78j(b)", "15 U.S.C. § 78j(c)", "KRS 117.235", "KRS 117.265(2)",
+        "KRS 117.265(3)",
     ]  # fmt: skip
 
 

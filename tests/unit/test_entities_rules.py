@@ -105,12 +105,12 @@ def test_listed_sections_are_one_provision_each_and_no_bare_state_section() -> N
 STATE_CODES = [
     ("N.C.G.S. § 7A-31(c)", "N.C.G.S. § 7A-31(c)"),
     ("G.S. § 7A-27(b)", "G.S. § 7A-27(b)"),
-    ("G.S. 7A-31", "G.S. § 7A-31"),
+    ("G.S. 7A-31", "G.S. 7A-31"),
     ("N.C. Gen. Stat. § 1A-1", "N.C. Gen. Stat. § 1A-1"),
     ("Cal. Bus. & Prof. Code § 17200 et seq.", "Cal. Bus. & Prof. Code § 17200 et seq."),
     ("Cal. Code Civ. Proc. § 340", "Cal. Code Civ. Proc. § 340"),
     ("N.Y. Penal Law § 120.05", "N.Y. Penal Law § 120.05"),
-    ("N.Y. C.P.L.R. 3211(a)(7)", "N.Y. C.P.L.R. § 3211(a)(7)"),
+    ("N.Y. C.P.L.R. 3211(a)(7)", "N.Y. C.P.L.R. 3211(a)(7)"),
     ("Tex. Civ. Prac. & Rem. Code Ann. § 16.003", "Tex. Civ. Prac. & Rem. Code Ann. § 16.003"),
     ("Tex. Ins. Code Ann. § 541.060(a)(1)", "Tex. Ins. Code Ann. § 541.060(a)(1)"),
     ("Texas Insurance Code § 4001.003(1)", "Texas Insurance Code § 4001.003(1)"),
@@ -119,12 +119,12 @@ STATE_CODES = [
     ("Florida Statutes § 768.79", "Florida Statutes § 768.79"),
     ("Mass. Gen. Laws ch. 93A, § 9", "Mass. Gen. Laws ch. 93A, § 9"),
     ("Section 537.065, RSMo 2016", "RSMo § 537.065"),
-    ("N.J.S.A. 2A:14-2", "N.J.S.A. § 2A:14-2"),
+    ("N.J.S.A. 2A:14-2", "N.J.S.A. 2A:14-2"),  # initials with no "§" keep none
     ("O.C.G.A. § 9-11-12", "O.C.G.A. § 9-11-12"),
     ("735 ILCS 5/2-619", "735 ILCS 5/2-619"),  # Illinois writes no "§"
     ("42 Pa. C.S. § 5524", "42 Pa. C.S. § 5524"),
     ("Del. Code Ann. tit. 10, § 8106", "Del. Code Ann. tit. 10, § 8106"),
-    ("RCW 4.16.080", "RCW § 4.16.080"),
+    ("RCW 4.16.080", "RCW 4.16.080"),
 ]
 
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
-from docbatch.pipeline.entities.courts import STATES
+from docbatch.pipeline.entities.courts import STATES, own_state
 
 __all__ = [
     "SUBSECTIONS",
@@ -98,10 +98,13 @@ _STATES = (
 #: "Cal. Civ. Code", "N.Y. Gen. Bus. Law", "Tex. Civ. Prac. & Rem. Code Ann.", "Fla. Stat.",
 #: "Mass. Gen. Laws ch. 93A,", "Del. Code Ann. tit. 10,", "Cal. Code Civ. Proc.".
 _ABBREVIATED_STATE_CODE = (
-    r"(?:[A-Z][a-z]{1,5}\.|[A-Z]\.[A-Z]\.|N\.\s?Y\.|Ohio|Iowa|Utah|Idaho|Alaska"
+    r"(?:W\.\s?Va\.|[A-Z][a-z]{1,5}\.|[A-Z]\.[A-Z]\.|N\.\s?Y\.|Ohio|Iowa|Utah|Idaho|Alaska"
     r"|(?:TEX|CAL|FLA|ILL|IND|MASS|MICH|MINN|MO|N\.Y\.|OHIO|PA|VA|WASH|WIS|GA|ALA|ARIZ|COLO"
     r"|CONN|KAN|KY|LA|MD|NEV|N\.J\.|OKLA|OR|TENN)\.?)"
-    r"(?:\s+(?:[A-Z][A-Za-z]*\.?|&)){0,5}?\s+(?:Code|CODE|Law|LAW|Laws|LAWS|Stat\.|STAT\."
+    # words closed up after a period: "W. Va.Code", "Neb. Rev.Stat."
+    # (a sentence's first word is none of the code's: "OHIO.\nSee Code § 1")
+    r"(?:(?:\s+|(?<=\.))(?!(?:See|The|Under|In|And|But|Also|Cf|Compare|Accord)\b)"
+    r"(?:[A-Z][A-Za-z]*\.?|&)){0,5}?(?:\s+|(?<=\.))(?:Code|CODE|Law|LAW|Laws|LAWS|Stat\.|STAT\."
     r"|Rev\.\s+Stat\.|REV\.\s+STAT\.|Comp\.\s+Laws)"
     r"(?:\s+[A-Z][a-z]{1,6}\.){0,2}(?:\s+(?:Ann|ANN)\.)?(?:\s+(?:tit\.|ch\.)\s+\w+,)?"
 )
@@ -278,6 +281,28 @@ def _subdivided(match: re.Match[str], code: str) -> list[RawMention]:
         name = f"{code} § {section}{sub[0].replace(' ', '')}"
         found.append(RawMention(EntityType.STATUTE, start, end, text[start:end], name, 0.8,
                                 {"code": code}))  # fmt: skip
+    return found
+
+
+#: Virginia's courts cite their state's code as "Code § 65.2-710": the code of the state
+#: whose court heads the document, by its Bluebook name.
+_OWN_CODE = re.compile(rf"(?<![\w.])Code[ ](?P<mark>§§?)[ ]?(?P<sec>{_SECTIONS})")
+_OWN_CODE_NAMES = {"Va.": "Va. Code Ann."}
+
+
+def _own_code_sections(text: str, taken: list[tuple[int, int]]) -> list[RawMention]:
+    """ "Code § 65.2-710" in an opinion of a state that cites its code so."""
+    code = _OWN_CODE_NAMES.get(own_state(text))
+    if code is None:
+        return []
+    found = []
+    for match in _OWN_CODE.finditer(text):
+        if any(match.start() < end and start < match.end() for start, end in taken):
+            continue
+        spans = _listed_sections(match, "sec")
+        mark = _mark(match["mark"], match["sec"])
+        found += [_listed(EntityType.STATUTE, match, code, spans, index, mark, 0.8,
+                          {"code": code}) for index in range(len(spans))]  # fmt: skip
     return found
 
 
@@ -472,6 +497,7 @@ def find_statutes(text: str) -> list[RawMention]:
             group = "isec" if match["isec"] else "bare"
         else:
             code = f"{match['title']} U.S.C." if match["title"] else " ".join(match["code"].split())
+            code = re.sub(r"(?<=[a-z]\.)(?=[A-Z])", " ", code)  # "Neb. Rev.Stat." -> "Rev. Stat."
             group = "sec"
         confidence = 0.95 if match["title"] else 0.8
         spans = _listed_sections(match, group)
@@ -481,8 +507,9 @@ def find_statutes(text: str) -> list[RawMention]:
         mark = _mark(written, match[group])
         listed = [_listed(EntityType.STATUTE, match, code, spans, index, mark, confidence,
                           {"code": code.rstrip(",")}) for index in range(len(spans))]  # fmt: skip
-        if code.endswith("ILCS") and not written:
-            # Illinois cites "735 ILCS 5/2-619", chapter, act and section, with no "§"
+        if match["initials"] and not written:
+            # a code cited by its initials with no "§" keeps none: "735 ILCS 5/2-619",
+            # "RCW 26.09.170", "N.J.S.A. 2A:14-2"
             listed = [replace(m, normalized=" ".join(m.normalized.replace(" § ", " ").split()))
                       for m in listed]  # fmt: skip
         found += listed
@@ -515,6 +542,7 @@ def find_statutes(text: str) -> list[RawMention]:
         found += [_listed(EntityType.STATUTE, match, code, spans, index, mark, 0.85,
                           {"code": code.rstrip(",")}) for index in range(len(spans))]  # fmt: skip
     found += _california_sections(text, [(m.start, m.end) for m in found])
+    found += _own_code_sections(text, [(m.start, m.end) for m in found])
     found += _sections_in_words(text, [(m.start, m.end) for m in found])
     found += _codified_elsewhere(
         text, _sections_of_acts(text, [(m.start, m.end) for m in found]), found
