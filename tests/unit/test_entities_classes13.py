@@ -26,3 +26,37 @@ def test_virginias_code_cited_as_code_in_its_own_courts_only() -> None:
     ]  # fmt: skip
     other = "SUPREME COURT OF OHIO.\nSee Code § 8.01-391(B)."
     assert find_statutes(other) == []
+
+
+def test_state_docket_numbers_of_washington_nebraska_and_virginia() -> None:
+    from docbatch.pipeline.entities.patterns import find_case_numbers
+
+    text = (
+        "[No. 33971-8-III. No. S-07-138. Record No. 1824-10-3. Bankruptcy Petition #: "
+        "17-80033-CRJ7. No. 2017-03-1235."
+    )
+    assert [m.normalized for m in find_case_numbers(text)] == [
+        "33971-8-III", "S-07-138", "1824-10-3", "17-80033-CRJ7", "2017-03-1235",
+    ]  # fmt: skip
+
+
+def test_washingtons_rules_of_appellate_procedure() -> None:
+    from docbatch.pipeline.entities.rules import find_court_rules
+
+    text = "Fees under RAP 18.1(d) and RAP 18.1."
+    assert [m.normalized for m in find_court_rules(text)] == [
+        "Wash. R. App. P. 18.1(d)", "Wash. R. App. P. 18.1",
+    ]  # fmt: skip
+
+
+def test_federal_courts_that_are_neither_a_circuits_nor_a_districts() -> None:
+    from docbatch.pipeline.entities.courts import find_courts
+
+    text = (
+        "UNITED STATES JUDICIAL PANEL ON MULTIDISTRICT LITIGATION. United States Court of "
+        "Federal Claims. U.S. Court of International Trade. United States Court of Appeals for "
+        "Veterans Claims. United States Tax Court. The U.S. Supreme Court held."
+    )
+    assert [m.normalized for m in find_courts(text)] == [
+        "J.P.M.L.", "Fed. Cl.", "Ct. Int'l Trade", "Vet. App.", "T.C.", "U.S.",
+    ]  # fmt: skip

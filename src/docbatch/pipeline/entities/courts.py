@@ -289,6 +289,37 @@ def _bankruptcy_courts(text: str) -> list[RawMention]:
     return found
 
 
+#: Federal courts that are neither a circuit's nor a district's, by name (the Bluebook's
+#: abbreviation follows each).
+_US = r"(?:United[ ]States[ ]|U\.[ ]?S\.[ ])"
+_FEDERAL_SPECIAL = {
+    rf"{_US}?Court[ ]of[ ]Federal[ ]Claims": "Fed. Cl.",
+    rf"{_US}?Court[ ]of[ ]International[ ]Trade": "Ct. Int'l Trade",
+    rf"{_US}?Court[ ]of[ ]Appeals[ ]for[ ]Veterans[ ]Claims": "Vet. App.",
+    rf"{_US}?Court[ ]of[ ]Appeals[ ]for[ ]the[ ]Armed[ ]Forces": "C.A.A.F.",
+    rf"{_US}?Judicial[ ]Panel[ ]on[ ]Multidistrict[ ]Litigation": "J.P.M.L.",
+    rf"{_US}Tax[ ]Court": "T.C.",
+    rf"{_US}Supreme[ ]Court": "U.S.",
+}
+_FEDERAL_SPECIAL_COURT = re.compile(
+    "|".join(f"(?P<c{i}>{pattern})" for i, pattern in enumerate(_FEDERAL_SPECIAL)),
+    re.IGNORECASE,
+)
+_FEDERAL_SPECIAL_VALUES = list(_FEDERAL_SPECIAL.values())
+
+
+def _federal_special_courts(text: str) -> list[RawMention]:
+    """ "United States Court of Federal Claims", "Judicial Panel on Multidistrict Litigation",
+    "U.S. Supreme Court" and the like (see :data:`_FEDERAL_SPECIAL`)."""
+    found = []
+    for match in _FEDERAL_SPECIAL_COURT.finditer(text):
+        index = next(i for i, group in enumerate(match.groups()) if group is not None)
+        found.append(
+            _mention(text, match.start(), match.end(), _FEDERAL_SPECIAL_VALUES[index], 0.9)
+        )
+    return found
+
+
 def find_courts(text: str) -> list[RawMention]:
     """Every court abbreviation, circuit name and district-court heading in ``text``, and
     state courts by name or in a citation's parenthetical ("(Mo. App. E.D. 2007)")."""
@@ -332,7 +363,12 @@ def find_courts(text: str) -> list[RawMention]:
     bankruptcy = _bankruptcy_courts(text)
     # "Bankr. S.D.N.Y." is not the district court, nor the panel's circuit its court of appeals
     found = [m for m in found if not any(b.start <= m.start < b.end for b in bankruptcy)]
-    named = found + bankruptcy + _state_courts(text)
+    state = _state_courts(text)
+    special = [
+        m for m in _federal_special_courts(text)
+        if not any(m.start < other.end and other.start < m.end for other in found + state)
+    ]  # fmt: skip
+    named = found + bankruptcy + special + state
     return named + _as_named_courts(_unstated_courts(text), named)
 
 

@@ -23,13 +23,15 @@ __all__ = [
 ]
 
 _NUMBER = (
+    r"\d{4}-\d{2}-\d(?![\d-])|"  # Virginia's court of appeals: Record No. 1824-10-3
     r"(?:\d{1,2}[:-])?\d{2,4}-[A-Za-z]{1,4}-\d{2,6}(?:-[A-Z]{1,5})*"  # 1:23-cv-04567-JMF, 2-15-cv-1
     r"(?:-\d{1,2}(?![\d-]))?"  # a criminal case's defendant: 3:09-cr-00276-RLW-1
     r"|(?:\d{1,2}:)?\d{2}(?:cv|CV|cr|CR|mc|MC)\d{3,6}"  # no hyphens: 1:20CV457, 94cv00385
     r"|\d{2}[A-Z]\d{2}(?:-[A-Z0-9]{2,6}){2,3}"  # Indiana: 49S00-0308-DP-392
     r"|\d{4}-[A-Z]{2}\d{4,6}|[A-Z]{2}\d{5,7}"  # Missouri: 1711-CC00064, ED108783
     r"|\d{2}[A-Z]{2}\d{3,6}"  # year, kind, sequence (Colorado): 23CA2129
-    r"|\d{2,4}[-\u2013]\d{1,7}(?:-\d{2,7})?(?:-[A-Z]{1,5})?"  # 21-1234, 2017-03-1235, 11\u2013345
+    # 21-1234, 2017-03-1235, 11\u2013345; a bankruptcy case's judge and chapter: 17-80033-CRJ7
+    r"|\d{2,4}[-\u2013]\d{1,7}(?:-\d{2,7})?(?:-[A-Z]{1,5}(?:1[13]|[79])?(?![\w]))?"
     r"|\d{5,6}-(?:19|20)\d\d"  # a state file number: 80097-2017
     r"|(?<=No\.[ ])[A-Z]-\d{4,6}"  # a state supreme court's docket: "No. S-14054"
     r"|[A-Z]{1,3}\s?\d{2}-\d{2,6}"  # CV 12-3456
@@ -40,13 +42,16 @@ _NUMBER = (
     r"|(?:CAAP|SCAP|SCWC|SCPW|SCOT|CAAW)-\d{2}-\d{7}"  # Hawai'i: CAAP-13-0000182
     r"|[ASX]\d{2}[A-Z]\d{4}"  # Georgia's appellate courts: A03A1865, S19A0001
     r"|[1-5]-\d{2}-\d{4}(?:WC)?(?![\d-])"  # Illinois' appellate court: 1-15-2522
+    r"|\d{4,6}-\d-(?:I{1,3})(?![\w-])"  # Washington's court of appeals: 33971-8-III
+    r"|(?<=No\.[ ])[SA]-\d{2}-\d{2,6}(?![\d-])"  # Nebraska: S-07-138, A-19-0123
     r"|(?<=No\.[ ])[A-HS]\d{6}(?!\d)"  # California's courts of appeal: B266015, S123456
     r"|\d{2}[ ]BK[ ]\d{3,5}(?:-[A-Z]{2,4})?"  # Puerto Rico's Title III cases: 17 BK 3283-LTS
 )
 _LABELLED_NUMBER = re.compile(
     r"(?<![\w.])(?:(?P<label>Case|Civil\s+Action|Civ\.\s+A\.|Criminal\s+Action|Crim\.\s+A\."
-    r"|Docket|Dkt\.|Index|Appeal|Misc\.|Cause|Originating\s+Case|District\s+Case"
-    r"|(?:DC\s+)?Docket)\s+)?(?:Nos?\.|(?<=[Cc]ase[ ])[Nn]umber|(?<=Docket[ ])#)[ \t]*:?[ \t]*"
+    r"|Docket|Dkt\.|Index|Appeal|Misc\.|Cause|Originating\s+Case|District\s+Case|Record"
+    r"|(?:DC\s+)?Docket)\s+)?(?:Nos?\.|(?<=[Cc]ase[ ])[Nn]umber|(?<=Docket[ ])#"
+    r"|(?<=Petition[ ])#)[ \t]*:?[ \t]*"
     rf"(?P<num>{_NUMBER}|\d{{3,}}(?=\s*[,.;)]?\s))"
 )
 #: An Attorney General's opinion cited by its series number: "OAG 92-73", "AGO 2015-059".

@@ -110,12 +110,14 @@ _INITIALS_RULE_SETS = {
     "appr": "Ohio App. R.", "civr": "Ohio Civ. R.", "crimr": "Ohio Crim. R.",
     "evidr": "Ohio Evid. R.", "parap": "Pa. R.A.P.", "parcp": "Pa. R.C.P.",
     "parcrimp": "Pa. R. Crim. P.", "pare": "Pa. R.E.",
+    # Washington's rules of appellate procedure
+    "rap": "Wash. R. App. P.",
 }  # fmt: skip
 
 
 _INITIALS_RULE_BEFORE = re.compile(
     r"(?<![\w.])(?P<set>C\.[ ]?R\.[ ]?C\.[ ]?P\.|C\.[ ]?A\.[ ]?R\.|C\.[ ]?R\.[ ]?E\.|MCR|MRE"
-    r"|MLRPC|MARPC|App\.[ ]?R\.|Civ\.[ ]?R\.|Crim\.[ ]?R\.|Evid\.[ ]?R\."
+    r"|MLRPC|MARPC|RAP|App\.[ ]?R\.|Civ\.[ ]?R\.|Crim\.[ ]?R\.|Evid\.[ ]?R\."
     r"|Pa\.[ ]?R\.[ ]?(?:A\.[ ]?P\.|C\.[ ]?P\.|Crim\.[ ]?P\.|E\.))"
     # the initials defined in brackets: 'Rules of Professional Conduct ("MLRPC") 1.1'
     r"(?:[\"\u201d]\))?"
