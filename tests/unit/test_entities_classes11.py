@@ -92,6 +92,7 @@ def test_an_illinois_caption_counsel_of_counsel_and_its_author_line() -> None:
     edges, _ = _result(text)
     assert {e for e in edges if e[0] in ("counsel_for", "judge_of")} == {
         ("counsel_for", "Mark J. Pell", "Rodney LEE"),
+        ("counsel_for", "State Appellate Defender's Office", "Rodney LEE"),
         ("counsel_for", "Kim M. Fox", "PEOPLE of the State of Illinois"),
         ("counsel_for", "Alan J. Spell", "PEOPLE of the State of Illinois"),
         ("counsel_for", "Mary L. Bole", "PEOPLE of the State of Illinois"),

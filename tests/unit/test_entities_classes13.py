@@ -60,3 +60,29 @@ def test_federal_courts_that_are_neither_a_circuits_nor_a_districts() -> None:
     assert [m.normalized for m in find_courts(text)] == [
         "J.P.M.L.", "Fed. Cl.", "Ct. Int'l Trade", "Vet. App.", "T.C.", "U.S.",
     ]  # fmt: skip
+
+
+def test_counsel_for_amici_firms_with_commas_and_paragraphs_run_together() -> None:
+    from docbatch.pipeline.entities.appearances import find_appearances
+
+    text = (
+        "Don C.A. Parker, Angela D. Herdman, Spillman, Thomas & Battle, Charleston, WV, for "
+        "Petitioner.\n"
+        "Carte P. Goodwin, Goodwin & Goodwin, LLP, Charleston, WV, for Amicus Curiae, The West "
+        "Virginia Business and Industry Council.Brent Kesner, Kesner & Bramble, PLLC, "
+        "Charleston, WV, for Amicus Curiae, TKS Contracting, Inc.; H. Talbott Tebay.\n"
+        "Camerina I. Brokaw-Zorrozua (of Maxey Law Office PS), for respondent.\n"
+        "Robert L. Morrison, Jr., Danville; Peter M. Sweeny, Leesburg (Williams, Morrison, "
+        "Light & Moreau, on brief), for appellant.S. Vernon Priddy, III, for appellees.\n"
+    )
+    found = [(a.role, a.client, [m.normalized for m in a.counsel]) for a in find_appearances(text)]
+    assert found == [
+        ("petitioner", "", ["Don C.A. Parker", "Angela D. Herdman", "Spillman, Thomas & Battle"]),
+        (None, "West Virginia Business and Industry Council",
+         ["Carte P. Goodwin", "Goodwin & Goodwin, LLP"]),
+        (None, "TKS Contracting, Inc.", ["Brent Kesner", "Kesner & Bramble, PLLC"]),
+        ("respondent", "", ["Camerina I. Brokaw-Zorrozua", "Maxey Law Office PS"]),
+        ("appellant", "", ["Robert L. Morrison, Jr.", "Peter M. Sweeny",
+                           "Williams, Morrison, Light & Moreau"]),
+        ("appellee", "", ["S. Vernon Priddy, III"]),
+    ]  # fmt: skip

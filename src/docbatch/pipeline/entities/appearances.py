@@ -32,7 +32,7 @@ __all__ = ["Appearance", "find_appearances"]
 _ROLE = (
     r"(?P<role>(?:plaintiffs?|defendants?)[ ]in[ ]error"
     r"|(?:plaintiffs?|defendants?)(?:[- ](?:appellants?|appellees?|intervenors?))?|appellants?"
-    r"|appellees?|petitioners?|respondents?|intervenors?"
+    r"|appellees?|petitioners?|respondents?|intervenors?|amic(?:us|i)[ ]curiae"
     # the prosecution of a criminal case, by its name: "..., for the Commonwealth."
     r"|(?-i:Commonwealth|State|People|Government|United[ ]States))"
 )
@@ -52,7 +52,10 @@ _FOR_PARTY = re.compile(
     r"(?:[ ]+\((?P<firm>(?-i:[A-Z])[^()\n]{2,200}?),?[ ]attorneys?\))?"
     r"(?:,?[ \t]+(?!(?:counterclaim|cross|third|plaintiff|defendant|appellant|appellee"
     r"|petitioner|respondent|intervenor)s?\b)(?P<client>(?-i:[A-Z])[^\n]{2,400}?"
-    r"(?:\n[^\n]{1,200}?)?))?\.(?:[ \t]*$|(?(client)(?!)|[ \t]+(?=(?-i:[A-Z]))))",
+    r"(?:\n[^\n]{1,200}?)?))?"
+    # the next appearance may follow with no space: "... Industry Council.Brent Kesner, ..."
+    r"\.(?:[ \t]*$|(?<=(?-i:[a-z])\.)(?=(?-i:[A-Z](?:[a-z]+|\.)[ ,]))"
+    r"|(?(client)(?!)|[ \t]+(?=(?-i:[A-Z]))))",
     re.IGNORECASE | re.MULTILINE,
 )
 #: "William B. Towle of Ward & Babb, South Burlington": attorneys of a firm, and its city.
@@ -84,6 +87,8 @@ _COUNSEL_SPLIT = re.compile(
     # Hawai'i: "Sharla Ann Manley (Camille K. Kalama, Honolulu with them on the briefs)
     # (Native Hawaiian Legal Corporation)": co-counsel and firms in brackets
     r"|,?\s+with\s+(?:them|him|her)(?:\s+on\s+the\s+briefs?)?,?|\s*\(\s*|\s*\),?"
+    # Virginia: "X, Danville; Y, Leesburg (Firm, on brief)"
+    r"|\s*;\s*"
     r"|\s+argued\s+the\s+cause(?:\s+and\s+filed\s+the\s+briefs?)?"
     r"|,\s+(?:and\s+)?(?!Jr\.|Sr\.|JR\.|III\b|II\b|IV\b"
     r"|(?:Inc\.?|LLC|LLP|L\.L\.P\.|PLLC|P\.L\.L\.C\.|P\.C\.|P\.A\.|Ltd\.|Co\.|Corp\.)(?![\w]))|\s+and\s+"
@@ -93,7 +98,7 @@ _POSTAL = re.compile(r"[A-Z]{2}")
 #: Between the parties of a client list; never before a legal form or a generation
 #: ("Acme Freight Services, Inc", whose period ended the paragraph).
 _CLIENT_SPLIT = re.compile(
-    r",\s+(?:and\s+)?(?!(?:Jr|Sr|Inc|LLC|LLP|Ltd|Co|Corp|PLLC|L\.L\.C|P\.A|P\.C|II|III|IV)\b)"
+    r";\s*|,\s+(?:and\s+)?(?!(?:Jr|Sr|Inc|LLC|LLP|Ltd|Co|Corp|PLLC|L\.L\.C|P\.A|P\.C|II|III|IV)\b)"
 )
 _LIST_SPLIT = re.compile(r",\s+(?:and\s+)?(?!Jr\.|Sr\.|Inc\.|LLC|LLP)")
 _CONNECTORS = frozenset({"of", "the", "for", "and", "in", "&", "de", "la", "del", "on"})
@@ -153,13 +158,16 @@ def find_appearances(text: str) -> list[Appearance]:
                 written = match["below"].capitalize()  # "for the appellee (state)"
             elif match["below"]:  # "appellant (defendant)": either role names the client
                 written = f"{written}-{match['below']}"
-            if " in error" in written.lower():
+            if "curiae" in written.lower():
+                role = None  # an amicus is no party: its counsel serve the client it names
+            elif " in error" in written.lower():
                 role = re.sub(r"(?i)s?[ ]in[ ]error$", " in error", written).lower()
             else:
                 role = written.lower().split("-")[-1].split()[-1].rstrip("s")
             # "for Defendants North Carolina State Board of Elections, Damon Circosta, ...":
             # the first party named stands for them all, as a caption's lead party does
             client = _CLIENT_SPLIT.split(match["client"] or "")[0].strip()
+            client = re.sub(r"^(?:The|the)[ ]", "", client)  # "for Amicus Curiae, The X Council"
             found.append(Appearance(start, match.end(), role, tuple(counsel), (), client, written))
     for match in _BRIEFS_FILED_BY.finditer(text):
         written = match["written"].lower()
@@ -359,6 +367,22 @@ def _firms_with_and(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, 
             merged[-1] = (merged[-1][0], stop)
         else:
             merged.append((start, stop))
+    return _firms_with_commas(text, merged)
+
+
+def _firms_with_commas(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """ "Spillman, Thomas & Battle" and "Williams, Morrison, Light & Moreau" are one firm:
+    a piece with "&" takes in the one-word pieces before it that only commas separate."""
+    merged: list[tuple[int, int]] = []
+    for start, stop in spans:
+        if " & " in text[start:stop]:
+            while (
+                merged
+                and re.fullmatch(r"[A-Z][a-z]+", text[merged[-1][0] : merged[-1][1]].strip())
+                and re.fullmatch(r",[ ]", text[merged[-1][1] : start])
+            ):
+                start = merged.pop()[0]
+        merged.append((start, stop))
     return merged
 
 
@@ -429,6 +453,13 @@ def _listed_person(text: str, mention: RawMention) -> RawMention:
 _ORG_WORDS = frozenset({"justice", "elections", "rights", "legal", "law", "liberties"})
 
 
+#: Words that make "of X" in a counsel list a firm, not a city: "of Maxey Law Office PS".
+_FIRM_WORDS = re.compile(
+    r"[ ](?:Law|Legal|Office|Offices|Firm|Group|Associates|Attorneys)\b|,?[ ](?:PS|P\.S\.|PLLC"
+    r"|LLP|LLC|P\.C\.|P\.A\.|Inc\.)\s*$"
+)
+
+
 def _item(text: str, start: int, end: int, organisations_only: bool) -> RawMention | None:
     while start < end and text[start].isspace():
         start += 1
@@ -436,6 +467,8 @@ def _item(text: str, start: int, end: int, organisations_only: bool) -> RawMenti
         end -= 1
     if organisations_only and text.startswith("the ", start):
         start += 4  # "on behalf of the Wisconsin Newspaper Association"
+    if text.startswith("of ", start) and _FIRM_WORDS.search(text, start, end):
+        start += 3  # Washington: "X (of Maxey Law Office PS), for respondent."
     star = STAR_PAGE.match(text, start)  # "*929 W.D. Masterson": the page's first name
     if star is not None:
         start = star.end()
