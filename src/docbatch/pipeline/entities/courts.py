@@ -363,12 +363,12 @@ def find_courts(text: str) -> list[RawMention]:
     bankruptcy = _bankruptcy_courts(text)
     # "Bankr. S.D.N.Y." is not the district court, nor the panel's circuit its court of appeals
     found = [m for m in found if not any(b.start <= m.start < b.end for b in bankruptcy)]
-    state = _state_courts(text)
+    state_courts = _state_courts(text)
     special = [
         m for m in _federal_special_courts(text)
-        if not any(m.start < other.end and other.start < m.end for other in found + state)
+        if not any(m.start < other.end and other.start < m.end for other in found + state_courts)
     ]  # fmt: skip
-    named = found + bankruptcy + special + state
+    named = found + bankruptcy + special + state_courts
     return named + _as_named_courts(_unstated_courts(text), named)
 
 
