@@ -86,3 +86,12 @@ def test_counsel_for_amici_firms_with_commas_and_paragraphs_run_together() -> No
                            "Williams, Morrison, Light & Moreau"]),
         ("appellee", "", ["S. Vernon Priddy, III"]),
     ]  # fmt: skip
+
+
+def test_a_criminal_dockets_counts_are_us_code_sections() -> None:
+    text = (
+        "18:922G.F UNLAWFUL POSSESSION OF FIREARMS\n21:841A=CD.F CONTROLLED SUBSTANCE\nat 10:30.M"
+    )
+    assert [m.normalized for m in find_statutes(text)] == [
+        "18 U.S.C. § 922(g)", "21 U.S.C. § 841(a)",
+    ]  # fmt: skip

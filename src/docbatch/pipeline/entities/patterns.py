@@ -351,6 +351,12 @@ _DOCKET_CAUSE = re.compile(
     r"\bCause:[ \t]*(?P<cite>(?P<title>[1-5]?\d):(?P<sec>\d{1,5}[a-z]{0,2}))(?=[ \t(]|$)",
     re.MULTILINE,
 )
+#: A criminal docket's count, title and section of the U.S. Code with the offence's class:
+#: "18:922G.F" (18 U.S.C. § 922(g), a felony), "21:841A=CD.F", "18:1343.M".
+_DOCKET_COUNT = re.compile(
+    r"(?<![\w:.])(?P<cite>(?P<title>[1-5]?\d):(?P<sec>\d{2,5})(?P<sub>[A-Z])?(?:=[A-Z]{1,3})?"
+    r"\.[FMP])(?=[ \t]+[A-Z]{3,})"  # the offence follows in capitals
+)
 #: Another subsection of the same section written alone: "KRS 117.265(2), (3)".
 _MORE_SUBSECTION = re.compile(r",[ ]*(?:and[ ]+)?\((?P<sub>[a-zA-Z0-9]{1,4})\)(?=[\s.;,)]|$)")
 
@@ -563,6 +569,14 @@ def find_statutes(text: str) -> list[RawMention]:
         found.append(
             RawMention(EntityType.STATUTE, start, end, text[start:end],
                        f"{match['title']} U.S.C. § {match['sec']}", 0.85,
+                       {"code": f"{match['title']} U.S.C."})
+        )  # fmt: skip
+    for match in _DOCKET_COUNT.finditer(text):
+        start, end = match.span("cite")
+        sub = f"({match['sub'].lower()})" if match["sub"] else ""
+        found.append(
+            RawMention(EntityType.STATUTE, start, end, text[start:end],
+                       f"{match['title']} U.S.C. § {match['sec']}{sub}", 0.85,
                        {"code": f"{match['title']} U.S.C."})
         )  # fmt: skip
     taken = [(m.start, m.end) for m in found]
