@@ -95,3 +95,23 @@ def test_a_criminal_dockets_counts_are_us_code_sections() -> None:
     assert [m.normalized for m in find_statutes(text)] == [
         "18 U.S.C. § 922(g)", "21 U.S.C. § 841(a)",
     ]  # fmt: skip
+
+
+def test_a_docket_reports_case_title_and_the_filers_of_its_entries() -> None:
+    from tests.unit.entity_support import edges_and_entities
+
+    text = (
+        "United States District Court\nDistrict of Massachusetts (Boston)\n"
+        "CIVIL DOCKET FOR CASE #: 1:11-cv-10230-MLW\n\n"
+        "Arkansas Teacher Retirement System v. State Street Corporation et al\n"
+        "Assigned to: Judge Mark L. Wolf\n\n"
+        "06/06/2018\t251 \tMOTION To seal document. (Franklin, Yvonne) (Entered: 06/06/2018)\n"
+        "06/06/2018\t258 \tAFFIDAVIT of George Hopkins. (Kearney, Kristen M.) (Entered: "
+        "06/06/2018)\n"
+    )
+    edges, entities = edges_and_entities(text)
+    assert {e for e in edges if e[0] == "party_of"} == {
+        ("party_of", "Arkansas Teacher Retirement System", "document:plaintiff"),
+        ("party_of", "State Street Corporation", "document:defendant"),
+    }  # fmt: skip
+    assert {"Yvonne Franklin", "Kristen M. Kearney"} <= {name for _, name in entities}

@@ -42,3 +42,10 @@ def test_an_organisation_is_never_aliased() -> None:
 def test_the_surname_keeps_its_saint() -> None:
     assert surname(["Vanessa", "St.", "Pierre"]) == "St. Pierre"
     assert surname(["Ann", "Roe,"]) == "Roe"
+
+
+def test_a_given_name_and_surname_take_the_one_fuller_name() -> None:
+    people = [_person("Brewster H. Jamieson"), _person("Brewster Jamieson"), _person("Jamieson")]
+    assert {m.normalized for m in alias_surnames(people)} == {"Brewster H. Jamieson"}
+    two = [_person("Ann B. Roe"), _person("Ann C. Roe"), _person("Ann Roe")]
+    assert [m.normalized for m in alias_surnames(two)][-1] == "Ann Roe"

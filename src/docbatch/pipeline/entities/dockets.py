@@ -35,7 +35,7 @@ from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
 from docbatch.pipeline.entities.names import ORG_HEADS, ORG_SUFFIXES, display_name
 
-__all__ = ["docket_parties", "receipt_spans"]
+__all__ = ["docket_parties", "ecf_filers", "receipt_spans"]
 
 # A court of appeals' CM/ECF docket lists each party above its role, and the first
 # attorney beside the role; each attorney's row gives a phone line, a bracketed
@@ -108,13 +108,55 @@ class _Line:
     text: str
 
 
+#: A district docket report's case title, on the first line after its heading: "CIVIL
+#: DOCKET FOR CASE #: 1:11-cv-10230-MLW" / "Arkansas Teacher Retirement System v. State
+#: Street Corporation et al".
+_DOCKET_TITLE = re.compile(
+    r"(?m)^[ \t]*(?P<kind>CIVIL|CRIMINAL)[ ]DOCKET[ ]FOR[ ]CASE[ ]#:[^\n]*\n(?:[ \t]*\n)*"
+    r"[ \t]*(?P<first>[^\n]{2,120}?)[ ]v\.?[ ](?P<second>[^\n]{2,120}?)"
+    r"(?:,?[ ]et[ ]al\.?)?[ \t]*$"
+)
+#: The filer an ECF docket entry ends with, surname first: "... (Franklin, Yvonne)
+#: (Entered: 06/06/2018)".
+_ECF_FILER = re.compile(
+    r"\((?P<last>[A-Z][A-Za-z'\u2019-]+(?:[ ][A-Z][A-Za-z'\u2019-]+)?),[ ]"
+    r"(?P<first>[A-Z][a-z]+(?:[ ][A-Z]\.?)?)\)[ \t]*(?=\(Entered:)"
+)
+
+
+def ecf_filers(text: str) -> list[RawMention]:
+    """The attorneys who filed a docket's entries, named surname first before "(Entered:
+    ...)": "(Franklin, Yvonne)" is Yvonne Franklin."""
+    found = []
+    for match in _ECF_FILER.finditer(text):
+        start, end = match.start("last"), match.end("first")
+        name = display_name(f"{match['first']} {match['last']}")
+        found.append(RawMention(EntityType.PERSON, start, end, text[start:end], name, 0.85))
+    return found
+
+
+def _title_parties(text: str, people: Sequence[RawMention]) -> list[RawMention]:
+    """A docket report with no party table: the parties of its case title, the first
+    the plaintiff (the United States in a criminal case), the second the defendant."""
+    match = _DOCKET_TITLE.search(text)
+    if match is None:
+        return list(people)
+    found = [
+        _named(text, *match.span(group), role=role)
+        for group, role in (("first", "plaintiff"), ("second", "defendant"))
+    ]
+    kept = [m for m in people if not any(m.start < f.end and f.start < m.end for f in found)]
+    return kept + found
+
+
 def docket_parties(text: str, people: Sequence[RawMention]) -> list[RawMention]:
     """``people`` with the parties, attorneys and firms of a docket's party table: the
-    mentions inside the table are replaced by the table's own."""
+    mentions inside the table are replaced by the table's own (a report without a table:
+    the parties of its case title)."""
     if _REPRESENTED.search(text) is None:
         if _APPELLATE_DESIGNATION.search(text) is not None:
             return _appellate_parties(text, people)
-        return list(people)
+        return _title_parties(text, people)
     lines = _lines(text)
     found: list[RawMention] = []
     covered: list[tuple[int, int]] = []

@@ -190,21 +190,30 @@ def surname(words: Sequence[str]) -> str:
 def alias_surnames(
     mentions: Sequence[RawMention], among: Callable[[RawMention], bool] = lambda _: True
 ) -> list[RawMention]:
-    """A person named by surname alone ("Ms. St. Pierre", "Justice REYNA") is the one person
-    of the document, of those ``among`` accepts, with that surname and a full name
-    ("Vanessa St. Pierre", "FELIPE REYNA, Justice."). The surname mention then takes the
-    full name as its value (and as ``alias_of``); with two such people ("John Smith",
-    "Mary Smith") it is left as it is."""
+    """A person named by surname alone ("Ms. St. Pierre", "Justice REYNA"), or by given name
+    and surname ("Brewster Jamieson"), is the one person of the document, of those
+    ``among`` accepts, with that name and a fuller one ("Vanessa St. Pierre", "FELIPE REYNA,
+    Justice.", "Brewster H. Jamieson"). The short mention then takes the full name as its
+    value (and as ``alias_of``); with two such people ("John Smith", "Mary Smith") it is
+    left as it is."""
 
     def eligible(mention: RawMention) -> bool:
         return mention.type is EntityType.PERSON and among(mention)
 
+    def sure(mention: RawMention) -> bool:
+        # a weak name is a full name only when it has a role ("FELIPE REYNA, Justice.")
+        return eligible(mention) and (mention.confidence >= 0.7 or "role" in mention.attributes)
+
     full: dict[str, set[str]] = {}
+    for mention in mentions:  # "Brewster Jamieson" is "Brewster H. Jamieson" too
+        words = mention.normalized.split()
+        if sure(mention) and len(words) > 2:
+            key = f"{words[0]} {surname(words)}".casefold()
+            full.setdefault(key, set()).add(mention.normalized)
     for mention in mentions:
         words = mention.normalized.split()
-        # a weak name is a full name only when it has a role ("FELIPE REYNA, Justice.")
-        sure = mention.confidence >= 0.7 or "role" in mention.attributes
-        if eligible(mention) and len(words) > 1 and sure:
+        fuller = full.get(mention.normalized.casefold(), set())
+        if sure(mention) and len(words) > 1 and len(fuller - {mention.normalized}) != 1:
             full.setdefault(surname(words).casefold(), set()).add(mention.normalized)
     result = []
     for mention in mentions:

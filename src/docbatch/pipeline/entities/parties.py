@@ -30,7 +30,7 @@ from docbatch.pipeline.entities.bodies import (
     find_public_bodies,
 )
 from docbatch.pipeline.entities.captions import _ROLES, caption_parties
-from docbatch.pipeline.entities.dockets import receipt_spans
+from docbatch.pipeline.entities.dockets import ecf_filers, receipt_spans
 from docbatch.pipeline.entities.gazetteer import find_national_bodies
 from docbatch.pipeline.entities.names import (
     GIVEN_NAMES,
@@ -93,6 +93,7 @@ def find_parties(text: str, excluded: Sequence[tuple[int, int]] = ()) -> list[Ra
     found += _bare_people(text)
     found += block_parties(text)
     found += find_public_bodies(text)
+    found += ecf_filers(text)
     found = [_through_apostrophe(text, cut_at_next_body(text, m)) for m in found]
     found += find_national_bodies(text)
     names = _Spans([*excluded, *receipt_spans(text)])
