@@ -155,7 +155,11 @@ _STATE_APPEALS = re.compile(
 #: the state alone ("N.Y.", "Md.").
 _HIGHEST_COURTS_OF_APPEALS = frozenset({"N.Y.", "Md."})
 #: A federal court of appeals as older California reports cite it: "(C.A.5, 1990)".
-_CA_CIRCUIT = re.compile(r"(?<=\()C\.[ ]?A\.[ ]?(?P<n>1[01]|[1-9])(?=[,\s)])")
+_CA_CIRCUIT = re.compile(
+    r"(?<=\()(?:C\.[ ]?A\.[ ]?(?P<n>1[01]|[1-9])(?=[,\s)])"
+    # the Supreme Court's own style: "(CA5 1969)", "(CADC 1984)", "(CAFC 2001)"
+    r"|CA(?P<sc>1[01]|[1-9]|DC|FC)(?=[ ,)]))"
+)
 #: Bluebook's names of courts of criminal appeals, by state.
 _CRIMINAL_APPEALS = {"Tex.": "Tex. Crim. App.", "Okla.": "Okla. Crim. App.",
                      "Ala.": "Ala. Crim. App.", "Tenn.": "Tenn. Crim. App."}  # fmt: skip
@@ -369,7 +373,11 @@ def find_courts(text: str) -> list[RawMention]:
         if not any(m.start < other.end and other.start < m.end for other in found + state_courts)
     ]  # fmt: skip
     named = found + bankruptcy + special + state_courts
-    return named + _as_named_courts(_unstated_courts(text), named)
+    unstated = [
+        m for m in _unstated_courts(text)
+        if not any(m.start < other.end and other.start < m.end for other in named)
+    ]  # fmt: skip
+    return named + _as_named_courts(unstated, named)
 
 
 def _as_named_courts(generic: list[RawMention], named: list[RawMention]) -> list[RawMention]:
@@ -420,9 +428,13 @@ def _state_courts(text: str) -> list[RawMention]:
         county = " ".join(match["county"].split())
         found.append(_mention(text, match.start(), match.end(), f"{county} Cnty. {kind}", 0.85))
     for match in _CA_CIRCUIT.finditer(text):
-        number = int(match["n"])
-        suffix = {1: "st", 2: "d", 3: "d"}.get(number, "th")
-        found.append(_mention(text, match.start(), match.end(), f"{number}{suffix} Cir.", 0.8))
+        circuit = match["n"] or match["sc"]
+        if circuit in ("DC", "FC"):
+            value = "D.C. Cir." if circuit == "DC" else "Fed. Cir."
+        else:
+            number = int(circuit)
+            value = f"{number}{ {1: 'st', 2: 'd', 3: 'd'}.get(number, 'th') } Cir."
+        found.append(_mention(text, match.start(), match.end(), value, 0.8))
     for match in _FLORIDA_DCA.finditer(text):
         found.append(_mention(text, match.start(), match.end(), "Fla. Dist. Ct. App.", 0.8))
     for match in _NY_SUPREME.finditer(text):
@@ -514,6 +526,8 @@ _UNSTATED_COURT = re.compile(
     r"|(?i:circuit|superior|chancery)|juvenile)[ ](?i:court)\b(?![ ]of))"
     # a state's intermediate court names the state's highest: "our supreme court held"
     r"|\b(?:[Oo]ur|OUR)[ ](?P<supreme>(?i:supreme[ ]court))\b"
+    # "the Supreme Court" alone: the state's in a state court's opinion, else the Nation's
+    r"|\b(?:the|The)[ ](?P<bare_supreme>Supreme[ ]Court)\b(?![ ]of\b|,[ ][A-Z]|[ ]\(|[ ]Rule)"
 )
 #: Trial courts a state court's opinion names by their kind alone ("the circuit court",
 #: "the Superior Court"), read so (as any kind in lower case: "the juvenile court") only in
@@ -524,14 +538,40 @@ _UNSTATED_KIND = {"juvenile": "Juv. Ct.", "probate": "Prob. Ct.", "family": "Fam
                   "circuit": "Cir. Ct.", "superior": "Super. Ct.", "chancery": "Ch."}  # fmt: skip
 
 
+#: A federal court's heading: its opinion's "the Supreme Court" is the Nation's.
+_FEDERAL_HEAD = re.compile(
+    r"(?i)united[ ]states[ ]court|circuit[ ]court[ ]of[ ]appeals|district[ ]court"
+    r"|supreme[ ]court[ ]of[ ]the[ ]united[ ]states|\bCir\.[ ]\d{4}\)"
+    # a federal agency's decision: "U.S. Department of Justice", "Board of Immigration Appeals"
+    r"|(?:u\.[ ]?s\.|united[ ]states)[ ]department[ ]of|board[ ]of[ ](?:immigration|veterans)"
+)
+
+
+def _bare_supreme_court(text: str) -> str | None:
+    """Which court "the Supreme Court" is: the state's whose court heads the text, the
+    Nation's in a federal court's text, else the state's the text cites most (an attorney
+    general's opinion); never New York's (a trial court)."""
+    own = own_state(text)
+    if own:
+        return None if own == "N.Y." else own
+    if _FEDERAL_HEAD.search(text[:_HEADING_AREA]):
+        return "U.S."
+    state = cited_state(text)
+    abbr = _STATE_NAME[state.lower()] if state else None
+    return None if abbr == "N.Y." else abbr
+
+
 def _unstated_courts(text: str) -> list[RawMention]:
     """The courts of :data:`_UNSTATED_COURT`, when the text's state stands out."""
     matches = list(_UNSTATED_COURT.finditer(text))
+    bare = [m for m in matches if m["bare_supreme"]]
+    supreme = _bare_supreme_court(text) if bare else None
+    found = [_mention(text, *m.span("bare_supreme"), supreme, 0.7) for m in bare if supreme]
+    matches = [m for m in matches if not m["bare_supreme"]]
     state = cited_state(text) if matches else None
     if state is None:
-        return []
+        return found
     abbr = _STATE_NAME[state.lower()]
-    found = []
     for match in matches:
         if match["division"]:
             value = {"N.J.": "N.J. Super. Ct. App. Div.", "N.Y.": "N.Y. App. Div."}.get(abbr)
