@@ -487,9 +487,6 @@ def cited_state(text: str) -> str | None:
     return name if best >= 3 and best >= 2 * second else None
 
 
-_OWN_STATE_NAMES = {name.lower(): abbr for name, abbr in STATES}
-
-
 #: A state court heading an opinion: "MISSOURI COURT OF APPEALS", "Supreme Court of Indiana".
 _OWN_STATE_COURT = re.compile(
     r"(?i:(?P<s1>[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?)[ ]+(?:Court[ ]+of[ ]+Appeals|Supreme[ ]+Court)"
@@ -509,7 +506,7 @@ def own_state(text: str) -> str:
     for match in _OWN_STATE_COURT.finditer(head):
         words = (match["s1"] or match["s2"]).lower().split()
         # "the Missouri Court of Appeals", "New York Court of Appeals"
-        abbr = _OWN_STATE_NAMES.get(" ".join(words)) or _OWN_STATE_NAMES.get(words[-1])
+        abbr = _STATE_NAME.get(" ".join(words)) or _STATE_NAME.get(words[-1])
         if abbr:
             return abbr
     return ""
