@@ -1,8 +1,7 @@
-"""When the consumer watchdog judges a consumer stalled (the clock and one reading)."""
+"""When the consumer watchdog reads the broker and judges a consumer stalled."""
 
 from __future__ import annotations
 
-import time
 from types import SimpleNamespace
 from typing import Any
 
@@ -11,31 +10,32 @@ import pytest
 from docbatch.worker.watchdog import ConsumerWatchdog, StallClock, StalledConsumer
 
 
-def test_work_waiting_with_free_slots_and_nothing_received_is_a_stall() -> None:
+def test_a_busy_or_recently_fed_consumer_is_never_read() -> None:
     clock = StallClock(stall_seconds=30)
-    assert not clock.stalled(100.0, waiting=3, held=0, capacity=2)  # the wait starts
-    assert not clock.stalled(129.0, waiting=3, held=1, capacity=2)
-    assert clock.stalled(130.0, waiting=3, held=1, capacity=2)
-    # restarted: another full period before the next restart
-    assert not clock.stalled(131.0, waiting=3, held=0, capacity=2)
-    assert not clock.stalled(160.0, waiting=3, held=0, capacity=2)
-    assert clock.stalled(161.0, waiting=3, held=0, capacity=2)
+    clock.received(100.0)
+    assert not clock.needs_reading(129.0, held=0, capacity=2)  # received 29 s ago
+    assert clock.needs_reading(130.0, held=1, capacity=2)
+    assert not clock.needs_reading(500.0, held=2, capacity=2)  # every process working
 
 
-def test_a_received_message_an_empty_queue_or_a_full_pool_is_no_stall() -> None:
+def test_two_readings_in_a_row_with_messages_waiting_are_a_stall() -> None:
     clock = StallClock(stall_seconds=30)
-    clock.stalled(100.0, waiting=1, held=0, capacity=2)
-    clock.received(120.0)
-    assert not clock.stalled(140.0, waiting=1, held=0, capacity=2)  # it fetched at 120
-    assert clock.stalled(150.0, waiting=1, held=0, capacity=2)
-    busy = StallClock(stall_seconds=30)
-    for now in (0.0, 40.0, 80.0):
-        assert not busy.stalled(now, waiting=5, held=2, capacity=2)  # every slot working
-    drained = StallClock(stall_seconds=30)
-    assert not drained.stalled(0.0, waiting=1, held=0, capacity=2)
-    assert not drained.stalled(20.0, waiting=0, held=0, capacity=2)  # it took the message
-    assert not drained.stalled(40.0, waiting=1, held=0, capacity=2)  # a new wait starts
-    assert not drained.stalled(69.0, waiting=1, held=0, capacity=2)
+    assert clock.needs_reading(100.0, held=0, capacity=2)
+    assert not clock.stalled(100.0, waiting=3)  # the first sighting
+    assert clock.stalled(115.0, waiting=3)  # still there: restart
+    # restarted: another full period before the queues are read again
+    assert not clock.needs_reading(140.0, held=0, capacity=2)
+    assert clock.needs_reading(145.0, held=0, capacity=2)
+
+
+def test_messages_taken_between_readings_or_a_message_received_are_no_stall() -> None:
+    clock = StallClock(stall_seconds=30)
+    assert not clock.stalled(100.0, waiting=1)
+    assert not clock.stalled(115.0, waiting=0)  # a consumer (maybe another's) took it
+    assert not clock.stalled(130.0, waiting=1)  # a new first sighting
+    clock.received(131.0)  # it fetched: the sighting is forgotten
+    assert not clock.stalled(200.0, waiting=1)
+    assert clock.stalled(215.0, waiting=1)
 
 
 class _Hub:
@@ -60,11 +60,19 @@ def _watchdog(stall_seconds: float) -> tuple[ConsumerWatchdog, _Hub]:
 
 
 def test_a_stall_makes_the_event_loop_raise_a_connection_error() -> None:
-    watchdog, hub = _watchdog(stall_seconds=0.05)
-    waiting = {"extract": 2}
-    assert not watchdog.check(lambda names: {n: waiting[n] for n in names})
-    time.sleep(0.06)
-    assert watchdog.check(lambda names: {n: waiting[n] for n in names})
+    watchdog, hub = _watchdog(stall_seconds=30)
+    reads: list[list[str]] = []
+
+    def depths(names: list[str]) -> dict[str, int]:
+        reads.append(names)
+        return {name: 2 for name in names}
+
+    watchdog.clock.received(1000.0)  # as start() does
+    assert not watchdog.check(depths, now=1020.0)  # not quiet long enough: no reading
+    assert reads == []
+    assert not watchdog.check(depths, now=1030.0)  # the first sighting
+    assert watchdog.check(depths, now=1045.0)
+    assert reads == [["extract"], ["extract"]]
     (callback,) = hub.calls
     with pytest.raises(StalledConsumer) as raised:
         callback()

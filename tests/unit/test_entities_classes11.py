@@ -54,8 +54,11 @@ def test_state_rules_by_initials_lists_with_titles_and_by_state() -> None:
 
 
 def test_state_docket_numbers() -> None:
+    # California's number alone on a line counts only in a California court's document
+    assert find_case_numbers("Calendar\nB266015\n") == []
     text = (
-        "No. 1-15-2522\nB266015\nCal. Ct. App.\nMisc. Docket AG No. 11, Sept. Term, 2013.\n"
+        "No. 1-15-2522\nB266015\nCourt of Appeal, Second District, California.\n"
+        "Misc. Docket AG No. 11, Sept. Term, 2013.\n"
         "No. 45, September Term, 2013. Case No. 17 BK 3283-LTS. Filed 1-15-2022."
     )
     assert [m.normalized for m in find_case_numbers(text)] == [

@@ -7,10 +7,11 @@ seen here once in the fault-proxy chaos scenario: a message waited in its queue 
 90 s with every pool process idle). Nothing is lost (the message waits, or the
 reconciler re-sends it), but nothing moves either until the worker restarts.
 
-:class:`ConsumerWatchdog`, a consumer bootstep, keeps a thread that reads the depth of
-the queues this worker consumes every few seconds, on a connection of its own. When
-messages have waited there for ``DOCBATCH_CONSUMER_STALL_SECONDS`` while the worker
-held fewer requests than its pool has processes and received none, the consumer is
+:class:`ConsumerWatchdog`, a consumer bootstep, keeps a thread that checks the consumer
+every half ``DOCBATCH_CONSUMER_STALL_SECONDS``. When the worker has held fewer requests
+than its pool has processes and received nothing for that long, the thread reads the
+depth of the queues the worker consumes (on a connection of its own; a busy worker
+never reads). When two readings in a row find messages waiting, the consumer is
 stalled: the thread asks the consumer's event loop to raise a connection error, and
 Celery restarts the consumer the way it does after a real connection loss (new
 connection, new channel and prefetch count; the old channel's unacked messages go back
@@ -44,35 +45,42 @@ class StalledConsumer(ConnectionError):
 
 @dataclass
 class StallClock:
-    """Decides, from periodic readings, when the consumer has stalled.
+    """Decides when the consumer has stalled, reading the broker only when it may have.
 
-    A reading is stalled-looking when messages wait in the consumer's queues while it
-    holds fewer requests than it has pool processes. The consumer is stalled when that
-    has held, with no message received, for ``stall_seconds``; after a restart it gets
-    another ``stall_seconds`` before the next.
+    The consumer may have stalled when it holds fewer requests than it has pool
+    processes and has received nothing (nor been restarted) for ``stall_seconds``: only
+    then are its queues read (:meth:`needs_reading`), so a busy worker reads nothing. It
+    has stalled when two readings in a row, one check interval apart, find messages
+    waiting (:meth:`stalled`): a consumer that fetches would have taken them in between.
     """
 
     stall_seconds: float
     last_received: float = 0.0
     last_restart: float = 0.0
-    waiting_since: float | None = None
+    #: The previous reading found messages waiting.
+    seen_waiting: bool = False
 
     def received(self, now: float) -> None:
         """The consumer received a message at ``now``."""
         self.last_received = now
+        self.seen_waiting = False
 
-    def stalled(self, now: float, waiting: int, held: int, capacity: int) -> bool:
-        """Take one reading; True when the consumer should be restarted now."""
-        if waiting <= 0 or held >= capacity:
-            self.waiting_since = None
+    def needs_reading(self, now: float, held: int, capacity: int) -> bool:
+        """Whether the consumer's queues should be read now."""
+        quiet = now - max(self.last_received, self.last_restart) >= self.stall_seconds
+        if held >= capacity or not quiet:
+            self.seen_waiting = False
             return False
-        if self.waiting_since is None:
-            self.waiting_since = now
-        quiet_since = max(self.waiting_since, self.last_received, self.last_restart)
-        if now - quiet_since < self.stall_seconds:
+        return True
+
+    def stalled(self, now: float, waiting: int) -> bool:
+        """Take a reading of ``waiting`` messages; True when the consumer should be
+        restarted now (and the clock starts another period)."""
+        if waiting <= 0 or not self.seen_waiting:
+            self.seen_waiting = waiting > 0
             return False
+        self.seen_waiting = False
         self.last_restart = now
-        self.waiting_since = None
         return True
 
 
@@ -111,32 +119,42 @@ class ConsumerWatchdog(bootsteps.StartStopStep):
         self.clock.received(time.monotonic())
 
     def _run(self) -> None:
-        interval = max(0.5, min(5.0, self.stall_seconds / 4))
+        interval = max(0.5, min(15.0, self.stall_seconds / 2))
         while not self.stopped.wait(interval):
             try:
                 self.check()
             except Exception as exc:  # the broker is down: the consumer knows already
                 log.debug("consumer watchdog reading failed: %s", exc)
 
-    def check(self, depths: Callable[[list[str]], dict[str, int]] | None = None) -> bool:
-        """Take one reading; restart the consumer when it has stalled (True then)."""
+    def check(
+        self,
+        depths: Callable[[list[str]], dict[str, int]] | None = None,
+        now: float | None = None,
+    ) -> bool:
+        """One check (at ``now``, by default the monotonic clock's); restart the consumer
+        when it has stalled (True then). ``depths`` reads the queues (the broker's)."""
         consumer = self.consumer
         queues = _consumed_queues(consumer)
         hub = getattr(consumer, "hub", None)
         if not queues or hub is None:
             return False
-        from docbatch.worker.reconciler import queue_depths
-
-        read = depths or (lambda names: queue_depths(consumer.app, names))
-        waiting = sum(read(queues).values())
         held = len(worker_state.reserved_requests)
         capacity = max(1, int(getattr(consumer.controller, "concurrency", 1) or 1))
-        if not self.clock.stalled(time.monotonic(), waiting, held, capacity):
+        now = time.monotonic() if now is None else now
+        if not self.clock.needs_reading(now, held, capacity):
+            return False
+        if depths is None:
+            from docbatch.worker.reconciler import queue_depths
+
+            waiting = sum(queue_depths(consumer.app, queues).values())
+        else:
+            waiting = sum(depths(queues).values())
+        if not self.clock.stalled(now, waiting):
             return False
         log.warning(
-            "consumer stalled: %d message(s) waited %.0f s in %s while %d of %d pool "
-            "processes were free; restarting the consumer",
-            waiting, self.stall_seconds, ", ".join(queues), capacity - held, capacity,
+            "consumer stalled: %d message(s) waited in %s, nothing received for %.0f s "
+            "while %d of %d pool processes were free; restarting the consumer",
+            waiting, ", ".join(queues), self.stall_seconds, capacity - held, capacity,
         )  # fmt: skip
         hub.call_soon(_raise_stalled)
         return True

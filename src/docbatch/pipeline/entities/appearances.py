@@ -158,12 +158,7 @@ def find_appearances(text: str) -> list[Appearance]:
                 written = match["below"].capitalize()  # "for the appellee (state)"
             elif match["below"]:  # "appellant (defendant)": either role names the client
                 written = f"{written}-{match['below']}"
-            if "curiae" in written.lower():
-                role = None  # an amicus is no party: its counsel serve the client it names
-            elif " in error" in written.lower():
-                role = re.sub(r"(?i)s?[ ]in[ ]error$", " in error", written).lower()
-            else:
-                role = written.lower().split("-")[-1].split()[-1].rstrip("s")
+            role = _role_of(written)
             # "for Defendants North Carolina State Board of Elections, Damon Circosta, ...":
             # the first party named stands for them all, as a caption's lead party does
             client = _CLIENT_SPLIT.split(match["client"] or "")[0].strip()
@@ -171,8 +166,8 @@ def find_appearances(text: str) -> list[Appearance]:
             found.append(Appearance(start, match.end(), role, tuple(counsel), (), client, written))
     for match in _BRIEFS_FILED_BY.finditer(text):
         written = match["written"].lower()
-        role = written.split("-")[-1].rstrip("s")
-        if not re.fullmatch(_ROLE, role, re.IGNORECASE):
+        role = _role_of(written)
+        if role is None or not re.fullmatch(_ROLE, role, re.IGNORECASE):
             continue
         counsel = _items(text, *match.span("counsel"), _COUNSEL_SPLIT)
         if counsel:
@@ -190,6 +185,17 @@ def find_appearances(text: str) -> list[Appearance]:
         if counsel or amici:
             found.append(Appearance(start, match.end(), None, tuple(counsel), tuple(amici)))
     return found
+
+
+def _role_of(written: str) -> str | None:
+    """The client's role of a role as written: its last word, singular ("Plaintiffs-
+    Appellants" is "appellant"), "plaintiff in error" as a whole, and none for an amicus
+    (no party: its counsel serve the client the paragraph names)."""
+    if "curiae" in written.lower():
+        return None
+    if " in error" in written.lower():
+        return re.sub(r"(?i)s?[ ]in[ ]error$", " in error", written).lower()
+    return written.lower().split("-")[-1].split()[-1].rstrip("s")
 
 
 #: The heading of an appearance in a federal reporter: "ARGUED:", "ON BRIEF:".

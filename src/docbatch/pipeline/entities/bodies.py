@@ -10,6 +10,7 @@ state's name ("DEMOCRACY NORTH CAROLINA") is an organisation, not a person.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
@@ -37,17 +38,19 @@ BODY_WORDS = frozenset(
 )  # fmt: skip
 
 _CAP = r"[A-Z][a-z]+"
+
+
+def _none_of(words: Iterable[str]) -> str:
+    """A lookahead that refuses any of ``words``, capitalised, as a whole word."""
+    return "(?!(?:{})\\b)".format("|".join(sorted(w.title() for w in words if w.isalpha())))
+
+
 #: A capitalised word that opens a sentence or a cue, never a county's name: "The",
 #: "Defendants".
-_NOT_NOISE = "(?!(?:{})\\b)".format(
-    "|".join(sorted(w.title() for w in LEADING_NOISE if w.isalpha()))
-)
+_NOT_NOISE = _none_of(LEADING_NOISE)
 #: A capitalised word that opens a sentence or a cue (as above), but a body's own first
 #: word may be an office's ("Attorney Grievance Commission").
-_NOT_SENTENCE = "(?!(?:{})\\b)".format(
-    "|".join(sorted(w.title() for w in LEADING_NOISE - {"attorney", "judge", "justice"}
-                    if w.isalpha()))
-)  # fmt: skip
+_NOT_SENTENCE = _none_of(LEADING_NOISE - {"attorney", "judge", "justice"})
 #: "Wake County", "Palm Beach County", "City of Raleigh", "North Carolina", "U.S.".
 _SEAT = (
     rf"(?:(?:{_PLACE})(?:[ ]State)?|(?:{_NOT_NOISE}{_CAP}[ ]){{1,2}}(?:County|Parish)"

@@ -9,7 +9,6 @@ patterns here. Court names inside citation parentheticals are found like any oth
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
 
@@ -309,19 +308,16 @@ _FEDERAL_SPECIAL_COURT = re.compile(
     "|".join(f"(?P<c{i}>{pattern})" for i, pattern in enumerate(_FEDERAL_SPECIAL)),
     re.IGNORECASE,
 )
-_FEDERAL_SPECIAL_VALUES = list(_FEDERAL_SPECIAL.values())
+_FEDERAL_SPECIAL_VALUES = list(_FEDERAL_SPECIAL.values())  # by the number of its group
 
 
 def _federal_special_courts(text: str) -> list[RawMention]:
     """ "United States Court of Federal Claims", "Judicial Panel on Multidistrict Litigation",
     "U.S. Supreme Court" and the like (see :data:`_FEDERAL_SPECIAL`)."""
-    found = []
-    for match in _FEDERAL_SPECIAL_COURT.finditer(text):
-        index = next(i for i, group in enumerate(match.groups()) if group is not None)
-        found.append(
-            _mention(text, match.start(), match.end(), _FEDERAL_SPECIAL_VALUES[index], 0.9)
-        )
-    return found
+    return [
+        _mention(text, *match.span(), _FEDERAL_SPECIAL_VALUES[int(str(match.lastgroup)[1:])], 0.9)
+        for match in _FEDERAL_SPECIAL_COURT.finditer(text)
+    ]
 
 
 def find_courts(text: str) -> list[RawMention]:
@@ -377,10 +373,12 @@ def find_courts(text: str) -> list[RawMention]:
         m for m in _unstated_courts(text)
         if not any(m.start < other.end and other.start < m.end for other in named)
     ]  # fmt: skip
-    return named + _as_named_courts(unstated, named)
+    return named + _as_named_courts(text, unstated, named)
 
 
-def _as_named_courts(generic: list[RawMention], named: list[RawMention]) -> list[RawMention]:
+def _as_named_courts(
+    text: str, generic: list[RawMention], named: list[RawMention]
+) -> list[RawMention]:
     """ "the family court" of a text that names "Greenville County Family Court" is that
     court: a generic mention takes the one named court of its kind, when there is one."""
     result = []
@@ -389,9 +387,7 @@ def _as_named_courts(generic: list[RawMention], named: list[RawMention]) -> list
         same = {m.normalized for m in named if m.normalized.endswith(f" {kind}")}
         if len(same) == 1 and mention.normalized not in same:
             (value,) = same
-            identifier = court_id(value)
-            attributes = {"court_id": identifier} if identifier else {}
-            mention = dataclasses.replace(mention, normalized=value, attributes=attributes)
+            mention = _mention(text, mention.start, mention.end, value, mention.confidence)
         result.append(mention)
     return result
 
@@ -429,12 +425,8 @@ def _state_courts(text: str) -> list[RawMention]:
         found.append(_mention(text, match.start(), match.end(), f"{county} Cnty. {kind}", 0.85))
     for match in _CA_CIRCUIT.finditer(text):
         circuit = match["n"] or match["sc"]
-        if circuit in ("DC", "FC"):
-            value = "D.C. Cir." if circuit == "DC" else "Fed. Cir."
-        else:
-            number = int(circuit)
-            value = f"{number}{ {1: 'st', 2: 'd', 3: 'd'}.get(number, 'th') } Cir."
-        found.append(_mention(text, match.start(), match.end(), value, 0.8))
+        name = {"DC": "D.C.", "FC": "Fed."}.get(circuit) or _CIRCUIT_ABBR[int(circuit) - 1]
+        found.append(_mention(text, match.start(), match.end(), _circuit(name), 0.8))
     for match in _FLORIDA_DCA.finditer(text):
         found.append(_mention(text, match.start(), match.end(), "Fla. Dist. Ct. App.", 0.8))
     for match in _NY_SUPREME.finditer(text):
@@ -495,13 +487,15 @@ _OWN_STATE_COURT = re.compile(
 )
 
 
+#: A federal court named on a document's first page.
+_FEDERAL_COURT = r"(?i:united[ ]states[ ]court|circuit[ ]court[ ]of[ ]appeals|district[ ]court)"
+
+
 def own_state(text: str) -> str:
     """The Bluebook abbreviation of the state whose court heads the document ("Mo."), if
     the first page names one state court and no federal one."""
     head = text[:3000]
-    if re.search(
-        r"(?i)united[ ]states[ ]court|circuit[ ]court[ ]of[ ]appeals|district[ ]court", head
-    ):
+    if re.search(_FEDERAL_COURT, head):
         return ""
     for match in _OWN_STATE_COURT.finditer(head):
         words = (match["s1"] or match["s2"]).lower().split()
@@ -537,18 +531,16 @@ _UNSTATED_KIND = {"juvenile": "Juv. Ct.", "probate": "Prob. Ct.", "family": "Fam
 
 #: A federal court's heading: its opinion's "the Supreme Court" is the Nation's.
 _FEDERAL_HEAD = re.compile(
-    r"(?i)united[ ]states[ ]court|circuit[ ]court[ ]of[ ]appeals|district[ ]court"
-    r"|supreme[ ]court[ ]of[ ]the[ ]united[ ]states|\bCir\.[ ]\d{4}\)"
+    rf"(?i){_FEDERAL_COURT}|supreme[ ]court[ ]of[ ]the[ ]united[ ]states|\bCir\.[ ]\d{{4}}\)"
     # a federal agency's decision: "U.S. Department of Justice", "Board of Immigration Appeals"
     r"|(?:u\.[ ]?s\.|united[ ]states)[ ]department[ ]of|board[ ]of[ ](?:immigration|veterans)"
 )
 
 
-def _bare_supreme_court(text: str) -> str | None:
-    """Which court "the Supreme Court" is: the state's whose court heads the text, the
-    Nation's in a federal court's text, else the state's the text cites most (an attorney
-    general's opinion); never New York's (a trial court)."""
-    own = own_state(text)
+def _bare_supreme_court(text: str, own: str) -> str | None:
+    """Which court "the Supreme Court" is: the state's whose court heads the text (``own``),
+    the Nation's in a federal court's text, else the state's the text cites most (an
+    attorney general's opinion); never New York's (a trial court)."""
     if own:
         return None if own == "N.Y." else own
     if _FEDERAL_HEAD.search(text[:_HEADING_AREA]):
@@ -561,8 +553,9 @@ def _bare_supreme_court(text: str) -> str | None:
 def _unstated_courts(text: str) -> list[RawMention]:
     """The courts of :data:`_UNSTATED_COURT`, when the text's state stands out."""
     matches = list(_UNSTATED_COURT.finditer(text))
+    own = own_state(text) if matches else ""
     bare = [m for m in matches if m["bare_supreme"]]
-    supreme = _bare_supreme_court(text) if bare else None
+    supreme = _bare_supreme_court(text, own) if bare else None
     found = [_mention(text, *m.span("bare_supreme"), supreme, 0.7) for m in bare if supreme]
     matches = [m for m in matches if not m["bare_supreme"]]
     state = cited_state(text) if matches else None
@@ -581,7 +574,7 @@ def _unstated_courts(text: str) -> list[RawMention]:
             start, end = match.span("supreme")
         else:
             kind = match["kind"].lower()
-            if (kind in _STATE_COURT_KINDS or kind == match["kind"]) and own_state(text) != abbr:
+            if (kind in _STATE_COURT_KINDS or kind == match["kind"]) and own != abbr:
                 continue  # "the circuit court" of a federal or another state's opinion
             value = f"{abbr} {_UNSTATED_KIND[kind]}"
             start, end = match.start("kind"), match.end()

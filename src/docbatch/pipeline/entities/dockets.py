@@ -35,7 +35,7 @@ from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
 from docbatch.pipeline.entities.names import ORG_HEADS, ORG_SUFFIXES, display_name
 
-__all__ = ["docket_parties", "ecf_filers", "receipt_spans"]
+__all__ = ["docket_parties", "ecf_filers", "receipt_spans", "title_sides"]
 
 # A court of appeals' CM/ECF docket lists each party above its role, and the first
 # attorney beside the role; each attorney's row gives a phone line, a bracketed
@@ -112,10 +112,10 @@ class _Line:
 #: DOCKET FOR CASE #: 1:11-cv-10230-MLW" / "Arkansas Teacher Retirement System v. State
 #: Street Corporation et al".
 _DOCKET_TITLE = re.compile(
-    r"(?m)^[ \t]*(?P<kind>CIVIL|CRIMINAL)[ ]DOCKET[ ]FOR[ ]CASE[ ]#:[^\n]*\n(?:[ \t]*\n)*"
-    r"[ \t]*(?P<first>[^\n]{2,120}?)[ ]v\.?[ ](?P<second>[^\n]{2,120}?)"
-    r"(?:,?[ ]et[ ]al\.?)?[ \t]*$"
+    r"(?m)^[ \t]*(?:CIVIL|CRIMINAL)[ ]DOCKET[ ]FOR[ ]CASE[ ]#:[^\n]*\n(?:[ \t]*\n)*"
+    r"[ \t]*(?P<title>[^\n]{5,250}?)[ \t]*$"
 )
+_ET_AL = re.compile(r",?[ ]et[ ]al\.?$")
 #: The filer an ECF docket entry ends with, surname first: "... (Franklin, Yvonne)
 #: (Entered: 06/06/2018)".
 _ECF_FILER = re.compile(
@@ -135,16 +135,28 @@ def ecf_filers(text: str) -> list[RawMention]:
     return found
 
 
-def _title_parties(text: str, people: Sequence[RawMention]) -> list[RawMention]:
-    """A docket report with no party table: the parties of its case title, the first
-    the plaintiff (the United States in a criminal case), the second the defendant."""
-    match = _DOCKET_TITLE.search(text)
-    if match is None:
-        return list(people)
-    found = [
-        _named(text, *match.span(group), role=role)
-        for group, role in (("first", "plaintiff"), ("second", "defendant"))
+def title_sides(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The sides of the case title ``text[start:end]`` ("X v. Y", "X v. Y et al"), each
+    with its role: the first the plaintiff (in a criminal case the United States), the
+    second the defendant; none unless the title has one "v."."""
+    sides = list(re.finditer(r"\s+v\.?\s+", text[start:end]))
+    if len(sides) != 1:
+        return []
+    middle = sides[0]
+    tail = _ET_AL.search(text, start, end)
+    return [
+        (start, start + middle.start(), "plaintiff"),
+        (start + middle.end(), tail.start() if tail else end, "defendant"),
     ]
+
+
+def _title_parties(text: str, people: Sequence[RawMention]) -> list[RawMention]:
+    """A docket report with no party table: the parties of its case title."""
+    match = _DOCKET_TITLE.search(text)
+    sides = title_sides(text, *match.span("title")) if match else []
+    if not sides:
+        return list(people)
+    found = [_named(text, start, end, role=role) for start, end, role in sides]
     kept = [m for m in people if not any(m.start < f.end and f.start < m.end for f in found)]
     return kept + found
 

@@ -26,12 +26,10 @@ from docbatch.pipeline.entities.names import (
 
 __all__ = ["LIST_NAME", "mark_judges"]
 
-_UP = UPPER  # capitals, accented ones too ("DE JES\u00daS")
-_LOW = LOWER
 _WORD = (
     r"(?:[A-Z]['\u2019](?=[A-Z]))?"  # "O'Connor", "O'CONNOR"
-    rf"(?:[{_UP}][{_LOW}]+(?:[-'\u2019][{_UP}][{_LOW}]+)?|[{_UP}]{{2,}}(?:[-'\u2019][{_UP}]{{2,}})?"
-    rf"|Ma?c[{_UP}]{{2,}})"  # "McDONALD" in a panel of capitals
+    rf"(?:[{UPPER}][{LOWER}]+(?:[-'\u2019][{UPPER}][{LOWER}]+)?|[{UPPER}]{{2,}}(?:[-'\u2019][{UPPER}]{{2,}})?"
+    rf"|Ma?c[{UPPER}]{{2,}})"  # "McDONALD" in a panel of capitals
 )
 _NAME = (
     rf"(?:(?:{_WORD}|[A-Z]\.)[ ]){{0,3}}(?:Ste?\.[ ])?{_WORD}"
@@ -96,13 +94,13 @@ _PANEL_NOTE = re.compile(
     r"(?P<names>[A-Z][a-z]+(?:,?\s+(?:and\s+)?[A-Z][a-z]+){1,4})\)"
 )
 _JUDGE_LABEL = re.compile(rf"\b(?:DC|District|Trial)[ ]Judge:[ ]*(?P<name>{_NAME})")
-#: A docket report's "Assigned to: Judge Gregory M. Sleet" and "Referred to: ...".
 #: An old report's author line: "Mr. Justice BREWER, after stating the facts as above,
 #: delivered the opinion of the court." (never a justice named in another sentence).
 _DELIVERED = re.compile(
     r"\b(?:Mr\.|MR\.)[ ](?:Chief[ ]Justice|CHIEF[ ]JUSTICE|Justice|JUSTICE)[ ]"
     r"(?P<name>[A-Z][A-Za-z'\u2019-]+)(?=[^.]{0,120}?\bdelivered[ ]the[ ]opinion)"
 )
+#: A docket report's "Assigned to: Judge Gregory M. Sleet" and "Referred to: ...".
 _ASSIGNED = re.compile(
     rf"(?m)^[ \t]*(?:Assigned|Referred)[ ]to:[ \t]*(?:(?:Chief[ ])?(?:Senior[ ])?"
     rf"(?:District[ ]|Magistrate[ ]|Bankruptcy[ ])?Judge[ ]|Hon\.[ ]|Honorable[ ])?"

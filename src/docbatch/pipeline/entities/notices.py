@@ -30,6 +30,7 @@ from collections.abc import Sequence
 
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention, with_attributes
+from docbatch.pipeline.entities.dockets import title_sides
 from docbatch.pipeline.entities.names import NOT_NAME_WORDS, ORG_HEADS, ORG_SUFFIXES, display_name
 
 __all__ = ["notice_mentions"]
@@ -104,9 +105,8 @@ def notice_mentions(
     date read from its layout (unchanged when ``text`` is no notice)."""
     if _NOTICE.search(text) is None:
         return list(people), list(others)
-    found: list[RawMention] = []
-    found += _case_parties(text)
-    found += _filer(text)
+    filer = _filer(text)
+    found: list[RawMention] = [*_case_parties(text, filer), *filer]
     found += _judges(text)
     found += _docket_text_parties(text)
     found += _mailed(text)
@@ -133,24 +133,20 @@ def _court_and_date(text: str, others: list[RawMention]) -> list[RawMention]:
     return result
 
 
-def _case_parties(text: str) -> list[RawMention]:
+def _case_parties(text: str, filer: list[RawMention]) -> list[RawMention]:
     """ "Case Name: X v. Y": X the plaintiff, Y the defendant; a bankruptcy's one name (the
-    debtor) takes its role from the rest of the notice."""
+    debtor) takes its role from the rest of the notice; a surname alone is the ``filer``'s
+    when the filer has it."""
     match = _CASE_NAME.search(text)
     if match is None:
         return []
     start, end = match.span("name")
-    sides = list(re.finditer(r"\s+v\.?\s+", text[start:end]))
-    if len(sides) != 1:
+    sides = title_sides(text, start, end)
+    if not sides:
         party = _party(text, start, end, "")
         return [party] if party is not None else []
-    middle = sides[0]
     found = []
-    filer = _filer(text)
-    for (begin, stop), role in (
-        ((start, start + middle.start()), "plaintiff"),
-        ((start + middle.end(), end), "defendant"),
-    ):
+    for begin, stop, role in sides:
         party = _party(text, begin, stop, role) or _surname(text, begin, stop, role, filer)
         if party is not None:
             found.append(party)
@@ -233,13 +229,7 @@ def _docket_text_parties(text: str) -> list[RawMention]:
     Debtor Y": Y the debtor."""
     found = []
     for match in _ON_BEHALF.finditer(text):
-        client = _typed(text, *match.span("client"))
-        counsel = _party(text, *match.span("counsel"), "")
-        if client is None:
-            continue
-        found.append(client)
-        if counsel is not None:
-            found.append(with_attributes(counsel, counsel_for=client.normalized))
+        found += _on_behalf(text, match.span("counsel"), match.span("client"))
     for match in _FILED_BY_TYPE.finditer(text):
         role = _PARTY_TYPES[" ".join(match["type"].lower().split())]
         party = _party(text, *match.span("name"), role)
@@ -271,13 +261,22 @@ def _mailed(text: str) -> list[RawMention]:
                 if party is not None:
                     found.append(party)
                 continue
-            client = _typed(text, start + behalf.end(), end)
-            counsel = _party(text, start, start + behalf.start(), "")
-            if client is not None:
-                found.append(client)
-                if counsel is not None:
-                    found.append(with_attributes(counsel, counsel_for=client.normalized))
+            found += _on_behalf(text, (start, start + behalf.start()), (start + behalf.end(), end))
     return found
+
+
+def _on_behalf(
+    text: str, counsel_span: tuple[int, int], client_span: tuple[int, int]
+) -> list[RawMention]:
+    """ "X on behalf of Y Debtor": the client with its type's role, and its counsel (none
+    when the client is no name)."""
+    client = _typed(text, *client_span)
+    if client is None:
+        return []
+    counsel = _party(text, *counsel_span, "")
+    if counsel is None:
+        return [client]
+    return [client, with_attributes(counsel, counsel_for=client.normalized)]
 
 
 def _with_roles(people: list[RawMention]) -> list[RawMention]:

@@ -8,7 +8,6 @@ prefers these mentions over eyecite's overlapping law citations.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
@@ -217,6 +216,8 @@ _CALIFORNIA_CODES = {
     "Welf. & Inst. Code": "Welf. & Inst. Code",
     "Welfare and Institutions Code": "Welf. & Inst. Code",
 }  # fmt: skip
+#: Each code by its name written without spaces ("Pen.Code" and "Pen. Code" alike).
+_CALIFORNIA_BY_KEY = {name.replace(" ", ""): code for name, code in _CALIFORNIA_CODES.items()}
 _CALIFORNIA_CODE_NAME = "|".join(
     re.escape(name).replace(r"\.\ ", r"\.[ ]?").replace(r"\ ", "[ ]")
     for name in sorted(_CALIFORNIA_CODES, key=len, reverse=True)
@@ -245,27 +246,22 @@ def _california_sections(text: str, taken: list[tuple[int, int]]) -> list[RawMen
     """California's codes as its courts cite them (see :data:`_CALIFORNIA`), each
     subdivision its own provision; a bare "§ 2234, subd. (e)" belongs to the code named
     last before it, when that was one of California's."""
-    explicit = "Cal." in text or "California" in text
-    if not explicit or _CALIFORNIA_DOCUMENT.search(text) is None:
+    if _CALIFORNIA_DOCUMENT.search(text) is None:
         return []
     found: list[RawMention] = []
     for match in _CALIFORNIA.finditer(text):
         if any(match.start() < end and start < match.end() for start, end in taken):
             continue
-        written = " ".join(match["code"].replace(".", ". ").split()).replace(". ,", ".,")
-        key = next(k for k in _CALIFORNIA_CODES if k.replace(" ", "") == written.replace(" ", ""))
-        found += _subdivided(match, f"Cal. {_CALIFORNIA_CODES[key]}")
+        found += _subdivided(match, f"Cal. {_CALIFORNIA_BY_KEY[match['code'].replace(' ', '')]}")
     for match in _CALIFORNIA_BARE.finditer(text):
         spans = [*taken, *((m.start, m.end) for m in found)]
         if any(match.start() < end and start < match.end() for start, end in spans):
             continue
-        before = [m for m in found if m.end <= match.start()]
-        named = [(end, True) for _, end in taken if end <= match.start()]
-        named += [(m.end, False) for m in before]
-        if not before or max(named)[1]:
+        ours = max((m for m in found if m.end <= match.start()), key=lambda m: m.end, default=None)
+        others = max((end for _, end in taken if end <= match.start()), default=-1)
+        if ours is None or others > ours.end:
             continue  # no code named yet, or the last one named was not California's
-        code = max(before, key=lambda m: m.end).attributes["code"]
-        found += _subdivided(match, code)
+        found += _subdivided(match, ours.attributes["code"])
     return found
 
 
@@ -434,12 +430,14 @@ def find_case_numbers(text: str) -> list[RawMention]:
         found.append(mention(EntityType.CASE_NUMBER, text, match, number, 0.85,
                              {"label": label or "No."}))  # fmt: skip
         taken.append(match.span())
-    for match in _CALIFORNIA_DOCKET_LINE.finditer(text):
-        if not any(s <= match.start("num") < e for s, e in taken) and "Cal" in text:
-            start, end = match.span("num")
-            found.append(RawMention(EntityType.CASE_NUMBER, start, end, match["num"],
-                                    match["num"], 0.8, {"label": ""}))  # fmt: skip
-            taken.append((start, end))
+    lines = list(_CALIFORNIA_DOCKET_LINE.finditer(text))
+    if lines and _CALIFORNIA_DOCUMENT.search(text) is not None:
+        for match in lines:
+            if not any(s <= match.start("num") < e for s, e in taken):
+                start, end = match.span("num")
+                found.append(RawMention(EntityType.CASE_NUMBER, start, end, match["num"],
+                                        match["num"], 0.8, {"label": ""}))  # fmt: skip
+                taken.append((start, end))
     found += [m for m in _case_number_column(text) if not any(s < m.end and m.start < e
                                                              for s, e in taken)]  # fmt: skip
     return found
@@ -515,15 +513,11 @@ def find_statutes(text: str) -> list[RawMention]:
         written = match["imark"] if match["initials"] else match["mark"]
         if match["ascii"]:
             written = "§" * len(match["ascii"])
-        mark = _mark(written, match[group])
-        listed = [_listed(EntityType.STATUTE, match, code, spans, index, mark, confidence,
+        # a code cited by its initials with no "§" keeps none ("735 ILCS 5/2-619", "RCW
+        # 26.09.170"); the U.S. Code cited so takes one ("21 U.S.C. 802")
+        mark = "" if match["initials"] and not written else _mark(written, match[group])
+        found += [_listed(EntityType.STATUTE, match, code, spans, index, mark, confidence,
                           {"code": code.rstrip(",")}) for index in range(len(spans))]  # fmt: skip
-        if match["initials"] and not written:
-            # a code cited by its initials with no "§" keeps none: "735 ILCS 5/2-619",
-            # "RCW 26.09.170", "N.J.S.A. 2A:14-2"
-            listed = [replace(m, normalized=" ".join(m.normalized.replace(" § ", " ").split()))
-                      for m in listed]  # fmt: skip
-        found += listed
     taken = [(m.start, m.end) for m in found]
     for match in _CODE_AFTER.finditer(text):
         if any(match.start() < end and start < match.end() for start, end in taken):
@@ -564,20 +558,15 @@ def find_statutes(text: str) -> list[RawMention]:
         found.append(mention(EntityType.STATUTE, text, match, f"{code} § {section}", 0.9,
                              {"code": code}))  # fmt: skip
     found += _further_subsections(text, found)
-    for match in _DOCKET_CAUSE.finditer(text):
+    # a docket's civil cause ("Cause: 28:1332") and criminal counts ("18:922G.F")
+    for match in (*_DOCKET_CAUSE.finditer(text), *_DOCKET_COUNT.finditer(text)):
         start, end = match.span("cite")
+        sub = match.groupdict().get("sub")
+        code = f"{match['title']} U.S.C."
         found.append(
             RawMention(EntityType.STATUTE, start, end, text[start:end],
-                       f"{match['title']} U.S.C. § {match['sec']}", 0.85,
-                       {"code": f"{match['title']} U.S.C."})
-        )  # fmt: skip
-    for match in _DOCKET_COUNT.finditer(text):
-        start, end = match.span("cite")
-        sub = f"({match['sub'].lower()})" if match["sub"] else ""
-        found.append(
-            RawMention(EntityType.STATUTE, start, end, text[start:end],
-                       f"{match['title']} U.S.C. § {match['sec']}{sub}", 0.85,
-                       {"code": f"{match['title']} U.S.C."})
+                       f"{code} § {match['sec']}{f'({sub.lower()})' if sub else ''}", 0.85,
+                       {"code": code})
         )  # fmt: skip
     taken = [(m.start, m.end) for m in found]
     for match in _BARE_STATE_SECTION.finditer(text):
@@ -676,14 +665,16 @@ def _listed(
     attributes: dict[str, str],
 ) -> RawMention:
     """The ``index``-th section of a list as its own mention; the first keeps the code before
-    it in its span, the last any "et seq." after it. A lone section keeps the mark written."""
+    it in its span, the last any "et seq." after it. A lone section keeps the mark written;
+    a code written with no mark keeps none."""
     text = match.string
     first, last = index == 0, index == len(spans) - 1
     start = match.start() if first else spans[index][0]
     seq = "seq" in match.re.groupindex and bool(match["seq"])
     end = match.end() if last and seq else spans[index][1]
-    mark = mark if len(spans) == 1 else "§"
-    normalized = f"{code} {mark} {_sections(text[spans[index][0] : spans[index][1]])}"
+    mark = mark if len(spans) == 1 or not mark else "§"
+    section = _sections(text[spans[index][0] : spans[index][1]])
+    normalized = " ".join(part for part in (code, mark, section) if part)
     if last and seq:
         normalized += " et seq."
     return RawMention(kind, start, end, text[start:end], normalized, confidence, attributes)

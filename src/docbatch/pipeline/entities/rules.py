@@ -180,11 +180,7 @@ def _bare_federal_rules(text: str, found: list[RawMention]) -> list[RawMention]:
     for match in _BARE_RULE.finditer(text):
         if any(match.start() < end and start < match.end() for start, end in taken):
             continue
-        number = match["num"]
-        bare.append(
-            mention(EntityType.COURT_RULE, text, match, f"Fed. R. {_RULE_SETS[key]} {number}",
-                     0.8, {"rule_set": key, "rule": number})
-        )  # fmt: skip
+        bare.append(_rule(text, match, f"Fed. R. {_RULE_SETS[key]}", match["num"], 0.8, key))
     return bare
 
 
@@ -199,29 +195,18 @@ def find_court_rules(text: str) -> list[RawMention]:
             key, number = _ABBREVIATED_RULES[match["abbr"].lower()], match["num3"]
         else:
             key, number = _RULE_NAMES[" ".join(match["name"].lower().split())], match["num2"]
-        normalized = f"Fed. R. {_RULE_SETS[key]} {number}"
-        attributes = {"rule_set": key, "rule": number}
-        found.append(mention(EntityType.COURT_RULE, text, match, normalized, 0.95, attributes))
-        position = match.end()
+        rule_set = f"Fed. R. {_RULE_SETS[key]}"
+        found.append(_rule(text, match, rule_set, number, 0.95, key))
         # "FRAP 12(a), 32(a)", "Fed. R. Civ. P. 12(b) and 56": one rule set, several rules
-        while (more := _MORE_RULES.match(text, position)) is not None:
-            number = more["num"]
-            normalized = f"Fed. R. {_RULE_SETS[key]} {number}"
-            start, end = more.span("num")
-            found.append(
-                RawMention(EntityType.COURT_RULE, start, end, text[start:end], normalized, 0.9,
-                           {"rule_set": key, "rule": number})
-            )  # fmt: skip
-            position = more.end()
+        found += _more_rules(text, match.end(), _MORE_RULES, rule_set, 0.9, key)
     for match in _CIRCUIT_RULE.finditer(text):
         circuit = _CIRCUITS.get(match["circuit"].lower(), match["circuit"])
         kind = "L.A.R." if match["local"] and "o" not in match["local"].lower() else "R."
         if match["local"] and "o" in match["local"].lower():
             kind = "I.O.P."
-        misc = "Misc. " if match["misc"] else ""
-        normalized = f"{circuit} Cir. {kind} {misc}{match['num']}"
-        attributes = {"rule_set": f"{circuit} Cir.", "rule": match["num"]}
-        found.append(mention(EntityType.COURT_RULE, text, match, normalized, 0.9, attributes))
+        misc = " Misc." if match["misc"] else ""
+        rule_set = f"{circuit} Cir. {kind}{misc}"
+        found.append(_rule(text, match, rule_set, match["num"], 0.9, f"{circuit} Cir."))
     found += _initials_rules(text)
     for match in _STATE_NAMED_RULE.finditer(text):
         if match["state"]:
@@ -230,25 +215,55 @@ def find_court_rules(text: str) -> list[RawMention]:
         else:
             state = state_abbreviation(match["abbr"])
             key, number = match["set"].lower(), match["num2"]
-        number = number.replace(" ", "")
-        rule_set = f"{state} R. {_RULE_SETS[key]}"
-        attributes = {"rule_set": rule_set, "rule": number}
         found.append(
-            mention(EntityType.COURT_RULE, text, match, f"{rule_set} {number}", 0.9, attributes)
+            _rule(text, match, f"{state} R. {_RULE_SETS[key]}", number.replace(" ", ""), 0.9)
         )
     found += _bare_federal_rules(text, found)
     for match in _STATE_INITIAL_RULE.finditer(text):
         state = _INITIAL_STATES[match["state"]]
         rule_set = _INITIAL_SETS[match["set"].replace(" ", "").lower()]
-        normalized = f"{state} R. {rule_set} {match['num']}"
-        attributes = {"rule_set": f"{state} R. {rule_set}", "rule": match["num"]}
-        found.append(mention(EntityType.COURT_RULE, text, match, normalized, 0.85, attributes))
+        found.append(_rule(text, match, f"{state} R. {rule_set}", match["num"], 0.85))
     state = own_state(text)
     if state:
         for match in _STATE_RULE.finditer(text):
-            normalized = f"{state} Sup. Ct. R. {match['num']}"
-            attributes = {"rule_set": f"{state} Sup. Ct.", "rule": match["num"]}
-            found.append(mention(EntityType.COURT_RULE, text, match, normalized, 0.75, attributes))
+            rule_set = f"{state} Sup. Ct."
+            found.append(_rule(text, match, f"{rule_set} R.", match["num"], 0.75, rule_set))
+    return found
+
+
+def _rule(
+    text: str,
+    match: re.Match[str],
+    rule_set: str,
+    number: str,
+    confidence: float,
+    key: str | None = None,
+) -> RawMention:
+    """Rule ``number`` of ``rule_set`` ("Md. R. 16-759(b)(1)"); ``key`` names the set in
+    the attributes where it is not written so ("civ" for the federal civil rules)."""
+    return mention(EntityType.COURT_RULE, text, match, f"{rule_set} {number}", confidence,
+                   {"rule_set": key or rule_set, "rule": number})  # fmt: skip
+
+
+def _more_rules(
+    text: str,
+    position: int,
+    pattern: re.Pattern[str],
+    rule_set: str,
+    confidence: float,
+    key: str | None = None,
+) -> list[RawMention]:
+    """The rules a list names after its first ("FRAP 12(a), 32(a)", "MLRPC 1.1
+    (Competence), 1.2(a)"), each its own mention of ``rule_set``."""
+    found = []
+    while (more := pattern.match(text, position)) is not None:
+        start, end = more.span("num")
+        found.append(
+            RawMention(EntityType.COURT_RULE, start, end, text[start:end],
+                       f"{rule_set} {more['num']}", confidence,
+                       {"rule_set": key or rule_set, "rule": more["num"]})
+        )  # fmt: skip
+        position = more.end()
     return found
 
 
@@ -259,26 +274,11 @@ def _initials_rules(text: str) -> list[RawMention]:
     found = []
     for match in (*_INITIALS_RULE_BEFORE.finditer(text), *_INITIALS_RULE_AFTER.finditer(text)):
         rule_set = _INITIALS_RULE_SETS[re.sub(r"[\s.]", "", match["set"]).lower()]
-        normalized = f"{rule_set} {match['num']}"
-        attributes = {"rule_set": rule_set, "rule": match["num"]}
-        found.append(mention(EntityType.COURT_RULE, text, match, normalized, 0.85, attributes))
-        position = match.end()
-        while (more := _MORE_TITLED_RULES.match(text, position)) is not None:
-            start, end = more.span("num")
-            found.append(
-                RawMention(EntityType.COURT_RULE, start, end, text[start:end],
-                           f"{rule_set} {more['num']}", 0.8, {"rule_set": rule_set,
-                                                              "rule": more["num"]})
-            )  # fmt: skip
-            position = more.end()
+        found.append(_rule(text, match, rule_set, match["num"], 0.85))
+        found += _more_rules(text, match.end(), _MORE_TITLED_RULES, rule_set, 0.8)
     for match in _STATE_PLAIN_RULE.finditer(text):
         state = state_abbreviation(match["abbr"] or match["state"])
-        rule_set = f"{state} R."
-        normalized = f"{rule_set} {match['num']}"
-        attributes = {"rule_set": rule_set, "rule": match["num"]}
-        found.append(mention(EntityType.COURT_RULE, text, match, normalized, 0.85, attributes))
+        found.append(_rule(text, match, f"{state} R.", match["num"], 0.85))
     for match in _CALIFORNIA_RULE.finditer(text):
-        normalized = f"Cal. R. Ct. {match['num']}"
-        attributes = {"rule_set": "Cal. R. Ct.", "rule": match["num"]}
-        found.append(mention(EntityType.COURT_RULE, text, match, normalized, 0.85, attributes))
+        found.append(_rule(text, match, "Cal. R. Ct.", match["num"], 0.85))
     return found
