@@ -27,7 +27,9 @@ def test_the_supreme_court_alone_is_the_states_in_a_state_text() -> None:
         "(Ky. 2001); (Ky. App. 2010). As the Supreme Court held."
     )
     assert _courts(attorney_general)[-1] == "Ky."
-    assert "N.Y. Sup. Ct." not in _courts("Appellate Division of New York. The Supreme Court held.")
+    # New York's Supreme Court is a trial court: its highest court's "the Supreme Court"
+    # names no court of its own
+    assert _courts("Court of Appeals of New York.\nThe Supreme Court held.") == ["N.Y."]
 
 
 def test_circuits_in_the_supreme_courts_own_citation_style() -> None:
