@@ -9,6 +9,7 @@ person or an organisation with the shapes of :mod:`~docbatch.pipeline.entities.s
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from docbatch.models import EntityType
@@ -36,10 +37,32 @@ __all__ = ["caption_parties"]
 
 def caption_parties(text: str) -> list[RawMention]:
     """The parties of every caption of ``text``, each with the role the caption gives."""
-    return (
-        _caption_parties(text) + _inline_caption_parties(text) + _in_error_parties(text)
-        + _of_whom_parties(text) + _one_line_parties(text) + _prosecution_parties(text)
+    view = _caption_view(text)
+    found = (
+        _caption_parties(view) + _inline_caption_parties(view) + _in_error_parties(view)
+        + _of_whom_parties(view) + _one_line_parties(view) + _prosecution_parties(view)
     )  # fmt: skip
+    # each mention's text as written, its drawn column included
+    return [dataclasses.replace(m, text=text[m.start : m.end]) for m in found]
+
+
+#: A caption's column drawn with box characters ("┐", "│", "┘" and a ">" alone at the
+#: line's end), as the Sixth Circuit's slip opinions draw it.
+_DRAWN_COLUMN = re.compile(r"[\u2500-\u257f]|(?<=[ \t])>(?=[ \t]*$)", re.MULTILINE)
+#: A caption's right-hand column set off by spaces alone, after a name's or a role's comma
+#: or period: "UNITED STATES OF AMERICA ,          No. 09-10139".
+_SPACED_COLUMN = re.compile(r"(?<=[,.][ ])[ ](?=[ ]{6,}\S)")
+#: The fill characters the Eighth Circuit's slips print before a role
+#: ("lllllllllllllllllllPlaintiff - Appellee").
+_FILL = re.compile(r"l{6,}")
+
+
+def _caption_view(text: str) -> str:
+    """``text`` with every caption column written as a typed caption's ")" column and
+    fill characters as spaces; the same length, so offsets stay those of ``text``."""
+    text = _DRAWN_COLUMN.sub(")", text)
+    text = _SPACED_COLUMN.sub(")", text)
+    return _FILL.sub(lambda match: " " * len(match[0]), text)
 
 
 #: A criminal case's caption with no roles, at the top: "Commonwealth vs. Willie Furr.",
@@ -113,7 +136,8 @@ _CAPTION_ROLE = (
     r"(?i:plaintiff|defendant|petitioner|respondent|appellant|appellee|intervenor|debtor|movant)"
 )
 _CAPTION = re.compile(
-    rf"^[ \t]*(?P<names>[^\n)\]]{{3,200}}?),?{_COLUMN}[ \t]*\n"
+    # never counsel's "..., for / Appellant." broken over the lines
+    rf"^[ \t]*(?P<names>[^\n)\]]{{3,200}}?)(?<!\bfor)(?<!\bfor[ ]the),?{_COLUMN}[ \t]*\n"
     rf"(?:[ \t]*(?:[)\]][ \t]*)?\n)*[ \t]*"
     rf"(?P<role>{_CAPTION_ROLE})(?i:s)?(?:[ ]*[\u2014\u2013,-][ ]*(?P<second>(?i:appellant|appellee"
     r"|petitioner|respondent))(?i:s)?)?"
@@ -192,7 +216,7 @@ def _caption_parties(text: str) -> list[RawMention]:
         # "Appellant (Defendant Below)": the role here is the first; the other is kept too
         role, other = roles[0], next((r for r in roles[1:] if r != roles[0]), "")
         start = match.start(group)
-        if _caption_mentions(text, start, match.end(group), role)[-1:] == [None] or re.search(
+        if None in _caption_mentions(text, start, match.end(group), role) or re.search(
             r"(?:^|[ ])[a-z]+[ \t]*\n[ \t]*$", text[max(0, start - 80) : start]
         ):
             # the last name is no name alone: it broke over the lines above
@@ -272,6 +296,9 @@ def _caption_mentions(text: str, start: int, end: int, role: str) -> list[RawMen
         for begin, stop in _caption_items(text, start + part.start("p"), start + part.end("p")):
             begin, stop = _strip_et_al(text, begin, stop)
             begin, stop = _strip_description(text, begin, stop)
+            if _capacity(text[begin:stop]):
+                found.append(None)  # "COLORADO RECEIVER": the capacity of the name before
+                continue
             person = person_before_company(text, begin, stop)
             if person is not None:  # "Paulette Bernard & Koehler & Isaacs, LLP": two parties
                 found.append(_person(text, *person, 0.95, role))
@@ -313,18 +340,28 @@ def _caption_start(text: str, start: int) -> int:
     names broke over them ("Standard Insurance Company; Dearborn National Life /
     Insurance Company, / Defendants")."""
     for _ in range(2):
-        if start == 0:
+        line_start = text.rfind("\n", 0, start)  # the names may be indented
+        if line_start <= 0:
             break
-        above_start = text.rfind("\n", 0, start - 1) + 1
+        above_start = text.rfind("\n", 0, line_start) + 1
         # a bracketed caption's column is no part of the name ("SYSTEM, ]")
-        above = re.sub(r"[ \t]*[)\]][ \t]*$", "", text[above_start : start - 1]).strip()
+        above = re.sub(r"(?:[ \t]*[)\]])+[ \t]*$", "", text[above_start:line_start]).strip()
         if (
             not re.fullmatch(r"[A-Za-z][A-Za-z ,;&.'\u2019-]*", above)
-            or (above.endswith((",", ".", ":")) and not _suffix_line(text, start))
+            or (
+                above.endswith((",", ".", ":"))
+                and not _suffix_line(text, start)
+                # "DAVID R. / BRIGHT": a name broken after its initial
+                and not re.search(r"(?:^|[ ;,])[A-Z]\.$", above)
+            )
             or re.fullmatch(r"(?i)v\.?|vs\.?|versus|and", above)
         ):
             break
-        start = above_start + len(text[above_start:start]) - len(text[above_start:start].lstrip())
+        start = (
+            above_start
+            + len(text[above_start:line_start])
+            - len(text[above_start:line_start].lstrip())
+        )
     return start
 
 
@@ -334,6 +371,25 @@ def _suffix_line(text: str, start: int) -> bool:
     end = text.find("\n", start)
     line = re.sub(r"[)\]].*$", "", text[start : end if end >= 0 else len(text)])
     return line.strip().rstrip(",").lower() in ORG_SUFFIXES
+
+
+#: The capacities in which a caption names a party after its name ("STERLING CONSULTING
+#: CORP., COLORADO RECEIVER", "STEVEN M. RODOLAKIS, CHAPTER 7 TRUSTEE").
+_CAPACITIES = frozenset(
+    {"receiver", "trustee", "executor", "executrix", "administrator", "administratrix",
+     "guardian", "conservator", "custodian", "representative", "nominee"}
+)  # fmt: skip
+
+
+def _capacity(piece: str) -> bool:
+    """Whether a caption's list item is a capacity ("Chapter 7 Trustee"), not a party; the
+    United States Trustee is a party."""
+    words = piece.lower().split()
+    return (
+        0 < len(words) <= 4
+        and words[-1].strip(",.") in _CAPACITIES
+        and not re.match(r"(?:united[ ]states|u\.[ ]?s\.)[ ]", piece.lower())
+    )
 
 
 def _strip_description(text: str, start: int, end: int) -> tuple[int, int]:

@@ -210,7 +210,10 @@ def _person(
     attributes = {key: value for key, value in (("role", role), ("title", title)) if value}
     end = _without_office(text, start, end)
     raw = text[start:end]
-    return RawMention(EntityType.PERSON, start, end, raw, display_name(raw), confidence, attributes)
+    return RawMention(
+        EntityType.PERSON, start, end, raw, display_name(_without_column(raw)), confidence,
+        attributes,
+    )  # fmt: skip
 
 
 #: Words of an office that follow a name without a comma ("Hon. Alison Grimes Secretary of
@@ -240,7 +243,7 @@ def _org_mention(text: str, start: int, end: int, confidence: float, role: str) 
 
 
 #: The right-hand column of a bracketed caption at a line's end ("SYSTEM, ]").
-_COLUMN_BREAK = re.compile(r"[ \t]*[)\]][ \t]*\n")
+_COLUMN_BREAK = re.compile(r"(?:[ \t]*[)\]])+[ \t]*\n")
 
 
 def _without_column(raw: str) -> str:

@@ -1,0 +1,97 @@
+"""Captions whose right-hand column is drawn, spaced or filled rather than typed as ")"
+(the Sixth, Eighth and Ninth Circuits' slip opinions as CourtListener's text gives them),
+and lists whose items are a party's capacity, each as a rule test over a made-up example."""
+
+from __future__ import annotations
+
+from docbatch.pipeline.entities.captions import caption_parties
+
+
+def _parties(text: str) -> list[tuple[str, str, str, str]]:
+    return [
+        (m.type.value, m.normalized, m.attributes.get("role", ""),
+         m.attributes.get("appeal_role", ""))
+        for m in caption_parties(text)
+    ]  # fmt: skip
+
+
+def test_a_caption_drawn_with_box_characters() -> None:
+    text = (
+        "               UNITED STATES COURT OF APPEALS\n\n"
+        " JANE ROE,                                     ┐\n"
+        "                         Plaintiff-Appellee,   │\n"
+        "                                               │      No. 14-1234\n"
+        "          v.                                   │\n"
+        "                                                >\n"
+        " CITY OF SPRINGFIELD POLICE DEPARTMENT; JOHN Q.│\n"
+        " PUBLIC; MARY MAJOR,                           │\n"
+        "                    Defendants-Appellants.     │\n"
+        "                                               ┘\n"
+    )
+    parties = _parties(text)
+    assert parties == [
+        ("person", "Jane Roe", "plaintiff", "appellee"),
+        ("organization", "City of Springfield Police Department", "defendant", "appellant"),
+        ("person", "John Q. Public", "defendant", "appellant"),
+        ("person", "Mary Major", "defendant", "appellant"),
+    ]
+    # each mention's text is the document's own, column and all
+    broken = next(m for m in caption_parties(text) if m.normalized == "John Q. Public")
+    assert text[broken.start : broken.end] == broken.text and "│" in broken.text
+
+
+def test_a_caption_with_fill_characters_before_the_roles() -> None:
+    text = (
+        "                        No. 16-1234\n\n"
+        "                     United States of America\n\n"
+        "               lllllllllllllllllllPlaintiff - Appellee\n\n"
+        "                                 v.\n\n"
+        "                        John Henry Doe\n\n"
+        "             lllllllllllllllllllll Defendant - Appellant\n"
+    )
+    assert _parties(text) == [
+        ("organization", "United States of America", "plaintiff", "appellee"),
+        ("person", "John Henry Doe", "defendant", "appellant"),
+    ]
+
+
+def test_a_caption_whose_column_is_set_off_by_spaces() -> None:
+    text = (
+        " UNITED STATES OF AMERICA ,                        No. 09-10139\n"
+        "                Plaintiff-Appellant,\n"
+        "                                                      D.C. No.\n"
+        "                      v.                           4:07-cr-01207-\n"
+        " RICHARD ROE ,\n"
+        "             Defendant-Appellee.                      OPINION\n"
+    )
+    assert _parties(text) == [
+        ("organization", "United States of America", "plaintiff", "appellant"),
+        ("person", "Richard Roe", "defendant", "appellee"),
+    ]
+
+
+def test_counsel_for_a_role_on_the_next_line_is_no_caption() -> None:
+    counsel = (
+        "Dennis K. Burke, John S. Leonardo, United States Attorney's\n"
+        "Office for the District of Arizona, Tucson, Arizona, for\n"
+        "Appellant.\n\n"
+        "Joseph H. Baldiga of Mirick & Lougee, on brief for the\n"
+        "  Appellees.\n"
+    )
+    assert _parties(counsel) == []
+
+
+def test_a_partys_capacity_is_no_party_of_its_own() -> None:
+    text = (
+        "                      UNITED STATES OF AMERICA,\n"
+        "                               Appellant,\n"
+        "                                       v.\n"
+        "        STERLING CONSULTING CORP., COLORADO RECEIVER\n"
+        "          and STEVEN M. RODOLAKIS, CHAPTER 7 TRUSTEE,\n"
+        "                             Appellees.\n"
+    )
+    assert _parties(text) == [
+        ("organization", "United States of America", "appellant", ""),
+        ("organization", "Sterling Consulting Corp.", "appellee", ""),
+        ("person", "Steven M. Rodolakis", "appellee", ""),
+    ]
