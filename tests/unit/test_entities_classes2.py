@@ -15,7 +15,7 @@ def _statutes(text: str) -> list[str]:
 
 def test_a_section_of_a_state_code_written_in_words_is_that_code_section() -> None:
     assert _statutes("in violation of section 12(b) of the Oregon Vehicle Code, and") == [
-        "Or. Vehicle Code § 12(b)"
+        "Or. Veh. Code § 12(b)"
     ]
     assert _statutes("Section 4-5-6 of the Code of Georgia provides") == ["Ga. Code § 4-5-6"]
 

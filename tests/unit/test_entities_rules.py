@@ -113,10 +113,10 @@ STATE_CODES = [
     ("N.Y. C.P.L.R. 3211(a)(7)", "N.Y. C.P.L.R. 3211(a)(7)"),
     ("Tex. Civ. Prac. & Rem. Code Ann. § 16.003", "Tex. Civ. Prac. & Rem. Code Ann. § 16.003"),
     ("Tex. Ins. Code Ann. § 541.060(a)(1)", "Tex. Ins. Code Ann. § 541.060(a)(1)"),
-    ("Texas Insurance Code § 4001.003(1)", "Texas Insurance Code § 4001.003(1)"),
+    ("Texas Insurance Code § 4001.003(1)", "Tex. Ins. Code § 4001.003(1)"),
     ("Fla. Stat. § 768.79", "Fla. Stat. § 768.79"),
     ("Fla. Stat. Ann. § 95.11(3)", "Fla. Stat. Ann. § 95.11(3)"),
-    ("Florida Statutes § 768.79", "Florida Statutes § 768.79"),
+    ("Florida Statutes § 768.79", "Fla. Stat. § 768.79"),
     ("Mass. Gen. Laws ch. 93A, § 9", "Mass. Gen. Laws ch. 93A, § 9"),
     ("Section 537.065, RSMo 2016", "RSMo § 537.065"),
     ("N.J.S.A. 2A:14-2", "N.J.S.A. 2A:14-2"),  # initials with no "§" keep none

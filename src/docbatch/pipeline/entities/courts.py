@@ -189,7 +189,10 @@ _LOCAL_COURT = re.compile(
     r"|SUPERIOR|District|DISTRICT)\s+(?:Court|COURT)"
     # a caption's ")" column may stand between the lines of the name
     r"|(?P<kind2>Circuit|Superior|District)\s+Court\s+of(?:\s+[)\]])?\s+(?P<county>(?:St\.\s)?[A-Z][a-z]+"
-    r"(?:\s[A-Z][a-z]+)?)\s+County)\b"
+    r"(?:\s[A-Z][a-z]+)?)\s+County"
+    # in capitals: "DISTRICT COURT OF TARRANT COUNTY"
+    r"|(?P<kind3>CIRCUIT|SUPERIOR|DISTRICT)\s+COURT\s+OF(?:\s+[)\]])?\s+"
+    r"(?P<county3>(?:ST\.\s)?[A-Z]{3,}(?:\s[A-Z]{3,})?)\s+COUNTY)\b"
 )
 _NOT_PLACES = frozenset(
     {"the", "united", "states", "federal", "state", "this", "said", "county", "our", "a",
@@ -438,16 +441,21 @@ def _state_courts(text: str) -> list[RawMention]:
         value = _APPEALS_ABBR.get(abbr, f"{abbr} Ct. App.") if match["appeals"] else abbr
         start = match.start("appeals") if match["appeals"] else match.start("state")
         found.append(_mention(text, start, match.end(), value, 0.85))
-    for match in _LOCAL_COURT.finditer(text):
-        place = match["place"] or match["county"]
+    position = 0
+    while (local := _LOCAL_COURT.search(text, position)) is not None:
+        place = local["place"] or local["county"] or local["county3"]
+        position = local.end()
         if place.lower() in _NOT_PLACES or place.lower() in _STATE_NAME:
+            if local["place"]:
+                # "153rd Judicial District Court of Tarrant County": read on from "District"
+                position = local.start("kind")
             continue
         kind = {"circuit": "Cir. Ct.", "superior": "Super. Ct.", "district": "Dist. Ct."}[
-            (match["kind"] or match["kind2"]).lower()
+            (local["kind"] or local["kind2"] or local["kind3"]).lower()
         ]
-        county = " Cnty." if match["county"] else ""
+        county = " Cnty." if local["county"] or local["county3"] else ""
         place = " ".join(w.capitalize() if w.isupper() else w for w in place.split())
-        found.append(_mention(text, match.start(), match.end(), f"{place}{county} {kind}", 0.8))
+        found.append(_mention(text, local.start(), local.end(), f"{place}{county} {kind}", 0.8))
     for match in _STATE_PARENTHETICAL.finditer(text):
         abbr = state_abbreviation(match["state"])
         value = _APPEALS_ABBR.get(abbr, f"{abbr} Ct. App.") if match["app"] else abbr

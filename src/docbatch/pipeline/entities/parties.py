@@ -30,6 +30,7 @@ from docbatch.pipeline.entities.bodies import (
     find_public_bodies,
 )
 from docbatch.pipeline.entities.captions import _ROLES, caption_parties
+from docbatch.pipeline.entities.courts import STATE_NAME_PATTERN
 from docbatch.pipeline.entities.dockets import ecf_filers, receipt_spans
 from docbatch.pipeline.entities.gazetteer import find_national_bodies
 from docbatch.pipeline.entities.names import (
@@ -83,6 +84,45 @@ _CUED_PERSON = re.compile(rf"{_PERSON}|{_SURNAME}(?![\w.])")
 _BARE_PERSON = re.compile(rf"(?<![\w.])(?P<name>{_PERSON})(?![\w])")
 
 
+#: The last word of a street's name ("1314 Douglas St.", "4804 Bryant Irvin Ct."): never
+#: the last word of a person's.
+_STREET_ENDS = frozenset(
+    {"st", "dr", "ave", "blvd", "rd", "ln", "ct", "pl", "pkwy", "hwy", "ter", "cir", "trl"}
+)  # fmt: skip
+#: A street's last word after a name: "4804 Bryant Irvin Ct.", "1314 Douglas Street".
+_STREET_AFTER = re.compile(
+    r"[ ](?:St|Dr|Ave|Blvd|Rd|Ln|Ct|Pkwy|Hwy|Street|Drive|Avenue|Boulevard|Road|Lane)\b"
+)
+#: A state and a ZIP code after a name, as after a city's: "Fort Worth, Texas 76115",
+#: "Omaha, NE 68102".
+_AFTER_CITY = re.compile(rf",[ ]+(?:{STATE_NAME_PATTERN}|[A-Z]{{2}})[ ]+\d{{5}}\b")
+
+
+#: A kind of company, not a company: "a Texas Limited Liability Company", "a Delaware
+#: corporation".
+_ENTITY_FORM = re.compile(
+    rf"(?i)(?:(?:{STATE_NAME_PATTERN})[ ])?(?:(?:limited[ ]liability|professional|nonprofit"
+    r"|non-profit|limited|general|business|mutual)[ ])*(?:company|corporation|partnership"
+    r"|association)"
+)
+
+
+def _no_name(text: str, mention: RawMention) -> bool:
+    """Whether a name is no name: a person's part of an address, a street ("1314 Douglas
+    St.") or a city before its state and ZIP code ("Fort Worth, Texas 76115"), or a kind
+    of company ("Texas Limited Liability Company")."""
+    if mention.type is EntityType.ORGANIZATION:
+        return _ENTITY_FORM.fullmatch(mention.normalized) is not None
+    if mention.type is not EntityType.PERSON:
+        return False
+    last = mention.normalized.split()[-1].rstrip(".").lower()
+    return (
+        last in _STREET_ENDS
+        or _STREET_AFTER.match(text, mention.end) is not None
+        or _AFTER_CITY.match(text, mention.end) is not None
+    )
+
+
 def find_parties(text: str, excluded: Sequence[tuple[int, int]] = ()) -> list[RawMention]:
     """People and organisations in ``text``, outside the ``excluded`` spans."""
     found: list[RawMention] = []
@@ -97,7 +137,10 @@ def find_parties(text: str, excluded: Sequence[tuple[int, int]] = ()) -> list[Ra
     found = [_through_apostrophe(text, cut_at_next_body(text, m)) for m in found]
     found += find_national_bodies(text)
     names = _Spans([*excluded, *receipt_spans(text)])
-    kept = [m for m in _best(found) if not names.overlaps(m.start, m.end)]
+    kept = [
+        m for m in _best(found)
+        if not names.overlaps(m.start, m.end) and not _no_name(text, m)
+    ]  # fmt: skip
     taken = _Spans([(m.start, m.end) for m in kept])
     # this case's own parties, even where the citation finder saw a cited case's name
     references = reference_parties(text)
@@ -131,8 +174,9 @@ def _without_namesakes(text: str, found: list[RawMention]) -> list[RawMention]:
     """ "Walter Reed" where the text names the "Walter Reed Army Medical Center": a name
     that the text also uses to begin an institution's name (words ending in a head noun such
     as "Center", "Hospital", "Society", maybe over a line break) is no person when only its
-    shape made it one (no cue, role or title)."""
-    heads = "|".join(h.title() for h in sorted(ORG_HEADS))
+    shape made it one (no cue, role or title). A trust's settlor is a person of its own
+    ("Theron L. Bryant" of the "Theron L. Bryant Revocable Trust")."""
+    heads = "|".join(h.title() for h in sorted(ORG_HEADS - {"trust"}))
     kept = []
     for mention in found:
         if (

@@ -30,7 +30,8 @@ _NUMBER = (
     r"|\d{4}-[A-Z]{2}\d{4,6}|[A-Z]{2}\d{5,7}"  # Missouri: 1711-CC00064, ED108783
     r"|\d{2}[A-Z]{2}\d{3,6}"  # year, kind, sequence (Colorado): 23CA2129
     # 21-1234, 2017-03-1235, 11\u2013345; a bankruptcy case's judge and chapter: 17-80033-CRJ7
-    r"|\d{2,4}[-\u2013]\d{1,7}(?:-\d{2,7})?(?:-[A-Z]{1,5}(?:1[13]|[79])?(?![\w]))?"
+    # (a federal office's number may open it: "No. 4:23-01175")
+    r"|(?:\d{1,2}:)?\d{2,4}[-\u2013]\d{1,7}(?:-\d{2,7})?(?:-[A-Z]{1,5}(?:1[13]|[79])?(?![\w]))?"
     r"|\d{5,6}-(?:19|20)\d\d"  # a state file number: 80097-2017
     r"|(?<=No\.[ ])[A-Z]-\d{4,6}"  # a state supreme court's docket: "No. S-14054"
     r"|[A-Z]{1,3}\s?\d{2}-\d{2,6}"  # CV 12-3456
@@ -72,6 +73,12 @@ _BARE_FEDERAL = re.compile(
 #: California's courts of appeal head an opinion with their docket number alone on a line
 #: ("B266015", district letter and six digits).
 _CALIFORNIA_DOCKET_LINE = re.compile(r"(?m)^[ \t]*(?P<num>[A-HS]\d{6})[ \t]*$")
+#: A clerk's filing stamp ends with the case's number on a line of its own: "FILED /
+#: TARRANT COUNTY / 12/11/2024 11:44 AM / THOMAS A. WILDER / DISTRICT CLERK /
+#: 153-360214-24".
+_CLERK_STAMP_NUMBER = re.compile(
+    r"(?m)^[ \t]*(?:[A-Z]+[ ])?CLERK[ \t]*\n[ \t]*(?P<num>\d{2,4}-\d{3,7}-\d{2,4})[ \t]*$"
+)
 #: Maryland's appellate dockets are numbered by term: "No. 45, September Term, 2013",
 #: "Misc. Docket AG No. 11, Sept. Term, 2013" (attorney grievance).
 _MARYLAND_TERM = re.compile(
@@ -84,7 +91,11 @@ SUBSECTIONS = r"(?:\([a-zA-Z0-9]{1,5}\))*"
 _SECTION_NO = r"\d+[A-Za-z]*(?:[.\-:/]\d+[A-Za-z]*)*" + SUBSECTIONS
 # A following number is another section only when no code name follows it
 # ("§ 1331, 28 U.S.C. § 1332" is two citations).
-_SECTIONS = rf"{_SECTION_NO}(?:\s*(?:,|-|\u2013|to|and)\s*{_SECTION_NO}(?![\w(])(?!\s+[A-Z]))*"
+# The mark may be written again: "28 U.S.C. §1441 and §1446".
+_SECTIONS = (
+    rf"{_SECTION_NO}(?:\s*(?:,(?:\s*and)?|-|\u2013|to|and)\s*(?:§\s*)?{_SECTION_NO}(?![\w(])"
+    r"(?!\s+[A-Z]))*"
+)
 _SECTION_MARK = r"(?P<mark>§§?|[Ss]ections?|[Ss]ecs?\.)"
 _REGULATION = re.compile(
     rf"\b(?P<title>\d{{1,3}})\s+C\.\s?F\.\s?R\.\s*(?:{_SECTION_MARK}|(?P<part>[Pp]arts?|pt\.))?\s*"
@@ -336,6 +347,43 @@ _TITLE_CODE = re.compile(
     r"(?P<mark>§§?)\s*(?P<sec>\d+[A-Za-z]*(?:\s?\([a-zA-Z0-9]{1,4}\))*)"
 )
 _STATE_ABBREVIATION = dict(STATES)
+#: The words of a state code's name as the Bluebook abbreviates them (its table T6):
+#: "Texas Civil Practice and Remedies Code" is "Tex. Civ. Prac. & Rem. Code".
+_CODE_WORDS = {
+    "administrative": "Admin.", "agriculture": "Agric.", "alcoholic": "Alco.",
+    "beverage": "Bev.", "business": "Bus.", "civil": "Civ.", "commerce": "Com.",
+    "commercial": "Com.", "corporations": "Corp.", "criminal": "Crim.", "education": "Educ.",
+    "elections": "Elec.", "election": "Elec.", "estates": "Est.", "evidence": "Evid.",
+    "family": "Fam.", "finance": "Fin.", "financial": "Fin.", "government": "Gov't",
+    "health": "Health", "human": "Hum.", "institutions": "Inst.", "insurance": "Ins.",
+    "labor": "Lab.", "local": "Loc.", "natural": "Nat.", "occupations": "Occ.",
+    "parks": "Parks", "penal": "Penal", "practice": "Prac.", "probate": "Prob.",
+    "procedure": "Proc.", "professions": "Prof.", "property": "Prop.", "public": "Pub.",
+    "remedies": "Rem.", "resources": "Res.", "revenue": "Rev.", "revised": "Rev.",
+    "safety": "Safety",
+    "tax": "Tax", "taxation": "Tax.", "transportation": "Transp.", "utilities": "Util.",
+    "vehicle": "Veh.", "water": "Water", "welfare": "Welf.", "wildlife": "Wild.",
+    "and": "&", "&": "&",
+}  # fmt: skip
+_SPELLED_CODE = re.compile(
+    rf"(?P<state>{_STATES})\s+(?P<words>(?:\S+\s+){{0,5}}?)(?P<kind>Code|Revised\s+Statutes"
+    r"|Statutes)(?P<ann>\s+Annotated)?,?"
+)
+
+
+def _bluebook_code(written: str) -> str:
+    """A state code named in words as the Bluebook cites it ("Texas Insurance Code" is
+    "Tex. Ins. Code", "Florida Statutes" is "Fla. Stat."); as written when a word of its
+    name is not one the table knows."""
+    match = _SPELLED_CODE.fullmatch(written)
+    if match is None:
+        return written
+    words = [_CODE_WORDS.get(word.lower()) for word in match["words"].split()]
+    if None in words:
+        return written
+    kind = {"Code": "Code", "Statutes": "Stat."}.get(match["kind"], "Rev. Stat.")
+    parts = [_STATE_ABBREVIATION[" ".join(match["state"].split())], *words, kind]
+    return " ".join(str(part) for part in parts) + (" Ann." if match["ann"] else "")
 
 
 #: A state opinion cites its own code by section alone once the code is plain: "in
@@ -430,6 +478,12 @@ def find_case_numbers(text: str) -> list[RawMention]:
         found.append(mention(EntityType.CASE_NUMBER, text, match, number, 0.85,
                              {"label": label or "No."}))  # fmt: skip
         taken.append(match.span())
+    for match in _CLERK_STAMP_NUMBER.finditer(text):
+        if not any(s <= match.start("num") < e for s, e in taken):
+            start, end = match.span("num")
+            found.append(RawMention(EntityType.CASE_NUMBER, start, end, match["num"],
+                                    match["num"], 0.8, {"label": ""}))  # fmt: skip
+            taken.append((start, end))
     lines = list(_CALIFORNIA_DOCKET_LINE.finditer(text))
     if lines and _CALIFORNIA_DOCUMENT.search(text) is not None:
         for match in lines:
@@ -505,7 +559,11 @@ def find_statutes(text: str) -> list[RawMention]:
             code = "O.C.G.A." if code == "OCGA" else code
             group = "isec" if match["isec"] else "bare"
         else:
-            code = f"{match['title']} U.S.C." if match["title"] else " ".join(match["code"].split())
+            code = (
+                f"{match['title']} U.S.C."
+                if match["title"]
+                else _bluebook_code(" ".join(match["code"].split()))
+            )
             code = re.sub(r"(?<=[a-z]\.)(?=[A-Z])", " ", code)  # "Neb. Rev.Stat." -> "Rev. Stat."
             group = "sec"
         confidence = 0.95 if match["title"] else 0.8
@@ -597,7 +655,7 @@ def _sections_in_words(text: str, taken: list[tuple[int, int]]) -> list[RawMenti
         else:
             state = " ".join((match["state"] or match["state2"]).split())
             name = " ".join((match["name"] or "").split())
-            code = " ".join(filter(None, (_STATE_ABBREVIATION[state], name, "Code")))
+            code = _bluebook_code(" ".join(filter(None, (state, name, "Code"))))
         normalized = f"{code} {_mark(match['mark'], match['sec'])} {_sections(match['sec'])}"
         found.append(mention(EntityType.STATUTE, text, match, normalized, 0.8, {"code": code}))
     return found

@@ -54,6 +54,16 @@ _STATE_NAMED_RULE = re.compile(
 )
 
 
+#: A rule named before its set: "Rule 190 of the Texas Rules of Civil Procedure", "Rule 56
+#: of the Federal Rules of Civil Procedure".
+_RULE_OF_SET = re.compile(
+    rf"(?<![\w.])Rules?\s+(?P<num>\d{{1,4}}(?:\.\d+)?[a-z]?{SUBSECTIONS})\s+of\s+the\s+"
+    rf"(?:(?P<federal>Federal)|(?P<state>{STATE_NAME_PATTERN}))\s+Rules\s+of\s+"
+    r"(?P<name>Civil\s+Procedure|Criminal\s+Procedure|Appellate\s+Procedure|Evidence"
+    r"|Bankruptcy\s+Procedure)\b"
+)
+
+
 _MORE_RULES = re.compile(
     rf"(?:,[ ]*|\s+(?:or|and)\s+)(?P<num>\d{{1,4}}(?:\.\d+)?{SUBSECTIONS})"
     r"(?=[\s,.;)]|$)(?!\s+(?:[A-Z0-9]|U\.|C\.))"
@@ -218,6 +228,13 @@ def find_court_rules(text: str) -> list[RawMention]:
         found.append(
             _rule(text, match, f"{state} R. {_RULE_SETS[key]}", number.replace(" ", ""), 0.9)
         )
+    for match in _RULE_OF_SET.finditer(text):
+        key = _RULE_NAMES[" ".join(match["name"].lower().split())]
+        if match["federal"]:
+            found.append(_rule(text, match, f"Fed. R. {_RULE_SETS[key]}", match["num"], 0.9, key))
+        elif key != "bankr":
+            state = state_abbreviation(match["state"])
+            found.append(_rule(text, match, f"{state} R. {_RULE_SETS[key]}", match["num"], 0.9))
     found += _bare_federal_rules(text, found)
     for match in _STATE_INITIAL_RULE.finditer(text):
         state = _INITIAL_STATES[match["state"]]

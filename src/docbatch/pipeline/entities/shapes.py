@@ -93,7 +93,8 @@ _CONTINUATION = "|".join(
 #: A head noun must end the name: "Texas Insurance Code", "National Council of the
 #: Churches" and "Rescission of Insurance Policies" name no organisation that ends there.
 _ORG_HEAD = re.compile(
-    rf"(?<![\w.])(?:{_WORD}[ ](?:(?:&|of)[ ])?){{1,4}}"
+    # a person's given name and initial may open it: "Theron L. Bryant Revocable Trust"
+    rf"(?<![\w.])(?:{_TW}[ ](?:{_INIT}[ ]){{1,2}}(?=[A-Z]))?(?:{_WORD}[ ](?:(?:&|of)[ ])?){{1,4}}"
     rf"(?:{'|'.join(h.title() for h in sorted(ORG_HEADS))})(?![\w])"
     # "Calvary Chapel of Bangor", "University of Texas at Austin"
     rf"(?:[ ]of[ ](?:the[ ])?{_TW}(?:[ ]{_TW}){{0,2}}(?:[ ]at[ ]{_TW}(?:[ ]{_TW})?)?(?![\w]))?"
