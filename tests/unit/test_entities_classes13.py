@@ -80,7 +80,9 @@ def test_counsel_for_amici_firms_with_commas_and_paragraphs_run_together() -> No
         ("petitioner", "", ["Don C.A. Parker", "Angela D. Herdman", "Spillman, Thomas & Battle"]),
         (None, "West Virginia Business and Industry Council",
          ["Carte P. Goodwin", "Goodwin & Goodwin, LLP"]),
-        (None, "TKS Contracting, Inc.", ["Brent Kesner", "Kesner & Bramble, PLLC"]),
+        # each amicus of the list is a client
+        (None, "TKS Contracting, Inc.; H. Talbott Tebay",
+         ["Brent Kesner", "Kesner & Bramble, PLLC"]),
         ("respondent", "", ["Camerina I. Brokaw-Zorrozua", "Maxey Law Office PS"]),
         ("appellant", "", ["Robert L. Morrison, Jr.", "Peter M. Sweeny",
                            "Williams, Morrison, Light & Moreau"]),

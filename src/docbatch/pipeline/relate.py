@@ -48,6 +48,7 @@ from docbatch.models import (
     RelationType,
     Resolution,
 )
+from docbatch.pipeline.entities.base import CLIENTS_SEPARATOR
 from docbatch.pipeline.options import RelateOptions
 from docbatch.pipeline.resolve import entity_key
 
@@ -282,23 +283,29 @@ def counsel_edges(context: RelateContext) -> Iterator[Relationship]:
     counts: Counter[tuple[str, str]] = Counter()
     evidence: dict[tuple[str, str], set[int]] = defaultdict(set)
     for position, mention, counsel in context.mentions_of(PARTY_TYPES):
-        client = mention.attributes.get("counsel_for", "")
-        if not client:
-            continue
-        named = set().union(*(parties.get(form, ()) for form in _party_forms(client)))
-        if not named:  # "Counsel for Haitao Xiang" where the text calls him "Dr. Xiang"
-            named = parties.get(("", client.split()[-1].casefold()), set()) if client else set()
-        if not named:  # "Plaintiff in error": the whole role before its words
-            named = roles.get(_party_role(client) or "", set())
-        if not named:
-            words = re.split(r"[\s\-\u2013\u2014]+", re.sub(r"\(s\)", "", client))
-            named = set().union(*(roles.get(_party_role(w) or "", ()) for w in words))
-        for party in named - {counsel}:
-            counts[counsel, party] += 1
-            evidence[counsel, party].update(context.chunks_of[position])
+        written = mention.attributes.get("counsel_for", "")
+        for client in filter(None, written.split(CLIENTS_SEPARATOR)):
+            for party in _clients(client, parties, roles) - {counsel}:
+                counts[counsel, party] += 1
+                evidence[counsel, party].update(context.chunks_of[position])
     for (counsel, party), count in counts.items():
         chunks = tuple(sorted(evidence[counsel, party]))
         yield Relationship(RelationType.COUNSEL_FOR, counsel, party, count, chunks)
+
+
+def _clients(
+    client: str, parties: dict[tuple[str, str], set[str]], roles: dict[str, set[str]]
+) -> set[str]:
+    """The parties a client as written names: by name, by surname, or by role."""
+    named = set().union(*(parties.get(form, ()) for form in _party_forms(client)))
+    if not named:  # "Counsel for Haitao Xiang" where the text calls him "Dr. Xiang"
+        named = parties.get(("", client.split()[-1].casefold()), set())
+    if not named:  # "Plaintiff in error": the whole role before its words
+        named = roles.get(_party_role(client) or "", set())
+    if not named:
+        words = re.split(r"[\s\-\u2013\u2014]+", re.sub(r"\(s\)", "", client))
+        named = set().union(*(roles.get(_party_role(w) or "", ()) for w in words))
+    return named
 
 
 def filing_edges(context: RelateContext) -> Iterator[Relationship]:

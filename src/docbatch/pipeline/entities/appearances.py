@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from docbatch.models import EntityType
-from docbatch.pipeline.entities.base import RawMention
+from docbatch.pipeline.entities.base import CLIENTS_SEPARATOR, RawMention
 from docbatch.pipeline.entities.courts import STATES
 from docbatch.pipeline.entities.names import (
     GIVEN_NAMES,
@@ -52,7 +52,8 @@ _FOR_PARTY = re.compile(
     r"(?:[ ]+\((?P<firm>(?-i:[A-Z])[^()\n]{2,200}?),?[ ]attorneys?\))?"
     r"(?:,?[ \t]+(?!(?:counterclaim|cross|third|plaintiff|defendant|appellant|appellee"
     r"|petitioner|respondent|intervenor)s?\b)(?P<client>(?-i:[A-Z])[^\n]{2,400}?"
-    r"(?:\n[^\n]{1,200}?)?))?"
+    # a client's name may run on over a few lines of a narrow column
+    r"(?:\n[^\n]{1,200}?){0,3}))?"
     # the next appearance may follow with no space: "... Industry Council.Brent Kesner, ..."
     r"\.(?:[ \t]*$|(?<=(?-i:[a-z])\.)(?=(?-i:[A-Z](?:[a-z]+|\.)[ ,]))"
     r"|(?(client)(?!)|[ \t]+(?=(?-i:[A-Z]))))",
@@ -161,8 +162,14 @@ def find_appearances(text: str) -> list[Appearance]:
             role = _role_of(written)
             # "for Defendants North Carolina State Board of Elections, Damon Circosta, ...":
             # the first party named stands for them all, as a caption's lead party does
-            client = _CLIENT_SPLIT.split(match["client"] or "")[0].strip()
-            client = re.sub(r"^(?:The|the)[ ]", "", client)  # "for Amicus Curiae, The X Council"
+            clients = [re.sub(r"^(?:The|the)[ ]", "", " ".join(name.split()))
+                       for name in _CLIENT_SPLIT.split(match["client"] or "")]  # fmt: skip
+            client = clients[0]  # "for Amicus Curiae, The X Council"
+            if role is None:
+                # amici are no caption's parties: each one the paragraph names is a client
+                # ("for Amici Curiae A and B")
+                names = [n for c in clients for n in _amici_names(c) if n]
+                client = CLIENTS_SEPARATOR.join(names)
             found.append(Appearance(start, match.end(), role, tuple(counsel), (), client, written))
     for match in _BRIEFS_FILED_BY.finditer(text):
         written = match["written"].lower()
@@ -185,6 +192,16 @@ def find_appearances(text: str) -> list[Appearance]:
         if counsel or amici:
             found.append(Appearance(start, match.end(), None, tuple(counsel), tuple(amici)))
     return found
+
+
+def _amici_names(written: str) -> list[str]:
+    """The amici of "A and B" when both sides are whole names, each with a head noun or a
+    legal form ("National Association of Criminal Defense Lawyers and Electronic Frontier
+    Foundation"); one name otherwise ("West Virginia Business and Industry Council")."""
+    parts = re.split(r"[ ]and[ ](?=[A-Z])", written)
+    if len(parts) > 1 and all(_is_org(part) for part in parts):
+        return parts
+    return [written]
 
 
 def _role_of(written: str) -> str | None:
@@ -403,6 +420,14 @@ def _cities(text: str, spans: list[tuple[int, int]]) -> set[int]:
     for index, piece in enumerate(pieces):
         if index and _POSTAL.fullmatch(piece):
             cities |= {index - 1, index}
+        elif (
+            index
+            and piece in _STATE_NAMES
+            and _PLACE_LIKE.fullmatch(pieces[index - 1])
+            and not (_is_org(pieces[index - 1]) or _is_person(pieces[index - 1]))
+            and text[spans[index][1] : spans[index][1] + 1] in (";", "")
+        ):
+            cities |= {index - 1, index}  # "New York, New York;" within the list
         elif index and _OF_CITY.fullmatch(piece):
             cities.add(index)
         elif (

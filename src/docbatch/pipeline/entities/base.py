@@ -19,6 +19,7 @@ from docbatch.models import EntityType
 from docbatch.pipeline.options import EntityOptions
 
 __all__ = [
+    "CLIENTS_SEPARATOR",
     "CompositeExtractor",
     "EntityExtractor",
     "ExtractorFactory",
@@ -29,6 +30,12 @@ __all__ = [
     "windows",
     "with_attributes",
 ]
+
+
+#: Between the clients of a ``counsel_for`` attribute that names several ("National
+#: Association of Criminal Defense Lawyers; Electronic Frontier Foundation", the amici of
+#: one appearance); no party's name holds it.
+CLIENTS_SEPARATOR = "; "
 
 
 @dataclass(frozen=True, slots=True)

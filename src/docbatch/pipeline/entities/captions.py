@@ -293,7 +293,9 @@ def _caption_mentions(text: str, start: int, end: int, role: str) -> list[RawMen
     """The names of a caption's list ("A, B and C; D"), each classified (None: no name)."""
     found: list[RawMention | None] = []
     for part in _CAPTION_PART.finditer(text[start:end]):
-        for begin, stop in _caption_items(text, start + part.start("p"), start + part.end("p")):
+        items = _caption_items(text, start + part.start("p"), start + part.end("p"))
+        pieces = [(n, piece) for item in items for n, piece in enumerate(_trade_names(text, *item))]
+        for trade_name, (begin, stop) in pieces:
             begin, stop = _strip_et_al(text, begin, stop)
             begin, stop = _strip_description(text, begin, stop)
             if _capacity(text[begin:stop]):
@@ -303,7 +305,11 @@ def _caption_mentions(text: str, start: int, end: int, role: str) -> list[RawMen
             if person is not None:  # "Paulette Bernard & Koehler & Isaacs, LLP": two parties
                 found.append(_person(text, *person, 0.95, role))
                 begin = text.index("&", person[1]) + 2
-            found.append(_classify(text, begin, stop, 0.95, role))
+            mention = _classify(text, begin, stop, 0.95, role)
+            if trade_name and mention is not None and mention.type is EntityType.PERSON:
+                # the name a business trades under ("d/b/a Plaza Cleaners") is no person's
+                mention = _org_mention(text, begin, stop, 0.95, role)
+            found.append(mention)
     return found
 
 
@@ -316,6 +322,24 @@ _NEXT_ITEM = re.compile(
 )
 _MATTER_OF = re.compile(r"(?:In[ ]the[ ]Matter[ ]of|(?i:matter[ ]of)|In[ ]re)[ ]+")
 _LEAD_WORD = re.compile(r"(?:(?:and|AND)[ ]+)?(?:(?:the|The)[ ]+)?")
+
+
+#: Between a party's legal name and the name it trades under: "RICHMOND SERVICES, INC. dba
+#: RICHMOND NATIONAL INSURANCE COMPANY", "516 Inc., dba DG Plumbing".
+_TRADE_NAME = re.compile(
+    r",?[ ]+(?:dba|DBA|d/b/a|D/B/A|doing[ ]business[ ]as|DOING[ ]BUSINESS[ ]AS|a/k/a|A/K/A"
+    r"|f/k/a|F/K/A)[ ]+"
+)
+
+
+def _trade_names(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The names of one caption item: a legal name and the names it trades under, each
+    one name of the same party."""
+    pieces, begin = [], start
+    for match in _TRADE_NAME.finditer(text, start, end):
+        pieces.append((begin, match.start()))
+        begin = match.end()
+    return [*pieces, (begin, end)]
 
 
 def _caption_items(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -48,6 +48,7 @@ ORG_SUFFIXES: dict[str, str] = {
 ORG_HEADS: frozenset[str] = frozenset(
     {
         "bank", "trust", "holdings", "group", "partners", "associates", "fund", "foundation",
+        "agency",
         "association", "university", "insurance", "bancorp", "capital", "securities",
         "industries", "enterprises", "technologies", "systems", "ventures", "laboratories",
         "society", "church", "chapel", "institute", "center", "council", "committee",

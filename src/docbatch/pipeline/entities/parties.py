@@ -89,6 +89,14 @@ _BARE_PERSON = re.compile(rf"(?<![\w.])(?P<name>{_PERSON})(?![\w])")
 _STREET_ENDS = frozenset(
     {"st", "dr", "ave", "blvd", "rd", "ln", "ct", "pl", "pkwy", "hwy", "ter", "cir", "trl"}
 )  # fmt: skip
+#: The head nouns of organisations that end no person's name ("George L. Brown
+#: Insurance" is the start of an agency's name); "Church", "Bank" or "Chapel" may.
+_COMPANY_ENDS = frozenset(
+    {"insurance", "holdings", "industries", "laboratories", "technologies", "enterprises",
+     "securities", "systems", "ventures", "bancorp", "university", "institute", "foundation",
+     "association", "coalition", "committee", "council", "society", "hospital", "college",
+     "alliance", "agency"}
+)  # fmt: skip
 #: A street's last word after a name: "4804 Bryant Irvin Ct.", "1314 Douglas Street".
 _STREET_AFTER = re.compile(
     r"[ ](?:St|Dr|Ave|Blvd|Rd|Ln|Ct|Pkwy|Hwy|Street|Drive|Avenue|Boulevard|Road|Lane)\b"
@@ -118,6 +126,7 @@ def _no_name(text: str, mention: RawMention) -> bool:
     last = mention.normalized.split()[-1].rstrip(".").lower()
     return (
         last in _STREET_ENDS
+        or last in _COMPANY_ENDS
         or _STREET_AFTER.match(text, mention.end) is not None
         or _AFTER_CITY.match(text, mention.end) is not None
     )
@@ -134,7 +143,10 @@ def find_parties(text: str, excluded: Sequence[tuple[int, int]] = ()) -> list[Ra
     found += block_parties(text)
     found += find_public_bodies(text)
     found += ecf_filers(text)
-    found = [_through_apostrophe(text, cut_at_next_body(text, m)) for m in found]
+    found = [
+        _after_possessive_role(_through_apostrophe(text, cut_at_next_body(text, m)))
+        for m in found
+    ]  # fmt: skip
     found += find_national_bodies(text)
     names = _Spans([*excluded, *receipt_spans(text)])
     kept = [
@@ -168,6 +180,26 @@ def _through_apostrophe(text: str, mention: RawMention) -> RawMention:
         return mention
     raw = text[mention.start : tail.end()]
     return replace(mention, end=tail.end(), text=raw, normalized=display_name(raw))
+
+
+#: A party's role in the possessive before its name: "Defendant's Richmond National
+#: Insurance Company", "Dismiss Plaintiff's 516, Inc." (and the words before it).
+_POSSESSIVE_ROLE = re.compile(
+    r"^(?:[^\n]*?[ ])?(?i:plaintiff|defendant|petitioner|respondent|appellant|appellee|debtor"
+    r"|movant|intervenor)s?['\u2019]s?[ ]+(?=\S)"
+)
+
+
+def _after_possessive_role(mention: RawMention) -> RawMention:
+    """An organisation's name without a role in the possessive before it."""
+    if mention.type is not EntityType.ORGANIZATION:
+        return mention
+    role = _POSSESSIVE_ROLE.match(mention.text)
+    if role is None:
+        return mention
+    start = mention.start + role.end()
+    raw = mention.text[role.end() :]
+    return replace(mention, start=start, text=raw, normalized=display_name(raw))
 
 
 def _without_namesakes(text: str, found: list[RawMention]) -> list[RawMention]:

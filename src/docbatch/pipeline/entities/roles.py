@@ -26,7 +26,7 @@ from collections.abc import Sequence
 
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.appearances import find_appearances
-from docbatch.pipeline.entities.base import RawMention, with_attributes
+from docbatch.pipeline.entities.base import CLIENTS_SEPARATOR, RawMention, with_attributes
 from docbatch.pipeline.entities.blocks import counsel_block, counsel_names
 from docbatch.pipeline.entities.dockets import docket_parties
 from docbatch.pipeline.entities.judges import LIST_NAME, mark_judges
@@ -217,6 +217,8 @@ def _appearances(text: str, people: list[RawMention]) -> list[RawMention]:
             )  # fmt: skip
         if appearance.client and appearance.role:
             people = _give_role(people, appearance.client, appearance.role)
+        # an amicus listed among the counsel of its own paragraph is a client, not counsel
+        named = {c.casefold() for c in client.split(CLIENTS_SEPARATOR)}
         for item in items:
             overlapping = [
                 i for i, m in enumerate(people) if m.start < item.end and item.start < m.end
@@ -224,7 +226,7 @@ def _appearances(text: str, people: list[RawMention]) -> list[RawMention]:
             if not overlapping:
                 people.append(item)
                 overlapping = [len(people) - 1]
-            if client and item in appearance.counsel:
+            if client and item in appearance.counsel and item.normalized.casefold() not in named:
                 for index in overlapping:
                     if "counsel_for" not in people[index].attributes:
                         people[index] = with_attributes(people[index], counsel_for=client)
