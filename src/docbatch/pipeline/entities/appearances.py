@@ -48,6 +48,8 @@ _FOR_PARTY = re.compile(
     r"(?:[ ]*/[ ]*[a-z]+(?:[- ][a-z]+){0,4}?(?![a-z-]))*"
     # Connecticut gives the role below: "for the appellant (defendant)."
     r"(?:[ ]+\((?P<below>(?-i:[a-z][a-z -]{2,30}))\))?"
+    # the Supreme Court's "for the United States as amicus curiae urging reversal."
+    r"(?:[ ]as[ ]amic(?:us|i)[ ]curiae(?:[ ](?:urging|supporting)[ ][a-z]+)?)?"
     # New Jersey names the firm after the role: "for plaintiffs (Jacobs Berger, LLC, attorneys)."
     r"(?:[ ]+\((?P<firm>(?-i:[A-Z])[^()\n]{2,200}?),?[ ]attorneys?\))?"
     r"(?:,?[ \t]+(?!(?:counterclaim|cross|third|plaintiff|defendant|appellant|appellee"
@@ -77,6 +79,23 @@ _BRIEFS_FILED_BY = re.compile(
 )
 #: "An amicus curiae brief was filed on behalf of the A, the B, and the C by X, Y, and
 #: Firm, City."
+#: The Supreme Court's co-counsel, in the sentence after the appearance: "X argued the
+#: cause for petitioners. With him on the briefs were A, B, and C." ("On the brief were").
+_ON_THE_BRIEFS = re.compile(
+    r"[ \t]*(?:With[ ](?:him|her|them)[ ]on[ ]the[ ]briefs?|On[ ]the[ ]briefs?)[ ](?:was|were)[ ]"
+    r"(?P<counsel>[^\n]+?)(?<![ .][A-Z])\.(?=\s|$)"
+)
+#: The Supreme Court's amicus briefs: "A brief of amici curiae urging affirmance was filed
+#: for the X Association et al. by A, B, and C." ("Briefs of amici curiae ... were filed
+#: for A by B; and for C by D.").
+_AMICI_BRIEFS = re.compile(
+    r"(?:A[ ])?[Bb]riefs?[ ]of[ ]amic(?:us|i)[ ]curiae(?:[ ](?:urging|supporting)[ ][a-z]+)?"
+    r"[ ](?:was|were)[ ]filed[ ](?P<groups>[^\n]+?)(?<![ .][A-Z])(?<!et[ ]al)\.(?=\s|$)"
+)
+_AMICI_GROUP = re.compile(
+    r"(?:;[ ](?:and[ ])?)?for[ ](?:the[ ])?(?P<amici>.+?)(?:,?[ ]et[ ]al\.)?[ ]by[ ]"
+    r"(?P<counsel>.+?)(?=;[ ](?:and[ ])?for[ ]|$)"
+)
 _AMICUS_FILED_BY = re.compile(
     r"(?im)^[ \t]*(?:An[ ])?amicus[ ]curiae[ ]briefs?[ ](?:was|were)[ ]filed[ ]on[ ]behalf[ ]of"
     r"[ ](?P<amici>[^\n]+?)[ ]by[ ](?P<counsel>[^\n]+?)\.[ \t]*(?:\n|$)"
@@ -115,7 +134,8 @@ _OFFICE_NOUNS = frozenset({"office", "department", "bureau", "division", "agency
 #: A capitalised name word, with an inner capital after a prefix ("MacBride", "DeShawn").
 _NW = rf"(?:Mc|Mac|De|La|Le|Di|O['\u2019])?[{UPPER}][{LOWER}'\u2019]+"
 _PERSON = re.compile(
-    rf"(?:(?:[A-Z]\.[ ])?{_NW}(?:[- ]{_NW})*(?:[ ][A-Z]\.)*"
+    # a middle initial may have lost its period in the scan ("Charles A Rothfeld")
+    rf"(?:(?:[A-Z]\.[ ])?{_NW}(?:[- ]{_NW})*(?:[ ][A-Z]\.?(?=[ ]))*"
     rf"(?:[ ]{_NW}(?:-{_NW})?)"
     rf"|(?:[A-Z]\.[ ]?){{2,3}}{_NW}(?:-{_NW})?)"  # "J. S. Hogg"
     r"(?:,?[ ](?:Jr\.|Sr\.|II|III|IV))?"
@@ -153,6 +173,16 @@ def find_appearances(text: str) -> list[Appearance]:
         )
         if match["firm"]:
             counsel.append(_mention(EntityType.ORGANIZATION, text, *match.span("firm")))
+        counsel = [
+            # who argued the cause is a person, whatever the shape of the name ("Sri
+            # Srinivasan argued the cause")
+            _listed_person(text, m) if re.match(r"\s+argued\s", text[m.end :]) else m
+            for m in counsel
+        ]
+        more = _ON_THE_BRIEFS.match(text, match.end())
+        if more is not None and counsel:
+            counsel += _items(text, *more.span("counsel"), _COUNSEL_SPLIT)
+            previous = more.end()
         if counsel:
             written = " ".join(match["role"].split())
             if match["below"] in ("state", "commonwealth", "people", "government"):
@@ -160,12 +190,17 @@ def find_appearances(text: str) -> list[Appearance]:
             elif match["below"]:  # "appellant (defendant)": either role names the client
                 written = f"{written}-{match['below']}"
             role = _role_of(written)
+            amicus = re.search(r"[ ]as[ ]amic(?:us|i)[ ]curiae", match[0]) is not None
+            if amicus:  # "for the United States as amicus curiae": a client, not a party
+                role, written = None, "Amicus Curiae"
             # "for Defendants North Carolina State Board of Elections, Damon Circosta, ...":
             # the first party named stands for them all, as a caption's lead party does
             clients = [re.sub(r"^(?:The|the)[ ]", "", " ".join(name.split()))
                        for name in _CLIENT_SPLIT.split(match["client"] or "")]  # fmt: skip
             client = clients[0]  # "for Amicus Curiae, The X Council"
-            if role is None:
+            if amicus:
+                client = " ".join(match["role"].split())
+            elif role is None:
                 # amici are no caption's parties: each one the paragraph names is a client
                 # ("for Amici Curiae A and B")
                 names = [n for c in clients for n in _amici_names(c) if n]
@@ -180,6 +215,16 @@ def find_appearances(text: str) -> list[Appearance]:
         if counsel:
             found.append(Appearance(match.start(), match.end(), role, tuple(counsel), (),
                                     "", written))  # fmt: skip
+    for match in _AMICI_BRIEFS.finditer(text):
+        offset = match.start("groups")
+        for group in _AMICI_GROUP.finditer(match["groups"]):
+            counsel = _items(text, offset + group.start("counsel"), offset + group.end("counsel"),
+                             _COUNSEL_SPLIT)  # fmt: skip
+            amici = _amici(text, offset + group.start("amici"), offset + group.end("amici"))
+            if counsel and amici:
+                client = CLIENTS_SEPARATOR.join(a.normalized for a in amici)
+                found.append(Appearance(match.start(), match.end(), None, tuple(counsel),
+                                        tuple(amici), client))  # fmt: skip
     for match in _AMICUS_FILED_BY.finditer(text):
         counsel = _items(text, *match.span("counsel"), _COUNSEL_SPLIT)
         amici = _amici(text, *match.span("amici"))
@@ -510,6 +555,10 @@ def _item(text: str, start: int, end: int, organisations_only: bool) -> RawMenti
     if not words or (
         any(w.lower() in _TITLES for w in words) and words[0].lower() not in _OFFICE_NOUNS
     ):
+        surname = _TITLED_SURNAME.fullmatch(flat)
+        if surname is not None and not organisations_only:
+            # "Solicitor General Clement": the officer by surname
+            return _mention(EntityType.PERSON, text, end - len(surname["name"]), end)
         return None  # "Assistant Attorney General", but not "Office of the U.S. Attorney"
     if any(w.strip(",.").lower() in _COURT_WORDS for w in words):
         return None  # "Fourth Judicial District": the court below, named before the counsel
@@ -524,6 +573,14 @@ def _item(text: str, start: int, end: int, organisations_only: bool) -> RawMenti
     ):
         return _mention(EntityType.ORGANIZATION, text, start, end)
     return None
+
+
+#: An officer named by title and surname, as the Supreme Court lists the Solicitor
+#: General's office: "Solicitor General Clement", "Deputy Solicitor General Kneedler".
+_TITLED_SURNAME = re.compile(
+    r"(?:(?:Acting|Principal|Deputy|Assistant|Associate)[ ])*(?:Solicitor[ ]General"
+    rf"|Attorney[ ]General|Assistant[ ]to[ ]the[ ]Solicitor[ ]General)[ ](?P<name>{_NW})"
+)
 
 
 def _is_person(name: str) -> bool:

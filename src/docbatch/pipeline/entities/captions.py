@@ -41,6 +41,7 @@ def caption_parties(text: str) -> list[RawMention]:
     found = (
         _caption_parties(view) + _inline_caption_parties(view) + _in_error_parties(view)
         + _of_whom_parties(view) + _one_line_parties(view) + _prosecution_parties(view)
+        + _reporter_title_parties(view)
     )  # fmt: skip
     # each mention's text as written, its drawn column included
     return [dataclasses.replace(m, text=text[m.start : m.end]) for m in found]
@@ -103,6 +104,44 @@ def _prosecution_parties(text: str) -> list[RawMention]:
         RawMention(EntityType.ORGANIZATION, start, end, text[start:end], name, 0.9,
                    {"role": "plaintiff"})
     )  # fmt: skip
+    return found
+
+
+#: A reporter's title line in capitals, first in the text, with no roles: "PERMANENT
+#: MISSION OF INDIA TO THE UNITED NATIONS et al. v. CITY OF NEW YORK" (the Caselaw Access
+#: Project's Supreme Court opinions).
+_REPORTER_TITLE = re.compile(
+    r"\A\s*(?P<first>[A-Z][A-Z0-9 .,'\u2019&-]{2,200}?)(?:,?[ ]et[ ]al\.)?[ ]v\.[ ]"
+    r"(?P<second>[A-Z][A-Z0-9 .,'\u2019&-]{2,200}?)(?:,?[ ]et[ ]al\.)?[ \t]*\n"
+)
+#: Which side of a reporter's title is which, by the counsel's words: the first party
+#: named petitions or appeals.
+_SIDES = (
+    (re.compile(r"\bfor[ ](?:the[ ])?petitioners?\b"), "petitioner", "respondent"),
+    (re.compile(r"\bfor[ ](?:the[ ])?appellants?\b"), "appellant", "appellee"),
+)
+
+
+def _reporter_title_parties(text: str) -> list[RawMention]:
+    """The two sides of a reporter's title line, with the roles its counsel paragraphs
+    give them; a government's criminal case is read by :func:`_prosecution_parties`."""
+    match = _REPORTER_TITLE.match(text)
+    if (
+        match is None
+        or _PROSECUTION.match(text, match.start("first"))
+        or re.search(rf"\b{_CAPTION_ROLE}S?\b", match[0], re.IGNORECASE)
+    ):
+        return []  # a caption that gives its roles is read by the readers above
+    first, second = next(((a, b) for pattern, a, b in _SIDES if pattern.search(text)), ("", ""))
+    found = []
+    for group, role in (("first", first), ("second", second)):
+        piece = match[group]
+        mention = _classify(text, *match.span(group), 0.9, role)
+        if mention is None and len(piece.split()) > 1 and not _INITIALS_ONLY.fullmatch(piece):
+            # a name in capitals that no shape reads is a body ("PERMANENT MISSION OF INDIA")
+            mention = _org_mention(text, *match.span(group), 0.85, role)
+        if mention is not None:
+            found.append(mention)
     return found
 
 

@@ -129,6 +129,9 @@ _CONNECTORS = {
     "&": "&",
     "at": "at",
     "for": "for",
+    "to": "to",
+    "on": "on",
+    "in": "in",
 }
 
 
