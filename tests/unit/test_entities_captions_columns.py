@@ -95,3 +95,44 @@ def test_a_partys_capacity_is_no_party_of_its_own() -> None:
         ("organization", "Sterling Consulting Corp.", "appellee", ""),
         ("person", "Steven M. Rodolakis", "appellee", ""),
     ]
+
+
+_TRANSCRIPT = "".join(
+    f"{n:2d}   {line}\n\n" if line is not None else f"{n:2d}\n\n"
+    for n, line in enumerate(
+        [
+            "       IN THE SUPREME COURT OF THE UNITED STATES",
+            "- - - - - - - - - - - - - - - - - x",
+            "DEPARTMENT OF HEALTH AND                            :",
+            "HUMAN SERVICES, ET AL.,                             :",
+            "               Petitioners                          :    No. 11-398",
+            "       v.                                           :",
+            "FLORIDA, ET AL.                                     :",
+            "- - - - - - - - - - - - - - - - - x",
+            "                              Washington, D.C.",
+            "APPEARANCES:",
+            "DONALD B. VERRILLI, JR., ESQ., Washington, D.C.; on behalf of",
+            "   Petitioners.",
+            "GREGORY G. KATSAS, ESQ., Washington, D.C.; on behalf of",
+            "   Respondents.",
+            *([None] * 11),
+        ],
+        start=1,
+    )
+)
+
+
+def test_a_transcripts_caption_over_numbered_double_spaced_lines() -> None:
+    assert ("organization", "Department of Health and Human Services", "petitioner", "") in (
+        _parties(_TRANSCRIPT)
+    )
+    # "...; on behalf of / Petitioners." is an appearance, not a caption
+    assert not [p for p in _parties(_TRANSCRIPT) if p[1] in ("D.C.", "Gregory G. Katsas")]
+
+
+def test_a_transcripts_appearances_on_behalf_of_a_role() -> None:
+    from tests.unit.entity_support import edges_and_entities
+
+    edges, _ = edges_and_entities(_TRANSCRIPT)
+    counsel = {(source, target) for kind, source, target in edges if kind == "counsel_for"}
+    assert ("Donald B. Verrilli, Jr.", "Department of Health and Human Services") in counsel

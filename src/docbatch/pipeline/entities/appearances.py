@@ -11,10 +11,11 @@ the amici it names.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import CLIENTS_SEPARATOR, RawMention
+from docbatch.pipeline.entities.captions import is_transcript, transcript_view
 from docbatch.pipeline.entities.courts import STATES
 from docbatch.pipeline.entities.names import (
     GIVEN_NAMES,
@@ -25,6 +26,7 @@ from docbatch.pipeline.entities.names import (
     STAR_PAGE,
     UPPER,
     display_name,
+    is_shouting,
 )
 
 __all__ = ["Appearance", "find_appearances"]
@@ -43,7 +45,8 @@ _ROLE = (
 #: Appellants." (the parts after a slash are the same parties' other roles); the next
 #: appearance may follow on the same line ("for Appellant. Michael Arlen Jagels, ...").
 _FOR_PARTY = re.compile(
-    rf",?\s+for\s+(?:the\s+)?(?:(?!plaintiff|defendant)[a-z]+-)?{_ROLE}"
+    # a transcript's "on behalf of Petitioners."
+    rf",?\s+(?:for|on\s+behalf\s+of)\s+(?:the\s+)?(?:(?!plaintiff|defendant)[a-z]+-)?{_ROLE}"
     # whole words only: "for Defendant/Appellee-Appellee University of Hawai'i"
     r"(?:[ ]*/[ ]*[a-z]+(?:[- ][a-z]+){0,4}?(?![a-z-]))*"
     # Connecticut gives the role below: "for the appellant (defendant)."
@@ -159,7 +162,21 @@ class Appearance:
 
 
 def find_appearances(text: str) -> list[Appearance]:
-    """Every appearance paragraph of ``text``."""
+    """Every appearance paragraph of ``text`` (of a transcript, read without its line
+    numbers; each name's text is the document's own)."""
+    if not is_transcript(text):
+        return _appearances(text)
+    return [
+        replace(a, counsel=_as_written(a.counsel, text), amici=_as_written(a.amici, text))
+        for a in _appearances(transcript_view(text))
+    ]
+
+
+def _as_written(mentions: tuple[RawMention, ...], text: str) -> tuple[RawMention, ...]:
+    return tuple(replace(m, text=text[m.start : m.end]) for m in mentions)
+
+
+def _appearances(text: str) -> list[Appearance]:
     found = []
     previous = 0
     for match in _FOR_PARTY.finditer(text):
@@ -562,7 +579,9 @@ def _item(text: str, start: int, end: int, organisations_only: bool) -> RawMenti
         return None  # "Assistant Attorney General", but not "Office of the U.S. Attorney"
     if any(w.strip(",.").lower() in _COURT_WORDS for w in words):
         return None  # "Fourth Judicial District": the court below, named before the counsel
-    if not organisations_only and _is_person(flat):
+    if not organisations_only and (
+        _is_person(flat) or (is_shouting(flat) and _is_person(display_name(flat)))
+    ):  # "DONALD B. VERRILLI, JR." in a transcript's list of appearances
         return _mention(EntityType.PERSON, text, start, end)
     capitalised = all(w[0].isupper() or w.lower() in _CONNECTORS for w in words)
     if (

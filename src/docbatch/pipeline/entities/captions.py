@@ -32,7 +32,7 @@ from docbatch.pipeline.entities.shapes import (
     person_before_company,
 )
 
-__all__ = ["caption_parties"]
+__all__ = ["caption_parties", "is_transcript", "transcript_view"]
 
 
 def caption_parties(text: str) -> list[RawMention]:
@@ -58,12 +58,36 @@ _SPACED_COLUMN = re.compile(r"(?<=[,.][ ])[ ](?=[ ]{6,}\S)")
 _FILL = re.compile(r"l{6,}")
 
 
+#: A transcript's line number, at the start of each of its numbered lines (1 to 25).
+_LINE_NUMBER = re.compile(r"^[ ]?\d{1,2}(?=[ ]{2,}\S|[ ]*$)", re.MULTILINE)
+#: A transcript caption's column of colons: "HUMAN SERVICES, ET AL.,          :".
+_COLON_COLUMN = re.compile(r"(?<=\S)(?P<gap>[ ]{6,}):(?=[ ]*(?:\S[^\n]*)?$)", re.MULTILINE)
+#: The blank line of a double-spaced transcript.
+_DOUBLE_SPACING = re.compile(r"\n(?=[ \t]*\n)")
+
+
 def _caption_view(text: str) -> str:
     """``text`` with every caption column written as a typed caption's ")" column and
-    fill characters as spaces; the same length, so offsets stay those of ``text``."""
+    fill characters as spaces; a transcript also loses its line numbers and its double
+    spacing. The same length, so offsets stay those of ``text``."""
     text = _DRAWN_COLUMN.sub(")", text)
     text = _SPACED_COLUMN.sub(")", text)
-    return _FILL.sub(lambda match: " " * len(match[0]), text)
+    text = _FILL.sub(lambda match: " " * len(match[0]), text)
+    if is_transcript(text):
+        text = transcript_view(text)
+        text = _COLON_COLUMN.sub(lambda match: match["gap"] + ")", text)
+        text = _DOUBLE_SPACING.sub(" ", text)
+    return text
+
+
+def is_transcript(text: str) -> bool:
+    """Whether ``text`` is a transcript with numbered lines (twenty near its top)."""
+    return len(_LINE_NUMBER.findall(text, 0, 4000)) >= 20
+
+
+def transcript_view(text: str) -> str:
+    """A transcript's text without its line numbers (spaces in their place)."""
+    return _LINE_NUMBER.sub(lambda match: " " * len(match[0]), text)
 
 
 #: A criminal case's caption with no roles, at the top: "Commonwealth vs. Willie Furr.",
@@ -175,8 +199,10 @@ _CAPTION_ROLE = (
     r"(?i:plaintiff|defendant|petitioner|respondent|appellant|appellee|intervenor|debtor|movant)"
 )
 _CAPTION = re.compile(
-    # never counsel's "..., for / Appellant." broken over the lines
-    rf"^[ \t]*(?P<names>[^\n)\]]{{3,200}}?)(?<!\bfor)(?<!\bfor[ ]the),?{_COLUMN}[ \t]*\n"
+    # never counsel's "..., for / Appellant." or "on behalf of / Petitioners." broken over
+    # the lines
+    rf"^[ \t]*(?P<names>[^\n)\]]{{3,200}}?)(?<=\S)(?<!\bfor)(?<!\bfor[ ]the)(?<!\bof)"
+    rf",?{_COLUMN}[ \t]*\n"
     rf"(?:[ \t]*(?:[)\]][ \t]*)?\n)*[ \t]*"
     rf"(?P<role>{_CAPTION_ROLE})(?i:s)?(?:[ ]*[\u2014\u2013,-][ ]*(?P<second>(?i:appellant|appellee"
     r"|petitioner|respondent))(?i:s)?)?"
@@ -196,7 +222,8 @@ _CAPTION = re.compile(
 _ROLE_AND = re.compile(rf",[ \t\u00a0]*(?P<role>{_CAPTION_ROLE})(?i:s)?\.[ \t]+and[ \t]+")
 #: One name in a caption's list: "A", "B and C", "A; B".
 _CAPTION_PART = re.compile(
-    r"(?:(?:and|AND)[ ]+|;\s*)?(?P<p>[^\s;][^;]*?)(?=[ ]+(?:and|AND)[ ]+|;|$)"
+    # "AND" at a line's end breaks one name ("DEPARTMENT OF HEALTH AND / HUMAN SERVICES")
+    r"(?:(?:and|AND)[ ]+|;\s*)?(?P<p>[^\s;][^;]*?)(?=[ ]+(?:and|AND)[ ]+(?=[A-Za-z])|;|$)"
 )
 #: A government as a party of a caption: "STATE OF INDIANA", "United States of America",
 #: "Commonwealth of Pennsylvania", "People of the State of New York".
