@@ -36,6 +36,7 @@ from docbatch.pipeline.entities.names import (
     ORG_SUFFIXES,
     display_name,
 )
+from docbatch.pipeline.entities.shapes import plausible_person
 
 __all__ = ["AGENCY", "block_parties", "counsel_block", "counsel_names", "reference_parties"]
 
@@ -317,7 +318,7 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _plausible(name: str) -> bool:
     words = [w.strip(",.").lower() for w in name.split()]
-    return not any(w in NOT_NAME_WORDS or w in ORG_SUFFIXES or w in _NOT_IN_NAMES for w in words)
+    return plausible_person(name) and not any(w in _NOT_IN_NAMES for w in words)
 
 
 def _name_or_org(text: str, start: int, end: int, confidence: float) -> RawMention | None:

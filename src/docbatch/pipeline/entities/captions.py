@@ -27,9 +27,9 @@ from docbatch.pipeline.entities.shapes import (
     _has_name_words,
     _org_mention,
     _person,
-    _plausible_person,
     _without_column,
     person_before_company,
+    plausible_person,
 )
 
 __all__ = ["caption_parties", "is_transcript", "transcript_view"]
@@ -528,7 +528,7 @@ def _classify(text: str, start: int, end: int, confidence: float, role: str) -> 
         if not _has_name_words(piece):
             return None
         return _org_mention(text, start, end, confidence, role)
-    if re.fullmatch(_PERSON, piece) and _plausible_person(piece):
+    if re.fullmatch(_PERSON, piece) and plausible_person(piece):
         return _person(text, start, end, confidence, role)
     if _INITIALS_ONLY.fullmatch(piece):
         # "D.G. AND S.H., PLAINTIFFS, v. K.S.": a family case names its parties by initials

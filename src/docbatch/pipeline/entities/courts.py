@@ -185,11 +185,13 @@ _JUDICIAL_CIRCUIT_COURT = re.compile(
 _FLORIDA_DCA = re.compile(r"(?<=\()Fla\.\s+(?:1st|2d|3d|4th|5th|6th)\s+DCA(?=\s+(?:19|20)\d\d\))")
 #: "ELKHART CIRCUIT COURT", "Circuit Court of St. Charles County".
 _LOCAL_COURT = re.compile(
-    r"\b(?:(?P<place>(?:St\.\s)?[A-Z][a-z]+|(?:ST\.\s)?[A-Z]{3,})\s+(?P<kind>Circuit|CIRCUIT|Superior"
-    r"|SUPERIOR|District|DISTRICT)\s+(?:Court|COURT)"
+    # (on one line: a docket's fee code above "DISTRICT COURT ..." names no court)
+    r"\b(?:(?P<place>(?:St\.\s)?[A-Z][a-z]+|(?:ST\.\s)?[A-Z]{3,})[ \t]+"
+    r"(?P<kind>Circuit|CIRCUIT|Superior|SUPERIOR|District|DISTRICT)\s+(?:Court|COURT)"
     # a caption's ")" column may stand between the lines of the name
-    r"|(?P<kind2>Circuit|Superior|District)\s+Court\s+of(?:\s+[)\]])?\s+(?P<county>(?:St\.\s)?[A-Z][a-z]+"
-    r"(?:\s[A-Z][a-z]+)?)\s+County"
+    # Oklahoma's "District Court in and for Tulsa County" (its docket pages write "tulsa")
+    r"|(?P<kind2>Circuit|Superior|District)\s+Court\s+(?:of|in\s+and\s+for)(?:\s+[)\]])?\s+"
+    r"(?P<county>(?:St\.\s)?[A-Za-z][a-z]+(?:\s[A-Z][a-z]+)?)\s+County"
     # in capitals: "DISTRICT COURT OF TARRANT COUNTY"
     r"|(?P<kind3>CIRCUIT|SUPERIOR|DISTRICT)\s+COURT\s+OF(?:\s+[)\]])?\s+"
     r"(?P<county3>(?:ST\.\s)?[A-Z]{3,}(?:\s[A-Z]{3,})?)\s+COUNTY)\b"
@@ -445,7 +447,8 @@ def _state_courts(text: str) -> list[RawMention]:
     while (local := _LOCAL_COURT.search(text, position)) is not None:
         place = local["place"] or local["county"] or local["county3"]
         position = local.end()
-        if place.lower() in _NOT_PLACES or place.lower() in _STATE_NAME:
+        if place.lower() in _NOT_PLACES or (local["place"] and place.lower() in _STATE_NAME):
+            # a county may bear its state's name ("Oklahoma County"); a court may not
             if local["place"]:
                 # "153rd Judicial District Court of Tarrant County": read on from "District"
                 position = local.start("kind")
@@ -454,7 +457,7 @@ def _state_courts(text: str) -> list[RawMention]:
             (local["kind"] or local["kind2"] or local["kind3"]).lower()
         ]
         county = " Cnty." if local["county"] or local["county3"] else ""
-        place = " ".join(w.capitalize() if w.isupper() else w for w in place.split())
+        place = " ".join(w.capitalize() if w.isupper() or w.islower() else w for w in place.split())
         found.append(_mention(text, local.start(), local.end(), f"{place}{county} {kind}", 0.8))
     for match in _STATE_PARENTHETICAL.finditer(text):
         abbr = state_abbreviation(match["state"])

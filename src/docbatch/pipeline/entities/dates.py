@@ -40,6 +40,10 @@ _DATE = re.compile(
             r"(?<![\w/.:-])(?P<m5>[01]?\d)/(?P<d5>[0-3]?\d)/(?P<y5>\d\d)(?![\w/.-])",
             # a clerk's stamp with the month's abbreviation: "[Filed 31-Aug-2007]"
             rf"(?<![\w/-])(?P<d6>[0-3]?\d)-{_MONTH.format(g='m6')}-{_YEAR.format(g='y6')}(?![\w-])",
+            # a docket's date with hyphens, month first: "01-31-2018" (never a number
+            # of a case: "CF-2018-4")
+            r"(?<![\w/.:-])(?P<m7>0?[1-9]|1[0-2])-(?P<d7>0?[1-9]|[12]\d|3[01])"
+            r"-(?P<y7>1[6-9]\d\d|20\d\d)(?![\w/-])",
         )
     ),
     re.IGNORECASE,
@@ -154,6 +158,7 @@ def _to_date(match: re.Match[str]) -> dt.date | None:
         ("m4", "d4", "y4"),
         ("m5", "d5", "y5"),
         ("m6", "d6", "y6"),
+        ("m7", "d7", "y7"),
     ):
         if match[year_group]:
             raw_month = match[month_group]

@@ -2,7 +2,8 @@
 
 It runs every finder over the whole text and settles their overlaps:
 
-- our statute and regulation patterns win over eyecite's law citations for the same
+- our statute and regulation patterns win over eyecite's law citations, and over a case
+  citation it reads in a statute ("21 O.S. 1531" is no Ohio State report), for the same
   text (eyecite drops subsections and cuts C.F.R. sections short);
 - a date inside a citation's own parenthetical is citation metadata, not a date;
 - a case number inside a citation ("No. 12-cv-1, 2001 WL 12345") stays a case number;
@@ -64,6 +65,8 @@ class DefaultExtractor:
         citations = [
             m for m in scan.mentions
             if m.type is EntityType.CITATION and not _footnote_page(text, m)
+            # a statute eyecite took for a reporter ("21 O.S. 1531" is no Ohio State report)
+            and not _overlaps(m, law_spans)
         ]  # fmt: skip
         case_numbers = find_case_numbers(text)
         parentheticals = _citation_parentheticals(text, citations)

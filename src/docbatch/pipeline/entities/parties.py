@@ -35,6 +35,7 @@ from docbatch.pipeline.entities.dockets import ecf_filers, receipt_spans
 from docbatch.pipeline.entities.gazetteer import find_national_bodies
 from docbatch.pipeline.entities.names import (
     GIVEN_NAMES,
+    NOT_NAME_WORDS,
     ORG_HEADS,
     alias_surnames,
     display_name,
@@ -52,10 +53,10 @@ from docbatch.pipeline.entities.shapes import (
     _has_name_words,
     _org_mention,
     _person,
-    _plausible_person,
     _trim_leading,
     after_joined_party,
     person_before_company,
+    plausible_person,
 )
 
 __all__ = ["find_parties"]
@@ -138,6 +139,7 @@ def find_parties(text: str, excluded: Sequence[tuple[int, int]] = ()) -> list[Ra
     found += caption_parties(text)
     found += _cued_parties(text)
     found += _titled_people(text)
+    found += _inverted_names(text)
     found += _organisations(text)
     found += _bare_people(text)
     found += block_parties(text)
@@ -274,7 +276,7 @@ def _cued_parties(text: str) -> list[RawMention]:
             # in prose ("defendant Norman Burnett, who") only a full name that ends there is
             # a party; "appellants Ideal Electronic\nSecurity Co." runs on into a company
             continue
-        if person is not None and _plausible_person(person[0]):
+        if person is not None and plausible_person(person[0]):
             confidence = 0.9 if " " in person[0] else 0.7
             found.append(_person(text, person.start(), person.end(), confidence, role))
     return found
@@ -293,6 +295,42 @@ _CAPITAL_JUDGE = re.compile(
 )
 
 
+#: A docket's name, surname first: "SMITH, KYLE ANTONIO", "BOWER, ROBERT KENDALL" in
+#: capitals, or in title case after "Judge:" or before a bar number ("Collins, April",
+#: "Baillie,  Kendall (Bar #21004)").
+_INVERTED = re.compile(
+    r"(?<![\w,])(?P<last>[A-Z]{2,}(?:[-'\u2019][A-Z]{2,})?),[ \t]+(?P<given>[A-Z]{2,}"
+    r"(?:[ \t]+[A-Z]{2,}|[ \t]+[A-Z]\b\.?)?)(?![\w,])(?![ \t]*,[ \t]*(?:and[ ]|[A-Z]{2,}))"
+    r"|(?:(?<=Judge:[ ])|(?<=Judge:[ ]{2}))(?P<last2>[A-Z][a-z]+),[ \t]+(?P<given2>[A-Z][a-z]+)\b"
+    r"|(?<![\w,])(?P<last3>[A-Z][a-z]+),[ \t]+(?P<given3>[A-Z][a-z]+(?:[ \t]+[A-Z]\.?)?)"
+    r"(?=[ \t]*\(Bar[ ]#)"
+)
+
+
+def _inverted_names(text: str) -> list[RawMention]:
+    """Names written surname first whose first given name is a known one."""
+    found = []
+    for match in _INVERTED.finditer(text):
+        last = match["last"] or match["last2"] or match["last3"]
+        given = match["given"] or match["given2"] or match["given3"]
+        known = given.split()[0].lower() in GIVEN_NAMES or match["last2"]  # labelled a judge
+        before = text[max(0, match.start() - 30) : match.start()].split()[-1:]
+        if (
+            not known
+            or last.lower() in NOT_NAME_WORDS
+            # "GREG FLYNN, GERRY COHEN, and ...": a list of names written given name first
+            or (before and before[0].lower() in GIVEN_NAMES)
+        ):
+            continue
+        name = display_name(f"{' '.join(given.split())} {last}")
+        attributes = {"role": "judge"} if match["last2"] else {}
+        found.append(
+            RawMention(EntityType.PERSON, match.start(), match.end(), match[0], name, 0.8,
+                       attributes)
+        )  # fmt: skip
+    return found
+
+
 def _titled_people(text: str) -> list[RawMention]:
     """ "Judge Furman", "Ms. Owens", "Jesse M. Furman, United States District Judge"."""
     found: list[RawMention] = []
@@ -304,16 +342,16 @@ def _titled_people(text: str) -> list[RawMention]:
             text, max(0, match.start() - 60), match.start()
         ):
             continue
-        if _plausible_person(match["name"]):
+        if plausible_person(match["name"]):
             start, end = match.span("name")
             found.append(_person(text, start, end, 0.9, "", title=match["title"]))
     for match in _OFFICE_BEFORE.finditer(text):
-        if _plausible_person(match["name"]):
+        if plausible_person(match["name"]):
             start, end = match.span("name")
             found.append(_person(text, start, end, 0.85, "", title=match["title"]))
     for match in _JUDGE_AFTER.finditer(text):
         start, end = _trim_leading(text, *match.span("name"))
-        if end > start and _plausible_person(text[start:end]):
+        if end > start and plausible_person(text[start:end]):
             found.append(_person(text, start, end, 0.9, "judge"))
     return found
 
@@ -388,7 +426,7 @@ def _bare_people(text: str) -> list[RawMention]:
         start, end = _trim_leading(text, *match.span("name"))
         name = text[start:end]
         words = name.split()
-        if len(words) < 2 or not _plausible_person(name):
+        if len(words) < 2 or not plausible_person(name):
             continue
         if re.search(rf"[ ]{_INIT}[ ]", name):
             found.append(_person(text, start, end, 0.7, ""))

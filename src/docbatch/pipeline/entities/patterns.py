@@ -46,12 +46,13 @@ _NUMBER = (
     r"|(?<=No\.[ ])[SA]-\d{2}-\d{2,6}(?![\d-])"  # Nebraska: S-07-138, A-19-0123
     r"|(?<=No\.[ ])[A-HS]\d{6}(?!\d)"  # California's courts of appeal: B266015, S123456
     r"|\d{2}[ ]BK[ ]\d{3,5}(?:-[A-Z]{2,4})?"  # Puerto Rico's Title III cases: 17 BK 3283-LTS
+    r"|[A-Z]{2,3}-(?:19|20)\d\d-\d{1,6}(?![\w-])"  # kind, year, number: CF-2018-4
 )
 _LABELLED_NUMBER = re.compile(
     r"(?<![\w.])(?:(?P<label>Case|Civil\s+Action|Civ\.\s+A\.|Criminal\s+Action|Crim\.\s+A\."
     r"|Docket|Dkt\.|Index|Appeal|Misc\.|Cause|Originating\s+Case|District\s+Case|Record"
     r"|(?:DC\s+)?Docket)\s+)?(?:Nos?\.|(?<=[Cc]ase[ ])[Nn]umber|(?<=Docket[ ])#"
-    r"|(?<=Petition[ ])#)[ \t]*:?[ \t]*"
+    r"|(?<=Petition[ ])#|(?<=[Cc]ase[ ])#|(?<=CASE[ ])#)[ \t]*:?[ \t]*"
     rf"(?P<num>{_NUMBER}|\d{{3,}}(?=\s*[,.;)]?\s))"
 )
 #: An Attorney General's opinion cited by its series number: "OAG 92-73", "AGO 2015-059".
@@ -153,6 +154,13 @@ _STATUTE = re.compile(
 )
 #: Missouri and Colorado put their code after the section: "Section 537.065, RSMo 2016",
 #: "section 13-16-104, C.R.S. 2024".
+#: Oklahoma's statutes by title and section: "21 O.S. 1531 (4)", "51 O.S. § 24A.1",
+#: "12 O.S.2011, § 2012" are "Okla. Stat. tit. 21, § 1531(4)".
+_OKLAHOMA = re.compile(
+    r"(?<![\w.])(?P<title>\d{1,2})[ ]O\.[ ]?S\.(?:[ ]?(?:Supp\.[ ])?(?:19|20)\d\d)?,?[ ](?:§[ ]?)?"
+    r"(?P<sec>\d{1,4}(?:\.\d{1,3})?[A-Z]?(?:\.\d{1,3})?)(?:[ ]?\((?P<sub>[a-zA-Z0-9]{1,3})\))?"
+    r"(?![\w.]\w)"
+)
 _CODE_AFTER = re.compile(
     rf"(?<![\w.])(?P<mark>§§?|[Ss]ections?)\s*(?P<sec>{_SECTION_NO}),?\s+"
     r"(?P<code>RSMo|R\.\s?S\.\s?Mo\.|C\.\s?R\.\s?S\.)"
@@ -583,6 +591,11 @@ def find_statutes(text: str) -> list[RawMention]:
         code = "C.R.S." if match["code"].startswith("C") else "RSMo"
         normalized = f"{code} {_mark(match['mark'], match['sec'])} {_sections(match['sec'])}"
         found.append(mention(EntityType.STATUTE, text, match, normalized, 0.8, {"code": code}))
+    for match in _OKLAHOMA.finditer(text):
+        code = f"Okla. Stat. tit. {match['title']},"
+        part = f"({match['sub']})" if match["sub"] else ""
+        found.append(mention(EntityType.STATUTE, text, match, f"{code} § {match['sec']}{part}",
+                             0.85, {"code": code.rstrip(",")}))  # fmt: skip
     taken = [(m.start, m.end) for m in found]
     for match in _NY_NAMED_LAW.finditer(text):
         if any(match.start() < end and start < match.end() for start, end in taken):
