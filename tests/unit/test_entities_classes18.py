@@ -75,3 +75,28 @@ def test_counsel_for_several_amici_named_over_several_lines() -> None:
     assert ("organization", "New York") not in entities
     # "A Business and Industry Council" is one amicus, not "Industry Council" and another
     assert not any(target == "Industry Council" for _, target in counsel)
+
+
+def test_a_judge_sitting_by_designation_is_no_counsel() -> None:
+    from docbatch.pipeline.entities.courts import find_courts
+
+    text = (
+        "      1\n       The Honorable Richard W. Goldberg, Judge for the United States Court of\n"
+        "International Trade, sitting by designation.\n"
+    )
+    _, entities = edges_and_entities(text)
+    assert ("person", "Richard W. Goldberg") in entities
+    assert not [name for kind, name in entities if kind == "organization" and "Goldberg" in name]
+    # the court's name broke over the lines
+    assert [m.normalized for m in find_courts(text)] == ["Ct. Int'l Trade"]
+
+
+def test_a_middle_initial_without_its_period_and_a_dockets_filed() -> None:
+    import re
+
+    from docbatch.pipeline.entities.shapes import _PERSON, plausible_person
+
+    assert re.fullmatch(_PERSON, "Leonard N Math") and re.fullmatch(_PERSON, "Raymond L Merrill")
+    assert not re.fullmatch(_PERSON, "Leonard N math")
+    # a docket's verb is no part of a name
+    assert not plausible_person("Leonard N Math Filed")

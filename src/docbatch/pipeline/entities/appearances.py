@@ -36,7 +36,9 @@ _ROLE = (
     r"|(?:plaintiffs?|defendants?)(?:[- ](?:appellants?|appellees?|intervenors?))?|appellants?"
     r"|appellees?|petitioners?|respondents?|intervenors?|amic(?:us|i)[ ]curiae"
     # the prosecution of a criminal case, by its name: "..., for the Commonwealth."
-    r"|(?-i:Commonwealth|State|People|Government|United[ ]States))"
+    # (not a court or an office of it: "Judge for the United States Court of International
+    # Trade")
+    r"|(?-i:Commonwealth|State|People|Government|United[ ]States)(?!\s+(?-i:[A-Z])))"
 )
 #: "..., for appellant.", "..., for the employer-appellant, Acme Services, Inc.", "...,
 #: for the Commonwealth.", "X for plaintiffs (Firm, LLC, attorneys).", "...,

@@ -309,8 +309,13 @@ _FEDERAL_SPECIAL = {
     rf"{_US}Tax[ ]Court": "T.C.",
     rf"{_US}Supreme[ ]Court": "U.S.",
 }
+#: A space of a name may be a line break ("United States Court of\nInternational Trade").
+_ANY_SPACE = re.compile(r"\[ \](?!\?)")
 _FEDERAL_SPECIAL_COURT = re.compile(
-    "|".join(f"(?P<c{i}>{pattern})" for i, pattern in enumerate(_FEDERAL_SPECIAL)),
+    "|".join(
+        "(?P<c{}>{})".format(i, _ANY_SPACE.sub(r"\\s+", pattern))
+        for i, pattern in enumerate(_FEDERAL_SPECIAL)
+    ),
     re.IGNORECASE,
 )
 _FEDERAL_SPECIAL_VALUES = list(_FEDERAL_SPECIAL.values())  # by the number of its group

@@ -41,8 +41,10 @@ _CAPS_SURNAME = rf"(?:STE?\.[ ])?{_CW}"
 _INIT = r"[A-Z]\."
 _PLACE_INITIALS = r"(?:U\.[ ]S\.|D\.[ ]C\.|N\.[ ]Y\.|[NS]\.[ ][EW]\.|L\.[ ]A\.|S\.[ ]F\.)"
 _GEN = r"(?:,?\s(?:Jr\.|Sr\.|JR\.|SR\.|II|III|IV)(?![\w]))?"
+#: A middle initial whose period a docket or a scan dropped: "Raymond L Merrill".
+_MIDDLE = r"(?:[A-Z]\.|[A-Z](?=[ ][A-Z][a-z]))"
 _PERSON = (
-    rf"(?:(?:{_INIT}[ ])?{_TW}(?:[ ](?:{_INIT}|{_TW})){{0,2}}[ ]{_SURNAME}{_GEN}"
+    rf"(?:(?:{_INIT}[ ])?{_TW}(?:[ ](?:{_MIDDLE}|{_TW})){{0,2}}[ ]{_SURNAME}{_GEN}"
     rf"|(?:{_INIT}[ ])?{_CW}(?:[ ](?:{_INIT}|{_CW})){{0,2}}[ ]{_CAPS_SURNAME}{_GEN}"
     # a surname in capitals after given names in title case: "Matter of Enrique ALDAY-DOMINGUEZ"
     rf"|{_TW}(?:[ ](?:{_INIT}|{_TW})){{0,2}}[ ]{_CAPS_SURNAME}{_GEN}"
