@@ -94,8 +94,8 @@ def test_an_illinois_caption_counsel_of_counsel_and_its_author_line() -> None:
     )
     edges, _ = _result(text)
     assert {e for e in edges if e[0] in ("counsel_for", "judge_of")} == {
-        ("counsel_for", "Mark J. Pell", "Rodney LEE"),
-        ("counsel_for", "State Appellate Defender's Office", "Rodney LEE"),
+        ("counsel_for", "Mark J. Pell", "Rodney Lee"),
+        ("counsel_for", "State Appellate Defender's Office", "Rodney Lee"),
         ("counsel_for", "Kim M. Fox", "PEOPLE of the State of Illinois"),
         ("counsel_for", "Alan J. Spell", "PEOPLE of the State of Illinois"),
         ("counsel_for", "Mary L. Bole", "PEOPLE of the State of Illinois"),
@@ -132,7 +132,7 @@ def test_a_caption_of_people_and_the_firms_named_after_them() -> None:
         "v.\nMichael A. COX, Respondent-Appellee.\n"
     )
     assert [(m.normalized, m.type.value) for m in find_parties(text)][:5] == [
-        ("Geoffrey N. FIEGER", "person"), ("Fieger, Fieger, Kenny & Johnson, P.C.", "organization"),
+        ("Geoffrey N. Fieger", "person"), ("Fieger, Fieger, Kenny & Johnson, P.C.", "organization"),
         ("John L. Barlow", "person"),
         ("John L. Barlow & Associates Advertising, Inc.", "organization"),
         ("Nancy Fisher", "person"),

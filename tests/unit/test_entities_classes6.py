@@ -171,7 +171,7 @@ def test_a_captions_first_role_opening_the_line_of_v() -> None:
     )
     parties = {(m.normalized, m.attributes.get("role")) for m in find_parties(text) if m.attributes}
     assert parties == {
-        ("Ronald D. ROLAND", "appellant"), ("White Crane, Inc.", "appellant"),
+        ("Ronald D. Roland", "appellant"), ("White Crane, Inc.", "appellant"),
         # the name White Crane trades under, as another name of the same party
         ("Plaza Cleaners", "appellant"),
         ("Global Credit Lending Company, Inc.", "appellee"),

@@ -41,8 +41,8 @@ def test_a_roleless_caption_over_three_lines_its_counsel_and_panel() -> None:
     edges, _ = _result(text)
     assert {e for e in edges if e[0] != "decided_by"} == {
         ("party_of", "State of Connecticut", "document:plaintiff"),
-        ("party_of", "Anthony ROWE", "document:defendant"),
-        ("counsel_for", "Ann B. Kerr", "Anthony ROWE"),
+        ("party_of", "Anthony Rowe", "document:defendant"),
+        ("counsel_for", "Ann B. Kerr", "Anthony Rowe"),
         ("counsel_for", "Lee C. Moss", "State of Connecticut"),
         ("judge_of", "Lavine", "document"), ("judge_of", "Prescott", "document"),
         ("judge_of", "West", "document"),

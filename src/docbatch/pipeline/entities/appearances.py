@@ -61,10 +61,21 @@ _FOR_PARTY = re.compile(
     r"|petitioner|respondent|intervenor)s?\b)(?P<client>(?-i:[A-Z])[^\n]{2,400}?"
     # a client's name may run on over a few lines of a narrow column
     r"(?:\n[^\n]{1,200}?){0,3}))?"
-    # the next appearance may follow with no space: "... Industry Council.Brent Kesner, ..."
-    r"\.(?:[ \t]*$|(?<=(?-i:[a-z])\.)(?=(?-i:[A-Z](?:[a-z]+|\.)[ ,]))"
+    # the next appearance may follow with no space: "... Industry Council.Brent Kesner, ...",
+    # "for appellants.McAloon & Friedman, P.C."
+    r"\.(?:[ \t]*$|(?<=(?-i:[a-z])\.)(?=(?-i:[A-Z](?:[a-z]+(?:[A-Z][a-z]+)?|\.)[ ,]))"
     r"|(?(client)(?!)|[ \t]+(?=(?-i:[A-Z]))))",
     re.IGNORECASE | re.MULTILINE,
+)
+#: New York's reports name the client before its role: "..., for Paul G. Kleinman, M.D.
+#: and another, respondents." (the groups of :data:`_FOR_PARTY`, ``firm`` and ``below``
+#: never set).
+_FOR_CLIENT_ROLE = re.compile(
+    r",?\s+for\s+(?P<client>[A-Z][^\n;]{2,200}?)(?:\s+and\s+(?:another|others))?,\s+"
+    r"(?P<role>appellants?|respondents?|petitioners?|appellees?|plaintiffs?|defendants?)"
+    r"(?P<below>(?!))?(?P<firm>(?!))?"
+    r"\.(?:[ \t]*$|(?=[A-Z](?:[a-z]+(?:[A-Z][a-z]+)?|\.)[ ,]))",
+    re.MULTILINE,
 )
 #: "William B. Towle of Ward & Babb, South Burlington": attorneys of a firm, and its city.
 _OF_FIRM = re.compile(
@@ -161,6 +172,9 @@ class Appearance:
     client: str = ""
     #: The role as written ("Plaintiffs-Appellants", "plaintiff in error").
     role_text: str = ""
+    #: The client's name as a mention, when the paragraph names a party after its role
+    #: ("for appellee District of Columbia").
+    party: RawMention | None = None
 
 
 def find_appearances(text: str) -> list[Appearance]:
@@ -181,7 +195,12 @@ def _as_written(mentions: tuple[RawMention, ...], text: str) -> tuple[RawMention
 def _appearances(text: str) -> list[Appearance]:
     found = []
     previous = 0
-    for match in _FOR_PARTY.finditer(text):
+    matches = sorted(
+        (*_FOR_PARTY.finditer(text), *_FOR_CLIENT_ROLE.finditer(text)), key=lambda m: m.start()
+    )
+    for match in matches:
+        if match.start() < previous:
+            continue  # inside the appearance read before
         start = max(_paragraph_start(text, match.start()), previous)
         start = _after_label(text, start, match.start())
         previous = match.end()
@@ -224,7 +243,15 @@ def _appearances(text: str) -> list[Appearance]:
                 # ("for Amici Curiae A and B")
                 names = [n for c in clients for n in _amici_names(c) if n]
                 client = CLIENTS_SEPARATOR.join(names)
-            found.append(Appearance(start, match.end(), role, tuple(counsel), (), client, written))
+            party = None
+            if role is not None and match["client"] and client:
+                begin = match.start("client") + match["client"].index(client.split()[0])
+                kind = EntityType.PERSON if _is_person(client) else EntityType.ORGANIZATION
+                party = _mention(kind, text, begin, begin + len(client))
+                if party.text != client:
+                    party = None  # the name ran over a line: left to the other finders
+            found.append(Appearance(start, match.end(), role, tuple(counsel), (), client, written,
+                                    party))  # fmt: skip
     for match in _BRIEFS_FILED_BY.finditer(text):
         written = match["written"].lower()
         role = _role_of(written)
@@ -310,7 +337,12 @@ def _of_firm(text: str, start: int, end: int) -> list[RawMention]:
 _NEXT_ATTORNEY = re.compile(
     r",?\s+(?:and\s+)?(?=(?:[A-Z]\.[ ])?[A-Z][a-z]+(?:[ ][A-Z]\.)+[ ][A-Z])|,?\s*$"
 )
-_OF = re.compile(r"\s+of\s+(?=[A-Z])")
+#: "of" before a firm's name; never inside a place's or an office's name ("Attorney General
+#: for the District of Columbia", "Office of the Solicitor").
+_OF = re.compile(
+    r"(?<!\bDistrict)(?<!\bState)(?<!\bCommonwealth)(?<!\bCity)(?<!\bCounty)(?<!\bOffice)"
+    r"(?<!\bDepartment)(?<!\bPeople)\s+of\s+(?=[A-Z])"
+)
 _ON_BRIEF_END = re.compile(r",?\s+(?:were\s+|was\s+)?on\s+brief,?\s*$")
 
 
@@ -495,6 +527,14 @@ def _cities(text: str, spans: list[tuple[int, int]]) -> set[int]:
         elif index and _OF_CITY.fullmatch(piece):
             cities.add(index)
         elif (
+            index
+            and _PLACE_LIKE.fullmatch(piece)
+            and text[spans[index][1] : spans[index][1] + 3].lstrip().startswith("(")
+            and text[spans[index - 1][0] : spans[index - 1][1]].split()[-1].lower().rstrip(",")
+            in ORG_SUFFIXES
+        ):
+            cities.add(index)  # New York's "Firm, P.C., New York City (X of counsel)"
+        elif (
             index == len(pieces) - 1
             and _PLACE_LIKE.fullmatch(piece)
             and _ends_address(pieces, index)
@@ -569,6 +609,9 @@ def _item(text: str, start: int, end: int, organisations_only: bool) -> RawMenti
         start = star.end()
         while start < end and text[start].isspace():
             start += 1
+    of_counsel = re.search(r"\s+of\s+counsel$", text[start:end])
+    if of_counsel is not None:  # New York's "(Tania M. Pagan of counsel)"
+        end = start + of_counsel.start()
     flat = " ".join(STAR_PAGE.sub(" ", text[start:end]).split())
     words = flat.split()
     if not words or (

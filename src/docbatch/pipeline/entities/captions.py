@@ -268,6 +268,8 @@ def _caption_parties(text: str) -> list[RawMention]:
         group = "names" if match["names"] is not None else "names2"
         if group == "names2" and _ONE_LINE.match(text, match.start()):
             continue  # both sides on one line: read by _one_line_parties
+        if group == "names2" and re.search(r"[,)]\s+for\s+[A-Z]", match[group]):
+            continue  # counsel "..., for X and another, respondents.": an appearance
         inner = _ROLE_AND.search(text, match.start(group), match.end(group))
         if group == "names2" and inner is not None:
             # "A, B, Defendants. and C, Nominal Defendant.": two groups of names on one line
@@ -379,12 +381,14 @@ def _caption_mentions(text: str, start: int, end: int, role: str) -> list[RawMen
     return found
 
 
+#: A professional's degree after the name ("Paul G. KLEINMAN, M.D."): no name of its own.
+_DEGREES = r"(?:M\.[ ]?D\.|Ph\.[ ]?D\.|D\.[ ]?O\.|D\.[ ]?D\.[ ]?S\.|R\.[ ]?N\.|D\.[ ]?V\.[ ]?M\.)"
 #: Where a caption's comma list goes on to its next name: a capital or "the" and a capital
 #: ("DEMOCRACY NORTH CAROLINA, the League of Women Voters ..., John P. Clark, ..."), not a
 #: suffix ("ACME, INC.", "JEFF CARMON, III") nor a description ("in his official capacity").
 _NEXT_ITEM = re.compile(
     rf",[ ]+(?:and[ ]+)?(?:(?:the|The)[ ]+)?(?=[A-Z])(?!(?:{_SUFFIX_ANY}|Jr\.|Sr\.|JR\.|SR\.|II"
-    r"|III|IV|Esq\.)(?![\w]))"
+    rf"|III|IV|Esq\.|{_DEGREES})(?![\w]))"
 )
 _MATTER_OF = re.compile(r"(?:In[ ]the[ ]Matter[ ]of|(?i:matter[ ]of)|In[ ]re)[ ]+")
 _LEAD_WORD = re.compile(r"(?:(?:and|AND)[ ]+)?(?:(?:the|The)[ ]+)?")
@@ -495,9 +499,11 @@ def _strip_description(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _strip_et_al(text: str, start: int, end: int) -> tuple[int, int]:
-    """ "MICHAEL TOFAUTE, et al." is Michael Tofaute."""
-    match = re.search(r",?[ ]+(?:et[ ]+al\.?|ET[ ]+AL\.?)$", text[start:end])
-    return (start, start + match.start()) if match else (start, end)
+    """ "MICHAEL TOFAUTE, et al." is Michael Tofaute, and "Paul G. KLEINMAN, M.D." is Paul
+    G. Kleinman."""
+    while match := re.search(rf",?[ ]+(?:et[ ]+al\.?|ET[ ]+AL\.?|{_DEGREES}),?$", text[start:end]):
+        end = start + match.start()
+    return start, end
 
 
 def _national_body(piece: str) -> bool:

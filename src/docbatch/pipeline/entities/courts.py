@@ -152,7 +152,7 @@ _STATE_APPEALS = re.compile(
 )
 #: States whose highest court is (or was) named "Court of Appeals": Bluebook names it by
 #: the state alone ("N.Y.", "Md.").
-_HIGHEST_COURTS_OF_APPEALS = frozenset({"N.Y.", "Md."})
+_HIGHEST_COURTS_OF_APPEALS = frozenset({"N.Y.", "Md.", "D.C."})
 #: A federal court of appeals as older California reports cite it: "(C.A.5, 1990)".
 _CA_CIRCUIT = re.compile(
     r"(?<=\()(?:C\.[ ]?A\.[ ]?(?P<n>1[01]|[1-9])(?=[,\s)])"
@@ -419,7 +419,9 @@ def _state_courts(text: str) -> list[RawMention]:
         elif match["c1"] or match["c2"]:
             value = _CRIMINAL_APPEALS.get(abbr, f"{abbr} Crim. App.")
         elif abbr in _HIGHEST_COURTS_OF_APPEALS and not (match["d1"] or match["d2"]):
-            value = abbr  # New York's, and Maryland's until 2022, highest court
+            # the highest court of New York, of the District of Columbia, and of Maryland
+            # until 2022
+            value = abbr
         elif match["d1"] or match["d2"]:
             value = f"{abbr} Dist. Ct. App."
         else:

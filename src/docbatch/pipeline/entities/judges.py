@@ -37,7 +37,7 @@ _NAME = (
 )
 _ONE_TITLE = (
     r"(?:Chief[ ]Justice|Justice|Chief[ ]Judge|(?:Senior[ ])?(?:Circuit|District|Magistrate"
-    r"|Bankruptcy)[ ]Judge|Judge"
+    r"|Bankruptcy)[ ]Judge|Senior[ ]Judge|Associate[ ]Judge|Judge"
     # a state trial judge under an appeal's heading: "R. Kinard Johnson, Jr., Family Court Judge"
     r"|(?:Family|Circuit|Probate|Superior|Juvenile|Municipal|County|Chancery|Trial)[ ]Court"
     r"[ ]Judge|Presiding[ ]Judge|Presiding[ ]J\.|C\.[ ]?J\.|P\.[ ]?J\.|J\.|{boards}[ ]Judge"
@@ -50,7 +50,8 @@ _ONE_TITLE = (
 #: The titles after a panel list; an agency's board ("PAULEY, GUENDELSBERGER, and KENDALL
 #: CLARK, Board Members"; "WILSON and GORMAN, Appellate Immigration Judges") as a court's.
 _TITLES = (
-    r"(?:JJ\.|Js\.|(?:Senior[ ])?(?:Circuit[ ]|District[ ]|(?:U\.S\.[ ])?Bankruptcy[ ])?Judges"
+    r"(?:JJ\.|Js\.|(?:Senior[ ]|Associate[ ])?"
+    r"(?:Circuit[ ]|District[ ]|(?:U\.S\.[ ])?Bankruptcy[ ])?Judges"
     r"|Justices|Board[ ]Members"
     r"|(?:(?:Appellate[ ])?Immigration|Administrative[ ]Law|Veterans[ ]Law)[ ]Judges)"
 )
@@ -93,6 +94,12 @@ _PANEL_NOTE = re.compile(
     r"\((?:Arg(?:ued)?\.?|Sub(?:mitted)?\.?)[^()\n]{0,40}?(?:\n[^()\n]{0,40}?)?[\u2014\u2013]"
     r"(?P<names>[A-Z][a-z]+(?:,?\s+(?:and\s+)?[A-Z][a-z]+){1,4})\)"
 )
+#: New York's Court of Appeals names its concurring judges after the opinion: "Chief
+#: Judge LIPPMAN and Judges CIPARICK, GRAFFEO, READ, SMITH, PIGOTT and JONES concur."
+_CONCUR_LIST = re.compile(
+    rf"\b(?:Chief[ ]Judge[ ](?P<chief>{_NAME})[ ]and[ ])?Judges[ ](?P<names>{_NAME}"
+    rf"(?:,[ ]{_NAME})*,?[ ]and[ ]{_NAME})[ ]concur\b"
+)
 _JUDGE_LABEL = re.compile(rf"\b(?:DC|District|Trial)[ ]Judge:[ ]*(?P<name>{_NAME})")
 #: An old report's author line: "Mr. Justice BREWER, after stating the facts as above,
 #: delivered the opinion of the court." (never a justice named in another sentence).
@@ -122,6 +129,12 @@ def _judge_spans(text: str) -> Iterator[tuple[int, int]]:
         for name in LIST_NAME.finditer(match["names"]):
             yield _trim(text, offset + name.start(), offset + name.end())
     for match in (*_BEFORE_LIST.finditer(text), *_PRESENT_LIST.finditer(text)):
+        offset = match.start("names")
+        for name in LIST_NAME.finditer(match["names"]):
+            yield _trim(text, offset + name.start(), offset + name.end())
+    for match in _CONCUR_LIST.finditer(text):
+        if match["chief"]:
+            yield _trim(text, *match.span("chief"))
         offset = match.start("names")
         for name in LIST_NAME.finditer(match["names"]):
             yield _trim(text, offset + name.start(), offset + name.end())

@@ -26,6 +26,7 @@ __all__ = [
     "alias_surnames",
     "display_name",
     "is_shouting",
+    "person_name",
     "surname",
 ]
 
@@ -143,7 +144,7 @@ def is_shouting(value: str) -> bool:
 
 
 #: A reporter's page number in running text ("*930"), as star paging prints it.
-STAR_PAGE = re.compile(r"(?<!\S)\*\d{1,5}(?!\S)")
+STAR_PAGE = re.compile(r"(?<!\S)\*{1,3}\d{1,5}(?!\S)")  # "**480": a second reporter's page
 
 
 def display_name(value: str) -> str:
@@ -174,6 +175,22 @@ def display_name(value: str) -> str:
             core = _title_word(core)
         words.append(core + tail)
     return " ".join(words)
+
+
+def person_name(value: str) -> str:
+    """A person's display name, a surname in capitals among words in title case included:
+    "Gretchen RIVERA" is "Gretchen Rivera" (initials and generations stay)."""
+    value = display_name(value)
+    words = value.split(" ")
+    if not any(re.fullmatch(r"[A-Z][a-z]+", w) for w in words):
+        return value
+    return " ".join(
+        _title_word(w)
+        if re.fullmatch(r"[A-Z]{2,}(?:[-'\u2019][A-Z]{2,})?,?", w)
+        and not re.fullmatch(r"I{1,3}|IV|VI{0,3}|JR|SR", w.rstrip(","))
+        else w
+        for w in words
+    )
 
 
 def _title_word(word: str) -> str:

@@ -161,6 +161,12 @@ _OKLAHOMA = re.compile(
     r"(?P<sec>\d{1,4}(?:\.\d{1,3})?[A-Z]?(?:\.\d{1,3})?)(?:[ ]?\((?P<sub>[a-zA-Z0-9]{1,3})\))?"
     r"(?![\w.]\w)"
 )
+#: A public law by its number, with its place in the Statutes at Large: "Pub.L. No.
+#: 77-352, 55 Stat. 808" is "Pub. L. No. 77-352, 55 Stat. 808".
+_PUBLIC_LAW_CITE = re.compile(
+    r"(?<![\w.])Pub\.[ ]?L\.[ ]?(?:No\.[ ]?)?(?P<no>\d{2,3}-\d{1,4})(?![\w-])"
+    r"(?:,[ ](?P<vol>\d{1,3})[ ]Stat\.[ ](?P<page>\d{1,5})(?![\w]))?"
+)
 _CODE_AFTER = re.compile(
     rf"(?<![\w.])(?P<mark>§§?|[Ss]ections?)\s*(?P<sec>{_SECTION_NO}),?\s+"
     r"(?P<code>RSMo|R\.\s?S\.\s?Mo\.|C\.\s?R\.\s?S\.)"
@@ -591,6 +597,11 @@ def find_statutes(text: str) -> list[RawMention]:
         code = "C.R.S." if match["code"].startswith("C") else "RSMo"
         normalized = f"{code} {_mark(match['mark'], match['sec'])} {_sections(match['sec'])}"
         found.append(mention(EntityType.STATUTE, text, match, normalized, 0.8, {"code": code}))
+    for match in _PUBLIC_LAW_CITE.finditer(text):
+        at_large = f", {match['vol']} Stat. {match['page']}" if match["vol"] else ""
+        normalized = f"Pub. L. No. {match['no']}{at_large}"
+        found.append(mention(EntityType.STATUTE, text, match, normalized, 0.85,
+                             {"code": "Pub. L."}))  # fmt: skip
     for match in _OKLAHOMA.finditer(text):
         code = f"Okla. Stat. tit. {match['title']},"
         part = f"({match['sub']})" if match["sub"] else ""

@@ -215,6 +215,11 @@ def _appearances(text: str, people: list[RawMention]) -> list[RawMention]:
                  and m.normalized.casefold().startswith(f"{client} of ".casefold())),
                 client,
             )  # fmt: skip
+        party = appearance.party
+        if party is not None and not any(
+            m.start < party.end and party.start < m.end for m in people
+        ):
+            people.append(party)  # "for appellee District of Columbia": found nowhere else
         if appearance.client and appearance.role:
             people = _give_role(people, appearance.client, appearance.role)
         # an amicus listed among the counsel of its own paragraph is a client, not counsel

@@ -22,6 +22,7 @@ from docbatch.pipeline.entities.names import (
     ORG_SUFFIXES,
     UPPER,
     display_name,
+    person_name,
 )
 
 #: Private shapes shared by the party finders; nothing here is public API.
@@ -223,7 +224,7 @@ def _person(
     end = _without_office(text, start, end)
     raw = text[start:end]
     return RawMention(
-        EntityType.PERSON, start, end, raw, display_name(_without_column(raw)), confidence,
+        EntityType.PERSON, start, end, raw, person_name(_without_column(raw)), confidence,
         attributes,
     )  # fmt: skip
 
