@@ -91,13 +91,12 @@ _STREET_ENDS = frozenset(
     {"st", "dr", "ave", "blvd", "rd", "ln", "ct", "pl", "pkwy", "hwy", "ter", "cir", "trl"}
 )  # fmt: skip
 #: The head nouns of organisations that end no person's name ("George L. Brown
-#: Insurance" is the start of an agency's name); "Church", "Bank" or "Chapel" may.
-_COMPANY_ENDS = frozenset(
-    {"insurance", "holdings", "industries", "laboratories", "technologies", "enterprises",
-     "securities", "systems", "ventures", "bancorp", "university", "institute", "foundation",
-     "association", "coalition", "committee", "council", "society", "hospital", "college",
-     "alliance", "agency"}
-)  # fmt: skip
+#: Insurance" is the start of an agency's name): all but those that are surnames too
+#: ("Frank Church", "Jane Bank") or words of a name's end ("Smith Group").
+_COMPANY_ENDS = ORG_HEADS - {
+    "bank", "trust", "fund", "church", "chapel", "capital", "supply", "league", "center",
+    "group", "partners", "associates",
+}  # fmt: skip
 #: A street's last word after a name: "4804 Bryant Irvin Ct.", "1314 Douglas Street".
 _STREET_AFTER = re.compile(
     r"[ ](?:St|Dr|Ave|Blvd|Rd|Ln|Ct|Pkwy|Hwy|Street|Drive|Avenue|Boulevard|Road|Lane)\b"
