@@ -92,6 +92,11 @@ _BRIEFS_FILED_BY = re.compile(
     r"(?im)^[ \t]*For[ ]the[ ](?P<written>[a-z]+(?:-[a-z]+)*)(?:[ ]\([^()\n]{1,80}\))?,?"
     r"[ ]there[ ](?:were|was)[ ](?:a[ ])?(?:joint[ ])?briefs?(?:[ ]\([^()\n]{1,80}\))?"
     r"[ ]filed[ ]by[ ](?P<counsel>[^\n]+?)\.(?=[ \t]+There[ ]|[ \t]*(?:\n|$))"
+    # later reports: "On behalf of the plaintiff-appellant, the cause was submitted on the
+    # briefs of X of Firm, Baraboo."
+    r"|^[ \t]*(?:\*\d+[ ]+)?On[ ]behalf[ ]of[ ]the[ ](?P<written2>[a-z]+(?:-[a-z]+)*),"
+    r"[ ]the[ ]cause[ ]was[ ](?:submitted|argued)[ ]on[ ]the[ ]briefs?[ ]of[ ]"
+    r"(?P<counsel2>[^\n]+?)\.[ \t]*(?:\n|$)"
 )
 #: "An amicus curiae brief was filed on behalf of the A, the B, and the C by X, Y, and
 #: Firm, City."
@@ -253,11 +258,16 @@ def _appearances(text: str) -> list[Appearance]:
             found.append(Appearance(start, match.end(), role, tuple(counsel), (), client, written,
                                     party))  # fmt: skip
     for match in _BRIEFS_FILED_BY.finditer(text):
-        written = match["written"].lower()
+        written = (match["written"] or match["written2"]).lower()
         role = _role_of(written)
         if role is None or not re.fullmatch(_ROLE, role, re.IGNORECASE):
             continue
-        counsel = _items(text, *match.span("counsel"), _COUNSEL_SPLIT)
+        field = "counsel" if match["counsel"] else "counsel2"
+        start, end = match.span(field)
+        counsel = (
+            _of_firm(text, start, end) or _of_firms(text, start, end)
+            or _items(text, start, end, _COUNSEL_SPLIT)
+        )  # fmt: skip
         if counsel:
             found.append(Appearance(match.start(), match.end(), role, tuple(counsel), (),
                                     "", written))  # fmt: skip

@@ -204,8 +204,9 @@ _CAPTION = re.compile(
     rf"^[ \t]*(?P<names>[^\n)\]]{{3,200}}?)(?<=\S)(?<!\bfor)(?<!\bfor[ ]the)(?<!\bof)"
     rf",?{_COLUMN}[ \t]*\n"
     rf"(?:[ \t]*(?:[)\]][ \t]*)?\n)*[ \t]*"
+    # the role below may come second: Indiana's "Appellant-Defendant"
     rf"(?P<role>{_CAPTION_ROLE})(?i:s)?(?:[ ]*[\u2014\u2013,-][ ]*(?P<second>(?i:appellant|appellee"
-    r"|petitioner|respondent))(?i:s)?)?"
+    r"|petitioner|respondent|plaintiff|defendant))(?i:s)?)?"
     # "Appellants/Cross-Appellees"
     r"(?:[ ]*/[ ]*(?i:cross-)?(?i:appellant|appellee|petitioner|respondent)s?)?"
     r"(?:[ ]*\((?P<below>(?i:plaintiff|defendant))s?[ ](?i:below)\))?[,.]?"
@@ -213,9 +214,10 @@ _CAPTION = re.compile(
     # the role may stand apart, padded with no-break spaces (an HTML caption's "&nbsp;")
     rf"|^(?P<names2>[^\n]{{3,3000}}?),[ \t\u00a0]*(?:(?i:nominal)[ ])?"
     rf"(?P<role2>{_CAPTION_ROLE})(?i:s)?"
-    r"(?:[\u2014\u2013-](?P<second2>(?i:appellant|appellee|petitioner|respondent|intervenor))"
-    r"(?i:s)?)?"
-    r"[,.]?[ \t\u00a0]*$",
+    r"(?:[\u2014\u2013-](?P<second2>(?i:appellant|appellee|petitioner|respondent|intervenor"
+    r"|plaintiff|defendant))(?i:s)?)?"
+    # a footnote's mark after the role: "TOWN OF MERRIMAC, Plaintiff-Appellant,\u2020"
+    r"[,.]?[\u2020\u2021*]?[ \t\u00a0]*$",
     re.MULTILINE,
 )
 #: The end of one group of a caption line that names two: ", Defendants. and ".

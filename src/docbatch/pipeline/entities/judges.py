@@ -76,7 +76,7 @@ _JUDGE_LIST = re.compile(
 #: A panel named after "Before", at a line's end: "Before Ivins, Kornee, and Marquette.",
 #: each name perhaps with its title first ("Before Chief Justice GRAY, Justice VANCE, and
 #: Justice REYNA.").
-_TITLED = r"(?:(?:Chief[ ])?(?:Justice|JUSTICE|Judge|JUDGE)[ ])?"
+_TITLED = r"(?:(?:Chief[ ])?(?:Justices?|JUSTICES?|Judges?|JUDGES?)[ ])?"  # "Before Judges A, B"
 _BEFORE_LIST = re.compile(
     rf"(?m)\b(?:Before|BEFORE):?[ \t]+(?P<names>{_TITLED}{_NAME}(?:,[ ]{_TITLED}{_NAME})*,?[ ]"
     rf"(?:and|AND|&)[ ]{_TITLED}{_NAME})\.?[ \t]*$"
@@ -154,8 +154,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Drop a leading "Before", "The", "Honorable", "Chief Justice" from a judge's name."""
     while True:
         match = re.match(
-            r"(Before|BEFORE|The|THE|Honorable|HONORABLE|Hon\.|and|AND|Chief|Justice|JUSTICE|Judge"
-            r"|JUDGE)[ :]+",
+            r"(Before|BEFORE|The|THE|Honorable|HONORABLE|Hon\.|and|AND|Chief|Justices?|JUSTICES?"
+            r"|Judges?|JUDGES?)[ :]+",
             text[start:end],
         )
         if match is None:
