@@ -289,7 +289,7 @@ def _caption_parties(text: str) -> list[RawMention]:
         if None in _caption_mentions(text, start, match.end(group), role) or re.search(
             r"(?:^|[ ])[a-z]+[ \t]*\n[ \t]*$", text[max(0, start - 80) : start]
         ):
-            # the last name is no name alone: it broke over the lines above
+            # a name of the list is no name alone: it broke over the lines above
             start = _caption_start(text, start)
         for mention in _caption_mentions(text, start, match.end(group), role):
             if mention is not None and other:
