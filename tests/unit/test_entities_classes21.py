@@ -41,3 +41,24 @@ def test_wisconsins_cause_submitted_on_the_briefs_and_a_panel_of_judges() -> Non
             ("DeWitt Ross & Stevens, S.C.", "Village of Springfield")} <= counsel  # fmt: skip
     judges = {source for kind, source, _ in edges if kind == "judge_of"}
     assert judges == {"Sabatino", "Haas", "Currier"}
+
+
+def test_new_jerseys_list_of_counsel_by_what_they_did() -> None:
+    text = (
+        "ACME TESTING LABORATORIES, INC., Plaintiff-Appellant,\nv.\n"
+        "Asher ROE, Defendant-Respondent.\n\n"
+        "Mark G. Clark argued the cause for appellants/cross-respondents (Trimboli & "
+        "Prusinowski, LLC, and Mr. Clark, attorneys; James Prusinowski, of counsel; Mr. Clark, "
+        "Jinkal Pujara, and John P. Harrington, on the briefs).\n\n"
+        "Garen Meguerian argued the cause for respondent/cross-appellant.\n\n"
+        "Eugene Volokh argued the cause for amicus curiae Reporters Committee for Freedom of "
+        "the Press (Hartman & Winnicki, P.C., and Mr. Volokh, attorneys; Mr. Volokh and Daniel "
+        "L. Schmutter, on the brief).\n"
+    )
+    edges, _ = edges_and_entities(text)
+    counsel = {(source, target) for kind, source, target in edges if kind == "counsel_for"}
+    acme = "Acme Testing Laboratories, Inc."
+    assert {("Mark G. Clark", acme), ("Trimboli & Prusinowski, LLC", acme),
+            ("James Prusinowski", acme), ("Jinkal Pujara", acme),
+            ("John P. Harrington", acme), ("Garen Meguerian", "Asher Roe")} <= counsel  # fmt: skip
+    assert not [source for source, _ in counsel if source.startswith("Mr.")]

@@ -56,7 +56,11 @@ _FOR_PARTY = re.compile(
     # the Supreme Court's "for the United States as amicus curiae urging reversal."
     r"(?:[ ]as[ ]amic(?:us|i)[ ]curiae(?:[ ](?:urging|supporting)[ ][a-z]+)?)?"
     # New Jersey names the firm after the role: "for plaintiffs (Jacobs Berger, LLC, attorneys)."
-    r"(?:[ ]+\((?P<firm>(?-i:[A-Z])[^()\n]{2,200}?),?[ ]attorneys?\))?"
+    # and the appellate division lists all its counsel so: "(Trimboli & Prusinowski, LLC, and
+    # Mr. Clark, attorneys; James Prusinowski, of counsel; Mr. Clark and Jinkal Pujara, on the
+    # briefs)"
+    r"(?:[ ]+\((?P<firm>(?-i:[A-Z])[^()\n]{2,200}?),?[ ]attorneys?"
+    r"(?P<more>;[ ][^()\n]{2,400}?)?\))?"
     r"(?:,?[ \t]+(?!(?:counterclaim|cross|third|plaintiff|defendant|appellant|appellee"
     r"|petitioner|respondent|intervenor)s?\b)(?P<client>(?-i:[A-Z])[^\n]{2,400}?"
     # a client's name may run on over a few lines of a narrow column
@@ -68,12 +72,12 @@ _FOR_PARTY = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 #: New York's reports name the client before its role: "..., for Paul G. Kleinman, M.D.
-#: and another, respondents." (the groups of :data:`_FOR_PARTY`, ``firm`` and ``below``
-#: never set).
+#: and another, respondents." (the groups of :data:`_FOR_PARTY`; ``firm``, ``more`` and
+#: ``below`` are never set).
 _FOR_CLIENT_ROLE = re.compile(
     r",?\s+for\s+(?P<client>[A-Z][^\n;]{2,200}?)(?:\s+and\s+(?:another|others))?,\s+"
     r"(?P<role>appellants?|respondents?|petitioners?|appellees?|plaintiffs?|defendants?)"
-    r"(?P<below>(?!))?(?P<firm>(?!))?"
+    r"(?P<below>(?!))?(?P<firm>(?!))?(?P<more>(?!))?"
     r"\.(?:[ \t]*$|(?=[A-Z](?:[a-z]+(?:[A-Z][a-z]+)?|\.)[ ,]))",
     re.MULTILINE,
 )
@@ -215,7 +219,9 @@ def _appearances(text: str) -> list[Appearance]:
             or _items(text, start, match.start(), _COUNSEL_SPLIT)
         )
         if match["firm"]:
-            counsel.append(_mention(EntityType.ORGANIZATION, text, *match.span("firm")))
+            counsel += _attorneys_named(text, *match.span("firm"), match["more"] is not None)
+        if match["more"]:
+            counsel += _attorneys_named(text, *match.span("more"), True)
         counsel = [
             # who argued the cause is a person, whatever the shape of the name ("Sri
             # Srinivasan argued the cause")
@@ -240,6 +246,14 @@ def _appearances(text: str) -> list[Appearance]:
             # the first party named stands for them all, as a caption's lead party does
             clients = [re.sub(r"^(?:The|the)[ ]", "", " ".join(name.split()))
                        for name in _CLIENT_SPLIT.split(match["client"] or "")]  # fmt: skip
+            listing = re.search(
+                r"[ ]\((?P<list>[^()]+?,[ ]attorneys?;[^()]+)\)", match["client"] or ""
+            )
+            if listing is not None:
+                # New Jersey: "for amicus curiae X (Firm, and Mr. Y, attorneys; ...)"
+                offset = match.start("client") + listing.start("list")
+                counsel += _attorneys_named(text, offset, offset + len(listing["list"]), True)
+                clients = [re.sub(r"[ ]\(.*$", "", match["client"], flags=re.DOTALL).strip()]
             client = clients[0]  # "for Amicus Curiae, The X Council"
             if amicus:
                 client = " ".join(match["role"].split())
@@ -303,6 +317,32 @@ def _amici_names(written: str) -> list[str]:
     if len(parts) > 1 and all(_is_org(part) for part in parts):
         return parts
     return [written]
+
+
+#: A part of New Jersey's list of counsel, by what they did: "..., of counsel", "..., on
+#: the briefs", "..., attorneys".
+_NJ_PART = re.compile(
+    r"(?:;[ ])?(?P<names>[^;]+?),?[ ](?:attorneys?|of[ ]counsel(?:[ ]and[ ]on[ ]the[ ]briefs?)?"
+    r"|on[ ]the[ ]briefs?)(?=;|$)"
+)
+
+
+def _attorneys_named(text: str, start: int, end: int, listed: bool) -> list[RawMention]:
+    """The firm of "(Firm, attorneys)" or, for a list of parts (``listed``), each firm and
+    attorney it names; "Mr. Clark", who was named before, is left to that mention."""
+    if not listed:
+        return [_mention(EntityType.ORGANIZATION, text, start, end)]
+    spans = [part.span("names") for part in _NJ_PART.finditer(text, start, end)] or [
+        (start, end)  # the firms and attorneys before "attorneys;"
+    ]
+    found = []
+    for begin, stop in spans:
+        names = _items(text, begin, stop, _COUNSEL_SPLIT)
+        found += [
+            _listed_person(text, m) for m in names
+            if not re.match(r"(?:Mr|Ms|Mrs|Dr)\.[ ]", m.text)
+        ]  # fmt: skip
+    return found
 
 
 def _role_of(written: str) -> str | None:
