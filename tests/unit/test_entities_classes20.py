@@ -62,3 +62,15 @@ def test_new_yorks_counsel_lines_captions_and_concurring_judges() -> None:
     assert ("organization", "New York City") not in entities
     judges = {source for kind, source, _ in edges if kind == "judge_of"}
     assert judges == {"Lippman", "Ciparick", "Graffeo", "Jones"}
+
+
+def test_a_reporters_page_marker_is_no_citation() -> None:
+    from docbatch.pipeline.entities.default import DefaultExtractor
+
+    text = (
+        "She ultimately focused on a claim that the doctor had erred,\n\n"
+        "[944 N.E.2d 1120 , 919 N.Y.S.2d 481]\n\n"
+        "causing pain. The Appellate Division affirmed (67 A.D.3d 482, 889 N.Y.S.2d 551).\n"
+    )
+    cited = {m.normalized for m in DefaultExtractor().extract(text) if m.type.value == "citation"}
+    assert cited == {"67 A.D.3d 482", "889 N.Y.S.2d 551"}

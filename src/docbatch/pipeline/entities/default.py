@@ -62,9 +62,11 @@ class DefaultExtractor:
             for m in scan.mentions
             if m.type is not EntityType.CITATION and not _overlaps(m, law_spans)
         ]
+        markers = [match.span() for match in _PAGE_MARKER.finditer(text)]
         citations = [
             m for m in scan.mentions
             if m.type is EntityType.CITATION and not _footnote_page(text, m)
+            and not _overlaps(m, markers)
             # a statute eyecite took for a reporter ("21 O.S. 1531" is no Ohio State report)
             and not _overlaps(m, law_spans)
         ]  # fmt: skip
@@ -89,6 +91,15 @@ class DefaultExtractor:
 #: A page that opens a line and is followed by a sentence: "352 U.S." ends a page and
 #: "4 There is no support ..." is footnote 4 below it, not the page cited.
 _FOOTNOTE_AFTER = re.compile(r"\n[ \t]*\d{1,3}[ \t]+[A-Z][a-z]")
+
+
+#: A reporter's page marker on a line of its own: "[944 N.E.2d 1120 , 919 N.Y.S.2d 481]"
+#: (the Caselaw Access Project's texts mark where another reporter's page begins): no
+#: citation of another case.
+_PAGE_MARKER = re.compile(
+    r"(?m)^[ \t]*\[\d{1,4}[ ][A-Z][A-Za-z0-9. ]{1,20}[ ]\d{1,5}"
+    r"(?:[ ]?,[ ]\d{1,4}[ ][A-Z][A-Za-z0-9. ]{1,20}[ ]\d{1,5})*\][ \t]*$"
+)
 
 
 def _footnote_page(text: str, mention: RawMention) -> bool:
