@@ -374,16 +374,17 @@ def find_courts(text: str) -> list[RawMention]:
     # "Bankr. S.D.N.Y." is not the district court, nor the panel's circuit its court of appeals
     found = [m for m in found if not any(b.start <= m.start < b.end for b in bankruptcy)]
     state_courts = _state_courts(text)
-    special = [
-        m for m in _federal_special_courts(text)
-        if not any(m.start < other.end and other.start < m.end for other in found + state_courts)
-    ]  # fmt: skip
+    special = _outside(_federal_special_courts(text), found + state_courts)
     named = found + bankruptcy + special + state_courts
-    unstated = [
-        m for m in _unstated_courts(text)
-        if not any(m.start < other.end and other.start < m.end for other in named)
+    return named + _as_named_courts(text, _outside(_unstated_courts(text), named), named)
+
+
+def _outside(mentions: list[RawMention], others: list[RawMention]) -> list[RawMention]:
+    """The ``mentions`` that overlap none of ``others``."""
+    return [
+        m for m in mentions
+        if not any(m.start < other.end and other.start < m.end for other in others)
     ]  # fmt: skip
-    return named + _as_named_courts(text, unstated, named)
 
 
 def _as_named_courts(

@@ -84,6 +84,8 @@ NOT_NAME_WORDS: frozenset[str] = frozenset(
         "complaint", "exchange", "securities", "federal", "county", "city", "new", "york",
         "supreme", "appeals", "commission", "department", "the", "and", "of", "so", "ordered",
         "dated", "denied", "granted", "filed", "entered", "docketed", "id", "see", "also",
+        # a docket's sentences in capitals: "OCIS HAS AUTOMATICALLY ASSIGNED", "POSTED BY"
+        "has", "have", "had", "was", "were", "is", "are", "been", "by",
         "street", "avenue", "road",
         "government", "congress", "senate", "house", "magistrate", "chief", "honorable",
         "southern", "northern", "eastern", "western", "central", "middle", "civil",

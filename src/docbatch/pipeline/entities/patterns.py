@@ -492,20 +492,15 @@ def find_case_numbers(text: str) -> list[RawMention]:
         found.append(mention(EntityType.CASE_NUMBER, text, match, number, 0.85,
                              {"label": label or "No."}))  # fmt: skip
         taken.append(match.span())
-    for match in _CLERK_STAMP_NUMBER.finditer(text):
+    lines = [*_CLERK_STAMP_NUMBER.finditer(text)]
+    if _CALIFORNIA_DOCUMENT.search(text) is not None:
+        lines += _CALIFORNIA_DOCKET_LINE.finditer(text)
+    for match in lines:  # a number alone on its line, where nothing above read it
         if not any(s <= match.start("num") < e for s, e in taken):
             start, end = match.span("num")
             found.append(RawMention(EntityType.CASE_NUMBER, start, end, match["num"],
                                     match["num"], 0.8, {"label": ""}))  # fmt: skip
             taken.append((start, end))
-    lines = list(_CALIFORNIA_DOCKET_LINE.finditer(text))
-    if lines and _CALIFORNIA_DOCUMENT.search(text) is not None:
-        for match in lines:
-            if not any(s <= match.start("num") < e for s, e in taken):
-                start, end = match.span("num")
-                found.append(RawMention(EntityType.CASE_NUMBER, start, end, match["num"],
-                                        match["num"], 0.8, {"label": ""}))  # fmt: skip
-                taken.append((start, end))
     found += [m for m in _case_number_column(text) if not any(s < m.end and m.start < e
                                                              for s, e in taken)]  # fmt: skip
     return found

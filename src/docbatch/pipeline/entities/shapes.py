@@ -203,16 +203,11 @@ def _has_name_words(name: str) -> bool:
     )  # fmt: skip
 
 
-#: Words of a docket's sentences in capitals, never of a name: "OCIS HAS AUTOMATICALLY
-#: ASSIGNED", "POSTED BY".
-_SENTENCE_WORDS = frozenset({"has", "have", "had", "was", "were", "is", "are", "been", "by"})
-
-
 def plausible_person(name: str) -> bool:
     words = [w.strip(",.").lower() for w in name.split()]
     return bool(words) and not any(
-        w in NOT_NAME_WORDS or w in ORG_SUFFIXES or w in _SENTENCE_WORDS
-        or (len(w) >= 8 and w.endswith("ally"))  # "AUTOMATICALLY"
+        w in NOT_NAME_WORDS or w in ORG_SUFFIXES
+        or (len(w) >= 8 and w.endswith("ally"))  # a docket's "OCIS HAS AUTOMATICALLY ASSIGNED"
         for w in words
     )  # fmt: skip
 
