@@ -40,7 +40,7 @@ def test_stages_written_together_complete_the_document_at_relate(repo: Repositor
     for doc_id in (fused, grouped):
         doc = repo.documents.get(doc_id)
         assert (doc.state, doc.stage) == (DocumentState.COMPLETED, Stage.RELATE)
-    _, outcomes = repo.batches.document_states(batch.id)
+    outcomes = repo.batches.progress_figures(batch.id).stages
     assert outcomes[fused] == {stage.value: "done" for stage in Stage.ordered()}
 
 

@@ -53,33 +53,36 @@ def _mixed_batch(repo: Repository) -> tuple[str, list[str]]:
     return batch.id, ids
 
 
-def test_document_states_and_stage_outcomes_rebuild_progress(repo: Repository) -> None:
+def test_progress_figures_rebuild_progress(repo: Repository) -> None:
     batch_id, ids = _mixed_batch(repo)
-    states, stages = repo.batches.document_states(batch_id)
-    assert states == {
+    figures = repo.batches.progress_figures(batch_id)
+    assert figures.states == {
         ids[0]: "completed",
         ids[1]: "failed",
         ids[2]: "processing",
         ids[3]: "pending",
     }
-    assert stages == {
+    assert figures.stages == {
         ids[0]: {s.value: "done" for s in Stage.ordered()},
         ids[1]: {"extract": "failed"},
         ids[2]: {"extract": "done", "chunk": "done"},
     }
-    assert repo.batches.stage_outcome_counts(batch_id) == {
+    assert figures.state_counts == {"completed": 1, "failed": 1, "processing": 1, "pending": 1}
+    assert figures.stage_counts == {
         "extract": {"done": 2, "failed": 1},
         "chunk": {"done": 2},
         "entities": {"done": 1},
         "resolve": {"done": 1},
         "relate": {"done": 1},
     }
+    assert figures.containers == {}
     counts = repo.batches.counts(batch_id)
     assert counts.stages == {
         (DocumentState.PROCESSING, Stage.ENTITIES): 1,
         (DocumentState.PENDING, Stage.EXTRACT): 1,
     }
     assert (counts.total, counts.pages) == (4, 2)
+    assert figures.pages == counts.pages
 
 
 def test_batch_totals_count_stored_results(repo: Repository) -> None:

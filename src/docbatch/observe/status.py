@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from docbatch.engine.outcomes import StageReport
 from docbatch.errors import TransientError
-from docbatch.models import CACHED_STAGES, TERMINAL_DOCUMENT_STATES
+from docbatch.models import CACHED_STAGES, TERMINAL_DOCUMENT_STATES, DocumentState
 from docbatch.redis.metrics import MetricsRecorder
 from docbatch.redis.progress import BatchProgress, ProgressTracker, TransitionResult
 from docbatch.settings import Settings
@@ -188,29 +188,50 @@ class RedisProgressSink:
         return results
 
     def rebuild(self, batch: BatchRecord, repo: Repository) -> BatchProgress:
-        """Recreate the batch's hash from the database."""
-        counts = repo.batches.counts(batch.id)
-        doc_states, doc_stages = repo.batches.document_states(batch.id)
-        return self.tracker.rebuild(
-            batch.id,
-            total=batch.total,
-            priority=batch.priority.value,
-            created_at=batch.created_at,
-            state_counts={state.value: n for state, n in counts.states.items()},
-            stage_counts=repo.batches.stage_outcome_counts(batch.id),
-            doc_states=doc_states,
-            doc_stages=doc_stages,
-            pages=counts.pages,
-            started_at=batch.started_at,
-            last_terminal_at=batch.finished_at,
-        )
+        """Recreate the batch's hash from the database (read again if a worker reports
+        meanwhile, see :meth:`ProgressTracker.rebuild_from`)."""
+
+        def read() -> dict[str, Any]:
+            record = repo.batches.get(batch.id)
+            figures = repo.batches.progress_figures(batch.id)
+            return {
+                # The documents read, not the batch row read before them: a container's
+                # children committed in between count in both or in neither.
+                "total": len(figures.states),
+                "priority": record.priority.value,
+                "created_at": record.created_at,
+                "state_counts": figures.state_counts,
+                "stage_counts": figures.stage_counts,
+                "doc_states": figures.states,
+                "doc_stages": figures.stages,
+                "containers": figures.containers,
+                "pages": figures.pages,
+                "started_at": record.started_at,
+                "last_terminal_at": record.finished_at,
+            }
+
+        return self.tracker.rebuild_from(batch.id, read)
 
     def ensure(self, batch: BatchRecord, repo: Repository) -> bool:
-        """Rebuild the hash if it is missing, or if its total is not the database's (a
-        container's children stored by a worker that died before it reported them);
-        True when it was rebuilt."""
+        """Rebuild the hash when it is wrong in a way no later report mends; True when it
+        was rebuilt.
+
+        While the batch runs: a missing hash, or a total that is not the database's (a
+        container's children stored by a worker that died before it reported them). Once
+        the batch has ended: state counts that are not the database's (a worker killed
+        between its commit and its report, or a report lost to a concurrent rebuild); no
+        report can come any more, so the database's figures are final. A finished
+        batch's hash that is gone (expired) is left gone.
+        """
         found = self.tracker.get_batch_progress(batch.id)
-        if found is not None and found.total == batch.total:
+        if batch.state.terminal:
+            if found is None:
+                return False
+            states = repo.batches.counts(batch.id).states
+            expected = {state.value: states.get(state, 0) for state in DocumentState}
+            if found.total == batch.total and found.counts == expected:
+                return False
+        elif found is not None and found.total == batch.total:
             return False
         self.rebuild(batch, repo)
         return True

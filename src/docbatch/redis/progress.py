@@ -18,8 +18,9 @@ from __future__ import annotations
 import enum
 import functools
 import json
+import logging
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
@@ -39,6 +40,8 @@ __all__ = [
     "StageOutcome",
     "TransitionResult",
 ]
+
+log = logging.getLogger(__name__)
 
 
 class StageOutcome(enum.StrEnum):
@@ -323,6 +326,7 @@ class ProgressTracker:
         stage_counts: Mapping[str, Mapping[str, int]] | None = None,
         doc_states: Mapping[str, str] | None = None,
         doc_stages: Mapping[str, Mapping[str, str]] | None = None,
+        containers: Mapping[str, int] | None = None,
         pages: int = 0,
         started_at: float | datetime | None = None,
         last_terminal_at: float | datetime | None = None,
@@ -334,23 +338,77 @@ class ProgressTracker:
         ``{stage: {outcome: documents}}``. ``doc_states`` (``{document: state}``) and
         ``doc_stages`` (``{document: {stage: outcome}}``) restore exactly-once counting:
         without them a transition counted in the database before the rebuild and reported
-        again after it would count twice. Runs in one MULTI/EXEC transaction and returns
-        the progress it wrote.
+        again after it would count twice; ``containers`` (``{container: children}``), the
+        containers whose children the database holds, does the same for a late
+        :meth:`add_documents`. Runs in one MULTI/EXEC transaction and returns the progress
+        it wrote.
         """
+        figures = {
+            "total": total,
+            "priority": priority,
+            "created_at": created_at,
+            "state_counts": state_counts,
+            "stage_counts": stage_counts,
+            "doc_states": doc_states,
+            "doc_stages": doc_stages,
+            "containers": containers,
+            "pages": pages,
+            "started_at": started_at,
+            "last_terminal_at": last_terminal_at,
+        }
+        return self.rebuild_from(batch_id, lambda: figures, attempts=1)
+
+    def rebuild_from(
+        self, batch_id: str, read: Callable[[], Mapping[str, Any]], attempts: int = 3
+    ) -> BatchProgress:
+        """:meth:`rebuild` with the keyword arguments ``read()`` returns, read while the
+        batch's hashes are watched.
+
+        A worker commits a transition to the database, then reports it here. One that
+        reports between the database read and the write would be overwritten by older
+        figures and never counted, so a write after a change to the hashes is dropped and
+        the figures read again, up to ``attempts`` times; the last attempt writes
+        whatever happened meanwhile (the reconciler compares a finished batch's hash with
+        the database and rebuilds it again if a transition was lost).
+        """
+        progress_key, docs_key = self._keys.progress(batch_id), self._keys.progress_docs(batch_id)
+        with (
+            redis_errors(f"rebuilding progress of batch {batch_id}"),
+            self._client.pipeline(transaction=True) as pipe,
+        ):
+            for attempt in range(1, attempts + 1):
+                if attempt < attempts:
+                    pipe.watch(progress_key, docs_key)
+                snapshot = self._queue_rebuild(pipe, batch_id, read())
+                try:
+                    pipe.execute()
+                except redis.WatchError:
+                    log.debug("progress of batch %s changed while rebuilt", batch_id)
+                    continue
+                return snapshot
+        raise AssertionError("the last attempt writes unwatched")  # pragma: no cover
+
+    def _queue_rebuild(self, pipe: Any, batch_id: str, figures: Mapping[str, Any]) -> BatchProgress:
+        """Queue the commands that replace the batch's hashes with ``figures`` on ``pipe``
+        (made transactional here); the snapshot they write."""
         snapshot = _snapshot(
             batch_id,
-            total,
-            priority,
-            created_at,
-            state_counts,
-            stage_counts or {},
-            pages,
-            started_at,
-            last_terminal_at,
+            figures["total"],
+            figures["priority"],
+            figures["created_at"],
+            figures["state_counts"],
+            figures.get("stage_counts") or {},
+            figures.get("pages", 0),
+            figures.get("started_at"),
+            figures.get("last_terminal_at"),
         )
-        docs = _doc_fields(doc_states or {}, doc_stages or {})
+        docs = _doc_fields(
+            figures.get("doc_states") or {},
+            figures.get("doc_stages") or {},
+            figures.get("containers") or {},
+        )
         progress_key, docs_key = self._keys.progress(batch_id), self._keys.progress_docs(batch_id)
-        pipe = self._client.pipeline(transaction=True)
+        pipe.multi()
         pipe.delete(progress_key, docs_key)
         pipe.hset(progress_key, mapping=_hash_mapping(snapshot.to_hash()))
         pipe.expire(progress_key, self._ttl)
@@ -358,10 +416,8 @@ class ProgressTracker:
             pipe.hset(docs_key, mapping=_hash_mapping(chunk))
         if docs:
             pipe.expire(docs_key, self._ttl)
-        event = {"batch_id": batch_id, "rebuilt": True, "total": total}
+        event = {"batch_id": batch_id, "rebuilt": True, "total": snapshot.total}
         pipe.publish(self._keys.events(batch_id), json.dumps(event))
-        with redis_errors(f"rebuilding progress of batch {batch_id}"):
-            pipe.execute()
         return snapshot
 
 
@@ -409,13 +465,17 @@ def _snapshot(
 
 
 def _doc_fields(
-    doc_states: Mapping[str, str], doc_stages: Mapping[str, Mapping[str, str]]
+    doc_states: Mapping[str, str],
+    doc_stages: Mapping[str, Mapping[str, str]],
+    containers: Mapping[str, int],
 ) -> dict[str, str]:
-    """The document hash fields (see progress.lua) for the given states and outcomes."""
+    """The document hash fields (see progress.lua) for the given states, outcomes and
+    containers already grown."""
     fields = {f"s:{doc}": DocumentState(state).value for doc, state in doc_states.items()}
     for doc, outcomes in doc_stages.items():
         for stage, outcome in outcomes.items():
             fields[f"m:{Stage(stage)}:{doc}"] = StageOutcome(outcome).value
+    fields.update((f"c:{container}", str(count)) for container, count in containers.items())
     return fields
 
 

@@ -21,6 +21,7 @@ from docbatch.store.records import (
     DocumentState,
     EventKind,
     EventRecord,
+    ProgressFigures,
     StageDuration,
 )
 from docbatch.store.result_writes import CHUNKS, MENTIONS, PAGES, RELATIONSHIPS
@@ -30,10 +31,9 @@ __all__ = [
     "ACTIVE_BATCH_STATES",
     "batch_counts",
     "batch_totals",
-    "document_states",
+    "progress_figures",
     "read_events",
     "stage_durations",
-    "stage_outcome_counts",
     "stage_outcomes",
     "unenqueued_condition",
 ]
@@ -58,36 +58,34 @@ def stage_outcomes(state: DocumentState, stage: Stage) -> dict[str, str]:
     return outcomes
 
 
-def document_states(
-    connection: Connection, batch_id: str
-) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
-    """``({document: state}, {document: {stage: outcome}})`` for every document."""
+def progress_figures(connection: Connection, batch_id: str) -> ProgressFigures:
+    """Every document's state and stage outcomes, the containers with stored children and
+    the terminal documents' pages, for a progress rebuild: one statement, so the counts
+    derived from them agree with the per-document states whatever commits meanwhile."""
     states: dict[str, str] = {}
     stages: dict[str, dict[str, str]] = {}
+    containers: Counter[str] = Counter()
+    pages = 0
     rows = connection.execute(
-        sa.select(DOCUMENTS.c.id, DOCUMENTS.c.state, DOCUMENTS.c.stage).where(in_batch(batch_id))
+        sa.select(
+            DOCUMENTS.c.id,
+            DOCUMENTS.c.state,
+            DOCUMENTS.c.stage,
+            DOCUMENTS.c.parent_id,
+            DOCUMENTS.c.page_count,
+        ).where(in_batch(batch_id))
     )
-    for doc_id, state, stage in rows:
-        states[doc_id] = state
-        outcomes = stage_outcomes(DocumentState(state), Stage(stage))
+    for doc_id, state_value, stage, parent_id, page_count in rows:
+        state = DocumentState(state_value)
+        states[doc_id] = state.value
+        outcomes = stage_outcomes(state, Stage(stage))
         if outcomes:
             stages[doc_id] = outcomes
-    return states, stages
-
-
-def stage_outcome_counts(connection: Connection, batch_id: str) -> dict[str, dict[str, int]]:
-    """``{stage: {outcome: documents}}`` over the batch (see :func:`stage_outcomes`)."""
-    rows = connection.execute(
-        sa.select(DOCUMENTS.c.state, DOCUMENTS.c.stage, sa.func.count())
-        .where(in_batch(batch_id))
-        .group_by(DOCUMENTS.c.state, DOCUMENTS.c.stage)
-    )
-    counts: dict[str, dict[str, int]] = {}
-    for state, stage, n in rows:
-        for stage_name, outcome in stage_outcomes(DocumentState(state), Stage(stage)).items():
-            per_stage = counts.setdefault(stage_name, {})
-            per_stage[outcome] = per_stage.get(outcome, 0) + n
-    return counts
+        if parent_id is not None:
+            containers[parent_id] += 1
+        if state.terminal:
+            pages += page_count or 0
+    return ProgressFigures(states=states, stages=stages, containers=dict(containers), pages=pages)
 
 
 def batch_totals(connection: Connection, batch_id: str) -> dict[str, int]:

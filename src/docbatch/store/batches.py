@@ -30,6 +30,7 @@ from docbatch.store.records import (
     EventRecord,
     NewDocument,
     Priority,
+    ProgressFigures,
     StageDuration,
     Transition,
 )
@@ -430,15 +431,10 @@ class BatchStore:
         with self._tx.read() as connection:
             return batch_queries.batch_counts(connection, batch_id)
 
-    def document_states(self, batch_id: str) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
-        """``({document: state}, {document: {stage: outcome}})`` for progress rebuilds."""
+    def progress_figures(self, batch_id: str) -> ProgressFigures:
+        """What the batch's progress is rebuilt from (see :class:`ProgressFigures`)."""
         with self._tx.read() as connection:
-            return batch_queries.document_states(connection, batch_id)
-
-    def stage_outcome_counts(self, batch_id: str) -> dict[str, dict[str, int]]:
-        """``{stage: {outcome: documents}}`` (done, failed, cancelled) over the batch."""
-        with self._tx.read() as connection:
-            return batch_queries.stage_outcome_counts(connection, batch_id)
+            return batch_queries.progress_figures(connection, batch_id)
 
     def totals(self, batch_id: str) -> dict[str, int]:
         """Stored pages, chunks, mentions, relationships and distinct entities."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import uuid
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,6 +37,7 @@ __all__ = [
     "ExtractResult",
     "NewDocument",
     "Priority",
+    "ProgressFigures",
     "StageDuration",
     "StageResult",
     "StepResults",
@@ -331,6 +333,36 @@ class BatchCounts:
     def total(self) -> int:
         """Every document of the batch."""
         return sum(self.states.values())
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressFigures:
+    """What a batch's Redis progress is rebuilt from, read in one statement so that the
+    counts and the per-document states agree (see :mod:`docbatch.redis.progress`)."""
+
+    #: ``{document: state}`` of every document of the batch.
+    states: Mapping[str, str]
+    #: ``{document: {stage: outcome}}`` (done, failed, cancelled) of documents with any.
+    stages: Mapping[str, Mapping[str, str]]
+    #: ``{container: children}``: containers whose children are stored.
+    containers: Mapping[str, int]
+    #: Pages of the terminal documents.
+    pages: int
+
+    @property
+    def state_counts(self) -> dict[str, int]:
+        """Documents per state."""
+        return dict(Counter(self.states.values()))
+
+    @property
+    def stage_counts(self) -> dict[str, dict[str, int]]:
+        """``{stage: {outcome: documents}}`` over the batch."""
+        counts: dict[str, dict[str, int]] = {}
+        for outcomes in self.stages.values():
+            for stage, outcome in outcomes.items():
+                per_stage = counts.setdefault(stage, {})
+                per_stage[outcome] = per_stage.get(outcome, 0) + 1
+        return counts
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,6 +50,10 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+#: How long after a batch ended the reconciler still compares its progress hash with the
+#: database.
+PROGRESS_CHECK_AFTER_END_SECONDS = 3600.0
+
 
 def broker_queues_empty(app: Celery) -> bool:
     """True when every docbatch queue on the broker holds no ready message."""
@@ -132,7 +136,16 @@ def reconcile_once(
 
     progress = runtime.progress
     if progress is not None:
-        for batch in repo.batches.newest(limit=200, active_only=True):
+        # Running batches, and those that ended in the last hour: their hashes may still
+        # miss a report (see RedisProgressSink.ensure); later ones are left as they are.
+        ended_since = now - timedelta(seconds=PROGRESS_CHECK_AFTER_END_SECONDS)
+        recent = [
+            batch
+            for batch in repo.batches.newest(limit=50)
+            if batch.state.terminal and batch.finished_at is not None
+            and batch.finished_at >= ended_since
+        ]  # fmt: skip
+        for batch in [*repo.batches.newest(limit=200, active_only=True), *recent]:
             if progress.ensure(batch, repo):
                 counts["progress_rebuilt"] += 1
     if any(counts.values()):
