@@ -89,7 +89,9 @@ _MARYLAND_TERM = re.compile(
 _PUBLIC_LAW = re.compile(r"(?:Pub\.\s?L\.|L\.)\s*$")
 
 SUBSECTIONS = r"(?:\([a-zA-Z0-9]{1,5}\))*"
-_SECTION_NO = r"\d+[A-Za-z]*(?:[.\-:/]\d+[A-Za-z]*)*" + SUBSECTIONS
+#: Wisconsin numbers the paragraphs under a subsection after it, closed up: "§ 66.0217(14)(b)1.".
+_PARAGRAPH = r"(?:(?<=\))\d{1,2}\.(?=[\s,;)]|$))?"
+_SECTION_NO = r"\d+[A-Za-z]*(?:[.\-:/]\d+[A-Za-z]*)*" + SUBSECTIONS + _PARAGRAPH
 # A following number is another section only when no code name follows it
 # ("§ 1331, 28 U.S.C. § 1332" is two citations).
 # The mark may be written again: "28 U.S.C. §1441 and §1446".
@@ -114,13 +116,15 @@ _STATES = (
 #: "Cal. Civ. Code", "N.Y. Gen. Bus. Law", "Tex. Civ. Prac. & Rem. Code Ann.", "Fla. Stat.",
 #: "Mass. Gen. Laws ch. 93A,", "Del. Code Ann. tit. 10,", "Cal. Code Civ. Proc.".
 _ABBREVIATED_STATE_CODE = (
-    r"(?:W\.\s?Va\.|[A-Z][a-z]{1,5}\.|[A-Z]\.[A-Z]\.|N\.\s?Y\.|Ohio|Iowa|Utah|Idaho|Alaska"
+    r"(?:W\.\s?(?:Va|VA)\.|[A-Z][a-z]{1,5}\.|[A-Z]\.[A-Z]\.|N\.\s?Y\.|Ohio|Iowa|Utah|Idaho|Alaska"
     r"|(?:TEX|CAL|FLA|ILL|IND|MASS|MICH|MINN|MO|N\.Y\.|OHIO|PA|VA|WASH|WIS|GA|ALA|ARIZ|COLO"
-    r"|CONN|KAN|KY|LA|MD|NEV|N\.J\.|OKLA|OR|TENN)\.?)"
+    r"|CONN|KAN|KY|LA|MD|NEV|N\.J\.|OKLA|OR|TENN)\.?"
+    # a state's name in capitals before an abbreviated code: "WISCONSIN STAT. §"
+    rf"|(?:{_STATES.upper()})(?=\s+[A-Z]))"
     # words closed up after a period: "W. Va.Code", "Neb. Rev.Stat."
     # (a sentence's first word is none of the code's: "OHIO.\nSee Code § 1")
     r"(?:(?:\s+|(?<=\.))(?!(?:See|The|Under|In|And|But|Also|Cf|Compare|Accord)\b)"
-    r"(?:[A-Z][A-Za-z]*\.?|&)){0,5}?(?:\s+|(?<=\.))(?:Code|CODE|Law|LAW|Laws|LAWS|Stat\.|STAT\."
+    r"(?:[A-Z][A-Za-z']*\.?|&)){0,5}?(?:\s+|(?<=\.))(?:Code|CODE|Law|LAW|Laws|LAWS|Stat\.|STAT\."
     r"|Rev\.\s+Stat\.|REV\.\s+STAT\.|Comp\.\s+Laws)"
     r"(?:\s+[A-Z][a-z]{1,6}\.){0,2}(?:\s+(?:Ann|ANN)\.)?(?:\s+(?:tit\.|ch\.)\s+\w+,)?"
 )
@@ -369,6 +373,7 @@ _CODE_WORDS = {
     "commercial": "Com.", "corporations": "Corp.", "criminal": "Crim.", "education": "Educ.",
     "elections": "Elec.", "election": "Elec.", "estates": "Est.", "evidence": "Evid.",
     "family": "Fam.", "finance": "Fin.", "financial": "Fin.", "government": "Gov't",
+    "gov't": "Gov't",
     "health": "Health", "human": "Hum.", "institutions": "Inst.", "insurance": "Ins.",
     "labor": "Lab.", "local": "Loc.", "natural": "Nat.", "occupations": "Occ.",
     "parks": "Parks", "penal": "Penal", "practice": "Prac.", "probate": "Prob.",
@@ -383,6 +388,18 @@ _SPELLED_CODE = re.compile(
     rf"(?P<state>{_STATES})\s+(?P<words>(?:\S+\s+){{0,5}}?)(?P<kind>Code|Revised\s+Statutes"
     r"|Statutes)(?P<ann>\s+Annotated)?,?"
 )
+
+
+def _code_name(written: str) -> str:
+    """A state code's name as the Bluebook writes it, from the way a text wrote it: in
+    capitals ("WIS. STAT.", "TEXAS GOV'T CODE"), with the state spelled out ("WISCONSIN
+    STAT." is "Wis. Stat."), or in words (:func:`_bluebook_code`)."""
+    if written.isupper():  # each word in title case; initials ("N.Y.") stay
+        written = re.sub(r"[A-Z][A-Z']+", lambda word: word[0][0] + word[0][1:].lower(), written)
+    spelled = re.match(rf"(?:{_STATES})(?=\s)", written)
+    if spelled and not _SPELLED_CODE.fullmatch(written):  # "WISCONSIN STAT."
+        written = _STATE_ABBREVIATION[" ".join(spelled[0].split())] + written[spelled.end() :]
+    return _bluebook_code(written)
 
 
 def _bluebook_code(written: str) -> str:
@@ -445,7 +462,7 @@ _TREATISE_BEFORE = re.compile(
 )
 _BARE_STATE_SECTION = re.compile(
     r"(?<![\w.§])(?<!C\.F\.R\.[ ])(?<!CFR[ ])§[ \t]*"
-    r"(?P<sec>\d{1,4}\.\d{1,4}(?:\([a-zA-Z0-9]{1,5}\))*)"
+    rf"(?P<sec>\d{{1,4}}\.\d{{1,4}}(?:\([a-zA-Z0-9]{{1,5}}\))*{_PARAGRAPH})"
     r"(?![\w\-]|\.\w)"
     r"(?!,?\s+(?:RSMo|R\.\s?S\.\s?Mo\.))"
 )
@@ -571,9 +588,11 @@ def find_statutes(text: str) -> list[RawMention]:
             code = (
                 f"{match['title']} U.S.C."
                 if match["title"]
-                else _bluebook_code(" ".join(match["code"].split()))
+                # "Neb. Rev.Stat.", "WIS.STAT.": a word closed up after another's period
+                else _code_name(
+                    " ".join(re.sub(r"(?<=[a-zA-Z]{2}\.)(?=[A-Z])", " ", match["code"]).split())
+                )
             )
-            code = re.sub(r"(?<=[a-z]\.)(?=[A-Z])", " ", code)  # "Neb. Rev.Stat." -> "Rev. Stat."
             group = "sec"
         confidence = 0.95 if match["title"] else 0.8
         spans = _listed_sections(match, group)
@@ -653,7 +672,67 @@ def find_statutes(text: str) -> list[RawMention]:
             continue  # "Powell on Real Property, § 34.12": a treatise's section
         normalized = f"§ {_sections(match['sec'])}"
         found.append(mention(EntityType.STATUTE, text, match, normalized, 0.7, {"code": ""}))
+    return _in_the_document_code(text, found) + _session_laws(text)
+
+
+#: A state's session law: "2003 Wis. Act 317", "2011 Minn. Laws ch. 76", "1999 Cal. Stat.
+#: ch. 1021", "2005 Fla. Laws ch. 2005-123".
+_SESSION_LAW = re.compile(
+    r"(?<![\w.])(?P<year>(?:18|19|20)\d\d)[ ]"
+    r"(?P<state>(?:[A-Z][a-z]{1,5}\.[ ]?){1,2}|(?:[A-Z]\.){2,3}|Ohio|Iowa|Utah|Alaska)"
+    r"[ ](?P<kind>Acts?|(?:Sess\.[ ])?Laws|Stat\.)[ ](?P<ch>ch\.[ ])?(?P<no>\d{1,4}(?:-\d{1,4})?)"
+    r"(?![\w-])"
+)
+_STATE_ABBREVIATIONS = frozenset(abbreviation for _, abbreviation in STATES)
+
+
+def _session_laws(text: str) -> list[RawMention]:
+    """Session laws of a state, cited by year, state, Act or Laws, and number."""
+    found = []
+    for match in _SESSION_LAW.finditer(text):
+        state = " ".join(match["state"].split())
+        if state not in _STATE_ABBREVIATIONS:
+            continue
+        chapter = "ch. " if match["ch"] else ""
+        normalized = f"{match['year']} {state} {match['kind']} {chapter}{match['no']}"
+        found.append(mention(EntityType.STATUTE, text, match, normalized, 0.85,
+                             {"code": f"{state} {match['kind']}"}))  # fmt: skip
     return found
+
+
+#: A section the code's own text cites as "s." or "ss." ("as provided in s. 66.0307(7)"):
+#: read only in a document that cites one state code and only chapter.section numbers.
+_OWN_TEXT_SECTION = re.compile(
+    rf"(?<![\w.])ss?\.[ ](?P<sec>\d{{1,4}}\.\d{{1,5}}[a-z]?{SUBSECTIONS}{_PARAGRAPH})"
+    r"(?![\w\-]|\.\w)"
+)
+
+
+_NOT_A_STATE_CODE = re.compile(r"U\.S\.C\.|Pub\. L\.|\btit\.|\bch\.")
+
+
+def _in_the_document_code(text: str, found: list[RawMention]) -> list[RawMention]:
+    """When a document cites one state code and no other, its sections cited alone ("§
+    66.0203(8)", "s. 70.65") are sections of that code."""
+    codes = {m.attributes.get("code", "") for m in found}
+    # not the U.S. Code or a public law, nor a code cited by title or chapter
+    state_codes = {code for code in codes if code and not _NOT_A_STATE_CODE.search(code)}
+    if len(state_codes) != 1:
+        return found
+    (code,) = state_codes
+    kept = [
+        m if m.attributes.get("code") != ""
+        else RawMention(m.type, m.start, m.end, m.text, f"{code} {m.normalized}", m.confidence,
+                        {"code": code})
+        for m in found
+    ]  # fmt: skip
+    taken = [(m.start, m.end) for m in kept]
+    for match in _OWN_TEXT_SECTION.finditer(text):
+        if any(match.start() < end and start < match.end() for start, end in taken):
+            continue
+        normalized = f"{code} § {_sections(match['sec'])}"
+        kept.append(mention(EntityType.STATUTE, text, match, normalized, 0.7, {"code": code}))
+    return kept
 
 
 def _sections_in_words(text: str, taken: list[tuple[int, int]]) -> list[RawMention]:
