@@ -125,6 +125,7 @@ def test_a_new_jersey_caption_and_counsel_with_firms_in_parentheses() -> None:
         ("party_of", "D.G.", "document:plaintiff"), ("party_of", "S.H.", "document:plaintiff"),
         ("party_of", "K.S.", "document:defendant"),
         ("counsel_for", "Sarah J. Jacobs", "D.G."), ("counsel_for", "Jacobs Berger, LLC", "D.G."),
+        ("counsel_for", "Sarah J. Jacobs", "S.H."), ("counsel_for", "Jacobs Berger, LLC", "S.H."),
         ("counsel_for", "Laura Voss", "K.S."),
         ("counsel_for", "Chamlin, Rosen, Uliano & Witherington", "K.S."),
         ("judge_of", "Wauters", "document"),

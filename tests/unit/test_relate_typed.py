@@ -129,11 +129,18 @@ def test_a_letters_panel_note_names_the_judges_without_commas() -> None:
     assert judges == {"Smith", "Wollman", "Loken"}
 
 
-def test_counsel_for_a_role_of_several_parties_go_to_the_lead_party() -> None:
+def test_counsel_for_a_role_in_the_plural_is_counsel_for_every_party_given_it() -> None:
     text = (
         "ALPHA GROWERS UNION, Jane Q. Doe, and Mark T. Lane, Plaintiffs,\nv.\n"
-        "Acme Insurance Company, Defendant.\n\n"
+        "Acme Insurance Company and Beta Mutual Company, Defendants.\n\n"
         "Peter A. Roe, Roe & Doe LLP, Washington, DC, for Plaintiffs.\n"
+        "Nora B. Vale, Vale LLP, Detroit, for defendant.\n"
     )
     counsel = {(s, t) for kind, s, t in _edges(text) if kind == "counsel_for"}
-    assert counsel and {t for _, t in counsel} == {"Alpha Growers Union"}
+    assert {t for s, t in counsel if s == "Peter A. Roe"} == {
+        "Alpha Growers Union",
+        "Jane Q. Doe",
+        "Mark T. Lane",
+    }
+    # in the singular, the first party given the role
+    assert {t for s, t in counsel if s == "Nora B. Vale"} == {"Acme Insurance Company"}

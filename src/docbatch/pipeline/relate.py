@@ -267,19 +267,19 @@ def counsel_edges(context: RelateContext) -> Iterator[Relationship]:
     """COUNSEL_FOR from an attorney or firm to its client, found in this document.
 
     The client is the ``counsel_for`` attribute: a party's name (matched like
-    :func:`case_party_edges` matches captions) or a role ("Appellant", "Plaintiffs"),
-    which names the first party of the document given that role (the lead party). A client
-    found nowhere in the document gives no edge.
+    :func:`case_party_edges` matches captions) or a role: in the singular ("for
+    Appellant") it names the first party of the document given that role, in the plural
+    ("for Plaintiffs", "for the defendants") every one. A client found nowhere in the
+    document gives no edge.
     """
     parties = _party_index(context)
-    # a role stands for the first party given it, as a caption's lead party stands for
-    # "et al.": counsel "for Plaintiffs" of eight plaintiffs is one edge, not eight
-    roles: dict[str, set[str]] = {}
+    # every party given a role, in the order the document names them
+    roles: dict[str, list[str]] = {}
     for _, mention, entity in context.mentions_of(PARTY_TYPES):
         for key in ("role", "appeal_role"):
             role = _party_role(mention.attributes.get(key, ""))
-            if role is not None:
-                roles.setdefault(role, {entity})
+            if role is not None and entity not in roles.setdefault(role, []):
+                roles[role].append(entity)
     counts: Counter[tuple[str, str]] = Counter()
     evidence: dict[tuple[str, str], set[int]] = defaultdict(set)
     for position, mention, counsel in context.mentions_of(PARTY_TYPES):
@@ -294,18 +294,27 @@ def counsel_edges(context: RelateContext) -> Iterator[Relationship]:
 
 
 def _clients(
-    client: str, parties: dict[tuple[str, str], set[str]], roles: dict[str, set[str]]
+    client: str, parties: dict[tuple[str, str], set[str]], roles: dict[str, list[str]]
 ) -> set[str]:
-    """The parties a client as written names: by name, by surname, or by role."""
+    """The parties a client as written names: by name, by surname, or by role (a role in
+    the plural, "for the defendants", names every party given it; in the singular, the
+    first)."""
     named = set().union(*(parties.get(form, ()) for form in _party_forms(client)))
     if not named:  # "Counsel for Haitao Xiang" where the text calls him "Dr. Xiang"
         named = parties.get(("", client.split()[-1].casefold()), set())
     if not named:  # "Plaintiff in error": the whole role before its words
-        named = roles.get(_party_role(client) or "", set())
+        named = _given(roles, client)
     if not named:
         words = re.split(r"[\s\-\u2013\u2014]+", re.sub(r"\(s\)", "", client))
-        named = set().union(*(roles.get(_party_role(w) or "", ()) for w in words))
+        named = set().union(*(_given(roles, word) for word in words))
     return named
+
+
+def _given(roles: dict[str, list[str]], written: str) -> set[str]:
+    """The parties a role as written names: all of them for a plural, else the first."""
+    given = roles.get(_party_role(written) or "", [])
+    plural = re.search(r"s(?: in error)?$", written.strip(), re.IGNORECASE) is not None
+    return set(given if plural else given[:1])
 
 
 def filing_edges(context: RelateContext) -> Iterator[Relationship]:
