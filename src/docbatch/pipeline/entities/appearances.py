@@ -83,7 +83,8 @@ _FOR_CLIENT_ROLE = re.compile(
 )
 #: "William B. Towle of Ward & Babb, South Burlington": attorneys of a firm, and its city.
 _OF_FIRM = re.compile(
-    r"\s*(?P<people>[A-Z][^\n]*?)\s+of\s+(?P<firm>[A-Z][\s\S]*?),\s+"
+    # not "..., all of Columbia; and Solicitor X, of Bennettsville" (a city, then more)
+    r"\s*(?P<people>[A-Z][^\n]*?)(?<!\ball)(?<!\bboth)\s+of\s+(?P<firm>[A-Z][^;]*?),\s+"
     r"(?P<city>[A-Z][a-z]+(?:[ ][A-Z][a-z]+){0,2})\s*"
 )
 _FOR_AMICI = re.compile(
@@ -131,12 +132,15 @@ _COUNSEL_SPLIT = re.compile(
     r"|,?\s+(?:were\s+|was\s+)?on\s+(?:the\s+)?briefs?,?"
     # Hawai'i: "Sharla Ann Manley (Camille K. Kalama, Honolulu with them on the briefs)
     # (Native Hawaiian Legal Corporation)": co-counsel and firms in brackets
-    r"|,?\s+with\s+(?:them|him|her)(?:\s+on\s+the\s+briefs?)?,?|\s*\(\s*|\s*\),?"
+    r"|,?\s+with\s+(?:them|him|her)(?:\s+on\s+the\s+briefs?)?,?|\s*\),?"
+    # Michigan: "Firm, City (by X and Y), for ..."; North Carolina: "Firm, City, by X, for"
+    r"|\s*\(\s*(?:by\s+)?|,?\s+by\s+"
     # Virginia: "X, Danville; Y, Leesburg (Firm, on brief)"
-    r"|\s*;\s*"
+    r"|\s*;\s*(?:and\s+)?"
     r"|\s+argued\s+the\s+cause(?:\s+and\s+filed\s+the\s+briefs?)?"
     r"|,\s+(?:and\s+)?(?!Jr\.|Sr\.|JR\.|III\b|II\b|IV\b"
-    r"|(?:Inc\.?|LLC|LLP|L\.L\.P\.|PLLC|P\.L\.L\.C\.|P\.C\.|P\.A\.|Ltd\.|Co\.|Corp\.)(?![\w]))|\s+and\s+"
+    r"|(?:Inc\.?|LLC|LLP|L\.L\.P\.|PLLC|P\.L\.L\.C\.|PLC|P\.L\.C\.|P\.C\.|P\.A\.|Ltd\.|Co\.|Corp\.)"
+    r"(?![\w]))|\s+and\s+"
 )
 #: A two-letter postal code after a city in a reporter's counsel list ("Boston, MA").
 _POSTAL = re.compile(r"[A-Z]{2}")
@@ -362,11 +366,17 @@ _LABEL = re.compile(
 )
 
 
+#: A reporter's star page at the head of a paragraph: "*528 Kerr, Russell and Weber, PLC".
+_STAR_PAGE = re.compile(r"\s*\*\d{1,5}[ \t]+")
+
+
 def _after_label(text: str, start: int, end: int) -> int:
     """Where an appearance's names begin, after an "ARGUED:" or "ON BRIEF:" heading (and a
-    page's running head above it)."""
+    page's running head above it) or a star page."""
     label = _LABEL.search(text, start, min(end, start + 200))
-    return label.end() if label is not None else start
+    start = label.end() if label is not None else start
+    star = _STAR_PAGE.match(text, start, end)
+    return star.end() if star is not None else start
 
 
 def _of_firm(text: str, start: int, end: int) -> list[RawMention]:
@@ -388,10 +398,11 @@ _NEXT_ATTORNEY = re.compile(
     r",?\s+(?:and\s+)?(?=(?:[A-Z]\.[ ])?[A-Z][a-z]+(?:[ ][A-Z]\.)+[ ][A-Z])|,?\s*$"
 )
 #: "of" before a firm's name; never inside a place's or an office's name ("Attorney General
-#: for the District of Columbia", "Office of the Solicitor").
+#: for the District of Columbia", "Office of the Solicitor"), nor before a city (", of
+#: Bennettsville", "all of Columbia").
 _OF = re.compile(
     r"(?<!\bDistrict)(?<!\bState)(?<!\bCommonwealth)(?<!\bCity)(?<!\bCounty)(?<!\bOffice)"
-    r"(?<!\bDepartment)(?<!\bPeople)\s+of\s+(?=[A-Z])"
+    r"(?<!\bDepartment)(?<!\bPeople)(?<!\ball)(?<!\bboth)(?<!,)\s+of\s+(?=[A-Z])"
 )
 _ON_BRIEF_END = re.compile(r",?\s+(?:were\s+|was\s+)?on\s+brief,?\s*$")
 
@@ -412,8 +423,10 @@ def _of_firms(text: str, start: int, end: int) -> list[RawMention]:
         stop = _NEXT_ATTORNEY.search(text, of.end(), end)
         firm_end = stop.start() if stop is not None else end
         firm_start = of.end()
-        if firm_end <= firm_start or "(" in text[firm_start:firm_end]:
-            return []  # "X, State's Attorney, of Chicago (A, B, of counsel)": a city
+        if firm_end <= firm_start or re.search(r"[(;]", text[firm_start:firm_end]):
+            # "X, State's Attorney, of Chicago (A, B, of counsel)", "X, of Columbia; and Y":
+            # a city
+            return []
         found += [*people, _mention(EntityType.ORGANIZATION, text, firm_start, firm_end)]
         position = stop.end() if stop is not None else end
     if found and position < end:
@@ -540,11 +553,15 @@ def _firms_with_and(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, 
 
 
 def _firms_with_commas(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """ "Spillman, Thomas & Battle" and "Williams, Morrison, Light & Moreau" are one firm:
-    a piece with "&" takes in the one-word pieces before it that only commas separate."""
+    """ "Spillman, Thomas & Battle", "Williams, Morrison, Light & Moreau" and "Kerr, Russell
+    and Weber, PLC" are one firm: a piece with "&", or with "and" and a legal form, takes in
+    the one-word pieces before it that only commas separate."""
     merged: list[tuple[int, int]] = []
     for start, stop in spans:
-        if " & " in text[start:stop]:
+        piece = text[start:stop]
+        if " & " in piece or (
+            " and " in piece and piece.strip(" \t\n,").split()[-1].lower() in ORG_SUFFIXES
+        ):
             while (
                 merged
                 and re.fullmatch(r"[A-Z][a-z]+", text[merged[-1][0] : merged[-1][1]].strip())
@@ -638,9 +655,11 @@ def _listed_person(text: str, mention: RawMention) -> RawMention:
 _ORG_WORDS = frozenset({"justice", "elections", "rights", "legal", "law", "liberties"})
 
 
-#: Words that make "of X" in a counsel list a firm, not a city: "of Maxey Law Office PS".
+#: Words that make "of X" in a counsel list a firm or a public body, not a city: "of Maxey
+#: Law Office PS", "of South Carolina Commission on Indigent Defense".
 _FIRM_WORDS = re.compile(
-    r"[ ](?:Law|Legal|Office|Offices|Firm|Group|Associates|Attorneys)\b|,?[ ](?:PS|P\.S\.|PLLC"
+    r"[ ](?:Law|Legal|Office|Offices|Firm|Group|Associates|Attorneys|Commission|Department"
+    r"|Agency|Bureau)\b|,?[ ](?:PS|P\.S\.|PLLC"
     r"|LLP|LLC|P\.C\.|P\.A\.|Inc\.)\s*$"
 )
 
@@ -671,6 +690,10 @@ def _item(text: str, start: int, end: int, organisations_only: bool) -> RawMenti
         if surname is not None and not organisations_only:
             # "Solicitor General Clement": the officer by surname
             return _mention(EntityType.PERSON, text, end - len(surname["name"]), end)
+        titled = _TITLE_BEFORE.match(flat)
+        if titled is not None and not organisations_only and _is_person(flat[titled.end() :]):
+            # "Chief Deputy Attorney General John W. McIntosh", "Appellate Defender X"
+            return _mention(EntityType.PERSON, text, end - len(flat) + titled.end(), end)
         return None  # "Assistant Attorney General", but not "Office of the U.S. Attorney"
     if any(w.strip(",.").lower() in _COURT_WORDS for w in words):
         return None  # "Fourth Judicial District": the court below, named before the counsel
@@ -694,6 +717,14 @@ def _item(text: str, start: int, end: int, organisations_only: bool) -> RawMenti
 _TITLED_SURNAME = re.compile(
     r"(?:(?:Acting|Principal|Deputy|Assistant|Associate)[ ])*(?:Solicitor[ ]General"
     rf"|Attorney[ ]General|Assistant[ ]to[ ]the[ ]Solicitor[ ]General)[ ](?P<name>{_NW})"
+)
+
+
+#: An office before a person's whole name in a counsel list (South Carolina's reports).
+_TITLE_BEFORE = re.compile(
+    r"(?:(?:Acting|Principal|Chief|Senior|Deputy|Assistant|Associate|Special|Appellate|Public"
+    r"|District|County|Circuit)[ ])*(?:Solicitor[ ]General|Attorney[ ]General|Solicitor"
+    r"|Defender|District[ ]Attorney|Prosecuting[ ]Attorney|Attorney)[ ](?=[A-Z])"
 )
 
 

@@ -115,34 +115,45 @@ def _prosecution_parties(text: str) -> list[RawMention]:
     if match is None or re.search(rf"(?i),?[ ]{_CAPTION_ROLE}s?$", match["other"]):
         return []
     found = [m for m in _caption_mentions(text, *match.span("other"), "defendant") if m]
-    start, end = match.span("gov")
-    written = " ".join(match["gov"].split())
-    kind = re.sub(r"(?i)^the[ ]", "", written).split()[0].capitalize()
     state = match["state"] and display_name(match["state"])
-    if not state:
-        state = cited_state(text)
-        if state is None:
-            return found
+    government = _government(text, *match.span("gov"), state, "plaintiff")
+    return [*found, government] if government is not None else found
+
+
+_BARE_GOVERNMENT = re.compile(
+    r"(?:(?i:the)[ ])?(?:Commonwealth|COMMONWEALTH|State|STATE|People|PEOPLE)"
+)
+
+
+def _government(text: str, start: int, end: int, state: str | None, role: str) -> RawMention | None:
+    """The government a caption names ("The STATE", "Commonwealth of Virginia"), named for
+    the state whose reports the text cites most when it gives none; None when none does."""
+    written = " ".join(text[start:end].split())
+    kind = re.sub(r"(?i)^the[ ]", "", written).split()[0].capitalize()
+    state = state or cited_state(text)
+    if state is None:
+        return None
     name = f"People of the State of {state}" if kind == "People" else f"{kind} of {state}"
-    found.append(
-        RawMention(EntityType.ORGANIZATION, start, end, text[start:end], name, 0.9,
-                   {"role": "plaintiff"})
-    )  # fmt: skip
-    return found
+    return RawMention(EntityType.ORGANIZATION, start, end, text[start:end], name, 0.9,
+                      {"role": role})  # fmt: skip
 
 
 #: A reporter's title line in capitals, first in the text, with no roles: "PERMANENT
 #: MISSION OF INDIA TO THE UNITED NATIONS et al. v. CITY OF NEW YORK" (the Caselaw Access
 #: Project's Supreme Court opinions).
+#: The sides may stand on lines of their own ("ROBERT A. HANSEN FAMILY TRUST\nv.\nFGH
+#: INDUSTRIES, LLC.", Michigan's reports).
 _REPORTER_TITLE = re.compile(
-    r"\A\s*(?P<first>[A-Z][A-Z0-9 .,'\u2019&-]{2,200}?)(?:,?[ ]et[ ]al\.)?[ ]v\.[ ]"
-    r"(?P<second>[A-Z][A-Z0-9 .,'\u2019&-]{2,200}?)(?:,?[ ]et[ ]al\.)?[ \t]*\n"
+    r"\A\s*(?P<first>[A-Z][A-Z0-9 .,'\u2019&-]{2,200}?)(?:,?[ ]et[ ]al\.)?"
+    r"(?:[ ]|[ \t]*\n[ \t]*)v\.(?:[ ]|[ \t]*\n[ \t]*)"
+    r"(?P<second>[A-Z][A-Z0-9 .,'\u2019&-]{2,200}?)(?:,?[ ]et[ ]al\.)?\.?[ \t]*\n"
 )
 #: Which side of a reporter's title is which, by the counsel's words: the first party
 #: named petitions or appeals.
 _SIDES = (
     (re.compile(r"\bfor[ ](?:the[ ])?petitioners?\b"), "petitioner", "respondent"),
     (re.compile(r"\bfor[ ](?:the[ ])?appellants?\b"), "appellant", "appellee"),
+    (re.compile(r"\bfor[ ](?:the[ ])?plaintiffs?\b"), "plaintiff", "defendant"),
 )
 
 
@@ -370,6 +381,9 @@ def _caption_mentions(text: str, start: int, end: int, role: str) -> list[RawMen
             begin, stop = _strip_description(text, begin, stop)
             if _capacity(text[begin:stop]):
                 found.append(None)  # "COLORADO RECEIVER": the capacity of the name before
+                continue
+            if _BARE_GOVERNMENT.fullmatch(text, begin, stop):  # "The STATE, Petitioner,"
+                found.append(_government(text, begin, stop, None, role))
                 continue
             person = person_before_company(text, begin, stop)
             if person is not None:  # "Paulette Bernard & Koehler & Isaacs, LLP": two parties

@@ -41,7 +41,7 @@ ORG_SUFFIXES: dict[str, str] = {
     for key in (
         "Inc.", "Inc", "LLC", "L.L.C.", "Corp.", "Corporation", "Co.", "Company", "Ltd.", "Limited",
         "L.P.", "LP", "LLP", "L.L.P.", "N.A.", "P.C.", "PLC", "plc", "GmbH", "S.A.", "AG",
-        "P.A.", "PLLC", "P.L.L.C.", "N.V.", "B.V.", "S.p.A.",
+        "P.A.", "PLLC", "P.L.L.C.", "P.L.C.", "N.V.", "B.V.", "S.p.A.",
     )
 }  # fmt: skip
 

@@ -258,26 +258,57 @@ def _full_names_for_cut_organisations(found: list[RawMention]) -> list[RawMentio
 
 
 def _cued_parties(text: str) -> list[RawMention]:
-    """ "Plaintiff Acme Holdings, Inc.", "Defendant John R. Smith"."""
+    """ "Plaintiff Acme Holdings, Inc.", "Defendant John R. Smith", and in prose the list
+    after a plural ("against defendants Acme, LLC (Acme), Beta Capital, LLC, Ann Roe, and
+    Bo Lee")."""
     found: list[RawMention] = []
     for cue in _CUE_BEFORE.finditer(text):
         role = _ROLES[cue["role"].lower()]
-        org = _ORG.match(text, cue.end())
-        if org is not None:
-            start = after_joined_party(text, org.start(), org.end())
-            found.append(_org_mention(text, start, org.end(), 0.95, role))
-            if start == org.start():
-                continue  # else a person or another party comes first: "Ann Roe and Acme"
-        person = _CUED_PERSON.match(text, cue.end())
-        if cue["role"].islower() and (
-            person is None or " " not in person[0] or re.match(r"\s+[A-Z]", text[person.end() :])
-        ):
-            # in prose ("defendant Norman Burnett, who") only a full name that ends there is
-            # a party; "appellants Ideal Electronic\nSecurity Co." runs on into a company
-            continue
-        if person is not None and plausible_person(person[0]):
-            confidence = 0.9 if " " in person[0] else 0.7
-            found.append(_person(text, person.start(), person.end(), confidence, role))
+        first = _cued_party(text, cue.end(), role, prose=cue["role"].islower())
+        found += first
+        if first and cue["role"].islower() and cue[0].rstrip().endswith("s"):
+            found += _cued_list(text, max(m.end for m in first), role)
+    return found
+
+
+def _cued_party(text: str, start: int, role: str, *, prose: bool) -> list[RawMention]:
+    """The party a role word names at ``start`` (a person may come first: "Ann Roe and
+    Acme")."""
+    found: list[RawMention] = []
+    org = _ORG.match(text, start)
+    if org is not None:
+        begin = after_joined_party(text, org.start(), org.end())
+        found.append(_org_mention(text, begin, org.end(), 0.95, role))
+        if begin == org.start():
+            return found
+    person = _CUED_PERSON.match(text, start)
+    if prose and (
+        person is None or " " not in person[0] or re.match(r"\s+[A-Z]", text[person.end() :])
+    ):
+        # in prose ("defendant Norman Burnett, who") only a full name that ends there is
+        # a party; "appellants Ideal Electronic\nSecurity Co." runs on into a company
+        return found
+    if person is not None and plausible_person(person[0]):
+        confidence = 0.9 if " " in person[0] else 0.7
+        found.insert(0, _person(text, person.start(), person.end(), confidence, role))
+    return found
+
+
+#: Between two parties of a list in prose, after a short name in brackets: "Acme, LLC
+#: (Acme), Beta Capital, LLC, and Ann Roe".
+_LIST_GAP = re.compile(r"(?:[ ]\([^()\n]{1,40}\))?(?:,[ ]+(?:and[ ]+)?|[ ]+and[ ]+)")
+
+
+def _cued_list(text: str, end: int, role: str) -> list[RawMention]:
+    """The further parties of a list after a plural role word, up to the first item that
+    is no full name or company (a word in lower case, a sentence's end)."""
+    found: list[RawMention] = []
+    while (gap := _LIST_GAP.match(text, end)) is not None:
+        item = _cued_party(text, gap.end(), role, prose=True)
+        if not item or min(m.start for m in item) != gap.end():
+            break
+        found += item
+        end = max(m.end for m in item)
     return found
 
 

@@ -1,0 +1,78 @@
+"""Error classes of the twenty-second and twenty-third blind sets (tests/golden/real_blind22:
+Michigan Court of Appeals opinions; real_blind23: Pennsylvania, South Carolina and North
+Carolina), each as a rule test over a made-up example."""
+
+from __future__ import annotations
+
+from docbatch.pipeline.entities.appearances import find_appearances
+from docbatch.pipeline.entities.captions import caption_parties
+from tests.unit.entity_support import edges_and_entities
+
+MICHIGAN = (
+    "ALPHA B. CARTER FAMILY TRUST\nv.\nQRS HOLDINGS, LLC.\n\nDocket No. 123456.\n\n"
+    "Court of Appeals of Michigan.\n\n"
+    "*528 Dunn, Price and Hale, PLC, Detroit (by Joan M. Avery and Jim E. Bell), for the "
+    "plaintiff.\n\n"
+    "Lane Associates, PLC, Birmingham (by Karl B. Lane and Ivy M. Reed), and Frost, Marsh & "
+    "Adler, P.L.C. (by Seth C. Frost), for the defendants.\n\n"
+    "In Docket No. 123456, plaintiff Alpha B. Carter Family Trust appeals the order "
+    "dismissing its complaint against defendants QRS Holdings, LLC (QRSH), QRS Capital, LLC, "
+    "Dan Fuller, and Will Grant. We affirm.\n"
+)
+
+
+def test_a_reporters_title_over_three_lines_takes_its_sides_from_the_counsel() -> None:
+    found = {(m.normalized, m.attributes["role"]) for m in caption_parties(MICHIGAN)}
+    assert ("Alpha B. Carter Family Trust", "plaintiff") in found
+    assert any(role == "defendant" and name.endswith("Holdings, LLC") for name, role in found)
+
+
+def test_michigans_firm_city_by_attorneys_for_party() -> None:
+    appearances = [(a.role, [m.normalized for m in a.counsel]) for a in find_appearances(MICHIGAN)]
+    assert appearances == [
+        ("plaintiff", ["Dunn, Price and Hale, PLC", "Joan M. Avery", "Jim E. Bell"]),
+        ("defendant", ["Lane Associates, PLC", "Karl B. Lane", "Ivy M. Reed",
+                       "Frost, Marsh & Adler, P.L.C.", "Seth C. Frost"]),
+    ]  # fmt: skip
+
+
+def test_the_parties_a_plural_role_word_lists_in_prose() -> None:
+    edges, _ = edges_and_entities(MICHIGAN)
+    parties = {(source, target) for kind, source, target in edges if kind == "party_of"}
+    assert parties == {
+        ("Alpha B. Carter Family Trust", "document:plaintiff"),
+        ("QRS Holdings, LLC", "document:defendant"),
+        ("QRS Capital, LLC", "document:defendant"),
+        ("Dan Fuller", "document:defendant"),
+        ("Will Grant", "document:defendant"),
+    }
+    counsel = {(source, target) for kind, source, target in edges if kind == "counsel_for"}
+    assert ("Seth C. Frost", "Will Grant") in counsel  # "for the defendants": all four
+    assert ("Dunn, Price and Hale, PLC", "Alpha B. Carter Family Trust") in counsel
+    assert len({t for s, t in counsel if s == "Lane Associates, PLC"}) == 4
+
+
+SOUTH_CAROLINA = (
+    "The STATE, Petitioner,\nv.\nRicky L. BARNES, Respondent.\n\nNo. 26950.\n\n"
+    "Supreme Court of South Carolina.\n\n"
+    "*751 Attorney General Alan Wise, Chief Deputy Attorney General John W. Mack, Senior "
+    "Assistant Attorney General Harold M. Combs, Jr., all of Columbia; and Solicitor William "
+    "Benjamin Rowe, Jr., of Bennettsville, for Petitioner.Appellate Defender Eliza A. "
+    "Franklin-Beck, of South Carolina Commission on Indigent Defense, of Columbia, for "
+    "Respondent.\n\nSee State v. Cox, 1 S.C. 2 (1990); Roe v. Doe, 3 S.C. 4 (1991).\n"
+)
+
+
+def test_a_bare_state_in_a_caption_with_roles_is_the_state_the_text_cites() -> None:
+    found = {(m.normalized, m.attributes["role"]) for m in caption_parties(SOUTH_CAROLINA)}
+    assert found == {("State of South Carolina", "petitioner"), ("Ricky L. Barnes", "respondent")}
+
+
+def test_counsel_with_their_offices_before_their_names_and_their_cities_after() -> None:
+    appearances = [(a.role, [m.normalized for m in a.counsel])
+                   for a in find_appearances(SOUTH_CAROLINA)]  # fmt: skip
+    assert appearances == [
+        ("petitioner", ["Alan Wise", "John W. Mack", "Harold M. Combs, Jr.",
+                        "William Benjamin Rowe, Jr."]),
+        ("respondent", ["Eliza A. Franklin-Beck", "South Carolina Commission on Indigent Defense"]),
+    ]  # fmt: skip
