@@ -76,3 +76,31 @@ def test_counsel_with_their_offices_before_their_names_and_their_cities_after() 
                         "William Benjamin Rowe, Jr."]),
         ("respondent", ["Eliza A. Franklin-Beck", "South Carolina Commission on Indigent Defense"]),
     ]  # fmt: skip
+
+
+def test_counsel_paragraphs_that_name_their_clients_and_cross_appeal_roles() -> None:
+    text = (
+        "ALPHA PROPERTIES, L.L.C., Plaintiff-Appellee,\nv.\n"
+        "BETA INSURANCE COMPANY, Defendant-Appellant.\n"
+        "Sam C. Garner and Cyn A. Garner, Plaintiffs-Appellants/Cross-Appellees,\nv.\n"
+        "Delta Lake Insurance Company, Defendant-Appellee/Cross-Appellant.\n\n"
+        "Court of Appeals of Michigan.\n\n"
+        "*661 Don M. Fuller and Fabe, Sklar & King, P.C. (by Mike H. Fabe), Westland, "
+        "Farmington Hills, for Alpha  *662 Properties, L.L.C., and Sam C. and Cyn A. Garner.\n\n"
+        "Grote & Denby, L.L.C. (by Todd B. Denby), Bingham Farms, for Beta Insurance Company.\n\n"
+        "Secrest Wardlow (by Jan C. Barnes), Farmington Hills, for Delta Lake Insurance "
+        "Company.\n"
+    )
+    edges, _ = edges_and_entities(text)
+    parties = {(source, target) for kind, source, target in edges if kind == "party_of"}
+    assert ("Cyn A. Garner", "document:plaintiff") in parties
+    assert ("Delta Lake Insurance Company", "document:defendant") in parties
+    counsel = {(source, target) for kind, source, target in edges if kind == "counsel_for"}
+    assert {t for s, t in counsel if s == "Mike H. Fabe"} == {
+        "Alpha Properties, L.L.C.",
+        "Sam C. Garner",
+        "Cyn A. Garner",
+    }
+    assert ("Grote & Denby, L.L.C.", "Beta Insurance Company") in counsel
+    assert ("Jan C. Barnes", "Delta Lake Insurance Company") in counsel
+    assert not any("Farms" in s or "Hills" in s for s, _ in counsel)  # the firms' cities

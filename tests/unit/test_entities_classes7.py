@@ -207,3 +207,28 @@ def test_a_tables_case_number_column() -> None:
     assert [m.normalized for m in find_case_numbers(text)] == [
         "4FA-12-02133CI", "S15021", "S15461",
     ]  # fmt: skip
+
+
+def test_state_courts_in_parentheticals_with_a_comma_and_by_their_kind() -> None:
+    text = (
+        "Roe, 1 A.2d 2 (Del., 1999); Poe, 2001 WL 1 (Del.Super., 2001); Doe (Del. Ch., 2005); "
+        "Zoe, 996 P.2d 1254 (Ariz.App., 2000); Moe (Pa. Cmwlth. 2010). Filed in Superior "
+        "Court, Gaston County."
+    )
+    assert [m.normalized for m in find_courts(text)] == [
+        "Gaston Cnty. Super. Ct.", "Del.", "Del. Super. Ct.", "Del. Ch.", "Ariz. Ct. App.",
+        "Pa. Commw. Ct.",
+    ]  # fmt: skip
+
+
+def test_a_state_opinion_names_its_own_courts_without_their_state() -> None:
+    cites = " 1 S.C. 2; 3 S.C. 4; 5 S.C. 6; Poe, 7 S.W.2d 8 (Mo.Ct.App.1987)."
+    text = (
+        "Supreme Court of South Carolina.\n\nThe Court of Appeals reversed. Roe, 9 S.C. 10 "
+        "(Ct.App.2009). As the supreme court held," + cites
+    )
+    found = {(m.text, m.normalized) for m in find_courts(text)}
+    assert {("Court of Appeals", "S.C. Ct. App."), ("Ct.App.", "S.C. Ct. App."),
+            ("supreme court", "S.C."), ("Mo.Ct.App.", "Mo. Ct. App.")} <= found  # fmt: skip
+    # not in a federal court's opinion, nor where the heading is another state's
+    assert not any(m.text == "Court of Appeals" for m in find_courts(text.split("\n\n", 1)[1]))

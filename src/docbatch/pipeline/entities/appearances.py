@@ -139,7 +139,7 @@ _COUNSEL_SPLIT = re.compile(
     r"|\s*;\s*(?:and\s+)?"
     r"|\s+argued\s+the\s+cause(?:\s+and\s+filed\s+the\s+briefs?)?"
     r"|,\s+(?:and\s+)?(?!Jr\.|Sr\.|JR\.|III\b|II\b|IV\b"
-    r"|(?:Inc\.?|LLC|LLP|L\.L\.P\.|PLLC|P\.L\.L\.C\.|PLC|P\.L\.C\.|P\.C\.|P\.A\.|Ltd\.|Co\.|Corp\.)"
+    r"|(?:Inc\.?|LLC|L\.L\.C\.|LLP|L\.L\.P\.|PLLC|P\.L\.L\.C\.|PLC|P\.L\.C\.|P\.C\.|P\.A\.|Ltd\.|Co\.|Corp\.)"
     r"(?![\w]))|\s+and\s+"
 )
 #: A two-letter postal code after a city in a reporter's counsel list ("Boston, MA").
@@ -275,6 +275,18 @@ def _appearances(text: str) -> list[Appearance]:
                     party = None  # the name ran over a line: left to the other finders
             found.append(Appearance(start, match.end(), role, tuple(counsel), (), client, written,
                                     party))  # fmt: skip
+    for match in _FOR_NAMED.finditer(text):
+        if any(a.start <= match.start("counsel") < a.end for a in found):
+            continue
+        start = _after_label(text, match.start(), match.end("counsel"))
+        end = match.end("counsel")
+        places = _PLACES_AFTER.search(text, start, end)
+        if places is not None:  # "(by X), Westland, Farmington Hills": the firms' cities
+            end = places.start() + 1
+        counsel = _items(text, start, end, _COUNSEL_SPLIT)
+        if counsel:
+            client = CLIENTS_SEPARATOR.join(_named_clients(match["client"]))
+            found.append(Appearance(start, match.end(), None, tuple(counsel), (), client))
     for match in _BRIEFS_FILED_BY.finditer(text):
         written = (match["written"] or match["written2"]).lower()
         role = _role_of(written)
@@ -311,6 +323,39 @@ def _appearances(text: str) -> list[Appearance]:
         if counsel or amici:
             found.append(Appearance(start, match.end(), None, tuple(counsel), tuple(amici)))
     return found
+
+
+#: Michigan's reports name the clients after the counsel, in a paragraph of its own:
+#: "Firm (by X and Y), City, for Lexington Insurance Company." (the names are matched with
+#: the parties later; a name that is no party gives no edge). The counsel must show a firm:
+#: "(by" or a legal form.
+_FOR_NAMED = re.compile(
+    r"^(?P<counsel>[^\n]{3,600}?(?:\([ ]?by[ ]|,?[ ](?:P\.?C|P\.?L\.?L\.?C|P\.?L\.?C|L\.?L\.?P"
+    r"|L\.?L\.?C|P\.?A)\.?(?=[, ]))[^\n]{0,600}?),[ ]+for[ ]+"
+    r"(?P<client>(?!(?i:the[ ]|an?[ ])?(?:plaintiff|defendant|appellant|appellee|petitioner"
+    r"|respondent|intervenor|amic)|the[ ])[A-Z][^\n]{2,400}?)\.[ \t]*$",
+    re.MULTILINE,
+)
+
+
+#: The cities after a firm's "(by ...)", up to the client: ", Westland, Farmington Hills".
+_PLACES_AFTER = re.compile(r"\)(?:,[ ][A-Z][a-z]+(?:[ ][A-Z][a-z]+){0,2})+$")
+
+
+def _named_clients(written: str) -> list[str]:
+    """The parties of a named client list: "A, L.L.C., B, Inc., and Samuel C. and Cynthia
+    A. Gardner" (one surname after two given names is both's)."""
+    names: list[str] = []
+    flat = " ".join(STAR_PAGE.sub(" ", written).split())
+    for name in _CLIENT_SPLIT.split(flat):
+        name = re.sub(r"^(?:and|the|The)[ ]", "", name).strip()
+        pair = re.fullmatch(rf"(?P<first>[A-Z][\w.]*(?:[ ][A-Z]\.)?)[ ]and[ ](?P<second>[A-Z][\w.]*"
+                            rf"(?:[ ][A-Z]\.)?)[ ](?P<last>{_NW})", name)  # fmt: skip
+        if pair is not None:
+            names += [f"{pair['first']} {pair['last']}", f"{pair['second']} {pair['last']}"]
+        elif name:
+            names.append(name)
+    return names
 
 
 def _amici_names(written: str) -> list[str]:

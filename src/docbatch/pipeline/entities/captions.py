@@ -227,6 +227,8 @@ _CAPTION = re.compile(
     rf"(?P<role2>{_CAPTION_ROLE})(?i:s)?"
     r"(?:[\u2014\u2013-](?P<second2>(?i:appellant|appellee|petitioner|respondent|intervenor"
     r"|plaintiff|defendant))(?i:s)?)?"
+    # the same parties' roles in a cross-appeal: "Plaintiffs-Appellants/Cross-Appellees,"
+    r"(?:[ ]*/[ ]*(?i:cross-)?(?i:appellant|appellee|petitioner|respondent)s?)?"
     # a footnote's mark after the role: "TOWN OF MERRIMAC, Plaintiff-Appellant,\u2020"
     r"[,.]?[\u2020\u2021*]?[ \t\u00a0]*$",
     re.MULTILINE,

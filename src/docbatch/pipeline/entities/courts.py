@@ -194,7 +194,10 @@ _LOCAL_COURT = re.compile(
     r"(?P<county>(?:St\.\s)?[A-Za-z][a-z]+(?:\s[A-Z][a-z]+)?)\s+County"
     # in capitals: "DISTRICT COURT OF TARRANT COUNTY"
     r"|(?P<kind3>CIRCUIT|SUPERIOR|DISTRICT)\s+COURT\s+OF(?:\s+[)\]])?\s+"
-    r"(?P<county3>(?:ST\.\s)?[A-Z]{3,}(?:\s[A-Z]{3,})?)\s+COUNTY)\b"
+    r"(?P<county3>(?:ST\.\s)?[A-Z]{3,}(?:\s[A-Z]{3,})?)\s+COUNTY"
+    # North Carolina's "Superior Court, Gaston County"
+    r"|(?P<kind4>Circuit|Superior|District)\s+Court,[ ](?P<county4>(?:St\.\s)?[A-Z][a-z]+"
+    r"(?:\s[A-Z][a-z]+)?)\s+County)\b"
 )
 _NOT_PLACES = frozenset(
     {"the", "united", "states", "federal", "state", "this", "said", "county", "our", "a",
@@ -203,11 +206,17 @@ _NOT_PLACES = frozenset(
 )  # fmt: skip
 #: A state court in a citation's parenthetical: "(Mo. banc 2010)", "(Mo. App. E.D. 2007)",
 #: "(Tex. App.\u2014El Paso 1989)", "(Ind. 1996)".
+#: Michigan's reports put a comma before the year and name trial courts so too:
+#: "(Del.Super., 2001)", "(Del. Ch., 2005)", "(Ariz.App., 2000)".
 _STATE_PARENTHETICAL = re.compile(
-    rf"\((?P<state>{_STATE_ALT})(?P<app>\s*(?:Ct\.\s*)?App\.)?(?:\s+banc)?"
+    rf"\((?P<state>{_STATE_ALT})(?P<app>\s*(?:Ct\.\s*)?App\.)?"
+    r"(?P<trial>\s*(?:Super|Ch|Fam|Cmwlth|Commw)\.(?:\s*Ct\.)?)?(?:\s+banc)?"
     # "(Tex.2002)": old electronic reports close up the spaces
-    r"(?:\s*(?:[NSEWCM]\.\s?D\.|[\u2014\u2013-][^()\d\n]{2,30}?))?\s*(?:1[6-9]|20)\d\d\)"
+    r"(?:\s*(?:[NSEWCM]\.\s?D\.|[\u2014\u2013-][^()\d\n]{2,30}?))?,?\s*(?:1[6-9]|20)\d\d\)"
 )
+#: The Bluebook's names of trial and other courts cited in a parenthetical by their kind.
+_TRIAL_ABBR = {"super": "Super. Ct.", "ch": "Ch.", "fam": "Fam. Ct.", "cmwlth": "Commw. Ct.",
+               "commw": "Commw. Ct."}  # fmt: skip
 #: Bluebook's names of the intermediate appellate courts that are not "<State> Ct. App.".
 _APPEALS_ABBR = {
     "Tex.": "Tex. App.", "Colo.": "Colo. App.", "Ill.": "Ill. App. Ct.",
@@ -393,9 +402,13 @@ def _as_named_courts(
     """ "the family court" of a text that names "Greenville County Family Court" is that
     court: a generic mention takes the one named court of its kind, when there is one."""
     result = []
+    states = set(_STATE_NAME.values())
     for mention in generic:
         kind = mention.normalized.split(" ", 1)[-1]  # "Fam. Ct." of "S.C. Fam. Ct."
-        same = {m.normalized for m in named if m.normalized.endswith(f" {kind}")}
+        # another state's court of that kind is not this one ("(Mo.Ct.App.1987)" in a South
+        # Carolina opinion is no name of its "Court of Appeals")
+        same = {m.normalized for m in named if m.normalized.endswith(f" {kind}")
+                and m.normalized.removesuffix(f" {kind}") not in states}  # fmt: skip
         if len(same) == 1 and mention.normalized not in same:
             (value,) = same
             mention = _mention(text, mention.start, mention.end, value, mention.confidence)
@@ -453,7 +466,7 @@ def _state_courts(text: str) -> list[RawMention]:
         found.append(_mention(text, start, match.end(), value, 0.85))
     position = 0
     while (local := _LOCAL_COURT.search(text, position)) is not None:
-        place = local["place"] or local["county"] or local["county3"]
+        place = local["place"] or local["county"] or local["county3"] or local["county4"]
         position = local.end()
         if place.lower() in _NOT_PLACES or (local["place"] and place.lower() in _STATE_NAME):
             # a county may bear its state's name ("Oklahoma County"); a court may not
@@ -462,16 +475,19 @@ def _state_courts(text: str) -> list[RawMention]:
                 position = local.start("kind")
             continue
         kind = {"circuit": "Cir. Ct.", "superior": "Super. Ct.", "district": "Dist. Ct."}[
-            (local["kind"] or local["kind2"] or local["kind3"]).lower()
+            (local["kind"] or local["kind2"] or local["kind3"] or local["kind4"]).lower()
         ]
-        county = " Cnty." if local["county"] or local["county3"] else ""
+        county = " Cnty." if local["county"] or local["county3"] or local["county4"] else ""
         place = " ".join(w.capitalize() if w.isupper() or w.islower() else w for w in place.split())
         found.append(_mention(text, local.start(), local.end(), f"{place}{county} {kind}", 0.8))
     for match in _STATE_PARENTHETICAL.finditer(text):
         abbr = state_abbreviation(match["state"])
         value = _APPEALS_ABBR.get(abbr, f"{abbr} Ct. App.") if match["app"] else abbr
+        if match["trial"] and not match["app"]:
+            kind = match["trial"].split(".")[0].strip().lower()
+            value = f"{abbr} {_TRIAL_ABBR[kind]}"
         start = match.start("state")
-        end = match.end("app") if match["app"] else match.end("state")
+        end = max(match.end("state"), match.end("app"), match.end("trial"))
         found.append(_mention(text, start, end, value, 0.8))
     return found
 
@@ -538,7 +554,14 @@ _UNSTATED_COURT = re.compile(
     r"|\b(?:[Oo]ur|OUR)[ ](?P<supreme>(?i:supreme[ ]court))\b"
     # "the Supreme Court" alone: the state's in a state court's opinion, else the Nation's
     r"|\b(?:the|The)[ ](?P<bare_supreme>Supreme[ ]Court)\b(?![ ]of\b|,[ ][A-Z]|[ ]\(|[ ]Rule)"
+    # in a state court's opinion, its state's courts in lower case ("the supreme court",
+    # Wisconsin), "the Court of Appeals" and its parenthetical "(Ct.App.2009)" (South Carolina)
+    r"|\b(?:the|The)[ ](?P<own_supreme>supreme[ ]court)\b(?![ ]of\b)"
+    r"|\b(?:the|The)[ ](?P<own_appeals>Court[ ]of[ ]Appeals)\b(?![ ]of\b|[ ]for\b|,[ ][A-Z])"
+    r"|\((?P<own_app>Ct\.[ ]?App\.)[ ]?(?:1[89]|20)\d\d\)"
 )
+#: Where a state names its highest court "Court of Appeals".
+_APPEALS_HIGHEST = frozenset({"N.Y.", "Md.", "D.C."})
 #: Trial courts a state court's opinion names by their kind alone ("the circuit court",
 #: "the Superior Court"), read so (as any kind in lower case: "the juvenile court") only in
 #: an opinion headed by that state's court.
@@ -576,7 +599,8 @@ def _unstated_courts(text: str) -> list[RawMention]:
     bare = [m for m in matches if m["bare_supreme"]]
     supreme = _bare_supreme_court(text, own) if bare else None
     found = [_mention(text, *m.span("bare_supreme"), supreme, 0.7) for m in bare if supreme]
-    matches = [m for m in matches if not m["bare_supreme"]]
+    found += _own_state_courts([m for m in matches if m.lastgroup in _OWN_GROUPS], text, own)
+    matches = [m for m in matches if not m["bare_supreme"] and m.lastgroup not in _OWN_GROUPS]
     state = cited_state(text) if matches else None
     if state is None:
         return found
@@ -600,6 +624,21 @@ def _unstated_courts(text: str) -> list[RawMention]:
         if value is not None:
             found.append(_mention(text, start, end, value, 0.75))
     return found
+
+
+_OWN_GROUPS = frozenset({"own_supreme", "own_appeals", "own_app"})
+
+
+def _own_state_courts(matches: list[re.Match[str]], text: str, own: str) -> list[RawMention]:
+    """The courts of a state court's opinion that it names without their state: only in an
+    opinion headed by a state's court whose reports it cites most."""
+    state = cited_state(text) if matches and own else None
+    if state is None or _STATE_NAME[state.lower()] != own or own == "N.Y.":
+        return []  # New York's "supreme court" is a trial court; its appeals court the highest
+    appeals = own if own in _APPEALS_HIGHEST else _APPEALS_ABBR.get(own, f"{own} Ct. App.")
+    values = {"own_supreme": own, "own_appeals": appeals, "own_app": appeals}
+    return [_mention(text, *m.span(m.lastgroup or ""), values[m.lastgroup or ""], 0.7)
+            for m in matches]  # fmt: skip
 
 
 def _mention(text: str, start: int, end: int, value: str, confidence: float) -> RawMention:
