@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from docbatch.pipeline.entities.appearances import find_appearances
 from docbatch.pipeline.entities.captions import caption_parties
+from docbatch.pipeline.entities.patterns import find_case_numbers, find_statutes
+from docbatch.pipeline.entities.rules import find_court_rules
 from tests.unit.entity_support import edges_and_entities
 
 MICHIGAN = (
@@ -104,3 +106,47 @@ def test_counsel_paragraphs_that_name_their_clients_and_cross_appeal_roles() -> 
     assert ("Grote & Denby, L.L.C.", "Beta Insurance Company") in counsel
     assert ("Jan C. Barnes", "Delta Lake Insurance Company") in counsel
     assert not any("Farms" in s or "Hills" in s for s, _ in counsel)  # the firms' cities
+
+
+def test_case_numbers_of_pennsylvania_wisconsin_and_a_cited_docket() -> None:
+    text = (
+        "No. 402 MAL 2011\n\nSee Roe, issued May 2, 2005 (Docket No. 261746), 2005 WL 1; "
+        "review denied (No. 2005AP2480-CR); Doe, No. 1234 EDA 2019."
+    )
+    assert sorted(m.normalized for m in find_case_numbers(text)) == [
+        "1234 EDA 2019", "2005AP2480-CR", "261746", "402 MAL 2011"
+    ]  # fmt: skip
+
+
+def test_an_author_line_with_the_title_first_and_an_office_before_counsel() -> None:
+    edges, entities = edges_and_entities(SOUTH_CAROLINA + "\nJustice BEATTY.\n\nWe reverse.\n")
+    assert ("judge_of", "Beatty", "document") in edges
+    people = {name for kind, name in entities if kind == "person"}
+    assert "Eliza A. Franklin-Beck" in people
+    assert not any(name.startswith(("Defender", "Solicitor")) for name in people)
+
+
+def test_a_companys_short_name_after_a_role_word_is_no_person() -> None:
+    text = (
+        "ACME ENERGY CORPORATION; Acme Energy Carolinas, LLC; and Will Ray Walker, Defendants."
+        "\n\nShe sued defendant Will Ray Walker. Acme Energy Corporation and its subsidiary "
+        '("defendant Acme Energy") owned the pole.\n'
+    )
+    _, entities = edges_and_entities(text)
+    people = {name for kind, name in entities if kind == "person"}
+    assert "Will Ray Walker" in people and "Acme Energy" not in people
+
+
+def test_michigan_statutes_annotated_and_rules_by_set_initials() -> None:
+    assert [m.normalized for m in find_statutes("MCL 500.2006(4); MSA 24.12006(4) is")] == [
+        "MCL 500.2006(4)", "MSA 24.12006(4)"
+    ]  # fmt: skip
+    text = (
+        "under MCR 2.116(C)(1) (lack of personal jurisdiction), (4) (lack of subject-matter "
+        "jurisdiction), and (8) (failure to state a claim); Rule 6(b), SCRCrimP; Ind. Trial "
+        "Rule 50 and Trial Rule 12(B)(6)."
+    )
+    assert [m.normalized for m in find_court_rules(text)] == [
+        "Mich. Ct. R. 2.116(C)(1)", "Mich. Ct. R. 2.116(C)(4)", "Mich. Ct. R. 2.116(C)(8)",
+        "S.C. R. Crim. P. 6(b)", "Ind. Trial R. 50", "Ind. Trial R. 12(B)(6)",
+    ]  # fmt: skip

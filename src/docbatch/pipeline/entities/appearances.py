@@ -29,7 +29,7 @@ from docbatch.pipeline.entities.names import (
     is_shouting,
 )
 
-__all__ = ["Appearance", "find_appearances"]
+__all__ = ["Appearance", "find_appearances", "office_before"]
 
 _ROLE = (
     r"(?P<role>(?:plaintiffs?|defendants?)[ ]in[ ]error"
@@ -771,6 +771,15 @@ _TITLE_BEFORE = re.compile(
     r"|District|County|Circuit)[ ])*(?:Solicitor[ ]General|Attorney[ ]General|Solicitor"
     r"|Defender|District[ ]Attorney|Prosecuting[ ]Attorney|Attorney)[ ](?=[A-Z])"
 )
+
+
+def office_before(mention: RawMention, item: RawMention) -> bool:
+    """``mention`` is ``item`` with words of an office before it ("Defender Elizabeth A.
+    Franklin-Best" of "Elizabeth A. Franklin-Best")."""
+    if mention.end != item.end or mention.start >= item.start:
+        return False
+    office = _TITLE_BEFORE.match(mention.text)
+    return office is not None and office.end() == item.start - mention.start
 
 
 def _is_person(name: str) -> bool:

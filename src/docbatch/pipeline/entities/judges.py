@@ -107,6 +107,12 @@ _DELIVERED = re.compile(
     r"\b(?:Mr\.|MR\.)[ ](?:Chief[ ]Justice|CHIEF[ ]JUSTICE|Justice|JUSTICE)[ ]"
     r"(?P<name>[A-Z][A-Za-z'\u2019-]+)(?=[^.]{0,120}?\bdelivered[ ]the[ ]opinion)"
 )
+#: An author line with the title first, alone on its line: "Justice BEATTY.", "Chief
+#: Justice TOAL." (South Carolina's reports), "Judge HAYES." ; the name in capitals.
+_TITLED_AUTHOR = re.compile(
+    r"(?m)^[ \t]*(?:\*\d{1,5}[ ]+)?(?:Acting[ ])?(?:Chief[ ])?(?:Justice|Judge)[ ]"
+    r"(?P<name>[A-Z][A-Z'\u2019-]{2,}(?:[ ][A-Z][A-Z'\u2019-]{2,})?)\.[ \t]*$"
+)
 #: A docket report's "Assigned to: Judge Gregory M. Sleet" and "Referred to: ...".
 _ASSIGNED = re.compile(
     rf"(?m)^[ \t]*(?:Assigned|Referred)[ ]to:[ \t]*(?:(?:Chief[ ])?(?:Senior[ ])?"
@@ -142,7 +148,7 @@ def _judge_spans(text: str) -> Iterator[tuple[int, int]]:
         yield match.span("name")
     for match in _ASSIGNED.finditer(text):
         yield match.span("name")
-    for match in _DELIVERED.finditer(text):
+    for match in (*_DELIVERED.finditer(text), *_TITLED_AUTHOR.finditer(text)):
         yield match.span("name")
     for match in _PANEL_NOTE.finditer(text):
         offset = match.start("names")

@@ -212,17 +212,24 @@ def _without_namesakes(text: str, found: list[RawMention]) -> list[RawMention]:
     heads = "|".join(h.title() for h in sorted(ORG_HEADS - {"trust"}))
     kept = []
     for mention in found:
-        if (
-            mention.type is EntityType.PERSON
-            and mention.confidence <= 0.7
-            and not (mention.attributes.get("role") or mention.attributes.get("title"))
-        ):
+        if mention.type is EntityType.PERSON and not mention.attributes.get("title"):
             name = r"[ ]".join(re.escape(w) for w in mention.text.split())
-            pattern = rf"(?<![\w.]){name}(?:[ ]+[A-Z][a-z]+){{0,3}}[ ]*\n?[ ]*(?:{heads})(?![\w])"
-            if re.search(pattern, text):
-                continue
+            if mention.confidence <= 0.7 and not mention.attributes.get("role"):
+                words = r"(?:[ ]+[A-Z][a-z]+){0,3}[ ]*\n?[ ]*"
+                if re.search(rf"(?<![\w.]){name}{words}(?:{heads})(?![\w])", text):
+                    continue
+            # a company's short name after a role: "defendant Duke Energy" of "Duke Energy
+            # Corporation" and "Duke Energy Carolinas, LLC"
+            elif mention.attributes.get("role") and " " in mention.text:
+                pattern = rf"(?<![\w.]){name}(?:[ ]+[A-Z][a-z]+)?,?[ ]+{_COMPANY_FORM}(?![\w])"
+                if re.search(pattern, text):
+                    continue
         kept.append(mention)
     return kept
+
+
+#: A company's legal form, after its name.
+_COMPANY_FORM = r"(?:Corporation|Company|Inc\.?|LLC|L\.L\.C\.|Corp\.|Ltd\.|LLP|L\.P\.)"
 
 
 def _with_reference_role(mention: RawMention, references: Sequence[RawMention]) -> RawMention:

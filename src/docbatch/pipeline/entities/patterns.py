@@ -18,10 +18,14 @@ __all__ = [
     "find_case_numbers",
     "find_regulations",
     "find_statutes",
+    "further_subsections",
     "mention",
 ]
 
 _NUMBER = (
+    # Pennsylvania's appellate dockets: number, district and kind, year: "402 MAL 2011",
+    # "1234 EDA 2019", "123 C.D. 2019"
+    r"\d{1,4}[ ](?:[EMW](?:AL|AP|DA)|C\.D\.)[ ](?:19|20)\d\d(?![\d])|"
     r"\d{4}-\d{2}-\d(?![\d-])|"  # Virginia's court of appeals: Record No. 1824-10-3
     r"(?:\d{1,2}[:-])?\d{2,4}-[A-Za-z]{1,4}-\d{2,6}(?:-[A-Z]{1,5})*"  # 1:23-cv-04567-JMF, 2-15-cv-1
     r"(?:-\d{1,2}(?![\d-]))?"  # a criminal case's defendant: 3:09-cr-00276-RLW-1
@@ -38,7 +42,7 @@ _NUMBER = (
     r"|\d[A-Z]{1,3}\d{2,4}-\d{3,6}"  # Florida's district courts of appeal: 4D2023-2459
     r"|\d[A-Z]{2,3}-\d{2}-\d{3,6}(?:[ ]?(?:CI|CR|CV|DR|PR|CN)\b)?"  # Alaska: 4FA-99-2449 CI
     r"|\d{6}[A-Z]{2}\d{6}[A-Z]{0,3}"  # Florida's uniform case number: 501988CF006586A
-    r"|(?:19|20)\d\dAP\d{1,6}"  # Wisconsin: 2016AP2214
+    r"|(?:19|20)\d\dAP\d{1,6}(?:-[A-Z]{2,3}(?![\w]))?"  # Wisconsin: 2016AP2214, 2005AP2480-CR
     r"|(?:CAAP|SCAP|SCWC|SCPW|SCOT|CAAW)-\d{2}-\d{7}"  # Hawai'i: CAAP-13-0000182
     r"|[ASX]\d{2}[A-Z]\d{4}"  # Georgia's appellate courts: A03A1865, S19A0001
     r"|[1-5]-\d{2}-\d{4}(?:WC)?(?![\d-])"  # Illinois' appellate court: 1-15-2522
@@ -53,7 +57,7 @@ _LABELLED_NUMBER = re.compile(
     r"|Docket|Dkt\.|Index|Appeal|Misc\.|Cause|Originating\s+Case|District\s+Case|Record"
     r"|(?:DC\s+)?Docket)\s+)?(?:Nos?\.|(?<=[Cc]ase[ ])[Nn]umber|(?<=Docket[ ])#"
     r"|(?<=Petition[ ])#|(?<=[Cc]ase[ ])#|(?<=CASE[ ])#)[ \t]*:?[ \t]*"
-    rf"(?P<num>{_NUMBER}|\d{{3,}}(?=\s*[,.;)]?\s))"
+    rf"(?P<num>{_NUMBER}|\d{{3,}}(?=\s*[,.;)]{{0,2}}(?:\s|$)))"
 )
 #: An Attorney General's opinion cited by its series number: "OAG 92-73", "AGO 2015-059".
 _OPINION_SERIES = re.compile(r"(?<![\w.])(?P<series>OAG|AGO)[ ]+(?P<num>\d{2,4}-\d{1,4})(?![\w-])")
@@ -137,7 +141,7 @@ _SPELLED_STATE_CODE = (
 _INITIALS_CODE = (
     r"N\.\s?C\.\s?G\.\s?S\.|G\.\s?S\.|O\.\s?C\.\s?G\.\s?A\.|OCGA|N\.\s?J\.\s?S\.\s?A\."
     r"|K\.\s?S\.\s?A\.|A\.\s?R\.\s?S\.|C\.\s?R\.\s?S\.|M\.\s?C\.\s?L\.|R\.\s?S\.\s?Mo\."
-    r"|La\.\s?R\.\s?S\.|N\.\s?Y\.\s?C\.\s?P\.\s?L\.\s?R\.|RSMo|RCW|ORS|MCL|NRS|KRS|CPLR"
+    r"|La\.\s?R\.\s?S\.|N\.\s?Y\.\s?C\.\s?P\.\s?L\.\s?R\.|RSMo|RCW|ORS|MCL|MSA|NRS|KRS|CPLR"
     r"|\d{1,3}\s+ILCS"
     r"|\d{1,2}\s+Pa\.\s?(?:C\.\s?S\.|Cons\.\s+Stat\.)(?:\s+Ann\.)?"
 )
@@ -433,11 +437,16 @@ _DOCKET_COUNT = re.compile(
     r"\.[FMP])(?=[ \t]+[A-Z]{3,})"  # the offence follows in capitals
 )
 #: Another subsection of the same section written alone: "KRS 117.265(2), (3)".
-_MORE_SUBSECTION = re.compile(r",[ ]*(?:and[ ]+)?\((?P<sub>[a-zA-Z0-9]{1,4})\)(?=[\s.;,)]|$)")
+#: The next subsection of a list, perhaps after the last one's description: "(C)(1) (lack of
+#: personal jurisdiction), (4) (lack of subject-matter jurisdiction), and (8)".
+_MORE_SUBSECTION = re.compile(
+    r"(?:[ ]\([a-z][^()\n]{0,80}\))?,[ ]*(?:and[ ]+)?\((?P<sub>[a-zA-Z0-9]{1,4})\)(?=[\s.;,)]|$)"
+)
 
 
-def _further_subsections(text: str, found: list[RawMention]) -> list[RawMention]:
-    """ "(3)" after "KRS 117.265(2)," is KRS 117.265(3): each subsection its own provision."""
+def further_subsections(text: str, found: list[RawMention]) -> list[RawMention]:
+    """ "(3)" after "KRS 117.265(2)," is KRS 117.265(3): each subsection its own provision
+    (of a statute or a court rule, as the mention before it)."""
     more = []
     for mention in found:
         base = re.match(r"(?P<base>.*?)\([a-zA-Z0-9]{1,4}\)$", mention.normalized)
@@ -448,7 +457,7 @@ def _further_subsections(text: str, found: list[RawMention]) -> list[RawMention]
             start, end = match.start() + match[0].index("("), match.end()
             normalized = f"{base['base']}({match['sub']})"
             more.append(
-                RawMention(EntityType.STATUTE, start, end, text[start:end], normalized, 0.8,
+                RawMention(mention.type, start, end, text[start:end], normalized, 0.8,
                            dict(mention.attributes))
             )  # fmt: skip
             position = end
@@ -653,7 +662,7 @@ def find_statutes(text: str) -> list[RawMention]:
         section = re.sub(r"\s+", "", match["sec"])
         found.append(mention(EntityType.STATUTE, text, match, f"{code} § {section}", 0.9,
                              {"code": code}))  # fmt: skip
-    found += _further_subsections(text, found)
+    found += further_subsections(text, found)
     # a docket's civil cause ("Cause: 28:1332") and criminal counts ("18:922G.F")
     for match in (*_DOCKET_CAUSE.finditer(text), *_DOCKET_COUNT.finditer(text)):
         start, end = match.span("cite")

@@ -25,7 +25,7 @@ import re
 from collections.abc import Sequence
 
 from docbatch.models import EntityType
-from docbatch.pipeline.entities.appearances import find_appearances
+from docbatch.pipeline.entities.appearances import find_appearances, office_before
 from docbatch.pipeline.entities.base import CLIENTS_SEPARATOR, RawMention, with_attributes
 from docbatch.pipeline.entities.blocks import counsel_block, counsel_names
 from docbatch.pipeline.entities.dockets import docket_parties
@@ -202,9 +202,10 @@ def _appearances(text: str, people: list[RawMention]) -> list[RawMention]:
         # a name found before that is a piece of a listed name, or that runs over two of
         # them ("Lamb, Kilgore & Kilgore, P.L.L.C." of "Roy Lamb, Kilgore & Kilgore,
         # P.L.L.C."), gives way to the list's own
+        # ("Defender Elizabeth A. Franklin-Best", an office before a listed name, too)
         people = [
             m for m in people
-            if not any(_inside(m, i) for i in items)
+            if not any(_inside(m, i) or office_before(m, i) for i in items)
             and sum(m.start < i.end and i.start < m.end for i in items) < 2
         ]  # fmt: skip
         client = appearance.client or (appearance.role_text or appearance.role or "").capitalize()

@@ -18,7 +18,7 @@ from docbatch.pipeline.entities.courts import (
     own_state,
     state_abbreviation,
 )
-from docbatch.pipeline.entities.patterns import SUBSECTIONS, mention
+from docbatch.pipeline.entities.patterns import SUBSECTIONS, further_subsections, mention
 
 __all__ = ["find_court_rules"]
 
@@ -113,6 +113,7 @@ _INITIAL_SETS = {
 _INITIALS_RULE_SETS = {
     "crcp": "Colo. R. Civ. P.", "car": "Colo. App. R.", "cre": "Colo. R. Evid.",
     "scacr": "S.C. App. Ct. R.", "scrcp": "S.C. R. Civ. P.", "scre": "S.C. R. Evid.",
+    "scrcrimp": "S.C. R. Crim. P.",
     # Michigan's court rules and rules of evidence, Maryland's rules of professional conduct
     "mcr": "Mich. Ct. R.", "mre": "Mich. R. Evid.",
     "mlrpc": "Md. Lawyers' R. Prof'l Conduct", "marpc": "Md. Att'ys' R. Prof'l Conduct",
@@ -156,7 +157,13 @@ _MORE_TITLED_RULES = re.compile(
 
 _INITIALS_RULE_AFTER = re.compile(
     rf"(?<![\w.])(?:Rules?|RULES?)[ \t\n]+(?P<num>\d{{1,3}}(?:\.\d+)?{SUBSECTIONS}),?[ \t\n]+"
-    r"(?P<set>SCACR|SCRCP|SCRE)\b"
+    r"(?P<set>SCACR|SCRCP|SCRCrimP|SCRE)\b"
+)
+#: Indiana's trial rules: "Ind. Trial Rule 50(A)", "Indiana Trial Rule 12(B)(6)", "Trial
+#: Rule 50" (no other state calls its rules so).
+_INDIANA_TRIAL_RULE = re.compile(
+    rf"(?<![\w.])(?:(?:Ind\.|Indiana)[ ])?Trial[ ]Rule[ ](?P<num>\d{{1,2}}(?:\.\d)?{SUBSECTIONS})"
+    r"(?![\w\-]|\.\w)"
 )
 
 
@@ -291,8 +298,12 @@ def _initials_rules(text: str) -> list[RawMention]:
     found = []
     for match in (*_INITIALS_RULE_BEFORE.finditer(text), *_INITIALS_RULE_AFTER.finditer(text)):
         rule_set = _INITIALS_RULE_SETS[re.sub(r"[\s.]", "", match["set"]).lower()]
-        found.append(_rule(text, match, rule_set, match["num"], 0.85))
+        rule = _rule(text, match, rule_set, match["num"], 0.85)
+        # "MCR 2.116(C)(1) (lack of personal jurisdiction), (4) (...), and (8)"
+        found += [rule, *further_subsections(text, [rule])]
         found += _more_rules(text, match.end(), _MORE_TITLED_RULES, rule_set, 0.8)
+    for match in _INDIANA_TRIAL_RULE.finditer(text):
+        found.append(_rule(text, match, "Ind. Trial R.", match["num"], 0.85))
     for match in _STATE_PLAIN_RULE.finditer(text):
         state = state_abbreviation(match["abbr"] or match["state"])
         found.append(_rule(text, match, f"{state} R.", match["num"], 0.85))
