@@ -150,3 +150,19 @@ def test_michigan_statutes_annotated_and_rules_by_set_initials() -> None:
         "Mich. Ct. R. 2.116(C)(1)", "Mich. Ct. R. 2.116(C)(4)", "Mich. Ct. R. 2.116(C)(8)",
         "S.C. R. Crim. P. 6(b)", "Ind. Trial R. 50", "Ind. Trial R. 12(B)(6)",
     ]  # fmt: skip
+
+
+def test_bodies_named_by_what_they_do_or_where_they_serve_without_of() -> None:
+    text = (
+        "Officers of the South Bend Police Department arrested him. The Legislative Reference "
+        "Bureau drafted the bill; the Labor & Industry Review Commission ruled; Racine Unified "
+        "School District sued; Courthouse News Service reported it; the amicus curiae "
+        "Reporters Committee for Freedom of the Press filed a brief. He had four years of "
+        "Prior Creditable Service. The Review Board met.\n"
+    )
+    _, entities = edges_and_entities(text)
+    assert {name for kind, name in entities if kind == "organization"} == {
+        "South Bend Police Department", "Legislative Reference Bureau",
+        "Labor & Industry Review Commission", "Racine Unified School District",
+        "Courthouse News Service", "Reporters Committee for Freedom of the Press",
+    }  # fmt: skip

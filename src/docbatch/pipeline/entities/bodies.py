@@ -59,6 +59,8 @@ _SEAT = (
 )
 _HEAD = r"Board|Commission|Department|Division|Bureau|Agency|Authority|Office"
 _LEGISLATURE = r"Senate|House[ ]of[ ]Representatives|General[ ]Assembly|Legislature"
+#: The heads of a body named by two words or more before them, without "of".
+_NAMED_HEAD = r"Board|Bureau|Commission|Department|School[ ]District"
 #: "<seat> [Cap ...] Board of Elections", "Board of Elections", "<seat> Senate",
 #: "General Assembly"; the "of" part names what the body does.
 #: What a body does: "of Elections", "of Immigration Appeals", "of the Attorney General";
@@ -75,7 +77,12 @@ _BODY = re.compile(
     # what the body does before its head: "Medical Board of California", "Attorney
     # Grievance Commission of Maryland"
     rf"|(?P<pre>(?:{_NOT_SENTENCE}{_CAP}[ ]){{1,2}})?(?:State[ ])?(?:{_HEAD}){_TAIL}"
-    r"|General[ ]Assembly)"
+    r"|General[ ]Assembly"
+    # named by what it does or where it serves, with no "of": "Legislative Reference Bureau",
+    # "South Bend Police Department", "Labor & Industry Review Commission", "Courthouse
+    # News Service", "Racine Unified School District"
+    rf"|(?P<named>(?:{_NOT_SENTENCE}{_CAP}[ ](?:&[ ])?){{2,4}})(?:{_NAMED_HEAD})(?![ ]of[ ])"
+    rf"|(?:{_NOT_SENTENCE}{_CAP}[ ]){{1,3}}News[ ]Service)"
     r"(?![\w])"
 )
 #: Political parties, with the place they are organised in: "Choctaw County Republican
@@ -157,6 +164,10 @@ def find_public_bodies(text: str) -> list[RawMention]:
             raw = raw[:-1]
         if names_a_holder(text[match.start() : match.end() + 12]):
             continue
+        if match["named"] and re.search(
+            r"\b(?:an?|An?|any|each)[ ]$", text[max(0, start - 5) : start]
+        ):
+            continue  # "request an Administrative Separation Board": a kind of body, not one
         found.append(RawMention(EntityType.ORGANIZATION, start, end, raw, display_name(raw), 0.75))
     for match in _PARTY.finditer(text):
         if in_case_name(text, match.start(), match.end()):

@@ -99,8 +99,11 @@ _ORG_HEAD = re.compile(
     # a person's given name and initial may open it: "Theron L. Bryant Revocable Trust"
     rf"(?<![\w.])(?:{_TW}[ ](?:{_INIT}[ ]){{1,2}}(?=[A-Z]))?(?:{_WORD}[ ](?:(?:&|of)[ ])?){{1,4}}"
     rf"(?:{'|'.join(h.title() for h in sorted(ORG_HEADS))})(?![\w])"
-    # "Calvary Chapel of Bangor", "University of Texas at Austin"
-    rf"(?:[ ]of[ ](?:the[ ])?{_TW}(?:[ ]{_TW}){{0,2}}(?:[ ]at[ ]{_TW}(?:[ ]{_TW})?)?(?![\w]))?"
+    # "Calvary Chapel of Bangor", "University of Texas at Austin", "Reporters Committee for
+    # Freedom of the Press"
+    rf"(?:(?:[ ]of[ ](?:the[ ])?{_TW}(?:[ ]{_TW}){{0,2}}"
+    rf"|[ ]for[ ](?:the[ ])?{_TW}(?:[ ](?:of[ ](?:the[ ])?)?{_TW}){{0,2}})"
+    rf"(?:[ ]at[ ]{_TW}(?:[ ]{_TW})?)?(?![\w]))?"
     # a capital after it on the same line goes on with the name, unless a column's gap
     # (a tab, three spaces) comes first; on the next line only a word that goes on a name
     # does ("Standard Insurance\nCompany", "Texas Insurance\nCode")
