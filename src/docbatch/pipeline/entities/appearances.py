@@ -207,13 +207,16 @@ def _as_written(mentions: tuple[RawMention, ...], text: str) -> tuple[RawMention
 
 def _appearances(text: str) -> list[Appearance]:
     found = []
+    minutes = list(_MINUTE_APPEARANCES.finditer(text))
+    for minute in minutes:
+        found += _minute_appearances(text, minute)
     previous = 0
     matches = sorted(
         (*_FOR_PARTY.finditer(text), *_FOR_CLIENT_ROLE.finditer(text)), key=lambda m: m.start()
     )
     for match in matches:
-        if match.start() < previous:
-            continue  # inside the appearance read before
+        if match.start() < previous or any(m.start() <= match.start() < m.end() for m in minutes):
+            continue  # inside the appearance read before, or a minute entry's (read above)
         start = max(_paragraph_start(text, match.start()), previous)
         start = _after_label(text, start, match.start())
         previous = match.end()
@@ -340,6 +343,47 @@ _FOR_NAMED = re.compile(
 
 #: The cities after a firm's "(by ...)", up to the client: ", Westland, Farmington Hills".
 _PLACES_AFTER = re.compile(r"\)(?:,[ ][A-Z][a-z]+(?:[ ][A-Z][a-z]+){0,2})+$")
+
+
+#: A docket's minute entry: "Appearances: AUSA Louis Uhl for the Government, AFPD Jared
+#: Eggers for defendant." (one standing in for another: "AUSA X for AUSA Y for the
+#: Government").
+_MINUTE_APPEARANCES = re.compile(r"\bAppearances?:[ ]*(?P<list>[^\n]{5,500}?)\.(?=[ \t]|$)", re.M)
+_MINUTE_CLIENT = re.compile(
+    r"[ ]for[ ](?:the[ ])?(?P<client>(?i:government|united[ ]states|usa|plaintiffs?|defendants?"
+    r"|dfts?|defts?|petitioners?|respondents?))$"
+)
+#: The abbreviations of an attorney's office before the name in a minute entry.
+_ATTORNEY_OFFICE = re.compile(r"(?:S?AUSA|AFPD|FPD|CJA|Atty\.?|Attorney)[ ]+")
+_MINUTE_ROLES = {"government": "plaintiff", "united states": "plaintiff", "usa": "plaintiff",
+                 "dft": "defendant", "deft": "defendant"}  # fmt: skip
+
+
+def _minute_appearances(text: str, match: re.Match[str]) -> list[Appearance]:
+    """The attorneys of a minute entry's "Appearances:" line, each for the side it names
+    (the government prosecutes: the plaintiff of a criminal case)."""
+    found = []
+    offset = match.start("list")
+    for piece in re.finditer(r"[^,]+", match["list"]):
+        client = _MINUTE_CLIENT.search(piece[0])
+        if client is None:
+            continue
+        word = client["client"].lower().rstrip("s")
+        role = _MINUTE_ROLES.get(word, word)
+        counsel = []
+        position = offset + piece.start()
+        for name in re.split(r"[ ]for[ ]", piece[0][: client.start()]):
+            start = position + len(name) - len(name.lstrip())
+            office = _ATTORNEY_OFFICE.match(text, start)
+            start = office.end() if office is not None else start
+            end = position + len(name.rstrip())
+            if _is_person(text[start:end]):
+                counsel.append(_mention(EntityType.PERSON, text, start, end))
+            position += len(name) + len(" for ")
+        if counsel:
+            found.append(Appearance(offset + piece.start(), offset + piece.end(), role,
+                                    tuple(counsel), (), "", role))  # fmt: skip
+    return found
 
 
 def _named_clients(written: str) -> list[str]:

@@ -170,6 +170,8 @@ _STATE_TRIAL = re.compile(
     rf"(?P<s1>{_NAME_ALT})(?![\w])(?!\s+County)"
     rf"|(?P<s2>{_NAME_ALT})\s+(?P<k2>Superior|Chancery|Family|Probate|Commonwealth)\s+Court)\b"
 )
+#: "U.S. " or "United States " right before a district court's name.
+_FEDERAL_BEFORE = re.compile(r"(?:U\.[ ]?S\.|United[ ]States|US)[ ]$")
 _TRIAL_KIND = {"superior": "Super. Ct.", "circuit": "Cir. Ct.", "district": "Dist. Ct.",
                "chancery": "Ch.", "family": "Fam. Ct.", "probate": "Prob. Ct.",
                "commonwealth": "Commw. Ct."}  # fmt: skip
@@ -442,6 +444,12 @@ def _state_courts(text: str) -> list[RawMention]:
             value = _APPEALS_ABBR.get(abbr, f"{abbr} Ct. App.")
         found.append(_mention(text, match.start(), match.end(), value, 0.85))
     for match in _STATE_TRIAL.finditer(text):
+        federal = _FEDERAL_BEFORE.search(text, max(0, match.start() - 15), match.start())
+        if match["k1"] == "District" and federal is not None:
+            # "U.S. District Court of Arizona": the federal court of the state's district
+            value = _district("D.", state_abbreviation(match["s1"]))
+            found.append(_mention(text, federal.start(), match.end(), value, 0.85))
+            continue
         abbr = state_abbreviation(match["s1"] or match["s2"])
         kind = _TRIAL_KIND[(match["k1"] or match["k2"]).lower()]
         found.append(_mention(text, match.start(), match.end(), f"{abbr} {kind}", 0.85))

@@ -27,6 +27,7 @@ table is read only in a text that has a "represented by" column, so a complaint'
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -66,7 +67,11 @@ _ROLE_HEADING = re.compile(
 )
 #: Lines between a party's name and its "represented by" cell: a criminal docket's
 #: "TERMINATED: 04/15/2010" and the aliases under "also known as".
-_PARTY_NOTE = re.compile(r'(?:TERMINATED:.*|also[ ]known[ ]as|"[^"\n]{1,60}")')
+_PARTY_NOTE = re.compile(
+    r'(?:TERMINATED:.*|also[ ]known[ ]as|doing[ ]business[ ]as|"[^"\n]{1,60}")'
+)
+#: A note whose next line is another name of the party (an alias, a trade name).
+_ALIAS_NOTE = re.compile(r"also[ ]known[ ]as|doing[ ]business[ ]as")
 #: The last line of an attorney's address block; a name after it is the next attorney.
 _EMAIL = re.compile(r"Email:.*")
 #: A government party by its name or initials: "USA", "United States of America".
@@ -356,13 +361,19 @@ def _party_rows(lines: list[_Line], first: int) -> tuple[_Line | None, list[_Row
         return None, []
     party = line
     # the "represented by" cell may sit beside the party's notes, lines below its name
+    # (after "also known as" or "doing business as", the next line is another name)
     while (split := _REPRESENTED.search(line.text)) is None:
-        if first + 1 >= len(lines) or not _PARTY_NOTE.match(lines[first + 1].text):
+        alias = _ALIAS_NOTE.fullmatch(line.text.strip()) is not None
+        if first + 1 >= len(lines) or not (alias or _PARTY_NOTE.match(lines[first + 1].text)):
             return party, []
         first += 1
         line = lines[first]
     if line is not party:
-        if not _PARTY_NOTE.fullmatch(line.text[: split.start()].strip()):
+        before = lines[first - 1].text.strip()
+        if not (
+            _PARTY_NOTE.fullmatch(line.text[: split.start()].strip())
+            or _ALIAS_NOTE.fullmatch(before)
+        ):
             return party, []
     else:
         party = _Line(line.start, line.start + split.start(), line.text[: split.start()])
@@ -422,7 +433,19 @@ def _counsel_rows(text: str, row: _Row, client: str) -> list[RawMention]:
                 found.append(_mention(EntityType.ORGANIZATION, text, *firm, counsel_for=client))
             elif words & ORG_HEADS:
                 found.append(_mention(EntityType.ORGANIZATION, text, *firm))
+            elif _FIRM_BY_PLACE.fullmatch(text[firm[0] : firm[1]]):
+                # the line between an attorney's name and the address is the firm, named by
+                # its partners alone: "LeClair Ryan"
+                found.append(_mention(EntityType.ORGANIZATION, text, *firm, counsel_for=client))
     return found
+
+
+#: A firm's line by its place in an attorney's row: capitalised words with no digit,
+#: not a title of the attorney's own ("Attorney at Law").
+_FIRM_BY_PLACE = re.compile(
+    r"(?!Attorney[ ]at[ ]Law\b|Attorneys?\b|Counsel\b|Esq)"
+    r"(?:[A-Z][A-Za-z'\u2019.-]+[ ]?(?:&[ ])?){1,5}(?<![ ])"
+)
 
 
 def _strip_mention(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -445,7 +468,11 @@ def _named(text: str, start: int, end: int, *, role: str) -> RawMention:
         )
     )
     kind = EntityType.ORGANIZATION if organisation else EntityType.PERSON
-    return _mention(kind, text, start, end, role=role)
+    mention = _mention(kind, text, start, end, role=role)
+    if re.fullmatch(r"USA|U\.[ ]?S\.[ ]?A\.", mention.text.strip()):
+        # the initials of the United States, not a name to title-case ("Usa")
+        mention = dataclasses.replace(mention, normalized="United States")
+    return mention
 
 
 def _mention(kind: EntityType, text: str, start: int, end: int, **attributes: str) -> RawMention:

@@ -67,6 +67,10 @@ _NO_PART = re.compile(r"(?:,[ ]*)?(?:J\.,[ ]+)?took[ ]+no[ ]+part\b")
 #: A letter's salutation ("Dear Judge Armstead:"): the document is a letter, and the
 #: "Honorable" it is addressed to is no judge of it.
 _SALUTATION = re.compile(r"(?m)^[ \t]*Dear[ ][^\n]{2,60}:[ \t]*$")
+#: A docket's conflict memo: "No probable conflict re Magistrate Judge John Z Boyle."
+_CONFLICT_RE = re.compile(
+    r"\bconflict[ ]re[ ](?:Magistrate[ ]|District[ ]|Chief[ ]|Senior[ ])?(?:Judge|Justice)[ ]"
+)
 #: An opinion given on request ("Requested by: Hon. X"): a letter as well.
 _REQUESTED = re.compile(r"(?m)^[ \t]*Requested[ ]by:")
 _JUDGE_LIST = re.compile(
@@ -119,7 +123,10 @@ _ASSIGNED = re.compile(
     rf"(?:District[ ]|Magistrate[ ]|Bankruptcy[ ])?Judge[ ]|Hon\.[ ]|Honorable[ ])?"
     rf"(?P<name>{_NAME})"
 )
-_JUDGE_TITLES = frozenset({"judge", "justice", "hon.", "honorable", "chief judge"})
+_JUDGE_TITLES = frozenset(
+    {"judge", "justice", "hon.", "honorable", "chief judge", "magistrate judge", "district judge",
+     "circuit judge"}
+)  # fmt: skip
 #: A name in a list of names ("Barksdale, Stewart, and Dennis").
 LIST_NAME = re.compile(rf"(?<![\w.])(?P<name>{_NAME})(?![\w])")
 
@@ -198,6 +205,8 @@ def mark_judges(text: str, people: list[RawMention]) -> list[RawMention]:
     letter = _SALUTATION.search(text) is not None or _REQUESTED.search(text) is not None
     titles = _JUDGE_TITLES - {"hon.", "honorable"} if letter else _JUDGE_TITLES
     greeted = [match.span() for match in _SALUTATION.finditer(text)]
+    # a docket's conflict memo names judges who are no judges of the case
+    greeted += [(m.end() - 1, m.end() + 40) for m in _CONFLICT_RE.finditer(text)]
     return alias_surnames([
         with_attributes(m, role="judge")
         if m.type is EntityType.PERSON and not m.attributes.get("role")

@@ -110,6 +110,10 @@ NOT_NAME_WORDS: frozenset[str] = frozenset(
         "et", "al", "cnty", "bd", "educ", "ass'n", "comm'n", "dep't", "gov't", "int'l",
         "nat'l", "sch", "dist", "univ", "hosp", "mut", "twp", "mfg", "prods", "indus",
         "servs", "sys", "transp", "auth", "comm", "admin", "envtl",
+        # a docket's words after a title: "Adopting Magistrate Judge Findings and
+        # Recommendation", "Findings ... of the Magistrate Judge Upon", "ATTORNEY TO BE
+        # NOTICED"
+        "findings", "recommendation", "recommendations", "upon", "noticed",
     }
 )  # fmt: skip
 

@@ -69,6 +69,8 @@ _TITLE = re.compile(
     r"\b(?P<title>(?:Chief |Magistrate |District |Circuit )?Judge|Justice|Hon\.|Honorable|"
     # police witnesses by rank: "Officer Ronald Jenkins", "Detective Ruck", "Sgt. Lee"
     r"Officer|Detective|Sergeant|Sgt\.|Trooper|Patrolman|Corporal|Cpl\.|Investigator|"
+    # a minute entry's court staff: "Spanish Interpreter Miguel Aguayo", "Court Reporter X"
+    r"Interpreter|Court[ ]Reporter|Courtroom[ ]Deputy|Deputy[ ]Clerk|"
     rf"Mr\.|Ms\.|Mrs\.|Dr\.)[ ]+(?P<name>{_PERSON}|{_SURNAME})"
 )
 _JUDGE_AFTER = re.compile(
@@ -372,6 +374,8 @@ def _titled_people(text: str) -> list[RawMention]:
     """ "Judge Furman", "Ms. Owens", "Jesse M. Furman, United States District Judge"."""
     found: list[RawMention] = []
     for match in _CAPITAL_JUDGE.finditer(text):
+        if match["name"].lower() in NOT_NAME_WORDS:
+            continue  # a docket's "MAGISTRATE JUDGE FINDINGS & RECOMMENDATION"
         start, end = match.span("name")
         found.append(_person(text, start, end, 0.85, "", title="Judge"))
     for match in _TITLE.finditer(text):

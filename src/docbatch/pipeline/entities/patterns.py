@@ -152,7 +152,8 @@ _BARE_SECTION = (
     r"\d+[A-Za-z]*(?:(?:[.\-:/]\d+[A-Za-z]*)+(?:\([a-zA-Z0-9]{1,5}\))*|(?:\([a-zA-Z0-9]{1,5}\))+)"
 )
 _STATUTE = re.compile(
-    rf"(?:\b(?P<title>\d{{1,3}})\s+U\.\s?S\.\s?C\.(?:\s?A\.)?|(?<![\w.])(?P<code>{_STATE_CODE}))"
+    rf"(?:\b(?P<title>\d{{1,3}})\s+(?:U\.\s?S\.\s?C\.(?:\s?A\.)?|USCA?\b)"
+    rf"|(?<![\w.])(?P<code>{_STATE_CODE}))"
     # "40 U.S.C. ss 270a-270f": "s" and "ss" for "§" and "§§", as old electronic texts wrote them;
     # the U.S. Code is also cited with no mark at all ("21 U.S.C. 802")
     rf"\s*(?:{_SECTION_MARK}|(?P<ascii>ss?)(?=\s+\d)|(?(title)(?=\d)|(?!)))"
@@ -432,6 +433,14 @@ _DOCKET_CAUSE = re.compile(
 )
 #: A criminal docket's count, title and section of the U.S. Code with the offence's class:
 #: "18:922G.F" (18 U.S.C. § 922(g), a felony), "21:841A=CD.F", "18:1343.M".
+#: A federal criminal docket's counts by title and section, on a line of their own, the
+#: offence after them: "8:1326(a) and (b)(1) Reentry of Removed Alien", "21:841(a)(1)
+#: enhanced by (b)(1)(C) - Possession ...".
+_DOCKET_OFFENCE = re.compile(
+    r"(?m)^[ \t]*(?P<title>[1-5]?\d):(?P<sec>\d{2,5}[A-Za-z]?)(?P<sub>(?:\([a-zA-Z0-9]{1,4}\))*)"
+    r"(?:[ ](?:and|enhanced[ ]by)[ ](?P<more>(?:\([a-zA-Z0-9]{1,4}\))+))?"
+    r"(?=[ \t]+(?:-[ ])?[A-Z][a-z])"
+)
 _DOCKET_COUNT = re.compile(
     r"(?<![\w:.])(?P<cite>(?P<title>[1-5]?\d):(?P<sec>\d{2,5})(?P<sub>[A-Z])?(?:=[A-Z]{1,3})?"
     r"\.[FMP])(?=[ \t]+[A-Z]{3,})"  # the offence follows in capitals
@@ -663,6 +672,15 @@ def find_statutes(text: str) -> list[RawMention]:
         found.append(mention(EntityType.STATUTE, text, match, f"{code} § {section}", 0.9,
                              {"code": code}))  # fmt: skip
     found += further_subsections(text, found)
+    for match in _DOCKET_OFFENCE.finditer(text):
+        code = f"{match['title']} U.S.C."
+        parts = [(match.start("title"), match.end("sub"), match["sub"])]
+        if match["more"]:
+            parts.append((*match.span("more"), match["more"]))
+        for start, end, sub in parts:
+            normalized = f"{code} § {match['sec']}{sub}"
+            found.append(RawMention(EntityType.STATUTE, start, end, text[start:end], normalized,
+                                    0.85, {"code": code}))  # fmt: skip
     # a docket's civil cause ("Cause: 28:1332") and criminal counts ("18:922G.F")
     for match in (*_DOCKET_CAUSE.finditer(text), *_DOCKET_COUNT.finditer(text)):
         start, end = match.span("cite")

@@ -1,0 +1,77 @@
+"""Error classes of the twenty-fourth blind set (tests/golden/real_blind24: PACER docket
+reports of the District of Arizona and the Eastern District of Virginia), each as a rule
+test over a made-up example."""
+
+from __future__ import annotations
+
+from docbatch.pipeline.entities.appearances import find_appearances
+from docbatch.pipeline.entities.courts import find_courts
+from docbatch.pipeline.entities.patterns import find_statutes
+from tests.unit.entity_support import edges_and_entities
+
+CRIMINAL = (
+    "U.S. District Court\nDISTRICT OF ARIZONA (Phoenix Division)\n"
+    "CRIMINAL DOCKET FOR CASE #: 2:17-cr-00378-SPL-1\n\nCase title: USA v. Roe-Lopez\n\n"
+    "Assigned to: Judge Steven P Lang\nDefendant (1)\nJose Miguel Roe-Lopez\n"
+    "TERMINATED: 06/26/2017\talso known as\nJose M Roe\nTERMINATED: 06/26/2017\t"
+    "represented by\tJared Heath Egan\nFederal Public Defenders Office - Yuma\n"
+    "2285 S 4th Ave., Ste. 2E\nYuma, AZ 85364\nLEAD ATTORNEY\n\n"
+    "Pending Counts\tDisposition\n8:1326(a) and (b)(1) Reentry of Removed Alien\n"
+    "Complaints\tDisposition\n8:1326(a) enhanced by (b)(1) - Reentry of Removed Alien\n\n"
+    "Plaintiff\nUSA \trepresented by\tLouis C Uhler\nUS Attorneys Office - Yuma\n"
+    "102 S Main St.\nYuma, AZ 85364\nLEAD ATTORNEY\n\n"
+    "02/06/2017\t2 \tMINUTE ENTRY for proceedings held before Magistrate Judge James F Metz: "
+    "Initial Appearance held. \nAppearances: AUSA John Balos for AUSA Louis Uhler for the "
+    "Government, AFPD Jared Egan for defendant. Defendant is present. Spanish Interpreter "
+    "Miguel Aguirre assists defendant. (Court Reporter Candy Porter.) Hearing held.\n"
+    "03/07/2017\t8 \tMINUTE ORDER: Hearing set in U.S. District Court of Arizona, 98 West "
+    "1st Street, Yuma, AZ 85364.\n"
+    "03/09/2017\t9 \tDOJ CONFLICT MEMO. No probable conflict re Magistrate Judge John Z Boyd. "
+    "No probable conflict re Judge Diane J Hume.\n"
+    "03/15/2017\t15 \tMAGISTRATE JUDGE FINDINGS & RECOMMENDATION UPON A PLEA OF GUILTY. "
+    "No objections were filed pursuant to 28 USC § 636(b)(1).\n"
+)
+
+
+def test_a_minute_entrys_appearances_give_counsel_for_each_side() -> None:
+    appearances = [(a.role, [m.normalized for m in a.counsel]) for a in find_appearances(CRIMINAL)]
+    assert ("plaintiff", ["John Balos", "Louis Uhler"]) in appearances
+    assert ("defendant", ["Jared Egan"]) in appearances
+    edges, entities = edges_and_entities(CRIMINAL)
+    counsel = {(source, target) for kind, source, target in edges if kind == "counsel_for"}
+    assert {("John Balos", "United States"), ("Jared Egan", "Jose Miguel Roe-Lopez")} <= counsel
+    people = {name for kind, name in entities if kind == "person"}
+    assert {"Miguel Aguirre", "Candy Porter"} <= people  # the interpreter, the reporter
+    assert "Findings" not in people
+
+
+def test_a_dockets_judges_but_not_those_of_its_conflict_memo() -> None:
+    edges, _ = edges_and_entities(CRIMINAL)
+    judges = {source for kind, source, _ in edges if kind == "judge_of"}
+    assert judges == {"Steven P Lang", "James F Metz"}
+
+
+def test_a_criminal_dockets_counts_the_us_code_without_periods_and_the_federal_court() -> None:
+    assert sorted(m.normalized for m in find_statutes(CRIMINAL)) == [
+        "28 U.S.C. § 636(b)(1)", "8 U.S.C. § 1326(a)", "8 U.S.C. § 1326(a)",
+        "8 U.S.C. § 1326(b)(1)", "8 U.S.C. § 1326(b)(1)",
+    ]  # fmt: skip
+    assert "D. Ariz." in {m.normalized for m in find_courts(CRIMINAL)}
+    assert "Ariz. Dist. Ct." not in {m.normalized for m in find_courts(CRIMINAL)}
+
+
+def test_a_party_with_a_trade_name_keeps_its_attorneys_and_a_firm_named_by_partners() -> None:
+    text = (
+        "Lokova vs. Helper, et al.\nAssigned to: District Judge T. S. Ellis, III\n\n"
+        "Defendant\nDow Jones & Company, Inc.\ndoing business as\nWall Street Journal\t"
+        "represented by\tMatthew Kelly\nBallard Spahr LLP (DC)\n1909 K Street NW\n"
+        "Washington, DC 20006\nLEAD ATTORNEY\n"
+        "Defendant\nThe New York Times Company \trepresented by\tAlexander Richard Grein\n"
+        "LeClair Ryan\n2318 Mill Road\nAlexandria, VA 22314\nATTORNEY TO BE NOTICED\n\n"
+    )
+    edges, entities = edges_and_entities(text)
+    counsel = {(source, target) for kind, source, target in edges if kind == "counsel_for"}
+    assert ("Matthew Kelly", "Dow Jones & Company, Inc.") in counsel
+    assert ("LeClair Ryan", "The New York Times Company") in counsel
+    assert ("organization", "LeClair Ryan") in entities
+    assert not any("Noticed" in name for _, name in entities)
