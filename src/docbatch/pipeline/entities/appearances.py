@@ -51,6 +51,8 @@ _FOR_PARTY = re.compile(
     rf",?\s+(?:for|on\s+behalf\s+of)\s+(?:the\s+)?(?:(?!plaintiff|defendant)[a-z]+-)?{_ROLE}"
     # whole words only: "for Defendant/Appellee-Appellee University of Hawai'i"
     r"(?:[ ]*/[ ]*[a-z]+(?:[- ][a-z]+){0,4}?(?![a-z-]))*"
+    # California's "for Defendant and Appellant", "for Plaintiff and Respondent"
+    r"(?:[ ]and[ ](?:appellants?|appellees?|respondents?|petitioners?)\b)?"
     # Connecticut gives the role below: "for the appellant (defendant)."
     r"(?:[ ]+\((?P<below>(?-i:[a-z][a-z -]{2,30}))\))?"
     # the Supreme Court's "for the United States as amicus curiae urging reversal."
@@ -67,8 +69,10 @@ _FOR_PARTY = re.compile(
     r"(?:\n[^\n]{1,200}?){0,3}))?"
     # the next appearance may follow with no space: "... Industry Council.Brent Kesner, ...",
     # "for appellants.McAloon & Friedman, P.C."
-    r"\.(?:[ \t]*$|(?<=(?-i:[a-z])\.)(?=(?-i:[A-Z](?:[a-z]+(?:[A-Z][a-z]+)?|\.)[ ,]))"
-    r"|(?(client)(?!)|[ \t]+(?=(?-i:[A-Z]))))",
+    r"(?:\.(?:[ \t]*$|(?<=(?-i:[a-z])\.)(?=(?-i:[A-Z](?:[a-z]+(?:[A-Z][a-z]+)?|\.)[ ,]))"
+    r"|(?(client)(?!)|[ \t]+(?=(?-i:[A-Z]))))"
+    # a paragraph of its own may end with no period ("..., for Defendant and Appellant")
+    r"|(?(client)(?!)|[ \t]*(?=\n[ \t]*\n)))",
     re.IGNORECASE | re.MULTILINE,
 )
 #: New York's reports name the client before its role: "..., for Paul G. Kleinman, M.D.
@@ -456,7 +460,7 @@ _LABEL = re.compile(
 
 
 #: A reporter's star page at the head of a paragraph: "*528 Kerr, Russell and Weber, PLC".
-_STAR_PAGE = re.compile(r"\s*\*\d{1,5}[ \t]+")
+_STAR_PAGE = re.compile(r"\s*\*{1,3}\d{1,5}[ \t]+")
 
 
 def _after_label(text: str, start: int, end: int) -> int:

@@ -143,10 +143,14 @@ def _government(text: str, start: int, end: int, state: str | None, role: str) -
 #: Project's Supreme Court opinions).
 #: The sides may stand on lines of their own ("ROBERT A. HANSEN FAMILY TRUST\nv.\nFGH
 #: INDUSTRIES, LLC.", Michigan's reports).
+#: In mixed case the sides stand on lines of their own ("Darlee Frith Shelton FOWLKES\nv.\n
+#: Winford Calvin FOWLKES.", Virginia's).
 _REPORTER_TITLE = re.compile(
-    r"\A\s*(?P<first>[A-Z][A-Z0-9 .,'\u2019&-]{2,200}?)(?:,?[ ]et[ ]al\.)?"
+    r"\A\s*(?:(?P<first>[A-Z][A-Z0-9 .,'\u2019&-]{2,200}?)(?:,?[ ]et[ ]al\.)?"
     r"(?:[ ]|[ \t]*\n[ \t]*)v\.(?:[ ]|[ \t]*\n[ \t]*)"
     r"(?P<second>[A-Z][A-Z0-9 .,'\u2019&-]{2,200}?)(?:,?[ ]et[ ]al\.)?\.?[ \t]*\n"
+    r"|(?P<first2>[A-Z][A-Za-z0-9 .,'\u2019&-]{2,200}?)[ \t]*\n[ \t]*v\.[ \t]*\n[ \t]*"
+    r"(?P<second2>[A-Z][A-Za-z0-9 .,'\u2019&-]{2,200}?)\.?[ \t]*\n)"
 )
 #: Which side of a reporter's title is which, by the counsel's words: the first party
 #: named petitions or appeals.
@@ -163,14 +167,19 @@ def _reporter_title_parties(text: str) -> list[RawMention]:
     match = _REPORTER_TITLE.match(text)
     if (
         match is None
-        or _PROSECUTION.match(text, match.start("first"))
+        or _PROSECUTION.match(text, max(match.start("first"), match.start("first2")))
         or re.search(rf"\b{_CAPTION_ROLE}S?\b", match[0], re.IGNORECASE)
     ):
         return []  # a caption that gives its roles is read by the readers above
     first, second = next(((a, b) for pattern, a, b in _SIDES if pattern.search(text)), ("", ""))
     found = []
-    for group, role in (("first", first), ("second", second)):
+    groups = ("first", "second") if match["first"] is not None else ("first2", "second2")
+    for group, role in zip(groups, (first, second), strict=True):
         piece = match[group]
+        listed = [m for m in _caption_mentions(text, *match.span(group), role) if m is not None]
+        if len(listed) > 1:  # "STANCO MASONRY, INCORPORATED and Amerisure Mutual Insurance ..."
+            found += listed
+            continue
         mention = _classify(text, *match.span(group), 0.9, role)
         if mention is None and len(piece.split()) > 1 and not _INITIALS_ONLY.fullmatch(piece):
             # a name in capitals that no shape reads is a body ("PERMANENT MISSION OF INDIA")
@@ -216,8 +225,9 @@ _CAPTION = re.compile(
     rf",?{_COLUMN}[ \t]*\n"
     rf"(?:[ \t]*(?:[)\]][ \t]*)?\n)*[ \t]*"
     # the role below may come second: Indiana's "Appellant-Defendant"
-    rf"(?P<role>{_CAPTION_ROLE})(?i:s)?(?:[ ]*[\u2014\u2013,-][ ]*(?P<second>(?i:appellant|appellee"
-    r"|petitioner|respondent|plaintiff|defendant))(?i:s)?)?"
+    # California's "Plaintiff and Respondent"
+    rf"(?P<role>{_CAPTION_ROLE})(?i:s)?(?:(?:[ ]*[\u2014\u2013,-][ ]*|[ ]+and[ ]+)"
+    r"(?P<second>(?i:appellant|appellee|petitioner|respondent|plaintiff|defendant))(?i:s)?)?"
     # "Appellants/Cross-Appellees"
     r"(?:[ ]*/[ ]*(?i:cross-)?(?i:appellant|appellee|petitioner|respondent)s?)?"
     r"(?:[ ]*\((?P<below>(?i:plaintiff|defendant))s?[ ](?i:below)\))?[,.]?"
@@ -225,8 +235,9 @@ _CAPTION = re.compile(
     # the role may stand apart, padded with no-break spaces (an HTML caption's "&nbsp;")
     rf"|^(?P<names2>[^\n]{{3,3000}}?),[ \t\u00a0]*(?:(?i:nominal)[ ])?"
     rf"(?P<role2>{_CAPTION_ROLE})(?i:s)?"
-    r"(?:[\u2014\u2013-](?P<second2>(?i:appellant|appellee|petitioner|respondent|intervenor"
-    r"|plaintiff|defendant))(?i:s)?)?"
+    r"(?:(?:[\u2014\u2013-]|[ ]and[ ])"
+    r"(?P<second2>(?i:appellant|appellee|petitioner|respondent|intervenor|plaintiff|defendant))"
+    r"(?i:s)?)?"
     # the same parties' roles in a cross-appeal: "Plaintiffs-Appellants/Cross-Appellees,"
     r"(?:[ ]*/[ ]*(?i:cross-)?(?i:appellant|appellee|petitioner|respondent)s?)?"
     # a footnote's mark after the role: "TOWN OF MERRIMAC, Plaintiff-Appellant,\u2020"
@@ -235,6 +246,8 @@ _CAPTION = re.compile(
 )
 #: The end of one group of a caption line that names two: ", Defendants. and ".
 _ROLE_AND = re.compile(rf",[ \t\u00a0]*(?P<role>{_CAPTION_ROLE})(?i:s)?\.[ \t]+and[ \t]+")
+#: A role inside a caption line, before the others' "et al.": ", Appellants, et al.".
+_ROLE_ET_AL = re.compile(rf",[ ]+(?P<role>{_CAPTION_ROLE})(?i:s)?,[ ]+(?:et[ ]+al\.?|ET[ ]+AL\.?)$")
 #: One name in a caption's list: "A", "B and C", "A; B".
 _CAPTION_PART = re.compile(
     # "AND" at a line's end breaks one name ("DEPARTMENT OF HEALTH AND / HUMAN SERVICES")
@@ -298,13 +311,18 @@ def _caption_parties(text: str) -> list[RawMention]:
         roles = [_ROLES[w.lower().rstrip("s")] for w in words]
         # "Appellant (Defendant Below)": the role here is the first; the other is kept too
         role, other = roles[0], next((r for r in roles[1:] if r != roles[0]), "")
-        start = match.start(group)
-        if None in _caption_mentions(text, start, match.end(group), role) or re.search(
+        start, end = match.start(group), match.end(group)
+        inner = _ROLE_ET_AL.search(text, start, end)
+        if group == "names2" and inner is not None:
+            # New York's "BLEEKER JONES LLC et al., Appellants, et al., Defendants.": the names
+            # before the inner role have it; the others ("et al.") the last
+            role, other, end = _ROLES[inner["role"].lower()], "", inner.start()
+        if None in _caption_mentions(text, start, end, role) or re.search(
             r"(?:^|[ ])[a-z]+[ \t]*\n[ \t]*$", text[max(0, start - 80) : start]
         ):
             # a name of the list is no name alone: it broke over the lines above
             start = _caption_start(text, start)
-        for mention in _caption_mentions(text, start, match.end(group), role):
+        for mention in _caption_mentions(text, start, end, role):
             if mention is not None and other:
                 mention = RawMention(
                     mention.type, mention.start, mention.end, mention.text, mention.normalized,

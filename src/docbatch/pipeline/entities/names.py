@@ -39,7 +39,8 @@ LOWER = "a-z\u00df-\u00f6\u00f8-\u00ff"
 ORG_SUFFIXES: dict[str, str] = {
     key.lower(): key
     for key in (
-        "Inc.", "Inc", "LLC", "L.L.C.", "Corp.", "Corporation", "Co.", "Company", "Ltd.", "Limited",
+        "Inc.", "Inc", "Incorporated", "LLC", "L.L.C.", "Corp.", "Corporation", "Co.", "Company",
+        "Ltd.", "Limited",
         "L.P.", "LP", "LLP", "L.L.P.", "N.A.", "P.C.", "PLC", "plc", "GmbH", "S.A.", "AG",
         "P.A.", "PLLC", "P.L.L.C.", "P.L.C.", "N.V.", "B.V.", "S.p.A.",
     )
