@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from docbatch.pipeline.entities.appearances import find_appearances
 from docbatch.pipeline.entities.captions import caption_parties
+from docbatch.pipeline.entities.patterns import find_statutes
 from tests.unit.entity_support import edges_and_entities
 
 
@@ -62,3 +63,29 @@ def test_californias_two_roles_joined_by_and_in_the_caption_and_the_counsel() ->
     appearances = [(a.role, [m.normalized for m in a.counsel]) for a in find_appearances(text)]
     assert appearances == [("defendant", ["Sidney S. Holler"]),
                            ("plaintiff", ["Kathleen A. Kenley", "Gerald A. Engel"])]  # fmt: skip
+
+
+def test_californias_lists_sections_in_words_and_the_opinions_own_code() -> None:
+    filler = " The court heard the matter and considered the record at length." * 30
+    text = (
+        "Court of Appeal, First District, California.\n\nUnder Welfare and Institutions Code "
+        "section 786, the ward moved. A section 602 petition charged possession. (Health & "
+        "Saf. Code, §§ 11359, 11357, subd. (a).)" + filler + " Then a notice (§ 777) was "
+        "filed, and he may petition under [section] 781. See 1 Cal.App.5th 2.\n"
+    )
+    assert sorted(m.normalized for m in find_statutes(text)) == [
+        "Cal. Health & Safety Code § 11357(a)", "Cal. Health & Safety Code § 11359",
+        "Cal. Welf. & Inst. Code § 602", "Cal. Welf. & Inst. Code § 777",
+        "Cal. Welf. & Inst. Code § 781", "Cal. Welf. & Inst. Code § 786",
+    ]  # fmt: skip
+    # near the code named last, a bare section is that code's
+    near = "Court of Appeal, California. (Penal Code, § 550.) (Bus. & Prof. Code, § 2234.) (§ 22.)"
+    assert "Cal. Bus. & Prof. Code § 22" in {m.normalized for m in find_statutes(near)}
+
+
+def test_new_yorks_laws_by_initials_and_a_subsection_after_an_ampersand() -> None:
+    text = "subject to EPTL 9-1.1(b) and CPLR 3211(a)(7); 28 U.S.C. § 1332(a)(1) & (2)."
+    assert sorted(m.normalized for m in find_statutes(text)) == [
+        "28 U.S.C. § 1332(a)(1)", "28 U.S.C. § 1332(a)(2)", "CPLR 3211(a)(7)",
+        "N.Y. Est. Powers & Trusts Law § 9-1.1(b)",
+    ]  # fmt: skip

@@ -142,10 +142,21 @@ _INITIALS_CODE = (
     r"N\.\s?C\.\s?G\.\s?S\.|G\.\s?S\.|O\.\s?C\.\s?G\.\s?A\.|OCGA|N\.\s?J\.\s?S\.\s?A\."
     r"|K\.\s?S\.\s?A\.|A\.\s?R\.\s?S\.|C\.\s?R\.\s?S\.|M\.\s?C\.\s?L\.|R\.\s?S\.\s?Mo\."
     r"|La\.\s?R\.\s?S\.|N\.\s?Y\.\s?C\.\s?P\.\s?L\.\s?R\.|RSMo|RCW|ORS|MCL|MSA|NRS|KRS|CPLR"
+    # New York's consolidated laws by their initials: "EPTL 9-1.1(b)", "RPAPL 711"
+    r"|EPTL|RPAPL|GOL|BCL|VTL|DRL|SCPA"
     r"|\d{1,3}\s+ILCS"
     r"|\d{1,2}\s+Pa\.\s?(?:C\.\s?S\.|Cons\.\s+Stat\.)(?:\s+Ann\.)?"
 )
 _STATE_CODE = rf"{_ABBREVIATED_STATE_CODE}|{_SPELLED_STATE_CODE}"
+#: Codes cited by initials that the Bluebook names otherwise.
+_INITIALS_NAMES = {
+    "OCGA": "O.C.G.A.", "EPTL": "N.Y. Est. Powers & Trusts Law",
+    "RPAPL": "N.Y. Real Prop. Acts. Law", "GOL": "N.Y. Gen. Oblig. Law",
+    "BCL": "N.Y. Bus. Corp. Law", "VTL": "N.Y. Veh. & Traf. Law", "DRL": "N.Y. Dom. Rel. Law",
+    "SCPA": "N.Y. Surr. Ct. Proc. Act",
+}  # fmt: skip
+#: Those of them that are cited with a mark: the Bluebook's "N.Y. Est. Powers & Trusts Law §".
+_MARKED_INITIALS = frozenset(name for name in _INITIALS_NAMES.values() if name.startswith("N.Y."))
 #: A section written without "§" after initials needs a separator or a subsection
 #: ("7A-31", "2A:14-2", "5/2-619", "3211(a)(7)"), so "G.S. 1990" is no statute.
 _BARE_SECTION = (
@@ -269,6 +280,20 @@ _CALIFORNIA_BARE = re.compile(
     rf"(?<![\w.§])§[ ]?(?P<sec>\d+(?:\.\d+)?[a-z]?)(?![\d.]\d|[\w\-])"
     rf"(?P<subs>,[ ]subds?\.[ ]?{_SUBDIVISIONS}(?:[ ]?(?:&|and|,)[ ]?{_SUBDIVISIONS})*)?"
 )
+#: How far (characters) a bare section still belongs to the California code named last
+#: before it: a paragraph or two.
+_CALIFORNIA_NEAR = 1500
+#: The next section of a California list: "§§ 11359, 11357, subd. (a)".
+_CALIFORNIA_MORE = re.compile(
+    rf",[ ](?:and[ ])?(?P<sec>\d+(?:\.\d+)?[a-z]?)(?![\d.]\d|[\w\-])"
+    rf"(?P<subs>,[ ]subds?\.[ ]?{_SUBDIVISIONS}(?:[ ]?(?:&|and|,)[ ]?{_SUBDIVISIONS})*)?"
+)
+#: A section named in words in a California opinion: "a section 602 wardship petition",
+#: "[section] 781" (three digits or more: "section 2 of the lease" is a contract's).
+_CALIFORNIA_WORDS = re.compile(
+    r"(?<![\w.])(?:section|\[section\])[ ](?P<sec>\d{3,5}(?:\.\d+)?[a-z]?)(?![\d.]\d|[\w\-])"
+    rf"(?P<subs>,[ ]subds?\.[ ]?{_SUBDIVISIONS}(?:[ ]?(?:&|and|,)[ ]?{_SUBDIVISIONS})*)?"
+)
 #: A California document: its reporters or its courts.
 _CALIFORNIA_DOCUMENT = re.compile(
     r"Cal\.[ ]?(?:App\.|Rptr\.|[2-5](?:d|th))|Court[ ]of[ ]Appeal[^\n]{0,60}California"
@@ -278,16 +303,29 @@ _CALIFORNIA_DOCUMENT = re.compile(
 
 def _california_sections(text: str, taken: list[tuple[int, int]]) -> list[RawMention]:
     """California's codes as its courts cite them (see :data:`_CALIFORNIA`), each
-    subdivision its own provision; a bare "§ 2234, subd. (e)" belongs to the code named
-    last before it, when that was one of California's."""
+    subdivision its own provision, each section of a list ("§§ 11359, 11357, subd. (a)").
+
+    A bare "§ 2234, subd. (e)" (or, in words, "section 602") belongs to the code named
+    last before it when that was near (:data:`_CALIFORNIA_NEAR`); further on, to the
+    opinion's own code, the California code it names most (first named on a tie), as its
+    footnote "All further statutory references are to the X Code" says; none when the last
+    code named was not California's."""
     if _CALIFORNIA_DOCUMENT.search(text) is None:
         return []
     found: list[RawMention] = []
+    named: list[str] = []  # each time a code is named
     for match in _CALIFORNIA.finditer(text):
         if any(match.start() < end and start < match.end() for start, end in taken):
             continue
-        found += _subdivided(match, f"Cal. {_CALIFORNIA_BY_KEY[match['code'].replace(' ', '')]}")
-    for match in _CALIFORNIA_BARE.finditer(text):
+        code = f"Cal. {_CALIFORNIA_BY_KEY[match['code'].replace(' ', '')]}"
+        named.append(code)
+        found += _subdivided(match, code)
+        position = match.end()
+        while (more := _CALIFORNIA_MORE.match(text, position)) is not None:
+            found += _subdivided(more, code)
+            position = more.end()
+    own = max(named, key=lambda c: (named.count(c), -named.index(c)), default=None)
+    for match in (*_CALIFORNIA_BARE.finditer(text), *_CALIFORNIA_WORDS.finditer(text)):
         spans = [*taken, *((m.start, m.end) for m in found)]
         if any(match.start() < end and start < match.end() for start, end in spans):
             continue
@@ -295,7 +333,9 @@ def _california_sections(text: str, taken: list[tuple[int, int]]) -> list[RawMen
         others = max((end for _, end in taken if end <= match.start()), default=-1)
         if ours is None or others > ours.end:
             continue  # no code named yet, or the last one named was not California's
-        found += _subdivided(match, ours.attributes["code"])
+        near = match.start() - ours.end <= _CALIFORNIA_NEAR
+        code = ours.attributes["code"] if near or own is None else own
+        found += _subdivided(match, code)
     return found
 
 
@@ -449,7 +489,8 @@ _DOCKET_COUNT = re.compile(
 #: The next subsection of a list, perhaps after the last one's description: "(C)(1) (lack of
 #: personal jurisdiction), (4) (lack of subject-matter jurisdiction), and (8)".
 _MORE_SUBSECTION = re.compile(
-    r"(?:[ ]\([a-z][^()\n]{0,80}\))?,[ ]*(?:and[ ]+)?\((?P<sub>[a-zA-Z0-9]{1,4})\)(?=[\s.;,)]|$)"
+    r"(?:[ ]\([a-z][^()\n]{0,80}\))?(?:,[ ]*(?:and[ ]+)?|[ ]&[ ])"
+    r"\((?P<sub>[a-zA-Z0-9]{1,4})\)(?=[\s.;,)]|$)"
 )
 
 
@@ -600,7 +641,7 @@ def find_statutes(text: str) -> list[RawMention]:
     for match in _STATUTE.finditer(text):
         if match["initials"]:
             code = " ".join(match["initials"].split())
-            code = "O.C.G.A." if code == "OCGA" else code
+            code = _INITIALS_NAMES.get(code, code)
             group = "isec" if match["isec"] else "bare"
         else:
             code = (
@@ -619,7 +660,11 @@ def find_statutes(text: str) -> list[RawMention]:
             written = "§" * len(match["ascii"])
         # a code cited by its initials with no "§" keeps none ("735 ILCS 5/2-619", "RCW
         # 26.09.170"); the U.S. Code cited so takes one ("21 U.S.C. 802")
-        mark = "" if match["initials"] and not written else _mark(written, match[group])
+        # (New York's laws by initials take their Bluebook names, and so a mark)
+        mark = (
+            "" if match["initials"] and not written and code not in _MARKED_INITIALS
+            else _mark(written, match[group])
+        )  # fmt: skip
         found += [_listed(EntityType.STATUTE, match, code, spans, index, mark, confidence,
                           {"code": code.rstrip(",")}) for index in range(len(spans))]  # fmt: skip
     taken = [(m.start, m.end) for m in found]
