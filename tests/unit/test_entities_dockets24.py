@@ -75,3 +75,28 @@ def test_a_party_with_a_trade_name_keeps_its_attorneys_and_a_firm_named_by_partn
     assert ("LeClair Ryan", "The New York Times Company") in counsel
     assert ("organization", "LeClair Ryan") in entities
     assert not any("Noticed" in name for _, name in entities)
+
+
+def test_docket_rows_offices_sole_practitioners_buildings_and_the_lower_court() -> None:
+    text = (
+        "Appeal From: Southern District of Florida\n\nEastern District of Missouri (LIVE)\n"
+        "CRIMINAL DOCKET FOR CASE #: 4:17-cr-00367-SNLJ-1\n\nDefendant (1)\n"
+        "Adama Kone \trepresented by\tAndrew J. Sotille\nANDREW J. SOTILLE, ATTORNEY AT LAW\n"
+        "225 S. Meramec Ave.\nSt. Louis, MO 63105\nLEAD ATTORNEY\n"
+        "St. Louis Fed Public Defender\nFEDERAL PUBLIC DEFENDER\n1010 Market Street\n"
+        "St. Louis, MO 63101\nTERMINATED: 08/24/2017\n\n"
+        "Plaintiff\nUSA \trepresented by\tEmily B. Gold\nMcCarter & English, LLP\n"
+        "Four Gateway Center\n100 Mulberry Street\nNEWARK, NJ 07102\n"
+        "UNITED STATES ATTORNEY'S OFFICE\nP.O. BOX 32159\nNEWARK, NJ 07102\n\n"
+        "02/15/2018\t41 \tINTERPRETER USAGE REPORT as to defendant Adama Kone Interpreter: "
+        "Mohammed Bah (Defendant Location: Bond)\n"
+    )
+    _, entities = edges_and_entities(text)
+    courts = {name for kind, name in entities if kind == "court"}
+    assert {"S.D. Fla.", "E.D. Mo."} <= courts
+    organisations = {name for kind, name in entities if kind == "organization"}
+    assert "St. Louis Fed Public Defender" in organisations  # an office, not a person
+    assert "McCarter & English, LLP" in organisations  # not "... LLP Four Gateway Center"
+    assert not any("Attorney at Law" in name or name == "Usa" for name in organisations)
+    people = {name for kind, name in entities if kind == "person"}
+    assert not any(word in name for name in people for word in ("Interpreter", "Location"))

@@ -85,8 +85,11 @@ _CIRCUIT_NAME = re.compile(
 )
 #: A federal district named alone in prose: "filed in the Central District of California",
 #: "a matter before the District of Minnesota" (not "the District of Columbia").
+#: After "the", a docket's "Appeal From:", or at a line's start with its direction (a
+#: district docket's heading "Eastern District of Virginia - (Alexandria)").
 _BARE_DISTRICT = re.compile(
-    r"(?<=\bthe\s)(?:(?P<dir>Northern|Southern|Eastern|Western|Central|Middle)\s+)?District\s+of\s+"
+    r"(?:(?<=\bthe\s)|(?<=From:\s)|(?<![^\n])(?=[NSEWCM][a-z]+\s+District))"
+    r"(?:(?P<dir>Northern|Southern|Eastern|Western|Central|Middle)\s+)?District\s+of\s+"
     rf"(?!Columbia)(?P<state>{_NAME_ALT})\b"
 )
 #: CM/ECF's and PACER's own name of a district: "California Northern District", "New York

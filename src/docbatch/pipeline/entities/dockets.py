@@ -85,8 +85,11 @@ _DESIGNATION = re.compile(
 )
 #: Where the firm's name ends: a street number, a box, a phone, an e-mail, a city line.
 _ADDRESS = re.compile(
-    r"(?:\d|P\.?[ ]?O\.?[ ]Box|Suite\b|Email:|Fax:|Phone:|\(\d{3}\)|\(See[ ]above"
-    r"|Tel(?:ephone)?:|UNDELIVERABLE|[A-Z][A-Za-z .]+,[ ]+[A-Z]{2}[ ]+\d{5})"
+    r"(?:\d|P\.?[ ]?O\.?[ ](?i:box)|Suite\b|Email:|Fax:|Phone:|\(\d{3}\)|\(See[ ]above"
+    r"|Tel(?:ephone)?:|UNDELIVERABLE|[A-Z][A-Za-z .]+,[ ]+[A-Z]{2}[ ]+\d{5}"
+    # a building by its number in words: "Four Gateway Center", "One Liberty Plaza"
+    r"|(?:One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten)[ ](?:[A-Z][a-z]+[ ]){1,2}"
+    r"(?:Center|Centre|Plaza|Place|Square|Tower|Park|Commerce))"
 )
 #: A line that ends the party table: the next side ("V."), the entries' header, a rule.
 _TABLE_END = re.compile(
@@ -422,9 +425,15 @@ def _counsel_rows(text: str, row: _Row, client: str) -> list[RawMention]:
     if name is not None and (title := _TITLE_AFTER.search(text, name[0], name[1])):
         name = (name[0], title.start())
     if name is not None and _NAME_LINE.fullmatch(text[name[0] : name[1]]):
-        found.append(_mention(EntityType.PERSON, text, *name, counsel_for=client))
+        words = {w.strip(",.").lower() for w in text[name[0] : name[1]].split()}
+        # an office listed as the attorney: "St. Louis Fed Public Defender"
+        office = words & (_OFFICE_WORDS | {"defender", "defenders"})
+        kind = EntityType.ORGANIZATION if office else EntityType.PERSON
+        found.append(_mention(kind, text, *name, counsel_for=client))
     if row.firm is not None:
         firm = _strip_mention(text, *row.firm)
+        if firm is not None and _OWN_PRACTICE.search(text, firm[0], firm[1]):
+            firm = None  # "ANDREW J. SOTTILE, ATTORNEY AT LAW": the attorney, not a firm
         if firm is not None:
             words = {w.strip(",.").lower() for w in text[firm[0] : firm[1]].split()}
             if words & _OFFICE_WORDS:
@@ -440,6 +449,8 @@ def _counsel_rows(text: str, row: _Row, client: str) -> list[RawMention]:
     return found
 
 
+#: A sole practitioner's line: the attorney's name and "Attorney at Law".
+_OWN_PRACTICE = re.compile(r",?[ ]+(?i:attorneys?[ ]at[ ]law)[ \t]*$")
 #: A firm's line by its place in an attorney's row: capitalised words with no digit,
 #: not a title of the attorney's own ("Attorney at Law").
 _FIRM_BY_PLACE = re.compile(

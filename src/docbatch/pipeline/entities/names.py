@@ -115,6 +115,9 @@ NOT_NAME_WORDS: frozenset[str] = frozenset(
         # Recommendation", "Findings ... of the Magistrate Judge Upon", "ATTORNEY TO BE
         # NOTICED"
         "findings", "recommendation", "recommendations", "upon", "noticed",
+        # a criminal docket's words: "Adama Kane Interpreter: X", "(Defendant Location:
+        # Bond)", the headings "Complaints / Disposition / None"
+        "interpreter", "location", "complaints", "disposition", "none",
     }
 )  # fmt: skip
 
@@ -176,8 +179,8 @@ def display_name(value: str) -> str:
             core = ORG_SUFFIXES[core.lower()]
         elif index and core.lower() in _CONNECTORS:
             core = _CONNECTORS[core.lower()]
-        elif re.fullmatch(r"I{1,3}|IV|VI{0,3}", core) and index:  # "Eggers IV"
-            pass
+        elif (re.fullmatch(r"I{1,3}|IV|VI{0,3}", core) and index) or core in _INITIALISMS:
+            pass  # "Eggers IV"; "USA", not "Usa"
         elif not re.fullmatch(r"(?:[A-Z]\.)+", core):  # initials stay as they are
             core = _title_word(core)
         words.append(core + tail)
@@ -200,12 +203,20 @@ def person_name(value: str) -> str:
     )
 
 
+#: Words in capitals that are initials, kept so in a name in capitals.
+_INITIALISMS = frozenset({"USA", "U.S.A.", "US", "LLC", "LLP", "FBI", "IRS", "DOJ", "ICE"})
+
+
 def _title_word(word: str) -> str:
-    """ "SMITH" → "Smith", "O'BRIEN" → "O'Brien", "SMITH-JONES" → "Smith-Jones"."""
+    """ "SMITH" → "Smith", "O'BRIEN" → "O'Brien", "SMITH-JONES" → "Smith-Jones",
+    "ATTORNEY'S" → "Attorney's"."""
     parts = re.split(r"([-'\u2019])", word.lower())
     # "MCCALL" is "McCall"
     parts = [f"Mc{p[2:].title()}" if p.startswith("mc") and len(p) > 3 else p for p in parts]
-    return "".join(part[:1].upper() + part[1:] for part in parts)
+    titled = [part[:1].upper() + part[1:] for part in parts]
+    if len(titled) >= 3 and titled[-1] == "S" and titled[-2] in ("'", "\u2019"):
+        titled[-1] = "s"  # a possessive, not a name after an apostrophe
+    return "".join(titled)
 
 
 def surname(words: Sequence[str]) -> str:
