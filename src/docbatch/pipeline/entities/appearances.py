@@ -141,6 +141,8 @@ _COUNSEL_SPLIT = re.compile(
     r"|\s*\(\s*(?:by\s+)?|,?\s+by\s+"
     # Virginia: "X, Danville; Y, Leesburg (Firm, on brief)"
     r"|\s*;\s*(?:and\s+)?"
+    # Massachusetts: "Marsha L. Levick, Emily C. Keller, & Lauren A. Fine"
+    r"|,\s+&\s+"
     r"|\s+argued\s+the\s+cause(?:\s+and\s+filed\s+the\s+briefs?)?"
     r"|,\s+(?:and\s+)?(?!Jr\.|Sr\.|JR\.|III\b|II\b|IV\b"
     r"|(?:Inc\.?|LLC|L\.L\.C\.|LLP|L\.L\.P\.|PLLC|P\.L\.L\.C\.|PLC|P\.L\.C\.|P\.C\.|P\.A\.|Ltd\.|Co\.|Corp\.)"
@@ -323,6 +325,8 @@ def _appearances(text: str) -> list[Appearance]:
         amici = _amici(text, *match.span("amici"))
         if counsel or amici:
             found.append(Appearance(match.start(), match.end(), None, tuple(counsel), tuple(amici)))
+    for heading in _AMICI_HEADING.finditer(text):
+        found += _amici_paragraphs(text, heading.end())
     for match in _FOR_AMICI.finditer(text):
         start = _paragraph_start(text, match.start())
         counsel = _items(text, start, match.start(), _COUNSEL_SPLIT)
@@ -404,6 +408,35 @@ def _named_clients(written: str) -> list[str]:
         elif name:
             names.append(name)
     return names
+
+
+#: Massachusetts lists the amici's counsel under a heading, a paragraph each: "The following
+#: submitted briefs for amici curiae:" / "X, Y, & Z, Boston, for Citizens for Juvenile
+#: Justice & others."
+_AMICI_HEADING = re.compile(
+    r"(?m)^[ \t]*The[ ]following[ ]submitted[ ]briefs[ ]for[ ]amic(?:us|i)[ ]curiae:[ \t]*\n"
+)
+_AMICUS_PARAGRAPH = re.compile(
+    r"[ \t\n]*(?P<counsel>[A-Z][^\n]{3,600}?),?[ ]for[ ](?P<amici>[A-Z][^\n]{2,400}?)"
+    r"(?:[ ](?:&|and)[ ]others)?\.[ \t]*(?:\n|$)"
+)
+
+
+def _amici_paragraphs(text: str, position: int) -> list[Appearance]:
+    """The counsel and amici of each paragraph under an amici heading, to the first that
+    is not of that shape."""
+    found = []
+    while (match := _AMICUS_PARAGRAPH.match(text, position)) is not None:
+        counsel = _items(text, *match.span("counsel"), _COUNSEL_SPLIT)
+        amici = _amici(text, *match.span("amici"))
+        if not amici:  # a body named by an office: "District Attorney for the Plymouth District"
+            amici = [_mention(EntityType.ORGANIZATION, text, *match.span("amici"))]
+        if counsel and amici:
+            client = CLIENTS_SEPARATOR.join(a.normalized for a in amici)
+            found.append(Appearance(match.start("counsel"), match.end(), None, tuple(counsel),
+                                    tuple(amici), client))  # fmt: skip
+        position = match.end()
+    return found
 
 
 def _amici_names(written: str) -> list[str]:
@@ -599,7 +632,9 @@ def _items(
     for separator in separators:
         spans.append((position, separator.start() if separator is not None else end))
         position = separator.end() if separator is not None else end
-    spans = _firms_with_and(text, spans)
+    joined = _people_with_ampersand(text, spans)
+    people = set(joined) - set(spans)  # the names "&" joined: people, whatever follows them
+    spans = _firms_with_and(text, joined)
     cities = _cities(text, spans)
     for index, (position, stop) in enumerate(spans):
         if index in cities:
@@ -618,7 +653,11 @@ def _items(
         titled = after is not None and any(
             w.lower() in _TITLES for w in text[after[0] : after[1]].split()
         )
-        if titled or (cities and (index + 1 not in cities or of_city)):
+        if (
+            titled
+            or (cities and (index + 1 not in cities or of_city))
+            or (position, stop) in people
+        ):
             # a name with a title after it ("Helle Sachse, Assistant District Attorney") is a
             # person, as firms hold no office; in a list with addresses the firm is the item
             # before its city, and another name-shaped item is a person ("Stephanie Lin",
@@ -626,6 +665,32 @@ def _items(
             mention = _listed_person(text, mention)
         found.append(mention)
     return found
+
+
+#: A person's name: "Kunal Pasricha", "David J. Apfel".
+_PERSON_SHAPE = re.compile(rf"{_NW}(?:[ ][A-Z]\.)?(?:[ ]{_NW}){{1,2}}")
+
+
+def _people_with_ampersand(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """ "Christopher M. Tarrant & Robert J. Bender" is two attorneys (Massachusetts' reports
+    join names so), where "Grotefeld & Denenberg" is a firm: split at "&" when both sides
+    are whole names of people."""
+    result: list[tuple[int, int]] = []
+    for start, stop in spans:
+        piece = text[start:stop]
+        at = piece.find(" & ")
+        left, right = piece[:at].strip(" ,"), piece[at + 3 :].strip(" ,.")
+        if (
+            at > 0
+            and " & " not in piece[at + 3 :]
+            and any(_is_person(side) for side in (left, right))
+            and all(_PERSON_SHAPE.fullmatch(side) for side in (left, right))
+            and re.search(r"\b[A-Z]\.[ ]", piece)
+        ):
+            result += [(start, start + at), (start + at + 3, stop)]
+        else:
+            result.append((start, stop))
+    return result
 
 
 def _firms_with_and(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -767,6 +832,9 @@ def _item(text: str, start: int, end: int, organisations_only: bool) -> RawMenti
     if text.startswith("of ", start) and _FIRM_WORDS.search(text, start, end):
         start += 3  # Washington: "X (of Maxey Law Office PS), for respondent."
     star = STAR_PAGE.match(text, start)  # "*929 W.D. Masterson": the page's first name
+    inner = list(STAR_PAGE.finditer(text, start, end))
+    if star is None and inner and re.search(r"[\d§]", text[start : inner[-1].start()]):
+        star = inner[-1]  # "M.G.L.A. c. 265, § 2 *260 Michael A. Kaneb": a headnote before it
     if star is not None:
         start = star.end()
         while start < end and text[start].isspace():

@@ -528,8 +528,9 @@ def cited_state(text: str) -> str | None:
 #: A state court heading an opinion: "MISSOURI COURT OF APPEALS", "Supreme Court of Indiana".
 _OWN_STATE_COURT = re.compile(
     r"(?i:(?P<s1>[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?)[ ]+(?:Court[ ]+of[ ]+Appeals|Supreme[ ]+Court)"
-    r"|(?:Supreme[ ]+Court(?:[ ]+of[ ]+Appeals)?|Appellate[ ]+Court|Court[ ]+of[ ]+(?:Special[ ]+)?"
-    r"Appeals?)[ ]+of[ ]+(?:the[ ]+State[ ]+of[ ]+)?(?P<s2>[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?))"
+    r"|(?:Supreme[ ]+(?:Judicial[ ]+)?Court(?:[ ]+of[ ]+Appeals)?|Appellate[ ]+Court"
+    r"|Court[ ]+of[ ]+(?:Special[ ]+)?Appeals?)[ ]+of[ ]+(?:the[ ]+State[ ]+of[ ]+)?"
+    r"(?P<s2>[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?))"
 )
 
 

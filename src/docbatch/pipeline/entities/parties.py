@@ -340,6 +340,8 @@ _CAPITAL_JUDGE = re.compile(
 _INVERTED = re.compile(
     r"(?<![\w,])(?P<last>[A-Z]{2,}(?:[-'\u2019][A-Z]{2,})?),[ \t]+(?P<given>[A-Z]{2,}"
     r"(?:[ \t]+[A-Z]{2,}|[ \t]+[A-Z]\b\.?)?)(?![\w,])(?![ \t]*,[ \t]*(?:and[ ]|[A-Z]{2,}))"
+    # a panel in capitals: "LAVINE, SHELDON and BISHOP, Js."
+    r"(?![ \t]+and[ \t]+[A-Z]{2,},[ \t]*(?:JJ|Js|C\.[ ]?J)\.)"
     r"|(?:(?<=Judge:[ ])|(?<=Judge:[ ]{2}))(?P<last2>[A-Z][a-z]+),[ \t]+(?P<given2>[A-Z][a-z]+)\b"
     r"|(?<![\w,])(?P<last3>[A-Z][a-z]+),[ \t]+(?P<given3>[A-Z][a-z]+(?:[ \t]+[A-Z]\.?)?)"
     r"(?=[ \t]*\(Bar[ ]#)"
