@@ -144,3 +144,18 @@ def test_counsel_for_a_role_in_the_plural_is_counsel_for_every_party_given_it() 
     }
     # in the singular, the first party given the role
     assert {t for s, t in counsel if s == "Nora B. Vale"} == {"Acme Insurance Company"}
+
+
+def test_a_plural_role_names_its_lead_party_where_every_party_would_outgrow_the_rows() -> None:
+    plaintiffs = ["Alpha Growers Union", "Beta Farmers League", "Gamma Ranchers Union",
+                  "Delta Dairy League", "Epsilon Orchard Union", "Zeta Vines League"]  # fmt: skip
+    counsel = ["Peter A. Roe", "Nora B. Vale", "Carl C. Moss", "Dana D. Lott", "Evan E. Pratt",
+               "Fay F. Quinn", "Gus G. Reyes", "Hal H. Stone"]  # fmt: skip
+    text = (
+        ", ".join(p.upper() for p in plaintiffs) + ", Plaintiffs,\nv.\n"
+        "Acme Insurance Company, Defendant.\n\n" + ", ".join(counsel) + ", for Plaintiffs.\n"
+    )
+    edges = {(s, t) for kind, s, t in _edges(text) if kind == "counsel_for"}
+    # 8 attorneys x 6 plaintiffs = 48 rows for some 15 entities: the lead party only
+    assert {t for _, t in edges} == {"Alpha Growers Union"}
+    assert {s for s, _ in edges} == set(counsel)

@@ -56,6 +56,7 @@ __all__ = [
     "CITED_TYPES",
     "EDGE_BUILDERS",
     "MAX_ENTITIES_PER_CHUNK",
+    "MAX_ROWS_PER_ENTITY",
     "OPTIONAL_EDGE_BUILDERS",
     "PARTY_ROLES",
     "PARTY_TYPES",
@@ -72,6 +73,8 @@ __all__ = [
     "role_edges",
 ]
 
+#: Issue 17's bound on a document's typed relationship rows, per distinct entity.
+MAX_ROWS_PER_ENTITY = 2
 #: Entity types a document CITES.
 CITED_TYPES = frozenset(
     {EntityType.CITATION, EntityType.STATUTE, EntityType.REGULATION, EntityType.COURT_RULE}
@@ -263,13 +266,14 @@ def judge_edges(context: RelateContext) -> Iterator[Relationship]:
         )
 
 
-def counsel_edges(context: RelateContext) -> Iterator[Relationship]:
+def counsel_edges(context: RelateContext, *, every: bool = True) -> Iterator[Relationship]:
     """COUNSEL_FOR from an attorney or firm to its client, found in this document.
 
     The client is the ``counsel_for`` attribute: a party's name (matched like
     :func:`case_party_edges` matches captions) or a role: in the singular ("for
     Appellant") it names the first party of the document given that role, in the plural
-    ("for Plaintiffs", "for the defendants") every one. A client found nowhere in the
+    ("for Plaintiffs", "for the defendants") every one (unless ``every`` is false: then
+    the first, as a caption's "et al.", see :func:`relate`). A client found nowhere in the
     document gives no edge.
     """
     parties = _party_index(context)
@@ -280,21 +284,38 @@ def counsel_edges(context: RelateContext) -> Iterator[Relationship]:
             role = _party_role(mention.attributes.get(key, ""))
             if role is not None and entity not in roles.setdefault(role, []):
                 roles[role].append(entity)
-    counts: Counter[tuple[str, str]] = Counter()
-    evidence: dict[tuple[str, str], set[int]] = defaultdict(set)
-    for position, mention, counsel in context.mentions_of(PARTY_TYPES):
-        written = mention.attributes.get("counsel_for", "")
-        for client in filter(None, written.split(CLIENTS_SEPARATOR)):
-            for party in _clients(client, parties, roles) - {counsel}:
-                counts[counsel, party] += 1
-                evidence[counsel, party].update(context.chunks_of[position])
+    counts, evidence = _counsel_pairs(context, parties, roles, every=every)
     for (counsel, party), count in counts.items():
         chunks = tuple(sorted(evidence[counsel, party]))
         yield Relationship(RelationType.COUNSEL_FOR, counsel, party, count, chunks)
 
 
+def _counsel_pairs(
+    context: RelateContext,
+    parties: dict[tuple[str, str], set[str]],
+    roles: dict[str, list[str]],
+    *,
+    every: bool,
+) -> tuple[Counter[tuple[str, str]], dict[tuple[str, str], set[int]]]:
+    """``(counsel, party)`` pairs with their weights and evidence chunks; a role in the
+    plural names every party given it when ``every``, else the first."""
+    counts: Counter[tuple[str, str]] = Counter()
+    evidence: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for position, mention, counsel in context.mentions_of(PARTY_TYPES):
+        written = mention.attributes.get("counsel_for", "")
+        for client in filter(None, written.split(CLIENTS_SEPARATOR)):
+            for party in _clients(client, parties, roles, every=every) - {counsel}:
+                counts[counsel, party] += 1
+                evidence[counsel, party].update(context.chunks_of[position])
+    return counts, evidence
+
+
 def _clients(
-    client: str, parties: dict[tuple[str, str], set[str]], roles: dict[str, list[str]]
+    client: str,
+    parties: dict[tuple[str, str], set[str]],
+    roles: dict[str, list[str]],
+    *,
+    every: bool = True,
 ) -> set[str]:
     """The parties a client as written names: by name, by surname, or by role (a role in
     the plural, "for the defendants", names every party given it; in the singular, the
@@ -303,18 +324,19 @@ def _clients(
     if not named:  # "Counsel for Haitao Xiang" where the text calls him "Dr. Xiang"
         named = parties.get(("", client.split()[-1].casefold()), set())
     if not named:  # "Plaintiff in error": the whole role before its words
-        named = _given(roles, client)
+        named = _given(roles, client, every)
     if not named:
         words = re.split(r"[\s\-\u2013\u2014]+", re.sub(r"\(s\)", "", client))
-        named = set().union(*(_given(roles, word) for word in words))
+        named = set().union(*(_given(roles, word, every) for word in words))
     return named
 
 
-def _given(roles: dict[str, list[str]], written: str) -> set[str]:
-    """The parties a role as written names: all of them for a plural, else the first."""
+def _given(roles: dict[str, list[str]], written: str, every: bool) -> set[str]:
+    """The parties a role as written names: all of them for a plural (when ``every``),
+    else the first."""
     given = roles.get(_party_role(written) or "", [])
     plural = re.search(r"s(?: in error)?$", written.strip(), re.IGNORECASE) is not None
-    return set(given if plural else given[:1])
+    return set(given if plural and every else given[:1])
 
 
 def filing_edges(context: RelateContext) -> Iterator[Relationship]:
@@ -382,6 +404,14 @@ def relate(
         chunks_of=_chunks_of_mentions(mentions, chunks),
     )
     edges = [edge for builder in builders for edge in builder(context)]
+    typed = [e for e in edges if e.type is not RelationType.CO_OCCURS]  # opt-in noise aside
+    if counsel_edges in builders and len(typed) > MAX_ROWS_PER_ENTITY * len(
+        set(resolution.assignments)
+    ):
+        # a role of many parties ("for Plaintiffs" of eight, by fifteen attorneys) outgrew
+        # the rows a document may have: there a plural role names its lead party only
+        edges = [e for e in edges if e.type is not RelationType.COUNSEL_FOR]
+        edges += counsel_edges(context, every=False)
     return tuple(sorted(edges, key=_edge_order))
 
 
