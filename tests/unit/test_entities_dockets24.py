@@ -100,3 +100,14 @@ def test_docket_rows_offices_sole_practitioners_buildings_and_the_lower_court() 
     assert not any("Attorney at Law" in name or name == "Usa" for name in organisations)
     people = {name for kind, name in entities if kind == "person"}
     assert not any(word in name for name in people for word in ("Interpreter", "Location"))
+
+
+def test_a_district_courts_local_rules_are_its_own() -> None:
+    from docbatch.pipeline.entities.rules import find_court_rules
+
+    heading = "U.S. District Court\nEastern District of Missouri (St. Louis)\nCIVIL DOCKET\n"
+    text = heading + "(Local Rule 13.05); Local Civil Rule 16.1 and Civil Local\nRule 5-5."
+    assert [m.normalized for m in find_court_rules(text)] == [
+        "E.D. Mo. L.R. 13.05", "E.D. Mo. Civ. L.R. 16.1", "E.D. Mo. Civ. L.R. 5-5"
+    ]  # fmt: skip
+    assert find_court_rules("Local Rule 7.1 of some court.") == []  # no district heads it

@@ -15,6 +15,7 @@ from docbatch.pipeline.entities.base import RawMention
 from docbatch.pipeline.entities.courts import (
     STATE_ABBR_PATTERN,
     STATE_NAME_PATTERN,
+    find_courts,
     own_state,
     state_abbreviation,
 )
@@ -252,7 +253,48 @@ def find_court_rules(text: str) -> list[RawMention]:
         for match in _STATE_RULE.finditer(text):
             rule_set = f"{state} Sup. Ct."
             found.append(_rule(text, match, f"{rule_set} R.", match["num"], 0.75, rule_set))
+    return found + _local_rules(text)
+
+
+#: A district court's local rule: "Local Rule 7.1", "Local\nRule 5-5", "Local Civil Rule
+#: 16.1", "Civil Local Rule 5-5", "Local Criminal Rule 57.4".
+_LOCAL_RULE = re.compile(
+    r"(?<![\w.])(?:(?P<kind0>Civil|Criminal)\s+)?Local\s+"
+    r"(?:(?P<kind>Civil|Criminal|Bankruptcy|Admiralty)\s+)?Rules?\s+"
+    rf"(?P<num>\d{{1,3}}(?:[.\-]\d{{1,3}}){{0,2}}[A-Za-z]?{SUBSECTIONS})(?![\w\-]|\.\d)"
+)
+_LOCAL_KIND = {
+    "civil": "Civ. ",
+    "criminal": "Crim. ",
+    "bankruptcy": "Bankr. ",
+    "admiralty": "Adm. ",
+}
+
+
+def _local_rules(text: str) -> list[RawMention]:
+    """The local rules of the district court that heads the document (a docket report's
+    "U.S. District Court / Eastern District of Missouri"), as "E.D. Mo. L.R. 13.05" (the
+    form most districts cite their own rules in); none where no district heads it."""
+    matches = list(_LOCAL_RULE.finditer(text))
+    if not matches:
+        return []
+    districts = [
+        m.normalized for m in find_courts(text[:_HEADING]) if _DISTRICT_NAME.fullmatch(m.normalized)
+    ]
+    if not districts:
+        return []
+    found = []
+    for match in matches:
+        kind = _LOCAL_KIND.get((match["kind"] or match["kind0"] or "").lower(), "")
+        rule_set = f"{districts[0]} {kind}L.R."
+        found.append(_rule(text, match, rule_set, match["num"], 0.8))
     return found
+
+
+#: Where a document's own court is named.
+_HEADING = 800
+#: A federal district court's abbreviation: "E.D. Mo.", "D.N.J.", "N.D. Cal.".
+_DISTRICT_NAME = re.compile(r"(?:[NSEWCM]\.[ ]?)?D\.[ ]?[A-Z][A-Za-z.]*(?:[ ][A-Z][a-z]*\.)?")
 
 
 def _rule(
