@@ -111,3 +111,18 @@ def test_a_district_courts_local_rules_are_its_own() -> None:
         "E.D. Mo. L.R. 13.05", "E.D. Mo. Civ. L.R. 16.1", "E.D. Mo. Civ. L.R. 5-5"
     ]  # fmt: skip
     assert find_court_rules("Local Rule 7.1 of some court.") == []  # no district heads it
+
+
+def test_count_codes_anywhere_on_a_criminal_dockets_line_and_a_state_in_capitals() -> None:
+    text = (
+        "U.S. District Court\nEastern District of TEXAS (Tyler)\nCRIMINAL DOCKET FOR CASE #: "
+        "6:07-cr-00001\n\nPending Counts\nProduction of Child Pornography 18:2251(a) & (e)\n"
+        "18:2252(a)(4) & 2252(b)(2) - Possession of Child Pornography.\n"
+        "18:922G.F UNLAWFUL POSSESSION OF FIREARMS\nCause: 28:1332 Diversity-Libel\n"
+        "Hearing held 10:30 AM.\n"
+    )
+    assert sorted(m.normalized for m in find_statutes(text)) == [
+        "18 U.S.C. § 2251(a)", "18 U.S.C. § 2251(e)", "18 U.S.C. § 2252(a)(4)",
+        "18 U.S.C. § 2252(b)(2)", "18 U.S.C. § 922(g)", "28 U.S.C. § 1332",
+    ]  # fmt: skip
+    assert "E.D. Tex." in {m.normalized for m in find_courts(text)}

@@ -90,7 +90,8 @@ _CIRCUIT_NAME = re.compile(
 _BARE_DISTRICT = re.compile(
     r"(?:(?<=\bthe\s)|(?<=From:\s)|(?<![^\n])(?=[NSEWCM][a-z]+\s+District))"
     r"(?:(?P<dir>Northern|Southern|Eastern|Western|Central|Middle)\s+)?District\s+of\s+"
-    rf"(?!Columbia)(?P<state>{_NAME_ALT})\b"
+    # (a docket's heading may write the state in capitals: "Eastern District of TEXAS")
+    rf"(?!Columbia)(?P<state>{_NAME_ALT}|(?-i:{_NAME_ALT.upper()}))\b"
 )
 #: CM/ECF's and PACER's own name of a district: "California Northern District", "New York
 #: Southern District" (a notice's heading, a docket report's "U.S. District Court,

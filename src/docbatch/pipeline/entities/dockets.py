@@ -101,7 +101,7 @@ _TABLE_END = re.compile(
 _SUFFIXES = frozenset(key.replace(".", "") for key in ORG_SUFFIXES)
 #: An attorney's title after the name: "Christopher T. Clark AUSA", "James D. Durham, AUSA".
 _TITLE_AFTER = re.compile(r",?[ ]+(?:AUSA|SAUSA|Esq\.?)$")
-_NAME_LINE = re.compile(r"[A-Z][\w.'\u2019-]*(?:[ ]+[\w.'\u2019&,-]+){0,8}")
+_NAME_LINE = re.compile(r"[A-Z][\w.'\u2019!-]*(?:[ ]+[\w.'\u2019&,!-]+){0,8}")  # "Yahoo! Inc"
 _FIRM_WORDS = frozenset({"law", "attorneys", "lawyers", "&"})
 #: Words of a public office where an attorney works, which is not their client's firm.
 _OFFICE_WORDS = frozenset(

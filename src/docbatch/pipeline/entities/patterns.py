@@ -473,14 +473,20 @@ _DOCKET_CAUSE = re.compile(
 )
 #: A criminal docket's count, title and section of the U.S. Code with the offence's class:
 #: "18:922G.F" (18 U.S.C. § 922(g), a felony), "21:841A=CD.F", "18:1343.M".
-#: A federal criminal docket's counts by title and section, on a line of their own, the
-#: offence after them: "8:1326(a) and (b)(1) Reentry of Removed Alien", "21:841(a)(1)
-#: enhanced by (b)(1)(C) - Possession ...".
+#: A federal criminal docket's counts by title and section, the offence before or after
+#: them: "8:1326(a) and (b)(1) Reentry of Removed Alien", "21:841(a)(1) enhanced by
+#: (b)(1)(C) - Possession ...", "Production of Child Pornography 18:2251(a) & (e)",
+#: "18:2252(a)(4) & 2252(b)(2) - Possession" (read in docket reports only).
 _DOCKET_OFFENCE = re.compile(
-    r"(?m)^[ \t]*(?P<title>[1-5]?\d):(?P<sec>\d{2,5}[A-Za-z]?)(?P<sub>(?:\([a-zA-Z0-9]{1,4}\))*)"
-    r"(?:[ ](?:and|enhanced[ ]by)[ ](?P<more>(?:\([a-zA-Z0-9]{1,4}\))+))?"
-    r"(?=[ \t]+(?:-[ ])?[A-Z][a-z])"
+    r"(?:^|(?<=[ \t]))(?P<title>[1-5]?\d):(?P<sec>\d{3,5}[A-Za-z]?)"
+    r"(?P<sub>(?:\([a-zA-Z0-9]{1,4}\))*)"
+    r"(?:[ ]?(?:&|and|enhanced[ ]by)[ ]?(?P<sec2>\d{3,5}[A-Za-z]?)?"
+    r"(?P<more>(?:\([a-zA-Z0-9]{1,4}\))+))?"
+    # (not a count with its class: "18:922G.F UNLAWFUL ...", read by _DOCKET_COUNT)
+    r"(?=[ \t]*(?:-[ ])?[A-Z][a-z]|[ \t]*$|[;,]|\.(?![FMP]\b))",
+    re.MULTILINE,
 )
+_DOCKET_REPORT = re.compile(r"(?:Pending|Terminated)[ ]Counts|DOCKET[ ]FOR[ ]CASE")
 _DOCKET_COUNT = re.compile(
     r"(?<![\w:.])(?P<cite>(?P<title>[1-5]?\d):(?P<sec>\d{2,5})(?P<sub>[A-Z])?(?:=[A-Z]{1,3})?"
     r"\.[FMP])(?=[ \t]+[A-Z]{3,})"  # the offence follows in capitals
@@ -717,13 +723,17 @@ def find_statutes(text: str) -> list[RawMention]:
         found.append(mention(EntityType.STATUTE, text, match, f"{code} § {section}", 0.9,
                              {"code": code}))  # fmt: skip
     found += further_subsections(text, found)
-    for match in _DOCKET_OFFENCE.finditer(text):
+    offences = _DOCKET_OFFENCE.finditer(text) if _DOCKET_REPORT.search(text) else ()
+    for match in offences:
+        if re.search(r"Cause:[ \t]*$", text[max(0, match.start() - 12) : match.start()]):
+            continue  # "Cause: 28:1332": the civil cause, read below
         code = f"{match['title']} U.S.C."
-        parts = [(match.start("title"), match.end("sub"), match["sub"])]
+        parts = [(match.start("title"), match.end("sub"), match["sec"], match["sub"])]
         if match["more"]:
-            parts.append((*match.span("more"), match["more"]))
-        for start, end, sub in parts:
-            normalized = f"{code} § {match['sec']}{sub}"
+            start = match.start("sec2") if match["sec2"] else match.start("more")
+            parts.append((start, match.end("more"), match["sec2"] or match["sec"], match["more"]))
+        for start, end, section, sub in parts:
+            normalized = f"{code} § {section}{sub}"
             found.append(RawMention(EntityType.STATUTE, start, end, text[start:end], normalized,
                                     0.85, {"code": code}))  # fmt: skip
     # a docket's civil cause ("Cause: 28:1332") and criminal counts ("18:922G.F")
