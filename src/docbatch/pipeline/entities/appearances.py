@@ -614,7 +614,8 @@ def _paragraph_start(text: str, offset: int) -> int:
     the court below, before ``offset`` (at most 1,500 back)."""
     floor = max(0, offset - 1500)
     # an initial's period ("Neil H.\nMacBride") ends no sentence
-    ends = list(re.finditer(r"(?<![ \n][A-Z])[.:;][ \t]*\n|\n[ \t]*\n", text[floor:offset]))
+    # (a bracketed note ends one too: "[Opinion filed May 27, 1887.]")
+    ends = list(re.finditer(r"(?<![ \n][A-Z])[.:;]\]?[ \t]*\n|\n[ \t]*\n", text[floor:offset]))
     start = floor + ends[-1].end() if ends else floor
     # the line naming the court below ("Appeal from the Superior Court ..., X, Judge.")
     below = list(_COURT_BELOW_LINE.finditer(text, start, offset))
@@ -839,6 +840,9 @@ def _item(text: str, start: int, end: int, organisations_only: bool) -> RawMenti
         start = star.end()
         while start < end and text[start].isspace():
             start += 1
+    courtesy = re.match(r"(?:Messrs|Mr|Mrs|Ms)\.[ ]+", text[start:end])
+    if courtesy is not None:  # "Messrs. J. A. Biely and Barnes & Barnes, for appellee."
+        start += courtesy.end()
     of_counsel = re.search(r"\s+of\s+counsel$", text[start:end])
     if of_counsel is not None:  # New York's "(Tania M. Pagan of counsel)"
         end = start + of_counsel.start()

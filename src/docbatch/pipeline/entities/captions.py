@@ -144,13 +144,19 @@ def _government(text: str, start: int, end: int, state: str | None, role: str) -
 #: The sides may stand on lines of their own ("ROBERT A. HANSEN FAMILY TRUST\nv.\nFGH
 #: INDUSTRIES, LLC.", Michigan's reports).
 #: In mixed case the sides stand on lines of their own ("Darlee Frith Shelton FOWLKES\nv.\n
-#: Winford Calvin FOWLKES.", Virginia's).
+#: Winford Calvin FOWLKES.", Virginia's) or on one ("The Home Insurance Company of New York
+#: v. John Kirk, for use of William Kirk.", an old Illinois report's).
 _REPORTER_TITLE = re.compile(
     r"\A\s*(?:(?P<first>[A-Z][A-Z0-9 .,'\u2019&-]{2,200}?)(?:,?[ ]et[ ]al\.)?"
     r"(?:[ ]|[ \t]*\n[ \t]*)v\.(?:[ ]|[ \t]*\n[ \t]*)"
     r"(?P<second>[A-Z][A-Z0-9 .,'\u2019&-]{2,200}?)(?:,?[ ]et[ ]al\.)?\.?[ \t]*\n"
-    r"|(?P<first2>[A-Z][A-Za-z0-9 .,'\u2019&-]{2,200}?)[ \t]*\n[ \t]*v\.[ \t]*\n[ \t]*"
-    r"(?P<second2>[A-Z][A-Za-z0-9 .,'\u2019&-]{2,200}?)\.?[ \t]*\n)"
+    r"|(?:The[ ])?(?P<first2>[A-Z][A-Za-z0-9 .,'\u2019&-]{2,200}?)[ \t]*\n[ \t]*v\.[ \t]*\n[ \t]*"
+    r"(?P<second2>[A-Z][A-Za-z0-9 .,'\u2019&-]{2,200}?)\.?[ \t]*\n"
+    # on one line, names with no comma (none of a capacity: "X, Adm'r, &c."); an old
+    # report's use plaintiff after them: "John Kirk, for use of William Kirk."
+    r"|(?:The[ ])?(?P<first3>[A-Z][A-Za-z0-9 .'\u2019&-]{2,200}?)[ ]v\.[ ]"
+    r"(?P<second3>[A-Z][A-Za-z0-9 .'\u2019&-]{2,200}?)(?:,[ ]for[ ]use[ ]of[ ][^\n,]{3,80}?)?"
+    r"\.?[ \t]*\n)"
 )
 #: Which side of a reporter's title is which, by the counsel's words: the first party
 #: named petitions or appeals.
@@ -167,13 +173,15 @@ def _reporter_title_parties(text: str) -> list[RawMention]:
     match = _REPORTER_TITLE.match(text)
     if (
         match is None
-        or _PROSECUTION.match(text, max(match.start("first"), match.start("first2")))
+        or _PROSECUTION.match(text, max(match.start(f"first{n}") for n in ("", "2", "3")))
         or re.search(rf"\b{_CAPTION_ROLE}S?\b", match[0], re.IGNORECASE)
     ):
         return []  # a caption that gives its roles is read by the readers above
     first, second = next(((a, b) for pattern, a, b in _SIDES if pattern.search(text)), ("", ""))
     found = []
-    groups = ("first", "second") if match["first"] is not None else ("first2", "second2")
+    groups = next(
+        (f"first{n}", f"second{n}") for n in ("", "2", "3") if match[f"first{n}"] is not None
+    )
     for group, role in zip(groups, (first, second), strict=True):
         piece = match[group]
         listed = [m for m in _caption_mentions(text, *match.span(group), role) if m is not None]

@@ -30,7 +30,8 @@ _DAY = r"(?P<{g}>[0-3]?\d)(?:st|nd|rd|th)?"
 _DATE = re.compile(
     "|".join(
         (
-            rf"\b{_MONTH.format(g='m1')}\s+{_DAY.format(g='d1')},?\s+{_YEAR.format(g='y1')}\b",
+            # (an OCR'd report may lose the space after the comma: "December 11,1886")
+            rf"\b{_MONTH.format(g='m1')}\s+{_DAY.format(g='d1')}(?:,?\s+|,){_YEAR.format(g='y1')}\b",
             rf"\b(?:the\s+)?{_DAY.format(g='d2')}\s+(?:day\s+of\s+)?{_MONTH.format(g='m2')},?\s+"
             rf"{_YEAR.format(g='y2')}\b",
             r"(?<![\w/-])(?P<y3>1[6-9]\d\d|20\d\d)-(?P<m3>[01]\d)-(?P<d3>[0-3]\d)(?![\w/-])",
