@@ -126,3 +126,28 @@ def test_count_codes_anywhere_on_a_criminal_dockets_line_and_a_state_in_capitals
         "18 U.S.C. § 2252(b)(2)", "18 U.S.C. § 922(g)", "28 U.S.C. § 1332",
     ]  # fmt: skip
     assert "E.D. Tex." in {m.normalized for m in find_courts(text)}
+
+
+def test_utah_and_oklahoma_dockets_press_movants_a_notice_party_and_offences_in_capitals() -> None:
+    text = (
+        "US District Court Electronic Case Filing System\nDistrict of Utah (Central)\n"
+        "CRIMINAL DOCKET FOR CASE #: 2:08-cr-00125-DAK-1\n\nPending Counts\n"
+        "18:1201(a)(1) KIDNAPPING/Kidnapping\n\nMovant\nDeseret Morning News \trepresented by\t"
+        "Jeffrey J. Hunt\nParr Brown Gee & Loveless\n185 S State St\nSalt Lake City, UT 84111\n"
+        "LEAD ATTORNEY\n\nNotice Party\nMeriska A. Hold \trepresented by\tMeriska A. Hold\n"
+        "US PROBATION/PRETRIAL\nEmail: m@example.gov\nPRO SE\n\nDefendant\n"
+        "AAA Cooper Transport \trepresented by\tCharles Mark Baine\nMelton Espy & Wills, PC\n"
+        "PO Drawer 5130\nMontgomery, AL 36103-5130\nLEAD ATTORNEY\n\n"
+        "Charged under 47 O.S. 11-902(A)(2).\n"
+    )
+    edges, entities = edges_and_entities(text)
+    assert ("court", "D. Utah") in entities
+    assert "18 U.S.C. § 1201(a)(1)" in {m.normalized for m in find_statutes(text)}
+    assert "Okla. Stat. tit. 47, § 11-902(A)(2)" in {m.normalized for m in find_statutes(text)}
+    parties = {(source, target) for kind, source, target in edges if kind == "party_of"}
+    assert ("Meriska A. Hold", "document:notice-party") in parties
+    organisations = {name for kind, name in entities if kind == "organization"}
+    assert {"Deseret Morning News", "AAA Cooper Transport", "Melton Espy & Wills, PC"} <= (
+        organisations
+    )
+    assert not any("Pro Se" in name for kind, name in entities if kind == "person")

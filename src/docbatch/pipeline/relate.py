@@ -90,6 +90,8 @@ PARTY_ROLES = frozenset(
         "cross-appellant", "cross-appellee", "counterclaimant", "counter-defendant",
         "third-party plaintiff", "third-party defendant", "plaintiff in error",
         "defendant in error", "trustee", "u.s. trustee",
+        # a docket's parties given notice or an interest ("Notice Party", "Interested Party")
+        "notice-party", "interested-party",
     }
 )  # fmt: skip
 #: At most this many entities of a chunk (the most mentioned, then the first seen) are

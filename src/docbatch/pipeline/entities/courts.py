@@ -88,7 +88,9 @@ _CIRCUIT_NAME = re.compile(
 #: After "the", a docket's "Appeal From:", or at a line's start with its direction (a
 #: district docket's heading "Eastern District of Virginia - (Alexandria)").
 _BARE_DISTRICT = re.compile(
-    r"(?:(?<=\bthe\s)|(?<=From:\s)|(?<![^\n])(?=[NSEWCM][a-z]+\s+District))"
+    # (or with none when the heading goes on with its division: "District of Utah (Central)")
+    r"(?:(?<=\bthe\s)|(?<=From:\s)|(?<![^\n])(?=[NSEWCM][a-z]+\s+District|District\s+of\s+"
+    rf"(?:{_NAME_ALT})[ ]\([A-Z][a-z]+\)))"
     r"(?:(?P<dir>Northern|Southern|Eastern|Western|Central|Middle)\s+)?District\s+of\s+"
     # (a docket's heading may write the state in capitals: "Eastern District of TEXAS")
     rf"(?!Columbia)(?P<state>{_NAME_ALT}|(?-i:{_NAME_ALT.upper()}))\b"

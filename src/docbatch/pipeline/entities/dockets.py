@@ -62,7 +62,8 @@ _ROLE_HEADING = re.compile(
     r"(?P<role>Plaintiff|Defendant|Petitioner|Respondent|Appellant|Appellee|Intervenor"
     r"|Intervenor[ ]Plaintiff|Intervenor[ ]Defendant|Movant|Debtor|Creditor|Claimant"
     r"|Counter[ -]Claimant|Counter[ -]Defendant|Cross[ -]Claimant|Cross[ -]Defendant"
-    r"|Third[ -]Party[ ]Plaintiff|Third[ -]Party[ ]Defendant|Interested[ ]Party|Trustee)s?"
+    r"|Third[ -]Party[ ]Plaintiff|Third[ -]Party[ ]Defendant|Interested[ ]Party|Notice[ ]Party"
+    r"|Trustee)s?"
     r"(?:[ \t]+\(\d{1,3}\))?"  # a criminal docket numbers its defendants: "Defendant (6)"
 )
 #: Lines between a party's name and its "represented by" cell: a criminal docket's
@@ -85,7 +86,7 @@ _DESIGNATION = re.compile(
 )
 #: Where the firm's name ends: a street number, a box, a phone, an e-mail, a city line.
 _ADDRESS = re.compile(
-    r"(?:\d|P\.?[ ]?O\.?[ ](?i:box)|Suite\b|Email:|Fax:|Phone:|\(\d{3}\)|\(See[ ]above"
+    r"(?:\d|P\.?[ ]?O\.?[ ](?i:box|drawer)|Suite\b|Email:|Fax:|Phone:|\(\d{3}\)|\(See[ ]above"
     r"|Tel(?:ephone)?:|UNDELIVERABLE|[A-Z][A-Za-z .]+,[ ]+[A-Z]{2}[ ]+\d{5}"
     # a building by its number in words: "Four Gateway Center", "One Liberty Plaza"
     r"|(?:One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten)[ ](?:[A-Z][a-z]+[ ]){1,2}"
@@ -467,12 +468,24 @@ def _strip_mention(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if end - start >= 3 else None
 
 
+#: Words of the press and of carriers that name no person: the movants of a docket
+#: ("Deseret News", "Salt Lake Tribune", "Associated Press").
+_PRESS_WORDS = frozenset(
+    {"press", "news", "tribune", "times", "journal", "herald", "gazette", "media",
+     "broadcasting", "publishing", "newspapers", "transportation", "transport"}
+)  # fmt: skip
+
+
 def _named(text: str, start: int, end: int, *, role: str) -> RawMention:
     """A party named on its line: an organisation when a word says so, else a person."""
     words = {w.strip(",.").lower() for w in text[start:end].split()}
+    first = text[start:end].split()[0]
     organisation = (
-        bool(words & set(ORG_SUFFIXES) or words & ORG_HEADS)
+        bool(words & set(ORG_SUFFIXES) or words & ORG_HEADS or words & _PRESS_WORDS)
         or len(words) > 4
+        # initials first, as a company's ("AAA Cooper Transportation"), in a name not all
+        # in capitals
+        or (re.fullmatch(r"[A-Z]{2,4}", first) is not None and not text[start:end].isupper())
         or any(
             _GOVERNMENT.fullmatch(form) is not None
             for form in (" ".join(text[start:end].split()), display_name(text[start:end]))

@@ -178,7 +178,9 @@ _STATUTE = re.compile(
 #: "12 O.S.2011, § 2012" are "Okla. Stat. tit. 21, § 1531(4)".
 _OKLAHOMA = re.compile(
     r"(?<![\w.])(?P<title>\d{1,2})[ ]O\.[ ]?S\.(?:[ ]?(?:Supp\.[ ])?(?:19|20)\d\d)?,?[ ](?:§[ ]?)?"
-    r"(?P<sec>\d{1,4}(?:\.\d{1,3})?[A-Z]?(?:\.\d{1,3})?)(?:[ ]?\((?P<sub>[a-zA-Z0-9]{1,3})\))?"
+    # (Title 47's motor vehicle sections are hyphenated: "47 O.S. 11-902(A)(2)")
+    r"(?P<sec>\d{1,4}(?:-\d{1,4})?(?:\.\d{1,3})?[A-Z]?(?:\.\d{1,3})?)"
+    r"(?P<sub>(?:[ ]?\([a-zA-Z0-9]{1,3}\))+)?"
     r"(?![\w.]\w)"
 )
 #: A public law by its number, with its place in the Statutes at Large: "Pub.L. No.
@@ -483,7 +485,7 @@ _DOCKET_OFFENCE = re.compile(
     r"(?:[ ]?(?:&|and|enhanced[ ]by)[ ]?(?P<sec2>\d{3,5}[A-Za-z]?)?"
     r"(?P<more>(?:\([a-zA-Z0-9]{1,4}\))+))?"
     # (not a count with its class: "18:922G.F UNLAWFUL ...", read by _DOCKET_COUNT)
-    r"(?=[ \t]*(?:-[ ])?[A-Z][a-z]|[ \t]*$|[;,]|\.(?![FMP]\b))",
+    r"(?=[ \t]*(?:-[ ])?[A-Z][a-z]|[ \t]+[A-Z]{2,}|[ \t]*$|[;,]|\.(?![FMP]\b))",
     re.MULTILINE,
 )
 _DOCKET_REPORT = re.compile(r"(?:Pending|Terminated)[ ]Counts|DOCKET[ ]FOR[ ]CASE")
@@ -687,7 +689,7 @@ def find_statutes(text: str) -> list[RawMention]:
                              {"code": "Pub. L."}))  # fmt: skip
     for match in _OKLAHOMA.finditer(text):
         code = f"Okla. Stat. tit. {match['title']},"
-        part = f"({match['sub']})" if match["sub"] else ""
+        part = match["sub"].replace(" ", "") if match["sub"] else ""
         found.append(mention(EntityType.STATUTE, text, match, f"{code} § {match['sec']}{part}",
                              0.85, {"code": code.rstrip(",")}))  # fmt: skip
     taken = [(m.start, m.end) for m in found]
