@@ -3,7 +3,7 @@ Virginia, Virginia and Nebraska opinions), each as a rule test over a made-up ex
 
 from __future__ import annotations
 
-from docbatch.pipeline.entities.patterns import find_statutes
+from docbatch.pipeline.entities.statutes import find_statutes
 
 
 def test_state_codes_closed_up_and_by_initials_as_written() -> None:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from docbatch.pipeline.entities.courts import find_courts
 from docbatch.pipeline.entities.parties import find_parties
-from docbatch.pipeline.entities.patterns import find_case_numbers, find_statutes
+from docbatch.pipeline.entities.patterns import find_case_numbers
 from docbatch.pipeline.entities.rules import find_court_rules
+from docbatch.pipeline.entities.statutes import find_statutes
 
 
 def _parties(text: str) -> list[tuple[str, str]]:

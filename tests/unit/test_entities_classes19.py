@@ -7,7 +7,8 @@ from docbatch.pipeline.entities.courts import find_courts
 from docbatch.pipeline.entities.dates import find_dates
 from docbatch.pipeline.entities.default import DefaultExtractor
 from docbatch.pipeline.entities.parties import find_parties
-from docbatch.pipeline.entities.patterns import find_case_numbers, find_statutes
+from docbatch.pipeline.entities.patterns import find_case_numbers
+from docbatch.pipeline.entities.statutes import find_statutes
 
 
 def test_oklahoma_statutes_by_title_and_section_and_no_ohio_report() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.courts import find_courts
 from docbatch.pipeline.entities.parties import find_parties
-from docbatch.pipeline.entities.patterns import find_statutes
+from docbatch.pipeline.entities.statutes import find_statutes
 
 
 def _statutes(text: str) -> list[str]:

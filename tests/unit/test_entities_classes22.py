@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from docbatch.pipeline.entities.appearances import find_appearances
 from docbatch.pipeline.entities.captions import caption_parties
-from docbatch.pipeline.entities.patterns import find_case_numbers, find_statutes
+from docbatch.pipeline.entities.patterns import find_case_numbers
 from docbatch.pipeline.entities.rules import find_court_rules
+from docbatch.pipeline.entities.statutes import find_statutes
 from tests.unit.entity_support import edges_and_entities
 
 MICHIGAN = (

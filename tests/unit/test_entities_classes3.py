@@ -183,7 +183,7 @@ def test_a_docket_entrys_entered_stamp_is_not_the_filing_date() -> None:
 
 
 def test_a_docket_cause_is_its_us_code_section() -> None:
-    from docbatch.pipeline.entities.patterns import find_statutes
+    from docbatch.pipeline.entities.statutes import find_statutes
 
     text = "Cause: 28:2201 Declaratory Judgment\nCause: 42:1983 Civil Rights Act\nat 10:30 am"
     assert [m.normalized for m in find_statutes(text)] == ["28 U.S.C. § 2201", "42 U.S.C. § 1983"]
@@ -262,7 +262,7 @@ def test_a_person_named_by_initials_only_before_the_surname() -> None:
 
 
 def test_sections_written_s_and_ss_after_the_us_code() -> None:
-    from docbatch.pipeline.entities.patterns import find_statutes
+    from docbatch.pipeline.entities.statutes import find_statutes
 
     text = "40 U.S.C. ss 270a-270f (1994); the Act, 40 U.S.C. s 270b, which; 5 U.S.C. so 3"
     assert [m.normalized for m in find_statutes(text)] == [
@@ -290,7 +290,7 @@ def test_opinions_and_dockets_cited_by_number_and_the_date_of_such_a_citation() 
 
 
 def test_a_treatises_section_is_no_statute() -> None:
-    from docbatch.pipeline.entities.patterns import find_statutes
+    from docbatch.pipeline.entities.statutes import find_statutes
 
     text = (
         "see 14 R. Powell, Powell on Real Property, § 34.12, at 34-134; Restatement (Second) "
@@ -300,7 +300,7 @@ def test_a_treatises_section_is_no_statute() -> None:
 
 
 def test_a_further_subsection_written_alone_is_its_own_provision() -> None:
-    from docbatch.pipeline.entities.patterns import find_statutes
+    from docbatch.pipeline.entities.statutes import find_statutes
 
     text = "law. KRS 117.265(2), (3). See 15 U.S.C. § 78j(b), (c) (2000), and KRS 117.235."
     assert sorted(m.normalized for m in find_statutes(text)) == [

@@ -4,8 +4,9 @@ over a made-up example of the class."""
 from __future__ import annotations
 
 from docbatch.pipeline.entities.courts import find_courts
-from docbatch.pipeline.entities.patterns import find_case_numbers, find_statutes
+from docbatch.pipeline.entities.patterns import find_case_numbers
 from docbatch.pipeline.entities.rules import find_court_rules
+from docbatch.pipeline.entities.statutes import find_statutes
 from tests.unit.entity_support import edges_and_entities as _result
 
 

@@ -10,7 +10,7 @@ from docbatch.pipeline.entities.courts import find_courts
 from docbatch.pipeline.entities.gazetteer import find_national_bodies
 from docbatch.pipeline.entities.names import GIVEN_NAMES
 from docbatch.pipeline.entities.parties import find_parties
-from docbatch.pipeline.entities.patterns import find_statutes
+from docbatch.pipeline.entities.statutes import find_statutes
 from tests.unit.entity_support import names_of
 
 

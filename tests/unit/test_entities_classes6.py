@@ -8,8 +8,9 @@ from docbatch.pipeline.entities.appearances import find_appearances
 from docbatch.pipeline.entities.courts import find_courts
 from docbatch.pipeline.entities.names import display_name
 from docbatch.pipeline.entities.parties import find_parties
-from docbatch.pipeline.entities.patterns import find_case_numbers, find_statutes
+from docbatch.pipeline.entities.patterns import find_case_numbers
 from docbatch.pipeline.entities.rules import find_court_rules
+from docbatch.pipeline.entities.statutes import find_statutes
 from tests.unit.entity_support import edges_and_entities as _result
 from tests.unit.entity_support import names_of
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from docbatch.pipeline.entities.appearances import find_appearances
 from docbatch.pipeline.entities.courts import find_courts
-from docbatch.pipeline.entities.patterns import find_statutes
+from docbatch.pipeline.entities.statutes import find_statutes
 from tests.unit.entity_support import edges_and_entities
 
 CRIMINAL = (

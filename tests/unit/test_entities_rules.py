@@ -11,8 +11,9 @@ from docbatch.pipeline.entities.dates import find_dates
 from docbatch.pipeline.entities.money import find_money
 from docbatch.pipeline.entities.names import display_name
 from docbatch.pipeline.entities.parties import find_parties
-from docbatch.pipeline.entities.patterns import find_case_numbers, find_regulations, find_statutes
+from docbatch.pipeline.entities.patterns import find_case_numbers
 from docbatch.pipeline.entities.rules import find_court_rules
+from docbatch.pipeline.entities.statutes import find_regulations, find_statutes
 
 
 def _values(mentions: list) -> list[tuple[str, str]]:

@@ -4,7 +4,7 @@ cited alone in a document of one state code, and session laws. Made-up examples.
 
 from __future__ import annotations
 
-from docbatch.pipeline.entities.patterns import find_statutes
+from docbatch.pipeline.entities.statutes import find_statutes
 
 
 def _statutes(text: str) -> list[str]:

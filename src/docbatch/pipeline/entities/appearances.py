@@ -16,20 +16,24 @@ from dataclasses import dataclass, replace
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import CLIENTS_SEPARATOR, RawMention
 from docbatch.pipeline.entities.captions import is_transcript, transcript_view
-from docbatch.pipeline.entities.courts import STATES
+from docbatch.pipeline.entities.counsel_items import (
+    CLIENT_SPLIT,
+    LIST_SPLIT,
+    NAME_WORD,
+    counsel_mention,
+    is_org,
+    is_person,
+    list_names,
+    listed_person,
+)
 from docbatch.pipeline.entities.names import (
-    GIVEN_NAMES,
-    LOWER,
     NOT_NAME_WORDS,
     ORG_HEADS,
     ORG_SUFFIXES,
     STAR_PAGE,
-    UPPER,
-    display_name,
-    is_shouting,
 )
 
-__all__ = ["Appearance", "find_appearances", "office_before"]
+__all__ = ["Appearance", "find_appearances"]
 
 _ROLE = (
     r"(?P<role>(?:plaintiffs?|defendants?)[ ]in[ ]error"
@@ -148,33 +152,6 @@ _COUNSEL_SPLIT = re.compile(
     r"|(?:Inc\.?|LLC|L\.L\.C\.|LLP|L\.L\.P\.|PLLC|P\.L\.L\.C\.|PLC|P\.L\.C\.|P\.C\.|P\.A\.|Ltd\.|Co\.|Corp\.)"
     r"(?![\w]))|\s+and\s+"
 )
-#: A two-letter postal code after a city in a reporter's counsel list ("Boston, MA").
-_POSTAL = re.compile(r"[A-Z]{2}")
-#: Between the parties of a client list; never before a legal form or a generation
-#: ("Acme Freight Services, Inc", whose period ended the paragraph).
-_CLIENT_SPLIT = re.compile(
-    r";\s*|,\s+(?:and\s+)?(?!(?:Jr|Sr|Inc|LLC|LLP|Ltd|Co|Corp|PLLC|L\.L\.C|P\.A|P\.C|II|III|IV)\b)"
-)
-_LIST_SPLIT = re.compile(r",\s+(?:and\s+)?(?!Jr\.|Sr\.|Inc\.|LLC|LLP)")
-_CONNECTORS = frozenset({"of", "the", "for", "and", "in", "&", "de", "la", "del", "on"})
-_TITLES = frozenset(
-    {"attorney", "attorneys", "general", "deputy", "assistant", "solicitor", "counsel,",
-     "defender"}
-)  # fmt: skip
-#: Words of a court's name, never of counsel's.
-_COURT_WORDS = frozenset({"court", "judicial", "judge", "appeal", "appeals"})
-#: The first word of an office's name, which may hold a title's words ("Office of the
-#: Federal Public Defender").
-_OFFICE_NOUNS = frozenset({"office", "department", "bureau", "division", "agency"})
-#: A capitalised name word, with an inner capital after a prefix ("MacBride", "DeShawn").
-_NW = rf"(?:Mc|Mac|De|La|Le|Di|O['\u2019])?[{UPPER}][{LOWER}'\u2019]+"
-_PERSON = re.compile(
-    # a middle initial may have lost its period in the scan ("Charles A Rothfeld")
-    rf"(?:(?:[A-Z]\.[ ])?{_NW}(?:[- ]{_NW})*(?:[ ][A-Z]\.?(?=[ ]))*"
-    rf"(?:[ ]{_NW}(?:-{_NW})?)"
-    rf"|(?:[A-Z]\.[ ]?){{2,3}}{_NW}(?:-{_NW})?)"  # "J. S. Hogg"
-    r"(?:,?[ ](?:Jr\.|Sr\.|II|III|IV))?"
-)
 
 
 @dataclass(frozen=True)
@@ -229,7 +206,7 @@ def _appearances(text: str) -> list[Appearance]:
         counsel = (
             _of_firm(text, start, match.start())
             or _of_firms(text, start, match.start())
-            or _items(text, start, match.start(), _COUNSEL_SPLIT)
+            or list_names(text, start, match.start(), _COUNSEL_SPLIT)
         )
         if match["firm"]:
             counsel += _attorneys_named(text, *match.span("firm"), match["more"] is not None)
@@ -238,12 +215,12 @@ def _appearances(text: str) -> list[Appearance]:
         counsel = [
             # who argued the cause is a person, whatever the shape of the name ("Sri
             # Srinivasan argued the cause")
-            _listed_person(text, m) if re.match(r"\s+argued\s", text[m.end :]) else m
+            listed_person(text, m) if re.match(r"\s+argued\s", text[m.end :]) else m
             for m in counsel
         ]
         more = _ON_THE_BRIEFS.match(text, match.end())
         if more is not None and counsel:
-            counsel += _items(text, *more.span("counsel"), _COUNSEL_SPLIT)
+            counsel += list_names(text, *more.span("counsel"), _COUNSEL_SPLIT)
             previous = more.end()
         if counsel:
             written = " ".join(match["role"].split())
@@ -258,7 +235,7 @@ def _appearances(text: str) -> list[Appearance]:
             # "for Defendants North Carolina State Board of Elections, Damon Circosta, ...":
             # the first party named stands for them all, as a caption's lead party does
             clients = [re.sub(r"^(?:The|the)[ ]", "", " ".join(name.split()))
-                       for name in _CLIENT_SPLIT.split(match["client"] or "")]  # fmt: skip
+                       for name in CLIENT_SPLIT.split(match["client"] or "")]  # fmt: skip
             listing = re.search(
                 r"[ ]\((?P<list>[^()]+?,[ ]attorneys?;[^()]+)\)", match["client"] or ""
             )
@@ -278,8 +255,8 @@ def _appearances(text: str) -> list[Appearance]:
             party = None
             if role is not None and match["client"] and client:
                 begin = match.start("client") + match["client"].index(client.split()[0])
-                kind = EntityType.PERSON if _is_person(client) else EntityType.ORGANIZATION
-                party = _mention(kind, text, begin, begin + len(client))
+                kind = EntityType.PERSON if is_person(client) else EntityType.ORGANIZATION
+                party = counsel_mention(kind, text, begin, begin + len(client))
                 if party.text != client:
                     party = None  # the name ran over a line: left to the other finders
             found.append(Appearance(start, match.end(), role, tuple(counsel), (), client, written,
@@ -292,7 +269,7 @@ def _appearances(text: str) -> list[Appearance]:
         places = _PLACES_AFTER.search(text, start, end)
         if places is not None:  # "(by X), Westland, Farmington Hills": the firms' cities
             end = places.start() + 1
-        counsel = _items(text, start, end, _COUNSEL_SPLIT)
+        counsel = list_names(text, start, end, _COUNSEL_SPLIT)
         if counsel:
             client = CLIENTS_SEPARATOR.join(_named_clients(match["client"]))
             found.append(Appearance(start, match.end(), None, tuple(counsel), (), client))
@@ -305,7 +282,7 @@ def _appearances(text: str) -> list[Appearance]:
         start, end = match.span(field)
         counsel = (
             _of_firm(text, start, end) or _of_firms(text, start, end)
-            or _items(text, start, end, _COUNSEL_SPLIT)
+            or list_names(text, start, end, _COUNSEL_SPLIT)
         )  # fmt: skip
         if counsel:
             found.append(Appearance(match.start(), match.end(), role, tuple(counsel), (),
@@ -313,15 +290,15 @@ def _appearances(text: str) -> list[Appearance]:
     for match in _AMICI_BRIEFS.finditer(text):
         offset = match.start("groups")
         for group in _AMICI_GROUP.finditer(match["groups"]):
-            counsel = _items(text, offset + group.start("counsel"), offset + group.end("counsel"),
-                             _COUNSEL_SPLIT)  # fmt: skip
+            start, end = offset + group.start("counsel"), offset + group.end("counsel")
+            counsel = list_names(text, start, end, _COUNSEL_SPLIT)
             amici = _amici(text, offset + group.start("amici"), offset + group.end("amici"))
             if counsel and amici:
                 client = CLIENTS_SEPARATOR.join(a.normalized for a in amici)
                 found.append(Appearance(match.start(), match.end(), None, tuple(counsel),
                                         tuple(amici), client))  # fmt: skip
     for match in _AMICUS_FILED_BY.finditer(text):
-        counsel = _items(text, *match.span("counsel"), _COUNSEL_SPLIT)
+        counsel = list_names(text, *match.span("counsel"), _COUNSEL_SPLIT)
         amici = _amici(text, *match.span("amici"))
         if counsel or amici:
             found.append(Appearance(match.start(), match.end(), None, tuple(counsel), tuple(amici)))
@@ -329,7 +306,7 @@ def _appearances(text: str) -> list[Appearance]:
         found += _amici_paragraphs(text, heading.end())
     for match in _FOR_AMICI.finditer(text):
         start = _paragraph_start(text, match.start())
-        counsel = _items(text, start, match.start(), _COUNSEL_SPLIT)
+        counsel = list_names(text, start, match.start(), _COUNSEL_SPLIT)
         amici = _amici(text, *match.span("amici"))
         if counsel or amici:
             found.append(Appearance(start, match.end(), None, tuple(counsel), tuple(amici)))
@@ -385,8 +362,8 @@ def _minute_appearances(text: str, match: re.Match[str]) -> list[Appearance]:
             office = _ATTORNEY_OFFICE.match(text, start)
             start = office.end() if office is not None else start
             end = position + len(name.rstrip())
-            if _is_person(text[start:end]):
-                counsel.append(_mention(EntityType.PERSON, text, start, end))
+            if is_person(text[start:end]):
+                counsel.append(counsel_mention(EntityType.PERSON, text, start, end))
             position += len(name) + len(" for ")
         if counsel:
             found.append(Appearance(offset + piece.start(), offset + piece.end(), role,
@@ -399,10 +376,10 @@ def _named_clients(written: str) -> list[str]:
     A. Gardner" (one surname after two given names is both's)."""
     names: list[str] = []
     flat = " ".join(STAR_PAGE.sub(" ", written).split())
-    for name in _CLIENT_SPLIT.split(flat):
+    for name in CLIENT_SPLIT.split(flat):
         name = re.sub(r"^(?:and|the|The)[ ]", "", name).strip()
         pair = re.fullmatch(rf"(?P<first>[A-Z][\w.]*(?:[ ][A-Z]\.)?)[ ]and[ ](?P<second>[A-Z][\w.]*"
-                            rf"(?:[ ][A-Z]\.)?)[ ](?P<last>{_NW})", name)  # fmt: skip
+                            rf"(?:[ ][A-Z]\.)?)[ ](?P<last>{NAME_WORD})", name)  # fmt: skip
         if pair is not None:
             names += [f"{pair['first']} {pair['last']}", f"{pair['second']} {pair['last']}"]
         elif name:
@@ -427,10 +404,10 @@ def _amici_paragraphs(text: str, position: int) -> list[Appearance]:
     is not of that shape."""
     found = []
     while (match := _AMICUS_PARAGRAPH.match(text, position)) is not None:
-        counsel = _items(text, *match.span("counsel"), _COUNSEL_SPLIT)
+        counsel = list_names(text, *match.span("counsel"), _COUNSEL_SPLIT)
         amici = _amici(text, *match.span("amici"))
         if not amici:  # a body named by an office: "District Attorney for the Plymouth District"
-            amici = [_mention(EntityType.ORGANIZATION, text, *match.span("amici"))]
+            amici = [counsel_mention(EntityType.ORGANIZATION, text, *match.span("amici"))]
         if counsel and amici:
             client = CLIENTS_SEPARATOR.join(a.normalized for a in amici)
             found.append(Appearance(match.start("counsel"), match.end(), None, tuple(counsel),
@@ -444,7 +421,7 @@ def _amici_names(written: str) -> list[str]:
     legal form ("National Association of Criminal Defense Lawyers and Electronic Frontier
     Foundation"); one name otherwise ("West Virginia Business and Industry Council")."""
     parts = re.split(r"[ ]and[ ](?=[A-Z])", written)
-    if len(parts) > 1 and all(_is_org(part) for part in parts):
+    if len(parts) > 1 and all(is_org(part) for part in parts):
         return parts
     return [written]
 
@@ -461,15 +438,15 @@ def _attorneys_named(text: str, start: int, end: int, listed: bool) -> list[RawM
     """The firm of "(Firm, attorneys)" or, for a list of parts (``listed``), each firm and
     attorney it names; "Mr. Clark", who was named before, is left to that mention."""
     if not listed:
-        return [_mention(EntityType.ORGANIZATION, text, start, end)]
+        return [counsel_mention(EntityType.ORGANIZATION, text, start, end)]
     spans = [part.span("names") for part in _NJ_PART.finditer(text, start, end)] or [
         (start, end)  # the firms and attorneys before "attorneys;"
     ]
     found = []
     for begin, stop in spans:
-        names = _items(text, begin, stop, _COUNSEL_SPLIT)
+        names = list_names(text, begin, stop, _COUNSEL_SPLIT)
         found += [
-            _listed_person(text, m) for m in names
+            listed_person(text, m) for m in names
             if not re.match(r"(?:Mr|Ms|Mrs|Dr)\.[ ]", m.text)
         ]  # fmt: skip
     return found
@@ -511,11 +488,11 @@ def _of_firm(text: str, start: int, end: int) -> list[RawMention]:
     match = _OF_FIRM.fullmatch(text, start, end)
     if match is None:
         return []
-    people = _items(text, *match.span("people"), _COUNSEL_SPLIT)
+    people = list_names(text, *match.span("people"), _COUNSEL_SPLIT)
     if not people or any(m.type is not EntityType.PERSON for m in people):
         return []
     firm_start, firm_end = match.span("firm")
-    return [*people, _mention(EntityType.ORGANIZATION, text, firm_start, firm_end)]
+    return [*people, counsel_mention(EntityType.ORGANIZATION, text, firm_start, firm_end)]
 
 
 #: Where a firm named after "of" ends: before the next attorney of the list, named with
@@ -543,7 +520,7 @@ def _of_firms(text: str, start: int, end: int) -> list[RawMention]:
     brief = _ON_BRIEF_END.search(text, start, end)
     end = brief.start() if brief is not None else end
     while (of := _OF.search(text, position, end)) is not None:
-        people = _items(text, position, of.start(), _COUNSEL_SPLIT)
+        people = list_names(text, position, of.start(), _COUNSEL_SPLIT)
         if not people or any(m.type is not EntityType.PERSON for m in people):
             return []
         stop = _NEXT_ATTORNEY.search(text, of.end(), end)
@@ -553,10 +530,10 @@ def _of_firms(text: str, start: int, end: int) -> list[RawMention]:
             # "X, State's Attorney, of Chicago (A, B, of counsel)", "X, of Columbia; and Y":
             # a city
             return []
-        found += [*people, _mention(EntityType.ORGANIZATION, text, firm_start, firm_end)]
+        found += [*people, counsel_mention(EntityType.ORGANIZATION, text, firm_start, firm_end)]
         position = stop.end() if stop is not None else end
     if found and position < end:
-        rest = _items(text, position, end, _COUNSEL_SPLIT)
+        rest = list_names(text, position, end, _COUNSEL_SPLIT)
         if any(m.type is not EntityType.PERSON for m in rest):
             return []
         found += rest
@@ -567,13 +544,13 @@ def _of_firms(text: str, start: int, end: int) -> list[RawMention]:
 #: one amicus, not two.
 _SUBUNITS = frozenset({"conference", "diocese", "synod", "presbytery", "chapter", "district"})
 #: An amicus named like a person: two capitalised words ("Adrienne Bennett").
-_AMICUS_PERSON = re.compile(rf"{_NW}(?:-{_NW})?[ ]{_NW}(?:-{_NW})?")
+_AMICUS_PERSON = re.compile(rf"{NAME_WORD}(?:-{NAME_WORD})?[ ]{NAME_WORD}(?:-{NAME_WORD})?")
 
 
 def _amici(text: str, start: int, end: int) -> list[RawMention]:
     """The amici of a list: organisations, a regional body joined to the body it is part
     of, and a person named alone ("on brief for Adrienne Bennett, amicus curiae")."""
-    items = _items(text, start, end, _LIST_SPLIT, organisations_only=True)
+    items = list_names(text, start, end, LIST_SPLIT, organisations_only=True)
     joined: list[RawMention] = []
     for item in items:
         previous = joined[-1] if joined else None
@@ -582,12 +559,12 @@ def _amici(text: str, start: int, end: int) -> list[RawMention]:
             and previous.normalized.split()[-1].lower() in _SUBUNITS
             and re.fullmatch(r",\s+", text[previous.end : item.start])
         ):
-            joined[-1] = _mention(EntityType.ORGANIZATION, text, previous.start, item.end)
+            joined[-1] = counsel_mention(EntityType.ORGANIZATION, text, previous.start, item.end)
             continue
         joined.append(item)
     if len(joined) == 1 and _amicus_person(joined[0].normalized):
         only = joined[0]
-        return [_mention(EntityType.PERSON, text, only.start, only.end)]
+        return [counsel_mention(EntityType.PERSON, text, only.start, only.end)]
     return joined
 
 
@@ -620,299 +597,3 @@ def _paragraph_start(text: str, offset: int) -> int:
     # the line naming the court below ("Appeal from the Superior Court ..., X, Judge.")
     below = list(_COURT_BELOW_LINE.finditer(text, start, offset))
     return below[-1].end() if below else start
-
-
-def _items(
-    text: str, start: int, end: int, split: re.Pattern[str], *, organisations_only: bool = False
-) -> list[RawMention]:
-    """The names of a list, each a person ("Roger K. Gannam") or an organisation."""
-    found: list[RawMention] = []
-    separators = [*split.finditer(text, start, end), None]
-    spans = []
-    position = start
-    for separator in separators:
-        spans.append((position, separator.start() if separator is not None else end))
-        position = separator.end() if separator is not None else end
-    joined = _people_with_ampersand(text, spans)
-    people = set(joined) - set(spans)  # the names "&" joined: people, whatever follows them
-    spans = _firms_with_and(text, joined)
-    cities = _cities(text, spans)
-    for index, (position, stop) in enumerate(spans):
-        if index in cities:
-            continue
-        mention = _item(text, position, stop, organisations_only)
-        if mention is None and position == start and "\n" in text[position:stop].strip():
-            # the paragraph began on an earlier line that ended without a period
-            last_line = text.rfind("\n", position, stop - 1) + 1
-            mention = _item(text, last_line, stop, organisations_only)
-        if mention is None:
-            continue
-        after = spans[index + 1] if index + 1 < len(spans) else None
-        of_city = after is not None and _OF_CITY.fullmatch(
-            text[after[0] : after[1]].strip(" \t\n,.")
-        )
-        titled = after is not None and any(
-            w.lower() in _TITLES for w in text[after[0] : after[1]].split()
-        )
-        if (
-            titled
-            or (cities and (index + 1 not in cities or of_city))
-            or (position, stop) in people
-        ):
-            # a name with a title after it ("Helle Sachse, Assistant District Attorney") is a
-            # person, as firms hold no office; in a list with addresses the firm is the item
-            # before its city, and another name-shaped item is a person ("Stephanie Lin",
-            # "Allison Jean Riggs"), and so is the attorney before a state report's "of City"
-            mention = _listed_person(text, mention)
-        found.append(mention)
-    return found
-
-
-#: A person's name: "Kunal Pasricha", "David J. Apfel".
-_PERSON_SHAPE = re.compile(rf"{_NW}(?:[ ][A-Z]\.)?(?:[ ]{_NW}){{1,2}}")
-
-
-def _people_with_ampersand(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """ "Christopher M. Tarrant & Robert J. Bender" is two attorneys (Massachusetts' reports
-    join names so), where "Grotefeld & Denenberg" is a firm: split at "&" when both sides
-    are whole names of people."""
-    result: list[tuple[int, int]] = []
-    for start, stop in spans:
-        piece = text[start:stop]
-        at = piece.find(" & ")
-        left, right = piece[:at].strip(" ,"), piece[at + 3 :].strip(" ,.")
-        if (
-            at > 0
-            and " & " not in piece[at + 3 :]
-            and any(_is_person(side) for side in (left, right))
-            and all(_PERSON_SHAPE.fullmatch(side) for side in (left, right))
-            and re.search(r"\b[A-Z]\.[ ]", piece)
-        ):
-            result += [(start, start + at), (start + at + 3, stop)]
-        else:
-            result.append((start, stop))
-    return result
-
-
-def _firms_with_and(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """ "Wilmer Cutler Pickering Hale and Dorr, LLP" is one firm: a piece that ends in a
-    legal suffix takes in the piece before it when only "and" stands between them."""
-    merged: list[tuple[int, int]] = []
-    for start, stop in spans:
-        last = text[start:stop].strip(" \t\n,").split()[-1:]
-        if (
-            merged and last and last[0].lower() in ORG_SUFFIXES
-            and re.fullmatch(r"\s+and\s+", text[merged[-1][1] : start])
-            and not re.search(r"(?:^|[ ])[A-Z]\.[ ]", text[merged[-1][0] : merged[-1][1]])
-        ):  # fmt: skip
-            merged[-1] = (merged[-1][0], stop)
-        else:
-            merged.append((start, stop))
-    return _firms_with_commas(text, merged)
-
-
-def _firms_with_commas(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """ "Spillman, Thomas & Battle", "Williams, Morrison, Light & Moreau" and "Kerr, Russell
-    and Weber, PLC" are one firm: a piece with "&", or with "and" and a legal form, takes in
-    the one-word pieces before it that only commas separate."""
-    merged: list[tuple[int, int]] = []
-    for start, stop in spans:
-        piece = text[start:stop]
-        if " & " in piece or (
-            " and " in piece and piece.strip(" \t\n,").split()[-1].lower() in ORG_SUFFIXES
-        ):
-            while (
-                merged
-                and re.fullmatch(r"[A-Z][a-z]+", text[merged[-1][0] : merged[-1][1]].strip())
-                and re.fullmatch(r",[ ]", text[merged[-1][1] : start])
-            ):
-                start = merged.pop()[0]
-        merged.append((start, stop))
-    return merged
-
-
-def _cities(text: str, spans: list[tuple[int, int]]) -> set[int]:
-    """Indexes of the city and postal code pieces of a list ("Washington, DC"), of a state
-    report's "of City" after an attorney ("Jane Roe, of Columbia, for Appellant."), and of
-    the city that ends a reporter's list before "for <party>": after a state ("Alexandria,
-    Virginia"), or after a firm or an office ("Cook Schuhmann, Inc., Fairbanks", "Assistant
-    Attorney General, West Palm Beach")."""
-    cities: set[int] = set()
-    pieces = [text[start:stop].strip(" \t\n,.") for start, stop in spans]
-    for index, piece in enumerate(pieces):
-        if index and _POSTAL.fullmatch(piece):
-            cities |= {index - 1, index}
-        elif (
-            index
-            and piece in _STATE_NAMES
-            and _PLACE_LIKE.fullmatch(pieces[index - 1])
-            and not (_is_org(pieces[index - 1]) or _is_person(pieces[index - 1]))
-            and text[spans[index][1] : spans[index][1] + 1] in (";", "")
-        ):
-            cities |= {index - 1, index}  # "New York, New York;" within the list
-        elif index and _OF_CITY.fullmatch(piece):
-            cities.add(index)
-        elif (
-            index
-            and _PLACE_LIKE.fullmatch(piece)
-            and text[spans[index][1] : spans[index][1] + 3].lstrip().startswith("(")
-            and text[spans[index - 1][0] : spans[index - 1][1]].split()[-1].lower().rstrip(",")
-            in ORG_SUFFIXES
-        ):
-            cities.add(index)  # New York's "Firm, P.C., New York City (X of counsel)"
-        elif (
-            index == len(pieces) - 1
-            and _PLACE_LIKE.fullmatch(piece)
-            and _ends_address(pieces, index)
-        ):
-            cities.add(index)
-            city = pieces[index - 1]
-            if piece in _STATE_NAMES and _PLACE_LIKE.fullmatch(city) and not _is_org(city):
-                cities.add(index - 1)
-    return cities
-
-
-def _is_org(piece: str) -> bool:
-    words = [w.strip(",.").lower() for w in piece.split()]
-    return any(w in ORG_HEADS or w in ORG_SUFFIXES or w in _ORG_WORDS for w in words)
-
-
-#: One to three capitalised words: a city or a state.
-_PLACE_LIKE = re.compile(r"[A-Z][a-z]+(?:[ ][A-Z][a-z]+){0,2}")
-_STATE_NAMES = frozenset(name for name, _ in STATES)
-
-
-def _ends_address(pieces: list[str], index: int) -> bool:
-    """Whether ``pieces[index]`` ends a line of address: a state, or a place after a firm
-    (a legal suffix) or an office ("Assistant Attorney General")."""
-    piece, before = pieces[index], pieces[index - 1]
-    if piece in _STATE_NAMES:
-        return True
-    if _is_person(piece) or _is_org(piece):
-        return False
-    words = before.lower().split()
-    return bool(words) and (words[-1] in ORG_SUFFIXES or any(w in _TITLES for w in words))
-
-
-#: A city after an attorney in a state report: "of Greenville", "both of Columbia".
-_OF_CITY = re.compile(r"(?:(?:both|all)\s+)?of\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}")
-
-
-def _listed_person(text: str, mention: RawMention) -> RawMention:
-    """A two- to four-word capitalised name with no word of an organisation is a person."""
-    words = [w.strip(",.").lower() for w in mention.normalized.split()]
-    if mention.type is EntityType.ORGANIZATION and 2 <= len(words) <= 4 and not any(
-        w in ORG_HEADS or w in ORG_SUFFIXES or w in NOT_NAME_WORDS or w in _CONNECTORS
-        or w in _ORG_WORDS for w in words
-    ):  # fmt: skip
-        return _mention(EntityType.PERSON, text, mention.start, mention.end)
-    return mention
-
-
-#: Words of organisation names that are not head nouns ("Southern Coalition For Social
-#: Justice", "Fair Elections Center").
-_ORG_WORDS = frozenset({"justice", "elections", "rights", "legal", "law", "liberties"})
-
-
-#: Words that make "of X" in a counsel list a firm or a public body, not a city: "of Maxey
-#: Law Office PS", "of South Carolina Commission on Indigent Defense".
-_FIRM_WORDS = re.compile(
-    r"[ ](?:Law|Legal|Office|Offices|Firm|Group|Associates|Attorneys|Commission|Department"
-    r"|Agency|Bureau)\b|,?[ ](?:PS|P\.S\.|PLLC"
-    r"|LLP|LLC|P\.C\.|P\.A\.|Inc\.)\s*$"
-)
-
-
-def _item(text: str, start: int, end: int, organisations_only: bool) -> RawMention | None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1] in " \t\n,":
-        end -= 1
-    if organisations_only and text.startswith("the ", start):
-        start += 4  # "on behalf of the Wisconsin Newspaper Association"
-    if text.startswith("of ", start) and _FIRM_WORDS.search(text, start, end):
-        start += 3  # Washington: "X (of Maxey Law Office PS), for respondent."
-    star = STAR_PAGE.match(text, start)  # "*929 W.D. Masterson": the page's first name
-    inner = list(STAR_PAGE.finditer(text, start, end))
-    if star is None and inner and re.search(r"[\d§]", text[start : inner[-1].start()]):
-        star = inner[-1]  # "M.G.L.A. c. 265, § 2 *260 Michael A. Kaneb": a headnote before it
-    if star is not None:
-        start = star.end()
-        while start < end and text[start].isspace():
-            start += 1
-    courtesy = re.match(r"(?:Messrs|Mr|Mrs|Ms)\.[ ]+", text[start:end])
-    if courtesy is not None:  # "Messrs. J. A. Biely and Barnes & Barnes, for appellee."
-        start += courtesy.end()
-    of_counsel = re.search(r"\s+of\s+counsel$", text[start:end])
-    if of_counsel is not None:  # New York's "(Tania M. Pagan of counsel)"
-        end = start + of_counsel.start()
-    flat = " ".join(STAR_PAGE.sub(" ", text[start:end]).split())
-    words = flat.split()
-    if not words or (
-        any(w.lower() in _TITLES for w in words) and words[0].lower() not in _OFFICE_NOUNS
-    ):
-        surname = _TITLED_SURNAME.fullmatch(flat)
-        if surname is not None and not organisations_only:
-            # "Solicitor General Clement": the officer by surname
-            return _mention(EntityType.PERSON, text, end - len(surname["name"]), end)
-        titled = _TITLE_BEFORE.match(flat)
-        if titled is not None and not organisations_only and _is_person(flat[titled.end() :]):
-            # "Chief Deputy Attorney General John W. McIntosh", "Appellate Defender X"
-            return _mention(EntityType.PERSON, text, end - len(flat) + titled.end(), end)
-        return None  # "Assistant Attorney General", but not "Office of the U.S. Attorney"
-    if any(w.strip(",.").lower() in _COURT_WORDS for w in words):
-        return None  # "Fourth Judicial District": the court below, named before the counsel
-    if not organisations_only and (
-        _is_person(flat) or (is_shouting(flat) and _is_person(display_name(flat)))
-    ):  # "DONALD B. VERRILLI, JR." in a transcript's list of appearances
-        return _mention(EntityType.PERSON, text, start, end)
-    capitalised = all(w[0].isupper() or w.lower() in _CONNECTORS for w in words)
-    if (
-        capitalised
-        and len(words) >= 2
-        and words[0][0].isupper()
-        and words[-1].lower() not in _CONNECTORS
-    ):
-        return _mention(EntityType.ORGANIZATION, text, start, end)
-    return None
-
-
-#: An officer named by title and surname, as the Supreme Court lists the Solicitor
-#: General's office: "Solicitor General Clement", "Deputy Solicitor General Kneedler".
-_TITLED_SURNAME = re.compile(
-    r"(?:(?:Acting|Principal|Deputy|Assistant|Associate)[ ])*(?:Solicitor[ ]General"
-    rf"|Attorney[ ]General|Assistant[ ]to[ ]the[ ]Solicitor[ ]General)[ ](?P<name>{_NW})"
-)
-
-
-#: An office before a person's whole name in a counsel list (South Carolina's reports).
-_TITLE_BEFORE = re.compile(
-    r"(?:(?:Acting|Principal|Chief|Senior|Deputy|Assistant|Associate|Special|Appellate|Public"
-    r"|District|County|Circuit)[ ])*(?:Solicitor[ ]General|Attorney[ ]General|Solicitor"
-    r"|Defender|District[ ]Attorney|Prosecuting[ ]Attorney|Attorney)[ ](?=[A-Z])"
-)
-
-
-def office_before(mention: RawMention, item: RawMention) -> bool:
-    """``mention`` is ``item`` with words of an office before it ("Defender Elizabeth A.
-    Franklin-Best" of "Elizabeth A. Franklin-Best")."""
-    if mention.end != item.end or mention.start >= item.start:
-        return False
-    office = _TITLE_BEFORE.match(mention.text)
-    return office is not None and office.end() == item.start - mention.start
-
-
-def _is_person(name: str) -> bool:
-    """A name with an initial ("Roger K. Gannam") or a known given name; "Bernstein Shur"
-    and "Cozen O'Connor", firms, have neither."""
-    if not _PERSON.fullmatch(name):
-        return False
-    words = [w.strip(",.").lower() for w in name.split()]
-    if any(w in NOT_NAME_WORDS for w in words):
-        return False
-    return bool(re.search(r"(?:^|[ ])[A-Z]\.", name)) or words[0] in GIVEN_NAMES
-
-
-def _mention(kind: EntityType, text: str, start: int, end: int) -> RawMention:
-    raw = text[start:end]
-    return RawMention(kind, start, end, raw, display_name(raw), 0.85)

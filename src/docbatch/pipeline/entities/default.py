@@ -25,9 +25,10 @@ from docbatch.pipeline.entities.courts import find_courts
 from docbatch.pipeline.entities.dates import find_dates
 from docbatch.pipeline.entities.money import find_money
 from docbatch.pipeline.entities.parties import find_parties
-from docbatch.pipeline.entities.patterns import find_case_numbers, find_regulations, find_statutes
+from docbatch.pipeline.entities.patterns import find_case_numbers
 from docbatch.pipeline.entities.roles import mark_roles
 from docbatch.pipeline.entities.rules import find_court_rules
+from docbatch.pipeline.entities.statutes import find_regulations, find_statutes
 
 __all__ = ["DefaultExtractor", "create_default"]
 

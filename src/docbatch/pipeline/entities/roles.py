@@ -25,9 +25,10 @@ import re
 from collections.abc import Sequence
 
 from docbatch.models import EntityType
-from docbatch.pipeline.entities.appearances import find_appearances, office_before
+from docbatch.pipeline.entities.appearances import find_appearances
 from docbatch.pipeline.entities.base import CLIENTS_SEPARATOR, RawMention, with_attributes
 from docbatch.pipeline.entities.blocks import counsel_block, counsel_names
+from docbatch.pipeline.entities.counsel_items import office_before
 from docbatch.pipeline.entities.dockets import docket_parties
 from docbatch.pipeline.entities.judges import LIST_NAME, mark_judges
 from docbatch.pipeline.entities.names import NOT_NAME_WORDS, ORG_SUFFIXES, display_name

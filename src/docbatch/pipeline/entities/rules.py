@@ -19,7 +19,8 @@ from docbatch.pipeline.entities.courts import (
     own_state,
     state_abbreviation,
 )
-from docbatch.pipeline.entities.patterns import SUBSECTIONS, further_subsections, mention
+from docbatch.pipeline.entities.patterns import mention
+from docbatch.pipeline.entities.statutes import SUBSECTIONS, further_subsections
 
 __all__ = ["find_court_rules"]
 
