@@ -177,13 +177,20 @@ def _pool_pids(workers: LocalWorkers) -> list[int]:
 
 
 def _wait_for_pool(workers: LocalWorkers, timeout: float = 60.0) -> list[int]:
+    """The pool's processes once settled: the same ones seen for a second. While Celery
+    starts, its main process may fork a child that is gone a moment later (seen in CI: a
+    pool "replaced" by the pid two after it, before any document ran)."""
     deadline = time.monotonic() + timeout
+    seen: list[int] = []
+    since = time.monotonic()
     while time.monotonic() < deadline:
         pids = _pool_pids(workers)
-        if pids:
+        if pids != seen:
+            seen, since = pids, time.monotonic()
+        elif pids and time.monotonic() - since >= 1.0:
             return pids
         time.sleep(0.1)
-    raise AssertionError("the worker started no pool process")
+    raise AssertionError(f"the worker's pool never settled (last seen: {seen})")
 
 
 # -- manifests that try to get out ---------------------------------------------------------
