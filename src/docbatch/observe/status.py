@@ -20,7 +20,12 @@ from docbatch.engine.outcomes import StageReport
 from docbatch.errors import TransientError
 from docbatch.models import CACHED_STAGES, TERMINAL_DOCUMENT_STATES, DocumentState
 from docbatch.redis.metrics import MetricsRecorder
-from docbatch.redis.progress import BatchProgress, ProgressTracker, TransitionResult
+from docbatch.redis.progress import (
+    BatchProgress,
+    ProgressTracker,
+    RebuildFigures,
+    TransitionResult,
+)
 from docbatch.settings import Settings
 from docbatch.store.ocr_ranges import RangeProgress
 from docbatch.store.records import BatchRecord
@@ -191,24 +196,24 @@ class RedisProgressSink:
         """Recreate the batch's hash from the database (read again if a worker reports
         meanwhile, see :meth:`ProgressTracker.rebuild_from`)."""
 
-        def read() -> dict[str, Any]:
+        def read() -> RebuildFigures:
             record = repo.batches.get(batch.id)
             figures = repo.batches.progress_figures(batch.id)
-            return {
+            return RebuildFigures(
                 # The documents read, not the batch row read before them: a container's
                 # children committed in between count in both or in neither.
-                "total": len(figures.states),
-                "priority": record.priority.value,
-                "created_at": record.created_at,
-                "state_counts": figures.state_counts,
-                "stage_counts": figures.stage_counts,
-                "doc_states": figures.states,
-                "doc_stages": figures.stages,
-                "containers": figures.containers,
-                "pages": figures.pages,
-                "started_at": record.started_at,
-                "last_terminal_at": record.finished_at,
-            }
+                total=len(figures.states),
+                priority=record.priority.value,
+                created_at=record.created_at,
+                state_counts=figures.state_counts,
+                stage_counts=figures.stage_counts,
+                doc_states=figures.states,
+                doc_stages=figures.stages,
+                containers=figures.containers,
+                pages=figures.pages,
+                started_at=record.started_at,
+                last_terminal_at=record.finished_at,
+            )
 
         return self.tracker.rebuild_from(batch.id, read)
 

@@ -37,6 +37,7 @@ from docbatch.redis.keys import RedisKeys
 __all__ = [
     "BatchProgress",
     "ProgressTracker",
+    "RebuildFigures",
     "StageOutcome",
     "TransitionResult",
 ]
@@ -50,6 +51,23 @@ class StageOutcome(enum.StrEnum):
     DONE = "done"
     FAILED = "failed"
     CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RebuildFigures:
+    """What :meth:`ProgressTracker.rebuild` writes, as the database holds it (see there)."""
+
+    total: int
+    priority: str
+    created_at: float | datetime
+    state_counts: Mapping[str, int]
+    stage_counts: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    doc_states: Mapping[str, str] = field(default_factory=dict)
+    doc_stages: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    containers: Mapping[str, int] = field(default_factory=dict)
+    pages: int = 0
+    started_at: float | datetime | None = None
+    last_terminal_at: float | datetime | None = None
 
 
 class TransitionResult(enum.StrEnum):
@@ -343,26 +361,26 @@ class ProgressTracker:
         :meth:`add_documents`. Runs in one MULTI/EXEC transaction and returns the progress
         it wrote.
         """
-        figures = {
-            "total": total,
-            "priority": priority,
-            "created_at": created_at,
-            "state_counts": state_counts,
-            "stage_counts": stage_counts,
-            "doc_states": doc_states,
-            "doc_stages": doc_stages,
-            "containers": containers,
-            "pages": pages,
-            "started_at": started_at,
-            "last_terminal_at": last_terminal_at,
-        }
+        figures = RebuildFigures(
+            total=total,
+            priority=priority,
+            created_at=created_at,
+            state_counts=state_counts,
+            stage_counts=stage_counts or {},
+            doc_states=doc_states or {},
+            doc_stages=doc_stages or {},
+            containers=containers or {},
+            pages=pages,
+            started_at=started_at,
+            last_terminal_at=last_terminal_at,
+        )
         return self.rebuild_from(batch_id, lambda: figures, attempts=1)
 
     def rebuild_from(
-        self, batch_id: str, read: Callable[[], Mapping[str, Any]], attempts: int = 3
+        self, batch_id: str, read: Callable[[], RebuildFigures], attempts: int = 3
     ) -> BatchProgress:
-        """:meth:`rebuild` with the keyword arguments ``read()`` returns, read while the
-        batch's hashes are watched.
+        """:meth:`rebuild` with the figures ``read()`` returns, read while the batch's
+        hashes are watched.
 
         A worker commits a transition to the database, then reports it here. One that
         reports between the database read and the write would be overwritten by older
@@ -388,25 +406,23 @@ class ProgressTracker:
                 return snapshot
         raise AssertionError("the last attempt writes unwatched")  # pragma: no cover
 
-    def _queue_rebuild(self, pipe: Any, batch_id: str, figures: Mapping[str, Any]) -> BatchProgress:
+    def _queue_rebuild(
+        self, pipe: redis.client.Pipeline, batch_id: str, figures: RebuildFigures
+    ) -> BatchProgress:
         """Queue the commands that replace the batch's hashes with ``figures`` on ``pipe``
         (made transactional here); the snapshot they write."""
         snapshot = _snapshot(
             batch_id,
-            figures["total"],
-            figures["priority"],
-            figures["created_at"],
-            figures["state_counts"],
-            figures.get("stage_counts") or {},
-            figures.get("pages", 0),
-            figures.get("started_at"),
-            figures.get("last_terminal_at"),
+            figures.total,
+            figures.priority,
+            figures.created_at,
+            figures.state_counts,
+            figures.stage_counts,
+            figures.pages,
+            figures.started_at,
+            figures.last_terminal_at,
         )
-        docs = _doc_fields(
-            figures.get("doc_states") or {},
-            figures.get("doc_stages") or {},
-            figures.get("containers") or {},
-        )
+        docs = _doc_fields(figures.doc_states, figures.doc_stages, figures.containers)
         progress_key, docs_key = self._keys.progress(batch_id), self._keys.progress_docs(batch_id)
         pipe.multi()
         pipe.delete(progress_key, docs_key)

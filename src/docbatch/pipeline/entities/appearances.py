@@ -470,7 +470,7 @@ _LABEL = re.compile(
 
 
 #: A reporter's star page at the head of a paragraph: "*528 Kerr, Russell and Weber, PLC".
-_STAR_PAGE = re.compile(r"\s*\*{1,3}\d{1,5}[ \t]+")
+_STAR_PAGE_FIRST = re.compile(rf"\s*(?:{STAR_PAGE.pattern})[ \t]*")
 
 
 def _after_label(text: str, start: int, end: int) -> int:
@@ -478,7 +478,7 @@ def _after_label(text: str, start: int, end: int) -> int:
     page's running head above it) or a star page."""
     label = _LABEL.search(text, start, min(end, start + 200))
     start = label.end() if label is not None else start
-    star = _STAR_PAGE.match(text, start, end)
+    star = _STAR_PAGE_FIRST.match(text, start, end)
     return star.end() if star is not None else start
 
 

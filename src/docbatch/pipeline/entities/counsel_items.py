@@ -319,19 +319,22 @@ def _item(text: str, start: int, end: int, organisations_only: bool) -> RawMenti
     return None
 
 
+#: The words before an office's name: "Deputy", "Chief Deputy", "Senior Assistant".
+_OFFICE_RANK = (
+    r"(?:(?:Acting|Principal|Chief|Senior|Deputy|Assistant|Associate|Special|Appellate|Public"
+    r"|District|County|Circuit)[ ])*"
+)
 #: An officer named by title and surname, as the Supreme Court lists the Solicitor
 #: General's office: "Solicitor General Clement", "Deputy Solicitor General Kneedler".
 _TITLED_SURNAME = re.compile(
-    r"(?:(?:Acting|Principal|Deputy|Assistant|Associate)[ ])*(?:Solicitor[ ]General"
-    rf"|Attorney[ ]General|Assistant[ ]to[ ]the[ ]Solicitor[ ]General)[ ](?P<name>{NAME_WORD})"
+    rf"{_OFFICE_RANK}(?:Solicitor[ ]General|Attorney[ ]General"
+    rf"|Assistant[ ]to[ ]the[ ]Solicitor[ ]General)[ ](?P<name>{NAME_WORD})"
 )
-
-
-#: An office before a person's whole name in a counsel list (South Carolina's reports).
+#: An office before a person's whole name (South Carolina's reports): "Chief Deputy
+#: Attorney General John W. McIntosh", "Appellate Defender X", "Solicitor X".
 _TITLE_BEFORE = re.compile(
-    r"(?:(?:Acting|Principal|Chief|Senior|Deputy|Assistant|Associate|Special|Appellate|Public"
-    r"|District|County|Circuit)[ ])*(?:Solicitor[ ]General|Attorney[ ]General|Solicitor"
-    r"|Defender|District[ ]Attorney|Prosecuting[ ]Attorney|Attorney)[ ](?=[A-Z])"
+    rf"{_OFFICE_RANK}(?:Solicitor[ ]General|Attorney[ ]General|Solicitor|Defender"
+    r"|District[ ]Attorney|Prosecuting[ ]Attorney|Attorney)[ ](?=[A-Z])"
 )
 
 

@@ -124,8 +124,11 @@ _ONE_DISTRICT = frozenset(
      "North Dakota", "Oregon", "Puerto Rico", "Rhode Island", "South Carolina",
      "South Dakota", "Utah", "Vermont", "Wyoming"}
 )  # fmt: skip
+#: The federal court of a one-district state by its state: "USDC Arizona", "U.S. District
+#: Court of Arizona" (a docket's minute entry), "United States District Court for Kansas".
 _USDC = re.compile(
-    rf"\bUSDC\s+(?P<state>{'|'.join(sorted(_ONE_DISTRICT, key=len, reverse=True))})\b"
+    r"\b(?:USDC\s+|(?:U\.\s?S\.|United\s+States|US)\s+District\s+Court\s+(?:of|for)\s+(?:the\s+)?)"
+    rf"(?P<state>{'|'.join(sorted(_ONE_DISTRICT, key=len, reverse=True))})\b"
 )
 #: "SDNY", "EDNY", "NDCA" in dockets and notices.
 _RUN_TOGETHER = re.compile(r"(?<![\w.])(?P<dir>[NSEWCM])D(?P<state>NY|CA|TX|IL|PA|FL)(?![\w])")
@@ -171,13 +174,13 @@ _CRIMINAL_APPEALS = {"Tex.": "Tex. Crim. App.", "Okla.": "Okla. Crim. App.",
 #: A state's trial court named with its state: "Superior Court of the State of Alaska",
 #: "Superior Court of Pennsylvania", "Alaska Superior Court".
 _STATE_TRIAL = re.compile(
-    r"\b(?:(?P<k1>Superior|Circuit|District|Chancery|Family|Probate|Commonwealth)\s+Court"
+    # (not a federal court: "U.S. District Court of Arizona" is read as D. Ariz.)
+    r"\b(?:(?<!U\.S\.\s)(?<!U\.\sS\.\s)(?<!States\s)(?<!US\s)"
+    r"(?P<k1>Superior|Circuit|District|Chancery|Family|Probate|Commonwealth)\s+Court"
     r"\s+(?:of|for)\s+(?:the\s+)?(?!District\s+of\b)(?:State\s+of\s+|Commonwealth\s+of\s+)?"
     rf"(?P<s1>{_NAME_ALT})(?![\w])(?!\s+County)"
     rf"|(?P<s2>{_NAME_ALT})\s+(?P<k2>Superior|Chancery|Family|Probate|Commonwealth)\s+Court)\b"
 )
-#: "U.S. " or "United States " right before a district court's name.
-_FEDERAL_BEFORE = re.compile(r"(?:U\.[ ]?S\.|United[ ]States|US)[ ]$")
 _TRIAL_KIND = {"superior": "Super. Ct.", "circuit": "Cir. Ct.", "district": "Dist. Ct.",
                "chancery": "Ch.", "family": "Fam. Ct.", "probate": "Prob. Ct.",
                "commonwealth": "Commw. Ct."}  # fmt: skip
@@ -380,6 +383,8 @@ def find_courts(text: str) -> list[RawMention]:
         value = _district(_DIRECTIONS[match["dir"].lower()], state_abbreviation(match["state"]))
         found.append(_mention(text, match.start(), match.end(), value, 0.85))
     for match in _USDC.finditer(text):
+        if any(match.start() < m.end and m.start < match.end() for m in found):
+            continue  # "United States District Court for the District of Columbia": read above
         value = _district("D.", _STATE_NAME[match["state"].lower()])
         found.append(_mention(text, match.start(), match.end(), value, 0.85))
     for match in _RUN_TOGETHER.finditer(text):
@@ -450,12 +455,6 @@ def _state_courts(text: str) -> list[RawMention]:
             value = _APPEALS_ABBR.get(abbr, f"{abbr} Ct. App.")
         found.append(_mention(text, match.start(), match.end(), value, 0.85))
     for match in _STATE_TRIAL.finditer(text):
-        federal = _FEDERAL_BEFORE.search(text, max(0, match.start() - 15), match.start())
-        if match["k1"] == "District" and federal is not None:
-            # "U.S. District Court of Arizona": the federal court of the state's district
-            value = _district("D.", state_abbreviation(match["s1"]))
-            found.append(_mention(text, federal.start(), match.end(), value, 0.85))
-            continue
         abbr = state_abbreviation(match["s1"] or match["s2"])
         kind = _TRIAL_KIND[(match["k1"] or match["k2"]).lower()]
         found.append(_mention(text, match.start(), match.end(), f"{abbr} {kind}", 0.85))

@@ -483,7 +483,7 @@ _SESSION_LAW = re.compile(
     r"[ ](?P<kind>Acts?|(?:Sess\.[ ])?Laws|Stat\.)[ ](?P<ch>ch\.[ ])?(?P<no>\d{1,4}(?:-\d{1,4})?)"
     r"(?![\w-])"
 )
-_STATE_ABBREVIATIONS = frozenset(abbreviation for _, abbreviation in STATES)
+_STATE_ABBREVIATIONS = frozenset(_STATE_ABBREVIATION.values())
 
 
 def _session_laws(text: str) -> list[RawMention]:
