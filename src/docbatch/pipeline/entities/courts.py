@@ -509,6 +509,7 @@ def _state_courts(text: str) -> list[RawMention]:
 _HEADING_AREA = 600
 
 
+@functools.lru_cache(maxsize=4)  # asked by several finders of one document's text
 def cited_state(text: str) -> str | None:
     """The state whose own reports an opinion cites most ("414 Mass. 423", "(Tex. 2002)")
     or names most (in its heading above all), when that is at least three times and twice
