@@ -6,6 +6,7 @@ from __future__ import annotations
 from bench.pure import process_document
 from docbatch.models import DOCUMENT_NODE, RelationType
 from docbatch.pipeline.options import PipelineOptions
+from tests.unit.entity_support import edges_and_entities
 
 
 def _edges(text: str) -> set[tuple[str, str, str]]:
@@ -159,3 +160,24 @@ def test_a_plural_role_names_its_lead_party_where_every_party_would_outgrow_the_
     # 8 attorneys x 6 plaintiffs = 48 rows for some 15 entities: the lead party only
     assert {t for _, t in edges} == {"Alpha Growers Union"}
     assert {s for s, _ in edges} == set(counsel)
+
+
+def test_a_list_of_clients_names_its_first_where_every_client_would_outgrow_the_rows() -> None:
+    clients = ["Alpha Growers Union", "Beta Farmers League", "Gamma Ranchers Union",
+               "Delta Dairy League", "Epsilon Orchard Union", "Zeta Vines League"]  # fmt: skip
+    counsel = ["Peter A. Roe", "Nora B. Vale", "Carl C. Moss", "Dana D. Lott", "Evan E. Pratt",
+               "Fay F. Quinn", "Gus G. Reyes", "Hal H. Stone"]  # fmt: skip
+    text = (
+        "ACME INSURANCE COMPANY, Plaintiff,\nv.\nALPHA GROWERS UNION, et al., Defendants.\n\n"
+        + ", ".join(counsel)
+        + ", for Defendants "
+        + ", ".join(clients)
+        + ".\n"
+    )
+    edges, _ = edges_and_entities(text)
+    # every client named is a party with the role
+    assert {s for kind, s, t in edges if kind == "party_of" and t == "document:defendant"} == (
+        set(clients)
+    )
+    # 8 attorneys x 6 clients = 48 rows for some 15 entities: the first client only
+    assert {t for kind, _, t in edges if kind == "counsel_for"} == {"Alpha Growers Union"}

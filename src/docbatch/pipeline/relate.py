@@ -300,12 +300,14 @@ def _counsel_pairs(
     every: bool,
 ) -> tuple[Counter[tuple[str, str]], dict[tuple[str, str], set[int]]]:
     """``(counsel, party)`` pairs with their weights and evidence chunks; a role in the
-    plural names every party given it when ``every``, else the first."""
+    plural, or a list of clients ("for Defendants A, B, and C"), names every party given
+    it or named when ``every``, else the first."""
     counts: Counter[tuple[str, str]] = Counter()
     evidence: dict[tuple[str, str], set[int]] = defaultdict(set)
     for position, mention, counsel in context.mentions_of(PARTY_TYPES):
         written = mention.attributes.get("counsel_for", "")
-        for client in filter(None, written.split(CLIENTS_SEPARATOR)):
+        clients = [c for c in written.split(CLIENTS_SEPARATOR) if c]
+        for client in clients if every else clients[:1]:
             for party in _clients(client, parties, roles, every=every) - {counsel}:
                 counts[counsel, party] += 1
                 evidence[counsel, party].update(context.chunks_of[position])
@@ -410,8 +412,9 @@ def relate(
     if counsel_edges in builders and len(typed) > MAX_ROWS_PER_ENTITY * len(
         set(resolution.assignments)
     ):
-        # a role of many parties ("for Plaintiffs" of eight, by fifteen attorneys) outgrew
-        # the rows a document may have: there a plural role names its lead party only
+        # a role of many parties ("for Plaintiffs" of eight, by fifteen attorneys) or a long
+        # list of clients outgrew the rows a document may have: there a plural role or a
+        # list names its lead party only
         edges = [e for e in edges if e.type is not RelationType.COUNSEL_FOR]
         edges += counsel_edges(context, every=False)
     return tuple(sorted(edges, key=_edge_order))

@@ -31,6 +31,7 @@ from docbatch.pipeline.entities.names import (
     ORG_HEADS,
     ORG_SUFFIXES,
     STAR_PAGE,
+    display_name,
 )
 
 __all__ = ["Appearance", "find_appearances"]
@@ -67,8 +68,10 @@ _FOR_PARTY = re.compile(
     # briefs)"
     r"(?:[ ]+\((?P<firm>(?-i:[A-Z])[^()\n]{2,200}?),?[ ]attorneys?"
     r"(?P<more>;[ ][^()\n]{2,400}?)?\))?"
-    r"(?:,?[ \t]+(?!(?:counterclaim|cross|third|plaintiff|defendant|appellant|appellee"
-    r"|petitioner|respondent|intervenor)s?\b)(?P<client>(?-i:[A-Z])[^\n]{2,400}?"
+    # "for Plaintiff the Financial Oversight and Management Board ..."
+    r"(?:,?[ \t]+(?:(?-i:the)[ ]+(?=(?-i:[A-Z])))?(?!(?:counterclaim|cross|third|plaintiff"
+    r"|defendant|appellant|appellee|petitioner|respondent|intervenor)s?\b)"
+    r"(?P<client>(?-i:[A-Z])[^\n]{2,1500}?"
     # a client's name may run on over a few lines of a narrow column
     r"(?:\n[^\n]{1,200}?){0,3}))?"
     # the next appearance may follow with no space: "... Industry Council.Brent Kesner, ...",
@@ -78,6 +81,15 @@ _FOR_PARTY = re.compile(
     # a paragraph of its own may end with no period ("..., for Defendant and Appellant")
     r"|(?(client)(?!)|[ \t]*(?=\n[ \t]*\n)))",
     re.IGNORECASE | re.MULTILINE,
+)
+#: A client named on the role's line, to the end of a paragraph without a period:
+#: "..., Counsel for Intervenor The Official Committee of Retired Employees of Puerto Rico"
+#: (the groups of :data:`_FOR_PARTY`; ``firm``, ``more`` and ``below`` are never set).
+_FOR_PARTY_PARAGRAPH = re.compile(
+    rf",?[ \t]+(?:for|on[ ]behalf[ ]of)[ ]+(?:the[ ]+)?{_ROLE}[ \t]+(?:(?-i:the)[ ]+)?"
+    r"(?P<client>(?-i:[A-Z])[^\n]{2,1500}?)[ \t]*(?=\n[ \t]*\n|\Z)"
+    r"(?P<below>(?!))?(?P<firm>(?!))?(?P<more>(?!))?",
+    re.IGNORECASE,
 )
 #: New York's reports name the client before its role: "..., for Paul G. Kleinman, M.D.
 #: and another, respondents." (the groups of :data:`_FOR_PARTY`; ``firm``, ``more`` and
@@ -143,6 +155,8 @@ _COUNSEL_SPLIT = re.compile(
     r"|,?\s+with\s+(?:them|him|her)(?:\s+on\s+the\s+briefs?)?,?|\s*\),?"
     # Michigan: "Firm, City (by X and Y), for ..."; North Carolina: "Firm, City, by X, for"
     r"|\s*\(\s*(?:by\s+)?|,?\s+by\s+"
+    # Fastcase's "PROSKAUER ROSE LLP, By: Steven O. Weise, Martin J. Bienenstock, ..."
+    r"|,?\s+[Bb]y:\s+"
     # Virginia: "X, Danville; Y, Leesburg (Firm, on brief)"
     r"|\s*;\s*(?:and\s+)?"
     # Massachusetts: "Marsha L. Levick, Emily C. Keller, & Lauren A. Fine"
@@ -168,9 +182,9 @@ class Appearance:
     client: str = ""
     #: The role as written ("Plaintiffs-Appellants", "plaintiff in error").
     role_text: str = ""
-    #: The client's name as a mention, when the paragraph names a party after its role
-    #: ("for appellee District of Columbia").
-    party: RawMention | None = None
+    #: The clients' names as mentions, when the paragraph names parties after their role
+    #: ("for appellee District of Columbia", "for Defendants A, B, and C").
+    parties: tuple[RawMention, ...] = ()
 
 
 def find_appearances(text: str) -> list[Appearance]:
@@ -194,9 +208,12 @@ def _appearances(text: str) -> list[Appearance]:
     for minute in minutes:
         found += _minute_appearances(text, minute)
     previous = 0
+    # where two readings start together, the one that names a client to its paragraph's end
     matches = sorted(
-        (*_FOR_PARTY.finditer(text), *_FOR_CLIENT_ROLE.finditer(text)), key=lambda m: m.start()
-    )
+        (*_FOR_PARTY_PARAGRAPH.finditer(text), *_FOR_PARTY.finditer(text),
+         *_FOR_CLIENT_ROLE.finditer(text)),
+        key=lambda m: (m.start(), m.re is not _FOR_PARTY_PARAGRAPH),
+    )  # fmt: skip
     for match in matches:
         if match.start() < previous or any(m.start() <= match.start() < m.end() for m in minutes):
             continue  # inside the appearance read before, or a minute entry's (read above)
@@ -233,9 +250,8 @@ def _appearances(text: str) -> list[Appearance]:
             if amicus:  # "for the United States as amicus curiae": a client, not a party
                 role, written = None, "Amicus Curiae"
             # "for Defendants North Carolina State Board of Elections, Damon Circosta, ...":
-            # the first party named stands for them all, as a caption's lead party does
-            clients = [re.sub(r"^(?:The|the)[ ]", "", " ".join(name.split()))
-                       for name in CLIENT_SPLIT.split(match["client"] or "")]  # fmt: skip
+            # each party named, with the role
+            clients = _clients(match["client"] or "")
             listing = re.search(
                 r"[ ]\((?P<list>[^()]+?,[ ]attorneys?;[^()]+)\)", match["client"] or ""
             )
@@ -245,6 +261,9 @@ def _appearances(text: str) -> list[Appearance]:
                 counsel += _attorneys_named(text, offset, offset + len(listing["list"]), True)
                 clients = [re.sub(r"[ ]\(.*$", "", match["client"], flags=re.DOTALL).strip()]
             client = clients[0]  # "for Amicus Curiae, The X Council"
+            plural = role is not None and re.search(r"s$", written) is not None
+            if plural and len(clients) > 1:
+                client = CLIENTS_SEPARATOR.join(clients)
             if amicus:
                 client = " ".join(match["role"].split())
             elif role is None:
@@ -252,15 +271,11 @@ def _appearances(text: str) -> list[Appearance]:
                 # ("for Amici Curiae A and B")
                 names = [n for c in clients for n in _amici_names(c) if n]
                 client = CLIENTS_SEPARATOR.join(names)
-            party = None
+            parties = []
             if role is not None and match["client"] and client:
-                begin = match.start("client") + match["client"].index(client.split()[0])
-                kind = EntityType.PERSON if is_person(client) else EntityType.ORGANIZATION
-                party = counsel_mention(kind, text, begin, begin + len(client))
-                if party.text != client:
-                    party = None  # the name ran over a line: left to the other finders
+                parties = _client_mentions(text, match, client.split(CLIENTS_SEPARATOR))
             found.append(Appearance(start, match.end(), role, tuple(counsel), (), client, written,
-                                    party))  # fmt: skip
+                                    tuple(parties)))  # fmt: skip
     for match in _FOR_NAMED.finditer(text):
         if any(a.start <= match.start("counsel") < a.end for a in found):
             continue
@@ -310,6 +325,55 @@ def _appearances(text: str) -> list[Appearance]:
         amici = _amici(text, *match.span("amici"))
         if counsel or amici:
             found.append(Appearance(start, match.end(), None, tuple(counsel), tuple(amici)))
+    return found
+
+
+#: What ends a client's name and is none of it: the case it is a party of ("Theodore
+#: D'Apuzzo, P.A. in 18-90014"), a degree ("Paul G. Kleinman, M.D."), the period of a
+#: sentence after a name that is no form ("Stacy "Four" Eggers, IV.").
+_CLIENT_TAIL = re.compile(
+    r"[ ]in[ ](?:No\.[ ])?\d[\w-]*$|,?[ ](?:M\.D|Ph\.D|Esq)\.?$"
+    r"|(?<!\bInc)(?<!\bCo)(?<!\bLtd)(?<!\bCorp)(?<!\bJr)(?<!\bSr)(?<![ .][A-Z])\.$"
+)
+
+
+def _clients(written: str) -> list[str]:
+    """The clients of a list after a role ("for Defendants A, B, and C"), without a street
+    address the list runs into ("A, 16 West Jones Street, Room 2304 Raleigh, NC 27601.")."""
+    names = CLIENT_SPLIT.split(written)
+    clients = []
+    for name in names:
+        name = _CLIENT_TAIL.sub("", re.sub(r"^(?:The|the)[ ]", "", " ".join(name.split())))
+        if name and not (len(names) > 1 and re.search(r"\d", name)):
+            clients.append(name)
+    return clients or [""]
+
+
+_NICKNAME = re.compile(r"[ ]\"[^\"]{1,20}\"(?=[ ])")
+_AFTER_NAME = re.compile(r",?[ ](?:Jr|Sr|II|III|IV)\.?$")
+_GENERATION_COMMA = re.compile(r",(?=[ ](?:Jr|Sr|II|III|IV)\.?$)")
+
+
+def _client_mentions(text: str, match: re.Match[str], clients: list[str]) -> list[RawMention]:
+    """Each client's name as written after the role, as a mention (a name that ran over a
+    line is left to the other finders)."""
+    found = []
+    position = match.start("client")
+    for client in clients:
+        begin = text.find(client.split()[0], position, match.end("client"))
+        if begin < 0:
+            continue
+        # "Stacy "Four" Eggers, IV", "Paul G. Kleinman, M.D.": a person's name with a
+        # nickname or a generation or degree after it
+        named = _NICKNAME.sub("", client)
+        plain = _AFTER_NAME.sub("", named)
+        kind = EntityType.PERSON if is_person(plain) else EntityType.ORGANIZATION
+        party = counsel_mention(kind, text, begin, begin + len(client))
+        if kind is EntityType.PERSON:  # named as elsewhere: "Stacy Eggers IV"
+            party = replace(party, normalized=display_name(_GENERATION_COMMA.sub("", named)))
+        if party.text == client:
+            found.append(party)
+            position = party.end
     return found
 
 

@@ -40,7 +40,8 @@ _POSTAL = re.compile(r"[A-Z]{2}")
 #: Between the parties of a client list; never before a legal form or a generation
 #: ("Acme Freight Services, Inc", whose period ended the paragraph).
 CLIENT_SPLIT = re.compile(
-    r";\s*|,\s+(?:and\s+)?(?!(?:Jr|Sr|Inc|LLC|LLP|Ltd|Co|Corp|PLLC|L\.L\.C|P\.A|P\.C|II|III|IV)\b)"
+    r";\s*|,\s+(?:and\s+)?(?!(?:Jr|Sr|Inc|LLC|LLP|LP|Ltd|Co|Corp|PLLC|L\.L\.C|L\.P|L\.L\.P|P\.A"
+    r"|P\.C|N\.A|M\.D|Ph\.D|Esq|II|III|IV)\b)"
 )
 LIST_SPLIT = re.compile(r",\s+(?:and\s+)?(?!Jr\.|Sr\.|Inc\.|LLC|LLP)")
 _CONNECTORS = frozenset({"of", "the", "for", "and", "in", "&", "de", "la", "del", "on"})
@@ -182,7 +183,9 @@ def _cities(text: str, spans: list[tuple[int, int]]) -> set[int]:
     cities: set[int] = set()
     pieces = [text[start:stop].strip(" \t\n,.") for start, stop in spans]
     for index, piece in enumerate(pieces):
-        if index and _POSTAL.fullmatch(piece):
+        if index and _ZIP.fullmatch(piece):
+            cities |= _street_address(pieces, index)
+        elif index and _POSTAL.fullmatch(piece):
             cities |= {index - 1, index}
         elif (
             index
@@ -217,6 +220,39 @@ def _cities(text: str, spans: list[tuple[int, int]]) -> set[int]:
 def is_org(piece: str) -> bool:
     words = [w.strip(",.").lower() for w in piece.split()]
     return any(w in ORG_HEADS or w in ORG_SUFFIXES or w in _ORG_WORDS for w in words)
+
+
+#: A piece that ends a postal address: "NY 10036", "Puerto Rico 00984-9897".
+_ZIP = re.compile(r"(?:[A-Z]{2}|[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?)\.?[ ]+\d{5}(?:-\d{4})?")
+#: A piece of a street address: a number ("919 Third Ave", "P.O. Box 79897", "Suite
+#: 1110") or a street's or building's word ("Eleven Times Square", "Edificio Union Plaza").
+_STREET = re.compile(
+    r".*\d.*|.*\b(?:Square|Street|St|Avenue|Ave|Boulevard|Blvd|Road|Rd|Drive|Dr|Lane|Way"
+    r"|Place|Plaza|Floor|Suite|Station|Box|Building|Tower|Center|Centre|Court|Edificio"
+    r"|Avenida|Calle|Highway|Parkway|Pkwy)\.?"
+)
+
+
+def _street_address(pieces: list[str], index: int) -> set[int]:
+    """The pieces of the street address that ends at ``pieces[index]`` (its postal code):
+    "Eleven Times Square, New York, NY 10036" in a list of counsel. Back from the code: up
+    to two places (city, district), then the street's pieces; with no street piece, only
+    the city."""
+    found = {index}
+    places: list[int] = []
+    position = index - 1
+    while position >= 0 and len(places) < 2 and not _STREET.fullmatch(pieces[position]):
+        if not _PLACE_LIKE.fullmatch(pieces[position]):
+            break
+        places.append(position)
+        position -= 1
+    if position < 0 or not _STREET.fullmatch(pieces[position]):
+        return found | set(places[:1])  # "Jane Roe, Chicago, IL 60654": the city only
+    found |= set(places)
+    while position >= 0 and _STREET.fullmatch(pieces[position]):
+        found.add(position)
+        position -= 1
+    return found
 
 
 #: One to three capitalised words: a city or a state.

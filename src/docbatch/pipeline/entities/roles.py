@@ -217,13 +217,14 @@ def _appearances(text: str, people: list[RawMention]) -> list[RawMention]:
                  and m.normalized.casefold().startswith(f"{client} of ".casefold())),
                 client,
             )  # fmt: skip
-        party = appearance.party
-        if party is not None and not any(
-            m.start < party.end and party.start < m.end for m in people
-        ):
-            people.append(party)  # "for appellee District of Columbia": found nowhere else
+        for party in appearance.parties:
+            # a piece of a client's name found before gives way to the name
+            people = [m for m in people if not _inside(m, party)]
+            if not any(m.start < party.end and party.start < m.end for m in people):
+                people.append(party)  # "for appellee District of Columbia": found nowhere else
         if appearance.client and appearance.role:
-            people = _give_role(people, appearance.client, appearance.role)
+            for each in appearance.client.split(CLIENTS_SEPARATOR):
+                people = _give_role(people, each, appearance.role)
         # an amicus listed among the counsel of its own paragraph is a client, not counsel
         named = {c.casefold() for c in client.split(CLIENTS_SEPARATOR)}
         for item in items:
