@@ -145,7 +145,7 @@ def test_utah_and_oklahoma_dockets_press_movants_a_notice_party_and_offences_in_
     assert "18 U.S.C. § 1201(a)(1)" in {m.normalized for m in find_statutes(text)}
     assert "Okla. Stat. tit. 47, § 11-902(A)(2)" in {m.normalized for m in find_statutes(text)}
     parties = {(source, target) for kind, source, target in edges if kind == "party_of"}
-    assert ("Meriska A. Hold", "document:notice-party") in parties
+    assert ("Meriska A. Hold", "document:notice party") in parties
     organisations = {name for kind, name in entities if kind == "organization"}
     assert {"Deseret Morning News", "AAA Cooper Transport", "Melton Espy & Wills, PC"} <= (
         organisations

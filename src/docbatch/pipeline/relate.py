@@ -90,8 +90,10 @@ PARTY_ROLES = frozenset(
         "cross-appellant", "cross-appellee", "counterclaimant", "counter-defendant",
         "third-party plaintiff", "third-party defendant", "plaintiff in error",
         "defendant in error", "trustee", "u.s. trustee",
+        # a bankruptcy docket's headings ("Joint Debtor", "Creditor Committee")
+        "joint debtor", "creditor committee",
         # a docket's parties given notice or an interest ("Notice Party", "Interested Party")
-        "notice-party", "interested-party",
+        "notice party", "interested party",
     }
 )  # fmt: skip
 #: At most this many entities of a chunk (the most mentioned, then the first seen) are

@@ -63,18 +63,25 @@ _ROLE_HEADING = re.compile(
     r"|Intervenor[ ]Plaintiff|Intervenor[ ]Defendant|Movant|Debtor|Creditor|Claimant"
     r"|Counter[ -]Claimant|Counter[ -]Defendant|Cross[ -]Claimant|Cross[ -]Defendant"
     r"|Third[ -]Party[ ]Plaintiff|Third[ -]Party[ ]Defendant|Interested[ ]Party|Notice[ ]Party"
-    r"|Trustee)s?"
+    # a bankruptcy docket's "U.S. Trustee" and "Creditor Committee"
+    r"|Trustee|U\.S\.[ ]Trustee|Creditor[ ]Committee|Joint[ ]Debtor)s?"
     r"(?:[ \t]+\(\d{1,3}\))?"  # a criminal docket numbers its defendants: "Defendant (6)"
 )
 #: Lines between a party's name and its "represented by" cell: a criminal docket's
 #: "TERMINATED: 04/15/2010" and the aliases under "also known as".
 _PARTY_NOTE = re.compile(
-    r'(?:TERMINATED:.*|also[ ]known[ ]as|doing[ ]business[ ]as|"[^"\n]{1,60}")'
+    r"(?:TERMINATED:.*|also[ ]known[ ]as|doing[ ]business[ ]as|formerly[ ]known[ ]as"
+    r'|"[^"\n]{1,60}")'
 )
 #: A note whose next line is another name of the party (an alias, a trade name).
-_ALIAS_NOTE = re.compile(r"also[ ]known[ ]as|doing[ ]business[ ]as")
+_ALIAS_NOTE = re.compile(r"also[ ]known[ ]as|doing[ ]business[ ]as|formerly[ ]known[ ]as")
 #: The last line of an attorney's address block; a name after it is the next attorney.
 _EMAIL = re.compile(r"Email:.*")
+#: A line that may end an attorney's block where no e-mail or designation follows (a
+#: bankruptcy docket's): a phone or fax number, "(See above for address)".
+_BLOCK_END = re.compile(
+    r"(?:(?:Fax|Phone|Tel)[ ]?:[ ]?)?\(?\d{3}\)?[ -]?\d{3}-\d{4}.*|\(See[ ]above[ ]for[ ]address\)"
+)
 #: A government party by its name or initials: "USA", "United States of America".
 _GOVERNMENT = re.compile(r"(?:USA|U\.[ ]?S\.[ ]?A\.|United[ ]States(?:[ ]of[ ]America)?)")
 _REPRESENTED = re.compile(r"[^\S\n]*\brepresented[^\S\n]+by\b[^\S\n]*")
@@ -86,7 +93,7 @@ _DESIGNATION = re.compile(
 )
 #: Where the firm's name ends: a street number, a box, a phone, an e-mail, a city line.
 _ADDRESS = re.compile(
-    r"(?:\d|P\.?[ ]?O\.?[ ](?i:box|drawer)|Suite\b|Email:|Fax:|Phone:|\(\d{3}\)|\(See[ ]above"
+    r"(?:\d|P\.?[ ]?O\.?[ ](?i:box|drawer)|Suite\b|Email:|Fax[ ]?:|Phone:|\(\d{3}\)|\(See[ ]above"
     r"|Tel(?:ephone)?:|UNDELIVERABLE|[A-Z][A-Za-z .]+,[ ]+[A-Z]{2}[ ]+\d{5}"
     # a building by its number in words: "Four Gateway Center", "One Liberty Plaza"
     r"|(?:One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten)[ ](?:[A-Z][a-z]+[ ]){1,2}"
@@ -102,7 +109,9 @@ _TABLE_END = re.compile(
 _SUFFIXES = frozenset(key.replace(".", "") for key in ORG_SUFFIXES)
 #: An attorney's title after the name: "Christopher T. Clark AUSA", "James D. Durham, AUSA".
 _TITLE_AFTER = re.compile(r",?[ ]+(?:AUSA|SAUSA|Esq\.?)$")
-_NAME_LINE = re.compile(r"[A-Z][\w.'\u2019!-]*(?:[ ]+[\w.'\u2019&,!-]+){0,8}")  # "Yahoo! Inc"
+_NAME_LINE = re.compile(r"[A-Z][\w.'\u2019!-]*,?(?:[ ]+[\w.'\u2019&,!-]+){0,8}")  # "Yahoo! Inc"
+#: What a party's line says of it after its name: "Markair, Inc., an AK corporation".
+_DESCRIPTION = re.compile(r",[ ]+an?[ ][A-Za-z ]{2,40}$")
 _FIRM_WORDS = frozenset({"law", "attorneys", "lawyers", "&"})
 #: Words of a public office where an attorney works, which is not their client's firm.
 _OFFICE_WORDS = frozenset(
@@ -185,13 +194,16 @@ def docket_parties(text: str, people: Sequence[RawMention]) -> list[RawMention]:
         heading = _ROLE_HEADING.fullmatch(line.text)
         if heading is None or index + 1 >= len(lines):
             continue
-        role = heading["role"].lower().replace(" ", "-")
+        role = " ".join(heading["role"].lower().split())
         party, counsel = _party_rows(lines, index + 1)
         if party is None:
             continue
         name = _strip_mention(text, party.start, party.end)
         if name is None or not _NAME_LINE.fullmatch(text[name[0] : name[1]]):
             continue
+        described = _DESCRIPTION.search(text, *name)
+        if described is not None:
+            name = (name[0], described.start())
         party_mention = _named(text, *name, role=role)
         found.append(party_mention)
         covered.append((party.start, party.end))
@@ -365,21 +377,25 @@ def _party_rows(lines: list[_Line], first: int) -> tuple[_Line | None, list[_Row
         return None, []
     party = line
     # the "represented by" cell may sit beside the party's notes, lines below its name
-    # (after "also known as" or "doing business as", the next line is another name)
+    # (after "also known as" or "doing business as", the next line is another name): a
+    # capacity ("District Attorney, 23rd Judicial District of Louisiana") or a
+    # description ("on behalf of himself and all other similarly situated consumers")
+    notes = 0
     while (split := _REPRESENTED.search(line.text)) is None:
         alias = _ALIAS_NOTE.fullmatch(line.text.strip()) is not None
-        if first + 1 >= len(lines) or not (alias or _PARTY_NOTE.match(lines[first + 1].text)):
+        if first + 1 >= len(lines) or not (alias or _is_note(lines[first + 1].text)):
+            return party, []
+        following = lines[first + 1].text
+        # an address under the name (a bankruptcy docket's) is no free note
+        notes += not (
+            alias or _PARTY_NOTE.match(following) or _ADDRESS.match(following)
+            or _BLOCK_END.fullmatch(following) or following.startswith("Tax ID")
+        )  # fmt: skip
+        if notes > _MAX_NOTES:
             return party, []
         first += 1
         line = lines[first]
-    if line is not party:
-        before = lines[first - 1].text.strip()
-        if not (
-            _PARTY_NOTE.fullmatch(line.text[: split.start()].strip())
-            or _ALIAS_NOTE.fullmatch(before)
-        ):
-            return party, []
-    else:
+    if line is party:
         party = _Line(line.start, line.start + split.start(), line.text[: split.start()])
     attorney = line.start + split.end()
     rows: list[_Row] = []
@@ -395,7 +411,11 @@ def _party_rows(lines: list[_Line], first: int) -> tuple[_Line | None, list[_Row
             break
         if (
             body
-            and (_DESIGNATION.fullmatch(body[-1].text) or _EMAIL.fullmatch(body[-1].text))
+            and (
+                _DESIGNATION.fullmatch(body[-1].text)
+                or _EMAIL.fullmatch(body[-1].text)
+                or _BLOCK_END.fullmatch(body[-1].text)
+            )
             and not _DESIGNATION.fullmatch(below.text)
             and not _ADDRESS.match(below.text)
         ):
@@ -406,6 +426,21 @@ def _party_rows(lines: list[_Line], first: int) -> tuple[_Line | None, list[_Row
         body.append(below)
     rows.append(_row(names[-1], body))
     return party, rows
+
+
+#: Lines of free notes (a capacity, a description) a party's cell may hold before its
+#: "represented by" cell.
+_MAX_NOTES = 3
+
+
+def _is_note(text: str) -> bool:
+    """A line of a party's cell under its name: a note ("TERMINATED: ...", an alias, a
+    capacity or a description), not the next row, the next heading or the table's end."""
+    if _PARTY_NOTE.match(text):
+        return True
+    return bool(text) and not (
+        _ROLE_HEADING.fullmatch(text) or _TABLE_END.fullmatch(text) or _EMAIL.fullmatch(text)
+    )
 
 
 def _row(name: tuple[int, int], body: list[_Line]) -> _Row:
@@ -451,7 +486,7 @@ def _counsel_rows(text: str, row: _Row, client: str) -> list[RawMention]:
 
 
 #: A sole practitioner's line: the attorney's name and "Attorney at Law".
-_OWN_PRACTICE = re.compile(r",?[ ]+(?i:attorneys?[ ]at[ ]law)[ \t]*$")
+_OWN_PRACTICE = re.compile(r",?\s+(?i:attorneys?[ ]at[ ]law)[ \t]*$")
 #: A firm's line by its place in an attorney's row: capitalised words with no digit,
 #: not a title of the attorney's own ("Attorney at Law").
 _FIRM_BY_PLACE = re.compile(
@@ -482,6 +517,7 @@ def _named(text: str, start: int, end: int, *, role: str) -> RawMention:
     first = text[start:end].split()[0]
     organisation = (
         bool(words & set(ORG_SUFFIXES) or words & ORG_HEADS or words & _PRESS_WORDS)
+        or bool(words & {"office", "department", "division", "agency"})
         or len(words) > 4
         # initials first, as a company's ("AAA Cooper Transportation"), in a name not all
         # in capitals
