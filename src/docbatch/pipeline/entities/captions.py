@@ -18,7 +18,12 @@ from docbatch.pipeline.entities.blocks import AGENCY
 from docbatch.pipeline.entities.bodies import BODY_WORDS, names_a_place
 from docbatch.pipeline.entities.courts import cited_state
 from docbatch.pipeline.entities.gazetteer import find_national_bodies
-from docbatch.pipeline.entities.names import NOT_NAME_WORDS, ORG_SUFFIXES, display_name
+from docbatch.pipeline.entities.names import (
+    GIVEN_NAMES,
+    NOT_NAME_WORDS,
+    ORG_SUFFIXES,
+    display_name,
+)
 from docbatch.pipeline.entities.shapes import (
     _ORG,
     _ORG_HEAD,
@@ -277,12 +282,14 @@ _GOVERNMENT = re.compile(
 #: "Ronald D. ROCKSTAD, and White Swan, Inc., / Appellants v. GLOBAL FINANCE / INVESTMENT
 #: COMPANY, INC., an Alaska / Corporation, Appellee.".
 _ONE_LINE = re.compile(
-    rf"^[ \t]*(?P<first>[^\n]{{3,600}}?),(?:[ \t]+|[ \t]*\n[ \t]*)(?P<r1>{_CAPTION_ROLE})(?i:s)?,?"
+    rf"^[ \t]*(?P<first>[^\n]{{3,600}}?),(?:[ \t]+|[ \t]*\n[ \t]*)(?P<r1>{_CAPTION_ROLE})(?i:s)?"
+    # the role on appeal after the role below: "Tina WESTER, Plaintiff-Appellant, v. ..."
+    rf"(?:-(?P<a1>{_CAPTION_ROLE})(?i:s)?)?,?"
     r"[ \t]+(?:v\.|vs\.|versus|V\.)(?:[ \t]+|[ \t]*\n[ \t]*)"
     rf"(?P<second>[^\n]{{3,600}}?(?:\n[^\n]{{1,300}}?){{0,3}}?),[ \t]*"
     # the role may go to the next line, after a footnote's number: "v. K.S.,\n1\nDEFENDANT."
     rf"(?:\n[ \t]*(?:\d{{1,2}}[ \t]*\n[ \t]*)?)?(?P<r2>{_CAPTION_ROLE})"
-    r"(?i:s)?[.,]?[ \t]*$",
+    rf"(?i:s)?(?:-(?P<a2>{_CAPTION_ROLE})(?i:s)?)?[.,]?[ \t]*$",
     re.MULTILINE,
 )
 
@@ -290,9 +297,15 @@ _ONE_LINE = re.compile(
 def _one_line_parties(text: str) -> list[RawMention]:
     found: list[RawMention] = []
     for match in _ONE_LINE.finditer(text):
-        for group, word in (("first", match["r1"]), ("second", match["r2"])):
+        for group, word, appeal in (("first", match["r1"], match["a1"]),
+                                    ("second", match["r2"], match["a2"])):  # fmt: skip
             role = _ROLES[word.lower().rstrip("s")]
-            found += [m for m in _caption_mentions(text, *match.span(group), role) if m is not None]
+            for mention in _caption_mentions(text, *match.span(group), role):
+                if mention is not None and appeal:
+                    attributes = {**mention.attributes, "appeal_role": appeal.lower().rstrip("s")}
+                    mention = dataclasses.replace(mention, attributes=attributes)
+                if mention is not None:
+                    found.append(mention)
     return found
 
 
@@ -401,8 +414,8 @@ def _in_error_parties(text: str) -> list[RawMention]:
 def _caption_mentions(text: str, start: int, end: int, role: str) -> list[RawMention | None]:
     """The names of a caption's list ("A, B and C; D"), each classified (None: no name)."""
     found: list[RawMention | None] = []
-    for part in _CAPTION_PART.finditer(text[start:end]):
-        items = _caption_items(text, start + part.start("p"), start + part.end("p"))
+    for part_start, part_end in _caption_part_spans(text, start, end):
+        items = _caption_items(text, part_start, part_end)
         pieces = [(n, piece) for item in items for n, piece in enumerate(_trade_names(text, *item))]
         for trade_name, (begin, stop) in pieces:
             begin, stop = _strip_et_al(text, begin, stop)
@@ -454,6 +467,35 @@ def _trade_names(text: str, start: int, end: int) -> list[tuple[int, int]]:
         pieces.append((begin, match.start()))
         begin = match.end()
     return [*pieces, (begin, end)]
+
+
+#: A body's name up to an "and" that joins two objects of its "of": "MISSOURI DEPARTMENT OF
+#: LABOR" (and "INDUSTRIAL RELATIONS"), "Department of Health" (and "Human Services").
+_BODY_OF = re.compile(
+    r"(?i:\b(?:department|division|board|commission|office|bureau|council|committee|agency"
+    r"|administration|ministry|secretary)[ ]+of[ ]+(?:the[ ]+)?[A-Za-z]+)$"
+)
+
+
+def _caption_part_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The parts of a caption's list between "and"s and semicolons, an "and" inside a
+    body's name ("Department of Labor and Industrial Relations") kept in it."""
+    spans: list[tuple[int, int]] = []
+    for part in _CAPTION_PART.finditer(text[start:end]):
+        begin, stop = start + part.start("p"), start + part.end("p")
+        joined = text[begin:stop]
+        if (
+            spans
+            and _BODY_OF.search(text, *spans[-1])
+            and re.match(r"[ ]+(?:and|AND)[ ]+", text[spans[-1][1] : begin + 1] + " ")
+            and "," not in joined
+            and len(joined.split()) <= 3
+            and joined.split()[0].lower() not in GIVEN_NAMES
+        ):
+            spans[-1] = (spans[-1][0], stop)
+            continue
+        spans.append((begin, stop))
+    return spans
 
 
 def _caption_items(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -100,15 +100,17 @@ _PANEL_NOTE = re.compile(
 )
 #: New York's Court of Appeals names its concurring judges after the opinion: "Chief
 #: Judge LIPPMAN and Judges CIPARICK, GRAFFEO, READ, SMITH, PIGOTT and JONES concur."
+#: (Colorado's "JUSTICES LEE and ROVIRA concur in part and dissent in part.")
 _CONCUR_LIST = re.compile(
-    rf"\b(?:Chief[ ]Judge[ ](?P<chief>{_NAME})[ ]and[ ])?Judges[ ](?P<names>{_NAME}"
-    rf"(?:,[ ]{_NAME})*,?[ ]and[ ]{_NAME})[ ]concur\b"
+    rf"\b(?:Chief[ ]Judge[ ](?P<chief>{_NAME})[ ]and[ ])?(?:Judges|Justices|JUSTICES)[ ]"
+    rf"(?P<names>{_NAME}(?:,[ ]{_NAME})*,?[ ](?:and|AND)[ ]{_NAME})[ ]concur\b"
 )
 _JUDGE_LABEL = re.compile(rf"\b(?:DC|District|Trial)[ ]Judge:[ ]*(?P<name>{_NAME})")
 #: An old report's author line: "Mr. Justice BREWER, after stating the facts as above,
 #: delivered the opinion of the court." (never a justice named in another sentence).
 _DELIVERED = re.compile(
-    r"\b(?:Mr\.|MR\.)[ ](?:Chief[ ]Justice|CHIEF[ ]JUSTICE|Justice|JUSTICE)[ ]"
+    # Colorado's "JUSTICE DUBOFSKY / delivered the opinion of the Court."
+    r"\b(?:(?:Mr\.|MR\.)[ ])?(?:Chief[ ]Justice|CHIEF[ ]JUSTICE|Justice|JUSTICE)[ \t\n]+"
     r"(?P<name>[A-Z][A-Za-z'\u2019-]+)(?=[^.]{0,120}?\bdelivered[ ]the[ ]opinion)"
 )
 #: An author line with the title first, alone on its line: "Justice BEATTY.", "Chief

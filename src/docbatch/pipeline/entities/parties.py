@@ -152,9 +152,14 @@ def find_parties(text: str, excluded: Sequence[tuple[int, int]] = ()) -> list[Ra
     ]  # fmt: skip
     found += find_national_bodies(text)
     names = _Spans([*excluded, *receipt_spans(text)])
+    # the document's own citation under its caption ("The People of the State of Colorado
+    # v. Rojorlo Roy Naranjo\n(612 P.2d 1106)") names this case's parties, not a cited case's
+    head = _Spans([*(span for span in excluded if span[1] > _body_start(text)),
+                   *receipt_spans(text)])  # fmt: skip
     kept = [
         m for m in _best(found)
-        if not names.overlaps(m.start, m.end) and not _no_name(text, m)
+        if not (head if "role" in m.attributes else names).overlaps(m.start, m.end)
+        and not _no_name(text, m)
     ]  # fmt: skip
     taken = _Spans([(m.start, m.end) for m in kept])
     # this case's own parties, even where the citation finder saw a cited case's name
@@ -164,6 +169,13 @@ def find_parties(text: str, excluded: Sequence[tuple[int, int]] = ()) -> list[Ra
     kept += _surname_aliases(text, kept, excluded)
     kept = _without_namesakes(text, _best(kept))
     return _full_names_for_cut_organisations(alias_surnames(kept))
+
+
+def _body_start(text: str) -> int:
+    """Where a document's body begins: its first line of more than 200 characters (the
+    heading's caption, numbers and citations are shorter)."""
+    match = re.search(r"(?m)^[^\n]{200}", text)
+    return match.start() if match is not None else len(text)
 
 
 #: The end of a word spelt with an inner apostrophe or okina ("Hawai'i", also with U+02BB),

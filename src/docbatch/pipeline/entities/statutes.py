@@ -121,6 +121,17 @@ _CODE_AFTER = re.compile(
     r"(?P<code>RSMo|R\.\s?S\.\s?Mo\.|C\.\s?R\.\s?S\.)"
     r"(?:\s+(?:Supp\.\s+|Cum\.\s+Supp\.\s+)?(?:19|20)\d\d)?"
 )
+#: A note that names the code every bare section is of: "All statutory references are to
+#: RSMo 2000", "Statutory citations are to C.R.S. 2024".
+_REFERENCES_TO = re.compile(
+    r"(?i:(?:all[ ]+)?statutory[ ]+(?:references|citations)[ ]+(?:are[ ]+)?to[ ]+)"
+    r"(?P<code>RSMo|R\.\s?S\.\s?Mo\.|C\.\s?R\.\s?S\.)"
+)
+#: A section by the word alone, of a chapter-and-section code: "Section 288.040.1(2)".
+_SECTION_WORD = re.compile(
+    r"(?<![\w.])(?P<mark>[Ss]ections?)[ ]+"
+    rf"(?P<sec>\d{{1,4}}\.\d{{2,4}}(?:\.\d{{1,3}})?{SUBSECTIONS})(?![\w\-]|\.\w)"
+)
 
 #: New York's consolidated laws by their names, and their Bluebook abbreviations:
 #: "Judiciary Law § 431" is "N.Y. Jud. Law § 431".
@@ -398,6 +409,15 @@ def find_statutes(text: str) -> list[RawMention]:
         code = "C.R.S." if match["code"].startswith("C") else "RSMo"
         normalized = f"{code} {_mark(match['mark'], match['sec'])} {_sections(match['sec'])}"
         found.append(mention(EntityType.STATUTE, text, match, normalized, 0.8, {"code": code}))
+    noted = _REFERENCES_TO.search(text)
+    noted_code = "" if noted is None else "C.R.S." if noted["code"].startswith("C") else "RSMo"
+    for match in _SECTION_WORD.finditer(text) if noted_code else ():
+        # "Section 288.040" where a note says all statutory references are to RSMo
+        if any(match.start() < end and start < match.end() for start, end in taken):
+            continue
+        code = noted_code
+        normalized = f"{code} § {_sections(match['sec'])}"
+        found.append(mention(EntityType.STATUTE, text, match, normalized, 0.75, {"code": code}))
     for match in _PUBLIC_LAW_CITE.finditer(text):
         at_large = f", {match['vol']} Stat. {match['page']}" if match["vol"] else ""
         normalized = f"Pub. L. No. {match['no']}{at_large}"
