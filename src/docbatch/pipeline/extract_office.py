@@ -122,14 +122,19 @@ def read_html(data: bytes, options: ExtractOptions) -> ExtractedDocument:
 _XML_INLINE = frozenset(
     {"i", "b", "u", "em", "strong", "span", "a", "sup", "sub", "small", "font", "cite",
      "emphasis", "italic", "bold", "underline", "ref", "xref", "footnote_reference",
-     "footnotereference", "noteref", "page_number", "pagenumber", "pb",
+     "footnotereference", "noteref", "pagenumber", "pb",
+     # a Columbia opinion's "§ <cross_reference>12-16-13</cross_reference>, as follows"
+     "cross_reference",
      # the Caselaw Access Project's casebody: "<extracted-citation>79 S.W.3d 633
      # </extracted-citation>, 636"
      "extracted-citation"}
 )  # fmt: skip
 #: Inline elements set apart by spaces: a reporter's page number inside a sentence, even
-#: inside a name ("D. Elizabeth Masterson<page-number>*930</page-number>Mattei").
-_XML_SPACED = frozenset({"page-number"})
+#: inside a name ("D. Elizabeth Masterson<page-number>*930</page-number>Mattei"); a
+#: Columbia opinion's "<page_number>Page 1112</page_number>" is written as a star page
+#: ("*1112"), as reporters print it.
+_XML_SPACED = frozenset({"page-number", "page_number"})
+_COLUMBIA_PAGE = re.compile(r"(?<=<page_number>)Page[ ](?=\d+</page_number>)")
 #: Elements whose text is left out: a footnote's number in the running text, which glued to
 #: a word would change it ("§ 10G.<footnotemark>7</footnotemark>", "K.S.,<footnotemark>1").
 _XML_DROPPED = frozenset({"footnotemark"})
@@ -151,7 +156,7 @@ def read_xml(data: bytes, options: ExtractOptions) -> ExtractedDocument:
     """
     import html
 
-    text = _XML_NOISE.sub(" ", _decode(data))
+    text = _COLUMBIA_PAGE.sub("*", _XML_NOISE.sub(" ", _decode(data)))
     pieces: list[str] = []
     position = 0
     dropping = ""  # the element whose text is being left out

@@ -47,7 +47,9 @@ LIST_SPLIT = re.compile(r",\s+(?:and\s+)?(?!Jr\.|Sr\.|Inc\.|LLC|LLP)")
 _CONNECTORS = frozenset({"of", "the", "for", "and", "in", "&", "de", "la", "del", "on"})
 _TITLES = frozenset(
     {"attorney", "attorneys", "general", "deputy", "assistant", "solicitor", "counsel,",
-     "defender"}
+     "defender",
+     # abbreviated: "William J. Baxley, Atty. Gen.", "Larry R. Newman, Asst. Atty. Gen."
+     "atty.", "gen.", "asst.", "dep.", "sol."}
 )  # fmt: skip
 #: Words of a court's name, never of counsel's.
 _COURT_WORDS = frozenset({"court", "judicial", "judge", "appeal", "appeals"})

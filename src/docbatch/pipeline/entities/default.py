@@ -25,7 +25,7 @@ from docbatch.pipeline.entities.courts import find_courts
 from docbatch.pipeline.entities.dates import find_dates
 from docbatch.pipeline.entities.money import find_money
 from docbatch.pipeline.entities.parties import find_parties
-from docbatch.pipeline.entities.patterns import find_case_numbers
+from docbatch.pipeline.entities.patterns import DIVISION_NUMBER, find_case_numbers
 from docbatch.pipeline.entities.roles import mark_roles
 from docbatch.pipeline.entities.rules import find_court_rules
 from docbatch.pipeline.entities.statutes import find_regulations, find_statutes
@@ -64,6 +64,8 @@ class DefaultExtractor:
             if m.type is not EntityType.CITATION and not _overlaps(m, law_spans)
         ]
         markers = [match.span() for match in _PAGE_MARKER.finditer(text)]
+        # "6 Div. 870." alone on its line: an Alabama case number, not a reporter's page
+        markers += [match.span("num") for match in DIVISION_NUMBER.finditer(text)]
         citations = [
             m for m in scan.mentions
             if m.type is EntityType.CITATION and not _footnote_page(text, m)

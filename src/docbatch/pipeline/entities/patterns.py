@@ -56,10 +56,11 @@ _OPINION_SERIES = re.compile(r"(?<![\w.])(?P<series>OAG|AGO)[ ]+(?P<num>\d{2,4}-
 _ECF_CASE = re.compile(
     rf"(?<![\w.])(?:Appellate\s+)?Case:?[ ]+(?P<num>{_NUMBER})(?=,?[ ]+Doc(?:ument|\.)?\b)"
 )
-#: "Georgia Bar No. 462110", "Direct Dial No. 513-564-7036": numbers, not cases.
+#: "Georgia Bar No. 462110", "Direct Dial No. 513-564-7036": numbers, not cases; nor a
+#: legislature's "House Bill No. 1286", "Resolution No. 163", "Act No. 447".
 _NOT_A_CASE = re.compile(
     r"(?i:\b(?:bar|dial|phone|tel\.?|telephone|fax|registration|entry|account|serial|policy"
-    r"|claim|patent|page|room|suite|document|id)\s*)$"
+    r"|claim|patent|page|room|suite|document|id|bill|resolution|act|ordinance|amendment)\s*)$"
 )
 #: A federal docket number is unmistakable even without "No.".
 _BARE_FEDERAL = re.compile(
@@ -82,6 +83,8 @@ _MARYLAND_TERM = re.compile(
     r"(?:September|Sept\.)[ ]Term,[ ](?P<year>(?:19|20)\d\d)"
 )
 _PUBLIC_LAW = re.compile(r"(?:Pub\.\s?L\.|L\.)\s*$")
+#: Alabama's appellate numbers by division, alone on a line under the caption: "6 Div. 870."
+DIVISION_NUMBER = re.compile(r"(?m)^[ \t]*(?P<num>\d{1,2}[ ]Div\.[ ]\d{1,5})\.?[ \t]*$")
 
 #: A California document: its reporters or its courts.
 CALIFORNIA_DOCUMENT = re.compile(
@@ -131,7 +134,7 @@ def find_case_numbers(text: str) -> list[RawMention]:
         found.append(mention(EntityType.CASE_NUMBER, text, match, number, 0.85,
                              {"label": label or "No."}))  # fmt: skip
         taken.append(match.span())
-    lines = [*_CLERK_STAMP_NUMBER.finditer(text)]
+    lines = [*_CLERK_STAMP_NUMBER.finditer(text), *DIVISION_NUMBER.finditer(text)]
     if CALIFORNIA_DOCUMENT.search(text) is not None:
         lines += _CALIFORNIA_DOCKET_LINE.finditer(text)
     for match in lines:  # a number alone on its line, where nothing above read it

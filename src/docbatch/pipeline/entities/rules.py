@@ -187,6 +187,12 @@ _BARE_RULE = re.compile(
 )
 
 
+#: The Tax Court's note that its bare rules are its own.
+_TAX_COURT_RULES = re.compile(
+    r"(?i:rule[ ]references[ ]are[ ]to[ ]the[ ])Tax[ ]Court[ ]Rules[ ]of[ ]Practice"
+)
+
+
 def _bare_federal_rules(text: str, found: list[RawMention]) -> list[RawMention]:
     """ "Rule 12(b)(6)" in a document that cites one federal rule set only, by its full
     name or abbreviation elsewhere: a rule of that set."""
@@ -245,6 +251,14 @@ def find_court_rules(text: str) -> list[RawMention]:
             state = state_abbreviation(match["state"])
             found.append(_rule(text, match, f"{state} R. {_RULE_SETS[key]}", match["num"], 0.9))
     found += _bare_federal_rules(text, found)
+    if _TAX_COURT_RULES.search(text) is not None:
+        # "all Rule references are to the Tax Court Rules of Practice and Procedure"
+        taken = [(m.start, m.end) for m in found]
+        found += [
+            _rule(text, match, "Tax Ct. R.", match["num"], 0.8)
+            for match in _BARE_RULE.finditer(text)
+            if not any(match.start() < end and start < match.end() for start, end in taken)
+        ]  # fmt: skip
     for match in _STATE_INITIAL_RULE.finditer(text):
         state = _INITIAL_STATES[match["state"]]
         rule_set = _INITIAL_SETS[match["set"].replace(" ", "").lower()]

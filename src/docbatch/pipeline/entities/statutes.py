@@ -124,13 +124,20 @@ _CODE_AFTER = re.compile(
 #: A note that names the code every bare section is of: "All statutory references are to
 #: RSMo 2000", "Statutory citations are to C.R.S. 2024".
 _REFERENCES_TO = re.compile(
-    r"(?i:(?:all[ ]+)?statutory[ ]+(?:references|citations)[ ]+(?:are[ ]+)?to[ ]+)"
-    r"(?P<code>RSMo|R\.\s?S\.\s?Mo\.|C\.\s?R\.\s?S\.)"
+    r"(?i:(?:all[ ]+)?(?:statutory|section)[ ]+(?:references|citations)[ ]+(?:are[ ]+)?to"
+    r"[ ]+(?:the[ ]+)?)"
+    r"(?P<code>RSMo|R\.\s?S\.\s?Mo\.|C\.\s?R\.\s?S\.|Internal[ ]Revenue[ ]Code)"
 )
-#: A section by the word alone, of a chapter-and-section code: "Section 288.040.1(2)".
+#: The code of a note, by its first letter.
+_NOTED_CODES = {"C": "C.R.S.", "I": "I.R.C.", "R": "RSMo"}
+#: A section by the word alone, of a chapter-and-section code ("Section 288.040.1(2)") or
+#: of the Internal Revenue Code ("section 6653(a)(1)").
 _SECTION_WORD = re.compile(
     r"(?<![\w.])(?P<mark>[Ss]ections?)[ ]+"
     rf"(?P<sec>\d{{1,4}}\.\d{{2,4}}(?:\.\d{{1,3}})?{SUBSECTIONS})(?![\w\-]|\.\w)"
+)
+_TAX_SECTION_WORD = re.compile(
+    rf"(?<![\w.])(?P<mark>[Ss]ections?)[ ]+(?P<sec>\d{{1,4}}[A-Z]?{SUBSECTIONS})(?![\w\-.]\w)"
 )
 
 #: New York's consolidated laws by their names, and their Bluebook abbreviations:
@@ -212,6 +219,14 @@ _SECTION_OF_CODE = re.compile(
     # "section 2C:35-10 of the New Jersey Statutes Annotated"
     rf"|(?P<state3>{_STATES})\s+(?P<statutes>(?:Revised\s+)?Statutes(?:\s+Annotated)?)"
     r"|title\s+(?P<title>\d{1,3}),?\s+United\s+States\s+Code)(?![\w])"
+)
+#: A state's code by its name, its section after it: "Code of Alabama 1975, § 12-16-13"
+#: (the groups of :data:`_SECTION_OF_CODE` it sets: ``state2``, ``mark``, ``sec``).
+_CODE_OF_STATE = re.compile(
+    # (a word before it may have lost its space in the source: "found underCode of Alabama")
+    rf"(?<![A-Z.])Code\s+of\s+(?P<state2>{_STATES})(?:\s+(?:of\s+)?(?:1[89]|20)\d\d)?,?\s+"
+    rf"(?P<mark>§§?)\s*(?P<sec>{_SECTION_NO})"
+    r"(?P<title>(?!))?(?P<state3>(?!))?(?P<state>(?!))?(?P<name>(?!))?"
 )
 #: A section of an Act named in words: "section 10(b) of the Securities Exchange Act of
 #: 1934", "section 279 (a) and (b) of the Revenue Act of 1924", "§ 2 of the Sherman Act".
@@ -410,8 +425,9 @@ def find_statutes(text: str) -> list[RawMention]:
         normalized = f"{code} {_mark(match['mark'], match['sec'])} {_sections(match['sec'])}"
         found.append(mention(EntityType.STATUTE, text, match, normalized, 0.8, {"code": code}))
     noted = _REFERENCES_TO.search(text)
-    noted_code = "" if noted is None else "C.R.S." if noted["code"].startswith("C") else "RSMo"
-    for match in _SECTION_WORD.finditer(text) if noted_code else ():
+    noted_code = "" if noted is None else _NOTED_CODES.get(noted["code"][0], "RSMo")
+    words = _TAX_SECTION_WORD if noted_code == "I.R.C." else _SECTION_WORD
+    for match in words.finditer(text) if noted_code else ():
         # "Section 288.040" where a note says all statutory references are to RSMo
         if any(match.start() < end and start < match.end() for start, end in taken):
             continue
@@ -559,7 +575,7 @@ def _sections_in_words(text: str, taken: list[tuple[int, int]]) -> list[RawMenti
     """Sections named in words, normalised as their code is cited ("Cal. Penal Code § 484",
     "Ala. Code § 17-13-5", "18 U.S.C. § 924(c)")."""
     found = []
-    for match in _SECTION_OF_CODE.finditer(text):
+    for match in (*_SECTION_OF_CODE.finditer(text), *_CODE_OF_STATE.finditer(text)):
         if any(match.start() < end and start < match.end() for start, end in taken):
             continue
         if match["title"]:
