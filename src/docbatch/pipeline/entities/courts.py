@@ -80,7 +80,10 @@ _DISTRICT = re.compile(
 )
 _CIRCUIT_NAME = re.compile(
     r"\b(?:(?:United\s+States\s+)?Court\s+of\s+Appeals\s+for\s+the\s+)?"
-    rf"(?P<n>{'|'.join(_ORDINALS)}|1st|2d|2nd|3d|3rd|[4-9]th|1[01]th|D\.C\.|Federal)\s+Circuit\b",
+    rf"(?P<n>{'|'.join(_ORDINALS)}|1st|2d|2nd|3d|3rd|[4-9]th|1[01]th|D\.C\.|Federal)\s+Circuit\b"
+    # not a state's numbered trial court: "10th Circuit Court- District Division" (New
+    # Hampshire), "the 17th Circuit Court" (the "Circuit Court of Appeals" is federal)
+    r"(?!\s*Court\b(?!\s+of\s+Appeals))",
     re.IGNORECASE,
 )
 #: A federal district named alone in prose: "filed in the Central District of California",
@@ -129,6 +132,13 @@ _ONE_DISTRICT = frozenset(
 _USDC = re.compile(
     r"\b(?:USDC\s+|(?:U\.\s?S\.|United\s+States|US)\s+District\s+Court\s+(?:of|for)\s+(?:the\s+)?)"
     rf"(?P<state>{'|'.join(sorted(_ONE_DISTRICT, key=len, reverse=True))})\b"
+)
+#: A federal appellate docket's court below: "Appeal From: District Court of New Hampshire,
+#: Concord", "Appeal From: U.S. District Court for Northern California, Oakland".
+_APPEAL_FROM_DISTRICT = re.compile(
+    r"(?<=Appeal[ ]From:[ ])(?:U\.\s?S\.\s+|United\s+States\s+)?District\s+Court\s+(?:of|for)\s+"
+    r"(?:the\s+)?(?:(?P<dir>Northern|Southern|Eastern|Western|Central|Middle)\s+)?"
+    rf"(?:District\s+of\s+)?(?P<state>{_NAME_ALT})\b"
 )
 #: "SDNY", "EDNY", "NDCA" in dockets and notices.
 _RUN_TOGETHER = re.compile(r"(?<![\w.])(?P<dir>[NSEWCM])D(?P<state>NY|CA|TX|IL|PA|FL)(?![\w])")
@@ -213,7 +223,8 @@ _LOCAL_COURT = re.compile(
 _NOT_PLACES = frozenset(
     {"the", "united", "states", "federal", "state", "this", "said", "county", "our", "a",
      "appellate", "trial", "lower", "us", "u", "first", "second", "third", "fourth", "fifth",
-     "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "judicial", "any", "each"}
+     "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "judicial", "any", "each",
+     "circuit", "bankruptcy"}
 )  # fmt: skip
 #: A state court in a citation's parenthetical: "(Mo. banc 2010)", "(Mo. App. E.D. 2007)",
 #: "(Tex. App.\u2014El Paso 1989)", "(Ind. 1996)".
@@ -382,6 +393,14 @@ def find_courts(text: str) -> list[RawMention]:
     for match in _STATE_FIRST_DISTRICT.finditer(text):
         value = _district(_DIRECTIONS[match["dir"].lower()], state_abbreviation(match["state"]))
         found.append(_mention(text, match.start(), match.end(), value, 0.85))
+    appealed = []
+    for match in _APPEAL_FROM_DISTRICT.finditer(text):
+        if any(match.start() < m.end and m.start < match.end() for m in found):
+            continue
+        direction = _DIRECTIONS.get((match["dir"] or "").lower(), "D.")
+        value = _district(direction, state_abbreviation(match["state"]))
+        appealed.append(_mention(text, match.start(), match.end(), value, 0.85))
+    found += appealed
     for match in _USDC.finditer(text):
         if any(match.start() < m.end and m.start < match.end() for m in found):
             continue  # "United States District Court for the District of Columbia": read above
@@ -395,7 +414,9 @@ def find_courts(text: str) -> list[RawMention]:
     bankruptcy = _bankruptcy_courts(text)
     # "Bankr. S.D.N.Y." is not the district court, nor the panel's circuit its court of appeals
     found = [m for m in found if not any(b.start <= m.start < b.end for b in bankruptcy)]
-    state_courts = _state_courts(text)
+    # a federal appellate docket's "Appeal From: District Court of New Hampshire" is the
+    # federal court, not the state's district court of that name
+    state_courts = _outside(_state_courts(text), appealed)
     special = _outside(_federal_special_courts(text), found + state_courts)
     named = found + bankruptcy + special + state_courts
     return named + _as_named_courts(text, _outside(_unstated_courts(text), named), named)

@@ -204,12 +204,16 @@ def docket_parties(text: str, people: Sequence[RawMention]) -> list[RawMention]:
         described = _DESCRIPTION.search(text, *name)
         if described is not None:
             name = (name[0], described.start())
-        party_mention = _named(text, *name, role=role)
-        found.append(party_mention)
+        client = ""
+        # "Putative Intervenor": a party the court removed, named by its role alone
+        if not _ROLE_HEADING.fullmatch(re.sub(r"(?i)^(?:putative|proposed)[ ]+", "", party.text)):
+            party_mention = _named(text, *name, role=role)
+            found.append(party_mention)
+            client = party_mention.text
         covered.append((party.start, party.end))
         for row in counsel:
             covered.append((row.start, row.end))
-            found.extend(_counsel_rows(text, row, party_mention.text))
+            found.extend(_counsel_rows(text, row, client))
     if not found:
         return list(people)
     found += _named_again(text, found, covered)
@@ -252,6 +256,9 @@ def _appellate_parties(text: str, people: Sequence[RawMention]) -> list[RawMenti
         if _TABLE_END.fullmatch(above.text) or _APPELLATE_ROLE.fullmatch(above.text):
             continue
         end = above.start + len(_INMATE.sub("", _ALIAS.sub("", above.text)))
+        office = _OFFICE_AFTER_NAME.match(text, above.start, end)
+        if office is not None:  # "GORDON J. MACDONALD, New Hampshire Attorney General"
+            end = office.end("name")
         name = _strip_mention(text, above.start, end)
         if name is None or not _NAME_LINE.fullmatch(text[name[0] : name[1]]):
             continue
@@ -268,6 +275,16 @@ def _appellate_parties(text: str, people: Sequence[RawMention]) -> list[RawMenti
         return list(people)
     kept = [m for m in people if not any(m.start < e and s < m.end for s, e in covered)]
     return kept + found
+
+
+#: A party's office or capacity after its name on an appellate docket's party line:
+#: "JEFFERSON B. SESSIONS, III, Attorney General", "PATRICIA CONWAY, Rockingham County
+#: Attorney, in her official capacity".
+_OFFICE_AFTER_NAME = re.compile(
+    r"(?P<name>[^,\n]+?(?:,[ ](?:Jr\.?|Sr\.?|JR\.?|SR\.?|II|III|IV))?),[ ]"
+    r"(?=[^\n]*\b(?i:attorney|judge|general|secretary|commissioner|director|capacity|officer"
+    r"|warden|sheriff|chief|governor|mayor|clerk|superintendent|administrator)\b)"
+)
 
 
 def _row_end(lines: list[_Line], index: int) -> int:
@@ -462,6 +479,8 @@ def _counsel_rows(text: str, row: _Row, client: str) -> list[RawMention]:
         name = (name[0], title.start())
     if name is not None and _NAME_LINE.fullmatch(text[name[0] : name[1]]):
         words = {w.strip(",.").lower() for w in text[name[0] : name[1]].split()}
+        if "attorney" in words and not words & _OFFICE_WORDS:
+            return []  # "U S Attorney CR": a placeholder in the attorney's slot
         # an office listed as the attorney: "St. Louis Fed Public Defender"
         office = words & (_OFFICE_WORDS | {"defender", "defenders"})
         kind = EntityType.ORGANIZATION if office else EntityType.PERSON
@@ -517,7 +536,9 @@ def _named(text: str, start: int, end: int, *, role: str) -> RawMention:
     first = text[start:end].split()[0]
     organisation = (
         bool(words & set(ORG_SUFFIXES) or words & ORG_HEADS or words & _PRESS_WORDS)
-        or bool(words & {"office", "department", "division", "agency"})
+        or bool(words & {"office", "department", "division", "agency", "trustees", "academy"})
+        # a town by its name and state: "WINDHAM, NH"
+        or re.fullmatch(r"[A-Za-z .'-]+,[ ][A-Z]{2}", text[start:end]) is not None
         or len(words) > 4
         # initials first, as a company's ("AAA Cooper Transportation"), in a name not all
         # in capitals

@@ -33,11 +33,13 @@ _WORD = (
 )
 _NAME = (
     rf"(?:(?:{_WORD}|[A-Z]\.)[ ]){{0,3}}(?:Ste?\.[ ])?{_WORD}"
-    r"(?:,?[ ](?:Jr\.|Sr\.|JR\.|SR\.|II|III|IV)(?![\w]))?"
+    r"(?:,?[ ](?:Jr\.|Sr\.|JR\.|SR\.|II|III|IV|Junior)(?![\w]))?"
 )
 _ONE_TITLE = (
-    r"(?:Chief[ ]Justice|Justice|Chief[ ]Judge|(?:Senior[ ])?(?:Circuit|District|Magistrate"
-    r"|Bankruptcy)[ ]Judge|Senior[ ]Judge|Associate[ ]Judge|Judge"
+    # (a court of appeals' docket: "Sandra L. Lynch, Appellate Judge", "Steven J. McAuliffe,
+    # U.S. District Judge")
+    r"(?:Chief[ ]Justice|Justice|Chief[ ]Judge|(?:U\.S\.[ ])?(?:Senior[ ])?(?:Circuit|District"
+    r"|Magistrate|Bankruptcy|Appellate)[ ]Judge|Senior[ ]Judge|Associate[ ]Judge|Judge"
     # a state trial judge under an appeal's heading: "R. Kinard Johnson, Jr., Family Court Judge"
     r"|(?:Family|Circuit|Probate|Superior|Juvenile|Municipal|County|Chancery|Trial)[ ]Court"
     r"[ ]Judge|Presiding[ ]Judge|Presiding[ ]J\.|C\.[ ]?J\.|P\.[ ]?J\.|J\.|{boards}[ ]Judge"

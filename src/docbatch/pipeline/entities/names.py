@@ -171,7 +171,7 @@ def display_name(value: str) -> str:
     value = " ".join(value.split()).strip(" ,;")
     if not is_shouting(value):
         return value
-    words = []
+    words: list[str] = []
     for index, word in enumerate(value.split(" ")):
         core = word.rstrip(",")
         tail = word[len(core) :]
@@ -181,6 +181,8 @@ def display_name(value: str) -> str:
             core = _CONNECTORS[core.lower()]
         elif (re.fullmatch(r"I{1,3}|IV|VI{0,3}", core) and index) or core in _INITIALISMS:
             pass  # "Eggers IV"; "USA", not "Usa"
+        elif index and re.fullmatch(r"[A-Z]{2}", core) and words[-1].endswith(","):
+            pass  # a state after its town: "WINDHAM, NH" is "Windham, NH"
         elif not re.fullmatch(r"(?:[A-Z]\.)+", core):  # initials stay as they are
             core = _title_word(core)
         words.append(core + tail)

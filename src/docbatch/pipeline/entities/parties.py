@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from docbatch.models import EntityType
-from docbatch.pipeline.entities.base import RawMention
+from docbatch.pipeline.entities.base import RawMention, with_attributes
 from docbatch.pipeline.entities.blocks import block_parties, reference_parties
 from docbatch.pipeline.entities.bodies import (
     cut_at_next_body,
@@ -285,11 +285,25 @@ def _cued_parties(text: str) -> list[RawMention]:
     found: list[RawMention] = []
     for cue in _CUE_BEFORE.finditer(text):
         role = _ROLES[cue["role"].lower()]
+        counsel = _COUNSEL_AFTER_ROLE.match(text, cue.end())
+        if counsel is not None:
+            # a minute entry's "(Plaintiff Attorney Colin McDonald, AUSA)": the party's
+            # counsel, not a party
+            person = _CUED_PERSON.match(text, counsel.end())
+            if person is not None and plausible_person(person[0]):
+                mention = _person(text, person.start(), person.end(), 0.85, "")
+                found.append(with_attributes(mention, counsel_for=cue["role"].capitalize()))
+            continue
         first = _cued_party(text, cue.end(), role, prose=cue["role"].islower())
         found += first
         if first and cue["role"].islower() and cue[0].rstrip().endswith("s"):
             found += _cued_list(text, max(m.end for m in first), role)
     return found
+
+
+#: "Attorney " after a role word: "(Defendant Attorney Chloe Dillon, FD)"; an office may
+#: come first: "(Plaintiff Attorney AUSA, Colin McDonald)".
+_COUNSEL_AFTER_ROLE = re.compile(r"(?:Attorney|Counsel)[ ]+(?:(?:AUSA|AFPD|FPD|CJA),[ ]+)?")
 
 
 def _cued_party(text: str, start: int, role: str, *, prose: bool) -> list[RawMention]:
