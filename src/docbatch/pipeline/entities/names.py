@@ -183,6 +183,8 @@ def display_name(value: str) -> str:
             pass  # "Eggers IV"; "USA", not "Usa"
         elif index and re.fullmatch(r"[A-Z]{2}", core) and words[-1].endswith(","):
             pass  # a state after its town: "WINDHAM, NH" is "Windham, NH"
+        elif index and re.fullmatch(r"[B-DF-HJ-NP-TV-XZ]{2,4}", core):
+            pass  # initials with no vowel to read as a word: "EDMOND PD", "CAVALRY SPV I"
         elif not re.fullmatch(r"(?:[A-Z]\.)+", core):  # initials stay as they are
             core = _title_word(core)
         words.append(core + tail)

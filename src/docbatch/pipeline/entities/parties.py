@@ -389,13 +389,23 @@ def _inverted_names(text: str) -> list[RawMention]:
             or (before and before[0].lower() in GIVEN_NAMES)
         ):
             continue
-        name = display_name(f"{' '.join(given.split())} {last}")
+        end = match.end()
+        words = given.split()
+        if len(words) > 1 and words[-1].lower() in _FUNCTION_WORDS:
+            # "ASSIGNED JUDGE OAKES, MARTHA TO THIS CASE": the sentence goes on
+            words = words[:-1]
+            end = text.rindex(words[-1], match.start(), end) + len(words[-1])
+        name = display_name(f"{' '.join(words)} {last}")
         attributes = {"role": "judge"} if match["last2"] else {}
         found.append(
-            RawMention(EntityType.PERSON, match.start(), match.end(), match[0], name, 0.8,
-                       attributes)
+            RawMention(EntityType.PERSON, match.start(), end, text[match.start() : end], name,
+                       0.8, attributes)
         )  # fmt: skip
     return found
+
+
+#: Words of a sentence that may follow a name in capitals and are none of it.
+_FUNCTION_WORDS = frozenset({"to", "of", "in", "at", "on", "by", "for", "and", "the", "is"})
 
 
 def _titled_people(text: str) -> list[RawMention]:
