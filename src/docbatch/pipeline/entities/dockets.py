@@ -530,13 +530,24 @@ _PRESS_WORDS = frozenset(
 )  # fmt: skip
 
 
+#: Words of a party's name that make it a body or a business, not a person: "Maritime
+#: Administration", "Miki Manufacturing of California", "Worldwide Distribution".
+_BODY_WORDS = frozenset(
+    {"office", "department", "division", "agency", "trustees", "academy", "administration",
+     "administrator", "authority", "district", "commission", "board", "bureau", "service",
+     "services", "manufacturing", "distribution", "distributors", "exchange", "imports",
+     "trading", "apparel", "fashions", "stores", "textiles", "products", "international"}
+)  # fmt: skip
+
+
 def _named(text: str, start: int, end: int, *, role: str) -> RawMention:
     """A party named on its line: an organisation when a word says so, else a person."""
     words = {w.strip(",.").lower() for w in text[start:end].split()}
     first = text[start:end].split()[0]
     organisation = (
         bool(words & set(ORG_SUFFIXES) or words & ORG_HEADS or words & _PRESS_WORDS)
-        or bool(words & {"office", "department", "division", "agency", "trustees", "academy"})
+        or bool({w.replace(".", "") for w in words} & _SUFFIXES)  # "Marine Corp. Exchange"
+        or bool(words & _BODY_WORDS)
         # a town by its name and state: "WINDHAM, NH"
         or re.fullmatch(r"[A-Za-z .'-]+,[ ][A-Z]{2}", text[start:end]) is not None
         or len(words) > 4

@@ -70,6 +70,10 @@ LEADING_NOISE: frozenset[str] = frozenset(
         "while", "whether", "if", "as", "at", "judge", "justice", "mr.", "ms.", "mrs.", "dr.",
         "intervenor", "intervenors", "defendant-intervenor", "defendant-intervenors",
         "plaintiff-intervenor", "plaintiff-intervenors", "attorney",
+        # a bankruptcy docket's parties and the verbs of its entries' titles ("Application to
+        # Employ Diamond McCarthy LLP", "Filed by Debtors Robert G. Drace")
+        "debtors", "creditors", "employ", "retain",
+        "granting", "denying",
     }
 )  # fmt: skip
 

@@ -111,7 +111,9 @@ _AFTER_CITY = re.compile(rf",[ ]+(?:{STATE_NAME_PATTERN}|[A-Z]{{2}})[ ]+\d{{5}}\
 #: A kind of company, not a company: "a Texas Limited Liability Company", "a Delaware
 #: corporation".
 _ENTITY_FORM = re.compile(
-    rf"(?i)(?:(?:{STATE_NAME_PATTERN})[ ])?(?:(?:limited[ ]liability|professional|nonprofit"
+    # (a docket's party notes: "a New York Corporation", "United Kingdom Limited Corporation")
+    rf"(?i)(?:an?[ ])?(?:(?:{STATE_NAME_PATTERN}|United[ ]Kingdom)[ ])?"
+    r"(?:(?:limited[ ]liability|professional|nonprofit"
     r"|non-profit|limited|general|business|mutual)[ ])*(?:company|corporation|partnership"
     r"|association)"
 )

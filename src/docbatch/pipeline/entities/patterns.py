@@ -23,6 +23,7 @@ _NUMBER = (
     r"|(?:\d{1,2}:)?\d{2}(?:cv|CV|cr|CR|mc|MC)\d{3,6}"  # no hyphens: 1:20CV457, 94cv00385
     r"|\d{2}[A-Z]\d{2}(?:-[A-Z0-9]{2,6}){2,3}"  # Indiana: 49S00-0308-DP-392
     r"|\d{4}-[A-Z]{2}\d{4,6}|[A-Z]{2}\d{5,7}"  # Missouri: 1711-CC00064, ED108783
+    r"|(?:ED|WD|SD)[ ]\d{5,6}(?![\d])"  # and spaced: "No. ED 83155"
     r"|\d{2}[A-Z]{2}\d{3,6}"  # year, kind, sequence (Colorado): 23CA2129
     # 21-1234, 2017-03-1235, 11\u2013345; a bankruptcy case's judge and chapter: 17-80033-CRJ7
     # (a federal office's number may open it: "No. 4:23-01175")

@@ -234,7 +234,8 @@ _SECTION_OF_ACT = re.compile(
     r"(?<![\w.])(?P<mark>[Ss]ections?|§§?)\s*(?P<sec>\d+[A-Za-z]*(?:\s?\([a-zA-Z0-9]{1,4}\))*)"
     r"(?P<more>(?:,?\s+(?:and|or)\s+\([a-zA-Z0-9]{1,4}\))*)"
     r"\s+of\s+the\s+(?P<act>(?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s+){1,6}Act"
-    r"(?:\s+of\s+(?:1[89]|20)\d\d)?|Internal\s+Revenue\s+Code(?:\s+of\s+(?:19|20)\d\d)?)(?![\w])"
+    r"(?:\s+of\s+(?:1[89]|20)\d\d)?|Internal\s+Revenue\s+Code(?:\s+of\s+(?:19|20)\d\d)?"
+    r"|Bankruptcy\s+Code)(?![\w])"
 )
 #: The U.S. Code by title in words: "Title 26 U. S. Code, 1940 Ed., § 811 (j)".
 _TITLE_CODE = re.compile(
@@ -300,7 +301,8 @@ def _bluebook_code(written: str) -> str:
 #: A docket report's cause of action, title and section of the U.S. Code after a colon:
 #: "Cause: 28:2201 Declaratory Judgment", "Cause: 42:1983 Civil Rights Act".
 _DOCKET_CAUSE = re.compile(
-    r"\bCause:[ \t]*(?P<cite>(?P<title>[1-5]?\d):(?P<sec>\d{1,5}[a-z]{0,2}))(?=[ \t(]|$)",
+    # (the title may keep a leading zero: "Cause: 05:702 Administrative Procedure Act")
+    r"\bCause:[ \t]*(?P<cite>0?(?P<title>[1-5]?\d):(?P<sec>\d{1,5}[a-z]{0,2}))(?=[ \t(]|$)",
     re.MULTILINE,
 )
 #: A criminal docket's count, title and section of the U.S. Code with the offence's class:
@@ -310,10 +312,15 @@ _DOCKET_CAUSE = re.compile(
 #: (b)(1)(C) - Possession ...", "Production of Child Pornography 18:2251(a) & (e)",
 #: "18:2252(a)(4) & 2252(b)(2) - Possession" (read in docket reports only).
 _DOCKET_OFFENCE = re.compile(
-    r"(?:^|(?<=[ \t]))(?P<title>[1-5]?\d):(?P<sec>\d{3,5}[A-Za-z]?)"
+    # (a one- or two-digit section only before another code or section: "18:2; ...", "18:2
+    # and 1001(a)", never a time of day)
+    r"(?:^|(?<=[ \t]))(?P<title>[1-5]?\d):(?P<sec>\d{3,5}[A-Za-z]?|\d{1,2}(?=;|[ ]and[ ]))"
     r"(?P<sub>(?:\([a-zA-Z0-9]{1,4}\))*)"
-    r"(?:[ ]?(?:&|and|enhanced[ ]by)[ ]?(?P<sec2>\d{3,5}[A-Za-z]?)?"
-    r"(?P<more>(?:\([a-zA-Z0-9]{1,4}\))+))?"
+    # another section or subsection of the title: "18:371 and 3551 et seq.", "31:5314 and
+    # 5322(b)", "8:1326(a) and (b)(1)"
+    r"(?:[ ]?(?:&|and|enhanced[ ]by)[ ]?(?:(?P<sec2>\d{3,5}[A-Za-z]?)"
+    r"(?P<more>(?:\([a-zA-Z0-9]{1,4}\))*)(?:[ ]et[ ]seq\.)?"
+    r"|(?P<more2>(?:\([a-zA-Z0-9]{1,4}\))+)))?"
     # (not a count with its class: "18:922G.F UNLAWFUL ...", read by _DOCKET_COUNT)
     r"(?=[ \t]*(?:-[ ])?[A-Z][a-z]|[ \t]+[A-Z]{2,}|[ \t]*$|[;,]|\.(?![FMP]\b))",
     re.MULTILINE,
@@ -483,9 +490,10 @@ def find_statutes(text: str) -> list[RawMention]:
             continue  # "Cause: 28:1332": the civil cause, read below
         code = f"{match['title']} U.S.C."
         parts = [(match.start("title"), match.end("sub"), match["sec"], match["sub"])]
-        if match["more"]:
-            start = match.start("sec2") if match["sec2"] else match.start("more")
-            parts.append((start, match.end("more"), match["sec2"] or match["sec"], match["more"]))
+        if match["sec2"]:
+            parts.append((match.start("sec2"), match.end("more"), match["sec2"], match["more"]))
+        elif match["more2"]:
+            parts.append((match.start("more2"), match.end("more2"), match["sec"], match["more2"]))
         for start, end, section, sub in parts:
             normalized = f"{code} § {section}{sub}"
             found.append(RawMention(EntityType.STATUTE, start, end, text[start:end], normalized,
@@ -621,6 +629,8 @@ def _sections_of_acts(text: str, taken: list[tuple[int, int]]) -> list[RawMentio
         act = " ".join(match["act"].split())
         if act.startswith("Internal Revenue Code"):
             act = "I.R.C."
+        elif act == "Bankruptcy Code":  # title 11 of the U.S. Code
+            act = "11 U.S.C."
         if act.split()[0] in ("This", "That", "Said", "Such"):
             continue  # "section 5 of this Act": which Act, the text says elsewhere
         section = re.sub(r"\s+", "", match["sec"])

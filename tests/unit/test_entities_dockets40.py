@@ -1,0 +1,59 @@
+"""Error classes of blind sets 40-43 (PACER civil, criminal and bankruptcy dockets, a
+Missouri opinion), each as a rule test over a made-up example."""
+
+from __future__ import annotations
+
+from docbatch.pipeline.entities.patterns import find_case_numbers
+from docbatch.pipeline.entities.statutes import find_statutes
+from tests.unit.entity_support import edges_and_entities
+
+CIVIL = (
+    "U.S. District Court\nCentral District of California (Western Division - Los Angeles)\n"
+    "CIVIL DOCKET FOR CASE #: 2:06-cv-00350-SJO-JWJ\n\nLA Printworks v. Daffodil Inc\n"
+    "Cause: 05:702 Administrative Procedure Act\n\n"
+    "Plaintiff\nLA Printworks Industries Inc\trepresented by\tStephen M Doniger\n"
+    "300 Corporate Pointe\nCulver City, CA 90230\nEmail: s@example.com\nLEAD ATTORNEY\n"
+    "V.\nDefendant\nMiko Manufacturing of California\nDefendant\nMaritime Administration\n"
+    "Defendant\nMarine Corp. Exchange\nDefendant\nCastle Hill Apparel, Inc.\n"
+    "a New York Corporation\trepresented by\tAndrew V Jablonski\n(See above for address)\n"
+    "LEAD ATTORNEY\n\n"
+    "Date Filed\t#\tDocket Text\n"
+    "02/11/2010\t58\tOrder Granting Application to Employ Diamond McCarty LLP as Special "
+    "Counsel. (Entered: 02/11/2010)\n"
+)
+
+
+def test_a_dockets_bodies_and_businesses_and_a_companys_description() -> None:
+    edges, entities = edges_and_entities(CIVIL)
+    parties = {s for kind, s, _ in edges if kind == "party_of"}
+    assert {"Miko Manufacturing of California", "Maritime Administration",
+            "Marine Corp. Exchange"} <= parties  # fmt: skip
+    organisations = {name for kind, name in entities if kind == "organization"}
+    assert {"Miko Manufacturing of California", "Maritime Administration",
+            "Marine Corp. Exchange", "Diamond McCarty LLP"} <= organisations  # fmt: skip
+    assert not organisations & {"a New York Corporation", "Employ Diamond McCarty LLP"}
+    assert ("statute", "5 U.S.C. \u00a7 702") in entities
+
+
+def test_a_criminal_dockets_counts_with_more_sections_and_a_second_title() -> None:
+    text = (
+        "Pending Counts\tDisposition\n"
+        "18:371 and 3551 et seq.; CONSPIRACY TO DEFRAUD THE UNITED STATES; Conspiracy.\n"
+        "31:5314 and 5322(b); 18:2; RECORDS AND REPORTS ON FOREIGN FINANCIAL AGENCY.\n"
+        "18:2 and 1001(a); STATEMENTS OR ENTRIES GENERALLY; False Statements.\n"
+        "Hearing set for 10:30 AM before Judge Amy B. Jackman.\n"
+    )
+    found = sorted({m.normalized for m in find_statutes(text)})
+    assert found == [
+        "18 U.S.C. \u00a7 1001(a)", "18 U.S.C. \u00a7 2", "18 U.S.C. \u00a7 3551",
+        "18 U.S.C. \u00a7 371", "31 U.S.C. \u00a7 5314", "31 U.S.C. \u00a7 5322(b)",
+    ]  # fmt: skip
+
+
+def test_a_section_of_the_bankruptcy_code_and_a_missouri_district_number() -> None:
+    assert [m.normalized for m in find_statutes("Section 105(a) of the Bankruptcy Code")] == [
+        "11 U.S.C. \u00a7 105(a)"
+    ]
+    assert [m.normalized for m in find_case_numbers("No. ED 83155.\nMissouri Court")] == [
+        "ED 83155"
+    ]
