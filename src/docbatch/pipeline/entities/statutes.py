@@ -15,6 +15,7 @@ from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
 from docbatch.pipeline.entities.california import california_sections
 from docbatch.pipeline.entities.courts import STATES, own_state
+from docbatch.pipeline.entities.docket_statutes import docket_statutes
 from docbatch.pipeline.entities.patterns import mention
 
 __all__ = ["SUBSECTIONS", "find_regulations", "find_statutes", "further_subsections"]
@@ -295,41 +296,6 @@ def _bluebook_code(written: str) -> str:
     return " ".join(str(part) for part in parts) + (" Ann." if match["ann"] else "")
 
 
-#: A state opinion cites its own code by section alone once the code is plain: "in
-#: violation of § 565.253". Only a chapter.section number (a dot) is read this way; a bare
-#: "§ 1983" is too often a short form of a federal section named before.
-#: A docket report's cause of action, title and section of the U.S. Code after a colon:
-#: "Cause: 28:2201 Declaratory Judgment", "Cause: 42:1983 Civil Rights Act".
-_DOCKET_CAUSE = re.compile(
-    # (the title may keep a leading zero: "Cause: 05:702 Administrative Procedure Act")
-    r"\bCause:[ \t]*(?P<cite>0?(?P<title>[1-5]?\d):(?P<sec>\d{1,5}[a-z]{0,2}))(?=[ \t(]|$)",
-    re.MULTILINE,
-)
-#: A criminal docket's count, title and section of the U.S. Code with the offence's class:
-#: "18:922G.F" (18 U.S.C. § 922(g), a felony), "21:841A=CD.F", "18:1343.M".
-#: A federal criminal docket's counts by title and section, the offence before or after
-#: them: "8:1326(a) and (b)(1) Reentry of Removed Alien", "21:841(a)(1) enhanced by
-#: (b)(1)(C) - Possession ...", "Production of Child Pornography 18:2251(a) & (e)",
-#: "18:2252(a)(4) & 2252(b)(2) - Possession" (read in docket reports only).
-_DOCKET_OFFENCE = re.compile(
-    # (a one- or two-digit section only before another code or section: "18:2; ...", "18:2
-    # and 1001(a)", never a time of day)
-    r"(?:^|(?<=[ \t]))(?P<title>[1-5]?\d):(?P<sec>\d{3,5}[A-Za-z]?|\d{1,2}(?=;|[ ]and[ ]))"
-    r"(?P<sub>(?:\([a-zA-Z0-9]{1,4}\))*)"
-    # another section or subsection of the title: "18:371 and 3551 et seq.", "31:5314 and
-    # 5322(b)", "8:1326(a) and (b)(1)"
-    r"(?:[ ]?(?:&|and|enhanced[ ]by)[ ]?(?:(?P<sec2>\d{3,5}[A-Za-z]?)"
-    r"(?P<more>(?:\([a-zA-Z0-9]{1,4}\))*)(?:[ ]et[ ]seq\.)?"
-    r"|(?P<more2>(?:\([a-zA-Z0-9]{1,4}\))+)))?"
-    # (not a count with its class: "18:922G.F UNLAWFUL ...", read by _DOCKET_COUNT)
-    r"(?=[ \t]*(?:-[ ])?[A-Z][a-z]|[ \t]+[A-Z]{2,}|[ \t]*$|[;,]|\.(?![FMP]\b))",
-    re.MULTILINE,
-)
-_DOCKET_REPORT = re.compile(r"(?:Pending|Terminated)[ ]Counts|DOCKET[ ]FOR[ ]CASE")
-_DOCKET_COUNT = re.compile(
-    r"(?<![\w:.])(?P<cite>(?P<title>[1-5]?\d):(?P<sec>\d{2,5})(?P<sub>[A-Z])?(?:=[A-Z]{1,3})?"
-    r"\.[FMP])(?=[ \t]+[A-Z]{3,})"  # the offence follows in capitals
-)
 #: Another subsection of the same section written alone: "KRS 117.265(2), (3)".
 #: The next subsection of a list, perhaps after the last one's description: "(C)(1) (lack of
 #: personal jurisdiction), (4) (lack of subject-matter jurisdiction), and (8)".
@@ -364,6 +330,9 @@ def further_subsections(text: str, found: list[RawMention]) -> list[RawMention]:
 _TREATISE_BEFORE = re.compile(
     r"(?:\b[A-Z][a-z]+[ ]on[ ](?:[A-Z][a-z]+[ ]?){1,4}|Restatement\b[^,;§]{0,40}),?[ \t\n]*$"
 )
+#: A state opinion cites its own code by section alone once the code is plain: "in
+#: violation of § 565.253". Only a chapter.section number (a dot) is read this way; a bare
+#: "§ 1983" is too often a short form of a federal section named before.
 _BARE_STATE_SECTION = re.compile(
     r"(?<![\w.§])(?<!C\.F\.R\.[ ])(?<!CFR[ ])§[ \t]*"
     rf"(?P<sec>\d{{1,4}}\.\d{{1,4}}(?:\([a-zA-Z0-9]{{1,5}}\))*{_PARAGRAPH})"
@@ -484,30 +453,7 @@ def find_statutes(text: str) -> list[RawMention]:
         found.append(mention(EntityType.STATUTE, text, match, f"{code} § {section}", 0.9,
                              {"code": code}))  # fmt: skip
     found += further_subsections(text, found)
-    offences = _DOCKET_OFFENCE.finditer(text) if _DOCKET_REPORT.search(text) else ()
-    for match in offences:
-        if re.search(r"Cause:[ \t]*$", text[max(0, match.start() - 12) : match.start()]):
-            continue  # "Cause: 28:1332": the civil cause, read below
-        code = f"{match['title']} U.S.C."
-        parts = [(match.start("title"), match.end("sub"), match["sec"], match["sub"])]
-        if match["sec2"]:
-            parts.append((match.start("sec2"), match.end("more"), match["sec2"], match["more"]))
-        elif match["more2"]:
-            parts.append((match.start("more2"), match.end("more2"), match["sec"], match["more2"]))
-        for start, end, section, sub in parts:
-            normalized = f"{code} § {section}{sub}"
-            found.append(RawMention(EntityType.STATUTE, start, end, text[start:end], normalized,
-                                    0.85, {"code": code}))  # fmt: skip
-    # a docket's civil cause ("Cause: 28:1332") and criminal counts ("18:922G.F")
-    for match in (*_DOCKET_CAUSE.finditer(text), *_DOCKET_COUNT.finditer(text)):
-        start, end = match.span("cite")
-        sub = match.groupdict().get("sub")
-        code = f"{match['title']} U.S.C."
-        found.append(
-            RawMention(EntityType.STATUTE, start, end, text[start:end],
-                       f"{code} § {match['sec']}{f'({sub.lower()})' if sub else ''}", 0.85,
-                       {"code": code})
-        )  # fmt: skip
+    found += docket_statutes(text)
     taken = [(m.start, m.end) for m in found]
     for match in _BARE_STATE_SECTION.finditer(text):
         if any(match.start() < end and start < match.end() for start, end in taken):
