@@ -57,3 +57,43 @@ def test_a_section_of_the_bankruptcy_code_and_a_missouri_district_number() -> No
     assert [m.normalized for m in find_case_numbers("No. ED 83155.\nMissouri Court")] == [
         "ED 83155"
     ]
+
+
+BANKRUPTCY = (
+    "U.S. Bankruptcy Court\nMiddle District of Alabama (Montgomery)\n"
+    "Bankruptcy Petition #: 09-32303\n\nAssigned to: Dwight H. Williamson Jr.\nChapter 11\n\n"
+    "Date filed:\t\u00a0\u00a0 08/25/2009\n\n"
+    "Debtor\nThe Colonial Holdings, Inc.\n100 Colonial Bank Boulevard\n"
+    "Montgomery, AL 36117\nTax ID / EIN: 63-0661573\nrepresented by \tRufus T. Dorsey, IV\n"
+    "Parker Hudson Rainer & Dobbs LLP\n1500 Marquis Two Tower\nAtlanta, GA 30303\n"
+    "(404) 523-5300\n\n"
+    "Filing Date\t#\tDocket Text\n"
+    "02/12/2010\t548\t Original Filed Date: 02/12/2010 Notice of Appearance. "
+    "(Entered: 02/12/2010)\n"
+)
+
+
+def test_a_bankruptcy_dockets_heading_court_and_its_date_filed() -> None:
+    edges, _ = edges_and_entities(BANKRUPTCY)
+    assert ("decided_by", "document", "Bankr. M.D. Ala.") in edges
+    assert {t for kind, _, t in edges if kind == "filed_on"} == {"2009-08-25"}
+
+
+AMICI = (
+    "U.S. District Court\nNorthern District of Georgia (Atlanta)\n"
+    "CIVIL DOCKET FOR CASE #: 1:22-cv-03027-LMM\n\nGrand Jury v. Graham\n"
+    "Cause: 28:1331cv Fed. Question\n\n"
+    "Defendant\nLindsay Grahame\trepresented by\tBrian C. Leahy\nJones Day - Atlanta\n"
+    "1221 Peachtree Street, N.E.\nAtlanta, GA 30361\nEmail: b@example.com\nLEAD ATTORNEY\n"
+    "Amicus\nDonald B. Ayers \trepresented by\tJacqueline K. Sahlman\nKaplan Hecker & Fink LLP\n"
+    "1050 K Street NW\nWashington, DC 20001\nEmail: j@example.com\nLEAD ATTORNEY\n\n"
+    "Date Filed\t#\tDocket Text\n07/29/2022\t1\tMOTION to Quash. (Entered: 07/29/2022)\n"
+)
+
+
+def test_an_amicus_of_a_docket_has_counsel_and_no_party_role() -> None:
+    edges, entities = edges_and_entities(AMICI)
+    assert ("counsel_for", "Jacqueline K. Sahlman", "Donald B. Ayers") in edges
+    assert not [e for e in edges if e[0] == "party_of" and e[1] == "Donald B. Ayers"]
+    assert ("person", "Amicus") not in entities
+    assert ("statute", "28 U.S.C. \u00a7 1331") in entities

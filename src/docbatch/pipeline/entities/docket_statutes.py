@@ -16,7 +16,9 @@ __all__ = ["docket_statutes"]
 #: "Cause: 28:2201 Declaratory Judgment", "Cause: 42:1983 Civil Rights Act".
 _DOCKET_CAUSE = re.compile(
     # (the title may keep a leading zero: "Cause: 05:702 Administrative Procedure Act")
-    r"\bCause:[ \t]*(?P<cite>0?(?P<title>[1-5]?\d):(?P<sec>\d{1,5}[a-z]{0,2}))(?=[ \t(]|$)",
+    # (PACER may close up the kind of case: "Cause: 28:1331cv Fed. Question")
+    r"\bCause:[ \t]*(?P<cite>0?(?P<title>[1-5]?\d):(?P<sec>\d{1,5}(?:(?!cv|cr)[a-z]{1,2})?))"
+    r"(?:cv|cr)?(?=[ \t(]|$)",
     re.MULTILINE,
 )
 #: A criminal docket's count, title and section of the U.S. Code with the offence's class:

@@ -64,7 +64,9 @@ _ROLE_HEADING = re.compile(
     r"|Counter[ -]Claimant|Counter[ -]Defendant|Cross[ -]Claimant|Cross[ -]Defendant"
     r"|Third[ -]Party[ ]Plaintiff|Third[ -]Party[ ]Defendant|Interested[ ]Party|Notice[ ]Party"
     # a bankruptcy docket's "U.S. Trustee" and "Creditor Committee"
-    r"|Trustee|U\.S\.[ ]Trustee|Creditor[ ]Committee|Joint[ ]Debtor)s?"
+    r"|Trustee|U\.S\.[ ]Trustee|Creditor[ ]Committee|Joint[ ]Debtor"
+    # an amicus has counsel but is no party ("amicus" is no party role)
+    r"|Amicus|Amicus[ ]Curiae|Amici)s?"
     r"(?:[ \t]+\(\d{1,3}\))?"  # a criminal docket numbers its defendants: "Defendant (6)"
 )
 #: Lines between a party's name and its "represented by" cell: a criminal docket's

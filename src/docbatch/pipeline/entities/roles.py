@@ -63,12 +63,16 @@ _ROLE_WORDS = re.compile(
 _PROSE = re.compile(r"(?:\S+[ ]+){4,}\S*[.:]\s*$")
 
 _FILED_CUE = re.compile(
-    r"(?:Date[ ]Filed|Filed|FILED|Dated|DATED|Date|DATE|Decided|DECIDED|Entered|ENTERED|Docketed"
+    r"(?:Date[ ][Ff]iled|Filed|FILED|Dated|DATED|Date|DATE|Decided|DECIDED|Entered|ENTERED|Docketed"
     # an old report's or an agency's decision line: "Submitted ...; decided October 16, 1924.",
     # "Promulgated November 13, 1942.", "Opinion filed May 2, 2001."
     r"|(?:^[ \t]*|[;,][ \t]*)(?i:decided|promulgated|opinion[ ]filed|filed|released|issued))"
     r"[ \t]*:?[ \t]*$"
+    # a bankruptcy docket pads the value with no-break spaces ("Date filed:\t\u00a0 08/25/2009")
+    r"|(?m:^)Date[ ]filed:[^\S\n]*$"
 )
+#: A docket entry's row: its date, a tab, its number (or none), then its text.
+_ENTRY_LINE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}\t[^\n]*\S")
 _COLUMN_COURT = re.compile(
     r"(?m)\S(?:[ ]{4,}|\t+)(?P<court>Supreme[ ]Court|Court[ ]of[ ]Appeals|Appellate[ ]Court)[ \t]*$"
 )
@@ -414,8 +418,10 @@ def _date_role(text: str, mention: RawMention) -> RawMention:
         # "March 3, 2009.\nJune 12, 2009.": a Massachusetts report's argument date, then its
         # decision date
         alone = False
-    if _ENTRY_STAMP.search(before):
-        return mention  # "(Entered: 01/09/2009)": when one docket entry was entered
+    if _ENTRY_STAMP.search(before) or _ENTRY_LINE.match(text, line_start, mention.start):
+        # "(Entered: 01/09/2009)": when one docket entry was entered; any date inside an
+        # entry ("02/12/2010<tab>548<tab>Original Filed Date: 02/12/2010 Notice")
+        return mention
     if _OTHER_CASE_SECTION.search(text, max(0, line_start - 400), line_start) or re.match(
         r"\s*[\w:-]*\d[\w:-]*[ \t]+Date[ ]Filed", before
     ):
@@ -444,7 +450,9 @@ def _heading_court(text: str, mentions: list[RawMention]) -> list[RawMention]:
         before = text[line_start : mention.start].strip()
         above = text[max(0, line_start - 60) : line_start].lower()
         # "Court: U.S. District Court ..." is a docket header's label of this court
-        if re.fullmatch(r"(?i)(?:in[ ]the|court:)?", before) and "appeal from" not in above:
+        # (a bankruptcy docket's "U.S. Bankruptcy Court", whose name starts after "U.S.")
+        heading = re.fullmatch(r"(?i)(?:in[ ]the|court:|u\.[ ]?s\.|united[ ]states)?", before)
+        if heading and "appeal from" not in above:
             result = list(mentions)
             result[index] = with_attributes(mention, heading="true")
             return result
