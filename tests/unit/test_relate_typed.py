@@ -147,37 +147,34 @@ def test_counsel_for_a_role_in_the_plural_is_counsel_for_every_party_given_it() 
     assert {t for s, t in counsel if s == "Nora B. Vale"} == {"Acme Insurance Company"}
 
 
+#: Six parties and eight attorneys: 48 counsel rows for some 15 entities, past the budget.
+_SIX_PARTIES = ["Alpha Growers Union", "Beta Farmers League", "Gamma Ranchers Union",
+                "Delta Dairy League", "Epsilon Orchard Union", "Zeta Vines League"]  # fmt: skip
+_EIGHT_COUNSEL = ["Peter A. Roe", "Nora B. Vale", "Carl C. Moss", "Dana D. Lott",
+                  "Evan E. Pratt", "Fay F. Quinn", "Gus G. Reyes", "Hal H. Stone"]  # fmt: skip
+
+
 def test_a_plural_role_names_its_lead_party_where_every_party_would_outgrow_the_rows() -> None:
-    plaintiffs = ["Alpha Growers Union", "Beta Farmers League", "Gamma Ranchers Union",
-                  "Delta Dairy League", "Epsilon Orchard Union", "Zeta Vines League"]  # fmt: skip
-    counsel = ["Peter A. Roe", "Nora B. Vale", "Carl C. Moss", "Dana D. Lott", "Evan E. Pratt",
-               "Fay F. Quinn", "Gus G. Reyes", "Hal H. Stone"]  # fmt: skip
     text = (
-        ", ".join(p.upper() for p in plaintiffs) + ", Plaintiffs,\nv.\n"
-        "Acme Insurance Company, Defendant.\n\n" + ", ".join(counsel) + ", for Plaintiffs.\n"
-    )
+        ", ".join(p.upper() for p in _SIX_PARTIES) + ", Plaintiffs,\nv.\n"
+        "Acme Insurance Company, Defendant.\n\n"
+        + ", ".join(_EIGHT_COUNSEL) + ", for Plaintiffs.\n"
+    )  # fmt: skip
     edges = {(s, t) for kind, s, t in _edges(text) if kind == "counsel_for"}
     # 8 attorneys x 6 plaintiffs = 48 rows for some 15 entities: the lead party only
     assert {t for _, t in edges} == {"Alpha Growers Union"}
-    assert {s for s, _ in edges} == set(counsel)
+    assert {s for s, _ in edges} == set(_EIGHT_COUNSEL)
 
 
 def test_a_list_of_clients_names_its_first_where_every_client_would_outgrow_the_rows() -> None:
-    clients = ["Alpha Growers Union", "Beta Farmers League", "Gamma Ranchers Union",
-               "Delta Dairy League", "Epsilon Orchard Union", "Zeta Vines League"]  # fmt: skip
-    counsel = ["Peter A. Roe", "Nora B. Vale", "Carl C. Moss", "Dana D. Lott", "Evan E. Pratt",
-               "Fay F. Quinn", "Gus G. Reyes", "Hal H. Stone"]  # fmt: skip
     text = (
         "ACME INSURANCE COMPANY, Plaintiff,\nv.\nALPHA GROWERS UNION, et al., Defendants.\n\n"
-        + ", ".join(counsel)
-        + ", for Defendants "
-        + ", ".join(clients)
-        + ".\n"
-    )
+        + ", ".join(_EIGHT_COUNSEL) + ", for Defendants " + ", ".join(_SIX_PARTIES) + ".\n"
+    )  # fmt: skip
     edges, _ = edges_and_entities(text)
     # every client named is a party with the role
     assert {s for kind, s, t in edges if kind == "party_of" and t == "document:defendant"} == (
-        set(clients)
+        set(_SIX_PARTIES)
     )
     # 8 attorneys x 6 clients = 48 rows for some 15 entities: the first client only
     assert {t for kind, _, t in edges if kind == "counsel_for"} == {"Alpha Growers Union"}
