@@ -97,3 +97,28 @@ def test_an_amicus_of_a_docket_has_counsel_and_no_party_role() -> None:
     assert not [e for e in edges if e[0] == "party_of" and e[1] == "Donald B. Ayers"]
     assert ("person", "Amicus") not in entities
     assert ("statute", "28 U.S.C. \u00a7 1331") in entities
+
+
+ENTRIES = (
+    "U.S. Bankruptcy Court\nDistrict of Arizona (Phoenix)\nBankruptcy Petition #: 2:07-bk-05481\n\n"
+    "Debtor\nGUILLERMO RICARDO DE LA VEGA\n3946 E BECKER LANE\nPHOENIX, AZ 85028\n"
+    "represented by \tGUILLERMO RICARDO DE LA VEGA\nPRO SE\n\n"
+    "Filing Date\t#\tDocket Text\n"
+    "10/24/2007\t8\t Notice of Appearance  filed by JOHN D. SCHLOTT of MCCALLA RAYMOND PADRICK "
+    "COBB on behalf of Countrywide Home Loans, Inc..(SCHLOTT, JOHN) (Entered: 10/24/2007)\n"
+    "10/26/2007\t11\t Notice of Appearance  filed by HILARY B. BONIALE of BRICE, VANDER LINDEN "
+    "& WERNICK, PC on behalf of GMAC Mortgage.(BONIALE, HILARY) (Entered: 10/26/2007)\n"
+)
+
+
+def test_a_docket_entrys_attorney_and_firm_on_behalf_of_a_client() -> None:
+    edges, entities = edges_and_entities(ENTRIES)
+    counsel = {(s, t) for kind, s, t in edges if kind == "counsel_for"}
+    assert ("John D. Schlott", "Countrywide Home Loans, Inc.") in counsel
+    assert ("McCalla Raymond Padrick Cobb", "Countrywide Home Loans, Inc.") in counsel
+    assert ("Brice, Vander Linden & Wernick, PC", "GMAC Mortgage") in counsel
+    # a debtor pro se is its own attorney, nobody's counsel
+    assert not [(s, t) for s, t in counsel if s == t]
+    assert ("Hilary B. Boniale", "GMAC Mortgage") in counsel
+    assert ("organization", "GMAC Mortgage") in entities
+    assert ("person", "GMAC Mortgage") not in entities

@@ -486,7 +486,9 @@ def _counsel_rows(text: str, row: _Row, client: str) -> list[RawMention]:
         # an office listed as the attorney: "St. Louis Fed Public Defender"
         office = words & (_OFFICE_WORDS | {"defender", "defenders"})
         kind = EntityType.ORGANIZATION if office else EntityType.PERSON
-        found.append(_mention(kind, text, *name, counsel_for=client))
+        own = " ".join(text[name[0] : name[1]].split()).casefold() == client.casefold()
+        # a party pro se is its own attorney, nobody's counsel
+        found.append(_mention(kind, text, *name, counsel_for="" if own else client))
     if row.firm is not None:
         firm = _strip_mention(text, *row.firm)
         if firm is not None and _OWN_PRACTICE.search(text, firm[0], firm[1]):

@@ -33,7 +33,7 @@ from docbatch.pipeline.entities.base import RawMention, with_attributes
 from docbatch.pipeline.entities.dockets import title_sides
 from docbatch.pipeline.entities.names import NOT_NAME_WORDS, ORG_HEADS, ORG_SUFFIXES, display_name
 
-__all__ = ["notice_mentions"]
+__all__ = ["entry_counsel", "notice_mentions"]
 
 _NOTICE = re.compile(r"Notice[ ]of[ ]Electronic[ ]Filing")
 #: The court's two heading lines above the notice's title.
@@ -75,10 +75,13 @@ _TYPE_FIRST = re.compile(rf"(?i:(?P<type>{_TYPE}))[ ]+(?P<name>[A-Z].*)$")
 _TYPE_AFTER = re.compile(rf"^(?P<name>[A-Z].*?)[ ]+(?i:(?P<type>{_TYPE}))$")
 #: Where a name in docket text ends: a comma, a bracket or a sentence's period (not an
 #: initial's: "Alan E. Waskowicz").
-_END = r"(?<![ ][A-Z])(?=[,();\n]|\.(?:\s|$))"
+_END = r"(?<![ ][A-Z])(?=[,();\n]|\.(?:[\s(]|$))"  # ("on behalf of GMAC Mortgage.(BONIAL")
 #: "Filed by X on behalf of Y Debtor," in the docket text.
 _ON_BEHALF = re.compile(
-    r"\b[Ff]iled[ ]+by[ ]+(?P<counsel>[A-Z][^\n,()]{2,60}?)[ ]+on[ ]+behalf[ ]+of[ ]+"
+    # (a firm after "of" may hold commas: "HILARY B. BONIAL of BRICE, VANDER LINDEN &
+    # WERNICK, PC on behalf of ...")
+    r"\b[Ff]iled[ ]+by[ ]+(?P<counsel>[A-Z][^\n,()]{2,60}?(?:[ ]of[ ][A-Z][^\n()]{2,80}?)?)"
+    r"[ ]+on[ ]+behalf[ ]+of[ ]+"
     rf"(?P<client>[A-Z][^\n,()]{{2,120}}?)[ ]*{_END}"
 )
 #: "filed by Debtor Alan E. Waskowicz)": a party named with its type.
@@ -95,7 +98,11 @@ _NAME = re.compile(
 #: Placeholders a redacted notice puts for a name.
 _PLACEHOLDER = frozenset({"firstname", "lastname"})
 #: Words of a body's name on a notice list ("U. S. Trustee for Region Four").
-_BODY_WORDS = frozenset({"trustee", "office", "united", "states", "department", "region", "u.s."})
+_BODY_WORDS = frozenset(
+    {"trustee", "office", "united", "states", "department", "region", "u.s.",
+     # a lender named "on behalf of" in a docket entry: "GMAC Mortgage"
+     "mortgage", "loans", "servicing", "financial", "credit", "company"}
+)  # fmt: skip
 
 
 def notice_mentions(
@@ -222,6 +229,55 @@ def _typed(text: str, start: int, end: int) -> RawMention | None:
             role = _PARTY_TYPES[" ".join(match["type"].lower().split())]
             return _party(text, start + match.start("name"), start + match.end("name"), role)
     return _party(text, start, end, "")
+
+
+#: A docket report's table of entries.
+_DOCKET_ENTRIES = re.compile(r"(?m)^[ \t]*(?:Date[ ]Filed|Filing[ ]Date)\t#\t")
+#: An attorney's firm after the name in a docket entry: "filed by JOHN D. SCHLOTTER of
+#: MCCALLA RAYMER PADRICK COBB NICHOLAS on behalf of Countrywide Home Loans, Inc.".
+_OF_FIRM = re.compile(r"[ ]of[ ](?=[A-Z])")
+
+
+def entry_counsel(text: str, people: Sequence[RawMention]) -> list[RawMention]:
+    """``people`` with the counsel a docket report's entries name "on behalf of" a client
+    (the attorney and the firm after "of"), each counsel for that client (unchanged when
+    ``text`` is no docket report, or is a notice, read by :func:`notice_mentions`)."""
+    if _DOCKET_ENTRIES.search(text) is None or _NOTICE.search(text) is not None:
+        return list(people)
+    found: list[RawMention] = []
+    for match in _ON_BEHALF.finditer(text):
+        client = _typed(text, *match.span("client"))
+        if client is None:
+            continue
+        # a client the other finders read already keeps their reading ("Countrywide Home
+        # Loans, Inc.", whose comma ends this one)
+        known = [m for m in people if m.start < client.end and client.start < m.end]
+        if known:
+            client = known[0]
+        else:
+            found.append(client)
+        start, end = match.span("counsel")
+        firm = _OF_FIRM.search(text, start, end)
+        counsel = _party(text, start, firm.start() if firm else end, "")
+        if counsel is not None:
+            found.append(with_attributes(counsel, counsel_for=client.normalized))
+        if firm is not None:  # the firm by its place, whatever its words
+            firm_start, firm_end = _stripped(text, firm.end(), end)
+            name = display_name(text[firm_start:firm_end])
+            found.append(RawMention(EntityType.ORGANIZATION, firm_start, firm_end,
+                                    text[firm_start:firm_end], name, 0.85,
+                                    {"counsel_for": client.normalized}))  # fmt: skip
+    taken = [(m.start, m.end) for m in found]
+    kept = [m for m in people if not any(m.start < e and s < m.end for s, e in taken)]
+    return kept + found
+
+
+def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
+    while end > start and text[end - 1] in " \t\n,":
+        end -= 1
+    while start < end and text[start] in " \t\n":
+        start += 1
+    return start, end
 
 
 def _docket_text_parties(text: str) -> list[RawMention]:

@@ -32,7 +32,7 @@ from docbatch.pipeline.entities.counsel_items import office_before
 from docbatch.pipeline.entities.dockets import docket_parties
 from docbatch.pipeline.entities.judges import LIST_NAME, mark_judges
 from docbatch.pipeline.entities.names import NOT_NAME_WORDS, ORG_SUFFIXES, display_name
-from docbatch.pipeline.entities.notices import notice_mentions
+from docbatch.pipeline.entities.notices import entry_counsel, notice_mentions
 from docbatch.pipeline.entities.oscn import oscn_parties
 
 __all__ = ["HEADING_CHARS", "mark_roles"]
@@ -106,6 +106,7 @@ def mark_roles(text: str, mentions: Sequence[RawMention]) -> list[RawMention]:
     people, others = notice_mentions(text, people, others)
     people = docket_parties(text, people)
     people = oscn_parties(text, people)
+    people = entry_counsel(text, people)
     people = mark_judges(text, people)
     people = _appellants(text, people)
     people = _counsel(text, people)
