@@ -70,3 +70,28 @@ def test_a_bankruptcy_dockets_party_cells_headings_and_phone_ended_blocks() -> N
     assert roles.get("U.S. Trustee's Office") == "document:u.s. trustee"
     # a party heading is nobody's name
     assert ("person", "Joint Debtor") not in entities
+
+
+OFFICES = (
+    "U.S. Bankruptcy Court\nDistrict of Arizona (Phoenix)\nBankruptcy Petition #: 2:07-bk-05481\n"
+    "\nDate filed:\t  10/19/2007\n\n"
+    "Debtor\nGUILLERMO RICARDO DE LA VEGA\n3946 E BECKER LANE\nPHOENIX, AZ 85028\n"
+    "represented by \tGUILLERMO RICARDO DE LA VEGA\nPRO SE\n"
+    "U.S. Trustee\nU.S. TRUSTEE\nOFFICE OF THE U.S. TRUSTEE\n230 NORTH FIRST AVENUE\n"
+    "PHOENIX, AZ 85003\n"
+    "Bankruptcy Admin.\nBankruptcy Administrator\nOne Church Street\nMontgomery, AL 36104\n\n"
+    "Filing Date\t#\tDocket Text\n"
+    "10/19/2007\t1\t Petition. Debtor Statement of Current Monthly Income due. Notice to Debtor "
+    "Not Represented by an Attorney (Frazier, Liz) (Entered: 10/19/2007)\n"
+)
+
+
+def test_a_bankruptcy_dockets_offices_and_a_name_with_particles() -> None:
+    edges, entities = edges_and_entities(OFFICES)
+    roles = {s: t for kind, s, t in edges if kind == "party_of"}
+    assert roles.get("U.S. Trustee") == "document:u.s. trustee"
+    assert roles.get("Bankruptcy Administrator") == "document:bankruptcy administrator"
+    assert roles.get("Guillermo Ricardo de La Vega") == "document:debtor"
+    assert {("organization", "U.S. Trustee"), ("organization", "Bankruptcy Administrator"),
+            ("person", "Guillermo Ricardo de La Vega")} <= entities  # fmt: skip
+    assert not {("person", "Not Represented"), ("person", "Statement")} & entities

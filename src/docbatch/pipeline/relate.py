@@ -91,7 +91,7 @@ PARTY_ROLES = frozenset(
         "third-party plaintiff", "third-party defendant", "plaintiff in error",
         "defendant in error", "trustee", "u.s. trustee",
         # a bankruptcy docket's headings ("Joint Debtor", "Creditor Committee")
-        "joint debtor", "creditor committee",
+        "joint debtor", "creditor committee", "bankruptcy administrator",
         # a docket's parties given notice or an interest ("Notice Party", "Interested Party")
         "notice party", "interested party",
     }

@@ -65,6 +65,7 @@ _ROLE_HEADING = re.compile(
     r"|Third[ -]Party[ ]Plaintiff|Third[ -]Party[ ]Defendant|Interested[ ]Party|Notice[ ]Party"
     # a bankruptcy docket's "U.S. Trustee" and "Creditor Committee"
     r"|Trustee|U\.S\.[ ]Trustee|Creditor[ ]Committee|Joint[ ]Debtor"
+    r"|Bankruptcy[ ]Admin\."
     # an amicus has counsel but is no party ("amicus" is no party role)
     r"|Amicus|Amicus[ ]Curiae|Amici)s?"
     r"(?:[ \t]+\(\d{1,3}\))?"  # a criminal docket numbers its defendants: "Defendant (6)"
@@ -196,7 +197,7 @@ def docket_parties(text: str, people: Sequence[RawMention]) -> list[RawMention]:
         heading = _ROLE_HEADING.fullmatch(line.text)
         if heading is None or index + 1 >= len(lines):
             continue
-        role = " ".join(heading["role"].lower().split())
+        role = " ".join(heading["role"].lower().split()).replace("admin.", "administrator")
         party, counsel = _party_rows(lines, index + 1)
         if party is None:
             continue
@@ -534,6 +535,9 @@ _PRESS_WORDS = frozenset(
 )  # fmt: skip
 
 
+#: Particles of a person's surname, no words of their own.
+_PARTICLES = frozenset({"de", "la", "del", "della", "van", "von", "der", "den", "di", "da", "du",
+                        "le", "dos", "das"})  # fmt: skip
 #: Words of a party's name that make it a body or a business, not a person: "Maritime
 #: Administration", "Miki Manufacturing of California", "Worldwide Distribution".
 _BODY_WORDS = frozenset(
@@ -552,9 +556,13 @@ def _named(text: str, start: int, end: int, *, role: str) -> RawMention:
         bool(words & set(ORG_SUFFIXES) or words & ORG_HEADS or words & _PRESS_WORDS)
         or bool({w.replace(".", "") for w in words} & _SUFFIXES)  # "Marine Corp. Exchange"
         or bool(words & _BODY_WORDS)
+        # the United States Trustee's office: "U.S. TRUSTEE"
+        or re.fullmatch(r"(?i)U\.?[ ]?S\.?[ ]+Trustee", " ".join(text[start:end].split()))
+        is not None
         # a town by its name and state: "WINDHAM, NH"
         or re.fullmatch(r"[A-Za-z .'-]+,[ ][A-Z]{2}", text[start:end]) is not None
-        or len(words) > 4
+        # (a person's name may hold particles: "GUILLERMO RICARDO DE LA VARA")
+        or len(words - _PARTICLES) > 4
         # initials first, as a company's ("AAA Cooper Transportation"), in a name not all
         # in capitals
         or (re.fullmatch(r"[A-Z]{2,4}", first) is not None and not text[start:end].isupper())

@@ -82,6 +82,9 @@ NOT_NAME_WORDS: frozenset[str] = frozenset(
     {
         "january", "february", "march", "april", "may", "june", "july", "august", "september",
         "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
+        # a docket entry's words after a party's type: "Debtor Statement of Current Monthly
+        # Income", "Notice to Debtor Not Represented by an Attorney"
+        "statement", "represented", "not",
         "friday", "saturday", "sunday", "court", "courts", "circuit", "district", "judge",
         "justice", "united", "states", "state", "america", "american", "rule", "rules",
         "section", "act", "code", "plaintiff", "plaintiffs", "defendant", "defendants",
