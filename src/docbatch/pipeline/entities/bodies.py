@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
-from docbatch.pipeline.entities.courts import STATES
+from docbatch.pipeline.entities.court_names import STATES
 from docbatch.pipeline.entities.names import GIVEN_NAMES, LEADING_NOISE, display_name
 
 __all__ = [

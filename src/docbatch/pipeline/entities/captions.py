@@ -16,7 +16,6 @@ from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
 from docbatch.pipeline.entities.blocks import AGENCY
 from docbatch.pipeline.entities.bodies import BODY_WORDS, names_a_place
-from docbatch.pipeline.entities.courts import cited_state
 from docbatch.pipeline.entities.gazetteer import find_national_bodies
 from docbatch.pipeline.entities.names import (
     GIVEN_NAMES,
@@ -36,6 +35,7 @@ from docbatch.pipeline.entities.shapes import (
     person_before_company,
     plausible_person,
 )
+from docbatch.pipeline.entities.unstated_courts import cited_state
 
 __all__ = ["caption_parties", "is_transcript", "transcript_view"]
 

@@ -10,7 +10,7 @@ import re
 
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
-from docbatch.pipeline.entities.courts import STATES
+from docbatch.pipeline.entities.court_names import STATES
 from docbatch.pipeline.entities.names import (
     GIVEN_NAMES,
     LOWER,

@@ -9,35 +9,22 @@ patterns here. Court names inside citation parentheticals are found like any oth
 
 from __future__ import annotations
 
-import functools
 import re
 
-from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
+from docbatch.pipeline.entities.court_names import (
+    APPEALS_COURTS,
+    HIGHEST_COURTS_OF_APPEALS,
+    STATE_ABBR_PATTERN,
+    STATE_ABBREVIATIONS,
+    STATE_BY_NAME,
+    STATE_NAME_PATTERN,
+    court_mention,
+    state_abbreviation,
+)
+from docbatch.pipeline.entities.unstated_courts import unstated_courts
 
-__all__ = [
-    "STATES", "STATE_ABBR_PATTERN", "STATE_NAME_PATTERN", "canonical_court", "cited_state",
-    "court_id", "find_courts", "own_state", "state_abbreviation",
-]  # fmt: skip
-
-#: (full name, Bluebook abbreviation) of every state and federal district territory.
-STATES: tuple[tuple[str, str], ...] = (
-    ("Alabama", "Ala."), ("Alaska", "Alaska"), ("Arizona", "Ariz."), ("Arkansas", "Ark."),
-    ("California", "Cal."), ("Colorado", "Colo."), ("Connecticut", "Conn."),
-    ("Delaware", "Del."), ("District of Columbia", "D.C."), ("Florida", "Fla."),
-    ("Georgia", "Ga."), ("Hawaii", "Haw."), ("Idaho", "Idaho"), ("Illinois", "Ill."),
-    ("Indiana", "Ind."), ("Iowa", "Iowa"), ("Kansas", "Kan."), ("Kentucky", "Ky."),
-    ("Louisiana", "La."), ("Maine", "Me."), ("Maryland", "Md."), ("Massachusetts", "Mass."),
-    ("Michigan", "Mich."), ("Minnesota", "Minn."), ("Mississippi", "Miss."),
-    ("Missouri", "Mo."), ("Montana", "Mont."), ("Nebraska", "Neb."), ("Nevada", "Nev."),
-    ("New Hampshire", "N.H."), ("New Jersey", "N.J."), ("New Mexico", "N.M."),
-    ("New York", "N.Y."), ("North Carolina", "N.C."), ("North Dakota", "N.D."),
-    ("Ohio", "Ohio"), ("Oklahoma", "Okla."), ("Oregon", "Or."), ("Pennsylvania", "Pa."),
-    ("Puerto Rico", "P.R."), ("Rhode Island", "R.I."), ("South Carolina", "S.C."),
-    ("South Dakota", "S.D."), ("Tennessee", "Tenn."), ("Texas", "Tex."), ("Utah", "Utah"),
-    ("Vermont", "Vt."), ("Virginia", "Va."), ("Washington", "Wash."),
-    ("West Virginia", "W. Va."), ("Wisconsin", "Wis."), ("Wyoming", "Wyo."),
-)  # fmt: skip
+__all__ = ["canonical_court", "find_courts"]
 
 _ORDINALS = ("First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth",
              "Ninth", "Tenth", "Eleventh")  # fmt: skip
@@ -46,37 +33,12 @@ _DIRECTIONS = {"northern": "N.D.", "southern": "S.D.", "eastern": "E.D.", "weste
                "central": "C.D.", "middle": "M.D."}  # fmt: skip
 
 
-def _loose(abbreviation: str) -> str:
-    """A regex for an abbreviation that tolerates missing or extra spaces after periods."""
-    return r"\.\s?".join(re.escape(part.strip()) for part in abbreviation.split("."))
-
-
-_STATE_ABBR = {re.sub(r"\s", "", abbr).lower(): abbr for _, abbr in STATES}
-_STATE_ALT = "|".join(_loose(abbr) for _, abbr in sorted(STATES, key=lambda s: -len(s[1])))
-_STATE_NAME = {name.lower(): abbr for name, abbr in STATES}
-_NAME_ALT = "|".join(
-    re.escape(name) for name, _ in sorted(STATES, key=lambda s: -len(s[0]))
-).replace("Hawaii", "Hawai['\u2019\u02bb]?i")  # "Hawai'i", as its own courts write it
-#: Patterns of every state's name and of its Bluebook abbreviation (spacing tolerated).
-STATE_NAME_PATTERN = _NAME_ALT
-STATE_ABBR_PATTERN = _STATE_ALT
-
-
-def state_abbreviation(written: str) -> str:
-    """The Bluebook abbreviation of a state written by name ("New  York", "NEW YORK"), by
-    abbreviation ("N. Y.") or as "Columbia" of "District of Columbia"."""
-    key = re.sub("['\u2019\u02bb]", "", " ".join(written.split()).lower())
-    if key == "columbia":
-        key = "district of columbia"
-    return _STATE_NAME.get(key) or _STATE_ABBR[re.sub(r"\s", "", key)]
-
-
 _CIRCUIT = re.compile(
     r"(?<![\w.])(?P<n>1st|2d|2nd|3d|3rd|[4-9]th|1[01]th|D\.\s?C\.|Fed\.)[ \t]?\n?[ \t]*Cir\.",
     re.ASCII,
 )
 _DISTRICT = re.compile(
-    rf"(?<![\w.])(?P<dir>[NSEWCM]\.\s?D\.|D\.)\s?(?P<state>{_STATE_ALT})(?![\w])", re.ASCII
+    rf"(?<![\w.])(?P<dir>[NSEWCM]\.\s?D\.|D\.)\s?(?P<state>{STATE_ABBR_PATTERN})(?![\w])", re.ASCII
 )
 _CIRCUIT_NAME = re.compile(
     r"\b(?:(?:United\s+States\s+)?Court\s+of\s+Appeals\s+for\s+the\s+)?"
@@ -93,29 +55,29 @@ _CIRCUIT_NAME = re.compile(
 _BARE_DISTRICT = re.compile(
     # (or with none when the heading goes on with its division: "District of Utah (Central)")
     r"(?:(?<=\bthe\s)|(?<=From:\s)|(?<![^\n])(?=[NSEWCM][a-z]+\s+District|District\s+of\s+"
-    rf"(?:{_NAME_ALT})[ ]\([A-Z][a-z]+\)))"
+    rf"(?:{STATE_NAME_PATTERN})[ ]\([A-Z][a-z]+\)))"
     r"(?:(?P<dir>Northern|Southern|Eastern|Western|Central|Middle)\s+)?District\s+of\s+"
     # (a docket's heading may write the state in capitals: "Eastern District of TEXAS")
-    rf"(?!Columbia)(?P<state>{_NAME_ALT}|(?-i:{_NAME_ALT.upper()}))\b"
+    rf"(?!Columbia)(?P<state>{STATE_NAME_PATTERN}|(?-i:{STATE_NAME_PATTERN.upper()}))\b"
 )
 #: CM/ECF's and PACER's own name of a district: "California Northern District", "New York
 #: Southern District" (a notice's heading, a docket report's "U.S. District Court,
 #: California Northern District (Oakland)").
 _STATE_FIRST_DISTRICT = re.compile(
-    rf"\b(?P<state>{_NAME_ALT})\s+(?P<dir>Northern|Southern|Eastern|Western|Central|Middle)"
+    rf"\b(?P<state>{STATE_NAME_PATTERN})\s+(?P<dir>Northern|Southern|Eastern|Western|Central|Middle)"
     r"\s+District\b(?!\s+of\b)"
 )
 _DISTRICT_NAME = re.compile(
     r"(?:\bUnited\s+States|(?<![\w.])U\.\s?S\.)\s+District\s+Court\s*"
     r"(?:,\s*|for\s+the\s+|[\u2014\u2013-]\s*)?"
-    rf"(?:(?P<dir>{'|'.join(_DIRECTIONS)})\s+)?District\s+of\s+(?P<state>{_NAME_ALT}|Columbia)\b",
+    rf"(?:(?P<dir>{'|'.join(_DIRECTIONS)})\s+)?District\s+of\s+(?P<state>{STATE_NAME_PATTERN}|Columbia)\b",
     re.IGNORECASE,
 )
 #: A heading that abbreviates the district but spells the state: "United States District
 #: Court, E.D. North Carolina", "District Court, M.D. North Carolina.".
 _DISTRICT_ABBR_NAME = re.compile(
     r"(?:\bUnited\s+States\s+|(?<![\w.])U\.\s?S\.\s+|\b)District\s+Court,?\s+(?P<dir>[NSEWCM]\.\s?D\.|D\.)\s?"
-    rf"(?P<state>{_NAME_ALT})(?![\w])"
+    rf"(?P<state>{STATE_NAME_PATTERN})(?![\w])"
 )
 
 
@@ -138,7 +100,7 @@ _USDC = re.compile(
 _APPEAL_FROM_DISTRICT = re.compile(
     r"(?<=Appeal[ ]From:[ ])(?:U\.\s?S\.\s+|United\s+States\s+)?District\s+Court\s+(?:of|for)\s+"
     r"(?:the\s+)?(?:(?P<dir>Northern|Southern|Eastern|Western|Central|Middle)\s+)?"
-    rf"(?:District\s+of\s+)?(?P<state>{_NAME_ALT})\b"
+    rf"(?:District\s+of\s+)?(?P<state>{STATE_NAME_PATTERN})\b"
 )
 #: "SDNY", "EDNY", "NDCA" in dockets and notices.
 _RUN_TOGETHER = re.compile(r"(?<![\w.])(?P<dir>[NSEWCM])D(?P<state>NY|CA|TX|IL|PA|FL)(?![\w])")
@@ -147,31 +109,30 @@ _RUN_TOGETHER_STATES = {"NY": "New York", "CA": "California", "TX": "Texas", "IL
 #: State courts by name: "Indiana Supreme Court", "SUPREME COURT OF INDIANA", "Missouri
 #: Court of Appeals", "the United States Supreme Court".
 _STATE_SUPREME = re.compile(
-    rf"\b(?:(?P<s1>{_NAME_ALT}|United\s+States)\s+Supreme\s+(?:Judicial\s+)?Court"
+    rf"\b(?:(?P<s1>{STATE_NAME_PATTERN}|United\s+States)\s+Supreme\s+(?:Judicial\s+)?Court"
     r"|Supreme\s+(?:Judicial\s+)?Court(?:\s+of\s+Appeals)?\s+of\s+(?:the\s+)?"
-    rf"(?:State\s+of\s+|Commonwealth\s+of\s+)?(?P<s2>{_NAME_ALT}|United\s+States))\b",
+    rf"(?:State\s+of\s+|Commonwealth\s+of\s+)?(?P<s2>{STATE_NAME_PATTERN}|United\s+States))\b",
     re.IGNORECASE,
 )
 #: "Missouri Court of Appeals", "Court of Appeals of Indiana", California's "Court of Appeal
 #: of the State of California", Florida's "District Court of Appeal of Florida", and the
 #: criminal courts of last resort ("Texas Court of Criminal Appeals").
 _STATE_APPEALS = re.compile(
-    rf"\b(?:(?P<s1>{_NAME_ALT})\s+(?P<d1>District\s+)?Court\s+of\s+(?P<c1>Criminal\s+|Special\s+)?"
+    rf"\b(?:(?P<s1>{STATE_NAME_PATTERN})\s+(?P<d1>District\s+)?Court\s+of\s+(?P<c1>Criminal\s+|Special\s+)?"
     r"Appeals?"
     r"|(?<!Supreme\s)(?P<d2>District\s+)?Court\s+of\s+(?P<c2>Criminal\s+|Special\s+)?Appeals?"
     r"\s+of\s+(?:the\s+)?"
-    rf"(?:State\s+of\s+|Commonwealth\s+of\s+)?(?P<s2>{_NAME_ALT})"
+    rf"(?:State\s+of\s+|Commonwealth\s+of\s+)?(?P<s2>{STATE_NAME_PATTERN})"
     # California's by district and division: "Court of Appeal, Second District, Division 1,
     # California."
     r"|Court\s+of\s+Appeals?,\s+[A-Z][a-z]+\s+(?:Appellate\s+)?District"
-    rf"(?:,\s+Division\s+\w+)?,\s+(?P<s4>{_NAME_ALT})"
+    rf"(?:,\s+Division\s+\w+)?,\s+(?P<s4>{STATE_NAME_PATTERN})"
     # Connecticut's and Illinois' intermediate courts: "Appellate Court of Connecticut"
-    rf"|Appellate\s+Court\s+of\s+(?:the\s+State\s+of\s+)?(?P<s3>{_NAME_ALT}))\b",
+    rf"|Appellate\s+Court\s+of\s+(?:the\s+State\s+of\s+)?(?P<s3>{STATE_NAME_PATTERN}))\b",
     re.IGNORECASE,
 )
 #: States whose highest court is (or was) named "Court of Appeals": Bluebook names it by
 #: the state alone ("N.Y.", "Md.").
-_HIGHEST_COURTS_OF_APPEALS = frozenset({"N.Y.", "Md.", "D.C."})
 #: A federal court of appeals as older California reports cite it: "(C.A.5, 1990)".
 _CA_CIRCUIT = re.compile(
     r"(?<=\()(?:C\.[ ]?A\.[ ]?(?P<n>1[01]|[1-9])(?=[,\s)])"
@@ -188,8 +149,8 @@ _STATE_TRIAL = re.compile(
     r"\b(?:(?<!U\.S\.\s)(?<!U\.\sS\.\s)(?<!States\s)(?<!US\s)"
     r"(?P<k1>Superior|Circuit|District|Chancery|Family|Probate|Commonwealth)\s+Court"
     r"\s+(?:of|for)\s+(?:the\s+)?(?!District\s+of\b)(?:State\s+of\s+|Commonwealth\s+of\s+)?"
-    rf"(?P<s1>{_NAME_ALT})(?![\w])(?!\s+County)"
-    rf"|(?P<s2>{_NAME_ALT})\s+(?P<k2>Superior|Chancery|Family|Probate|Commonwealth)\s+Court)\b"
+    rf"(?P<s1>{STATE_NAME_PATTERN})(?![\w])(?!\s+County)"
+    rf"|(?P<s2>{STATE_NAME_PATTERN})\s+(?P<k2>Superior|Chancery|Family|Probate|Commonwealth)\s+Court)\b"
 )
 _TRIAL_KIND = {"superior": "Super. Ct.", "circuit": "Cir. Ct.", "district": "Dist. Ct.",
                "chancery": "Ch.", "family": "Fam. Ct.", "probate": "Prob. Ct.",
@@ -231,7 +192,7 @@ _NOT_PLACES = frozenset(
 #: Michigan's reports put a comma before the year and name trial courts so too:
 #: "(Del.Super., 2001)", "(Del. Ch., 2005)", "(Ariz.App., 2000)".
 _STATE_PARENTHETICAL = re.compile(
-    rf"\((?P<state>{_STATE_ALT})(?P<app>\s*(?:Ct\.\s*)?App\.)?"
+    rf"\((?P<state>{STATE_ABBR_PATTERN})(?P<app>\s*(?:Ct\.\s*)?App\.)?"
     r"(?P<trial>\s*(?:Super|Ch|Fam|Cmwlth|Commw)\.(?:\s*Ct\.)?)?(?:\s+banc)?"
     # "(Tex.2002)": old electronic reports close up the spaces
     r"(?:\s*(?:[NSEWCM]\.\s?D\.|[\u2014\u2013-][^()\d\n]{2,30}?))?,?\s*(?:1[6-9]|20)\d\d\)"
@@ -239,11 +200,6 @@ _STATE_PARENTHETICAL = re.compile(
 #: The Bluebook's names of trial and other courts cited in a parenthetical by their kind.
 _TRIAL_ABBR = {"super": "Super. Ct.", "ch": "Ch.", "fam": "Fam. Ct.", "cmwlth": "Commw. Ct.",
                "commw": "Commw. Ct."}  # fmt: skip
-#: Bluebook's names of the intermediate appellate courts that are not "<State> Ct. App.".
-_APPEALS_ABBR = {
-    "Tex.": "Tex. App.", "Colo.": "Colo. App.", "Ill.": "Ill. App. Ct.",
-    "Okla.": "Okla. Civ. App.",
-}  # fmt: skip
 #: New York's style: its trial court by county ("Supreme Court, Queens County") and its
 #: Appellate Division by department in a citation ("[2d Dept 1980]", "(1st Dept 2016)").
 _NY_SUPREME = re.compile(r"\bSupreme\s+Court,\s+(?:[A-Z][a-z]+\s+){1,2}County\b")
@@ -251,7 +207,7 @@ _NY_DEPARTMENT = re.compile(r"(?<=[\[(])(?:1st|2d|3d|4th)\s+Dep(?:t|\u2019t|'t)\
 #: A state court's heading over two lines, the state first: "THE STATE OF SOUTH CAROLINA /
 #: In The Court of Appeals", "State of Georgia / In the Supreme Court".
 _STATE_HEADING = re.compile(
-    rf"\bState\s+of\s+(?P<state>{_NAME_ALT})[ \t]*\n[ \t]*In\s+the\s+"
+    rf"\bState\s+of\s+(?P<state>{STATE_NAME_PATTERN})[ \t]*\n[ \t]*In\s+the\s+"
     r"(?:(?P<appeals>Court\s+of\s+Appeals)|Supreme\s+Court)\b",
     re.IGNORECASE,
 )
@@ -289,7 +245,7 @@ _ORDINAL_INDEX = {name.lower(): index for index, name in enumerate(_ORDINALS)}
 
 def _district(direction: str, state: str) -> str:
     direction = re.sub(r"\s", "", direction).upper()
-    abbr = _STATE_ABBR[re.sub(r"\s", "", state).lower()]
+    abbr = STATE_ABBREVIATIONS[re.sub(r"\s", "", state).lower()]
     # Bluebook closes up runs of single capitals ("S.D.N.Y.", "D.N.J.") and spaces the
     # rest ("N.D. Cal.", "D. Del.").
     closed = re.fullmatch(r"(?:[A-Z]\.)+", abbr) is not None
@@ -301,8 +257,8 @@ def _district(direction: str, state: str) -> str:
 #: First Circuit", "(B.A.P. 9th Cir. 2001)".
 _BANKRUPTCY_COURT = re.compile(
     r"\bBankruptcy\s+Court\s*(?:,\s*|for\s+the\s+)?"
-    rf"(?:(?P<dir>{'|'.join(_DIRECTIONS)})\s+)?District\s+of\s+(?P<state>{_NAME_ALT}|Columbia)\b"
-    rf"|(?<![\w.])Bankr\.\s?(?P<adir>[NSEWCM]\.\s?D\.|D\.)\s?(?P<astate>{_STATE_ALT})(?![\w])",
+    rf"(?:(?P<dir>{'|'.join(_DIRECTIONS)})\s+)?District\s+of\s+(?P<state>{STATE_NAME_PATTERN}|Columbia)\b"
+    rf"|(?<![\w.])Bankr\.\s?(?P<adir>[NSEWCM]\.\s?D\.|D\.)\s?(?P<astate>{STATE_ABBR_PATTERN})(?![\w])",
     re.IGNORECASE,
 )
 _BANKRUPTCY_PANEL = re.compile(
@@ -321,9 +277,9 @@ def _bankruptcy_courts(text: str) -> list[RawMention]:
         else:
             direction = _DIRECTIONS.get((match["dir"] or "").lower(), "D.")
             value = _district(direction, state_abbreviation(match["state"]))
-        found.append(_mention(text, match.start(), match.end(), f"Bankr. {value}", 0.9))
+        found.append(court_mention(text, match.start(), match.end(), f"Bankr. {value}", 0.9))
     for match in _BANKRUPTCY_PANEL.finditer(text):
-        found.append(_mention(text, match.start(), match.end(),
+        found.append(court_mention(text, match.start(), match.end(),
                               f"B.A.P. {_circuit(match['n'] or match['an'])}", 0.9))  # fmt: skip
     return found
 
@@ -356,7 +312,9 @@ def _federal_special_courts(text: str) -> list[RawMention]:
     """ "United States Court of Federal Claims", "Judicial Panel on Multidistrict Litigation",
     "U.S. Supreme Court" and the like (see :data:`_FEDERAL_SPECIAL`)."""
     return [
-        _mention(text, *match.span(), _FEDERAL_SPECIAL_VALUES[int(str(match.lastgroup)[1:])], 0.9)
+        court_mention(
+            text, *match.span(), _FEDERAL_SPECIAL_VALUES[int(str(match.lastgroup)[1:])], 0.9
+        )
         for match in _FEDERAL_SPECIAL_COURT.finditer(text)
     ]
 
@@ -366,50 +324,52 @@ def find_courts(text: str) -> list[RawMention]:
     state courts by name or in a citation's parenthetical ("(Mo. App. E.D. 2007)")."""
     found: list[RawMention] = []
     for match in _CIRCUIT.finditer(text):
-        found.append(_mention(text, match.start(), match.end(), _circuit(match["n"]), 0.9))
+        found.append(court_mention(text, match.start(), match.end(), _circuit(match["n"]), 0.9))
     for match in _DISTRICT.finditer(text):
         value = _district(match["dir"], match["state"])
-        found.append(_mention(text, match.start(), match.end(), value, 0.9))
+        found.append(court_mention(text, match.start(), match.end(), value, 0.9))
     for match in _CIRCUIT_NAME.finditer(text):
-        found.append(_mention(text, match.start(), match.end(), _circuit(match["n"]), 0.85))
+        found.append(court_mention(text, match.start(), match.end(), _circuit(match["n"]), 0.85))
     for match in _DISTRICT_NAME.finditer(text):
         direction = _DIRECTIONS.get((match["dir"] or "").lower(), "D.")
         state = state_abbreviation(match["state"])
         value = _district(direction, state)
-        found.append(_mention(text, match.start(), match.end(), value, 0.9))
+        found.append(court_mention(text, match.start(), match.end(), value, 0.9))
     for match in _DISTRICT_ABBR_NAME.finditer(text):
         if any(match.start() < m.end and m.start < match.end() for m in found):
             continue  # "S.D. Ohio": the abbreviation is the name
         state = state_abbreviation(match["state"])
         value = _district(match["dir"], state)
-        found.append(_mention(text, match.start(), match.end(), value, 0.9))
+        found.append(court_mention(text, match.start(), match.end(), value, 0.9))
     taken = [(m.start, m.end) for m in found]
     for match in _BARE_DISTRICT.finditer(text):
         if any(start <= match.start() < end for start, end in taken):
             continue
         direction = _DIRECTIONS.get((match["dir"] or "").lower(), "D.")
         value = _district(direction, state_abbreviation(match["state"]))
-        found.append(_mention(text, match.start(), match.end(), value, 0.8))
+        found.append(court_mention(text, match.start(), match.end(), value, 0.8))
     for match in _STATE_FIRST_DISTRICT.finditer(text):
         value = _district(_DIRECTIONS[match["dir"].lower()], state_abbreviation(match["state"]))
-        found.append(_mention(text, match.start(), match.end(), value, 0.85))
+        found.append(court_mention(text, match.start(), match.end(), value, 0.85))
     appealed = []
     for match in _APPEAL_FROM_DISTRICT.finditer(text):
         if any(match.start() < m.end and m.start < match.end() for m in found):
             continue
         direction = _DIRECTIONS.get((match["dir"] or "").lower(), "D.")
         value = _district(direction, state_abbreviation(match["state"]))
-        appealed.append(_mention(text, match.start(), match.end(), value, 0.85))
+        appealed.append(court_mention(text, match.start(), match.end(), value, 0.85))
     found += appealed
     for match in _USDC.finditer(text):
         if any(match.start() < m.end and m.start < match.end() for m in found):
             continue  # "United States District Court for the District of Columbia": read above
-        value = _district("D.", _STATE_NAME[match["state"].lower()])
-        found.append(_mention(text, match.start(), match.end(), value, 0.85))
+        value = _district("D.", STATE_BY_NAME[match["state"].lower()])
+        found.append(court_mention(text, match.start(), match.end(), value, 0.85))
     for match in _RUN_TOGETHER.finditer(text):
-        state = _STATE_NAME[_RUN_TOGETHER_STATES[match["state"]].lower()]
+        state = STATE_BY_NAME[_RUN_TOGETHER_STATES[match["state"]].lower()]
         found.append(
-            _mention(text, match.start(), match.end(), _district(f"{match['dir']}.D.", state), 0.8)
+            court_mention(
+                text, match.start(), match.end(), _district(f"{match['dir']}.D.", state), 0.8
+            )
         )
     bankruptcy = _bankruptcy_courts(text)
     # "Bankr. S.D.N.Y." is not the district court, nor the panel's circuit its court of appeals
@@ -419,7 +379,7 @@ def find_courts(text: str) -> list[RawMention]:
     state_courts = _outside(_state_courts(text), appealed)
     special = _outside(_federal_special_courts(text), found + state_courts)
     named = found + bankruptcy + special + state_courts
-    return named + _as_named_courts(text, _outside(_unstated_courts(text), named), named)
+    return named + _as_named_courts(text, _outside(unstated_courts(text), named), named)
 
 
 def _outside(mentions: list[RawMention], others: list[RawMention]) -> list[RawMention]:
@@ -436,7 +396,7 @@ def _as_named_courts(
     """ "the family court" of a text that names "Greenville County Family Court" is that
     court: a generic mention takes the one named court of its kind, when there is one."""
     result = []
-    states = set(_STATE_NAME.values())
+    states = set(STATE_BY_NAME.values())
     for mention in generic:
         kind = mention.normalized.split(" ", 1)[-1]  # "Fam. Ct." of "S.C. Fam. Ct."
         # another state's court of that kind is not this one ("(Mo.Ct.App.1987)" in a South
@@ -445,7 +405,7 @@ def _as_named_courts(
                 and m.normalized.removesuffix(f" {kind}") not in states}  # fmt: skip
         if len(same) == 1 and mention.normalized not in same:
             (value,) = same
-            mention = _mention(text, mention.start, mention.end, value, mention.confidence)
+            mention = court_mention(text, mention.start, mention.end, value, mention.confidence)
         result.append(mention)
     return result
 
@@ -455,8 +415,8 @@ def _state_courts(text: str) -> list[RawMention]:
     found: list[RawMention] = []
     for match in _STATE_SUPREME.finditer(text):
         state = " ".join((match["s1"] or match["s2"]).split()).lower()
-        value = "U.S." if state == "united states" else _STATE_NAME[state]
-        found.append(_mention(text, match.start(), match.end(), value, 0.85))
+        value = "U.S." if state == "united states" else STATE_BY_NAME[state]
+        found.append(court_mention(text, match.start(), match.end(), value, 0.85))
     for match in _STATE_APPEALS.finditer(text):
         abbr = state_abbreviation(match["s1"] or match["s2"] or match["s3"] or match["s4"])
         special = "special" in (match["c1"] or match["c2"] or "").lower()
@@ -466,43 +426,45 @@ def _state_courts(text: str) -> list[RawMention]:
             value = f"{abbr} Ct. Spec. App."
         elif match["c1"] or match["c2"]:
             value = _CRIMINAL_APPEALS.get(abbr, f"{abbr} Crim. App.")
-        elif abbr in _HIGHEST_COURTS_OF_APPEALS and not (match["d1"] or match["d2"]):
+        elif abbr in HIGHEST_COURTS_OF_APPEALS and not (match["d1"] or match["d2"]):
             # the highest court of New York, of the District of Columbia, and of Maryland
             # until 2022
             value = abbr
         elif match["d1"] or match["d2"]:
             value = f"{abbr} Dist. Ct. App."
         else:
-            value = _APPEALS_ABBR.get(abbr, f"{abbr} Ct. App.")
-        found.append(_mention(text, match.start(), match.end(), value, 0.85))
+            value = APPEALS_COURTS.get(abbr, f"{abbr} Ct. App.")
+        found.append(court_mention(text, match.start(), match.end(), value, 0.85))
     for match in _STATE_TRIAL.finditer(text):
         abbr = state_abbreviation(match["s1"] or match["s2"])
         kind = _TRIAL_KIND[(match["k1"] or match["k2"]).lower()]
-        found.append(_mention(text, match.start(), match.end(), f"{abbr} {kind}", 0.85))
+        found.append(court_mention(text, match.start(), match.end(), f"{abbr} {kind}", 0.85))
     for match in _JUDICIAL_CIRCUIT_COURT.finditer(text):
         kind = _TRIAL_KIND[match["kind"].lower()]
         county = " ".join(match["county"].split())
-        found.append(_mention(text, match.start(), match.end(), f"{county} Cnty. {kind}", 0.85))
+        found.append(
+            court_mention(text, match.start(), match.end(), f"{county} Cnty. {kind}", 0.85)
+        )
     for match in _CA_CIRCUIT.finditer(text):
         circuit = match["n"] or match["sc"]
         name = {"DC": "D.C.", "FC": "Fed."}.get(circuit) or _CIRCUIT_ABBR[int(circuit) - 1]
-        found.append(_mention(text, match.start(), match.end(), _circuit(name), 0.8))
+        found.append(court_mention(text, match.start(), match.end(), _circuit(name), 0.8))
     for match in _FLORIDA_DCA.finditer(text):
-        found.append(_mention(text, match.start(), match.end(), "Fla. Dist. Ct. App.", 0.8))
+        found.append(court_mention(text, match.start(), match.end(), "Fla. Dist. Ct. App.", 0.8))
     for match in _NY_SUPREME.finditer(text):
-        found.append(_mention(text, match.start(), match.end(), "N.Y. Sup. Ct.", 0.85))
+        found.append(court_mention(text, match.start(), match.end(), "N.Y. Sup. Ct.", 0.85))
     for match in _NY_DEPARTMENT.finditer(text):
-        found.append(_mention(text, match.start(), match.end(), "N.Y. App. Div.", 0.8))
+        found.append(court_mention(text, match.start(), match.end(), "N.Y. App. Div.", 0.8))
     for match in _STATE_HEADING.finditer(text):
         abbr = state_abbreviation(match["state"])
-        value = _APPEALS_ABBR.get(abbr, f"{abbr} Ct. App.") if match["appeals"] else abbr
+        value = APPEALS_COURTS.get(abbr, f"{abbr} Ct. App.") if match["appeals"] else abbr
         start = match.start("appeals") if match["appeals"] else match.start("state")
-        found.append(_mention(text, start, match.end(), value, 0.85))
+        found.append(court_mention(text, start, match.end(), value, 0.85))
     position = 0
     while (local := _LOCAL_COURT.search(text, position)) is not None:
         place = local["place"] or local["county"] or local["county3"] or local["county4"]
         position = local.end()
-        if place.lower() in _NOT_PLACES or (local["place"] and place.lower() in _STATE_NAME):
+        if place.lower() in _NOT_PLACES or (local["place"] and place.lower() in STATE_BY_NAME):
             # a county may bear its state's name ("Oklahoma County"); a court may not
             if local["place"]:
                 # "153rd Judicial District Court of Tarrant County": read on from "District"
@@ -513,195 +475,16 @@ def _state_courts(text: str) -> list[RawMention]:
         ]
         county = " Cnty." if local["county"] or local["county3"] or local["county4"] else ""
         place = " ".join(w.capitalize() if w.isupper() or w.islower() else w for w in place.split())
-        found.append(_mention(text, local.start(), local.end(), f"{place}{county} {kind}", 0.8))
+        found.append(
+            court_mention(text, local.start(), local.end(), f"{place}{county} {kind}", 0.8)
+        )
     for match in _STATE_PARENTHETICAL.finditer(text):
         abbr = state_abbreviation(match["state"])
-        value = _APPEALS_ABBR.get(abbr, f"{abbr} Ct. App.") if match["app"] else abbr
+        value = APPEALS_COURTS.get(abbr, f"{abbr} Ct. App.") if match["app"] else abbr
         if match["trial"] and not match["app"]:
             kind = match["trial"].split(".")[0].strip().lower()
             value = f"{abbr} {_TRIAL_ABBR[kind]}"
         start = match.start("state")
         end = max(match.end("state"), match.end("app"), match.end("trial"))
-        found.append(_mention(text, start, end, value, 0.8))
+        found.append(court_mention(text, start, end, value, 0.8))
     return found
-
-
-#: The top of a document, where its court's heading stands.
-_HEADING_AREA = 600
-
-
-@functools.lru_cache(maxsize=4)  # asked by several finders of one document's text
-def cited_state(text: str) -> str | None:
-    """The state whose own reports an opinion cites most ("414 Mass. 423", "(Tex. 2002)")
-    or names most (in its heading above all), when that is at least three times and twice
-    as often as any other."""
-    counts = []
-    for name, abbreviation in STATES:
-        mark = re.escape(abbreviation)
-        volume = rf"\b\d{{1,4}}[ ]{mark}(?:[ ]?(?:App\.|Super\.|Ct\.|Div\.|\dd|\dth))*[ ]\d"
-        parenthetical = rf"\({mark}[ ]?(?:App\.[^()\n]{{0,30}}?)?(?:1[89]|20)\d\d\)"
-        named = rf"\b{re.escape(name)}\b"
-        # the court's heading ("Superior Court of New Jersey") tells it best: it counts thrice
-        heading = 3 * len(re.findall(named, text[:_HEADING_AREA]))
-        counts.append((len(re.findall(f"{volume}|{parenthetical}|{named}", text)) + heading, name))
-    counts.sort(reverse=True)
-    (best, name), (second, _) = counts[0], counts[1]
-    return name if best >= 3 and best >= 2 * second else None
-
-
-#: A state court heading an opinion: "MISSOURI COURT OF APPEALS", "Supreme Court of Indiana".
-_OWN_STATE_COURT = re.compile(
-    r"(?i:(?P<s1>[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?)[ ]+(?:Court[ ]+of[ ]+Appeals|Supreme[ ]+Court)"
-    r"|(?:Supreme[ ]+(?:Judicial[ ]+)?Court(?:[ ]+of[ ]+Appeals)?|Appellate[ ]+Court"
-    r"|Court[ ]+of[ ]+(?:Special[ ]+)?Appeals?)[ ]+of[ ]+(?:the[ ]+State[ ]+of[ ]+)?"
-    r"(?P<s2>[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?))"
-)
-
-
-#: A federal court named on a document's first page.
-_FEDERAL_COURT = r"(?i:united[ ]states[ ]court|circuit[ ]court[ ]of[ ]appeals|district[ ]court)"
-
-
-def own_state(text: str) -> str:
-    """The Bluebook abbreviation of the state whose court heads the document ("Mo."), if
-    the first page names one state court and no federal one."""
-    head = text[:3000]
-    if re.search(_FEDERAL_COURT, head):
-        return ""
-    for match in _OWN_STATE_COURT.finditer(head):
-        words = (match["s1"] or match["s2"]).lower().split()
-        # "the Missouri Court of Appeals", "New York Court of Appeals"
-        abbr = _STATE_NAME.get(" ".join(words)) or _STATE_NAME.get(words[-1])
-        if abbr:
-            return abbr
-    return ""
-
-
-#: Courts a text names without its state, read as the courts of the state it cites most:
-#: "(App.Div.2002)" (New Jersey's or New York's Appellate Division), "the Appeals Court"
-#: (Massachusetts'), "a Juvenile Court judge".
-_UNSTATED_COURT = re.compile(
-    r"\((?P<division>App\.\s?Div\.)\s?(?:1[89]|20)\d\d\)"
-    # after an article only: "Chilton County Probate Court" is a county's court
-    r"|\b(?:the|The|a|A|an|An)[ ](?:(?P<appeals>Appeals[ ]Court)\b"
-    r"|(?P<kind>Juvenile|Probate|Family|Housing|Land|Municipal"
-    r"|(?i:circuit|superior|chancery)|juvenile)[ ](?i:court)\b(?![ ]of))"
-    # a state's intermediate court names the state's highest: "our supreme court held"
-    r"|\b(?:[Oo]ur|OUR)[ ](?P<supreme>(?i:supreme[ ]court))\b"
-    # "the Supreme Court" alone: the state's in a state court's opinion, else the Nation's
-    r"|\b(?:the|The)[ ](?P<bare_supreme>Supreme[ ]Court)\b(?![ ]of\b|,[ ][A-Z]|[ ]\(|[ ]Rule)"
-    # in a state court's opinion, its state's courts in lower case ("the supreme court",
-    # Wisconsin), "the Court of Appeals" and its parenthetical "(Ct.App.2009)" (South Carolina)
-    r"|\b(?:the|The)[ ](?P<own_supreme>supreme[ ]court)\b(?![ ]of\b)"
-    r"|\b(?:the|The)[ ](?P<own_appeals>Court[ ]of[ ]Appeals)\b(?![ ]of\b|[ ]for\b|,[ ][A-Z])"
-    r"|\((?P<own_app>Ct\.[ ]?App\.)[ ]?(?:1[89]|20)\d\d\)"
-)
-#: Where a state names its highest court "Court of Appeals".
-_APPEALS_HIGHEST = frozenset({"N.Y.", "Md.", "D.C."})
-#: Trial courts a state court's opinion names by their kind alone ("the circuit court",
-#: "the Superior Court"), read so (as any kind in lower case: "the juvenile court") only in
-#: an opinion headed by that state's court.
-_STATE_COURT_KINDS = frozenset({"circuit", "superior", "chancery"})
-_UNSTATED_KIND = {"juvenile": "Juv. Ct.", "probate": "Prob. Ct.", "family": "Fam. Ct.",
-                  "housing": "Hous. Ct.", "land": "Land Ct.", "municipal": "Mun. Ct.",
-                  "circuit": "Cir. Ct.", "superior": "Super. Ct.", "chancery": "Ch."}  # fmt: skip
-
-
-#: A federal court's heading: its opinion's "the Supreme Court" is the Nation's.
-_FEDERAL_HEAD = re.compile(
-    rf"(?i){_FEDERAL_COURT}|supreme[ ]court[ ]of[ ]the[ ]united[ ]states|\bCir\.[ ]\d{{4}}\)"
-    # a federal agency's decision: "U.S. Department of Justice", "Board of Immigration Appeals"
-    r"|(?:u\.[ ]?s\.|united[ ]states)[ ]department[ ]of|board[ ]of[ ](?:immigration|veterans)"
-)
-
-
-def _bare_supreme_court(text: str, own: str) -> str | None:
-    """Which court "the Supreme Court" is: the state's whose court heads the text (``own``),
-    the Nation's in a federal court's text, else the state's the text cites most (an
-    attorney general's opinion); never New York's (a trial court)."""
-    if own:
-        return None if own == "N.Y." else own
-    if _FEDERAL_HEAD.search(text[:_HEADING_AREA]):
-        return "U.S."
-    state = cited_state(text)
-    abbr = _STATE_NAME[state.lower()] if state else None
-    return None if abbr == "N.Y." else abbr
-
-
-def _unstated_courts(text: str) -> list[RawMention]:
-    """The courts of :data:`_UNSTATED_COURT`, when the text's state stands out."""
-    matches = list(_UNSTATED_COURT.finditer(text))
-    own = own_state(text) if matches else ""
-    bare = [m for m in matches if m["bare_supreme"]]
-    supreme = _bare_supreme_court(text, own) if bare else None
-    found = [_mention(text, *m.span("bare_supreme"), supreme, 0.7) for m in bare if supreme]
-    found += _own_state_courts([m for m in matches if m.lastgroup in _OWN_GROUPS], text, own)
-    matches = [m for m in matches if not m["bare_supreme"] and m.lastgroup not in _OWN_GROUPS]
-    state = cited_state(text) if matches else None
-    if state is None:
-        return found
-    abbr = _STATE_NAME[state.lower()]
-    for match in matches:
-        if match["division"]:
-            value = {"N.J.": "N.J. Super. Ct. App. Div.", "N.Y.": "N.Y. App. Div."}.get(abbr)
-            start, end = match.span("division")
-        elif match["appeals"]:
-            value = "Mass. App. Ct." if abbr == "Mass." else None
-            start, end = match.span("appeals")
-        elif match["supreme"]:
-            value = None if abbr == "N.Y." else abbr  # New York's is a trial court
-            start, end = match.span("supreme")
-        else:
-            kind = match["kind"].lower()
-            if (kind in _STATE_COURT_KINDS or kind == match["kind"]) and own != abbr:
-                continue  # "the circuit court" of a federal or another state's opinion
-            value = f"{abbr} {_UNSTATED_KIND[kind]}"
-            start, end = match.start("kind"), match.end()
-        if value is not None:
-            found.append(_mention(text, start, end, value, 0.75))
-    return found
-
-
-_OWN_GROUPS = frozenset({"own_supreme", "own_appeals", "own_app"})
-
-
-def _own_state_courts(matches: list[re.Match[str]], text: str, own: str) -> list[RawMention]:
-    """The courts of a state court's opinion that it names without their state: only in an
-    opinion headed by a state's court whose reports it cites most."""
-    state = cited_state(text) if matches and own else None
-    if state is None or _STATE_NAME[state.lower()] != own or own == "N.Y.":
-        return []  # New York's "supreme court" is a trial court; its appeals court the highest
-    appeals = own if own in _APPEALS_HIGHEST else _APPEALS_ABBR.get(own, f"{own} Ct. App.")
-    values = {"own_supreme": own, "own_appeals": appeals, "own_app": appeals}
-    return [_mention(text, *m.span(m.lastgroup or ""), values[m.lastgroup or ""], 0.7)
-            for m in matches]  # fmt: skip
-
-
-def _mention(text: str, start: int, end: int, value: str, confidence: float) -> RawMention:
-    identifier = court_id(value)
-    attributes = {"court_id": identifier} if identifier else {}
-    return RawMention(EntityType.COURT, start, end, text[start:end], value, confidence, attributes)
-
-
-def court_id(abbreviation: str) -> str | None:
-    """The courts-db id of a Bluebook abbreviation ("S.D.N.Y." → "nysd"), if known."""
-    return _court_index().get(_key(abbreviation))
-
-
-def _key(value: str) -> str:
-    return re.sub(r"[\s.]", "", value).lower().replace("3rd", "3d").replace("2nd", "2d")
-
-
-@functools.cache
-def _court_index() -> dict[str, str]:
-    """courts-db federal courts by their normalised citation string."""
-    try:
-        from courts_db import load_courts_db
-    except ImportError:  # courts-db only adds ids; mentions are found without it
-        return {}
-    index: dict[str, str] = {}
-    for court in load_courts_db():
-        cite = court.get("citation_string") or ""
-        if cite and court.get("system") == "federal":
-            index.setdefault(_key(cite), court["id"])
-    return index

@@ -30,7 +30,7 @@ from docbatch.pipeline.entities.bodies import (
     find_public_bodies,
 )
 from docbatch.pipeline.entities.captions import _ROLES, caption_parties
-from docbatch.pipeline.entities.courts import STATE_NAME_PATTERN
+from docbatch.pipeline.entities.court_names import STATE_NAME_PATTERN
 from docbatch.pipeline.entities.dockets import ecf_filers, receipt_spans
 from docbatch.pipeline.entities.gazetteer import find_national_bodies
 from docbatch.pipeline.entities.names import (

@@ -12,15 +12,15 @@ import re
 
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
-from docbatch.pipeline.entities.courts import (
+from docbatch.pipeline.entities.court_names import (
     STATE_ABBR_PATTERN,
     STATE_NAME_PATTERN,
-    find_courts,
-    own_state,
     state_abbreviation,
 )
+from docbatch.pipeline.entities.courts import find_courts
 from docbatch.pipeline.entities.patterns import mention
 from docbatch.pipeline.entities.statutes import SUBSECTIONS, further_subsections
+from docbatch.pipeline.entities.unstated_courts import own_state
 
 __all__ = ["find_court_rules"]
 

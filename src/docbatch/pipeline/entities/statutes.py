@@ -14,9 +14,10 @@ import re
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
 from docbatch.pipeline.entities.california import california_sections
-from docbatch.pipeline.entities.courts import STATES, own_state
+from docbatch.pipeline.entities.court_names import STATES
 from docbatch.pipeline.entities.docket_statutes import docket_statutes
 from docbatch.pipeline.entities.patterns import mention
+from docbatch.pipeline.entities.unstated_courts import own_state
 
 __all__ = ["SUBSECTIONS", "find_regulations", "find_statutes", "further_subsections"]
 
