@@ -553,8 +553,9 @@ def _named(text: str, start: int, end: int, *, role: str) -> RawMention:
     words = {w.strip(",.").lower() for w in text[start:end].split()}
     first = text[start:end].split()[0]
     organisation = (
-        bool(words & set(ORG_SUFFIXES) or words & ORG_HEADS or words & _PRESS_WORDS)
-        or bool({w.replace(".", "") for w in words} & _SUFFIXES)  # "Marine Corp. Exchange"
+        # a legal form, also inside the name ("Marine Corp. Exchange")
+        bool({w.replace(".", "") for w in words} & _SUFFIXES)
+        or bool(words & ORG_HEADS or words & _PRESS_WORDS)
         or bool(words & _BODY_WORDS)
         # the United States Trustee's office: "U.S. TRUSTEE"
         or re.fullmatch(r"(?i)U\.?[ ]?S\.?[ ]+Trustee", " ".join(text[start:end].split()))

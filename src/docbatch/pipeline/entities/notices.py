@@ -175,10 +175,7 @@ def _surname(
 
 def _party(text: str, start: int, end: int, role: str) -> RawMention | None:
     """A person or an organisation for text[start:end] (a name perhaps broken over lines)."""
-    while end > start and text[end - 1] in " \t\n,":
-        end -= 1
-    while start < end and text[start] in " \t\n":
-        start += 1
+    start, end = _stripped(text, start, end)
     flat = " ".join(text[start:end].split())
     words = [w.strip(",.").lower() for w in flat.split()]
     if not words or flat.lower().startswith(("in re", "re ")) or len(words) > 12:
@@ -273,6 +270,7 @@ def entry_counsel(text: str, people: Sequence[RawMention]) -> list[RawMention]:
 
 
 def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start, end`` without the spaces and commas around the name."""
     while end > start and text[end - 1] in " \t\n,":
         end -= 1
     while start < end and text[start] in " \t\n":
