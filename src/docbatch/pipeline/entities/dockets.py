@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
+from docbatch.pipeline.entities.bodies import BODY_WORDS
 from docbatch.pipeline.entities.names import ORG_HEADS, ORG_SUFFIXES, display_name
 
 __all__ = ["docket_parties", "ecf_filers", "receipt_spans", "title_sides"]
@@ -538,11 +539,11 @@ _PRESS_WORDS = frozenset(
 #: Particles of a person's surname, no words of their own.
 _PARTICLES = frozenset({"de", "la", "del", "della", "van", "von", "der", "den", "di", "da", "du",
                         "le", "dos", "das"})  # fmt: skip
-#: Words of a party's name that make it a body or a business, not a person: "Maritime
-#: Administration", "Miki Manufacturing of California", "Worldwide Distribution".
-_BODY_WORDS = frozenset(
-    {"office", "department", "division", "agency", "trustees", "academy", "administration",
-     "administrator", "authority", "district", "commission", "board", "bureau", "service",
+#: Words of a party's name that make it a body or a business, not a person: the public
+#: bodies' head nouns, and "Maritime Administration", "Miki Manufacturing of California",
+#: "Worldwide Distribution".
+_BODY_WORDS = BODY_WORDS | frozenset(
+    {"trustees", "academy", "administration", "administrator", "district", "service",
      "services", "manufacturing", "distribution", "distributors", "exchange", "imports",
      "trading", "apparel", "fashions", "stores", "textiles", "products", "international"}
 )  # fmt: skip
