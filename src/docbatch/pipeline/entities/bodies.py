@@ -152,6 +152,8 @@ def find_public_bodies(text: str) -> list[RawMention]:
             raw = text[start : match.end()]
         if re.search(r"\bCourt\b", text[match.end() : match.end() + 7]):
             continue  # "Chilton County Office of Probate Court": a court's office
+        if re.search(r"\b(?i:court)(?:[ ]+of|,)?[ ]+$", text[max(0, start - 20) : start]):
+            continue  # "Superior Court of New Jersey Chancery Division": a court's part
         end = match.end()
         if re.search(r"['\u2019]s$", raw):
             tail = raw.rsplit(" of ", 1)[-1].split()

@@ -99,9 +99,11 @@ _DESIGNATION = re.compile(
 _ADDRESS = re.compile(
     r"(?:\d|P\.?[ ]?O\.?[ ](?i:box|drawer)|Suite\b|Email:|Fax[ ]?:|Phone:|\(\d{3}\)|\(See[ ]above"
     r"|Tel(?:ephone)?:|UNDELIVERABLE|[A-Z][A-Za-z .]+,[ ]+[A-Z]{2}[ ]+\d{5}"
-    # a building by its number in words: "Four Gateway Center", "One Liberty Plaza"
-    r"|(?:One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten)[ ](?:[A-Z][a-z]+[ ]){1,2}"
-    r"(?:Center|Centre|Plaza|Place|Square|Tower|Park|Commerce))"
+    # a building by its number in words: "Four Gateway Center", "ONE GATEWAY CENTER"
+    r"|(?i:(?:One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten)[ ](?:[a-z]+[ ]){1,2}"
+    r"(?:Center|Centre|Plaza|Place|Square|Tower|Park|Commerce))\b"
+    # a building by its name: "PJKK Federal Building", "Prince Kuhio Federal Building"
+    r"|(?:[A-Z][\w.'\u2019-]*[ ]){1,4}(?i:Building|Bldg\.?|Courthouse|Tower)[ \t]*$)"
 )
 #: A line that ends the party table: the next side ("V."), the entries' header, a rule.
 _TABLE_END = re.compile(
@@ -497,7 +499,9 @@ def _counsel_rows(text: str, row: _Row, client: str) -> list[RawMention]:
             firm = None  # "ANDREW J. SOTTILE, ATTORNEY AT LAW": the attorney, not a firm
         if firm is not None:
             words = {w.strip(",.").lower() for w in text[firm[0] : firm[1]].split()}
-            if words & _OFFICE_WORDS:
+            if "court" in words and not {w.replace(".", "") for w in words} & _SUFFIXES:
+                pass  # "UTAH COURT OF APPEALS": an attorney now on the bench; a court
+            elif words & _OFFICE_WORDS:
                 found.append(_mention(EntityType.ORGANIZATION, text, *firm))
             elif {w.replace(".", "") for w in words} & _SUFFIXES or words & _FIRM_WORDS:
                 found.append(_mention(EntityType.ORGANIZATION, text, *firm, counsel_for=client))

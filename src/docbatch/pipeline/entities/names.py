@@ -74,6 +74,8 @@ LEADING_NOISE: frozenset[str] = frozenset(
         # Employ Diamond McCarthy LLP", "Filed by Debtors Robert G. Drace")
         "debtors", "creditors", "employ", "retain",
         "granting", "denying",
+        # "for Amicus Curiae National Association of ...", "Lawsuit Filed Against Acme Co."
+        "amicus", "amici", "curiae", "filed",
     }
 )  # fmt: skip
 

@@ -203,7 +203,7 @@ def _through_apostrophe(text: str, mention: RawMention) -> RawMention:
 #: Insurance Company", "Dismiss Plaintiff's 516, Inc." (and the words before it).
 _POSSESSIVE_ROLE = re.compile(
     r"^(?:[^\n]*?[ ])?(?i:plaintiff|defendant|petitioner|respondent|appellant|appellee|debtor"
-    r"|movant|intervenor)s?['\u2019]s?[ ]+(?=\S)"
+    r"|movant|intervenor)[sS]?['\u2019][sS]?[ ]+(?=\S)"
 )
 
 
