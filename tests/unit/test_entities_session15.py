@@ -61,3 +61,139 @@ def test_a_division_named_after_its_court_is_part_of_the_court() -> None:
     text = "Superior Court of New Jersey Chancery Division Family Part Ocean County\n"
     assert [m.text for m in find_public_bodies(text)] == []
     assert [m.text for m in find_public_bodies("the New Jersey Chancery Division")]
+
+
+def test_a_criminal_dockets_count_codes_with_other_suffix_and_second_sections() -> None:
+    text = (
+        "CRIMINAL DOCKET FOR CASE #: 1:03-cr-00076-MR-1\n\nPending Counts\tDisposition\n"
+        "18:1956-4999.F MONEY LAUNDERING - FRAUD, OTHER\n(2)\tDismissed\n"
+        "18:1014.F, 2 - LOAN AND CREDIT APPLICATIONS GENERALLY; aid & abet\n(3)\tGuilty\n"
+        "18:982.F, 28:2461(c) - CRIMINAL FORFEITURE\n(4)\tGuilty\n"
+        "18:371.F CONSPIRACY TO DEFRAUD THE UNITED STATES\n(1)\tGuilty\n"
+    )
+    _edges, entities = edges_and_entities(text)
+    statutes = {name for kind, name in entities if kind == "statute"}
+    assert {"18 U.S.C. \u00a7 1956", "18 U.S.C. \u00a7 1014", "18 U.S.C. \u00a7 2",
+            "18 U.S.C. \u00a7 982", "28 U.S.C. \u00a7 2461(c)",
+            "18 U.S.C. \u00a7 371"} <= statutes  # fmt: skip
+    assert not any(kind == "organization" for kind, _name in entities)  # the offence's words
+
+
+def test_an_office_line_stops_at_a_courthouse_with_its_room() -> None:
+    text = (
+        "CRIMINAL DOCKET FOR CASE #: 1:03-cr-00076-MR-1\n\nPlaintiff\n"
+        "USA\trepresented by\tPaul B. Taylor AUSA\nUnited States Attorney Office\n"
+        "U. S. Courthouse, Room 233\n100 Otis Street\nAsheville, NC 28801\nLEAD ATTORNEY\n\n"
+        "Date Filed\t#\tDocket Text\n"
+    )
+    _edges, entities = edges_and_entities(text)
+    organisations = {name for kind, name in entities if kind == "organization"}
+    assert "United States Attorney Office" in organisations
+    assert not any("Courthouse" in name for name in organisations)
+
+
+DOUBLE_SPACED = "".join(
+    f"{line}\n\n"
+    for line in (
+        "       PER CURIAM. Mark Roe appeals the district court's denial of his motion to",
+        "suppress evidence. As set forth below, we affirm the district court's order denying",
+        "his motion. Officers received information from interviews with cooperating",
+        "codefendants and other informants as well as from recorded jail calls that",
+        "Shaundra Hamilton was traveling to Georgia to obtain large quantities of drugs",
+        "for distribution. Based on that information, officers obtained a warrant to",
+        "ping the location of her cell phone and conducted surveillance in the area",
+        "of her home. Cherokee Nation Sergeant John",
+        "Wofford arrived and the dog alerted. The officers then searched the car, as the",
+        "court held reasonable suspicion must be judged by the totality of the facts.",
+        "See, e.g., United States v. Williams, 68",
+        "F.4th 304, 308-09 (6th Cir. 2023). The officers relied on what the informants",
+        "told them and on what they saw themselves, which the court found credible and",
+        "which we review for clear error. The search was therefore lawful, and the",
+        "district court did not err in denying the motion, as we explain in full below",
+        "in the rest of this opinion, which considers each argument that the defendant",
+        "raises in turn and finds that none of them has merit on this record at all.",
+        "We review legal questions de novo. United States v. Hernandez, 847 F.3d",
+        "1257, 1263 (10th Cir. 2017). The facts are reviewed in the light most favorable",
+        "to the government, and the judgment is affirmed in every respect it was asked",
+        "to be reviewed here, for the reasons given by the district court and by us, and",
+        "the motion for leave to file a supplemental brief is denied as moot in the end.",
+    )
+)
+
+
+def test_a_double_spaced_text_reads_across_its_wrapped_lines() -> None:
+    from docbatch.pipeline.entities.spacing import is_double_spaced
+
+    assert is_double_spaced(DOUBLE_SPACED)
+    assert not is_double_spaced(DOUBLE_SPACED.replace("\n\n", "\n"))
+    _edges, entities = edges_and_entities(DOUBLE_SPACED)
+    citations = {name for kind, name in entities if kind == "citation"}
+    assert {"68 F.4th 304", "847 F.3d 1257"} <= citations
+    people = {name for kind, name in entities if kind == "person"}
+    assert "John Wofford" in people
+    assert not {"John", "Wofford"} & people
+
+
+def test_a_given_name_and_surname_on_two_lines_of_prose() -> None:
+    text = (
+        "In January 2015, the police arrested Roe after Allison\nFeldman was found dead, "
+        "and Linda Epperley, Assistant U.S. Attorney, and Sarah\nMcAmis, Assistant U.S. "
+        "Attorney, appeared.\n"
+    )
+    _edges, entities = edges_and_entities(text)
+    people = {name for kind, name in entities if kind == "person"}
+    assert {"Allison Feldman", "Sarah McAmis"} <= people
+
+
+NINTH_CIRCUIT = (
+    "General Docket\nUnited States Court of Appeals for the Ninth Circuit\n\n"
+    "Court of Appeals Docket #: 17-15589\tDocketed: 03/30/2017\n"
+    "State of Hawaii, et al v. Donald Trump, et al\n\n"
+    "STATE OF HAWAII\nPlaintiff\u00a0-\u00a0Appellee, \t Donna H. Kalama\n"
+    "[COR LD NTC Dep State Aty Gen]\nAGHI - OFFICE OF THE HAWAII ATTORNEY GENERAL\n"
+    "Firm: 808-568-1180\n425 Queen Street\nHonolulu, HI 96813\n"
+    "Neal Kumar Katyal\n[COR LD NTC Retained]\nHogan Lovells US LLP\nFirm: 202-637-5600\n"
+    "555 Thirteenth Street, NW\nWashington, DC 20004\n\n"
+    "DONALD J. TRUMP, in his official capacity as President of the United States\n"
+    "Defendant\u00a0-\u00a0Appellant, \t Hashim M. Mooppan, Attorney\n"
+    "Direct: 202-514-3311\n[COR LD NTC Government]\nDOJ - U.S. Department of Justice\n"
+    "950 Pennsylvania Avenue, NW\nWashington, DC 20530\n\n"
+    "ALI PLAINTIFFS\nTerminated: 04/21/2017\nIntervenor\u00a0-\u00a0Pending, \t Amir Ali, "
+    "Attorney\n[COR NTC Retained]\nMacArthur Justice Center\n777 6th Street, NW\n"
+    "Washington, DC 20001\n\n"
+    "CONSTITUTIONAL LAW SCHOLARS\nAmicus Curiae, \t Jane Q. Roe, Attorney\n"
+    "[COR NTC Retained]\nRoe & Doe LLP\n1 Main Street\nBoston, MA 02108\n\n"
+    "T. A., a U.S. Citizen of Yemeni Descent\nAmicus Curiae, \t Richard Bernstein, Attorney\n"
+    "[COR NTC Retained]\n(see above)\n"
+)
+
+
+def test_a_ninth_circuit_party_table_with_a_comma_after_the_role() -> None:
+    edges, entities = edges_and_entities(NINTH_CIRCUIT)
+    parties = {(s, t) for kind, s, t in edges if kind == "party_of"}
+    assert ("State of Hawaii", "document:appellee") in parties
+    assert ("Donald J. Trump", "document:appellant") in parties
+    assert ("Ali Plaintiffs", "document:intervenor") in parties
+    counsel = {(s, t) for kind, s, t in edges if kind == "counsel_for"}
+    assert ("Donna H. Kalama", "State of Hawaii") in counsel
+    assert ("Amir Ali", "Ali Plaintiffs") in counsel
+    organisations = {name for kind, name in entities if kind == "organization"}
+    assert {"State of Hawaii", "Ali Plaintiffs", "Constitutional Law Scholars"} <= organisations
+    people = {name for kind, name in entities if kind == "person"}
+    assert "T. A." in people
+    assert not any("Yemeni" in name for _kind, name in entities)
+
+
+def test_a_panel_in_a_docket_entry_and_the_dc_circuit_without_the() -> None:
+    text = (
+        "General Docket\nUnited States Court of Appeals for District of Columbia Circuit\n\n"
+        "Court of Appeals Docket #: 22-8513\tDocketed: 08/12/2022\nIn re: Sealed Case\n\n"
+        "10/06/2022\tPER CURIAM ORDER filed dismissing case opening document, No mandate "
+        "shall issue., Before Judges: Millett, Rao and Childs. [22-8513]  [Entered: "
+        "10/06/2022 12:28 PM]\n"
+    )
+    edges, entities = edges_and_entities(text)
+    judges = {s for kind, s, _t in edges if kind == "judge_of"}
+    assert {"Millett", "Rao", "Childs"} <= judges
+    assert ("person", "Judges") not in entities
+    assert ("court", "D.C. Cir.") in entities

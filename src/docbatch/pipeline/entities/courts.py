@@ -41,8 +41,11 @@ _DISTRICT = re.compile(
     rf"(?<![\w.])(?P<dir>[NSEWCM]\.\s?D\.|D\.)\s?(?P<state>{STATE_ABBR_PATTERN})(?![\w])", re.ASCII
 )
 _CIRCUIT_NAME = re.compile(
-    r"\b(?:(?:United\s+States\s+)?Court\s+of\s+Appeals\s+for\s+the\s+)?"
-    rf"(?P<n>{'|'.join(_ORDINALS)}|1st|2d|2nd|3d|3rd|[4-9]th|1[01]th|D\.C\.|Federal)\s+Circuit\b"
+    # (the D.C. Circuit's docket heading omits "the": "Court of Appeals for District of
+    # Columbia Circuit"; its footer says "DC Circuit (USCA)")
+    r"\b(?:(?:United\s+States\s+)?Court\s+of\s+Appeals\s+for\s+(?:the\s+)?)?"
+    rf"(?P<n>{'|'.join(_ORDINALS)}|1st|2d|2nd|3d|3rd|[4-9]th|1[01]th|D\.C\.|DC|District\s+of"
+    r"\s+Columbia|Federal)\s+Circuit\b"
     # not a state's numbered trial court: "10th Circuit Court- District Division" (New
     # Hampshire), "the 17th Circuit Court" (the "Circuit Court of Appeals" is federal)
     r"(?!\s*Court\b(?!\s+of\s+Appeals))",
@@ -233,7 +236,7 @@ def _circuit(number: str) -> str:
     number = {"2nd": "2d", "3rd": "3d"}.get(number, number)
     if number.lower() in _ORDINAL_INDEX:
         number = _CIRCUIT_ABBR[_ORDINAL_INDEX[number.lower()]]
-    elif number.replace(" ", "").upper() == "D.C.":
+    elif number.replace(" ", "").upper() in ("D.C.", "DC") or number.lower().startswith("district"):
         number = "D.C."
     elif number.lower() in ("fed.", "federal"):
         number = "Fed."

@@ -28,6 +28,7 @@ from docbatch.pipeline.entities.parties import find_parties
 from docbatch.pipeline.entities.patterns import DIVISION_NUMBER, find_case_numbers
 from docbatch.pipeline.entities.roles import mark_roles
 from docbatch.pipeline.entities.rules import find_court_rules
+from docbatch.pipeline.entities.spacing import is_double_spaced, read_single_spaced
 from docbatch.pipeline.entities.statutes import find_regulations, find_statutes
 
 __all__ = ["DefaultExtractor", "create_default"]
@@ -48,7 +49,13 @@ class DefaultExtractor:
         self.use_hyperscan = use_hyperscan
 
     def extract(self, text: str) -> list[RawMention]:
-        """Every mention the default rules find in ``text``."""
+        """Every mention the default rules find in ``text`` (a double-spaced text read as
+        the single-spaced text it is)."""
+        if is_double_spaced(text):
+            return read_single_spaced(text, self._extract)
+        return self._extract(text)
+
+    def _extract(self, text: str) -> list[RawMention]:
         # A line break inside a citation ("499 F.2d\n125") hides it from eyecite; a space
         # in its place keeps every offset, and the mentions keep the document's own text.
         scan = find_citations(text.replace("\n", " "), use_hyperscan=self.use_hyperscan)

@@ -43,8 +43,14 @@ _DOCKET_OFFENCE = re.compile(
 )
 _DOCKET_REPORT = re.compile(r"(?:Pending|Terminated)[ ]Counts|DOCKET[ ]FOR[ ]CASE")
 _DOCKET_COUNT = re.compile(
-    r"(?<![\w:.])(?P<cite>(?P<title>[1-5]?\d):(?P<sec>\d{2,5})(?P<sub>[A-Z])?(?:=[A-Z]{1,3})?"
-    r"\.[FMP])(?=[ \t]+[A-Z]{3,})"  # the offence follows in capitals
+    # (PACER's "other" offence code after the section: "18:1956-4999.F MONEY LAUNDERING")
+    r"(?<![\w:.])(?P<cite>(?P<title>[1-5]?\d):(?P<sec>\d{2,5})(?P<sub>[A-Z])?(?:-\d{4})?"
+    r"(?:=[A-Z]{1,3})?\.[FMP])"
+    # a second section, of the same title or another: "18:1014.F, 2 - LOAN AND CREDIT
+    # APPLICATIONS; aid & abet", "18:982.F, 28:2461(c) - CRIMINAL FORFEITURE"
+    r"(?:,[ ](?P<also>(?:(?P<title2>[1-5]?\d):)?(?P<sec2>\d{1,5})"
+    r"(?P<sub2>(?:\([a-z0-9]{1,4}\))*)))?"
+    r"(?=[ \t]+(?:-[ ]+)?[A-Z]{3,})"  # the offence follows in capitals
 )
 
 
@@ -75,4 +81,11 @@ def docket_statutes(text: str) -> list[RawMention]:
                        f"{code} § {match['sec']}{f'({sub.lower()})' if sub else ''}", 0.85,
                        {"code": code})
         )  # fmt: skip
+        if match.groupdict().get("also"):
+            start, end = match.span("also")
+            code = f"{match['title2'] or match['title']} U.S.C."
+            found.append(
+                RawMention(EntityType.STATUTE, start, end, text[start:end],
+                           f"{code} § {match['sec2']}{match['sub2']}", 0.85, {"code": code})
+            )  # fmt: skip
     return found

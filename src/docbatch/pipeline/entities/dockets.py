@@ -87,7 +87,23 @@ _BLOCK_END = re.compile(
     r"(?:(?:Fax|Phone|Tel)[ ]?:[ ]?)?\(?\d{3}\)?[ -]?\d{3}-\d{4}.*|\(See[ ]above[ ]for[ ]address\)"
 )
 #: A government party by its name or initials: "USA", "United States of America".
-_GOVERNMENT = re.compile(r"(?:USA|U\.[ ]?S\.[ ]?A\.|United[ ]States(?:[ ]of[ ]America)?)")
+_GOVERNMENT = re.compile(
+    r"(?:USA|U\.[ ]?S\.[ ]?A\.|United[ ]States(?:[ ]of[ ]America)?"
+    # a state or a place by its government: "STATE OF HAWAII", "Commonwealth of Virginia"
+    r"|(?:State|Commonwealth|Territory|City|County|Town|Village|Government|Republic)[ ]of[ ]"
+    r"(?:the[ ])?[A-Z][\w.'-]*(?:[ ][A-Z][\w.'-]*){0,3})"
+)
+#: The plural nouns of a group that appears together, as amici or as a class: "EPISCOPAL
+#: BISHOPS", "CONSTITUTIONAL LAW SCHOLARS", "ALI PLAINTIFFS", "MUSLIM ADVOCATES".
+_GROUP_NOUNS = frozenset(
+    {"scholars", "professors", "advocates", "organizations", "organisations", "universities",
+     "colleges", "officials", "plaintiffs", "bishops", "employees", "members", "students",
+     "physicians", "lawyers", "leaders", "groups", "survivors", "citizens", "residents",
+     "veterans", "families", "parents", "teachers", "workers", "historians", "economists",
+     "experts", "researchers", "legislators", "institutions", "businesses", "companies",
+     "alliances", "unions", "states", "cities", "counties", "municipalities", "agencies",
+     "nations", "tribes", "churches", "hospitals", "retailers", "manufacturers"}
+)  # fmt: skip
 _REPRESENTED = re.compile(r"[^\S\n]*\brepresented[^\S\n]+by\b[^\S\n]*")
 #: The lines under an attorney's name that say how they appear, not who they are.
 _DESIGNATION = re.compile(
@@ -103,7 +119,9 @@ _ADDRESS = re.compile(
     r"|(?i:(?:One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten)[ ](?:[a-z]+[ ]){1,2}"
     r"(?:Center|Centre|Plaza|Place|Square|Tower|Park|Commerce))\b"
     # a building by its name: "PJKK Federal Building", "Prince Kuhio Federal Building"
-    r"|(?:[A-Z][\w.'\u2019-]*[ ]){1,4}(?i:Building|Bldg\.?|Courthouse|Tower)[ \t]*$)"
+    # (and a room in it: "U. S. Courthouse, Room 233")
+    r"|(?:[A-Z][\w.'\u2019-]*[ ]){1,4}(?i:Building|Bldg\.?|Courthouse|Tower)"
+    r"(?:,[ ]+(?i:Room|Rm\.?|Suite|Ste\.?|Floor)[ ][^\n]*)?[ \t]*$)"
 )
 #: A line that ends the party table: the next side ("V."), the entries' header, a rule.
 _TABLE_END = re.compile(
@@ -189,6 +207,8 @@ def docket_parties(text: str, people: Sequence[RawMention]) -> list[RawMention]:
     """``people`` with the parties, attorneys and firms of a docket's party table: the
     mentions inside the table are replaced by the table's own (a report without a table:
     the parties of its case title)."""
+    # an offence's words are no party: "18:371.F CONSPIRACY TO DEFRAUD THE UNITED STATES"
+    people = [m for m in people if not _COUNT_LINE.match(text, text.rfind("\n", 0, m.start) + 1)]
     if _REPRESENTED.search(text) is None:
         if _APPELLATE_DESIGNATION.search(text) is not None:
             return _appellate_parties(text, people)
@@ -227,6 +247,10 @@ def docket_parties(text: str, people: Sequence[RawMention]) -> list[RawMention]:
     return kept + found
 
 
+#: A criminal docket's count line, opened by title and section: "18:371.F CONSPIRACY".
+_COUNT_LINE = re.compile(r"[ \t]*[1-5]?\d:\d{1,5}[A-Za-z]?(?:-\d{4})?(?:=[A-Z]{1,3})?\.[FMP]\b")
+
+
 #: The bracketed designation under an appellate attorney's name: "[COR LD NTC Retained]".
 _APPELLATE_DESIGNATION = re.compile(r"(?m)^[ \t]*\[(?:COR|NTC|LD)\b[^\]\n]*\][ \t]*$")
 _APPELLATE_ROLE_WORD = (
@@ -235,8 +259,11 @@ _APPELLATE_ROLE_WORD = (
     r"|Cross[ -]Appellant|Cross[ -]Appellee)s?"
 )
 _APPELLATE_ROLE = re.compile(
-    rf"(?P<role>{_APPELLATE_ROLE_WORD})(?:[ \u00a0]*-[ \u00a0]*(?P<second>{_APPELLATE_ROLE_WORD}))?"
-    r"(?:[ \t\u00a0]+(?P<attorney>\S[^\t\n]*))?"
+    # (an intervenor whose motion is pending: "Intervenor - Pending,")
+    rf"(?P<role>{_APPELLATE_ROLE_WORD})"
+    rf"(?:[ \u00a0]*-[ \u00a0]*(?:(?P<second>{_APPELLATE_ROLE_WORD})|Pending))?"
+    # (the Ninth Circuit puts a comma after the role: "Plaintiff - Appellee, \t Donna Kalama")
+    r",?(?:[ \t\u00a0]+(?P<attorney>\S[^\t\n]*))?"
 )
 #: A line of an attorney's row that is not a name: phone, designation, firm phone, address.
 _APPELLATE_DETAIL = re.compile(r"(?:Direct:|Firm:|Fax:|Email:|\[|\(see[ ]above\))")
@@ -245,6 +272,10 @@ _ALIAS = re.compile(r",?[ \t]+(?:also[ ]known[ ]as|a/k/a|aka)\b.*$", re.IGNORECA
 #: A title after an attorney's name: "Andre' Robert Belanger, Esq.", "Camille Ann Domingue,
 #: Assistant U.S. Attorney" (a generation, "Jr." or "III", is part of the name).
 _TITLE_AFTER_COMMA = re.compile(r",[ ]+(?!(?:Jr|Sr|II|III|IV)\b)[^,\n]+$")
+#: A party's termination under its name on an appellate docket.
+_TERMINATED = re.compile(r"Terminated:[ ]*\d{1,2}/\d{1,2}/\d{2,4}")
+#: A description after a party's name: ", a U.S. Citizen of Yemeni Descent".
+_DESCRIBED = re.compile(r",[ ]+an?[ ][^,\n]*$")
 #: An inmate number after a party's name: "RICARDO ALVARADO (#20575-509)".
 _INMATE = re.compile(r"[ \t]*\(#[\d-]+\)[ \t]*$")
 
@@ -259,9 +290,13 @@ def _appellate_parties(text: str, people: Sequence[RawMention]) -> list[RawMenti
         if match is None or index == 0 or not lines[index - 1].text:
             continue
         above = lines[index - 1]
+        if _TERMINATED.fullmatch(above.text) and index > 1 and lines[index - 2].text:
+            above = lines[index - 2]  # "ALI PLAINTIFFS\nTerminated: 04/21/2017\nIntervenor"
         if _TABLE_END.fullmatch(above.text) or _APPELLATE_ROLE.fullmatch(above.text):
             continue
-        end = above.start + len(_INMATE.sub("", _ALIAS.sub("", above.text)))
+        # (a description after the name: "T. A., a U.S. Citizen of Yemeni Descent")
+        bare = _DESCRIBED.sub("", _INMATE.sub("", _ALIAS.sub("", above.text)))
+        end = above.start + len(bare)
         office = _OFFICE_AFTER_NAME.match(text, above.start, end)
         if office is not None:  # "GORDON J. MACDONALD, New Hampshire Attorney General"
             end = office.end("name")
@@ -562,6 +597,7 @@ def _named(text: str, start: int, end: int, *, role: str) -> RawMention:
         bool({w.replace(".", "") for w in words} & _SUFFIXES)
         or bool(words & ORG_HEADS or words & _PRESS_WORDS)
         or bool(words & _BODY_WORDS)
+        or bool(words & _GROUP_NOUNS)
         # the United States Trustee's office: "U.S. TRUSTEE"
         or re.fullmatch(r"(?i)U\.?[ ]?S\.?[ ]+Trustee", " ".join(text[start:end].split()))
         is not None

@@ -84,8 +84,11 @@ _JUDGE_LIST = re.compile(
 #: Justice REYNA.").
 _TITLED = r"(?:(?:Chief[ ])?(?:Justices?|JUSTICES?|Judges?|JUDGES?)[ ])?"  # "Before Judges A, B"
 _BEFORE_LIST = re.compile(
-    rf"(?m)\b(?:Before|BEFORE):?[ \t]+(?P<names>{_TITLED}{_NAME}(?:,[ ]{_TITLED}{_NAME})*,?[ ]"
-    rf"(?:and|AND|&)[ ]{_TITLED}{_NAME})\.?[ \t]*$"
+    r"(?m)\b(?:Before|BEFORE):?[ \t]+(?:(?:Judges|JUDGES):[ ])?"
+    rf"(?P<names>{_TITLED}{_NAME}(?:,[ ]{_TITLED}{_NAME})*,?[ ]"
+    # (or in a docket entry, before its docket number: "Before Judges: Millett, Rao and
+    # Childs. [22-8513]")
+    rf"(?:and|AND|&)[ ]{_TITLED}{_NAME})\.?(?:[ \t]*$|(?=[ \t]+\[\d))"
 )
 #: A Massachusetts report's panel line: "Present: Marshall, C.J., Ireland, Spina, & Gants, JJ."
 _PRESENT_LIST = re.compile(

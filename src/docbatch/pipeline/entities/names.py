@@ -54,7 +54,8 @@ ORG_HEADS: frozenset[str] = frozenset(
         "association", "university", "insurance", "bancorp", "capital", "securities",
         "industries", "enterprises", "technologies", "systems", "ventures", "laboratories",
         "society", "church", "chapel", "institute", "center", "council", "committee",
-        "coalition", "alliance", "league", "hospital", "college", "supply",
+        "coalition", "alliance", "league", "hospital", "college", "supply", "diocese",
+        "archdiocese",
     }
 )  # fmt: skip
 

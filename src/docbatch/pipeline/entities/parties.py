@@ -145,6 +145,7 @@ def find_parties(text: str, excluded: Sequence[tuple[int, int]] = ()) -> list[Ra
     found += _inverted_names(text)
     found += _organisations(text)
     found += _bare_people(text)
+    found += _wrapped_people(text)
     found += block_parties(text)
     found += find_public_bodies(text)
     found += ecf_filers(text)
@@ -512,6 +513,25 @@ def _bare_people(text: str) -> list[RawMention]:
         if re.search(rf"[ ]{_INIT}[ ]", name):
             found.append(_person(text, start, end, 0.7, ""))
         elif words[0].lower() in GIVEN_NAMES:
+            found.append(_person(text, start, end, 0.6, ""))
+    return found
+
+
+#: A known given name ending a line of prose and its surname opening the next, the
+#: sentence going on after it: "that Allison\nFeldman was found", "and Sarah\nMcAmis,".
+_WRAPPED_PERSON = re.compile(
+    rf"(?<=[a-z,][ ])(?P<name>{_TW}(?:[ ]{_INIT})?[ \t]*\n[ \t]*{_SURNAME})"
+    r"(?=[,;]|[ ][a-z])"
+)
+
+
+def _wrapped_people(text: str) -> list[RawMention]:
+    """A given name and a surname on two lines of running text (0.6)."""
+    found: list[RawMention] = []
+    for match in _WRAPPED_PERSON.finditer(text):
+        start, end = match.span("name")
+        name = " ".join(text[start:end].split())
+        if name.split()[0].lower() in GIVEN_NAMES and plausible_person(name):
             found.append(_person(text, start, end, 0.6, ""))
     return found
 
