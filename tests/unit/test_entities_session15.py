@@ -197,3 +197,59 @@ def test_a_panel_in_a_docket_entry_and_the_dc_circuit_without_the() -> None:
     assert {"Millett", "Rao", "Childs"} <= judges
     assert ("person", "Judges") not in entities
     assert ("court", "D.C. Cir.") in entities
+
+
+def test_louisianas_revised_statutes_and_its_court_of_appeals_circuit() -> None:
+    text = (
+        "STATE of Louisiana\nv.\nLeslie KARSTON.\n\nNo. 91-K-1134.\n\n"
+        "Court of Appeal of Louisiana, Fourth Circuit.\n\nOctober 15, 1991.\n\n"
+        "The defendant was charged with distribution of marijuana, a violation of R.S. "
+        "40:966, and of La. R.S. 14:30(A)(1) and LSA-R.S. 15:529.1.\n"
+    )
+    _edges, entities = edges_and_entities(text)
+    statutes = {name for kind, name in entities if kind == "statute"}
+    assert {"La. Rev. Stat. \u00a7 40:966", "La. Rev. Stat. \u00a7 14:30(A)(1)",
+            "La. Rev. Stat. \u00a7 15:529.1"} <= statutes  # fmt: skip
+    assert ("court", "4th Cir.") not in entities
+    # elsewhere "R.S." is another state's revised statutes, not Louisiana's
+    from docbatch.pipeline.entities.statutes import find_statutes
+
+    assert find_statutes("New Jersey: a violation of R.S. 39:4-50 (Louisiana)") == []
+
+
+def test_arizona_and_other_court_case_numbers() -> None:
+    from docbatch.pipeline.entities.patterns import find_case_numbers
+
+    text = (
+        "No. CR-23-0236-PR\nFiled December 17, 2024\n"
+        "The Honorable Roy C. Whitehead, Judge\nNo. CR2018-118086-001\n"
+        "Court of Appeals, Division One\nNo. 1 CA-CR 19-0123\n"
+        "Case in other court:\t\u00a0USCA, 5th Circuit, 10-30767\n"
+        "imposed in this court's Case No. 1:12cr45; pay restitution\n"
+        "CIVIL DOCKET FOR CASE #: 1:08-cv-00662-KD-C\n"
+        "Search Criteria: \t 1:08-cv-00662-KD-C Starting with document: 1\n"
+    )
+    numbers = {m.normalized for m in find_case_numbers(text)}
+    assert {"CR-23-0236-PR", "CR2018-118086-001", "1 CA-CR 19-0123", "10-30767",
+            "1:12cr45", "1:08-cv-00662-KD-C"} <= numbers  # fmt: skip
+    assert "1:08-cv-00662-KD" not in numbers
+
+
+def test_a_company_in_one_shouted_word_and_an_offence_after_a_count() -> None:
+    text = (
+        "U.S. District Court\nSouthern District of Alabama (Mobile)\n"
+        "CIVIL DOCKET FOR CASE #: 1:08-cv-00662-KD-C\n\nPittinos v. Provident Life\n\n"
+        "Plaintiff\nJohn Pittinos\trepresented by\tJoseph C. Sullivan\nSullivan & Roe LLC\n"
+        "1 Main Street\nMobile, AL 36602\nLEAD ATTORNEY\n\nV.\n"
+        "Defendant\nUNUM\trepresented by\tHenry T. Morrissette\nHand Arendall LLC\n"
+        "P.O. Box 123\nMobile, AL 36601\nLEAD ATTORNEY\n\n"
+        "Pending Counts\tDisposition\n"
+        "Count 1 18:371 - Conspiracy to Manufacture and Sell Armor-Piercing Ammunition\n\n"
+        "Date Filed\t#\tDocket Text\n"
+    )
+    edges, entities = edges_and_entities(text)
+    assert ("organization", "UNUM") in entities or ("organization", "Unum") in entities
+    assert not any(kind == "person" and "Unum" in name.title() for kind, name in entities)
+    assert not any("Armor" in name for _kind, name in entities)
+    counsel = {(s, t.casefold()) for kind, s, t in edges if kind == "counsel_for"}
+    assert ("Henry T. Morrissette", "unum") in counsel

@@ -40,6 +40,13 @@ _CIRCUIT = re.compile(
 _DISTRICT = re.compile(
     rf"(?<![\w.])(?P<dir>[NSEWCM]\.\s?D\.|D\.)\s?(?P<state>{STATE_ABBR_PATTERN})(?![\w])", re.ASCII
 )
+#: A state's court of appeal right before a circuit's name: "Court of Appeal of Louisiana,
+#: Fourth Circuit", "Louisiana Court of Appeal, Second Circuit", "Florida District Court of
+#: Appeal, First District".
+_STATE_APPEAL_BEFORE = re.compile(
+    rf"(?:Court\s+of\s+Appeals?\s+of\s+(?:the\s+State\s+of\s+)?(?:{STATE_NAME_PATTERN})"
+    rf"|(?:{STATE_NAME_PATTERN})\s+Court\s+of\s+Appeals?),?\s*$"
+)
 _CIRCUIT_NAME = re.compile(
     # (the D.C. Circuit's docket heading omits "the": "Court of Appeals for District of
     # Columbia Circuit"; its footer says "DC Circuit (USCA)")
@@ -332,6 +339,8 @@ def find_courts(text: str) -> list[RawMention]:
         value = _district(match["dir"], match["state"])
         found.append(court_mention(text, match.start(), match.end(), value, 0.9))
     for match in _CIRCUIT_NAME.finditer(text):
+        if _STATE_APPEAL_BEFORE.search(text, max(0, match.start() - 60), match.start()):
+            continue  # "Court of Appeal of Louisiana, Fourth Circuit": a state court's circuit
         found.append(court_mention(text, match.start(), match.end(), _circuit(match["n"]), 0.85))
     for match in _DISTRICT_NAME.finditer(text):
         direction = _DIRECTIONS.get((match["dir"] or "").lower(), "D.")

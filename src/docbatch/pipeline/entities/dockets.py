@@ -248,7 +248,10 @@ def docket_parties(text: str, people: Sequence[RawMention]) -> list[RawMention]:
 
 
 #: A criminal docket's count line, opened by title and section: "18:371.F CONSPIRACY".
-_COUNT_LINE = re.compile(r"[ \t]*[1-5]?\d:\d{1,5}[A-Za-z]?(?:-\d{4})?(?:=[A-Z]{1,3})?\.[FMP]\b")
+_COUNT_LINE = re.compile(
+    r"[ \t]*(?:Count[ ]\d{1,3}[ \t]+)?[1-5]?\d:\d{1,5}[A-Za-z]?(?:\([a-zA-Z0-9]{1,4}\))*"
+    r"(?:-\d{4})?(?:=[A-Z]{1,3})?(?:\.[FMP]\b|[ \t]+-[ ])"  # "Count 1 18:371 - Conspiracy to ..."
+)
 
 
 #: The bracketed designation under an appellate attorney's name: "[COR LD NTC Retained]".
@@ -605,6 +608,9 @@ def _named(text: str, start: int, end: int, *, role: str) -> RawMention:
         or re.fullmatch(r"[A-Za-z .'-]+,[ ][A-Z]{2}", text[start:end]) is not None
         # (a person's name may hold particles: "GUILLERMO RICARDO DE LA VARA")
         or len(words - _PARTICLES) > 4
+        # one word in capitals names no person: "UNUM" (a surname alone, "Fitzhugh-Davis",
+        # is written in title case)
+        or (len(text[start:end].split()) == 1 and text[start:end].isupper())
         # initials first, as a company's ("AAA Cooper Transportation"), in a name not all
         # in capitals
         or (re.fullmatch(r"[A-Z]{2,4}", first) is not None and not text[start:end].isupper())

@@ -20,7 +20,7 @@ _NUMBER = (
     r"\d{4}-\d{2}-\d(?![\d-])|"  # Virginia's court of appeals: Record No. 1824-10-3
     r"(?:\d{1,2}[:-])?\d{2,4}-[A-Za-z]{1,4}-\d{2,6}(?:-[A-Z]{1,5})*"  # 1:23-cv-04567-JMF, 2-15-cv-1
     r"(?:-\d{1,2}(?![\d-]))?"  # a criminal case's defendant: 3:09-cr-00276-RLW-1
-    r"|(?:\d{1,2}:)?\d{2}(?:cv|CV|cr|CR|mc|MC)\d{3,6}"  # no hyphens: 1:20CV457, 94cv00385
+    r"|(?:\d{1,2}:)?\d{2}(?:cv|CV|cr|CR|mc|MC)\d{2,6}"  # no hyphens: 1:20CV457, 1:12cr45
     r"|\d{2}[A-Z]\d{2}(?:-[A-Z0-9]{2,6}){2,3}"  # Indiana: 49S00-0308-DP-392
     r"|\d{4}-[A-Z]{2}\d{4,6}|[A-Z]{2}\d{5,7}"  # Missouri: 1711-CC00064, ED108783
     r"|(?:ED|WD|SD)[ ]\d{5,6}(?![\d])"  # and spaced: "No. ED 83155"
@@ -43,6 +43,11 @@ _NUMBER = (
     r"|(?<=No\.[ ])[A-HS]\d{6}(?!\d)"  # California's courts of appeal: B266015, S123456
     r"|\d{2}[ ]BK[ ]\d{3,5}(?:-[A-Z]{2,4})?"  # Puerto Rico's Title III cases: 17 BK 3283-LTS
     r"|[A-Z]{2,3}-(?:19|20)\d\d-\d{1,6}(?![\w-])"  # kind, year, number: CF-2018-4
+    # Arizona: the supreme court's "CR-23-0236-PR", the court of appeals' "1 CA-CR 19-0123",
+    # a superior court's "CR2018-118086-001"
+    r"|[A-Z]{2}-\d{2}-\d{4}-[A-Z]{2}(?![\w-])"
+    r"|[12][ ]CA-[A-Z]{2}[ ]\d{2}-\d{4}(?![\w-])"
+    r"|[A-Z]{2}(?:19|20)\d\d-\d{5,6}(?:-\d{3})?(?![\w-])"
 )
 _LABELLED_NUMBER = re.compile(
     r"(?<![\w.])(?:(?P<label>Case|Civil\s+Action|Civ\.\s+A\.|Criminal\s+Action|Crim\.\s+A\."
@@ -50,6 +55,11 @@ _LABELLED_NUMBER = re.compile(
     r"|(?:DC\s+)?Docket)\s+)?(?:Nos?\.|(?<=[Cc]ase[ ])[Nn]umber|(?<=Docket[ ])#"
     r"|(?<=Petition[ ])#|(?<=[Cc]ase[ ])#|(?<=CASE[ ])#)[ \t]*:?[ \t]*"
     rf"(?P<num>{_NUMBER}|\d{{3,}}(?=\s*[,.;)]{{0,2}}(?:\s|$)))"
+)
+#: A docket report's case in another court, the court before its number: "Case in other
+#: court: USCA, 5th Circuit, 10-30767", "Case in other court: 9th Circuit, 18-35501".
+_OTHER_COURT_CASE = re.compile(
+    rf"(?m)Case[ \u00a0]in[ \u00a0]other[ \u00a0]court:[^\n]*?[ \t,;](?P<num>{_NUMBER})[ \t]*$"
 )
 #: An Attorney General's opinion cited by its series number: "OAG 92-73", "AGO 2015-059".
 _OPINION_SERIES = re.compile(r"(?<![\w.])(?P<series>OAG|AGO)[ ]+(?P<num>\d{2,4}-\d{1,4})(?![\w-])")
@@ -65,7 +75,7 @@ _NOT_A_CASE = re.compile(
 )
 #: A federal docket number is unmistakable even without "No.".
 _BARE_FEDERAL = re.compile(
-    r"(?<![\w:-])\d{1,2}:\d{2}-(?:cv|cr|mc|md|bk|mj|ap)-\d{3,6}(?:-[A-Z]{2,5})*\b"
+    r"(?<![\w:-])\d{1,2}:\d{2}-(?:cv|cr|mc|md|bk|mj|ap)-\d{3,6}(?:-[A-Z]{1,5})*\b"
     r"|(?<![\w:-])\d{1,2}:\d{2}(?:cv|CV|cr|CR)\d{3,6}\b"  # "1:20CV457"
 )
 #: California's courts of appeal head an opinion with their docket number alone on a line
@@ -114,6 +124,11 @@ def find_case_numbers(text: str) -> list[RawMention]:
             mention(EntityType.CASE_NUMBER, text, match, number, confidence, {"label": label})
         )
         taken.append(match.span())
+    for match in _OTHER_COURT_CASE.finditer(text):
+        start, end = match.span("num")
+        found.append(RawMention(EntityType.CASE_NUMBER, start, end, match["num"], match["num"],
+                                0.85, {"label": "Case"}))  # fmt: skip
+        taken.append((start, end))
     for match in _ECF_CASE.finditer(text):
         if not any(s <= match.start("num") < e for s, e in taken):
             found.append(mention(EntityType.CASE_NUMBER, text, match, match["num"], 0.85,

@@ -70,13 +70,16 @@ _SPELLED_STATE_CODE = (
 _INITIALS_CODE = (
     r"N\.\s?C\.\s?G\.\s?S\.|G\.\s?S\.|O\.\s?C\.\s?G\.\s?A\.|OCGA|N\.\s?J\.\s?S\.\s?A\."
     r"|K\.\s?S\.\s?A\.|A\.\s?R\.\s?S\.|C\.\s?R\.\s?S\.|M\.\s?C\.\s?L\.|R\.\s?S\.\s?Mo\."
-    r"|La\.\s?R\.\s?S\.|N\.\s?Y\.\s?C\.\s?P\.\s?L\.\s?R\.|RSMo|RCW|ORS|MCL|MSA|NRS|KRS|CPLR"
+    # Louisiana's Revised Statutes: "La. R.S. 14:30", "LSA-R.S. 15:529.1", and in a
+    # Louisiana text bare: "a violation of R.S. 40:966"
+    r"|(?:La\.\s?|LSA-)?R\.\s?S\.(?=\s?\d{1,2}:\d)|N\.\s?Y\.\s?C\.\s?P\.\s?L\.\s?R\.|RSMo|RCW|ORS|MCL|MSA|NRS|KRS|CPLR"
     # New York's consolidated laws by their initials: "EPTL 9-1.1(b)", "RPAPL 711"
     r"|EPTL|RPAPL|GOL|BCL|VTL|DRL|SCPA"
     r"|\d{1,3}\s+ILCS"
     r"|\d{1,2}\s+Pa\.\s?(?:C\.\s?S\.|Cons\.\s+Stat\.)(?:\s+Ann\.)?"
 )
 _STATE_CODE = rf"{_ABBREVIATED_STATE_CODE}|{_SPELLED_STATE_CODE}"
+_LOUISIANA = "La. Rev. Stat."
 #: Codes cited by initials that the Bluebook names otherwise.
 _INITIALS_NAMES = {
     "OCGA": "O.C.G.A.", "EPTL": "N.Y. Est. Powers & Trusts Law",
@@ -85,7 +88,9 @@ _INITIALS_NAMES = {
     "SCPA": "N.Y. Surr. Ct. Proc. Act",
 }  # fmt: skip
 #: Those of them that are cited with a mark: the Bluebook's "N.Y. Est. Powers & Trusts Law §".
-_MARKED_INITIALS = frozenset(name for name in _INITIALS_NAMES.values() if name.startswith("N.Y."))
+_MARKED_INITIALS = frozenset(
+    name for name in [*_INITIALS_NAMES.values(), _LOUISIANA] if name.startswith(("N.Y.", "La."))
+)
 #: A section written without "§" after initials needs a separator or a subsection
 #: ("7A-31", "2A:14-2", "5/2-619", "3211(a)(7)"), so "G.S. 1990" is no statute.
 _BARE_SECTION = (
@@ -361,6 +366,12 @@ def find_regulations(text: str) -> list[RawMention]:
     return found
 
 
+def _in_louisiana(text: str) -> bool:
+    """Whether ``text`` is a Louisiana court's or names no other state with revised
+    statutes cited "R.S." (New Jersey's, Maine's)."""
+    return "Louisiana" in text and not re.search(r"New Jersey|Maine\b", text)
+
+
 def find_statutes(text: str) -> list[RawMention]:
     """U.S. Code and state-code sections ("15 U.S.C. § 78j(b)", "N.C.G.S. § 7A-31",
     "Tex. Ins. Code Ann. § 541.060", "Texas Insurance Code § 4001.003(1)", "et seq.")."""
@@ -369,6 +380,10 @@ def find_statutes(text: str) -> list[RawMention]:
         if match["initials"]:
             code = " ".join(match["initials"].split())
             code = _INITIALS_NAMES.get(code, code)
+            if re.fullmatch(r"(?:La\.\s?|LSA-)?R\.\s?S\.", code):
+                if code.startswith("R") and not _in_louisiana(text):
+                    continue  # "R.S. 39:4-50" of another state's revised statutes
+                code = _LOUISIANA
             group = "isec" if match["isec"] else "bare"
         else:
             code = (
