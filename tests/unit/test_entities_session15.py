@@ -253,3 +253,13 @@ def test_a_company_in_one_shouted_word_and_an_offence_after_a_count() -> None:
     assert not any("Armor" in name for _kind, name in entities)
     counsel = {(s, t.casefold()) for kind, s, t in edges if kind == "counsel_for"}
     assert ("Henry T. Morrissette", "unum") in counsel
+
+
+def test_people_after_a_rank() -> None:
+    text = (
+        "Lieutenant William Ford with the sheriff's office stopped the truck, and Special "
+        "Agent Jane Bulla arrived; Capt. Omar Reyes waited.\n"
+    )
+    _edges, entities = edges_and_entities(text)
+    people = {name for kind, name in entities if kind == "person"}
+    assert {"William Ford", "Jane Bulla", "Omar Reyes"} <= people

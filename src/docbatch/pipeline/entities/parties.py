@@ -69,6 +69,7 @@ _TITLE = re.compile(
     r"\b(?P<title>(?:Chief |Magistrate |District |Circuit )?Judge|Justice|Hon\.|Honorable|"
     # police witnesses by rank: "Officer Ronald Jenkins", "Detective Ruck", "Sgt. Lee"
     r"Officer|Detective|Sergeant|Sgt\.|Trooper|Patrolman|Corporal|Cpl\.|Investigator|"
+    r"Lieutenant|Lt\.|Captain|Capt\.|Special[ ]Agent|"
     # a minute entry's court staff: "Spanish Interpreter Miguel Aguayo", "Court Reporter X"
     r"Interpreter|Court[ ]Reporter|Courtroom[ ]Deputy|Deputy[ ]Clerk|"
     rf"Mr\.|Ms\.|Mrs\.|Dr\.)[ ]+(?P<name>{_PERSON}|{_SURNAME})"
