@@ -367,8 +367,8 @@ def find_regulations(text: str) -> list[RawMention]:
 
 
 def _in_louisiana(text: str) -> bool:
-    """Whether ``text`` is a Louisiana court's or names no other state with revised
-    statutes cited "R.S." (New Jersey's, Maine's)."""
+    """Whether ``text`` names Louisiana and neither of the other states whose revised
+    statutes are cited "R.S." (New Jersey, Maine)."""
     return "Louisiana" in text and not re.search(r"New Jersey|Maine\b", text)
 
 
