@@ -263,3 +263,91 @@ def test_people_after_a_rank() -> None:
     _edges, entities = edges_and_entities(text)
     people = {name for kind, name in entities if kind == "person"}
     assert {"William Ford", "Jane Bulla", "Omar Reyes"} <= people
+
+
+def test_arizona_counsel_paragraphs_amici_and_author_line() -> None:
+    text = (
+        "IN THE\n\nSUPREME COURT OF THE STATE OF ARIZONA\n\nSTATE OF ARIZONA,\nAppellant,\n\n"
+        "v.\n\nIAN ROE,\nAppellee.\n\nNo. CR-23-0236-PR\nFiled December 17, 2024\n\n"
+        "COUNSEL:\n\n"
+        "Rachel H. Mitchell, Maricopa County Attorney, Nick Klingerman (argued),\n"
+        "Special Deputy County Attorney, Phoenix, Attorneys for State of\nArizona\n\n"
+        "Gary Kula, Maricopa County Public Defender, Phoenix, Attorneys for Ian Roe\n\n"
+        "David J. Euchner (argued), Pima County Public Defender\u2019s Office, Grant D.\n"
+        "Wille, Ralls, Wille, & Coomer, P.C., Tucson, Attorneys for Amicus Curiae\n"
+        "Arizona Attorneys for Criminal Justice\n\n"
+        "Jared G. Keenan, Lauren K. Beall, Phoenix, Attorneys for Amici Curiae American Civil\n"
+        "Liberties Union of Arizona and American Civil Liberties Union\n\n"
+        "CHIEF JUSTICE TIMMER authored the Opinion of the Court, in which\n"
+        "VICE CHIEF JUSTICE LOPEZ, JUSTICES BOLICK, BEENE, KING,\n"
+        "BRUTINEL (RETIRED), and JUDGE SKLAR joined.\n\n"
+        "CHIEF JUSTICE TIMMER, Opinion of the Court:\n\n\u00b61 After police arrested Roe ...\n"
+    )
+    edges, entities = edges_and_entities(text)
+    counsel = {(s, t) for kind, s, t in edges if kind == "counsel_for"}
+    assert {("Rachel H. Mitchell", "State of Arizona"), ("Nick Klingerman", "State of Arizona"),
+            ("Gary Kula", "Ian Roe"),
+            ("David J. Euchner", "Arizona Attorneys for Criminal Justice"),
+            ("Jared G. Keenan", "American Civil Liberties Union of Arizona"),
+            ("Jared G. Keenan", "American Civil Liberties Union")} <= counsel  # fmt: skip
+    organisations = {name for kind, name in entities if kind == "organization"}
+    assert "Ralls, Wille, & Coomer, P.C." in organisations
+    assert "Coomer, P.C." not in organisations
+    judges = {s for kind, s, _t in edges if kind == "judge_of"}
+    assert {"Timmer", "Lopez", "Bolick", "Beene", "King", "Brutinel", "Sklar"} <= judges
+    assert not {"Vice", "Chief", "Justices", "Retired"} & judges
+
+
+def test_ohio_revised_code_and_public_domain_citations() -> None:
+    text = (
+        "Appellant pleaded guilty to theft, a fifth-degree felony under R.C. 2913.02(A), and "
+        "to attempted conveyance, a felony under R.C. 2921.36(A) and 2923.02(A). Our review is "
+        "governed by R.C. 2953.08(G)(2). State v. Marcum, 146 Ohio St.3d 516, 2016-Ohio-1002, "
+        "59 N.E.3d 1231.\n"
+    )
+    _edges, entities = edges_and_entities(text)
+    statutes = {name for kind, name in entities if kind == "statute"}
+    assert {"Ohio Rev. Code Ann. \u00a7 2913.02(A)", "Ohio Rev. Code Ann. \u00a7 2921.36(A)",
+            "Ohio Rev. Code Ann. \u00a7 2923.02(A)",
+            "Ohio Rev. Code Ann. \u00a7 2953.08(G)(2)"} <= statutes  # fmt: skip
+    from docbatch.pipeline.entities.citations import find_citations
+
+    cited = {m.normalized for m in find_citations(text).mentions}
+    assert "2016-Ohio-1002" in cited
+    assert "2016 Ohio 1002" not in cited
+
+
+def test_docket_tables_headings_pro_se_addresses_and_entry_names() -> None:
+    text = (
+        "U.S. Bankruptcy Court\nNorthern District of California (San Francisco)\n"
+        "Bankruptcy Petition #: 09-31347\n\n"
+        "Debtor\nPlant Insulation Company\nc/o Law Offices of Travis & Pon\n"
+        "\trepresented by\tTobias S. Keller\nJones Day\n555 California St.\n"
+        "San Francisco, CA 94104\n\n"
+        "Responsible Ind\nDavid J. Gordon\n\n"
+        "Creditor Committee\nOfficial Committee Of Unsecured Creditors\n"
+        "c/o Sheppard Mullin Richter & Hampton LL\nFour Embarcadero Center, 17th Floor\n"
+        "San Francisco, CA 94111\n(415) 434-9100\trepresented by\tMichael H. Ahrens\n"
+        "Sheppard, Mullin, Richter and Hampton\n4 Embarcadero Center 17th Fl.\n"
+        "San Francisco, CA 94111\n\n"
+        "Plaintiff\nJhon Lora\trepresented by\tJhon Lora\n"
+        "Monroe County Correctional Facility\nSPECIAL MAIL-OPEN ONLY IN PRESENCE OF INMATE\n"
+        "4250 Manor Drive\nStroudsburg, PA 18360\nPRO SE\n\n"
+        "Date Filed\t#\tDocket Text\n"
+        "05/09/2008\t12\tORDER as to Jhon Lora Signed by Judge William A. Knox; hearing at "
+        "The William K. Nakamura Courthouse in Seattle. (Entered: 05/09/2008)\n"
+    )
+    edges, entities = edges_and_entities(text)
+    organisations = {name for kind, name in entities if kind == "organization"}
+    assert "Sheppard, Mullin, Richter and Hampton" in organisations
+    assert not {"Creditor Committee", "Four Embarcadero Center"} & organisations
+    assert not any("SPECIAL MAIL" in name.upper() for name in organisations)
+    assert "Monroe County Correctional Facility" not in organisations  # a pro se's address
+    people = {name for kind, name in entities if kind == "person"}
+    assert "David J. Gordon" in people
+    assert not {"Pro Se", "Responsible Ind", "William K. Nakamura"} & people
+    assert not any(name.startswith("Jhon Lora ") for name in people)
+    counsel = {(s, t) for kind, s, t in edges if kind == "counsel_for"}
+    assert ("Sheppard, Mullin, Richter and Hampton", "Official Committee Of Unsecured "
+            "Creditors") in counsel or ("Michael H. Ahrens", "Official Committee Of "
+            "Unsecured Creditors") in counsel  # fmt: skip

@@ -330,11 +330,14 @@ def _citation_attributes(full: Any, citation: Any, fix: dict[str, str] | None) -
 
 
 def _full_normalized(full: Any) -> str:
-    """ "volume reporter page" with the reporter in its canonical form."""
+    """ "volume reporter page" with the reporter in its canonical form; a public-domain
+    citation written with hyphens keeps them, as the Bluebook writes it ("2016-Ohio-8517",
+    "2019-NMSC-001")."""
     groups = full.groups
     reporter = full.corrected_reporter() or groups.get("reporter")
     parts = [groups.get("volume"), reporter, groups.get("page")]
-    return " ".join(part for part in parts if part)
+    joiner = "-" if re.fullmatch(r"\d{4}-[A-Za-z]+-\d+", full.matched_text() or "") else " "
+    return joiner.join(part for part in parts if part)
 
 
 def _short_law_mention(text: str, citation: Any, full: Any) -> RawMention | None:

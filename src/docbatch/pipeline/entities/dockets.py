@@ -66,7 +66,8 @@ _ROLE_HEADING = re.compile(
     r"|Third[ -]Party[ ]Plaintiff|Third[ -]Party[ ]Defendant|Interested[ ]Party|Notice[ ]Party"
     # a bankruptcy docket's "U.S. Trustee" and "Creditor Committee"
     r"|Trustee|U\.S\.[ ]Trustee|Creditor[ ]Committee|Joint[ ]Debtor"
-    r"|Bankruptcy[ ]Admin\."
+    # (and a debtor company's "Responsible Ind", the individual who answers for it)
+    r"|Bankruptcy[ ]Admin\.|Responsible[ ]Ind(?:ividual|\.)?"
     # an amicus has counsel but is no party ("amicus" is no party role)
     r"|Amicus|Amicus[ ]Curiae|Amici)s?"
     r"(?:[ \t]+\(\d{1,3}\))?"  # a criminal docket numbers its defendants: "Defendant (6)"
@@ -221,6 +222,7 @@ def docket_parties(text: str, people: Sequence[RawMention]) -> list[RawMention]:
         if heading is None or index + 1 >= len(lines):
             continue
         role = " ".join(heading["role"].lower().split()).replace("admin.", "administrator")
+        covered.append((line.start, line.end))  # "Creditor Committee": a heading, no body
         party, counsel = _party_rows(lines, index + 1)
         if party is None:
             continue
@@ -244,7 +246,20 @@ def docket_parties(text: str, people: Sequence[RawMention]) -> list[RawMention]:
         return list(people)
     found += _named_again(text, found, covered)
     kept = [m for m in people if not any(m.start < e and s < m.end for s, e in covered)]
-    return kept + found
+    parties = {m.text for m in found if m.type is EntityType.PERSON and "role" in m.attributes}
+    return [_cut_at_party(text, m, parties) for m in kept] + found
+
+
+def _cut_at_party(text: str, mention: RawMention, parties: set[str]) -> RawMention:
+    """A person an entry names run into the next words, cut after the party's name the
+    table gives: "as to Daniel Roe Troy K. Stabenow" names Daniel Roe."""
+    if mention.type is not EntityType.PERSON:
+        return mention
+    for party in parties:
+        end = mention.start + len(party)
+        if end < mention.end and text[mention.start : end] == party and text[end] == " ":
+            return _mention(EntityType.PERSON, text, mention.start, end)
+    return mention
 
 
 #: A criminal docket's count line, opened by title and section: "18:371.F CONSPIRACY".
@@ -518,6 +533,7 @@ def _row(name: tuple[int, int], body: list[_Line]) -> _Row:
 def _counsel_rows(text: str, row: _Row, client: str) -> list[RawMention]:
     """The attorney of a row (a person, counsel for ``client``) and their firm."""
     found = []
+    own = False
     name = _strip_mention(text, *row.name)
     if name is not None and (title := _TITLE_AFTER.search(text, name[0], name[1])):
         name = (name[0], title.start())
@@ -528,10 +544,14 @@ def _counsel_rows(text: str, row: _Row, client: str) -> list[RawMention]:
         # an office listed as the attorney: "St. Louis Fed Public Defender"
         office = words & (_OFFICE_WORDS | {"defender", "defenders"})
         kind = EntityType.ORGANIZATION if office else EntityType.PERSON
-        own = " ".join(text[name[0] : name[1]].split()).casefold() == client.casefold()
+        own = (
+            bool(client)
+            and " ".join(text[name[0] : name[1]].split()).casefold() == client.casefold()
+        )
         # a party pro se is its own attorney, nobody's counsel
         found.append(_mention(kind, text, *name, counsel_for="" if own else client))
-    if row.firm is not None:
+    if row.firm is not None and not own:
+        # (a party pro se: the lines under its name are its own address, a prison's name)
         firm = _strip_mention(text, *row.firm)
         if firm is not None and _OWN_PRACTICE.search(text, firm[0], firm[1]):
             firm = None  # "ANDREW J. SOTTILE, ATTORNEY AT LAW": the attorney, not a firm
@@ -557,8 +577,9 @@ _OWN_PRACTICE = re.compile(r",?\s+(?i:attorneys?[ ]at[ ]law)[ \t]*$")
 #: A firm's line by its place in an attorney's row: capitalised words with no digit,
 #: not a title of the attorney's own ("Attorney at Law").
 _FIRM_BY_PLACE = re.compile(
-    r"(?!Attorney[ ]at[ ]Law\b|Attorneys?\b|Counsel\b|Esq)"
-    r"(?:[A-Z][A-Za-z'\u2019.-]+[ ]?(?:&[ ])?){1,5}(?<![ ])"
+    r"(?!Attorney[ ]at[ ]Law\b|Attorneys?\b|Counsel\b|[^\n]*\bEsq\b)"
+    # (partners' names with commas and "and": "Sheppard, Mullin, Richter and Hampton")
+    r"(?:[A-Z][A-Za-z'\u2019.-]+,?[ ]?(?:(?:&|and)[ ])?){1,5}(?<![ ,])"
 )
 
 

@@ -124,6 +124,18 @@ _TITLED_AUTHOR = re.compile(
     r"(?m)^[ \t]*(?:\*\d{1,5}[ ]+)?(?:Acting[ ])?(?:Chief[ ])?(?:Justice|Judge)[ ]"
     r"(?P<name>[A-Z][A-Z'\u2019-]{2,}(?:[ ][A-Z][A-Z'\u2019-]{2,})?)\.[ \t]*$"
 )
+#: Arizona's author line, the justices who joined listed after it: "CHIEF JUSTICE TIMMER
+#: authored the Opinion of the Court, in which VICE CHIEF JUSTICE LOPEZ, JUSTICES BOLICK,
+#: BEENE, KING, BRUTINEL (RETIRED), and JUDGE SKLAR joined."
+_AUTHORED = re.compile(
+    r"\b(?:(?:VICE|Vice)\s+)?(?:(?:CHIEF|Chief)\s+)?(?:JUSTICE|Justice|JUDGE|Judge)\s+"
+    r"(?P<name>[A-Z][A-Za-z'\u2019-]+)\s+authored\s+the\s+(?:[Oo]pinion|[Dd]ecision)"
+    r"(?:[^.]{0,60}?,\s+in\s+which\s+(?P<names>[^.;]{3,400}?)\s+joined)?"
+)
+#: A title or a note inside such a list, no name: "VICE CHIEF JUSTICE", "(RETIRED)"; and
+#: a word of the list.
+_LIST_TITLE = re.compile(r"(?i:vice|chief|justices?|judges?|retired|pro|tem|and)")
+_LIST_WORD = re.compile(r"[A-Z][A-Za-z'\u2019-]+")
 #: A docket report's "Assigned to: Judge Gregory M. Sleet" and "Referred to: ...".
 _ASSIGNED = re.compile(
     rf"(?m)^[ \t]*(?:Assigned|Referred)[ ]to:[ \t]*(?:(?:Chief[ ])?(?:Senior[ ])?"
@@ -164,6 +176,13 @@ def _judge_spans(text: str) -> Iterator[tuple[int, int]]:
         yield match.span("name")
     for match in (*_DELIVERED.finditer(text), *_TITLED_AUTHOR.finditer(text)):
         yield match.span("name")
+    for match in _AUTHORED.finditer(text):
+        yield match.span("name")
+        if match["names"]:
+            offset = match.start("names")
+            for word in _LIST_WORD.finditer(match["names"]):
+                if not _LIST_TITLE.fullmatch(word[0]):
+                    yield offset + word.start(), offset + word.end()
     for match in _PANEL_NOTE.finditer(text):
         offset = match.start("names")
         for name in re.finditer(r"[A-Z][a-z]+", match["names"]):

@@ -88,6 +88,9 @@ NOT_NAME_WORDS: frozenset[str] = frozenset(
         # a docket entry's words after a party's type: "Debtor Statement of Current Monthly
         # Income", "Notice to Debtor Not Represented by an Attorney"
         "statement", "represented", "not",
+        # the words after a defendant's name in an entry: "as to Daniel Roe Signed by ...",
+        # "Plea of Guilty as to Daniel Roe Objections to R&R due by 8/7/2008"
+        "signed", "objections",
         "friday", "saturday", "sunday", "court", "courts", "circuit", "district", "judge",
         "justice", "united", "states", "state", "america", "american", "rule", "rules",
         "section", "act", "code", "plaintiff", "plaintiffs", "defendant", "defendants",

@@ -122,19 +122,36 @@ _ENTITY_FORM = re.compile(
 
 def _no_name(text: str, mention: RawMention) -> bool:
     """Whether a name is no name: a person's part of an address, a street ("1314 Douglas
-    St.") or a city before its state and ZIP code ("Fort Worth, Texas 76115"), or a kind
-    of company ("Texas Limited Liability Company")."""
+    St.") or a city before its state and ZIP code ("Fort Worth, Texas 76115"), a building
+    ("Four Embarcadero Center", "The William K. Nakamura Courthouse"), a kind of company
+    ("Texas Limited Liability Company") or a docket's "PRO SE"."""
     if mention.type is EntityType.ORGANIZATION:
-        return _ENTITY_FORM.fullmatch(mention.normalized) is not None
+        return (
+            _ENTITY_FORM.fullmatch(mention.normalized) is not None
+            or _NUMBERED_BUILDING.fullmatch(mention.text) is not None
+        )
     if mention.type is not EntityType.PERSON:
         return False
     last = mention.normalized.split()[-1].rstrip(".").lower()
     return (
         last in _STREET_ENDS
         or last in _COMPANY_ENDS
+        or mention.normalized.casefold() == "pro se"
         or _STREET_AFTER.match(text, mention.end) is not None
+        or _BUILDING_AFTER.match(text, mention.end) is not None
         or _AFTER_CITY.match(text, mention.end) is not None
     )
+
+
+#: A building by its number: "Four Embarcadero Center", "One Liberty Plaza".
+_NUMBERED_BUILDING = re.compile(
+    r"(?i:one|two|three|four|five|six|seven|eight|nine|ten|\d{1,3})[ ](?:[A-Z][a-z]+[ ]){1,2}"
+    r"(?:Center|Centre|Plaza|Place|Square|Tower|Park)"
+)
+#: A building named after a person: "The William K. Nakamura Courthouse".
+_BUILDING_AFTER = re.compile(
+    r"[ ](?:Federal[ ]|U\.[ ]?S\.[ ])?(?:Courthouse|Building|Bldg\.|Federal[ ]Building)\b"
+)
 
 
 def find_parties(text: str, excluded: Sequence[tuple[int, int]] = ()) -> list[RawMention]:

@@ -59,8 +59,9 @@ _ROLE_WORDS = re.compile(
     r"|intervenor|debtor|movant|amicus|cross-appellant|cross-appellee)s?(?:\(s\))?"
     r"(?:[ ]*[-\u2013\u2014][ ]*(?:appellant|appellee|petitioner|respondent)s?)?$"
 )
-#: A line of prose (five words or more, ending a sentence) ends a signature block.
-_PROSE = re.compile(r"(?:\S+[ ]+){4,}\S*[.:]\s*$")
+#: A line of prose (five words or more, ending a sentence) ends a signature block; a line
+#: that ends with an initial ("..., Grant D.") does not end a sentence.
+_PROSE = re.compile(r"(?:\S+[ ]+){4,}\S*(?<![ (][A-Z])[.:]\s*$")
 
 _FILED_CUE = re.compile(
     r"(?:Date[ ][Ff]iled|Filed|FILED|Dated|DATED|Date|DATE|Decided|DECIDED|Entered|ENTERED|Docketed"
@@ -146,9 +147,14 @@ def _counsel(text: str, people: list[RawMention]) -> list[RawMention]:
     for cue in _COUNSEL_CUE.finditer(text):
         if _DOCKET_ENTRY.search(lines.line(lines.number(cue.start()))):
             continue  # "MOTION ... to withdraw as counsel for Appellant" in a docket entry
-        client = _client(text, cue, people)
+        amici = _amici_clients(text, cue.start("client"), people)
+        client = _client(text, cue, people) if amici is None else amici[0]
         if client is None:
             continue
+        if amici is not None:
+            added += amici[1]
+        else:
+            client = _continued(text, cue, client)
         people = _give_role(people, client, cue["client"])
         line = lines.number(cue.start())
         if line < 12 and lines.is_heading_cell(cue.start()):
@@ -270,6 +276,56 @@ def _client(text: str, cue: re.Match[str], people: Sequence[RawMention]) -> str 
             if any(m.text.strip(" ,") == line for m in people if following < m.start < line_end):
                 return line
     return client
+
+
+#: Amici after a counsel cue, to the paragraph's end: "Attorneys for Amici Curiae American
+#: Civil\nLiberties Union of Arizona and American Civil Liberties Union".
+_AMICI_CLIENTS = re.compile(
+    r"(?i:amic(?:us|i)[ ]+curiae)[ \t]*\n?[ \t]*"
+    r"(?P<names>[A-Z][^\n]*(?:\n(?![ \t]*\n)[ \t]*[^\n]*){0,2}?)\.?[ \t]*(?=\n[ \t]*\n|\Z)"
+)
+#: Between two amici of a list: "A, B and C".
+_AMICI_SPLIT = re.compile(r",?[ ]+and[ ]+(?=[A-Z])|,[ ]+(?=[A-Z])")
+
+
+def _amici_clients(
+    text: str, start: int, people: Sequence[RawMention]
+) -> tuple[str, list[RawMention]] | None:
+    """The amici a counsel cue names at its paragraph's end, as one client list, and a
+    mention for each amicus nothing else found ("Attorneys for Amicus Curiae Arizona
+    Attorneys for Criminal Justice")."""
+    match = _AMICI_CLIENTS.match(text, start)
+    if match is None:
+        return None
+    names: list[str] = []
+    added: list[RawMention] = []
+    position = match.start("names")
+    for part in _AMICI_SPLIT.split(match["names"]):
+        name = " ".join(part.split()).rstrip(".,")
+        begin = text.find(part.strip()[:12], position)
+        if not name or begin < 0:
+            continue
+        end = begin + len(part.strip().rstrip(".,"))
+        position = end
+        names.append(name)
+        if not any(m.start < end and begin < m.end for m in people):
+            added.append(RawMention(EntityType.ORGANIZATION, begin, end, text[begin:end],
+                                    display_name(name), 0.8))  # fmt: skip
+    if not names:
+        return None
+    return CLIENTS_SEPARATOR.join(names), added
+
+
+def _continued(text: str, cue: re.Match[str], client: str) -> str:
+    """A client name the cue's line breaks off, when the next line ends the paragraph:
+    "Attorneys for State of\nArizona"."""
+    if cue.end("client") != text.find("\n", cue.start("client")) or client != cue["client"].strip():
+        return client
+    following = re.match(r"\n[ \t]*(?P<rest>[A-Za-z][^\n]{0,60}?)\.?[ \t]*(?:\n[ \t]*\n|\Z)",
+                         text[cue.end("client") :])  # fmt: skip
+    if following is None:
+        return client
+    return f"{client} {following['rest']}"
 
 
 def _give_role(people: list[RawMention], client: str, cue: str) -> list[RawMention]:

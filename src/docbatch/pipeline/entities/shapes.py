@@ -64,7 +64,7 @@ _WORD = (
 #: Initials that open a company name ("C. R. Bard, Inc.", "J. Crew Group, Inc.").
 _INITIALS = r"(?:(?:[A-Z]\.[ ]){1,3}|(?:[A-Z]\.){2,3}[ ])"  # "C. R. Bard", "J.C. Penney"
 #: "Grace, Tisdale & Clifton, P.A.": names before the "&" of a firm, joined by commas.
-_FIRM_LIST = rf"(?:(?:{_WORD},[ ]){{1,4}}(?={_WORD}[ ]&[ ]))"
+_FIRM_LIST = rf"(?:(?:{_WORD},[ ]){{1,4}}(?={_WORD},?[ ]&[ ]))"  # "Ralls, Wille, & Coomer, P.C."
 #: "Texas Insurance Code", "Investment Company Act": a law, not the organisation.
 _NOT_A_LAW = (
     r"(?!\s+(?:Code|Act|Acts|Law|Laws|Rule|Rules|Statute|Statutes|Regulation|Regulations"
@@ -83,8 +83,9 @@ _JOIN = r"(?:[ ]|[ ]*\n[ ]*)"
 #: A person's name with its initials opening a firm's: "John L. Barlow & Associates".
 _NAMED_FOR = r"(?:[A-Z][a-z]+[ ](?:[A-Z]\.[ ]){1,2}(?=[A-Z][a-z]+[ ]&[ ]))"
 _ORG = re.compile(
-    rf"(?<![\w.])(?:{_INITIALS}|{_FIRM_LIST}|{_NAMED_FOR})?"
-    rf"(?:{_WORD}[ ](?:(?:&|of|OF|the|THE|and|AND){_JOIN})?){{0,5}}"
+    # (not from a surname after its initial: "Grant D.\nWille, Ralls, Wille, & Coomer, P.C.")
+    rf"(?<![\w.])(?<![A-Z]\.[ \n])(?:{_INITIALS}|{_FIRM_LIST}|{_NAMED_FOR})?"
+    rf"(?:{_WORD}(?:,(?=[ ]&))?[ ](?:(?:&|of|OF|the|THE|and|AND){_JOIN})?){{0,5}}"
     rf"{_WORD}(?:,?[ ]{_SUFFIX_ANY}(?![\w]))+{_OF_PLACE}{_NOT_A_LAW}"
 )
 #: Words that carry a name on over a line break.

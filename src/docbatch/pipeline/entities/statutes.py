@@ -72,6 +72,8 @@ _INITIALS_CODE = (
     r"|K\.\s?S\.\s?A\.|A\.\s?R\.\s?S\.|C\.\s?R\.\s?S\.|M\.\s?C\.\s?L\.|R\.\s?S\.\s?Mo\."
     # Louisiana's Revised Statutes: "La. R.S. 14:30", "LSA-R.S. 15:529.1", and in a
     # Louisiana text bare: "a violation of R.S. 40:966"
+    # Ohio's Revised Code: "R.C. 2913.02(A)", "R.C. 2953.08(G)(2)"
+    r"|R\.\s?C\.(?=\s?\d{3,4}\.\d{2})"
     r"|(?:La\.\s?|LSA-)?R\.\s?S\.(?=\s?\d{1,2}:\d)|N\.\s?Y\.\s?C\.\s?P\.\s?L\.\s?R\.|RSMo|RCW|ORS|MCL|MSA|NRS|KRS|CPLR"
     # New York's consolidated laws by their initials: "EPTL 9-1.1(b)", "RPAPL 711"
     r"|EPTL|RPAPL|GOL|BCL|VTL|DRL|SCPA"
@@ -80,6 +82,7 @@ _INITIALS_CODE = (
 )
 _STATE_CODE = rf"{_ABBREVIATED_STATE_CODE}|{_SPELLED_STATE_CODE}"
 _LOUISIANA = "La. Rev. Stat."
+_OHIO = "Ohio Rev. Code Ann."
 #: Codes cited by initials that the Bluebook names otherwise.
 _INITIALS_NAMES = {
     "OCGA": "O.C.G.A.", "EPTL": "N.Y. Est. Powers & Trusts Law",
@@ -89,7 +92,9 @@ _INITIALS_NAMES = {
 }  # fmt: skip
 #: Those of them that are cited with a mark: the Bluebook's "N.Y. Est. Powers & Trusts Law §".
 _MARKED_INITIALS = frozenset(
-    name for name in [*_INITIALS_NAMES.values(), _LOUISIANA] if name.startswith(("N.Y.", "La."))
+    name
+    for name in [*_INITIALS_NAMES.values(), _LOUISIANA, _OHIO]
+    if name.startswith(("N.Y.", "La.", "Ohio"))
 )
 #: A section written without "§" after initials needs a separator or a subsection
 #: ("7A-31", "2A:14-2", "5/2-619", "3211(a)(7)"), so "G.S. 1990" is no statute.
@@ -104,7 +109,9 @@ _STATUTE = re.compile(
     rf"\s*(?:{_SECTION_MARK}|(?P<ascii>ss?)(?=\s+\d)|(?(title)(?=\d)|(?!)))"
     rf"\s*(?P<sec>{_SECTIONS})(?P<seq>\s+et\s+seq\.)?"
     rf"|(?<![\w.])(?P<initials>{_INITIALS_CODE})\s*(?:{_SECTION_MARK.replace('mark', 'imark')}\s*"
-    rf"(?P<isec>{_SECTIONS})|(?P<bare>{_BARE_SECTION}))"
+    # (a list of bare sections: "R.C. 2921.36(A) and 2923.02(A)")
+    rf"(?P<isec>{_SECTIONS})|(?P<bare>{_BARE_SECTION}(?:(?:,[ ]|,?[ ](?:and|or)[ ])"
+    rf"{_BARE_SECTION}(?![\w.]\w)){{0,4}}))"
 )
 #: Missouri and Colorado put their code after the section: "Section 537.065, RSMo 2016",
 #: "section 13-16-104, C.R.S. 2024".
@@ -384,6 +391,8 @@ def find_statutes(text: str) -> list[RawMention]:
                 if code.startswith("R") and not _in_louisiana(text):
                     continue  # "R.S. 39:4-50" of another state's revised statutes
                 code = _LOUISIANA
+            elif re.fullmatch(r"R\.\s?C\.", code):
+                code = _OHIO
             group = "isec" if match["isec"] else "bare"
         else:
             code = (
