@@ -351,3 +351,60 @@ def test_docket_tables_headings_pro_se_addresses_and_entry_names() -> None:
     assert ("Sheppard, Mullin, Richter and Hampton", "Official Committee Of Unsecured "
             "Creditors") in counsel or ("Michael H. Ahrens", "Official Committee Of "
             "Unsecured Creditors") in counsel  # fmt: skip
+
+
+def test_tenth_circuit_counsel_with_a_spaced_hyphen_in_a_double_spaced_slip() -> None:
+    lines = [
+        "                       UNITED STATES COURT OF APPEALS",
+        "                             FOR THE TENTH CIRCUIT",
+        "                         _________________________________",
+        " UNITED STATES OF AMERICA,",
+        "       Plaintiff - Appellee,",
+        "v.                                                                No. 19-7043",
+        "JACK DEWAYNE ROE,",
+        "       Defendant - Appellant.",
+        "                       _________________________________",
+        "Neil D. Van Dalsem, Assistant Federal Public Defender, (Julia L. O\u2019Connell, Federal",
+        "Public Defender, with him on the briefs), Office of the Federal Public Defender,",
+        "Muskogee, Oklahoma, for Defendant - Appellant.",
+        "Linda A. Epperley, Assistant U.S. Attorney, Muskogee, Oklahoma, for",
+        "Plaintiff -Appellee.",
+        "                       _________________________________",
+        "Before HARTZ, EBEL, and MATHESON, Circuit Judges.",
+        "                  _________________________________",
+    ]
+    body = DOUBLE_SPACED.split("\n\n")
+    text = "\n\n".join(lines + body)
+    edges, _entities = edges_and_entities(text)
+    counsel = {(s, t) for kind, s, t in edges if kind == "counsel_for"}
+    assert ("Neil D. Van Dalsem", "Jack Dewayne Roe") in counsel
+    assert ("Julia L. O\u2019Connell", "Jack Dewayne Roe") in counsel
+    assert ("Linda A. Epperley", "United States of America") in counsel
+
+
+def test_ohio_heading_and_counsel_paragraphs_ending_with_the_role() -> None:
+    text = (
+        "[Cite as State v. Roe, 2016-Ohio-8517.]\n\n\n"
+        "                                   IN THE COURT OF APPEALS\n\n"
+        "                               ELEVENTH APPELLATE DISTRICT\n\n"
+        "                                        LAKE COUNTY, OHIO\n\n\n"
+        "STATE OF OHIO,                                   :       OPINION\n\n"
+        "                 Plaintiff-Appellee,             :\n"
+        "                                                         CASE NO. 2016-L-048\n"
+        "        - vs -                                   :\n\n"
+        "ANTHONY R. ROE,                                  :\n\n"
+        "                 Defendant-Appellant.            :\n\n\n"
+        "Judgment: Affirmed.\n\n\n"
+        "Charles E. Coulson, Lake County Prosecutor, and Teri R. Daniel, Assistant Prosecutor,\n"
+        "105 Main Street, P.O. Box 490, Painesville, OH\n44077 (For Plaintiff-Appellee).\n\n"
+        "Charles R. Grieshammer, Lake County Public Defender, and Vanessa R. Clapp,\n"
+        "Assistant Public Defender, 125 East Erie Street, Painesville, OH 44077 (For\n"
+        "Defendant-Appellant).\n\n\n"
+        "THOMAS R. WRIGHT, J.\n"
+    )
+    edges, entities = edges_and_entities(text)
+    assert ("court", "Ohio Ct. App.") in entities
+    assert ("decided_by", "document", "Ohio Ct. App.") in edges
+    counsel = {(s, t) for kind, s, t in edges if kind == "counsel_for"}
+    assert {("Charles E. Coulson", "State of Ohio"), ("Teri R. Daniel", "State of Ohio"),
+            ("Vanessa R. Clapp", "Anthony R. Roe")} <= counsel  # fmt: skip

@@ -38,7 +38,9 @@ __all__ = ["Appearance", "find_appearances"]
 
 _ROLE = (
     r"(?P<role>(?:plaintiffs?|defendants?)[ ]in[ ]error"
-    r"|(?:plaintiffs?|defendants?)(?:[- ](?:appellants?|appellees?|intervenors?))?|appellants?"
+    # (the Tenth Circuit spaces the hyphen: "for Defendant - Appellant", "Plaintiff -Appellee")
+    r"|(?:plaintiffs?|defendants?)(?:(?:[- ]|[ ]-[ ]?)(?:appellants?|appellees?|intervenors?))?"
+    r"|appellants?"
     r"|appellees?|petitioners?|respondents?|intervenors?|amic(?:us|i)[ ]curiae"
     # the prosecution of a criminal case, by its name: "..., for the Commonwealth."
     # (not a court or an office of it: "Judge for the United States Court of International

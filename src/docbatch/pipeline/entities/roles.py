@@ -49,6 +49,14 @@ _FOR_LABEL = re.compile(
     r"(?m)^[ \t]*(?:FOR|ON[ ]BEHALF[ ]OF|For|On[ ]behalf[ ]of)[ ]+(?:THE[ ]+|the[ ]+)?"
     r"(?P<client>[A-Z][A-Za-z ,.'\u2019&-]{2,80}?)[ \t]*:[ \t]*(?P<names>[^\n]{3,200})$"
 )
+#: The role after a counsel paragraph's address: "..., Painesville, OH 44077 (For
+#: Plaintiff-Appellee).", "(For\nDefendant-Appellant)."
+_FOR_ROLE_NOTE = re.compile(
+    r"\((?:For|FOR)\s+(?P<client>(?:the\s+)?(?:Plaintiff|Defendant|Appellant|Appellee|Petitioner"
+    r"|Respondent|Relator|Intervenor)s?(?:\s*-\s*(?:Appellant|Appellee|Petitioner|Respondent)s?)?)"
+    r"\)\.?[ \t]*$",
+    re.MULTILINE | re.IGNORECASE,
+)
 _THROUGH = re.compile(
     r"\bthrough\s+(?:its|his|her|their)\s+(?:undersigned\s+)?(?:attorneys?|counsel),?\s+"
     r"(?P<list>[^;:()\n]{3,200}?)(?=,[ ]+(?:states|alleges|submits|files|moves|hereby)|[;:(]|$)",
@@ -177,6 +185,17 @@ def _counsel(text: str, people: list[RawMention]) -> list[RawMention]:
             if _names_client(people[index], client) or people[index].attributes.get("role"):
                 continue  # a party or a judge in the block is nobody's counsel
             clients.setdefault(index, client)
+    for match in _FOR_ROLE_NOTE.finditer(text):
+        # Ohio's counsel paragraphs end with the role in brackets, after the address
+        begin = max(text.rfind("\n\n", 0, match.start()), text.rfind("\n \n", 0, match.start()))
+        client = " ".join(match["client"].split())
+        for index, mention in enumerate(people):
+            if (
+                begin < mention.start
+                and mention.end <= match.start()
+                and not (mention.attributes.get("role") or _names_client(mention, client))
+            ):
+                clients.setdefault(index, client)
     for match in _FOR_LABEL.finditer(text):
         start, end = match.span("names")
         listed = [i for i, m in enumerate(people) if start <= m.start and m.end <= end]

@@ -119,8 +119,32 @@ def _bare_supreme_court(text: str, own: str) -> str | None:
     return None if abbr == "N.Y." else abbr
 
 
+#: An intermediate court's heading that gives its state only under its district: "IN THE
+#: COURT OF APPEALS / ELEVENTH APPELLATE DISTRICT / LAKE COUNTY, OHIO" (Ohio's districts).
+_APPEALS_HEADING = re.compile(
+    r"(?m)^[ \t]*(?:IN[ ]THE[ ])?(?P<court>COURT[ ]OF[ ]APPEALS)[ \t]*\n(?:[ \t]*\n)*"
+    r"(?:[ \t]*[A-Z][A-Z ]+DISTRICT[ \t]*\n(?:[ \t]*\n)*)?"
+    r"[ \t]*[A-Z][A-Z .']+[ ]COUNTY,[ ]+(?P<state>[A-Z][A-Z ]+?)[ \t]*$"
+)
+
+
+def _appeals_heading(text: str) -> list[RawMention]:
+    """The court of :data:`_APPEALS_HEADING` at the top of ``text``, as its state's."""
+    match = _APPEALS_HEADING.search(text[:_HEADING_AREA])
+    abbr = STATE_BY_NAME.get(" ".join(match["state"].lower().split())) if match else None
+    if match is None or abbr is None:
+        return []
+    value = APPEALS_COURTS.get(abbr, f"{abbr} Ct. App.")
+    return [court_mention(text, *match.span("court"), value, 0.8)]
+
+
 def unstated_courts(text: str) -> list[RawMention]:
-    """The courts of :data:`_UNSTATED_COURT`, when the text's state stands out."""
+    """The courts of :data:`_UNSTATED_COURT`, when the text's state stands out, and an
+    appeals court's heading that names its state under its district."""
+    return _appeals_heading(text) + _unstated_courts(text)
+
+
+def _unstated_courts(text: str) -> list[RawMention]:
     matches = list(_UNSTATED_COURT.finditer(text))
     own = own_state(text) if matches else ""
     bare = [m for m in matches if m["bare_supreme"]]
