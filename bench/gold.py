@@ -58,7 +58,8 @@ _DROP = re.compile(r"[.,\u2019'`\"]")
 
 def match_key(value: str) -> str:
     """How names are compared: casefolded, no periods, commas or quotes, single spaces."""
-    return " ".join(_DROP.sub(" ", value.replace("\u2014", "-")).casefold().split())
+    dashed = value.replace("\u2014", "-").replace("\u2013", "-")  # a typeset "5:17\u2013cr\u201374"
+    return " ".join(_DROP.sub(" ", dashed).casefold().split())
 
 
 @dataclass(frozen=True)

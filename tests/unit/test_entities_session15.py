@@ -408,3 +408,43 @@ def test_ohio_heading_and_counsel_paragraphs_ending_with_the_role() -> None:
     counsel = {(s, t) for kind, s, t in edges if kind == "counsel_for"}
     assert {("Charles E. Coulson", "State of Ohio"), ("Teri R. Daniel", "State of Ohio"),
             ("Vanessa R. Clapp", "Anthony R. Roe")} <= counsel  # fmt: skip
+
+
+def test_bankruptcy_and_pennsylvania_rules_and_case_numbers() -> None:
+    from docbatch.pipeline.entities.patterns import find_case_numbers
+    from docbatch.pipeline.entities.rules import find_court_rules
+
+    text = (
+        "Motion Pursuant to Bankruptcy Rules 4001(b) and 4001(c) filed by Debtor. Disclosure "
+        "of Compensation Pursuant to FBR 2016(b). The appellant complied with Pa.R.A.P. 1925.\n"
+    )
+    rules = {m.normalized for m in find_court_rules(text)}
+    assert {"Fed. R. Bankr. P. 4001(b)", "Fed. R. Bankr. P. 4001(c)",
+            "Fed. R. Bankr. P. 2016(b)", "Pa. R.A.P. 1925"} <= rules  # fmt: skip
+    numbers = {
+        m.normalized
+        for m in find_case_numbers(
+            "Bankruptcy Petition #: 8-09-78584-ast\nCriminal Division at No: "
+            "CP-67-CR-0005812-2022\nDistrict Judge. (5:17\u2013cr\u201300174\u2013D\u20131)\n"
+        )
+    }
+    assert {"8-09-78584-ast", "CP-67-CR-0005812-2022", "5:17-cr-00174-D-1"} <= numbers
+
+
+def test_a_count_with_its_sections_in_brackets_and_docket_words_that_name_nobody() -> None:
+    text = (
+        "U.S. District Court\nEastern District of California (Fresno)\n"
+        "CRIMINAL DOCKET FOR CASE #: 1:02-cr-05210-REC-1\n\nUSA v. Roe\n\n"
+        "Defendant (1)\nPouriya Roe\trepresented by\tCarl Faller\nFaller Law Firm\n"
+        "100 Quentin Roosevelt Boulevard\nGarden City, NY 11530\nLEAD ATTORNEY\n\n"
+        "Pending Counts\tDisposition\n"
+        "18:513A.F (18:513(a) and 2 -UTTERING AND POSSESSING COUNTERFEIT SECURITY\n\n"
+        "Date Filed\t#\tDocket Text\n"
+        "03/15/2004\t20\tMINUTES before Senior Judge Coyle RE: 3/15/04 Hrg; ORDER for "
+        "Plaintiff Release of passport. (Entered: 03/16/2004)\n"
+    )
+    _edges, entities = edges_and_entities(text)
+    statutes = {name for kind, name in entities if kind == "statute"}
+    assert {"18 U.S.C. \u00a7 513(a)", "18 U.S.C. \u00a7 2"} <= statutes
+    people = {name for kind, name in entities if kind == "person"}
+    assert not {"Coyle Re", "Release", "Quentin Roosevelt Boulevard"} & people

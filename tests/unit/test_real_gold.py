@@ -85,6 +85,8 @@ def test_every_annotated_type_has_a_floor(measured: dict[str, Any]) -> None:
 def test_names_match_without_case_periods_or_commas() -> None:
     assert match_key("Robert L. Miller, Jr.") == match_key("ROBERT L MILLER JR")
     assert match_key("Smith") != match_key("Smithe")
+    # a typeset dash is a hyphen: "5:17\u2013cr\u201300174" is "5:17-cr-00174"
+    assert match_key("5:17\u2013cr\u201300174\u2013D\u20131") == match_key("5:17-cr-00174-D-1")
 
 
 def test_a_document_scores_aliases_once_and_misses_as_misses(tmp_path: Any) -> None:

@@ -30,15 +30,16 @@ _DOCKET_CAUSE = re.compile(
 _DOCKET_OFFENCE = re.compile(
     # (a one- or two-digit section only before another code or section: "18:2; ...", "18:2
     # and 1001(a)", never a time of day)
-    r"(?:^|(?<=[ \t]))(?P<title>[1-5]?\d):(?P<sec>\d{3,5}[A-Za-z]?|\d{1,2}(?=;|[ ]and[ ]))"
+    # (also in brackets after the count's code: "18:513A.F (18:513(a) and 2 -UTTERING")
+    r"(?:^|(?<=[ \t(]))(?P<title>[1-5]?\d):(?P<sec>\d{3,5}[A-Za-z]?|\d{1,2}(?=;|[ ]and[ ]))"
     r"(?P<sub>(?:\([a-zA-Z0-9]{1,4}\))*)"
     # another section or subsection of the title: "18:371 and 3551 et seq.", "31:5314 and
     # 5322(b)", "8:1326(a) and (b)(1)"
-    r"(?:[ ]?(?:&|and|enhanced[ ]by)[ ]?(?:(?P<sec2>\d{3,5}[A-Za-z]?)"
+    r"(?:[ ]?(?:&|and|enhanced[ ]by)[ ]?(?:(?P<sec2>\d{3,5}[A-Za-z]?|\d{1,2}(?=[ ]-))"
     r"(?P<more>(?:\([a-zA-Z0-9]{1,4}\))*)(?:[ ]et[ ]seq\.)?"
     r"|(?P<more2>(?:\([a-zA-Z0-9]{1,4}\))+)))?"
     # (not a count with its class: "18:922G.F UNLAWFUL ...", read by _DOCKET_COUNT)
-    r"(?=[ \t]*(?:-[ ])?[A-Z][a-z]|[ \t]+[A-Z]{2,}|[ \t]*$|[;,]|\.(?![FMP]\b))",
+    r"(?=[ \t]*(?:-[ ]?)?[A-Z][a-z]|[ \t]+(?:-)?[A-Z]{2,}|[ \t]*$|[;,]|\.(?![FMP]\b))",
     re.MULTILINE,
 )
 _DOCKET_REPORT = re.compile(r"(?:Pending|Terminated)[ ]Counts|DOCKET[ ]FOR[ ]CASE")

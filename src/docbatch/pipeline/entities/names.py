@@ -91,6 +91,8 @@ NOT_NAME_WORDS: frozenset[str] = frozenset(
         # the words after a defendant's name in an entry: "as to Daniel Roe Signed by ...",
         # "Plea of Guilty as to Daniel Roe Objections to R&R due by 8/7/2008"
         "signed", "objections",
+        # "MINUTES before Senior Judge Coyle RE: 3/15/04 Hrg", "ORDER for RELEASE of passport"
+        "re", "release",
         "friday", "saturday", "sunday", "court", "courts", "circuit", "district", "judge",
         "justice", "united", "states", "state", "america", "american", "rule", "rules",
         "section", "act", "code", "plaintiff", "plaintiffs", "defendant", "defendants",

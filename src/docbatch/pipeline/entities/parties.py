@@ -91,7 +91,10 @@ _BARE_PERSON = re.compile(rf"(?<![\w.])(?P<name>{_PERSON})(?![\w])")
 #: The last word of a street's name ("1314 Douglas St.", "4804 Bryant Irvin Ct."): never
 #: the last word of a person's.
 _STREET_ENDS = frozenset(
-    {"st", "dr", "ave", "blvd", "rd", "ln", "ct", "pl", "pkwy", "hwy", "ter", "cir", "trl"}
+    {"st", "dr", "ave", "blvd", "rd", "ln", "ct", "pl", "pkwy", "hwy", "ter", "cir", "trl",
+     # spelled out: "100 Quentin Roosevelt Boulevard"
+     # (not "Lane" or "Street": surnames too)
+     "avenue", "boulevard", "drive", "road", "parkway", "highway"}
 )  # fmt: skip
 #: The head nouns of organisations that end no person's name ("George L. Brown
 #: Insurance" is the start of an agency's name): all but those that are surnames too

@@ -48,11 +48,15 @@ _NUMBER = (
     r"|[A-Z]{2}-\d{2}-\d{4}-[A-Z]{2}(?![\w-])"
     r"|[12][ ]CA-[A-Z]{2}[ ]\d{2}-\d{4}(?![\w-])"
     r"|[A-Z]{2}(?:19|20)\d\d-\d{5,6}(?:-\d{3})?(?![\w-])"
+    # Pennsylvania's common pleas: "CP-67-CR-0005812-2022"; E.D.N.Y.'s bankruptcy court, its
+    # office first and its judge's initials in lower case: "8-09-78584-ast"
+    r"|CP-\d{2}-[A-Z]{2}-\d{7}-\d{4}"
+    r"|\d-\d{2}-\d{5}(?:-[a-z]{2,4})?(?![\w-])"
 )
 _LABELLED_NUMBER = re.compile(
     r"(?<![\w.])(?:(?P<label>Case|Civil\s+Action|Civ\.\s+A\.|Criminal\s+Action|Crim\.\s+A\."
     r"|Docket|Dkt\.|Index|Appeal|Misc\.|Cause|Originating\s+Case|District\s+Case|Record"
-    r"|(?:DC\s+)?Docket)\s+)?(?:Nos?\.|(?<=[Cc]ase[ ])[Nn]umber|(?<=Docket[ ])#"
+    r"|(?:DC\s+)?Docket)\s+)?(?:Nos?(?:\.|(?=:))|(?<=[Cc]ase[ ])[Nn]umber|(?<=Docket[ ])#"
     r"|(?<=Petition[ ])#|(?<=[Cc]ase[ ])#|(?<=CASE[ ])#)[ \t]*:?[ \t]*"
     rf"(?P<num>{_NUMBER}|\d{{3,}}(?=\s*[,.;)]{{0,2}}(?:\s|$)))"
 )
@@ -75,7 +79,10 @@ _NOT_A_CASE = re.compile(
 )
 #: A federal docket number is unmistakable even without "No.".
 _BARE_FEDERAL = re.compile(
-    r"(?<![\w:-])\d{1,2}:\d{2}-(?:cv|cr|mc|md|bk|mj|ap)-\d{3,6}(?:-[A-Z]{1,5})*\b"
+    # (typeset with en dashes too: "5:17\u2013cr\u201300174\u2013D\u20131")
+    r"(?<![\w:-])\d{1,2}:\d{2}[-\u2013](?:cv|cr|mc|md|bk|mj|ap)[-\u2013]\d{3,6}"
+    # (and the defendant's number: "3:09-cr-00276-RLW-1")
+    r"(?:[-\u2013][A-Z]{1,5})*(?:[-\u2013]\d{1,2}(?![\w-]))?\b"
     r"|(?<![\w:-])\d{1,2}:\d{2}(?:cv|CV|cr|CR)\d{3,6}\b"  # "1:20CV457"
 )
 #: California's courts of appeal head an opinion with their docket number alone on a line
@@ -141,7 +148,8 @@ def find_case_numbers(text: str) -> list[RawMention]:
             taken.append(match.span())
     for match in _BARE_FEDERAL.finditer(text):
         if not any(s <= match.start() < e for s, e in taken):
-            found.append(mention(EntityType.CASE_NUMBER, text, match, match[0], 0.85))
+            number = match[0].replace("\u2013", "-")
+            found.append(mention(EntityType.CASE_NUMBER, text, match, number, 0.85))
             taken.append(match.span())
     for match in _MARYLAND_TERM.finditer(text):
         found = [m for m in found if not (match.start() <= m.start < match.end())]

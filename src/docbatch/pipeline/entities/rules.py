@@ -39,8 +39,11 @@ _COURT_RULE = re.compile(
     r"|\bFederal\s+Rules?\s+of\s+(?P<name>Civil\s+Procedure|Criminal\s+Procedure"
     r"|Appellate\s+Procedure|Evidence|Bankruptcy\s+Procedure)\s+"
     rf"(?P<num2>\d{{1,4}}(?:\.\d+)?{SUBSECTIONS})"
-    r"|\b(?P<abbr>FRAP|FRCP|FRCrP|FRE|FRBP)\s+(?:Rule\s+)?"
+    r"|\b(?P<abbr>FRAP|FRCP|FRCrP|FRE|FRBP|FBR)\s+(?:Rule\s+)?"
     rf"(?P<num3>\d{{1,4}}(?:\.\d+)?{SUBSECTIONS})"
+    # a bankruptcy docket's "Bankruptcy Rules 4001(b) and 4001(c)" (never after "Local")
+    r"|(?<!Local[ ])\bBankruptcy\s+Rules?\s+"
+    rf"(?P<num4>\d{{4}}(?:\.\d+)?{SUBSECTIONS})"
 )
 
 
@@ -72,7 +75,8 @@ _MORE_RULES = re.compile(
 )
 
 
-_ABBREVIATED_RULES = {"frap": "app", "frcp": "civ", "frcrp": "crim", "fre": "evid", "frbp": "bankr"}
+_ABBREVIATED_RULES = {"frap": "app", "frcp": "civ", "frcrp": "crim", "fre": "evid", "frbp": "bankr",
+                      "fbr": "bankr"}  # fmt: skip
 
 
 _CIRCUITS = {"first": "1st", "second": "2d", "third": "3d", "fourth": "4th", "fifth": "5th",
@@ -134,7 +138,8 @@ _INITIALS_RULE_BEFORE = re.compile(
     r"|Pa\.[ ]?R\.[ ]?(?:A\.[ ]?P\.|C\.[ ]?P\.|Crim\.[ ]?P\.|E\.))"
     # the initials defined in brackets: 'Rules of Professional Conduct ("MLRPC") 1.1'
     r"(?:[\"\u201d]\))?"
-    rf"[ \t\n]+(?P<num>\d{{1,3}}(?:\.\d+)?{SUBSECTIONS})(?![\w\-]|\.\w)"
+    # (Pennsylvania's appellate rules have four digits: "Pa.R.A.P. 1925")
+    rf"[ \t\n]+(?P<num>\d{{1,4}}(?:\.\d+)?{SUBSECTIONS})(?![\w\-]|\.\w)"
 )
 #: A state's rules cited by its abbreviation and "R." alone, or by its name and "Rule":
 #: "Md. R. 16-759(b)(1)", "Md. Rule 16-751(c)", "Maryland Rule 2-311".
@@ -218,6 +223,8 @@ def find_court_rules(text: str) -> list[RawMention]:
             key, number = match["set"].lower(), match["num"]
         elif match["abbr"]:
             key, number = _ABBREVIATED_RULES[match["abbr"].lower()], match["num3"]
+        elif match["num4"]:
+            key, number = "bankr", match["num4"]
         else:
             key, number = _RULE_NAMES[" ".join(match["name"].lower().split())], match["num2"]
         rule_set = f"Fed. R. {_RULE_SETS[key]}"
