@@ -13,7 +13,7 @@ def test_state_codes_closed_up_and_by_initials_as_written() -> None:
     )
     assert [m.normalized for m in find_statutes(text)] == [
         "W. Va. Code § 23-4C-6", "Neb. Rev. Stat. § 25-1233", "Neb. Rev. Stat. § 29-1917",
-        "RCW 26.09.170(5)", "N.J.S.A. 2A:14-2",
+        "RCW 26.09.170(5)", "N.J. Stat. Ann. \u00a7 2A:14-2",  # New Jersey's in Bluebook form
     ]  # fmt: skip
 
 

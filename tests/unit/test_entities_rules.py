@@ -120,7 +120,7 @@ STATE_CODES = [
     ("Florida Statutes § 768.79", "Fla. Stat. § 768.79"),
     ("Mass. Gen. Laws ch. 93A, § 9", "Mass. Gen. Laws ch. 93A, § 9"),
     ("Section 537.065, RSMo 2016", "RSMo § 537.065"),
-    ("N.J.S.A. 2A:14-2", "N.J.S.A. 2A:14-2"),  # initials with no "§" keep none
+    ("N.J.S.A. 2A:14-2", "N.J. Stat. Ann. \u00a7 2A:14-2"),  # New Jersey's in Bluebook form
     ("O.C.G.A. § 9-11-12", "O.C.G.A. § 9-11-12"),
     ("735 ILCS 5/2-619", "735 ILCS 5/2-619"),  # Illinois writes no "§"
     ("42 Pa. C.S. § 5524", "42 Pa. C.S. § 5524"),

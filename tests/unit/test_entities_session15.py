@@ -448,3 +448,20 @@ def test_a_count_with_its_sections_in_brackets_and_docket_words_that_name_nobody
     assert {"18 U.S.C. \u00a7 513(a)", "18 U.S.C. \u00a7 2"} <= statutes
     people = {name for kind, name in entities if kind == "person"}
     assert not {"Coyle Re", "Release", "Quentin Roosevelt Boulevard"} & people
+
+
+def test_subsections_listed_after_a_provision_at_their_own_level() -> None:
+    from docbatch.pipeline.entities.statutes import find_statutes
+
+    text = (
+        "in violation of 18 U.S.C. \u00a7 2252(a)(2) and (b)(1), 21 U.S.C. \u00a7 841(a)(1) & "
+        "(b)(1)(A), murder, N.J.S.A. 2C:11-3(a)(1) and (2); KRS 117.265(2), (3); under 35 P.S. "
+        "\u00a7 780-113(a)(30). A section broken by a page: 35 P.S. \u00a7 780-\nJ-E03003-25\n\n"
+        "113(a)(30).\n"
+    )
+    statutes = [m.normalized for m in find_statutes(text)]
+    assert {"18 U.S.C. \u00a7 2252(b)(1)", "21 U.S.C. \u00a7 841(b)(1)(A)",
+            "N.J. Stat. Ann. \u00a7 2C:11-3(a)(1)", "N.J. Stat. Ann. \u00a7 2C:11-3(a)(2)",
+            "KRS 117.265(3)",
+            "35 Pa. Stat. Ann. \u00a7 780-113(a)(30)"} <= set(statutes)  # fmt: skip
+    assert "35 Pa. Stat. Ann. \u00a7 780" not in statutes

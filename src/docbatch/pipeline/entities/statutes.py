@@ -79,6 +79,8 @@ _INITIALS_CODE = (
     r"|EPTL|RPAPL|GOL|BCL|VTL|DRL|SCPA"
     r"|\d{1,3}\s+ILCS"
     r"|\d{1,2}\s+Pa\.\s?(?:C\.\s?S\.|Cons\.\s+Stat\.)(?:\s+Ann\.)?"
+    # Pennsylvania's unconsolidated statutes (Purdon's): "35 P.S. § 780-113(a)(30)"
+    r"|\d{1,2}\s+P\.\s?S\.(?=\s*§)"
 )
 _STATE_CODE = rf"{_ABBREVIATED_STATE_CODE}|{_SPELLED_STATE_CODE}"
 _LOUISIANA = "La. Rev. Stat."
@@ -89,12 +91,14 @@ _INITIALS_NAMES = {
     "RPAPL": "N.Y. Real Prop. Acts. Law", "GOL": "N.Y. Gen. Oblig. Law",
     "BCL": "N.Y. Bus. Corp. Law", "VTL": "N.Y. Veh. & Traf. Law", "DRL": "N.Y. Dom. Rel. Law",
     "SCPA": "N.Y. Surr. Ct. Proc. Act",
+    # New Jersey's statutes as the Bluebook cites them: "N.J. Stat. Ann. § 2C:11-3(a)(1)"
+    "N.J.S.A.": "N.J. Stat. Ann.", "N. J. S. A.": "N.J. Stat. Ann.",
 }  # fmt: skip
 #: Those of them that are cited with a mark: the Bluebook's "N.Y. Est. Powers & Trusts Law §".
 _MARKED_INITIALS = frozenset(
     name
     for name in [*_INITIALS_NAMES.values(), _LOUISIANA, _OHIO]
-    if name.startswith(("N.Y.", "La.", "Ohio"))
+    if name.startswith(("N.Y.", "N.J.", "La.", "Ohio"))
 )
 #: A section written without "§" after initials needs a separator or a subsection
 #: ("7A-31", "2A:14-2", "5/2-619", "3211(a)(7)"), so "G.S. 1990" is no statute.
@@ -313,23 +317,38 @@ def _bluebook_code(written: str) -> str:
 #: The next subsection of a list, perhaps after the last one's description: "(C)(1) (lack of
 #: personal jurisdiction), (4) (lack of subject-matter jurisdiction), and (8)".
 _MORE_SUBSECTION = re.compile(
-    r"(?:[ ]\([a-z][^()\n]{0,80}\))?(?:,[ ]*(?:and[ ]+)?|[ ]&[ ])"
-    r"\((?P<sub>[a-zA-Z0-9]{1,4})\)(?=[\s.;,)]|$)"
+    r"(?:[ ]\([a-z][^()\n]{0,80}\))?(?:,[ ]*(?:and[ ]+)?|[ ]&[ ]|[ ](?:and|or)[ ])"
+    r"(?P<chain>(?:\([a-zA-Z0-9]{1,4}\))+)(?=[\s.;,)]|$)"
 )
+_LEVEL = re.compile(r"\(([a-zA-Z0-9]{1,4})\)")
+
+
+def _level_kind(sub: str) -> str:
+    return "digit" if sub.isdigit() else "upper" if sub.isupper() else "lower"
 
 
 def further_subsections(text: str, found: list[RawMention]) -> list[RawMention]:
-    """ "(3)" after "KRS 117.265(2)," is KRS 117.265(3): each subsection its own provision
-    (of a statute or a court rule, as the mention before it)."""
+    """Subsections listed after a provision, each its own provision (of a statute or a
+    court rule, as the mention before it), at the level their first mark's kind says: "(3)"
+    after "KRS 117.265(2)," is KRS 117.265(3); "(b)(1)" after "18 U.S.C. § 2252(a)(2) and"
+    is § 2252(b)(1); "(2)" after "N.J.S.A. 2C:11-3(a)(1) and" is 2C:11-3(a)(2)."""
     more = []
     for before in found:
-        base = re.match(r"(?P<base>.*?)\([a-zA-Z0-9]{1,4}\)$", before.normalized)
+        base = re.match(r"(?P<base>[^()]*?)(?P<levels>(?:\([a-zA-Z0-9]{1,4}\))+)$",
+                        before.normalized)  # fmt: skip
         if base is None:
             continue
+        levels = _LEVEL.findall(base["levels"])
         position = before.end
         while (match := _MORE_SUBSECTION.match(text, position)) is not None:
-            start, end = match.start() + match[0].index("("), match.end()
-            normalized = f"{base['base']}({match['sub']})"
+            chain = _LEVEL.findall(match["chain"])
+            kind = _level_kind(chain[0])
+            at = next((i for i, sub in enumerate(levels) if _level_kind(sub) == kind), None)
+            if at is None:
+                break
+            start, end = match.start("chain"), match.end()
+            kept = "".join(f"({sub})" for sub in levels[:at])
+            normalized = f"{base['base']}{kept}{match['chain']}"
             more.append(
                 RawMention(before.type, start, end, text[start:end], normalized, 0.8,
                            dict(before.attributes))
@@ -379,6 +398,11 @@ def _in_louisiana(text: str) -> bool:
     return "Louisiana" in text and not re.search(r"New Jersey|Maine\b", text)
 
 
+#: A section's hyphen at a line's end, its number not going on on the next line (a blank
+#: line, a page's end, a running head).
+_BROKEN_SECTION = re.compile(r"-[ \t]*\n(?![ \t]*\d)")
+
+
 def find_statutes(text: str) -> list[RawMention]:
     """U.S. Code and state-code sections ("15 U.S.C. § 78j(b)", "N.C.G.S. § 7A-31",
     "Tex. Ins. Code Ann. § 541.060", "Texas Insurance Code § 4001.003(1)", "et seq.")."""
@@ -393,6 +417,8 @@ def find_statutes(text: str) -> list[RawMention]:
                 code = _LOUISIANA
             elif re.fullmatch(r"R\.\s?C\.", code):
                 code = _OHIO
+            elif purdons := re.fullmatch(r"(\d{1,2}) P\.\s?S\.", code):
+                code = f"{purdons[1]} Pa. Stat. Ann."
             group = "isec" if match["isec"] else "bare"
         else:
             code = (
@@ -478,6 +504,9 @@ def find_statutes(text: str) -> list[RawMention]:
         found.append(mention(EntityType.STATUTE, text, match, f"{code} § {section}", 0.9,
                              {"code": code}))  # fmt: skip
     found += further_subsections(text, found)
+    # a section broken at a page's end, a running head after it ("§ 780-\n\nJ-E03003-25\n\n
+    # 113(a)(30)"): no section to name
+    found = [m for m in found if not _BROKEN_SECTION.match(text, m.end)]
     found += docket_statutes(text)
     taken = [(m.start, m.end) for m in found]
     for match in _BARE_STATE_SECTION.finditer(text):
@@ -660,4 +689,5 @@ def _mark(mark: str | None, sections: str) -> str:
 
 
 def _sections(value: str) -> str:
-    return " ".join(value.split())
+    """A section as written, on one line; a hyphen that ended a line joins ("780-\n113")."""
+    return re.sub(r"-[ ](?=\d)", "-", " ".join(value.split()))
