@@ -465,3 +465,34 @@ def test_subsections_listed_after_a_provision_at_their_own_level() -> None:
             "KRS 117.265(3)",
             "35 Pa. Stat. Ann. \u00a7 780-113(a)(30)"} <= set(statutes)  # fmt: skip
     assert "35 Pa. Stat. Ann. \u00a7 780" not in statutes
+
+
+def test_rule_lists_places_buildings_and_a_claims_registers_heading() -> None:
+    from docbatch.pipeline.entities.patterns import find_case_numbers
+    from docbatch.pipeline.entities.rules import find_court_rules
+
+    rules = {m.normalized for m in find_court_rules("the requirements of Pa.R.E. 401, 402, "
+                                                     "403, and 901.")}  # fmt: skip
+    assert rules == {"Pa. R.E. 401", "Pa. R.E. 402", "Pa. R.E. 403", "Pa. R.E. 901"}
+    listed = "Case Number: 14-35284-tmb7\n(District Court Criminal No. 2-18-cr-00571-001)\n"
+    numbers = {m.normalized for m in find_case_numbers(listed)}
+    assert numbers == {"14-35284-tmb7", "2-18-cr-00571-001"}
+    register = (
+        "Query\nReports\n\nDistrict of Oregon\nClaims Register\n\n"
+        "14-35284-tmb7 Albina Community Bancorp Closed 11/14/2018\n\n"
+        "Judge: Trish M Brown\tChapter:  7\nOffice:  Portland\n"
+    )
+    edges, entities = edges_and_entities(register)
+    assert ("court", "Bankr. D. Or.") in entities
+    assert ("decided_by", "document", "Bankr. D. Or.") in edges
+    assert ("judge_of", "Trish M Brown", "document") in edges
+    prose = (
+        "They searched a home in Scott Township, Lackawanna County. Records went to The "
+        "Curtis Center, Suite 540 West, and to The Trump Organization.\n"
+    )
+    _edges, entities = edges_and_entities(prose)
+    people = {name for kind, name in entities if kind == "person"}
+    organisations = {name for kind, name in entities if kind == "organization"}
+    assert "Scott Township" not in people
+    assert "Curtis Center" not in organisations
+    assert "Trump Organization" in organisations or "The Trump Organization" in organisations

@@ -268,7 +268,11 @@ def _district(direction: str, state: str) -> str:
 _BANKRUPTCY_COURT = re.compile(
     r"\bBankruptcy\s+Court\s*(?:,\s*|for\s+the\s+)?"
     rf"(?:(?P<dir>{'|'.join(_DIRECTIONS)})\s+)?District\s+of\s+(?P<state>{STATE_NAME_PATTERN}|Columbia)\b"
-    rf"|(?<![\w.])Bankr\.\s?(?P<adir>[NSEWCM]\.\s?D\.|D\.)\s?(?P<astate>{STATE_ABBR_PATTERN})(?![\w])",
+    rf"|(?<![\w.])Bankr\.\s?(?P<adir>[NSEWCM]\.\s?D\.|D\.)\s?(?P<astate>{STATE_ABBR_PATTERN})(?![\w])"
+    # a bankruptcy court's claims register, headed by its district alone: "District of
+    # Oregon\nClaims Register"
+    rf"|(?m:^[ \t]*(?:(?P<cdir>{'|'.join(_DIRECTIONS)})\s+)?District\s+of\s+"
+    rf"(?P<cstate>{STATE_NAME_PATTERN})(?=[ \t]*\n[ \t]*Claims[ ]Register\b))",
     re.IGNORECASE,
 )
 _BANKRUPTCY_PANEL = re.compile(
@@ -284,6 +288,9 @@ def _bankruptcy_courts(text: str) -> list[RawMention]:
     for match in _BANKRUPTCY_COURT.finditer(text):
         if match["astate"]:
             value = _district(match["adir"], match["astate"])
+        elif match["cstate"]:
+            direction = _DIRECTIONS.get((match["cdir"] or "").lower(), "D.")
+            value = _district(direction, state_abbreviation(match["cstate"]))
         else:
             direction = _DIRECTIONS.get((match["dir"] or "").lower(), "D.")
             value = _district(direction, state_abbreviation(match["state"]))

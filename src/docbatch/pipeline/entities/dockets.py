@@ -117,7 +117,7 @@ _ADDRESS = re.compile(
     r"(?:\d|P\.?[ ]?O\.?[ ](?i:box|drawer)|Suite\b|Email:|Fax[ ]?:|Phone:|\(\d{3}\)|\(See[ ]above"
     r"|Tel(?:ephone)?:|UNDELIVERABLE|[A-Z][A-Za-z .]+,[ ]+[A-Z]{2}[ ]+\d{5}"
     # a building by its number in words: "Four Gateway Center", "ONE GATEWAY CENTER"
-    r"|(?i:(?:One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten)[ ](?:[a-z]+[ ]){1,2}"
+    r"|(?i:(?:One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten)[ ](?:[a-z'\u2019]+[ ]){1,2}"
     r"(?:Center|Centre|Plaza|Place|Square|Tower|Park|Commerce))\b"
     # a building by its name: "PJKK Federal Building", "Prince Kuhio Federal Building"
     # (and a room in it: "U. S. Courthouse, Room 233")

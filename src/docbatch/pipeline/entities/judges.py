@@ -110,7 +110,11 @@ _CONCUR_LIST = re.compile(
     rf"\b(?:Chief[ ]Judge[ ](?P<chief>{_NAME})[ ]and[ ])?(?:Judges|Justices|JUSTICES)[ ]"
     rf"(?P<names>{_NAME}(?:,[ ]{_NAME})*,?[ ](?:and|AND)[ ]{_NAME})[ ]concur\b"
 )
-_JUDGE_LABEL = re.compile(rf"\b(?:DC|District|Trial)[ ]Judge:[ ]*(?P<name>{_NAME})")
+_JUDGE_LABEL = re.compile(
+    # (a claims register's "Judge: Trish M Brown\tChapter: 7", its initial without a period)
+    rf"\b(?:DC|District|Trial)[ ]Judge:[ ]*(?P<name>{_NAME})"
+    r"|(?m:^)[ \t]*Judge:[ ]*(?P<plain>[A-Z][a-z]+[ ][A-Z]\.?[ ][A-Z][a-z]+(?=[ \t]*(?:\t|$)))"
+)
 #: An old report's author line: "Mr. Justice BREWER, after stating the facts as above,
 #: delivered the opinion of the court." (never a justice named in another sentence).
 _DELIVERED = re.compile(
@@ -171,7 +175,7 @@ def _judge_spans(text: str) -> Iterator[tuple[int, int]]:
         for name in LIST_NAME.finditer(match["names"]):
             yield _trim(text, offset + name.start(), offset + name.end())
     for match in _JUDGE_LABEL.finditer(text):
-        yield match.span("name")
+        yield match.span("name" if match["name"] else "plain")
     for match in _ASSIGNED.finditer(text):
         yield match.span("name")
     for match in (*_DELIVERED.finditer(text), *_TITLED_AUTHOR.finditer(text)):

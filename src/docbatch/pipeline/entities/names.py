@@ -55,7 +55,7 @@ ORG_HEADS: frozenset[str] = frozenset(
         "industries", "enterprises", "technologies", "systems", "ventures", "laboratories",
         "society", "church", "chapel", "institute", "center", "council", "committee",
         "coalition", "alliance", "league", "hospital", "college", "supply", "diocese",
-        "archdiocese",
+        "archdiocese", "organization", "organisation",
     }
 )  # fmt: skip
 

@@ -132,6 +132,8 @@ def _no_name(text: str, mention: RawMention) -> bool:
         return (
             _ENTITY_FORM.fullmatch(mention.normalized) is not None
             or _NUMBERED_BUILDING.fullmatch(mention.text) is not None
+            # a building in an address: "The Curtis Center, Suite 540 West"
+            or _SUITE_AFTER.match(text, mention.end) is not None
         )
     if mention.type is not EntityType.PERSON:
         return False
@@ -139,6 +141,7 @@ def _no_name(text: str, mention: RawMention) -> bool:
     return (
         last in _STREET_ENDS
         or last in _COMPANY_ENDS
+        or last in _PLACE_ENDS
         or mention.normalized.casefold() == "pro se"
         or _STREET_AFTER.match(text, mention.end) is not None
         or _BUILDING_AFTER.match(text, mention.end) is not None
@@ -146,6 +149,10 @@ def _no_name(text: str, mention: RawMention) -> bool:
     )
 
 
+#: A place's kind ends no person's name: "Scott Township", "Lackawanna County".
+_PLACE_ENDS = frozenset({"township", "borough", "parish", "county", "village"})
+#: A suite or a floor after a name: the name is a building's.
+_SUITE_AFTER = re.compile(r",?[ ]+(?:Suite|Ste\.|Floor|Room)[ ]+\d")
 #: A building by its number: "Four Embarcadero Center", "One Liberty Plaza".
 _NUMBERED_BUILDING = re.compile(
     r"(?i:one|two|three|four|five|six|seven|eight|nine|ten|\d{1,3})[ ](?:[A-Z][a-z]+[ ]){1,2}"

@@ -19,7 +19,7 @@ _NUMBER = (
     r"\d{1,4}[ ](?:[EMW](?:AL|AP|DA)|C\.D\.)[ ](?:19|20)\d\d(?![\d])|"
     r"\d{4}-\d{2}-\d(?![\d-])|"  # Virginia's court of appeals: Record No. 1824-10-3
     r"(?:\d{1,2}[:-])?\d{2,4}-[A-Za-z]{1,4}-\d{2,6}(?:-[A-Z]{1,5})*"  # 1:23-cv-04567-JMF, 2-15-cv-1
-    r"(?:-\d{1,2}(?![\d-]))?"  # a criminal case's defendant: 3:09-cr-00276-RLW-1
+    r"(?:-\d{1,3}(?![\d-]))?"  # a criminal case's defendant: 3:09-cr-00276-RLW-1, 2-18-cr-571-001
     r"|(?:\d{1,2}:)?\d{2}(?:cv|CV|cr|CR|mc|MC)\d{2,6}"  # no hyphens: 1:20CV457, 1:12cr45
     r"|\d{2}[A-Z]\d{2}(?:-[A-Z0-9]{2,6}){2,3}"  # Indiana: 49S00-0308-DP-392
     r"|\d{4}-[A-Z]{2}\d{4,6}|[A-Z]{2}\d{5,7}"  # Missouri: 1711-CC00064, ED108783
@@ -27,7 +27,9 @@ _NUMBER = (
     r"|\d{2}[A-Z]{2}\d{3,6}"  # year, kind, sequence (Colorado): 23CA2129
     # 21-1234, 2017-03-1235, 11\u2013345; a bankruptcy case's judge and chapter: 17-80033-CRJ7
     # (a federal office's number may open it: "No. 4:23-01175")
-    r"|(?:\d{1,2}:)?\d{2,4}[-\u2013]\d{1,7}(?:-\d{2,7})?(?:-[A-Z]{1,5}(?:1[13]|[79])?(?![\w]))?"
+    # (the judge's initials may be in lower case: "14-35284-tmb7")
+    r"|(?:\d{1,2}:)?\d{2,4}[-\u2013]\d{1,7}(?:-\d{2,7})?"
+    r"(?:-(?:[A-Z]{1,5}|[a-z]{2,4})(?:1[13]|[79])?(?![\w]))?"
     r"|\d{5,6}-(?:19|20)\d\d"  # a state file number: 80097-2017
     r"|(?<=No\.[ ])[A-Z]-\d{4,6}"  # a state supreme court's docket: "No. S-14054"
     r"|[A-Z]{1,3}\s?\d{2}-\d{2,6}"  # CV 12-3456

@@ -162,6 +162,13 @@ _MORE_TITLED_RULES = re.compile(
 )
 
 
+#: The same after a rule numbered without a dot: "Pa.R.E. 401, 402, 403, and 901".
+_MORE_WHOLE_RULES = re.compile(
+    r"(?:[ ]\([A-Z][^()\n]{0,80}\))?(?:,[ ]*(?:and[ ]+)?|[ ]+(?:and|or)[ ]+)"
+    rf"(?P<num>\d{{3,4}}{SUBSECTIONS})(?![\w\-]|\.\w|,[ ]\d{{4}})"
+)
+
+
 _INITIALS_RULE_AFTER = re.compile(
     rf"(?<![\w.])(?:Rules?|RULES?)[ \t\n]+(?P<num>\d{{1,3}}(?:\.\d+)?{SUBSECTIONS}),?[ \t\n]+"
     r"(?P<set>SCACR|SCRCP|SCRCrimP|SCRE)\b"
@@ -365,7 +372,8 @@ def _initials_rules(text: str) -> list[RawMention]:
         rule = _rule(text, match, rule_set, match["num"], 0.85)
         # "MCR 2.116(C)(1) (lack of personal jurisdiction), (4) (...), and (8)"
         found += [rule, *further_subsections(text, [rule])]
-        found += _more_rules(text, match.end(), _MORE_TITLED_RULES, rule_set, 0.8)
+        more = _MORE_TITLED_RULES if "." in match["num"] else _MORE_WHOLE_RULES
+        found += _more_rules(text, match.end(), more, rule_set, 0.8)
     for match in _INDIANA_TRIAL_RULE.finditer(text):
         found.append(_rule(text, match, "Ind. Trial R.", match["num"], 0.85))
     for match in _STATE_PLAIN_RULE.finditer(text):
