@@ -496,3 +496,27 @@ def test_rule_lists_places_buildings_and_a_claims_registers_heading() -> None:
     assert "Scott Township" not in people
     assert "Curtis Center" not in organisations
     assert "Trump Organization" in organisations or "The Trump Organization" in organisations
+
+
+def test_docket_entry_verbs_office_tags_and_the_treasury_receipt() -> None:
+    text = (
+        "U.S. Bankruptcy Court\nCentral District of California (Riverside)\n"
+        "Bankruptcy Petition #: 6:09-bk-13029-RN\n\n"
+        "Debtor\nJohn Roe\trepresented by\tGregory J Doan\nDoan Law Firm\n"
+        "2850 Pio Pico Dr\nCarlsbad, CA 92008\n\n"
+        "U.S. Trustee\nUnited States Trustee (RS)\n3685 Main Street, Suite 300\n"
+        "Riverside, CA 92501\n\n"
+        "Filing Date\t#\tDocket Text\n"
+        "02/20/2009\t1\tChapter 7 Voluntary Petition. Fee amount 299.00. (U.S. Treasury) "
+        "(Entered: 02/20/2009)\n"
+        "03/01/2009\t2\tOrder Thereon by Judge John A. Houston Rejecting Document. Removing "
+        "Andrew L. Liao as attorney. (Entered: 03/01/2009)\n"
+    )
+    edges, entities = edges_and_entities(text)
+    organisations = {name for kind, name in entities if kind == "organization"}
+    assert "United States Trustee" in organisations
+    assert organisations & {"U.S. Treasury", "United States Department of the Treasury"}
+    assert ("party_of", "United States Trustee", "document:u.s. trustee") in edges
+    people = {name for kind, name in entities if kind == "person"}
+    assert {"John A. Houston", "Andrew L. Liao"} <= people
+    assert not any("Rejecting" in name or "Removing" in name for name in people)

@@ -227,6 +227,8 @@ def docket_parties(text: str, people: Sequence[RawMention]) -> list[RawMention]:
         if party is None:
             continue
         name = _strip_mention(text, party.start, party.end)
+        if name is not None and (tag := _OFFICE_TAG.search(text, *name)) is not None:
+            name = (name[0], tag.start())  # "United States Trustee (RS)", "... Trustee / SF"
         if name is None or not _NAME_LINE.fullmatch(text[name[0] : name[1]]):
             continue
         described = _DESCRIPTION.search(text, *name)
@@ -262,6 +264,9 @@ def _cut_at_party(text: str, mention: RawMention, parties: set[str]) -> RawMenti
     return mention
 
 
+#: A court office's tag after a party's name: "United States Trustee (RS)", "Office of the
+#: U.S. Trustee / SF".
+_OFFICE_TAG = re.compile(r"[ ]+(?:\([A-Z]{1,4}\)|/[ ]?[A-Z]{1,4})$")
 #: A criminal docket's count line, opened by title and section: "18:371.F CONSPIRACY".
 _COUNT_LINE = re.compile(
     r"[ \t]*(?:Count[ ]\d{1,3}[ \t]+)?[1-5]?\d:\d{1,5}[A-Za-z]?(?:\([a-zA-Z0-9]{1,4}\))*"

@@ -15,6 +15,7 @@ from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
 
 __all__ = [
+    "ENTRY_VERBS",
     "GIVEN_NAMES",
     "LEADING_NOISE",
     "LOWER",
@@ -59,6 +60,14 @@ ORG_HEADS: frozenset[str] = frozenset(
     }
 )  # fmt: skip
 
+#: A docket entry's verbs, which a name found in an entry may run into on either side:
+#: "Removing Andrew L. Liao", "by Judge John A. Houston Rejecting Document".
+ENTRY_VERBS: frozenset[str] = frozenset(
+    {"rejecting", "removing", "granting", "denying", "vacating", "terminating", "striking",
+     "adding", "appointing", "approving", "dismissing", "referring", "reassigning",
+     "withdrawing", "accepting", "adopting", "overruling", "sustaining"}
+)  # fmt: skip
+
 #: Words stripped from the front of a candidate name ("The", "Plaintiff", "See", ...).
 LEADING_NOISE: frozenset[str] = frozenset(
     {
@@ -74,7 +83,7 @@ LEADING_NOISE: frozenset[str] = frozenset(
         # a bankruptcy docket's parties and the verbs of its entries' titles ("Application to
         # Employ Diamond McCarthy LLP", "Filed by Debtors Robert G. Drace")
         "debtors", "creditors", "employ", "retain",
-        "granting", "denying",
+        "granting", "denying", *ENTRY_VERBS,
         # "for Amicus Curiae National Association of ...", "Lawsuit Filed Against Acme Co."
         "amicus", "amici", "curiae", "filed",
     }

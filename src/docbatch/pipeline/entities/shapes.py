@@ -14,6 +14,7 @@ import re
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
 from docbatch.pipeline.entities.names import (
+    ENTRY_VERBS,
     GIVEN_NAMES,
     LEADING_NOISE,
     LOWER,
@@ -238,9 +239,10 @@ _OFFICE_WORDS = frozenset(
 
 
 def _without_office(text: str, start: int, end: int) -> int:
-    """Where a person's name ends when office words follow it in the same span."""
+    """Where a person's name ends when office words, or a docket entry's next verb ("by
+    Judge John A. Houston Rejecting Document"), follow it in the same span."""
     words = list(re.finditer(r"\S+", text[start:end]))
-    while len(words) > 2 and words[-1][0].strip(",.").lower() in _OFFICE_WORDS:
+    while len(words) > 2 and words[-1][0].strip(",.").lower() in _OFFICE_WORDS | ENTRY_VERBS:
         words.pop()
     return start + words[-1].end() if words else end
 
