@@ -10,7 +10,12 @@ import re
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
 
-__all__ = ["docket_statutes"]
+__all__ = ["COUNT_CODE", "docket_statutes"]
+
+#: A count's title and section as PACER codes it, with the offence's class letter after it
+#: left out: "18:922G", "21:841A=CD", "18:1956-4999" (PACER's "other" offence code),
+#: "18:513(a)".
+COUNT_CODE = r"[1-5]?\d:\d{1,5}[A-Za-z]?(?:\([a-zA-Z0-9]{1,4}\))*(?:-\d{4})?(?:=[A-Z]{1,3})?"
 
 #: A docket report's cause of action, title and section of the U.S. Code after a colon:
 #: "Cause: 28:2201 Declaratory Judgment", "Cause: 42:1983 Civil Rights Act".
@@ -74,19 +79,18 @@ def docket_statutes(text: str) -> list[RawMention]:
                                     0.85, {"code": code}))  # fmt: skip
     # a docket's civil cause ("Cause: 28:1332") and criminal counts ("18:922G.F")
     for match in (*_DOCKET_CAUSE.finditer(text), *_DOCKET_COUNT.finditer(text)):
-        start, end = match.span("cite")
         sub = match.groupdict().get("sub")
-        code = f"{match['title']} U.S.C."
-        found.append(
-            RawMention(EntityType.STATUTE, start, end, text[start:end],
-                       f"{code} § {match['sec']}{f'({sub.lower()})' if sub else ''}", 0.85,
-                       {"code": code})
-        )  # fmt: skip
+        section = f"{match['sec']}{f'({sub.lower()})' if sub else ''}"
+        found.append(_section(text, match.span("cite"), match["title"], section))
         if match.groupdict().get("also"):
-            start, end = match.span("also")
-            code = f"{match['title2'] or match['title']} U.S.C."
-            found.append(
-                RawMention(EntityType.STATUTE, start, end, text[start:end],
-                           f"{code} § {match['sec2']}{match['sub2']}", 0.85, {"code": code})
-            )  # fmt: skip
+            title = match["title2"] or match["title"]
+            found.append(_section(text, match.span("also"), title, match["sec2"] + match["sub2"]))
     return found
+
+
+def _section(text: str, span: tuple[int, int], title: str, section: str) -> RawMention:
+    """A section of the U.S. Code a docket report writes at ``span``."""
+    start, end = span
+    code = f"{title} U.S.C."
+    return RawMention(EntityType.STATUTE, start, end, text[start:end], f"{code} § {section}",
+                      0.85, {"code": code})  # fmt: skip

@@ -35,7 +35,14 @@ from dataclasses import dataclass
 from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
 from docbatch.pipeline.entities.bodies import BODY_WORDS
-from docbatch.pipeline.entities.names import ORG_HEADS, ORG_SUFFIXES, display_name
+from docbatch.pipeline.entities.docket_statutes import COUNT_CODE
+from docbatch.pipeline.entities.names import (
+    BUILDING_BY_NUMBER,
+    BUILDING_HEAD,
+    ORG_HEADS,
+    ORG_SUFFIXES,
+    display_name,
+)
 
 __all__ = ["docket_parties", "ecf_filers", "receipt_spans", "title_sides"]
 
@@ -116,12 +123,10 @@ _DESIGNATION = re.compile(
 _ADDRESS = re.compile(
     r"(?:\d|P\.?[ ]?O\.?[ ](?i:box|drawer)|Suite\b|Email:|Fax[ ]?:|Phone:|\(\d{3}\)|\(See[ ]above"
     r"|Tel(?:ephone)?:|UNDELIVERABLE|[A-Z][A-Za-z .]+,[ ]+[A-Z]{2}[ ]+\d{5}"
-    # a building by its number in words: "Four Gateway Center", "ONE GATEWAY CENTER"
-    r"|(?i:(?:One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten)[ ](?:[a-z'\u2019]+[ ]){1,2}"
-    r"(?:Center|Centre|Plaza|Place|Square|Tower|Park|Commerce))\b"
+    rf"|{BUILDING_BY_NUMBER}"
     # a building by its name: "PJKK Federal Building", "Prince Kuhio Federal Building"
     # (and a room in it: "U. S. Courthouse, Room 233")
-    r"|(?:[A-Z][\w.'\u2019-]*[ ]){1,4}(?i:Building|Bldg\.?|Courthouse|Tower)"
+    rf"|(?:[A-Z][\w.'\u2019-]*[ ]){{1,4}}{BUILDING_HEAD}"
     r"(?:,[ ]+(?i:Room|Rm\.?|Suite|Ste\.?|Floor)[ ][^\n]*)?[ \t]*$)"
 )
 #: A line that ends the party table: the next side ("V."), the entries' header, a rule.
@@ -269,8 +274,8 @@ def _cut_at_party(text: str, mention: RawMention, parties: set[str]) -> RawMenti
 _OFFICE_TAG = re.compile(r"[ ]+(?:\([A-Z]{1,4}\)|/[ ]?[A-Z]{1,4})$")
 #: A criminal docket's count line, opened by title and section: "18:371.F CONSPIRACY".
 _COUNT_LINE = re.compile(
-    r"[ \t]*(?:Count[ ]\d{1,3}[ \t]+)?[1-5]?\d:\d{1,5}[A-Za-z]?(?:\([a-zA-Z0-9]{1,4}\))*"
-    r"(?:-\d{4})?(?:=[A-Z]{1,3})?(?:\.[FMP]\b|[ \t]+-[ ])"  # "Count 1 18:371 - Conspiracy to ..."
+    rf"[ \t]*(?:Count[ ]\d{{1,3}}[ \t]+)?{COUNT_CODE}"
+    r"(?:\.[FMP]\b|[ \t]+-[ ])"  # "Count 1 18:371 - Conspiracy to ..."
 )
 
 

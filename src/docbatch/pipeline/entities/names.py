@@ -15,6 +15,8 @@ from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
 
 __all__ = [
+    "BUILDING_BY_NUMBER",
+    "BUILDING_HEAD",
     "ENTRY_VERBS",
     "GIVEN_NAMES",
     "LEADING_NOISE",
@@ -59,6 +61,16 @@ ORG_HEADS: frozenset[str] = frozenset(
         "archdiocese", "organization", "organisation",
     }
 )  # fmt: skip
+
+#: A building by its number, in words or figures: "Four Gateway Center", "ONE GATEWAY
+#: CENTER", "One Saint Andrew's Plaza" (an address's line, never a firm or a party).
+BUILDING_BY_NUMBER = (
+    r"(?i:(?:one|two|three|four|five|six|seven|eight|nine|ten|\d{1,3})[ ](?:[a-z'\u2019]+[ ]){1,2}"
+    r"(?:center|centre|plaza|place|square|tower|park|commerce))\b"
+)
+#: The last word of a building named by its name: "PJKK Federal Building", "The William K.
+#: Nakamura Courthouse".
+BUILDING_HEAD = r"(?i:Building|Bldg\.?|Courthouse|Tower)\b"
 
 #: A docket entry's verbs, which a name found in an entry may run into on either side:
 #: "Removing Andrew L. Liao", "by Judge John A. Houston Rejecting Document".

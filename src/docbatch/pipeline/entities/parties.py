@@ -34,6 +34,8 @@ from docbatch.pipeline.entities.court_names import STATE_NAME_PATTERN
 from docbatch.pipeline.entities.dockets import ecf_filers, receipt_spans
 from docbatch.pipeline.entities.gazetteer import find_national_bodies
 from docbatch.pipeline.entities.names import (
+    BUILDING_BY_NUMBER,
+    BUILDING_HEAD,
     GIVEN_NAMES,
     NOT_NAME_WORDS,
     ORG_HEADS,
@@ -154,14 +156,9 @@ _PLACE_ENDS = frozenset({"township", "borough", "parish", "county", "village"})
 #: A suite or a floor after a name: the name is a building's.
 _SUITE_AFTER = re.compile(r",?[ ]+(?:Suite|Ste\.|Floor|Room)[ ]+\d")
 #: A building by its number: "Four Embarcadero Center", "One Liberty Plaza".
-_NUMBERED_BUILDING = re.compile(
-    r"(?i:one|two|three|four|five|six|seven|eight|nine|ten|\d{1,3})[ ](?:[A-Z][a-z]+[ ]){1,2}"
-    r"(?:Center|Centre|Plaza|Place|Square|Tower|Park)"
-)
+_NUMBERED_BUILDING = re.compile(BUILDING_BY_NUMBER)
 #: A building named after a person: "The William K. Nakamura Courthouse".
-_BUILDING_AFTER = re.compile(
-    r"[ ](?:Federal[ ]|U\.[ ]?S\.[ ])?(?:Courthouse|Building|Bldg\.|Federal[ ]Building)\b"
-)
+_BUILDING_AFTER = re.compile(rf"[ ](?:Federal[ ]|U\.[ ]?S\.[ ])?{BUILDING_HEAD}")
 
 
 def find_parties(text: str, excluded: Sequence[tuple[int, int]] = ()) -> list[RawMention]:

@@ -154,19 +154,25 @@ _CALIFORNIA_RULE = re.compile(
     r"(?<![\w.])(?:Cal\.|California)[ ]Rules[ ]of[ ]Court,[ ]rules?[ ]"
     rf"(?P<num>\d{{1,2}}\.\d{{1,4}}{SUBSECTIONS})"
 )
+
+
 #: The next rule of a list after a rule set's initials, each perhaps with its title:
 #: "MLRPC 1.1 (Competence), 1.2(a), ..., and 8.4(a) (Violating the MLRPC)".
-_MORE_TITLED_RULES = re.compile(
-    r"(?:[ ]\([A-Z][^()\n]{0,80}\))?(?:,[ ]*(?:and[ ]+)?|[ ]+(?:and|or)[ ]+)"
-    rf"(?P<num>\d{{1,3}}\.\d{{1,3}}{SUBSECTIONS})(?![\w\-]|\.\w)"
-)
+def _more_after(number: str) -> re.Pattern[str]:
+    """The further rules of a list after one, each numbered as ``number`` says, a note in
+    brackets perhaps between them."""
+    return re.compile(
+        r"(?:[ ]\([A-Z][^()\n]{0,80}\))?(?:,[ ]*(?:and[ ]+)?|[ ]+(?:and|or)[ ]+)"
+        rf"(?P<num>{number}{SUBSECTIONS})(?![\w\-]|\.\w)"
+    )
 
 
-#: The same after a rule numbered without a dot: "Pa.R.E. 401, 402, 403, and 901".
-_MORE_WHOLE_RULES = re.compile(
-    r"(?:[ ]\([A-Z][^()\n]{0,80}\))?(?:,[ ]*(?:and[ ]+)?|[ ]+(?:and|or)[ ]+)"
-    rf"(?P<num>\d{{3,4}}{SUBSECTIONS})(?![\w\-]|\.\w|,[ ]\d{{4}})"
-)
+_MORE_TITLED_RULES = _more_after(r"\d{1,3}\.\d{1,3}")
+
+
+#: The same after a rule numbered without a dot: "Pa.R.E. 401, 402, 403, and 901" (not a
+#: year after it: "Rule 401, 2010").
+_MORE_WHOLE_RULES = _more_after(r"\d{3,4}(?!,[ ]\d{4})")
 
 
 _INITIALS_RULE_AFTER = re.compile(
