@@ -39,7 +39,7 @@ def test_a_minute_entrys_appearances_give_counsel_for_each_side() -> None:
     assert ("defendant", ["Jared Egan"]) in appearances
     edges, entities = edges_and_entities(CRIMINAL)
     counsel = {(source, target) for kind, source, target in edges if kind == "counsel_for"}
-    assert {("John Balos", "United States"), ("Jared Egan", "Jose Miguel Roe-Lopez")} <= counsel
+    assert {("John Balos", "USA"), ("Jared Egan", "Jose Miguel Roe-Lopez")} <= counsel
     people = {name for kind, name in entities if kind == "person"}
     assert {"Miguel Aguirre", "Candy Porter"} <= people  # the interpreter, the reporter
     assert "Findings" not in people

@@ -24,7 +24,7 @@ def test_a_minute_entrys_party_attorneys_are_counsel_and_a_placeholder_is_nobody
     people = {name for kind, name in entities if kind == "person"}
     assert {"Colin McDowell", "Chloe Dillard"} <= people
     assert not {n for n in people if n.startswith("Attorney ") or "U S Attorney" in n}
-    assert ("counsel_for", "Colin McDowell", "United States") in edges
+    assert ("counsel_for", "Colin McDowell", "USA") in edges
     assert not {s for kind, s, _ in edges if kind == "party_of"} & {"Colin McDowell"}
 
 

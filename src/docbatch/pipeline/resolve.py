@@ -75,6 +75,9 @@ _DEGREE_WORDS = "esq esquire phd md jd"
 _DEGREES = frozenset(_DEGREE_WORDS.split())
 _GENERATION_WORDS = "jr sr ii iii iv"
 _GENERATIONS = frozenset(_GENERATION_WORDS.split())
+#: One country's names, one key: a docket's party "USA", a caption's "United States of
+#: America" and an opinion's "United States" are one entity across a project.
+_UNITED_STATES = frozenset({"usa", "us", "united states", "united states of america"})
 
 
 def entity_id(entity_type: EntityType, key: str) -> str:
@@ -157,6 +160,8 @@ def _organization_key(value: str) -> str:
         tokens = tokens[1:]
     while len(tokens) > 1 and tokens[-1] in _ORG_FORMS:
         tokens.pop()
+    if " ".join(tokens) in _UNITED_STATES:
+        return "united states"
     return " ".join(tokens) or _SPACE.sub(" ", value.casefold())
 
 

@@ -654,7 +654,7 @@ def _named(text: str, start: int, end: int, *, role: str) -> RawMention:
     mention = _mention(kind, text, start, end, role=role)
     if re.fullmatch(r"USA|U\.[ ]?S\.[ ]?A\.", mention.text.strip()):
         # the initials of the United States, not a name to title-case ("Usa")
-        mention = dataclasses.replace(mention, normalized="United States")
+        mention = dataclasses.replace(mention, normalized="USA")
     return mention
 
 
