@@ -30,3 +30,28 @@ def test_the_united_states_names_are_one_entity_across_a_project() -> None:
     keys = {entity_key(EntityType.ORGANIZATION, name) for name in names}
     assert keys == {"united states"}
     assert entity_key(EntityType.ORGANIZATION, "United States Steel") != "united states"
+
+
+def _statutes(text: str) -> set[str]:
+    _edges, entities = edges_and_entities(text)
+    return {name for kind, name in entities if kind == "statute"}
+
+
+def test_state_codes_by_initials_take_their_bluebook_names() -> None:
+    found = _statutes(
+        "Fees were awarded under N.D.C.C. § 14-09-29(4). See also SDCL 25-4-45; RSA 630:1; "
+        "NMSA 1978, § 30-9-11; and 735 Ill. Comp. Stat. 5/2-619.\n"
+    )
+    assert {
+        "N.D. Cent. Code § 14-09-29(4)", "S.D. Codified Laws § 25-4-45",
+        "N.H. Rev. Stat. Ann. § 630:1", "N.M. Stat. Ann. § 30-9-11", "735 Ill. Comp. Stat. 5/2-619",
+    } <= found  # fmt: skip
+    assert not _statutes("The key was RSA 2048 bits long, and NMSA 1978 was reprinted.\n")
+
+
+def test_a_title_with_a_letter_and_a_marylands_article_stay_in_the_code() -> None:
+    found = _statutes(
+        "He was charged under Me. Rev. Stat. Ann. tit. 17-A, § 201 and under Md. Code Ann., "
+        "Crim. Law § 2-201.\n"
+    )
+    assert {"Me. Rev. Stat. Ann. tit. 17-A, § 201", "Md. Code Ann., Crim. Law § 2-201"} <= found

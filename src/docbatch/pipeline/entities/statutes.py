@@ -59,7 +59,9 @@ _ABBREVIATED_STATE_CODE = (
     r"(?:(?:\s+|(?<=\.))(?!(?:See|The|Under|In|And|But|Also|Cf|Compare|Accord)\b)"
     r"(?:[A-Z][A-Za-z']*\.?|&)){0,5}?(?:\s+|(?<=\.))(?:Code|CODE|Law|LAW|Laws|LAWS|Stat\.|STAT\."
     r"|Rev\.\s+Stat\.|REV\.\s+STAT\.|Comp\.\s+Laws)"
-    r"(?:\s+[A-Z][a-z]{1,6}\.){0,2}(?:\s+(?:Ann|ANN)\.)?(?:\s+(?:tit\.|ch\.)\s+\w+,)?"
+    r"(?:\s+[A-Z][a-z]{1,6}\.){0,2}(?:\s+(?:Ann|ANN)\.)?(?:\s+(?:tit\.|ch\.)\s+\w+(?:-\w+)?,)?"
+    # Maryland's code by article: "Md. Code Ann., Crim. Law § 2-201", "Cts. & Jud. Proc. §"
+    r"(?:,\s+(?:[A-Z][\w'-]*\.?|&)(?:\s+(?:[A-Z][\w'-]*\.?|&)){0,3}(?=\s*§))?"
 )
 #: "Texas Insurance Code", "Florida Statutes", "New York General Business Law".
 _SPELLED_STATE_CODE = (
@@ -77,7 +79,11 @@ _INITIALS_CODE = (
     r"|(?:La\.\s?|LSA-)?R\.\s?S\.(?=\s?\d{1,2}:\d)|N\.\s?Y\.\s?C\.\s?P\.\s?L\.\s?R\.|RSMo|RCW|ORS|MCL|MSA|NRS|KRS|CPLR"
     # New York's consolidated laws by their initials: "EPTL 9-1.1(b)", "RPAPL 711"
     r"|EPTL|RPAPL|GOL|BCL|VTL|DRL|SCPA"
-    r"|\d{1,3}\s+ILCS"
+    r"|\d{1,3}\s+(?:ILCS|Ill\.\s?Comp\.\s?Stat\.(?:\s+Ann\.)?)"
+    # North and South Dakota, New Hampshire and New Mexico: "N.D.C.C. § 14-09-29(4)",
+    # "SDCL 25-4-45", "RSA 630:1", "NMSA 1978, § 30-9-11"
+    r"|N\.\s?D\.\s?C\.\s?C\.|S\.\s?D\.\s?C\.\s?L\.|SDCL|RSA(?=\s\d+(?:-[A-Z])?:\d)"
+    r"|NMSA(?:\s+1978)?,?(?=\s*§)"
     r"|\d{1,2}\s+Pa\.\s?(?:C\.\s?S\.|Cons\.\s+Stat\.)(?:\s+Ann\.)?"
     # Pennsylvania's unconsolidated statutes (Purdon's): "35 P.S. § 780-113(a)(30)"
     r"|\d{1,2}\s+P\.\s?S\.(?=\s*§)"
@@ -93,12 +99,14 @@ _INITIALS_NAMES = {
     "SCPA": "N.Y. Surr. Ct. Proc. Act",
     # New Jersey's statutes as the Bluebook cites them: "N.J. Stat. Ann. § 2C:11-3(a)(1)"
     "N.J.S.A.": "N.J. Stat. Ann.", "N. J. S. A.": "N.J. Stat. Ann.",
+    "N.D.C.C.": "N.D. Cent. Code", "S.D.C.L.": "S.D. Codified Laws", "SDCL": "S.D. Codified Laws",
+    "RSA": "N.H. Rev. Stat. Ann.",
 }  # fmt: skip
 #: Those of them that are cited with a mark: the Bluebook's "N.Y. Est. Powers & Trusts Law §".
 _MARKED_INITIALS = frozenset(
     name
     for name in [*_INITIALS_NAMES.values(), _LOUISIANA, _OHIO]
-    if name.startswith(("N.Y.", "N.J.", "La.", "Ohio"))
+    if name.startswith(("N.Y.", "N.J.", "N.D.", "S.D.", "N.H.", "N.M.", "La.", "Ohio"))
 )
 #: A section written without "§" after initials needs a separator or a subsection
 #: ("7A-31", "2A:14-2", "5/2-619", "3211(a)(7)"), so "G.S. 1990" is no statute.
@@ -411,6 +419,8 @@ def find_statutes(text: str) -> list[RawMention]:
         if match["initials"]:
             code = " ".join(match["initials"].split())
             code = _INITIALS_NAMES.get(code, code)
+            if code.startswith("NMSA"):
+                code = "N.M. Stat. Ann."  # "NMSA 1978, § 30-9-11": the 1978 compilation
             if re.fullmatch(r"(?:La\.\s?|LSA-)?R\.\s?S\.", code):
                 if code.startswith("R") and not _in_louisiana(text):
                     continue  # "R.S. 39:4-50" of another state's revised statutes
