@@ -55,3 +55,26 @@ def test_a_title_with_a_letter_and_a_marylands_article_stay_in_the_code() -> Non
         "Crim. Law § 2-201.\n"
     )
     assert {"Me. Rev. Stat. Ann. tit. 17-A, § 201", "Md. Code Ann., Crim. Law § 2-201"} <= found
+
+
+def test_a_two_line_state_heading_in_either_order_decides_the_case() -> None:
+    north_dakota = (
+        "                   IN THE SUPREME COURT\n                   STATE OF NORTH DAKOTA\n\n"
+        "                                  2026 ND 156\n\n"
+        "Jane Roe,                          Plaintiff and Appellee\n      v.\n"
+        "John Roe,                          Defendant and Appellant\n\n"
+        "[¶1] John Roe appeals from a divorce judgment.\n"
+    )
+    minnesota = (
+        "                                STATE OF MINNESOTA\n"
+        "                                IN COURT OF APPEALS\n"
+        "                                      A25-1873\n\n"
+        "                                        Acme Bank,\n"
+        "                                        Respondent,\n\n"
+        "                                             vs.\n\n"
+        "                                    John Roe,\n"
+        "                                         Appellant.\n\n"
+        "In this appeal from a summary judgment, we affirm.\n"
+    )
+    assert ("decided_by", "document", "N.D.") in edges_and_entities(north_dakota)[0]
+    assert ("decided_by", "document", "Minn. Ct. App.") in edges_and_entities(minnesota)[0]

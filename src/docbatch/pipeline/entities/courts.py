@@ -215,11 +215,14 @@ _TRIAL_ABBR = {"super": "Super. Ct.", "ch": "Ch.", "fam": "Fam. Ct.", "cmwlth": 
 _NY_SUPREME = re.compile(r"\bSupreme\s+Court,\s+(?:[A-Z][a-z]+\s+){1,2}County\b")
 _NY_DEPARTMENT = re.compile(r"(?<=[\[(])(?:1st|2d|3d|4th)\s+Dep(?:t|\u2019t|'t)\.?(?=[\s\]),])")
 #: A state court's heading over two lines, the state first: "THE STATE OF SOUTH CAROLINA /
-#: In The Court of Appeals", "State of Georgia / In the Supreme Court".
+#: In The Court of Appeals", "State of Georgia / In the Supreme Court", "STATE OF MINNESOTA /
+#: IN COURT OF APPEALS"; or the court first: "IN THE SUPREME COURT / STATE OF NORTH DAKOTA".
 _STATE_HEADING = re.compile(
-    rf"\bState\s+of\s+(?P<state>{STATE_NAME_PATTERN})[ \t]*\n[ \t]*In\s+the\s+"
-    r"(?:(?P<appeals>Court\s+of\s+Appeals)|Supreme\s+Court)\b",
-    re.IGNORECASE,
+    rf"\bState\s+of\s+(?P<state>{STATE_NAME_PATTERN})[ \t]*\n[ \t]*In\s+(?:the\s+)?"
+    r"(?:(?P<appeals>Court\s+of\s+Appeals)|Supreme\s+Court)\b"
+    r"|(?m:^)[ \t]*In\s+(?:the\s+)?(?:(?P<appeals2>Court\s+of\s+Appeals)|Supreme\s+Court)"
+    rf"[ \t]*\n[ \t]*(?:of\s+the\s+)?State\s+of\s+(?P<state2>{STATE_NAME_PATTERN})[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
 )
 
 
@@ -475,9 +478,13 @@ def _state_courts(text: str) -> list[RawMention]:
     for match in _NY_DEPARTMENT.finditer(text):
         found.append(court_mention(text, match.start(), match.end(), "N.Y. App. Div.", 0.8))
     for match in _STATE_HEADING.finditer(text):
-        abbr = state_abbreviation(match["state"])
-        value = APPEALS_COURTS.get(abbr, f"{abbr} Ct. App.") if match["appeals"] else abbr
-        start = match.start("appeals") if match["appeals"] else match.start("state")
+        appeals = match["appeals"] or match["appeals2"]
+        abbr = state_abbreviation(match["state"] or match["state2"])
+        value = APPEALS_COURTS.get(abbr, f"{abbr} Ct. App.") if appeals else abbr
+        if match["state2"]:
+            start = len(match[0]) - len(match[0].lstrip()) + match.start()
+        else:
+            start = match.start("appeals") if appeals else match.start("state")
         found.append(court_mention(text, start, match.end(), value, 0.85))
     position = 0
     while (local := _LOCAL_COURT.search(text, position)) is not None:

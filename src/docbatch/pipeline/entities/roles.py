@@ -527,7 +527,7 @@ def _heading_court(text: str, mentions: list[RawMention]) -> list[RawMention]:
         above = text[max(0, line_start - 60) : line_start].lower()
         # "Court: U.S. District Court ..." is a docket header's label of this court
         # (a bankruptcy docket's "U.S. Bankruptcy Court", whose name starts after "U.S.")
-        heading = re.fullmatch(r"(?i)(?:in[ ]the|court:|u\.[ ]?s\.|united[ ]states)?", before)
+        heading = re.fullmatch(r"(?i)(?:in(?:[ ]the)?|court:|u\.[ ]?s\.|united[ ]states)?", before)
         if heading and "appeal from" not in above:
             result = list(mentions)
             result[index] = with_attributes(mention, heading="true")
