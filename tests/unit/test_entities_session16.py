@@ -78,3 +78,28 @@ def test_a_two_line_state_heading_in_either_order_decides_the_case() -> None:
     )
     assert ("decided_by", "document", "N.D.") in edges_and_entities(north_dakota)[0]
     assert ("decided_by", "document", "Minn. Ct. App.") in edges_and_entities(minnesota)[0]
+
+
+def _people(text: str) -> set[str]:
+    _edges, entities = edges_and_entities(text)
+    return {name for kind, name in entities if kind == "person"}
+
+
+def test_a_name_wrapped_after_its_middle_name_or_before_a_possessive_is_whole() -> None:
+    people = _people(
+        "On May 1, Chapman's attorney, Scott Thomas\nMorro, filed a response to the order.\n"
+        "The court notes that Plaintiff Darryl\nHarris's complaint is long.\n"
+        "Assigned to Judge William Keith Watkins\nReferred to Judge Susan Walker.\n"
+    )
+    assert {"Scott Thomas Morro", "Darryl Harris", "William Keith Watkins"} <= people
+    assert not {"Scott Thomas", "Darryl", "Keith Watkins Referred"} & people
+
+
+def test_a_name_between_two_people_of_a_list_is_a_person() -> None:
+    people = _people(
+        "The witnesses were Jerry Holmes, Woody Sanderson, and Jason Wigginton.\n"
+        "Xavier Becerra, Attorney General, Gerald Engler, Chief Assistant Attorney General, and "
+        "Jane Roe, Deputy Attorney General, for Plaintiff and Respondent.\n"
+    )
+    assert "Woody Sanderson" in people
+    assert not any("Attorney" in name for name in people)

@@ -37,6 +37,7 @@ from docbatch.pipeline.entities.names import (
     BUILDING_BY_NUMBER,
     BUILDING_HEAD,
     GIVEN_NAMES,
+    LEADING_NOISE,
     NOT_NAME_WORDS,
     ORG_HEADS,
     alias_surnames,
@@ -194,6 +195,7 @@ def find_parties(text: str, excluded: Sequence[tuple[int, int]] = ()) -> list[Ra
     references = reference_parties(text)
     kept = [_with_reference_role(m, references) for m in kept]
     kept += [m for m in references if not taken.overlaps(m.start, m.end)]
+    kept += _listed_people(text, kept)
     kept += _surname_aliases(text, kept, excluded)
     kept = _without_namesakes(text, _best(kept))
     return _full_names_for_cut_organisations(alias_surnames(kept))
@@ -542,11 +544,50 @@ def _bare_people(text: str) -> list[RawMention]:
     return found
 
 
+#: Words of an office in a list of counsel ("Xavier Becerra, Attorney General, Gerald A.
+#: Engler, Chief Assistant Attorney General"): an office there, not a name.
+_OFFICE_WORDS = frozenset(
+    {"attorney", "attorneys", "general", "solicitor", "assistant", "deputy", "acting", "chief",
+     "senior", "special", "counsel", "judge", "justice", "clerk", "district", "county", "city",
+     "state"}
+)  # fmt: skip
+#: Between two names of a list in prose: "Jerry Holmes, Woody Sanderson, and Jason Wigginton".
+_NAME_LIST_GAP = re.compile(r",[ ]+(?:and[ ]+)?|[ ]+and[ ]+")
+
+
+def _listed_people(text: str, kept: Sequence[RawMention]) -> list[RawMention]:
+    """A name of a list in prose between two names that are people already: a given name
+    no list knows ("Jerry Holmes, Woody Sanderson, and Jason Wigginton") is a person there
+    (0.6)."""
+    people = {(m.start, m.end) for m in kept if m.type is EntityType.PERSON}
+    taken = _Spans([(m.start, m.end) for m in kept])
+    names = [match.span("name") for match in _BARE_PERSON.finditer(text)]
+    found: list[RawMention] = []
+    run: list[tuple[int, int]] = []
+    for span in [*names, (len(text) + 1, len(text) + 1)]:
+        if run and _NAME_LIST_GAP.fullmatch(text, run[-1][1], span[0]) is not None:
+            run.append(span)
+            continue
+        known = [index for index, item in enumerate(run) if item in people]
+        for index, (start, end) in enumerate(run):
+            name = text[start:end]
+            if (
+                len(known) >= 2 and known[0] < index < known[-1]  # between two people
+                and not taken.overlaps(start, end) and plausible_person(name)
+                and not _OFFICE_WORDS.intersection(name.lower().split())
+            ):  # fmt: skip
+                found.append(_person(text, start, end, 0.6, ""))
+        run = [span]
+    return found
+
+
 #: A known given name ending a line of prose and its surname opening the next, the
-#: sentence going on after it: "that Allison\nFeldman was found", "and Sarah\nMcAmis,".
+#: sentence going on after it: "that Allison\nFeldman was found", "and Sarah\nMcAmis,",
+#: with a middle name or initial ("attorney, Scott Thomas\nMorro, filed") or a possessive
+#: ("Plaintiff Darryl\nHarris's complaint").
 _WRAPPED_PERSON = re.compile(
-    rf"(?<=[a-z,][ ])(?P<name>{_TW}(?:[ ]{_INIT})?[ \t]*\n[ \t]*{_SURNAME})"
-    r"(?=[,;]|[ ][a-z])"
+    rf"(?<=[a-z,][ ])(?P<name>{_TW}(?:[ ](?:{_INIT}|{_TW}))?[ \t]*\n[ \t]*{_SURNAME})"
+    r"(?=[,;]|[ ][a-z]|['\u2019]s[ ][a-z])"
 )
 
 
@@ -555,7 +596,23 @@ def _wrapped_people(text: str) -> list[RawMention]:
     found: list[RawMention] = []
     for match in _WRAPPED_PERSON.finditer(text):
         start, end = match.span("name")
+        words = text[start:end].split()
+        if len(words) == 3 and words[0].lower() not in GIVEN_NAMES:
+            # the word before the given name is none of the name's: "Plaintiff Darryl\nHarris"
+            start = text.index(words[1], start + len(words[0]))
         name = " ".join(text[start:end].split())
+        before = text[max(0, start - 30) : start].split()
+        if (
+            len(name.split()) == 3
+            and not re.fullmatch(_INIT, name.split()[1])
+            and (
+                text[end : end + 1] == " "
+                or (before and before[-1][:1].isupper() and before[-1].lower() not in LEADING_NOISE)
+            )
+        ):
+            # with a middle name, only a name the sentence goes on after with a comma or a
+            # possessive: "Judge William Keith Watkins\nReferred to" is a name and a verb
+            continue
         if name.split()[0].lower() in GIVEN_NAMES and plausible_person(name):
             found.append(_person(text, start, end, 0.6, ""))
     return found
