@@ -103,3 +103,52 @@ def test_a_name_between_two_people_of_a_list_is_a_person() -> None:
     )
     assert "Woody Sanderson" in people
     assert not any("Attorney" in name for name in people)
+
+
+def _counsel(text: str) -> set[tuple[str, str]]:
+    edges, _entities = edges_and_entities(text)
+    return {(source, target) for kind, source, target in edges if kind == "counsel_for"}
+
+
+CAPTION = "JEFFREY ROE, Petitioner,\nv.\nBETTY ROE, Respondent.\nNo. 1 CA-SA 26-0121\n"
+
+
+def test_counsel_labelled_under_a_block_of_one_name_a_line() -> None:
+    arizona = (
+        f"IN THE\n\nARIZONA COURT OF APPEALS\nDIVISION ONE\n{CAPTION}"
+        "The Honorable Paula A. Williams, Judge\nRELIEF GRANTED\nIN PART AND DENIED IN PART\n"
+        "COUNSEL\nBabione Law Firm, PLLC, Scottsdale\nBy Laura V. Babione\n"
+        "Counsel for Petitioner\nStanley David Murray, Scottsdale\nCounsel for Respondent\n\n"
+        "OPINION\n"
+    )
+    counsel = _counsel(arizona)
+    assert {("Babione Law Firm, PLLC", "Jeffrey Roe"), ("Laura V. Babione", "Jeffrey Roe"),
+            ("Stanley David Murray", "Betty Roe")} <= counsel  # fmt: skip
+    _edges, entities = edges_and_entities(arizona)
+    assert not any("\n" in name or "Counsel" in name for _kind, name in entities)
+    third_circuit = (
+        f"{CAPTION}\nAnthony J. Carissimi\nRobert A. Zauzmer [Argued]\n"
+        "Office of United States Attorney\n615 Chestnut Street\nSuite 1250\n"
+        "Philadelphia, PA 19106\n       Counsel for Respondent\n\n"
+        "Abigail E. Horn [Argued]\nFederal Community Defender Office\n"
+        "for the Eastern District of Pennsylvania\n601 Walnut Street\n"
+        "The Curtis Center, Suite 540 West\nPhiladelphia, PA 19106\n"
+        "        Counsel for Petitioner\n"
+    )
+    counsel = _counsel(third_circuit)
+    assert {("Robert A. Zauzmer", "Betty Roe"), ("Abigail E. Horn", "Jeffrey Roe"),
+            ("Federal Community Defender Office for the Eastern District of Pennsylvania",
+             "Jeffrey Roe")} <= counsel  # fmt: skip
+    assert not any("Curtis" in source or "Chestnut" in source for source, _ in counsel)
+
+
+def test_a_signature_blocks_names_over_their_email_and_a_wrapped_firm_in_capitals() -> None:
+    block = (
+        f"{CAPTION}\nSEAN RIORDAN\nsriordan@aclunc.org\nANGÉLICA SALCEDA\nasalceda@aclunc.org\n"
+        "AMERICAN CIVIL LIBERTIES\nUNION FOUNDATION OF\nNORTHERN CALIFORNIA\n39 Drumm Street\n"
+        "San Francisco, CA 94111\nTelephone: (415) 621-2493\nCounsel for Petitioner\n"
+    )
+    counsel = {source for source, _target in _counsel(block)}
+    aclu = "American Civil Liberties Union Foundation of Northern California"
+    assert {"Sean Riordan", "Angélica Salceda", aclu} <= counsel
+    assert "Northern California" not in counsel

@@ -20,6 +20,7 @@ from docbatch.pipeline.entities.counsel_items import (
     CLIENT_SPLIT,
     LIST_SPLIT,
     NAME_WORD,
+    block_names,
     counsel_mention,
     is_org,
     is_person,
@@ -93,6 +94,14 @@ _FOR_PARTY_PARAGRAPH = re.compile(
     r"(?P<below>(?!))?(?P<firm>(?!))?(?P<more>(?!))?",
     re.IGNORECASE,
 )
+#: A client's counsel labelled on a line of its own under the names: "Babione Law Firm,
+#: PLLC, Scottsdale\nBy Laura V. Babione\nCounsel for Petitioner" (the groups of
+#: :data:`_FOR_PARTY`; ``client``, ``firm``, ``more`` and ``below`` are never set).
+_COUNSEL_LABEL = re.compile(
+    rf"(?<=\n)[ \t]*(?-i:Counsel|Attorneys?)[ ]for[ ](?:the[ ])?{_ROLE}[ \t]*(?=\n|\Z)"
+    r"(?P<client>(?!))?(?P<below>(?!))?(?P<firm>(?!))?(?P<more>(?!))?",
+    re.IGNORECASE,
+)
 #: New York's reports name the client before its role: "..., for Paul G. Kleinman, M.D.
 #: and another, respondents." (the groups of :data:`_FOR_PARTY`; ``firm``, ``more`` and
 #: ``below`` are never set).
@@ -159,6 +168,8 @@ _COUNSEL_SPLIT = re.compile(
     r"|\s*\(\s*(?:by\s+)?|,?\s+by\s+"
     # Fastcase's "PROSKAUER ROSE LLP, By: Steven O. Weise, Martin J. Bienenstock, ..."
     r"|,?\s+[Bb]y:\s+"
+    # Arizona: "Babione Law Firm, PLLC, Scottsdale\nBy Laura V. Babione"
+    r"|,?[ \t]*\n[ \t]*By[ ]+"
     # Virginia: "X, Danville; Y, Leesburg (Firm, on brief)"
     r"|\s*;\s*(?:and\s+)?"
     # Massachusetts: "Marsha L. Levick, Emily C. Keller, & Lauren A. Fine"
@@ -213,17 +224,22 @@ def _appearances(text: str) -> list[Appearance]:
     # where two readings start together, the one that names a client to its paragraph's end
     matches = sorted(
         (*_FOR_PARTY_PARAGRAPH.finditer(text), *_FOR_PARTY.finditer(text),
-         *_FOR_CLIENT_ROLE.finditer(text)),
+         *_FOR_CLIENT_ROLE.finditer(text), *_COUNSEL_LABEL.finditer(text)),
         key=lambda m: (m.start(), m.re is not _FOR_PARTY_PARAGRAPH),
     )  # fmt: skip
     for match in matches:
         if match.start() < previous or any(m.start() <= match.start() < m.end() for m in minutes):
             continue  # inside the appearance read before, or a minute entry's (read above)
         start = max(_paragraph_start(text, match.start()), previous)
+        if match.re is _COUNSEL_LABEL:
+            # a label line under a block of one name a line (at most a dozen lines)
+            start = max(start, _lines_back(text, match.start(), 12))
         start = _after_label(text, start, match.start())
         previous = match.end()
         counsel = (
-            _of_firm(text, start, match.start())
+            block_names(text, start, match.start())
+            if match.re is _COUNSEL_LABEL
+            else _of_firm(text, start, match.start())
             or _of_firms(text, start, match.start())
             or list_names(text, start, match.start(), _COUNSEL_SPLIT)
         )
@@ -652,6 +668,22 @@ _COURT_BELOW_LINE = re.compile(
 )
 
 
+#: A line that ends the counsel above it: a heading ("COUNSEL", "APPEARANCES") or the label
+#: of a client's counsel ("Counsel for Petitioner").
+_COUNSEL_LINE = re.compile(
+    r"(?m)^[ \t]*(?:COUNSEL|APPEARANCES|ATTORNEYS|(?:Counsel|Attorneys?)[ ]for[ ][^\n]{3,60})"
+    r"[ \t]*\n"
+)
+
+
+def _lines_back(text: str, offset: int, lines: int) -> int:
+    """The start of the line ``lines`` lines above the one ``offset`` starts."""
+    position = offset
+    for _ in range(lines):
+        position = text.rfind("\n", 0, max(0, position - 1)) + 1
+    return position
+
+
 def _paragraph_start(text: str, offset: int) -> int:
     """After the last line that ends a sentence, or the last blank line, or the line naming
     the court below, before ``offset`` (at most 1,500 back)."""
@@ -659,6 +691,10 @@ def _paragraph_start(text: str, offset: int) -> int:
     # an initial's period ("Neil H.\nMacBride") ends no sentence
     # (a bracketed note ends one too: "[Opinion filed May 27, 1887.]")
     ends = list(re.finditer(r"(?<![ \n][A-Z])[.:;]\]?[ \t]*\n|\n[ \t]*\n", text[floor:offset]))
+    # a counsel list's heading or the label line of the counsel above: "COUNSEL\nFirm, City\n
+    # By X\nCounsel for Petitioner\nY, City\nCounsel for Respondent" (Arizona)
+    ends += list(_COUNSEL_LINE.finditer(text[floor:offset]))
+    ends.sort(key=lambda m: m.end())
     start = floor + ends[-1].end() if ends else floor
     # the line naming the court below ("Appeal from the Superior Court ..., X, Judge.")
     below = list(_COURT_BELOW_LINE.finditer(text, start, offset))

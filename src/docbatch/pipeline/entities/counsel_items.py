@@ -12,6 +12,8 @@ from docbatch.models import EntityType
 from docbatch.pipeline.entities.base import RawMention
 from docbatch.pipeline.entities.court_names import STATES
 from docbatch.pipeline.entities.names import (
+    BUILDING_BY_NUMBER,
+    BUILDING_HEAD,
     GIVEN_NAMES,
     LOWER,
     NOT_NAME_WORDS,
@@ -27,6 +29,7 @@ __all__ = [
     "CLIENT_SPLIT",
     "LIST_SPLIT",
     "NAME_WORD",
+    "block_names",
     "counsel_mention",
     "is_org",
     "is_person",
@@ -329,7 +332,10 @@ def _item(text: str, start: int, end: int, organisations_only: bool) -> RawMenti
     flat = " ".join(STAR_PAGE.sub(" ", text[start:end]).split())
     words = flat.split()
     if not words or (
-        any(w.lower() in _TITLES for w in words) and words[0].lower() not in _OFFICE_NOUNS
+        any(w.lower() in _TITLES for w in words)
+        # an office's name may hold a title's word: "Office of the Federal Public Defender",
+        # "Federal Community Defender Office"
+        and not any(w.lower() in _OFFICE_NOUNS for w in words)
     ):
         surname = _TITLED_SURNAME.fullmatch(flat)
         if surname is not None and not organisations_only:
@@ -355,6 +361,77 @@ def _item(text: str, start: int, end: int, organisations_only: bool) -> RawMenti
     ):
         return counsel_mention(EntityType.ORGANIZATION, text, start, end)
     return None
+
+
+#: A counsel block's address or contact line: "615 Chestnut Street", "Suite 1250", "The
+#: Curtis Center, Suite 540 West", "Philadelphia, PA 19106", "Telephone: (215) 861-8200".
+_CONTACT_LINE = re.compile(
+    rf"\d|(?i:suite|ste\.|room|floor|p\.?[ ]?o\.?[ ]box|telephone|tel\.|phone|fax|facsimile"
+    rf"|e-?mail)\b|.*(?:@|\b\d{{5}}(?:-\d{{4}})?[ \t]*$|\(\d{{3}}\)|\b(?i:suite)\b"
+    rf"|{BUILDING_BY_NUMBER}|{BUILDING_HEAD})"
+)
+#: What a counsel block's name line carries besides the name: "[Argued]", "(SBN 123456)",
+#: "/s/".
+_CITY_AFTER = re.compile(r",[ ]+(?P<city>[A-Z][a-z]+(?:[ ][A-Z][a-z]+){0,2})[ \t]*$")
+_LINE_NOTE = re.compile(r"[ \t]*(?:\[[A-Za-z ]+\]|\((?:SBN|Bar|State[ ]Bar)[^()\n]*\))")
+
+
+def block_names(text: str, start: int, end: int) -> list[RawMention]:
+    """The names of a counsel block that gives one name a line, as the Third Circuit's and
+    Arizona's opinions and signature blocks do: "Abigail E. Horn [Argued]\nFederal Community
+    Defender Office\nfor the Eastern District of Pennsylvania\n601 Walnut Street\n...".
+    Address and contact lines name no one; a line opening with "for" or "of" goes on the
+    name above it."""
+    items: list[list[int]] = []
+    emailed: set[int] = set()  # the items an e-mail line follows: a person's own address
+    position = start
+    for line in text[start:end].split("\n"):
+        line_start, line_end = position, position + len(line)
+        position = line_end + 1
+        stripped = line.strip()
+        if not stripped or _CONTACT_LINE.match(stripped):
+            if "@" in stripped and items and items[-1]:
+                emailed.add(len(items) - 1)
+            items.append([])  # an address ends the name above it
+            continue
+        note = _LINE_NOTE.search(text, line_start, line_end)
+        if note is not None:
+            line_end = note.start()
+        by = re.match(r"[ \t]*By:?[ ]+", text[line_start:line_end])
+        if by is not None:  # "By Laura V. Babione": the firm's attorney
+            line_start += by.end()
+        city = _CITY_AFTER.search(text, line_start, line_end)
+        if city is not None and city["city"].split()[0].lower() not in ORG_SUFFIXES:
+            line_end = city.start()  # "Stanley David Murray, Scottsdale"
+        above = text[items[-1][0] : items[-1][1]] if items and items[-1] else ""
+        if above and (
+            re.match(r"(?:for|of)[ ]", stripped)
+            # a name in capitals wrapped over lines: "AMERICAN CIVIL LIBERTIES\nUNION
+            # FOUNDATION OF\nNORTHERN CALIFORNIA" (not after a legal form: "LLP")
+            or (
+                stripped.isupper() and above.strip().isupper()
+                and not is_person(display_name(above)) and not is_person(display_name(stripped))
+                and above.split()[-1].strip(",.").lower() not in ORG_SUFFIXES
+            )
+        ):  # fmt: skip
+            items[-1][1] = line_end  # "Federal Community Defender Office\nfor the Eastern ..."
+            continue
+        items.append([line_start, line_end])
+    found = []
+    for index, item in enumerate(items):
+        if not item:
+            continue
+        mention = _item(text, item[0], item[1], False)
+        words = [] if mention is None else mention.normalized.lower().split()
+        if (
+            mention is not None and index in emailed and mention.type is EntityType.ORGANIZATION
+            and len(words) <= 3 and not any(w in ORG_HEADS or w in ORG_SUFFIXES for w in words)
+        ):  # fmt: skip
+            # "ANGÉLICA SALCEDA\nasalceda@aclunc.org": a name over its own e-mail address
+            mention = counsel_mention(EntityType.PERSON, text, mention.start, mention.end)
+        if mention is not None:
+            found.append(mention)
+    return found
 
 
 #: The words before an office's name: "Deputy", "Chief Deputy", "Senior Assistant".
