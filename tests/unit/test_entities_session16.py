@@ -152,3 +152,38 @@ def test_a_signature_blocks_names_over_their_email_and_a_wrapped_firm_in_capital
     aclu = "American Civil Liberties Union Foundation of Northern California"
     assert {"Sean Riordan", "Angélica Salceda", aclu} <= counsel
     assert "Northern California" not in counsel
+
+
+def _organisations(text: str) -> set[str]:
+    _edges, entities = edges_and_entities(text)
+    return {name for kind, name in entities if kind == "organization"}
+
+
+def test_tribes_and_public_forces_without_a_legal_form_are_organisations() -> None:
+    found = _organisations(
+        "Officers of the Utah Highway Patrol stopped him, and the Indiana State Police came.\n"
+        "The Oglala Sioux Tribe appeared, as did the Cherokee Nation.\n"
+        "Police Officer John Smith arrived.\n"
+    )
+    assert {"Utah Highway Patrol", "Indiana State Police", "Oglala Sioux Tribe",
+            "Cherokee Nation"} <= found  # fmt: skip
+    assert not any(name.startswith("Police") for name in found)
+
+
+def test_an_organisation_broken_over_a_line_keeps_its_head_and_its_first_words() -> None:
+    found = _organisations(
+        "It forwarded the tips to the Corpus Christi Police\nDepartment for review. Haiti's "
+        "newly designed Gang\nSuppression Force is largely made of soldiers.\n"
+        "U.S. Department of Labor\nOffice of the Solicitor\n"
+    )
+    assert {"Corpus Christi Police Department", "Gang Suppression Force"} <= found
+    assert "U.S. Department of Labor Office" not in found
+
+
+def test_a_page_headers_document_number_is_no_part_of_a_party() -> None:
+    found = _organisations(
+        "Burgess v. Greater Cleveland Regional Transit Authority                 Doc. 38\n\n"
+        "UNITED STATES DISTRICT COURT\nNORTHERN DISTRICT OF OHIO\n"
+    )
+    assert "Greater Cleveland Regional Transit Authority" in found
+    assert not any("Doc" in name for name in found)

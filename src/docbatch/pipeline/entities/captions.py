@@ -48,8 +48,24 @@ def caption_parties(text: str) -> list[RawMention]:
         + _of_whom_parties(view) + _one_line_parties(view) + _prosecution_parties(view)
         + _reporter_title_parties(view)
     )  # fmt: skip
-    # each mention's text as written, its drawn column included
+    # each mention's text as written, its drawn column included; a page header's document
+    # number after a wide gap is no part of a name ("Burgess v. Greater Cleveland Regional
+    # Transit Authority        Doc. 38")
+    found = [_without_document_number(text, m) for m in found]
     return [dataclasses.replace(m, text=text[m.start : m.end]) for m in found]
+
+
+_DOCUMENT_NUMBER = re.compile(r"[ \t]{4,}(?:Doc(?:ument)?\.?|DktEntry:?)[ ]*\d+[ \t]*$")
+
+
+def _without_document_number(text: str, mention: RawMention) -> RawMention:
+    number = _DOCUMENT_NUMBER.search(text, mention.start, mention.end)
+    if number is None:
+        return mention
+    raw = text[mention.start : number.start()]
+    return dataclasses.replace(
+        mention, end=number.start(), text=raw, normalized=display_name(" ".join(raw.split()))
+    )
 
 
 #: A caption's column drawn with box characters ("┐", "│", "┘" and a ">" alone at the

@@ -59,6 +59,10 @@ ORG_HEADS: frozenset[str] = frozenset(
         "society", "church", "chapel", "institute", "center", "council", "committee",
         "coalition", "alliance", "league", "hospital", "college", "supply", "diocese",
         "archdiocese", "organization", "organisation",
+        # tribes and public forces named without a legal form: "Oglala Sioux Tribe",
+        # "Cherokee Nation", "Utah Highway Patrol", "Indiana State Police", "Joint Terrorism
+        # Task Force"
+        "tribe", "nation", "pueblo", "patrol", "police", "force",
     }
 )  # fmt: skip
 

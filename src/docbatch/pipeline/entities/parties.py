@@ -179,6 +179,7 @@ def find_parties(text: str, excluded: Sequence[tuple[int, int]] = ()) -> list[Ra
         _after_possessive_role(_through_apostrophe(text, cut_at_next_body(text, m)))
         for m in found
     ]  # fmt: skip
+    found = [_over_line_break(text, m) for m in found]
     found += find_national_bodies(text)
     names = _Spans([*excluded, *receipt_spans(text)])
     # the document's own citation under its caption ("The People of the State of Colorado
@@ -199,6 +200,61 @@ def find_parties(text: str, excluded: Sequence[tuple[int, int]] = ()) -> list[Ra
     kept += _surname_aliases(text, kept, excluded)
     kept = _without_namesakes(text, _best(kept))
     return _full_names_for_cut_organisations(alias_surnames(kept))
+
+
+#: The head noun that ends an organisation's name on the next line: "the Corpus Christi Police\n
+#: Department".
+_HEAD_ON_NEXT_LINE = re.compile(
+    r"[ \t]*\n[ \t]*(?:Department|Office|Division|Bureau|Service|Commission|Board|Authority"
+    r"|Agency|Council|Committee|Company|Corporation)(?![\w])(?![ ]+(?:of|for)[ ]+(?:the[ ]+)?[A-Z])"
+)
+#: Capitalised words ending the line before an organisation's name: "Haiti's newly designed
+#: Gang\nSuppression Force" (after a word in lower case, so no sentence's first word).
+_NAME_ENDING_LINE = re.compile(
+    r"(?<=[a-z,][ ])(?P<words>(?:[A-Z][a-z]+[ ]){0,2}[A-Z][a-z]+)[ \t]*\n[ \t]*\Z"
+)
+
+
+def _over_line_break(text: str, mention: RawMention) -> RawMention:
+    """An organisation's name broken over a line break: its head on the next line, or its
+    first words at the end of the line before."""
+    if mention.type is not EntityType.ORGANIZATION:
+        return mention
+    start, end = mention.start, mention.end
+    head = _HEAD_ON_NEXT_LINE.match(text, end)
+    if head is not None:
+        end = head.end()
+    line_start = text.rfind("\n", 0, start) + 1
+    first = mention.text.split()[0] if mention.text.split() else ""
+    if not text[line_start:start].strip() and not first.isupper():
+        before = _NAME_ENDING_LINE.search(text, max(0, line_start - 80), start)
+        prose = (
+            before is not None
+            and len(
+                re.findall(
+                    r"(?<![\w'\u2019])[a-z]+\b",
+                    text[text.rfind("\n", 0, before.start()) + 1 : before.start()],
+                )
+            )
+            >= 3
+        )  # a line of running text, not a letterhead's or a signature's line of names
+        if (
+            prose
+            and before is not None
+            and not any(
+                w.lower() in LEADING_NOISE
+                or w.lower() in NOT_NAME_WORDS
+                or w.lower() in GIVEN_NAMES
+                for w in before["words"].split()
+            )
+        ):
+            start = before.start("words")
+    if (start, end) == (mention.start, mention.end):
+        return mention
+    raw = text[start:end]
+    return replace(
+        mention, start=start, end=end, text=raw, normalized=display_name(" ".join(raw.split()))
+    )
 
 
 def _body_start(text: str) -> int:
