@@ -83,7 +83,7 @@ def test_statutes_keep_subsections_and_split_lists() -> None:
         "28 U.S.C.  §  1332(a)(1). Cal. Civ. Code § 1542; N.Y. Gen. Bus. Law § 349(a)."
     )
     assert [m.normalized for m in find_statutes(text)] == [
-        "15 U.S.C. § 78j(b)", "42 U.S.C. § 1981", "42 U.S.C. § 1983 et seq.", "28 U.S.C. § 1331",
+        "15 U.S.C. § 78j(b)", "42 U.S.C. § 1981", "42 U.S.C. § 1983", "28 U.S.C. § 1331",
         "28 U.S.C. § 1332(a)(1)", "Cal. Civ. Code § 1542", "N.Y. Gen. Bus. Law § 349(a)",
     ]  # fmt: skip
 
@@ -108,7 +108,7 @@ STATE_CODES = [
     ("G.S. § 7A-27(b)", "G.S. § 7A-27(b)"),
     ("G.S. 7A-31", "G.S. 7A-31"),
     ("N.C. Gen. Stat. § 1A-1", "N.C. Gen. Stat. § 1A-1"),
-    ("Cal. Bus. & Prof. Code § 17200 et seq.", "Cal. Bus. & Prof. Code § 17200 et seq."),
+    ("Cal. Bus. & Prof. Code § 17200 et seq.", "Cal. Bus. & Prof. Code § 17200"),
     ("Cal. Code Civ. Proc. § 340", "Cal. Code Civ. Proc. § 340"),
     ("N.Y. Penal Law § 120.05", "N.Y. Penal Law § 120.05"),
     ("N.Y. C.P.L.R. 3211(a)(7)", "N.Y. C.P.L.R. 3211(a)(7)"),

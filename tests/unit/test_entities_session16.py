@@ -187,3 +187,25 @@ def test_a_page_headers_document_number_is_no_part_of_a_party() -> None:
     )
     assert "Greater Cleveland Regional Transit Authority" in found
     assert not any("Doc" in name for name in found)
+
+
+def test_a_filing_on_this_docket_is_no_case_number() -> None:
+    _edges, entities = edges_and_entities(
+        "This is Case No. 3:25-cv-00330.\n5 ECF No. 101.\n7 ECF Nos. 104, 105, 106.\n"
+        "See ECF No.14-1 at 3-4, and Doc. No. 33-2.\n"
+    )
+    numbers = {name for kind, name in entities if kind == "case_number"}
+    assert numbers == {"3:25-cv-00330"}
+
+
+def test_et_seq_stays_in_the_mentions_text_not_in_the_statutes_name() -> None:
+    from bench.pure import text_mentions
+    from docbatch.pipeline.options import PipelineOptions
+
+    _extracted, _chunks, mentions = text_mentions(
+        b"Claims under 15 U.S.C. \xc2\xa7 1692 et seq. and under \xc2\xa7 1692e fail.\n",
+        PipelineOptions(),
+    )
+    act = next(m for m in mentions if m.text.endswith("et seq."))
+    assert act.normalized == "15 U.S.C. § 1692"
+    assert act.attributes.get("et_seq") == "true"

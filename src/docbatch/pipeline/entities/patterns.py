@@ -74,10 +74,12 @@ _ECF_CASE = re.compile(
     rf"(?<![\w.])(?:Appellate\s+)?Case:?[ ]+(?P<num>{_NUMBER})(?=,?[ ]+Doc(?:ument|\.)?\b)"
 )
 #: "Georgia Bar No. 462110", "Direct Dial No. 513-564-7036": numbers, not cases; nor a
-#: legislature's "House Bill No. 1286", "Resolution No. 163", "Act No. 447".
+#: legislature's "House Bill No. 1286", "Resolution No. 163", "Act No. 447"; nor a filing on
+#: this case's docket: "ECF No. 101", "ECF Nos. 104, 105", "Doc. No. 33-2", "R. Doc. No. 5".
 _NOT_A_CASE = re.compile(
     r"(?i:\b(?:bar|dial|phone|tel\.?|telephone|fax|registration|entry|account|serial|policy"
-    r"|claim|patent|page|room|suite|document|id|bill|resolution|act|ordinance|amendment)\s*)$"
+    r"|claim|patent|page|room|suite|document|id|bill|resolution|act|ordinance|amendment|ecf"
+    r"|docs?\.|dkt\.)\s*)$"
 )
 #: A federal docket number is unmistakable even without "No.".
 _BARE_FEDERAL = re.compile(

@@ -677,7 +677,8 @@ def _listed(
     attributes: dict[str, str],
 ) -> RawMention:
     """The ``index``-th section of a list as its own mention; the first keeps the code before
-    it in its span, the last any "et seq." after it. A lone section keeps the mark written;
+    it in its span, the last any "et seq." after it (in its span, not in its name). A lone
+    section keeps the mark written;
     a code written with no mark keeps none."""
     text = match.string
     first, last = index == 0, index == len(spans) - 1
@@ -688,7 +689,9 @@ def _listed(
     section = _sections(text[spans[index][0] : spans[index][1]])
     normalized = " ".join(part for part in (code, mark, section) if part)
     if last and seq:
-        normalized += " et seq."
+        # "15 U.S.C. § 1692 et seq.": the act that starts at § 1692, one entity with § 1692
+        # cited alone; the mention keeps "et seq." in its text and as an attribute
+        attributes = {**attributes, "et_seq": "true"}
     return RawMention(kind, start, end, text[start:end], normalized, confidence, attributes)
 
 
