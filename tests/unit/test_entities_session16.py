@@ -209,3 +209,13 @@ def test_et_seq_stays_in_the_mentions_text_not_in_the_statutes_name() -> None:
     act = next(m for m in mentions if m.text.endswith("et seq."))
     assert act.normalized == "15 U.S.C. § 1692"
     assert act.attributes.get("et_seq") == "true"
+
+
+def test_a_texas_court_of_appeals_parenthetical_names_the_court_and_no_date() -> None:
+    _edges, entities = edges_and_entities(
+        "See Roe v. Doe, 123 S.W.3d 456, 460 (Tex. App.\u2014Houston [14th\nDist.] 2018, pet. "
+        "denied); Poe v. Moe, No. 04-23-00836-CV, 2026 WL 123 (Tex. App.\u2014San Antonio "
+        "Jan. 14, 2026, no pet.) (mem. op.).\n"
+    )
+    assert ("court", "Tex. App.") in entities
+    assert not any(kind == "date" for kind, _name in entities)

@@ -81,14 +81,16 @@ class DefaultExtractor:
             and not _overlaps(m, law_spans)
         ]  # fmt: skip
         case_numbers = find_case_numbers(text)
+        courts = find_courts(text)
         parentheticals = _citation_parentheticals(text, citations)
         parentheticals += _docket_parentheticals(text, case_numbers)
+        parentheticals += _court_parentheticals(text, courts)
         dates = [m for m in find_dates(text) if not _overlaps(m, parentheticals)]
         found = [
             *citations,
             *laws,
             *eyecite_laws,
-            *find_courts(text),
+            *courts,
             *case_numbers,
             *find_court_rules(text),
             *dates,
@@ -152,6 +154,18 @@ def _docket_parentheticals(text: str, numbers: list[RawMention]) -> list[tuple[i
         match = _DOCKET_PARENTHETICAL.match(text, mention.end)
         if match is not None:
             spans.append(match.span())
+    return spans
+
+
+def _court_parentheticals(text: str, courts: list[RawMention]) -> list[tuple[int, int]]:
+    """A citation's "(court date, history)" that opens with its court: "(Tex. App.\u2014San
+    Antonio Jan. 14, 2026, no pet.)" (the day a cited case was decided, no date of this one)."""
+    spans = []
+    for mention in courts:
+        if mention.start > 0 and text[mention.start - 1] == "(":
+            close = text.find(")", mention.end, mention.end + 120)
+            if close >= 0 and re.search(r"(?:1[6-9]|20)\d\d", text[mention.end : close]):
+                spans.append((mention.start - 1, close + 1))
     return spans
 
 
