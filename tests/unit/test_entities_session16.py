@@ -219,3 +219,16 @@ def test_a_texas_court_of_appeals_parenthetical_names_the_court_and_no_date() ->
     )
     assert ("court", "Tex. App.") in entities
     assert not any(kind == "date" for kind, _name in entities)
+
+
+def test_a_caption_stacked_one_party_a_line_gives_each_the_role() -> None:
+    edges, _entities = edges_and_entities(
+        "JOHN ROSE,\n\n                  Plaintiff,\n\n"
+        "         v.          Case No. 25-cv-00845-JPG\n\n"
+        " CITY OF WEST FRANKFORT,\n TIMOTHY C. ARVIEW, and\n THAD SNELL,\n\n"
+        "                  Defendants.\n\n                 MEMORANDUM AND ORDER\n"
+    )
+    parties = {(source, target) for kind, source, target in edges if kind == "party_of"}
+    assert {("City of West Frankfort", "document:defendant"),
+            ("Timothy C. Arview", "document:defendant"), ("Thad Snell", "document:defendant"),
+            ("John Rose", "document:plaintiff")} <= parties  # fmt: skip

@@ -460,8 +460,9 @@ _DEGREES = r"(?:M\.[ ]?D\.|Ph\.[ ]?D\.|D\.[ ]?O\.|D\.[ ]?D\.[ ]?S\.|R\.[ ]?N\.|D
 #: ("DEMOCRACY NORTH CAROLINA, the League of Women Voters ..., John P. Clark, ..."), not a
 #: suffix ("ACME, INC.", "JEFF CARMON, III") nor a description ("in his official capacity").
 _NEXT_ITEM = re.compile(
-    rf",[ ]+(?:and[ ]+)?(?:(?:the|The)[ ]+)?(?=[A-Z])(?!(?:{_SUFFIX_ANY}|Jr\.|Sr\.|JR\.|SR\.|II"
-    rf"|III|IV|Esq\.|{_DEGREES})(?![\w]))"
+    # (a list stacked one name a line: "CITY OF WEST FRANKFORT,\nTIMOTHY C. ARVIEW, and\n")
+    r",(?:[ ]+|[ \t]*\n[ \t]*)(?:and[ \t]*\n?[ \t]*)?(?:(?:the|The)[ ]+)?(?=[A-Z])"
+    rf"(?!(?:{_SUFFIX_ANY}|Jr\.|Sr\.|JR\.|SR\.|II|III|IV|Esq\.|{_DEGREES})(?![\w]))"
 )
 _MATTER_OF = re.compile(r"(?:In[ ]the[ ]Matter[ ]of|(?i:matter[ ]of)|In[ ]re)[ ]+")
 _LEAD_WORD = re.compile(r"(?:(?:and|AND)[ ]+)?(?:(?:the|The)[ ]+)?")
@@ -535,17 +536,27 @@ def _caption_start(text: str, start: int) -> int:
     """Where a caption's names begin: up to two lines above the role's line when the
     names broke over them ("Standard Insurance Company; Dearborn National Life /
     Insurance Company, / Defendants")."""
-    for _ in range(2):
+    for lines_up in range(6):
         line_start = text.rfind("\n", 0, start)  # the names may be indented
         if line_start <= 0:
             break
         above_start = text.rfind("\n", 0, line_start) + 1
         # a bracketed caption's column is no part of the name ("SYSTEM, ]")
         above = re.sub(r"(?:[ \t]*[)\]])+[ \t]*$", "", text[above_start:line_start]).strip()
+        # a list in capitals stacked one party a line: "CITY OF WEST FRANKFORT,\nTIMOTHY C.
+        # ARVIEW, and\nTHAD SNELL,\n\nDefendants."
+        stacked = (
+            above.isupper()
+            and above.endswith(",")
+            and not re.search(rf"\b(?i:{_CAPTION_ROLE})s?,$", above)
+        )
+        if lines_up >= 2 and not stacked:
+            break
         if (
             not re.fullmatch(r"[A-Za-z][A-Za-z ,;&.'\u2019-]*", above)
             or (
                 above.endswith((",", ".", ":"))
+                and not stacked
                 and not _suffix_line(text, start)
                 # "DAVID R. / BRIGHT": a name broken after its initial
                 and not re.search(r"(?:^|[ ;,])[A-Z]\.$", above)

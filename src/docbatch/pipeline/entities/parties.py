@@ -380,9 +380,16 @@ def _cued_parties(text: str) -> list[RawMention]:
                 mention = _person(text, person.start(), person.end(), 0.85, "")
                 found.append(with_attributes(mention, counsel_for=cue["role"].capitalize()))
             continue
+        # in prose the role word may be capitalised as a defined term: "On May 4, 2026,
+        # Defendants City of Priceville, Sam Heflin, ..." (after a word on its line)
+        prose = (
+            cue["role"].islower()
+            or re.search(r"[a-z0-9][,]?[ ]$", text[max(0, cue.start() - 3) : cue.start()])
+            is not None
+        )
         first = _cued_party(text, cue.end(), role, prose=cue["role"].islower())
         found += first
-        if first and cue["role"].islower() and cue[0].rstrip().endswith("s"):
+        if first and prose and cue[0].rstrip().endswith("s"):
             found += _cued_list(text, max(m.end for m in first), role)
     return found
 
@@ -417,7 +424,9 @@ def _cued_party(text: str, start: int, role: str, *, prose: bool) -> list[RawMen
 
 #: Between two parties of a list in prose, after a short name in brackets: "Acme, LLC
 #: (Acme), Beta Capital, LLC, and Ann Roe".
-_LIST_GAP = re.compile(r"(?:[ ]\([^()\n]{1,40}\))?(?:,[ ]+(?:and[ ]+)?|[ ]+and[ ]+)")
+_LIST_GAP = re.compile(
+    r"(?:[ ]\([^()\n]{1,40}\))?(?:,(?:[ ]+|[ \t]*\n[ \t]*)(?:and[ ]+)?|[ ]+and[ ]+)"
+)
 
 
 def _cued_list(text: str, end: int, role: str) -> list[RawMention]:
