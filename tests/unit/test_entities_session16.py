@@ -232,3 +232,17 @@ def test_a_caption_stacked_one_party_a_line_gives_each_the_role() -> None:
     assert {("City of West Frankfort", "document:defendant"),
             ("Timothy C. Arview", "document:defendant"), ("Thad Snell", "document:defendant"),
             ("John Rose", "document:plaintiff")} <= parties  # fmt: skip
+
+
+def test_an_id_with_a_paragraph_or_page_points_at_the_record_not_at_a_statute() -> None:
+    from bench.pure import text_mentions
+    from docbatch.pipeline.options import PipelineOptions
+
+    _extracted, _chunks, mentions = text_mentions(
+        "Jurisdiction lies under 28 U.S.C. § 1331. The complaint says so. Id. ¶ 15. See also "
+        "Id. at 6. Removal is proper. 28 U.S.C. § 1441(a). Id. § 1446(b).\n".encode(),
+        PipelineOptions(),
+    )
+    statutes = [(m.text, m.normalized) for m in mentions if m.type.value == "statute"]
+    assert ("Id. § 1446(b)", "28 U.S.C. § 1446(b)") in statutes
+    assert not any(text.startswith(("Id. ¶", "Id. at")) for text, _ in statutes)

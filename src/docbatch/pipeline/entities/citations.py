@@ -50,6 +50,9 @@ _PIN = rf"(?:,\s*(?:at\s+)?{_PAGES}(?:,\s*{_PAGES})*)?"
 _SHORT_PIN = re.compile(rf",?\s*at\s+(?P<pin>{_PAGES}(?:,\s*{_PAGES})*)")
 #: The section after an "Id." that refers to a statute ("Id. § 1292(a)(1)").
 _ID_SECTION = re.compile(r"\s*(?P<mark>§§?)\s*(?P<sec>\d+[\w.\-]*(?:\([a-zA-Z0-9]{1,5}\))*)")
+#: What follows an "Id." that points at a page, paragraph or exhibit: a record's or a case's,
+#: never a statute's.
+_ID_OF_RECORD = re.compile(r",?\s*(?:¶|at\s+[*\d]|Ex(?:h)?\.|p\.\s*\d)")
 _OWN_PAREN = re.compile(
     _PIN + r"\s*[(\[](?P<court>[^()\[\]]*?)\s*"
     r"(?:(?P<month>[A-Z][a-z]{2,8}\.?)\s+\d{1,2},\s*)?(?P<year>1[6-9]\d\d|20\d\d)[)\]]"
@@ -351,6 +354,8 @@ def _short_law_mention(text: str, citation: Any, full: Any) -> RawMention | None
     if not isinstance(citation, IdCitation):
         return None
     start, end = citation.span()
+    if _ID_OF_RECORD.match(text, start + 3) or _ID_OF_RECORD.match(text, end):
+        return None  # "Id. ¶ 15", "Id. at 6", "Id. Ex. B": the complaint or a filing, no law
     groups = full.groups
     reporter = groups.get("reporter") or ""
     section, mark = groups.get("section") or "", "§"
