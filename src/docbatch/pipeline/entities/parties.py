@@ -37,7 +37,6 @@ from docbatch.pipeline.entities.names import (
     BUILDING_BY_NUMBER,
     BUILDING_HEAD,
     GIVEN_NAMES,
-    LEADING_NOISE,
     NOT_NAME_WORDS,
     ORG_HEADS,
     alias_surnames,
@@ -61,6 +60,7 @@ from docbatch.pipeline.entities.shapes import (
     person_before_company,
     plausible_person,
 )
+from docbatch.pipeline.entities.wraps import over_line_break, wrapped_people
 
 __all__ = ["find_parties"]
 _ROLE_WORD = (
@@ -171,7 +171,7 @@ def find_parties(text: str, excluded: Sequence[tuple[int, int]] = ()) -> list[Ra
     found += _inverted_names(text)
     found += _organisations(text)
     found += _bare_people(text)
-    found += _wrapped_people(text)
+    found += wrapped_people(text)
     found += block_parties(text)
     found += find_public_bodies(text)
     found += ecf_filers(text)
@@ -179,7 +179,7 @@ def find_parties(text: str, excluded: Sequence[tuple[int, int]] = ()) -> list[Ra
         _after_possessive_role(_through_apostrophe(text, cut_at_next_body(text, m)))
         for m in found
     ]  # fmt: skip
-    found = [_over_line_break(text, m) for m in found]
+    found = [over_line_break(text, m) for m in found]
     found += find_national_bodies(text)
     names = _Spans([*excluded, *receipt_spans(text)])
     # the document's own citation under its caption ("The People of the State of Colorado
@@ -200,61 +200,6 @@ def find_parties(text: str, excluded: Sequence[tuple[int, int]] = ()) -> list[Ra
     kept += _surname_aliases(text, kept, excluded)
     kept = _without_namesakes(text, _best(kept))
     return _full_names_for_cut_organisations(alias_surnames(kept))
-
-
-#: The head noun that ends an organisation's name on the next line: "the Corpus Christi Police\n
-#: Department".
-_HEAD_ON_NEXT_LINE = re.compile(
-    r"[ \t]*\n[ \t]*(?:Department|Office|Division|Bureau|Service|Commission|Board|Authority"
-    r"|Agency|Council|Committee|Company|Corporation)(?![\w])(?![ ]+(?:of|for)[ ]+(?:the[ ]+)?[A-Z])"
-)
-#: Capitalised words ending the line before an organisation's name: "Haiti's newly designed
-#: Gang\nSuppression Force" (after a word in lower case, so no sentence's first word).
-_NAME_ENDING_LINE = re.compile(
-    r"(?<=[a-z,][ ])(?P<words>(?:[A-Z][a-z]+[ ]){0,2}[A-Z][a-z]+)[ \t]*\n[ \t]*\Z"
-)
-
-
-def _over_line_break(text: str, mention: RawMention) -> RawMention:
-    """An organisation's name broken over a line break: its head on the next line, or its
-    first words at the end of the line before."""
-    if mention.type is not EntityType.ORGANIZATION:
-        return mention
-    start, end = mention.start, mention.end
-    head = _HEAD_ON_NEXT_LINE.match(text, end)
-    if head is not None:
-        end = head.end()
-    line_start = text.rfind("\n", 0, start) + 1
-    first = mention.text.split()[0] if mention.text.split() else ""
-    if not text[line_start:start].strip() and not first.isupper():
-        before = _NAME_ENDING_LINE.search(text, max(0, line_start - 80), start)
-        prose = (
-            before is not None
-            and len(
-                re.findall(
-                    r"(?<![\w'\u2019])[a-z]+\b",
-                    text[text.rfind("\n", 0, before.start()) + 1 : before.start()],
-                )
-            )
-            >= 3
-        )  # a line of running text, not a letterhead's or a signature's line of names
-        if (
-            prose
-            and before is not None
-            and not any(
-                w.lower() in LEADING_NOISE
-                or w.lower() in NOT_NAME_WORDS
-                or w.lower() in GIVEN_NAMES
-                for w in before["words"].split()
-            )
-        ):
-            start = before.start("words")
-    if (start, end) == (mention.start, mention.end):
-        return mention
-    raw = text[start:end]
-    return replace(
-        mention, start=start, end=end, text=raw, normalized=display_name(" ".join(raw.split()))
-    )
 
 
 def _body_start(text: str) -> int:
@@ -643,43 +588,6 @@ def _listed_people(text: str, kept: Sequence[RawMention]) -> list[RawMention]:
             ):  # fmt: skip
                 found.append(_person(text, start, end, 0.6, ""))
         run = [span]
-    return found
-
-
-#: A known given name ending a line of prose and its surname opening the next, the
-#: sentence going on after it: "that Allison\nFeldman was found", "and Sarah\nMcAmis,",
-#: with a middle name or initial ("attorney, Scott Thomas\nMorro, filed") or a possessive
-#: ("Plaintiff Darryl\nHarris's complaint").
-_WRAPPED_PERSON = re.compile(
-    rf"(?<=[a-z,][ ])(?P<name>{_TW}(?:[ ](?:{_INIT}|{_TW}))?[ \t]*\n[ \t]*{_SURNAME})"
-    r"(?=[,;]|[ ][a-z]|['\u2019]s[ ][a-z])"
-)
-
-
-def _wrapped_people(text: str) -> list[RawMention]:
-    """A given name and a surname on two lines of running text (0.6)."""
-    found: list[RawMention] = []
-    for match in _WRAPPED_PERSON.finditer(text):
-        start, end = match.span("name")
-        words = text[start:end].split()
-        if len(words) == 3 and words[0].lower() not in GIVEN_NAMES:
-            # the word before the given name is none of the name's: "Plaintiff Darryl\nHarris"
-            start = text.index(words[1], start + len(words[0]))
-        name = " ".join(text[start:end].split())
-        before = text[max(0, start - 30) : start].split()
-        if (
-            len(name.split()) == 3
-            and not re.fullmatch(_INIT, name.split()[1])
-            and (
-                text[end : end + 1] == " "
-                or (before and before[-1][:1].isupper() and before[-1].lower() not in LEADING_NOISE)
-            )
-        ):
-            # with a middle name, only a name the sentence goes on after with a comma or a
-            # possessive: "Judge William Keith Watkins\nReferred to" is a name and a verb
-            continue
-        if name.split()[0].lower() in GIVEN_NAMES and plausible_person(name):
-            found.append(_person(text, start, end, 0.6, ""))
     return found
 
 
