@@ -7,6 +7,13 @@ from docbatch.models import EntityType
 from docbatch.pipeline.resolve import entity_key
 from tests.unit.entity_support import edges_and_entities
 
+
+def _names(kind: str, text: str) -> set[str]:
+    """The names of the ``kind`` entities of ``text`` run through every text stage."""
+    _edges, entities = edges_and_entities(text)
+    return {name for found, name in entities if found == kind}
+
+
 DOCKET = (
     "U.S. District Court\nDistrict of Nevada (Las Vegas)\n"
     "CRIMINAL DOCKET FOR CASE #: 2:19-cr-00112-JAD\n\nUSA v. Roe\n"
@@ -32,27 +39,24 @@ def test_the_united_states_names_are_one_entity_across_a_project() -> None:
     assert entity_key(EntityType.ORGANIZATION, "United States Steel") != "united states"
 
 
-def _statutes(text: str) -> set[str]:
-    _edges, entities = edges_and_entities(text)
-    return {name for kind, name in entities if kind == "statute"}
-
-
 def test_state_codes_by_initials_take_their_bluebook_names() -> None:
-    found = _statutes(
+    found = _names(
+        "statute",
         "Fees were awarded under N.D.C.C. § 14-09-29(4). See also SDCL 25-4-45; RSA 630:1; "
-        "NMSA 1978, § 30-9-11; and 735 Ill. Comp. Stat. 5/2-619.\n"
+        "NMSA 1978, § 30-9-11; and 735 Ill. Comp. Stat. 5/2-619.\n",
     )
     assert {
         "N.D. Cent. Code § 14-09-29(4)", "S.D. Codified Laws § 25-4-45",
         "N.H. Rev. Stat. Ann. § 630:1", "N.M. Stat. Ann. § 30-9-11", "735 Ill. Comp. Stat. 5/2-619",
     } <= found  # fmt: skip
-    assert not _statutes("The key was RSA 2048 bits long, and NMSA 1978 was reprinted.\n")
+    assert not _names("statute", "The key was RSA 2048 bits long, and NMSA 1978 was reprinted.\n")
 
 
 def test_a_title_with_a_letter_and_a_marylands_article_stay_in_the_code() -> None:
-    found = _statutes(
+    found = _names(
+        "statute",
         "He was charged under Me. Rev. Stat. Ann. tit. 17-A, § 201 and under Md. Code Ann., "
-        "Crim. Law § 2-201.\n"
+        "Crim. Law § 2-201.\n",
     )
     assert {"Me. Rev. Stat. Ann. tit. 17-A, § 201", "Md. Code Ann., Crim. Law § 2-201"} <= found
 
@@ -80,26 +84,23 @@ def test_a_two_line_state_heading_in_either_order_decides_the_case() -> None:
     assert ("decided_by", "document", "Minn. Ct. App.") in edges_and_entities(minnesota)[0]
 
 
-def _people(text: str) -> set[str]:
-    _edges, entities = edges_and_entities(text)
-    return {name for kind, name in entities if kind == "person"}
-
-
 def test_a_name_wrapped_after_its_middle_name_or_before_a_possessive_is_whole() -> None:
-    people = _people(
+    people = _names(
+        "person",
         "On May 1, Chapman's attorney, Scott Thomas\nMorro, filed a response to the order.\n"
         "The court notes that Plaintiff Darryl\nHarris's complaint is long.\n"
-        "Assigned to Judge William Keith Watkins\nReferred to Judge Susan Walker.\n"
+        "Assigned to Judge William Keith Watkins\nReferred to Judge Susan Walker.\n",
     )
     assert {"Scott Thomas Morro", "Darryl Harris", "William Keith Watkins"} <= people
     assert not {"Scott Thomas", "Darryl", "Keith Watkins Referred"} & people
 
 
 def test_a_name_between_two_people_of_a_list_is_a_person() -> None:
-    people = _people(
+    people = _names(
+        "person",
         "The witnesses were Jerry Holmes, Woody Sanderson, and Jason Wigginton.\n"
         "Xavier Becerra, Attorney General, Gerald Engler, Chief Assistant Attorney General, and "
-        "Jane Roe, Deputy Attorney General, for Plaintiff and Respondent.\n"
+        "Jane Roe, Deputy Attorney General, for Plaintiff and Respondent.\n",
     )
     assert "Woody Sanderson" in people
     assert not any("Attorney" in name for name in people)
@@ -154,16 +155,12 @@ def test_a_signature_blocks_names_over_their_email_and_a_wrapped_firm_in_capital
     assert "Northern California" not in counsel
 
 
-def _organisations(text: str) -> set[str]:
-    _edges, entities = edges_and_entities(text)
-    return {name for kind, name in entities if kind == "organization"}
-
-
 def test_tribes_and_public_forces_without_a_legal_form_are_organisations() -> None:
-    found = _organisations(
+    found = _names(
+        "organization",
         "Officers of the Utah Highway Patrol stopped him, and the Indiana State Police came.\n"
         "The Oglala Sioux Tribe appeared, as did the Cherokee Nation.\n"
-        "Police Officer John Smith arrived.\n"
+        "Police Officer John Smith arrived.\n",
     )
     assert {"Utah Highway Patrol", "Indiana State Police", "Oglala Sioux Tribe",
             "Cherokee Nation"} <= found  # fmt: skip
@@ -171,19 +168,21 @@ def test_tribes_and_public_forces_without_a_legal_form_are_organisations() -> No
 
 
 def test_an_organisation_broken_over_a_line_keeps_its_head_and_its_first_words() -> None:
-    found = _organisations(
+    found = _names(
+        "organization",
         "It forwarded the tips to the Corpus Christi Police\nDepartment for review. Haiti's "
         "newly designed Gang\nSuppression Force is largely made of soldiers.\n"
-        "U.S. Department of Labor\nOffice of the Solicitor\n"
+        "U.S. Department of Labor\nOffice of the Solicitor\n",
     )
     assert {"Corpus Christi Police Department", "Gang Suppression Force"} <= found
     assert "U.S. Department of Labor Office" not in found
 
 
 def test_a_page_headers_document_number_is_no_part_of_a_party() -> None:
-    found = _organisations(
+    found = _names(
+        "organization",
         "Burgess v. Greater Cleveland Regional Transit Authority                 Doc. 38\n\n"
-        "UNITED STATES DISTRICT COURT\nNORTHERN DISTRICT OF OHIO\n"
+        "UNITED STATES DISTRICT COURT\nNORTHERN DISTRICT OF OHIO\n",
     )
     assert "Greater Cleveland Regional Transit Authority" in found
     assert not any("Doc" in name for name in found)

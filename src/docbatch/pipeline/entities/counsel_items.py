@@ -370,9 +370,9 @@ _CONTACT_LINE = re.compile(
     rf"|e-?mail)\b|.*(?:@|\b\d{{5}}(?:-\d{{4}})?[ \t]*$|\(\d{{3}}\)|\b(?i:suite)\b"
     rf"|{BUILDING_BY_NUMBER}|{BUILDING_HEAD})"
 )
-#: What a counsel block's name line carries besides the name: "[Argued]", "(SBN 123456)",
-#: "/s/".
+#: The city after a name on a counsel block's line: "Stanley David Murray, Scottsdale".
 _CITY_AFTER = re.compile(r",[ ]+(?P<city>[A-Z][a-z]+(?:[ ][A-Z][a-z]+){0,2})[ \t]*$")
+#: What a counsel block's name line carries besides the name: "[Argued]", "(SBN 123456)".
 _LINE_NOTE = re.compile(r"[ \t]*(?:\[[A-Za-z ]+\]|\((?:SBN|Bar|State[ ]Bar)[^()\n]*\))")
 
 
