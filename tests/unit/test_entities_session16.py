@@ -245,3 +245,12 @@ def test_an_id_with_a_paragraph_or_page_points_at_the_record_not_at_a_statute() 
     statutes = [(m.text, m.normalized) for m in mentions if m.type.value == "statute"]
     assert ("Id. § 1446(b)", "28 U.S.C. § 1446(b)") in statutes
     assert not any(text.startswith(("Id. ¶", "Id. at")) for text, _ in statutes)
+
+
+def test_a_courts_heading_above_a_caption_is_no_part_of_the_first_party() -> None:
+    found = _names(
+        "organization",
+        "UNITED STATES DISTRICT COURT\nDISTRICT OF MAINE\nALEXANDER M.,\nPlaintiff,\nv.\n"
+        "ACME WIDGETS, INC.,\nDefendant.\n",
+    )
+    assert not any("Court" in name or "Maine" in name for name in found)

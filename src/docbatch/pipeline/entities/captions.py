@@ -532,6 +532,15 @@ def _caption_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return result
 
 
+#: A line of a court's heading above a caption, never a party's name: "UNITED STATES
+#: DISTRICT COURT", "NORTHERN DISTRICT OF NEW YORK", "DISTRICT OF MAINE", "ALBANY DIVISION"
+#: (a party's line ends with a comma: "DISTRICT OF COLUMBIA,").
+_COURT_HEADING_LINE = re.compile(
+    r"(?i:\bcourt\b)|^(?i:northern|southern|eastern|western|middle|central)[ ]+(?i:district)\b"
+    r"|\b(?i:division)$|^(?i:district[ ]+of)[ ]+[A-Za-z ]+$"
+)
+
+
 def _caption_start(text: str, start: int) -> int:
     """Where a caption's names begin: up to two lines above the role's line when the
     names broke over them ("Standard Insurance Company; Dearborn National Life /
@@ -550,8 +559,8 @@ def _caption_start(text: str, start: int) -> int:
             and above.endswith(",")
             and not re.search(rf"\b(?i:{_CAPTION_ROLE})s?,$", above)
         )
-        if lines_up >= 2 and not stacked:
-            break
+        if (lines_up >= 2 and not stacked) or _COURT_HEADING_LINE.search(above):
+            break  # "UNITED STATES DISTRICT COURT / NORTHERN DISTRICT OF NEW YORK": the court's
         if (
             not re.fullmatch(r"[A-Za-z][A-Za-z ,;&.'\u2019-]*", above)
             or (
