@@ -56,8 +56,10 @@ class FaultProxy:
 
     def stop(self) -> None:
         """Close the listener and every connection; stop the loop."""
-        if self._server is not None:
-            self._server.close()
+        # closed on the loop's own thread: asyncio's Server is not thread-safe, and a
+        # connection the loop detaches while another thread closes the server made both
+        # wake its waiters ("'NoneType' object is not iterable" at teardown)
+        self._call(self._close_server())
         self.reset_all()
         self._call(self._cancel_tasks())
         self._loop.call_soon_threadsafe(self._loop.stop)
@@ -89,6 +91,10 @@ class FaultProxy:
     def _call(self, coroutine: object) -> object:
         future = asyncio.run_coroutine_threadsafe(coroutine, self._loop)  # type: ignore[arg-type]
         return future.result(timeout=30)
+
+    async def _close_server(self) -> None:
+        if self._server is not None:
+            self._server.close()
 
     async def _cancel_tasks(self) -> None:
         tasks = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
