@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 #: Bumped whenever a change to the code changes a stage's output, to invalidate caches.
-PIPELINE_CODE_VERSION = "23"
+PIPELINE_CODE_VERSION = "24"
 
 
 @dataclass(frozen=True, slots=True)

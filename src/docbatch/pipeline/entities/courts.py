@@ -205,13 +205,12 @@ _STATE_PARENTHETICAL = re.compile(
     rf"\((?P<state>{STATE_ABBR_PATTERN})(?P<app>\s*(?:Ct\.\s*)?App\.)?"
     r"(?P<trial>\s*(?:Super|Ch|Fam|Cmwlth|Commw)\.(?:\s*Ct\.)?)?(?:\s+banc)?"
     # "(Tex.2002)": old electronic reports close up the spaces
-    r"(?:\s*(?:[NSEWCM]\.\s?D\.|[\u2014\u2013-][^()\d\n]{2,30}?))?,?\s*(?:1[6-9]|20)\d\d\)"
-    # Texas: "(Tex. App.\u2014Houston [14th Dist.] 2018, pet. denied)", "(Tex. App.\u2014San
-    # Antonio Jan. 14, 2026, no pet.)": the city (over a line), its district, the decision's
-    # day and the petition's history
-    r"|\((?P<state2>Tex\.)\s*(?P<app2>App\.)\s*[\u2014\u2013-]\s*(?:[A-Z][a-z]+\s+){0,2}?[A-Z][a-z]+"
-    r"(?:\s+\[\d{1,2}(?:st|nd|rd|th)\s+Dist\.\])?\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+)?"
-    r"(?:1[6-9]|20)\d\d(?:,\s*[^()]{2,60}?)?\)"
+    # the court's seat after a dash, over a line and with its district ("Tex. App.\u2014Houston
+    # [14th Dist.]"); the day of the decision ("San Antonio Jan. 14, 2026"); the later history
+    # after the year ("2018, pet. denied")
+    r"(?:\s*(?:[NSEWCM]\.\s?D\.|[\u2014\u2013-]\s*[^()\d\n]{2,30}?"
+    r"(?:\s+\[\d{1,2}(?:st|nd|rd|th)\s+Dist\.\])?))?,?\s*"
+    r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+)?(?:1[6-9]|20)\d\d(?:,\s*[a-z][^()]{1,60}?)?\)"
 )
 #: The Bluebook's names of trial and other courts cited in a parenthetical by their kind.
 _TRIAL_ABBR = {"super": "Super. Ct.", "ch": "Ch.", "fam": "Fam. Ct.", "cmwlth": "Commw. Ct.",
@@ -511,11 +510,6 @@ def _state_courts(text: str) -> list[RawMention]:
             court_mention(text, local.start(), local.end(), f"{place}{county} {kind}", 0.8)
         )
     for match in _STATE_PARENTHETICAL.finditer(text):
-        if match["state2"]:
-            found.append(
-                court_mention(text, match.start("state2"), match.end("app2"), "Tex. App.", 0.8)
-            )
-            continue
         abbr = state_abbreviation(match["state"])
         value = APPEALS_COURTS.get(abbr, f"{abbr} Ct. App.") if match["app"] else abbr
         if match["trial"] and not match["app"]:
